@@ -1,0 +1,99 @@
+/**
+ * The contract between workflows and activities. Workflows import these *types* only
+ * (`proxyActivities<SwitchboardActivities>`); `activities/index.ts` implements them.
+ * Every input carries `tenantId`: activities scope all I/O by it.
+ */
+import type { Channel, OutboundMessage, Reply, TokenUsage } from '../core/messages';
+
+export interface ConversationRef {
+  tenantId: string;
+  conversationId: string;
+  workflowId: string;
+  channel: Channel;
+}
+
+export type ConversationStatus = 'bot' | 'waiting' | 'human' | 'closed';
+
+/** OpenAI chat message shape, kept minimal so workflow state stays small. */
+export type ChatMessage =
+  | { role: 'system' | 'user'; content: string }
+  | { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] }
+  | { role: 'tool'; content: string; tool_call_id: string };
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export interface ToolSpec {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+export interface LlmChatInput {
+  tenantId: string;
+  workflowId: string;
+  conversationId?: string;
+  nodeId: string;
+  /** Stable per turn + node + loop iteration: the key streamed deltas are published under. */
+  streamKey: string;
+  messages: ChatMessage[];
+  tools: ToolSpec[];
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+}
+
+export interface LlmChatResult {
+  /** `offline` when the tenant has no provider: `content` is then the offline responder's honest answer. */
+  provider: 'openai-compatible' | 'offline';
+  content: string | null;
+  toolCalls: ToolCall[];
+  usage: TokenUsage;
+}
+
+export interface HttpRequestInput {
+  tenantId: string;
+  nodeId: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  /** variable → JSONata expression over `{status, headers, body}`. */
+  responseMapping: Record<string, string>;
+}
+
+export interface HttpRequestResult {
+  ok: boolean;
+  status: number;
+  variables: Record<string, unknown>;
+  /** Set when the call failed (host not allowed, timeout, non-2xx, bad JSON): follows the `error` edge. */
+  error?: string;
+}
+
+export interface SwitchboardActivities {
+  /** Stores the contact's message (idempotent on `key`) and publishes it to live listeners. */
+  recordInbound(input: ConversationRef & { key: string; text: string; externalId?: string }): Promise<{ messageId: string }>;
+  /** Stores a bot/agent message (idempotent on `message.key`), publishes it, and sends it on the channel. */
+  deliverMessage(input: ConversationRef & { message: OutboundMessage }): Promise<Reply>;
+  /** One chat-completion call (streamed; deltas published out of band), usage and cost recorded. */
+  llmChat(input: LlmChatInput): Promise<LlmChatResult>;
+  /** Executes a tool the model called: an HTTP call to the tool's URL. */
+  callTool(input: { tenantId: string; nodeId: string; url: string; method: 'GET' | 'POST'; arguments: string }): Promise<{ content: string }>;
+  /** Folds messages that left the context window into the rolling summary. */
+  summarize(input: { tenantId: string; workflowId: string; summary: string; messages: ChatMessage[] }): Promise<{ summary: string }>;
+  httpRequest(input: HttpRequestInput): Promise<HttpRequestResult>;
+  /** Persists status / variables / current node of a conversation (for the inbox and the API). */
+  updateConversation(input: {
+    tenantId: string;
+    conversationId: string;
+    status?: ConversationStatus;
+    variables?: Record<string, unknown>;
+    currentNodeId?: string | null;
+  }): Promise<void>;
+  /** Queues a platform event (BullMQ) for webhooks and analytics. */
+  emitEvent(input: { tenantId: string; type: string; workflowId: string; data: Record<string, unknown> }): Promise<void>;
+}

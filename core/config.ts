@@ -1,0 +1,50 @@
+/**
+ * The one place that reads the environment (DESIGN.md §6). Defaults are the embedded mode.
+ * `loadConfig(env)` is pure so tests can build configs without touching process.env.
+ */
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .optional()
+  .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []));
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Public base URL printed and used in links; defaults to http://localhost:PORT. */
+  PUBLIC_URL: z.string().url().optional(),
+  /** Unset → embedded PGlite (started by `npm start`). */
+  DATABASE_URL: z.string().optional(),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('switchboard'),
+  DATA_DIR: z.string().default('.data'),
+  LOG_LEVEL: z.string().default('info'),
+  /** 32-byte key (hex or base64) for secrets at rest and chat tokens; embedded mode generates one under DATA_DIR. */
+  SWITCHBOARD_SECRET_KEY: z.string().optional(),
+  SWITCHBOARD_DEMO_API_KEY: z.string().optional(),
+  /** Hosts httpRequest nodes and LLM tools may call, for every tenant (tenants add their own). `*` allows all. */
+  HTTP_ALLOWED_HOSTS: csv,
+  /** Default LLM provider for the seeded demo tenant; unset → offline responder. */
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_MODEL: z.string().default('gpt-4o-mini'),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(100),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid environment variable ${String(issue.path[0])}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export const publicUrl = (c: Config) => c.PUBLIC_URL ?? `http://localhost:${c.PORT}`;

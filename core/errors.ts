@@ -1,0 +1,54 @@
+/**
+ * The one error type of the platform. The API maps it to
+ * `{error: {code, message, field?}}` with `status` as the HTTP status.
+ */
+export type ErrorCode =
+  | 'bad_request'
+  | 'validation_failed'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'flow_invalid'
+  | 'not_published'
+  | 'conversation_closed'
+  | 'rate_limited'
+  | 'upstream_unavailable'
+  | 'internal';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  validation_failed: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  flow_invalid: 422,
+  not_published: 409,
+  conversation_closed: 409,
+  rate_limited: 429,
+  upstream_unavailable: 503,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly field?: string;
+  readonly status: number;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, opts: { field?: string; details?: unknown } = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.field = opts.field;
+    this.details = opts.details;
+    this.status = STATUS[code];
+  }
+
+  toJSON() {
+    return { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) };
+  }
+}
+
+export const notFound = (what: string, field?: string) => new AppError('not_found', `${what} not found`, { field });

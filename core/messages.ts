@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** Channels a conversation can run on. `api` = REST clients, `webchat` = the WebSocket. */
+export const CHANNELS = ['api', 'webchat', 'whatsapp', 'messenger', 'sms', 'email', 'voice'] as const;
+export const channelSchema = z.enum(CHANNELS);
+export type Channel = z.infer<typeof channelSchema>;
+
+/** Who wrote a message. */
+export type Author = 'contact' | 'bot' | 'agent' | 'system';
+
+/** What every channel adapter turns an inbound provider payload into (DESIGN.md §3). */
+export interface NormalizedMessage {
+  /** Provider's own id when there is one: dedup key for retried webhooks. */
+  externalId?: string;
+  channel: Channel;
+  text: string;
+  /** ISO time the provider says it was sent. */
+  sentAt?: string;
+  contact?: { externalId?: string; name?: string; email?: string; phone?: string };
+  attachments?: { url: string; contentType?: string; name?: string }[];
+}
+
+/** Token accounting for one or more LLM calls. */
+export interface TokenUsage {
+  promptTokens: number;
+  completionTokens: number;
+  costUsd: number;
+  model?: string;
+}
+
+/** A message the bot (or an agent) sends, as the workflow produces it. */
+export interface OutboundMessage {
+  /** Deterministic key (workflow id + node + turn + seq): a retried send never sends twice. */
+  key: string;
+  text: string;
+  author: Exclude<Author, 'contact'>;
+  nodeId?: string;
+  /** e.g. `llm`, `offline-responder`, `template`, `agent`. */
+  source?: string;
+  usage?: TokenUsage;
+  citations?: { document: string; section?: string; page?: number }[];
+}
+
+/** A reply returned to a synchronous turn (REST / WebSocket): the stored message. */
+export interface Reply extends OutboundMessage {
+  id: string;
+  createdAt: string;
+}

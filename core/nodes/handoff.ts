@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import { defineNode } from './define';
+
+export const handoffNode = defineNode({
+  type: 'handoff',
+  label: 'Hand off to a human',
+  description: 'Stops the bot and asks a human agent to take over; the flow continues from here when the agent releases it.',
+  category: 'flow',
+  data: z.object({
+    message: z.string().max(4096).default('Let me connect you with a member of our team.'),
+    reason: z.string().max(500).optional(),
+  }),
+  outputs: ['next'],
+});

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { defineNode } from './define';
+
+export const llmToolSchema = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'tool name must be 1-64 letters, digits, _ or -'),
+  description: z.string().min(1).max(1024),
+  /** JSON schema of the tool's arguments, as OpenAI expects it. */
+  parameters: z.record(z.string(), z.unknown()).default({ type: 'object', properties: {} }),
+  /** The tool is an HTTP call: arguments are sent as the JSON body. */
+  url: z.string().url(),
+  method: z.enum(['GET', 'POST']).default('POST'),
+});
+
+export const outputFilterSchema = z.object({
+  blocklist: z.array(z.string().min(1)).default([]).describe('Words or phrases that are masked in the reply'),
+  maxLength: z.number().int().positive().max(10_000).optional(),
+  redactPii: z.boolean().default(false).describe('Mask e-mail addresses, phone numbers and card numbers'),
+});
+
+export const llmReplyNode = defineNode({
+  type: 'llmReply',
+  label: 'AI reply',
+  description: 'Answers with the tenant’s language model, using the recent conversation as context.',
+  category: 'ai',
+  data: z.object({
+    systemPrompt: z.string().max(20_000).default('You are a helpful assistant.'),
+    brandVoice: z.string().max(2000).optional().describe('Tone and style, appended to the system prompt'),
+    model: z.string().optional().describe('Overrides the tenant’s default model'),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().positive().max(32_000).optional(),
+    contextMessages: z.number().int().min(1).max(100).default(12).describe('How many recent messages the model sees'),
+    tools: z.array(llmToolSchema).max(20).default([]),
+    allowHandoff: z.boolean().default(true).describe('Lets the model hand the conversation to a human'),
+    outputFilter: outputFilterSchema.optional(),
+    saveAs: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('Also store the answer in this variable'),
+  }),
+  outputs: ['next', 'handoff'],
+});

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { defineNode } from './define';
+
+export const setVariableNode = defineNode({
+  type: 'setVariable',
+  label: 'Set variable',
+  description: 'Sets a variable from an expression (`expression`) or a text template (`value`).',
+  category: 'logic',
+  data: z
+    .object({
+      variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable must be an identifier'),
+      expression: z.string().max(2000).optional(),
+      value: z.string().max(4096).optional(),
+    })
+    .refine((d) => (d.expression === undefined) !== (d.value === undefined), {
+      message: 'set exactly one of expression or value',
+      path: ['expression'],
+    }),
+  outputs: ['next'],
+});

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { defineNode } from './define';
+
+export const waitNode = defineNode({
+  type: 'wait',
+  label: 'Wait',
+  description: 'Pauses the run on a durable timer (survives restarts).',
+  category: 'flow',
+  data: z.object({
+    seconds: z.number().positive().max(365 * 24 * 3600),
+  }),
+  outputs: ['next'],
+});

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // The Temporal native bridge is not happy in worker threads.
+    pool: 'forks',
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', '.data/**', '.tools/**', 'console/**'],
+    globalSetup: ['test/setup/global.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});

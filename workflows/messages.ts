@@ -1,0 +1,102 @@
+/**
+ * Signals, updates and queries, defined once and shared by workflows and the API client.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Channel, Reply } from '../core/messages';
+import type { ValidGraph } from '../core/graph/schema';
+import type { ChatMessage, ConversationStatus } from '../activities/types';
+
+export interface InboundText {
+  text: string;
+  externalId?: string;
+}
+
+export interface TurnResult {
+  replies: Reply[];
+  status: ConversationStatus;
+}
+
+/** One step of a run, kept in workflow state so the history view can show nodes that ran no activity. */
+export interface TraceEntry {
+  nodeId: string;
+  type: string;
+  turn: number;
+  /** Workflow time (deterministic) when the node started / finished, ISO. */
+  startedAt: string;
+  finishedAt?: string;
+  handle?: string;
+  output?: unknown;
+  error?: string;
+}
+
+/** What survives continue-as-new. */
+export interface CarriedState {
+  variables: Record<string, unknown>;
+  window: ChatMessage[];
+  summary: string;
+  status: ConversationStatus;
+  cursor: { nodeId: string; retries: number } | null;
+  turn: number;
+  /** Node to continue from when an agent releases the conversation. */
+  resumeNodeId: string | null;
+  generation: number;
+}
+
+export interface ConversationInput {
+  tenantId: string;
+  conversationId: string;
+  flowId: string;
+  flowVersion: number;
+  graph: ValidGraph;
+  channel: Channel;
+  carried?: CarriedState;
+}
+
+export interface ConversationState extends CarriedState {
+  flowId: string;
+  flowVersion: number;
+  trace: TraceEntry[];
+}
+
+export const turnUpdate = defineUpdate<TurnResult, [InboundText]>('turn');
+export const inboundSignal = defineSignal<[InboundText]>('inbound');
+export const agentMessageSignal = defineSignal<[{ text: string; agent?: string }]>('agentMessage');
+export const takeOverSignal = defineSignal<[{ agent?: string }]>('takeOver');
+export const releaseSignal = defineSignal<[]>('release');
+export const closeSignal = defineSignal<[]>('close');
+export const conversationStateQuery = defineQuery<ConversationState>('state');
+
+export interface FlowRunInput {
+  tenantId: string;
+  flowId: string;
+  flowVersion: number;
+  graph: ValidGraph;
+  input: Record<string, unknown>;
+}
+
+export interface FlowRunOutput {
+  status: 'completed' | 'failed';
+  variables: Record<string, unknown>;
+  /** Messages the flow produced (sendMessage, llmReply, end), in order. */
+  messages: { nodeId: string; text: string }[];
+  error?: { nodeId?: string; message: string };
+}
+
+export interface FlowRunState {
+  status: 'running' | 'waiting' | 'completed' | 'failed';
+  currentNodeId: string | null;
+  variables: Record<string, unknown>;
+  trace: TraceEntry[];
+}
+
+/** Answers an `ask` node in an automation run. */
+export const resumeSignal = defineSignal<[InboundText]>('resume');
+export const flowRunStateQuery = defineQuery<FlowRunState>('state');
+
+export const SEARCH_ATTRIBUTES = {
+  TenantId: 'KEYWORD',
+  FlowId: 'KEYWORD',
+  FlowVersion: 'INT',
+  Channel: 'KEYWORD',
+  Status: 'KEYWORD',
+} as const;
