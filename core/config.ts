@@ -21,6 +21,11 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('switchboard'),
+  /** Ports of the Temporal dev server `npm start` runs (frontend, web UI). */
+  TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  /** Port of the embedded PGlite server `npm start` runs when DATABASE_URL is unset. */
+  PGLITE_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   DATA_DIR: z.string().default('.data'),
   LOG_LEVEL: z.string().default('info'),
   /** 32-byte key (hex or base64) for secrets at rest and chat tokens; embedded mode generates one under DATA_DIR. */

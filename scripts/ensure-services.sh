@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The services `npm test` needs on this machine: PostgreSQL with pgvector on 127.0.0.1:5432 and
+# Redis on 127.0.0.1:6379 (the defaults test/setup/global.ts uses). As root it installs and starts
+# what is missing (Debian); otherwise it says what to install and fails.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+is_root() { [ "$(id -u)" = 0 ]; }
+missing=()
+
+pg_answers() { (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }
+redis_answers() {
+  local reply
+  reply="$( { exec 3<>/dev/tcp/127.0.0.1/6379 && printf 'PING\r\n' >&3 && read -r -t 2 line <&3 && echo "$line"; } 2>/dev/null || true)"
+  [[ "$reply" == +PONG* ]]
+}
+wait_for() { for _ in $(seq 1 50); do "$1" && return 0; sleep 0.2; done; return 1; }
+
+# PostgreSQL + pgvector
+pg_major="$(ls /usr/lib/postgresql 2>/dev/null | sort -V | tail -n 1 || true)"
+if [ -z "$pg_major" ]; then
+  missing+=("PostgreSQL server (Debian: apt-get install -y postgresql)")
+else
+  if [ ! -f "/usr/share/postgresql/$pg_major/extension/vector.control" ]; then
+    if is_root; then bash "$root/scripts/install-pgvector.sh"
+    else missing+=("pgvector for PostgreSQL $pg_major (run scripts/install-pgvector.sh as root, or apt-get install postgresql-$pg_major-pgvector where available)"); fi
+  fi
+  if ! pg_answers; then
+    if is_root; then
+      echo "ensure-services: starting PostgreSQL $pg_major" >&2
+      pg_ctlcluster --skip-systemctl-redirect "$pg_major" main start
+      wait_for pg_answers || { echo "ensure-services: PostgreSQL did not come up on 127.0.0.1:5432" >&2; exit 1; }
+    else missing+=("a running PostgreSQL on 127.0.0.1:5432 (sudo pg_ctlcluster $pg_major main start)"); fi
+  fi
+fi
+
+# Redis
+if ! redis_answers; then
+  if ! command -v redis-server >/dev/null; then
+    missing+=("Redis (Debian: apt-get install -y redis-server)")
+  elif is_root; then
+    echo "ensure-services: starting Redis" >&2
+    mkdir -p /var/lib/redis /var/log/redis
+    redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
+    wait_for redis_answers || { echo "ensure-services: Redis did not come up on 127.0.0.1:6379 (see /var/log/redis/ci.log)" >&2; exit 1; }
+  else missing+=("a running Redis on 127.0.0.1:6379 (redis-server --daemonize yes --port 6379)"); fi
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "ensure-services: missing:" >&2
+  printf '  - %s\n' "${missing[@]}" >&2
+  exit 1
+fi

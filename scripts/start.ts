@@ -1,0 +1,272 @@
+/**
+ * `npm start`: the whole platform in one command (DESIGN.md §7). Starts the Temporal dev server,
+ * embedded PGlite (unless DATABASE_URL is set), Redis (unless one answers on REDIS_URL), migrates
+ * and seeds, then runs the worker and the API and prints where to go. State lives in DATA_DIR, so a
+ * second run continues where the first stopped. `--verbose` streams every child's output.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join, resolve } from 'node:path';
+import { loadConfig, publicUrl } from '../core/config';
+import { startTemporalDevServer, type TemporalDevServer } from '../temporal/dev-server';
+
+const root = resolve(import.meta.dirname, '..');
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const verbose = process.argv.includes('--verbose');
+const config = loadConfig();
+const dataDir = resolve(config.DATA_DIR);
+
+/** Last lines of every child, shown when something fails while output is quiet. */
+const recent = new Map<string, string[]>();
+function output(name: string, line: string) {
+  if (verbose) console.log(`[${name}] ${line}`);
+  const lines = recent.get(name) ?? [];
+  lines.push(line);
+  if (lines.length > 40) lines.shift();
+  recent.set(name, lines);
+}
+const dump = (name: string) => (recent.get(name) ?? []).map((l) => `[${name}] ${l}`).join('\n');
+const say = (msg: string) => console.log(`[start] ${msg}`);
+
+interface Child {
+  name: string;
+  proc: ChildProcess;
+  exited: Promise<number | null>;
+  done: boolean;
+}
+const children: Child[] = [];
+let temporal: TemporalDevServer | undefined;
+let shuttingDown = false;
+
+function spawnChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (l: string) => void): Child {
+  // Own process group, so stopping a child also stops whatever it started.
+  const proc = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child: Child = { name, proc, done: false, exited: undefined! };
+  for (const stream of [proc.stdout!, proc.stderr!]) {
+    let partial = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop()!;
+      for (const l of lines) {
+        output(name, l);
+        onLine?.(l);
+      }
+    });
+  }
+  child.exited = new Promise((r) =>
+    proc.once('exit', (code, signal) => {
+      child.done = true;
+      r(code);
+      if (!shuttingDown) void fail(`${name} exited unexpectedly (${signal ?? `code ${code}`})`, name);
+    }),
+  );
+  proc.once('error', (err) => !shuttingDown && void fail(`${name} could not start: ${err.message}`, name));
+  children.push(child);
+  return child;
+}
+
+async function stopChild(c: Child) {
+  if (c.done) return;
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-c.proc.pid!, s);
+    } catch {}
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), 15_000);
+  await c.exited;
+  clearTimeout(timer);
+  // The group may outlive its leader (e.g. a grandchild that ignored SIGTERM).
+  signal('SIGKILL');
+}
+
+async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  // Reverse start order: the API and worker first, the database last so it flushes after its clients left.
+  for (const c of [...children].reverse()) await stopChild(c);
+  await temporal?.stop();
+  process.exit(code);
+}
+
+async function fail(message: string, name?: string) {
+  if (shuttingDown) return;
+  if (name && !verbose && recent.get(name)?.length) console.error(dump(name));
+  console.error(`[start] ${message} — stopping everything`);
+  await shutdown(1);
+}
+
+process.on('SIGINT', () => {
+  say('stopping…');
+  void shutdown(0);
+});
+process.on('SIGTERM', () => void shutdown(0));
+
+function loadSecretKey(): string {
+  const file = join(dataDir, 'secret.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('hex');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  say(`generated a secret key in ${file} (keep it: it encrypts stored secrets)`);
+  return key;
+}
+
+/** True when something speaking Redis answers (an auth error still means a server is there). */
+function redisAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const s = connect({ host, port, timeout: 1_000 });
+    const finish = (ok: boolean) => {
+      s.destroy();
+      done(ok);
+    };
+    s.once('connect', () => s.write('PING\r\n'));
+    s.once('data', (d) => finish(/^(\+PONG|-NOAUTH|-ERR)/.test(d.toString())));
+    s.once('timeout', () => finish(false));
+    s.once('error', () => finish(false));
+  });
+}
+
+const which = (bin: string) => {
+  try {
+    return execFileSync('which', [bin], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+async function ensureRedis(url: string) {
+  const u = new URL(url);
+  const host = u.hostname || '127.0.0.1';
+  const port = Number(u.port || 6379);
+  if (await redisAnswers(host, port)) return;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error(`nothing answers on REDIS_URL (${host}:${port})`);
+  let server = which('redis-server');
+  if (!server && process.getuid?.() === 0 && which('apt-get')) {
+    say('redis-server is missing; installing it with apt-get');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    try {
+      execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit', env });
+    } catch {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+      execFileSync('apt-get', ['install', '-y', '-qq', 'redis-server'], { stdio: 'inherit', env });
+    }
+    server = which('redis-server');
+    // The package may have started its own service on the default port.
+    if (await redisAnswers(host, port)) return;
+  }
+  if (!server) throw new Error('redis-server is not installed and no Redis answers on REDIS_URL: install it (Debian/Ubuntu: `apt-get install -y redis-server`, macOS: `brew install redis`) or set REDIS_URL');
+  // No persistence: Redis only carries live token streams and queues that are safe to lose.
+  spawnChild('redis', server, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dataDir], process.env);
+  for (let i = 0; i < 100; i++) {
+    if (await redisAnswers(host, port)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`redis-server did not answer on port ${port}`);
+}
+
+async function startPglite(): Promise<string> {
+  let ready: (url: string) => void;
+  const url = new Promise<string>((r) => (ready = r));
+  const c = spawnChild('db', tsx, [join(root, 'db', 'pglite-server.ts')], { ...process.env, DATA_DIR: dataDir }, (l) => {
+    const m = /^pglite ready (\S+)/.exec(l);
+    if (m) ready(m[1]);
+  });
+  return Promise.race([url, c.exited.then(() => new Promise<never>(() => {}))]);
+}
+
+/** Runs a db/cli.ts command to completion; resolves with its stdout. */
+function runCli(command: string, env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((done, reject) => {
+    const proc = spawn(tsx, [join(root, 'db', 'cli.ts'), command], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    proc.stdout.on('data', (d: Buffer) => (stdout += d));
+    proc.stderr.on('data', (d: Buffer) => d.toString().split('\n').filter(Boolean).forEach((l) => output('db', l)));
+    proc.once('error', reject);
+    proc.once('exit', (code) => (code === 0 ? done(stdout) : reject(new Error(`db ${command} failed (code ${code})\n${dump('db')}`))));
+  });
+}
+
+async function waitForHealth(url: string) {
+  const deadline = Date.now() + 120_000;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+      const body = (await res.json()) as { status?: string };
+      if (res.ok && body.status === 'ok') return;
+      last = JSON.stringify(body);
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the API did not become healthy: ${last}`);
+}
+
+async function main() {
+  mkdirSync(dataDir, { recursive: true });
+  const secretKey = config.SWITCHBOARD_SECRET_KEY ?? loadSecretKey();
+
+  say('starting Temporal…');
+  temporal = await startTemporalDevServer({
+    dataDir,
+    port: config.TEMPORAL_PORT,
+    uiPort: config.TEMPORAL_UI_PORT,
+    namespace: config.TEMPORAL_NAMESPACE,
+    onLine: (l) => output('temporal', l),
+  });
+  temporal.process.once('exit', (code, signal) => !shuttingDown && void fail(`temporal exited unexpectedly (${signal ?? `code ${code}`})`, 'temporal'));
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    say('starting the embedded database (PGlite)…');
+    databaseUrl = await startPglite();
+  }
+  await ensureRedis(config.REDIS_URL);
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: config.REDIS_URL,
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
+    SWITCHBOARD_SECRET_KEY: secretKey,
+    PORT: String(config.PORT),
+  };
+
+  say('migrating and seeding…');
+  await runCli('migrate', env);
+  const seedLine = (await runCli('seed', env)).split('\n').reverse().find((l) => l.trim().startsWith('{'));
+  if (!seedLine) throw new Error('db seed printed no result');
+  const seeded = JSON.parse(seedLine) as { tenantId: string; apiKey: string | null; flowId: string };
+
+  say('starting the worker and the API…');
+  spawnChild('worker', tsx, [join(root, 'worker', 'main.ts')], env);
+  spawnChild('api', tsx, [join(root, 'api', 'main.ts')], env);
+  const url = publicUrl(config);
+  await waitForHealth(`http://127.0.0.1:${config.PORT}`);
+
+  const key = seeded.apiKey ?? '(unknown: its key file is gone; set SWITCHBOARD_DEMO_API_KEY to choose one)';
+  console.log(
+    [
+      '',
+      '  Switchboard is running',
+      '',
+      `  URL            ${url}`,
+      `  Chat           ${url}/chat`,
+      `  API docs       ${url}/docs`,
+      `  Temporal UI    ${temporal.uiUrl}`,
+      `  Demo API key   ${key}`,
+      `  Demo flow id   ${seeded.flowId}`,
+      '',
+      `  Data in ${dataDir}. Ctrl-C stops everything.`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((err: Error) => void fail(err.message));

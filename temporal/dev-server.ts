@@ -1,0 +1,108 @@
+/**
+ * The Temporal dev server `npm start` runs: `temporal server start-dev` persisting to
+ * `${dataDir}/temporal.db`, with our search attributes and the dynamic config the SDK relies on.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { temporalCliPath } from './binaries';
+import { searchAttributeArgs } from './search-attributes';
+
+export interface TemporalDevServerOptions {
+  dataDir: string;
+  port?: number;
+  uiPort?: number;
+  namespace?: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Receives each line the server prints (stdout and stderr). */
+  onLine?: (line: string) => void;
+  /** How long to wait for the frontend to answer. */
+  readyTimeoutMs?: number;
+}
+
+export interface TemporalDevServer {
+  address: string;
+  uiUrl: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Same flags as the SDK's test server, plus update-with-start for servers that still gate it. */
+export const DYNAMIC_CONFIG = {
+  'frontend.enableUpdateWorkflowExecution': true,
+  'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
+  'frontend.enableExecuteMultiOperation': true,
+} as const;
+
+export function devServerArgs(o: Required<Pick<TemporalDevServerOptions, 'dataDir' | 'port' | 'uiPort' | 'namespace' | 'logLevel'>>): string[] {
+  return [
+    'server', 'start-dev',
+    '--db-filename', join(resolve(o.dataDir), 'temporal.db'),
+    '--port', String(o.port),
+    '--ui-port', String(o.uiPort),
+    '--ip', '127.0.0.1',
+    '--namespace', o.namespace,
+    '--log-level', o.logLevel,
+    // start-dev upserts these on every start, so a db file that already has them is fine.
+    ...searchAttributeArgs(),
+    ...Object.entries(DYNAMIC_CONFIG).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${v}`]),
+  ];
+}
+
+export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const o = { port: 7233, uiPort: 8233, namespace: 'default', logLevel: 'warn' as const, ...opts };
+  mkdirSync(o.dataDir, { recursive: true });
+  const address = `127.0.0.1:${o.port}`;
+  const child = spawn(temporalCliPath(), devServerArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const lines = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach((l) => o.onLine?.(l));
+  child.stdout!.on('data', lines);
+  child.stderr!.on('data', lines);
+
+  let exited: string | undefined;
+  const exit = new Promise<void>((r) =>
+    child.once('exit', (code, signal) => {
+      exited = `exited (${signal ?? `code ${code}`})`;
+      r();
+    }),
+  );
+  const stop = async () => {
+    if (exited) return;
+    // The CLI runs the server in-process; its own group is signalled in case it ever forks.
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {}
+    }, 10_000);
+    await exit;
+    clearTimeout(timer);
+  };
+
+  const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
+  for (;;) {
+    if (exited) throw new Error(`temporal dev server ${exited} before it was ready (is port ${o.port} or ${o.uiPort} in use?)`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        // The namespace is registered shortly after the frontend answers.
+        await connection.workflowService.describeNamespace({ namespace: o.namespace });
+      } finally {
+        await connection.close();
+      }
+      break;
+    } catch (err) {
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`temporal dev server did not answer on ${address}: ${(err as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return { address, uiUrl: `http://127.0.0.1:${o.uiPort}`, process: child, stop };
+}
