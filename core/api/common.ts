@@ -1,0 +1,30 @@
+import { z } from 'zod';
+
+/** `{error: {code, message, field?}}` — the body of every 4xx/5xx (DESIGN.md §6). */
+export const errorBody = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      field: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const uuidParam = z.object({ id: z.uuid({ message: 'id must be a UUID' }) });
+
+/** Standard error responses every authenticated route can return. */
+export const errorResponses = {
+  400: errorBody,
+  401: errorBody,
+  404: errorBody,
+  409: errorBody,
+  422: errorBody,
+  503: errorBody,
+} as const;
+
+export const paginationQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Opaque cursor from the previous page's `nextCursor`. */
+  cursor: z.string().max(200).optional(),
+});

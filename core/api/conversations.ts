@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { channelSchema } from '../messages';
+
+export const createConversationBody = z.object({
+  flowId: z.uuid({ message: 'flowId must be a UUID' }),
+  channel: channelSchema.default('api'),
+  contact: z
+    .object({
+      externalId: z.string().max(200).optional(),
+      name: z.string().max(200).optional(),
+      email: z.email().optional(),
+      phone: z.string().max(40).optional(),
+    })
+    .optional(),
+});
+
+export const sendMessageBody = z.object({
+  text: z.string().trim().min(1, 'text must not be empty').max(8000),
+});
+
+export const agentMessageBody = z.object({
+  text: z.string().trim().min(1, 'text must not be empty').max(8000),
+  agent: z.string().max(200).optional(),
+});
+
+export const messageSchema = z.object({
+  id: z.string(),
+  direction: z.enum(['in', 'out']),
+  author: z.enum(['contact', 'bot', 'agent', 'system']),
+  text: z.string(),
+  nodeId: z.string().nullable().optional(),
+  source: z.string().nullable().optional(),
+  createdAt: z.string(),
+  usage: z
+    .object({ promptTokens: z.number(), completionTokens: z.number(), costUsd: z.number(), model: z.string().nullable().optional() })
+    .optional(),
+});
+
+export const replySchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  author: z.enum(['bot', 'agent', 'system']),
+  nodeId: z.string().optional(),
+  source: z.string().optional(),
+  createdAt: z.string(),
+});
+
+export const conversationSchema = z.object({
+  id: z.string(),
+  workflowId: z.string(),
+  flowId: z.string(),
+  flowVersion: z.number().int(),
+  channel: z.string(),
+  status: z.enum(['bot', 'waiting', 'human', 'closed']),
+  currentNodeId: z.string().nullable(),
+  variables: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  lastMessageAt: z.string().nullable(),
+});
+
+export const listConversationsQuery = z.object({
+  status: z.enum(['bot', 'waiting', 'human', 'closed']).optional(),
+  flowId: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+
+export const chatSessionBody = z.object({
+  flowId: z.uuid({ message: 'flowId must be a UUID' }).optional(),
+  conversationId: z.uuid({ message: 'conversationId must be a UUID' }).optional(),
+}).refine((b) => b.flowId || b.conversationId, { message: 'send flowId (new conversation) or conversationId', path: ['flowId'] });

@@ -1,0 +1,157 @@
+/**
+ * Publish-time validation of a flow graph: node data, wiring, reachability, expressions and
+ * templates. Messages name the node and say what to fix, because a marketer reads them.
+ *
+ * Handle rules (what the interpreter does when an optional handle is not connected):
+ * - ask `invalid`: after maxRetries invalid answers the walk ends (the next message starts over).
+ * - ask `timeout`: the walk ends.
+ * - httpRequest `error`: the node fails; a conversation's walk ends, a flowRun fails.
+ * - llmReply `handoff`: the model's handoff behaves like a Hand-off node, then continues on `next`.
+ * - handoff `next`: after the agent releases, the bot waits for the contact's next message.
+ * Every other output handle is required: a flow must never silently fall off a node.
+ */
+import type { z } from 'zod';
+import { nodeDefinition } from '../nodes';
+import { checkExpression } from '../expressions';
+import { parseTemplate } from '../template';
+import { graphSchema, type GraphEdge, type GraphError, type ValidGraph, type ValidNode } from './schema';
+
+export const OPTIONAL_HANDLES: Record<string, readonly string[]> = {
+  ask: ['invalid', 'timeout'],
+  httpRequest: ['error'],
+  llmReply: ['handoff'],
+  handoff: ['next'],
+};
+
+/** Template fields per node type, checked for mustache syntax. */
+const TEMPLATE_FIELDS: Record<string, readonly string[]> = {
+  sendMessage: ['text'],
+  ask: ['prompt', 'retryPrompt'],
+  setVariable: ['value'],
+  llmReply: ['systemPrompt', 'brandVoice'],
+  handoff: ['message'],
+  httpRequest: ['url', 'body'],
+  end: ['message'],
+};
+
+export interface GraphValidation {
+  valid: boolean;
+  errors: GraphError[];
+  graph?: ValidGraph;
+}
+
+export function validateGraph(input: unknown): GraphValidation {
+  const parsed = graphSchema.safeParse(input);
+  if (!parsed.success) {
+    return { valid: false, errors: parsed.error.issues.map((i) => ({ message: `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}` })) };
+  }
+  const { edges, settings } = parsed.data;
+  const errors: GraphError[] = [];
+  const nodes: ValidNode[] = [];
+
+  const seenNodes = new Set<string>();
+  for (const raw of parsed.data.nodes) {
+    if (seenNodes.has(raw.id)) {
+      errors.push({ nodeId: raw.id, message: `Node id '${raw.id}' is used more than once` });
+      continue;
+    }
+    seenNodes.add(raw.id);
+    const def = nodeDefinition(raw.type);
+    if (!def) {
+      errors.push({ nodeId: raw.id, message: `Node '${raw.id}': unknown node type "${raw.type}"` });
+      continue;
+    }
+    const data = def.data.safeParse(raw.data);
+    if (!data.success) {
+      for (const issue of data.error.issues) errors.push({ nodeId: raw.id, message: `Node '${raw.id}': ${describeIssue(issue)}` });
+      continue;
+    }
+    const node = { ...raw, data: data.data } as ValidNode;
+    nodes.push(node);
+    errors.push(...contentErrors(node));
+  }
+
+  const starts = parsed.data.nodes.filter((n) => n.type === 'start');
+  if (starts.length === 0) errors.push({ message: 'The flow needs a Start node' });
+  if (starts.length > 1) {
+    for (const s of starts.slice(1)) errors.push({ nodeId: s.id, message: `Node '${s.id}': a flow has exactly one Start node` });
+  }
+
+  errors.push(...wiringErrors(parsed.data.nodes, edges));
+  if (starts.length === 1) errors.push(...reachabilityErrors(starts[0].id, parsed.data.nodes, edges));
+
+  return errors.length ? { valid: false, errors } : { valid: true, errors, graph: { nodes, edges, settings } };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.map(String).join('.');
+  if (!field) return issue.message;
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) return `${field} is required`;
+  return issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
+}
+
+function contentErrors(node: ValidNode): GraphError[] {
+  const errors: GraphError[] = [];
+  const data = node.data as Record<string, unknown>;
+  const expression = node.type === 'condition' || node.type === 'setVariable' ? node.data.expression : undefined;
+  if (expression !== undefined) {
+    const problem = checkExpression(expression);
+    if (problem) errors.push({ nodeId: node.id, message: `Node '${node.id}': ${problem}` });
+  }
+  const templates = (TEMPLATE_FIELDS[node.type] ?? []).map((f) => [f, data[f]] as const);
+  if (node.type === 'httpRequest') templates.push(...Object.entries(node.data.headers).map(([k, v]) => [`headers.${k}`, v] as const));
+  for (const [field, text] of templates) {
+    if (typeof text !== 'string') continue;
+    const problem = parseTemplate(text);
+    if (problem) errors.push({ nodeId: node.id, message: `Node '${node.id}': ${field} has a broken placeholder: ${problem}` });
+  }
+  return errors;
+}
+
+function wiringErrors(nodes: { id: string; type: string }[], edges: GraphEdge[]): GraphError[] {
+  const errors: GraphError[] = [];
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const edgeIds = new Set<string>();
+  const used = new Set<string>();
+  for (const edge of edges) {
+    if (edgeIds.has(edge.id)) errors.push({ edgeId: edge.id, message: `Edge id '${edge.id}' is used more than once` });
+    edgeIds.add(edge.id);
+    const source = byId.get(edge.source);
+    if (!source) errors.push({ edgeId: edge.id, message: `Edge '${edge.id}' starts at node '${edge.source}', which does not exist` });
+    if (!byId.has(edge.target)) errors.push({ edgeId: edge.id, message: `Edge '${edge.id}' points to node '${edge.target}', which does not exist` });
+    if (!source) continue;
+    const handle = edge.sourceHandle ?? 'next';
+    const outputs = nodeDefinition(source.type)?.outputs;
+    if (outputs && !outputs.includes(handle)) {
+      const allowed = outputs.length ? `it has ${outputs.map((o) => `'${o}'`).join(', ')}` : 'it has no outputs';
+      errors.push({ nodeId: source.id, edgeId: edge.id, message: `Node '${source.id}': no output '${handle}' (${allowed})` });
+    }
+    const key = `${edge.source}\u0000${handle}`;
+    if (used.has(key)) errors.push({ nodeId: source.id, edgeId: edge.id, message: `Node '${source.id}': output '${handle}' is connected more than once` });
+    used.add(key);
+  }
+  for (const node of nodes) {
+    const outputs = nodeDefinition(node.type)?.outputs ?? [];
+    const optional = OPTIONAL_HANDLES[node.type] ?? [];
+    for (const handle of outputs) {
+      if (optional.includes(handle) || used.has(`${node.id}\u0000${handle}`)) continue;
+      errors.push({ nodeId: node.id, message: `Node '${node.id}': connect its '${handle}' output to the next step (or to an End node)` });
+    }
+  }
+  return errors;
+}
+
+function reachabilityErrors(startId: string, nodes: { id: string }[], edges: GraphEdge[]): GraphError[] {
+  const reached = new Set([startId]);
+  const queue = [startId];
+  while (queue.length) {
+    const id = queue.shift() as string;
+    for (const e of edges) {
+      if (e.source === id && !reached.has(e.target)) {
+        reached.add(e.target);
+        queue.push(e.target);
+      }
+    }
+  }
+  return nodes.filter((n) => !reached.has(n.id)).map((n) => ({ nodeId: n.id, message: `Node '${n.id}' can never be reached from Start: connect it or delete it` }));
+}
