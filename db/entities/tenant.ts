@@ -1,0 +1,38 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { createdAt, jsonObject, uuidPk } from './common';
+
+export interface LlmPricing {
+  /** USD per million prompt tokens. */
+  inputPer1M: number;
+  /** USD per million completion tokens. */
+  outputPer1M: number;
+}
+
+/** One OpenAI-compatible endpoint; the API key is stored encrypted (db/secrets.ts). */
+export interface LlmProviderSettings {
+  baseURL: string;
+  model: string;
+  apiKeyEncrypted: string;
+  pricing?: LlmPricing;
+}
+
+export interface TenantSettings {
+  /** Unset → the offline responder answers. `fallbacks` are tried in order on 5xx / connection errors. */
+  llm?: LlmProviderSettings & { fallbacks?: LlmProviderSettings[] };
+  /** Hosts this tenant's httpRequest nodes and tools may call, on top of HTTP_ALLOWED_HOSTS. */
+  httpAllowedHosts?: string[];
+}
+
+/** The one entity not covered by the tenant filter: it *is* the tenant. */
+export const Tenant = defineEntity({
+  name: 'Tenant',
+  tableName: 'tenants',
+  properties: {
+    id: uuidPk(),
+    slug: p.string().length(64).unique(),
+    name: p.string(),
+    settings: jsonObject<TenantSettings>(),
+    createdAt: createdAt(),
+  },
+});
+export type Tenant = InferEntity<typeof Tenant>;

@@ -1,0 +1,90 @@
+/** Conversations and contacts. `em` must be tenant-scoped (tenantEm). */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Channel } from '../../core/messages';
+import { conversationWorkflowId } from '../../core/ids';
+import { Contact, Conversation } from '../entities';
+import type { ConversationStatus } from '../../activities/types';
+import { keysetAfter, pageLimit, toPage, type Page } from './cursor';
+
+export interface NewConversation {
+  /** Generated when omitted; the workflow id is derived from it. */
+  id?: string;
+  flowId: string;
+  flowVersion: number;
+  channel: Channel;
+  contactId?: string | null;
+  variables?: Record<string, unknown>;
+}
+
+/** Insert the row before starting the workflow: messages reference it. */
+export async function createConversation(em: EntityManager, tenantId: string, input: NewConversation): Promise<Conversation> {
+  const id = input.id ?? randomUUID();
+  const conversation = em.create(Conversation, {
+    id,
+    tenant: tenantId,
+    flow: input.flowId,
+    flowVersion: input.flowVersion,
+    channel: input.channel,
+    contact: input.contactId ?? null,
+    workflowId: conversationWorkflowId(tenantId, id),
+    variables: input.variables ?? {},
+  });
+  await em.flush();
+  return conversation;
+}
+
+export const getConversation = (em: EntityManager, id: string) => em.findOne(Conversation, { id });
+
+export interface ConversationPatch {
+  status?: ConversationStatus;
+  variables?: Record<string, unknown>;
+  currentNodeId?: string | null;
+  lastMessageAt?: Date;
+}
+
+/** Returns false when no conversation with that id exists for the scoped tenant. */
+export async function patchConversation(em: EntityManager, id: string, patch: ConversationPatch): Promise<boolean> {
+  const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  if (Object.keys(set).length === 0) return (await em.count(Conversation, { id })) > 0;
+  return (await em.nativeUpdate(Conversation, { id }, { ...set, updatedAt: new Date() })) > 0;
+}
+
+/** Most recent activity first; keyset pagination on (lastMessageAt, id). */
+export async function listConversations(
+  em: EntityManager,
+  opts: { status?: ConversationStatus; flowId?: string; limit?: number; cursor?: string } = {},
+): Promise<Page<Conversation>> {
+  const limit = pageLimit(opts.limit);
+  const where: Record<string, unknown> = keysetAfter(opts.cursor, 'lastMessageAt', 'desc');
+  if (opts.status) where.status = opts.status;
+  if (opts.flowId) where.flow = opts.flowId;
+  const rows = await em.find(Conversation, where, { orderBy: { lastMessageAt: 'desc', id: 'desc' }, limit: limit + 1 });
+  return toPage(rows, limit, (c) => c.lastMessageAt);
+}
+
+/** The contact a channel identity maps to, created on first sight; profile fields fill in when new. */
+export async function upsertContact(
+  em: EntityManager,
+  tenantId: string,
+  channel: Channel,
+  externalId: string,
+  profile: { name?: string; email?: string; phone?: string } = {},
+): Promise<Contact> {
+  await em
+    .createQueryBuilder(Contact)
+    .insert({ tenant: tenantId, channel, externalId, name: profile.name ?? null, email: profile.email ?? null, phone: profile.phone ?? null, attributes: {}, createdAt: new Date() })
+    .onConflict(['tenant', 'channel', 'externalId'])
+    .ignore()
+    .execute();
+  const contact = await em.findOneOrFail(Contact, { channel, externalId });
+  let changed = false;
+  for (const key of ['name', 'email', 'phone'] as const) {
+    if (profile[key] && !contact[key]) {
+      contact[key] = profile[key];
+      changed = true;
+    }
+  }
+  if (changed) await em.flush();
+  return contact;
+}

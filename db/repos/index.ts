@@ -1,0 +1,6 @@
+export * from './api-keys';
+export * from './conversations';
+export * from './cursor';
+export * from './flows';
+export * from './messages';
+export * from './tenants';
