@@ -1,0 +1,17 @@
+/**
+ * Temporal activity context when running inside an activity, `undefined` when called directly
+ * (API previews, benchmarks): heartbeats and cancellation then simply do not apply.
+ */
+import { Context } from '@temporalio/activity';
+
+export function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+export const attemptNumber = () => activityContext()?.info.attempt ?? 1;
+export const heartbeat = (details?: unknown) => activityContext()?.heartbeat(details);
+export const cancellationSignal = () => activityContext()?.cancellationSignal;

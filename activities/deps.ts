@@ -1,0 +1,15 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../core/config';
+
+/** What every activity capability needs; built once per worker process. */
+export interface ActivityDeps {
+  orm: MikroORM;
+  /** Publishing connection (pub/sub to live listeners). */
+  redis: Redis;
+  eventsQueue: Queue;
+  config: Config;
+  /** Injected in tests; defaults to the global fetch. */
+  fetch?: typeof fetch;
+}

@@ -1,0 +1,57 @@
+/**
+ * The httpRequest node. Expected failures (host refused, timeout, non-2xx, bad JSON, bad mapping)
+ * come back as `{ok: false, error}` so the flow follows its `error` edge; network errors that a
+ * retry may fix (connection refused / reset, DNS) throw so Temporal retries them.
+ */
+import jsonata from 'jsonata';
+import type { ActivityDeps } from '../deps';
+import { cancellationSignal } from '../context';
+import { allowedHosts } from '../tenant';
+import type { HttpRequestInput, HttpRequestResult, SwitchboardActivities } from '../types';
+import { HostNotAllowedError } from './allowlist';
+import { RequestTimeoutError, safeFetch, type SafeResponse } from './fetch';
+
+export function httpActivities(deps: ActivityDeps): Pick<SwitchboardActivities, 'httpRequest'> {
+  return {
+    async httpRequest(input) {
+      const allowed = await allowedHosts(deps.orm, deps.config, input.tenantId);
+      let res: SafeResponse;
+      try {
+        res = await safeFetch(input.url, { ...input, allowed, signal: cancellationSignal(), fetch: deps.fetch });
+      } catch (err) {
+        if (err instanceof HostNotAllowedError || err instanceof RequestTimeoutError || err instanceof TypeError && /Invalid URL/i.test(err.message)) {
+          return { ok: false, status: 0, variables: {}, error: err.message };
+        }
+        throw err;
+      }
+      return mapResponse(input, res);
+    },
+  };
+}
+
+async function mapResponse(input: HttpRequestInput, res: SafeResponse): Promise<HttpRequestResult> {
+  const isJson = /\bjson\b/i.test(res.headers['content-type'] ?? '');
+  let body: unknown = res.text;
+  if (isJson && res.text) {
+    if (res.truncated) return { ok: false, status: res.status, variables: {}, error: 'response too large' };
+    try {
+      body = JSON.parse(res.text);
+    } catch {
+      return { ok: false, status: res.status, variables: {}, error: 'response is not valid JSON' };
+    }
+  }
+  if (res.status < 200 || res.status >= 300) return { ok: false, status: res.status, variables: {}, error: `HTTP ${res.status}` };
+
+  const scope = { status: res.status, headers: res.headers, body };
+  const variables: Record<string, unknown> = {};
+  for (const [name, expression] of Object.entries(input.responseMapping)) {
+    try {
+      const value = await jsonata(expression).evaluate(scope);
+      // JSONata sequences carry extra markers; a JSON round trip keeps workflow state plain.
+      variables[name] = value === undefined ? null : JSON.parse(JSON.stringify(value));
+    } catch (err) {
+      return { ok: false, status: res.status, variables: {}, error: `mapping "${name}" failed: ${(err as Error).message}` };
+    }
+  }
+  return { ok: true, status: res.status, variables };
+}

@@ -1,0 +1,40 @@
+/**
+ * The activity implementations, one capability per folder. Client errors from shared code
+ * (AppError with a 4xx status: a missing conversation, a reused key…) become non-retryable
+ * failures: retrying cannot fix them.
+ */
+import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
+import { ApplicationFailure } from '@temporalio/common';
+import { AppError } from '../core/errors';
+import type { ActivityDeps } from './deps';
+import { eventActivities } from './events';
+import { httpActivities } from './http';
+import { llmActivities } from './llm';
+import { storeActivities } from './store';
+import type { SwitchboardActivities } from './types';
+
+export type { ActivityDeps } from './deps';
+export { createEventsQueue, EVENTS_QUEUE, startEventSink, type EventJob } from './events';
+export { liveChannel, type LiveEvent } from './live';
+
+export function createActivities(deps: ActivityDeps): SwitchboardActivities {
+  const all: SwitchboardActivities = {
+    ...storeActivities(deps),
+    ...llmActivities(deps),
+    ...httpActivities(deps),
+    ...eventActivities(deps),
+  };
+  return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
+}
+
+function nonRetryableClientErrors<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      if (err instanceof AppError && err.status < 500) throw ApplicationFailure.nonRetryable(err.message, err.code);
+      if (err instanceof ForeignKeyConstraintViolationException) throw ApplicationFailure.nonRetryable('referenced row not found (does the conversation exist?)', 'not_found');
+      throw err;
+    }
+  };
+}

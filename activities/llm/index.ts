@@ -1,0 +1,73 @@
+/** LLM activities: chat (streamed, with fallback and accounting), summaries and tool calls. */
+import type { ActivityDeps } from '../deps';
+import { attemptNumber, cancellationSignal, heartbeat } from '../context';
+import { publishLive } from '../live';
+import { loadTenant } from '../tenant';
+import type { ChatMessage, LlmChatResult, SwitchboardActivities } from '../types';
+import { extractiveSummary, messageLine, OFFLINE_REPLY } from './offline';
+import { tenantProviders } from './providers';
+import { runWithFallback } from './run';
+import { callTool } from './tool';
+
+type Llm = Pick<SwitchboardActivities, 'llmChat' | 'summarize' | 'callTool'>;
+
+const SUMMARY_PROMPT =
+  'Fold the new messages into the running summary of this conversation. Keep names, facts, decisions, ' +
+  'commitments and open questions; drop greetings and small talk. Answer with the updated summary only, at most 150 words.';
+
+export function llmActivities(deps: ActivityDeps): Llm {
+  const { orm, redis, config } = deps;
+
+  return {
+    async llmChat(input) {
+      const tenant = await loadTenant(orm, input.tenantId);
+      const providers = tenantProviders(tenant, config, input.model);
+      const attempt = attemptNumber();
+      const live = (text: string) =>
+        input.conversationId ? publishLive(redis, input.tenantId, input.conversationId, { type: 'delta', streamKey: input.streamKey, attempt, delta: text }) : undefined;
+
+      if (providers.length === 0) {
+        await live(OFFLINE_REPLY);
+        return { provider: 'offline', content: OFFLINE_REPLY, toolCalls: [], usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 } } satisfies LlmChatResult;
+      }
+
+      const { completion, costUsd } = await runWithFallback(
+        orm,
+        input,
+        providers,
+        { messages: input.messages, tools: input.tools, temperature: input.temperature, maxTokens: input.maxTokens },
+        {
+          signal: cancellationSignal(),
+          onChunk: () => heartbeat(),
+          onDelta: live,
+          onReset: () =>
+            input.conversationId ? publishLive(redis, input.tenantId, input.conversationId, { type: 'reset', streamKey: input.streamKey, attempt }) : undefined,
+        },
+      );
+      return {
+        provider: 'openai-compatible',
+        content: completion.content,
+        toolCalls: completion.toolCalls,
+        usage: { promptTokens: completion.promptTokens, completionTokens: completion.completionTokens, costUsd, model: completion.model },
+      };
+    },
+
+    async summarize(input) {
+      const tenant = await loadTenant(orm, input.tenantId);
+      const providers = tenantProviders(tenant, config);
+      if (providers.length === 0) return { summary: extractiveSummary(input.summary, input.messages) };
+      const transcript = input.messages.filter((m) => m.content).map(messageLine).join('\n');
+      const messages: ChatMessage[] = [
+        { role: 'system', content: SUMMARY_PROMPT },
+        { role: 'user', content: `Summary so far:\n${input.summary || '(none)'}\n\nNew messages:\n${transcript}` },
+      ];
+      const { completion } = await runWithFallback(orm, { tenantId: input.tenantId, workflowId: input.workflowId, nodeId: 'summarize' }, providers, { messages, maxTokens: 400 }, {
+        signal: cancellationSignal(),
+        onChunk: () => heartbeat(),
+      });
+      return { summary: completion.content?.trim() || extractiveSummary(input.summary, input.messages) };
+    },
+
+    callTool: (input) => callTool(deps, input),
+  };
+}

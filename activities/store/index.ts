@@ -1,0 +1,58 @@
+/** Conversation storage: messages (idempotent on their key), live publishing, conversation state. */
+import { ApplicationFailure } from '@temporalio/common';
+import { tenantEm } from '../../db/orm';
+import { insertMessageOnce, patchConversation, toReply } from '../../db/repos';
+import type { ActivityDeps } from '../deps';
+import { publishLive } from '../live';
+import type { SwitchboardActivities } from '../types';
+
+type Store = Pick<SwitchboardActivities, 'recordInbound' | 'deliverMessage' | 'updateConversation'>;
+
+export function storeActivities({ orm, redis }: ActivityDeps): Store {
+  return {
+    async recordInbound(input) {
+      const em = tenantEm(orm, input.tenantId);
+      const { message } = await insertMessageOnce(em, input.tenantId, {
+        conversationId: input.conversationId,
+        direction: 'in',
+        author: 'contact',
+        text: input.text,
+        idempotencyKey: input.key,
+        externalId: input.externalId,
+      });
+      const reply = toReply(message);
+      await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: { ...reply, author: 'contact' } });
+      return { messageId: message.id };
+    },
+
+    // 'api' and 'webchat' deliver by storing and publishing; every attempt publishes again
+    // (a listener may have missed the first), clients dedupe by message id.
+    async deliverMessage(input) {
+      const em = tenantEm(orm, input.tenantId);
+      const m = input.message;
+      const { message } = await insertMessageOnce(em, input.tenantId, {
+        conversationId: input.conversationId,
+        direction: 'out',
+        author: m.author,
+        text: m.text,
+        idempotencyKey: m.key,
+        nodeId: m.nodeId,
+        source: m.source,
+        usage: m.usage,
+        citations: m.citations,
+      });
+      const reply = toReply(message);
+      await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: reply });
+      return reply;
+    },
+
+    async updateConversation(input) {
+      const found = await patchConversation(tenantEm(orm, input.tenantId), input.conversationId, {
+        status: input.status,
+        variables: input.variables,
+        currentNodeId: input.currentNodeId,
+      });
+      if (!found) throw ApplicationFailure.nonRetryable(`conversation ${input.conversationId} not found`, 'NotFound');
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/** Real dependencies for activity tests (Postgres, Redis, a BullMQ queue) and a live-channel listener. */
+import { randomBytes } from 'node:crypto';
+import type { MockActivityEnvironment } from '@temporalio/testing';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { inject } from 'vitest';
+import { createActivities, type ActivityDeps } from '../../activities';
+import { liveChannel, type LiveEvent } from '../../activities/live';
+import type { Orm } from '../../db/orm';
+import { testConfig, testOrm } from '../db/fixtures';
+
+export interface TestDeps extends ActivityDeps {
+  close(): Promise<void>;
+}
+
+export async function testDeps(env: Record<string, string> = {}, queueName = `events-${randomBytes(4).toString('hex')}`): Promise<TestDeps> {
+  const orm: Orm = await testOrm();
+  const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+  const eventsQueue = new Queue(queueName, { connection: redis });
+  return {
+    orm,
+    redis,
+    eventsQueue,
+    config: testConfig(env),
+    async close() {
+      await eventsQueue.close();
+      redis.disconnect();
+      await orm.close(true);
+    },
+  };
+}
+
+export const activitiesFor = (deps: ActivityDeps) => createActivities(deps);
+
+/** Collects what is published on a conversation's live channel. */
+export async function listen(tenantId: string, conversationId: string): Promise<{ events: LiveEvent[]; stop(): void }> {
+  const sub = new Redis(inject('redisUrl'));
+  const events: LiveEvent[] = [];
+  sub.on('message', (_channel: string, payload: string) => events.push(JSON.parse(payload) as LiveEvent));
+  await sub.subscribe(liveChannel(tenantId, conversationId));
+  return { events, stop: () => sub.disconnect() };
+}
+
+export async function waitFor<T>(check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Runs an activity inside a MockActivityEnvironment (heartbeats, attempt, cancellation) with its types intact. */
+export function runIn<A extends unknown[], R>(env: MockActivityEnvironment, fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
+  return env.run(fn, ...args) as Promise<R>;
+}

@@ -1,0 +1,249 @@
+/**
+ * A local OpenAI-compatible server for tests and benchmarks. Speaks the real wire format of
+ * POST /v1/chat/completions (JSON, or SSE `data: {...}` chunks ending in `data: [DONE]`, usage in
+ * a final chunk when `stream_options.include_usage`; tool calls streamed as index + partial
+ * arguments) and POST /v1/embeddings (deterministic vectors). Responses are scripted per test.
+ *
+ *   const fake = await startFakeOpenAI();
+ *   fake.enqueue({ content: 'Hello!' }, { status: 500 });   // served in order
+ *   fake.script((req) => ({ content: `echo ${req.body.messages.at(-1).content}` })); // when the queue is empty
+ *   new OpenAI({ baseURL: `${fake.url}/v1`, apiKey: 'sk-test' });
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeToolCall {
+  id?: string;
+  name: string;
+  /** JSON text, streamed in pieces of `chunkSize` characters. */
+  arguments: string;
+}
+
+export interface FakeResponse {
+  content?: string;
+  toolCalls?: FakeToolCall[];
+  /** Defaults: prompt = characters of the request's messages / 4, completion = characters of the answer / 4. */
+  usage?: { promptTokens: number; completionTokens: number };
+  /** Non-200 answers with an OpenAI-style error body (e.g. 500, 401, 429). */
+  status?: number;
+  error?: string;
+  /** Wait this long before answering (ms). The wait ends early if the client disconnects. */
+  delayMs?: number;
+  /** Characters per streamed content delta (default 4). */
+  chunkSize?: number;
+  /** Pause between streamed chunks (ms). */
+  chunkDelayMs?: number;
+  /** Stream some content, then drop the connection (a provider dying mid-answer). */
+  dropAfterChunks?: number;
+  model?: string;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  /** Lower-cased header names, as node:http gives them. */
+  headers: Record<string, string | undefined>;
+  body: any;
+  at: number;
+}
+
+export type Responder = (req: RecordedRequest) => FakeResponse | Promise<FakeResponse>;
+
+export interface FakeOpenAI {
+  /** Base URL without `/v1`. */
+  url: string;
+  requests: RecordedRequest[];
+  /** Chat completion requests only. */
+  readonly chatRequests: RecordedRequest[];
+  /** Queue responses, served in order before the script. */
+  enqueue(...responses: FakeResponse[]): void;
+  /** Replace the default responder (a function of the request) or the queue (an array). */
+  script(responder: Responder | FakeResponse[]): void;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface FakeOpenAIOptions {
+  port?: number;
+  /** Default responder when nothing is queued: echoes the last user message. */
+  responder?: Responder;
+  model?: string;
+  /** Dimension of /v1/embeddings vectors (default 64). */
+  embeddingDimensions?: number;
+}
+
+const defaultResponder: Responder = (req) => {
+  const last = [...(req.body?.messages ?? [])].reverse().find((m: { role: string }) => m.role === 'user');
+  return { content: `You said: ${typeof last?.content === 'string' ? last.content : ''}` };
+};
+
+export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
+  let queue: FakeResponse[] = [];
+  let responder = opts.responder ?? defaultResponder;
+  const requests: RecordedRequest[] = [];
+  const model = opts.model ?? 'fake-gpt';
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) sendError(res, 500, err instanceof Error ? err.message : String(err));
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const raw = await readBody(req);
+    const recorded: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: flatHeaders(req), body: raw ? safeJson(raw) : undefined, at: Date.now() };
+    requests.push(recorded);
+    const path = recorded.path.split('?')[0];
+    if (req.method === 'POST' && path === '/v1/chat/completions') {
+      const scripted = queue.length ? queue.shift()! : await responder(recorded);
+      return chat(recorded, scripted, req, res);
+    }
+    if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(recorded, res, opts.embeddingDimensions ?? 64);
+    if (req.method === 'GET' && path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: model, object: 'model', owned_by: 'fake' }] });
+    sendError(res, 404, `no route ${req.method} ${path}`);
+  }
+
+  async function chat(recorded: RecordedRequest, r: FakeResponse, req: IncomingMessage, res: ServerResponse) {
+    if (r.delayMs) await sleep(r.delayMs, req);
+    if (req.socket.destroyed || res.destroyed) return;
+    if (r.status && r.status !== 200) return sendError(res, r.status, r.error ?? `scripted HTTP ${r.status}`);
+    const body = recorded.body ?? {};
+    const answerModel = r.model ?? body.model ?? model;
+    const content = r.content ?? (r.toolCalls?.length ? null : '');
+    const toolCalls = (r.toolCalls ?? []).map((t, i) => ({ id: t.id ?? `call_${i}_${hash(t.name + t.arguments).slice(0, 8)}`, name: t.name, arguments: t.arguments }));
+    const usage = r.usage ?? { promptTokens: Math.ceil(JSON.stringify(body.messages ?? []).length / 4), completionTokens: Math.ceil(((content ?? '') + toolCalls.map((t) => t.arguments).join('')).length / 4) };
+    const usageJson = { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.promptTokens + usage.completionTokens };
+    const id = `chatcmpl-${hash(String(Date.now()) + Math.random()).slice(0, 12)}`;
+    const created = Math.floor(Date.now() / 1000);
+    const finish = toolCalls.length ? 'tool_calls' : 'stop';
+
+    if (!body.stream) {
+      const message = {
+        role: 'assistant',
+        content,
+        ...(toolCalls.length ? { tool_calls: toolCalls.map((t) => ({ id: t.id, type: 'function', function: { name: t.name, arguments: t.arguments } })) } : {}),
+      };
+      return sendJson(res, 200, { id, object: 'chat.completion', created, model: answerModel, choices: [{ index: 0, message, finish_reason: finish }], usage: usageJson });
+    }
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const chunk = (delta: object, finishReason: string | null = null) => ({ id, object: 'chat.completion.chunk', created, model: answerModel, choices: [{ index: 0, delta, finish_reason: finishReason }] });
+    const events: object[] = [chunk({ role: 'assistant', content: '' })];
+    const size = Math.max(1, r.chunkSize ?? 4);
+    for (const piece of pieces(content ?? '', size)) events.push(chunk({ content: piece }));
+    toolCalls.forEach((t, index) => {
+      events.push(chunk({ tool_calls: [{ index, id: t.id, type: 'function', function: { name: t.name, arguments: '' } }] }));
+      for (const piece of pieces(t.arguments, size)) events.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+    });
+    events.push(chunk({}, finish));
+    if (body.stream_options?.include_usage) events.push({ id, object: 'chat.completion.chunk', created, model: answerModel, choices: [], usage: usageJson });
+
+    for (let i = 0; i < events.length; i++) {
+      if (r.dropAfterChunks !== undefined && i >= r.dropAfterChunks) {
+        // Let the written chunks reach the client before the connection drops.
+        await sleep(50, req);
+        return void res.destroy();
+      }
+      if (res.destroyed) return;
+      res.write(`data: ${JSON.stringify(events[i])}\n\n`);
+      if (r.chunkDelayMs) await sleep(r.chunkDelayMs, req);
+    }
+    res.end('data: [DONE]\n\n');
+  }
+
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    requests,
+    get chatRequests() {
+      return requests.filter((r) => r.path.startsWith('/v1/chat/completions'));
+    },
+    enqueue: (...responses) => void queue.push(...responses),
+    script(next) {
+      if (Array.isArray(next)) queue = [...next];
+      else responder = next;
+    },
+    reset() {
+      queue = [];
+      requests.length = 0;
+      responder = opts.responder ?? defaultResponder;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+/** Deterministic unit vectors from the text's hash: same text, same vector; no model needed. */
+function embeddings(recorded: RecordedRequest, res: ServerResponse, dims: number) {
+  const input: unknown = recorded.body?.input;
+  const texts = Array.isArray(input) ? input.map(String) : [String(input ?? '')];
+  const data = texts.map((text, index) => ({ object: 'embedding', index, embedding: vectorFor(text, recorded.body?.dimensions ?? dims) }));
+  const tokens = texts.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
+  sendJson(res, 200, { object: 'list', data, model: recorded.body?.model ?? 'fake-embedding', usage: { prompt_tokens: tokens, total_tokens: tokens } });
+}
+
+export function vectorFor(text: string, dims: number): number[] {
+  const values: number[] = [];
+  for (let block = 0; values.length < dims; block++) {
+    const digest = createHash('sha256').update(`${block}:${text}`).digest();
+    for (let i = 0; i + 1 < digest.length && values.length < dims; i += 2) values.push(digest.readUInt16BE(i) / 32767.5 - 1);
+  }
+  const norm = Math.hypot(...values) || 1;
+  return values.map((v) => v / norm);
+}
+
+const hash = (s: string) => createHash('sha1').update(s).digest('hex');
+
+function pieces(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function sleep(ms: number, req: IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    req.socket.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, status: number, message: string) {
+  const type = status === 401 ? 'invalid_request_error' : status === 404 ? 'not_found_error' : status === 429 ? 'rate_limit_error' : 'server_error';
+  sendJson(res, status, { error: { message, type, param: null, code: null } });
+}
