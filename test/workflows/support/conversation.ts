@@ -1,0 +1,31 @@
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { conversationWorkflowId } from '../../../core/ids';
+import type { conversation } from '../../../workflows/conversation';
+import { conversationStateQuery, turnUpdate, type ConversationInput, type TurnResult } from '../../../workflows/messages';
+import type { Harness } from './harness';
+
+/** A test conversation driven like the API does: update-with-start for every turn. */
+export function talk(h: Harness, input: ConversationInput) {
+  const workflowId = conversationWorkflowId(input.tenantId, input.conversationId);
+  const client: Client = h.client;
+  return {
+    workflowId,
+    handle: () => client.workflow.getHandle(workflowId),
+    turn(text: string): Promise<TurnResult> {
+      return client.workflow.executeUpdateWithStart(turnUpdate, {
+        args: [{ text }],
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof conversation>('conversation', {
+          workflowId,
+          taskQueue: h.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      });
+    },
+    /** Texts of a turn's replies. */
+    async say(text: string): Promise<string[]> {
+      return (await this.turn(text)).replies.map((r) => r.text);
+    },
+    state: () => client.workflow.getHandle(workflowId).query(conversationStateQuery),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * `conversation`: one contact's conversation on one channel, for as long as it lives. Turns come
+ * in through the `turn` update (sync channels) or the `inbound` signal (async channels); the flow
+ * graph is pinned in the input and refreshed only at continue-as-new.
+ */
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  agentMessageSignal,
+  closeSignal,
+  conversationStateQuery,
+  inboundSignal,
+  releaseSignal,
+  takeOverSignal,
+  turnUpdate,
+  type ConversationInput,
+  type InboundText,
+} from './messages';
+import { ConversationSession } from './runtime/conversation-session';
+import { setRunAttributes } from './runtime/search-attributes';
+
+export async function conversation(input: ConversationInput): Promise<void> {
+  const s = new ConversationSession(input);
+
+  // Handlers first, before any await: update-with-start delivers the first turn with the start.
+  setHandler(turnUpdate, (msg) => s.inbound(msg), { validator: (msg) => validateInbound(s, msg) });
+  setHandler(inboundSignal, async (msg) => {
+    if (isText(msg) && !s.closeRequested) await s.inbound(msg);
+  });
+  setHandler(agentMessageSignal, async ({ text }) => {
+    if (text?.trim()) await s.agentMessage(text);
+  });
+  setHandler(takeOverSignal, () => s.takeOver());
+  setHandler(releaseSignal, () => s.release());
+  setHandler(closeSignal, () => {
+    s.closeRequested = true;
+  });
+  setHandler(conversationStateQuery, () => s.state());
+
+  setRunAttributes({ TenantId: input.tenantId, FlowId: input.flowId, FlowVersion: input.flowVersion, Channel: input.channel, Status: s.status });
+
+  const canContinueAsNew = () => workflowInfo().continueAsNewSuggested && s.idle;
+  let reason: 'idle' | 'requested' = 'requested';
+  for (;;) {
+    const seen = s.changes;
+    const woke = await condition(() => s.closeRequested || s.changes !== seen || canContinueAsNew(), Math.max(1, s.nextDeadline() - Date.now()));
+    if (s.closeRequested) break;
+    if (canContinueAsNew()) {
+      await condition(() => allHandlersFinished() && s.idle);
+      return continueAsNew<typeof conversation>({ ...input, carried: s.carry() });
+    }
+    if (woke) continue;
+    if (s.inputDue()) await s.inputTimeout();
+    else if (s.idleDue()) {
+      // A turn that is still running (e.g. on a wait node) keeps the conversation open.
+      if (s.idle) {
+        reason = 'idle';
+        break;
+      }
+      await condition(() => s.idle);
+    }
+  }
+  await s.close(reason);
+  await condition(allHandlersFinished);
+}
+
+function isText(msg: InboundText | undefined): msg is InboundText {
+  return typeof msg?.text === 'string' && msg.text.trim().length > 0;
+}
+
+function validateInbound(s: ConversationSession, msg: InboundText): void {
+  if (!isText(msg)) throw new Error('text must not be empty');
+  if (s.closeRequested || s.status === 'closed') throw new Error('conversation is closed');
+}

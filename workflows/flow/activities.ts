@@ -1,0 +1,56 @@
+/**
+ * Activity calls from flow code. Every call gets `activityId = "<nodeId>#<seq>"` so the API can
+ * group a run's history by node; workflow-level work uses pseudo node ids starting with "@"
+ * (never a valid node id). Options are chosen per activity.
+ */
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { SwitchboardActivities } from '../../activities/types';
+
+type Acts = SwitchboardActivities;
+type Name = keyof Acts;
+
+/** Error types that mean "fix the configuration", not "try again". */
+const NON_RETRYABLE = ['AppError', 'ZodError', 'ConfigError'];
+
+const store: ActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE },
+};
+
+const OPTIONS: Record<Name, ActivityOptions> = {
+  recordInbound: store,
+  deliverMessage: { ...store, startToCloseTimeout: '30s' },
+  updateConversation: store,
+  emitEvent: store,
+  llmChat: {
+    startToCloseTimeout: '60s',
+    heartbeatTimeout: '10s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 4, nonRetryableErrorTypes: NON_RETRYABLE },
+  },
+  summarize: {
+    startToCloseTimeout: '60s',
+    heartbeatTimeout: '10s',
+    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+  },
+  // A tool / HTTP node talks to a third party: few attempts, the flow decides what failure means.
+  callTool: { startToCloseTimeout: '40s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE } },
+  httpRequest: { startToCloseTimeout: '40s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE } },
+};
+
+type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };
+
+const proxies = Object.fromEntries(
+  (Object.keys(OPTIONS) as Name[]).map((name) => [name, proxyActivities<Acts>(OPTIONS[name])[name]]),
+) as unknown as { [K in Name]: WithOptions<K> };
+
+export const activityId = (nodeId: string, seq: number) => `${nodeId}#${seq}`;
+
+/** One per workflow run: owns the activity sequence number. */
+export class ActivityCaller {
+  private seq = 0;
+
+  call<K extends Name>(nodeId: string, name: K, input: Parameters<Acts[K]>[0]): ReturnType<Acts[K]> {
+    const id = activityId(nodeId, ++this.seq);
+    return proxies[name].executeWithOptions({ activityId: id, summary: `${name} · ${nodeId}` }, [input] as Parameters<Acts[K]>);
+  }
+}

@@ -1,0 +1,31 @@
+import type { GraphEdge, ValidGraph, ValidNode } from '../../core/graph/schema';
+
+/** Read-only index over a validated graph: node by id, edge target by (source, handle). */
+export class FlowGraph {
+  private readonly nodes = new Map<string, ValidNode>();
+  private readonly targets = new Map<string, string>();
+  readonly startId: string;
+
+  constructor(readonly graph: ValidGraph) {
+    for (const n of graph.nodes) this.nodes.set(n.id, n);
+    for (const e of graph.edges) this.targets.set(edgeKey(e.source, e.sourceHandle ?? 'next'), e.target);
+    const start = graph.nodes.find((n) => n.type === 'start');
+    if (!start) throw new Error('flow graph has no start node');
+    this.startId = start.id;
+  }
+
+  get settings() {
+    return this.graph.settings;
+  }
+
+  node(id: string): ValidNode | undefined {
+    return this.nodes.get(id);
+  }
+
+  /** Node the given output handle leads to; null when the handle is not connected. */
+  target(nodeId: string, handle: string): string | null {
+    return this.targets.get(edgeKey(nodeId, handle)) ?? null;
+  }
+}
+
+const edgeKey = (source: string, handle: GraphEdge['sourceHandle'] & string) => `${source}\u0000${handle}`;

@@ -1,0 +1,32 @@
+import type { ValidNode } from '../../../core/graph/schema';
+import type { NodeHandler } from '../types';
+import { ask } from './ask';
+import { condition } from './condition';
+import { end } from './end';
+import { handoff } from './handoff';
+import { httpRequest } from './httpRequest';
+import { llmReply } from './llmReply';
+import { sendMessage } from './sendMessage';
+import { setVariable } from './setVariable';
+import { start } from './start';
+import { wait } from './wait';
+
+/** One handler per node type of the catalogue (core/nodes); the compiler checks none is missing. */
+const HANDLERS: { [T in ValidNode['type']]: NodeHandler<T> } = {
+  start,
+  sendMessage,
+  ask,
+  condition,
+  setVariable,
+  llmReply,
+  handoff,
+  httpRequest,
+  wait,
+  end,
+};
+
+export function handlerFor<N extends ValidNode>(node: N): NodeHandler<N['type']> {
+  const handler = HANDLERS[node.type as N['type']] as NodeHandler<N['type']> | undefined;
+  if (!handler) throw new Error(`no handler for node type "${node.type}"`);
+  return handler;
+}

@@ -1,0 +1,5 @@
+import type { NodeHandler } from '../types';
+
+export const start: NodeHandler<'start'> = {
+  run: async () => ({ kind: 'follow', handle: 'next' }),
+};

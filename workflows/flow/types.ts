@@ -1,0 +1,59 @@
+import type { ValidNode } from '../../core/graph/schema';
+import type { TokenUsage } from '../../core/messages';
+import type { ChatMessage } from '../../activities/types';
+import type { ActivityCaller } from './activities';
+import type { FlowGraph } from './graph';
+import type { TraceLog } from './trace';
+
+/**
+ * What the interpreter needs from the workflow running it. The conversation delivers messages on
+ * a channel; a flowRun collects them into its output. Waiting for input is not part of the
+ * runtime: an `ask` suspends the walk (`awaiting`) and the workflow resumes it with the answer.
+ */
+export interface FlowRuntime {
+  readonly graph: FlowGraph;
+  readonly variables: Record<string, unknown>;
+  readonly activities: ActivityCaller;
+  readonly trace: TraceLog;
+  readonly tenantId: string;
+  readonly workflowId: string;
+  readonly conversationId?: string;
+  /** Current turn (contact messages so far); 0 in a flowRun before any resume. */
+  readonly turn: number;
+  /** Deterministic key unique within the execution, for idempotent sends and LLM stream keys. */
+  key(nodeId: string): string;
+  say(nodeId: string, text: string, source: string, usage?: TokenUsage): Promise<void>;
+  /** Marks the run as waiting for a human and announces it (`handoff.requested`). */
+  handoff(nodeId: string, reason?: string): Promise<void>;
+  /** Recent messages (oldest first) and the rolling summary of older ones, for the model. */
+  context(limit: number): { summary: string; messages: ChatMessage[] };
+  /** Durable timer; a conversation returns the current turn's replies before sleeping. */
+  sleep(ms: number): Promise<void>;
+}
+
+/** What a handler asks the interpreter to do next. */
+export type Outcome =
+  /** Follow an output handle; an unconnected handle ends the walk. */
+  | { kind: 'follow'; handle: string; output?: unknown }
+  /** Suspend at this node until the contact replies. */
+  | { kind: 'await'; retries: number; output?: unknown }
+  /** The bot stops; after release the walk continues on `resumeHandle` (if connected). */
+  | { kind: 'handoff'; resumeHandle: string }
+  | { kind: 'end'; output?: unknown }
+  | { kind: 'fail'; error: string };
+
+export type WalkResult =
+  | { state: 'awaiting'; nodeId: string; retries: number }
+  | { state: 'handoff'; nodeId: string; resumeNodeId: string | null }
+  | { state: 'ended'; nodeId: string }
+  | { state: 'failed'; nodeId: string; error: string };
+
+export type NodeOf<T extends ValidNode['type']> = Extract<ValidNode, { type: T }>;
+
+export interface NodeHandler<T extends ValidNode['type']> {
+  run(node: NodeOf<T>, rt: FlowRuntime): Promise<Outcome>;
+  /** For nodes that wait for input: the contact's reply; `retries` = invalid answers so far. */
+  answer?(node: NodeOf<T>, rt: FlowRuntime, text: string, retries: number): Promise<Outcome>;
+  /** For nodes that wait for input: no reply came in time. */
+  timeout?(node: NodeOf<T>, rt: FlowRuntime): Promise<Outcome>;
+}

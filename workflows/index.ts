@@ -1,0 +1,3 @@
+/** The workflow bundle's entry: the worker bundles exactly these workflow functions. */
+export { conversation } from './conversation';
+export { flowRun } from './flowRun';

@@ -1,0 +1,282 @@
+/**
+ * State and FlowRuntime of one `conversation` run. All work that touches state (turns, agent
+ * messages, release, timeouts, close) goes through one mutex so turns never interleave.
+ */
+import { log, sleep, workflowInfo } from '@temporalio/workflow';
+import { containsHandoffKeyword } from '../../core/handoff';
+import type { OutboundMessage, Reply, TokenUsage } from '../../core/messages';
+import type { ChatMessage, ConversationRef, ConversationStatus } from '../../activities/types';
+import type { CarriedState, ConversationInput, ConversationState, InboundText, TurnResult } from '../messages';
+import { ActivityCaller } from '../flow/activities';
+import { FlowGraph } from '../flow/graph';
+import { DEFAULT_HANDOFF_MESSAGE, handOff } from '../flow/handlers/handoff';
+import { answer, inputTimeoutMs, timeout, walk } from '../flow/interpreter';
+import { Mutex } from '../flow/mutex';
+import { TraceLog } from '../flow/trace';
+import type { FlowRuntime, WalkResult } from '../flow/types';
+import { setRunAttributes } from './search-attributes';
+
+export class ConversationSession implements FlowRuntime {
+  readonly graph: FlowGraph;
+  readonly activities = new ActivityCaller();
+  readonly trace = new TraceLog();
+  readonly tenantId: string;
+  readonly workflowId: string;
+  readonly conversationId: string;
+  readonly ref: ConversationRef;
+  variables: Record<string, unknown>;
+  window: ChatMessage[];
+  summary: string;
+  status: ConversationStatus;
+  cursor: CarriedState['cursor'];
+  turn: number;
+  resumeNodeId: string | null;
+  readonly generation: number;
+  closeRequested = false;
+  /** Bumped whenever a deadline may have moved: the main loop re-plans its timer. */
+  changes = 0;
+
+  private readonly mutex = new Mutex();
+  private keySeq = 0;
+  private idleDeadline = 0;
+  private inputDeadline: number | null = null;
+  private turnReplies: Reply[] | null = null;
+  private settleTurn: (() => void) | null = null;
+  private persisted: { status: ConversationStatus; nodeId: string | null };
+
+  constructor(private readonly input: ConversationInput) {
+    const c = input.carried;
+    this.graph = new FlowGraph(input.graph);
+    this.workflowId = workflowInfo().workflowId;
+    this.tenantId = input.tenantId;
+    this.conversationId = input.conversationId;
+    this.ref = { tenantId: input.tenantId, conversationId: input.conversationId, workflowId: this.workflowId, channel: input.channel };
+    this.variables = c?.variables ?? { ...input.graph.settings.variables };
+    this.window = c?.window ?? [];
+    this.summary = c?.summary ?? '';
+    this.status = c?.status ?? 'bot';
+    this.cursor = c?.cursor ?? null;
+    this.turn = c?.turn ?? 0;
+    this.resumeNodeId = c?.resumeNodeId ?? null;
+    this.generation = c?.generation ?? 0;
+    this.persisted = { status: this.status, nodeId: this.cursor?.nodeId ?? null };
+    this.touch();
+    this.armInputTimer();
+  }
+
+  // ---- FlowRuntime ----
+
+  key(nodeId: string): string {
+    return `${this.workflowId}:${this.generation}:${this.turn}:${nodeId}:${++this.keySeq}`;
+  }
+
+  say(nodeId: string, text: string, source: string, usage?: TokenUsage): Promise<void> {
+    return this.deliver({ key: this.key(nodeId), text, author: 'bot', nodeId, source, usage });
+  }
+
+  async handoff(nodeId: string, reason?: string): Promise<void> {
+    this.setStatus('waiting');
+    await this.emit('handoff.requested', { nodeId, reason: reason ?? null });
+  }
+
+  context(limit: number) {
+    return { summary: this.summary, messages: this.window.slice(-limit) };
+  }
+
+  async sleep(ms: number): Promise<void> {
+    // A synchronous caller should not wait for a durable timer: answer the turn now.
+    this.settleTurn?.();
+    await sleep(ms);
+  }
+
+  // ---- operations (each serialized) ----
+
+  /** One contact message; resolves with the replies of this turn. */
+  inbound(msg: InboundText): Promise<TurnResult> {
+    return new Promise<TurnResult>((resolve, reject) => {
+      void this.mutex.run(async () => {
+        const replies: Reply[] = [];
+        let settled = false;
+        this.turnReplies = replies;
+        this.settleTurn = () => {
+          if (settled) return;
+          settled = true;
+          this.turnReplies = null;
+          resolve({ replies, status: this.status });
+        };
+        try {
+          await this.processInbound(msg);
+          this.settleTurn();
+        } catch (err) {
+          if (!settled) reject(err);
+          else log.error('turn failed after its replies were returned', { error: String(err) });
+        } finally {
+          settled = true;
+          this.settleTurn = null;
+          this.turnReplies = null;
+        }
+      });
+    });
+  }
+
+  agentMessage(text: string): Promise<void> {
+    return this.mutex.run(async () => {
+      if (this.status === 'closed') return;
+      this.touch();
+      this.setStatus('human');
+      await this.deliver({ key: this.key('@agent'), text, author: 'agent', source: 'agent' });
+      await this.afterTurn();
+    });
+  }
+
+  takeOver(): Promise<void> {
+    return this.mutex.run(async () => {
+      if (this.status === 'closed') return;
+      this.setStatus('human');
+      await this.afterTurn();
+    });
+  }
+
+  /** Back to the bot; the walk continues after the handoff node when there is a next node. */
+  release(): Promise<void> {
+    return this.mutex.run(async () => {
+      if (this.status === 'closed' || this.status === 'bot') return;
+      this.setStatus('bot');
+      const from = this.resumeNodeId;
+      this.resumeNodeId = null;
+      if (from) this.apply(await walk(this, from));
+      else this.armInputTimer();
+      await this.afterTurn();
+    });
+  }
+
+  inputTimeout(): Promise<void> {
+    this.inputDeadline = null;
+    return this.mutex.run(async () => {
+      if (!this.cursor || this.status !== 'bot') return;
+      this.apply(await timeout(this, this.cursor.nodeId));
+      await this.afterTurn();
+    });
+  }
+
+  close(reason: 'idle' | 'requested'): Promise<void> {
+    return this.mutex.run(async () => {
+      this.cursor = null;
+      this.setStatus('closed');
+      await this.afterTurn();
+      await this.emit('conversation.closed', { reason });
+    });
+  }
+
+  // ---- main-loop helpers ----
+
+  get idle(): boolean {
+    return !this.mutex.busy;
+  }
+
+  nextDeadline(): number {
+    const input = this.status === 'bot' && this.inputDeadline !== null ? this.inputDeadline : Infinity;
+    return Math.min(this.idleDeadline, input);
+  }
+
+  inputDue(): boolean {
+    return this.status === 'bot' && this.inputDeadline !== null && Date.now() >= this.inputDeadline;
+  }
+
+  idleDue(): boolean {
+    return Date.now() >= this.idleDeadline;
+  }
+
+  carry(): CarriedState {
+    return { ...this.carried(), generation: this.generation + 1 };
+  }
+
+  state(): ConversationState {
+    return { ...this.carried(), flowId: this.input.flowId, flowVersion: this.input.flowVersion, trace: this.trace.entries };
+  }
+
+  // ---- internals ----
+
+  private async processInbound({ text, externalId }: InboundText): Promise<void> {
+    if (this.status === 'closed') return;
+    this.turn++;
+    this.touch();
+    await this.activities.call('@inbound', 'recordInbound', { ...this.ref, key: `${this.workflowId}:in:${this.turn}`, text, externalId });
+    this.window.push({ role: 'user', content: text });
+    if (this.status === 'bot') {
+      // A handoff keyword keeps the pending question: after release the next reply answers it.
+      if (containsHandoffKeyword(text, this.graph.settings.handoffKeywords)) await handOff(this, '@keyword', DEFAULT_HANDOFF_MESSAGE, 'keyword');
+      else this.apply(this.cursor ? await answer(this, this.cursor, text) : await walk(this, this.graph.startId));
+    }
+    await this.afterTurn();
+  }
+
+  private apply(result: WalkResult): void {
+    this.cursor = result.state === 'awaiting' ? { nodeId: result.nodeId, retries: result.retries } : null;
+    if (result.state === 'handoff') this.resumeNodeId = result.resumeNodeId;
+    this.armInputTimer();
+  }
+
+  private armInputTimer(): void {
+    const ms = this.cursor ? inputTimeoutMs(this, this.cursor.nodeId) : null;
+    this.inputDeadline = ms === null ? null : Date.now() + ms;
+    this.changes++;
+  }
+
+  private touch(): void {
+    this.idleDeadline = Date.now() + this.graph.settings.idleTimeoutMinutes * 60_000;
+    this.changes++;
+  }
+
+  private setStatus(status: ConversationStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.changes++;
+    setRunAttributes({ Status: status });
+  }
+
+  private async deliver(message: OutboundMessage): Promise<void> {
+    const reply = await this.activities.call(message.nodeId ?? '@agent', 'deliverMessage', { ...this.ref, message });
+    this.turnReplies?.push(reply);
+    this.window.push({ role: 'assistant', content: message.text });
+  }
+
+  /** Folds messages that left the context window into the summary, then persists what changed. */
+  private async afterTurn(): Promise<void> {
+    const overflow = this.window.length - this.graph.settings.contextWindow;
+    if (overflow > 0) {
+      const dropped = this.window.splice(0, overflow);
+      const { summary } = await this.activities.call('@summary', 'summarize', {
+        tenantId: this.tenantId,
+        workflowId: this.workflowId,
+        summary: this.summary,
+        messages: dropped,
+      });
+      this.summary = summary;
+    }
+    const nodeId = this.cursor?.nodeId ?? null;
+    if (nodeId === this.persisted.nodeId && this.status === this.persisted.status) return;
+    this.persisted = { status: this.status, nodeId };
+    await this.activities.call('@state', 'updateConversation', {
+      tenantId: this.tenantId,
+      conversationId: this.conversationId,
+      status: this.status,
+      variables: this.variables,
+      currentNodeId: nodeId,
+    });
+  }
+
+  private emit(type: string, data: Record<string, unknown>): Promise<void> {
+    return this.activities.call('@events', 'emitEvent', {
+      tenantId: this.tenantId,
+      type,
+      workflowId: this.workflowId,
+      data: { conversationId: this.conversationId, ...data },
+    });
+  }
+
+  private carried(): CarriedState {
+    const { variables, window, summary, status, cursor, turn, resumeNodeId, generation } = this;
+    return { variables, window, summary, status, cursor, turn, resumeNodeId, generation };
+  }
+}
