@@ -1,0 +1,57 @@
+/**
+ * Bearer API keys → tenant. Keys are stored as sha256 hashes; a short in-process cache keeps the
+ * lookup off the hot path of every turn. Every `/v1` route needs a key except the chat socket,
+ * which authenticates with its own signed session token.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../../core/errors';
+import { apiKeyByHash, hashApiKey, touchApiKey } from '../../db/repos';
+import { systemEm, tenantEm } from '../../db/orm';
+import type { AppDeps } from '../deps';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    tenantId: string;
+    /** Tenant-scoped EntityManager for this request. */
+    em: EntityManager;
+  }
+}
+
+const CACHE_MS = 30_000;
+const TOUCH_MS = 60_000;
+
+export function registerAuth(app: FastifyInstance, deps: AppDeps, isPublic: (request: FastifyRequest) => boolean) {
+  const cache = new Map<string, { tenantId: string; keyId: string; until: number; touchedAt: number }>();
+
+  async function resolve(hash: string) {
+    const hit = cache.get(hash);
+    if (hit && hit.until > Date.now()) return hit;
+    const key = await apiKeyByHash(systemEm(deps.orm), hash);
+    if (!key) {
+      cache.delete(hash);
+      return null;
+    }
+    const entry = { tenantId: key.tenant, keyId: key.id, until: Date.now() + CACHE_MS, touchedAt: hit?.touchedAt ?? 0 };
+    cache.set(hash, entry);
+    return entry;
+  }
+
+  app.decorateRequest('tenantId', '');
+  app.decorateRequest('em', null as unknown as EntityManager);
+
+  app.addHook('onRequest', async (request) => {
+    if (!request.url.startsWith('/v1/') || isPublic(request)) return;
+    const header = request.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) throw new AppError('unauthorized', 'missing API key: send "Authorization: Bearer <key>"', { field: 'authorization' });
+    const entry = await resolve(hashApiKey(match[1]));
+    if (!entry) throw new AppError('unauthorized', 'invalid or revoked API key', { field: 'authorization' });
+    request.tenantId = entry.tenantId;
+    request.em = tenantEm(deps.orm, entry.tenantId);
+    if (Date.now() - entry.touchedAt > TOUCH_MS) {
+      entry.touchedAt = Date.now();
+      touchApiKey(systemEm(deps.orm), entry.keyId).catch((err) => request.log.warn({ err }, 'could not record API key use'));
+    }
+  });
+}

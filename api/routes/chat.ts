@@ -1,0 +1,124 @@
+/**
+ * Web chat: `POST /v1/chat/sessions` (API key) mints a signed token for one conversation;
+ * `GET /v1/chat?token=` upgrades to a WebSocket that sends the contact's messages through the
+ * conversation workflow and relays everything published for that conversation (bot replies,
+ * streamed deltas, agent messages) as it happens.
+ */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { errorResponses } from '../../core/api/common';
+import { chatSessionBody, sendMessageBody } from '../../core/api/conversations';
+import { AppError } from '../../core/errors';
+import { tenantEm } from '../../db/orm';
+import { createConversation, listMessages } from '../../db/repos';
+import { requireConversation, requireVersion } from '../services/lookups';
+import { liveChannel } from '../../activities/live';
+import { signChatToken, verifyChatToken } from '../services/chat-token';
+import { messageDto } from '../services/serialize';
+import { sendTurn } from '../services/turns';
+import type { AppDeps } from '../deps';
+
+const TOKEN_TTL_SECONDS = 12 * 3600;
+
+export const chatRoutes =
+  (deps: AppDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.post(
+      '/v1/chat/sessions',
+      {
+        schema: {
+          tags: ['chat'],
+          summary: 'A web-chat session token for a new conversation (flowId) or an existing one (conversationId)',
+          body: chatSessionBody,
+          response: { 201: z.object({ token: z.string(), conversationId: z.string(), expiresAt: z.string() }), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const { flowId, conversationId } = request.body;
+        let id: string;
+        if (conversationId) {
+          id = (await requireConversation(request.em, conversationId, 'conversationId')).id;
+        } else {
+          const version = await requireVersion(request.em, flowId!);
+          const conversation = await createConversation(request.em, request.tenantId, { flowId: flowId!, flowVersion: version.version, channel: 'webchat' });
+          await deps.workflows.startConversation(request.tenantId, conversation.id, { flowId: flowId!, version: version.version, graph: version.graph }, 'webchat');
+          id = conversation.id;
+        }
+        const exp = Math.floor(Date.now() / 1000) + TOKEN_TTL_SECONDS;
+        const token = signChatToken(deps.secretKey, { tenantId: request.tenantId, conversationId: id, exp });
+        return reply.status(201).send({ token, conversationId: id, expiresAt: new Date(exp * 1000).toISOString() });
+      },
+    );
+
+    app.get(
+      '/v1/chat',
+      { websocket: true, schema: { tags: ['chat'], summary: 'WebSocket: send {"text"}, receive history, message, delta, error frames', querystring: z.object({ token: z.string().min(1).max(2000) }) } },
+      async (socket, request) => {
+        const send = (frame: unknown) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(frame));
+        let session;
+        try {
+          session = verifyChatToken(deps.secretKey, (request.query as { token: string }).token);
+        } catch (err) {
+          send({ type: 'error', error: (err as AppError).toJSON?.() ?? { code: 'unauthorized', message: 'invalid token' } });
+          socket.close(4401, 'unauthorized');
+          return;
+        }
+        const { tenantId, conversationId } = session;
+        const subscriber = deps.createSubscriber();
+        socket.on('close', () => void subscriber.quit().catch(() => subscriber.disconnect()));
+        relayLive(subscriber, liveChannel(tenantId, conversationId), send);
+        // Subscribe before reading the history: a message published in between arrives twice
+        // (clients dedupe by id) rather than never.
+        await subscriber.subscribe(liveChannel(tenantId, conversationId));
+        const history = await listMessages(tenantEm(deps.orm, tenantId), conversationId, { limit: 200 });
+        send({ type: 'history', conversationId, messages: history.items.map(messageDto) });
+        handleIncoming(socket, async (text) => {
+          const em = tenantEm(deps.orm, tenantId);
+          const conversation = await requireConversation(em, conversationId);
+          await sendTurn(deps, em, tenantId, conversation, text);
+        }, send, request.log);
+      },
+    );
+  };
+
+/** Forwards published frames; marks a stream `reset` when a retried LLM attempt starts over. */
+function relayLive(subscriber: ReturnType<AppDeps['createSubscriber']>, channel: string, send: (frame: unknown) => void) {
+  const attempts = new Map<string, number>();
+  subscriber.on('message', (ch, raw) => {
+    if (ch !== channel) return;
+    let frame: { type?: string; streamKey?: string; attempt?: number; reset?: boolean };
+    try {
+      frame = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    if (frame.type === 'delta' && frame.streamKey) {
+      const seen = attempts.get(frame.streamKey);
+      if (seen !== undefined && frame.attempt !== undefined && frame.attempt !== seen) frame.reset = true;
+      attempts.set(frame.streamKey, frame.attempt ?? 1);
+    }
+    send(frame);
+  });
+}
+
+/** Contact messages from the socket, one turn at a time in arrival order. */
+function handleIncoming(socket: WebSocket, turn: (text: string) => Promise<void>, send: (frame: unknown) => void, log: { warn: (o: object, m: string) => void }) {
+  let queue = Promise.resolve();
+  socket.on('message', (raw) => {
+    let text: string;
+    try {
+      text = sendMessageBody.parse(JSON.parse(String(raw))).text;
+    } catch {
+      send({ type: 'error', error: { code: 'validation_failed', message: 'send {"text": "..."} with non-empty text', field: 'text' } });
+      return;
+    }
+    queue = queue.then(() =>
+      turn(text).catch((err) => {
+        const error = err instanceof AppError ? err.toJSON() : { code: 'internal', message: 'the message could not be processed' };
+        if (!(err instanceof AppError)) log.warn({ err }, 'chat turn failed');
+        send({ type: 'error', error });
+      }),
+    );
+  });
+}

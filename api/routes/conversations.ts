@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponses, paginationQuery, uuidParam } from '../../core/api/common';
+import {
+  agentMessageBody,
+  conversationSchema,
+  createConversationBody,
+  listConversationsQuery,
+  messageSchema,
+  replySchema,
+  sendMessageBody,
+} from '../../core/api/conversations';
+import { createConversation, listConversations, listMessages, upsertContact } from '../../db/repos';
+import { requireConversation, requireVersion } from '../services/lookups';
+import { conversationDto, messageDto } from '../services/serialize';
+import { sendTurn } from '../services/turns';
+import type { AppDeps } from '../deps';
+
+const accepted = z.object({ ok: z.literal(true) });
+
+export const conversationRoutes =
+  (deps: AppDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const tags = ['conversations'];
+
+    app.post(
+      '/v1/conversations',
+      {
+        schema: {
+          tags,
+          summary: 'Start a conversation on the latest published version of a flow',
+          body: createConversationBody,
+          response: { 201: z.object({ id: z.string(), workflowId: z.string(), flowVersion: z.number().int() }), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const { flowId, channel, contact } = request.body;
+        const version = await requireVersion(request.em, flowId);
+        const contactRow = contact ? await upsertContact(request.em, request.tenantId, channel, contact.externalId ?? randomUUID(), contact) : null;
+        const conversation = await createConversation(request.em, request.tenantId, { flowId, flowVersion: version.version, channel, contactId: contactRow?.id });
+        await deps.workflows.startConversation(request.tenantId, conversation.id, { flowId, version: version.version, graph: version.graph }, channel);
+        return reply.status(201).send({ id: conversation.id, workflowId: conversation.workflowId, flowVersion: version.version });
+      },
+    );
+
+    app.post(
+      '/v1/conversations/:id/messages',
+      {
+        schema: {
+          tags,
+          summary: 'Send the contact’s message; answers with the bot’s replies to it (a synchronous turn)',
+          params: uuidParam,
+          body: sendMessageBody,
+          response: { 200: z.object({ replies: z.array(replySchema), status: z.string() }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const conversation = await requireConversation(request.em, request.params.id);
+        const result = await sendTurn(deps, request.em, request.tenantId, conversation, request.body.text);
+        return {
+          status: result.status,
+          replies: result.replies.map((r) => ({ id: r.id, text: r.text, author: r.author, nodeId: r.nodeId, source: r.source, createdAt: r.createdAt })),
+        };
+      },
+    );
+
+    app.get(
+      '/v1/conversations',
+      {
+        schema: {
+          tags,
+          summary: 'List conversations, most recently active first',
+          querystring: listConversationsQuery,
+          response: { 200: z.object({ conversations: z.array(conversationSchema), nextCursor: z.string().nullable() }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const page = await listConversations(request.em, request.query);
+        return { conversations: page.items.map(conversationDto), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.get(
+      '/v1/conversations/:id',
+      { schema: { tags, summary: 'One conversation', params: uuidParam, response: { 200: conversationSchema, ...errorResponses } } },
+      async (request) => conversationDto(await requireConversation(request.em, request.params.id)),
+    );
+
+    app.get(
+      '/v1/conversations/:id/messages',
+      {
+        schema: {
+          tags,
+          summary: 'The transcript, oldest first',
+          params: uuidParam,
+          querystring: paginationQuery,
+          response: { 200: z.object({ messages: z.array(messageSchema), nextCursor: z.string().nullable() }), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const conversation = await requireConversation(request.em, request.params.id);
+        const page = await listMessages(request.em, conversation.id, request.query);
+        return { messages: page.items.map(messageDto), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.post(
+      '/v1/conversations/:id/takeover',
+      {
+        schema: {
+          tags,
+          summary: 'A human agent takes over: the bot stops answering',
+          params: uuidParam,
+          body: z.object({ agent: z.string().max(200).optional() }).nullish(),
+          response: { 202: accepted, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const conversation = await requireConversation(request.em, request.params.id);
+        await deps.workflows.takeOver(conversation.workflowId, request.body?.agent);
+        return reply.status(202).send({ ok: true });
+      },
+    );
+
+    app.post(
+      '/v1/conversations/:id/release',
+      { schema: { tags, summary: 'Hand the conversation back to the bot', params: uuidParam, response: { 202: accepted, ...errorResponses } } },
+      async (request, reply) => {
+        const conversation = await requireConversation(request.em, request.params.id);
+        await deps.workflows.release(conversation.workflowId);
+        return reply.status(202).send({ ok: true });
+      },
+    );
+
+    app.post(
+      '/v1/conversations/:id/agent-messages',
+      {
+        schema: {
+          tags,
+          summary: 'A human agent’s reply; delivered to the contact (and takes the conversation over)',
+          params: uuidParam,
+          body: agentMessageBody,
+          response: { 202: accepted, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const conversation = await requireConversation(request.em, request.params.id);
+        await deps.workflows.agentMessage(conversation.workflowId, request.body.text, request.body.agent);
+        return reply.status(202).send({ ok: true });
+      },
+    );
+  };

@@ -1,0 +1,136 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { errorResponses, uuidParam } from '../../core/api/common';
+import { createFlowBody, flowDetail, flowSummary, publishFlowBody, startRunBody, updateFlowBody, validateResult } from '../../core/api/flows';
+import { validateGraph } from '../../core/graph/validate';
+import { AppError } from '../../core/errors';
+import { createFlow, listFlowVersions, listFlows, publishFlowVersion, updateFlow } from '../../db/repos';
+import { latestVersionNumbers, requireFlow, requireVersion } from '../services/lookups';
+import type { AppDeps } from '../deps';
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+export const flowRoutes =
+  (deps: AppDeps): FastifyPluginAsyncZod =>
+  async (app) => {
+    const tags = ['flows'];
+
+    app.post(
+      '/v1/flows',
+      { schema: { tags, summary: 'Create a flow (its graph is saved as the draft)', body: createFlowBody, response: { 201: z.object({ id: z.string() }), ...errorResponses } } },
+      async (request, reply) => {
+        const { name, description, graph } = request.body;
+        const flow = await createFlow(request.em, request.tenantId, { name, description, draft: graph });
+        return reply.status(201).send({ id: flow.id });
+      },
+    );
+
+    app.get(
+      '/v1/flows',
+      { schema: { tags, summary: 'List flows', response: { 200: z.object({ flows: z.array(flowSummary) }), ...errorResponses } } },
+      async (request) => {
+        const flows = await listFlows(request.em);
+        const latest = await latestVersionNumbers(request.em, flows.map((f) => f.id));
+        return {
+          flows: flows.map((f) => ({
+            id: f.id,
+            name: f.name,
+            description: f.description ?? null,
+            latestVersion: latest.get(f.id) ?? null,
+            createdAt: iso(f.createdAt)!,
+            updatedAt: iso(f.updatedAt)!,
+          })),
+        };
+      },
+    );
+
+    app.get(
+      '/v1/flows/:id',
+      { schema: { tags, summary: 'A flow with its draft graph and published versions', params: uuidParam, response: { 200: flowDetail, ...errorResponses } } },
+      async (request) => {
+        const flow = await requireFlow(request.em, request.params.id);
+        const versions = await listFlowVersions(request.em, flow.id);
+        return {
+          id: flow.id,
+          name: flow.name,
+          description: flow.description ?? null,
+          graph: flow.draft,
+          latestVersion: versions[0]?.version ?? null,
+          createdAt: iso(flow.createdAt)!,
+          updatedAt: iso(flow.updatedAt)!,
+          versions: versions.map((v) => ({ version: v.version, note: v.note ?? null, publishedAt: iso(v.publishedAt)! })),
+        };
+      },
+    );
+
+    app.put(
+      '/v1/flows/:id',
+      { schema: { tags, summary: 'Save the draft (published versions never change)', params: uuidParam, body: updateFlowBody, response: { 200: z.object({ id: z.string(), updatedAt: z.string() }), ...errorResponses } } },
+      async (request) => {
+        const { name, description, graph } = request.body;
+        const patch = { ...(name !== undefined && { name }), ...(description !== undefined && { description }), ...(graph !== undefined && { draft: graph }) };
+        const flow = await updateFlow(request.em, request.params.id, patch);
+        if (!flow) throw new AppError('not_found', 'flow not found', { field: 'id' });
+        return { id: flow.id, updatedAt: iso(flow.updatedAt)! };
+      },
+    );
+
+    app.post(
+      '/v1/flows/:id/validate',
+      { schema: { tags, summary: 'Validate the draft: errors carry the node id they belong to', params: uuidParam, response: { 200: validateResult, ...errorResponses } } },
+      async (request) => {
+        const flow = await requireFlow(request.em, request.params.id);
+        const { valid, errors } = validateGraph(flow.draft);
+        return { valid, errors };
+      },
+    );
+
+    app.post(
+      '/v1/flows/:id/publish',
+      {
+        schema: {
+          tags,
+          summary: 'Publish the draft as a new immutable version (refused while it has errors)',
+          params: uuidParam,
+          body: publishFlowBody.nullish(),
+          response: { 201: z.object({ version: z.number().int() }), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const flow = await requireFlow(request.em, request.params.id);
+        const result = validateGraph(flow.draft);
+        if (!result.valid || !result.graph) {
+          throw new AppError('flow_invalid', `the flow has ${result.errors.length} error(s): ${result.errors[0]?.message ?? ''}`, {
+            field: 'graph',
+            details: result.errors,
+          });
+        }
+        const version = await publishFlowVersion(request.em, flow.id, result.graph, request.body?.note);
+        return reply.status(201).send({ version: version.version });
+      },
+    );
+
+    app.post(
+      '/v1/flows/:id/runs',
+      {
+        schema: {
+          tags: ['runs'],
+          summary: 'Start an automation run of the latest published version (idempotent on idempotencyKey)',
+          params: uuidParam,
+          body: startRunBody,
+          response: { 202: z.object({ runId: z.string(), workflowId: z.string(), created: z.boolean() }), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const flow = await requireFlow(request.em, request.params.id);
+        const version = await requireVersion(request.em, flow.id, request.body.version);
+        const run = await deps.workflows.startRun(
+          request.tenantId,
+          { flowId: flow.id, version: version.version, graph: version.graph },
+          request.body.input,
+          request.body.idempotencyKey,
+        );
+        return reply.status(202).send({ runId: run.runId, workflowId: run.workflowId, created: run.created });
+      },
+    );
+  };

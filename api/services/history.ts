@@ -1,0 +1,121 @@
+/**
+ * Turns a workflow's Temporal history into per-node groups: activity ids are `${nodeId}#${seq}`
+ * (workflows/flow), so every scheduled activity, its attempts, result or failure land on the node
+ * that ran it. Nodes that run no activity (condition, setVariable…) come from the workflow's trace.
+ */
+import type { temporal } from '@temporalio/proto';
+import { decodePayloads as decode, protoTimeToIso as iso } from './proto';
+import type { TraceEntry } from '../../workflows/messages';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+export interface NodeStep {
+  kind: 'activity' | 'trace';
+  name: string;
+  turn?: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  attempts?: number;
+  status: 'scheduled' | 'running' | 'completed' | 'failed' | 'timed_out' | 'canceled' | 'visited';
+  input?: unknown;
+  output?: unknown;
+  error?: string;
+  handle?: string;
+}
+
+export interface NodeHistory {
+  nodeId: string;
+  type: string | null;
+  visits: number;
+  firstAt: string | null;
+  lastAt: string | null;
+  durationMs: number | null;
+  steps: NodeStep[];
+}
+
+const span = (a: string | null, b: string | null) => (a && b ? new Date(b).getTime() - new Date(a).getTime() : null);
+
+export function groupHistoryByNode(events: HistoryEvent[], trace: TraceEntry[] = []): NodeHistory[] {
+  const byScheduledId = new Map<string, { nodeId: string; step: NodeStep }>();
+  const groups = new Map<string, NodeHistory>();
+  const group = (nodeId: string, type: string | null) => {
+    let g = groups.get(nodeId);
+    if (!g) groups.set(nodeId, (g = { nodeId, type, visits: 0, firstAt: null, lastAt: null, durationMs: null, steps: [] }));
+    if (!g.type && type) g.type = type;
+    return g;
+  };
+
+  for (const e of events) {
+    const at = iso(e.eventTime);
+    const scheduled = e.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      const nodeId = (scheduled.activityId ?? '').split('#')[0] || 'workflow';
+      const step: NodeStep = {
+        kind: 'activity',
+        name: scheduled.activityType?.name ?? 'activity',
+        startedAt: at,
+        finishedAt: null,
+        durationMs: null,
+        status: 'scheduled',
+        input: decode(scheduled.input),
+      };
+      group(nodeId, null).steps.push(step);
+      byScheduledId.set(String(e.eventId), { nodeId, step });
+      continue;
+    }
+    const attrs =
+      e.activityTaskStartedEventAttributes ??
+      e.activityTaskCompletedEventAttributes ??
+      e.activityTaskFailedEventAttributes ??
+      e.activityTaskTimedOutEventAttributes ??
+      e.activityTaskCanceledEventAttributes;
+    if (!attrs) continue;
+    const ref = byScheduledId.get(String(attrs.scheduledEventId));
+    if (!ref) continue;
+    const { step } = ref;
+    if (e.activityTaskStartedEventAttributes) {
+      step.status = 'running';
+      step.attempts = e.activityTaskStartedEventAttributes.attempt ?? 1;
+    } else {
+      step.finishedAt = at;
+      step.durationMs = span(step.startedAt, at);
+      if (e.activityTaskCompletedEventAttributes) {
+        step.status = 'completed';
+        step.output = decode(e.activityTaskCompletedEventAttributes.result);
+      } else if (e.activityTaskFailedEventAttributes) {
+        step.status = 'failed';
+        step.error = e.activityTaskFailedEventAttributes.failure?.message ?? 'failed';
+      } else if (e.activityTaskTimedOutEventAttributes) {
+        step.status = 'timed_out';
+        step.error = e.activityTaskTimedOutEventAttributes.failure?.message ?? 'timed out';
+      } else {
+        step.status = 'canceled';
+      }
+    }
+  }
+
+  for (const t of trace) {
+    group(t.nodeId, t.type).steps.push({
+      kind: 'trace',
+      name: t.type,
+      turn: t.turn,
+      startedAt: t.startedAt,
+      finishedAt: t.finishedAt ?? null,
+      durationMs: span(t.startedAt, t.finishedAt ?? null),
+      status: t.error ? 'failed' : 'visited',
+      output: t.output,
+      error: t.error,
+      handle: t.handle,
+    });
+  }
+
+  for (const g of groups.values()) {
+    g.steps.sort((a, b) => (a.startedAt ?? '').localeCompare(b.startedAt ?? ''));
+    g.visits = Math.max(1, g.steps.filter((s) => s.kind === 'trace').length);
+    g.firstAt = g.steps[0]?.startedAt ?? null;
+    g.lastAt = g.steps.reduce<string | null>((m, s) => ((s.finishedAt ?? s.startedAt ?? '') > (m ?? '') ? (s.finishedAt ?? s.startedAt) : m), null);
+    g.durationMs = g.steps.reduce<number | null>((sum, s) => (s.durationMs == null ? sum : (sum ?? 0) + s.durationMs), null);
+  }
+  return [...groups.values()].sort((a, b) => (a.firstAt ?? '').localeCompare(b.firstAt ?? ''));
+}

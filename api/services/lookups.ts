@@ -1,0 +1,36 @@
+/** Repository lookups that a route cannot go on without: absent → a 404/409 naming the field. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AppError } from '../../core/errors';
+import { FlowVersion } from '../../db/entities';
+import { getConversation, getFlow, getFlowVersion } from '../../db/repos';
+
+export async function requireFlow(em: EntityManager, id: string, field = 'id') {
+  const flow = await getFlow(em, id);
+  if (!flow) throw new AppError('not_found', 'flow not found', { field });
+  return flow;
+}
+
+export async function requireConversation(em: EntityManager, id: string, field = 'id') {
+  const conversation = await getConversation(em, id);
+  if (!conversation) throw new AppError('not_found', 'conversation not found', { field });
+  return conversation;
+}
+
+/** The given version, or the latest one; a flow never published cannot run. */
+export async function requireVersion(em: EntityManager, flowId: string, version?: number) {
+  await requireFlow(em, flowId, 'flowId');
+  const found = await getFlowVersion(em, flowId, version);
+  if (found) return found;
+  throw version === undefined
+    ? new AppError('not_published', 'the flow has no published version yet: publish it first', { field: 'flowId' })
+    : new AppError('not_found', `flow version ${version} not found`, { field: 'version' });
+}
+
+/** Latest published version number per flow (version rows are tiny: only two columns are read). */
+export async function latestVersionNumbers(em: EntityManager, flowIds: string[]): Promise<Map<string, number>> {
+  const latest = new Map<string, number>();
+  if (flowIds.length === 0) return latest;
+  const rows = await em.find(FlowVersion, { flow: { $in: flowIds } }, { fields: ['flow', 'version'] });
+  for (const r of rows) latest.set(r.flow, Math.max(latest.get(r.flow) ?? 0, r.version));
+  return latest;
+}

@@ -1,0 +1,38 @@
+/** Raw visibility records → the API's run summaries. */
+import type { temporal } from '@temporalio/proto';
+import { decodePayload, protoTimeToIso as time } from './proto';
+
+type ExecutionInfo = temporal.api.workflow.v1.IWorkflowExecutionInfo;
+
+const STATUS_NAMES: Record<number, string> = {
+  1: 'running',
+  2: 'completed',
+  3: 'failed',
+  4: 'canceled',
+  5: 'terminated',
+  6: 'continued_as_new',
+  7: 'timed_out',
+};
+
+function attr(info: ExecutionInfo, name: string): unknown {
+  const payload = info.searchAttributes?.indexedFields?.[name];
+  if (!payload) return null;
+  const value = decodePayload(payload);
+  return Array.isArray(value) ? (value[0] ?? null) : value;
+}
+
+export function summarizeExecution(info: ExecutionInfo) {
+  const flowVersion = attr(info, 'FlowVersion');
+  return {
+    workflowId: info.execution?.workflowId ?? '',
+    runId: info.execution?.runId ?? '',
+    type: info.type?.name ?? '',
+    status: STATUS_NAMES[Number(info.status)] ?? 'unknown',
+    stage: (attr(info, 'Status') as string | null) ?? null,
+    flowId: (attr(info, 'FlowId') as string | null) ?? null,
+    flowVersion: typeof flowVersion === 'number' ? flowVersion : null,
+    channel: (attr(info, 'Channel') as string | null) ?? null,
+    startTime: time(info.startTime) ?? '',
+    closeTime: time(info.closeTime),
+  };
+}

@@ -1,0 +1,255 @@
+/**
+ * Everything the API asks of Temporal: start conversations and runs, send turns, signal, query,
+ * list through visibility. Handlers stay thin; long work happens in workflows.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import { AppError } from '../../core/errors';
+import { conversationWorkflowId, flowRunWorkflowId, parseWorkflowId } from '../../core/ids';
+import type { Channel } from '../../core/messages';
+import type { ValidGraph } from '../../core/graph/schema';
+import {
+  agentMessageSignal,
+  closeSignal,
+  conversationStateQuery,
+  flowRunStateQuery,
+  releaseSignal,
+  takeOverSignal,
+  turnUpdate,
+  type ConversationInput,
+  type ConversationState,
+  type FlowRunInput,
+  type FlowRunOutput,
+  type FlowRunState,
+  type TraceEntry,
+  type TurnResult,
+} from '../../workflows/messages';
+import { summarizeExecution } from './visibility';
+import { ChannelKey, FlowIdKey, FlowVersionKey, StatusKey, TenantIdKey } from '../../workflows/search-attributes';
+
+export interface PinnedFlow {
+  flowId: string;
+  version: number;
+  graph: ValidGraph;
+}
+
+function attributes(tenantId: string, flow: PinnedFlow, channel: Channel | null, status: string): SearchAttributePair[] {
+  const pairs: SearchAttributePair[] = [
+    { key: TenantIdKey, value: tenantId },
+    { key: FlowIdKey, value: flow.flowId },
+    { key: FlowVersionKey, value: flow.version },
+    { key: StatusKey, value: status },
+  ];
+  if (channel) pairs.push({ key: ChannelKey, value: channel });
+  return pairs;
+}
+
+export class WorkflowGateway {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  private conversationStart(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel) {
+    const input: ConversationInput = { tenantId, conversationId, flowId: flow.flowId, flowVersion: flow.version, graph: flow.graph, channel };
+    return {
+      workflowId: conversationWorkflowId(tenantId, conversationId),
+      taskQueue: this.taskQueue,
+      args: [input] as [ConversationInput],
+      typedSearchAttributes: attributes(tenantId, flow, channel, 'bot'),
+      workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    };
+  }
+
+  /** Starts (or finds running) the conversation workflow; returns its id. */
+  async startConversation(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel): Promise<string> {
+    const opts = this.conversationStart(tenantId, conversationId, flow, channel);
+    await this.client.workflow.start('conversation', opts);
+    return opts.workflowId;
+  }
+
+  /**
+   * One synchronous turn: update-with-start, so a conversation whose workflow closed (idle
+   * timeout) starts again on the same pinned flow version instead of failing.
+   */
+  async turn(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel, text: string): Promise<TurnResult> {
+    const startWorkflowOperation = new WithStartWorkflowOperation('conversation', this.conversationStart(tenantId, conversationId, flow, channel));
+    try {
+      return await this.client.workflow.executeUpdateWithStart(turnUpdate, { args: [{ text }], startWorkflowOperation });
+    } catch (err) {
+      throw mapUpdateError(err);
+    }
+  }
+
+  async agentMessage(workflowId: string, text: string, agent?: string) {
+    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(agentMessageSignal, { text, agent }));
+  }
+
+  async takeOver(workflowId: string, agent?: string) {
+    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(takeOverSignal, { agent }));
+  }
+
+  async release(workflowId: string) {
+    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(releaseSignal));
+  }
+
+  async close(workflowId: string) {
+    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(closeSignal));
+  }
+
+  private async signal(workflowId: string, send: () => Promise<void>) {
+    try {
+      await send();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        throw new AppError('conversation_closed', `conversation workflow ${workflowId} is not running`);
+      }
+      throw err;
+    }
+  }
+
+  /** Starts a `flowRun`; the same idempotency key returns the run already started, never a second one. */
+  async startRun(tenantId: string, flow: PinnedFlow, input: Record<string, unknown>, idempotencyKey?: string) {
+    const key = idempotencyKey ?? randomUUID();
+    const workflowId = flowRunWorkflowId(tenantId, key);
+    const args: FlowRunInput = { tenantId, flowId: flow.flowId, flowVersion: flow.version, graph: flow.graph, input };
+    try {
+      const handle = await this.client.workflow.start('flowRun', {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [args],
+        typedSearchAttributes: attributes(tenantId, flow, null, 'running'),
+        // Running or finished, a second start with the same key fails: that is the idempotency.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      return { runId: key, workflowId, temporalRunId: handle.firstExecutionRunId, created: true };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: key, workflowId, temporalRunId: null, created: false };
+      throw err;
+    }
+  }
+
+  /** Status, output and live state of a flow run, scoped to the tenant by its id. */
+  async describeRun(tenantId: string, runIdOrWorkflowId: string) {
+    const workflowId = this.ownWorkflowId(tenantId, runIdOrWorkflowId, 'run');
+    const handle = this.client.workflow.getHandle(workflowId);
+    const description = await this.describe(handle.workflowId);
+    const status = description.status.name;
+    let output: FlowRunOutput | null = null;
+    let state: FlowRunState | null = null;
+    let error: string | null = null;
+    if (status === 'COMPLETED') output = await handle.result();
+    else if (status === 'RUNNING') state = await handle.query(flowRunStateQuery).catch(() => null);
+    else if (status === 'FAILED' || status === 'TERMINATED' || status === 'TIMED_OUT' || status === 'CANCELLED') {
+      error = await handle.result().then(
+        () => null,
+        (e: Error) => (e.cause as Error | undefined)?.message ?? e.message,
+      );
+    }
+    return {
+      runId: parseWorkflowId(workflowId)?.rest ?? workflowId,
+      workflowId,
+      status: status.toLowerCase(),
+      startTime: description.startTime.toISOString(),
+      closeTime: description.closeTime?.toISOString() ?? null,
+      output,
+      state,
+      error,
+    };
+  }
+
+  async conversationState(workflowId: string): Promise<ConversationState | null> {
+    return this.client.workflow
+      .getHandle(workflowId)
+      .query(conversationStateQuery)
+      .catch(() => null);
+  }
+
+  /** Tenant ownership is in the id itself: another tenant's id is simply not found. */
+  ownWorkflowId(tenantId: string, id: string, kind: 'run' | 'conv' | null): string {
+    if (!id.includes(':')) {
+      if (kind !== 'run') throw new AppError('not_found', 'run not found', { field: 'workflowId' });
+      return flowRunWorkflowId(tenantId, id);
+    }
+    const parsed = parseWorkflowId(id);
+    if (!parsed || parsed.tenantId !== tenantId || (kind && parsed.kind !== kind)) {
+      throw new AppError('not_found', 'run not found', { field: 'workflowId' });
+    }
+    return id;
+  }
+
+  async describe(workflowId: string) {
+    try {
+      return await this.client.workflow.getHandle(workflowId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new AppError('not_found', 'run not found', { field: 'workflowId' });
+      throw err;
+    }
+  }
+
+  /** Full event history plus the workflow's node trace (when it can still be queried). */
+  async historyWithTrace(workflowId: string): Promise<{ events: unknown[]; trace: TraceEntry[]; type: string; status: string }> {
+    const description = await this.describe(workflowId);
+    const handle = this.client.workflow.getHandle(workflowId);
+    const history = await handle.fetchHistory();
+    const state = (await handle.query<{ trace?: TraceEntry[] }>('state').catch(() => null)) ?? null;
+    return { events: history.events ?? [], trace: state?.trace ?? [], type: description.type, status: description.status.name.toLowerCase() };
+  }
+
+  /** Lists runs through visibility, always filtered by the tenant's search attribute. */
+  async listRuns(
+    tenantId: string,
+    filter: { flowId?: string; status?: string; type?: string; channel?: string; limit: number; cursor?: string },
+  ) {
+    const clauses = [`TenantId = ${quote(tenantId)}`];
+    if (filter.flowId) clauses.push(`FlowId = ${quote(filter.flowId)}`);
+    if (filter.type) clauses.push(`WorkflowType = ${quote(filter.type)}`);
+    if (filter.channel) clauses.push(`Channel = ${quote(filter.channel)}`);
+    if (filter.status) {
+      const execution = EXECUTION_STATUS[filter.status.toLowerCase()];
+      clauses.push(execution ? `ExecutionStatus = ${quote(execution)}` : `Status = ${quote(filter.status)}`);
+    }
+    const response = await this.client.workflowService.listWorkflowExecutions({
+      namespace: this.client.options.namespace,
+      query: clauses.join(' AND '),
+      pageSize: filter.limit,
+      nextPageToken: filter.cursor ? Buffer.from(filter.cursor, 'base64url') : undefined,
+    });
+    return {
+      runs: (response.executions ?? []).map((e) => summarizeExecution(e)),
+      nextCursor: response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null,
+    };
+  }
+}
+
+const EXECUTION_STATUS: Record<string, string> = {
+  running: 'Running',
+  completed: 'Completed',
+  failed: 'Failed',
+  canceled: 'Canceled',
+  cancelled: 'Canceled',
+  terminated: 'Terminated',
+  timed_out: 'TimedOut',
+  continued_as_new: 'ContinuedAsNew',
+};
+
+/** Visibility queries are SQL-like strings: quote values so a filter can never change the query. */
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+function mapUpdateError(err: unknown): unknown {
+  if (err instanceof WorkflowUpdateFailedError) {
+    const message = err.cause?.message ?? err.message;
+    if (/closed/i.test(message)) return new AppError('conversation_closed', message);
+    return new AppError('bad_request', message, { field: 'text' });
+  }
+  return err;
+}

@@ -1,0 +1,72 @@
+/**
+ * Durability: the worker process dies (SIGKILL) while a turn waits on the model; a new worker
+ * picks the turn up, and the contact gets exactly one reply — stored once, delivered once.
+ */
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
+import { llmOnlyFlow } from '../support/flows';
+import { startStack, type Stack } from '../support/stack';
+import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { waitUntil } from '../support/wait';
+import { ChatClient } from '../support/ws';
+
+let stack: Stack;
+let fake: FakeOpenAI;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI();
+  stack = await startStack({ temporalAddress: inject('temporalAddress'), databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl'), worker: false });
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.kill('SIGTERM')));
+  await stack?.close();
+  await fake?.close();
+});
+
+it('completes a turn whose worker was killed mid-flight, with exactly one reply', async () => {
+  const workerEnv = {
+    DATABASE_URL: stack.config.DATABASE_URL!,
+    REDIS_URL: stack.config.REDIS_URL,
+    TEMPORAL_ADDRESS: stack.config.TEMPORAL_ADDRESS,
+    TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
+    SWITCHBOARD_SECRET_KEY: stack.config.SWITCHBOARD_SECRET_KEY!,
+    LOG_LEVEL: 'warn',
+  };
+  const first = await startWorkerProcess(workerEnv);
+  workers.push(first);
+
+  const { apiKey } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1` } });
+  const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'LLM', graph: llmOnlyFlow } });
+  await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
+  const session = await stack.request('POST', '/v1/chat/sessions', { apiKey, body: { flowId: flow.body.id } });
+  const conversationId = session.body.conversationId;
+  const chat = await ChatClient.open(`${stack.url.replace('http', 'ws')}/v1/chat?token=${encodeURIComponent(session.body.token)}`);
+  await chat.waitFor((f) => f.type === 'history');
+
+  // The first model call hangs until its worker is gone; the retry on the new worker answers.
+  fake.enqueue({ content: 'never delivered', delayMs: 120_000 });
+  fake.enqueue({ content: 'Survived the crash.' });
+  const before = fake.chatRequests.length;
+  const turn = stack.request('POST', `/v1/conversations/${conversationId}/messages`, { apiKey, body: { text: 'are you durable?' } });
+
+  await waitUntil(() => fake.chatRequests.length > before, 30_000, 'the model call to start');
+  await first.kill('SIGKILL');
+  const second = await startWorkerProcess(workerEnv);
+  workers.push(second);
+
+  const result = await turn;
+  expect(result.status).toBe(200);
+  expect(result.body.replies.map((r: any) => r.text)).toEqual(['Survived the crash.']);
+  expect(fake.chatRequests.length).toBe(before + 2);
+
+  const transcript = await stack.request('GET', `/v1/conversations/${conversationId}/messages`, { apiKey });
+  const bot = transcript.body.messages.filter((m: any) => m.author === 'bot');
+  expect(bot.map((m: any) => m.text)).toEqual(['Survived the crash.']);
+
+  await chat.waitFor((f) => f.type === 'message' && f.message.text === 'Survived the crash.');
+  const delivered = chat.messages().filter((m) => m.author === 'bot');
+  expect(delivered).toHaveLength(1);
+  chat.close();
+}, 120_000);

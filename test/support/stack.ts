@@ -1,0 +1,146 @@
+/**
+ * The whole platform in-process for integration tests and benchmarks: the real API (listening on
+ * a loopback port) and, optionally, a real worker with the real activities — against the Temporal
+ * server, PostgreSQL and Redis the caller points it at.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../core/config';
+import { createActivities, createEventsQueue } from '../../activities';
+import { buildApp } from '../../api/app';
+import { chatTokenKey } from '../../api/services/chat-token';
+import { WorkflowGateway } from '../../api/services/workflows';
+import { createOrm, systemEm, tenantEm, type Orm } from '../../db/orm';
+import { createApiKey, ensureTenant, updateTenantSettings } from '../../db/repos';
+import { parseSecretKey, secretBoxFromConfig } from '../../db/secrets';
+import { createWorker } from '../../worker/create';
+
+export interface StackOptions {
+  temporalAddress: string;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Run an in-process worker (default true). */
+  worker?: boolean;
+  taskQueue?: string;
+  env?: Record<string, string>;
+}
+
+export interface Stack {
+  url: string;
+  config: Config;
+  orm: Orm;
+  temporal: Client;
+  worker: Worker | null;
+  /** A new tenant with its own API key; `llm` points it at an OpenAI-compatible server. */
+  createTenant(opts?: { llm?: { baseURL: string; apiKey?: string; model?: string } }): Promise<{ tenantId: string; apiKey: string }>;
+  /** JSON request against the API; returns status and parsed body. */
+  request<T = any>(method: string, path: string, opts?: { apiKey?: string; body?: unknown }): Promise<{ status: number; body: T }>;
+  close(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const taskQueue = opts.taskQueue ?? `it-${randomBytes(4).toString('hex')}`;
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: opts.databaseUrl,
+    REDIS_URL: opts.redisUrl,
+    TEMPORAL_ADDRESS: opts.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SWITCHBOARD_SECRET_KEY: process.env.SWITCHBOARD_SECRET_KEY ?? randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    ...opts.env,
+  });
+  const orm = await createOrm(opts.databaseUrl);
+  const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const subscribers: Redis[] = [];
+  const connection = await Connection.connect({ address: opts.temporalAddress });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const eventsQueue = createEventsQueue(redis);
+
+  let worker: Worker | null = null;
+  let workerRun: Promise<void> | null = null;
+  let workerConnection: { close(): Promise<void> } | null = null;
+  if (opts.worker !== false) {
+    const created = await createWorker({
+      address: opts.temporalAddress,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue,
+      activities: createActivities({ orm, redis, eventsQueue, config }),
+    });
+    worker = created.worker;
+    workerConnection = created.connection;
+    workerRun = worker.run();
+  }
+
+  const app = await buildApp(
+    {
+      config,
+      orm,
+      redis,
+      createSubscriber: () => {
+        const sub = new Redis(opts.redisUrl);
+        subscribers.push(sub);
+        return sub;
+      },
+      temporal,
+      workflows: new WorkflowGateway(temporal, taskQueue),
+      secretKey: chatTokenKey(parseSecretKey(config.SWITCHBOARD_SECRET_KEY!)),
+    },
+    { logger: process.env.TEST_API_LOG ? { level: process.env.TEST_API_LOG } : false },
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const box = secretBoxFromConfig(config);
+
+  return {
+    url,
+    config,
+    orm,
+    temporal,
+    worker,
+    async createTenant(tenantOpts = {}) {
+      const slug = `t-${randomBytes(6).toString('hex')}`;
+      const tenant = await ensureTenant(systemEm(orm), slug, `Tenant ${slug}`);
+      const em = tenantEm(orm, tenant.id);
+      const { key } = await createApiKey(em, tenant.id, 'test');
+      if (tenantOpts.llm) {
+        await updateTenantSettings(systemEm(orm), tenant.id, {
+          llm: {
+            baseURL: tenantOpts.llm.baseURL,
+            model: tenantOpts.llm.model ?? 'gpt-test',
+            apiKeyEncrypted: box.encrypt(tenantOpts.llm.apiKey ?? 'sk-test'),
+            pricing: { inputPer1M: 0.15, outputPer1M: 0.6 },
+          },
+        });
+      }
+      return { tenantId: tenant.id, apiKey: key };
+    },
+    async request(method, path, reqOpts = {}) {
+      const res = await fetch(url + path, {
+        method,
+        headers: {
+          ...(reqOpts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(reqOpts.apiKey ? { authorization: `Bearer ${reqOpts.apiKey}` } : {}),
+        },
+        body: reqOpts.body !== undefined ? JSON.stringify(reqOpts.body) : undefined,
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    },
+    async close() {
+      await app.close();
+      if (worker) {
+        worker.shutdown();
+        await workerRun;
+        await workerConnection!.close();
+      }
+      await Promise.allSettled([...subscribers.map((s) => s.quit()), eventsQueue.close(), connection.close()]);
+      await redis.quit();
+      await orm.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/** A WebSocket client for tests that collects frames and waits for the ones it expects. */
+import WebSocket from 'ws';
+
+export interface Frame {
+  type: string;
+  [key: string]: any;
+}
+
+export class ChatClient {
+  readonly frames: Frame[] = [];
+  private waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(String(raw)) as Frame;
+      this.frames.push(frame);
+      this.waiters = this.waiters.filter((w) => (w.match(frame) ? (w.resolve(frame), false) : true));
+    });
+  }
+
+  static open(url: string): Promise<ChatClient> {
+    return new Promise((resolve, reject) => {
+      const socket = new WebSocket(url);
+      const client = new ChatClient(socket);
+      socket.once('open', () => resolve(client));
+      socket.once('error', reject);
+    });
+  }
+
+  send(payload: unknown) {
+    this.socket.send(JSON.stringify(payload));
+  }
+
+  /** Resolves with the first frame (already received or future) that matches. */
+  waitFor(match: (f: Frame) => boolean, timeoutMs = 20_000): Promise<Frame> {
+    const seen = this.frames.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching frame in ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`)), timeoutMs);
+      this.waiters.push({ match, resolve: (f) => (clearTimeout(timer), resolve(f)) });
+    });
+  }
+
+  /** Stored messages seen on the socket (history + live), each id once. */
+  messages(): any[] {
+    const byId = new Map<string, any>();
+    for (const f of this.frames) {
+      const list = f.type === 'history' ? f.messages : f.type === 'message' ? [f.message] : [];
+      for (const m of list) if (!byId.has(m.id)) byId.set(m.id, m);
+    }
+    return [...byId.values()];
+  }
+
+  close() {
+    this.socket.close();
+  }
+}

@@ -1,0 +1,33 @@
+/** Worker process entrypoint: runs workflows and activities on the task queue, plus the event sink. */
+import { Redis } from 'ioredis';
+import { loadConfig } from '../core/config';
+import { createActivities, createEventsQueue, startEventSink } from '../activities';
+import { createOrm } from '../db/orm';
+import { createWorker } from './create';
+
+const config = loadConfig();
+if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set (npm start sets it for the embedded database)');
+
+const orm = await createOrm(config.DATABASE_URL);
+const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const eventsQueue = createEventsQueue(redis);
+// BullMQ never closes a connection it was handed: keep it to close on shutdown.
+const sinkRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const sink = startEventSink({ connection: sinkRedis, orm });
+
+const { worker, connection } = await createWorker({
+  address: config.TEMPORAL_ADDRESS,
+  namespace: config.TEMPORAL_NAMESPACE,
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  activities: createActivities({ orm, redis, eventsQueue, config }),
+  maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+  maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+});
+
+// Worker.run() installs its own SIGINT/SIGTERM handling: it drains in-flight tasks, then resolves.
+console.log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE}`);
+await worker.run();
+await sink.close();
+await eventsQueue.close();
+await Promise.allSettled([sinkRedis.quit(), redis.quit(), orm.close(), connection.close()]);
+console.log('worker stopped');
