@@ -8,24 +8,20 @@
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporalCliPath } from '../temporal/binaries';
-import { searchAttributeArgs } from '../temporal/search-attributes';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
 import { startFakeOpenAI } from '../test/fakes/openai-server';
 import { llmOnlyFlow } from '../test/support/flows';
 import { startStack } from '../test/support/stack';
 import { startWorkerProcess } from '../test/support/worker-process';
 import { summarize, writeResult } from './stats';
+import { startLocalTestServer } from '../temporal/test-server';
 
 const { values } = parseArgs({ options: { levels: { type: 'string', default: '1,50,200' }, turns: { type: 'string', default: '20' } } });
 const levels = values.levels!.split(',').map(Number);
 const turns = Number(values.turns);
 const out = fileURLToPath(new URL('./results/turn.json', import.meta.url));
 
-const temporal = await TestWorkflowEnvironment.createLocal({
-  server: { executable: { type: 'existing-path', path: temporalCliPath() }, extraArgs: [...searchAttributeArgs(), '--log-level', 'error'] },
-});
+const temporal = await startLocalTestServer();
 const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_bench');
 const fake = await startFakeOpenAI();
 fake.script(() => ({ content: 'Sure, happy to help with that.' }));
@@ -42,6 +38,8 @@ const worker = await startWorkerProcess({
   TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
   SWITCHBOARD_SECRET_KEY: stack.config.SWITCHBOARD_SECRET_KEY!,
   LOG_LEVEL: 'warn',
+  // BENCH_WORKER_NODE_OPTIONS=--cpu-prof profiles the worker process under load.
+  ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
 });
 
 try {

@@ -41,8 +41,11 @@ export async function conversation(input: ConversationInput): Promise<void> {
   const canContinueAsNew = () => workflowInfo().continueAsNewSuggested && s.idle;
   let reason: 'idle' | 'requested' = 'requested';
   for (;;) {
-    const seen = s.changes;
-    const woke = await condition(() => s.closeRequested || s.changes !== seen || canContinueAsNew(), Math.max(1, s.nextDeadline() - Date.now()));
+    // Sleep until the earliest deadline. Turns push the idle deadline later without waking the
+    // loop (no timer is cancelled and re-created per message); only a deadline that moved
+    // earlier (an ask with a timeout) re-arms the timer.
+    const armedFor = s.nextDeadline();
+    const woke = await condition(() => s.closeRequested || s.nextDeadline() < armedFor || canContinueAsNew(), Math.max(1, armedFor - Date.now()));
     if (s.closeRequested) break;
     if (canContinueAsNew()) {
       await condition(() => allHandlersFinished() && s.idle);

@@ -1,10 +1,11 @@
 /**
  * Turns a workflow's Temporal history into per-node groups: activity ids are `${nodeId}#${seq}`
- * (workflows/flow), so every scheduled activity, its attempts, result or failure land on the node
- * that ran it. Nodes that run no activity (condition, setVariable…) come from the workflow's trace.
+ * and local-activity markers carry `"<name> · <nodeId>#<seq>"` as their summary (workflows/flow),
+ * so every activity, its attempts, result or failure land on the node that ran it. Nodes that run
+ * no activity (condition, setVariable…) come from the workflow's trace.
  */
 import type { temporal } from '@temporalio/proto';
-import { decodePayloads as decode, protoTimeToIso as iso } from './proto';
+import { decodePayload, decodePayloads as decode, protoTimeToIso as iso } from './proto';
 import type { TraceEntry } from '../../workflows/messages';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -34,6 +35,39 @@ export interface NodeHistory {
   steps: NodeStep[];
 }
 
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/** A local activity is one marker event: its data holds type and times, its summary the node. */
+function localActivityStep(e: HistoryEvent, at: string | null): { nodeId: string; step: NodeStep } {
+  const attrs = e.markerRecordedEventAttributes!;
+  const data = (decode(attrs.details?.data) ?? {}) as {
+    activity_type?: string;
+    attempt?: number;
+    original_schedule_time?: { seconds?: number; nanos?: number };
+    complete_time?: { seconds?: number; nanos?: number };
+  };
+  const summary = e.userMetadata?.summary ? String(decodePayload(e.userMetadata.summary)) : '';
+  const nodeId = summary.split(' · ')[1]?.split('#')[0] || 'workflow';
+  // The two times come from the worker's clock and the marker's from the server's: order them.
+  const finishedAt = iso(data.complete_time) ?? at;
+  const scheduledAt = iso(data.original_schedule_time) ?? finishedAt;
+  const startedAt = scheduledAt && finishedAt && scheduledAt > finishedAt ? finishedAt : scheduledAt;
+  return {
+    nodeId,
+    step: {
+      kind: 'activity',
+      name: data.activity_type ?? 'localActivity',
+      startedAt,
+      finishedAt,
+      durationMs: span(startedAt, finishedAt),
+      attempts: data.attempt ?? 1,
+      status: attrs.failure ? 'failed' : 'completed',
+      output: attrs.details?.result ? decode(attrs.details.result) : undefined,
+      error: attrs.failure?.message ?? undefined,
+    },
+  };
+}
+
 const span = (a: string | null, b: string | null) => (a && b ? new Date(b).getTime() - new Date(a).getTime() : null);
 
 export function groupHistoryByNode(events: HistoryEvent[], trace: TraceEntry[] = []): NodeHistory[] {
@@ -48,6 +82,12 @@ export function groupHistoryByNode(events: HistoryEvent[], trace: TraceEntry[] =
 
   for (const e of events) {
     const at = iso(e.eventTime);
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName === LOCAL_ACTIVITY_MARKER) {
+      const local = localActivityStep(e, at);
+      group(local.nodeId, null).steps.push(local.step);
+      continue;
+    }
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled) {
       const nodeId = (scheduled.activityId ?? '').split('#')[0] || 'workflow';

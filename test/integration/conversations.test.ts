@@ -80,6 +80,18 @@ describe('a conversation over REST', () => {
 
     const detail = await stack.request('GET', `/v1/conversations/${conv.id}`, { apiKey });
     expect(detail.body).toMatchObject({ id: conv.id, status: 'bot', flowVersion: 1, variables: { name: 'Ada' } });
+
+    // The run's history, grouped by node: the model call (an activity) and the delivery of its
+    // answer (a local activity) both land on the llmReply node, with timings and output.
+    const history = await stack.request('GET', `/v1/runs/${encodeURIComponent(conv.workflowId)}/history`, { apiKey });
+    expect(history.status).toBe(200);
+    const answerNode = history.body.nodes.find((n: any) => n.nodeId === 'answer');
+    const steps = answerNode.steps.map((st: any) => `${st.kind}:${st.name}:${st.status}`);
+    expect(steps).toEqual(expect.arrayContaining(['activity:llmChat:completed', 'activity:deliverMessage:completed', 'trace:llmReply:visited']));
+    const delivered = answerNode.steps.find((st: any) => st.name === 'deliverMessage');
+    expect(delivered.output.text).toBe('We are open 9 to 5, Ada.');
+    expect(delivered.durationMs).toBeGreaterThanOrEqual(0);
+    expect(history.body.nodes.map((n: any) => n.nodeId)).toEqual(expect.arrayContaining(['start', 'askName', 'greet', 'askQuestion', 'answer', 'bye']));
   });
 
   it('hands off on a keyword, stays quiet while a human has it, and resumes on release', async () => {

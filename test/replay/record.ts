@@ -6,9 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporalCliPath } from '../../temporal/binaries';
-import { searchAttributeArgs } from '../../temporal/search-attributes';
 import { flowRunWorkflowId } from '../../core/ids';
 import type { flowRun } from '../../workflows/flowRun';
 import { closeSignal, flowRunStateQuery, resumeSignal } from '../../workflows/messages';
@@ -16,6 +13,7 @@ import { talk } from '../workflows/support/conversation';
 import { conversationInput, flow, flowRunInput, onboardingFlow } from '../workflows/support/flows';
 import { eventually, startHarness, type Harness } from '../workflows/support/harness';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { startLocalTestServer } from '../../temporal/test-server';
 
 const out = (name: string) => fileURLToPath(new URL(`./histories/${name}.json`, import.meta.url));
 
@@ -57,9 +55,7 @@ async function recordFlowRun(h: Harness) {
   await save(h, handle.workflowId, 'flowrun-basic');
 }
 
-const env = await TestWorkflowEnvironment.createLocal({
-  server: { executable: { type: 'existing-path', path: temporalCliPath() }, extraArgs: [...searchAttributeArgs(), '--log-level', 'error'] },
-});
+const env = await startLocalTestServer();
 const h = await startHarness(env.connection.options.address, 'record');
 try {
   await recordConversation(h);

@@ -3,10 +3,8 @@
  * for the whole run. Tests read them with `inject('temporalAddress')` / `inject('databaseUrl')`.
  */
 import type { TestProject } from 'vitest/node';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporalCliPath } from '../../temporal/binaries';
-import { searchAttributeArgs } from '../../temporal/search-attributes';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../support/database';
+import { startLocalTestServer } from '../../temporal/test-server';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,12 +16,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject) {
   const [env, db] = await Promise.all([
-    TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: temporalCliPath() },
-        extraArgs: [...searchAttributeArgs(), '--log-level', 'error'],
-      },
-    }),
+    startLocalTestServer(),
     createScratchDatabase(process.env.TEST_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_test'),
   ]);
 

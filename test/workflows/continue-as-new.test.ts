@@ -1,21 +1,15 @@
 /** Long conversations continue-as-new; variables, window and summary must survive each hop. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { temporalCliPath } from '../../temporal/binaries';
-import { searchAttributeArgs } from '../../temporal/search-attributes';
 import { conversationInput, flow } from './support/flows';
 import { startHarness, type Harness } from './support/harness';
 import { talk } from './support/conversation';
+import { startLocalTestServer } from '../../temporal/test-server';
 
 let env: TestWorkflowEnvironment;
 let h: Harness;
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: temporalCliPath() },
-      extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=50', ...searchAttributeArgs(), '--log-level', 'error'],
-    },
-  });
+  env = await startLocalTestServer({ 'limit.historyCount.suggestContinueAsNew': 50 });
   h = await startHarness(env.connection.options.address, 'can');
 });
 afterAll(async () => {

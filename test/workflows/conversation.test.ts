@@ -32,10 +32,13 @@ describe('conversation workflow', () => {
     // Deterministic keys and node-named activity ids.
     const inbound = h.fakes.of(c.workflowId, 'recordInbound');
     expect(inbound.map((x) => x.input.key)).toEqual([1, 2, 3, 4].map((t) => `${c.workflowId}:in:${t}`));
-    expect(inbound.every((x) => /^@inbound#\d+$/.test(x.activityId))).toBe(true);
+    const tags = await c.localActivityTags();
+    const tagsOf = (type: string) => tags.filter((t) => t.type === type).map((t) => t.tag);
+    expect(tagsOf('recordInbound')).toHaveLength(4);
+    expect(tagsOf('recordInbound').every((tag) => /^@inbound#\d+$/.test(tag))).toBe(true);
     const delivered = h.fakes.of(c.workflowId, 'deliverMessage');
     expect(delivered[1].input.message.key).toBe(`${c.workflowId}:0:2:greet:2`);
-    expect(delivered.map((d) => d.activityId.split('#')[0])).toEqual(['askName', 'greet', 'askAge', 'askAge', 'adult', 'end']);
+    expect(tagsOf('deliverMessage').map((tag) => tag.split('#')[0])).toEqual(['askName', 'greet', 'askAge', 'askAge', 'adult', 'end']);
     expect(h.fakes.of(c.workflowId, 'updateConversation').map((x) => x.input.currentNodeId)).toEqual(['askName', 'askAge', null]);
 
     const { searchAttributes } = await c.handle().describe();
@@ -80,7 +83,8 @@ describe('conversation workflow', () => {
     const agent = await eventually(async () => h.fakes.of(c.workflowId, 'deliverMessage').find((d) => d.input.message.author === 'agent'));
     expect((await c.state()).status).toBe('human');
     expect(agent?.input.message).toMatchObject({ author: 'agent', text: 'Hi, Bob here', source: 'agent' });
-    expect(agent?.activityId).toMatch(/^@agent#\d+$/);
+    const agentTag = (await c.localActivityTags()).filter((t) => t.type === 'deliverMessage').at(-1)?.tag;
+    expect(agentTag).toMatch(/^@agent#\d+$/);
 
     await c.handle().signal(releaseSignal);
     await eventually(async () => ((await c.state()).status === 'bot' ? true : undefined));

@@ -1,9 +1,14 @@
 /**
- * Activity calls from flow code. Every call gets `activityId = "<nodeId>#<seq>"` so the API can
- * group a run's history by node; workflow-level work uses pseudo node ids starting with "@"
- * (never a valid node id). Options are chosen per activity.
+ * Activity calls from flow code. Every call is tagged with its node — `activityId = "<nodeId>#<seq>"`
+ * for activities, a `summary` of `"<name> · <nodeId>#<seq>"` for local activities (whose ids the
+ * SDK assigns) — so the API can group a run's history by node; workflow-level work uses pseudo
+ * node ids starting with "@" (never a valid node id). Options are chosen per activity.
+ *
+ * Short database writes (store, state, events) run as local activities: inside the workflow task
+ * that asked for them, with no activity task round trip through the server and no extra workflow
+ * task to receive the result. That halves the server work of a turn (see ARCHITECTURE.md).
  */
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { SwitchboardActivities } from '../../activities/types';
 
 type Acts = SwitchboardActivities;
@@ -12,12 +17,14 @@ type Name = keyof Acts;
 /** Error types that mean "fix the configuration", not "try again". */
 const NON_RETRYABLE = ['AppError', 'ZodError', 'ConfigError'];
 
-const store: ActivityOptions = {
+const store: LocalActivityOptions = {
   startToCloseTimeout: '10s',
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE },
 };
 
-const OPTIONS: Record<Name, ActivityOptions> = {
+const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent']);
+
+const OPTIONS: Record<Name, ActivityOptions | LocalActivityOptions> = {
   recordInbound: store,
   deliverMessage: { ...store, startToCloseTimeout: '30s' },
   updateConversation: store,
@@ -37,10 +44,13 @@ const OPTIONS: Record<Name, ActivityOptions> = {
   httpRequest: { startToCloseTimeout: '40s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE } },
 };
 
-type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };
+type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };
 
 const proxies = Object.fromEntries(
-  (Object.keys(OPTIONS) as Name[]).map((name) => [name, proxyActivities<Acts>(OPTIONS[name])[name]]),
+  (Object.keys(OPTIONS) as Name[]).map((name) => [
+    name,
+    LOCAL.has(name) ? proxyLocalActivities<Acts>(OPTIONS[name] as LocalActivityOptions)[name] : proxyActivities<Acts>(OPTIONS[name] as ActivityOptions)[name],
+  ]),
 ) as unknown as { [K in Name]: WithOptions<K> };
 
 export const activityId = (nodeId: string, seq: number) => `${nodeId}#${seq}`;
@@ -51,6 +61,7 @@ export class ActivityCaller {
 
   call<K extends Name>(nodeId: string, name: K, input: Parameters<Acts[K]>[0]): ReturnType<Acts[K]> {
     const id = activityId(nodeId, ++this.seq);
-    return proxies[name].executeWithOptions({ activityId: id, summary: `${name} · ${nodeId}` }, [input] as Parameters<Acts[K]>);
+    const options = LOCAL.has(name) ? { summary: `${name} · ${id}` } : { activityId: id, summary: `${name} · ${nodeId}` };
+    return proxies[name].executeWithOptions(options, [input] as Parameters<Acts[K]>);
   }
 }

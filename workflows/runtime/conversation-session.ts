@@ -33,8 +33,6 @@ export class ConversationSession implements FlowRuntime {
   resumeNodeId: string | null;
   readonly generation: number;
   closeRequested = false;
-  /** Bumped whenever a deadline may have moved: the main loop re-plans its timer. */
-  changes = 0;
 
   private readonly mutex = new Mutex();
   private keySeq = 0;
@@ -220,18 +218,15 @@ export class ConversationSession implements FlowRuntime {
   private armInputTimer(): void {
     const ms = this.cursor ? inputTimeoutMs(this, this.cursor.nodeId) : null;
     this.inputDeadline = ms === null ? null : Date.now() + ms;
-    this.changes++;
   }
 
   private touch(): void {
     this.idleDeadline = Date.now() + this.graph.settings.idleTimeoutMinutes * 60_000;
-    this.changes++;
   }
 
   private setStatus(status: ConversationStatus): void {
     if (status === this.status) return;
     this.status = status;
-    this.changes++;
     setRunAttributes({ Status: status });
   }
 
@@ -241,11 +236,15 @@ export class ConversationSession implements FlowRuntime {
     this.window.push({ role: 'assistant', content: message.text });
   }
 
-  /** Folds messages that left the context window into the summary, then persists what changed. */
+  /**
+   * Folds messages that left the context window into the summary, then persists what changed.
+   * Folding waits until half a window has overflowed, so a long conversation pays for one
+   * summarize call every few turns rather than one per turn.
+   */
   private async afterTurn(): Promise<void> {
-    const overflow = this.window.length - this.graph.settings.contextWindow;
-    if (overflow > 0) {
-      const dropped = this.window.splice(0, overflow);
+    const size = this.graph.settings.contextWindow;
+    if (this.window.length > size + Math.max(1, Math.floor(size / 2))) {
+      const dropped = this.window.splice(0, this.window.length - size);
       const { summary } = await this.activities.call('@summary', 'summarize', {
         tenantId: this.tenantId,
         workflowId: this.workflowId,

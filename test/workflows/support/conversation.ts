@@ -2,6 +2,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { conversationWorkflowId } from '../../../core/ids';
 import type { conversation } from '../../../workflows/conversation';
 import { conversationStateQuery, turnUpdate, type ConversationInput, type TurnResult } from '../../../workflows/messages';
+import { decodePayload } from '../../../api/services/proto';
 import type { Harness } from './harness';
 
 /** A test conversation driven like the API does: update-with-start for every turn. */
@@ -27,5 +28,16 @@ export function talk(h: Harness, input: ConversationInput) {
       return (await this.turn(text)).replies.map((r) => r.text);
     },
     state: () => client.workflow.getHandle(workflowId).query(conversationStateQuery),
+    /** Local activities in history order: their type and the `<nodeId>#<seq>` tag of their summary. */
+    async localActivityTags(): Promise<{ type: string; tag: string }[]> {
+      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      return (history.events ?? [])
+        .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+        .map((e) => {
+          const data = decodePayload(e.markerRecordedEventAttributes!.details!.data!.payloads![0]) as { activity_type: string };
+          const summary = String(decodePayload(e.userMetadata!.summary!));
+          return { type: data.activity_type, tag: summary.split(' · ')[1] ?? '' };
+        });
+    },
   };
 }

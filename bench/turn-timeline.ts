@@ -1,0 +1,46 @@
+/**
+ * Where a turn's time goes: runs a few turns on the benchmark's flow, then reads the last turn's
+ * Temporal history and prints each event with the time since the previous one, plus the API's own
+ * round trip. Usage: npm run bench:timeline
+ */
+import proto from '@temporalio/proto';
+import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
+import { startFakeOpenAI } from '../test/fakes/openai-server';
+import { llmOnlyFlow } from '../test/support/flows';
+import { startStack } from '../test/support/stack';
+import { protoTimeToIso } from '../api/services/proto';
+import { startLocalTestServer } from '../temporal/test-server';
+
+const env = await startLocalTestServer();
+const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_timeline');
+const fake = await startFakeOpenAI();
+const stack = await startStack({ temporalAddress: env.connection.options.address, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+try {
+  const { apiKey } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1` } });
+  const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Timeline', graph: llmOnlyFlow } });
+  await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
+  const conv = await stack.request('POST', '/v1/conversations', { apiKey, body: { flowId: flow.body.id } });
+  const rtts: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const t = performance.now();
+    await stack.request('POST', `/v1/conversations/${conv.body.id}/messages`, { apiKey, body: { text: `question ${i}` } });
+    rtts.push(Math.round(performance.now() - t));
+  }
+  console.log(`API round trips (ms): ${rtts.join(', ')}`);
+  const history = await stack.temporal.workflow.getHandle(conv.body.workflowId).fetchHistory();
+  const events = history.events ?? [];
+  const lastTurnStart = events.findLastIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
+  let previous: number | null = null;
+  for (const e of events.slice(Math.max(0, lastTurnStart - 3))) {
+    const at = new Date(protoTimeToIso(e.eventTime)!).getTime();
+    const type = proto.temporal.api.enums.v1.EventType[e.eventType ?? 0].replace('EVENT_TYPE_', '');
+    const activity = e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
+    console.log(`${previous === null ? '      ' : `+${String(at - previous).padStart(4)}ms`}  ${type} ${activity}`);
+    previous = at;
+  }
+} finally {
+  await stack.close();
+  await fake.close();
+  await env.teardown();
+  await db.drop();
+}
