@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The services `npm test` needs on this machine: PostgreSQL with pgvector on 127.0.0.1:5432 and
-# Redis on 127.0.0.1:6379 (the defaults test/setup/global.ts uses). As root it installs and starts
-# what is missing (Debian); otherwise it says what to install and fails.
+# What `npm test` needs on this machine: PostgreSQL with pgvector on 127.0.0.1:5432, Redis on
+# 127.0.0.1:6379 (the defaults test/setup/global.ts uses) and Debian's Chromium for browser tests.
+# As root it installs and starts what is missing (Debian); otherwise it says what to install and fails.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 is_root() { [ "$(id -u)" = 0 ]; }
@@ -43,6 +43,15 @@ if ! redis_answers; then
     redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log
     wait_for redis_answers || { echo "ensure-services: Redis did not come up on 127.0.0.1:6379 (see /var/log/redis/ci.log)" >&2; exit 1; }
   else missing+=("a running Redis on 127.0.0.1:6379 (redis-server --daemonize yes --port 6379)"); fi
+fi
+
+# Chromium (driven by playwright-core; its own browser download cannot work offline)
+if ! command -v chromium >/dev/null; then
+  if is_root && command -v apt-get >/dev/null; then
+    echo "ensure-services: installing chromium" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+  else missing+=("Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium)"); fi
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then
