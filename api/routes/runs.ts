@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../../core/api/common';
+import { sendMessageBody } from '../../core/api/conversations';
 import { listRunsQuery, nodeHistorySchema, runSummary } from '../../core/api/runs';
 import { groupHistoryByNode } from '../services/history';
 import type { AppDeps } from '../deps';
@@ -44,6 +45,23 @@ export const runRoutes =
         },
       },
       async (request) => deps.workflows.describeRun(request.tenantId, request.params.runId),
+    );
+
+    app.post(
+      '/v1/runs/:runId/resume',
+      {
+        schema: {
+          tags: ['runs'],
+          summary: 'Answer the question (ask node) an automation run is waiting on',
+          params: z.object({ runId: z.string().min(1).max(300) }),
+          body: sendMessageBody,
+          response: { 202: z.object({ workflowId: z.string() }), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const workflowId = await deps.workflows.resumeRun(request.tenantId, request.params.runId, request.body.text);
+        return reply.status(202).send({ workflowId });
+      },
     );
 
     app.get(

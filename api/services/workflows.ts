@@ -21,6 +21,7 @@ import {
   conversationStateQuery,
   flowRunStateQuery,
   releaseSignal,
+  resumeSignal,
   takeOverSignal,
   turnUpdate,
   type ConversationInput,
@@ -134,6 +135,17 @@ export class WorkflowGateway {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: key, workflowId, temporalRunId: null, created: false };
       throw err;
     }
+  }
+
+  /** Answers the `ask` an automation run is waiting on. */
+  async resumeRun(tenantId: string, runIdOrWorkflowId: string, text: string) {
+    const workflowId = this.ownWorkflowId(tenantId, runIdOrWorkflowId, 'run');
+    const description = await this.describe(workflowId);
+    if (description.status.name !== 'RUNNING') {
+      throw new AppError('conflict', `the run is ${description.status.name.toLowerCase()}, not waiting for input`, { field: 'runId' });
+    }
+    await this.client.workflow.getHandle(workflowId).signal(resumeSignal, { text });
+    return workflowId;
   }
 
   /** Status, output and live state of a flow run, scoped to the tenant by its id. */

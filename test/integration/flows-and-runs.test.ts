@@ -1,6 +1,6 @@
 /** Flow lifecycle, automation runs, run listing and history, tenant isolation and OpenAPI. */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { automationFlow, receptionFlow } from '../support/flows';
+import { askingAutomation, automationFlow, receptionFlow } from '../support/flows';
 import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 
@@ -92,6 +92,28 @@ describe('automation runs', () => {
     });
     const other = await stack.request('GET', `/v1/runs?flowId=${flowId}`, { apiKey: tenantB.apiKey });
     expect(other.body.runs).toEqual([]);
+  });
+});
+
+describe('automation runs that ask', () => {
+  it('waits on an ask node until resumed through the API', async () => {
+    const flowId = await publishedFlow(tenantA.apiKey, askingAutomation, 'Approval');
+    const started = await stack.request('POST', `/v1/flows/${flowId}/runs`, { apiKey: tenantA.apiKey, body: { input: { item: 'laptop' } } });
+    const runUrl = `/v1/runs/${started.body.runId}`;
+    await waitUntil(async () => (await stack.request('GET', runUrl, { apiKey: tenantA.apiKey })).body.state?.status === 'waiting');
+
+    const wrongTenant = await stack.request('POST', `${runUrl}/resume`, { apiKey: tenantB.apiKey, body: { text: 'yes' } });
+    expect(wrongTenant.status).toBe(404);
+    const resumed = await stack.request('POST', `${runUrl}/resume`, { apiKey: tenantA.apiKey, body: { text: 'yes' } });
+    expect(resumed.status).toBe(202);
+    await waitUntil(async () => (await stack.request('GET', runUrl, { apiKey: tenantA.apiKey })).body.status === 'completed');
+    const run = await stack.request('GET', runUrl, { apiKey: tenantA.apiKey });
+    expect(run.body.output.variables).toMatchObject({ item: 'laptop', approved: true });
+    expect(run.body.output.messages.map((m: any) => m.text)).toEqual(['Approve the laptop?', 'Approved: laptop']);
+
+    const again = await stack.request('POST', `${runUrl}/resume`, { apiKey: tenantA.apiKey, body: { text: 'yes' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.field).toBe('runId');
   });
 });
 

@@ -52,3 +52,15 @@ export const automationFlow: Graph = {
   edges: [edge('start', 'vip'), edge('vip', 'big', 'true'), edge('vip', 'small', 'false'), edge('big', 'tell'), edge('small', 'tell'), edge('tell', 'done')],
   settings,
 };
+
+/** An automation that needs an answer: it waits on `ask` until the run is resumed. */
+export const askingAutomation: Graph = {
+  nodes: [
+    { id: 'start', type: 'start', data: {} },
+    { id: 'approve', type: 'ask', data: { prompt: 'Approve the {{item}}?', variable: 'approved', inputType: 'yesno', maxRetries: 1 } },
+    { id: 'tell', type: 'sendMessage', data: { text: 'Approved: {{item}}' } },
+    { id: 'done', type: 'end', data: {} },
+  ],
+  edges: [edge('start', 'approve'), edge('approve', 'tell'), edge('tell', 'done')],
+  settings,
+};
