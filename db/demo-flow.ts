@@ -1,11 +1,11 @@
 /** The demo tenant's "Front desk" flow: greets, learns the name, answers with AI or hands off. */
-import type { Graph } from '../core/graph/schema';
+import { graphSchema, type GraphInput } from '../core/graph/schema';
 
 const at = (x: number, y: number) => ({ x, y });
 
 export const FRONT_DESK_NAME = 'Front desk';
 
-export const frontDeskGraph: Graph = {
+const frontDesk: GraphInput = {
   nodes: [
     { id: 'start', type: 'start', position: at(0, 0), data: {} },
     { id: 'greet', type: 'sendMessage', position: at(0, 120), data: { text: 'Hi, welcome to Switchboard Co.! I am the virtual front desk.' } },
@@ -54,3 +54,6 @@ export const frontDeskGraph: Graph = {
   ],
   settings: { handoffKeywords: ['human', 'agent', 'operator'], idleTimeoutMinutes: 30, contextWindow: 20, variables: {} },
 };
+
+/** With every default applied: what a builder would have saved. */
+export const frontDeskGraph = graphSchema.parse(frontDesk);

@@ -31,6 +31,8 @@ export const flowSettingsSchema = z.object({
   contextWindow: z.number().int().min(2).max(200).default(20),
   /** Variables a run starts with. */
   variables: z.record(z.string(), z.unknown()).default({}),
+  /** What the contact is told when a node fails (the model is down, an HTTP call has no error edge…). */
+  errorMessage: z.string().min(1).max(1000).default('Sorry, something went wrong on my side. Please try again in a moment, or ask for a human.'),
 });
 
 export const graphSchema = z.object({
@@ -43,6 +45,8 @@ export type GraphNode = z.infer<typeof graphNodeSchema>;
 export type GraphEdge = z.infer<typeof graphEdgeSchema>;
 export type FlowSettings = z.infer<typeof flowSettingsSchema>;
 export type Graph = z.infer<typeof graphSchema>;
+/** A graph as written by hand or sent by a client: settings and node data may rely on defaults. */
+export type GraphInput = z.input<typeof graphSchema>;
 
 type Typed<D extends { type: string; data: z.ZodType }> = { id: string; type: D['type']; position?: { x: number; y: number }; data: z.output<D['data']> };
 

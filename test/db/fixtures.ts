@@ -5,6 +5,7 @@ import { loadConfig, type Config } from '../../core/config';
 import type { TenantSettings } from '../../db/entities';
 import { createOrm, systemEm, tenantEm, type Orm } from '../../db/orm';
 import { createConversation, createFlow, ensureTenant, updateTenantSettings } from '../../db/repos';
+import { graphSchema } from '../../core/graph/schema';
 
 export const TEST_SECRET_KEY = randomBytes(32).toString('hex');
 
@@ -16,7 +17,7 @@ export const testOrm = (): Promise<Orm> => createOrm(inject('databaseUrl'), { po
 
 export const uniqueSlug = (prefix = 't') => `${prefix}-${randomBytes(6).toString('hex')}`;
 
-const EMPTY_GRAPH = { nodes: [{ id: 'start', type: 'start', data: {} }], edges: [], settings: { handoffKeywords: [], idleTimeoutMinutes: 30, contextWindow: 20, variables: {} } };
+const EMPTY_GRAPH = graphSchema.parse({ nodes: [{ id: 'start', type: 'start', data: {} }], edges: [], settings: { handoffKeywords: [] } });
 
 /** A tenant with one flow and one conversation on the `api` channel. */
 export async function makeTenant(orm: Orm, settings: TenantSettings = {}) {

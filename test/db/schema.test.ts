@@ -37,7 +37,7 @@ describe('flow versions', () => {
   it('number versions consecutively and reject updates in the database', async () => {
     const t = await makeTenant(orm);
     const em = tenantEm(orm, t.tenantId);
-    const graph = { nodes: [{ id: 'start', type: 'start' as const, data: {} }], edges: [], settings: { handoffKeywords: [], idleTimeoutMinutes: 30, contextWindow: 20, variables: {} } };
+    const graph = { nodes: [{ id: 'start', type: 'start' as const, data: {} }], edges: [], settings: { handoffKeywords: [], idleTimeoutMinutes: 30, contextWindow: 20, variables: {}, errorMessage: 'Sorry.' } };
     const [a, b] = await Promise.all([publishFlowVersion(em.fork(), t.flowId, graph), publishFlowVersion(em.fork(), t.flowId, graph, 'second')]);
     expect([a.version, b.version].sort()).toEqual([1, 2]);
     expect((await getFlowVersion(em.fork(), t.flowId))?.version).toBe(2);

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
-import { receptionFlow } from '../support/flows';
+import { llmOnlyFlow, receptionFlow } from '../support/flows';
 import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 import { ChatClient } from '../support/ws';
@@ -119,6 +119,20 @@ describe('a conversation over REST', () => {
     const after = await say(conv.id, 'back to the bot');
     expect(after.body.status).toBe('bot');
     expect(after.body.replies.length).toBeGreaterThan(0);
+  });
+
+  it('tells the contact when the model cannot answer, and records why', async () => {
+    const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'LLM only', graph: llmOnlyFlow } });
+    await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
+    const conv = await stack.request('POST', '/v1/conversations', { apiKey, body: { flowId: flow.body.id } });
+    fake.enqueue({ status: 401, error: 'Incorrect API key provided' });
+    const turn = await say(conv.body.id, 'hello?');
+    expect(turn.status).toBe(200);
+    expect(turn.body.replies).toEqual([expect.objectContaining({ author: 'system', source: 'error', text: expect.stringContaining('something went wrong') })]);
+    const history = await stack.request('GET', `/v1/runs/${encodeURIComponent(conv.body.workflowId)}/history`, { apiKey });
+    const failed = history.body.nodes.find((n: any) => n.nodeId === 'answer').steps.find((st: any) => st.kind === 'trace');
+    expect(failed.status).toBe('failed');
+    expect(failed.error).toMatch(/401|API key/i);
   });
 
   it('rejects bad input with a 4xx naming the field', async () => {

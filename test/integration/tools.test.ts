@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import type { Graph } from '../../core/graph/schema';
+import type { GraphInput } from '../../core/graph/schema';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 import { startStack, type Stack } from '../support/stack';
 
@@ -44,7 +44,7 @@ afterAll(async () => {
 });
 
 it('calls the tool the model asks for and answers with its result', async () => {
-  const graph: Graph = {
+  const graph: GraphInput = {
     nodes: [
       { id: 'start', type: 'start', data: {} },
       {

@@ -1,5 +1,5 @@
 /** Flow graphs shared by integration tests and benchmarks (the builder's JSON format). */
-import type { Graph } from '../../core/graph/schema';
+import type { GraphInput } from '../../core/graph/schema';
 
 const edge = (source: string, target: string, sourceHandle?: string) => ({
   id: `${source}-${sourceHandle ?? 'next'}-${target}`,
@@ -11,7 +11,7 @@ const edge = (source: string, target: string, sourceHandle?: string) => ({
 const settings = { handoffKeywords: ['human', 'agent'], idleTimeoutMinutes: 30, contextWindow: 20, variables: {} };
 
 /** Asks a name, greets, then answers one question with the model; every message after the end starts over. */
-export const receptionFlow: Graph = {
+export const receptionFlow: GraphInput = {
   nodes: [
     { id: 'start', type: 'start', data: {} },
     { id: 'askName', type: 'ask', data: { prompt: 'Hello! What is your name?', variable: 'name', inputType: 'text', maxRetries: 2 } },
@@ -29,7 +29,7 @@ export const receptionFlow: Graph = {
 };
 
 /** One model answer per message: the smallest flow that exercises a full turn. */
-export const llmOnlyFlow: Graph = {
+export const llmOnlyFlow: GraphInput = {
   nodes: [
     { id: 'start', type: 'start', data: {} },
     { id: 'answer', type: 'llmReply', data: { systemPrompt: 'You are a helpful assistant.', contextMessages: 6, tools: [], allowHandoff: false } },
@@ -40,7 +40,7 @@ export const llmOnlyFlow: Graph = {
 };
 
 /** An automation: branches on its input and returns a message. */
-export const automationFlow: Graph = {
+export const automationFlow: GraphInput = {
   nodes: [
     { id: 'start', type: 'start', data: {} },
     { id: 'vip', type: 'condition', data: { expression: 'amount >= 100' } },
@@ -54,7 +54,7 @@ export const automationFlow: Graph = {
 };
 
 /** An automation that needs an answer: it waits on `ask` until the run is resumed. */
-export const askingAutomation: Graph = {
+export const askingAutomation: GraphInput = {
   nodes: [
     { id: 'start', type: 'start', data: {} },
     { id: 'approve', type: 'ask', data: { prompt: 'Approve the {{item}}?', variable: 'approved', inputType: 'yesno', maxRetries: 1 } },

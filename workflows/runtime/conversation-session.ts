@@ -142,7 +142,7 @@ export class ConversationSession implements FlowRuntime {
       this.setStatus('bot');
       const from = this.resumeNodeId;
       this.resumeNodeId = null;
-      if (from) this.apply(await walk(this, from));
+      if (from) await this.apply(await walk(this, from));
       else this.armInputTimer();
       await this.afterTurn();
     });
@@ -152,7 +152,7 @@ export class ConversationSession implements FlowRuntime {
     this.inputDeadline = null;
     return this.mutex.run(async () => {
       if (!this.cursor || this.status !== 'bot') return;
-      this.apply(await timeout(this, this.cursor.nodeId));
+      await this.apply(await timeout(this, this.cursor.nodeId));
       await this.afterTurn();
     });
   }
@@ -204,15 +204,20 @@ export class ConversationSession implements FlowRuntime {
     if (this.status === 'bot') {
       // A handoff keyword keeps the pending question: after release the next reply answers it.
       if (containsHandoffKeyword(text, this.graph.settings.handoffKeywords)) await handOff(this, '@keyword', DEFAULT_HANDOFF_MESSAGE, 'keyword');
-      else this.apply(this.cursor ? await answer(this, this.cursor, text) : await walk(this, this.graph.startId));
+      else await this.apply(this.cursor ? await answer(this, this.cursor, text) : await walk(this, this.graph.startId));
     }
     await this.afterTurn();
   }
 
-  private apply(result: WalkResult): void {
+  private async apply(result: WalkResult): Promise<void> {
     this.cursor = result.state === 'awaiting' ? { nodeId: result.nodeId, retries: result.retries } : null;
     if (result.state === 'handoff') this.resumeNodeId = result.resumeNodeId;
     this.armInputTimer();
+    if (result.state === 'failed') {
+      // The contact is told, never left waiting in silence; ops see the error in the trace and the event.
+      await this.deliver({ key: this.key('@error'), text: this.graph.settings.errorMessage, author: 'system', source: 'error' });
+      await this.emit('flow.failed', { nodeId: result.nodeId, error: result.error });
+    }
   }
 
   private armInputTimer(): void {
