@@ -12,7 +12,7 @@ import { chatSessionBody, sendMessageBody } from '../../core/api/conversations';
 import { AppError } from '../../core/errors';
 import { tenantEm } from '../../db/orm';
 import { createConversation, listMessages } from '../../db/repos';
-import { requireConversation, requireVersion } from '../services/lookups';
+import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
 import { liveChannel } from '../../activities/live';
 import { signChatToken, verifyChatToken } from '../services/chat-token';
 import { messageDto } from '../services/serialize';
@@ -75,7 +75,7 @@ export const chatRoutes =
         send({ type: 'history', conversationId, messages: history.items.map(messageDto) });
         handleIncoming(socket, async (text) => {
           const em = tenantEm(deps.orm, tenantId);
-          const conversation = await requireConversation(em, conversationId);
+          const conversation = await requireConversationRef(em, tenantId, conversationId);
           await sendTurn(deps, em, tenantId, conversation, text);
         }, send, request.log);
       },

@@ -12,7 +12,7 @@ import {
   sendMessageBody,
 } from '../../core/api/conversations';
 import { createConversation, listConversations, listMessages, upsertContact } from '../../db/repos';
-import { requireConversation, requireVersion } from '../services/lookups';
+import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
 import { conversationDto, messageDto } from '../services/serialize';
 import { sendTurn } from '../services/turns';
 import type { AppDeps } from '../deps';
@@ -56,7 +56,7 @@ export const conversationRoutes =
         },
       },
       async (request) => {
-        const conversation = await requireConversation(request.em, request.params.id);
+        const conversation = await requireConversationRef(request.em, request.tenantId, request.params.id);
         const result = await sendTurn(deps, request.em, request.tenantId, conversation, request.body.text);
         return {
           status: result.status,
@@ -117,7 +117,7 @@ export const conversationRoutes =
         },
       },
       async (request, reply) => {
-        const conversation = await requireConversation(request.em, request.params.id);
+        const conversation = await requireConversationRef(request.em, request.tenantId, request.params.id);
         await deps.workflows.takeOver(conversation.workflowId, request.body?.agent);
         return reply.status(202).send({ ok: true });
       },
@@ -127,7 +127,7 @@ export const conversationRoutes =
       '/v1/conversations/:id/release',
       { schema: { tags, summary: 'Hand the conversation back to the bot', params: uuidParam, response: { 202: accepted, ...errorResponses } } },
       async (request, reply) => {
-        const conversation = await requireConversation(request.em, request.params.id);
+        const conversation = await requireConversationRef(request.em, request.tenantId, request.params.id);
         await deps.workflows.release(conversation.workflowId);
         return reply.status(202).send({ ok: true });
       },
@@ -145,7 +145,7 @@ export const conversationRoutes =
         },
       },
       async (request, reply) => {
-        const conversation = await requireConversation(request.em, request.params.id);
+        const conversation = await requireConversationRef(request.em, request.tenantId, request.params.id);
         await deps.workflows.agentMessage(conversation.workflowId, request.body.text, request.body.agent);
         return reply.status(202).send({ ok: true });
       },

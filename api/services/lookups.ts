@@ -1,13 +1,34 @@
 /** Repository lookups that a route cannot go on without: absent → a 404/409 naming the field. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../core/errors';
-import { FlowVersion } from '../../db/entities';
+import { FlowVersion, type Conversation } from '../../db/entities';
 import { getConversation, getFlow, getFlowVersion } from '../../db/repos';
 
 export async function requireFlow(em: EntityManager, id: string, field = 'id') {
   const flow = await getFlow(em, id);
   if (!flow) throw new AppError('not_found', 'flow not found', { field });
   return flow;
+}
+
+/** What never changes about a conversation: enough to route a turn or a signal. */
+export type ConversationRef = Pick<Conversation, 'id' | 'flow' | 'flowVersion' | 'channel' | 'workflowId'>;
+
+const REF_CACHE_SIZE = 10_000;
+const refs = new Map<string, ConversationRef>();
+
+/**
+ * `requireConversation` for the hot path: a conversation's flow version, channel and workflow id
+ * are fixed at creation, so after the first (tenant-scoped) lookup a turn costs no query.
+ */
+export async function requireConversationRef(em: EntityManager, tenantId: string, id: string, field = 'id'): Promise<ConversationRef> {
+  const key = `${tenantId}:${id}`;
+  const hit = refs.get(key);
+  if (hit) return hit;
+  const { flow, flowVersion, channel, workflowId } = await requireConversation(em, id, field);
+  const ref = { id, flow, flowVersion, channel, workflowId };
+  if (refs.size >= REF_CACHE_SIZE) refs.delete(refs.keys().next().value!);
+  refs.set(key, ref);
+  return ref;
 }
 
 export async function requireConversation(em: EntityManager, id: string, field = 'id') {

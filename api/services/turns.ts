@@ -1,11 +1,11 @@
 /** One contact message through the conversation workflow; shared by REST and the chat socket. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Conversation } from '../../db/entities';
 import type { TurnResult } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
+import type { ConversationRef } from './lookups';
 import { pinnedFlow } from './pinned-flows';
 
-export async function sendTurn(deps: AppDeps, em: EntityManager, tenantId: string, conversation: Conversation, text: string): Promise<TurnResult> {
+export async function sendTurn(deps: AppDeps, em: EntityManager, tenantId: string, conversation: ConversationRef, text: string): Promise<TurnResult> {
   const flow = await pinnedFlow(em, tenantId, conversation.flow, conversation.flowVersion);
   return deps.workflows.turn(tenantId, conversation.id, flow, conversation.channel, text);
 }

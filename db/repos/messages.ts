@@ -20,40 +20,54 @@ export interface NewMessage {
 }
 
 /**
- * Inserts once per idempotency key and returns the stored row, whether this call or an earlier
- * attempt wrote it. Also bumps the conversation's lastMessageAt.
+ * One statement, because every turn stores two messages: insert unless the key exists, bump the
+ * conversation's lastMessageAt when it was new, and return the stored row either way (this call's
+ * or an earlier attempt's). The explicit `tenant_id` conditions stand in for the tenant filter,
+ * which raw SQL bypasses.
  */
+const INSERT_ONCE = `
+with ins as (
+  insert into messages (tenant_id, conversation_id, direction, author, text, idempotency_key, node_id, source, external_id,
+                        prompt_tokens, completion_tokens, cost_usd, model, citations, metadata, created_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (idempotency_key) do nothing
+  returning *
+), bump as (
+  update conversations set last_message_at = ? where id = ? and tenant_id = ? and exists (select 1 from ins)
+)
+select ins.*, true as created from ins
+union all
+select m.*, false as created from messages m where m.idempotency_key = ? and m.tenant_id = ? and not exists (select 1 from ins)`;
+
 export async function insertMessageOnce(em: EntityManager, tenantId: string, m: NewMessage): Promise<{ message: Message; created: boolean }> {
   const now = new Date();
-  const inserted = await em
-    .createQueryBuilder(Message)
-    .insert({
-      tenant: tenantId,
-      conversation: m.conversationId,
-      direction: m.direction,
-      author: m.author,
-      text: m.text,
-      idempotencyKey: m.idempotencyKey,
-      nodeId: m.nodeId ?? null,
-      source: m.source ?? null,
-      externalId: m.externalId ?? null,
-      promptTokens: m.usage?.promptTokens ?? 0,
-      completionTokens: m.usage?.completionTokens ?? 0,
-      costUsd: m.usage?.costUsd ?? 0,
-      model: m.usage?.model ?? null,
-      citations: m.citations ?? null,
-      metadata: m.metadata ?? {},
-      createdAt: now,
-    })
-    .onConflict('idempotencyKey')
-    .ignore()
-    .execute('run');
-  const created = (inserted.affectedRows ?? 0) > 0;
-  const message = await em.findOne(Message, { idempotencyKey: m.idempotencyKey }, { refresh: true });
-  // The key exists but the tenant filter hides it: another tenant's row, never return or overwrite it.
-  if (!message) throw new AppError('conflict', 'idempotency key already used');
-  if (created) await em.getConnection().execute('update conversations set last_message_at = ? where id = ? and tenant_id = ?', [now, m.conversationId, tenantId]);
-  return { message, created };
+  const rows = await em.getConnection().execute<(Record<string, unknown> & { created: boolean })[]>(INSERT_ONCE, [
+    tenantId,
+    m.conversationId,
+    m.direction,
+    m.author,
+    m.text,
+    m.idempotencyKey,
+    m.nodeId ?? null,
+    m.source ?? null,
+    m.externalId ?? null,
+    m.usage?.promptTokens ?? 0,
+    m.usage?.completionTokens ?? 0,
+    m.usage?.costUsd ?? 0,
+    m.usage?.model ?? null,
+    m.citations ? JSON.stringify(m.citations) : null,
+    JSON.stringify(m.metadata ?? {}),
+    now,
+    now,
+    m.conversationId,
+    tenantId,
+    m.idempotencyKey,
+    tenantId,
+  ]);
+  // The key exists but belongs to another tenant: never return or overwrite it.
+  if (rows.length === 0) throw new AppError('conflict', 'idempotency key already used');
+  const { created, ...row } = rows[0];
+  return { message: em.map(Message, row), created };
 }
 
 /** The API / workflow view of a stored outbound message. */
