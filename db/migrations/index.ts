@@ -1,5 +1,9 @@
 /** Migrations run in this order; listed explicitly so they load the same under tsx, vitest and bundlers. */
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123112858_initial } from './Migration20261123112858_initial';
+import { Migration20261201090000_knowledge } from './Migration20261201090000_knowledge';
 
-export const MIGRATIONS: MigrationObject[] = [{ name: 'Migration20261123112858_initial', class: Migration20261123112858_initial }];
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
+  { name: 'Migration20261201090000_knowledge', class: Migration20261201090000_knowledge },
+];

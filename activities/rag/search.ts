@@ -1,0 +1,148 @@
+/**
+ * Retrieval over chunks: hybrid (vector + full text, fused by reciprocal rank fusion) and each
+ * method alone, for the retrieval benchmark. All three are one SQL statement built from the same
+ * pieces, so they scope, fuse, deduplicate and rank identically; only the methods present differ.
+ *
+ * Every method reads only chunks that are the tenant's, in the given knowledge bases, and of their
+ * document's active version: a reindex in progress (or another tenant's id) is invisible.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import pgvector from 'pgvector';
+import { EMBEDDING_DIMENSIONS, type RetrievalSettings, type SearchHit } from '../../core/knowledge/types';
+
+export interface SearchQuery {
+  text: string;
+  /** The query text embedded by the knowledge base's embedder. */
+  embedding: number[];
+}
+
+interface Method {
+  /** A CTE body yielding (id, content_hash, rank), one row per content hash, rank 1-based. */
+  sql: string;
+  params: unknown[];
+}
+
+/** Same scoping for both methods; the correlated subquery keeps the vector index scan usable. */
+const VISIBLE = `c.tenant_id = ? and c.knowledge_base_id = any(?::uuid[])
+      and c.version = (select d.active_version from documents d where d.id = c.document_id)`;
+
+/** A method left out contributes no rows, so fusion and filtering stay the same SQL. */
+const NONE: Method = { sql: 'select null::uuid as id, null::text as content_hash, null::bigint as rank where false', params: [] };
+
+function vectorMethod(scope: unknown[], embedding: number[], limit: number): Method {
+  if (embedding.length !== EMBEDDING_DIMENSIONS) throw new Error(`query embedding has ${embedding.length} dimensions, expected ${EMBEDDING_DIMENSIONS}`);
+  return {
+    // `order by distance` is the bare `<=>` expression, which PostgreSQL answers from the hnsw index.
+    sql: `select id, content_hash, row_number() over (order by distance, id) as rank from (
+      select distinct on (content_hash) * from (
+        select c.id, c.content_hash, c.embedding <=> ?::vector as distance from chunks c
+        where ${VISIBLE} order by distance limit ?) v0
+      order by content_hash, distance, id) v`,
+    params: [pgvector.toSql(embedding), ...scope, limit],
+  };
+}
+
+function textMethod(scope: unknown[], text: string, limit: number): Method {
+  // websearch_to_tsquery never fails on user input; empty or stop-word-only text matches nothing.
+  return {
+    sql: `select id, content_hash, row_number() over (order by score desc, id) as rank from (
+      select distinct on (content_hash) * from (
+        select c.id, c.content_hash, ts_rank_cd(c.tsv, q.query) as score from chunks c, websearch_to_tsquery('english', ?) as q(query)
+        where ${VISIBLE} and c.tsv @@ q.query order by score desc, c.id limit ?) t0
+      order by content_hash, score desc, id) t`,
+    params: [text, ...scope, limit],
+  };
+}
+
+/**
+ * Fusion: score = Σ weight / (rrfK + rank) over the methods that found the text. Chunks with the
+ * same content hash (the same text in two documents) are one piece of evidence: each method keeps
+ * its best copy and the methods are joined on the hash, so a tie between copies can never split
+ * one text's score across two hits.
+ */
+function searchSql(vec: Method, txt: Method, s: RetrievalSettings): { sql: string; params: unknown[] } {
+  const sql = `
+with vec as (${vec.sql}),
+txt as (${txt.sql}),
+fused as (
+  select coalesce(vec.id, txt.id) as id, vec.rank as vector_rank, txt.rank as text_rank,
+         coalesce(?::float8 / (?::float8 + vec.rank), 0) + coalesce(?::float8 / (?::float8 + txt.rank), 0) as score
+  from vec full outer join txt on txt.content_hash = vec.content_hash
+),
+best as (
+  select f.*, c.document_id, c.section, c.page, c.text from fused f join chunks c on c.id = f.id
+)
+select b.id as chunk_id, b.document_id, d.name as document_name, b.section, b.page, b.text, b.score, b.vector_rank, b.text_rank
+from best b join documents d on d.id = b.document_id
+where b.score >= ?
+order by b.score desc, b.id
+limit ?`;
+  return { sql, params: [...vec.params, ...txt.params, s.vectorWeight, s.rrfK, s.textWeight, s.rrfK, s.minScore, s.topK] };
+}
+
+interface Row {
+  chunk_id: string;
+  document_id: string;
+  document_name: string;
+  section: string | null;
+  page: number | null;
+  text: string;
+  score: number;
+  vector_rank: string | number | null;
+  text_rank: string | number | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const rankOf = (r: string | number | null) => (r === null ? null : Number(r));
+
+/** hnsw.ef_search caps what one index scan returns; it must cover the candidates asked for. */
+const EF_SEARCH_MAX = 1000;
+
+async function run(
+  em: EntityManager,
+  tenantId: string,
+  knowledgeBaseIds: string[],
+  settings: RetrievalSettings,
+  methods: { vector?: number[]; text?: string },
+): Promise<SearchHit[]> {
+  // Ids that are not uuids match nothing; dropping them keeps the array literal well-formed.
+  const ids = knowledgeBaseIds.filter((id) => UUID.test(id));
+  if (ids.length === 0 || settings.topK <= 0) return [];
+  // Passed as one array literal: the driver would expand a JS array into a list of parameters.
+  const scope = [tenantId, `{${ids.join(',')}}`];
+  const limit = settings.candidates;
+  const vec = methods.vector ? vectorMethod(scope, methods.vector, limit) : NONE;
+  const txt = methods.text !== undefined ? textMethod(scope, methods.text, limit) : NONE;
+  const { sql, params } = searchSql(vec, txt, settings);
+  const rows = await em.transactional(async (tx) => {
+    if (methods.vector) {
+      // Filtered hnsw scans keep going (pgvector ≥ 0.8) until enough visible rows are found. Relaxed
+      // order may return rows slightly out of order; the ranks are recomputed from the distances.
+      await tx.execute(`select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`, [
+        String(Math.min(Math.max(limit, 40), EF_SEARCH_MAX)),
+      ]);
+    }
+    return tx.execute<Row[]>(sql, params);
+  });
+  return rows.map((r) => ({
+    chunkId: r.chunk_id,
+    documentId: r.document_id,
+    documentName: r.document_name,
+    section: r.section,
+    page: r.page,
+    text: r.text,
+    score: Number(r.score),
+    vectorRank: rankOf(r.vector_rank),
+    textRank: rankOf(r.text_rank),
+  }));
+}
+
+export const hybridSearch = (em: EntityManager, tenantId: string, knowledgeBaseIds: string[], query: SearchQuery, settings: RetrievalSettings) =>
+  run(em, tenantId, knowledgeBaseIds, settings, { vector: query.embedding, text: query.text });
+
+export const vectorOnlySearch = (em: EntityManager, tenantId: string, knowledgeBaseIds: string[], query: Pick<SearchQuery, 'embedding'>, settings: RetrievalSettings) =>
+  run(em, tenantId, knowledgeBaseIds, settings, { vector: query.embedding });
+
+export const textOnlySearch = (em: EntityManager, tenantId: string, knowledgeBaseIds: string[], query: Pick<SearchQuery, 'text'>, settings: RetrievalSettings) =>
+  run(em, tenantId, knowledgeBaseIds, settings, { text: query.text });

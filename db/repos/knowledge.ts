@@ -1,0 +1,204 @@
+/**
+ * Knowledge bases, documents, their source versions and chunks. `em` must be tenant-scoped
+ * (tenantEm); the raw SQL here repeats the tenant condition because it bypasses the filter.
+ */
+import { createHash } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import pgvector from 'pgvector';
+import { notFound } from '../../core/errors';
+import { DEFAULT_RETRIEVAL, EMBEDDING_DIMENSIONS, type DocumentChunk, type RetrievalSettings } from '../../core/knowledge/types';
+import { Chunk, Document, DocumentSource, EmbeddingCache, KnowledgeBase, type DocumentSourceType, type DocumentStatus } from '../entities';
+
+export interface KnowledgeBaseInput {
+  name: string;
+  description?: string | null;
+  retrieval?: Partial<RetrievalSettings>;
+  chunkSize?: number;
+  chunkOverlap?: number;
+}
+
+export async function createKnowledgeBase(em: EntityManager, tenantId: string, input: KnowledgeBaseInput): Promise<KnowledgeBase> {
+  const kb = em.create(KnowledgeBase, {
+    tenant: tenantId,
+    name: input.name,
+    description: input.description ?? null,
+    retrieval: { ...DEFAULT_RETRIEVAL, ...input.retrieval },
+    ...(input.chunkSize !== undefined ? { chunkSize: input.chunkSize } : {}),
+    ...(input.chunkOverlap !== undefined ? { chunkOverlap: input.chunkOverlap } : {}),
+  });
+  await em.flush();
+  return kb;
+}
+
+export const getKnowledgeBase = (em: EntityManager, id: string) => em.findOne(KnowledgeBase, { id });
+export const listKnowledgeBases = (em: EntityManager) => em.find(KnowledgeBase, {}, { orderBy: { name: 'asc', id: 'asc' } });
+
+/** `retrieval` is merged into the stored settings, so a patch can change one knob. */
+export async function updateKnowledgeBase(em: EntityManager, id: string, patch: Partial<KnowledgeBaseInput>): Promise<KnowledgeBase | null> {
+  const kb = await em.findOne(KnowledgeBase, { id });
+  if (!kb) return null;
+  const { retrieval, ...rest } = patch;
+  em.assign(kb, { ...rest, ...(retrieval ? { retrieval: { ...kb.retrieval, ...retrieval } } : {}) });
+  await em.flush();
+  return kb;
+}
+
+/** Documents, sources and chunks go with it (ON DELETE CASCADE). */
+export const deleteKnowledgeBase = async (em: EntityManager, id: string) => (await em.nativeDelete(KnowledgeBase, { id })) > 0;
+
+export interface NewDocument {
+  knowledgeBaseId: string;
+  name: string;
+  sourceType: DocumentSourceType;
+  mimeType: string;
+  sourceUrl?: string | null;
+  /** Raw bytes (for `text` sources, the UTF-8 text; for `url`, the fetched body). */
+  content: Buffer;
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** A pending document with its source as version 1. */
+export async function createDocument(em: EntityManager, tenantId: string, input: NewDocument): Promise<{ document: Document; source: DocumentSource }> {
+  return em.transactional(async (tx) => {
+    if (!(await tx.findOne(KnowledgeBase, { id: input.knowledgeBaseId }, { fields: ['id'] }))) throw notFound('knowledge base', 'knowledgeBaseId');
+    const document = tx.create(Document, {
+      tenant: tenantId,
+      knowledgeBase: input.knowledgeBaseId,
+      name: input.name,
+      sourceType: input.sourceType,
+      mimeType: input.mimeType,
+      sourceUrl: input.sourceUrl ?? null,
+      byteSize: input.content.length,
+      latestVersion: 1,
+    });
+    const source = tx.create(DocumentSource, { tenant: tenantId, document: document.id, version: 1, content: input.content, contentHash: sha256(input.content) });
+    await tx.flush();
+    return { document, source };
+  });
+}
+
+/**
+ * Stores new bytes as the next version (a reindex) and resets progress. The document row is locked
+ * so concurrent calls get consecutive versions; the active version stays searchable meanwhile.
+ */
+export async function addSourceVersion(
+  em: EntityManager,
+  documentId: string,
+  content: Buffer,
+  meta: { mimeType?: string; sourceUrl?: string | null } = {},
+): Promise<DocumentSource> {
+  return em.transactional(async (tx) => {
+    const doc = await tx.findOne(Document, { id: documentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!doc) throw notFound('document', 'documentId');
+    const version = doc.latestVersion + 1;
+    tx.assign(doc, { ...meta, latestVersion: version, byteSize: content.length, status: 'pending', stage: null, percent: 0, error: null });
+    const source = tx.create(DocumentSource, { tenant: doc.tenant, document: doc.id, version, content, contentHash: sha256(content) });
+    await tx.flush();
+    return source;
+  });
+}
+
+/** One version's bytes (the latest when `version` is omitted), for ingestion. */
+export function getDocumentSource(em: EntityManager, documentId: string, version?: number): Promise<DocumentSource | null> {
+  const where = version === undefined ? { document: documentId } : { document: documentId, version };
+  return em.findOne(DocumentSource, where, { populate: ['content'], orderBy: { version: 'desc' } });
+}
+
+export const getDocument = (em: EntityManager, id: string) => em.findOne(Document, { id });
+export const listDocuments = (em: EntityManager, knowledgeBaseId: string) =>
+  em.find(Document, { knowledgeBase: knowledgeBaseId }, { orderBy: { createdAt: 'desc', id: 'asc' } });
+export const deleteDocument = async (em: EntityManager, id: string) => (await em.nativeDelete(Document, { id })) > 0;
+
+export interface DocumentProgress {
+  status: DocumentStatus;
+  stage?: string | null;
+  percent?: number;
+  error?: string | null;
+}
+
+export async function setDocumentProgress(em: EntityManager, documentId: string, progress: DocumentProgress): Promise<boolean> {
+  return (await em.nativeUpdate(Document, { id: documentId }, { ...progress, updatedAt: new Date() })) > 0;
+}
+
+/** Multi-row INSERT … ON CONFLICT DO NOTHING, `BATCH_ROWS` rows per statement; returns rows inserted. */
+const BATCH_ROWS = 200;
+async function insertIgnoringConflicts(em: EntityManager, sql: { into: string; row: string; conflict: string }, rows: unknown[][]): Promise<number> {
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+    const batch = rows.slice(i, i + BATCH_ROWS);
+    const values = batch.map(() => sql.row).join(', ');
+    const result = await em.execute<{ affectedRows: number }>(
+      `insert into ${sql.into} values ${values} on conflict ${sql.conflict} do nothing`,
+      batch.flat(),
+      'run',
+    );
+    inserted += result.affectedRows;
+  }
+  return inserted;
+}
+
+function vectorSql(embedding: number[]): string {
+  if (embedding.length !== EMBEDDING_DIMENSIONS) throw new Error(`embedding has ${embedding.length} dimensions, expected ${EMBEDDING_DIMENSIONS}`);
+  return pgvector.toSql(embedding) as string;
+}
+
+export type EmbeddedChunk = DocumentChunk & { embedding: number[] };
+
+/**
+ * Stores one version's chunks. Idempotent on (document, version, ordinal): a retried ingestion
+ * activity inserts only what an earlier attempt did not. Returns the number of rows inserted.
+ */
+export async function upsertChunks(em: EntityManager, tenantId: string, documentId: string, version: number, chunks: EmbeddedChunk[]): Promise<number> {
+  const doc = await em.findOne(Document, { id: documentId }, { fields: ['knowledgeBase'] });
+  if (!doc) throw notFound('document', 'documentId');
+  const rows = chunks.map((c) => [
+    tenantId, doc.knowledgeBase, documentId, version, c.ordinal, c.text, c.section, c.page, c.tokenCount, c.contentHash, vectorSql(c.embedding),
+  ]);
+  return insertIgnoringConflicts(em, {
+    into: 'chunks (tenant_id, knowledge_base_id, document_id, version, ordinal, text, section, page, token_count, content_hash, embedding)',
+    row: '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::vector)',
+    conflict: '(document_id, version, ordinal)',
+  }, rows);
+}
+
+/**
+ * Makes `version` the one searches see, in one transaction: the pointer, the chunk count and the
+ * status move together, then older versions' chunks go. Searches filter on `activeVersion`, so they
+ * see either the old chunks or the new ones, never a mix. Newer versions (a reindex started since)
+ * are kept; activating a version older than the active one is refused (returns false).
+ */
+export async function activateVersion(em: EntityManager, documentId: string, version: number): Promise<boolean> {
+  return em.transactional(async (tx) => {
+    const doc = await tx.findOne(Document, { id: documentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!doc) throw notFound('document', 'documentId');
+    if ((doc.activeVersion ?? 0) > version) return false;
+    const chunkCount = await tx.count(Chunk, { document: documentId, version });
+    tx.assign(doc, {
+      activeVersion: version,
+      chunkCount,
+      // A newer source arrived meanwhile: its ingestion owns the status.
+      ...(version >= doc.latestVersion ? { status: 'ready' as const, stage: null, percent: 100, error: null } : {}),
+    });
+    await tx.flush();
+    await tx.nativeDelete(Chunk, { document: documentId, version: { $lt: version } });
+    return true;
+  });
+}
+
+/** Cached embeddings for the hashes that have one, by content hash. */
+export async function getCachedEmbeddings(em: EntityManager, embedderId: string, hashes: string[]): Promise<Map<string, number[]>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await em.find(EmbeddingCache, { embedderId, contentHash: { $in: [...new Set(hashes)] } });
+  return new Map(rows.map((r) => [r.contentHash, r.embedding]));
+}
+
+/** First writer wins: two ingestions embedding the same text store one row. */
+export async function putCachedEmbeddings(em: EntityManager, embedderId: string, entries: { contentHash: string; embedding: number[] }[]): Promise<number> {
+  return insertIgnoringConflicts(em, {
+    into: 'embedding_cache (embedder_id, content_hash, embedding)',
+    row: '(?, ?, ?::vector)',
+    conflict: '(embedder_id, content_hash)',
+  }, entries.map((e) => [embedderId, e.contentHash, vectorSql(e.embedding)]));
+}
