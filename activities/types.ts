@@ -74,6 +74,33 @@ export interface HttpRequestResult {
   error?: string;
 }
 
+export interface Citation {
+  document: string;
+  documentId: string;
+  section?: string;
+  page?: number;
+}
+
+export interface KnowledgeSearchInput {
+  tenantId: string;
+  knowledgeBaseIds: string[];
+  query: string;
+  /** Overrides the knowledge base's own topK. */
+  topK?: number;
+}
+
+export interface KnowledgePassage {
+  text: string;
+  score: number;
+  citation: Citation;
+}
+
+export interface IngestRef {
+  tenantId: string;
+  documentId: string;
+  version: number;
+}
+
 export interface SwitchboardActivities {
   /** Stores the contact's message (idempotent on `key`) and publishes it to live listeners. */
   recordInbound(input: ConversationRef & { key: string; text: string; externalId?: string }): Promise<{ messageId: string }>;
@@ -94,6 +121,20 @@ export interface SwitchboardActivities {
     variables?: Record<string, unknown>;
     currentNodeId?: string | null;
   }): Promise<void>;
+  /** Hybrid retrieval over the given knowledge bases (the tenant's own only). */
+  searchKnowledge(input: KnowledgeSearchInput): Promise<{ passages: KnowledgePassage[] }>;
+  /** For URL documents: downloads the source (limits, content type, no private addresses) into the version's bytes. */
+  fetchDocumentSource(input: IngestRef): Promise<{ byteSize: number; mimeType: string }>;
+  /**
+   * Extract → chunk → embed (batched, cached by content hash) → upsert the version's chunks,
+   * heartbeating progress and resuming from the last stored batch. Unreadable input fails
+   * non-retryably with a reason a person can act on.
+   */
+  indexDocumentVersion(input: IngestRef): Promise<{ chunkCount: number; embedded: number; cached: number }>;
+  /** Makes the version the one searches see (atomically) and drops older versions' chunks. */
+  activateDocumentVersion(input: IngestRef): Promise<{ activated: boolean }>;
+  /** Marks the version failed with its reason and removes whatever it wrote. */
+  failDocumentVersion(input: IngestRef & { reason: string }): Promise<void>;
   /** Queues a platform event (BullMQ) for webhooks and analytics. */
   emitEvent(input: { tenantId: string; type: string; workflowId: string; data: Record<string, unknown> }): Promise<void>;
 }

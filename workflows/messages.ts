@@ -93,6 +93,22 @@ export interface FlowRunState {
 export const resumeSignal = defineSignal<[InboundText]>('resume');
 export const flowRunStateQuery = defineQuery<FlowRunState>('state');
 
+export interface IngestDocumentInput {
+  tenantId: string;
+  documentId: string;
+  knowledgeBaseId: string;
+  version: number;
+  sourceType: 'upload' | 'url' | 'text';
+}
+
+export interface IngestProgress {
+  stage: 'queued' | 'fetching' | 'indexing' | 'activating' | 'ready' | 'failed';
+  chunkCount: number | null;
+  error: string | null;
+}
+
+export const ingestProgressQuery = defineQuery<IngestProgress>('progress');
+
 export const SEARCH_ATTRIBUTES = {
   TenantId: 'KEYWORD',
   FlowId: 'KEYWORD',

@@ -21,6 +21,8 @@ export interface TenantSettings {
   llm?: LlmProviderSettings & { fallbacks?: LlmProviderSettings[] };
   /** Hosts this tenant's httpRequest nodes and tools may call, on top of HTTP_ALLOWED_HOSTS. */
   httpAllowedHosts?: string[];
+  /** OpenAI-compatible `/embeddings` for knowledge bases; unset → the offline hashed n-gram embedder. */
+  embeddings?: { baseURL: string; model: string; apiKeyEncrypted: string };
 }
 
 /** The one entity not covered by the tenant filter: it *is* the tenant. */

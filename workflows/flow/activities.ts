@@ -15,7 +15,7 @@ type Acts = SwitchboardActivities;
 type Name = keyof Acts;
 
 /** Error types that mean "fix the configuration", not "try again". */
-const NON_RETRYABLE = ['AppError', 'ZodError', 'ConfigError'];
+const NON_RETRYABLE = ['AppError', 'ZodError', 'ConfigError', 'ExtractionError'];
 
 const store: LocalActivityOptions = {
   startToCloseTimeout: '10s',
@@ -42,6 +42,13 @@ const OPTIONS: Record<Name, ActivityOptions | LocalActivityOptions> = {
   // A tool / HTTP node talks to a third party: few attempts, the flow decides what failure means.
   callTool: { startToCloseTimeout: '40s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE } },
   httpRequest: { startToCloseTimeout: '40s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE } },
+  // Retrieval embeds the query (maybe through a provider) and runs one SQL statement.
+  searchKnowledge: { startToCloseTimeout: '30s', retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumAttempts: 4, nonRetryableErrorTypes: NON_RETRYABLE } },
+  // Ingestion: long, heartbeating work that resumes from its last heartbeat after a crash.
+  fetchDocumentSource: { startToCloseTimeout: '2m', heartbeatTimeout: '20s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE } },
+  indexDocumentVersion: { startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NON_RETRYABLE } },
+  activateDocumentVersion: { startToCloseTimeout: '1m', retry: { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE } },
+  failDocumentVersion: { startToCloseTimeout: '1m', retry: { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE } },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

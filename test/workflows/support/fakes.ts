@@ -30,6 +30,11 @@ const defaults = (): Acts => ({
   httpRequest: async () => ({ ok: true, status: 200, variables: {} }),
   updateConversation: async () => {},
   emitEvent: async () => {},
+  searchKnowledge: async () => ({ passages: [] }),
+  fetchDocumentSource: async () => ({ byteSize: 0, mimeType: 'text/plain' }),
+  indexDocumentVersion: async () => ({ chunkCount: 0, embedded: 0, cached: 0 }),
+  activateDocumentVersion: async () => ({ activated: true }),
+  failDocumentVersion: async () => {},
 });
 
 export function createFakes() {
