@@ -32,12 +32,7 @@ const stack = await startStack({
   worker: false,
 });
 const worker = await startWorkerProcess({
-  DATABASE_URL: db.url,
-  REDIS_URL: stack.config.REDIS_URL,
-  TEMPORAL_ADDRESS: stack.config.TEMPORAL_ADDRESS,
-  TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
-  SWITCHBOARD_SECRET_KEY: stack.config.SWITCHBOARD_SECRET_KEY!,
-  LOG_LEVEL: 'warn',
+  ...stack.workerEnv(),
   // BENCH_WORKER_NODE_OPTIONS=--cpu-prof profiles the worker process under load.
   ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
 });

@@ -1,3 +1,4 @@
 /** The workflow bundle's entry: the worker bundles exactly these workflow functions. */
 export { conversation } from './conversation';
 export { flowRun } from './flowRun';
+export { ingestDocument } from './ingestDocument';

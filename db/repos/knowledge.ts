@@ -202,3 +202,50 @@ export async function putCachedEmbeddings(em: EntityManager, embedderId: string,
     conflict: '(embedder_id, content_hash)',
   }, entries.map((e) => [embedderId, e.contentHash, vectorSql(e.embedding)]));
 }
+
+/**
+ * Replaces one version's bytes (a URL document's fetched body) and records what they are. The
+ * version row already exists (createDocument / addSourceVersion); a retried fetch overwrites it.
+ */
+export async function setSourceContent(em: EntityManager, documentId: string, version: number, content: Buffer, mimeType: string): Promise<void> {
+  await em.transactional(async (tx) => {
+    const updated = await tx.nativeUpdate(DocumentSource, { document: documentId, version }, { content, contentHash: sha256(content) });
+    if (updated === 0) throw notFound('document version', 'version');
+    // The document row describes the newest version only: an older fetch must not overwrite it.
+    await tx.nativeUpdate(Document, { id: documentId, latestVersion: version }, { mimeType, byteSize: content.length, updatedAt: new Date() });
+  });
+}
+
+/** Deletes one version's chunks unless searches use it; returns rows deleted. */
+export async function deleteVersionChunks(em: EntityManager, documentId: string, version: number): Promise<number> {
+  const doc = await em.findOne(Document, { id: documentId }, { fields: ['activeVersion'] });
+  if (!doc || doc.activeVersion === version) return 0;
+  return em.nativeDelete(Chunk, { document: documentId, version });
+}
+
+/** `stage` of a document whose latest reindex failed while an older version stays searchable. */
+export const REINDEX_FAILED_STAGE = 'reindex_failed';
+
+/**
+ * Records that `version` could not be indexed and deletes whatever chunks it wrote. How the
+ * document reads afterwards:
+ * - no version was ever active → `status 'failed'`, `error` = reason, `chunkCount` 0;
+ * - an older version is active → it stays searchable: `status 'ready'`, `stage 'reindex_failed'`,
+ *   `error` = reason, `chunkCount` of the active version;
+ * - a newer version exists → its ingestion owns the status; only the chunks go.
+ */
+export async function failVersion(em: EntityManager, documentId: string, version: number, reason: string): Promise<void> {
+  await em.transactional(async (tx) => {
+    const doc = await tx.findOne(Document, { id: documentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!doc || doc.activeVersion === version) return;
+    await tx.nativeDelete(Chunk, { document: documentId, version });
+    if (version < doc.latestVersion) return;
+    tx.assign(
+      doc,
+      doc.activeVersion === null
+        ? { status: 'failed' as const, stage: null, percent: 0, error: reason, chunkCount: 0 }
+        : { status: 'ready' as const, stage: REINDEX_FAILED_STAGE, percent: 100, error: reason },
+    );
+    await tx.flush();
+  });
+}

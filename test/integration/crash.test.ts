@@ -26,14 +26,7 @@ afterAll(async () => {
 });
 
 it('completes a turn whose worker was killed mid-flight, with exactly one reply', async () => {
-  const workerEnv = {
-    DATABASE_URL: stack.config.DATABASE_URL!,
-    REDIS_URL: stack.config.REDIS_URL,
-    TEMPORAL_ADDRESS: stack.config.TEMPORAL_ADDRESS,
-    TEMPORAL_TASK_QUEUE: stack.config.TEMPORAL_TASK_QUEUE,
-    SWITCHBOARD_SECRET_KEY: stack.config.SWITCHBOARD_SECRET_KEY!,
-    LOG_LEVEL: 'warn',
-  };
+  const workerEnv = stack.workerEnv();
   const first = await startWorkerProcess(workerEnv);
   workers.push(first);
 

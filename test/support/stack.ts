@@ -36,6 +36,8 @@ export interface Stack {
   worker: Worker | null;
   /** A new tenant with its own API key; `llm` points it at an OpenAI-compatible server. */
   createTenant(opts?: { llm?: { baseURL: string; apiKey?: string; model?: string } }): Promise<{ tenantId: string; apiKey: string }>;
+  /** Environment for a worker process (test/support/worker-process.ts) serving this stack. */
+  workerEnv(): Record<string, string>;
   /** JSON request against the API; returns status and parsed body. */
   request<T = any>(method: string, path: string, opts?: { apiKey?: string; body?: unknown }): Promise<{ status: number; body: T }>;
   close(): Promise<void>;
@@ -119,6 +121,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       }
       return { tenantId: tenant.id, apiKey: key };
     },
+    workerEnv: () => ({
+      DATABASE_URL: opts.databaseUrl,
+      REDIS_URL: config.REDIS_URL,
+      TEMPORAL_ADDRESS: opts.temporalAddress,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      SWITCHBOARD_SECRET_KEY: config.SWITCHBOARD_SECRET_KEY!,
+      LOG_LEVEL: 'warn',
+    }),
     async request(method, path, reqOpts = {}) {
       const res = await fetch(url + path, {
         method,

@@ -46,7 +46,8 @@ const OPTIONS: Record<Name, ActivityOptions | LocalActivityOptions> = {
   searchKnowledge: { startToCloseTimeout: '30s', retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumAttempts: 4, nonRetryableErrorTypes: NON_RETRYABLE } },
   // Ingestion: long, heartbeating work that resumes from its last heartbeat after a crash.
   fetchDocumentSource: { startToCloseTimeout: '2m', heartbeatTimeout: '20s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE } },
-  indexDocumentVersion: { startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', nonRetryableErrorTypes: NON_RETRYABLE } },
+  // Ten attempts (~8 minutes of backoff): an embedding provider that stays down fails the document with its reason.
+  indexDocumentVersion: { startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE } },
   activateDocumentVersion: { startToCloseTimeout: '1m', retry: { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE } },
   failDocumentVersion: { startToCloseTimeout: '1m', retry: { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE } },
 };

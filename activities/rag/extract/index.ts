@@ -16,6 +16,16 @@ export { ExtractionError, type ExtractionErrorCode } from './errors';
 
 export type DocumentFormat = 'pdf' | 'docx' | 'markdown' | 'html' | 'csv' | 'text';
 
+/** The MIME type stored for each format, so ingestion later detects exactly what was checked here. */
+export const FORMAT_MIME: Record<DocumentFormat, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  markdown: 'text/markdown',
+  html: 'text/html',
+  csv: 'text/csv',
+  text: 'text/plain',
+};
+
 export interface ExtractOptions {
   mimeType: string;
   fileName?: string;

@@ -1,0 +1,44 @@
+/**
+ * The embedder a tenant's knowledge bases use: its configured OpenAI-compatible endpoint, else the
+ * offline hashed n-gram embedder. Ingestion and query embedding must agree on it, or queries would
+ * be compared with vectors from another model; both go through here.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { offlineEmbedder } from '../../core/knowledge/offline-embedder';
+import type { Embedder } from '../../core/knowledge/types';
+import { systemEm } from '../../db/orm';
+import { getCachedEmbeddings, putCachedEmbeddings } from '../../db/repos/knowledge';
+import { secretBoxFromConfig } from '../../db/secrets';
+import { cancellationSignal } from '../context';
+import type { ActivityDeps } from '../deps';
+import { loadTenant } from '../tenant';
+import { cachedEmbedder, providerEmbedder, type EmbeddingCacheStore } from './embedder';
+
+/** The tenant's embedder without the cache; inside an activity, provider calls follow its cancellation. */
+export async function baseEmbedderForTenant(deps: Pick<ActivityDeps, 'orm' | 'config'>, tenantId: string): Promise<Embedder> {
+  const settings = (await loadTenant(deps.orm, tenantId)).settings.embeddings;
+  if (!settings) return offlineEmbedder;
+  let apiKey: string;
+  try {
+    apiKey = secretBoxFromConfig(deps.config).decrypt(settings.apiKeyEncrypted);
+  } catch (err) {
+    // A missing or rotated-away secret key is configuration: retrying cannot fix it.
+    throw ApplicationFailure.nonRetryable(`Embedding provider key unavailable: ${(err as Error).message}`, 'ConfigError');
+  }
+  return providerEmbedder({ baseURL: settings.baseURL, model: settings.model, apiKey }, { signal: cancellationSignal() });
+}
+
+/** The shared embedding cache table (not tenant-owned: it holds hashes and vectors, no text). */
+export function embeddingCacheStore(deps: Pick<ActivityDeps, 'orm'>): EmbeddingCacheStore {
+  return {
+    lookup: (embedderId, hashes) => getCachedEmbeddings(systemEm(deps.orm), embedderId, hashes),
+    store: async (embedderId, entries) => {
+      await putCachedEmbeddings(systemEm(deps.orm), embedderId, entries);
+    },
+  };
+}
+
+/** The tenant's embedder behind the cache: unchanged text is never embedded twice. */
+export async function embedderForTenant(deps: Pick<ActivityDeps, 'orm' | 'config'>, tenantId: string): Promise<Embedder> {
+  return cachedEmbedder(await baseEmbedderForTenant(deps, tenantId), embeddingCacheStore(deps));
+}
