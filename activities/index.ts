@@ -10,6 +10,8 @@ import type { ActivityDeps } from './deps';
 import { eventActivities } from './events';
 import { httpActivities } from './http';
 import { llmActivities } from './llm';
+import { ingestActivities } from './rag/ingest';
+import { knowledgeActivities } from './rag/knowledge';
 import { storeActivities } from './store';
 import type { SwitchboardActivities } from './types';
 
@@ -23,6 +25,8 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...llmActivities(deps),
     ...httpActivities(deps),
     ...eventActivities(deps),
+    ...ingestActivities(deps),
+    ...knowledgeActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { registerAuth } from './plugins/auth';
@@ -11,9 +12,12 @@ import { registerErrorHandling } from './plugins/errors';
 import { registerOpenApi } from './plugins/openapi';
 import { chatRoutes } from './routes/chat';
 import { conversationRoutes } from './routes/conversations';
+import { documentRoutes } from './routes/documents';
 import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
+import { knowledgeBaseRoutes } from './routes/knowledge-bases';
 import { runRoutes } from './routes/runs';
+import { MAX_DOCUMENT_BYTES } from '../core/api/knowledge';
 import type { AppDeps } from './deps';
 
 const CHAT_PAGE = new URL('./public/chat.html', import.meta.url);
@@ -32,6 +36,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   registerErrorHandling(app);
   await registerOpenApi(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // Document uploads: one file and a name field at most; a larger file stops at the limit (413).
+  await app.register(multipart, { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 2, fieldSize: 4 * 1024, parts: 3 } });
   // The chat socket authenticates with its own signed token (a browser cannot set headers on it).
   registerAuth(app, deps, (request) => request.url.startsWith('/v1/chat?') || request.url === '/v1/chat');
 
@@ -40,6 +46,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(conversationRoutes(deps));
   await app.register(runRoutes(deps));
   await app.register(chatRoutes(deps));
+  await app.register(knowledgeBaseRoutes(deps));
+  await app.register(documentRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'flow_invalid'
   | 'not_published'
   | 'conversation_closed'
@@ -23,6 +25,8 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   flow_invalid: 422,
   not_published: 409,
   conversation_closed: 409,

@@ -43,11 +43,14 @@ function vectorMethod(scope: unknown[], embedding: number[], limit: number): Met
 }
 
 function textMethod(scope: unknown[], text: string, limit: number): Method {
-  // websearch_to_tsquery never fails on user input; empty or stop-word-only text matches nothing.
+  // Contacts ask questions, not keyword queries: any of the words may match (OR), and ts_rank_cd
+  // ranks chunks covering more of them higher. plainto_tsquery never fails on user input; its
+  // lexemes come back quoted, so swapping the operator cannot change the query's meaning otherwise.
+  // Empty or stop-word-only text matches nothing.
   return {
     sql: `select id, content_hash, row_number() over (order by score desc, id) as rank from (
       select distinct on (content_hash) * from (
-        select c.id, c.content_hash, ts_rank_cd(c.tsv, q.query) as score from chunks c, websearch_to_tsquery('english', ?) as q(query)
+        select c.id, c.content_hash, ts_rank_cd(c.tsv, q.query) as score from chunks c, (select replace(plainto_tsquery('english', ?)::text, ' & ', ' | ')::tsquery) as q(query)
         where ${VISIBLE} and c.tsv @@ q.query order by score desc, c.id limit ?) t0
       order by content_hash, score desc, id) t`,
     params: [text, ...scope, limit],

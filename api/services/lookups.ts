@@ -2,12 +2,24 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../core/errors';
 import { FlowVersion, type Conversation } from '../../db/entities';
-import { getConversation, getFlow, getFlowVersion } from '../../db/repos';
+import { getConversation, getDocument, getFlow, getFlowVersion, getKnowledgeBase } from '../../db/repos';
 
 export async function requireFlow(em: EntityManager, id: string, field = 'id') {
   const flow = await getFlow(em, id);
   if (!flow) throw new AppError('not_found', 'flow not found', { field });
   return flow;
+}
+
+export async function requireKnowledgeBase(em: EntityManager, id: string, field = 'id') {
+  const kb = await getKnowledgeBase(em, id);
+  if (!kb) throw new AppError('not_found', 'knowledge base not found', { field });
+  return kb;
+}
+
+export async function requireDocument(em: EntityManager, id: string, field = 'id') {
+  const document = await getDocument(em, id);
+  if (!document) throw new AppError('not_found', 'document not found', { field });
+  return document;
 }
 
 /** What never changes about a conversation: enough to route a turn or a signal. */

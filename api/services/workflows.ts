@@ -12,7 +12,7 @@ import {
 } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import { AppError } from '../../core/errors';
-import { conversationWorkflowId, flowRunWorkflowId, parseWorkflowId } from '../../core/ids';
+import { conversationWorkflowId, flowRunWorkflowId, ingestWorkflowId, parseWorkflowId } from '../../core/ids';
 import type { Channel } from '../../core/messages';
 import type { ValidGraph } from '../../core/graph/schema';
 import {
@@ -29,6 +29,7 @@ import {
   type FlowRunInput,
   type FlowRunOutput,
   type FlowRunState,
+  type IngestDocumentInput,
   type TraceEntry,
   type TurnResult,
 } from '../../workflows/messages';
@@ -135,6 +136,36 @@ export class WorkflowGateway {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: key, workflowId, temporalRunId: null, created: false };
       throw err;
     }
+  }
+
+  /**
+   * Starts ingesting one source version of a document. The id names the version, so a retried
+   * request finds the ingestion already started instead of indexing the same bytes twice.
+   */
+  async startIngest(input: IngestDocumentInput): Promise<string> {
+    const workflowId = ingestWorkflowId(input.tenantId, input.documentId, input.version);
+    try {
+      await this.client.workflow.start('ingestDocument', {
+        workflowId,
+        taskQueue: this.taskQueue,
+        args: [input],
+        typedSearchAttributes: [{ key: TenantIdKey, value: input.tenantId }],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    return workflowId;
+  }
+
+  /**
+   * Stops ingestions whose document is being deleted, so they do not keep fetching and embedding
+   * for rows that are gone. Best effort: one that already finished has nothing to stop.
+   */
+  async cancelIngests(tenantId: string, documents: { id: string; latestVersion: number }[]): Promise<void> {
+    await Promise.allSettled(
+      documents.map((d) => this.client.workflow.getHandle(ingestWorkflowId(tenantId, d.id, d.latestVersion)).cancel()),
+    );
   }
 
   /** Answers the `ask` an automation run is waiting on. */

@@ -1,0 +1,66 @@
+/**
+ * `searchKnowledge`: the AI reply's retrieval. Hybrid search over the given knowledge bases, with
+ * the settings of the first one the tenant owns (a node's bases are searched as one collection,
+ * so one set of knobs ranks them), the query embedded by the tenant's embedder — the one its
+ * chunks were embedded with.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RetrievalSettings } from '../../core/knowledge/types';
+import { KnowledgeBase } from '../../db/entities';
+import { tenantEm } from '../../db/orm';
+import type { ActivityDeps } from '../deps';
+import type { KnowledgePassage, SwitchboardActivities } from '../types';
+import { hybridSearch } from './search';
+import { baseEmbedderForTenant } from './tenant-embedder';
+
+/** A contact can paste a whole letter; the start of it says what it is about. */
+const MAX_QUERY_CHARS = 2000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Embeds a query the way the knowledge base's chunks were embedded and runs the hybrid search.
+ * Queries skip the embedding cache: they rarely repeat, and caching them would grow it without bound.
+ */
+export async function searchByText(
+  deps: Pick<ActivityDeps, 'orm' | 'config'>,
+  em: EntityManager,
+  tenantId: string,
+  knowledgeBaseIds: string[],
+  text: string,
+  settings: RetrievalSettings,
+) {
+  const [embedding] = await (await baseEmbedderForTenant(deps, tenantId)).embed([text]);
+  return hybridSearch(em, tenantId, knowledgeBaseIds, { text, embedding }, settings);
+}
+
+export function knowledgeActivities(deps: Pick<ActivityDeps, 'orm' | 'config'>): Pick<SwitchboardActivities, 'searchKnowledge'> {
+  return {
+    async searchKnowledge({ tenantId, knowledgeBaseIds, query, topK }) {
+      const text = query.trim().slice(0, MAX_QUERY_CHARS);
+      const ids = [...new Set(knowledgeBaseIds.filter((id) => UUID.test(id)))];
+      if (!text || ids.length === 0) return { passages: [] };
+      const em = tenantEm(deps.orm, tenantId);
+      // The tenant filter makes another tenant's ids invisible here, as the search's own scope does.
+      const owned = await em.find(KnowledgeBase, { id: { $in: ids } }, { fields: ['id', 'retrieval'] });
+      const first = ids.map((id) => owned.find((kb) => kb.id === id)).find((kb) => kb !== undefined);
+      if (!first) return { passages: [] };
+      const settings: RetrievalSettings = { ...first.retrieval, ...(topK !== undefined ? { topK } : {}) };
+      const hits = await searchByText(deps, em, tenantId, ids, text, settings);
+      return {
+        passages: hits.map(
+          (h): KnowledgePassage => ({
+            text: h.text,
+            score: h.score,
+            citation: {
+              document: h.documentName,
+              documentId: h.documentId,
+              ...(h.section ? { section: h.section } : {}),
+              ...(h.page !== null ? { page: h.page } : {}),
+            },
+          }),
+        ),
+      };
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * Knowledge-base plumbing shared by the knowledge-base and document routes: entity → API shapes,
+ * reading an upload, and starting the ingestion of a document version.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { detectFormat, FORMAT_MIME, type DocumentFormat } from '../../activities/rag/extract';
+import { MAX_DOCUMENT_BYTES } from '../../core/api/knowledge';
+import { AppError } from '../../core/errors';
+import type { Document, KnowledgeBase } from '../../db/entities';
+import { setDocumentProgress } from '../../db/repos';
+import type { AppDeps } from '../deps';
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+const megabytes = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
+
+export function knowledgeBaseDto(kb: KnowledgeBase, documentCount: number) {
+  return {
+    id: kb.id,
+    name: kb.name,
+    description: kb.description ?? null,
+    chunkSize: kb.chunkSize,
+    chunkOverlap: kb.chunkOverlap,
+    retrieval: kb.retrieval,
+    documentCount,
+    createdAt: iso(kb.createdAt),
+    updatedAt: iso(kb.updatedAt),
+  };
+}
+
+export function documentDto(d: Document) {
+  return {
+    id: d.id,
+    knowledgeBaseId: d.knowledgeBase,
+    name: d.name,
+    sourceType: d.sourceType,
+    mimeType: d.mimeType,
+    status: d.status,
+    stage: d.stage ?? null,
+    percent: d.percent,
+    error: d.error ?? null,
+    chunkCount: d.chunkCount,
+    activeVersion: d.activeVersion ?? null,
+    latestVersion: d.latestVersion,
+    createdAt: iso(d.createdAt),
+    updatedAt: iso(d.updatedAt),
+  };
+}
+
+export const tooLarge = (field: string) =>
+  new AppError('payload_too_large', `the document is larger than ${megabytes(MAX_DOCUMENT_BYTES)}: split it into smaller files`, { field });
+
+export interface Upload {
+  bytes: Buffer;
+  fileName: string;
+  /** A MIME type the extractor maps to the detected format, so ingestion reads it the same way. */
+  mimeType: string;
+  /** The optional `name` form field. */
+  name?: string;
+}
+
+/**
+ * Reads a multipart upload: one `file` part and an optional `name` field, in either order. The
+ * file is buffered because its bytes are stored as the document's source version anyway; the
+ * multipart plugin's fileSize limit stops it at MAX_DOCUMENT_BYTES. An unsupported type is refused
+ * here, before anything is stored, with the same detection the extractor uses later.
+ */
+export async function readUpload(request: FastifyRequest): Promise<Upload> {
+  let file: Omit<Upload, 'name'> | null = null;
+  let name: string | undefined;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') throw new AppError('bad_request', `unexpected file field "${part.fieldname}": send the document as "file"`, { field: part.fieldname });
+        file = { bytes: await part.toBuffer(), fileName: part.filename, mimeType: part.mimetype };
+      } else if (part.fieldname === 'name') {
+        name = String(part.value).trim() || undefined;
+      }
+    }
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge('file');
+    if (code === 'FST_FILES_LIMIT') throw new AppError('bad_request', 'send one file per request', { field: 'file' });
+    throw err;
+  }
+  if (!file || file.bytes.length === 0) throw new AppError('bad_request', 'file is required (a non-empty multipart field named "file")', { field: 'file' });
+  if (name && name.length > 200) throw new AppError('validation_failed', 'name: at most 200 characters', { field: 'name' });
+
+  const format = detectFormat(file.bytes, file.mimeType, file.fileName);
+  if (!format) {
+    throw new AppError(
+      'unsupported_media_type',
+      `"${file.fileName || 'file'}" (${file.mimeType || 'unknown type'}) cannot be added: upload a PDF, Word (.docx), Markdown, HTML, CSV or plain-text file`,
+      { field: 'file' },
+    );
+  }
+  const declaredFormat = detectFormat(Buffer.alloc(0), file.mimeType);
+  return { ...file, mimeType: declaredFormat === format ? file.mimeType : FORMAT_MIME[format], name };
+}
+
+/**
+ * Starts the ingestion of one document version. If Temporal refuses, the document is marked
+ * failed rather than left pending forever, and the error still reaches the caller.
+ */
+export async function startIngestion(deps: AppDeps, em: EntityManager, tenantId: string, document: Document, version: number): Promise<string> {
+  try {
+    return await deps.workflows.startIngest({
+      tenantId,
+      documentId: document.id,
+      knowledgeBaseId: document.knowledgeBase,
+      version,
+      sourceType: document.sourceType,
+    });
+  } catch (err) {
+    await setDocumentProgress(em, document.id, { status: 'failed', stage: null, error: 'ingestion could not be started; reindex the document to try again' });
+    throw err;
+  }
+}
