@@ -31,6 +31,12 @@ export const llmReplyNode = defineNode({
     contextMessages: z.number().int().min(1).max(100).default(12).describe('How many recent messages the model sees'),
     tools: z.array(llmToolSchema).max(20).default([]),
     allowHandoff: z.boolean().default(true).describe('Lets the model hand the conversation to a human'),
+    knowledgeBaseIds: z.array(z.string().min(1)).max(20).default([]).describe('Knowledge bases the answer is grounded in'),
+    retrieval: z
+      .enum(['auto', 'tool'])
+      .default('auto')
+      .describe('auto: search with the contact’s message before answering; tool: the model searches when it decides to'),
+    topK: z.number().int().min(1).max(20).optional().describe('Passages per search; overrides the knowledge base’s setting'),
     outputFilter: outputFilterSchema.optional(),
     saveAs: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('Also store the answer in this variable'),
   }),

@@ -1,6 +1,6 @@
 import type { ValidNode } from '../../core/graph/schema';
-import type { TokenUsage } from '../../core/messages';
-import type { ChatMessage } from '../../activities/types';
+import type { Channel, TokenUsage } from '../../core/messages';
+import type { ChatMessage, Citation } from '../../activities/types';
 import type { ActivityCaller } from './activities';
 import type { FlowGraph } from './graph';
 import type { TraceLog } from './trace';
@@ -18,11 +18,13 @@ export interface FlowRuntime {
   readonly tenantId: string;
   readonly workflowId: string;
   readonly conversationId?: string;
+  /** The conversation's channel (how replies can be shown); none in a flowRun, whose output is text. */
+  readonly channel?: Channel;
   /** Current turn (contact messages so far); 0 in a flowRun before any resume. */
   readonly turn: number;
   /** Deterministic key unique within the execution, for idempotent sends and LLM stream keys. */
   key(nodeId: string): string;
-  say(nodeId: string, text: string, source: string, usage?: TokenUsage): Promise<void>;
+  say(nodeId: string, text: string, source: string, usage?: TokenUsage, citations?: Citation[]): Promise<void>;
   /** Marks the run as waiting for a human and announces it (`handoff.requested`). */
   handoff(nodeId: string, reason?: string): Promise<void>;
   /** Recent messages (oldest first) and the rolling summary of older ones, for the model. */

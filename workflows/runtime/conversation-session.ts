@@ -5,7 +5,7 @@
 import { log, sleep, workflowInfo } from '@temporalio/workflow';
 import { containsHandoffKeyword } from '../../core/handoff';
 import type { OutboundMessage, Reply, TokenUsage } from '../../core/messages';
-import type { ChatMessage, ConversationRef, ConversationStatus } from '../../activities/types';
+import type { ChatMessage, Citation, ConversationRef, ConversationStatus } from '../../activities/types';
 import type { CarriedState, ConversationInput, ConversationState, InboundText, TurnResult } from '../messages';
 import { ActivityCaller } from '../flow/activities';
 import { FlowGraph } from '../flow/graph';
@@ -68,8 +68,12 @@ export class ConversationSession implements FlowRuntime {
     return `${this.workflowId}:${this.generation}:${this.turn}:${nodeId}:${++this.keySeq}`;
   }
 
-  say(nodeId: string, text: string, source: string, usage?: TokenUsage): Promise<void> {
-    return this.deliver({ key: this.key(nodeId), text, author: 'bot', nodeId, source, usage });
+  get channel() {
+    return this.ref.channel;
+  }
+
+  say(nodeId: string, text: string, source: string, usage?: TokenUsage, citations?: Citation[]): Promise<void> {
+    return this.deliver({ key: this.key(nodeId), text, author: 'bot', nodeId, source, usage, ...(citations ? { citations } : {}) });
   }
 
   async handoff(nodeId: string, reason?: string): Promise<void> {

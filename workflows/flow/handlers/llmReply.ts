@@ -3,15 +3,21 @@
  * no tools so it must answer in text), tools run through `callTool`. The built-in
  * `handoff_to_human` tool follows the `handoff` edge, or behaves like a Hand-off node when that
  * edge is not connected. The answer passes the output filter before the contact sees it.
+ *
+ * With knowledge bases attached, passages are searched before the call (`auto`) or by the model
+ * through `search_knowledge_base` (`tool`, one of the loop's calls); the answer's [n] markers
+ * become the message's citations. Without a model, the best passage is quoted instead.
  */
 import { isCancellation } from '@temporalio/workflow';
 import { applyOutputFilter } from '../../../core/output-filter';
 import { renderTemplate } from '../../../core/template';
 import type { TokenUsage } from '../../../core/messages';
+import { offlinePassageReply } from '../../../activities/llm/offline';
 import type { ChatMessage, LlmChatResult, ToolCall, ToolSpec } from '../../../activities/types';
 import { errorMessage } from '../errors';
 import type { FlowRuntime, NodeHandler, NodeOf } from '../types';
 import { DEFAULT_HANDOFF_MESSAGE, handOff } from './handoff';
+import { citationLabel, KNOWLEDGE_TOOL, knowledgeTool, latestContactMessage, runKnowledgeTool, searchKnowledge, Sources, sourcesPrompt, toolModePrompt, withSourcesLine } from './knowledge';
 
 export const MAX_LLM_CALLS = 5;
 export const HANDOFF_TOOL = 'handoff_to_human';
@@ -26,8 +32,14 @@ const handoffTool: ToolSpec = {
 export const llmReply: NodeHandler<'llmReply'> = {
   async run(node, rt) {
     const { data } = node;
-    const messages = buildMessages(node, rt);
-    const tools: ToolSpec[] = data.tools.map(({ name, description, parameters }) => ({ name, description, parameters }));
+    const sources = new Sources();
+    const knowledge = data.knowledgeBaseIds.length > 0;
+    const auto = knowledge && data.retrieval === 'auto';
+    let knowledgePrompt = knowledge ? toolModePrompt : '';
+    if (auto) knowledgePrompt = sourcesPrompt(sources.add((await searchKnowledge(node, rt, latestContactMessage(rt))).passages));
+    const messages = buildMessages(node, rt, knowledgePrompt);
+    const tools: ToolSpec[] = data.tools.filter((t) => !knowledge || t.name !== KNOWLEDGE_TOOL).map(({ name, description, parameters }) => ({ name, description, parameters }));
+    if (knowledge && !auto) tools.push(knowledgeTool);
     if (data.allowHandoff) tools.push(handoffTool);
     const usage: TokenUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
     let result: LlmChatResult | undefined;
@@ -55,24 +67,39 @@ export const llmReply: NodeHandler<'llmReply'> = {
       }
       messages.push({ role: 'assistant', content: result.content, tool_calls: result.toolCalls });
       for (const toolCall of result.toolCalls) {
-        messages.push({ role: 'tool', tool_call_id: toolCall.id, content: await runTool(node, rt, toolCall) });
+        const content =
+          knowledge && toolCall.function.name === KNOWLEDGE_TOOL
+            ? await runKnowledgeTool(node, rt, sources, parseArgs(toolCall).query)
+            : await runTool(node, rt, toolCall);
+        messages.push({ role: 'tool', tool_call_id: toolCall.id, content });
       }
     }
 
-    const raw = result?.content?.trim() || FALLBACK_TEXT;
-    const text = applyOutputFilter(raw, data.outputFilter);
-    const source = result?.provider === 'offline' ? 'offline-responder' : 'llm';
-    await rt.say(node.id, text, source, usage);
-    if (data.saveAs) rt.variables[data.saveAs] = text;
-    return { kind: 'follow', handle: 'next', output: { provider: result?.provider, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens } };
+    const offline = result?.provider === 'offline';
+    // Tool mode never searched without a model (it made no tool call): search the way auto mode does.
+    if (offline && knowledge && !auto) sources.add((await searchKnowledge(node, rt, latestContactMessage(rt))).passages);
+    const quote = offline ? sources.passages[0] : undefined;
+    const raw = quote ? offlinePassageReply(citationLabel(quote.citation), quote.text) : result?.content?.trim() || FALLBACK_TEXT;
+    const answer = applyOutputFilter(raw, data.outputFilter);
+    const citations = quote ? [quote.citation] : sources.citationsFor(raw);
+    // A quoted passage already names its source; a model's answer gets the "Sources:" line.
+    const text = quote ? answer : withSourcesLine(answer, citations, rt.channel);
+    await rt.say(node.id, text, offline ? 'offline-responder' : 'llm', usage, citations.length ? citations : undefined);
+    if (data.saveAs) rt.variables[data.saveAs] = answer;
+    return {
+      kind: 'follow',
+      handle: 'next',
+      output: { provider: result?.provider, promptTokens: usage.promptTokens, completionTokens: usage.completionTokens, citations: citations.length },
+    };
   },
 };
 
-function buildMessages(node: NodeOf<'llmReply'>, rt: FlowRuntime): ChatMessage[] {
+function buildMessages(node: NodeOf<'llmReply'>, rt: FlowRuntime, knowledgePrompt: string): ChatMessage[] {
   const { summary, messages } = rt.context(node.data.contextMessages);
   const system = [
     renderTemplate(node.data.systemPrompt, rt.variables),
     node.data.brandVoice && `Brand voice: ${node.data.brandVoice}`,
+    knowledgePrompt,
     summary && `Summary of the earlier conversation:\n${summary}`,
   ]
     .filter(Boolean)
