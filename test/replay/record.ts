@@ -1,14 +1,16 @@
 /**
- * Records representative histories for the replay test: `tsx test/replay/record.ts`.
+ * Records representative histories for the replay test: `tsx test/replay/record.ts [name…]`
+ * (all of them when no name is given).
  * Re-record only on purpose (a deliberate, patched change of workflow logic), never to make the
  * replay test pass.
  */
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { flowRunWorkflowId } from '../../core/ids';
+import { flowRunWorkflowId, ingestWorkflowId } from '../../core/ids';
 import type { flowRun } from '../../workflows/flowRun';
-import { closeSignal, flowRunStateQuery, resumeSignal } from '../../workflows/messages';
+import type { ingestDocument } from '../../workflows/ingestDocument';
+import { closeSignal, flowRunStateQuery, resumeSignal, type IngestDocumentInput } from '../../workflows/messages';
 import { talk } from '../workflows/support/conversation';
 import { conversationInput, flow, flowRunInput, onboardingFlow } from '../workflows/support/flows';
 import { eventually, startHarness, type Harness } from '../workflows/support/harness';
@@ -55,11 +57,31 @@ async function recordFlowRun(h: Harness) {
   await save(h, handle.workflowId, 'flowrun-basic');
 }
 
+async function recordIngest(h: Harness) {
+  const input: IngestDocumentInput = { tenantId: 't1', documentId: randomUUID(), knowledgeBaseId: randomUUID(), version: 2, sourceType: 'url' };
+  const handle = await h.client.workflow.start<typeof ingestDocument>('ingestDocument', {
+    workflowId: ingestWorkflowId(input.tenantId, input.documentId, input.version),
+    taskQueue: h.taskQueue,
+    args: [input],
+  });
+  await handle.result();
+  await save(h, handle.workflowId, 'ingest-url');
+}
+
+const recorders: Record<string, (h: Harness) => Promise<void>> = {
+  'conversation-basic': recordConversation,
+  'flowrun-basic': recordFlowRun,
+  'ingest-url': recordIngest,
+};
+const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(recorders);
+
 const env = await startLocalTestServer();
 const h = await startHarness(env.connection.options.address, 'record');
 try {
-  await recordConversation(h);
-  await recordFlowRun(h);
+  for (const name of names) {
+    if (!recorders[name]) throw new Error(`no recorder named ${name}; known: ${Object.keys(recorders).join(', ')}`);
+    await recorders[name](h);
+  }
 } finally {
   await h.close();
   await env.teardown();

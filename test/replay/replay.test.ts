@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 describe('replay of recorded histories', () => {
   it('has histories to replay', () => {
-    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.length).toBeGreaterThanOrEqual(3);
   });
 
   it.each(files)('%s replays deterministically', async (file) => {
