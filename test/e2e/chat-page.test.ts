@@ -5,7 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sharedServers } from '../support/shared-servers';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 import { launchBrowser } from '../support/browser';
 import { receptionFlow } from '../support/flows';
@@ -18,7 +19,7 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync('test-results', { recursive: true });
   fake = await startFakeOpenAI();
-  stack = await startStack({ temporalAddress: inject('temporalAddress'), databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl') });
+  stack = await startStack(sharedServers());
   browser = await launchBrowser();
 });
 

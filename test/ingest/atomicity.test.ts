@@ -2,7 +2,8 @@
  * Reindex atomicity: while version 2 is half written (its embedding requests held after the first
  * batch), searches still see version 1 only; once it is activated they see version 2 only.
  */
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sharedServers } from '../support/shared-servers';
 import { addSourceVersion } from '../../db/repos';
 import { tenantEm } from '../../db/orm';
 import { startStack, type Stack } from '../support/stack';
@@ -14,7 +15,7 @@ let embeddings: EmbeddingServer;
 
 beforeAll(async () => {
   embeddings = await startEmbeddingServer();
-  stack = await startStack({ temporalAddress: inject('temporalAddress'), databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl') });
+  stack = await startStack(sharedServers());
 });
 afterAll(async () => {
   embeddings?.release();

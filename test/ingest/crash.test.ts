@@ -2,7 +2,8 @@
  * Durability: the worker process dies (SIGKILL) between two embedding batches; the retried
  * activity on a new worker resumes from the last heartbeat and the version has each chunk once.
  */
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
@@ -15,7 +16,7 @@ const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   embeddings = await startEmbeddingServer();
-  stack = await startStack({ temporalAddress: inject('temporalAddress'), databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl'), worker: false });
+  stack = await startStack({ ...sharedServers(), worker: false });
 });
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.kill('SIGTERM')));

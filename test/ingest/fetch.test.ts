@@ -4,7 +4,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sharedServers } from '../support/shared-servers';
 import { systemEm, tenantEm } from '../../db/orm';
 import { getDocumentSource, updateTenantSettings } from '../../db/repos';
 import { startStack, type Stack } from '../support/stack';
@@ -36,7 +37,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  stack = await startStack({ temporalAddress: inject('temporalAddress'), databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl'), env: { HTTP_ALLOWED_HOSTS: '' } });
+  stack = await startStack({ ...sharedServers(), env: { HTTP_ALLOWED_HOSTS: '' } });
 });
 afterAll(async () => {
   await stack?.close();

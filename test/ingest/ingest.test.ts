@@ -2,7 +2,8 @@
  * Ingestion end to end: the ingestDocument workflow on the test Temporal server, the real
  * activities on PostgreSQL, documents generated in the tests.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedServers } from '../support/shared-servers';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { addSourceVersion, REINDEX_FAILED_STAGE } from '../../db/repos';
 import { tenantEm } from '../../db/orm';
@@ -14,7 +15,7 @@ let stack: Stack;
 let tenantId: string;
 
 beforeAll(async () => {
-  stack = await startStack({ temporalAddress: inject('temporalAddress'), databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl'), env: { HTTP_ALLOWED_HOSTS: '' } });
+  stack = await startStack({ ...sharedServers(), env: { HTTP_ALLOWED_HOSTS: '' } });
   ({ tenantId } = await stack.createTenant());
 });
 afterAll(() => stack?.close());

@@ -2,7 +2,8 @@
  * The whole stack over REST and WebSocket: real API, worker, Temporal, PostgreSQL and Redis, with
  * a local OpenAI-compatible server scripted per test.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedServers } from '../support/shared-servers';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 import { llmOnlyFlow, receptionFlow } from '../support/flows';
 import { startStack, type Stack } from '../support/stack';
@@ -16,7 +17,7 @@ let flowId: string;
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
-  stack = await startStack({ temporalAddress: inject('temporalAddress'), databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl') });
+  stack = await startStack(sharedServers());
   ({ apiKey } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1`, apiKey: 'sk-fake' } }));
   const created = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Reception', graph: receptionFlow } });
   expect(created.status).toBe(201);

@@ -2,7 +2,8 @@
  * Durability: the worker process dies (SIGKILL) while a turn waits on the model; a new worker
  * picks the turn up, and the contact gets exactly one reply — stored once, delivered once.
  */
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sharedServers } from '../support/shared-servers';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 import { llmOnlyFlow } from '../support/flows';
 import { startStack, type Stack } from '../support/stack';
@@ -16,7 +17,7 @@ const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
-  stack = await startStack({ temporalAddress: inject('temporalAddress'), databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl'), worker: false });
+  stack = await startStack({ ...sharedServers(), worker: false });
 });
 
 afterAll(async () => {

@@ -1,5 +1,6 @@
 /** Flow lifecycle, automation runs, run listing and history, tenant isolation and OpenAPI. */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedServers } from '../support/shared-servers';
 import { askingAutomation, automationFlow, receptionFlow } from '../support/flows';
 import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
@@ -9,7 +10,7 @@ let tenantA: { apiKey: string; tenantId: string };
 let tenantB: { apiKey: string; tenantId: string };
 
 beforeAll(async () => {
-  stack = await startStack({ temporalAddress: inject('temporalAddress'), databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl') });
+  stack = await startStack(sharedServers());
   tenantA = await stack.createTenant();
   tenantB = await stack.createTenant();
 });

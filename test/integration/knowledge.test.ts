@@ -1,5 +1,6 @@
 /** Knowledge bases end to end: upload/paste → ingestion workflow → hybrid search, reindex, delete, isolation, bad input. */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 
@@ -21,7 +22,7 @@ Items can be returned within thirty days with the original receipt. Refunds go b
 const PARKING = 'Visitors park in the underground garage beneath the building. Ask the front desk to validate your parking ticket for two free hours.';
 
 beforeAll(async () => {
-  stack = await startStack({ temporalAddress: inject('temporalAddress'), databaseUrl: inject('databaseUrl'), redisUrl: inject('redisUrl') });
+  stack = await startStack(sharedServers());
   tenantA = await stack.createTenant();
   tenantB = await stack.createTenant();
 });

@@ -5,7 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sharedServers } from '../support/shared-servers';
 import type { GraphInput } from '../../core/graph/schema';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 import { startStack, type Stack } from '../support/stack';
@@ -30,9 +31,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => toolServer.listen(0, '127.0.0.1', resolve));
   toolUrl = `http://127.0.0.1:${(toolServer.address() as AddressInfo).port}/hours`;
   stack = await startStack({
-    temporalAddress: inject('temporalAddress'),
-    databaseUrl: inject('databaseUrl'),
-    redisUrl: inject('redisUrl'),
+    ...sharedServers(),
     env: { HTTP_ALLOWED_HOSTS: '127.0.0.1' },
   });
 });

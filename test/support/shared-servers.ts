@@ -1,0 +1,8 @@
+/** The Temporal server, database and Redis the global setup (test/setup/global.ts) started for this run. */
+import { inject } from 'vitest';
+
+export const sharedServers = () => ({
+  temporalAddress: inject('temporalAddress'),
+  databaseUrl: inject('databaseUrl'),
+  redisUrl: inject('redisUrl'),
+});
