@@ -38,8 +38,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   // Document uploads: one file and a name field at most; a larger file stops at the limit (413).
   await app.register(multipart, { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 2, fieldSize: 4 * 1024, parts: 3 } });
-  // The chat socket authenticates with its own signed token (a browser cannot set headers on it).
-  registerAuth(app, deps, (request) => request.url.startsWith('/v1/chat?') || request.url === '/v1/chat');
+  // Routes that authenticate by themselves declare `config: { public: true }`.
+  registerAuth(app, deps);
 
   await app.register(healthRoutes(deps));
   await app.register(flowRoutes(deps));

@@ -1,9 +1,9 @@
 /**
  * Bearer API keys → tenant. Keys are stored as sha256 hashes; a short in-process cache keeps the
- * lookup off the hot path of every turn. Every `/v1` route needs a key except the chat socket,
- * which authenticates with its own signed session token.
+ * lookup off the hot path of every turn. Every `/v1` route needs a key except those declaring
+ * `config: { public: true }` (the chat socket, provider webhooks), which authenticate by themselves.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../core/errors';
 import { apiKeyByHash, hashApiKey, touchApiKey } from '../../db/repos';
@@ -11,6 +11,13 @@ import { systemEm, tenantEm } from '../../db/orm';
 import type { AppDeps } from '../deps';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route authenticates by itself (provider signatures on webhooks, signed tokens on the chat
+     * socket and the widget) or needs no identity at all; the API-key check skips it.
+     */
+    public?: boolean;
+  }
   interface FastifyRequest {
     tenantId: string;
     /** Tenant-scoped EntityManager for this request. */
@@ -21,7 +28,7 @@ declare module 'fastify' {
 const CACHE_MS = 30_000;
 const TOUCH_MS = 60_000;
 
-export function registerAuth(app: FastifyInstance, deps: AppDeps, isPublic: (request: FastifyRequest) => boolean) {
+export function registerAuth(app: FastifyInstance, deps: AppDeps) {
   const cache = new Map<string, { tenantId: string; keyId: string; until: number; touchedAt: number }>();
 
   async function resolve(hash: string) {
@@ -41,7 +48,7 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps, isPublic: (req
   app.decorateRequest('em', null as unknown as EntityManager);
 
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/') || isPublic(request)) return;
+    if (!request.url.startsWith('/v1/') || request.routeOptions.config?.public) return;
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new AppError('unauthorized', 'missing API key: send "Authorization: Bearer <key>"', { field: 'authorization' });

@@ -53,7 +53,8 @@ export const chatRoutes =
 
     app.get(
       '/v1/chat',
-      { websocket: true, schema: { tags: ['chat'], summary: 'WebSocket: send {"text"}, receive history, message, delta, error frames', querystring: z.object({ token: z.string().min(1).max(2000) }) } },
+      // The socket carries its own signed token: a browser cannot set headers on a WebSocket.
+      { websocket: true, config: { public: true }, schema: { tags: ['chat'], summary: 'WebSocket: send {"text"}, receive history, message, delta, error frames', querystring: z.object({ token: z.string().min(1).max(2000) }) } },
       async (socket, request) => {
         const send = (frame: unknown) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(frame));
         let session;
