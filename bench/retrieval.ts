@@ -9,34 +9,50 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chunkDocument } from '../core/knowledge/chunk';
+import { chunkDocument, embeddingInput } from '../core/knowledge/chunk';
 import { offlineEmbedder } from '../core/knowledge/offline-embedder';
 import { DEFAULT_RETRIEVAL, type DocumentChunk, type RetrievalSettings, type SearchHit } from '../core/knowledge/types';
-import { hybridSearch, textOnlySearch, vectorOnlySearch } from '../activities/rag/search';
+import { commonLexemes } from '../activities/rag/common-lexemes';
+import { hybridSearch, TEXT_ROW_BUDGET, textOnlySearch, vectorOnlySearch } from '../activities/rag/search';
 import { createOrm, systemEm, tenantEm, type Orm } from '../db/orm';
 import { activateVersion, createDocument, createKnowledgeBase, ensureTenant, upsertChunks } from '../db/repos';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
 import { documentRanking, meanScores, readBeir, scoreRanking, type QueryScores } from './retrieval-eval';
 import { syntheticChunk, syntheticQuery } from './retrieval-synthetic';
-import { summarize, writeResult } from './stats';
+import { mapConcurrent, summarize, writeResult } from './stats';
 
 const { values } = parseArgs({
   options: {
     dataset: { type: 'string', default: fileURLToPath(new URL('./datasets/front-desk', import.meta.url)) },
     synthetic: { type: 'string', default: '100000' },
     'latency-queries': { type: 'string', default: '200' },
+    // Documents indexed at once, as a worker runs several ingestDocument workflows at once.
+    concurrency: { type: 'string', default: '4' },
+    // Fusion settings to try on your own dataset before setting them on a knowledge base.
+    'vector-weight': { type: 'string' },
+    'text-weight': { type: 'string' },
+    'rrf-k': { type: 'string' },
+    // Prints the queries where hybrid ranks the first relevant document lower than a single method.
+    'per-query': { type: 'boolean', default: false },
   },
 });
 const SYNTHETIC_CHUNKS = Number(values.synthetic);
 const LATENCY_QUERIES = Number(values['latency-queries']);
+const CONCURRENCY = Math.max(1, Number(values.concurrency));
 const out = fileURLToPath(new URL('./results/retrieval.json', import.meta.url));
 /** Enough chunk hits that ten distinct documents are almost always among them. */
-const EVAL_SETTINGS: RetrievalSettings = { ...DEFAULT_RETRIEVAL, topK: 50, candidates: 50 };
+const FUSION: RetrievalSettings = {
+  ...DEFAULT_RETRIEVAL,
+  ...(values['vector-weight'] ? { vectorWeight: Number(values['vector-weight']) } : {}),
+  ...(values['text-weight'] ? { textWeight: Number(values['text-weight']) } : {}),
+  ...(values['rrf-k'] ? { rrfK: Number(values['rrf-k']) } : {}),
+};
+const EVAL_SETTINGS: RetrievalSettings = { ...FUSION, topK: 50, candidates: 50 };
 const CHUNK_OPTIONS = { maxTokens: 400, overlapTokens: 60 };
 const SYNTHETIC_DOC_CHUNKS = 250;
 
 type Method = 'fullText' | 'vector' | 'hybrid';
-type Scope = { em: ReturnType<typeof tenantEm>; tenantId: string; kbs: string[] };
+type Scope = { orm: Orm; em: ReturnType<typeof tenantEm>; tenantId: string; kbs: string[] };
 
 const METHODS: Record<Method, (s: Scope, text: string, embedding: number[], settings: RetrievalSettings) => Promise<SearchHit[]>> = {
   fullText: (s, text, _e, settings) => textOnlySearch(s.em, s.tenantId, s.kbs, { text }, settings),
@@ -48,21 +64,23 @@ async function newScope(orm: Orm, name: string): Promise<Scope> {
   const tenant = await ensureTenant(systemEm(orm), `bench-${randomBytes(4).toString('hex')}`, name);
   const em = tenantEm(orm, tenant.id);
   const kb = await createKnowledgeBase(em, tenant.id, { name, chunkSize: CHUNK_OPTIONS.maxTokens, chunkOverlap: CHUNK_OPTIONS.overlapTokens });
-  return { em, tenantId: tenant.id, kbs: [kb.id] };
+  return { orm, em, tenantId: tenant.id, kbs: [kb.id] };
 }
 
 /** Stores one document's chunks as its active version; returns the document id. */
 async function storeDocument(scope: Scope, name: string, text: string, chunks: DocumentChunk[]): Promise<string> {
-  const { document } = await createDocument(scope.em, scope.tenantId, {
+  // Documents are stored concurrently: each gets its own EntityManager, as each activity does.
+  const em = tenantEm(scope.orm, scope.tenantId);
+  const { document } = await createDocument(em, scope.tenantId, {
     knowledgeBaseId: scope.kbs[0],
     name,
     sourceType: 'text',
     mimeType: 'text/plain',
     content: Buffer.from(text),
   });
-  const vectors = await offlineEmbedder.embed(chunks.map((c) => c.text));
-  await upsertChunks(scope.em, scope.tenantId, document.id, 1, chunks.map((c, i) => ({ ...c, embedding: vectors[i] })));
-  await activateVersion(scope.em, document.id, 1);
+  const vectors = await offlineEmbedder.embed(chunks.map(embeddingInput));
+  await upsertChunks(em, scope.tenantId, document.id, 1, chunks.map((c, i) => ({ ...c, embedding: vectors[i] })));
+  await activateVersion(em, document.id, 1);
   return document.id;
 }
 
@@ -71,7 +89,7 @@ async function timeHybrid(scope: Scope, queries: string[]) {
   for (const text of queries) {
     const [embedding] = await offlineEmbedder.embed([text]);
     const started = performance.now();
-    await METHODS.hybrid(scope, text, embedding, DEFAULT_RETRIEVAL);
+    await METHODS.hybrid(scope, text, embedding, FUSION);
     latencies.push(performance.now() - started);
   }
   return summarize(latencies);
@@ -80,18 +98,18 @@ async function timeHybrid(scope: Scope, queries: string[]) {
 const dataset = readBeir(values.dataset);
 console.log(`dataset ${values.dataset}: ${dataset.corpus.length} documents, ${dataset.queries.length} judged queries`);
 const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_bench_retrieval');
-const orm = await createOrm(db.url, { poolSize: 4 });
+const orm = await createOrm(db.url, { poolSize: CONCURRENCY + 2 });
 try {
   // Ingestion: the corpus, each document as one section under its title.
   const corpusScope = await newScope(orm, 'Benchmark corpus');
   const corpusIdOf = new Map<string, string>();
   let chunkCount = 0;
   const ingestStarted = performance.now();
-  for (const doc of dataset.corpus) {
+  await mapConcurrent(dataset.corpus, CONCURRENCY, async (doc) => {
     const chunks = chunkDocument({ title: doc.title || null, sections: [{ text: doc.text, heading: doc.title || null, page: null }], pageCount: null }, CHUNK_OPTIONS);
     chunkCount += chunks.length;
     corpusIdOf.set(await storeDocument(corpusScope, doc.title || doc.id, doc.text, chunks), doc.id);
-  }
+  });
   const ingestSeconds = (performance.now() - ingestStarted) / 1000;
   const ingestion = { documents: dataset.corpus.length, chunks: chunkCount, seconds: Math.round(ingestSeconds * 100) / 100, chunksPerSecond: Math.round(chunkCount / ingestSeconds) };
   console.log(`ingested ${chunkCount} chunks in ${ingestion.seconds} s (${ingestion.chunksPerSecond} chunks/s)`);
@@ -104,6 +122,10 @@ try {
       const hits = await METHODS[method](corpusScope, query.text, embedding, EVAL_SETTINGS);
       const ranking = documentRanking(hits.map((h) => corpusIdOf.get(h.documentId)!));
       scores[method].push(scoreRanking(ranking, dataset.qrels.get(query.id)!));
+    }
+    if (values['per-query']) {
+      const [t, v, h] = (['fullText', 'vector', 'hybrid'] as Method[]).map((m) => scores[m].at(-1)!.mrr);
+      if (h < Math.max(t, v)) console.log(`  hybrid ${h.toFixed(2)} < fullText ${t.toFixed(2)} / vector ${v.toFixed(2)}: ${query.text}`);
     }
   }
   const quality = Object.fromEntries((Object.keys(scores) as Method[]).map((m) => [m, meanScores(scores[m])])) as Record<Method, QueryScores>;
@@ -119,14 +141,17 @@ try {
   if (SYNTHETIC_CHUNKS > 0) {
     const bigScope = await newScope(orm, 'Synthetic corpus');
     const bulkStarted = performance.now();
-    for (let first = 0; first < SYNTHETIC_CHUNKS; first += SYNTHETIC_DOC_CHUNKS) {
+    const firsts = Array.from({ length: Math.ceil(SYNTHETIC_CHUNKS / SYNTHETIC_DOC_CHUNKS) }, (_, i) => i * SYNTHETIC_DOC_CHUNKS);
+    await mapConcurrent(firsts, CONCURRENCY, async (first) => {
       const texts = Array.from({ length: Math.min(SYNTHETIC_DOC_CHUNKS, SYNTHETIC_CHUNKS - first) }, (_, i) => syntheticChunk(first + i + 1));
       const chunks = chunkDocument({ title: null, sections: texts.map((text) => ({ text, heading: null, page: null })), pageCount: null }, CHUNK_OPTIONS);
       await storeDocument(bigScope, `synthetic-${first / SYNTHETIC_DOC_CHUNKS}`, texts.join('\n\n'), chunks);
-      if ((first / SYNTHETIC_DOC_CHUNKS) % 40 === 0) console.log(`  synthetic: ${first} chunks stored`);
-    }
+      if ((first / SYNTHETIC_DOC_CHUNKS) % 40 === 0) console.log(`  synthetic: document at chunk ${first} stored`);
+    });
     const bulkSeconds = (performance.now() - bulkStarted) / 1000;
     await systemEm(orm).execute('analyze chunks');
+    // Searches read the statistics at most once a minute; this one must see the fresh ones.
+    await commonLexemes(bigScope.em, TEXT_ROW_BUDGET, { refresh: true });
     const scaleLatency = await timeHybrid(bigScope, Array.from({ length: LATENCY_QUERIES }, (_, i) => syntheticQuery(i + 1)));
     synthetic = { chunks: SYNTHETIC_CHUNKS, bulkInsertChunksPerSecond: Math.round(SYNTHETIC_CHUNKS / bulkSeconds), ...scaleLatency };
     console.log(`hybrid search at ${SYNTHETIC_CHUNKS} chunks: p50 ${scaleLatency.p50} ms, p95 ${scaleLatency.p95} ms (bulk insert ${synthetic.bulkInsertChunksPerSecond} chunks/s)`);
@@ -141,7 +166,7 @@ try {
     quality,
     ingestion,
     latency: {
-      settings: DEFAULT_RETRIEVAL,
+      settings: FUSION,
       corpus: { chunks: chunkCount, ...corpusLatency },
       synthetic,
     },

@@ -26,8 +26,9 @@ export function llmActivities(deps: ActivityDeps): Llm {
       const live = (text: string) =>
         input.conversationId ? publishLive(redis, input.tenantId, input.conversationId, { type: 'delta', streamKey: input.streamKey, attempt, delta: text }) : undefined;
 
+      // Offline, nothing streams: the workflow may replace this notice with a quoted knowledge
+      // passage, and a streamed notice would flash in the chat before the passage replaced it.
       if (providers.length === 0) {
-        await live(OFFLINE_REPLY);
         return { provider: 'offline', content: OFFLINE_REPLY, toolCalls: [], usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 } } satisfies LlmChatResult;
       }
 

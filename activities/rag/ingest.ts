@@ -5,7 +5,7 @@
  * extractor's message, so the document shows a reason they can act on.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { chunkDocument } from '../../core/knowledge/chunk';
+import { chunkDocument, embeddingInput } from '../../core/knowledge/chunk';
 import type { DocumentChunk, Embedder } from '../../core/knowledge/types';
 import { tenantEm } from '../../db/orm';
 import {
@@ -139,6 +139,6 @@ async function extractAndChunk(bytes: Buffer, document: { mimeType: string; name
 
 async function embedAndStore(em: ReturnType<typeof tenantEm>, ref: IngestRef, chunks: DocumentChunk[], embedder: Embedder): Promise<void> {
   // The section heading is embedded with the text: it is often what a question names.
-  const vectors = await embedder.embed(chunks.map((c) => (c.section ? `${c.section}\n${c.text}` : c.text)));
+  const vectors = await embedder.embed(chunks.map(embeddingInput));
   await upsertChunks(em, ref.tenantId, ref.documentId, ref.version, chunks.map((c, i) => ({ ...c, embedding: vectors[i] })));
 }

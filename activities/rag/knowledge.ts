@@ -5,21 +5,26 @@
  * chunks were embedded with.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { log } from '@temporalio/activity';
 import type { RetrievalSettings } from '../../core/knowledge/types';
 import { KnowledgeBase } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import type { ActivityDeps } from '../deps';
 import type { KnowledgePassage, SwitchboardActivities } from '../types';
+import { createReranker, rerankHits } from './rerank';
 import { hybridSearch } from './search';
-import { baseEmbedderForTenant } from './tenant-embedder';
+import { baseEmbedderForTenant, rerankerForTenant } from './tenant-embedder';
 
 /** A contact can paste a whole letter; the start of it says what it is about. */
 const MAX_QUERY_CHARS = 2000;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const DEFAULT_RERANK_CANDIDATES = 20;
+
 /**
- * Embeds a query the way the knowledge base's chunks were embedded and runs the hybrid search.
+ * Embeds a query the way the knowledge base's chunks were embedded and runs the hybrid search,
+ * then the reranking step when the settings ask for it and the tenant has a reranker.
  * Queries skip the embedding cache: they rarely repeat, and caching them would grow it without bound.
  */
 export async function searchByText(
@@ -29,9 +34,14 @@ export async function searchByText(
   knowledgeBaseIds: string[],
   text: string,
   settings: RetrievalSettings,
+  onRerankError?: (err: unknown) => void,
 ) {
   const [embedding] = await (await baseEmbedderForTenant(deps, tenantId)).embed([text]);
-  return hybridSearch(em, tenantId, knowledgeBaseIds, { text, embedding }, settings);
+  const provider = settings.rerank ? await rerankerForTenant(deps, tenantId) : null;
+  if (!provider) return hybridSearch(em, tenantId, knowledgeBaseIds, { text, embedding }, settings);
+  const candidates = Math.max(settings.topK, settings.rerankCandidates ?? DEFAULT_RERANK_CANDIDATES);
+  const fused = await hybridSearch(em, tenantId, knowledgeBaseIds, { text, embedding }, { ...settings, topK: candidates });
+  return rerankHits(createReranker(provider), text, fused, settings.topK, (err) => onRerankError?.(err));
 }
 
 export function knowledgeActivities(deps: Pick<ActivityDeps, 'orm' | 'config'>): Pick<SwitchboardActivities, 'searchKnowledge'> {
@@ -46,7 +56,9 @@ export function knowledgeActivities(deps: Pick<ActivityDeps, 'orm' | 'config'>):
       const first = ids.map((id) => owned.find((kb) => kb.id === id)).find((kb) => kb !== undefined);
       if (!first) return { passages: [] };
       const settings: RetrievalSettings = { ...first.retrieval, ...(topK !== undefined ? { topK } : {}) };
-      const hits = await searchByText(deps, em, tenantId, ids, text, settings);
+      const hits = await searchByText(deps, em, tenantId, ids, text, settings, (err) =>
+        log.warn('reranking failed; passages keep the fused order', { error: err instanceof Error ? err.message : String(err) }),
+      );
       return {
         passages: hits.map(
           (h): KnowledgePassage => ({

@@ -8,6 +8,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pgvector from 'pgvector';
+import { commonLexemes } from './common-lexemes';
 import { EMBEDDING_DIMENSIONS, type RetrievalSettings, type SearchHit } from '../../core/knowledge/types';
 
 export interface SearchQuery {
@@ -22,7 +23,10 @@ interface Method {
   params: unknown[];
 }
 
-/** Same scoping for both methods; the correlated subquery keeps the vector index scan usable. */
+/** A query word expected in more chunks than this is used for ranking only (see common-lexemes.ts). */
+export const TEXT_ROW_BUDGET = 500;
+
+/** Scoping of the vector method; the correlated subquery keeps the vector index scan usable. */
 const VISIBLE = `c.tenant_id = ? and c.knowledge_base_id = any(?::uuid[])
       and c.version = (select d.active_version from documents d where d.id = c.document_id)`;
 
@@ -42,18 +46,31 @@ function vectorMethod(scope: unknown[], embedding: number[], limit: number): Met
   };
 }
 
-function textMethod(scope: unknown[], text: string, limit: number): Method {
-  // Contacts ask questions, not keyword queries: any of the words may match (OR), and ts_rank_cd
-  // ranks chunks covering more of them higher. plainto_tsquery never fails on user input; its
-  // lexemes come back quoted, so swapping the operator cannot change the query's meaning otherwise.
-  // Empty or stop-word-only text matches nothing.
+/** A PostgreSQL text[] literal; each element quoted, so lexemes with commas or quotes stay whole. */
+const textArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+
+/**
+ * Full-text candidates. Contacts ask questions, not keyword queries: any of the query's words may
+ * match (OR) and ts_rank_cd ranks chunks covering more of them higher, except `common` lexemes
+ * (see common-lexemes.ts), which count in the rank but do not make a chunk match on their own;
+ * when every word is that common, all of them must match (AND). The query is parsed like
+ * plainto_tsquery, so user input never fails; empty or stop-word-only text matches nothing.
+ * Equal scores are common (short chunks matching one word); they are ordered by content hash, so
+ * the same corpus ranks the same way every time.
+ */
+function textMethod(scope: unknown[], text: string, common: string[], limit: number): Method {
   return {
-    sql: `select id, content_hash, row_number() over (order by score desc, id) as rank from (
+    sql: `select id, content_hash, row_number() over (order by score desc, content_hash) as rank from (
       select distinct on (content_hash) * from (
-        select c.id, c.content_hash, ts_rank_cd(c.tsv, q.query) as score from chunks c, (select replace(plainto_tsquery('english', ?)::text, ' & ', ' | ')::tsquery) as q(query)
-        where ${VISIBLE} and c.tsv @@ q.query order by score desc, c.id limit ?) t0
+        select c.id, c.content_hash, ts_rank_cd(c.tsv, q.rank_query) as score
+        from (select coalesce(string_agg(quote_literal(l), ' | ') filter (where l <> all(?::text[])), string_agg(quote_literal(l), ' & '))::tsquery as match_query,
+                     string_agg(quote_literal(l), ' | ')::tsquery as rank_query
+              from unnest(tsvector_to_array(to_tsvector('english', ?))) as l) q,
+             chunks c join documents d on d.id = c.document_id and d.active_version = c.version
+        where c.tenant_id = ? and c.knowledge_base_id = any(?::uuid[]) and c.tsv @@ q.match_query
+        order by score desc, c.content_hash, c.id limit ?) t0
       order by content_hash, score desc, id) t`,
-    params: [text, ...scope, limit],
+    params: [textArray(common), text, ...scope, limit],
   };
 }
 
@@ -61,7 +78,8 @@ function textMethod(scope: unknown[], text: string, limit: number): Method {
  * Fusion: score = Σ weight / (rrfK + rank) over the methods that found the text. Chunks with the
  * same content hash (the same text in two documents) are one piece of evidence: each method keeps
  * its best copy and the methods are joined on the hash, so a tie between copies can never split
- * one text's score across two hits.
+ * one text's score across two hits. Equal weights make mirrored ranks (1st and 3rd against 3rd
+ * and 1st) tie exactly; the full-text rank, which says the words themselves match, decides them.
  */
 function searchSql(vec: Method, txt: Method, s: RetrievalSettings): { sql: string; params: unknown[] } {
   const sql = `
@@ -78,7 +96,7 @@ best as (
 select b.id as chunk_id, b.document_id, d.name as document_name, b.section, b.page, b.text, b.score, b.vector_rank, b.text_rank
 from best b join documents d on d.id = b.document_id
 where b.score >= ?
-order by b.score desc, b.id
+order by b.score desc, b.text_rank nulls last, b.vector_rank nulls last, b.id
 limit ?`;
   return { sql, params: [...vec.params, ...txt.params, s.vectorWeight, s.rrfK, s.textWeight, s.rrfK, s.minScore, s.topK] };
 }
@@ -116,7 +134,7 @@ async function run(
   const scope = [tenantId, `{${ids.join(',')}}`];
   const limit = settings.candidates;
   const vec = methods.vector ? vectorMethod(scope, methods.vector, limit) : NONE;
-  const txt = methods.text !== undefined ? textMethod(scope, methods.text, limit) : NONE;
+  const txt = methods.text !== undefined ? textMethod(scope, methods.text, await commonLexemes(em, TEXT_ROW_BUDGET), limit) : NONE;
   const { sql, params } = searchSql(vec, txt, settings);
   const rows = await em.transactional(async (tx) => {
     if (methods.vector) {

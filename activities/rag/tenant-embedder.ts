@@ -13,6 +13,7 @@ import { cancellationSignal } from '../context';
 import type { ActivityDeps } from '../deps';
 import { loadTenant } from '../tenant';
 import { cachedEmbedder, providerEmbedder, type EmbeddingCacheStore } from './embedder';
+import type { RerankerProvider } from './rerank';
 
 /** The tenant's embedder without the cache; inside an activity, provider calls follow its cancellation. */
 export async function baseEmbedderForTenant(deps: Pick<ActivityDeps, 'orm' | 'config'>, tenantId: string): Promise<Embedder> {
@@ -26,6 +27,14 @@ export async function baseEmbedderForTenant(deps: Pick<ActivityDeps, 'orm' | 'co
     throw ApplicationFailure.nonRetryable(`Embedding provider key unavailable: ${(err as Error).message}`, 'ConfigError');
   }
   return providerEmbedder({ baseURL: settings.baseURL, model: settings.model, apiKey }, { signal: cancellationSignal() });
+}
+
+/** The tenant's reranker with its key decrypted, or null when none is configured. */
+export async function rerankerForTenant(deps: Pick<ActivityDeps, 'orm' | 'config'>, tenantId: string): Promise<RerankerProvider | null> {
+  const settings = (await loadTenant(deps.orm, tenantId)).settings.reranker;
+  if (!settings) return null;
+  const apiKey = settings.apiKeyEncrypted ? secretBoxFromConfig(deps.config).decrypt(settings.apiKeyEncrypted) : '';
+  return { kind: settings.kind, baseURL: settings.baseURL, model: settings.model, apiKey };
 }
 
 /** The shared embedding cache table (not tenant-owned: it holds hashes and vectors, no text). */

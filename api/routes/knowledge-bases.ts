@@ -100,13 +100,16 @@ export const knowledgeBaseRoutes =
         const kb = await requireKnowledgeBase(request.em, request.params.id);
         const { query, ...overrides } = request.body;
         const settings = { ...kb.retrieval, ...definedOnly(overrides) };
-        const hits = await searchByText(deps, request.em, request.tenantId, [kb.id], query, settings);
+        const hits = await searchByText(deps, request.em, request.tenantId, [kb.id], query, settings, (err) =>
+          request.log.warn({ err }, 'reranking failed; hits keep the fused order'),
+        );
         return {
           hits: hits.map((h) => ({
             text: h.text,
             score: h.score,
             vectorRank: h.vectorRank,
             textRank: h.textRank,
+            ...(h.rerankScore !== undefined ? { rerankScore: h.rerankScore } : {}),
             document: { id: h.documentId, name: h.documentName },
             section: h.section,
             page: h.page,

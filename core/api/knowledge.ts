@@ -10,6 +10,8 @@ export const retrievalSettings = z.object({
   rrfK: z.number().int().min(1).max(1000),
   candidates: z.number().int().min(1).max(1000),
   minScore: z.number().min(0),
+  rerank: z.boolean().optional().describe("Score the fused candidates again with the tenant's reranker (settings.reranker)"),
+  rerankCandidates: z.number().int().min(1).max(100).optional().describe('Fused candidates given to the reranker (default 20)'),
 });
 
 const chunking = {
@@ -115,6 +117,7 @@ export const searchBody = z.object({
   vectorWeight: z.number().min(0).max(10).optional(),
   textWeight: z.number().min(0).max(10).optional(),
   minScore: z.number().min(0).optional(),
+  rerank: z.boolean().optional(),
 });
 
 export const searchResult = z.object({
@@ -124,6 +127,8 @@ export const searchResult = z.object({
       score: z.number(),
       vectorRank: z.number().int().nullable(),
       textRank: z.number().int().nullable(),
+      /** Present when the reranking step ran. */
+      rerankScore: z.number().optional(),
       document: z.object({ id: z.string(), name: z.string() }),
       section: z.string().nullable(),
       page: z.number().int().nullable(),

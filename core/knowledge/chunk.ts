@@ -112,3 +112,8 @@ export function chunkDocument(doc: ExtractedDocument, opts: ChunkOptions): Docum
   }
   return chunks;
 }
+
+/** What a chunk is embedded as: its section heading says what the passage is about. */
+export function embeddingInput(chunk: Pick<DocumentChunk, 'section' | 'text'>): string {
+  return chunk.section ? `${chunk.section}\n${chunk.text}` : chunk.text;
+}

@@ -7,7 +7,7 @@ const norm = (v: number[]) => Math.sqrt(cosine(v, v));
 
 describe('offlineEmbedder', () => {
   it('names itself and honours the dimension contract', async () => {
-    expect(offlineEmbedder.id).toBe('offline:hashed-ngrams-v1');
+    expect(offlineEmbedder.id).toBe('offline:hashed-ngrams-v2');
     expect(offlineEmbedder.dimensions).toBe(EMBEDDING_DIMENSIONS);
     const vectors = await offlineEmbedder.embed(['one text', 'another text', '']);
     expect(vectors).toHaveLength(3);

@@ -5,13 +5,18 @@
  * and synonyms or other languages do not match). It needs no model download and no network, so
  * the knowledge base works out of the box; configure a provider embedder for semantic retrieval.
  *
- * Per text: lower-case, strip accents, take runs of letters/digits as words. Features are word
- * unigrams, adjacent word bigrams and 3-grams of each word padded with a space on both sides.
+ * Per text: lower-case, strip accents, take runs of letters/digits as words, drop English stop
+ * words (the list PostgreSQL's full-text search drops) and reduce the rest to their Porter stems,
+ * so "What are your opening hours?" is about "open" and "hour", not "what", "are" and "your".
+ * Features are stem unigrams, adjacent stem bigrams and 3-grams of each stem padded with a space
+ * on both sides.
  * Each distinct feature adds weight × (1 + ln count) to one bucket, with a sign from its hash so
  * collisions cancel out on average. The vector is L2-normalized. A text with no words gets the
  * vector of a reserved feature, so it is still unit length and cosine stays defined (it matches
  * other word-less texts and is near-orthogonal to everything else).
  */
+import { stemmer } from 'stemmer';
+import { ENGLISH_STOP_WORDS } from './stopwords';
 import { EMBEDDING_DIMENSIONS, type Embedder } from './types';
 
 const WEIGHTS = { word: 1, bigram: 0.7, trigram: 0.35 } as const;
@@ -78,8 +83,14 @@ const EMPTY_VECTOR = (() => {
   return unit(vector)!;
 })();
 
+/** Content words; a text made only of stop words ("Who are you?") keeps them, so it still has features. */
+function contentWords(words: string[]): string[] {
+  const content = words.filter((w) => !ENGLISH_STOP_WORDS.has(w));
+  return (content.length > 0 ? content : words).map(stemmer);
+}
+
 export function embedText(text: string): number[] {
-  const words = tokenizeForEmbedding(text);
+  const words = contentWords(tokenizeForEmbedding(text));
   if (words.length === 0) return [...EMPTY_VECTOR];
   const counts = countFeatures(words);
   const vector = new Float64Array(EMBEDDING_DIMENSIONS);
@@ -90,7 +101,7 @@ export function embedText(text: string): number[] {
 }
 
 export const offlineEmbedder: Embedder = {
-  id: 'offline:hashed-ngrams-v1',
+  id: 'offline:hashed-ngrams-v2',
   dimensions: EMBEDDING_DIMENSIONS,
   embed: async (texts) => texts.map(embedText),
 };

@@ -42,7 +42,7 @@ export interface DocumentChunk {
 }
 
 export interface Embedder {
-  /** Stable name of the model and its settings, e.g. `offline:hashed-ngrams-v1` or `openai:text-embedding-3-small@384`. */
+  /** Stable name of the model and its settings, e.g. `offline:hashed-ngrams-v2` or `openai:text-embedding-3-small@384`. */
   readonly id: string;
   readonly dimensions: number;
   /** One unit-length vector per text, in order. */
@@ -62,6 +62,10 @@ export interface RetrievalSettings {
   candidates: number;
   /** Hits whose fused score is below this are dropped. */
   minScore: number;
+  /** Score the fused candidates again with the tenant's reranker (when one is configured). */
+  rerank?: boolean;
+  /** Fused candidates handed to the reranker, of which `topK` are kept (default 20). */
+  rerankCandidates?: number;
 }
 
 export const DEFAULT_RETRIEVAL: RetrievalSettings = { topK: 5, vectorWeight: 1, textWeight: 1, rrfK: 60, candidates: 40, minScore: 0 };
@@ -78,4 +82,6 @@ export interface SearchHit {
   /** 1-based rank in each method; null when the method did not find the chunk. */
   vectorRank: number | null;
   textRank: number | null;
+  /** The reranker's relevance score, when the reranking step ran. */
+  rerankScore?: number;
 }

@@ -23,6 +23,8 @@ export interface TenantSettings {
   httpAllowedHosts?: string[];
   /** OpenAI-compatible `/embeddings` for knowledge bases; unset → the offline hashed n-gram embedder. */
   embeddings?: { baseURL: string; model: string; apiKeyEncrypted: string };
+  /** The optional reranking step of retrieval: a `/rerank` cross-encoder endpoint or a chat model. */
+  reranker?: { kind: 'rerank-api' | 'llm'; baseURL: string; model: string; apiKeyEncrypted: string };
 }
 
 /** The one entity not covered by the tenant filter: it *is* the tenant. */

@@ -71,6 +71,11 @@ export interface FakeOpenAIOptions {
   model?: string;
   /** Dimension of /v1/embeddings vectors (default 64). */
   embeddingDimensions?: number;
+  /**
+   * Relevance of a document to a query for `/v1/rerank` (the Cohere/Jina-style rerank API);
+   * default: how many of the query's words the document contains.
+   */
+  rerankScore?: (query: string, document: string) => number;
 }
 
 const defaultResponder: Responder = (req) => {
@@ -101,6 +106,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
       return chat(recorded, scripted, req, res);
     }
     if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(recorded, res, opts.embeddingDimensions ?? 64);
+    if (req.method === 'POST' && path === '/v1/rerank') return rerank(recorded, res, opts.rerankScore ?? sharedWords);
     if (req.method === 'GET' && path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: model, object: 'model', owned_by: 'fake' }] });
     sendError(res, 404, `no route ${req.method} ${path}`);
   }
@@ -187,6 +193,22 @@ function embeddings(recorded: RecordedRequest, res: ServerResponse, dims: number
   const data = texts.map((text, index) => ({ object: 'embedding', index, embedding: vectorFor(text, recorded.body?.dimensions ?? dims) }));
   const tokens = texts.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
   sendJson(res, 200, { object: 'list', data, model: recorded.body?.model ?? 'fake-embedding', usage: { prompt_tokens: tokens, total_tokens: tokens } });
+}
+
+const words = (text: string) => new Set(text.toLowerCase().match(/[a-z0-9]+/g) ?? []);
+const sharedWords = (query: string, document: string) => {
+  const doc = words(document);
+  return [...words(query)].filter((w) => doc.has(w)).length;
+};
+
+function rerank(recorded: RecordedRequest, res: ServerResponse, score: (query: string, document: string) => number) {
+  const { query, documents, top_n: topN } = recorded.body ?? {};
+  if (typeof query !== 'string' || !Array.isArray(documents)) return sendError(res, 400, 'query and documents are required');
+  const results = documents
+    .map((d: unknown, index: number) => ({ index, relevance_score: score(query, String(d)) }))
+    .sort((a: { relevance_score: number }, b: { relevance_score: number }) => b.relevance_score - a.relevance_score)
+    .slice(0, typeof topN === 'number' ? topN : documents.length);
+  sendJson(res, 200, { id: hash(query), results, meta: { billed_units: { search_units: 1 } } });
 }
 
 export function vectorFor(text: string, dims: number): number[] {

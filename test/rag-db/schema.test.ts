@@ -36,6 +36,13 @@ describe('knowledge migration', () => {
     ]));
   });
 
+  it('keeps vectors inside the row, not in TOAST', async () => {
+    const { rows } = await client.query<{ attstorage: string }>(
+      `select attstorage from pg_attribute where attrelid = 'chunks'::regclass and attname = 'embedding'`,
+    );
+    expect(rows[0].attstorage).toBe('p');
+  });
+
   it('maintains tsv from the section and the text', async () => {
     const { documentId } = await makeDocument(orm, tenantId);
     await upsertChunks(tenantEm(orm, tenantId), tenantId, documentId, 1, [chunk(0, 'We ship worldwide.', axis(0), 'Delivery')]);
