@@ -5,6 +5,7 @@
  */
 import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import type { Pool } from 'pg';
 import { ALL_ENTITIES, TENANT_SCOPED_ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -24,6 +25,14 @@ export function ormConfig(databaseUrl: string, opts: CreateOrmOptions = {}): Opt
     clientUrl: databaseUrl,
     entities: ALL_ENTITIES,
     pool: { min: 0, max: opts.poolSize ?? 10 },
+    driverOptions: {
+      // Filtered HNSW scans keep going until enough rows pass the filter (pgvector ≥ 0.8). Set once
+      // per connection, so a knowledge search is one statement, not a transaction around one.
+      onPoolCreated: (pool: Pool) =>
+        pool.on('connect', (client) => {
+          client.query(`select set_config('hnsw.iterative_scan', 'relaxed_order', false)`).catch(() => {});
+        }),
+    },
     debug: opts.debug ?? false,
     extensions: [Migrator],
     // Callers fork explicitly (tenantEm or em.fork()); the global EM is never shared by requests.

@@ -119,6 +119,8 @@ const rankOf = (r: string | number | null) => (r === null ? null : Number(r));
 
 /** hnsw.ef_search caps what one index scan returns; it must cover the candidates asked for. */
 const EF_SEARCH_MAX = 1000;
+/** pgvector's default ef_search: enough for the default 40 candidates without changing it. */
+const EF_SEARCH_DEFAULT = 40;
 
 async function run(
   em: EntityManager,
@@ -136,16 +138,17 @@ async function run(
   const vec = methods.vector ? vectorMethod(scope, methods.vector, limit) : NONE;
   const txt = methods.text !== undefined ? textMethod(scope, methods.text, await commonLexemes(em, TEXT_ROW_BUDGET), limit) : NONE;
   const { sql, params } = searchSql(vec, txt, settings);
-  const rows = await em.transactional(async (tx) => {
-    if (methods.vector) {
-      // Filtered hnsw scans keep going (pgvector ≥ 0.8) until enough visible rows are found. Relaxed
-      // order may return rows slightly out of order; the ranks are recomputed from the distances.
-      await tx.execute(`select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`, [
-        String(Math.min(Math.max(limit, 40), EF_SEARCH_MAX)),
-      ]);
-    }
-    return tx.execute<Row[]>(sql, params);
-  });
+  // Every connection scans HNSW iteratively (db/orm.ts): filtered scans keep going until enough
+  // visible rows are found, in relaxed order; the ranks are recomputed from the distances. More
+  // candidates than the default ef_search returns need a larger one, set for this query only.
+  const efSearch = Math.min(Math.max(limit, EF_SEARCH_DEFAULT), EF_SEARCH_MAX);
+  const rows =
+    methods.vector && efSearch !== EF_SEARCH_DEFAULT
+      ? await em.transactional(async (tx) => {
+          await tx.execute(`select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`, [String(efSearch)]);
+          return tx.execute<Row[]>(sql, params);
+        })
+      : await em.execute<Row[]>(sql, params);
   return rows.map((r) => ({
     chunkId: r.chunk_id,
     documentId: r.document_id,

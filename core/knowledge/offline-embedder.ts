@@ -83,10 +83,23 @@ const EMPTY_VECTOR = (() => {
   return unit(vector)!;
 })();
 
+// Stemming is most of the embedder's work, and a corpus repeats its words: remember them.
+const STEM_CACHE_MAX = 50_000;
+const stems = new Map<string, string>();
+
+function stem(word: string): string {
+  let s = stems.get(word);
+  if (s === undefined) {
+    if (stems.size >= STEM_CACHE_MAX) stems.clear();
+    stems.set(word, (s = stemmer(word)));
+  }
+  return s;
+}
+
 /** Content words; a text made only of stop words ("Who are you?") keeps them, so it still has features. */
 function contentWords(words: string[]): string[] {
   const content = words.filter((w) => !ENGLISH_STOP_WORDS.has(w));
-  return (content.length > 0 ? content : words).map(stemmer);
+  return (content.length > 0 ? content : words).map(stem);
 }
 
 export function embedText(text: string): number[] {

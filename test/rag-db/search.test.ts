@@ -49,6 +49,11 @@ beforeAll(async () => {
 afterAll(() => orm.close(true));
 
 describe('hybridSearch', () => {
+  it('runs on connections that scan HNSW iteratively, so filtered vector scans fill their candidates', async () => {
+    const [row] = await tenantEm(orm, tenantId).execute<{ mode: string }[]>(`select current_setting('hnsw.iterative_scan') as mode`);
+    expect(row.mode).toBe('relaxed_order');
+  });
+
   it('ranks a chunk found by both methods above chunks found by one', async () => {
     const hits = await search({});
     expect(hits.map((h) => h.text)).toEqual([BOTH, expect.any(String), expect.any(String)]);
