@@ -52,8 +52,24 @@ export function createSecretBox(keys: Record<string, string | Buffer>, current?:
   };
 }
 
-/** The platform's box: `SWITCHBOARD_SECRET_KEY` is key v1. */
-export function secretBoxFromConfig(config: Pick<Config, 'SWITCHBOARD_SECRET_KEY'>): SecretBox {
+type KeyConfig = Pick<Config, 'SWITCHBOARD_SECRET_KEY'> & Partial<Pick<Config, 'SWITCHBOARD_SECRET_KEY_VERSION' | 'SWITCHBOARD_PREVIOUS_SECRET_KEYS'>>;
+
+/**
+ * The platform's box: `SWITCHBOARD_SECRET_KEY` is key `SWITCHBOARD_SECRET_KEY_VERSION` (v1 by
+ * default) and encrypts; `SWITCHBOARD_PREVIOUS_SECRET_KEYS` (`v1:<key>,…`) only decrypt, until
+ * `npm run secrets:rekey` has re-encrypted everything under the current key.
+ */
+export function secretBoxFromConfig(config: KeyConfig): SecretBox {
   if (!config.SWITCHBOARD_SECRET_KEY) throw new Error('SWITCHBOARD_SECRET_KEY is not set: secrets cannot be encrypted or decrypted');
-  return createSecretBox({ v1: config.SWITCHBOARD_SECRET_KEY });
+  const version = config.SWITCHBOARD_SECRET_KEY_VERSION ?? 'v1';
+  const keys: Record<string, string> = {};
+  for (const entry of config.SWITCHBOARD_PREVIOUS_SECRET_KEYS ?? []) {
+    const [v, key] = entry.split(/:(.*)/s);
+    if (!key) throw new Error('SWITCHBOARD_PREVIOUS_SECRET_KEYS entries look like v1:<key>');
+    keys[v.trim()] = key;
+  }
+  return createSecretBox({ ...keys, [version]: config.SWITCHBOARD_SECRET_KEY }, version);
 }
+
+/** The key version a stored secret was encrypted with. */
+export const secretVersion = (ciphertext: string) => ciphertext.split(':', 1)[0];

@@ -1,7 +1,12 @@
-/** Worker process entrypoint: runs workflows and activities on the task queue, plus the event sink. */
+/**
+ * Worker process entrypoint: runs workflows and activities on the task queue, plus the event sink
+ * and the dispatch of recorded channel webhooks (queue + sweeper) to conversation workflows.
+ */
+import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../core/config';
 import { createActivities, createEventsQueue, startEventSink } from '../activities';
+import { startInboundProcessing } from '../activities/channels/inbound-queue';
 import { createOrm } from '../db/orm';
 import { createWorker } from './create';
 
@@ -24,10 +29,15 @@ const { worker, connection } = await createWorker({
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
 });
 
+// Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
+const clientConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+const inbound = startInboundProcessing({ orm, config, temporal: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }) });
+
 // Worker.run() installs its own SIGINT/SIGTERM handling: it drains in-flight tasks, then resolves.
 console.log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE}`);
 await worker.run();
+await inbound.close();
 await sink.close();
 await eventsQueue.close();
-await Promise.allSettled([sinkRedis.quit(), redis.quit(), orm.close(), connection.close()]);
+await Promise.allSettled([sinkRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
 console.log('worker stopped');

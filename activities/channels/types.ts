@@ -5,7 +5,7 @@
  * pure wire-format code plus HTTP/SMTP calls: they never touch the database or Temporal.
  */
 import type { z } from 'zod';
-import type { NormalizedMessage } from '../../core/messages';
+import type { NormalizedMessage, RichContent } from '../../core/messages';
 
 /** Channels that have an adapter (the `api` channel is plain REST, `voice` is the IVR's). */
 export const CHANNEL_TYPES = ['whatsapp', 'messenger', 'sms', 'email', 'webchat'] as const;
@@ -70,13 +70,8 @@ export type InboundEvent =
     };
 
 /** What the flow wants to send; adapters map it to the provider's message types. */
-export interface OutboundSend {
+export interface OutboundSend extends RichContent {
   text: string;
-  /** WhatsApp template (required outside the 24-hour window). */
-  template?: { name: string; language: string; parameters: string[] };
-  media?: { url: string; contentType: string; caption?: string; name?: string };
-  /** Buttons (≤ 3) or a list; rendered natively where the channel has them, as numbered text elsewhere. */
-  interactive?: { type: 'buttons' | 'list'; options: { id: string; title: string }[]; button?: string };
 }
 
 export interface SendContext {
@@ -127,8 +122,11 @@ export interface ChannelAdapter<Credentials = Record<string, unknown>, Settings 
   handshake?(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): string;
   /** Throws AppError('unauthorized' | 'forbidden') when the request is not the provider's. */
   verify(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): void;
-  /** Throws AppError('bad_request', reason, { field }) on a malformed payload. */
-  parse(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): InboundEvent[];
+  /**
+   * Throws (or rejects with) AppError('bad_request', reason, { field }) on a malformed payload.
+   * May be async: MIME parsing (email) has no synchronous parser, so callers always `await` it.
+   */
+  parse(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): InboundEvent[] | Promise<InboundEvent[]>;
   /** What the provider expects back (Twilio: empty TwiML); default `200 {"ok":true}`. */
   ack?: WebhookAck;
   /** Downloads a `remote` attachment (WhatsApp media ids resolve through the Graph API first). */

@@ -18,8 +18,13 @@ export const Message = defineEntity({
     source: p.string().nullable(),
     /** Deterministic key from the workflow: a retried activity stores (and sends) once. */
     idempotencyKey: p.string().unique(),
-    /** The channel provider's message id. */
+    /** The channel provider's message id; unique per configured channel. */
     externalId: p.string().nullable(),
+    /** The configured channel an external message went out on (or came in through). */
+    channelId: p.uuid().nullable(),
+    /** Delivery status on external channels: pending → sent → delivered → read, or failed with `error`. */
+    status: p.string().length(16).nullable(),
+    error: p.text().nullable(),
     promptTokens: p.integer().default(0),
     completionTokens: p.integer().default(0),
     costUsd: p.decimal('number').precision(14).scale(8).default(0),

@@ -1,0 +1,134 @@
+/**
+ * The few Twilio REST calls the SMS channel makes (Messages, Account, Media), with Twilio's
+ * error bodies mapped to ProviderError: 429, 5xx and network failures are retryable (honouring
+ * Retry-After); everything else Twilio refuses (invalid or unsubscribed numbers, bad credentials)
+ * is permanent, because sending the same request again would fail the same way.
+ */
+import { ProviderError } from '../types';
+import type { FormParams } from './signature';
+
+export const TWILIO_API_BASE = 'https://api.twilio.com';
+const REQUEST_TIMEOUT_MS = 15_000;
+/** Twilio codes that mean "slow down" even when the HTTP status is not 429. */
+const RATE_LIMIT_CODES = new Set([20429, 14107]);
+
+export interface TwilioAuth {
+  accountSid: string;
+  authToken: string;
+  baseUrl: string;
+}
+
+/** The fields of Twilio's Message resource the channel reads. */
+export interface TwilioMessage {
+  sid: string;
+  status: string;
+  to: string;
+  from: string | null;
+  error_code: number | null;
+  error_message: string | null;
+}
+
+export interface TwilioAccount {
+  sid: string;
+  friendly_name: string;
+  status: string;
+}
+
+/** Twilio's error body: `{code, message, more_info, status}`. */
+interface TwilioErrorBody {
+  code?: number;
+  message?: string;
+  more_info?: string;
+  status?: number;
+}
+
+export function createMessage(auth: TwilioAuth, form: FormParams, idempotencyKey: string): Promise<TwilioMessage> {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(form)) {
+    for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
+  }
+  return call<TwilioMessage>(auth, 'POST', `/2010-04-01/Accounts/${auth.accountSid}/Messages.json`, {
+    body,
+    headers: { 'I-Twilio-Idempotency-Token': idempotencyKey },
+  });
+}
+
+export function fetchAccount(auth: TwilioAuth): Promise<TwilioAccount> {
+  return call<TwilioAccount>(auth, 'GET', `/2010-04-01/Accounts/${auth.accountSid}.json`);
+}
+
+/**
+ * Downloads inbound media (MediaUrl{n}). Basic auth is sent only to the configured API host, so
+ * a URL elsewhere never receives the credentials; fetch drops them on cross-origin redirects
+ * (Twilio redirects media to its CDN).
+ */
+export async function downloadMedia(auth: TwilioAuth, url: string): Promise<{ data: Buffer; contentType: string }> {
+  const target = new URL(url);
+  const sameHost = target.host === new URL(auth.baseUrl).host;
+  const res = await request(url, {
+    method: 'GET',
+    headers: sameHost ? { authorization: basicAuth(auth) } : {},
+  });
+  if (!res.ok) throw await providerErrorFrom(res);
+  return { data: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+}
+
+async function call<T>(
+  auth: TwilioAuth,
+  method: 'GET' | 'POST',
+  path: string,
+  opts: { body?: URLSearchParams; headers?: Record<string, string> } = {},
+): Promise<T> {
+  const res = await request(`${auth.baseUrl.replace(/\/+$/, '')}${path}`, {
+    method,
+    headers: {
+      authorization: basicAuth(auth),
+      accept: 'application/json',
+      ...(opts.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      ...opts.headers,
+    },
+    body: opts.body?.toString(),
+  });
+  if (!res.ok) throw await providerErrorFrom(res);
+  return (await res.json()) as T;
+}
+
+async function request(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  } catch (err) {
+    // Connection refused, DNS, TLS, timeout: the request may not have reached Twilio; the
+    // idempotency token makes a retry safe even if it did.
+    throw new ProviderError(`Twilio unreachable: ${(err as Error).message}`, true);
+  }
+}
+
+async function providerErrorFrom(res: Response): Promise<ProviderError> {
+  const text = await res.text().catch(() => '');
+  let body: TwilioErrorBody = {};
+  try {
+    body = JSON.parse(text) as TwilioErrorBody;
+  } catch {
+    // Proxies and load balancers answer with HTML; the status alone decides.
+  }
+  const code = body.code;
+  const retryable = res.status === 429 || res.status >= 500 || (code !== undefined && RATE_LIMIT_CODES.has(code));
+  const message = `Twilio ${res.status}${code ? ` (${code})` : ''}: ${body.message ?? (text.slice(0, 200) || res.statusText)}`;
+  return new ProviderError(message, retryable, {
+    status: res.status,
+    code: code !== undefined ? String(code) : undefined,
+    retryAfterMs: retryable ? parseRetryAfter(res.headers.get('retry-after')) : undefined,
+  });
+}
+
+/** Retry-After is delay-seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.round(Number(value) * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function basicAuth(auth: TwilioAuth): string {
+  return `Basic ${Buffer.from(`${auth.accountSid}:${auth.authToken}`).toString('base64')}`;
+}

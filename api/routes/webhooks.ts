@@ -1,0 +1,77 @@
+/**
+ * `GET|POST /v1/webhooks/:type/:channelId`: provider webhooks. The request is verified against
+ * the exact bytes received (raw-body parsing is scoped to this plugin), parsed by the channel's
+ * adapter, recorded in `inbound_messages` (deduplicated by the database) and answered at once;
+ * the worker dispatches the rows. A failure to queue loses nothing: the sweeper finds the row.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError } from '../../core/errors';
+import { createInboundQueue, enqueueInbound } from '../../activities/channels/inbound-queue';
+import { channelLoader } from '../../activities/channels/loader';
+import type { InboundRequest, WebhookAck } from '../../activities/channels/types';
+import { InboundRecorder } from '../services/channels-inbound';
+import type { AppDeps } from '../deps';
+
+const DEFAULT_ACK: WebhookAck = { status: 200, contentType: 'application/json', body: '{"ok":true}' };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const params = z.object({ type: z.string(), channelId: z.string() });
+
+export const webhookRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
+  const channels = channelLoader(deps.orm, deps.config);
+  const queue = createInboundQueue(deps.redis, deps.config);
+  app.addHook('onClose', () => queue.close());
+  const recorder = new InboundRecorder(deps.orm, (ids) => {
+    enqueueInbound(queue, ids).catch((err) => app.log.warn({ err }, 'inbound rows not queued: the sweeper will dispatch them'));
+  });
+
+  // Signatures are computed over the bytes as sent: every body stays a Buffer here (JSON and forms alike).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  async function load(request: FastifyRequest) {
+    const { type, channelId } = params.parse(request.params);
+    const loaded = UUID.test(channelId) ? await channels.get(channelId) : null;
+    if (!loaded || loaded.row.type !== type) throw new AppError('not_found', 'channel not found', { field: 'channelId' });
+    const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+    const inbound: InboundRequest = {
+      method: request.method as 'GET' | 'POST',
+      url: `${loaded.config.webhookUrl}${query}`,
+      headers: request.headers as Record<string, string | undefined>,
+      query: request.query as Record<string, string | undefined>,
+      rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+    };
+    return { ...loaded, inbound };
+  }
+
+  const config = { public: true };
+  const schema = { tags: ['webhooks'], params };
+  // Request logs would carry hub.verify_token (in the query) and cost time on the hottest route.
+  const logLevel = 'warn';
+
+  app.get('/v1/webhooks/:type/:channelId', { config, logLevel, schema: { ...schema, summary: "A provider's subscription handshake (Meta's hub.challenge)" } }, async (request, reply) => {
+    const { adapter, config: channel, inbound } = await load(request);
+    if (!adapter.handshake) throw new AppError('bad_request', `${channel.type} webhooks have no GET handshake`, { field: 'method' });
+    return reply.type('text/plain; charset=utf-8').send(adapter.handshake(inbound, channel));
+  });
+
+  app.post('/v1/webhooks/:type/:channelId', { config, logLevel, schema: { ...schema, summary: 'Provider webhook: verified, recorded once, answered at once' } }, async (request, reply) => {
+    const { adapter, config: channel, row, inbound } = await load(request);
+    adapter.verify(inbound, channel);
+    const events = await adapter.parse(inbound, channel);
+    await recorder.record(row.tenant, row.id, events);
+    const ack = adapter.ack ?? DEFAULT_ACK;
+    return reply.status(ack.status).type(ack.contentType).send(ack.body);
+  });
+};
+
+/** Providers are told `{PUBLIC_URL}/v1/webhooks/…`; without PUBLIC_URL that is where the API listens. */
+export function defaultPublicUrl(app: FastifyInstance, deps: AppDeps): void {
+  if (deps.config.PUBLIC_URL) return;
+  app.addHook('onListen', async () => {
+    const address = app.server.address();
+    if (!address || typeof address === 'string') return;
+    const host = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(address.address) ? 'localhost' : address.address;
+    deps.config.PUBLIC_URL = `http://${host}:${address.port}`;
+  });
+}

@@ -1,0 +1,50 @@
+/** Channel configuration through the API: validation by the adapter's schemas, encryption, DTOs. */
+import type { z } from 'zod';
+import type { Config } from '../../core/config';
+import { AppError } from '../../core/errors';
+import type { Channel } from '../../db/entities';
+import { decryptCredentials, secretBox, webhookUrl } from '../../activities/channels/config';
+import type { AnyAdapter } from '../../activities/channels/registry';
+
+/** Parses `value` with an adapter schema; the first issue becomes a 400 naming `prefix.field`. */
+export function validateWith<T>(schema: z.ZodType<T>, value: unknown, prefix: 'credentials' | 'settings'): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = [prefix, ...issue.path.map(String)].join('.');
+  throw new AppError('validation_failed', `${field}: ${issue.message}`, { field });
+}
+
+export interface SealedCredentials {
+  credentialsEncrypted: string | null;
+  credentialFields: string[];
+}
+
+/** Validated credentials, encrypted as one JSON blob; only the field names stay readable. */
+export function sealCredentials(adapter: AnyAdapter, credentials: Record<string, unknown>, config: Config): SealedCredentials {
+  const valid = validateWith(adapter.credentialsSchema, credentials, 'credentials') as Record<string, unknown>;
+  const fields = Object.keys(valid).filter((k) => valid[k] !== undefined && valid[k] !== null && valid[k] !== '').sort();
+  return { credentialsEncrypted: fields.length ? secretBox(config).encrypt(JSON.stringify(valid)) : null, credentialFields: fields };
+}
+
+/** An update's credentials merge into the stored ones, so one secret can be rotated without resending the rest. */
+export function mergeCredentials(adapter: AnyAdapter, channel: Channel, patch: Record<string, unknown>, config: Config): SealedCredentials {
+  const stored = decryptCredentials(config, channel.credentialsEncrypted);
+  return sealCredentials(adapter, { ...stored, ...patch }, config);
+}
+
+const iso = (d: Date | string) => new Date(d).toISOString();
+
+export function channelDto(channel: Channel, config: Config) {
+  return {
+    id: channel.id,
+    type: channel.type,
+    name: channel.name,
+    flowId: channel.flow ?? null,
+    settings: channel.settings ?? {},
+    credentialFields: channel.credentialFields ?? [],
+    webhookUrl: webhookUrl(config, channel.type, channel.id),
+    createdAt: iso(channel.createdAt),
+    updatedAt: iso(channel.updatedAt),
+  };
+}

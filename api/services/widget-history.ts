@@ -1,0 +1,29 @@
+/**
+ * The chat socket's `history` frame. A reconnecting client passes `since` (the id of the last
+ * message it has) and gets only what came after it, in order; an id the conversation does not
+ * have falls back to the full history, which the client dedupes by id.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Message } from '../../db/entities';
+import { encodeCursor, listMessages } from '../../db/repos';
+import { messageDto } from './serialize';
+
+/** A reconnect after a long outage still gets a bounded frame; older gaps stay in the REST transcript. */
+const MAX_CATCH_UP = 1_000;
+
+export async function historyFrame(em: EntityManager, conversationId: string, since?: string) {
+  if (!since) {
+    const page = await listMessages(em, conversationId, { limit: 200 });
+    return { type: 'history' as const, conversationId, since: null, messages: page.items.map(messageDto) };
+  }
+  const anchor = await em.findOne(Message, { id: since, conversation: conversationId }, { fields: ['id', 'createdAt'] });
+  if (!anchor) return historyFrame(em, conversationId);
+  const messages: Message[] = [];
+  let cursor: string | null = encodeCursor(anchor.createdAt, anchor.id);
+  while (cursor && messages.length < MAX_CATCH_UP) {
+    const page = await listMessages(em, conversationId, { limit: 200, cursor });
+    messages.push(...page.items);
+    cursor = page.nextCursor;
+  }
+  return { type: 'history' as const, conversationId, since, messages: messages.map(messageDto) };
+}

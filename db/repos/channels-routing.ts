@@ -1,0 +1,67 @@
+/**
+ * Conversation routing for channel messages: (channel, thread key) → the open conversation, or a
+ * new one on the channel's flow with its contact. A partial unique index allows one open
+ * conversation per thread, so two first messages racing each other land in the same one.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { conversationWorkflowId } from '../../core/ids';
+import type { Channel as ChannelType } from '../../core/messages';
+import { Conversation } from '../entities';
+import { upsertContact } from './conversations';
+
+export interface ThreadRoute {
+  channelId: string;
+  channelType: ChannelType;
+  threadKey: string;
+  contactAddress: string;
+  contactName?: string;
+}
+
+export interface RoutedConversation {
+  id: string;
+  flowId: string;
+  flowVersion: number;
+  created: boolean;
+}
+
+const openConversation = (em: EntityManager, channelId: string, threadKey: string) =>
+  em.findOne(Conversation, { channelId, threadKey, status: { $ne: 'closed' } }, { fields: ['id', 'flow', 'flowVersion'] });
+
+/** `em` is tenant-scoped; `flow` is asked for only when a conversation has to be created. */
+export async function routeConversation(
+  em: EntityManager,
+  tenantId: string,
+  route: ThreadRoute,
+  flow: () => Promise<{ flowId: string; version: number }>,
+): Promise<RoutedConversation> {
+  const open = await openConversation(em, route.channelId, route.threadKey);
+  if (open) return { id: open.id, flowId: open.flow, flowVersion: open.flowVersion, created: false };
+
+  const { flowId, version } = await flow();
+  const profile = {
+    ...(route.contactName ? { name: route.contactName } : {}),
+    ...(route.contactAddress.startsWith('+') ? { phone: route.contactAddress } : {}),
+    ...(route.contactAddress.includes('@') ? { email: route.contactAddress } : {}),
+  };
+  const contact = await upsertContact(em, tenantId, route.channelType, route.contactAddress, profile);
+  const id = randomUUID();
+  const inserted = await em.getConnection().execute<{ id: string }[]>(
+    `insert into conversations (id, tenant_id, flow_id, flow_version, contact_id, channel, channel_id, thread_key, workflow_id)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (channel_id, thread_key) where channel_id is not null and status <> 'closed' do nothing returning id`,
+    [id, tenantId, flowId, version, contact.id, route.channelType, route.channelId, route.threadKey, conversationWorkflowId(tenantId, id)],
+  );
+  if (inserted.length) return { id, flowId, flowVersion: version, created: true };
+  const winner = await openConversation(em.fork(), route.channelId, route.threadKey);
+  if (!winner) throw new Error(`conversation for thread ${route.threadKey} vanished while routing`);
+  return { id: winner.id, flowId: winner.flow, flowVersion: winner.flowVersion, created: false };
+}
+
+/** The contact wrote: the 24-hour window restarts, and provider thread context accumulates. */
+export async function noteContactActivity(em: EntityManager, conversationId: string, at: Date, thread?: Record<string, unknown>): Promise<void> {
+  await em.getConnection().execute(
+    `update conversations set last_inbound_at = greatest(coalesce(last_inbound_at, ?), ?), thread = thread || ?::jsonb, updated_at = now() where id = ?`,
+    [at, at, JSON.stringify(thread ?? {}), conversationId],
+  );
+}

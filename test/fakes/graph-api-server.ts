@@ -1,0 +1,201 @@
+/**
+ * A local fake of Meta's Graph API for the WhatsApp Cloud API and the Messenger Send API. It
+ * accepts exactly the requests the real one does and refuses the rest with Graph's error shape:
+ *
+ *   POST /vXX.X/{phone-number-id}/messages   text | template | image/video/audio/document | interactive
+ *   GET  /vXX.X/{phone-number-id}             number details (test connection)
+ *   GET  /vXX.X/{media-id}                    → { url, mime_type, ... }; GET that url with the token → bytes
+ *   POST /vXX.X/me/messages                   Messenger: message or sender_action
+ *   GET  /vXX.X/me                            the page the token belongs to
+ *   GET  /cdn/{id}                            Messenger attachment bytes (pre-signed, no token)
+ *
+ * Failure modes are programmable (`failNext(2, { status: 429, retryAfter: '1' })`), and `post`
+ * delivers webhooks signed like Meta signs them (X-Hub-Signature-256 over the raw body).
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { validateMessengerBody, validateWhatsAppBody } from './graph-api-bodies';
+
+export interface GraphRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | undefined>;
+  body: any;
+  at: number;
+}
+
+export interface SentMessage {
+  id: string;
+  product: 'whatsapp' | 'messenger';
+  /** Phone number id or page id. */
+  from: string;
+  body: any;
+}
+
+export interface Failure {
+  status: number;
+  retryAfter?: string;
+  code?: number;
+  message?: string;
+}
+
+export interface FakeGraphApi {
+  url: string;
+  requests: GraphRequest[];
+  /** Messages accepted (sender actions excluded). */
+  sent: SentMessage[];
+  senderActions: { psid: string; action: string }[];
+  addWhatsAppNumber(n: { phoneNumberId: string; accessToken: string; displayPhoneNumber?: string; verifiedName?: string }): void;
+  addPage(p: { pageId: string; accessToken: string; name?: string }): void;
+  /** A file reachable through GET /{mediaId} (WhatsApp) and GET /cdn/{mediaId} (Messenger). */
+  addMedia(mediaId: string, data: Buffer, mimeType: string): string;
+  /** The next `count` message sends answer with this failure. */
+  failNext(count: number, failure: Failure): void;
+  /** POSTs `body` to `url` signed with `appSecret` (or the given signature). */
+  post(url: string, appSecret: string, body: unknown, opts?: { signature?: string | null }): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+const graphError = (message: string, code = 100, type = 'OAuthException') => ({ error: { message, type, code, fbtrace_id: randomBytes(6).toString('hex') } });
+
+export async function startFakeGraphApi(): Promise<FakeGraphApi> {
+  const numbers = new Map<string, { accessToken: string; displayPhoneNumber: string; verifiedName: string }>();
+  const pages = new Map<string, { pageId: string; name: string }>();
+  const media = new Map<string, { data: Buffer; mimeType: string }>();
+  const failures: Failure[] = [];
+  const requests: GraphRequest[] = [];
+  const sent: SentMessage[] = [];
+  const senderActions: { psid: string; action: string }[] = [];
+  let url = '';
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  const token = (req: IncomingMessage, query: URLSearchParams) => /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? query.get('access_token') ?? '';
+  const failIfScheduled = (res: ServerResponse): boolean => {
+    const failure = failures.shift();
+    if (!failure) return false;
+    const code = failure.code ?? (failure.status === 429 ? 130429 : 1);
+    send(res, failure.status, graphError(failure.message ?? `scripted failure ${failure.status}`, code), failure.retryAfter ? { 'retry-after': failure.retryAfter } : {});
+    return true;
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const parsed = new URL(req.url ?? '/', 'http://fake');
+    let body: any = null;
+    if (raw) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        return send(res, 400, graphError('Invalid JSON body'));
+      }
+    }
+    requests.push({ method: req.method ?? 'GET', path: parsed.pathname + parsed.search, headers: req.headers as Record<string, string | undefined>, body, at: Date.now() });
+
+    const cdn = /^\/cdn\/([^/]+)$/.exec(parsed.pathname);
+    if (cdn && req.method === 'GET') return serveFile(res, cdn[1]);
+    const download = /^\/media-download\/([^/]+)$/.exec(parsed.pathname);
+    if (download && req.method === 'GET') {
+      if (!numberForToken(token(req, parsed.searchParams))) return send(res, 401, graphError('Invalid OAuth access token.', 190));
+      return serveFile(res, download[1]);
+    }
+
+    const m = /^\/v\d+\.\d+\/([^/]+)(?:\/([^/]+))?$/.exec(parsed.pathname);
+    if (!m) return send(res, 404, graphError(`Unknown path ${parsed.pathname}`, 803));
+    const [, node, edge] = m;
+    const auth = token(req, parsed.searchParams);
+
+    if (node === 'me') return handleMessenger(req, res, edge, auth, body);
+    if (edge === 'messages' && req.method === 'POST') {
+      const number = numbers.get(node);
+      if (!number) return send(res, 400, graphError(`Unsupported post request. Object with ID '${node}' does not exist`, 100));
+      if (number.accessToken !== auth) return send(res, 401, graphError('Invalid OAuth access token.', 190));
+      const problem = validateWhatsAppBody(body);
+      if (problem) return send(res, 400, graphError(`(#100) ${problem}`, 100));
+      if (failIfScheduled(res)) return;
+      const id = `wamid.${randomBytes(12).toString('base64url')}`;
+      sent.push({ id, product: 'whatsapp', from: node, body });
+      return send(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id }] });
+    }
+    if (!edge && req.method === 'GET') {
+      const number = numbers.get(node);
+      if (number) {
+        if (number.accessToken !== auth) return send(res, 401, graphError('Invalid OAuth access token.', 190));
+        return send(res, 200, { id: node, display_phone_number: number.displayPhoneNumber, verified_name: number.verifiedName });
+      }
+      const file = media.get(node);
+      if (file) {
+        if (!numberForToken(auth)) return send(res, 401, graphError('Invalid OAuth access token.', 190));
+        return send(res, 200, { messaging_product: 'whatsapp', url: `${url}/media-download/${node}`, mime_type: file.mimeType, sha256: 'x', file_size: file.data.length, id: node });
+      }
+    }
+    return send(res, 400, graphError(`Unsupported ${req.method} request. Object with ID '${node}' does not exist`, 100));
+  }
+
+  function handleMessenger(req: IncomingMessage, res: ServerResponse, edge: string | undefined, auth: string, body: any) {
+    const page = pages.get(auth);
+    if (!page) return send(res, 401, graphError('Invalid OAuth access token.', 190));
+    if (!edge && req.method === 'GET') return send(res, 200, { id: page.pageId, name: page.name });
+    if (edge !== 'messages' || req.method !== 'POST') return send(res, 400, graphError('Unsupported request', 100));
+    const problem = validateMessengerBody(body);
+    if (problem) return send(res, 400, graphError(`(#100) ${problem}`, 100));
+    if (body.sender_action) {
+      senderActions.push({ psid: body.recipient.id, action: body.sender_action });
+      return send(res, 200, { recipient_id: body.recipient.id });
+    }
+    if (failIfScheduled(res)) return;
+    const id = `m_${randomBytes(12).toString('base64url')}`;
+    sent.push({ id, product: 'messenger', from: page.pageId, body });
+    return send(res, 200, { recipient_id: body.recipient.id, message_id: id });
+  }
+
+  function serveFile(res: ServerResponse, id: string) {
+    const file = media.get(id);
+    if (!file) return send(res, 404, graphError('media not found', 100));
+    res.writeHead(200, { 'content-type': file.mimeType, 'content-length': String(file.data.length) });
+    res.end(file.data);
+  }
+
+  const numberForToken = (t: string) => [...numbers.values()].some((n) => n.accessToken === t) || [...pages.keys()].includes(t);
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => send(res, 500, graphError(String(err), 1)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    requests,
+    sent,
+    senderActions,
+    addWhatsAppNumber: (n) => numbers.set(n.phoneNumberId, { accessToken: n.accessToken, displayPhoneNumber: n.displayPhoneNumber ?? '+1 555 0100', verifiedName: n.verifiedName ?? 'Harbor Dental' }),
+    addPage: (p) => pages.set(p.accessToken, { pageId: p.pageId, name: p.name ?? 'Harbor Dental' }),
+    addMedia(mediaId, data, mimeType) {
+      media.set(mediaId, { data, mimeType });
+      return `${url}/cdn/${mediaId}`;
+    },
+    failNext(count, failure) {
+      for (let i = 0; i < count; i++) failures.push(failure);
+    },
+    async post(target, appSecret, body, opts = {}) {
+      const raw = JSON.stringify(body);
+      const signature = opts.signature === undefined ? `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}` : opts.signature;
+      const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, body: raw });
+      const text = await res.text();
+      let parsedBody: any = text;
+      try {
+        parsedBody = JSON.parse(text);
+      } catch {
+        // handshakes and acks may be plain text
+      }
+      return { status: res.status, body: parsedBody };
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,100 @@
+/** The widget's own words, by the channel's language (its primary subtag); English otherwise. */
+export interface Strings {
+  open: string;
+  close: string;
+  message: string;
+  send: string;
+  attach: string;
+  agent: string;
+  typing: (who: string) => string;
+  connecting: string;
+  reconnecting: string;
+  sending: string;
+  tooLarge: (mb: number) => string;
+  badType: string;
+  uploadFailed: string;
+}
+
+const en: Strings = {
+  open: 'Open chat',
+  close: 'Close chat',
+  message: 'Message',
+  send: 'Send',
+  attach: 'Attach a file',
+  agent: 'Agent',
+  typing: (who) => `${who} is typing…`,
+  connecting: 'Connecting…',
+  reconnecting: 'Connection lost. Reconnecting…',
+  sending: 'Sending…',
+  tooLarge: (mb) => `That file is too large (${mb} MB at most).`,
+  badType: 'That kind of file cannot be attached.',
+  uploadFailed: 'The file could not be uploaded.',
+};
+
+const STRINGS: Record<string, Strings> = {
+  en,
+  nl: {
+    open: 'Chat openen',
+    close: 'Chat sluiten',
+    message: 'Bericht',
+    send: 'Versturen',
+    attach: 'Bestand bijvoegen',
+    agent: 'Medewerker',
+    typing: (who) => `${who} is aan het typen…`,
+    connecting: 'Verbinden…',
+    reconnecting: 'Verbinding verbroken. Opnieuw verbinden…',
+    sending: 'Versturen…',
+    tooLarge: (mb) => `Dit bestand is te groot (maximaal ${mb} MB).`,
+    badType: 'Dit soort bestand kan niet worden bijgevoegd.',
+    uploadFailed: 'Het bestand kon niet worden geüpload.',
+  },
+  de: {
+    open: 'Chat öffnen',
+    close: 'Chat schließen',
+    message: 'Nachricht',
+    send: 'Senden',
+    attach: 'Datei anhängen',
+    agent: 'Mitarbeiter',
+    typing: (who) => `${who} schreibt…`,
+    connecting: 'Verbinde…',
+    reconnecting: 'Verbindung unterbrochen. Verbinde erneut…',
+    sending: 'Wird gesendet…',
+    tooLarge: (mb) => `Die Datei ist zu groß (höchstens ${mb} MB).`,
+    badType: 'Diese Art von Datei kann nicht angehängt werden.',
+    uploadFailed: 'Die Datei konnte nicht hochgeladen werden.',
+  },
+  fr: {
+    open: 'Ouvrir le chat',
+    close: 'Fermer le chat',
+    message: 'Message',
+    send: 'Envoyer',
+    attach: 'Joindre un fichier',
+    agent: 'Conseiller',
+    typing: (who) => `${who} écrit…`,
+    connecting: 'Connexion…',
+    reconnecting: 'Connexion perdue. Reconnexion…',
+    sending: 'Envoi…',
+    tooLarge: (mb) => `Ce fichier est trop volumineux (${mb} Mo maximum).`,
+    badType: 'Ce type de fichier ne peut pas être joint.',
+    uploadFailed: "Le fichier n'a pas pu être envoyé.",
+  },
+  es: {
+    open: 'Abrir el chat',
+    close: 'Cerrar el chat',
+    message: 'Mensaje',
+    send: 'Enviar',
+    attach: 'Adjuntar un archivo',
+    agent: 'Agente',
+    typing: (who) => `${who} está escribiendo…`,
+    connecting: 'Conectando…',
+    reconnecting: 'Conexión perdida. Reconectando…',
+    sending: 'Enviando…',
+    tooLarge: (mb) => `El archivo es demasiado grande (máximo ${mb} MB).`,
+    badType: 'Ese tipo de archivo no se puede adjuntar.',
+    uploadFailed: 'No se pudo subir el archivo.',
+  },
+};
+
+export function stringsFor(language: string): Strings {
+  return STRINGS[language.toLowerCase().split('-')[0]] ?? en;
+}
