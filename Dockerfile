@@ -1,4 +1,13 @@
 # One image for the api, worker and migrate services (docker-compose.yml picks the command).
+
+# The console (Vite) and the web-chat widget are build outputs: built with the dev dependencies here.
+FROM node:24-slim AS assets
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm install --no-audit --no-fund
+COPY . .
+RUN node_modules/.bin/tsx scripts/build-widget.ts && node_modules/.bin/vite build console
+
 FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -7,6 +16,8 @@ COPY package.json package-lock.json ./
 # `npm install` rather than `npm ci`: see .ci/run (optional packages missing from the lockfile).
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY . .
+COPY --from=assets /app/console/dist console/dist
+COPY --from=assets /app/api/public/widget.js api/public/widget.js
 USER node
 EXPOSE 3000
 CMD ["node_modules/.bin/tsx", "api/main.ts"]

@@ -7,6 +7,7 @@ import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError } from '../core/errors';
 import type { ActivityDeps } from './deps';
+import { sendActivities } from './channels/send';
 import { eventActivities } from './events';
 import { httpActivities } from './http';
 import { llmActivities } from './llm';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...eventActivities(deps),
     ...ingestActivities(deps),
     ...knowledgeActivities(deps),
+    ...sendActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

@@ -12,10 +12,43 @@ export type LiveEvent =
   | { type: 'message'; message: LiveMessage }
   | { type: 'delta'; streamKey: string; attempt: number; delta: string }
   /** The stream switched to a fallback provider mid-answer: discard the partial text of this attempt. */
-  | { type: 'reset'; streamKey: string; attempt: number };
+  | { type: 'reset'; streamKey: string; attempt: number }
+  /** Someone is typing: an agent in the inbox, or the contact in the web-chat widget. */
+  | { type: 'typing'; author: 'agent' | 'contact'; typing: boolean; name?: string }
+  /** Test ("Try it") conversations only: a flow node started or finished, so the builder can light it up. */
+  | { type: 'node'; nodeId: string; status: 'started' | 'finished' | 'failed' };
+
+/**
+ * Tenant-wide channel `live:{tenantId}` for the inbox: `{type:'message', conversationId, message}`
+ * next to every stored message, and `{type:'conversation', conversationId}` when a conversation's
+ * state changes, and the contact's typing. The API turns these into full list items for its listeners.
+ */
+export type TenantLiveEvent =
+  | { type: 'message'; conversationId: string; message: LiveMessage }
+  | { type: 'conversation'; conversationId: string }
+  | { type: 'typing'; conversationId: string; author: 'contact'; typing: boolean };
+
+export const tenantLiveChannel = (tenantId: string) => `live:${tenantId}`;
+
+export async function publishTenantLive(redis: Redis, tenantId: string, event: TenantLiveEvent): Promise<void> {
+  await redis.publish(tenantLiveChannel(tenantId), JSON.stringify(event));
+}
 
 export const liveChannel = (tenantId: string, conversationId: string) => `live:${tenantId}:${conversationId}`;
 
+/** What the inbox hears of a conversation's event: its messages and the contact's typing. */
+function forTenant(conversationId: string, event: LiveEvent): TenantLiveEvent | null {
+  if (event.type === 'message') return { type: 'message', conversationId, message: event.message };
+  if (event.type === 'typing' && event.author === 'contact') return { type: 'typing', conversationId, author: 'contact', typing: event.typing };
+  return null;
+}
+
+/** Messages and the contact's typing also go out on the tenant's channel (one round trip for both). */
 export async function publishLive(redis: Redis, tenantId: string, conversationId: string, event: LiveEvent): Promise<void> {
-  await redis.publish(liveChannel(tenantId, conversationId), JSON.stringify(event));
+  const tenantEvent = forTenant(conversationId, event);
+  if (!tenantEvent) {
+    await redis.publish(liveChannel(tenantId, conversationId), JSON.stringify(event));
+    return;
+  }
+  await redis.multi().publish(liveChannel(tenantId, conversationId), JSON.stringify(event)).publish(tenantLiveChannel(tenantId), JSON.stringify(tenantEvent)).exec();
 }

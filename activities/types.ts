@@ -103,7 +103,7 @@ export interface IngestRef {
 
 export interface SwitchboardActivities {
   /** Stores the contact's message (idempotent on `key`) and publishes it to live listeners. */
-  recordInbound(input: ConversationRef & { key: string; text: string; externalId?: string }): Promise<{ messageId: string }>;
+  recordInbound(input: ConversationRef & { key: string; text: string; externalId?: string; metadata?: Record<string, unknown> }): Promise<{ messageId: string }>;
   /** Stores a bot/agent message (idempotent on `message.key`), publishes it, and sends it on the channel. */
   deliverMessage(input: ConversationRef & { message: OutboundMessage }): Promise<Reply>;
   /** One chat-completion call (streamed; deltas published out of band), usage and cost recorded. */
@@ -135,6 +135,14 @@ export interface SwitchboardActivities {
   activateDocumentVersion(input: IngestRef): Promise<{ activated: boolean }>;
   /** Marks the version failed with its reason and removes whatever it wrote. */
   failDocumentVersion(input: IngestRef & { reason: string }): Promise<void>;
+  /** Test conversations only: publishes a node's start / finish on the conversation's live channel (best effort). */
+  publishNodeStatus(input: { tenantId: string; conversationId: string; nodeId: string; status: 'started' | 'finished' | 'failed' }): Promise<void>;
+  /**
+   * External channels (WhatsApp, Messenger, SMS, email): sends a stored outbound message through the
+   * conversation's channel once (the stored provider id is checked first), rate limited per channel.
+   * 429 / 5xx are retried honouring Retry-After; permanent refusals mark the message failed.
+   */
+  sendChannelMessage(input: ConversationRef & { key: string }): Promise<{ status: 'sent' | 'failed'; providerMessageId?: string; error?: string }>;
   /** Queues a platform event (BullMQ) for webhooks and analytics. */
   emitEvent(input: { tenantId: string; type: string; workflowId: string; data: Record<string, unknown> }): Promise<void>;
 }

@@ -4,19 +4,33 @@
  */
 import { readFile } from 'node:fs/promises';
 import Fastify, { type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../core/errors';
 import { registerAuth } from './plugins/auth';
+import { registerConsole } from './plugins/console';
 import { registerErrorHandling } from './plugins/errors';
 import { registerOpenApi } from './plugins/openapi';
+import { apiKeyRoutes } from './routes/api-keys';
+import { authRoutes } from './routes/auth';
+import { cannedResponseRoutes } from './routes/canned-responses';
+import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
 import { conversationRoutes } from './routes/conversations';
 import { documentRoutes } from './routes/documents';
 import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
+import { inboxRoutes } from './routes/inbox';
 import { knowledgeBaseRoutes } from './routes/knowledge-bases';
 import { runRoutes } from './routes/runs';
+import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
+import { settingsRoutes } from './routes/settings';
+import { templateRoutes } from './routes/templates';
+import { userRoutes } from './routes/users';
+import { widgetRoutes } from './routes/widget';
 import { MAX_DOCUMENT_BYTES } from '../core/api/knowledge';
 import type { AppDeps } from './deps';
 
@@ -38,6 +52,14 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   // Document uploads: one file and a name field at most; a larger file stops at the limit (413).
   await app.register(multipart, { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 2, fieldSize: 4 * 1024, parts: 3 } });
+  await app.register(cookie);
+  // Only routes that ask for it (sign-in); counters live in Redis so every API instance shares them.
+  await app.register(rateLimit, {
+    global: false,
+    redis: deps.redis,
+    nameSpace: 'ratelimit:',
+    errorResponseBuilder: (_request, ctx) => new AppError('rate_limited', `too many attempts: try again in ${ctx.after}`),
+  });
   // Routes that authenticate by themselves declare `config: { public: true }`.
   registerAuth(app, deps);
 
@@ -48,10 +70,22 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(chatRoutes(deps));
   await app.register(knowledgeBaseRoutes(deps));
   await app.register(documentRoutes(deps));
+  await app.register(channelRoutes(deps));
+  await app.register(webhookRoutes(deps));
+  defaultPublicUrl(app, deps);
+  await app.register(widgetRoutes(deps));
+  await app.register(authRoutes(deps));
+  await app.register(userRoutes);
+  await app.register(apiKeyRoutes);
+  await app.register(settingsRoutes(deps));
+  await app.register(templateRoutes);
+  await app.register(inboxRoutes(deps));
+  await app.register(cannedResponseRoutes);
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/chat'));
+  // The console at `/` (and its client-side routes); the chat page stays at /chat.
+  await registerConsole(app);
 
   return app;
 }

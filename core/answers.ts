@@ -2,6 +2,7 @@
  * Validation of a contact's reply to an `ask` node. `reason` is sent to the contact when the node
  * has no retryPrompt, so it is phrased as a friendly instruction.
  */
+import type { RichContent } from './messages';
 import type { ASK_INPUT_TYPES } from './nodes/ask';
 
 export type AnswerResult = { ok: true; value: string | number | boolean } | { ok: false; reason: string };
@@ -48,10 +49,29 @@ export function validateAnswer(raw: string, rules: AnswerRules): AnswerResult {
   }
 }
 
+/** Button / list titles are cut at this many characters by the strictest provider (WhatsApp, Messenger). */
+const SHORTEST_TITLE = 20;
+/** WhatsApp reply ids may be 256 characters; ids are only echoed back, never matched. */
+const OPTION_ID_MAX = 200;
+
+/**
+ * A choice question as tappable options: buttons up to 3, a list beyond. A tap comes back as the
+ * option's title, which matchChoice accepts even when the provider shortened it.
+ */
+export function choiceInteractive(choices: string[]): RichContent['interactive'] {
+  const options = choices.map((c) => ({ id: c.trim().slice(0, OPTION_ID_MAX), title: c.trim() }));
+  return { type: options.length <= 3 ? 'buttons' : 'list', options };
+}
+
 function matchChoice(text: string, choices: string[]): AnswerResult {
   const wanted = text.toLowerCase();
   const exact = choices.find((c) => c.trim().toLowerCase() === wanted);
   if (exact !== undefined) return { ok: true, value: exact };
+  // A tapped option whose title the provider cut short: the one choice it begins.
+  if (wanted.length >= SHORTEST_TITLE) {
+    const cut = choices.filter((c) => c.trim().toLowerCase().startsWith(wanted));
+    if (cut.length === 1) return { ok: true, value: cut[0] };
+  }
   if (/^\d+$/.test(text)) {
     const index = Number(text);
     if (index >= 1 && index <= choices.length) return { ok: true, value: choices[index - 1] };

@@ -30,13 +30,21 @@ const envSchema = z.object({
   LOG_LEVEL: z.string().default('info'),
   /** 32-byte key (hex or base64) for secrets at rest and chat tokens; embedded mode generates one under DATA_DIR. */
   SWITCHBOARD_SECRET_KEY: z.string().optional(),
+  /** Key rotation: the version name of SWITCHBOARD_SECRET_KEY, and older keys (`v1:<key>,…`) that still decrypt. */
+  SWITCHBOARD_SECRET_KEY_VERSION: z.string().regex(/^v\d+$/, 'must look like v2').default('v1'),
+  SWITCHBOARD_PREVIOUS_SECRET_KEYS: csv,
   SWITCHBOARD_DEMO_API_KEY: z.string().optional(),
+  /** Password of the demo console user admin@demo.local; generated once into DATA_DIR when unset. */
+  SWITCHBOARD_DEMO_PASSWORD: z.string().min(10, 'SWITCHBOARD_DEMO_PASSWORD must be at least 10 characters').optional(),
   /** Hosts httpRequest nodes and LLM tools may call, for every tenant (tenants add their own). `*` allows all. */
   HTTP_ALLOWED_HOSTS: csv,
   /** Default LLM provider for the seeded demo tenant; unset → offline responder. */
   LLM_BASE_URL: z.string().url().optional(),
   LLM_API_KEY: z.string().optional(),
   LLM_MODEL: z.string().default('gpt-4o-mini'),
+  /** Meta's Graph API (WhatsApp Cloud API, Messenger Send API); tests point it at a local fake. */
+  META_GRAPH_URL: z.string().url().default('https://graph.facebook.com'),
+  META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(100),
 });

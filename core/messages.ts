@@ -37,8 +37,21 @@ export interface OutboundMessage {
   nodeId?: string;
   /** e.g. `llm`, `offline-responder`, `template`, `agent`. */
   source?: string;
+  /** The agent who wrote it (author `agent`), as the contact sees it named. */
+  agentName?: string;
   usage?: TokenUsage;
   citations?: { document: string; section?: string; page?: number }[];
+  /** Template, media or options for channels that render them; `text` stays the readable fallback. */
+  rich?: RichContent;
+}
+
+/** What a message carries beyond its text (the adapters' `OutboundSend` without `text`). */
+export interface RichContent {
+  /** WhatsApp template (required outside the 24-hour window). */
+  template?: { name: string; language: string; parameters: string[] };
+  media?: { url: string; contentType: string; caption?: string; name?: string };
+  /** Buttons (≤ 3) or a list: native where the channel has them, numbered text elsewhere. */
+  interactive?: { type: 'buttons' | 'list'; options: { id: string; title: string }[]; button?: string };
 }
 
 /** A reply returned to a synchronous turn (REST / WebSocket): the stored message. */

@@ -1,16 +1,18 @@
 /**
- * Idempotent demo data: tenant `demo`, one API key, the "Front desk" flow published as v1 and,
- * when LLM_BASE_URL is configured, the tenant's LLM provider. Running it twice changes nothing.
+ * Idempotent demo data: tenant `demo`, one API key, the console user admin@demo.local, the "Front
+ * desk" flow published as v1 and, when LLM_BASE_URL is configured, the tenant's LLM provider.
+ * Running it twice changes nothing.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../core/config';
 import { validateGraph } from '../core/graph/validate';
-import { ApiKey, Flow, Tenant } from './entities';
+import { ApiKey, Flow, Tenant, User } from './entities';
 import { FRONT_DESK_NAME, frontDeskGraph } from './demo-flow';
 import { tenantEm } from './orm';
-import { API_KEY_PREFIX, apiKeyPrefix, createApiKey, createFlow, ensureTenant, getFlowVersion, hashApiKey, publishFlowVersion } from './repos';
+import { API_KEY_PREFIX, apiKeyPrefix, checkPassword, createApiKey, createFlow, createUser, ensureTenant, getFlowVersion, hashApiKey, normalizeEmail, publishFlowVersion, updateUser } from './repos';
 import { secretBoxFromConfig } from './secrets';
 
 export interface SeedResult {
@@ -18,6 +20,9 @@ export interface SeedResult {
   /** Null only when a key exists whose plaintext is no longer known (not from env, key file lost). */
   apiKey: string | null;
   flowId: string;
+  /** The demo console user; its password is null only when it was changed and is no longer known. */
+  adminEmail: string;
+  adminPassword: string | null;
 }
 
 const DEMO_KEY_NAME = 'demo';
@@ -27,8 +32,34 @@ export async function seed(orm: MikroORM, config: Config): Promise<SeedResult> {
   const em = tenantEm(orm, tenant.id);
   const apiKey = await ensureApiKey(em, tenant.id, config);
   const flowId = await ensureFrontDesk(em, tenant.id);
+  const adminPassword = await ensureDemoAdmin(em, tenant.id, config);
   await ensureLlmProvider(orm.em.fork(), tenant, config);
-  return { tenantId: tenant.id, apiKey, flowId };
+  return { tenantId: tenant.id, apiKey, flowId, adminEmail: DEMO_ADMIN_EMAIL, adminPassword };
+}
+
+export const DEMO_ADMIN_EMAIL = 'admin@demo.local';
+
+/**
+ * SWITCHBOARD_DEMO_PASSWORD wins (the user's password is reset to it when it differs). Otherwise
+ * one is generated when the user is created and kept in `${DATA_DIR}/demo-admin-password` (0600).
+ */
+async function ensureDemoAdmin(em: EntityManager, tenantId: string, config: Config): Promise<string | null> {
+  const file = join(config.DATA_DIR, 'demo-admin-password');
+  const saved = existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+  const password = config.SWITCHBOARD_DEMO_PASSWORD ?? saved ?? randomBytes(12).toString('base64url');
+  const existing = await em.findOne(User, { email: normalizeEmail(DEMO_ADMIN_EMAIL) }, { populate: ['passwordHash'] });
+  if (!existing) {
+    await createUser(em, tenantId, { email: DEMO_ADMIN_EMAIL, name: 'Demo admin', role: 'admin', password });
+  } else if (!(await checkPassword(existing.passwordHash, password))) {
+    if (!config.SWITCHBOARD_DEMO_PASSWORD) return null;
+    await updateUser(em, existing.id, { password });
+  }
+  if (!config.SWITCHBOARD_DEMO_PASSWORD && saved !== password) {
+    mkdirSync(config.DATA_DIR, { recursive: true });
+    writeFileSync(file, `${password}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  return password;
 }
 
 /**

@@ -11,6 +11,8 @@ import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfig, publicUrl } from '../core/config';
 import { startTemporalDevServer, type TemporalDevServer } from '../temporal/dev-server';
+import { ensureConsoleBuilt } from './console-build';
+import { ensureWidgetBuilt } from './build-widget';
 
 const root = resolve(import.meta.dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -242,8 +244,11 @@ async function main() {
   await runCli('migrate', env);
   const seedLine = (await runCli('seed', env)).split('\n').reverse().find((l) => l.trim().startsWith('{'));
   if (!seedLine) throw new Error('db seed printed no result');
-  const seeded = JSON.parse(seedLine) as { tenantId: string; apiKey: string | null; flowId: string };
+  const seeded = JSON.parse(seedLine) as { tenantId: string; apiKey: string | null; flowId: string; adminEmail: string; adminPassword: string | null };
 
+  // The API serves console/dist; rebuild it when the sources are newer (a fresh checkout, a pull).
+  await ensureConsoleBuilt(say);
+  await ensureWidgetBuilt(say);
   say('starting the worker and the API…');
   spawnChild('worker', tsx, [join(root, 'worker', 'main.ts')], env);
   spawnChild('api', tsx, [join(root, 'api', 'main.ts')], env);
@@ -257,11 +262,13 @@ async function main() {
       '  Switchboard is running',
       '',
       `  URL            ${url}`,
+      `  Console        ${url}/`,
       `  Chat           ${url}/chat`,
       `  API docs       ${url}/docs`,
       `  Temporal UI    ${temporal.uiUrl}`,
       `  Demo API key   ${key}`,
       `  Demo flow id   ${seeded.flowId}`,
+      `  Console login  ${seeded.adminEmail} / ${seeded.adminPassword ?? '(changed since; set SWITCHBOARD_DEMO_PASSWORD to reset it)'}`,
       '',
       `  Data in ${dataDir}. Ctrl-C stops everything.`,
       '',

@@ -26,8 +26,8 @@ export async function conversation(input: ConversationInput): Promise<void> {
   setHandler(inboundSignal, async (msg) => {
     if (isText(msg) && !s.closeRequested) await s.inbound(msg);
   });
-  setHandler(agentMessageSignal, async ({ text }) => {
-    if (text?.trim()) await s.agentMessage(text);
+  setHandler(agentMessageSignal, async ({ text, agent }) => {
+    if (text?.trim()) await s.agentMessage(text, agent);
   });
   setHandler(takeOverSignal, () => s.takeOver());
   setHandler(releaseSignal, () => s.release());

@@ -8,7 +8,10 @@ import type { ChatMessage, ConversationStatus } from '../activities/types';
 
 export interface InboundText {
   text: string;
+  /** The provider's message id: a second delivery of the same id is ignored (no second turn). */
   externalId?: string;
+  /** Kept on the stored message: location, button / list reply ids, postback payloads, media assets. */
+  metadata?: Record<string, unknown>;
 }
 
 export interface TurnResult {
@@ -40,6 +43,8 @@ export interface CarriedState {
   /** Node to continue from when an agent releases the conversation. */
   resumeNodeId: string | null;
   generation: number;
+  /** Provider message ids of recent inbound messages (bounded), so a redelivered one makes no second turn. */
+  seenExternalIds?: string[];
 }
 
 export interface ConversationInput {
@@ -50,6 +55,8 @@ export interface ConversationInput {
   graph: ValidGraph;
   channel: Channel;
   carried?: CarriedState;
+  /** A "Try it" conversation on a draft: node statuses are published live, no events are emitted. */
+  test?: boolean;
 }
 
 export interface ConversationState extends CarriedState {

@@ -3,10 +3,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { tenantEm } from '../../db/orm';
 import { insertMessageOnce, patchConversation, toReply } from '../../db/repos';
 import type { ActivityDeps } from '../deps';
-import { publishLive } from '../live';
+import { publishLive, publishTenantLive } from '../live';
 import type { SwitchboardActivities } from '../types';
 
-type Store = Pick<SwitchboardActivities, 'recordInbound' | 'deliverMessage' | 'updateConversation'>;
+type Store = Pick<SwitchboardActivities, 'recordInbound' | 'deliverMessage' | 'updateConversation' | 'publishNodeStatus'>;
 
 export function storeActivities({ orm, redis }: ActivityDeps): Store {
   return {
@@ -19,6 +19,7 @@ export function storeActivities({ orm, redis }: ActivityDeps): Store {
         text: input.text,
         idempotencyKey: input.key,
         externalId: input.externalId,
+        metadata: input.metadata,
       });
       const reply = toReply(message);
       await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: { ...reply, author: 'contact' } });
@@ -40,6 +41,7 @@ export function storeActivities({ orm, redis }: ActivityDeps): Store {
         source: m.source,
         usage: m.usage,
         citations: m.citations,
+        ...(m.agentName || m.rich ? { metadata: { ...(m.agentName ? { agentName: m.agentName } : {}), ...(m.rich ? { rich: m.rich } : {}) } } : {}),
       });
       const reply = toReply(message);
       await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: reply });
@@ -53,6 +55,11 @@ export function storeActivities({ orm, redis }: ActivityDeps): Store {
         currentNodeId: input.currentNodeId,
       });
       if (!found) throw ApplicationFailure.nonRetryable(`conversation ${input.conversationId} not found`, 'NotFound');
+      await publishTenantLive(redis, input.tenantId, { type: 'conversation', conversationId: input.conversationId });
+    },
+
+    async publishNodeStatus({ tenantId, conversationId, nodeId, status }) {
+      await publishLive(redis, tenantId, conversationId, { type: 'node', nodeId, status });
     },
   };
 }

@@ -8,18 +8,21 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { errorResponses } from '../../core/api/common';
-import { chatSessionBody, sendMessageBody } from '../../core/api/conversations';
+import { chatSessionBody } from '../../core/api/conversations';
+import { chatSocketFrame, type ChatSocketFrame } from '../../core/api/widget';
 import { AppError } from '../../core/errors';
 import { tenantEm } from '../../db/orm';
-import { createConversation, listMessages } from '../../db/repos';
+import { createConversation } from '../../db/repos';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
-import { liveChannel } from '../../activities/live';
+import { liveChannel, publishLive } from '../../activities/live';
 import { signChatToken, verifyChatToken } from '../services/chat-token';
-import { messageDto } from '../services/serialize';
+import { historyFrame } from '../services/widget-history';
 import { sendTurn } from '../services/turns';
 import type { AppDeps } from '../deps';
 
 const TOKEN_TTL_SECONDS = 12 * 3600;
+/** How long a message's clientId is remembered: a client resending after a reconnect is not a new message. */
+const CLIENT_ID_TTL_SECONDS = 24 * 3600;
 
 export const chatRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
@@ -54,7 +57,15 @@ export const chatRoutes =
     app.get(
       '/v1/chat',
       // The socket carries its own signed token: a browser cannot set headers on a WebSocket.
-      { websocket: true, config: { public: true }, schema: { tags: ['chat'], summary: 'WebSocket: send {"text"}, receive history, message, delta, error frames', querystring: z.object({ token: z.string().min(1).max(2000) }) } },
+      {
+        websocket: true,
+        config: { public: true },
+        schema: {
+          tags: ['chat'],
+          summary: 'WebSocket: send {"text", "clientId"?} or {"type":"typing","typing"}; receive history (after `since` when given), message, delta, typing, error frames',
+          querystring: z.object({ token: z.string().min(1).max(2000), since: z.uuid({ message: 'since must be a message id' }).optional() }),
+        },
+      },
       async (socket, request) => {
         const send = (frame: unknown) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(frame));
         let session;
@@ -72,12 +83,20 @@ export const chatRoutes =
         // Subscribe before reading the history: a message published in between arrives twice
         // (clients dedupe by id) rather than never.
         await subscriber.subscribe(liveChannel(tenantId, conversationId));
-        const history = await listMessages(tenantEm(deps.orm, tenantId), conversationId, { limit: 200 });
-        send({ type: 'history', conversationId, messages: history.items.map(messageDto) });
-        handleIncoming(socket, async (text) => {
-          const em = tenantEm(deps.orm, tenantId);
-          const conversation = await requireConversationRef(em, tenantId, conversationId);
-          await sendTurn(deps, em, tenantId, conversation, text);
+        send(await historyFrame(tenantEm(deps.orm, tenantId), conversationId, (request.query as { since?: string }).since));
+        const typing = (on: boolean) => publishLive(deps.redis, tenantId, conversationId, { type: 'typing', author: 'contact', typing: on });
+        handleIncoming(socket, typing, async (frame) => {
+          const seenKey = frame.clientId && `chat:client-msg:${conversationId}:${frame.clientId}`;
+          if (seenKey && !(await deps.redis.set(seenKey, '1', 'EX', CLIENT_ID_TTL_SECONDS, 'NX'))) return;
+          try {
+            const em = tenantEm(deps.orm, tenantId);
+            const conversation = await requireConversationRef(em, tenantId, conversationId);
+            await sendTurn(deps, em, tenantId, conversation, frame.text);
+          } catch (err) {
+            // A failed turn may be sent again with the same clientId.
+            if (seenKey) await deps.redis.del(seenKey);
+            throw err;
+          }
         }, send, request.log);
       },
     );
@@ -103,19 +122,28 @@ function relayLive(subscriber: ReturnType<AppDeps['createSubscriber']>, channel:
   });
 }
 
-/** Contact messages from the socket, one turn at a time in arrival order. */
-function handleIncoming(socket: WebSocket, turn: (text: string) => Promise<void>, send: (frame: unknown) => void, log: { warn: (o: object, m: string) => void }) {
+/** Frames from the socket (contact messages, typing), one at a time in arrival order. */
+function handleIncoming(
+  socket: WebSocket,
+  typing: (on: boolean) => Promise<void>,
+  turn: (frame: Extract<ChatSocketFrame, { text: string }>) => Promise<void>,
+  send: (frame: unknown) => void,
+  log: { warn: (o: object, m: string) => void },
+) {
   let queue = Promise.resolve();
   socket.on('message', (raw) => {
-    let text: string;
+    let frame: ChatSocketFrame;
     try {
-      text = sendMessageBody.parse(JSON.parse(String(raw))).text;
+      frame = chatSocketFrame.parse(JSON.parse(String(raw)));
     } catch {
       send({ type: 'error', error: { code: 'validation_failed', message: 'send {"text": "..."} with non-empty text', field: 'text' } });
       return;
     }
+    // Typing is not queued behind a turn that may be waiting on the model.
+    if (frame.type === 'typing') return void typing(frame.typing).catch((err) => log.warn({ err }, 'could not publish typing'));
+    const message = frame;
     queue = queue.then(() =>
-      turn(text).catch((err) => {
+      turn(message).catch((err) => {
         const error = err instanceof AppError ? err.toJSON() : { code: 'internal', message: 'the message could not be processed' };
         if (!(err instanceof AppError)) log.warn({ err }, 'chat turn failed');
         send({ type: 'error', error });

@@ -6,12 +6,13 @@ import {
   agentMessageBody,
   conversationSchema,
   createConversationBody,
-  listConversationsQuery,
   messageSchema,
   replySchema,
   sendMessageBody,
 } from '../../core/api/conversations';
-import { createConversation, listConversations, listMessages, upsertContact } from '../../db/repos';
+import { inboxItemSchema, inboxQuery } from '../../core/api/inbox';
+import { createConversation, listInboxConversations, listMessages, setAssignedAgent, upsertContact } from '../../db/repos';
+import { inboxItems } from '../services/inbox';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
 import { conversationDto, messageDto } from '../services/serialize';
 import { sendTurn } from '../services/turns';
@@ -70,14 +71,14 @@ export const conversationRoutes =
       {
         schema: {
           tags,
-          summary: 'List conversations, most recently active first',
-          querystring: listConversationsQuery,
-          response: { 200: z.object({ conversations: z.array(conversationSchema), nextCursor: z.string().nullable() }), ...errorResponses },
+          summary: 'List conversations, most recently active first, with contact and last message (test conversations only with includeTest=true)',
+          querystring: inboxQuery,
+          response: { 200: z.object({ conversations: z.array(inboxItemSchema), nextCursor: z.string().nullable() }), ...errorResponses },
         },
       },
       async (request) => {
-        const page = await listConversations(request.em, request.query);
-        return { conversations: page.items.map(conversationDto), nextCursor: page.nextCursor };
+        const page = await listInboxConversations(request.em, request.query);
+        return { conversations: await inboxItems(request.em, request.tenantId, page.items), nextCursor: page.nextCursor };
       },
     );
 
@@ -118,7 +119,10 @@ export const conversationRoutes =
       },
       async (request, reply) => {
         const conversation = await requireConversationRef(request.em, request.tenantId, request.params.id);
-        await deps.workflows.takeOver(conversation.workflowId, request.body?.agent);
+        const agent = request.body?.agent ?? request.principal.displayName;
+        // Stored first: the inbox item published when the status changes already names the agent.
+        await setAssignedAgent(request.em, conversation.id, agent);
+        await deps.workflows.takeOver(conversation.workflowId, agent);
         return reply.status(202).send({ ok: true });
       },
     );
@@ -128,6 +132,7 @@ export const conversationRoutes =
       { schema: { tags, summary: 'Hand the conversation back to the bot', params: uuidParam, response: { 202: accepted, ...errorResponses } } },
       async (request, reply) => {
         const conversation = await requireConversationRef(request.em, request.tenantId, request.params.id);
+        await setAssignedAgent(request.em, conversation.id, null);
         await deps.workflows.release(conversation.workflowId);
         return reply.status(202).send({ ok: true });
       },
@@ -146,7 +151,8 @@ export const conversationRoutes =
       },
       async (request, reply) => {
         const conversation = await requireConversationRef(request.em, request.tenantId, request.params.id);
-        await deps.workflows.agentMessage(conversation.workflowId, request.body.text, request.body.agent);
+        // A signed-in agent is named by their account unless the request names someone.
+        await deps.workflows.agentMessage(conversation.workflowId, request.body.text, request.body.agent ?? (request.principal.kind === 'apiKey' ? undefined : request.principal.displayName));
         return reply.status(202).send({ ok: true });
       },
     );

@@ -5,7 +5,10 @@ import { createFlowBody, flowDetail, flowSummary, publishFlowBody, startRunBody,
 import { validateGraph } from '../../core/graph/validate';
 import { AppError } from '../../core/errors';
 import { createFlow, listFlowVersions, listFlows, publishFlowVersion, updateFlow } from '../../db/repos';
+import { flowVersionDetail, flowVersionItem, testSessionBody, testSessionResult, versionParams } from '../../core/api/flow-tools';
 import { latestVersionNumbers, requireFlow, requireVersion } from '../services/lookups';
+import { startTestSession } from '../services/test-sessions';
+import { templateGraph } from './templates';
 import type { AppDeps } from '../deps';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -19,8 +22,8 @@ export const flowRoutes =
       '/v1/flows',
       { schema: { tags, summary: 'Create a flow (its graph is saved as the draft)', body: createFlowBody, response: { 201: z.object({ id: z.string() }), ...errorResponses } } },
       async (request, reply) => {
-        const { name, description, graph } = request.body;
-        const flow = await createFlow(request.em, request.tenantId, { name, description, draft: graph });
+        const { name, description, graph, templateId } = request.body;
+        const flow = await createFlow(request.em, request.tenantId, { name, description, draft: graph ?? templateGraph(templateId!) });
         return reply.status(201).send({ id: flow.id });
       },
     );
@@ -105,7 +108,7 @@ export const flowRoutes =
             details: result.errors,
           });
         }
-        const version = await publishFlowVersion(request.em, flow.id, result.graph, request.body?.note);
+        const version = await publishFlowVersion(request.em, flow.id, result.graph, request.body?.note, request.principal.label);
         return reply.status(201).send({ version: version.version });
       },
     );
@@ -132,5 +135,48 @@ export const flowRoutes =
         );
         return reply.status(202).send({ runId: run.runId, workflowId: run.workflowId, created: run.created });
       },
+    );
+
+    app.get(
+      '/v1/flows/:id/versions',
+      { schema: { tags, summary: 'Published versions, newest first', params: uuidParam, response: { 200: z.object({ items: z.array(flowVersionItem) }), ...errorResponses } } },
+      async (request) => {
+        const flow = await requireFlow(request.em, request.params.id);
+        const versions = await listFlowVersions(request.em, flow.id);
+        return { items: versions.map((v) => ({ version: v.version, note: v.note ?? null, createdAt: iso(v.publishedAt)!, createdBy: v.createdBy ?? null })) };
+      },
+    );
+
+    app.get(
+      '/v1/flows/:id/versions/:version',
+      { schema: { tags, summary: 'One published version with its graph', params: versionParams, response: { 200: flowVersionDetail, ...errorResponses } } },
+      async (request) => {
+        const v = await requireVersion(request.em, request.params.id, request.params.version);
+        return { version: v.version, note: v.note ?? null, createdAt: iso(v.publishedAt)!, createdBy: v.createdBy ?? null, graph: v.graph };
+      },
+    );
+
+    app.post(
+      '/v1/flows/:id/versions/:version/restore',
+      { schema: { tags, summary: 'Copy a published version’s graph into the draft', params: versionParams, response: { 200: z.object({ id: z.string(), updatedAt: z.string() }), ...errorResponses } } },
+      async (request) => {
+        const v = await requireVersion(request.em, request.params.id, request.params.version);
+        const flow = await updateFlow(request.em, request.params.id, { draft: v.graph });
+        return { id: flow!.id, updatedAt: iso(flow!.updatedAt)! };
+      },
+    );
+
+    app.post(
+      '/v1/flows/:id/test-sessions',
+      {
+        schema: {
+          tags,
+          summary: 'Try the draft (or the given graph): a test conversation and its chat token; the socket also sends node frames',
+          params: uuidParam,
+          body: testSessionBody.nullish(),
+          response: { 201: testSessionResult, ...errorResponses },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await startTestSession(deps, request.em, request.tenantId, request.params.id, request.body?.graph)),
     );
   };

@@ -3,12 +3,17 @@ import { z } from 'zod';
 import { errorResponses } from '../../core/api/common';
 import { sendMessageBody } from '../../core/api/conversations';
 import { listRunsQuery, nodeHistorySchema, runSummary } from '../../core/api/runs';
+import { resetBody, runActionResult, runGraphResult, runParam, signalBody, terminateBody } from '../../core/api/run-actions';
 import { groupHistoryByNode } from '../services/history';
+import { RunActions, tenantWorkflowId } from '../services/run-actions';
 import type { AppDeps } from '../deps';
 
 export const runRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
+    const actions = new RunActions(deps.temporal);
+    const tags = ['runs'];
+
     app.get(
       '/v1/runs',
       {
@@ -33,6 +38,8 @@ export const runRoutes =
             200: z.object({
               runId: z.string(),
               workflowId: z.string(),
+              /** conversation, flowRun or ingestDocument. */
+              type: z.string(),
               status: z.string(),
               startTime: z.string(),
               closeTime: z.string().nullable(),
@@ -82,5 +89,48 @@ export const runRoutes =
         const { events, trace, type, status } = await deps.workflows.historyWithTrace(workflowId);
         return { workflowId, type, status, nodes: groupHistoryByNode(events as never[], trace), eventCount: events.length };
       },
+    );
+
+    app.get(
+      '/v1/runs/:runId/graph',
+      { schema: { tags, summary: 'The flow id, version and graph the run executes (version 0: a test conversation on a draft)', params: runParam, response: { 200: runGraphResult, ...errorResponses } } },
+      async (request) => actions.graph(tenantWorkflowId(request.tenantId, request.params.runId)),
+    );
+
+    app.get(
+      '/v1/runs/:runId/history/raw',
+      { schema: { tags, summary: 'The raw Temporal history as JSON (a download)', params: runParam, response: { 200: z.unknown(), ...errorResponses } } },
+      async (request, reply) => {
+        const workflowId = tenantWorkflowId(request.tenantId, request.params.runId);
+        const json = await actions.rawHistory(workflowId);
+        const filename = `${workflowId.replace(/[^A-Za-z0-9._-]+/g, '_')}.history.json`;
+        return reply.type('application/json').header('content-disposition', `attachment; filename="${filename}"`).send(json);
+      },
+    );
+
+    app.post(
+      '/v1/runs/:runId/cancel',
+      { schema: { tags, summary: 'Request cancellation (the workflow may clean up)', params: runParam, response: { 202: runActionResult, ...errorResponses } } },
+      async (request, reply) => reply.status(202).send({ runId: await actions.cancel(tenantWorkflowId(request.tenantId, request.params.runId)) }),
+    );
+
+    app.post(
+      '/v1/runs/:runId/terminate',
+      { schema: { tags, summary: 'Stop the run at once, with a reason', params: runParam, body: terminateBody.nullish(), response: { 202: runActionResult, ...errorResponses } } },
+      async (request, reply) =>
+        reply.status(202).send({ runId: await actions.terminate(tenantWorkflowId(request.tenantId, request.params.runId), request.body?.reason ?? 'terminated from the console') }),
+    );
+
+    app.post(
+      '/v1/runs/:runId/signal',
+      { schema: { tags, summary: 'Send one of the workflow’s own signals', params: runParam, body: signalBody, response: { 202: runActionResult, ...errorResponses } } },
+      async (request, reply) =>
+        reply.status(202).send({ runId: await actions.signal(tenantWorkflowId(request.tenantId, request.params.runId), request.body.name, request.body.args) }),
+    );
+
+    app.post(
+      '/v1/runs/:runId/reset',
+      { schema: { tags, summary: 'Re-run from a node: resets to the workflow task before its first activity (409 when it ran none)', params: runParam, body: resetBody, response: { 202: runActionResult, ...errorResponses } } },
+      async (request, reply) => reply.status(202).send({ runId: await actions.resetToNode(tenantWorkflowId(request.tenantId, request.params.runId), request.body.nodeId) }),
     );
   };

@@ -9,6 +9,9 @@ import { AppError } from '../../core/errors';
 export interface ChatTokenPayload {
   tenantId: string;
   conversationId: string;
+  /** Widget sessions only: the webchat channel and the visitor the token was minted for. */
+  channelId?: string;
+  visitorId?: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
 }

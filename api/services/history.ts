@@ -7,33 +7,9 @@
 import type { temporal } from '@temporalio/proto';
 import { decodePayload, decodePayloads as decode, protoTimeToIso as iso } from './proto';
 import type { TraceEntry } from '../../workflows/messages';
+import type { NodeHistory, NodeStep } from '../../core/api/runs';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-export interface NodeStep {
-  kind: 'activity' | 'trace';
-  name: string;
-  turn?: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  attempts?: number;
-  status: 'scheduled' | 'running' | 'completed' | 'failed' | 'timed_out' | 'canceled' | 'visited';
-  input?: unknown;
-  output?: unknown;
-  error?: string;
-  handle?: string;
-}
-
-export interface NodeHistory {
-  nodeId: string;
-  type: string | null;
-  visits: number;
-  firstAt: string | null;
-  lastAt: string | null;
-  durationMs: number | null;
-  steps: NodeStep[];
-}
 
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 

@@ -23,7 +23,7 @@ export async function requireDocument(em: EntityManager, id: string, field = 'id
 }
 
 /** What never changes about a conversation: enough to route a turn or a signal. */
-export type ConversationRef = Pick<Conversation, 'id' | 'flow' | 'flowVersion' | 'channel' | 'workflowId'>;
+export type ConversationRef = Pick<Conversation, 'id' | 'flow' | 'flowVersion' | 'channel' | 'workflowId' | 'isTest'>;
 
 const REF_CACHE_SIZE = 10_000;
 const refs = new Map<string, ConversationRef>();
@@ -36,8 +36,8 @@ export async function requireConversationRef(em: EntityManager, tenantId: string
   const key = `${tenantId}:${id}`;
   const hit = refs.get(key);
   if (hit) return hit;
-  const { flow, flowVersion, channel, workflowId } = await requireConversation(em, id, field);
-  const ref = { id, flow, flowVersion, channel, workflowId };
+  const { flow, flowVersion, channel, workflowId, isTest } = await requireConversation(em, id, field);
+  const ref = { id, flow, flowVersion, channel, workflowId, isTest };
   if (refs.size >= REF_CACHE_SIZE) refs.delete(refs.keys().next().value!);
   refs.set(key, ref);
   return ref;

@@ -2,11 +2,11 @@
 import type { Conversation, Message } from '../../db/entities';
 import { toReply } from '../../db/repos';
 
-const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+export const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 export function messageDto(m: Message) {
   // Usage and timestamps are read exactly as a turn's replies report them.
-  const { usage, createdAt } = toReply(m);
+  const { usage, createdAt, agentName } = toReply(m);
   return {
     id: m.id,
     direction: m.direction,
@@ -14,6 +14,7 @@ export function messageDto(m: Message) {
     text: m.text,
     nodeId: m.nodeId ?? null,
     source: m.source ?? null,
+    ...(agentName ? { agentName } : {}),
     createdAt,
     ...(usage ? { usage: { ...usage, model: usage.model ?? null } } : {}),
   };

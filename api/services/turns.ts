@@ -4,8 +4,10 @@ import type { TurnResult } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import type { ConversationRef } from './lookups';
 import { pinnedFlow } from './pinned-flows';
+import { testFlow } from './test-sessions';
 
 export async function sendTurn(deps: AppDeps, em: EntityManager, tenantId: string, conversation: ConversationRef, text: string): Promise<TurnResult> {
-  const flow = await pinnedFlow(em, tenantId, conversation.flow, conversation.flowVersion);
+  // A test conversation runs the draft it was started with, kept on its row.
+  const flow = conversation.isTest ? await testFlow(em, conversation.id) : await pinnedFlow(em, tenantId, conversation.flow, conversation.flowVersion);
   return deps.workflows.turn(tenantId, conversation.id, flow, conversation.channel, text);
 }

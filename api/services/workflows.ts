@@ -20,6 +20,7 @@ import {
   closeSignal,
   conversationStateQuery,
   flowRunStateQuery,
+  ingestProgressQuery,
   releaseSignal,
   resumeSignal,
   takeOverSignal,
@@ -38,8 +39,11 @@ import { ChannelKey, FlowIdKey, FlowVersionKey, StatusKey, TenantIdKey } from '.
 
 export interface PinnedFlow {
   flowId: string;
+  /** 0 for a test conversation on a draft. */
   version: number;
   graph: ValidGraph;
+  /** A "Try it" conversation: see ConversationInput.test. */
+  test?: boolean;
 }
 
 function attributes(tenantId: string, flow: PinnedFlow, channel: Channel | null, status: string): SearchAttributePair[] {
@@ -60,7 +64,15 @@ export class WorkflowGateway {
   ) {}
 
   private conversationStart(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel) {
-    const input: ConversationInput = { tenantId, conversationId, flowId: flow.flowId, flowVersion: flow.version, graph: flow.graph, channel };
+    const input: ConversationInput = {
+      tenantId,
+      conversationId,
+      flowId: flow.flowId,
+      flowVersion: flow.version,
+      graph: flow.graph,
+      channel,
+      ...(flow.test ? { test: true } : {}),
+    };
     return {
       workflowId: conversationWorkflowId(tenantId, conversationId),
       taskQueue: this.taskQueue,
@@ -179,17 +191,23 @@ export class WorkflowGateway {
     return workflowId;
   }
 
-  /** Status, output and live state of a flow run, scoped to the tenant by its id. */
+  /**
+   * Status, output and live state of any of the tenant's runs (an automation's runId, or the
+   * workflow id of a conversation, automation or ingestion), scoped to the tenant by its id.
+   */
   async describeRun(tenantId: string, runIdOrWorkflowId: string) {
-    const workflowId = this.ownWorkflowId(tenantId, runIdOrWorkflowId, 'run');
+    const workflowId = this.ownWorkflowId(tenantId, runIdOrWorkflowId, runIdOrWorkflowId.includes(':') ? null : 'run');
     const handle = this.client.workflow.getHandle(workflowId);
     const description = await this.describe(handle.workflowId);
     const status = description.status.name;
+    const isFlowRun = description.type === 'flowRun';
     let output: FlowRunOutput | null = null;
-    let state: FlowRunState | null = null;
+    let state: unknown = null;
     let error: string | null = null;
-    if (status === 'COMPLETED') output = await handle.result();
-    else if (status === 'RUNNING') state = await handle.query(flowRunStateQuery).catch(() => null);
+    // Each workflow type answers its own live-state query; only automations have an output.
+    const stateQuery = isFlowRun ? flowRunStateQuery : description.type === 'ingestDocument' ? ingestProgressQuery : conversationStateQuery;
+    if (status === 'COMPLETED' && isFlowRun) output = await handle.result();
+    else if (status === 'RUNNING') state = await handle.query<unknown>(stateQuery).catch(() => null);
     else if (status === 'FAILED' || status === 'TERMINATED' || status === 'TIMED_OUT' || status === 'CANCELLED') {
       error = await handle.result().then(
         () => null,
@@ -199,7 +217,9 @@ export class WorkflowGateway {
     return {
       runId: parseWorkflowId(workflowId)?.rest ?? workflowId,
       workflowId,
-      status: status.toLowerCase(),
+      type: description.type,
+      // Spelled as the runs list (visibility) spells it.
+      status: status === 'CANCELLED' ? 'canceled' : status.toLowerCase(),
       startTime: description.startTime.toISOString(),
       closeTime: description.closeTime?.toISOString() ?? null,
       output,
@@ -249,9 +269,13 @@ export class WorkflowGateway {
   /** Lists runs through visibility, always filtered by the tenant's search attribute. */
   async listRuns(
     tenantId: string,
-    filter: { flowId?: string; status?: string; type?: string; channel?: string; limit: number; cursor?: string },
+    filter: { flowId?: string; status?: string; type?: string; channel?: string; from?: string; to?: string; includeTest?: boolean; limit: number; cursor?: string },
   ) {
     const clauses = [`TenantId = ${quote(tenantId)}`];
+    // Test conversations run drafts as version 0; flows that are not flow runs have no version at all.
+    if (!filter.includeTest) clauses.push('(FlowVersion IS NULL OR FlowVersion != 0)');
+    if (filter.from) clauses.push(`StartTime >= ${quote(filter.from)}`);
+    if (filter.to) clauses.push(`StartTime <= ${quote(filter.to)}`);
     if (filter.flowId) clauses.push(`FlowId = ${quote(filter.flowId)}`);
     if (filter.type) clauses.push(`WorkflowType = ${quote(filter.type)}`);
     if (filter.channel) clauses.push(`Channel = ${quote(filter.channel)}`);

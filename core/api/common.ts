@@ -7,6 +7,8 @@ export const errorBody = z
       code: z.string(),
       message: z.string(),
       field: z.string().optional(),
+      /** Structured detail where there is some: a flow's validation errors, each with its node id. */
+      details: z.unknown().optional(),
     }),
   })
   .meta({ id: 'Error' });
@@ -17,9 +19,11 @@ export const uuidParam = z.object({ id: z.uuid({ message: 'id must be a UUID' })
 export const errorResponses = {
   400: errorBody,
   401: errorBody,
+  403: errorBody,
   404: errorBody,
   409: errorBody,
   422: errorBody,
+  429: errorBody,
   503: errorBody,
 } as const;
 

@@ -30,6 +30,8 @@ export const messageSchema = z.object({
   text: z.string(),
   nodeId: z.string().nullable().optional(),
   source: z.string().nullable().optional(),
+  /** Set on an agent's messages: the name the contact sees. */
+  agentName: z.string().optional(),
   createdAt: z.string(),
   usage: z
     .object({ promptTokens: z.number(), completionTokens: z.number(), costUsd: z.number(), model: z.string().nullable().optional() })
@@ -42,6 +44,7 @@ export const replySchema = z.object({
   author: z.enum(['bot', 'agent', 'system']),
   nodeId: z.string().optional(),
   source: z.string().optional(),
+  agentName: z.string().optional(),
   createdAt: z.string(),
 });
 

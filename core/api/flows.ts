@@ -7,11 +7,15 @@ export const graphErrorSchema = z.object({
   message: z.string(),
 });
 
-export const createFlowBody = z.object({
-  name: z.string().trim().min(1, 'name is required').max(200),
-  description: z.string().max(2000).optional(),
-  graph: graphSchema,
-});
+export const createFlowBody = z
+  .object({
+    name: z.string().trim().min(1, 'name is required').max(200),
+    description: z.string().max(2000).optional(),
+    graph: graphSchema.optional(),
+    /** Start from a template (GET /v1/flow-templates) instead of a graph. */
+    templateId: z.string().max(64).optional(),
+  })
+  .refine((b) => (b.graph === undefined) !== (b.templateId === undefined), { message: 'send either graph or templateId', path: ['graph'] });
 
 export const updateFlowBody = z
   .object({

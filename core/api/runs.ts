@@ -1,14 +1,25 @@
 import { z } from 'zod';
 
-export const listRunsQuery = z.object({
-  flowId: z.uuid().optional(),
-  status: z.string().max(40).optional(),
-  type: z.enum(['conversation', 'flowRun']).optional(),
-  channel: z.string().max(40).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  /** Opaque page token from the previous page. */
-  cursor: z.string().max(2000).optional(),
-});
+export const listRunsQuery = z
+  .object({
+    flowId: z.uuid().optional(),
+    status: z.string().max(40).optional(),
+    type: z.enum(['conversation', 'flowRun', 'ingestDocument']).optional(),
+    channel: z.string().max(40).optional(),
+    /** Started at or after / before (ISO date-times). */
+    from: z.iso.datetime({ offset: true, message: 'from must be an ISO date-time' }).optional(),
+    to: z.iso.datetime({ offset: true, message: 'to must be an ISO date-time' }).optional(),
+    /** Test ("Try it") conversations are left out unless this is true. */
+    includeTest: z
+      .enum(['true', 'false'])
+      .optional()
+      .transform((v) => v === 'true'),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** Opaque page token from the previous page (`pageToken` is the same). */
+    cursor: z.string().max(2000).optional(),
+    pageToken: z.string().max(2000).optional(),
+  })
+  .transform(({ pageToken, ...q }) => ({ ...q, cursor: q.cursor ?? pageToken }));
 
 export const runSummary = z.object({
   workflowId: z.string(),
@@ -31,3 +42,30 @@ export const nodeHistorySchema = z.object({
   durationMs: z.number().nullable(),
   steps: z.array(z.unknown()),
 });
+
+/** One step on a node of a run's history: an activity (with its attempts) or a trace entry. */
+export interface NodeStep {
+  kind: 'activity' | 'trace';
+  name: string;
+  turn?: number;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  attempts?: number;
+  status: 'scheduled' | 'running' | 'completed' | 'failed' | 'timed_out' | 'canceled' | 'visited';
+  input?: unknown;
+  output?: unknown;
+  error?: string;
+  handle?: string;
+}
+
+/** A node's share of a run's history (GET /v1/runs/:id/history), shaped like `nodeHistorySchema`. */
+export interface NodeHistory {
+  nodeId: string;
+  type: string | null;
+  visits: number;
+  firstAt: string | null;
+  lastAt: string | null;
+  durationMs: number | null;
+  steps: NodeStep[];
+}

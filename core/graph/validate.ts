@@ -23,9 +23,12 @@ export const OPTIONAL_HANDLES: Record<string, readonly string[]> = {
   handoff: ['next'],
 };
 
-/** Template fields per node type, checked for mustache syntax. */
-const TEMPLATE_FIELDS: Record<string, readonly string[]> = {
-  sendMessage: ['text'],
+/**
+ * Template fields per node type, checked for mustache syntax. A dotted path names a nested field;
+ * when it holds a list of strings, each entry is a template (`template.parameters.0`, …).
+ */
+export const TEMPLATE_FIELDS: Record<string, readonly string[]> = {
+  sendMessage: ['text', 'media.url', 'media.caption', 'template.parameters'],
   ask: ['prompt', 'retryPrompt'],
   setVariable: ['value'],
   llmReply: ['systemPrompt', 'brandVoice'],
@@ -98,7 +101,7 @@ function contentErrors(node: ValidNode): GraphError[] {
     const problem = checkExpression(expression);
     if (problem) errors.push({ nodeId: node.id, message: `Node '${node.id}': ${problem}` });
   }
-  const templates = (TEMPLATE_FIELDS[node.type] ?? []).map((f) => [f, data[f]] as const);
+  const templates = (TEMPLATE_FIELDS[node.type] ?? []).flatMap((f) => templateValues(f, fieldAt(data, f)));
   if (node.type === 'httpRequest') templates.push(...Object.entries(node.data.headers).map(([k, v]) => [`headers.${k}`, v] as const));
   for (const [field, text] of templates) {
     if (typeof text !== 'string') continue;
@@ -106,6 +109,14 @@ function contentErrors(node: ValidNode): GraphError[] {
     if (problem) errors.push({ nodeId: node.id, message: `Node '${node.id}': ${field} has a broken placeholder: ${problem}` });
   }
   return errors;
+}
+
+function fieldAt(data: Record<string, unknown>, path: string): unknown {
+  return path.split('.').reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), data);
+}
+
+function templateValues(field: string, value: unknown): (readonly [string, unknown])[] {
+  return Array.isArray(value) ? value.map((v, i) => [`${field}.${i}`, v] as const) : [[field, value] as const];
 }
 
 function wiringErrors(nodes: { id: string; type: string }[], edges: GraphEdge[]): GraphError[] {
@@ -142,14 +153,20 @@ function wiringErrors(nodes: { id: string; type: string }[], edges: GraphEdge[])
 }
 
 function reachabilityErrors(startId: string, nodes: { id: string }[], edges: GraphEdge[]): GraphError[] {
+  // Adjacency first: the builder validates on every edit, and scanning all edges per node is quadratic.
+  const next = new Map<string, string[]>();
+  for (const e of edges) {
+    const targets = next.get(e.source);
+    if (targets) targets.push(e.target);
+    else next.set(e.source, [e.target]);
+  }
   const reached = new Set([startId]);
   const queue = [startId];
   while (queue.length) {
-    const id = queue.shift() as string;
-    for (const e of edges) {
-      if (e.source === id && !reached.has(e.target)) {
-        reached.add(e.target);
-        queue.push(e.target);
+    for (const target of next.get(queue.pop() as string) ?? []) {
+      if (!reached.has(target)) {
+        reached.add(target);
+        queue.push(target);
       }
     }
   }

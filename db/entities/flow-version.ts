@@ -18,6 +18,8 @@ export const FlowVersion = defineEntity({
     version: p.integer(),
     graph: p.json<ValidGraph>(),
     note: p.text().nullable(),
+    /** Who published it: a user's email, or `api-key:<name>`. */
+    createdBy: p.string().length(320).nullable(),
     publishedAt: p.datetime().onCreate(() => new Date()).defaultRaw('now()'),
   },
   uniques: [{ properties: ['flow', 'version'] }],

@@ -1,4 +1,6 @@
 import { ApiKey } from './api-key';
+import { CannedResponse } from './canned-response';
+import { Channel } from './channel';
 import { Chunk } from './chunk';
 import { Contact } from './contact';
 import { Conversation } from './conversation';
@@ -8,19 +10,28 @@ import { EmbeddingCache } from './embedding-cache';
 import { Event } from './event';
 import { Flow } from './flow';
 import { FlowVersion } from './flow-version';
+import { InboundMessage } from './inbound-message';
 import { KnowledgeBase } from './knowledge-base';
 import { LlmCall } from './llm-call';
+import { MediaAsset } from './media-asset';
 import { Message } from './message';
+import { Session } from './session';
 import { Tenant } from './tenant';
+import { User } from './user';
 
-export { ApiKey, Chunk, Contact, Conversation, Document, DocumentSource, EmbeddingCache, Event, Flow, FlowVersion, KnowledgeBase, LlmCall, Message, Tenant };
+export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource, EmbeddingCache, Event, Flow, FlowVersion, InboundMessage, KnowledgeBase, LlmCall, MediaAsset, Message, Tenant };
+export { CannedResponse, Session, User };
+export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
 export { CONVERSATION_STATUSES } from './conversation';
+export { INBOUND_STATUSES, type InboundStatus } from './inbound-message';
 export type { LlmPricing, LlmProviderSettings, TenantSettings } from './tenant';
 
 /** Every entity with a `tenant` column: the `tenant` filter (db/orm.ts) covers exactly these. */
 export const TENANT_SCOPED_ENTITIES = [
   ApiKey, Flow, FlowVersion, Contact, Conversation, Message, LlmCall, Event, KnowledgeBase, Document, DocumentSource, Chunk,
+  Channel, InboundMessage, MediaAsset,
+  User, Session, CannedResponse,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

@@ -3,9 +3,13 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123112858_initial } from './Migration20261123112858_initial';
 import { Migration20261201090000_knowledge } from './Migration20261201090000_knowledge';
 import { Migration20261205090000_chunk_vector_storage } from './Migration20261205090000_chunk_vector_storage';
+import { Migration20261210100000_console } from './Migration20261210100000_console';
+import { Migration20261210110000_channels } from './Migration20261210110000_channels';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
   { name: 'Migration20261201090000_knowledge', class: Migration20261201090000_knowledge },
   { name: 'Migration20261205090000_chunk_vector_storage', class: Migration20261205090000_chunk_vector_storage },
+  { name: 'Migration20261210100000_console', class: Migration20261210100000_console },
+  { name: 'Migration20261210110000_channels', class: Migration20261210110000_channels },
 ];

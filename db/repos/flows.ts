@@ -33,12 +33,12 @@ export async function updateFlow(em: EntityManager, id: string, patch: Partial<F
  * Publishes `graph` (already validated by the caller) as the flow's next version. The flow row is
  * locked so concurrent publishes get consecutive numbers instead of a unique violation.
  */
-export async function publishFlowVersion(em: EntityManager, flowId: string, graph: ValidGraph, note?: string): Promise<FlowVersion> {
+export async function publishFlowVersion(em: EntityManager, flowId: string, graph: ValidGraph, note?: string, createdBy?: string): Promise<FlowVersion> {
   return em.transactional(async (tx) => {
     const flow = await tx.findOne(Flow, { id: flowId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!flow) throw notFound('flow', 'flowId');
     const latest = await tx.findOne(FlowVersion, { flow: flowId }, { orderBy: { version: 'desc' }, fields: ['version'] });
-    const version = tx.create(FlowVersion, { tenant: flow.tenant, flow: flowId, version: (latest?.version ?? 0) + 1, graph, note: note ?? null });
+    const version = tx.create(FlowVersion, { tenant: flow.tenant, flow: flowId, version: (latest?.version ?? 0) + 1, graph, note: note ?? null, createdBy: createdBy ?? null });
     await tx.flush();
     return version;
   });

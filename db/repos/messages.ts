@@ -84,6 +84,7 @@ export function toReply(m: Message): Reply {
       ? { usage: { promptTokens: m.promptTokens, completionTokens: m.completionTokens, costUsd: Number(m.costUsd), ...(m.model ? { model: m.model } : {}) } }
       : {}),
     ...(m.citations ? { citations: m.citations } : {}),
+    ...(typeof m.metadata?.agentName === 'string' ? { agentName: m.metadata.agentName } : {}),
   };
 }
 

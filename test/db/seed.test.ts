@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateGraph } from '../../core/graph/validate';
-import { ApiKey, Flow, FlowVersion, Tenant } from '../../db/entities';
+import { ApiKey, Flow, FlowVersion, Tenant, User } from '../../db/entities';
 import { systemEm, tenantEm, type Orm } from '../../db/orm';
-import { apiKeyByHash, hashApiKey } from '../../db/repos';
+import { apiKeyByHash, checkPassword, hashApiKey } from '../../db/repos';
 import { createSecretBox } from '../../db/secrets';
 import { seed } from '../../db/seed';
 import { TEST_SECRET_KEY, testConfig, testOrm } from './fixtures';
@@ -55,5 +55,24 @@ describe('seed', () => {
     expect(tenant.settings.llm).toMatchObject({ baseURL: 'http://127.0.0.1:1/v1', model: 'demo-model' });
     expect(tenant.settings.llm!.apiKeyEncrypted).not.toContain('sk-demo');
     expect(createSecretBox({ v1: TEST_SECRET_KEY }).decrypt(tenant.settings.llm!.apiKeyEncrypted)).toBe('sk-demo');
+  });
+
+  it('creates the demo console admin with a generated password, kept for the next run, or the one from the environment', async () => {
+    const first = await seed(orm, testConfig({ DATA_DIR: dataDir }));
+    expect(first.adminEmail).toBe('admin@demo.local');
+    expect(first.adminPassword).toMatch(/^[\w-]{16}$/);
+    expect(readFileSync(join(dataDir, 'demo-admin-password'), 'utf8').trim()).toBe(first.adminPassword);
+    expect(statSync(join(dataDir, 'demo-admin-password')).mode & 0o777).toBe(0o600);
+    const em = tenantEm(orm, first.tenantId);
+    const admin = await em.findOneOrFail(User, { email: 'admin@demo.local' }, { populate: ['passwordHash'] });
+    expect(admin.role).toBe('admin');
+    expect(await checkPassword(admin.passwordHash, first.adminPassword!)).toBe(true);
+    expect((await seed(orm, testConfig({ DATA_DIR: dataDir }))).adminPassword).toBe(first.adminPassword);
+
+    const fromEnv = await seed(orm, testConfig({ DATA_DIR: dataDir, SWITCHBOARD_DEMO_PASSWORD: 'chosen-demo-password' }));
+    expect(fromEnv.adminPassword).toBe('chosen-demo-password');
+    const changed = await tenantEm(orm, first.tenantId).findOneOrFail(User, { email: 'admin@demo.local' }, { populate: ['passwordHash'] });
+    expect(await checkPassword(changed.passwordHash, 'chosen-demo-password')).toBe(true);
+    expect(await em.count(User, {})).toBe(1);
   });
 });

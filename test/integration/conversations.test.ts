@@ -111,6 +111,11 @@ describe('a conversation over REST', () => {
       const t = await stack.request('GET', `/v1/conversations/${conv.id}/messages`, { apiKey });
       return t.body.messages.some((m: any) => m.author === 'agent' && m.text === 'Hi, Maria here.');
     });
+    expect((await stack.request('POST', `/v1/conversations/${conv.id}/agent-messages`, { apiKey, body: { text: 'Still here.', agent: 'Maria' } })).status).toBe(202);
+    await waitUntil(async () => {
+      const t = await stack.request('GET', `/v1/conversations/${conv.id}/messages`, { apiKey });
+      return t.body.messages.some((m: any) => m.text === 'Still here.' && m.agentName === 'Maria');
+    });
     const during = await say(conv.id, 'thanks Maria');
     expect(during.body.replies).toEqual([]);
     expect(during.body.status).toBe('human');

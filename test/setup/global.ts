@@ -5,6 +5,7 @@
 import type { TestProject } from 'vitest/node';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../support/database';
 import { startLocalTestServer } from '../../temporal/test-server';
+import { ensureWidgetBuilt } from '../../scripts/build-widget';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -18,6 +19,8 @@ export default async function setup(project: TestProject) {
   const [env, db] = await Promise.all([
     startLocalTestServer(),
     createScratchDatabase(process.env.TEST_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_test'),
+    // Built once, before any test file can ask the API for it (it is a build output, not in git).
+    ensureWidgetBuilt(),
   ]);
 
   project.provide('temporalAddress', env.connection.options.address);

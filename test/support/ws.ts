@@ -19,11 +19,16 @@ export class ChatClient {
   }
 
   static open(url: string): Promise<ChatClient> {
+    return ChatClient.openWith(new WebSocket(url));
+  }
+
+  /** Wraps a socket created with options (headers such as a cookie); resolves when it is open. */
+  static openWith(socket: WebSocket): Promise<ChatClient> {
     return new Promise((resolve, reject) => {
-      const socket = new WebSocket(url);
       const client = new ChatClient(socket);
       socket.once('open', () => resolve(client));
       socket.once('error', reject);
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`socket refused: HTTP ${res.statusCode}`)));
     });
   }
 

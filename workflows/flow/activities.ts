@@ -10,6 +10,7 @@
  */
 import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { SwitchboardActivities } from '../../activities/types';
+import { SEND_MAX_ATTEMPTS } from '../../core/channels';
 
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
@@ -22,13 +23,17 @@ const store: LocalActivityOptions = {
   retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE },
 };
 
-const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent']);
+const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus']);
 
 const OPTIONS: Record<Name, ActivityOptions | LocalActivityOptions> = {
   recordInbound: store,
   deliverMessage: { ...store, startToCloseTimeout: '30s' },
   updateConversation: store,
   emitEvent: store,
+  // A lost highlight in the builder is not worth holding up the flow.
+  publishNodeStatus: { startToCloseTimeout: '5s', retry: { maximumAttempts: 2 } },
+  // A provider send: retried on 429 / 5xx (the activity sets nextRetryDelay from Retry-After); refusals are returned, not thrown.
+  sendChannelMessage: { startToCloseTimeout: '30s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: SEND_MAX_ATTEMPTS, nonRetryableErrorTypes: NON_RETRYABLE } },
   llmChat: {
     startToCloseTimeout: '60s',
     heartbeatTimeout: '10s',

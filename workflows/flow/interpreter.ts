@@ -47,7 +47,11 @@ async function drive(rt: FlowRuntime, startId: string, first: Step): Promise<Wal
       rt.trace.finish(entry, { error });
       return { state: 'failed', nodeId, error };
     }
+    // Only test conversations set nodeStatus: production runs take no extra step (not even a microtask).
+    if (rt.nodeStatus) await rt.nodeStatus(node.id, 'started');
     const outcome = await runStep(step, node);
+    // A node waiting for input stays lit until its answer comes.
+    if (rt.nodeStatus && outcome.kind !== 'await') await rt.nodeStatus(node.id, outcome.kind === 'fail' ? 'failed' : 'finished');
     switch (outcome.kind) {
       case 'follow': {
         rt.trace.finish(entry, { handle: outcome.handle, output: outcome.output });

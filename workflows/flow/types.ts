@@ -1,5 +1,5 @@
 import type { ValidNode } from '../../core/graph/schema';
-import type { Channel, TokenUsage } from '../../core/messages';
+import type { Channel, RichContent, TokenUsage } from '../../core/messages';
 import type { ChatMessage, Citation } from '../../activities/types';
 import type { ActivityCaller } from './activities';
 import type { FlowGraph } from './graph';
@@ -24,13 +24,16 @@ export interface FlowRuntime {
   readonly turn: number;
   /** Deterministic key unique within the execution, for idempotent sends and LLM stream keys. */
   key(nodeId: string): string;
-  say(nodeId: string, text: string, source: string, usage?: TokenUsage, citations?: Citation[]): Promise<void>;
+  /** `rich` (options, media, template) goes to channels that render it; a flowRun keeps the text. */
+  say(nodeId: string, text: string, source: string, usage?: TokenUsage, citations?: Citation[], rich?: RichContent): Promise<void>;
   /** Marks the run as waiting for a human and announces it (`handoff.requested`). */
   handoff(nodeId: string, reason?: string): Promise<void>;
   /** Recent messages (oldest first) and the rolling summary of older ones, for the model. */
   context(limit: number): { summary: string; messages: ChatMessage[] };
   /** Durable timer; a conversation returns the current turn's replies before sleeping. */
   sleep(ms: number): Promise<void>;
+  /** Set only for test conversations: announces node starts and finishes to the builder. */
+  readonly nodeStatus?: (nodeId: string, status: 'started' | 'finished' | 'failed') => Promise<void>;
 }
 
 /** What a handler asks the interpreter to do next. */

@@ -4,7 +4,8 @@
  */
 import { log, sleep, workflowInfo } from '@temporalio/workflow';
 import { containsHandoffKeyword } from '../../core/handoff';
-import type { OutboundMessage, Reply, TokenUsage } from '../../core/messages';
+import { isExternalChannel, SEEN_EXTERNAL_IDS } from '../../core/channels';
+import type { OutboundMessage, Reply, RichContent, TokenUsage } from '../../core/messages';
 import type { ChatMessage, Citation, ConversationRef, ConversationStatus } from '../../activities/types';
 import type { CarriedState, ConversationInput, ConversationState, InboundText, TurnResult } from '../messages';
 import { ActivityCaller } from '../flow/activities';
@@ -33,6 +34,7 @@ export class ConversationSession implements FlowRuntime {
   resumeNodeId: string | null;
   readonly generation: number;
   closeRequested = false;
+  readonly nodeStatus?: FlowRuntime['nodeStatus'];
 
   private readonly mutex = new Mutex();
   private keySeq = 0;
@@ -41,6 +43,7 @@ export class ConversationSession implements FlowRuntime {
   private turnReplies: Reply[] | null = null;
   private settleTurn: (() => void) | null = null;
   private persisted: { status: ConversationStatus; nodeId: string | null };
+  private seenExternalIds: string[];
 
   constructor(private readonly input: ConversationInput) {
     const c = input.carried;
@@ -57,7 +60,9 @@ export class ConversationSession implements FlowRuntime {
     this.turn = c?.turn ?? 0;
     this.resumeNodeId = c?.resumeNodeId ?? null;
     this.generation = c?.generation ?? 0;
+    this.seenExternalIds = c?.seenExternalIds ?? [];
     this.persisted = { status: this.status, nodeId: this.cursor?.nodeId ?? null };
+    if (input.test) this.nodeStatus = (nodeId, status) => this.publishNodeStatus(nodeId, status);
     this.touch();
     this.armInputTimer();
   }
@@ -72,8 +77,8 @@ export class ConversationSession implements FlowRuntime {
     return this.ref.channel;
   }
 
-  say(nodeId: string, text: string, source: string, usage?: TokenUsage, citations?: Citation[]): Promise<void> {
-    return this.deliver({ key: this.key(nodeId), text, author: 'bot', nodeId, source, usage, ...(citations ? { citations } : {}) });
+  say(nodeId: string, text: string, source: string, usage?: TokenUsage, citations?: Citation[], rich?: RichContent): Promise<void> {
+    return this.deliver({ key: this.key(nodeId), text, author: 'bot', nodeId, source, usage, ...(citations ? { citations } : {}), ...(rich ? { rich } : {}) });
   }
 
   async handoff(nodeId: string, reason?: string): Promise<void> {
@@ -121,12 +126,12 @@ export class ConversationSession implements FlowRuntime {
     });
   }
 
-  agentMessage(text: string): Promise<void> {
+  agentMessage(text: string, agentName?: string): Promise<void> {
     return this.mutex.run(async () => {
       if (this.status === 'closed') return;
       this.touch();
       this.setStatus('human');
-      await this.deliver({ key: this.key('@agent'), text, author: 'agent', source: 'agent' });
+      await this.deliver({ key: this.key('@agent'), text, author: 'agent', source: 'agent', ...(agentName ? { agentName } : {}) });
       await this.afterTurn();
     });
   }
@@ -199,11 +204,16 @@ export class ConversationSession implements FlowRuntime {
 
   // ---- internals ----
 
-  private async processInbound({ text, externalId }: InboundText): Promise<void> {
+  private async processInbound({ text, externalId, metadata }: InboundText): Promise<void> {
     if (this.status === 'closed') return;
+    // Providers redeliver webhooks: the same provider message id makes one turn, however often it is signalled.
+    if (externalId) {
+      if (this.seenExternalIds.includes(externalId)) return;
+      this.seenExternalIds = [...this.seenExternalIds, externalId].slice(-SEEN_EXTERNAL_IDS);
+    }
     this.turn++;
     this.touch();
-    await this.activities.call('@inbound', 'recordInbound', { ...this.ref, key: `${this.workflowId}:in:${this.turn}`, text, externalId });
+    await this.activities.call('@inbound', 'recordInbound', { ...this.ref, key: `${this.workflowId}:in:${this.turn}`, text, externalId, ...(metadata ? { metadata } : {}) });
     this.window.push({ role: 'user', content: text });
     if (this.status === 'bot') {
       // A handoff keyword keeps the pending question: after release the next reply answers it.
@@ -243,6 +253,17 @@ export class ConversationSession implements FlowRuntime {
     const reply = await this.activities.call(message.nodeId ?? '@agent', 'deliverMessage', { ...this.ref, message });
     this.turnReplies?.push(reply);
     this.window.push({ role: 'assistant', content: message.text });
+    if (isExternalChannel(this.ref.channel)) await this.sendOnChannel(message);
+  }
+
+  /** The stored reply goes out through the provider; a refusal is on the message row, never a failed turn. */
+  private async sendOnChannel(message: OutboundMessage): Promise<void> {
+    try {
+      const sent = await this.activities.call(message.nodeId ?? '@agent', 'sendChannelMessage', { ...this.ref, key: message.key });
+      if (sent.status === 'failed') log.warn('channel send refused', { key: message.key, error: sent.error });
+    } catch (err) {
+      log.error('channel send failed after retries', { key: message.key, error: String(err) });
+    }
   }
 
   /**
@@ -274,7 +295,17 @@ export class ConversationSession implements FlowRuntime {
     });
   }
 
+  private async publishNodeStatus(nodeId: string, status: 'started' | 'finished' | 'failed'): Promise<void> {
+    try {
+      await this.activities.call('@live', 'publishNodeStatus', { tenantId: this.tenantId, conversationId: this.conversationId, nodeId, status });
+    } catch (err) {
+      log.warn('node status not published', { nodeId, error: String(err) });
+    }
+  }
+
   private emit(type: string, data: Record<string, unknown>): Promise<void> {
+    // Test conversations stay out of webhooks and analytics.
+    if (this.input.test) return Promise.resolve();
     return this.activities.call('@events', 'emitEvent', {
       tenantId: this.tenantId,
       type,
@@ -284,7 +315,7 @@ export class ConversationSession implements FlowRuntime {
   }
 
   private carried(): CarriedState {
-    const { variables, window, summary, status, cursor, turn, resumeNodeId, generation } = this;
-    return { variables, window, summary, status, cursor, turn, resumeNodeId, generation };
+    const { variables, window, summary, status, cursor, turn, resumeNodeId, generation, seenExternalIds } = this;
+    return { variables, window, summary, status, cursor, turn, resumeNodeId, generation, ...(seenExternalIds.length ? { seenExternalIds } : {}) };
   }
 }

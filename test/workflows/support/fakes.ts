@@ -30,6 +30,8 @@ const defaults = (): Acts => ({
   httpRequest: async () => ({ ok: true, status: 200, variables: {} }),
   updateConversation: async () => {},
   emitEvent: async () => {},
+  publishNodeStatus: async () => {},
+  sendChannelMessage: async ({ key }) => ({ status: 'sent', providerMessageId: `fake-${key}` }),
   searchKnowledge: async () => ({ passages: [] }),
   fetchDocumentSource: async () => ({ byteSize: 0, mimeType: 'text/plain' }),
   indexDocumentVersion: async () => ({ chunkCount: 0, embedded: 0, cached: 0 }),

@@ -4,13 +4,14 @@
  * handle is followed, which ends the walk when it is not connected. No reply within
  * timeoutSeconds follows `timeout` (or ends the walk).
  */
-import { validateAnswer } from '../../../core/answers';
+import { choiceInteractive, validateAnswer } from '../../../core/answers';
+import type { RichContent } from '../../../core/messages';
 import { renderTemplate } from '../../../core/template';
-import type { NodeHandler } from '../types';
+import type { NodeHandler, NodeOf } from '../types';
 
 export const ask: NodeHandler<'ask'> = {
   async run(node, rt) {
-    await rt.say(node.id, renderTemplate(node.data.prompt, rt.variables), 'template');
+    await rt.say(node.id, renderTemplate(node.data.prompt, rt.variables), 'template', undefined, undefined, choiceOptions(node));
     return { kind: 'await', retries: 0 };
   },
 
@@ -22,9 +23,15 @@ export const ask: NodeHandler<'ask'> = {
     }
     if (retries >= node.data.maxRetries) return { kind: 'follow', handle: 'invalid', output: { invalid: text } };
     const retry = node.data.retryPrompt ? renderTemplate(node.data.retryPrompt, rt.variables) : result.reason;
-    await rt.say(node.id, retry, 'template');
+    // The validator's own reason already lists the choices as text; a custom retryPrompt gets the options again.
+    await rt.say(node.id, retry, 'template', undefined, undefined, node.data.retryPrompt ? choiceOptions(node) : undefined);
     return { kind: 'await', retries: retries + 1, output: { invalid: text } };
   },
 
   timeout: async () => ({ kind: 'follow', handle: 'timeout' }),
 };
+
+/** A choice question offers its choices as buttons / a list on channels that have them. */
+function choiceOptions(node: NodeOf<'ask'>): RichContent | undefined {
+  return node.data.inputType === 'choice' && node.data.choices?.length ? { interactive: choiceInteractive(node.data.choices) } : undefined;
+}

@@ -1,0 +1,63 @@
+/**
+ * Who may call what, in one place. A route may declare `config: { roles: [...] }`; otherwise the
+ * default rules below decide by method and route prefix. `admin` may always call everything
+ * (API keys act as admin of their tenant).
+ *
+ * - viewer:  every GET (and knowledge-base search), except users, API keys and settings
+ * - agent:   viewer + inbox actions (takeover, release, agent messages, typing, close)
+ * - builder: viewer + flows, test sessions, knowledge bases, documents, runs, canned responses, chat sessions
+ * - admin:   everything, including /v1/users, /v1/api-keys and /v1/settings
+ * Anything not covered (a new write route) is admin-only until a rule or the route says otherwise.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { Role } from '../../core/api/auth';
+import { AppError } from '../../core/errors';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Roles allowed on this route (admin is always allowed); overrides the default rules. */
+    roles?: readonly Role[];
+  }
+}
+
+const EVERYONE: readonly Role[] = ['admin', 'builder', 'agent', 'viewer'];
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+interface Rule {
+  route: RegExp;
+  /** `read` = GET/HEAD/OPTIONS, `write` = the rest. */
+  methods: 'read' | 'write' | 'any';
+  roles: readonly Role[];
+}
+
+/** First match wins. Patterns are Fastify route patterns (`:id`), not concrete URLs. */
+export const ROLE_RULES: readonly Rule[] = [
+  { route: /^\/v1\/(users|api-keys|settings)(\/|$)/, methods: 'any', roles: ['admin'] },
+  { route: /^\/v1\/auth\//, methods: 'any', roles: EVERYONE },
+  // A search reads, even though it is a POST.
+  { route: /^\/v1\/knowledge-bases\/:id\/search$/, methods: 'write', roles: EVERYONE },
+  { route: /^\/v1\/conversations\/:id\/(takeover|release|agent-messages|typing|close)$/, methods: 'write', roles: ['admin', 'agent'] },
+  { route: /^\/v1\//, methods: 'read', roles: EVERYONE },
+  {
+    route: /^\/v1\/(flows|knowledge-bases|documents|runs|canned-responses|conversations|chat\/sessions)(\/|$)/,
+    methods: 'write',
+    roles: ['admin', 'builder'],
+  },
+];
+
+export function allowedRoles(method: string, routeUrl: string, declared?: readonly Role[]): readonly Role[] {
+  if (declared) return declared;
+  const read = READ_METHODS.has(method.toUpperCase());
+  const rule = ROLE_RULES.find((r) => r.route.test(routeUrl) && (r.methods === 'any' || (r.methods === 'read') === read));
+  return rule?.roles ?? ['admin'];
+}
+
+/** Throws 403 unless the caller's role may use this route. Unknown routes (404s) pass through. */
+export function enforceRole(request: FastifyRequest, role: Role): void {
+  const url = request.routeOptions.url;
+  if (!url || role === 'admin') return;
+  const roles = allowedRoles(request.method, url, request.routeOptions.config?.roles);
+  if (!roles.includes(role)) {
+    throw new AppError('forbidden', `the ${role} role may not ${request.method} ${url}`, { field: 'role' });
+  }
+}

@@ -1,0 +1,42 @@
+/** The tenant's API keys (admin only): listed by prefix, the full key shown once at creation. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { apiKeySchema, createApiKeyBody, createdApiKey } from '../../core/api/admin';
+import { errorResponses, uuidParam } from '../../core/api/common';
+import { AppError } from '../../core/errors';
+import { iso } from '../services/serialize';
+import { createApiKey, listApiKeys, revokeApiKey } from '../../db/repos';
+
+export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
+  const tags = ['api keys'];
+
+  app.get('/v1/api-keys', { schema: { tags, summary: 'List API keys (never the keys themselves)', response: { 200: z.object({ items: z.array(apiKeySchema) }), ...errorResponses } } }, async (request) => ({
+    items: (await listApiKeys(request.em)).map((k) => ({
+      id: k.id,
+      name: k.name,
+      prefix: k.prefix,
+      createdAt: iso(k.createdAt)!,
+      lastUsedAt: iso(k.lastUsedAt),
+      revokedAt: iso(k.revokedAt),
+    })),
+  }));
+
+  app.post(
+    '/v1/api-keys',
+    { schema: { tags, summary: 'Create an API key: the response is the only time the key is shown', body: createApiKeyBody, response: { 201: createdApiKey, ...errorResponses } } },
+    async (request, reply) => {
+      const { apiKey, key } = await createApiKey(request.em, request.tenantId, request.body.name);
+      return reply.status(201).send({ id: apiKey.id, name: apiKey.name, prefix: apiKey.prefix, key });
+    },
+  );
+
+  app.delete(
+    '/v1/api-keys/:id',
+    { schema: { tags, summary: 'Revoke an API key (it stops working at once on this API instance, within 30 s on others)', params: uuidParam, response: { 204: z.null(), ...errorResponses } } },
+    async (request, reply) => {
+      if (!(await revokeApiKey(request.em, request.params.id))) throw new AppError('not_found', 'API key not found or already revoked', { field: 'id' });
+      app.forgetApiKeys();
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,54 @@
+/**
+ * The inbox's list items (a conversation with its contact, last message and agent) and the
+ * tenant-wide live feed: activities publish light frames on `live:{tenant}`; each inbox socket
+ * turns them into full list items, leaving test conversations out.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Conversation } from '../../db/entities';
+import { tenantEm } from '../../db/orm';
+import { getConversation, inboxExtras } from '../../db/repos';
+import { tenantLiveChannel, type TenantLiveEvent } from '../../activities/live';
+import type { AppDeps } from '../deps';
+import { conversationDto } from './serialize';
+
+export async function inboxItems(em: EntityManager, tenantId: string, conversations: Conversation[]) {
+  const extras = await inboxExtras(em, tenantId, conversations);
+  return conversations.map((c) => ({
+    ...conversationDto(c),
+    isTest: c.isTest,
+    contact: extras.get(c.id)?.contact ?? null,
+    lastMessage: extras.get(c.id)?.lastMessage ?? null,
+    assignedAgent: c.assignedAgent ?? null,
+  }));
+}
+
+/**
+ * Relays the tenant's feed to one listener until `stop` is called. Each event reads the
+ * conversation once (fresh status and last message); test conversations are dropped.
+ */
+export async function followTenantFeed(deps: AppDeps, tenantId: string, send: (frame: unknown) => void, log: { warn: (o: object, m: string) => void }) {
+  const subscriber = deps.createSubscriber();
+  const channel = tenantLiveChannel(tenantId);
+  let queue = Promise.resolve();
+  subscriber.on('message', (ch, raw) => {
+    if (ch !== channel) return;
+    let event: TenantLiveEvent;
+    try {
+      event = JSON.parse(raw);
+    } catch {
+      return;
+    }
+    // In order, one at a time: a list item never overtakes the message it follows.
+    queue = queue.then(async () => {
+      const em = tenantEm(deps.orm, tenantId);
+      const conversation = await getConversation(em, event.conversationId);
+      if (!conversation || conversation.isTest) return;
+      if (event.type === 'typing') return send({ type: 'typing', conversationId: event.conversationId, author: event.author, typing: event.typing });
+      if (event.type === 'message') send({ type: 'message', conversationId: event.conversationId, message: event.message });
+      const [item] = await inboxItems(em, tenantId, [conversation]);
+      send({ type: 'conversation', conversation: item });
+    }).catch((err) => log.warn({ err }, 'inbox live frame failed'));
+  });
+  await subscriber.subscribe(channel);
+  return () => void subscriber.quit().catch(() => subscriber.disconnect());
+}

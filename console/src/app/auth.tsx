@@ -1,0 +1,85 @@
+/**
+ * Who is signed in. Loads GET /v1/auth/me once; the CSRF token from it (or from sign-in) goes to
+ * the API client. Any 401 from the API drops back to signed-out, which shows the sign-in page.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/client';
+
+export type Role = 'viewer' | 'agent' | 'builder' | 'admin';
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+export interface SessionTenant {
+  id: string;
+  slug: string;
+  name: string;
+}
+export interface Session {
+  user: SessionUser;
+  tenant: SessionTenant;
+  csrfToken: string;
+}
+
+export interface AuthState {
+  status: 'loading' | 'signedOut' | 'signedIn';
+  user: SessionUser | null;
+  tenant: SessionTenant | null;
+  signIn(email: string, password: string): Promise<void>;
+  signOut(): Promise<void>;
+}
+
+const AuthContext = createContext<AuthState | null>(null);
+
+/** What each role may do in the UI (the API enforces the same rules). */
+export const can = {
+  build: (role?: Role) => role === 'builder' || role === 'admin',
+  handleInbox: (role?: Role) => role === 'agent' || role === 'admin',
+  administer: (role?: Role) => role === 'admin',
+};
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [session, setSession] = useState<Session | null>(null);
+  const [status, setStatus] = useState<AuthState['status']>('loading');
+
+  const accept = useCallback((s: Session | null) => {
+    setCsrfToken(s?.csrfToken ?? null);
+    setSession(s);
+    setStatus(s ? 'signedIn' : 'signedOut');
+  }, []);
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => accept(null));
+    api
+      .get<Session>('/v1/auth/me')
+      .then(accept)
+      .catch((err) => {
+        if (!(err instanceof ApiError) || err.status !== 401) console.warn('could not load the session', err);
+        accept(null);
+      });
+    return () => setUnauthorizedHandler(null);
+  }, [accept]);
+
+  const signIn = useCallback(async (email: string, password: string) => accept(await api.post<Session>('/v1/auth/login', { email, password })), [accept]);
+  const signOut = useCallback(async () => {
+    try {
+      await api.post('/v1/auth/logout');
+    } finally {
+      accept(null);
+    }
+  }, [accept]);
+
+  const value = useMemo<AuthState>(
+    () => ({ status, user: session?.user ?? null, tenant: session?.tenant ?? null, signIn, signOut }),
+    [status, session, signIn, signOut],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthState {
+  const auth = useContext(AuthContext);
+  if (!auth) throw new Error('useAuth must be used inside <AuthProvider>');
+  return auth;
+}

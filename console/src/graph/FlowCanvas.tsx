@@ -1,0 +1,58 @@
+/**
+ * A read-only drawing of a flow graph, e.g. the path a run took: pass `highlight` (nodeId →
+ * order, status, duration) and the executed nodes and the edges between them light up.
+ */
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { useMemo } from 'react';
+import '@xyflow/react/dist/style.css';
+import type { GraphInput } from '../../../core/graph/schema';
+import { nodeTypes } from './FlowNodeView';
+import { minimapClass, takenEdges, toFlowEdges, toFlowNodes, type NodeHighlight } from './model';
+import './graph.css';
+
+export interface FlowCanvasProps {
+  graph: Pick<GraphInput, 'nodes' | 'edges'>;
+  highlight?: Record<string, NodeHighlight>;
+  /** Called when a node is clicked (e.g. to show that step's input and output). */
+  onNodeClick?: (nodeId: string) => void;
+  height?: number | string;
+  minimap?: boolean;
+}
+
+export function FlowCanvas({ graph, highlight, onNodeClick, height = '100%', minimap = true }: FlowCanvasProps) {
+  const nodes = useMemo(
+    () => toFlowNodes(graph).map((n) => ({ ...n, data: { ...n.data, highlight: highlight?.[n.id] }, className: highlight && !highlight[n.id] ? 'fnode-dim' : undefined })),
+    [graph, highlight],
+  );
+  const edges = useMemo(() => {
+    const all = toFlowEdges(graph);
+    if (!highlight) return all;
+    const taken = takenEdges(all, highlight);
+    return all.map((e) => (taken.has(e.id) ? { ...e, animated: true, className: 'fedge-taken' } : { ...e, className: 'fedge-dim' }));
+  }, [graph, highlight]);
+
+  return (
+    <div className="flow-canvas" style={{ height }}>
+      <ReactFlowProvider>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable={Boolean(onNodeClick)}
+          onNodeClick={onNodeClick ? (_e, n) => onNodeClick(n.id) : undefined}
+          fitView
+          minZoom={0.1}
+          proOptions={{ hideAttribution: true }}
+        >
+          <Background gap={20} />
+          <Controls showInteractive={false} />
+          {minimap && <MiniMap pannable zoomable ariaLabel="Flow overview" nodeClassName={minimapClass} />}
+        </ReactFlow>
+      </ReactFlowProvider>
+    </div>
+  );
+}
+
+export type { NodeHighlight } from './model';

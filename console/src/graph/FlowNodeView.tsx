@@ -1,0 +1,81 @@
+/**
+ * How one node is drawn: its type's label and category colour, a one-line summary of its settings,
+ * a target handle on top (except Start) and one source handle per catalogue output at the bottom.
+ * Memoized: dragging one node must not re-render the other thousand.
+ */
+import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
+import { memo } from 'react';
+import { CATALOGUE, definitionOf, type FlowNode } from './model';
+
+const SUMMARY_FIELDS = ['text', 'prompt', 'expression', 'url', 'message', 'systemPrompt', 'seconds', 'variable'];
+
+function summarize(type: string, config: Record<string, unknown>): string {
+  if (type === 'setVariable') return `${config.variable ?? '?'} = ${config.expression ?? config.value ?? ''}`;
+  if (type === 'ask' && config.variable) return `${config.prompt ?? ''} → ${config.variable}`;
+  if (type === 'wait' && config.seconds !== undefined) return `${config.seconds} s`;
+  for (const f of SUMMARY_FIELDS) {
+    const v = config[f];
+    if (typeof v === 'string' && v) return v;
+    if (typeof v === 'number') return String(v);
+  }
+  return '';
+}
+
+const formatDuration = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+function NodeView({ id, type, data, selected }: NodeProps<FlowNode>) {
+  const def = definitionOf(type);
+  const outputs = def?.outputs ?? [];
+  const errors = data.errors ?? [];
+  const h = data.highlight;
+  const classes = [
+    'fnode',
+    `fnode-${def?.category ?? 'unknown'}`,
+    selected && 'fnode-selected',
+    errors.length > 0 && 'fnode-invalid',
+    h && `fnode-run-${h.status}`,
+    data.active && 'fnode-active',
+  ].filter(Boolean);
+  const summary = summarize(type, data.config);
+  return (
+    <div className={classes.join(' ')} data-node-id={id} data-node-type={type} aria-label={`${def?.label ?? type} node ${id}`}>
+      {type !== 'start' && <Handle type="target" position={Position.Top} className="fnode-handle" />}
+      <div className="fnode-head">
+        <span className="fnode-type">{def?.label ?? `Unknown: ${type}`}</span>
+        {h && (
+          <span className="fnode-order" title={`Step ${h.order}${h.durationMs !== undefined ? `, ${formatDuration(h.durationMs)}` : ''}`}>
+            #{h.order}
+            {h.durationMs !== undefined && ` · ${formatDuration(h.durationMs)}`}
+          </span>
+        )}
+        {errors.length > 0 && (
+          <span className="fnode-error-count" title={errors.join('\n')} aria-label={`${errors.length} error(s)`}>
+            !{errors.length > 1 ? errors.length : ''}
+          </span>
+        )}
+      </div>
+      <div className="fnode-summary" title={summary}>
+        {summary || <span className="fnode-id">{id}</span>}
+      </div>
+      {outputs.map((handle, i) => (
+        <Handle
+          key={handle}
+          id={handle}
+          type="source"
+          position={Position.Bottom}
+          className={`fnode-handle fnode-out fnode-out-${handle}`}
+          style={{ left: `${((i + 1) / (outputs.length + 1)) * 100}%` }}
+          data-handle={handle}
+          title={handle}
+        >
+          {outputs.length > 1 && <span className="fnode-handle-label">{handle}</span>}
+        </Handle>
+      ))}
+    </div>
+  );
+}
+
+const MemoNode = memo(NodeView);
+
+/** One entry per catalogue type (all drawn by the same view), plus a fallback for unknown types. */
+export const nodeTypes: NodeTypes = Object.fromEntries([...CATALOGUE.map((d) => [d.type, MemoNode]), ['default', MemoNode]]);

@@ -1,0 +1,34 @@
+/** Settings (admins): users, API keys and the language model, one tab each (`#/settings/:section`). */
+import { matchPath, navigate, useLocation } from '../app/router';
+import { Panel, Tabs } from '../ui';
+import { ApiKeysSection } from './settings/ApiKeysSection';
+import { LlmSection } from './settings/LlmSection';
+import { UsersSection } from './settings/UsersSection';
+import './pages.css';
+
+const SECTIONS = [
+  { id: 'users', label: 'Users', render: () => <UsersSection /> },
+  { id: 'api-keys', label: 'API keys', render: () => <ApiKeysSection /> },
+  { id: 'llm', label: 'Language model', render: () => <LlmSection /> },
+];
+
+export function SettingsPage() {
+  const { path } = useLocation();
+  const section = matchPath('/settings/:section', path)?.section ?? 'users';
+  const active = SECTIONS.some((s) => s.id === section) ? section : 'users';
+  return (
+    <div className="page">
+      <div className="page-head">
+        <h1>Settings</h1>
+      </div>
+      <Panel>
+        <Tabs
+          label="Settings"
+          active={active}
+          onChange={(id) => navigate(`/settings/${id}`, { replace: true })}
+          tabs={SECTIONS.map((s) => ({ id: s.id, label: s.label, content: s.id === active ? s.render() : null }))}
+        />
+      </Panel>
+    </div>
+  );
+}

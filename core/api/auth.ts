@@ -1,0 +1,20 @@
+/** Console sign-in: payloads of /v1/auth/*. */
+import { z } from 'zod';
+
+export const USER_ROLE_VALUES = ['admin', 'builder', 'agent', 'viewer'] as const;
+export const userRoleSchema = z.enum(USER_ROLE_VALUES);
+export type Role = z.infer<typeof userRoleSchema>;
+
+export const loginBody = z.object({
+  email: z.string().trim().min(1, 'email is required').max(320),
+  password: z.string().min(1, 'password is required').max(1000),
+});
+
+export const sessionBody = z
+  .object({
+    user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: userRoleSchema }),
+    tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+    /** Send back as `x-csrf-token` on every POST/PUT/PATCH/DELETE made with the session cookie. */
+    csrfToken: z.string(),
+  })
+  .meta({ id: 'Session' });
