@@ -124,6 +124,15 @@ export class FlowBuilder {
   async select(nodeId: string) {
     await this.node(nodeId).click();
     await this.page.getByRole('tab', { name: 'Node' }).click();
+    const idField = this.inspector().getByLabel('Node id');
+    // A click while the canvas is still panning (after a problem was focused) can miss the node:
+    // bring every node into view and click again.
+    if ((await idField.inputValue({ timeout: 2_000 }).catch(() => '')) !== nodeId) {
+      await this.page.getByRole('button', { name: 'Zoom to fit' }).click();
+      await this.page.waitForTimeout(500);
+      await this.node(nodeId).click();
+    }
+    await expect.poll(() => idField.inputValue()).toBe(nodeId);
   }
 
   inspector(): Locator {
