@@ -145,7 +145,7 @@ async function run(
   const rows =
     methods.vector && efSearch !== EF_SEARCH_DEFAULT
       ? await em.transactional(async (tx) => {
-          await tx.execute(`select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`, [String(efSearch)]);
+          await tx.execute(`select set_config('hnsw.ef_search', ?, true)`, [String(efSearch)]);
           return tx.execute<Row[]>(sql, params);
         })
       : await em.execute<Row[]>(sql, params);
