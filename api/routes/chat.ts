@@ -82,10 +82,14 @@ export const chatRoutes =
         relayLive(subscriber, liveChannel(tenantId, conversationId), send);
         // Subscribe before reading the history: a message published in between arrives twice
         // (clients dedupe by id) rather than never.
-        await subscriber.subscribe(liveChannel(tenantId, conversationId));
-        send(await historyFrame(tenantEm(deps.orm, tenantId), conversationId, (request.query as { since?: string }).since));
+        const ready = subscriber
+          .subscribe(liveChannel(tenantId, conversationId))
+          .then(() => historyFrame(tenantEm(deps.orm, tenantId), conversationId, (request.query as { since?: string }).since))
+          .then(send);
         const typing = (on: boolean) => publishLive(deps.redis, tenantId, conversationId, { type: 'typing', author: 'contact', typing: on });
-        handleIncoming(socket, typing, async (frame) => {
+        // The listener is attached before anything is awaited: the client may send as soon as the
+        // socket opens, and a frame that arrives with no listener is gone. Turns wait for `ready`.
+        handleIncoming(socket, ready, typing, async (frame) => {
           const seenKey = frame.clientId && `chat:client-msg:${conversationId}:${frame.clientId}`;
           if (seenKey && !(await deps.redis.set(seenKey, '1', 'EX', CLIENT_ID_TTL_SECONDS, 'NX'))) return;
           try {
@@ -98,6 +102,13 @@ export const chatRoutes =
             throw err;
           }
         }, send, request.log);
+        try {
+          await ready;
+        } catch (err) {
+          request.log.warn({ err }, 'chat socket could not start');
+          send({ type: 'error', error: { code: 'unavailable', message: 'the chat could not be started; reconnect' } });
+          socket.close(1011, 'unavailable');
+        }
       },
     );
   };
@@ -122,15 +133,18 @@ function relayLive(subscriber: ReturnType<AppDeps['createSubscriber']>, channel:
   });
 }
 
-/** Frames from the socket (contact messages, typing), one at a time in arrival order. */
+/** Frames from the socket (contact messages, typing), one at a time in arrival order, turns once `ready`. */
 function handleIncoming(
   socket: WebSocket,
+  ready: Promise<unknown>,
   typing: (on: boolean) => Promise<void>,
   turn: (frame: Extract<ChatSocketFrame, { text: string }>) => Promise<void>,
   send: (frame: unknown) => void,
   log: { warn: (o: object, m: string) => void },
 ) {
-  let queue = Promise.resolve();
+  // A failed start closes the socket, and the turns queued on it are dropped with it.
+  const started = ready.then(() => true, () => false);
+  let queue: Promise<unknown> = started;
   socket.on('message', (raw) => {
     let frame: ChatSocketFrame;
     try {
@@ -142,12 +156,13 @@ function handleIncoming(
     // Typing is not queued behind a turn that may be waiting on the model.
     if (frame.type === 'typing') return void typing(frame.typing).catch((err) => log.warn({ err }, 'could not publish typing'));
     const message = frame;
-    queue = queue.then(() =>
-      turn(message).catch((err) => {
+    queue = queue.then(async () => {
+      if (!(await started)) return;
+      await turn(message).catch((err) => {
         const error = err instanceof AppError ? err.toJSON() : { code: 'internal', message: 'the message could not be processed' };
         if (!(err instanceof AppError)) log.warn({ err }, 'chat turn failed');
         send({ type: 'error', error });
-      }),
-    );
+      });
+    });
   });
 }

@@ -198,6 +198,19 @@ describe('web chat over the WebSocket', () => {
     }
   });
 
+  it('answers a message sent the moment the socket opens, after the history', async () => {
+    const session = await stack.request('POST', '/v1/chat/sessions', { apiKey, body: { flowId } });
+    const chat = await ChatClient.open(`${stack.url.replace('http', 'ws')}/v1/chat?token=${encodeURIComponent(session.body.token)}`);
+    try {
+      // Sent before the server has subscribed or read the history: it must not be dropped.
+      chat.send({ text: 'hello' });
+      await chat.waitFor((f) => f.type === 'message' && f.message.text === 'Hello! What is your name?');
+      expect(chat.frames[0].type).toBe('history');
+    } finally {
+      chat.close();
+    }
+  });
+
   it('refuses a forged token', async () => {
     const chat = await ChatClient.open(`${stack.url.replace('http', 'ws')}/v1/chat?token=eyJ0ZW5hbnRJZCI6IngifQ.AAAA`);
     const error = await chat.waitFor((f) => f.type === 'error');
