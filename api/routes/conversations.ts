@@ -14,7 +14,7 @@ import { inboxItemSchema, inboxQuery } from '../../core/api/inbox';
 import { createConversation, listInboxConversations, listMessages, setAssignedAgent, upsertContact } from '../../db/repos';
 import { inboxItems } from '../services/inbox';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
-import { conversationDto, messageDto } from '../services/serialize';
+import { conversationDto, messageDto, replyDto } from '../services/serialize';
 import { sendTurn } from '../services/turns';
 import type { AppDeps } from '../deps';
 
@@ -61,7 +61,7 @@ export const conversationRoutes =
         const result = await sendTurn(deps, request.em, request.tenantId, conversation, request.body.text);
         return {
           status: result.status,
-          replies: result.replies.map((r) => ({ id: r.id, text: r.text, author: r.author, nodeId: r.nodeId, source: r.source, createdAt: r.createdAt })),
+          replies: result.replies.map(replyDto),
         };
       },
     );

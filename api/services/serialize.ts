@@ -1,4 +1,5 @@
 /** Entities → API shapes, shared by REST routes and the chat socket. */
+import type { Reply } from '../../core/messages';
 import type { Conversation, Message } from '../../db/entities';
 import { toReply } from '../../db/repos';
 
@@ -6,7 +7,7 @@ export const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toI
 
 export function messageDto(m: Message) {
   // Usage and timestamps are read exactly as a turn's replies report them.
-  const { usage, createdAt, agentName } = toReply(m);
+  const { usage, createdAt, agentName, citations } = toReply(m);
   return {
     id: m.id,
     direction: m.direction,
@@ -17,6 +18,21 @@ export function messageDto(m: Message) {
     ...(agentName ? { agentName } : {}),
     createdAt,
     ...(usage ? { usage: { ...usage, model: usage.model ?? null } } : {}),
+    ...(citations?.length ? { citations } : {}),
+  };
+}
+
+/** A synchronous turn's reply as the API returns it. */
+export function replyDto(r: Reply) {
+  return {
+    id: r.id,
+    text: r.text,
+    author: r.author,
+    nodeId: r.nodeId,
+    source: r.source,
+    ...(r.agentName ? { agentName: r.agentName } : {}),
+    createdAt: r.createdAt,
+    ...(r.citations?.length ? { citations: r.citations } : {}),
   };
 }
 

@@ -23,6 +23,14 @@ export const agentMessageBody = z.object({
   agent: z.string().max(200).optional(),
 });
 
+/** Where a knowledge-backed answer came from: the document, and its section and page when known. */
+export const citationSchema = z.object({
+  document: z.string(),
+  documentId: z.string().optional(),
+  section: z.string().optional(),
+  page: z.number().int().optional(),
+});
+
 export const messageSchema = z.object({
   id: z.string(),
   direction: z.enum(['in', 'out']),
@@ -36,6 +44,8 @@ export const messageSchema = z.object({
   usage: z
     .object({ promptTokens: z.number(), completionTokens: z.number(), costUsd: z.number(), model: z.string().nullable().optional() })
     .optional(),
+  /** Set on answers drawn from a knowledge base. */
+  citations: z.array(citationSchema).optional(),
 });
 
 export const replySchema = z.object({
@@ -46,6 +56,7 @@ export const replySchema = z.object({
   source: z.string().optional(),
   agentName: z.string().optional(),
   createdAt: z.string(),
+  citations: z.array(citationSchema).optional(),
 });
 
 export const conversationSchema = z.object({
