@@ -79,6 +79,22 @@ describe('llmReply with knowledge bases, auto retrieval', () => {
     expect(delivered(empty.workflowId)[0].citations).toBeUndefined();
   });
 
+  it.each(['whatsapp', 'messenger', 'sms', 'email'] as const)('adds the sources line on %s, whose messages are plain text', async (channel) => {
+    h.fakes.impl.searchKnowledge = async () => ({ passages: [DESSERTS] });
+    h.fakes.impl.llmChat = async () => answer('Tiramisu is 7 euros [1].');
+    const c = talk(h, { ...conversationInput(replyFlow({})), channel });
+    await c.say('How much is the tiramisu?');
+    expect(delivered(c.workflowId)[0]).toMatchObject({ text: 'Tiramisu is 7 euros [1].\n\nSources: Menu (Desserts, p. 2)', citations: [DESSERTS.citation] });
+  });
+
+  it('does not read the sources line aloud on voice', async () => {
+    h.fakes.impl.searchKnowledge = async () => ({ passages: [DESSERTS] });
+    h.fakes.impl.llmChat = async () => answer('Tiramisu is 7 euros [1].');
+    const c = talk(h, { ...conversationInput(replyFlow({})), channel: 'voice' });
+    await c.say('How much is the tiramisu?');
+    expect(delivered(c.workflowId)[0]).toMatchObject({ text: 'Tiramisu is 7 euros [1].', citations: [DESSERTS.citation] });
+  });
+
   it('answers without sources when the search fails instead of failing the turn', async () => {
     h.fakes.impl.searchKnowledge = async () => {
       throw ApplicationFailure.nonRetryable('bad settings', 'ConfigError');

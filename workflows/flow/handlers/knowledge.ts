@@ -7,7 +7,7 @@
  */
 import { isCancellation } from '@temporalio/workflow';
 import type { Citation, KnowledgePassage, ToolSpec } from '../../../activities/types';
-import type { Channel } from '../../../core/messages';
+import { CHANNELS, type Channel } from '../../../core/messages';
 import { errorMessage } from '../errors';
 import type { FlowRuntime, NodeOf } from '../types';
 
@@ -27,8 +27,13 @@ const CITE_INSTRUCTION =
   'Answer from these sources only. Cite the sources you use with their number in square brackets, e.g. [1]. ' +
   'If they do not contain the answer, say that you do not know rather than guessing.';
 
-/** Channels that show plain text only: the citations travel as a "Sources:" line in the text. */
-const SOURCES_LINE_CHANNELS: ReadonlySet<Channel> = new Set(['api', 'webchat']);
+/**
+ * No channel's wire format has a citation field (WhatsApp, Messenger, SMS and email messages are
+ * text; the API and web chat show the text too), so the citations travel as a "Sources:" line.
+ * Voice is the exception: file names and page numbers read aloud only interrupt the call, and the
+ * stored message keeps the citations.
+ */
+const SOURCES_LINE_CHANNELS: ReadonlySet<Channel> = new Set(CHANNELS.filter((c) => c !== 'voice'));
 
 const whereIn = (c: Citation) => [c.section, c.page != null ? `p. ${c.page}` : null].filter(Boolean).join(', ');
 
