@@ -8,6 +8,7 @@
  */
 import { DEFAULT_MAX_BYTES, detectFormat, FORMAT_MIME, type DocumentFormat } from './extract';
 import { assertHostAllowed, HostNotAllowedError } from '../http/allowlist';
+import { lastPathSegment, MalformedUrlPathError } from '../../core/knowledge/names';
 
 export const FETCH_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
@@ -69,6 +70,8 @@ async function download(start: URL, opts: FetchSourceOptions & { maxBytes: numbe
   const doFetch = opts.fetch ?? fetch;
   let target = start;
   for (let hop = 0; ; hop++) {
+    // Checked before asking: a link whose name cannot be read is not worth a request.
+    const fileName = fileNameOf(target);
     try {
       await assertHostAllowed(target, ['*', ...opts.allowed]);
     } catch (err) {
@@ -94,13 +97,22 @@ async function download(start: URL, opts: FetchSourceOptions & { maxBytes: numbe
       await res.body?.cancel();
       throw tooLarge(opts.maxBytes);
     }
-    return readBody(res, target, opts);
+    return readBody(res, fileName, opts);
   }
 }
 
-async function readBody(res: Response, target: URL, opts: FetchSourceOptions & { maxBytes: number }): Promise<FetchedSource> {
+/** The name detection reads the extension of; a path that does not decode (after a redirect, say) is refused. */
+function fileNameOf(target: URL): string {
+  try {
+    return lastPathSegment(target);
+  } catch (err) {
+    if (err instanceof MalformedUrlPathError) throw new SourceFetchError(`This link cannot be fetched: ${err.message}.`, true);
+    throw err;
+  }
+}
+
+async function readBody(res: Response, fileName: string, opts: FetchSourceOptions & { maxBytes: number }): Promise<FetchedSource> {
   const mime = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-  const fileName = decodeURIComponent(target.pathname.split('/').pop() ?? '');
   const chunks: Buffer[] = [];
   let size = 0;
   let format: DocumentFormat | null = null;

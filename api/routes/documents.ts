@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { errorResponses, uuidParam } from '../../core/api/common';
 import { addDocumentJsonBody, documentAccepted, documentDto as documentSchema, MAX_DOCUMENT_BYTES } from '../../core/api/knowledge';
 import { AppError } from '../../core/errors';
+import { fitName, lastPathSegment, MalformedUrlPathError } from '../../core/knowledge/names';
 import { addSourceVersion, createDocument, deleteDocument, getDocumentSource, type NewDocument } from '../../db/repos';
 import { documentDto, readUpload, startIngestion, tooLarge } from '../services/knowledge';
 import { requireDocument, requireKnowledgeBase } from '../services/lookups';
@@ -14,10 +15,20 @@ import type { AppDeps } from '../deps';
 
 const uploadErrors = { 413: errorResponses[400], 415: errorResponses[400] };
 
-/** A URL document is named after its last path segment (or its host) unless a name is given. */
-function nameFromUrl(url: string): string {
-  const { hostname, pathname } = new URL(url);
-  return decodeURIComponent(pathname.split('/').filter(Boolean).pop() ?? '') || hostname;
+/**
+ * A URL document is named after its last path segment (or its host) unless a name is given. The
+ * segment is decoded either way: a link whose path does not decode could not be fetched by name.
+ */
+function nameFromUrl(url: string, name: string | undefined): string {
+  const parsed = new URL(url);
+  let segment: string;
+  try {
+    segment = lastPathSegment(parsed);
+  } catch (err) {
+    if (err instanceof MalformedUrlPathError) throw new AppError('validation_failed', `url: ${err.message}`, { field: 'url' });
+    throw err;
+  }
+  return name ?? fitName(segment || parsed.hostname);
 }
 
 export const documentRoutes =
@@ -49,7 +60,7 @@ export const documentRoutes =
           const upload = await readUpload(request);
           input = {
             knowledgeBaseId: kb.id,
-            name: upload.name ?? upload.fileName ?? 'upload',
+            name: upload.name ?? (fitName(upload.fileName ?? '') || 'upload'),
             sourceType: 'upload',
             mimeType: upload.mimeType,
             content: upload.bytes,
@@ -57,7 +68,7 @@ export const documentRoutes =
         } else if (request.body?.url !== undefined) {
           const { url, name } = request.body;
           // The bytes arrive when the workflow fetches the page; the type is known only then.
-          input = { knowledgeBaseId: kb.id, name: name ?? nameFromUrl(url), sourceType: 'url', mimeType: 'application/octet-stream', sourceUrl: url, content: Buffer.alloc(0) };
+          input = { knowledgeBaseId: kb.id, name: nameFromUrl(url, name), sourceType: 'url', mimeType: 'application/octet-stream', sourceUrl: url, content: Buffer.alloc(0) };
         } else if (request.body?.text !== undefined) {
           const content = Buffer.from(request.body.text, 'utf8');
           if (content.length > MAX_DOCUMENT_BYTES) throw tooLarge('text');

@@ -7,11 +7,14 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { detectFormat, FORMAT_MIME, type DocumentFormat } from '../../activities/rag/extract';
 import { MAX_DOCUMENT_BYTES } from '../../core/api/knowledge';
 import { AppError } from '../../core/errors';
+import { MAX_DOCUMENT_NAME } from '../../core/knowledge/names';
 import type { Document, KnowledgeBase } from '../../db/entities';
 import { setDocumentProgress } from '../../db/repos';
 import type { AppDeps } from '../deps';
 
 const iso = (d: Date | string) => new Date(d).toISOString();
+/** `documents.mime_type` is varchar(255). */
+const MAX_MIME_TYPE = 255;
 const megabytes = (n: number) => `${Math.round(n / 1024 / 1024)} MB`;
 
 export function knowledgeBaseDto(kb: KnowledgeBase, documentCount: number) {
@@ -84,7 +87,7 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
     throw err;
   }
   if (!file || file.bytes.length === 0) throw new AppError('bad_request', 'file is required (a non-empty multipart field named "file")', { field: 'file' });
-  if (name && name.length > 200) throw new AppError('validation_failed', 'name: at most 200 characters', { field: 'name' });
+  if (name && [...name].length > MAX_DOCUMENT_NAME) throw new AppError('validation_failed', `name: at most ${MAX_DOCUMENT_NAME} characters`, { field: 'name' });
 
   const format = detectFormat(file.bytes, file.mimeType, file.fileName);
   if (!format) {
@@ -95,7 +98,9 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
     );
   }
   const declaredFormat = detectFormat(Buffer.alloc(0), file.mimeType);
-  return { ...file, mimeType: declaredFormat === format ? file.mimeType : FORMAT_MIME[format], name };
+  // A declared type with parameters too long to store is replaced by the format's own.
+  const keepDeclared = declaredFormat === format && file.mimeType.length <= MAX_MIME_TYPE;
+  return { ...file, mimeType: keepDeclared ? file.mimeType : FORMAT_MIME[format], name };
 }
 
 /**

@@ -15,10 +15,13 @@ let stack: Stack;
 let server: Server;
 let base: string;
 const tag = token();
+const paths: string[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    paths.push(req.url ?? '');
     if (req.url === '/guide.md') return res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(markdownGuide(tag, 2, 2));
+    if (req.url === '/to-malformed') return res.writeHead(302, { location: '/menu%E0%A4%A.md' }).end();
     if (req.url === '/moved') return res.writeHead(302, { location: '/guide.md' }).end();
     if (req.url === '/logo.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(Buffer.alloc(1000));
     if (req.url === '/huge.txt') {
@@ -83,4 +86,14 @@ it.each([
   const tenantId = await allowLoopbackTenant();
   const { result } = await ingestUrl(tenantId, path);
   expect(result).toMatchObject({ status: 'failed', error: expect.stringMatching(reason) });
+});
+
+it.each(['/menu%E0%A4%A.md', '/to-malformed'])('fails %s, whose path does not decode, once and with the reason', async (path) => {
+  const tenantId = await allowLoopbackTenant();
+  const before = paths.length;
+  const { ref, result } = await ingestUrl(tenantId, path);
+  expect(result).toMatchObject({ status: 'failed', error: expect.stringMatching(/malformed percent-encoding \("menu%E0%A4%A\.md"\)/) });
+  expect(await documentRow(stack, tenantId, ref.documentId)).toMatchObject({ status: 'failed', error: result.error });
+  // Not retried, and the malformed target itself is never requested.
+  expect(paths.slice(before)).toEqual(path === '/to-malformed' ? ['/to-malformed'] : []);
 });

@@ -190,11 +190,36 @@ describe('bad input', () => {
     expectError(await post({ text: 'Some text' }), 400, 'name');
     expectError(await post({ url: 'ftp://example.com/file.pdf' }), 400, 'url');
     expectError(await post({ url: 'not a url' }), 400, 'url');
+    for (const url of ['https://example.com/menu%E0%A4%A.pdf', 'https://example.com/100%.pdf']) {
+      const malformed = await post({ url });
+      expectError(malformed, 400, 'url');
+      expect(malformed.body.error.message).toMatch(/percent-encoding/);
+      expectError(await post({ url, name: 'Menu' }), 400, 'url');
+    }
     expectError(await search(tenantA.apiKey, kbId, { query: '' }), 400, 'query');
     expectError(await search(tenantA.apiKey, kbId, { query: 'x'.repeat(2001) }), 400, 'query');
     expectError(await stack.request('POST', '/v1/knowledge-bases', { apiKey: tenantA.apiKey, body: { name: '' } }), 400, 'name');
     expectError(await stack.request('POST', '/v1/knowledge-bases', { apiKey: tenantA.apiKey, body: { name: 'x', chunkSize: 100, chunkOverlap: 100 } }), 400, 'chunkOverlap');
     expectError(await stack.request('PATCH', `/v1/knowledge-bases/${kbId}`, { apiKey: tenantA.apiKey, body: {} }), 400, 'name');
+  });
+
+  it('shortens a long file or link name to fit, keeping the extension, and refuses a long name field', async () => {
+    const longName = `${'menu-'.repeat(100)}.md`;
+    const uploaded = await upload(tenantA.apiKey, kbId, { bytes: '# Menu\n\nSoup of the day.', fileName: longName, type: 'text/markdown' });
+    expect(uploaded.status).toBe(202);
+    const uploadedName = (await getDocument(tenantA.apiKey, uploaded.body.id)).body.name;
+    expect(uploadedName).toHaveLength(200);
+    expect(uploadedName).toMatch(/^menu-menu-.*…\.md$/);
+
+    const linked = await post({ url: `https://example.com/${'%C3%A9'.repeat(300)}.pdf` });
+    expect(linked.status).toBe(202);
+    const linkedName = (await getDocument(tenantA.apiKey, linked.body.id)).body.name;
+    expect([...linkedName]).toHaveLength(200);
+    expect(linkedName).toMatch(/^éé.*…\.pdf$/);
+
+    expectError(await upload(tenantA.apiKey, kbId, { bytes: 'text', fileName: 'a.txt', type: 'text/plain' }, 'n'.repeat(201)), 400, 'name');
+    expectError(await post({ url: 'https://example.com/a.pdf', name: 'n'.repeat(300) }), 400, 'name');
+    for (const id of [uploaded.body.id, linked.body.id]) await stack.request('DELETE', `/v1/documents/${id}`, { apiKey: tenantA.apiKey });
   });
 
   it('accepts an http(s) URL for the workflow to fetch', async () => {
