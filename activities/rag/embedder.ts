@@ -8,6 +8,8 @@ import { contentHash } from '../../core/knowledge/chunk';
 import { EMBEDDING_DIMENSIONS, type Embedder } from '../../core/knowledge/types';
 
 const BATCH = 96;
+/** One `/embeddings` request: a stalled provider fails the attempt (and Temporal retries it) instead of holding it. */
+export const EMBED_REQUEST_TIMEOUT_MS = 120_000;
 
 export interface EmbeddingProvider {
   baseURL: string;
@@ -23,7 +25,7 @@ function normalize(v: number[]): number[] {
 /** Vectors from an OpenAI-compatible server, asked for EMBEDDING_DIMENSIONS dimensions. */
 export function providerEmbedder(provider: EmbeddingProvider, opts: { signal?: AbortSignal } = {}): Embedder {
   // Temporal owns retries (the calling activity is retried), so the SDK does not retry on its own.
-  const client = new OpenAI({ baseURL: provider.baseURL, apiKey: provider.apiKey || 'none', maxRetries: 0 });
+  const client = new OpenAI({ baseURL: provider.baseURL, apiKey: provider.apiKey || 'none', maxRetries: 0, timeout: EMBED_REQUEST_TIMEOUT_MS });
   return {
     id: `openai:${provider.model}@${EMBEDDING_DIMENSIONS}`,
     dimensions: EMBEDDING_DIMENSIONS,

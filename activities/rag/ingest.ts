@@ -38,6 +38,16 @@ export interface IngestHeartbeat {
   nextBatch: number;
 }
 
+/**
+ * Heartbeats `details()` on a timer until stopped: several times per heartbeat timeout (the SDK
+ * throttles what it sends), at most every 5 s.
+ */
+function keepAlive(details: () => IngestHeartbeat): () => void {
+  const timeoutMs = activityContext()?.info.heartbeatTimeoutMs;
+  const timer = setInterval(() => heartbeat({ ...details() }), Math.min(5_000, timeoutMs ? timeoutMs / 4 : 5_000));
+  return () => clearInterval(timer);
+}
+
 const extractionFailure = (message: string) => ApplicationFailure.nonRetryable(message, 'ExtractionError');
 
 async function loadVersion(em: ReturnType<typeof tenantEm>, ref: IngestRef) {
@@ -85,30 +95,32 @@ export function ingestActivities(deps: ActivityDeps): IngestActivities {
       await progress('extracting', 0);
       const bytes = source.content ?? new Uint8Array();
       const resumed = activityContext()?.info.heartbeatDetails as IngestHeartbeat | undefined;
-      // A large PDF can take longer to parse than the heartbeat timeout: keep the attempt alive,
-      // repeating the resume point so a crash here still resumes where the last attempt stopped.
-      const keepAlive = setInterval(() => heartbeat({ nextBatch: resumed?.nextBatch ?? 0 } satisfies IngestHeartbeat), 5_000);
-      let chunks: DocumentChunk[];
+      // Parsing a large PDF or waiting on a slow embedding provider can each take longer than the
+      // heartbeat timeout: keep the attempt alive throughout, repeating the resume point so a crash
+      // at any moment still resumes where the last stored batch left off.
+      const resume: IngestHeartbeat = { nextBatch: resumed?.nextBatch ?? 0 };
+      const stopKeepAlive = keepAlive(() => resume);
       try {
         // The driver may hand back a plain Uint8Array; wrap it without copying the file.
-        chunks = await extractAndChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), document, { maxTokens: kb.chunkSize, overlapTokens: kb.chunkOverlap });
-      } finally {
-        clearInterval(keepAlive);
-      }
-      let embedded = 0;
-      const embedder = cachedEmbedder(await baseEmbedderForTenant(deps, ref.tenantId), embeddingCacheStore(deps), (n) => (embedded += n));
+        const chunks = await extractAndChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), document, { maxTokens: kb.chunkSize, overlapTokens: kb.chunkOverlap });
+        let embedded = 0;
+        const embedder = cachedEmbedder(await baseEmbedderForTenant(deps, ref.tenantId), embeddingCacheStore(deps), (n) => (embedded += n));
 
-      const batches = Math.ceil(chunks.length / INGEST_BATCH);
-      const first = Math.min(resumed?.nextBatch ?? 0, batches);
-      let processed = 0;
-      for (let batch = first; batch < batches; batch++) {
-        const slice = chunks.slice(batch * INGEST_BATCH, (batch + 1) * INGEST_BATCH);
-        await embedAndStore(em, ref, slice, embedder);
-        processed += slice.length;
-        await progress('embedding', Math.min(99, Math.floor(((batch + 1) * 100) / batches)));
-        heartbeat({ nextBatch: batch + 1 } satisfies IngestHeartbeat);
+        const batches = Math.ceil(chunks.length / INGEST_BATCH);
+        const first = Math.min(resume.nextBatch, batches);
+        let processed = 0;
+        for (let batch = first; batch < batches; batch++) {
+          const slice = chunks.slice(batch * INGEST_BATCH, (batch + 1) * INGEST_BATCH);
+          await embedAndStore(em, ref, slice, embedder);
+          processed += slice.length;
+          await progress('embedding', Math.min(99, Math.floor(((batch + 1) * 100) / batches)));
+          resume.nextBatch = batch + 1;
+          heartbeat({ ...resume });
+        }
+        return { chunkCount: chunks.length, embedded, cached: processed - embedded };
+      } finally {
+        stopKeepAlive();
       }
-      return { chunkCount: chunks.length, embedded, cached: processed - embedded };
     },
 
     async activateDocumentVersion(ref) {
