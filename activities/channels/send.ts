@@ -3,12 +3,15 @@
  * The stored provider id is checked first (a retried activity that already sent does nothing),
  * the channel's rate is respected across workers, 429 / 5xx are retried after the provider's
  * Retry-After, and a permanent refusal (invalid number, blocked, outside the window) is written
- * on the message and returned: no retry storm, no failed turn.
+ * on the message and returned: no retry storm, no failed turn. An attempt that Temporal will not
+ * retry (the last one, or a non-retryable error) marks the message failed with its reason,
+ * whatever went wrong, so no message is left neither sent nor failed.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantEm } from '../../db/orm';
 import { markSendFailed, markSent, mergeThread, outboundForSend } from '../../db/repos/channels-delivery';
-import { attemptNumber } from '../context';
+import { activityContext, attemptNumber } from '../context';
 import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
 import { SEND_MAX_ATTEMPTS } from '../../core/channels';
@@ -16,43 +19,100 @@ import { channelLoader } from './loader';
 import { DEFAULT_SEND_RATE_PER_SECOND, waitForSendSlot } from './rate-limit';
 import { ProviderError } from './types';
 
+type Input = Parameters<SwitchboardActivities['sendChannelMessage']>[0];
 type Result = Awaited<ReturnType<SwitchboardActivities['sendChannelMessage']>>;
+
+/** Error types the activity's retry policy does not retry (workflows/flow/activities.ts). */
+const NON_RETRYABLE = new Set(['AppError', 'ZodError', 'ConfigError', 'ExtractionError']);
+/** An attempt stops itself this long before its start-to-close timeout, so the last one can still mark the message. */
+const DEADLINE_MARGIN_MS = 2_000;
 
 export function sendActivities({ orm, redis, config }: ActivityDeps): Pick<SwitchboardActivities, 'sendChannelMessage'> {
   const channels = channelLoader(orm, config);
+
+  async function attempt(em: EntityManager, input: Input): Promise<Result> {
+    const m = await outboundForSend(em, input.tenantId, input.key);
+    if (!m) throw ApplicationFailure.nonRetryable(`no stored message with key ${input.key}`, 'NotFound');
+    if (m.externalId) return { status: 'sent', providerMessageId: m.externalId };
+    if (m.status === 'failed') return { status: 'failed', error: m.error ?? 'failed' };
+    const fail = async (error: string): Promise<Result> => {
+      await markSendFailed(em, m.messageId, m.channelId, error);
+      return { status: 'failed', error };
+    };
+    const channel = m.channelId ? await channels.get(m.channelId) : null;
+    if (!channel) return fail('the conversation has no channel to send on (deleted?)');
+    const contactAddress = m.contactAddress ?? m.threadKey;
+    if (!contactAddress) return fail('the conversation has no contact address');
+
+    const rate = (channel.config.settings as { sendRatePerSecond?: number }).sendRatePerSecond ?? DEFAULT_SEND_RATE_PER_SECOND;
+    await waitForSendSlot(redis, channel.row.id, rate);
+    let result;
+    try {
+      result = await channel.adapter.send(
+        channel.config,
+        { text: m.text, ...(m.rich ?? {}) },
+        { idempotencyKey: input.key, contactAddress, thread: m.thread ?? {}, lastInboundAt: m.lastInboundAt ? new Date(m.lastInboundAt).toISOString() : null },
+      );
+    } catch (err) {
+      if (!(err instanceof ProviderError)) throw err;
+      if (!err.retryable) return fail(err.message);
+      throw ApplicationFailure.create({ message: err.message, type: 'ProviderRetryable', nextRetryDelay: err.opts.retryAfterMs });
+    }
+    await markSent(em, m.messageId, channel.row.id, result.providerMessageId);
+    if (result.thread && Object.keys(result.thread).length) await mergeThread(em, m.conversationId, result.thread);
+    return { status: 'sent', providerMessageId: result.providerMessageId };
+  }
+
   return {
     async sendChannelMessage(input): Promise<Result> {
       const em = tenantEm(orm, input.tenantId);
-      const m = await outboundForSend(em, input.tenantId, input.key);
-      if (!m) throw ApplicationFailure.nonRetryable(`no stored message with key ${input.key}`, 'NotFound');
-      if (m.externalId) return { status: 'sent', providerMessageId: m.externalId };
-      if (m.status === 'failed') return { status: 'failed', error: m.error ?? 'failed' };
-      const fail = async (error: string): Promise<Result> => {
-        await markSendFailed(em, m.messageId, m.channelId, error);
-        return { status: 'failed', error };
-      };
-      const channel = m.channelId ? await channels.get(m.channelId) : null;
-      if (!channel) return fail('the conversation has no channel to send on (deleted?)');
-      const contactAddress = m.contactAddress ?? m.threadKey;
-      if (!contactAddress) return fail('the conversation has no contact address');
-
-      const rate = (channel.config.settings as { sendRatePerSecond?: number }).sendRatePerSecond ?? DEFAULT_SEND_RATE_PER_SECOND;
-      await waitForSendSlot(redis, channel.row.id, rate);
       try {
-        const result = await channel.adapter.send(
-          channel.config,
-          { text: m.text, ...(m.rich ?? {}) },
-          { idempotencyKey: input.key, contactAddress, thread: m.thread ?? {}, lastInboundAt: m.lastInboundAt ? new Date(m.lastInboundAt).toISOString() : null },
-        );
-        await markSent(em, m.messageId, channel.row.id, result.providerMessageId);
-        if (result.thread && Object.keys(result.thread).length) await mergeThread(em, m.conversationId, result.thread);
-        return { status: 'sent', providerMessageId: result.providerMessageId };
+        return await withinDeadline(attempt(em, input));
       } catch (err) {
-        if (!(err instanceof ProviderError)) throw err;
-        if (!err.retryable) return fail(err.message);
-        if (attemptNumber() >= SEND_MAX_ATTEMPTS) return fail(`gave up after ${SEND_MAX_ATTEMPTS} attempts: ${err.message}`);
-        throw ApplicationFailure.create({ message: err.message, type: 'ProviderRetryable', nextRetryDelay: err.opts.retryAfterMs });
+        const finalAttempt = attemptNumber() >= SEND_MAX_ATTEMPTS;
+        if (!finalAttempt && !isNonRetryable(err)) throw err;
+        const reason = finalAttempt ? `gave up after ${SEND_MAX_ATTEMPTS} attempts: ${(err as Error).message}` : (err as Error).message;
+        const marked = await markGivenUp(em, input, reason);
+        if (!marked) throw err;
+        return marked;
       }
     },
   };
+}
+
+/** Marks the message failed unless it was sent meanwhile; undefined when it cannot be marked (no row, database away). */
+async function markGivenUp(em: EntityManager, input: Input, reason: string): Promise<Result | undefined> {
+  try {
+    const m = await outboundForSend(em, input.tenantId, input.key);
+    if (!m) return undefined;
+    if (m.externalId) return { status: 'sent', providerMessageId: m.externalId };
+    await markSendFailed(em, m.messageId, m.channelId, reason);
+    return { status: 'failed', error: reason };
+  } catch {
+    return undefined;
+  }
+}
+
+function isNonRetryable(err: unknown): boolean {
+  if (err instanceof ApplicationFailure) return err.nonRetryable || NON_RETRYABLE.has(err.type ?? '');
+  return err instanceof Error && NON_RETRYABLE.has(err.name);
+}
+
+/**
+ * Inside an activity, the attempt fails itself shortly before its start-to-close timeout: a timeout
+ * Temporal declares would end the last attempt with no chance to record why.
+ */
+async function withinDeadline<T>(work: Promise<T>): Promise<T> {
+  const timeoutMs = activityContext()?.info.startToCloseTimeoutMs;
+  if (!timeoutMs) return work;
+  const budgetMs = Math.max(timeoutMs / 2, timeoutMs - DEADLINE_MARGIN_MS);
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(ApplicationFailure.create({ message: `the send did not finish within ${Math.round(budgetMs / 1000)} s`, type: 'SendTimeout' })), budgetMs);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -9,7 +9,8 @@
  *   GET  /vXX.X/me                            the page the token belongs to
  *   GET  /cdn/{id}                            Messenger attachment bytes (pre-signed, no token)
  *
- * Failure modes are programmable (`failNext(2, { status: 429, retryAfter: '1' })`), and `post`
+ * Failure modes are programmable (`failNext(2, { status: 429, retryAfter: '1' })`, `slowNext(1, 5000,
+ * 'typing_off')`), and `post`
  * delivers webhooks signed like Meta signs them (X-Hub-Signature-256 over the raw body).
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -52,6 +53,8 @@ export interface FakeGraphApi {
   addMedia(mediaId: string, data: Buffer, mimeType: string): string;
   /** The next `count` message sends answer with this failure. */
   failNext(count: number, failure: Failure): void;
+  /** The next `count` message sends (or Messenger sender actions of that name) answer after `ms`. */
+  slowNext(count: number, ms: number, kind?: 'message' | 'mark_seen' | 'typing_on' | 'typing_off'): void;
   /** POSTs `body` to `url` signed with `appSecret` (or the given signature). */
   post(url: string, appSecret: string, body: unknown, opts?: { signature?: string | null }): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
@@ -64,6 +67,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const pages = new Map<string, { pageId: string; name: string }>();
   const media = new Map<string, { data: Buffer; mimeType: string }>();
   const failures: Failure[] = [];
+  const delays: { kind: string; ms: number }[] = [];
   const requests: GraphRequest[] = [];
   const sent: SentMessage[] = [];
   const senderActions: { psid: string; action: string }[] = [];
@@ -74,6 +78,10 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     res.end(JSON.stringify(body));
   };
   const token = (req: IncomingMessage, query: URLSearchParams) => /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? query.get('access_token') ?? '';
+  const delayIfScheduled = async (kind: string) => {
+    const i = delays.findIndex((d) => d.kind === kind);
+    if (i >= 0) await new Promise((resolve) => setTimeout(resolve, delays.splice(i, 1)[0].ms));
+  };
   const failIfScheduled = (res: ServerResponse): boolean => {
     const failure = failures.shift();
     if (!failure) return false;
@@ -117,6 +125,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
       if (number.accessToken !== auth) return send(res, 401, graphError('Invalid OAuth access token.', 190));
       const problem = validateWhatsAppBody(body);
       if (problem) return send(res, 400, graphError(`(#100) ${problem}`, 100));
+      await delayIfScheduled('message');
       if (failIfScheduled(res)) return;
       const id = `wamid.${randomBytes(12).toString('base64url')}`;
       sent.push({ id, product: 'whatsapp', from: node, body });
@@ -137,7 +146,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     return send(res, 400, graphError(`Unsupported ${req.method} request. Object with ID '${node}' does not exist`, 100));
   }
 
-  function handleMessenger(req: IncomingMessage, res: ServerResponse, edge: string | undefined, auth: string, body: any) {
+  async function handleMessenger(req: IncomingMessage, res: ServerResponse, edge: string | undefined, auth: string, body: any) {
     const page = pages.get(auth);
     if (!page) return send(res, 401, graphError('Invalid OAuth access token.', 190));
     if (!edge && req.method === 'GET') return send(res, 200, { id: page.pageId, name: page.name });
@@ -145,9 +154,11 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     const problem = validateMessengerBody(body);
     if (problem) return send(res, 400, graphError(`(#100) ${problem}`, 100));
     if (body.sender_action) {
+      await delayIfScheduled(body.sender_action);
       senderActions.push({ psid: body.recipient.id, action: body.sender_action });
       return send(res, 200, { recipient_id: body.recipient.id });
     }
+    await delayIfScheduled('message');
     if (failIfScheduled(res)) return;
     const id = `m_${randomBytes(12).toString('base64url')}`;
     sent.push({ id, product: 'messenger', from: page.pageId, body });
@@ -182,6 +193,9 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     },
     failNext(count, failure) {
       for (let i = 0; i < count; i++) failures.push(failure);
+    },
+    slowNext(count, ms, kind = 'message') {
+      for (let i = 0; i < count; i++) delays.push({ kind, ms });
     },
     async post(target, appSecret, body, opts = {}) {
       const raw = JSON.stringify(body);
