@@ -1,7 +1,7 @@
 /**
  * sendChannelMessage attempt by attempt (MockActivityEnvironment sets the attempt number and the
  * start-to-close timeout) against the fake Graph API: the last attempt marks the message failed
- * whatever ended it.
+ * whatever ended it, and Messenger stores the message id before typing_off has answered.
  */
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -94,3 +94,21 @@ describe('the last attempt of a send', () => {
   });
 });
 
+describe('Messenger typing indicators', () => {
+  it('store the message id without waiting for a slow typing_off, so a retry after acceptance does not resend', async () => {
+    const text = 'sent once, typing_off slow';
+    const { input, row } = await pendingMessage(text);
+    bench.graph.slowNext(1, 5_000, 'typing_off');
+    const started = Date.now();
+    // Temporal would time the attempt out after 3 s; the retry follows at once.
+    const first = await Promise.race([attempt(1, input), new Promise((resolve) => setTimeout(() => resolve('timed out'), 3_000))]);
+    expect(first).toMatchObject({ status: 'sent' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect((await row()).external_id).toBe(sentTexts(text)[0].id);
+
+    expect(await attempt(2, input)).toEqual({ status: 'sent', providerMessageId: sentTexts(text)[0].id });
+    expect(sentTexts(text)).toHaveLength(1);
+    // typing_off still goes out, after the message.
+    await waitUntil(() => bench.graph.senderActions.filter((a) => a.psid === PSID && a.action === 'typing_off').length >= 2, 10_000, 'typing_off');
+  });
+});

@@ -1,12 +1,14 @@
 /**
  * Facebook Messenger (Send API). Inbound shares Meta's handshake and signature with WhatsApp.
- * A reply is framed by sender actions: mark_seen and typing_on before it, typing_off after it;
- * those are cosmetic, so their failures never fail (or repeat) the message itself.
+ * A reply is framed by sender actions: mark_seen and typing_on before it, typing_off after it.
+ * Those are cosmetic: short timeouts, failures ignored, and typing_off is not waited for, because
+ * the Send API has no idempotency key and "never twice" rests on storing the message id the moment
+ * the send returns it.
  */
 import { z } from 'zod';
 import { graphEnv, secret, sendRateSetting } from '../meta/common';
 import type { AdapterEnv } from '../registry';
-import { GraphClient } from '../meta/graph';
+import { GraphClient, SEND_TIMEOUT_MS } from '../meta/graph';
 import { metaHandshake, parseJsonBody, verifyMetaSignature } from '../meta/signature';
 import { ProviderError, type ChannelAdapter, type OutboundSend } from '../types';
 import { parseMessengerWebhook } from './inbound';
@@ -30,6 +32,8 @@ export type MessengerSettings = z.infer<typeof messengerSettings>;
 const QUICK_REPLIES_MAX = 13;
 const BUTTONS_MAX = 3;
 const TITLE_MAX = 20;
+/** A sender action that has not answered by then is skipped: it only decorates the reply. */
+const SENDER_ACTION_TIMEOUT_MS = 1_500;
 
 export function messengerMessage(message: OutboundSend): Record<string, unknown> {
   if (message.media) {
@@ -55,7 +59,7 @@ export function messengerAdapter(env: AdapterEnv): ChannelAdapter<MessengerCrede
   const graph = graphEnv(env);
   const client = (c: MessengerCredentials) => new GraphClient(graph, c.pageAccessToken);
   const senderAction = (api: GraphClient, psid: string, action: 'mark_seen' | 'typing_on' | 'typing_off') =>
-    api.call('POST', 'me/messages', { recipient: { id: psid }, sender_action: action }).catch(() => undefined);
+    api.call('POST', 'me/messages', { recipient: { id: psid }, sender_action: action }, { timeoutMs: SENDER_ACTION_TIMEOUT_MS }).catch(() => undefined);
 
   return {
     type: 'messenger',
@@ -84,12 +88,14 @@ export function messengerAdapter(env: AdapterEnv): ChannelAdapter<MessengerCrede
         await senderAction(api, psid, 'mark_seen');
         await senderAction(api, psid, 'typing_on');
       }
-      const res = await api.call<{ message_id?: string }>('POST', 'me/messages', {
-        recipient: { id: psid },
-        messaging_type: 'RESPONSE',
-        message: messengerMessage(message),
-      });
-      if (channel.settings.typingIndicators) await senderAction(api, psid, 'typing_off');
+      const res = await api.call<{ message_id?: string }>(
+        'POST',
+        'me/messages',
+        { recipient: { id: psid }, messaging_type: 'RESPONSE', message: messengerMessage(message) },
+        { timeoutMs: SEND_TIMEOUT_MS },
+      );
+      // Not awaited: the caller stores the message id while typing_off is on its way.
+      if (channel.settings.typingIndicators) void senderAction(api, psid, 'typing_off');
       if (!res.message_id) throw new ProviderError('the Send API accepted the message but returned no message id', false);
       return { providerMessageId: res.message_id };
     },

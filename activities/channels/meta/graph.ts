@@ -13,7 +13,13 @@ export interface GraphEnv {
 
 /** Graph error codes that mean "slow down and try again". */
 const THROTTLED = new Set([4, 17, 32, 613, 80007, 130429, 131056]);
+/** Downloads and lookups; a send passes its own, shorter timeout (see SEND_TIMEOUT_MS). */
 const TIMEOUT_MS = 20_000;
+/**
+ * A message send, well inside sendChannelMessage's 30 s (up to 10 s of which may go waiting for a
+ * rate slot): an attempt that outlives its timeout cannot store the provider id it got.
+ */
+export const SEND_TIMEOUT_MS = 14_000;
 
 export class GraphClient {
   constructor(
@@ -25,12 +31,16 @@ export class GraphClient {
     return `${this.env.baseUrl.replace(/\/$/, '')}/${this.env.version}/${path.replace(/^\//, '')}`;
   }
 
-  async call<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-    const res = await this.send(this.url(path), {
-      method,
-      headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
+  async call<T = Record<string, unknown>>(method: 'GET' | 'POST', path: string, body?: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
+    const res = await this.send(
+      this.url(path),
+      {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+      },
+      opts.timeoutMs,
+    );
     const text = await res.text();
     let json: any = null;
     try {
@@ -50,9 +60,9 @@ export class GraphClient {
     return { data: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
   }
 
-  private async send(url: string, init: RequestInit): Promise<Response> {
+  private async send(url: string, init: RequestInit, timeoutMs = TIMEOUT_MS): Promise<Response> {
     try {
-      return await this.env.fetch(url, { ...init, signal: AbortSignal.timeout(TIMEOUT_MS) });
+      return await this.env.fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
       throw new ProviderError(`Graph API unreachable: ${(err as Error).message}`, true);
     }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { graphEnv, secret, sendRateSetting } from '../meta/common';
 import type { AdapterEnv } from '../registry';
-import { GraphClient } from '../meta/graph';
+import { GraphClient, SEND_TIMEOUT_MS } from '../meta/graph';
 import { metaHandshake, parseJsonBody, verifyMetaSignature } from '../meta/signature';
 import { ProviderError, type ChannelAdapter, type OutboundSend, type SendContext } from '../types';
 import { parseWhatsAppWebhook } from './inbound';
@@ -68,7 +68,7 @@ export function whatsappAdapter(env: AdapterEnv): ChannelAdapter<WhatsAppCredent
 
     async send(channel, message, context) {
       const body = whatsappBody(context.contactAddress, windowed(message, channel.settings, context));
-      const res = await client(channel.credentials).call<{ messages?: { id: string }[] }>('POST', `${channel.settings.phoneNumberId}/messages`, body);
+      const res = await client(channel.credentials).call<{ messages?: { id: string }[] }>('POST', `${channel.settings.phoneNumberId}/messages`, body, { timeoutMs: SEND_TIMEOUT_MS });
       const id = res.messages?.[0]?.id;
       if (!id) throw new ProviderError('the Cloud API accepted the message but returned no message id', false);
       return { providerMessageId: id };
