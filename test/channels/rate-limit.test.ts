@@ -71,6 +71,6 @@ describe('channel send rate', () => {
 
 /** How far ahead of Redis's clock the channel's next free slot is. */
 async function nextFreeSlotIn(channel: string): Promise<number> {
-  const [free, [seconds, micros]] = (await Promise.all([workers[0].get(rateKey(channel)), workers[0].time()])) as [string, [string, string]];
+  const [free, [seconds, micros]] = await Promise.all([workers[0].get(rateKey(channel)), workers[0].time()]);
   return (Number(free) - (Number(seconds) * 1e6 + Number(micros))) / 1000;
 }
