@@ -45,6 +45,8 @@ const envSchema = z.object({
   /** Meta's Graph API (WhatsApp Cloud API, Messenger Send API); tests point it at a local fake. */
   META_GRAPH_URL: z.string().url().default('https://graph.facebook.com'),
   META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
+  /** Largest inbound email (raw MIME, attachments included) the webhook accepts; 413 above it. */
+  EMAIL_INBOUND_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(100),
 });

@@ -4,7 +4,7 @@
  * adapter, recorded in `inbound_messages` (deduplicated by the database) and answered at once;
  * the worker dispatches the rows. A failure to queue loses nothing: the sweeper finds the row.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../core/errors';
 import { createInboundQueue, enqueueInbound } from '../../activities/channels/inbound-queue';
@@ -16,6 +16,7 @@ import type { AppDeps } from '../deps';
 const DEFAULT_ACK: WebhookAck = { status: 200, contentType: 'application/json', body: '{"ok":true}' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const params = z.object({ type: z.string(), channelId: z.string() });
+const emailParams = z.object({ channelId: z.string() });
 
 export const webhookRoutes = (deps: AppDeps) => async (app: FastifyInstance) => {
   const channels = channelLoader(deps.orm, deps.config);
@@ -29,8 +30,9 @@ export const webhookRoutes = (deps: AppDeps) => async (app: FastifyInstance) => 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  async function load(request: FastifyRequest) {
-    const { type, channelId } = params.parse(request.params);
+  /** `type` comes from the path, or from the route when the route names it (email). */
+  async function load(request: FastifyRequest, routeType?: string) {
+    const { type, channelId } = params.parse({ ...(request.params as object), ...(routeType ? { type: routeType } : {}) });
     const loaded = UUID.test(channelId) ? await channels.get(channelId) : null;
     if (!loaded || loaded.row.type !== type) throw new AppError('not_found', 'channel not found', { field: 'channelId' });
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
@@ -55,14 +57,21 @@ export const webhookRoutes = (deps: AppDeps) => async (app: FastifyInstance) => 
     return reply.type('text/plain; charset=utf-8').send(adapter.handshake(inbound, channel));
   });
 
-  app.post('/v1/webhooks/:type/:channelId', { config, logLevel, schema: { ...schema, summary: 'Provider webhook: verified, recorded once, answered at once' } }, async (request, reply) => {
-    const { adapter, config: channel, row, inbound } = await load(request);
+  async function receive(request: FastifyRequest, reply: FastifyReply, routeType?: string) {
+    const { adapter, config: channel, row, inbound } = await load(request, routeType);
     adapter.verify(inbound, channel);
     const events = await adapter.parse(inbound, channel);
     await recorder.record(row.tenant, row.id, events);
     const ack = adapter.ack ?? DEFAULT_ACK;
     return reply.status(ack.status).type(ack.contentType).send(ack.body);
-  });
+  }
+
+  const summary = 'Provider webhook: verified, recorded once, answered at once';
+  // Raw MIME carries its attachments; every other provider sends links to its media, so 1 MB is plenty.
+  app.post('/v1/webhooks/email/:channelId', { config, logLevel, bodyLimit: deps.config.EMAIL_INBOUND_MAX_BYTES, schema: { ...schema, params: emailParams, summary } }, (request, reply) =>
+    receive(request, reply, 'email'),
+  );
+  app.post('/v1/webhooks/:type/:channelId', { config, logLevel, schema: { ...schema, summary } }, (request, reply) => receive(request, reply));
 };
 
 /** Providers are told `{PUBLIC_URL}/v1/webhooks/…`; without PUBLIC_URL that is where the API listens. */

@@ -106,6 +106,20 @@ describe('email', () => {
     expect(Buffer.compare(asset.content, pdf)).toBe(0);
   });
 
+  it('accepts a 3 MB message (beyond the API-wide 1 MB body limit) as one message with its attachment stored', async () => {
+    const guest = newContact();
+    const scan = randomBytes(2_200_000); // base64 in the MIME: about 3 MB on the wire
+    const raw = await composeEmail({ from: guest, to: DESK, subject: 'Scanned passport', messageId: newId(), text: 'Here is the scan.', attachments: [{ filename: 'passport.jpg', content: scan, contentType: 'image/jpeg' }] });
+    expect(raw.length).toBeGreaterThan(3_000_000);
+    expect((await post(raw)).status).toBe(200);
+    await waitForReplies(guest, 1);
+    const inbound = (await transcript(bench, channel.id)).filter((m) => m.direction === 'in' && m.text === 'Here is the scan.');
+    expect(inbound).toHaveLength(1);
+    const [asset] = await bench.rows(`select id, content from media_assets where conversation_id = $1 and name = 'passport.jpg'`, [inbound[0].conversation_id]);
+    expect(Buffer.compare(asset.content, scan)).toBe(0);
+    expect(inbound[0].metadata.attachments).toEqual([{ mediaAssetId: asset.id, contentType: 'image/jpeg', byteSize: scan.length, name: 'passport.jpg' }]);
+  });
+
   it('refuses a bad, missing or replayed signature (401) and records nothing', async () => {
     const before = await inboundCount();
     const raw = await composeEmail({ from: newContact(), to: DESK, subject: 'x', messageId: newId(), text: 'forged' });
