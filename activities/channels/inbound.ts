@@ -21,6 +21,7 @@ import { inboundSignal, type ConversationInput } from '../../workflows/messages'
 import { ChannelKey, FlowIdKey, FlowVersionKey, StatusKey, TenantIdKey } from '../../workflows/search-attributes';
 import { channelLoader, type LoadedChannel } from './loader';
 import { WATERMARK_PREFIX } from './messenger/inbound';
+import { tooLargeError, type MediaLimits } from './media';
 import { ProviderError, type InboundAttachment, type InboundEvent } from './types';
 
 /** Receipts may overtake the send that stores the provider id: retried this many times, then dropped. */
@@ -114,29 +115,28 @@ export class InboundProcessor {
   private async storeAttachments(row: InboundRow, channel: LoadedChannel, conversationId: string, event: Extract<InboundEvent, { kind: 'message' }>) {
     const stored: Record<string, unknown>[] = [];
     const em = tenantEm(this.deps.orm, row.tenantId);
+    const limits = { maxBytes: this.deps.config.CHANNEL_MEDIA_MAX_BYTES };
     for (const [index, attachment] of (event.message.attachments ?? []).entries()) {
       const a = attachment as InboundAttachment | { kind: 'inline'; data: string; contentType: string; name?: string };
       try {
-        const file =
-          a.kind === 'inline'
-            ? { data: Buffer.isBuffer(a.data) ? a.data : Buffer.from(a.data, 'base64'), contentType: a.contentType, name: a.name }
-            : await this.fetchRemote(channel, a.ref);
+        const file = a.kind === 'inline' ? inlineFile(a, limits) : await this.fetchRemote(channel, a.ref, limits);
         const name = a.name ?? file.name;
         const ref = a.kind === 'remote' ? a.ref : `inline:${index}`;
         const contentType = a.contentType ?? file.contentType;
         const asset = await storeMediaAsset(em, row.tenantId, { channelId: channel.row.id, conversationId, messageExternalId: event.externalId, ref, contentType, name, data: file.data });
         stored.push({ mediaAssetId: asset.id, contentType, byteSize: asset.byteSize, ...(name ? { name } : {}) });
       } catch (err) {
-        if (err instanceof ProviderError && !err.retryable) stored.push({ error: err.message, ref: a.kind === 'remote' ? a.ref : `inline:${index}` });
-        else throw err;
+        if (!(err instanceof ProviderError) || err.retryable) throw err;
+        const ref = a.kind === 'remote' ? a.ref : `inline:${index}`;
+        stored.push({ error: err.message, ref, ...(a.contentType ? { contentType: a.contentType } : {}), ...(a.name ? { name: a.name } : {}) });
       }
     }
     return stored;
   }
 
-  private async fetchRemote(channel: LoadedChannel, ref: string) {
+  private async fetchRemote(channel: LoadedChannel, ref: string, limits: MediaLimits) {
     if (!channel.adapter.fetchMedia) throw new ProviderError(`the ${channel.row.type} adapter cannot download attachments`, false);
-    return channel.adapter.fetchMedia(channel.config, ref);
+    return channel.adapter.fetchMedia(channel.config, ref, limits);
   }
 
   private async signal(tenantId: string, conversation: { id: string; flowId: string; flowVersion: number }, channel: ChannelType, message: { text: string; externalId: string; metadata?: Record<string, unknown> }) {
@@ -175,4 +175,11 @@ export class InboundProcessor {
     }
     return graph;
   }
+}
+
+/** An attachment that came in the message itself (email): the same size limit as a download. */
+function inlineFile(a: { data: Buffer | string; contentType: string; name?: string }, limits: MediaLimits) {
+  const data = Buffer.isBuffer(a.data) ? a.data : Buffer.from(a.data, 'base64');
+  if (data.length > limits.maxBytes) throw tooLargeError(data.length, limits.maxBytes);
+  return { data, contentType: a.contentType, name: a.name };
 }

@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { NormalizedMessage, RichContent } from '../../core/messages';
+import type { MediaLimits } from './media';
 
 /** Channels that have an adapter (the `api` channel is plain REST, `voice` is the IVR's). */
 export const CHANNEL_TYPES = ['whatsapp', 'messenger', 'sms', 'email', 'webchat'] as const;
@@ -129,8 +130,11 @@ export interface ChannelAdapter<Credentials = Record<string, unknown>, Settings 
   parse(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): InboundEvent[] | Promise<InboundEvent[]>;
   /** What the provider expects back (Twilio: empty TwiML); default `200 {"ok":true}`. */
   ack?: WebhookAck;
-  /** Downloads a `remote` attachment (WhatsApp media ids resolve through the Graph API first). */
-  fetchMedia?(channel: ChannelConfig<Credentials, Settings>, ref: string): Promise<{ data: Buffer; contentType: string; name?: string }>;
+  /**
+   * Downloads a `remote` attachment (WhatsApp media ids resolve through the Graph API first); a file
+   * past `limits.maxBytes` is a permanent ProviderError (activities/channels/media.ts `readCapped`).
+   */
+  fetchMedia?(channel: ChannelConfig<Credentials, Settings>, ref: string, limits: MediaLimits): Promise<{ data: Buffer; contentType: string; name?: string }>;
   send(channel: ChannelConfig<Credentials, Settings>, message: OutboundSend, context: SendContext): Promise<SendResult>;
   /** Calls a cheap authenticated endpoint of the provider (or the SMTP handshake). */
   testConnection(channel: ChannelConfig<Credentials, Settings>): Promise<{ ok: boolean; detail: string }>;

@@ -276,8 +276,15 @@ describe('Twilio account and media', () => {
 
   it('downloads inbound media with the account credentials', async () => {
     const url = twilio.addMedia(sid, Buffer.from('JPEGDATA'), 'image/jpeg');
-    expect(await twilioAdapter.fetchMedia!(channel(), url)).toEqual({ data: Buffer.from('JPEGDATA'), contentType: 'image/jpeg' });
-    await expect(twilioAdapter.fetchMedia!(channel({}, { authToken: '1'.repeat(32) }), url)).rejects.toMatchObject({ retryable: false, opts: { status: 401 } });
+    const limits = { maxBytes: 1024 };
+    expect(await twilioAdapter.fetchMedia!(channel(), url, limits)).toEqual({ data: Buffer.from('JPEGDATA'), contentType: 'image/jpeg' });
+    await expect(twilioAdapter.fetchMedia!(channel({}, { authToken: '1'.repeat(32) }), url, limits)).rejects.toMatchObject({ retryable: false, opts: { status: 401 } });
+  });
+
+  it('refuses media past the size limit for good instead of buffering it', async () => {
+    const url = twilio.addMedia(sid, Buffer.alloc(4096, 1), 'video/mp4');
+    await expect(twilioAdapter.fetchMedia!(channel(), url, { maxBytes: 4095 })).rejects.toMatchObject({ retryable: false, opts: { code: 'too_large' } });
+    expect((await twilioAdapter.fetchMedia!(channel(), url, { maxBytes: 4096 })).data).toHaveLength(4096);
   });
 
   it('validates credentials and settings', () => {

@@ -39,11 +39,12 @@ export const greeterFlow: GraphInput = {
   settings: { handoffKeywords: ['human'], idleTimeoutMinutes: 30, contextWindow: 20, variables: {} },
 };
 
-export async function startChannelBench(): Promise<ChannelBench> {
+/** `env`: configuration for the stack beyond the fakes' URLs (limits a test wants small). */
+export async function startChannelBench(env: Record<string, string> = {}): Promise<ChannelBench> {
   const servers = sharedServers();
   const scratch: ScratchDatabase = await createScratchDatabase(process.env.TEST_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_channels');
   const graph = await startFakeGraphApi();
-  const stack = await startStack({ ...servers, databaseUrl: scratch.url, env: { META_GRAPH_URL: graph.url } });
+  const stack = await startStack({ ...servers, databaseUrl: scratch.url, env: { META_GRAPH_URL: graph.url, ...env } });
   const inbound = startInboundProcessing({ orm: stack.orm, config: stack.config, temporal: stack.temporal, sweepEveryMs: 500, staleMs: 3_000 });
   const db = new pg.Client({ connectionString: scratch.url });
   await db.connect();

@@ -49,8 +49,11 @@ export interface FakeGraphApi {
   senderActions: { psid: string; action: string }[];
   addWhatsAppNumber(n: { phoneNumberId: string; accessToken: string; displayPhoneNumber?: string; verifiedName?: string }): void;
   addPage(p: { pageId: string; accessToken: string; name?: string }): void;
-  /** A file reachable through GET /{mediaId} (WhatsApp) and GET /cdn/{mediaId} (Messenger). */
-  addMedia(mediaId: string, data: Buffer, mimeType: string): string;
+  /**
+   * A file reachable through GET /{mediaId} (WhatsApp) and GET /cdn/{mediaId} (Messenger);
+   * `chunked` serves it without a Content-Length, as CDNs streaming a file do.
+   */
+  addMedia(mediaId: string, data: Buffer, mimeType: string, opts?: { chunked?: boolean }): string;
   /** The next `count` message sends answer with this failure. */
   failNext(count: number, failure: Failure): void;
   /** The next `count` message sends (or Messenger sender actions of that name) answer after `ms`. */
@@ -65,7 +68,7 @@ const graphError = (message: string, code = 100, type = 'OAuthException') => ({ 
 export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const numbers = new Map<string, { accessToken: string; displayPhoneNumber: string; verifiedName: string }>();
   const pages = new Map<string, { pageId: string; name: string }>();
-  const media = new Map<string, { data: Buffer; mimeType: string }>();
+  const media = new Map<string, { data: Buffer; mimeType: string; chunked?: boolean }>();
   const failures: Failure[] = [];
   const delays: { kind: string; ms: number }[] = [];
   const requests: GraphRequest[] = [];
@@ -168,8 +171,19 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   function serveFile(res: ServerResponse, id: string) {
     const file = media.get(id);
     if (!file) return send(res, 404, graphError('media not found', 100));
-    res.writeHead(200, { 'content-type': file.mimeType, 'content-length': String(file.data.length) });
-    res.end(file.data);
+    res.writeHead(200, { 'content-type': file.mimeType, ...(file.chunked ? {} : { 'content-length': String(file.data.length) }) });
+    if (!file.chunked) return res.end(file.data);
+    // 64 KB at a time, until done or the client hangs up.
+    let at = 0;
+    const next = () => {
+      while (at < file.data.length && !res.destroyed) {
+        const more = res.write(file.data.subarray(at, (at += 64 * 1024)));
+        if (!more) return void res.once('drain', next);
+      }
+      res.end();
+    };
+    res.on('close', () => (at = file.data.length));
+    next();
   }
 
   const numberForToken = (t: string) => [...numbers.values()].some((n) => n.accessToken === t) || [...pages.keys()].includes(t);
@@ -187,8 +201,8 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     senderActions,
     addWhatsAppNumber: (n) => numbers.set(n.phoneNumberId, { accessToken: n.accessToken, displayPhoneNumber: n.displayPhoneNumber ?? '+1 555 0100', verifiedName: n.verifiedName ?? 'Harbor Dental' }),
     addPage: (p) => pages.set(p.accessToken, { pageId: p.pageId, name: p.name ?? 'Harbor Dental' }),
-    addMedia(mediaId, data, mimeType) {
-      media.set(mediaId, { data, mimeType });
+    addMedia(mediaId, data, mimeType, opts = {}) {
+      media.set(mediaId, { data, mimeType, chunked: opts.chunked });
       return `${url}/cdn/${mediaId}`;
     },
     failNext(count, failure) {

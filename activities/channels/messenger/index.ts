@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { graphEnv, secret, sendRateSetting } from '../meta/common';
 import type { AdapterEnv } from '../registry';
+import { readCapped } from '../media';
 import { GraphClient, SEND_TIMEOUT_MS } from '../meta/graph';
 import { metaHandshake, parseJsonBody, verifyMetaSignature } from '../meta/signature';
 import { ProviderError, type ChannelAdapter, type OutboundSend } from '../types';
@@ -70,7 +71,7 @@ export function messengerAdapter(env: AdapterEnv): ChannelAdapter<MessengerCrede
     parse: (request, channel) => parseMessengerWebhook(parseJsonBody(request), channel.settings.pageId),
 
     // Attachment URLs are pre-signed CDN links: fetched without the page token, which must not leak to them.
-    async fetchMedia(_channel, url) {
+    async fetchMedia(_channel, url, limits) {
       let res: Response;
       try {
         res = await env.fetch(url, { signal: AbortSignal.timeout(20_000) });
@@ -78,7 +79,7 @@ export function messengerAdapter(env: AdapterEnv): ChannelAdapter<MessengerCrede
         throw new ProviderError(`attachment download failed: ${(err as Error).message}`, true);
       }
       if (!res.ok) throw new ProviderError(`attachment download answered ${res.status}`, res.status === 429 || res.status >= 500, { status: res.status });
-      return { data: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+      return { data: await readCapped(res, limits), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
     },
 
     async send(channel, message, context) {

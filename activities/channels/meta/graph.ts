@@ -3,6 +3,7 @@
  * of Graph errors to ProviderError (retryable: 429, 5xx, throttling codes, network; the rest is
  * permanent). The base URL comes from META_GRAPH_URL so tests run against a local fake.
  */
+import { readCapped, type MediaLimits } from '../media';
 import { ProviderError } from '../types';
 
 export interface GraphEnv {
@@ -54,10 +55,10 @@ export class GraphClient {
   }
 
   /** Downloads a file the Graph API pointed at (media URLs need the same bearer token). */
-  async download(url: string): Promise<{ data: Buffer; contentType: string }> {
+  async download(url: string, limits: MediaLimits): Promise<{ data: Buffer; contentType: string }> {
     const res = await this.send(url, { method: 'GET', headers: { authorization: `Bearer ${this.token}` } });
     if (!res.ok) throw graphError(res, await res.json().catch(() => null));
-    return { data: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+    return { data: await readCapped(res, limits), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
   }
 
   private async send(url: string, init: RequestInit, timeoutMs = TIMEOUT_MS): Promise<Response> {

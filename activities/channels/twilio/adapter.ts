@@ -94,8 +94,8 @@ export const twilioAdapter: ChannelAdapter<TwilioCredentials, TwilioSettings> = 
     return [messageEvent(sid, params)];
   },
 
-  async fetchMedia(channel, ref) {
-    return downloadMedia(authOf(channel), ref);
+  async fetchMedia(channel, ref, limits) {
+    return downloadMedia(authOf(channel), ref, limits);
   },
 
   async send(channel, message, context) {

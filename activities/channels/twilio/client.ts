@@ -4,6 +4,7 @@
  * Retry-After); everything else Twilio refuses (invalid or unsubscribed numbers, bad credentials)
  * is permanent, because sending the same request again would fail the same way.
  */
+import { readCapped, type MediaLimits } from '../media';
 import { ProviderError } from '../types';
 import type { FormParams } from './signature';
 
@@ -62,7 +63,7 @@ export function fetchAccount(auth: TwilioAuth): Promise<TwilioAccount> {
  * a URL elsewhere never receives the credentials; fetch drops them on cross-origin redirects
  * (Twilio redirects media to its CDN).
  */
-export async function downloadMedia(auth: TwilioAuth, url: string): Promise<{ data: Buffer; contentType: string }> {
+export async function downloadMedia(auth: TwilioAuth, url: string, limits: MediaLimits): Promise<{ data: Buffer; contentType: string }> {
   const target = new URL(url);
   const sameHost = target.host === new URL(auth.baseUrl).host;
   const res = await request(url, {
@@ -70,7 +71,7 @@ export async function downloadMedia(auth: TwilioAuth, url: string): Promise<{ da
     headers: sameHost ? { authorization: basicAuth(auth) } : {},
   });
   if (!res.ok) throw await providerErrorFrom(res);
-  return { data: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
+  return { data: await readCapped(res, limits), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };
 }
 
 async function call<T>(

@@ -58,11 +58,11 @@ export function whatsappAdapter(env: AdapterEnv): ChannelAdapter<WhatsAppCredent
     verify: (request, channel) => verifyMetaSignature(request, channel.credentials.appSecret),
     parse: (request, channel) => parseWhatsAppWebhook(parseJsonBody(request), channel.settings.phoneNumberId),
 
-    async fetchMedia(channel, mediaId) {
+    async fetchMedia(channel, mediaId, limits) {
       const api = client(channel.credentials);
       const info = await api.call<{ url?: string; mime_type?: string }>('GET', encodeURIComponent(mediaId));
       if (!info.url) throw new ProviderError(`media ${mediaId} has no download URL`, false);
-      const file = await api.download(info.url);
+      const file = await api.download(info.url, limits);
       return { data: file.data, contentType: info.mime_type ?? file.contentType };
     },
 

@@ -1,0 +1,42 @@
+/**
+ * Inbound attachment downloads, capped: the bytes end up in a Postgres row, so a file past the
+ * channel media limit is refused as soon as its Content-Length (or, without one, the stream)
+ * says so, and never buffered whole. The refusal is permanent: the message goes on without it.
+ */
+import { ProviderError } from './types';
+
+export interface MediaLimits {
+  maxBytes: number;
+}
+
+export const tooLargeError = (size: number | string, maxBytes: number) =>
+  new ProviderError(`the attachment is larger (${size} bytes) than the ${maxBytes}-byte limit (CHANNEL_MEDIA_MAX_BYTES): not stored`, false, { code: 'too_large' });
+
+/** The response body, or a permanent ProviderError once it passes `maxBytes` (the download is aborted). */
+export async function readCapped(res: Response, { maxBytes }: MediaLimits): Promise<Buffer> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLargeError(declared, maxBytes);
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch (err) {
+      throw new ProviderError(`attachment download failed: ${(err as Error).message}`, true);
+    }
+    if (chunk.done) break;
+    size += chunk.value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLargeError(`more than ${maxBytes}`, maxBytes);
+    }
+    chunks.push(chunk.value);
+  }
+  return Buffer.concat(chunks, size);
+}
