@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFlowFile } from '../../console/src/builder/exportImport';
 import { EditHistory } from '../../console/src/builder/history';
-import { uniqueId } from '../../console/src/builder/useFlowEditor';
+import { uniqueId } from '../../console/src/builder/document';
 import { upstreamVariables } from '../../console/src/builder/variables';
 import type { FlowEdge, FlowNode } from '../../console/src/graph/model';
 
@@ -11,7 +11,7 @@ const edge = (source: string, target: string, sourceHandle = 'next'): FlowEdge =
 
 describe('EditHistory', () => {
   it('undoes and redoes snapshots, and a new edit drops the redo branch', () => {
-    const h = new EditHistory<number, number>({ nodes: [0], edges: [] });
+    const h = new EditHistory<{ nodes: number[]; edges: number[] }>({ nodes: [0], edges: [] });
     h.commit({ nodes: [1], edges: [] });
     h.commit({ nodes: [2], edges: [] });
     expect(h.undo()?.nodes).toEqual([1]);
@@ -24,7 +24,7 @@ describe('EditHistory', () => {
   });
 
   it('merges edits with the same key made within a second into one step', () => {
-    const h = new EditHistory<string, never>({ nodes: [''], edges: [] });
+    const h = new EditHistory<{ nodes: string[]; edges: never[] }>({ nodes: [''], edges: [] });
     for (const text of ['H', 'He', 'Hel', 'Hello']) h.commit({ nodes: [text], edges: [] }, 'config:a');
     h.commit({ nodes: ['Hello!'], edges: [] }, 'config:b');
     expect(h.undo()?.nodes).toEqual(['Hello']);

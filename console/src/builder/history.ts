@@ -1,26 +1,22 @@
 /**
- * Undo/redo over whole editor snapshots (nodes and edges are immutable arrays, so a snapshot is two
- * references). Edits with the same `coalesceKey` within a second merge into one step, so typing a
- * prompt is one undo, not one per keystroke.
+ * Undo/redo over whole editor snapshots (nodes, edges and settings are immutable values, so a
+ * snapshot is a few references). Edits with the same `coalesceKey` within a second merge into one
+ * step, so typing a prompt is one undo, not one per keystroke.
  */
-export interface Snapshot<N, E> {
-  nodes: N[];
-  edges: E[];
-}
 
 const COALESCE_MS = 1000;
 const LIMIT = 200;
 
-export class EditHistory<N, E> {
-  private past: Snapshot<N, E>[] = [];
-  private future: Snapshot<N, E>[] = [];
+export class EditHistory<S> {
+  private past: S[] = [];
+  private future: S[] = [];
   private lastKey: string | undefined;
   private lastAt = 0;
 
-  constructor(private present: Snapshot<N, E>) {}
+  constructor(private present: S) {}
 
   /** Records `next` as the new present; the old present becomes undoable. */
-  commit(next: Snapshot<N, E>, coalesceKey?: string) {
+  commit(next: S, coalesceKey?: string) {
     const now = Date.now();
     const merge = coalesceKey !== undefined && coalesceKey === this.lastKey && now - this.lastAt < COALESCE_MS;
     if (!merge) {
@@ -33,29 +29,22 @@ export class EditHistory<N, E> {
     this.lastAt = now;
   }
 
-  undo(): Snapshot<N, E> | null {
+  undo(): S | null {
     return this.step(this.past, this.future);
   }
 
-  redo(): Snapshot<N, E> | null {
+  redo(): S | null {
     return this.step(this.future, this.past);
   }
 
   /** Moves one snapshot from `from` to the present, keeping the present on `to`. */
-  private step(from: Snapshot<N, E>[], to: Snapshot<N, E>[]): Snapshot<N, E> | null {
+  private step(from: S[], to: S[]): S | null {
     const target = from.pop();
     if (!target) return null;
     to.push(this.present);
     this.present = target;
     this.lastKey = undefined;
     return target;
-  }
-
-  reset(present: Snapshot<N, E>) {
-    this.past = [];
-    this.future = [];
-    this.present = present;
-    this.lastKey = undefined;
   }
 
   get canUndo() {
