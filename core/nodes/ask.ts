@@ -10,14 +10,14 @@ export const askNode = defineNode({
   category: 'messaging',
   data: z
     .object({
-      prompt: z.string().min(1, 'prompt is required').max(4096).describe('Question template'),
-      variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable must be an identifier').describe('Variable that receives the answer'),
-      inputType: z.enum(ASK_INPUT_TYPES).default('text'),
-      choices: z.array(z.string().min(1)).optional().describe('Allowed answers for inputType "choice"'),
-      pattern: z.string().optional().describe('Regular expression the answer must match'),
-      retryPrompt: z.string().optional().describe('Sent when the answer is not valid'),
-      maxRetries: z.number().int().min(0).max(10).default(2),
-      timeoutSeconds: z.number().int().positive().max(30 * 24 * 3600).optional().describe('Follows the "timeout" edge when no reply comes in time'),
+      prompt: z.string().min(1, 'prompt is required').max(4096).describe('The question sent to the contact; may contain {{variables}}'),
+      variable: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'variable must be an identifier').describe('Variable that stores the answer, e.g. name'),
+      inputType: z.enum(ASK_INPUT_TYPES).default('text').describe('What counts as a valid answer: free text, a number, an e-mail address, a phone number, yes/no or one of the choices'),
+      choices: z.array(z.string().min(1)).optional().describe('The answers accepted when the input type is "choice"'),
+      pattern: z.string().optional().describe('Optional regular expression the answer must also match, e.g. ^[A-Z]{2}\\d{4}$'),
+      retryPrompt: z.string().optional().describe('Sent when the answer is not valid, before asking again; defaults to the question'),
+      maxRetries: z.number().int().min(0).max(10).default(2).describe('How many invalid answers to allow before following the "invalid" edge'),
+      timeoutSeconds: z.number().int().positive().max(30 * 24 * 3600).optional().describe('Seconds to wait for a reply before following the "timeout" edge; empty waits forever'),
     })
     .refine((d) => d.inputType !== 'choice' || (d.choices && d.choices.length > 0), {
       message: 'choices are required for inputType "choice"',

@@ -7,7 +7,11 @@ export const conditionNode = defineNode({
   description: 'Branches on an expression over the variables, e.g. `age >= 18 and country == "NL"`.',
   category: 'logic',
   data: z.object({
-    expression: z.string().min(1, 'expression is required').max(2000),
+    expression: z
+      .string()
+      .min(1, 'expression is required')
+      .max(2000)
+      .describe('Expression over the variables; true follows the "true" edge, anything else "false". E.g. age >= 18 and country == "NL"'),
   }),
   outputs: ['true', 'false'],
 });

@@ -6,6 +6,6 @@ export const endNode = defineNode({
   label: 'End',
   description: 'Ends the run. In a conversation the next message starts the flow again.',
   category: 'flow',
-  data: z.object({ message: z.string().max(4096).optional() }).default({}),
+  data: z.object({ message: z.string().max(4096).optional().describe('Optional goodbye sent before the run ends; may contain {{variables}}') }).default({}),
   outputs: [],
 });

@@ -7,8 +7,8 @@ export const handoffNode = defineNode({
   description: 'Stops the bot and asks a human agent to take over; the flow continues from here when the agent releases it.',
   category: 'flow',
   data: z.object({
-    message: z.string().max(4096).default('Let me connect you with a member of our team.'),
-    reason: z.string().max(500).optional(),
+    message: z.string().max(4096).default('Let me connect you with a member of our team.').describe('Sent to the contact while a human is found; may contain {{variables}}'),
+    reason: z.string().max(500).optional().describe('Shown to agents in the inbox, e.g. "wants to reschedule"'),
   }),
   outputs: ['next'],
 });

@@ -7,7 +7,7 @@ export const waitNode = defineNode({
   description: 'Pauses the run on a durable timer (survives restarts).',
   category: 'flow',
   data: z.object({
-    seconds: z.number().positive().max(365 * 24 * 3600),
+    seconds: z.number().positive().max(365 * 24 * 3600).describe('How long to pause before continuing, in seconds (3600 is one hour)'),
   }),
   outputs: ['next'],
 });
