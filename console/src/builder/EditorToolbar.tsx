@@ -70,8 +70,9 @@ export const EditorToolbar = memo(function EditorToolbar(props: EditorToolbarPro
       <Input className="flow-name" aria-label="Flow name" value={name} disabled={readOnly} maxLength={200} onChange={(e) => onRename(e.target.value)} onBlur={() => void saveName()} onKeyDown={(e) => e.key === 'Enter' && (e.target as HTMLInputElement).blur()} />
       {liveVersion !== null && <Badge tone="success">live: v{liveVersion}</Badge>}
       <span className="save-status" role="status" title={saveError ?? undefined} data-save-status={saveStatus}>
-        {SAVE_LABEL[saveStatus]}
+        {saveStatus === 'error' && saveError ? `${SAVE_LABEL.error}: ${saveError}` : SAVE_LABEL[saveStatus]}
         {saveStatus === 'error' && (
+          // A failure lands in saveStatus/saveError, shown right here.
           <Button size="sm" variant="ghost" onClick={() => void flush().catch(() => {})}>
             Retry
           </Button>

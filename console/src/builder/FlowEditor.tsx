@@ -105,10 +105,18 @@ export function FlowEditor({ flow }: { flow: FlowDetail }) {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
 
-  // The versions route also says who published each one.
-  const reloadVersions = useCallback(async () => setVersions(await flowApi.versions(flow.id)), [flow.id]);
+  // The versions route also says who published each one; a failed load shows in the Versions tab.
+  const [versionsError, setVersionsError] = useState<string | null>(null);
+  const reloadVersions = useCallback(async () => {
+    try {
+      setVersions(await flowApi.versions(flow.id));
+      setVersionsError(null);
+    } catch (err) {
+      setVersionsError(`Could not load the versions: ${(err as Error).message}`);
+    }
+  }, [flow.id]);
   useEffect(() => {
-    reloadVersions().catch(() => {});
+    void reloadVersions();
   }, [reloadVersions]);
 
   /** Saves and returns the graph when it validates; otherwise shows the problems. */
@@ -180,6 +188,8 @@ export function FlowEditor({ flow }: { flow: FlowDetail }) {
                 content: (
                   <VersionsPanel
                     versions={versions}
+                    error={versionsError}
+                    onRetry={reloadVersions}
                     readOnly={readOnly}
                     onRestore={async (v) => {
                       try {

@@ -1,5 +1,5 @@
 /** Flows of the workspace: open one, create a blank one or one from a template, or import a JSON export. */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError } from '../api/client';
 import { can, useAuth } from '../app/auth';
 import { navigate } from '../app/router';
@@ -90,13 +90,24 @@ function CreateFlowDialog({ open, onClose }: { open: boolean; onClose: () => voi
   const [description, setDescription] = useState('');
   const [templateId, setTemplateId] = useState('');
   const [templates, setTemplates] = useState<FlowTemplate[]>([]);
+  const [templatesError, setTemplatesError] = useState<string | null>(null);
   const [error, setError] = useState<{ field?: string; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
 
+  const loadTemplates = useCallback(
+    () =>
+      flowApi.templates().then(
+        (items) => {
+          setTemplates(items);
+          setTemplatesError(null);
+        },
+        (err: Error) => setTemplatesError(`Templates could not be loaded: ${err.message}`),
+      ),
+    [],
+  );
   useEffect(() => {
-    if (!open) return;
-    flowApi.templates().then(setTemplates, () => setTemplates([]));
-  }, [open]);
+    if (open) void loadTemplates();
+  }, [open, loadTemplates]);
 
   const submit = async () => {
     setBusy(true);
@@ -123,9 +134,14 @@ function CreateFlowDialog({ open, onClose }: { open: boolean; onClose: () => voi
       <Field label="Description" help="Optional: what this flow is for.">
         <Textarea value={description} onChange={(e) => setDescription(e.target.value)} maxLength={2000} rows={2} />
       </Field>
-      <Field label="Start from" help={chosen?.description ?? 'A Start node connected to an End node.'} error={error?.field === 'templateId' ? error.message : undefined}>
+      <Field label="Start from" help={chosen?.description ?? 'A Start node connected to an End node.'} error={error?.field === 'templateId' ? error.message : (templatesError ?? undefined)}>
         <Select value={templateId} onChange={(e) => setTemplateId(e.target.value)} options={[{ value: '', label: 'Blank flow' }, ...templates.map((t) => ({ value: t.id, label: t.name }))]} />
       </Field>
+      {templatesError && (
+        <Button size="sm" onClick={() => void loadTemplates()}>
+          Retry loading templates
+        </Button>
+      )}
     </FormDialog>
   );
 }

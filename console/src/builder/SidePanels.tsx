@@ -1,7 +1,7 @@
 /** The editor's side panels besides the inspector: problems found by the validator, and versions. */
 import { useState } from 'react';
 import type { GraphError } from '../../../core/graph/schema';
-import { Button, ConfirmDialog, EmptyState } from '../ui';
+import { Button, ConfirmDialog, EmptyState, FormError } from '../ui';
 import type { FlowVersionSummary } from './flowApi';
 
 export function ProblemsPanel({ problems, onPick }: { problems: GraphError[]; onPick: (nodeId: string) => void }) {
@@ -23,12 +23,30 @@ export function ProblemsPanel({ problems, onPick }: { problems: GraphError[]; on
   );
 }
 
-export function VersionsPanel({ versions, onRestore, readOnly }: { versions: FlowVersionSummary[]; onRestore: (version: number) => Promise<void>; readOnly: boolean }) {
+interface VersionsPanelProps {
+  versions: FlowVersionSummary[];
+  /** Why the list could not be loaded (the last list loaded stays below it). */
+  error: string | null;
+  onRetry: () => Promise<void>;
+  onRestore: (version: number) => Promise<void>;
+  readOnly: boolean;
+}
+
+export function VersionsPanel({ versions, error, onRetry, onRestore, readOnly }: VersionsPanelProps) {
   const [confirm, setConfirm] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
-  if (versions.length === 0) return <EmptyState title="Not published yet">Publish the draft to create version 1.</EmptyState>;
+  const failure = error && (
+    <div className="versions-error">
+      <FormError message={error} />
+      <Button size="sm" onClick={() => void onRetry()}>
+        Retry
+      </Button>
+    </div>
+  );
+  if (versions.length === 0) return failure || <EmptyState title="Not published yet">Publish the draft to create version 1.</EmptyState>;
   return (
     <>
+      {failure}
       <ol className="versions" aria-label="Published versions">
         {versions.map((v) => (
           <li key={v.version}>

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { GraphInput } from '../../../core/graph/schema';
+import { useToast } from '../ui';
 import { flowApi } from './flowApi';
 
 export type SaveStatus = 'saved' | 'pending' | 'saving' | 'error';
@@ -17,6 +18,7 @@ export function useAutosave(flowId: string, revision: number, getGraph: () => Gr
   const latest = useRef(revision);
   const inFlight = useRef<Promise<void> | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const toast = useToast();
   latest.current = revision;
 
   const save = useCallback(async (): Promise<void> => {
@@ -48,6 +50,7 @@ export function useAutosave(flowId: string, revision: number, getGraph: () => Gr
     if (revision === savedRevision.current) return;
     setStatus((s) => (s === 'saving' ? s : 'pending'));
     clearTimeout(timer.current);
+    // A failed save shows as the toolbar's "Not saved" status with its reason and a Retry.
     timer.current = setTimeout(() => void save().catch(() => {}), DELAY_MS);
   }, [revision, save]);
 
@@ -55,6 +58,7 @@ export function useAutosave(flowId: string, revision: number, getGraph: () => Gr
   useEffect(() => {
     const onUnload = (e: BeforeUnloadEvent) => {
       if (savedRevision.current === latest.current) return;
+      // The browser asks whether to leave; an error here has no page left to show on.
       void save().catch(() => {});
       e.preventDefault();
     };
@@ -62,10 +66,11 @@ export function useAutosave(flowId: string, revision: number, getGraph: () => Gr
     return () => {
       window.removeEventListener('beforeunload', onUnload);
       clearTimeout(timer.current);
-      // Navigating inside the app unmounts the editor: do not drop the last edits.
-      if (savedRevision.current !== latest.current) void save().catch(() => {});
+      // Navigating inside the app unmounts the editor: do not drop the last edits, and say so
+      // if they could not be saved (the save status went away with the editor).
+      if (savedRevision.current !== latest.current) void save().catch((err: Error) => toast.error(`Your last edits to the flow were not saved: ${err.message}`));
     };
-  }, [save]);
+  }, [save, toast]);
 
   const flush = useCallback(async () => {
     clearTimeout(timer.current);
