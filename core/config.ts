@@ -45,6 +45,11 @@ const envSchema = z.object({
   /** Meta's Graph API (WhatsApp Cloud API, Messenger Send API); tests point it at a local fake. */
   META_GRAPH_URL: z.string().url().default('https://graph.facebook.com'),
   META_GRAPH_VERSION: z.string().regex(/^v\d+\.\d+$/).default('v21.0'),
+  /**
+   * Provider base URLs a channel may name besides the provider's own hosts (Twilio: https://*.twilio.com),
+   * as origins; `*` stands for any port (`http://127.0.0.1:*`). Tests point channels at local fakes.
+   */
+  CHANNEL_PROVIDER_URLS_ALLOWED: csv,
   /** Largest inbound email (raw MIME, attachments included) the webhook accepts; 413 above it. */
   EMAIL_INBOUND_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   /** Largest attachment downloaded from a provider (or carried in an email); larger ones are noted on the message, not stored. */

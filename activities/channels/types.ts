@@ -119,6 +119,12 @@ export interface ChannelAdapter<Credentials = Record<string, unknown>, Settings 
   credentialsSchema: z.ZodType<Credentials>;
   /** Non-secret configuration, returned by the API (brand colour, sender address, rate limit…). */
   settingsSchema: z.ZodType<Settings>;
+  /**
+   * Settings or credential fields that name the provider's API base URL. The API accepts only
+   * https URLs on `domain` or its subdomains there, plus origins the deployment allows
+   * (CHANNEL_PROVIDER_URLS_ALLOWED): the server calls that URL with the credentials.
+   */
+  providerUrls?: { fields: string[]; domain: string };
   /** GET verification handshakes (Meta's hub.challenge): the body to answer, or an AppError thrown. */
   handshake?(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): string;
   /** Throws AppError('unauthorized' | 'forbidden') when the request is not the provider's. */

@@ -8,7 +8,7 @@ import { adapterFor } from '../../activities/channels/registry';
 import { toChannelConfig } from '../../activities/channels/config';
 import { channelLoader } from '../../activities/channels/loader';
 import { createChannel, deleteChannel, getChannel, listChannels, updateChannel } from '../../db/repos';
-import { channelDto as toDto, mergeCredentials, sealCredentials, validateWith } from '../services/channels';
+import { channelDto as toDto, checkProviderUrls, mergeCredentials, sealCredentials, validSettings } from '../services/channels';
 import { requireFlow } from '../services/lookups';
 import type { AppDeps } from '../deps';
 
@@ -30,10 +30,10 @@ export const channelRoutes =
       async (request, reply) => {
         const { type, name, flowId, credentials, settings } = request.body;
         const adapter = adapterFor(type, config);
-        const validSettings = validateWith(adapter.settingsSchema, settings, 'settings') as Record<string, unknown>;
+        const valid = validSettings(adapter, settings, config);
         const sealed = sealCredentials(adapter, credentials, config);
         if (flowId) await requireFlow(request.em, flowId, 'flowId');
-        const channel = await createChannel(request.em, request.tenantId, { type, name, flowId: flowId ?? null, settings: validSettings, ...sealed });
+        const channel = await createChannel(request.em, request.tenantId, { type, name, flowId: flowId ?? null, settings: valid, ...sealed });
         return reply.status(201).send(toDto(channel, config));
       },
     );
@@ -69,7 +69,7 @@ export const channelRoutes =
         const updated = await updateChannel(request.em, channel, {
           ...(name !== undefined && { name }),
           ...(flowId !== undefined && { flowId }),
-          ...(settings !== undefined && { settings: validateWith(adapter.settingsSchema, settings, 'settings') as Record<string, unknown> }),
+          ...(settings !== undefined && { settings: validSettings(adapter, settings, config) }),
           ...(credentials !== undefined && mergeCredentials(adapter, channel, credentials, config)),
         });
         channelLoader(deps.orm, config).invalidate(channel.id);
@@ -93,7 +93,11 @@ export const channelRoutes =
       async (request) => {
         const channel = await requireChannel(request.em, request.params.id, true);
         const adapter = adapterFor(channel.type, config);
-        return adapter.testConnection(toChannelConfig(channel, adapter, config));
+        const stored = toChannelConfig(channel, adapter, config);
+        // Rows saved before base URLs were restricted are checked again before the server calls them.
+        checkProviderUrls(adapter, stored.settings, 'settings', config);
+        checkProviderUrls(adapter, stored.credentials, 'credentials', config);
+        return adapter.testConnection(stored);
       },
     );
   };

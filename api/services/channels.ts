@@ -4,6 +4,7 @@ import type { Config } from '../../core/config';
 import { AppError } from '../../core/errors';
 import type { Channel } from '../../db/entities';
 import { decryptCredentials, secretBox, webhookUrl } from '../../activities/channels/config';
+import { providerUrlAllowed } from '../../activities/channels/provider-urls';
 import type { AnyAdapter } from '../../activities/channels/registry';
 
 /** Parses `value` with an adapter schema; the first issue becomes a 400 naming `prefix.field`. */
@@ -15,6 +16,26 @@ export function validateWith<T>(schema: z.ZodType<T>, value: unknown, prefix: 'c
   throw new AppError('validation_failed', `${field}: ${issue.message}`, { field });
 }
 
+/** A 400 naming `prefix.field` when a provider base URL is not the provider's (nor allowed by the deployment). */
+export function checkProviderUrls(adapter: AnyAdapter, values: Record<string, unknown>, prefix: 'credentials' | 'settings', config: Config): void {
+  for (const name of adapter.providerUrls?.fields ?? []) {
+    const value = values[name];
+    if (value === undefined || value === null) continue;
+    const { domain } = adapter.providerUrls!;
+    if (!providerUrlAllowed(String(value), domain, config.CHANNEL_PROVIDER_URLS_ALLOWED)) {
+      const field = `${prefix}.${name}`;
+      throw new AppError('validation_failed', `${field}: must be an https URL on ${domain} (https://*.${domain})`, { field });
+    }
+  }
+}
+
+/** Settings validated by the adapter's schema, provider URLs included. */
+export function validSettings(adapter: AnyAdapter, settings: unknown, config: Config): Record<string, unknown> {
+  const valid = validateWith(adapter.settingsSchema, settings, 'settings') as Record<string, unknown>;
+  checkProviderUrls(adapter, valid, 'settings', config);
+  return valid;
+}
+
 export interface SealedCredentials {
   credentialsEncrypted: string | null;
   credentialFields: string[];
@@ -23,6 +44,7 @@ export interface SealedCredentials {
 /** Validated credentials, encrypted as one JSON blob; only the field names stay readable. */
 export function sealCredentials(adapter: AnyAdapter, credentials: Record<string, unknown>, config: Config): SealedCredentials {
   const valid = validateWith(adapter.credentialsSchema, credentials, 'credentials') as Record<string, unknown>;
+  checkProviderUrls(adapter, valid, 'credentials', config);
   const fields = Object.keys(valid).filter((k) => valid[k] !== undefined && valid[k] !== null && valid[k] !== '').sort();
   return { credentialsEncrypted: fields.length ? secretBox(config).encrypt(JSON.stringify(valid)) : null, credentialFields: fields };
 }

@@ -73,6 +73,7 @@ export const twilioAdapter: ChannelAdapter<TwilioCredentials, TwilioSettings> = 
   type: 'sms',
   credentialsSchema: twilioCredentialsSchema,
   settingsSchema: twilioSettingsSchema,
+  providerUrls: { fields: ['apiBaseUrl'], domain: 'twilio.com' },
   ack: { status: 200, contentType: 'text/xml', body: EMPTY_TWIML },
 
   verify(request, channel) {
