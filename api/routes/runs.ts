@@ -79,7 +79,15 @@ export const runRoutes =
           summary: 'A run’s events grouped by flow node, with timings, inputs, outputs and errors',
           params: z.object({ workflowId: z.string().min(1).max(300) }),
           response: {
-            200: z.object({ workflowId: z.string(), type: z.string(), status: z.string(), nodes: z.array(nodeHistorySchema), eventCount: z.number().int() }),
+            200: z.object({
+              workflowId: z.string(),
+              type: z.string(),
+              status: z.string(),
+              nodes: z.array(nodeHistorySchema),
+              /** Every node visit in order with the output it left by: the path the run took, loops included. */
+              visits: z.array(z.object({ nodeId: z.string(), turn: z.number().int(), handle: z.string().nullable() })),
+              eventCount: z.number().int(),
+            }),
             ...errorResponses,
           },
         },
@@ -87,7 +95,8 @@ export const runRoutes =
       async (request) => {
         const workflowId = deps.workflows.ownWorkflowId(request.tenantId, request.params.workflowId, null);
         const { events, trace, type, status } = await deps.workflows.historyWithTrace(workflowId);
-        return { workflowId, type, status, nodes: groupHistoryByNode(events as never[], trace), eventCount: events.length };
+        const visits = trace.map((t) => ({ nodeId: t.nodeId, turn: t.turn, handle: t.handle ?? null }));
+        return { workflowId, type, status, nodes: groupHistoryByNode(events as never[], trace), visits, eventCount: events.length };
       },
     );
 

@@ -9,6 +9,7 @@ import { askingAutomation, automationFlow } from '../support/flows';
 import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 import { signedIn } from './support';
+import { resetTargets } from '../../console/src/pages/runs/reset';
 
 let stack: Stack;
 let apiKey: string;
@@ -139,10 +140,22 @@ describe('run actions', () => {
     const firstRunEvents = await history();
     const firstRunId = firstRunEvents[0].workflowExecutionStartedEventAttributes.originalExecutionRunId;
 
-    // `approve` (ask) runs no activity: nothing to reset to.
-    const none = await builder.request('POST', `/v1/runs/${run.runId}/reset`, { body: { nodeId: 'approve' } });
-    expect(none.status).toBe(409);
-    expect(none.body.error.field).toBe('nodeId');
+    // The console offers the nodes the API can reset to, from the history it already shows.
+    const grouped = (await builder.request('GET', `/v1/runs/${encodeURIComponent(run.workflowId)}/history`)).body;
+    // Every visit in order, with the output each node left by (the console draws the path from it).
+    expect(grouped.visits).toEqual([
+      { nodeId: 'start', turn: expect.any(Number), handle: 'next' },
+      { nodeId: 'answer', turn: expect.any(Number), handle: 'next' },
+      { nodeId: 'approve', turn: expect.any(Number), handle: null },
+    ]);
+    const targets = resetTargets(grouped.nodes);
+    expect(Object.fromEntries(targets.map((t) => [t.nodeId, !t.unavailable]))).toMatchObject({ start: false, answer: true, approve: false });
+    // `start` and `approve` (ask) run no activity: nothing to reset to.
+    for (const nodeId of ['start', 'approve']) {
+      const none = await builder.request('POST', `/v1/runs/${run.runId}/reset`, { body: { nodeId } });
+      expect(none.status).toBe(409);
+      expect(none.body.error.field).toBe('nodeId');
+    }
 
     const reset = await builder.request('POST', `/v1/runs/${run.runId}/reset`, { body: { nodeId: 'answer' } });
     expect(reset.status).toBe(202);

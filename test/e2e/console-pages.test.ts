@@ -177,6 +177,47 @@ it('lists the conversation’s run and draws its executed path', { timeout: 60_0
   const detail = await runs.openStep('greet');
   await detail.getByText('Nice to meet you, Ada!').first().waitFor();
   await app.screenshot('pages-06-run');
+
+  // Reset offers the nodes that ran an activity; `start` ran none, so it is shown with the reason.
+  const reset = await runs.openAction('Reset to node…');
+  const option = (nodeId: string) => reset.getByLabel('Node').locator(`option[value="${nodeId}"]`);
+  expect(await option('start').isDisabled()).toBe(true);
+  expect(await option('start').textContent()).toContain('ran no activity');
+  expect(await option('greet').isDisabled()).toBe(false);
+  expect(await reset.getByLabel('Node').inputValue()).not.toBe('start');
+  await reset.getByRole('button', { name: 'Cancel' }).click();
+  await reset.waitFor({ state: 'detached' });
+  expect(app.errors).toEqual([]);
+});
+
+it('draws a loop: every visit numbered on its node, the back edge lit', { timeout: 40_000 }, async () => {
+  const { apiKey } = tenant;
+  const step = (source: string, target: string, sourceHandle?: string) => ({ id: `${source}-${target}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) });
+  const graph = {
+    nodes: [
+      { id: 'start', type: 'start', data: {} },
+      { id: 'init', type: 'setVariable', data: { variable: 'n', expression: '0' } },
+      { id: 'check', type: 'condition', data: { expression: 'n < 2' } },
+      { id: 'inc', type: 'setVariable', data: { variable: 'n', expression: 'n + 1' } },
+      { id: 'done', type: 'end', data: {} },
+    ],
+    edges: [step('start', 'init'), step('init', 'check'), step('check', 'inc', 'true'), step('inc', 'check'), step('check', 'done', 'false')],
+  };
+  const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Counter', graph } });
+  await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
+  const run = await stack.request('POST', `/v1/flows/${flow.body.id}/runs`, { apiKey, body: { input: {} } });
+  const runs = new RunsPageObject(app);
+  await app.goto(`/runs/${encodeURIComponent(run.body.workflowId)}`);
+  await expect.poll(() => runs.status(), eventually).toBe('completed');
+  // start 1, init 2, check 3 · 5 · 7, inc 4 · 6, done 8.
+  const order = (nodeId: string) => page.locator(`.fnode[data-node-id="${nodeId}"] .fnode-order`);
+  await expect.poll(() => order('check').textContent(), eventually).toMatch(/^#3, 5, 7\b/);
+  expect(await order('inc').textContent()).toMatch(/^#4, 6\b/);
+  expect(await order('done').textContent()).toMatch(/^#8\b/);
+  const lit = async (source: string, target: string) => (await page.locator(`.react-flow__edge[aria-label="Edge from ${source} to ${target}"]`).getAttribute('class'))?.includes('fedge-taken');
+  for (const [source, target] of [['start', 'init'], ['init', 'check'], ['check', 'inc'], ['inc', 'check'], ['check', 'done']]) expect(await lit(source, target), `${source} → ${target}`).toBe(true);
+  await page.getByRole('list', { name: 'Executed nodes in order' }).locator('[data-node-id="check"]').getByText('#3, 5, 7').waitFor();
+  await app.screenshot('pages-06b-run-loop');
   expect(app.errors).toEqual([]);
 });
 

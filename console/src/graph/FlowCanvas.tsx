@@ -13,13 +13,15 @@ import './graph.css';
 export interface FlowCanvasProps {
   graph: Pick<GraphInput, 'nodes' | 'edges'>;
   highlight?: Record<string, NodeHighlight>;
+  /** Ids of the edges the run went along; without it, guessed from the highlight's order. */
+  taken?: ReadonlySet<string>;
   /** Called when a node is clicked (e.g. to show that step's input and output). */
   onNodeClick?: (nodeId: string) => void;
   height?: number | string;
   minimap?: boolean;
 }
 
-export function FlowCanvas({ graph, highlight, onNodeClick, height = '100%', minimap = true }: FlowCanvasProps) {
+export function FlowCanvas({ graph, highlight, taken, onNodeClick, height = '100%', minimap = true }: FlowCanvasProps) {
   const nodes = useMemo(
     () => toFlowNodes(graph).map((n) => ({ ...n, data: { ...n.data, highlight: highlight?.[n.id] }, className: highlight && !highlight[n.id] ? 'fnode-dim' : undefined })),
     [graph, highlight],
@@ -27,9 +29,9 @@ export function FlowCanvas({ graph, highlight, onNodeClick, height = '100%', min
   const edges = useMemo(() => {
     const all = toFlowEdges(graph);
     if (!highlight) return all;
-    const taken = takenEdges(all, highlight);
-    return all.map((e) => (taken.has(e.id) ? { ...e, animated: true, className: 'fedge-taken' } : { ...e, className: 'fedge-dim' }));
-  }, [graph, highlight]);
+    const lit = taken ?? takenEdges(all, highlight);
+    return all.map((e) => (lit.has(e.id) ? { ...e, animated: true, className: 'fedge-taken' } : { ...e, className: 'fedge-dim' }));
+  }, [graph, highlight, taken]);
 
   return (
     <div className="flow-canvas" style={{ height }}>

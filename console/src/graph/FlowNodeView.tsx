@@ -5,7 +5,7 @@
  */
 import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { memo } from 'react';
-import { CATALOGUE, definitionOf, type FlowNode } from './model';
+import { CATALOGUE, definitionOf, stepNumbers, type FlowNode } from './model';
 
 const SUMMARY_FIELDS = ['text', 'prompt', 'expression', 'url', 'message', 'systemPrompt', 'seconds', 'variable'];
 
@@ -43,8 +43,8 @@ function NodeView({ id, type, data, selected }: NodeProps<FlowNode>) {
       <div className="fnode-head">
         <span className="fnode-type">{def?.label ?? `Unknown: ${type}`}</span>
         {h && (
-          <span className="fnode-order" title={`Step ${h.order}${h.durationMs !== undefined ? `, ${formatDuration(h.durationMs)}` : ''}`}>
-            #{h.order}
+          <span className="fnode-order" title={`${h.visits && h.visits.length > 1 ? 'Steps' : 'Step'} ${stepNumbers(h)}${h.durationMs !== undefined ? `, ${formatDuration(h.durationMs)}` : ''}`}>
+            #{stepNumbers(h)}
             {h.durationMs !== undefined && ` · ${formatDuration(h.durationMs)}`}
           </span>
         )}

@@ -8,7 +8,10 @@ import { NODE_CATALOGUE, type NodeDefinition } from '../../../core/nodes';
 import type { GraphEdge, GraphInput } from '../../../core/graph/schema';
 
 export interface NodeHighlight {
+  /** Step number of the node's first visit. */
   order: number;
+  /** Step numbers of every visit, when the run's visit order is known (a loop visits a node again). */
+  visits?: number[];
   status: 'ok' | 'failed' | 'running';
   durationMs?: number;
 }
@@ -59,7 +62,7 @@ export function toGraphEdges(edges: FlowEdge[]): GraphEdge[] {
   return edges.map((e) => ({ id: e.id, source: e.source, target: e.target, ...(e.sourceHandle && e.sourceHandle !== 'next' ? { sourceHandle: e.sourceHandle } : {}) }));
 }
 
-/** Edges a run went along: both ends executed, the target after the source. */
+/** Edges a run went along when only first visits are known: both ends executed, the target after the source. */
 export function takenEdges(edges: FlowEdge[], highlight: Record<string, NodeHighlight>): Set<string> {
   const taken = new Set<string>();
   for (const e of edges) {
@@ -68,4 +71,50 @@ export function takenEdges(edges: FlowEdge[], highlight: Record<string, NodeHigh
     if (from && to && to.order > from.order) taken.add(e.id);
   }
   return taken;
+}
+
+/** "2, 5": the step numbers a node is labelled with on a run's graph. */
+export const stepNumbers = (h: NodeHighlight) => (h.visits?.length ? h.visits : [h.order]).join(', ');
+
+/** One node visit of a run, in the order they happened; `handle` is the output the node left by. */
+export interface Visit {
+  nodeId: string;
+  handle?: string | null;
+}
+
+/**
+ * A node that waits for input is traced twice (asking, then taking the answer) and an invalid
+ * answer asks again: consecutive visits of one node are one visit, leaving by its last handle.
+ */
+export function collapseVisits(visits: readonly Visit[]): Visit[] {
+  const out: Visit[] = [];
+  for (const v of visits) {
+    const last = out[out.length - 1];
+    if (last?.nodeId === v.nodeId) out[out.length - 1] = { nodeId: v.nodeId, handle: v.handle ?? last.handle };
+    else out.push({ nodeId: v.nodeId, handle: v.handle });
+  }
+  return out;
+}
+
+/**
+ * Edges a run went along, from its visits in order: for each two consecutive visits, the edge
+ * between them leaving by the handle taken (or any edge between them when the handle is not one
+ * of the edges', e.g. a handoff resuming). A loop's back edge is lit like any other.
+ */
+export function traversedEdges(edges: readonly Pick<FlowEdge, 'id' | 'source' | 'target' | 'sourceHandle'>[], visits: readonly Visit[]): Set<string> {
+  const taken = new Set<string>();
+  for (let i = 1; i < visits.length; i++) {
+    const from = visits[i - 1];
+    const between = edges.filter((e) => e.source === from.nodeId && e.target === visits[i].nodeId);
+    const edge = between.find((e) => (e.sourceHandle ?? 'next') === from.handle) ?? between[0];
+    if (edge) taken.add(edge.id);
+  }
+  return taken;
+}
+
+/** Each node's visit numbers (1-based) in a collapsed visit list. */
+export function visitNumbers(visits: readonly Visit[]): Map<string, number[]> {
+  const numbers = new Map<string, number[]>();
+  visits.forEach((v, i) => numbers.set(v.nodeId, [...(numbers.get(v.nodeId) ?? []), i + 1]));
+  return numbers;
 }

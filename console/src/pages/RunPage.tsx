@@ -17,7 +17,7 @@ import './pages.css';
 
 export function RunPage({ runId }: { runId: string }) {
   const { user } = useAuth();
-  const { detail, history, graph, drawable, path, highlight, running, refresh } = useRun(runId);
+  const { detail, history, graph, drawable, path, highlight, taken, running, refresh } = useRun(runId);
   const [selected, setSelected] = useState<string | null>(null);
   const run = detail.data;
   const status = run?.status ?? history.data?.status;
@@ -86,7 +86,7 @@ export function RunPage({ runId }: { runId: string }) {
         <Panel title="Flow" label="Executed flow">
           <div className="rn-canvas">
             {drawable ? (
-              <FlowCanvas graph={drawable} highlight={highlight} onNodeClick={setSelected} minimap={false} />
+              <FlowCanvas graph={drawable} highlight={highlight} taken={taken} onNodeClick={setSelected} minimap={false} />
             ) : graph.loading ? (
               <div className="pg-center">
                 <Spinner label="Loading the graph" />
@@ -105,7 +105,7 @@ export function RunPage({ runId }: { runId: string }) {
           ) : selected ? (
             <NodeDetail node={history.data?.nodes.find((n) => n.nodeId === selected)} onClose={() => setSelected(null)} />
           ) : (
-            <ExecutedPath path={path} selected={selected} onSelect={setSelected} />
+            <ExecutedPath path={path} highlight={highlight} selected={selected} onSelect={setSelected} />
           )}
         </Panel>
       </div>

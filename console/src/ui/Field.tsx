@@ -65,7 +65,7 @@ export function Textarea(props: TextareaHTMLAttributes<HTMLTextAreaElement>) {
 }
 
 export interface SelectProps extends SelectHTMLAttributes<HTMLSelectElement> {
-  options?: readonly (string | { value: string; label: string })[];
+  options?: readonly (string | { value: string; label: string; disabled?: boolean })[];
 }
 
 export function Select({ options, children, className, ...rest }: SelectProps) {
@@ -73,9 +73,9 @@ export function Select({ options, children, className, ...rest }: SelectProps) {
   return (
     <select className={`control${className ? ` ${className}` : ''}`} {...rest} {...aria}>
       {options?.map((o) => {
-        const { value, label } = typeof o === 'string' ? { value: o, label: o } : o;
+        const { value, label, disabled } = typeof o === 'string' ? { value: o, label: o, disabled: false } : o;
         return (
-          <option key={value} value={value}>
+          <option key={value} value={value} disabled={disabled}>
             {label}
           </option>
         );

@@ -2,6 +2,7 @@
  * The side panel of a run: the executed path in order (each entry selects its node), and for the
  * selected node its timing and every step with input, output and error.
  */
+import { stepNumbers, type NodeHighlight } from '../../graph/model';
 import { Badge, Button, EmptyState } from '../../ui';
 import { formatDateTime, formatDuration, formatJson } from '../shared/format';
 import { nodeStatus } from './useRun';
@@ -18,7 +19,14 @@ const STEP_TONE: Record<NodeStep['status'], 'success' | 'danger' | 'info' | 'war
   canceled: 'warning',
 };
 
-export function ExecutedPath({ path, selected, onSelect }: { path: NodeHistory[]; selected: string | null; onSelect: (nodeId: string) => void }) {
+interface ExecutedPathProps {
+  path: NodeHistory[];
+  highlight: Record<string, NodeHighlight>;
+  selected: string | null;
+  onSelect: (nodeId: string) => void;
+}
+
+export function ExecutedPath({ path, highlight, selected, onSelect }: ExecutedPathProps) {
   if (path.length === 0) return <p className="pg-muted">No node has run yet.</p>;
   return (
     <ol className="pg-list" aria-label="Executed nodes in order">
@@ -27,7 +35,7 @@ export function ExecutedPath({ path, selected, onSelect }: { path: NodeHistory[]
         return (
           <li key={n.nodeId}>
             <button type="button" className="pg-list-item rn-step" aria-current={n.nodeId === selected ? 'true' : undefined} onClick={() => onSelect(n.nodeId)} data-node-id={n.nodeId}>
-              <span className="rn-step-order">#{i + 1}</span>
+              <span className="rn-step-order">#{highlight[n.nodeId] ? stepNumbers(highlight[n.nodeId]) : i + 1}</span>
               <span className="pg-grow pg-list-title">
                 {n.nodeId} <span className="pg-muted">{n.type ?? ''}</span>
               </span>

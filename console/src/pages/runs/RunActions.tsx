@@ -7,6 +7,7 @@ import { useState, type ReactNode } from 'react';
 import { api } from '../../api/client';
 import { Button, ConfirmDialog, Field, FormError, Input, Select, Textarea, useToast } from '../../ui';
 import { useFormErrors } from '../shared/errors';
+import { resetTargets } from './reset';
 import type { NodeHistory } from './types';
 
 type Action = 'cancel' | 'terminate' | 'signal' | 'reset';
@@ -43,10 +44,12 @@ export function RunActions({ runId, type, running, path, onDone }: Props) {
   const [args, setArgs] = useState(signals[0]?.args ?? '[]');
   const [nodeId, setNodeId] = useState('');
   const { errors, capture, clear, setField, fieldError } = useFormErrors(['reason', 'name', 'args', 'nodeId', 'runId']);
+  const targets = resetTargets(path);
+  const resettable = targets.filter((t) => !t.unavailable);
 
   const show = (action: Action) => {
     clear();
-    if (action === 'reset' && !nodeId) setNodeId(path[0]?.nodeId ?? '');
+    if (action === 'reset' && !resettable.some((t) => t.nodeId === nodeId)) setNodeId(resettable[0]?.nodeId ?? '');
     setOpen(action);
   };
 
@@ -110,7 +113,7 @@ export function RunActions({ runId, type, running, path, onDone }: Props) {
       <Button onClick={() => show('signal')} disabled={!running || signals.length === 0}>
         Signal…
       </Button>
-      <Button onClick={() => show('reset')} disabled={path.length === 0}>
+      <Button onClick={() => show('reset')} disabled={resettable.length === 0} title={resettable.length === 0 ? 'No executed node ran an activity: there is no point to reset to' : undefined}>
         Reset to node…
       </Button>
 
@@ -155,8 +158,16 @@ export function RunActions({ runId, type, running, path, onDone }: Props) {
         true,
         <>
           <p>A new run starts from just before the node's first activity; the current run is terminated.</p>
-          <Field label="Node" error={fieldError('nodeId')}>
-            <Select value={nodeId} onChange={(e) => setNodeId(e.target.value)} options={path.map((n) => ({ value: n.nodeId, label: `${n.nodeId} (${n.type ?? 'node'})` }))} />
+          <Field label="Node" help="Only nodes that ran an activity (a message, a model call, an HTTP call…) mark a point to reset to." error={fieldError('nodeId')}>
+            <Select
+              value={nodeId}
+              onChange={(e) => setNodeId(e.target.value)}
+              options={targets.map((t) => ({
+                value: t.nodeId,
+                label: `${t.nodeId} (${t.type ?? 'node'})${t.unavailable ? ` — ${t.unavailable}` : ''}`,
+                disabled: Boolean(t.unavailable),
+              }))}
+            />
           </Field>
         </>,
       )}

@@ -35,6 +35,8 @@ export interface RunHistory {
   type: string;
   status: string;
   nodes: NodeHistory[];
+  /** Every node visit in order, with the output it left by (the workflow's trace). */
+  visits?: { nodeId: string; turn: number; handle: string | null }[];
   eventCount: number;
 }
 

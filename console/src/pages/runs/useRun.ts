@@ -1,12 +1,13 @@
 /**
  * One run for its page: status, the graph it executed and its history grouped by node, re-read
- * every 1.5 s while it runs. The highlight is the executed path in the order nodes first ran.
+ * every 1.5 s while it runs. The highlight numbers every node visit in order and `taken` holds the
+ * edges between consecutive visits, from the history's visit list; without one (an older API),
+ * nodes are numbered by their first run and edges guessed from those numbers.
  */
 import { useMemo } from 'react';
 import { api } from '../../api/client';
-import type { NodeHighlight } from '../../graph/FlowCanvas';
 import { autoLayout } from '../../graph/layout';
-import { toFlowEdges, toFlowNodes } from '../../graph/model';
+import { collapseVisits, toFlowEdges, toFlowNodes, traversedEdges, visitNumbers, type NodeHighlight, type Visit } from '../../graph/model';
 import { usePolling, useQuery } from '../shared/useQuery';
 import type { NodeHistory, RunDetail, RunGraph, RunHistory } from './types';
 
@@ -44,8 +45,15 @@ function depthFromStart(graph: RunGraph['graph']): Map<string, number> {
  * (workflow time, the same for every node of one workflow task), so ties go to the node closer to
  * `start`; nodes known only from activities use their first activity's time.
  */
-export function executedPath(history: RunHistory | undefined, graph: RunGraph['graph'] = null): NodeHistory[] {
+export function executedPath(history: RunHistory | undefined, graph: RunGraph['graph'] = null, visits: readonly Visit[] = []): NodeHistory[] {
   if (!history) return [];
+  if (visits.length) {
+    // The visit list is the real order; a node missing from it (trimmed, oldest first) goes first.
+    const first = new Map<string, number>();
+    visits.forEach((v, i) => first.has(v.nodeId) || first.set(v.nodeId, i));
+    const rank = (n: NodeHistory) => first.get(n.nodeId) ?? -1;
+    return executedPath(history, graph).sort((a, b) => rank(a) - rank(b));
+  }
   const depth = depthFromStart(graph);
   const firstTrace = (n: NodeHistory) => n.steps.filter((s) => s.kind === 'trace').sort((a, b) => (a.turn ?? 0) - (b.turn ?? 0) || (a.startedAt ?? '').localeCompare(b.startedAt ?? ''))[0];
   return history.nodes
@@ -56,6 +64,17 @@ export function executedPath(history: RunHistory | undefined, graph: RunGraph['g
     })
     .sort((a, b) => a.at.localeCompare(b.at) || a.turn - b.turn || a.depth - b.depth || a.i - b.i)
     .map(({ n }) => n);
+}
+
+/** Each executed node's step numbers (every visit when the visits are known), status and time. */
+export function runHighlight(path: NodeHistory[], visits: readonly Visit[]): Record<string, NodeHighlight> {
+  const numbers = visitNumbers(visits);
+  const out: Record<string, NodeHighlight> = {};
+  path.forEach((n, i) => {
+    const mine = numbers.get(n.nodeId);
+    out[n.nodeId] = { order: mine?.[0] ?? i + 1, ...(mine ? { visits: mine } : {}), status: nodeStatus(n), ...(n.durationMs !== null ? { durationMs: n.durationMs } : {}) };
+  });
+  return out;
 }
 
 /** Graphs written without positions (API clients, templates) are laid out top to bottom. */
@@ -81,14 +100,10 @@ export function useRun(runId: string) {
   usePolling(refresh, POLL_MS, running || history.data?.status === 'running');
 
   const drawable = useMemo(() => withPositions(graph.data?.graph ?? null), [graph.data]);
-  const path = useMemo(() => executedPath(history.data, graph.data?.graph ?? null), [history.data, graph.data]);
-  const highlight = useMemo(() => {
-    const out: Record<string, NodeHighlight> = {};
-    path.forEach((n, i) => {
-      out[n.nodeId] = { order: i + 1, status: nodeStatus(n), ...(n.durationMs !== null ? { durationMs: n.durationMs } : {}) };
-    });
-    return out;
-  }, [path]);
+  const visits = useMemo(() => collapseVisits(history.data?.visits ?? []), [history.data]);
+  const path = useMemo(() => executedPath(history.data, graph.data?.graph ?? null, visits), [history.data, graph.data, visits]);
+  const highlight = useMemo(() => runHighlight(path, visits), [path, visits]);
+  const taken = useMemo(() => (visits.length && drawable ? traversedEdges(toFlowEdges(drawable), visits) : undefined), [visits, drawable]);
 
-  return { detail, history, graph, drawable, path, highlight, running, refresh };
+  return { detail, history, graph, drawable, path, highlight, taken, running, refresh };
 }
