@@ -1,13 +1,13 @@
 /**
  * The flow builder in real Chromium at laptop size (1280×720): sign in as an admin created through
- * the API, build start → ask → sendMessage → end by dragging from the palette and connecting
- * handles, see validation errors on the canvas and fix them in the inspector (with variable
- * autocomplete), publish with a note, chat with the draft in "Try it" (the running node lights
- * up), then as a visitor chat with the published flow on the web chat, see its run drawn with the
- * executed path, take the conversation over in the inbox and reply; copy/paste, undo/redo, export
- * and restoring a version. Screenshots in test-results/console/.
+ * the API, empty the blank flow with a selection box and Delete (one undo brings both nodes and
+ * their edge back), build start → ask → sendMessage → end by dragging all four from the palette
+ * and connecting their handles, see validation errors on the canvas and fix them in the inspector
+ * (with variable autocomplete), publish with a note, chat with the draft in "Try it" (the running
+ * node lights up), then as a visitor chat with the published flow on the web chat, see its run
+ * drawn with the executed path, take the conversation over in the inbox and reply. The canvas
+ * tools are in console-builder-tools.test.ts. Screenshots in test-results/console/.
  */
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import { launchBrowser } from '../support/browser';
@@ -54,17 +54,31 @@ it('builds, validates, publishes and tries a flow', { timeout: 180_000 }, async 
   const flowId = await builder.createBlankFlow('Greeter');
   await app.screenshot('03-builder-blank');
 
-  // Drop an Ask and a Send message from the palette.
-  const canvas = (await page.locator('.editor-canvas').boundingBox())!;
-  const ask = await builder.dragFromPalette('ask', { x: canvas.width * 0.2, y: canvas.height * 0.12 });
-  const send = await builder.dragFromPalette('sendMessage', { x: canvas.width * 0.4, y: canvas.height * 0.88 });
-  expect([ask, send]).toEqual(['ask-1', 'sendMessage-1']);
+  // A selection box around Start and End, then Delete: both go, with the edge between them; one
+  // undo brings all three back, redo empties the canvas again.
+  await builder.selectBox();
+  await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(2);
+  await page.keyboard.press('Delete');
+  await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
+  await page.keyboard.press('Control+z');
+  await builder.node('end').waitFor();
+  await expect.poll(() => builder.edge('start', 'end').count()).toBe(1);
+  expect(await page.locator('.react-flow__node').count()).toBe(2);
+  await page.keyboard.press('Control+Shift+z');
+  await expect.poll(() => page.locator('.react-flow__node').count()).toBe(0);
+  await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(0);
 
-  // start → ask replaces start → end (an output leads to one step); then ask → send → end.
-  await builder.connect('start', ask);
-  await expect.poll(() => builder.edge('start', 'end').count()).toBe(0);
+  // Four nodes from the palette onto the empty canvas, one under the other, connected by their handles.
+  const canvas = (await page.locator('.editor-canvas').boundingBox())!;
+  const at = (row: number) => ({ x: canvas.width * 0.35, y: canvas.height * (0.1 + row * 0.26) });
+  const start = await builder.dragFromPalette('start', at(0));
+  const ask = await builder.dragFromPalette('ask', at(1));
+  const send = await builder.dragFromPalette('sendMessage', at(2));
+  const end = await builder.dragFromPalette('end', at(3));
+  expect([start, ask, send, end]).toEqual(['start-1', 'ask-1', 'sendMessage-1', 'end-1']);
+  await builder.connect(start, ask);
   await builder.connect(ask, send);
-  await builder.connect(send, 'end');
+  await builder.connect(send, end);
 
   // The new nodes have no settings yet: errors on the nodes, listed, publish disabled.
   await expect.poll(() => builder.node(ask).locator('.fnode-invalid').count()).toBe(1);
@@ -93,8 +107,8 @@ it('builds, validates, publishes and tries a flow', { timeout: 180_000 }, async 
 
   // The draft on the server is what the canvas shows.
   const draft = await stack.request('GET', `/v1/flows/${flowId}`, { apiKey });
-  expect(draft.body.graph.nodes.map((n: { id: string }) => n.id).sort()).toEqual(['ask-1', 'end', 'sendMessage-1', 'start']);
-  expect(draft.body.graph.edges.map((e: { source: string; target: string }) => `${e.source}>${e.target}`).sort()).toEqual(['ask-1>sendMessage-1', 'sendMessage-1>end', 'start>ask-1']);
+  expect(draft.body.graph.nodes.map((n: { id: string }) => n.id).sort()).toEqual(['ask-1', 'end-1', 'sendMessage-1', 'start-1']);
+  expect(draft.body.graph.edges.map((e: { source: string; target: string }) => `${e.source}>${e.target}`).sort()).toEqual(['ask-1>sendMessage-1', 'sendMessage-1>end-1', 'start-1>ask-1']);
   expect(draft.body.graph.nodes.find((n: { id: string }) => n.id === 'sendMessage-1').data).toEqual({ text: 'Nice to meet you, {{name}}!' });
 
   await builder.publish('First version: greets by name');
@@ -145,7 +159,7 @@ it('builds, validates, publishes and tries a flow', { timeout: 180_000 }, async 
   await runs.open();
   await expect.poll(() => runs.row(live.workflowId).count(), { timeout: 20_000 }).toBe(1);
   await runs.openRun(live.workflowId);
-  await expect.poll(async () => (await runs.highlighted()).map((n) => n.nodeId), { timeout: 20_000 }).toEqual(['start', ask, send, 'end']);
+  await expect.poll(async () => (await runs.highlighted()).map((n) => n.nodeId), { timeout: 20_000 }).toEqual([start, ask, send, end]);
   await app.screenshot('08-run-highlighted');
 
   // The inbox: take the conversation over and reply; the visitor sees it.
@@ -158,67 +172,5 @@ it('builds, validates, publishes and tries a flow', { timeout: 180_000 }, async 
   await app.screenshot('09-inbox-reply');
   await visitor.close();
 
-  // Back to the builder.
-  await app.goto(`/flows/${flowId}`);
-  await builder.node(send).waitFor();
-
-  // Copy/paste, undo/redo, delete.
-  await builder.node(send).click();
-  await page.keyboard.press('Control+c');
-  await page.keyboard.press('Control+v');
-  await builder.node('sendMessage-2').waitFor();
-  await expect.poll(() => builder.problemCount()).toBeGreaterThan(0); // the copy is not connected
-  await page.keyboard.press('Control+z');
-  await builder.node('sendMessage-2').waitFor({ state: 'detached' });
-  await page.keyboard.press('Control+Shift+z');
-  await builder.node('sendMessage-2').waitFor();
-  await builder.node('sendMessage-2').click();
-  await page.keyboard.press('Delete');
-  await builder.node('sendMessage-2').waitFor({ state: 'detached' });
-  await expect.poll(() => builder.problemCount()).toBe(0);
-
-  // Export downloads the draft as JSON.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export' }).click()]);
-  const exported = JSON.parse(readFileSync((await download.path())!, 'utf8'));
-  expect(exported).toMatchObject({ format: 'switchboard.flow', name: 'Greeter' });
-  expect(exported.graph.nodes).toHaveLength(4);
-
-  // Change the draft, then restore version 1 into it.
-  await builder.select(ask);
-  await page.getByLabel(/^Prompt/).fill('Who are you?');
-  await builder.waitSaved();
-  await builder.openTab('Versions');
-  await page.getByRole('tabpanel').getByRole('button', { name: 'Restore' }).click();
-  await page.getByRole('dialog', { name: 'Restore version 1?' }).getByRole('button', { name: 'Restore' }).click();
-  await app.toast('Restored version 1 into the draft').waitFor();
-  await builder.waitSaved();
-  const restored = await stack.request('GET', `/v1/flows/${flowId}`, { apiKey });
-  expect(restored.body.graph.nodes.find((n: { id: string }) => n.id === 'ask-1').data.prompt).toBe('What is your name?');
-  await expect.poll(() => builder.node(ask).textContent()).toContain('What is your name?');
-
   expect(app.errors).toEqual([]);
-});
-
-it('shows a viewer the flow read-only', { timeout: 90_000 }, async () => {
-  const { apiKey } = await stack.createTenant();
-  const viewer = await createConsoleUser(stack, apiKey, 'viewer');
-  const flow = await stack.request('POST', '/v1/flows', {
-    apiKey,
-    body: { name: 'Look only', graph: { nodes: [{ id: 'start', type: 'start', data: {} }, { id: 'bye', type: 'end', data: { message: 'Bye' } }], edges: [{ id: 'e1', source: 'start', target: 'bye' }] } },
-  });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const app = new ConsoleApp(page, stack.url);
-  const builder = new FlowBuilder(app);
-  await app.signIn(viewer.email, viewer.password);
-  expect(await app.nav('Settings').count()).toBe(0);
-  await app.goto(`/flows/${flow.body.id}`);
-  await builder.node('bye').waitFor();
-  expect(await page.locator('.palette').count()).toBe(0);
-  expect(await page.getByRole('button', { name: 'Publish', exact: true }).count()).toBe(0);
-  expect(await page.getByRole('tab', { name: 'Try it' }).count()).toBe(0);
-  await builder.select('bye');
-  expect(await page.getByLabel(/^Message/).isDisabled()).toBe(true);
-  await app.screenshot('10-viewer-read-only');
-  expect(app.errors).toEqual([]);
-  await page.close();
 });

@@ -96,6 +96,24 @@ export class FlowBuilder {
     return added!;
   }
 
+  /** Shift-drags a selection box around the given nodes (all of them when none are named). */
+  async selectBox(nodeIds?: string[]) {
+    const nodes = nodeIds ? nodeIds.map((id) => this.node(id)) : await this.page.locator('.react-flow__node').all();
+    const boxes = await Promise.all(nodes.map(async (n) => (await n.boundingBox())!));
+    const left = Math.min(...boxes.map((b) => b.x)) - 20;
+    const top = Math.min(...boxes.map((b) => b.y)) - 20;
+    const right = Math.max(...boxes.map((b) => b.x + b.width)) + 20;
+    const bottom = Math.max(...boxes.map((b) => b.y + b.height)) + 20;
+    const { keyboard, mouse } = this.page;
+    await keyboard.down('Shift');
+    await mouse.move(left, top);
+    await mouse.down();
+    await mouse.move((left + right) / 2, (top + bottom) / 2, { steps: 5 });
+    await mouse.move(right, bottom, { steps: 5 });
+    await mouse.up();
+    await keyboard.up('Shift');
+  }
+
   handle(nodeId: string, kind: 'source' | 'target', handleId = 'next'): Locator {
     const selector = kind === 'target' ? '.react-flow__handle.target' : `.react-flow__handle.source[data-handleid="${handleId}"]`;
     return this.node(nodeId).locator(selector);
@@ -112,7 +130,8 @@ export class FlowBuilder {
     await m.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 5 });
     await m.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 5 });
     await m.up();
-    await this.edge(source, target).waitFor();
+    // A straight vertical edge has no width, which Playwright counts as hidden: wait for it to exist.
+    await this.edge(source, target).waitFor({ state: 'attached' });
   }
 
   /** React Flow labels each edge "Edge from <source> to <target>". */
