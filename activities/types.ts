@@ -4,6 +4,7 @@
  * Every input carries `tenantId`: activities scope all I/O by it.
  */
 import type { Channel, OutboundMessage, Reply, TokenUsage } from '../core/messages';
+import type { IngestPin } from '../core/knowledge/types';
 
 export interface ConversationRef {
   tenantId: string;
@@ -130,7 +131,7 @@ export interface SwitchboardActivities {
    * heartbeating progress and resuming from the last stored batch. Unreadable input fails
    * non-retryably with a reason a person can act on.
    */
-  indexDocumentVersion(input: IngestRef): Promise<{ chunkCount: number; embedded: number; cached: number }>;
+  indexDocumentVersion(input: IngestRef & { pin?: IngestPin }): Promise<{ chunkCount: number; embedded: number; cached: number }>;
   /** Makes the version the one searches see (atomically) and drops older versions' chunks. */
   activateDocumentVersion(input: IngestRef): Promise<{ activated: boolean }>;
   /** Marks the version failed with its reason and removes whatever it wrote. */

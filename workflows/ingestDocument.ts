@@ -45,7 +45,7 @@ export async function ingestDocument(input: IngestDocumentInput): Promise<Ingest
       await acts.call('@fetch', 'fetchDocumentSource', ref);
     }
     stage('indexing');
-    const indexed = await acts.call('@index', 'indexDocumentVersion', ref);
+    const indexed = await acts.call('@index', 'indexDocumentVersion', input.pin ? { ...ref, pin: input.pin } : ref);
     stage('activating');
     const { activated } = await acts.call('@activate', 'activateDocumentVersion', ref);
     if (!activated) {

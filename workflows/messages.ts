@@ -5,6 +5,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Channel, Reply } from '../core/messages';
 import type { ValidGraph } from '../core/graph/schema';
 import type { ChatMessage, ConversationStatus } from '../activities/types';
+import type { IngestPin } from '../core/knowledge/types';
 
 export interface InboundText {
   text: string;
@@ -106,6 +107,8 @@ export interface IngestDocumentInput {
   knowledgeBaseId: string;
   version: number;
   sourceType: 'upload' | 'url' | 'text';
+  /** Pinned when the version starts; absent in runs started before pinning (the current settings apply). */
+  pin?: IngestPin;
 }
 
 export interface IngestProgress {

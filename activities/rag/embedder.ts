@@ -22,12 +22,14 @@ function normalize(v: number[]): number[] {
   return norm > 0 ? v.map((x) => x / norm) : v;
 }
 
+export const providerEmbedderId = (model: string) => `openai:${model}@${EMBEDDING_DIMENSIONS}`;
+
 /** Vectors from an OpenAI-compatible server, asked for EMBEDDING_DIMENSIONS dimensions. */
 export function providerEmbedder(provider: EmbeddingProvider, opts: { signal?: AbortSignal } = {}): Embedder {
   // Temporal owns retries (the calling activity is retried), so the SDK does not retry on its own.
   const client = new OpenAI({ baseURL: provider.baseURL, apiKey: provider.apiKey || 'none', maxRetries: 0, timeout: EMBED_REQUEST_TIMEOUT_MS });
   return {
-    id: `openai:${provider.model}@${EMBEDDING_DIMENSIONS}`,
+    id: providerEmbedderId(provider.model),
     dimensions: EMBEDDING_DIMENSIONS,
     async embed(texts) {
       const out: number[][] = [];

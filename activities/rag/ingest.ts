@@ -6,7 +6,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { chunkDocument, embeddingInput } from '../../core/knowledge/chunk';
-import type { DocumentChunk, Embedder } from '../../core/knowledge/types';
+import type { DocumentChunk, Embedder, IngestPin } from '../../core/knowledge/types';
 import { tenantEm } from '../../db/orm';
 import {
   activateVersion,
@@ -89,7 +89,8 @@ export function ingestActivities(deps: ActivityDeps): IngestActivities {
       if (!source || !kb) throw ApplicationFailure.nonRetryable(`version ${ref.version} of document ${ref.documentId} not found`, 'NotFound');
       // A newer version's ingestion owns the progress fields; this one only writes its chunks.
       const progress = ref.version === document.latestVersion
-        ? (stage: string, percent: number) => setDocumentProgress(em, ref.documentId, { status: 'processing', stage, percent, error: null })
+        ? (stage: string, percent: number, chunkCount?: number) =>
+            setDocumentProgress(em, ref.documentId, { status: 'processing', stage, percent, error: null, ...(chunkCount !== undefined ? { chunkCount } : {}) })
         : async () => false;
 
       await progress('extracting', 0);
@@ -102,12 +103,15 @@ export function ingestActivities(deps: ActivityDeps): IngestActivities {
       const stopKeepAlive = keepAlive(() => resume);
       try {
         // The driver may hand back a plain Uint8Array; wrap it without copying the file.
-        const chunks = await extractAndChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), document, { maxTokens: kb.chunkSize, overlapTokens: kb.chunkOverlap });
+        const chunking = ref.pin?.chunking ?? { maxTokens: kb.chunkSize, overlapTokens: kb.chunkOverlap };
+        const chunks = await extractAndChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), document, chunking);
         let embedded = 0;
-        const embedder = cachedEmbedder(await baseEmbedderForTenant(deps, ref.tenantId), embeddingCacheStore(deps), (n) => (embedded += n));
+        const embedder = cachedEmbedder(await pinnedEmbedder(deps, ref), embeddingCacheStore(deps), (n) => (embedded += n));
 
         const batches = Math.ceil(chunks.length / INGEST_BATCH);
         const first = Math.min(resume.nextBatch, batches);
+        // The total is known once chunked: progress shows it while the batches are embedded.
+        await progress('embedding', Math.floor((first * 100) / Math.max(1, batches)), chunks.length);
         let processed = 0;
         for (let batch = first; batch < batches; batch++) {
           const slice = chunks.slice(batch * INGEST_BATCH, (batch + 1) * INGEST_BATCH);
@@ -135,6 +139,22 @@ export function ingestActivities(deps: ActivityDeps): IngestActivities {
       await failVersion(tenantEm(deps.orm, ref.tenantId), ref.documentId, ref.version, reason);
     },
   };
+}
+
+/**
+ * The tenant's embedder, which must still be the one the version started with: vectors of two
+ * models in one version would not be comparable, so a change of model ends this version clearly.
+ */
+async function pinnedEmbedder(deps: ActivityDeps, ref: IngestRef & { pin?: IngestPin }): Promise<Embedder> {
+  const embedder = await baseEmbedderForTenant(deps, ref.tenantId, { fresh: true });
+  const pinned = ref.pin?.embedderId;
+  if (pinned && embedder.id !== pinned) {
+    throw ApplicationFailure.nonRetryable(
+      `The embedding model changed from ${pinned} to ${embedder.id} while this version was being indexed. Reindex the document to index it with the new model.`,
+      'ConfigError',
+    );
+  }
+  return embedder;
 }
 
 async function extractAndChunk(bytes: Buffer, document: { mimeType: string; name: string }, opts: { maxTokens: number; overlapTokens: number }): Promise<DocumentChunk[]> {

@@ -6,18 +6,41 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { offlineEmbedder } from '../../core/knowledge/offline-embedder';
 import type { Embedder } from '../../core/knowledge/types';
+import { Tenant, type TenantSettings } from '../../db/entities';
 import { systemEm } from '../../db/orm';
 import { getCachedEmbeddings, putCachedEmbeddings } from '../../db/repos/knowledge';
 import { secretBoxFromConfig } from '../../db/secrets';
 import { cancellationSignal } from '../context';
 import type { ActivityDeps } from '../deps';
 import { loadTenant } from '../tenant';
-import { cachedEmbedder, providerEmbedder, type EmbeddingCacheStore } from './embedder';
+import { cachedEmbedder, providerEmbedder, providerEmbedderId, type EmbeddingCacheStore } from './embedder';
 import type { RerankerProvider } from './rerank';
 
+type EmbeddingSettings = TenantSettings['embeddings'];
+
 /** The tenant's embedder without the cache; inside an activity, provider calls follow its cancellation. */
-export async function baseEmbedderForTenant(deps: Pick<ActivityDeps, 'orm' | 'config'>, tenantId: string): Promise<Embedder> {
-  const settings = (await loadTenant(deps.orm, tenantId)).settings.embeddings;
+export async function baseEmbedderForTenant(deps: Pick<ActivityDeps, 'orm' | 'config'>, tenantId: string, opts: { fresh?: boolean } = {}): Promise<Embedder> {
+  const settings = opts.fresh ? await freshEmbeddingSettings(deps.orm, tenantId) : (await loadTenant(deps.orm, tenantId)).settings.embeddings;
+  return embedderFromSettings(deps, settings);
+}
+
+/**
+ * The tenant's settings as stored now, past the workers' short tenant cache: pinning and checking a
+ * pin must not disagree because one process read the row a few seconds earlier than the other.
+ */
+async function freshEmbeddingSettings(orm: ActivityDeps['orm'], tenantId: string): Promise<EmbeddingSettings> {
+  const tenant = await systemEm(orm).findOne(Tenant, { id: tenantId }, { fields: ['settings'] });
+  if (!tenant) throw ApplicationFailure.nonRetryable(`tenant ${tenantId} not found`, 'NotFound');
+  return tenant.settings.embeddings;
+}
+
+/** The id of the embedder the tenant's knowledge bases use now (no key needed), for pinning an ingestion. */
+export async function currentEmbedderId(orm: ActivityDeps['orm'], tenantId: string): Promise<string> {
+  const settings = await freshEmbeddingSettings(orm, tenantId);
+  return settings ? providerEmbedderId(settings.model) : offlineEmbedder.id;
+}
+
+function embedderFromSettings(deps: Pick<ActivityDeps, 'config'>, settings: EmbeddingSettings): Embedder {
   if (!settings) return offlineEmbedder;
   let apiKey: string;
   try {

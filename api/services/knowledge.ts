@@ -5,10 +5,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { detectFormat, FORMAT_MIME, type DocumentFormat } from '../../activities/rag/extract';
+import { currentEmbedderId } from '../../activities/rag/tenant-embedder';
 import { MAX_DOCUMENT_BYTES } from '../../core/api/knowledge';
 import { AppError } from '../../core/errors';
 import { MAX_DOCUMENT_NAME } from '../../core/knowledge/names';
-import type { Document, KnowledgeBase } from '../../db/entities';
+import type { IngestPin } from '../../core/knowledge/types';
+import { KnowledgeBase, type Document } from '../../db/entities';
 import { setDocumentProgress } from '../../db/repos';
 import type { AppDeps } from '../deps';
 
@@ -103,8 +105,15 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
   return { ...file, mimeType: keepDeclared ? file.mimeType : FORMAT_MIME[format], name };
 }
 
+/** The chunking and embedder a version is indexed with, read as the version starts. */
+export async function ingestPin(deps: Pick<AppDeps, 'orm'>, em: EntityManager, tenantId: string, knowledgeBaseId: string): Promise<IngestPin> {
+  const kb = await em.findOneOrFail(KnowledgeBase, { id: knowledgeBaseId });
+  return { chunking: { maxTokens: kb.chunkSize, overlapTokens: kb.chunkOverlap }, embedderId: await currentEmbedderId(deps.orm, tenantId) };
+}
+
 /**
- * Starts the ingestion of one document version. If Temporal refuses, the document is marked
+ * Starts the ingestion of one document version. The chunking and the embedder are pinned in its
+ * input, so a retried or resumed attempt indexes the version as it began. If Temporal refuses, the document is marked
  * failed rather than left pending forever, and the error still reaches the caller.
  */
 export async function startIngestion(deps: AppDeps, em: EntityManager, tenantId: string, document: Document, version: number): Promise<string> {
@@ -115,6 +124,7 @@ export async function startIngestion(deps: AppDeps, em: EntityManager, tenantId:
       knowledgeBaseId: document.knowledgeBase,
       version,
       sourceType: document.sourceType,
+      pin: await ingestPin(deps, em, tenantId, document.knowledgeBase),
     });
   } catch (err) {
     await setDocumentProgress(em, document.id, { status: 'failed', stage: null, error: 'ingestion could not be started; reindex the document to try again' });

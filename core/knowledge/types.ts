@@ -28,6 +28,16 @@ export interface ChunkOptions {
   overlapTokens: number;
 }
 
+/**
+ * What an ingestion pins when its version starts, so every attempt (a retry, a resumed worker)
+ * chunks and embeds the same way even if the knowledge base's or tenant's settings change meanwhile.
+ */
+export interface IngestPin {
+  chunking: ChunkOptions;
+  /** `Embedder.id` of the tenant's embedder at the start. */
+  embedderId: string;
+}
+
 export interface DocumentChunk {
   /** 0-based position in the document. */
   ordinal: number;

@@ -116,6 +116,8 @@ export interface DocumentProgress {
   stage?: string | null;
   percent?: number;
   error?: string | null;
+  /** While processing: the chunk total of the version being indexed (activation sets the stored count). */
+  chunkCount?: number;
 }
 
 export async function setDocumentProgress(em: EntityManager, documentId: string, progress: DocumentProgress): Promise<boolean> {
@@ -231,7 +233,7 @@ export const REINDEX_FAILED_STAGE = 'reindex_failed';
  * document reads afterwards:
  * - no version was ever active → `status 'failed'`, `error` = reason, `chunkCount` 0;
  * - an older version is active → it stays searchable: `status 'ready'`, `stage 'reindex_failed'`,
- *   `error` = reason, `chunkCount` of the active version;
+ *   `error` = reason, `chunkCount` of the active version (counted again: progress showed the failed one's);
  * - a newer version exists → its ingestion owns the status; only the chunks go.
  */
 export async function failVersion(em: EntityManager, documentId: string, version: number, reason: string): Promise<void> {
@@ -244,7 +246,14 @@ export async function failVersion(em: EntityManager, documentId: string, version
       doc,
       doc.activeVersion === null
         ? { status: 'failed' as const, stage: null, percent: 0, error: reason, chunkCount: 0 }
-        : { status: 'ready' as const, stage: REINDEX_FAILED_STAGE, percent: 100, error: reason },
+        : {
+            status: 'ready' as const,
+            stage: REINDEX_FAILED_STAGE,
+            percent: 100,
+            error: reason,
+            // Progress showed the failed version's total; the searchable version's count is what stays.
+            chunkCount: await tx.count(Chunk, { document: documentId, version: doc.activeVersion }),
+          },
     );
     await tx.flush();
   });

@@ -14,7 +14,9 @@ import { createDocument, createKnowledgeBase, getDocument, updateTenantSettings,
 import { secretBoxFromConfig } from '../../db/secrets';
 import { hybridSearch } from '../../activities/rag/search';
 import type { IngestDocumentResult } from '../../workflows/ingestDocument';
-import type { Stack } from '../support/stack';
+import { afterAll, beforeAll } from 'vitest';
+import { sharedServers } from '../support/shared-servers';
+import { startStack, type Stack } from '../support/stack';
 
 export const token = () => randomBytes(4).toString('hex');
 
@@ -82,7 +84,8 @@ export interface EmbeddingServer {
   requests: string[][];
   /** Requests after the first `n` are held until `release()` (or until the client goes away). */
   holdAfter(n: number): void;
-  release(): void;
+  /** Answers the held requests, with HTTP `status` (an error body unless 200). */
+  release(status?: number): void;
   close(): Promise<void>;
 }
 
@@ -95,15 +98,19 @@ async function readJson(req: IncomingMessage): Promise<{ input: string[] }> {
 export async function startEmbeddingServer(): Promise<EmbeddingServer> {
   const requests: string[][] = [];
   let limit = Infinity;
-  let waiting: (() => void)[] = [];
+  let waiting: ((status: number) => void)[] = [];
   const server: Server = createServer(async (req, res) => {
     const { input } = await readJson(req);
     requests.push(input);
-    if (requests.length > limit) await new Promise<void>((resume) => {
+    const status = requests.length > limit ? await new Promise<number>((resume) => {
       waiting.push(resume);
-      res.once('close', resume);
-    });
+      res.once('close', () => resume(0));
+    }) : 200;
     if (res.destroyed) return;
+    if (status !== 200) {
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'embedding backend unavailable' } }));
+      return;
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ object: 'list', model: 'test', data: input.map((text, index) => ({ object: 'embedding', index, embedding: embedText(text) })), usage: { prompt_tokens: 0, total_tokens: 0 } }));
   });
@@ -112,9 +119,9 @@ export async function startEmbeddingServer(): Promise<EmbeddingServer> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`,
     requests,
     holdAfter: (n) => (limit = n),
-    release() {
+    release(status = 200) {
       limit = Infinity;
-      waiting.forEach((resume) => resume());
+      waiting.forEach((resume) => resume(status));
       waiting = [];
     },
     close: () => {
@@ -128,4 +135,19 @@ export async function startEmbeddingServer(): Promise<EmbeddingServer> {
 export async function useEmbeddingServer(stack: Stack, tenantId: string, server: EmbeddingServer, extra: TenantSettings = {}) {
   const embeddings = { baseURL: server.url, model: `test-${token()}`, apiKeyEncrypted: secretBoxFromConfig(stack.config).encrypt('sk-test') };
   await updateTenantSettings(systemEm(stack.orm), tenantId, { ...extra, embeddings });
+}
+
+/** The file's stack (on the shared servers) and an embeddings server, started before its tests and closed after. */
+export function stackWithEmbeddings(opts: { worker?: boolean } = {}): { stack: Stack; embeddings: EmbeddingServer } {
+  const env = {} as { stack: Stack; embeddings: EmbeddingServer };
+  beforeAll(async () => {
+    env.embeddings = await startEmbeddingServer();
+    env.stack = await startStack({ ...sharedServers(), ...opts });
+  });
+  afterAll(async () => {
+    env.embeddings?.release();
+    await env.stack?.close();
+    await env.embeddings?.close();
+  });
+  return env;
 }
