@@ -46,13 +46,16 @@ export function sendActivities({ orm, redis, config }: ActivityDeps): Pick<Switc
 
     const rate = (channel.config.settings as { sendRatePerSecond?: number }).sendRatePerSecond ?? DEFAULT_SEND_RATE_PER_SECOND;
     await waitForSendSlot(redis, channel.row.id, rate);
+    const message = { text: m.text, ...(m.rich ?? {}) };
+    const context = { idempotencyKey: input.key, contactAddress, thread: m.thread ?? {}, lastInboundAt: m.lastInboundAt ? new Date(m.lastInboundAt).toISOString() : null };
+    const retryingSince = attemptNumber() > 1 ? retryStart() : undefined;
     let result;
     try {
-      result = await channel.adapter.send(
-        channel.config,
-        { text: m.text, ...(m.rich ?? {}) },
-        { idempotencyKey: input.key, contactAddress, thread: m.thread ?? {}, lastInboundAt: m.lastInboundAt ? new Date(m.lastInboundAt).toISOString() : null },
-      );
+      result = await channel.adapter.send(channel.config, message, { ...context, ...(retryingSince ? { retryingSince } : {}) });
+      // A message found rather than sent must not be one another message already owns.
+      if (result.recovered && (await providerIdTaken(em, channel.row.id, result.providerMessageId, m.messageId))) {
+        result = await channel.adapter.send(channel.config, message, context);
+      }
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
       if (!err.retryable) return fail(err.message);
@@ -78,6 +81,17 @@ export function sendActivities({ orm, redis, config }: ActivityDeps): Pick<Switc
       }
     },
   };
+}
+
+/** When the first attempt of this activity was scheduled. */
+const retryStart = () => {
+  const scheduled = activityContext()?.info.scheduledTimestampMs;
+  return scheduled ? new Date(scheduled).toISOString() : undefined;
+};
+
+async function providerIdTaken(em: EntityManager, channelId: string, providerMessageId: string, messageId: string): Promise<boolean> {
+  const rows = await em.getConnection().execute(`select 1 from messages where channel_id = ? and external_id = ? and id <> ? limit 1`, [channelId, providerMessageId, messageId]);
+  return rows.length > 0;
 }
 
 /** Marks the message failed unless it was sent meanwhile; undefined when it cannot be marked (no row, database away). */

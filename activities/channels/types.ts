@@ -76,19 +76,27 @@ export interface OutboundSend extends RichContent {
 }
 
 export interface SendContext {
-  /** Deterministic per outbound message: sent as the provider's idempotency header where it has one. */
+  /** Deterministic per outbound message: the provider's idempotency key where it has one (email: the Message-ID). */
   idempotencyKey: string;
   contactAddress: string;
   /** The conversation's accumulated `thread` context (see InboundEvent). */
   thread: Record<string, unknown>;
   /** When the contact last wrote (WhatsApp's 24-hour window). */
   lastInboundAt: string | null;
+  /**
+   * Set on a retried send: when the first attempt was scheduled. A provider without idempotency
+   * keys may have accepted an earlier attempt whose answer was lost; its adapter can look for that
+   * message (created since then) instead of sending again, and return it as `recovered`.
+   */
+  retryingSince?: string;
 }
 
 export interface SendResult {
   providerMessageId: string;
   /** Context to merge into the conversation's thread (email: our Message-ID joins References). */
   thread?: Record<string, unknown>;
+  /** The message was found, created by an earlier attempt, rather than sent now. */
+  recovered?: boolean;
 }
 
 /**

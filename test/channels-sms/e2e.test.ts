@@ -4,7 +4,11 @@
  * back onto the stored messages.
  */
 import { randomBytes } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendActivities } from '../../activities/channels/send';
+import { sharedServers } from '../support/shared-servers';
 import { twilioSignature } from '../../activities/channels/twilio/signature';
 import { startChannelBench, transcript, type ChannelBench } from '../channels/support';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-server';
@@ -50,7 +54,6 @@ describe('SMS through Twilio', () => {
 
     const [question, greeting] = sentTo(phone);
     expect(question).toMatchObject({ from: FROM, statusCallback: channel.webhookUrl });
-    expect(question.idempotencyToken).toBeTruthy();
     const request = twilio.requests.find((r) => r.form.To === phone)!;
     expect(request.headers.authorization).toBe(`Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}`);
 
@@ -111,7 +114,6 @@ describe('SMS through Twilio', () => {
     await waitForReplies(phone, 1);
     const attempts = twilio.requests.filter((r) => r.method === 'POST' && r.form.To === phone);
     expect(attempts).toHaveLength(3);
-    expect(new Set(attempts.map((a) => a.headers['i-twilio-idempotency-token'])).size).toBe(1);
     expect(sentTo(phone)).toHaveLength(1);
 
     const stopped = newPhone();
@@ -123,6 +125,45 @@ describe('SMS through Twilio', () => {
     expect((await failedReply()).error).toContain('21610');
     await new Promise((r) => setTimeout(r, 1500));
     expect(twilio.requests.filter((r) => r.method === 'POST' && r.form.To === stopped)).toHaveLength(1);
+  });
+
+  it('sends once when Twilio accepted a message but the answer was lost: the retry finds it instead of sending again', async () => {
+    const phone = newPhone();
+    twilio.loseNextResponses(1);
+    await inbound({ From: phone, Body: 'hi' });
+    const stored = async () => (await bench.rows(`select m.status, m.external_id from messages m join conversations c on c.id = m.conversation_id where c.channel_id = $1 and c.thread_key = $2 and m.direction = 'out'`, [channel.id, phone]))[0];
+    await waitUntil(async () => (await stored())?.status === 'sent', 20_000, 'reply stored as sent');
+    expect(sentTo(phone)).toHaveLength(1);
+    expect((await stored()).external_id).toBe(sentTo(phone)[0].sid);
+    // The retry asked Twilio for the contact's recent messages rather than posting again.
+    expect(twilio.requests.filter((r) => r.method === 'POST' && r.form.To === phone)).toHaveLength(1);
+    expect(twilio.requests.some((r) => r.method === 'GET' && r.path.endsWith('/Messages.json'))).toBe(true);
+  });
+
+  it('does not take a message another reply already owns for the one a retry is looking for', async () => {
+    const phone = newPhone();
+    const since = Date.now() - 1_000;
+    await inbound({ From: phone, Body: 'hi' });
+    await waitForReplies(phone, 1);
+    await waitUntil(async () => (await statusOf(sentTo(phone)[0].sid))?.status === 'sent', 10_000, 'first reply stored');
+    const [owner] = await bench.rows(
+      `select m.tenant_id, m.conversation_id, c.workflow_id, m.author, m.text, m.external_id from messages m join conversations c on c.id = m.conversation_id where c.thread_key = $1 and m.direction = 'out'`,
+      [phone],
+    );
+    // A second reply with the same text, retried: Twilio's list shows the first reply, which is not this one.
+    const key = `test:${randomBytes(6).toString('hex')}`;
+    await bench.rows(`insert into messages (tenant_id, conversation_id, direction, author, text, idempotency_key) values ($1, $2, 'out', $3, $4, $5)`, [owner.tenant_id, owner.conversation_id, owner.author, owner.text, key]);
+    const redis = new Redis(sharedServers().redisUrl);
+    try {
+      const { sendChannelMessage } = sendActivities({ orm: bench.stack.orm, redis, config: bench.stack.config } as Parameters<typeof sendActivities>[0]);
+      const input = { tenantId: owner.tenant_id, conversationId: owner.conversation_id, workflowId: owner.workflow_id, channel: 'sms' as const, key };
+      const result = (await new MockActivityEnvironment({ attempt: 2, scheduledTimestampMs: since, startToCloseTimeoutMs: 30_000 }).run(sendChannelMessage, input)) as { providerMessageId?: string };
+      expect(sentTo(phone)).toHaveLength(2);
+      expect(result.providerMessageId).toBe(sentTo(phone)[1].sid);
+      expect(owner.external_id).toBe(sentTo(phone)[0].sid);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('downloads MMS media with the account credentials and stores it', async () => {

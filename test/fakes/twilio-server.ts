@@ -1,8 +1,11 @@
 /**
  * A local Twilio for tests: the Messages API (POST /2010-04-01/Accounts/{sid}/Messages.json with
  * form fields and basic auth, answering Twilio's Message resource JSON or its error body
- * `{code, message, more_info, status}`), the Account resource, media downloads, and a client that
- * posts inbound messages and status callbacks signed exactly as Twilio signs them.
+ * `{code, message, more_info, status}`; GET lists messages filtered by To / From, newest first),
+ * the Account resource, media downloads, and a client that posts inbound messages and status
+ * callbacks signed exactly as Twilio signs them. Like Twilio, it has no idempotency key: every
+ * accepted POST creates a message, and `loseNextResponses` creates one but drops the connection
+ * before answering, as a network failure after Twilio accepted would.
  *
  *   const twilio = await startFakeTwilio({ accounts: { [sid]: token } });
  *   twilio.failNext({ status: 429, code: 20429, retryAfterSeconds: 1 }, { status: 429, code: 20429 });
@@ -29,7 +32,7 @@ export interface FakeTwilioMessage {
   body: string;
   mediaUrls: string[];
   statusCallback: string | null;
-  idempotencyToken: string | null;
+  createdAt: Date;
 }
 
 export interface FakeTwilioRequest {
@@ -49,10 +52,12 @@ export interface FakeTwilio {
   url: string;
   /** Every request, in order, including refused ones. */
   requests: FakeTwilioRequest[];
-  /** Messages created (a repeated idempotency token does not create another). */
+  /** Messages created, one per accepted POST. */
   messages: FakeTwilioMessage[];
   /** The next Messages API calls fail like this, in order. */
   failNext(...failures: FakeTwilioFailure[]): void;
+  /** The next `count` accepted messages are created, then the connection is dropped unanswered. */
+  loseNextResponses(count: number): void;
   /** Serves bytes at a Twilio-style media URL and returns the URL. */
   addMedia(accountSid: string, data: Buffer, contentType: string): string;
   /** Posts an inbound SMS to `webhookUrl`, signed with `authToken`; fills in Twilio's usual fields. */
@@ -69,14 +74,14 @@ export async function startFakeTwilio(opts: { accounts: Record<string, string> }
   const requests: FakeTwilioRequest[] = [];
   const messages: FakeTwilioMessage[] = [];
   const failures: FakeTwilioFailure[] = [];
-  const byToken = new Map<string, Record<string, unknown>>();
+  let responsesToLose = 0;
   const media = new Map<string, { data: Buffer; contentType: string }>();
   let baseUrl = '';
 
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, search = ''] = (req.url ?? '/').split('?');
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
     const form = isForm ? parseForm(Buffer.concat(chunks)) : {};
     requests.push({ method: req.method ?? 'GET', path, headers: flatHeaders(req), form });
@@ -92,6 +97,7 @@ export async function startFakeTwilio(opts: { accounts: Record<string, string> }
       return res.writeHead(200, { 'content-type': m.contentType }).end(m.data);
     }
     if (account[2] !== '/Messages.json') return error(res, 404, 20404, 'The requested resource was not found');
+    if (req.method === 'GET') return json(res, 200, messageList(accountSid, new URLSearchParams(search)));
     if (req.method !== 'POST') return error(res, 405, 20004, 'Method not allowed');
     if (!isForm) return error(res, 400, 20001, 'Content-Type must be application/x-www-form-urlencoded');
 
@@ -100,9 +106,6 @@ export async function startFakeTwilio(opts: { accounts: Record<string, string> }
       if (failure.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(failure.retryAfterSeconds));
       return error(res, failure.status, failure.code ?? failure.status, failure.message ?? 'Too Many Requests');
     }
-    const token = (req.headers['i-twilio-idempotency-token'] as string | undefined) ?? null;
-    if (token && byToken.has(`${accountSid}:${token}`)) return json(res, 201, byToken.get(`${accountSid}:${token}`));
-
     const v = (name: string) => (Array.isArray(form[name]) ? form[name][0] : (form[name] as string | undefined));
     const to = v('To');
     if (!to) return error(res, 400, 21604, "A 'To' phone number is required.");
@@ -121,12 +124,14 @@ export async function startFakeTwilio(opts: { accounts: Record<string, string> }
       body: v('Body') ?? '',
       mediaUrls,
       statusCallback: v('StatusCallback') ?? null,
-      idempotencyToken: token,
+      createdAt: new Date(),
     };
     messages.push(message);
-    const resource = messageResource(message);
-    if (token) byToken.set(`${accountSid}:${token}`, resource);
-    json(res, 201, resource);
+    if (responsesToLose > 0) {
+      responsesToLose--;
+      return res.destroy();
+    }
+    json(res, 201, messageResource(message));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -136,6 +141,9 @@ export async function startFakeTwilio(opts: { accounts: Record<string, string> }
     requests,
     messages,
     failNext: (...f) => void failures.push(...f),
+    loseNextResponses(count) {
+      responsesToLose += count;
+    },
     addMedia(accountSid, data, contentType) {
       const path = `/2010-04-01/Accounts/${accountSid}/Messages/${newSid('MM')}/Media/${newSid('ME')}`;
       media.set(path, { data, contentType });
@@ -181,8 +189,18 @@ export async function startFakeTwilio(opts: { accounts: Record<string, string> }
     },
   };
 
+  /** Twilio's list: To / From filters, newest first, one page of PageSize (default 50). */
+  function messageList(accountSid: string, query: URLSearchParams) {
+    const pageSize = Math.min(1000, Number(query.get('PageSize') ?? 50));
+    const found = messages
+      .filter((m) => m.accountSid === accountSid && (!query.has('To') || m.to === query.get('To')) && (!query.has('From') || m.from === query.get('From')))
+      .reverse()
+      .slice(0, pageSize);
+    return { messages: found.map(messageResource), page: 0, page_size: pageSize, next_page_uri: null, uri: `/2010-04-01/Accounts/${accountSid}/Messages.json` };
+  }
+
   function messageResource(m: FakeTwilioMessage) {
-    const now = new Date().toUTCString().replace('GMT', '+0000');
+    const now = m.createdAt.toUTCString().replace('GMT', '+0000');
     return {
       account_sid: m.accountSid,
       api_version: '2010-04-01',

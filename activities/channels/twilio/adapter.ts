@@ -1,15 +1,17 @@
 /**
  * SMS/MMS through Twilio Programmable Messaging. Inbound messages and status callbacks arrive on
- * the channel's webhook URL as signed form posts; replies go out through the Messages API with
- * the send's idempotency key as Twilio's idempotency token. The channel's webhook URL is also
- * the StatusCallback of every send, so delivery reports come back the same, signed, way.
+ * the channel's webhook URL as signed form posts; replies go out through the Messages API. That
+ * API has no idempotency key, so a retried send first looks for a message an earlier attempt
+ * created (same To, sender and body, since the first attempt) before posting again. The channel's
+ * webhook URL is also the StatusCallback of every send, so delivery reports come back the same,
+ * signed, way.
  */
 import { z } from 'zod';
 import { AppError } from '../../../core/errors';
 import type { ChannelAdapter, ChannelConfig, InboundAttachment, InboundEvent, InboundRequest } from '../types';
 import { ProviderError } from '../types';
 import { headerOf, mediaTypeOf, plainTextOf } from '../wire';
-import { createMessage, downloadMedia, fetchAccount, TWILIO_API_BASE, type TwilioAuth } from './client';
+import { createMessage, downloadMedia, fetchAccount, listMessages, TWILIO_API_BASE, type TwilioAuth, type TwilioMessage } from './client';
 import { formValue, isValidTwilioSignature, parseForm, type FormParams } from './signature';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -107,7 +109,12 @@ export const twilioAdapter: ChannelAdapter<TwilioCredentials, TwilioSettings> = 
     else form.From = fromNumber!;
     if (message.media) form.MediaUrl = message.media.url;
     if (statusCallbacks !== false) form.StatusCallback = channel.webhookUrl;
-    const sent = await createMessage(authOf(channel), form, context.idempotencyKey);
+    const auth = authOf(channel);
+    if (context.retryingSince) {
+      const earlier = await findEarlierSend(auth, form, context.retryingSince);
+      if (earlier) return { providerMessageId: earlier.sid, recovered: true };
+    }
+    const sent = await createMessage(auth, form);
     return { providerMessageId: sent.sid };
   },
 
@@ -121,6 +128,27 @@ export const twilioAdapter: ChannelAdapter<TwilioCredentials, TwilioSettings> = 
     }
   },
 };
+
+/**
+ * A message this send's earlier attempt created: outbound to the same number from the same sender,
+ * with the same body and media count, created since the first attempt (Twilio keeps whole seconds).
+ */
+async function findEarlierSend(auth: TwilioAuth, form: FormParams, since: string): Promise<TwilioMessage | undefined> {
+  const to = formValue(form, 'To')!;
+  const from = formValue(form, 'From');
+  const service = formValue(form, 'MessagingServiceSid');
+  const notBefore = Math.floor(Date.parse(since) / 1000) * 1000;
+  const media = form.MediaUrl === undefined ? 0 : ([] as string[]).concat(form.MediaUrl).length;
+  const recent = await listMessages(auth, { to, ...(from ? { from } : {}) });
+  return recent.find(
+    (m) =>
+      m.direction.startsWith('outbound') &&
+      (service ? m.messaging_service_sid === service : m.from === from) &&
+      m.body === formValue(form, 'Body') &&
+      Number(m.num_media) === media &&
+      Date.parse(m.date_created) >= notBefore,
+  );
+}
 
 function authOf(channel: TwilioChannel): TwilioAuth {
   return {

@@ -25,6 +25,12 @@ export interface TwilioMessage {
   status: string;
   to: string;
   from: string | null;
+  body: string;
+  messaging_service_sid: string | null;
+  direction: string;
+  num_media: string;
+  /** RFC 2822, whole seconds. */
+  date_created: string;
   error_code: number | null;
   error_message: string | null;
 }
@@ -43,15 +49,20 @@ interface TwilioErrorBody {
   status?: number;
 }
 
-export function createMessage(auth: TwilioAuth, form: FormParams, idempotencyKey: string): Promise<TwilioMessage> {
+/** Twilio's Messages API takes no idempotency key: a repeated POST is another message (see the adapter's send). */
+export function createMessage(auth: TwilioAuth, form: FormParams): Promise<TwilioMessage> {
   const body = new URLSearchParams();
   for (const [name, value] of Object.entries(form)) {
     for (const v of Array.isArray(value) ? value : [value]) body.append(name, v);
   }
-  return call<TwilioMessage>(auth, 'POST', `/2010-04-01/Accounts/${auth.accountSid}/Messages.json`, {
-    body,
-    headers: { 'I-Twilio-Idempotency-Token': idempotencyKey },
-  });
+  return call<TwilioMessage>(auth, 'POST', `/2010-04-01/Accounts/${auth.accountSid}/Messages.json`, { body });
+}
+
+/** The most recent messages of the account to `to` (and from `from`), newest first. */
+export async function listMessages(auth: TwilioAuth, filter: { to: string; from?: string }, pageSize = 20): Promise<TwilioMessage[]> {
+  const query = new URLSearchParams({ To: filter.to, ...(filter.from ? { From: filter.from } : {}), PageSize: String(pageSize) });
+  const page = await call<{ messages?: TwilioMessage[] }>(auth, 'GET', `/2010-04-01/Accounts/${auth.accountSid}/Messages.json?${query}`);
+  return page.messages ?? [];
 }
 
 export function fetchAccount(auth: TwilioAuth): Promise<TwilioAccount> {
@@ -78,7 +89,7 @@ async function call<T>(
   auth: TwilioAuth,
   method: 'GET' | 'POST',
   path: string,
-  opts: { body?: URLSearchParams; headers?: Record<string, string> } = {},
+  opts: { body?: URLSearchParams } = {},
 ): Promise<T> {
   const res = await request(`${auth.baseUrl.replace(/\/+$/, '')}${path}`, {
     method,
@@ -86,7 +97,6 @@ async function call<T>(
       authorization: basicAuth(auth),
       accept: 'application/json',
       ...(opts.body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-      ...opts.headers,
     },
     body: opts.body?.toString(),
   });
@@ -98,8 +108,8 @@ async function request(url: string, init: RequestInit): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   } catch (err) {
-    // Connection refused, DNS, TLS, timeout: the request may not have reached Twilio; the
-    // idempotency token makes a retry safe even if it did.
+    // Connection refused, DNS, TLS, timeout: the request may or may not have reached Twilio; a
+    // retried send first looks for the message it may have created (adapter.ts `send`).
     throw new ProviderError(`Twilio unreachable: ${(err as Error).message}`, true);
   }
 }
