@@ -233,6 +233,14 @@ it('resumes an automation run by signal and terminates another, from the run pag
   await expect.poll(() => runs.highlighted().then((h) => h.map((n) => n.nodeId)), eventually).toEqual(['start', 'approve']);
   expect(await runs.status()).toBe('running');
 
+  // While it runs the page re-reads the history; a failed read says so over the last one read.
+  await page.route('**/v1/runs/*/history', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'Temporal is busy' } }) }));
+  const stale = page.getByRole('alert').filter({ hasText: 'Could not refresh the history (showing the last one read): Temporal is busy' });
+  await stale.waitFor({ timeout: 10_000 });
+  expect((await runs.highlighted()).map((n) => n.nodeId)).toEqual(['start', 'approve']);
+  await page.unroute('**/v1/runs/*/history');
+  await stale.waitFor({ state: 'detached', timeout: 10_000 });
+
   // The signal's arguments must be a JSON array: the error shows next to them.
   const signal = await runs.openAction('Signal…');
   await signal.getByLabel('Signal').selectOption('resume');
@@ -269,9 +277,26 @@ it('uploads a text file, follows it to ready and finds it in the playground', { 
   const knowledge = new KnowledgePageObject(app);
   await knowledge.open();
   await knowledge.create('Clinic FAQ');
+  // The first progress read says "processing" and the next two fail: the failure shows above the
+  // list until a read succeeds.
+  let reads = 0;
+  await page.route(/\/v1\/documents\/[^/]+$/, async (route) => {
+    if (route.request().method() !== 'GET') return route.continue();
+    reads++;
+    if (reads === 1) {
+      const response = await route.fetch();
+      return route.fulfill({ response, json: { ...(await response.json()), status: 'processing' } });
+    }
+    if (reads <= 3) return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'unavailable', message: 'database busy' } }) });
+    return route.continue();
+  });
   await knowledge.upload('parking.txt', 'Parking\n\nVisitors park for free in the underground garage on Harbor Street. The garage opens at seven.');
   await app.toast('Document added: indexing started').waitFor();
+  const pollError = page.getByRole('alert').filter({ hasText: 'Indexing progress could not be refreshed: database busy' });
+  await pollError.waitFor({ timeout: 10_000 });
   await expect.poll(() => knowledge.documentStatus('parking.txt'), { timeout: 60_000, interval: 500 }).toBe('ready');
+  await pollError.waitFor({ state: 'detached' });
+  await page.unroute(/\/v1\/documents\/[^/]+$/);
   await app.screenshot('pages-08-knowledge');
 
   const hits = await knowledge.search('where can I park?');

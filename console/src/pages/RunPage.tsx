@@ -97,7 +97,11 @@ export function RunPage({ runId }: { runId: string }) {
           </div>
         </Panel>
         <Panel title={selected ? 'Node' : 'Executed path'}>
-          {history.error != null && !history.data && <p className="pg-error-text">{errorMessage(history.error)}</p>}
+          {history.error != null && (
+            <p className="pg-error-text" role="alert">
+              {history.data ? `Could not refresh the history (showing the last one read): ${errorMessage(history.error)}` : errorMessage(history.error)}
+            </p>
+          )}
           {!history.data && history.loading ? (
             <div className="pg-center">
               <Spinner label="Loading the history" />

@@ -31,7 +31,11 @@ export function DocumentsPanel({ knowledgeBaseId, canEdit, onCountChange }: { kn
   const docs = useDocuments(knowledgeBaseId);
 
   const added = (accepted: DocumentAccepted) => {
-    void docs.track(accepted);
+    docs.track(accepted).catch((err) => {
+      // The document was added; re-read the list so it shows, and say why its progress did not.
+      toast.error(`Added, but its progress could not be read: ${errorMessage(err)}`);
+      void docs.reload();
+    });
     onCountChange();
   };
 
@@ -64,6 +68,11 @@ export function DocumentsPanel({ knowledgeBaseId, canEdit, onCountChange }: { kn
           <h3 className="pg-h3">Add a document</h3>
           <AddDocument knowledgeBaseId={knowledgeBaseId} onAdded={added} />
         </section>
+      )}
+      {docs.pollError != null && (
+        <p className="pg-error-text" role="alert">
+          Indexing progress could not be refreshed: {errorMessage(docs.pollError)}
+        </p>
       )}
       <QueryStatus query={docs} loadingLabel="Loading documents">
         {(data = []) => (

@@ -28,10 +28,11 @@ export function useDocuments(knowledgeBaseId: string) {
     [setData],
   );
 
-  usePolling(() => Promise.all(pending.map(refreshOne)), POLL_MS, pending.length > 0);
+  const poll = usePolling(() => Promise.all(pending.map(refreshOne)), POLL_MS, pending.length > 0);
 
   /** A document just added or reindexed: fetch it now rather than on the next tick. */
   const track = useCallback((accepted: DocumentAccepted) => refreshOne(accepted.id), [refreshOne]);
 
-  return { ...docs, track, refreshOne };
+  /** Why the progress of the documents still indexing could not be re-read, until it can. */
+  return { ...docs, pollError: poll.error, track, refreshOne };
 }

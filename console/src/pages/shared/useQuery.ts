@@ -54,19 +54,28 @@ export function useQuery<T>(load: () => Promise<T>, deps: readonly unknown[], op
   return { data, error, loading, reload, setData };
 }
 
-/** Calls `tick` every `intervalMs` while `active`, never overlapping two calls. */
-export function usePolling(tick: () => Promise<unknown> | void, intervalMs: number, active: boolean) {
+/**
+ * Calls `tick` every `intervalMs` while `active`, never overlapping two calls. A failed tick is
+ * retried on the next one; its error is returned until a tick succeeds, for the page to show
+ * next to the last good state.
+ */
+export function usePolling(tick: () => Promise<unknown> | void, intervalMs: number, active: boolean): { error: unknown } {
   const tickRef = useRef(tick);
   tickRef.current = tick;
+  const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    if (!active) return;
+    if (!active) {
+      setError(null);
+      return;
+    }
     let stopped = false;
     let timer: ReturnType<typeof setTimeout>;
     const loop = async () => {
       try {
         await tickRef.current();
-      } catch {
-        // A failed poll is retried on the next tick; the page shows the last good state.
+        if (!stopped) setError(null);
+      } catch (err) {
+        if (!stopped) setError(err);
       }
       if (!stopped) timer = setTimeout(loop, intervalMs);
     };
@@ -76,6 +85,7 @@ export function usePolling(tick: () => Promise<unknown> | void, intervalMs: numb
       clearTimeout(timer);
     };
   }, [intervalMs, active]);
+  return { error };
 }
 
 /**
