@@ -7,7 +7,9 @@ import { sharedServers } from '../support/shared-servers';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { addSourceVersion, REINDEX_FAILED_STAGE } from '../../db/repos';
 import { tenantEm } from '../../db/orm';
-import { encryptedPdf, blankPdf } from '../rag/fixtures';
+import { blankPdf, clinicHtml, encryptedPdf, priceListCsv, twoHeadingDocx } from '../rag/fixtures';
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 import { startStack, type Stack } from '../support/stack';
 import { addDocument, chunkRows, documentRow, ingest, markdownGuide, search, token } from './support';
 
@@ -56,6 +58,37 @@ describe('a document becomes searchable', () => {
     expect(chunks.map((c) => [c.page, c.section])).toEqual([[1, 'Opening hours'], [2, 'Refund policy']]);
     const hits = await search(stack, tenantId, ref.knowledgeBaseId, `refunds ${tag}`);
     expect(hits[0]).toMatchObject({ documentId: ref.documentId, page: 2, section: 'Refund policy' });
+  });
+
+  it('indexes a Word document by its headings', async () => {
+    const ref = await addDocument(stack, tenantId, { name: 'clinic.docx', mimeType: DOCX, content: await twoHeadingDocx() });
+    expect(await ingest(stack, tenantId, ref)).toMatchObject({ status: 'ready', error: null });
+    const chunks = await chunkRows(stack, tenantId, ref.documentId, 1);
+    expect(chunks.map((c) => [c.section, c.page])).toEqual([[null, null], ['Opening hours', null], ['Refunds', null]]);
+    const hits = await search(stack, tenantId, ref.knowledgeBaseId, 'when are refunds issued');
+    expect(hits[0]).toMatchObject({ documentId: ref.documentId, section: 'Refunds', text: 'Refunds are issued within 14 days.' });
+  });
+
+  it('indexes a web page by its headings, without navigation or scripts', async () => {
+    const ref = await addDocument(stack, tenantId, { name: 'clinic.html', mimeType: 'text/html; charset=utf-8', content: clinicHtml() });
+    expect(await ingest(stack, tenantId, ref)).toMatchObject({ status: 'ready', error: null });
+    const chunks = await chunkRows(stack, tenantId, ref.documentId, 1);
+    expect(chunks.map((c) => c.section)).toEqual(['Opening hours', 'Refunds policy']);
+    expect(chunks.map((c) => c.text).join(' ')).not.toMatch(/track\(\)|About|color/);
+    const hits = await search(stack, tenantId, ref.knowledgeBaseId, 'refunds policy');
+    expect(hits[0]).toMatchObject({ documentId: ref.documentId, section: 'Refunds policy' });
+  });
+
+  it('indexes a CSV file as "column: value" records under its file name', async () => {
+    const ref = await addDocument(stack, tenantId, { name: 'prices.csv', mimeType: 'text/csv', content: priceListCsv(30) });
+    expect(await ingest(stack, tenantId, ref)).toMatchObject({ status: 'ready', error: null });
+    const chunks = await chunkRows(stack, tenantId, ref.documentId, 1);
+    expect(new Set(chunks.map((c) => c.section))).toEqual(new Set(['prices.csv']));
+    const text = chunks.map((c) => c.text).join('\n');
+    for (const id of [1, 26, 30]) expect(text).toContain(`id: ${id}; name: Item, ${id}`);
+    // A record is found by its own values: here the id, which only its chunk holds.
+    const hits = await search(stack, tenantId, ref.knowledgeBaseId, 'row 28');
+    expect(hits[0].text).toContain('id: 28; name: Item, 28; price: 9.50');
   });
 
   it('reindexes the same content as version 2 without embedding anything again', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BYTES, ExtractionError, detectFormat, extractDocument } from '../../activities/rag/extract';
 import { normalizeText } from '../../activities/rag/extract/normalize';
-import { PAGE_BODY, blankPdf, encryptedPdf, threePagePdf, twoHeadingDocx } from './fixtures';
+import { PAGE_BODY, blankPdf, clinicHtml, encryptedPdf, priceListCsv, threePagePdf, twoHeadingDocx } from './fixtures';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const text = (value: string) => Buffer.from(value, 'utf8');
@@ -111,12 +111,7 @@ describe('extractDocument: Markdown, HTML, CSV, text', () => {
   });
 
   it('splits HTML on h1–h6 and drops scripts, styles and navigation', async () => {
-    const html = `<html><head><title>Clinic &amp; Co</title><style>p { color: red }</style></head><body>
-      <nav><a href="/">Home</a> <a href="/about">About</a></nav>
-      <script>track()</script>
-      <h1>Opening hours</h1><p>Open <b>Monday</b>   to Friday.</p><p>Closed on holidays.</p>
-      <h3>Refunds <em>policy</em></h3><p>Within 14 days.</p></body></html>`;
-    const doc = await extractDocument(text(html), { mimeType: 'text/html; charset=utf-8' });
+    const doc = await extractDocument(clinicHtml(), { mimeType: 'text/html; charset=utf-8' });
     expect(doc).toEqual({
       title: 'Clinic & Co',
       pageCount: null,
@@ -128,9 +123,7 @@ describe('extractDocument: Markdown, HTML, CSV, text', () => {
   });
 
   it('renders CSV records as "column: value" lines in sections of 25 rows headed by the file name', async () => {
-    const rows = Array.from({ length: 30 }, (_, i) => `${i + 1},"Item, ${i + 1}",${i % 2 === 0 ? '' : '9.50'}`);
-    const csv = ['id,name,price', ...rows].join('\r\n');
-    const doc = await extractDocument(text(csv), { mimeType: 'text/csv', fileName: 'prices.csv' });
+    const doc = await extractDocument(priceListCsv(30), { mimeType: 'text/csv', fileName: 'prices.csv' });
     expect(doc.title).toBe('prices.csv');
     expect(doc.sections.map((s) => [s.heading, s.text.split('\n').length])).toEqual([
       ['prices.csv', 25],

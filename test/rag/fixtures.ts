@@ -74,3 +74,18 @@ export async function twoHeadingDocx(): Promise<Buffer> {
   });
   return Packer.toBuffer(doc);
 }
+
+/** A web page with two headings, and navigation, a script and a style that extraction must drop. */
+export function clinicHtml(): Buffer {
+  return Buffer.from(`<html><head><title>Clinic &amp; Co</title><style>p { color: red }</style></head><body>
+      <nav><a href="/">Home</a> <a href="/about">About</a></nav>
+      <script>track()</script>
+      <h1>Opening hours</h1><p>Open <b>Monday</b>   to Friday.</p><p>Closed on holidays.</p>
+      <h3>Refunds <em>policy</em></h3><p>Within 14 days.</p></body></html>`);
+}
+
+/** `id,name,price` with `rows` records: odd ids have no price, and names hold a quoted comma. */
+export function priceListCsv(rows: number): Buffer {
+  const records = Array.from({ length: rows }, (_, i) => `${i + 1},"Item, ${i + 1}",${i % 2 === 0 ? '' : '9.50'}`);
+  return Buffer.from(['id,name,price', ...records].join('\r\n'));
+}
