@@ -93,7 +93,10 @@ it('builds, validates, publishes and tries a flow', { timeout: 180_000 }, async 
   await page.getByRole('button', { name: /Node 'ask-1': prompt is required/ }).click();
   await page.getByLabel(/^Prompt/).fill('What is your name?');
   await page.getByLabel(/^Variable/).fill('name');
+  // Every field carries its schema's help text, groups of fields too.
+  await builder.inspector().getByText('Variable that stores the answer, e.g. name').waitFor();
   await builder.select(send);
+  await builder.inspector().getByText(/^A file sent with the message/).waitFor();
   const text = page.getByLabel(/^Text/);
   await text.pressSequentially('Nice to meet you, {{na');
   await page.getByRole('option', { name: 'name' }).waitFor();

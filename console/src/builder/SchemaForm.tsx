@@ -135,6 +135,7 @@ export function SchemaForm({ schema, value, onChange, errors, variables, kinds, 
           return (
             <fieldset key={key} className="form-group">
               <legend>{humanize(key)}</legend>
+              {prop.description && <p className="field-help">{prop.description}</p>}
               <SchemaForm schema={prop} value={(current as Record<string, unknown>) ?? {}} onChange={(v) => set(key, Object.keys(v).length ? v : undefined)} errors={errors} variables={variables} kinds={{ templates: [], expressions: [] }} path={`${errorKey}.`} />
             </fieldset>
           );
