@@ -5,10 +5,11 @@
  * then drains and checks that every accepted webhook became exactly one conversation turn (one
  * inbound row, one stored contact message, one reply sent). Writes bench/results/ingress.json.
  *
- *   npm run bench:ingress [-- --rates 500,1000,1500 --seconds 2 --contacts 500 --dispatch during|after]
+ *   npm run bench:ingress [-- --rates 500,1000,1500 --seconds 2 --contacts 500 --dispatch during|after --worker-nice 0..19]
  *
  * `--dispatch after` starts the worker only once the load is over: ingress alone, then the backlog
- * that piled up meanwhile (as during a Temporal outage) drains.
+ * that piled up meanwhile (as during a Temporal outage) drains. `--worker-nice N` runs the worker at
+ * that lower scheduling priority (WORKER_NICE), as a deployment sharing one machine would.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -26,7 +27,7 @@ import { startLocalTestServer } from '../temporal/test-server';
 import { summarize, writeResult } from './stats';
 
 const { values } = parseArgs({
-  options: { rates: { type: 'string', default: '500,1000,1500' }, seconds: { type: 'string', default: '2' }, contacts: { type: 'string', default: '500' }, 'drain-timeout': { type: 'string', default: '600' }, dispatch: { type: 'string', default: 'during' } },
+  options: { rates: { type: 'string', default: '500,1000,1500' }, seconds: { type: 'string', default: '2' }, contacts: { type: 'string', default: '500' }, 'drain-timeout': { type: 'string', default: '600' }, dispatch: { type: 'string', default: 'during' }, 'worker-nice': { type: 'string', default: '0' } },
 });
 const rates = values.rates!.split(',').map(Number);
 const seconds = Number(values.seconds);
@@ -43,7 +44,8 @@ const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? D
 const graph = await startFakeGraphApi();
 graph.addWhatsAppNumber({ phoneNumberId: PHONE_ID, accessToken: 'bench-token' });
 const stack = await startStack({ temporalAddress: temporal.connection.options.address, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false });
-const env = { ...stack.workerEnv(), META_GRAPH_URL: graph.url };
+const workerNice = Number(values['worker-nice']);
+const env = { ...stack.workerEnv(), META_GRAPH_URL: graph.url, WORKER_NICE: String(workerNice) };
 const dispatchDuring = values.dispatch !== 'after';
 let worker = dispatchDuring ? await startWorkerProcess(env) : null;
 const api = await startApiProcess({
@@ -98,7 +100,7 @@ try {
     date: new Date().toISOString(),
     // The machine is shared: its load average says how much of it the benchmark actually had.
     machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverageBefore, loadAverageAfter: os.loadavg().map((l) => Math.round(l * 10) / 10) },
-    setup: { contacts, secondsPerRate: seconds, flow: 'start → sendMessage → end (one reply per webhook)', worker: dispatchDuring ? 'separate process, dispatching during the load' : 'separate process, started after the load' },
+    setup: { contacts, secondsPerRate: seconds, flow: 'start → sendMessage → end (one reply per webhook)', worker: dispatchDuring ? 'separate process, dispatching during the load' : 'separate process, started after the load', workerNice },
     results,
     drain: { acceptedTotal: accepted, ...counts, secondsAfterLoad: drainSeconds, verified },
   });

@@ -56,6 +56,11 @@ const envSchema = z.object({
   CHANNEL_MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(100),
+  /**
+   * Scheduling priority (nice, 0–19) the worker process lowers itself to. On a machine shared with
+   * the API, a positive value lets webhooks and chat requests be answered first while turns queue.
+   */
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
 });
 
 export type Config = z.infer<typeof envSchema>;

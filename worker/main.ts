@@ -2,6 +2,7 @@
  * Worker process entrypoint: runs workflows and activities on the task queue, plus the event sink
  * and the dispatch of recorded channel webhooks (queue + sweeper) to conversation workflows.
  */
+import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../core/config';
@@ -11,6 +12,7 @@ import { createOrm } from '../db/orm';
 import { createWorker } from './create';
 
 const config = loadConfig();
+if (config.WORKER_NICE > 0) os.setPriority(config.WORKER_NICE);
 if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set (npm start sets it for the embedded database)');
 
 const orm = await createOrm(config.DATABASE_URL);
