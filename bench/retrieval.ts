@@ -7,7 +7,9 @@
  * ranks where its best chunk does), and times hybrid search at the corpus size. Separately, it
  * bulk-inserts `--synthetic` chunks (default 100k) of generated text straight through the
  * repositories (no workflow: the pipeline would take an hour at that size) and times hybrid search
- * on them. Results: bench/results/retrieval.json. `runRetrievalBenchmark` is the same run for a test.
+ * on them. `--pipeline-documents` generated documents of 250 paragraphs each also go through the
+ * pipeline, for the ingestion speed of documents large enough to amortise the workflow's own
+ * steps. Results: bench/results/retrieval.json. `runRetrievalBenchmark` is the same run for a test.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -32,6 +34,8 @@ export interface RetrievalBenchOptions {
   dataset: string;
   /** Generated chunks for the scale measurement; 0 skips it. */
   synthetic: number;
+  /** Generated 250-paragraph documents ingested through the pipeline for its speed at size; 0 skips it. */
+  pipelineDocuments?: number;
   latencyQueries: number;
   /** Documents in flight at once, during ingestion and the synthetic bulk insert. */
   concurrency: number;
@@ -137,6 +141,19 @@ async function syntheticBulk(orm: Orm, opts: RetrievalBenchOptions, settings: Re
   };
 }
 
+/** Ingestion speed where the per-document workflow steps are amortised: generated 250-paragraph documents through the API and the workflow. */
+async function pipelineAtSize(stack: Awaited<ReturnType<typeof startStack>>, apiKey: string, opts: RetrievalBenchOptions) {
+  const kb = await stack.request('POST', '/v1/knowledge-bases', { apiKey, body: { name: 'Generated documents', chunkSize: CHUNK_OPTIONS.maxTokens, chunkOverlap: CHUNK_OPTIONS.overlapTokens } });
+  // Seeds past the synthetic bulk corpus's, so these paragraphs are not already in the embedding cache.
+  const documents = Array.from({ length: opts.pipelineDocuments ?? 0 }, (_, d) => ({
+    id: `generated-${d + 1}`,
+    title: `Generated document ${d + 1}`,
+    text: Array.from({ length: SYNTHETIC_DOC_CHUNKS }, (_, i) => syntheticChunk(10_000_000 + d * SYNTHETIC_DOC_CHUNKS + i)).join('\n\n'),
+  }));
+  const { corpusIdOf: _ids, ...ingestion } = await ingestThroughPipeline(stack, apiKey, kb.body.id, documents, opts.concurrency);
+  return { paragraphsPerDocument: SYNTHETIC_DOC_CHUNKS, ...ingestion };
+}
+
 export async function runRetrievalBenchmark(opts: RetrievalBenchOptions) {
   const log = opts.log ?? (() => {});
   const fusion: RetrievalSettings = { ...DEFAULT_RETRIEVAL, ...opts.fusion };
@@ -170,6 +187,9 @@ export async function runRetrievalBenchmark(opts: RetrievalBenchOptions) {
     const corpusLatency = await timeHybrid(corpusScope, latencyQueries, fusion);
     log(`\nhybrid search at ${ingestion.chunks} chunks: p50 ${corpusLatency.p50} ms, p95 ${corpusLatency.p95} ms`);
 
+    const atSize = opts.pipelineDocuments ? await pipelineAtSize(stack, apiKey, opts) : null;
+    if (atSize) log(`ingested ${atSize.documents} generated documents (${atSize.chunks} chunks) through the ingestDocument workflow in ${atSize.seconds} s: ${atSize.chunksPerSecond} chunks/s end to end`);
+
     const synthetic = opts.synthetic > 0 ? await syntheticBulk(stack.orm, opts, fusion) : null;
     if (synthetic) {
       log(`hybrid search at ${synthetic.chunks} synthetic chunks: p50 ${synthetic.p50} ms, p95 ${synthetic.p95} ms (bulk insert without the workflow: ${synthetic.bulkInsertChunksPerSecond} chunks/s)`);
@@ -182,7 +202,7 @@ export async function runRetrievalBenchmark(opts: RetrievalBenchOptions) {
       queries: dataset.queries.length,
       evalSettings,
       quality,
-      ingestion: { pipeline: 'API upload → ingestDocument workflow (extract, chunk, embed through the cache, upsert, activate)', concurrency: opts.concurrency, ...ingestion },
+      ingestion: { pipeline: 'API upload → ingestDocument workflow (extract, chunk, embed through the cache, upsert, activate)', concurrency: opts.concurrency, corpus: ingestion, generatedDocuments: atSize },
       latency: { settings: fusion, corpus: { chunks: ingestion.chunks, ...corpusLatency }, synthetic },
       node: process.version,
     };
@@ -201,6 +221,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     options: {
       dataset: { type: 'string', default: fileURLToPath(new URL('./datasets/front-desk', import.meta.url)) },
       synthetic: { type: 'string', default: '100000' },
+      'pipeline-documents': { type: 'string', default: '40' },
       'latency-queries': { type: 'string', default: '200' },
       // Documents in flight at once, as a worker runs several ingestDocument workflows at once.
       concurrency: { type: 'string', default: '8' },
@@ -215,6 +236,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   await runRetrievalBenchmark({
     dataset: values.dataset,
     synthetic: Number(values.synthetic),
+    pipelineDocuments: Number(values['pipeline-documents']),
     latencyQueries: Number(values['latency-queries']),
     concurrency: Math.max(1, Number(values.concurrency)),
     fusion: {

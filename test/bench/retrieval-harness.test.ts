@@ -1,6 +1,7 @@
 /**
  * The retrieval benchmark runs in CI: the bundled labelled set ingested through the API and the
- * ingestDocument workflow, scored for the three methods, with a tiny synthetic bulk part, written
+ * ingestDocument workflow, scored for the three methods, with two generated documents through the
+ * pipeline and a tiny synthetic bulk part, written
  * as JSON. The figures are checked for sanity, not speed.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ it('ingests the front-desk set through the pipeline and writes the three methods
   const returned = await runRetrievalBenchmark({
     dataset: 'bench/datasets/front-desk',
     synthetic: 300,
+    pipelineDocuments: 2,
     latencyQueries: 10,
     concurrency: 8,
     out,
@@ -28,8 +30,11 @@ it('ingests the front-desk set through the pipeline and writes the three methods
   expect(written).toEqual(JSON.parse(JSON.stringify(returned)));
 
   expect(written.queries).toBe(52);
-  expect(written.ingestion).toMatchObject({ documents: 40, failed: 0, chunks: 40 });
-  expect(written.ingestion.chunksPerSecond).toBeGreaterThan(0);
+  expect(written.ingestion.corpus).toMatchObject({ documents: 40, failed: 0, chunks: 40 });
+  expect(written.ingestion.corpus.chunksPerSecond).toBeGreaterThan(0);
+  // Two generated 250-paragraph documents: many chunks each, every one through the workflow.
+  expect(written.ingestion.generatedDocuments).toMatchObject({ documents: 2, failed: 0, paragraphsPerDocument: 250 });
+  expect(written.ingestion.generatedDocuments.chunks).toBeGreaterThan(100);
   for (const method of ['fullText', 'vector', 'hybrid']) {
     const q = written.quality[method];
     for (const metric of ['ndcg', 'recall', 'mrr']) expect(q[metric], `${method} ${metric}`).toBeGreaterThan(0.5);
