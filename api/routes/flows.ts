@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, uuidParam } from '../../core/api/common';
 import { createFlowBody, flowDetail, flowSummary, publishFlowBody, startRunBody, updateFlowBody, validateResult } from '../../core/api/flows';
-import { validateGraph } from '../../core/graph/validate';
 import { AppError } from '../../core/errors';
 import { createFlow, listFlowVersions, listFlows, publishFlowVersion, updateFlow } from '../../db/repos';
 import { flowVersionDetail, flowVersionItem, testSessionBody, testSessionResult, versionParams } from '../../core/api/flow-tools';
+import { checkFlowGraph, requireValidGraph } from '../services/flow-checks';
 import { latestVersionNumbers, requireFlow, requireVersion } from '../services/lookups';
 import { startTestSession } from '../services/test-sessions';
 import { templateGraph } from './templates';
@@ -80,10 +80,10 @@ export const flowRoutes =
 
     app.post(
       '/v1/flows/:id/validate',
-      { schema: { tags, summary: 'Validate the draft: errors carry the node id they belong to', params: uuidParam, response: { 200: validateResult, ...errorResponses } } },
+      { schema: { tags, summary: 'Validate the draft (knowledge bases it names must exist): errors carry the node id they belong to', params: uuidParam, response: { 200: validateResult, ...errorResponses } } },
       async (request) => {
         const flow = await requireFlow(request.em, request.params.id);
-        const { valid, errors } = validateGraph(flow.draft);
+        const { valid, errors } = await checkFlowGraph(request.em, flow.draft);
         return { valid, errors };
       },
     );
@@ -93,7 +93,7 @@ export const flowRoutes =
       {
         schema: {
           tags,
-          summary: 'Publish the draft as a new immutable version (refused while it has errors)',
+          summary: 'Publish the draft as a new immutable version (refused with 422 flow_invalid while it has errors)',
           params: uuidParam,
           body: publishFlowBody.nullish(),
           response: { 201: z.object({ version: z.number().int() }), ...errorResponses },
@@ -101,14 +101,8 @@ export const flowRoutes =
       },
       async (request, reply) => {
         const flow = await requireFlow(request.em, request.params.id);
-        const result = validateGraph(flow.draft);
-        if (!result.valid || !result.graph) {
-          throw new AppError('flow_invalid', `the flow has ${result.errors.length} error(s): ${result.errors[0]?.message ?? ''}`, {
-            field: 'graph',
-            details: result.errors,
-          });
-        }
-        const version = await publishFlowVersion(request.em, flow.id, result.graph, request.body?.note, request.principal.label);
+        const graph = await requireValidGraph(request.em, flow.draft);
+        const version = await publishFlowVersion(request.em, flow.id, graph, request.body?.note, request.principal.label);
         return reply.status(201).send({ version: version.version });
       },
     );

@@ -4,11 +4,11 @@
  * the conversation's live channel, which the chat socket relays to the builder.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { validateGraph } from '../../core/graph/validate';
 import { AppError } from '../../core/errors';
 import { createTestConversation, testConversationGraph } from '../../db/repos';
 import type { AppDeps } from '../deps';
 import { signChatToken } from './chat-token';
+import { requireValidGraph } from './flow-checks';
 import { requireFlow } from './lookups';
 import type { PinnedFlow } from './workflows';
 
@@ -16,12 +16,9 @@ const TEST_TOKEN_TTL_SECONDS = 2 * 3600;
 
 export async function startTestSession(deps: AppDeps, em: EntityManager, tenantId: string, flowId: string, graph?: unknown) {
   const flow = await requireFlow(em, flowId);
-  const checked = validateGraph(graph ?? flow.draft);
-  if (!checked.valid || !checked.graph) {
-    throw new AppError('flow_invalid', `the flow has ${checked.errors.length} error(s): ${checked.errors[0]?.message ?? ''}`, { field: 'graph', details: checked.errors });
-  }
-  const conversation = await createTestConversation(em, tenantId, { flowId: flow.id, graph: checked.graph });
-  await deps.workflows.startConversation(tenantId, conversation.id, { flowId: flow.id, version: 0, graph: checked.graph, test: true }, 'webchat');
+  const checked = await requireValidGraph(em, graph ?? flow.draft);
+  const conversation = await createTestConversation(em, tenantId, { flowId: flow.id, graph: checked });
+  await deps.workflows.startConversation(tenantId, conversation.id, { flowId: flow.id, version: 0, graph: checked, test: true }, 'webchat');
   const exp = Math.floor(Date.now() / 1000) + TEST_TOKEN_TTL_SECONDS;
   return {
     conversationId: conversation.id,

@@ -4,6 +4,7 @@ import { graphSchema } from '../graph/schema';
 export const graphErrorSchema = z.object({
   nodeId: z.string().optional(),
   edgeId: z.string().optional(),
+  field: z.string().optional(),
   message: z.string(),
 });
 

@@ -73,5 +73,7 @@ export interface ValidGraph {
 export interface GraphError {
   nodeId?: string;
   edgeId?: string;
+  /** The node's data field at fault, when one is. */
+  field?: string;
   message: string;
 }

@@ -41,4 +41,5 @@ export const llmReplyNode = defineNode({
     saveAs: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('Also store the answer in this variable'),
   }),
   outputs: ['next', 'handoff'],
+  references: { knowledgeBaseIds: 'knowledgeBase' },
 });
