@@ -9,11 +9,9 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 import type { GraphInput } from '../../core/graph/schema';
-import { launchBrowser } from '../support/browser';
-import { buildConsoleOnce } from '../support/console';
-import { sharedServers } from '../support/shared-servers';
-import { startStack, type Stack } from '../support/stack';
+import type { Stack } from '../support/stack';
 import { ConsoleApp, createConsoleUser, FlowBuilder } from './support/console';
+import { startConsoleSession, type ConsoleSession } from './support/session';
 
 let stack: Stack;
 let browser: Browser;
@@ -40,21 +38,15 @@ const row: GraphInput = {
   settings: { errorMessage: 'Sorry, the flow broke.' },
 };
 
+let session: ConsoleSession | undefined;
+
 beforeAll(async () => {
-  await buildConsoleOnce();
-  stack = await startStack(sharedServers());
-  browser = await launchBrowser();
-  ({ apiKey } = await stack.createTenant());
-  const admin = await createConsoleUser(stack, apiKey, 'admin');
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  app = new ConsoleApp(page, stack.url);
-  builder = new FlowBuilder(app);
-  await app.signIn(admin.email, admin.password);
+  session = await startConsoleSession('admin');
+  ({ stack, browser, apiKey, page, app, builder } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
+  await session?.close();
 });
 
 const draft = async (flowId: string) => (await stack.request('GET', `/v1/flows/${flowId}`, { apiKey })).body;
