@@ -1,6 +1,8 @@
 /** The editor's toolbar: name, save state, undo/redo, layout, export/import, publish. */
 import { useReactFlow } from '@xyflow/react';
 import { memo, useRef, useState } from 'react';
+import type { GraphError } from '../../../core/graph/schema';
+import { ApiError } from '../api/client';
 import { Link } from '../app/router';
 import { Badge, Button, Field, FormDialog, Input, Textarea, useToast } from '../ui';
 import { downloadFlowFile, parseFlowFile } from './exportImport';
@@ -26,6 +28,8 @@ export interface EditorToolbarProps {
   flush: () => Promise<void>;
   onPublished: () => Promise<void>;
   onShowProblems: () => void;
+  /** The server refused the graph (checks the builder cannot run, e.g. knowledge bases that no longer exist). */
+  onRefused: (errors: GraphError[]) => void;
 }
 
 /** Skips re-rendering while nodes move: the editor object changes every drag frame, the toolbar's view does not. */
@@ -33,7 +37,7 @@ const sameToolbar = (a: EditorToolbarProps, b: EditorToolbarProps) =>
   (Object.keys(a) as (keyof EditorToolbarProps)[]).every((k) => k === 'editor' || a[k] === b[k]) && a.editor.canUndo === b.editor.canUndo && a.editor.canRedo === b.editor.canRedo;
 
 export const EditorToolbar = memo(function EditorToolbar(props: EditorToolbarProps) {
-  const { flow, liveVersion, name, onRename, editor, readOnly, saveStatus, saveError, problemCount, flush, onPublished, onShowProblems } = props;
+  const { flow, liveVersion, name, onRename, editor, readOnly, saveStatus, saveError, problemCount, flush, onPublished, onShowProblems, onRefused } = props;
   const toast = useToast();
   const view = useReactFlow();
   const fileRef = useRef<HTMLInputElement>(null);
@@ -139,7 +143,15 @@ export const EditorToolbar = memo(function EditorToolbar(props: EditorToolbarPro
         onClose={() => setPublishing(false)}
         publish={async (note) => {
           await flush();
-          const { version } = await flowApi.publish(flow.id, note);
+          let version: number;
+          try {
+            ({ version } = await flowApi.publish(flow.id, note));
+          } catch (err) {
+            if (!(err instanceof ApiError && err.code === 'flow_invalid' && Array.isArray(err.details))) throw err;
+            setPublishing(false);
+            toast.error(`Publishing was refused: ${err.message}`);
+            return onRefused(err.details as GraphError[]);
+          }
           toast.success(`Published version ${version}`);
           setPublishing(false);
           await onPublished();

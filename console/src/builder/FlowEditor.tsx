@@ -134,6 +134,11 @@ export function FlowEditor({ flow }: { flow: FlowDetail }) {
     return graph;
   };
   const prepareTest = useCallback(() => prepareLatest.current(), []);
+  // Drawn until the next edit re-runs the builder's own validation.
+  const showRefusal = useCallback((errors: GraphError[]) => {
+    setProblems(errors);
+    setTab('problems');
+  }, []);
 
   // Test sessions need the builder role; viewers and agents only look.
   const tryTab = {
@@ -168,6 +173,7 @@ export function FlowEditor({ flow }: { flow: FlowDetail }) {
           setTab('versions');
         }}
         onShowProblems={() => setTab('problems')}
+        onRefused={showRefusal}
       />
       <div className="editor-body">
         {!readOnly && <Palette onAdd={addAtCenter} />}

@@ -98,7 +98,7 @@ function NodeForm({ editor, node, readOnly }: { editor: FlowEditor; node: FlowNo
           onChange={(config) => editor.updateConfig(node.id, config)}
           errors={errors}
           variables={variables}
-          kinds={{ templates: TEMPLATE_FIELDS[def.type] ?? [], expressions: EXPRESSION_FIELDS }}
+          kinds={{ templates: TEMPLATE_FIELDS[def.type] ?? [], expressions: EXPRESSION_FIELDS, references: def.references }}
         />
       </fieldset>
       <datalist id="known-variables">

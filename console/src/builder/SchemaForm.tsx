@@ -1,10 +1,13 @@
 /**
  * A form generated from a node's JSON Schema (zod's `z.toJSONSchema` of the catalogue schema):
  * enums become selects, booleans checkboxes, string lists one-per-line text, string maps key/value
- * rows, nested objects fieldsets; anything else is edited as JSON. Descriptions become help text.
+ * rows, nested objects fieldsets, fields the node marks as references a picker of those records;
+ * anything else is edited as JSON. Descriptions become help text.
  */
 import { useEffect, useState } from 'react';
+import type { ReferenceKind } from '../../../core/nodes/define';
 import { Button, Checkbox, Field, Input, Select, Textarea } from '../ui';
+import { REFERENCE_LABELS, REFERENCE_PICKERS } from './ReferencePicker';
 import { VariableTextInput } from './VariableTextInput';
 
 export interface JsonSchema {
@@ -19,10 +22,11 @@ export interface JsonSchema {
   maxLength?: number;
 }
 
-/** Fields holding `{{variable}}` templates or expressions over variables, per node type. */
+/** Fields holding `{{variable}}` templates, expressions over variables, or ids of tenant records, per node type. */
 export interface FieldKinds {
   templates: readonly string[];
   expressions: readonly string[];
+  references?: Readonly<Record<string, ReferenceKind>>;
 }
 
 export interface SchemaFormProps {
@@ -105,6 +109,24 @@ export function SchemaForm({ schema, value, onChange, errors, variables, kinds, 
                 onChange={(e) => set(key, e.target.value === '' ? undefined : Number(e.target.value))}
               />
             </Field>
+          );
+        }
+        const reference = kinds.references?.[key];
+        if (reference && (prop.type === 'array' || prop.type === 'string')) {
+          const Picker = REFERENCE_PICKERS[reference];
+          const many = prop.type === 'array';
+          const ids = Array.isArray(current) ? (current as string[]) : typeof current === 'string' ? [current] : [];
+          // An item's own issue (`knowledgeBaseIds.0`) is shown on the whole picker.
+          const error = errors[errorKey] ?? Object.entries(errors).find(([k]) => k.startsWith(`${errorKey}.`))?.[1];
+          return (
+            <Picker
+              key={key}
+              label={REFERENCE_LABELS[reference]}
+              help={prop.description}
+              error={error}
+              value={ids}
+              onChange={(next) => set(key, many ? (next.length ? next : undefined) : next.at(-1))}
+            />
           );
         }
         if (prop.type === 'array' && prop.items?.type === 'string') {
