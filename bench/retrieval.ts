@@ -59,8 +59,8 @@ type Scope = { orm: Orm; em: ReturnType<typeof tenantEm>; tenantId: string; kbs:
 
 const METHODS: Record<Method, (s: Scope, text: string, embedding: number[], settings: RetrievalSettings) => Promise<SearchHit[]>> = {
   fullText: (s, text, _e, settings) => textOnlySearch(s.em, s.tenantId, s.kbs, { text }, settings),
-  vector: (s, _t, embedding, settings) => vectorOnlySearch(s.em, s.tenantId, s.kbs, { embedding }, settings),
-  hybrid: (s, text, embedding, settings) => hybridSearch(s.em, s.tenantId, s.kbs, { text, embedding }, settings),
+  vector: (s, _t, embedding, settings) => vectorOnlySearch(s.em, s.tenantId, s.kbs, { embedding, embedderId: offlineEmbedder.id }, settings),
+  hybrid: (s, text, embedding, settings) => hybridSearch(s.em, s.tenantId, s.kbs, { text, embedding, embedderId: offlineEmbedder.id }, settings),
 };
 
 async function newScope(orm: Orm, name: string): Promise<Scope> {
@@ -82,7 +82,7 @@ async function storeDocument(scope: Scope, name: string, text: string, chunks: D
     content: Buffer.from(text),
   });
   const vectors = await offlineEmbedder.embed(chunks.map(embeddingInput));
-  await upsertChunks(em, scope.tenantId, document.id, 1, chunks.map((c, i) => ({ ...c, embedding: vectors[i] })));
+  await upsertChunks(em, scope.tenantId, document.id, 1, chunks.map((c, i) => ({ ...c, embedding: vectors[i] })), offlineEmbedder.id);
   await activateVersion(em, document.id, 1);
   return document.id;
 }

@@ -172,5 +172,5 @@ async function extractAndChunk(bytes: Buffer, document: { mimeType: string; name
 async function embedAndStore(em: ReturnType<typeof tenantEm>, ref: IngestRef, chunks: DocumentChunk[], embedder: Embedder): Promise<void> {
   // The section heading is embedded with the text: it is often what a question names.
   const vectors = await embedder.embed(chunks.map(embeddingInput));
-  await upsertChunks(em, ref.tenantId, ref.documentId, ref.version, chunks.map((c, i) => ({ ...c, embedding: vectors[i] })));
+  await upsertChunks(em, ref.tenantId, ref.documentId, ref.version, chunks.map((c, i) => ({ ...c, embedding: vectors[i] })), embedder.id);
 }

@@ -36,11 +36,13 @@ export async function searchByText(
   settings: RetrievalSettings,
   onRerankError?: (err: unknown) => void,
 ) {
-  const [embedding] = await (await baseEmbedderForTenant(deps, tenantId)).embed([text]);
+  const embedder = await baseEmbedderForTenant(deps, tenantId);
+  const [embedding] = await embedder.embed([text]);
+  const query = { text, embedding, embedderId: embedder.id };
   const provider = settings.rerank ? await rerankerForTenant(deps, tenantId) : null;
-  if (!provider) return hybridSearch(em, tenantId, knowledgeBaseIds, { text, embedding }, settings);
+  if (!provider) return hybridSearch(em, tenantId, knowledgeBaseIds, query, settings);
   const candidates = Math.max(settings.topK, settings.rerankCandidates ?? DEFAULT_RERANK_CANDIDATES);
-  const fused = await hybridSearch(em, tenantId, knowledgeBaseIds, { text, embedding }, { ...settings, topK: candidates });
+  const fused = await hybridSearch(em, tenantId, knowledgeBaseIds, query, { ...settings, topK: candidates });
   return rerankHits(createReranker(provider), text, fused, settings.topK, (err) => onRerankError?.(err));
 }
 

@@ -4,7 +4,10 @@
  * pieces, so they scope, fuse, deduplicate and rank identically; only the methods present differ.
  *
  * Every method reads only chunks that are the tenant's, in the given knowledge bases, and of their
- * document's active version: a reindex in progress (or another tenant's id) is invisible.
+ * document's active version: a reindex in progress (or another tenant's id) is invisible. The
+ * vector method also reads only chunks embedded by the query's embedder: after the tenant changes
+ * embedders, documents not yet reindexed are found by full text alone, never by comparing vectors
+ * of two models.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pgvector from 'pgvector';
@@ -13,8 +16,10 @@ import { EMBEDDING_DIMENSIONS, type RetrievalSettings, type SearchHit } from '..
 
 export interface SearchQuery {
   text: string;
-  /** The query text embedded by the knowledge base's embedder. */
+  /** The query text embedded by the tenant's embedder. */
   embedding: number[];
+  /** `Embedder.id` of that embedder: only chunks it embedded are compared with `embedding`. */
+  embedderId: string;
 }
 
 interface Method {
@@ -33,16 +38,16 @@ const VISIBLE = `c.tenant_id = ? and c.knowledge_base_id = any(?::uuid[])
 /** A method left out contributes no rows, so fusion and filtering stay the same SQL. */
 const NONE: Method = { sql: 'select null::uuid as id, null::text as content_hash, null::bigint as rank where false', params: [] };
 
-function vectorMethod(scope: unknown[], embedding: number[], limit: number): Method {
+function vectorMethod(scope: unknown[], { embedding, embedderId }: Pick<SearchQuery, 'embedding' | 'embedderId'>, limit: number): Method {
   if (embedding.length !== EMBEDDING_DIMENSIONS) throw new Error(`query embedding has ${embedding.length} dimensions, expected ${EMBEDDING_DIMENSIONS}`);
   return {
     // `order by distance` is the bare `<=>` expression, which PostgreSQL answers from the hnsw index.
     sql: `select id, content_hash, row_number() over (order by distance, id) as rank from (
       select distinct on (content_hash) * from (
         select c.id, c.content_hash, c.embedding <=> ?::vector as distance from chunks c
-        where ${VISIBLE} order by distance limit ?) v0
+        where ${VISIBLE} and c.embedder_id = ? order by distance limit ?) v0
       order by content_hash, distance, id) v`,
-    params: [pgvector.toSql(embedding), ...scope, limit],
+    params: [pgvector.toSql(embedding), ...scope, embedderId, limit],
   };
 }
 
@@ -127,7 +132,7 @@ async function run(
   tenantId: string,
   knowledgeBaseIds: string[],
   settings: RetrievalSettings,
-  methods: { vector?: number[]; text?: string },
+  methods: { vector?: Pick<SearchQuery, 'embedding' | 'embedderId'>; text?: string },
 ): Promise<SearchHit[]> {
   // Ids that are not uuids match nothing; dropping them keeps the array literal well-formed.
   const ids = knowledgeBaseIds.filter((id) => UUID.test(id));
@@ -163,10 +168,10 @@ async function run(
 }
 
 export const hybridSearch = (em: EntityManager, tenantId: string, knowledgeBaseIds: string[], query: SearchQuery, settings: RetrievalSettings) =>
-  run(em, tenantId, knowledgeBaseIds, settings, { vector: query.embedding, text: query.text });
+  run(em, tenantId, knowledgeBaseIds, settings, { vector: query, text: query.text });
 
-export const vectorOnlySearch = (em: EntityManager, tenantId: string, knowledgeBaseIds: string[], query: Pick<SearchQuery, 'embedding'>, settings: RetrievalSettings) =>
-  run(em, tenantId, knowledgeBaseIds, settings, { vector: query.embedding });
+export const vectorOnlySearch = (em: EntityManager, tenantId: string, knowledgeBaseIds: string[], query: Pick<SearchQuery, 'embedding' | 'embedderId'>, settings: RetrievalSettings) =>
+  run(em, tenantId, knowledgeBaseIds, settings, { vector: query });
 
 export const textOnlySearch = (em: EntityManager, tenantId: string, knowledgeBaseIds: string[], query: Pick<SearchQuery, 'text'>, settings: RetrievalSettings) =>
   run(em, tenantId, knowledgeBaseIds, settings, { text: query.text });

@@ -27,6 +27,8 @@ export const Chunk = defineEntity({
     tokenCount: p.integer(),
     contentHash: p.string().length(64),
     embedding: embeddingVector().lazy(),
+    /** `Embedder.id` of the model that made `embedding`: searches compare a query only with vectors of its own embedder. */
+    embedderId: p.string(),
     // Maintained by PostgreSQL; the heading is searchable along with the text.
     tsv: p
       .type('tsvector')

@@ -5,6 +5,7 @@ import { Migration20261201090000_knowledge } from './Migration20261201090000_kno
 import { Migration20261205090000_chunk_vector_storage } from './Migration20261205090000_chunk_vector_storage';
 import { Migration20261210100000_console } from './Migration20261210100000_console';
 import { Migration20261210110000_channels } from './Migration20261210110000_channels';
+import { Migration20261215090000_chunk_embedder } from './Migration20261215090000_chunk_embedder';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261205090000_chunk_vector_storage', class: Migration20261205090000_chunk_vector_storage },
   { name: 'Migration20261210100000_console', class: Migration20261210100000_console },
   { name: 'Migration20261210110000_channels', class: Migration20261210110000_channels },
+  { name: 'Migration20261215090000_chunk_embedder', class: Migration20261215090000_chunk_embedder },
 ];

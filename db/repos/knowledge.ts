@@ -109,6 +109,8 @@ export function getDocumentSource(em: EntityManager, documentId: string, version
 export const getDocument = (em: EntityManager, id: string) => em.findOne(Document, { id });
 export const listDocuments = (em: EntityManager, knowledgeBaseId: string) =>
   em.find(Document, { knowledgeBase: knowledgeBaseId }, { orderBy: { createdAt: 'desc', id: 'asc' } });
+/** Every document of the tenant (`em` is tenant-scoped), oldest first: what a change of embedder reindexes. */
+export const listTenantDocuments = (em: EntityManager) => em.find(Document, {}, { orderBy: { createdAt: 'asc', id: 'asc' } });
 export const deleteDocument = async (em: EntityManager, id: string) => (await em.nativeDelete(Document, { id })) > 0;
 
 export interface DocumentProgress {
@@ -149,18 +151,19 @@ function vectorSql(embedding: number[]): string {
 export type EmbeddedChunk = DocumentChunk & { embedding: number[] };
 
 /**
- * Stores one version's chunks. Idempotent on (document, version, ordinal): a retried ingestion
- * activity inserts only what an earlier attempt did not. Returns the number of rows inserted.
+ * Stores one version's chunks, embedded by `embedderId`. Idempotent on (document, version,
+ * ordinal): a retried ingestion activity inserts only what an earlier attempt did not. Returns the
+ * number of rows inserted.
  */
-export async function upsertChunks(em: EntityManager, tenantId: string, documentId: string, version: number, chunks: EmbeddedChunk[]): Promise<number> {
+export async function upsertChunks(em: EntityManager, tenantId: string, documentId: string, version: number, chunks: EmbeddedChunk[], embedderId: string): Promise<number> {
   const doc = await em.findOne(Document, { id: documentId }, { fields: ['knowledgeBase'] });
   if (!doc) throw notFound('document', 'documentId');
   const rows = chunks.map((c) => [
-    tenantId, doc.knowledgeBase, documentId, version, c.ordinal, c.text, c.section, c.page, c.tokenCount, c.contentHash, vectorSql(c.embedding),
+    tenantId, doc.knowledgeBase, documentId, version, c.ordinal, c.text, c.section, c.page, c.tokenCount, c.contentHash, vectorSql(c.embedding), embedderId,
   ]);
   return insertIgnoringConflicts(em, {
-    into: 'chunks (tenant_id, knowledge_base_id, document_id, version, ordinal, text, section, page, token_count, content_hash, embedding)',
-    row: '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::vector)',
+    into: 'chunks (tenant_id, knowledge_base_id, document_id, version, ordinal, text, section, page, token_count, content_hash, embedding, embedder_id)',
+    row: '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::vector, ?)',
     conflict: '(document_id, version, ordinal)',
   }, rows);
 }

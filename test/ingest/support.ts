@@ -13,6 +13,7 @@ import { systemEm, tenantEm } from '../../db/orm';
 import { createDocument, createKnowledgeBase, getDocument, updateTenantSettings, type KnowledgeBaseInput } from '../../db/repos';
 import { secretBoxFromConfig } from '../../db/secrets';
 import { hybridSearch } from '../../activities/rag/search';
+import { currentEmbedderId } from '../../activities/rag/tenant-embedder';
 import type { IngestDocumentResult } from '../../workflows/ingestDocument';
 import { afterAll, beforeAll } from 'vitest';
 import { sharedServers } from '../support/shared-servers';
@@ -73,9 +74,12 @@ export async function chunkRows(stack: Stack, tenantId: string, documentId: stri
   return tenantEm(stack.orm, tenantId).find(Chunk, where, { orderBy: { version: 'asc', ordinal: 'asc' } });
 }
 
-/** Hybrid search with the query embedded offline (the tests' embedding server uses the same vectors). */
-export const search = (stack: Stack, tenantId: string, knowledgeBaseId: string, text: string) =>
-  hybridSearch(tenantEm(stack.orm, tenantId), tenantId, [knowledgeBaseId], { text, embedding: embedText(text) }, { ...DEFAULT_RETRIEVAL, topK: 10 });
+/**
+ * Hybrid search with the query embedded offline (the tests' embedding server uses the same
+ * vectors), compared with chunks of the embedder the tenant uses now.
+ */
+export const search = async (stack: Stack, tenantId: string, knowledgeBaseId: string, text: string) =>
+  hybridSearch(tenantEm(stack.orm, tenantId), tenantId, [knowledgeBaseId], { text, embedding: embedText(text), embedderId: await currentEmbedderId(stack.orm, tenantId) }, { ...DEFAULT_RETRIEVAL, topK: 10 });
 
 /** An OpenAI-compatible `/v1/embeddings` that answers with offline vectors, and can hold requests. */
 export interface EmbeddingServer {

@@ -22,7 +22,7 @@ async function indexDocument(kb: string, name: string, sections: ExtractedSectio
   const { documentId } = await makeDocument(orm, tenantId, { knowledgeBaseId: kb, name });
   const chunks = chunkDocument({ title: name, sections, pageCount: null }, { maxTokens: 200, overlapTokens: 20 });
   const vectors = await offlineEmbedder.embed(chunks.map((c) => c.text));
-  await upsertChunks(em, tenantId, documentId, 1, chunks.map((c, i) => ({ ...c, embedding: vectors[i] })));
+  await upsertChunks(em, tenantId, documentId, 1, chunks.map((c, i) => ({ ...c, embedding: vectors[i] })), offlineEmbedder.id);
   await activateVersion(em, documentId, 1);
   return documentId;
 }

@@ -9,7 +9,7 @@ import { activateVersion, upsertChunks } from '../../db/repos';
 import { commonLexemes } from '../../activities/rag/common-lexemes';
 import { TEXT_ROW_BUDGET, textOnlySearch } from '../../activities/rag/search';
 import { makeTenant, testOrm } from '../db/fixtures';
-import { axis, chunk, makeDocument } from './fixtures';
+import { axis, chunk, makeDocument, AXES } from './fixtures';
 
 // Made-up words, so other tests' chunks in the shared table cannot change the statistics for them.
 const COMMON = 'zorblat';
@@ -33,7 +33,7 @@ beforeAll(async () => {
     if (i < 5) return `Section ${i}: a ${COMMON} with a ${SECOND} handle.`;
     return `Section ${i}: how to clean the ${COMMON}, part ${i}.`;
   });
-  await upsertChunks(em, tenantId, doc.documentId, 1, texts.map((t, i) => chunk(i, t, axis(i % 300))));
+  await upsertChunks(em, tenantId, doc.documentId, 1, texts.map((t, i) => chunk(i, t, axis(i % 300))), AXES);
   await activateVersion(em, doc.documentId, 1);
   await em.getConnection().execute('analyze chunks');
 });

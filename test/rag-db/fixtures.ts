@@ -14,6 +14,9 @@ export function vec(...axes: [axis: number, weight: number][]): number[] {
 
 export const axis = (i: number) => vec([i, 1]);
 
+/** The embedder id of hand-built vectors: stored chunks and queries must name the same one to meet. */
+export const AXES = 'test:axes';
+
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export function chunk(ordinal: number, text: string, embedding: number[], section: string | null = null): EmbeddedChunk {

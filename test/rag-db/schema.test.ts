@@ -5,7 +5,7 @@ import {
   activateVersion, addSourceVersion, deleteDocument, deleteKnowledgeBase, getCachedEmbeddings, getDocumentSource, putCachedEmbeddings, upsertChunks,
 } from '../../db/repos';
 import { makeTenant, testOrm } from '../db/fixtures';
-import { axis, chunk, makeDocument, sha256, vec } from './fixtures';
+import { axis, chunk, makeDocument, sha256, vec, AXES } from './fixtures';
 
 let orm: Orm;
 let client: pg.Client;
@@ -45,7 +45,7 @@ describe('knowledge migration', () => {
 
   it('maintains tsv from the section and the text', async () => {
     const { documentId } = await makeDocument(orm, tenantId);
-    await upsertChunks(tenantEm(orm, tenantId), tenantId, documentId, 1, [chunk(0, 'We ship worldwide.', axis(0), 'Delivery')]);
+    await upsertChunks(tenantEm(orm, tenantId), tenantId, documentId, 1, [chunk(0, 'We ship worldwide.', axis(0), 'Delivery')], AXES);
     const { rows } = await client.query(`select tsv::text from chunks where document_id = $1`, [documentId]);
     expect(rows[0].tsv).toMatch(/'deliveri'.*'ship'.*'worldwid'/);
   });
@@ -65,14 +65,14 @@ describe('documents', () => {
   it('cascade: deleting a document removes its chunks and sources; deleting a knowledge base its documents', async () => {
     const em = tenantEm(orm, tenantId);
     const { knowledgeBaseId, documentId } = await makeDocument(orm, tenantId);
-    await upsertChunks(em, tenantId, documentId, 1, [chunk(0, 'a', axis(0)), chunk(1, 'b', axis(1))]);
+    await upsertChunks(em, tenantId, documentId, 1, [chunk(0, 'a', axis(0)), chunk(1, 'b', axis(1))], AXES);
     await activateVersion(em, documentId, 1);
     expect([await count('chunks', documentId), await count('document_sources', documentId)]).toEqual([2, 1]);
     expect(await deleteDocument(em, documentId)).toBe(true);
     expect([await count('chunks', documentId), await count('document_sources', documentId)]).toEqual([0, 0]);
 
     const other = await makeDocument(orm, tenantId, { knowledgeBaseId });
-    await upsertChunks(em, tenantId, other.documentId, 1, [chunk(0, 'c', axis(2))]);
+    await upsertChunks(em, tenantId, other.documentId, 1, [chunk(0, 'c', axis(2))], AXES);
     expect(await deleteKnowledgeBase(em, knowledgeBaseId)).toBe(true);
     const left = await client.query(`select (select count(*) from documents where knowledge_base_id = $1) + (select count(*) from chunks where knowledge_base_id = $1) as n`, [knowledgeBaseId]);
     expect(Number(left.rows[0].n)).toBe(0);

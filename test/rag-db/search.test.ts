@@ -4,7 +4,7 @@ import { tenantEm, type Orm } from '../../db/orm';
 import { activateVersion, upsertChunks } from '../../db/repos';
 import { hybridSearch, textOnlySearch, vectorOnlySearch } from '../../activities/rag/search';
 import { makeTenant, testOrm } from '../db/fixtures';
-import { axis, chunk, makeDocument, vec } from './fixtures';
+import { axis, chunk, makeDocument, vec, AXES } from './fixtures';
 
 /**
  * The query points along axis 0 and asks for "refund policy". BOTH is close to the query and
@@ -15,7 +15,7 @@ import { axis, chunk, makeDocument, vec } from './fixtures';
 const BOTH = 'Our refund policy: refunds within 30 days of delivery.';
 const VECTOR = 'Returns are accepted at any store.';
 const TEXT = 'Refund policy. The refund policy covers every refund.';
-const query = { text: 'refund policy', embedding: axis(0) };
+const query = { text: 'refund policy', embedding: axis(0), embedderId: AXES };
 const settings: RetrievalSettings = { ...DEFAULT_RETRIEVAL, candidates: 2, topK: 10 };
 
 let orm: Orm;
@@ -37,13 +37,13 @@ beforeAll(async () => {
     chunk(2, TEXT, axis(5)),
     chunk(3, 'Opening hours are nine to five.', axis(7)),
     chunk(4, 'We ship worldwide.', axis(8)),
-  ]);
+  ], AXES);
   // The same text in a second document of the knowledge base: collapsed into one hit.
   const copy = await makeDocument(orm, tenantId, { knowledgeBaseId: kb, name: 'copy.md' });
-  await upsertChunks(em, tenantId, copy.documentId, 1, [chunk(0, BOTH, vec([0, 0.9], [1, 0.3]))]);
+  await upsertChunks(em, tenantId, copy.documentId, 1, [chunk(0, BOTH, vec([0, 0.9], [1, 0.3]))], AXES);
   const other = await makeDocument(orm, tenantId, { name: 'other-kb.md' });
   otherKb = other.knowledgeBaseId;
-  await upsertChunks(em, tenantId, other.documentId, 1, [chunk(0, 'Refund policy of the other knowledge base.', axis(0))]);
+  await upsertChunks(em, tenantId, other.documentId, 1, [chunk(0, 'Refund policy of the other knowledge base.', axis(0))], AXES);
   for (const d of [one, copy, other]) await activateVersion(em, d.documentId, 1);
 });
 afterAll(() => orm.close(true));
@@ -90,7 +90,7 @@ describe('hybridSearch', () => {
 
   it('treats an empty or stop-word query text as vector-only', async () => {
     for (const text of ['', '   ', 'the of and', '"unbalanced -( or']) {
-      const hits = await search({}, { text, embedding: axis(0) });
+      const hits = await search({}, { text, embedding: axis(0), embedderId: AXES });
       expect(hits.map((h) => h.textRank)).toEqual(hits.map(() => null));
       expect(hits[0]?.text).toBe(VECTOR);
     }

@@ -5,7 +5,7 @@ import { tenantEm, type Orm } from '../../db/orm';
 import { activateVersion, addSourceVersion, getDocument, getKnowledgeBase, listDocuments, setDocumentProgress, upsertChunks } from '../../db/repos';
 import { hybridSearch, textOnlySearch, vectorOnlySearch } from '../../activities/rag/search';
 import { makeTenant, testOrm } from '../db/fixtures';
-import { axis, chunk, makeDocument } from './fixtures';
+import { axis, chunk, makeDocument, AXES } from './fixtures';
 
 let orm: Orm;
 let a: string;
@@ -16,12 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => orm.close(true));
 
-const query = { text: 'refund policy', embedding: axis(0) };
+const query = { text: 'refund policy', embedding: axis(0), embedderId: AXES };
 
 describe('tenant isolation', () => {
   it("hides tenant A's knowledge base from tenant B, in searches and through the ORM filter", async () => {
     const { knowledgeBaseId, documentId } = await makeDocument(orm, a);
-    await upsertChunks(tenantEm(orm, a), a, documentId, 1, [chunk(0, 'Our refund policy: 30 days.', axis(0))]);
+    await upsertChunks(tenantEm(orm, a), a, documentId, 1, [chunk(0, 'Our refund policy: 30 days.', axis(0))], AXES);
     await activateVersion(tenantEm(orm, a), documentId, 1);
     expect(await hybridSearch(tenantEm(orm, a), a, [knowledgeBaseId], query, DEFAULT_RETRIEVAL)).toHaveLength(1);
 
@@ -34,7 +34,7 @@ describe('tenant isolation', () => {
     expect(await listDocuments(emB, knowledgeBaseId)).toEqual([]);
     expect(await emB.count(Chunk, { document: documentId })).toBe(0);
     expect(await setDocumentProgress(emB, documentId, { status: 'failed' })).toBe(false);
-    await expect(upsertChunks(emB, b, documentId, 2, [chunk(0, 'injected', axis(0))])).rejects.toThrow(/not found/);
+    await expect(upsertChunks(emB, b, documentId, 2, [chunk(0, 'injected', axis(0))], AXES)).rejects.toThrow(/not found/);
     await expect(activateVersion(emB, documentId, 2)).rejects.toThrow(/not found/);
   });
 });
@@ -44,22 +44,22 @@ describe('chunk versions', () => {
     const em = tenantEm(orm, a);
     const { documentId } = await makeDocument(orm, a);
     const chunks = Array.from({ length: 450 }, (_, i) => chunk(i, `chunk number ${i}`, axis(i % 300)));
-    expect(await upsertChunks(em, a, documentId, 1, chunks)).toBe(450);
-    expect(await upsertChunks(em, a, documentId, 1, chunks)).toBe(0);
-    expect(await upsertChunks(em, a, documentId, 1, chunks.slice(0, 10))).toBe(0);
+    expect(await upsertChunks(em, a, documentId, 1, chunks, AXES)).toBe(450);
+    expect(await upsertChunks(em, a, documentId, 1, chunks, AXES)).toBe(0);
+    expect(await upsertChunks(em, a, documentId, 1, chunks.slice(0, 10), AXES)).toBe(0);
     expect(await em.count(Chunk, { document: documentId })).toBe(450);
   });
 
   it('searches see only the active version until the next one is activated, then old chunks are gone', async () => {
     const em = tenantEm(orm, a);
     const { knowledgeBaseId, documentId } = await makeDocument(orm, a);
-    await upsertChunks(em, a, documentId, 1, [chunk(0, 'Refund policy, version one.', axis(0)), chunk(1, 'Old opening hours.', axis(1))]);
+    await upsertChunks(em, a, documentId, 1, [chunk(0, 'Refund policy, version one.', axis(0)), chunk(1, 'Old opening hours.', axis(1))], AXES);
     expect(await hybridSearch(em, a, [knowledgeBaseId], query, DEFAULT_RETRIEVAL)).toEqual([]); // nothing active yet
     expect(await activateVersion(em, documentId, 1)).toBe(true);
 
     await addSourceVersion(em, documentId, Buffer.from('# FAQ v2'));
     await setDocumentProgress(em, documentId, { status: 'processing', stage: 'embedding', percent: 50 });
-    await upsertChunks(em, a, documentId, 2, [chunk(0, 'Refund policy, version two.', axis(0)), chunk(1, 'New refund policy details.', axis(2))]);
+    await upsertChunks(em, a, documentId, 2, [chunk(0, 'Refund policy, version two.', axis(0)), chunk(1, 'New refund policy details.', axis(2))], AXES);
 
     const texts = async (search: typeof hybridSearch) => (await search(tenantEm(orm, a), a, [knowledgeBaseId], query, DEFAULT_RETRIEVAL)).map((h) => h.text).sort();
     for (const search of [hybridSearch, vectorOnlySearch, textOnlySearch]) expect((await texts(search)).every((t) => /one|Old/.test(t))).toBe(true);
