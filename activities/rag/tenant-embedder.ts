@@ -34,17 +34,20 @@ async function freshEmbeddingSettings(orm: ActivityDeps['orm'], tenantId: string
   return tenant.settings.embeddings;
 }
 
-/** The id of the embedder the tenant's knowledge bases use now (no key needed), for pinning an ingestion. */
+/** The id of the embedder these settings make (no key needed): vectors are comparable only within one id. */
+export const embedderIdFor = (settings: EmbeddingSettings): string => (settings ? providerEmbedderId(settings.model) : offlineEmbedder.id);
+
+/** The id of the embedder the tenant's knowledge bases use now, for pinning an ingestion. */
 export async function currentEmbedderId(orm: ActivityDeps['orm'], tenantId: string): Promise<string> {
-  const settings = await freshEmbeddingSettings(orm, tenantId);
-  return settings ? providerEmbedderId(settings.model) : offlineEmbedder.id;
+  return embedderIdFor(await freshEmbeddingSettings(orm, tenantId));
 }
 
 function embedderFromSettings(deps: Pick<ActivityDeps, 'config'>, settings: EmbeddingSettings): Embedder {
   if (!settings) return offlineEmbedder;
-  let apiKey: string;
+  let apiKey = '';
   try {
-    apiKey = secretBoxFromConfig(deps.config).decrypt(settings.apiKeyEncrypted);
+    // An empty key is stored as '' (servers without one), not encrypted.
+    if (settings.apiKeyEncrypted) apiKey = secretBoxFromConfig(deps.config).decrypt(settings.apiKeyEncrypted);
   } catch (err) {
     // A missing or rotated-away secret key is configuration: retrying cannot fix it.
     throw ApplicationFailure.nonRetryable(`Embedding provider key unavailable: ${(err as Error).message}`, 'ConfigError');

@@ -8,9 +8,10 @@ import { errorResponses, uuidParam } from '../../core/api/common';
 import { addDocumentJsonBody, documentAccepted, documentDto as documentSchema, MAX_DOCUMENT_BYTES } from '../../core/api/knowledge';
 import { AppError } from '../../core/errors';
 import { fitName, lastPathSegment, MalformedUrlPathError } from '../../core/knowledge/names';
-import { addSourceVersion, createDocument, deleteDocument, getDocumentSource, type NewDocument } from '../../db/repos';
+import { createDocument, deleteDocument, type NewDocument } from '../../db/repos';
 import { documentDto, readUpload, startIngestion, tooLarge } from '../services/knowledge';
 import { requireDocument, requireKnowledgeBase } from '../services/lookups';
+import { reindexDocument } from '../services/reindex';
 import type { AppDeps } from '../deps';
 
 const uploadErrors = { 413: errorResponses[400], 415: errorResponses[400] };
@@ -100,15 +101,8 @@ export const documentRoutes =
       },
       async (request, reply) => {
         const document = await requireDocument(request.em, request.params.id);
-        let content: Buffer = Buffer.alloc(0);
-        if (document.sourceType !== 'url') {
-          const latest = await getDocumentSource(request.em, document.id);
-          if (!latest?.content) throw new AppError('not_found', 'the document has no stored source to reindex', { field: 'id' });
-          content = Buffer.from(latest.content);
-        }
-        const source = await addSourceVersion(request.em, document.id, content);
-        const workflowId = await startIngestion(deps, request.em, request.tenantId, document, source.version);
-        return reply.status(202).send({ id: document.id, version: source.version, workflowId });
+        const { version, workflowId } = await reindexDocument(deps, request.em, request.tenantId, document);
+        return reply.status(202).send({ id: document.id, version, workflowId });
       },
     );
 

@@ -1,50 +1,145 @@
-/** Tenant settings (admin only): the language model and its fallbacks. */
+/**
+ * Tenant settings (admin only, by the /v1/settings rule in plugins/roles.ts): the language model,
+ * the embedding endpoint and the reranker. Each is one resource with the same four routes: read
+ * (never the key), set (an omitted apiKey keeps the stored one), remove, and a connection test.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { llmSettingsBody, llmSettingsView as viewSchema, llmTestBody, llmTestResult } from '../../core/api/admin';
+import { embedderIdFor } from '../../activities/rag/tenant-embedder';
+import {
+  embeddingSettingsBody,
+  embeddingSettingsSaved,
+  embeddingSettingsView,
+  embeddingTestBody,
+  llmSettingsBody,
+  llmSettingsView,
+  llmTestBody,
+  llmTestResult,
+  rerankerSettingsBody,
+  rerankerSettingsView,
+  rerankerTestBody,
+} from '../../core/api/admin';
 import { errorResponses } from '../../core/api/common';
-import { Tenant } from '../../db/entities';
+import type { Config } from '../../core/config';
+import { Tenant, type TenantSettings } from '../../db/entities';
 import { systemEm } from '../../db/orm';
 import { tenantById, updateTenantSettings } from '../../db/repos';
-import { llmSettingsView, mergeLlmSettings, testLlmEndpoint } from '../services/llm-settings';
+import * as embeddings from '../services/embedding-settings';
+import * as llm from '../services/llm-settings';
+import type { TestResult } from '../services/provider-settings';
+import { reindexTenantDocuments } from '../services/reindex';
 import type { AppDeps } from '../deps';
+
+type Key = 'llm' | 'embeddings' | 'reranker';
+
+interface Resource<K extends Key, Body extends z.ZodType, TestBody extends z.ZodType> {
+  key: K;
+  /** What the summaries call it. */
+  noun: string;
+  /** What answers once it is removed. */
+  without: string;
+  body: Body;
+  view: z.ZodType;
+  testBody: TestBody;
+  toView(stored: TenantSettings[K]): object;
+  merge(config: Config, current: TenantSettings[K], body: z.infer<Body>): NonNullable<TenantSettings[K]>;
+  test(config: Config, current: TenantSettings[K], form: z.infer<TestBody>): Promise<TestResult>;
+  /** After a stored change (set or remove): its result joins the answer, so a remove answers 200 with it instead of 204. */
+  afterChange?: { view: z.ZodType; run(tenantId: string, before: TenantSettings[K], after: TenantSettings[K]): Promise<object> };
+}
+
+function resourceRoutes<K extends Key, Body extends z.ZodType, TestBody extends z.ZodType>(app: FastifyInstance, deps: AppDeps, r: Resource<K, Body, TestBody>) {
+  const tags = ['settings'];
+  const path = `/v1/settings/${r.key}`;
+  const current = async (tenantId: string) => (await tenantById(systemEm(deps.orm), tenantId))?.settings[r.key];
+  const changed = async (tenantId: string, before: TenantSettings[K], after: TenantSettings[K]) => ({
+    ...r.toView(after),
+    ...(r.afterChange ? await r.afterChange.run(tenantId, before, after) : {}),
+  });
+  const savedView = r.afterChange?.view ?? r.view;
+  const removed = r.afterChange ? { 200: savedView } : { 204: z.null() };
+
+  app.get(path, { schema: { tags, summary: `The ${r.noun} (never its key)`, response: { 200: r.view, ...errorResponses } } }, async (request) =>
+    r.toView(await current(request.tenantId)),
+  );
+
+  app.put(
+    path,
+    { schema: { tags, summary: `Set the ${r.noun}; an omitted apiKey keeps the stored one`, body: r.body, response: { 200: savedView, ...errorResponses } } },
+    async (request) => {
+      const before = await current(request.tenantId);
+      const next = r.merge(deps.config, before, request.body as z.infer<Body>);
+      const tenant = await updateTenantSettings(systemEm(deps.orm), request.tenantId, { [r.key]: next });
+      return changed(request.tenantId, before, tenant.settings[r.key]);
+    },
+  );
+
+  app.delete(
+    path,
+    { schema: { tags, summary: `Remove the ${r.noun}: ${r.without}`, response: { ...removed, ...errorResponses } } },
+    async (request, reply) => {
+      const em = systemEm(deps.orm);
+      const tenant = await em.findOneOrFail(Tenant, { id: request.tenantId });
+      const { [r.key]: before, ...rest } = tenant.settings;
+      tenant.settings = rest;
+      await em.flush();
+      // Typed by the schema's union of statuses, which a generic route cannot narrow.
+      if (!r.afterChange) return (reply as FastifyReply).status(204).send(null);
+      return changed(request.tenantId, before as TenantSettings[K], undefined as TenantSettings[K]);
+    },
+  );
+
+  app.post(
+    `${path}/test`,
+    { schema: { tags, summary: `One tiny call to the ${r.noun}: the stored one, or the given (unsaved) fields`, body: r.testBody.nullish(), response: { 200: llmTestResult, ...errorResponses } } },
+    async (request) => r.test(deps.config, await current(request.tenantId), (request.body ?? {}) as z.infer<TestBody>),
+  );
+}
 
 export const settingsRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const tags = ['settings'];
-    const currentLlm = async (tenantId: string) => (await tenantById(systemEm(deps.orm), tenantId))?.settings.llm;
+    resourceRoutes(app, deps, {
+      key: 'llm',
+      noun: 'language model',
+      without: 'the offline responder answers again',
+      body: llmSettingsBody,
+      view: llmSettingsView,
+      testBody: llmTestBody,
+      toView: llm.llmSettingsView,
+      merge: llm.mergeLlmSettings,
+      test: llm.testLlmEndpoint,
+    });
 
-    app.get('/v1/settings/llm', { schema: { tags, summary: 'The language model (never its key)', response: { 200: viewSchema, ...errorResponses } } }, async (request) =>
-      llmSettingsView(await currentLlm(request.tenantId)),
-    );
-
-    app.put(
-      '/v1/settings/llm',
-      { schema: { tags, summary: 'Set the language model; an omitted apiKey keeps the stored one', body: llmSettingsBody, response: { 200: viewSchema, ...errorResponses } } },
-      async (request) => {
-        const llm = mergeLlmSettings(deps.config, await currentLlm(request.tenantId), request.body);
-        const tenant = await updateTenantSettings(systemEm(deps.orm), request.tenantId, { llm });
-        return llmSettingsView(tenant.settings.llm);
+    resourceRoutes(app, deps, {
+      key: 'embeddings',
+      noun: 'embedding endpoint',
+      without: 'knowledge bases use the offline embedder again',
+      body: embeddingSettingsBody,
+      view: embeddingSettingsView,
+      testBody: embeddingTestBody,
+      toView: embeddings.embeddingSettingsView,
+      merge: embeddings.mergeEmbeddingSettings,
+      test: embeddings.testEmbeddingEndpoint,
+      afterChange: {
+        view: embeddingSettingsSaved,
+        // Vectors of two embedders are not comparable: every document is indexed again with the new one.
+        run: async (tenantId, before, after) => ({
+          reindexing: embedderIdFor(before) === embedderIdFor(after) ? 0 : await reindexTenantDocuments(deps, tenantId),
+        }),
       },
-    );
+    });
 
-    app.delete(
-      '/v1/settings/llm',
-      { schema: { tags, summary: 'Remove the language model: the offline responder answers again', response: { 204: z.null(), ...errorResponses } } },
-      async (request, reply) => {
-        const em = systemEm(deps.orm);
-        const tenant = await em.findOneOrFail(Tenant, { id: request.tenantId });
-        const { llm: _removed, ...rest } = tenant.settings;
-        tenant.settings = rest;
-        await em.flush();
-        return reply.status(204).send(null);
-      },
-    );
-
-    app.post(
-      '/v1/settings/llm/test',
-      { schema: { tags, summary: 'One tiny completion against the stored (or given) endpoint', body: llmTestBody.nullish(), response: { 200: llmTestResult, ...errorResponses } } },
-      async (request) => testLlmEndpoint(deps.config, await currentLlm(request.tenantId), request.body ?? {}),
-    );
+    resourceRoutes(app, deps, {
+      key: 'reranker',
+      noun: 'reranker',
+      without: 'searches keep the fused order',
+      body: rerankerSettingsBody,
+      view: rerankerSettingsView,
+      testBody: rerankerTestBody,
+      toView: embeddings.rerankerSettingsView,
+      merge: embeddings.mergeRerankerSettings,
+      test: embeddings.testRerankerEndpoint,
+    });
   };

@@ -1,4 +1,4 @@
-/** Administration: users, API keys, the tenant's language-model settings. */
+/** Administration: users, API keys, the tenant's language model, embeddings and reranker. */
 import { z } from 'zod';
 import { userRoleSchema } from './auth';
 
@@ -45,24 +45,44 @@ const endpoint = {
   model: z.string().trim().min(1, 'model is required').max(200),
 };
 
+/** Omitted: keep the stored key. Empty string: no key (local servers such as Ollama). */
+const apiKey = z.string().max(4000).optional();
+
 export const llmSettingsBody = z.object({
   ...endpoint,
-  /** Omitted: keep the stored key. Empty string: no key (local servers such as Ollama). */
-  apiKey: z.string().max(4000).optional(),
+  apiKey,
   pricing: llmPricingSchema.optional(),
   /** Tried in order when the primary fails; each fallback keeps its stored key when `apiKey` is omitted and its baseURL is unchanged. */
-  fallbacks: z.array(z.object({ ...endpoint, apiKey: z.string().max(4000).optional(), pricing: llmPricingSchema.optional() })).max(5).default([]),
+  fallbacks: z.array(z.object({ ...endpoint, apiKey, pricing: llmPricingSchema.optional() })).max(5).default([]),
 });
 
+/** A stored provider as it is shown: never its key, only whether one is set. */
+const providerView = { configured: z.boolean(), baseURL: z.string().optional(), model: z.string().optional(), apiKeySet: z.boolean() };
+
 export const llmSettingsView = z.object({
-  configured: z.boolean(),
-  baseURL: z.string().optional(),
-  model: z.string().optional(),
-  apiKeySet: z.boolean(),
+  ...providerView,
   pricing: llmPricingSchema.optional(),
   fallbacks: z.array(z.object({ baseURL: z.string(), model: z.string(), apiKeySet: z.boolean() })),
 });
 
 /** Test the stored settings, or these (an unsaved form) when given; `apiKey` omitted = the stored key. */
-export const llmTestBody = z.object({ ...endpoint, apiKey: z.string().max(4000).optional() }).partial();
+export const llmTestBody = z.object({ ...endpoint, apiKey }).partial();
 export const llmTestResult = z.object({ ok: z.boolean(), detail: z.string(), latencyMs: z.number() });
+
+/** The OpenAI-compatible `/embeddings` endpoint knowledge bases use; unset = the offline embedder. */
+export const embeddingSettingsBody = z.object({ ...endpoint, apiKey });
+export const embeddingSettingsView = z.object({
+  ...providerView,
+  /** The embedder chunks and queries are embedded with now (`offline:hashed-ngrams-v2` when none is configured). */
+  embedderId: z.string(),
+});
+/** After a change of embedder every document is indexed again; until each is, it is found by full text only. */
+export const embeddingSettingsSaved = embeddingSettingsView.extend({ reindexing: z.number().int().describe('documents being reindexed by this change') });
+export const embeddingTestBody = llmTestBody;
+
+export const rerankerKindSchema = z.enum(['rerank-api', 'llm'], { message: 'kind must be "rerank-api" (a /rerank cross-encoder) or "llm" (a chat model)' });
+/** The optional reranking step's provider: a `/rerank` cross-encoder or an OpenAI-compatible chat model. */
+export const rerankerSettingsBody = z.object({ kind: rerankerKindSchema, ...endpoint, apiKey });
+export const rerankerSettingsView = z.object({ ...providerView, kind: rerankerKindSchema.optional() });
+export const rerankerTestBody = z.object({ kind: rerankerKindSchema, ...endpoint, apiKey }).partial();
+

@@ -2,7 +2,8 @@
  * A local OpenAI-compatible server for tests and benchmarks. Speaks the real wire format of
  * POST /v1/chat/completions (JSON, or SSE `data: {...}` chunks ending in `data: [DONE]`, usage in
  * a final chunk when `stream_options.include_usage`; tool calls streamed as index + partial
- * arguments) and POST /v1/embeddings (deterministic vectors). Responses are scripted per test.
+ * arguments), POST /v1/embeddings (deterministic vectors; requests can be held) and POST /v1/rerank.
+ * Responses are scripted per test.
  *
  *   const fake = await startFakeOpenAI();
  *   fake.enqueue({ content: 'Hello!' }, { status: 500 });   // served in order
@@ -58,6 +59,11 @@ export interface FakeOpenAI {
   readonly chatRequests: RecordedRequest[];
   /** Queue responses, served in order before the script. */
   enqueue(...responses: FakeResponse[]): void;
+  /**
+   * Holds `/v1/embeddings` requests whose input texts match until the returned release is called
+   * (or the client goes away): an ingestion can be caught mid-way while queries are still answered.
+   */
+  holdEmbeddings(match: (texts: string[]) => boolean): () => void;
   /** Replace the default responder (a function of the request) or the queue (an array). */
   script(responder: Responder | FakeResponse[]): void;
   reset(): void;
@@ -88,6 +94,7 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   let responder = opts.responder ?? defaultResponder;
   const requests: RecordedRequest[] = [];
   const model = opts.model ?? 'fake-gpt';
+  const holds = new Set<{ match: (texts: string[]) => boolean; released: Promise<void> }>();
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -105,7 +112,12 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
       const scripted = queue.length ? queue.shift()! : await responder(recorded);
       return chat(recorded, scripted, req, res);
     }
-    if (req.method === 'POST' && path === '/v1/embeddings') return embeddings(recorded, res, opts.embeddingDimensions ?? 64);
+    if (req.method === 'POST' && path === '/v1/embeddings') {
+      const texts = inputTexts(recorded);
+      for (const hold of holds) if (hold.match(texts)) await Promise.race([hold.released, new Promise((closed) => req.socket.once('close', closed))]);
+      if (res.destroyed) return;
+      return embeddings(recorded, res, opts.embeddingDimensions ?? 64);
+    }
     if (req.method === 'POST' && path === '/v1/rerank') return rerank(recorded, res, opts.rerankScore ?? sharedWords);
     if (req.method === 'GET' && path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: model, object: 'model', owned_by: 'fake' }] });
     sendError(res, 404, `no route ${req.method} ${path}`);
@@ -169,6 +181,15 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
       return requests.filter((r) => r.path.startsWith('/v1/chat/completions'));
     },
     enqueue: (...responses) => void queue.push(...responses),
+    holdEmbeddings(match) {
+      let release!: () => void;
+      const hold = { match, released: new Promise<void>((resolve) => (release = resolve)) };
+      holds.add(hold);
+      return () => {
+        holds.delete(hold);
+        release();
+      };
+    },
     script(next) {
       if (Array.isArray(next)) queue = [...next];
       else responder = next;
@@ -187,9 +208,13 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
 }
 
 /** Deterministic unit vectors from the text's hash: same text, same vector; no model needed. */
-function embeddings(recorded: RecordedRequest, res: ServerResponse, dims: number) {
+function inputTexts(recorded: RecordedRequest): string[] {
   const input: unknown = recorded.body?.input;
-  const texts = Array.isArray(input) ? input.map(String) : [String(input ?? '')];
+  return Array.isArray(input) ? input.map(String) : [String(input ?? '')];
+}
+
+function embeddings(recorded: RecordedRequest, res: ServerResponse, dims: number) {
+  const texts = inputTexts(recorded);
   const data = texts.map((text, index) => ({ object: 'embedding', index, embedding: vectorFor(text, recorded.body?.dimensions ?? dims) }));
   const tokens = texts.reduce((n, t) => n + Math.ceil(t.length / 4), 0);
   sendJson(res, 200, { object: 'list', data, model: recorded.body?.model ?? 'fake-embedding', usage: { prompt_tokens: tokens, total_tokens: tokens } });
