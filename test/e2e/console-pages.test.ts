@@ -4,7 +4,8 @@
  * over, types (the visitor's socket sees it) and replies, also with a canned response; the runs
  * list shows the conversation and its run page lights the executed nodes in order; a text file
  * uploaded to a knowledge base is indexed and found by the search playground; an API key is
- * shown once and works. Screenshots in test-results/console/.
+ * shown once and works; the language model and the embedding endpoint are set and tested with
+ * write-only keys. Screenshots in test-results/console/.
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
@@ -357,5 +358,30 @@ it('adds a user (API errors next to the field) and sets and tests the language m
   expect(fake.chatRequests.at(-1)?.body.model).toBe('gpt-console');
   expect(fake.chatRequests.at(-1)?.headers.authorization).toBe('Bearer sk-console-test');
   await app.screenshot('pages-12-llm');
+  expect(app.errors).toEqual([]);
+});
+
+it('sets the embedding endpoint: field errors, key set, the indexed document reindexed, and a connection test', async () => {
+  const settings = new SettingsPageObject(app);
+  await settings.open('llm');
+  await page.getByRole('tab', { name: 'Embeddings' }).click();
+  const form = page.getByRole('form', { name: 'Embeddings' });
+  await form.getByText('offline:hashed-ngrams-v2').waitFor();
+  await form.getByLabel('Base URL').fill(`${fake.url}/v1`);
+  await form.getByRole('button', { name: 'Save' }).click();
+  await expect.poll(() => form.getByLabel('Model').getAttribute('aria-invalid'), eventually).toBe('true');
+  await form.getByLabel('Model').fill('embed-console');
+  await form.getByLabel('API key').fill('ek-console-test');
+  await form.getByRole('button', { name: 'Save' }).click();
+  // The knowledge test's document is indexed again with the new model.
+  await app.toast('Embeddings saved; reindexing 1 document').waitFor();
+  await form.getByText('key set').waitFor();
+  await form.getByText('openai:embed-console@384').waitFor();
+  expect(await form.getByLabel('API key').inputValue()).toBe('');
+  expect(await page.content()).not.toContain('ek-console-test');
+  await form.getByRole('button', { name: 'Test connection' }).click();
+  await form.getByRole('status', { name: 'Connection test result' }).getByText('Connected').waitFor();
+  expect(fake.requests.filter((r) => r.path === '/v1/embeddings').at(-1)?.headers.authorization).toBe('Bearer ek-console-test');
+  await app.screenshot('pages-13-embeddings');
   expect(app.errors).toEqual([]);
 });

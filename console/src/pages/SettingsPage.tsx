@@ -1,8 +1,10 @@
-/** Settings (admins): users, API keys and the language model, one tab each (`#/settings/:section`). */
+/** Settings (admins): users, API keys, the language model, embeddings and reranker, one tab each (`#/settings/:section`). */
 import { matchPath, navigate, useLocation } from '../app/router';
 import { Panel, Tabs } from '../ui';
 import { ApiKeysSection } from './settings/ApiKeysSection';
+import { EmbeddingsSection } from './settings/EmbeddingsSection';
 import { LlmSection } from './settings/LlmSection';
+import { RerankerSection } from './settings/RerankerSection';
 import { UsersSection } from './settings/UsersSection';
 import './pages.css';
 
@@ -10,6 +12,8 @@ const SECTIONS = [
   { id: 'users', label: 'Users', render: () => <UsersSection /> },
   { id: 'api-keys', label: 'API keys', render: () => <ApiKeysSection /> },
   { id: 'llm', label: 'Language model', render: () => <LlmSection /> },
+  { id: 'embeddings', label: 'Embeddings', render: () => <EmbeddingsSection /> },
+  { id: 'reranker', label: 'Reranker', render: () => <RerankerSection /> },
 ];
 
 export function SettingsPage() {

@@ -1,31 +1,20 @@
 /**
- * The workspace's language model (admins): endpoint, model and key (write-only: the stored key is
- * never shown, an empty field keeps it), optional pricing and fallbacks, and a connection test.
+ * The workspace's language model (admins): endpoint, model and key (write-only, see provider.tsx),
+ * optional pricing and fallbacks, and a connection test.
  */
-import { useEffect, useState, type FormEvent } from 'react';
-import { api } from '../../api/client';
-import { Badge, Button, ConfirmDialog, Field, FormError, Input, Spinner, useToast } from '../../ui';
-import { errorMessage, useFormErrors } from '../shared/errors';
-import { useAsyncAction } from '../shared/useAsyncAction';
-import { useQuery } from '../shared/useQuery';
+import { useEffect, useState } from 'react';
+import { Button, Field, Input } from '../../ui';
+import { errorMessage } from '../shared/errors';
+import { EndpointFields, keyBody, ProviderActions, ProviderLoading, ProviderStatus, useProviderForm, type ProviderView } from './provider';
 
 interface Endpoint {
   baseURL: string;
   model: string;
   apiKeySet: boolean;
 }
-interface LlmView {
-  configured: boolean;
-  baseURL?: string;
-  model?: string;
-  apiKeySet: boolean;
+interface LlmView extends ProviderView {
   pricing?: { inputPer1M: number; outputPer1M: number };
   fallbacks: Endpoint[];
-}
-interface TestResult {
-  ok: boolean;
-  detail: string;
-  latencyMs: number;
 }
 interface FallbackForm {
   baseURL: string;
@@ -37,103 +26,37 @@ interface FallbackForm {
 const emptyFallback = (): FallbackForm => ({ baseURL: '', model: '', apiKey: '', apiKeySet: false });
 
 export function LlmSection() {
-  const toast = useToast();
-  const settings = useQuery(() => api.get<LlmView>('/v1/settings/llm'), []);
-  const [baseURL, setBaseURL] = useState('');
-  const [model, setModel] = useState('');
-  const [apiKey, setApiKey] = useState('');
+  const form = useProviderForm<LlmView>('/v1/settings/llm', ['pricing', 'fallbacks']);
   const [inputPrice, setInputPrice] = useState('');
   const [outputPrice, setOutputPrice] = useState('');
   const [fallbacks, setFallbacks] = useState<FallbackForm[]>([]);
-  const [test, setTest] = useState<TestResult | null>(null);
-  const [confirmRemove, setConfirmRemove] = useState(false);
-  const { errors, capture, clear, fieldError, pathError } = useFormErrors(['baseURL', 'model', 'apiKey', 'pricing', 'fallbacks']);
-  // One of save, test and remove runs at a time; save and test report onto the fields.
-  const action = useAsyncAction(capture);
-  const busy = action.pending as 'save' | 'test' | 'remove' | null;
-  const view = settings.data;
+  const { view, errors, fieldError, pathError } = form;
 
-  // The form starts from what is stored (and again after each save).
+  // Pricing and fallbacks start from what is stored, as the endpoint does.
   useEffect(() => {
     if (!view) return;
-    setBaseURL(view.baseURL ?? '');
-    setModel(view.model ?? '');
-    setApiKey('');
     setInputPrice(view.pricing ? String(view.pricing.inputPer1M) : '');
     setOutputPrice(view.pricing ? String(view.pricing.outputPer1M) : '');
     setFallbacks(view.fallbacks.map((f) => ({ ...f, apiKey: '' })));
   }, [view]);
 
-  const save = async (e: FormEvent) => {
-    e.preventDefault();
-    clear();
-    await action.run('save', async () => {
-      const body = {
-        baseURL: baseURL.trim(),
-        model: model.trim(),
-        // Empty keeps the stored key; a first setup without a key sends "" (local servers).
-        ...(apiKey ? { apiKey } : view?.apiKeySet ? {} : { apiKey: '' }),
-        ...(inputPrice || outputPrice ? { pricing: { inputPer1M: Number(inputPrice || 0), outputPer1M: Number(outputPrice || 0) } } : {}),
-        fallbacks: fallbacks.map((f) => ({ baseURL: f.baseURL.trim(), model: f.model.trim(), ...(f.apiKey ? { apiKey: f.apiKey } : f.apiKeySet ? {} : { apiKey: '' }) })),
-      };
-      settings.setData(await api.put<LlmView>('/v1/settings/llm', body));
-      toast.success('Language model saved');
-    });
-  };
-
-  const runTest = async () => {
-    setTest(null);
-    clear();
-    await action.run('test', async () => {
-      const body = { ...(baseURL.trim() ? { baseURL: baseURL.trim() } : {}), ...(model.trim() ? { model: model.trim() } : {}), ...(apiKey ? { apiKey } : {}) };
-      setTest(await api.post<TestResult>('/v1/settings/llm/test', body));
-    });
-  };
-
-  const remove = () =>
-    action.run(
-      'remove',
-      async () => {
-        await api.del('/v1/settings/llm');
-        toast.success('Language model removed: the offline responder answers again');
-        setConfirmRemove(false);
-        setTest(null);
-        await settings.reload();
-      },
-      (err) => toast.error(errorMessage(err)),
-    );
+  const extra = () => ({
+    ...(inputPrice || outputPrice ? { pricing: { inputPer1M: Number(inputPrice || 0), outputPer1M: Number(outputPrice || 0) } } : {}),
+    fallbacks: fallbacks.map((f) => ({ baseURL: f.baseURL.trim(), model: f.model.trim(), ...keyBody(f.apiKey, f.apiKeySet) })),
+  });
 
   const setFallback = (i: number, patch: Partial<FallbackForm>) => setFallbacks(fallbacks.map((f, j) => (j === i ? { ...f, ...patch } : f)));
   const fallbackError = (i: number, field: string) => pathError(`fallbacks.${i}.${field}`);
 
-  if (!view && settings.loading) {
-    return (
-      <div className="pg-center">
-        <Spinner label="Loading the language model settings" />
-      </div>
-    );
-  }
+  if (!view && form.settings.loading) return <ProviderLoading what="language model" />;
 
   return (
-    <form onSubmit={save} noValidate aria-label="Language model" className="pg-form-narrow">
+    <form onSubmit={(e) => void form.save(e, extra, () => 'Language model saved')} noValidate aria-label="Language model" className="pg-form-narrow">
       <p className="pg-muted">
-        Any OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM…).{' '}
-        {view?.configured ? <Badge tone="success">configured</Badge> : <Badge tone="neutral">offline responder (no model)</Badge>}
+        Any OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM…). <ProviderStatus view={view} unset="offline responder (no model)" />
       </p>
-      {settings.error != null && <p className="pg-error-text" role="alert">{errorMessage(settings.error)}</p>}
-      <Field label="Base URL" help="e.g. https://api.openai.com/v1" error={fieldError('baseURL')}>
-        <Input type="url" value={baseURL} onChange={(e) => setBaseURL(e.target.value)} autoComplete="off" />
-      </Field>
-      <Field label="Model" error={fieldError('model')}>
-        <Input value={model} onChange={(e) => setModel(e.target.value)} placeholder="gpt-4o-mini" autoComplete="off" />
-      </Field>
-      <Field
-        label="API key"
-        help={view?.apiKeySet ? 'A key is stored and never shown. Leave empty to keep it; type a new one to replace it.' : 'Leave empty for servers without a key.'}
-        error={fieldError('apiKey')}
-      >
-        <Input type="password" value={apiKey} onChange={(e) => setApiKey(e.target.value)} autoComplete="new-password" placeholder={view?.apiKeySet ? '•••••••• (stored)' : ''} />
-      </Field>
+      {form.settings.error != null && <p className="pg-error-text" role="alert">{errorMessage(form.settings.error)}</p>}
+      <EndpointFields form={form} urlHelp="e.g. https://api.openai.com/v1" modelPlaceholder="gpt-4o-mini" />
       <div className="pg-filters">
         <Field label="Input price (USD per 1M tokens)" error={fieldError('pricing')}>
           <Input type="number" min={0} step="0.01" value={inputPrice} onChange={(e) => setInputPrice(e.target.value)} />
@@ -170,39 +93,13 @@ export function LlmSection() {
         </div>
       </section>
 
-      <FormError message={errors.form} />
-      <div className="pg-row">
-        <Button type="submit" variant="primary" disabled={busy !== null}>
-          Save
-        </Button>
-        <Button onClick={() => void runTest()} disabled={busy !== null}>
-          Test connection
-        </Button>
-        {view?.configured && (
-          <Button variant="ghost" onClick={() => setConfirmRemove(true)} disabled={busy !== null}>
-            Remove model
-          </Button>
-        )}
-        <div className="pg-grow pg-status-line" role="status" aria-label="Connection test result">
-          {busy === 'test' && <Spinner label="Testing the connection" />}
-          {test && (
-            <span className="pg-row">
-              <Badge tone={test.ok ? 'success' : 'danger'}>{test.ok ? 'Connected' : 'Failed'}</Badge>
-              <span>{test.detail}</span>
-              <span className="pg-muted">{test.latencyMs} ms</span>
-            </span>
-          )}
-        </div>
-      </div>
-      <ConfirmDialog
-        open={confirmRemove}
-        title="Remove the language model?"
-        message="Bots answer with the offline responder (the best knowledge-base passage) until a model is set again."
-        confirmLabel="Remove"
-        danger
-        busy={busy === 'remove'}
-        onConfirm={() => void remove()}
-        onCancel={() => setConfirmRemove(false)}
+      <ProviderActions
+        form={form}
+        onTest={() => void form.runTest()}
+        onRemove={() => void form.remove(() => 'Language model removed: the offline responder answers again')}
+        removeLabel="Remove model"
+        removeTitle="Remove the language model?"
+        removeMessage="Bots answer with the offline responder (the best knowledge-base passage) until a model is set again."
       />
     </form>
   );
