@@ -28,9 +28,13 @@ export function ormConfig(databaseUrl: string, opts: CreateOrmOptions = {}): Opt
     driverOptions: {
       // Filtered HNSW scans keep going until enough rows pass the filter (pgvector ≥ 0.8). Set once
       // per connection, so a knowledge search is one statement, not a transaction around one.
+      // JIT is off: the knowledge search's estimated cost crosses jit_above_cost once a second
+      // tenant's chunks share the table, and compiling it took ~50 ms of a 10 ms search; nothing
+      // this application runs is long enough to win the compile time back.
       onPoolCreated: (pool: Pool) =>
         pool.on('connect', (client) => {
           client.query(`select set_config('hnsw.iterative_scan', 'relaxed_order', false)`).catch(() => {});
+          client.query(`select set_config('jit', 'off', false)`).catch(() => {});
         }),
     },
     debug: opts.debug ?? false,

@@ -54,6 +54,11 @@ describe('hybridSearch', () => {
     expect(row.mode).toBe('relaxed_order');
   });
 
+  it('runs with JIT off: compiling the search plan costs more than running it', async () => {
+    const [row] = await tenantEm(orm, tenantId).execute<{ jit: string }[]>(`select current_setting('jit') as jit`);
+    expect(row.jit).toBe('off');
+  });
+
   it('ranks a chunk found by both methods above chunks found by one', async () => {
     const hits = await search({});
     expect(hits.map((h) => h.text)).toEqual([BOTH, expect.any(String), expect.any(String)]);
