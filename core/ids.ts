@@ -10,3 +10,8 @@ export function parseWorkflowId(workflowId: string): { kind: string; tenantId: s
   const m = /^([a-z]+):([^:]+):(.+)$/.exec(workflowId);
   return m ? { kind: m[1], tenantId: m[2], rest: m[3] } : null;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether `value` is a UUID: PostgreSQL refuses a malformed one in a uuid comparison, so callers ask first. */
+export const isUuid = (value: string) => UUID.test(value);

@@ -14,11 +14,10 @@ import type { KnowledgePassage, SwitchboardActivities } from '../types';
 import { createReranker, rerankHits } from './rerank';
 import { hybridSearch } from './search';
 import { baseEmbedderForTenant, rerankerForTenant } from './tenant-embedder';
+import { isUuid } from '../../core/ids';
 
 /** A contact can paste a whole letter; the start of it says what it is about. */
 const MAX_QUERY_CHARS = 2000;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const DEFAULT_RERANK_CANDIDATES = 20;
 
@@ -50,7 +49,7 @@ export function knowledgeActivities(deps: Pick<ActivityDeps, 'orm' | 'config'>):
   return {
     async searchKnowledge({ tenantId, knowledgeBaseIds, query, topK }) {
       const text = query.trim().slice(0, MAX_QUERY_CHARS);
-      const ids = [...new Set(knowledgeBaseIds.filter((id) => UUID.test(id)))];
+      const ids = [...new Set(knowledgeBaseIds.filter(isUuid))];
       if (!text || ids.length === 0) return { passages: [] };
       const em = tenantEm(deps.orm, tenantId);
       // The tenant filter makes another tenant's ids invisible here, as the search's own scope does.

@@ -13,6 +13,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import pgvector from 'pgvector';
 import { commonLexemes } from './common-lexemes';
 import { EMBEDDING_DIMENSIONS, type RetrievalSettings, type SearchHit } from '../../core/knowledge/types';
+import { isUuid } from '../../core/ids';
 
 export interface SearchQuery {
   text: string;
@@ -118,8 +119,6 @@ interface Row {
   text_rank: string | number | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const rankOf = (r: string | number | null) => (r === null ? null : Number(r));
 
 /** hnsw.ef_search caps what one index scan returns; it must cover the candidates asked for. */
@@ -135,7 +134,7 @@ async function run(
   methods: { vector?: Pick<SearchQuery, 'embedding' | 'embedderId'>; text?: string },
 ): Promise<SearchHit[]> {
   // Ids that are not uuids match nothing; dropping them keeps the array literal well-formed.
-  const ids = knowledgeBaseIds.filter((id) => UUID.test(id));
+  const ids = knowledgeBaseIds.filter(isUuid);
   if (ids.length === 0 || settings.topK <= 0) return [];
   // Passed as one array literal: the driver would expand a JS array into a list of parameters.
   const scope = [tenantId, `{${ids.join(',')}}`];

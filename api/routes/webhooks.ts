@@ -12,9 +12,9 @@ import { channelLoader } from '../../activities/channels/loader';
 import type { InboundRequest, WebhookAck } from '../../activities/channels/types';
 import { InboundRecorder } from '../services/channels-inbound';
 import type { AppDeps } from '../deps';
+import { isUuid } from '../../core/ids';
 
 const DEFAULT_ACK: WebhookAck = { status: 200, contentType: 'application/json', body: '{"ok":true}' };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const params = z.object({ type: z.string(), channelId: z.string() });
 const emailParams = z.object({ channelId: z.string() });
 
@@ -33,7 +33,7 @@ export const webhookRoutes = (deps: AppDeps) => async (app: FastifyInstance) => 
   /** `type` comes from the path, or from the route when the route names it (email). */
   async function load(request: FastifyRequest, routeType?: string) {
     const { type, channelId } = params.parse({ ...(request.params as object), ...(routeType ? { type: routeType } : {}) });
-    const loaded = UUID.test(channelId) ? await channels.get(channelId) : null;
+    const loaded = isUuid(channelId) ? await channels.get(channelId) : null;
     if (!loaded || loaded.row.type !== type) throw new AppError('not_found', 'channel not found', { field: 'channelId' });
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
     const inbound: InboundRequest = {

@@ -11,8 +11,8 @@ import { validateGraph, type GraphValidation } from '../../core/graph/validate';
 import { nodeDefinition } from '../../core/nodes';
 import type { ReferenceKind } from '../../core/nodes/define';
 import { KnowledgeBase } from '../../db/entities';
+import { isUuid } from '../../core/ids';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Per kind: what a person calls it, and which of the given UUIDs exist (the entity manager's tenant filter scopes the read). */
 const KINDS: Record<ReferenceKind, { noun: string; existing: (em: EntityManager, ids: string[]) => Promise<string[]> }> = {
@@ -50,7 +50,7 @@ export async function referenceErrors(em: EntityManager, graph: unknown): Promis
   const found = new Map<ReferenceKind, Set<string>>();
   for (const kind of new Set(refs.map((r) => r.kind))) {
     // Postgres refuses a malformed uuid in the query: such an id cannot exist, so it is not asked about.
-    const ids = [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.id.toLowerCase()))].filter((id) => UUID.test(id));
+    const ids = [...new Set(refs.filter((r) => r.kind === kind).map((r) => r.id.toLowerCase()))].filter(isUuid);
     found.set(kind, new Set(ids.length ? await KINDS[kind].existing(em, ids) : []));
   }
   return refs
