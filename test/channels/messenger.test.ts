@@ -66,7 +66,11 @@ describe('Messenger webhooks', () => {
     await waitForReplies(psid, 1);
     await post(messengerQuickReply(PAGE_ID, psid, 'Tomorrow', 'DAY_TOMORROW'));
     await post(messengerPostback(PAGE_ID, psid, 'Get Started', 'GET_STARTED'));
-    await waitUntil(async () => (await transcript(bench, channel.id)).some((m) => m.direction === 'in' && m.text === 'Get Started'));
+    // Two webhooks a moment apart are dispatched side by side: wait for both, in whichever order.
+    await waitUntil(async () => {
+      const texts = (await transcript(bench, channel.id)).filter((m) => m.direction === 'in').map((m) => m.text);
+      return texts.includes('Tomorrow') && texts.includes('Get Started');
+    });
     const all = (await transcript(bench, channel.id)).filter((m) => m.direction === 'in');
     const file = all.find((m) => m.text === '[file]')!;
     const [asset] = await bench.rows(`select id, content, content_type from media_assets where ref = $1`, [url]);
