@@ -56,3 +56,6 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string, field?: string) => new AppError('not_found', `${what} not found`, { field });
+
+/** Error types activities throw that retrying cannot fix: the workflows' retry policies and the send activity's give-up check share them. */
+export const NON_RETRYABLE_ERROR_TYPES = ['AppError', 'ZodError', 'ConfigError', 'ExtractionError'];

@@ -10,11 +10,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantEm } from '../../db/orm';
-import { markSendFailed, markSent, mergeThread, outboundForSend } from '../../db/repos/channels-delivery';
+import { markSendFailed, markSent, mergeThread, outboundForSend, providerIdTaken } from '../../db/repos/channels-delivery';
 import { activityContext, attemptNumber } from '../context';
 import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
 import { SEND_MAX_ATTEMPTS } from '../../core/channels';
+import { NON_RETRYABLE_ERROR_TYPES } from '../../core/errors';
 import { channelLoader } from './loader';
 import { DEFAULT_SEND_RATE_PER_SECOND, waitForSendSlot } from './rate-limit';
 import { ProviderError } from './types';
@@ -23,7 +24,7 @@ type Input = Parameters<SwitchboardActivities['sendChannelMessage']>[0];
 type Result = Awaited<ReturnType<SwitchboardActivities['sendChannelMessage']>>;
 
 /** Error types the activity's retry policy does not retry (workflows/flow/activities.ts). */
-const NON_RETRYABLE = new Set(['AppError', 'ZodError', 'ConfigError', 'ExtractionError']);
+const NON_RETRYABLE = new Set(NON_RETRYABLE_ERROR_TYPES);
 /** An attempt stops itself this long before its start-to-close timeout, so the last one can still mark the message. */
 const DEADLINE_MARGIN_MS = 2_000;
 
@@ -88,11 +89,6 @@ const retryStart = () => {
   const scheduled = activityContext()?.info.scheduledTimestampMs;
   return scheduled ? new Date(scheduled).toISOString() : undefined;
 };
-
-async function providerIdTaken(em: EntityManager, channelId: string, providerMessageId: string, messageId: string): Promise<boolean> {
-  const rows = await em.getConnection().execute(`select 1 from messages where channel_id = ? and external_id = ? and id <> ? limit 1`, [channelId, providerMessageId, messageId]);
-  return rows.length > 0;
-}
 
 /** Marks the message failed unless it was sent meanwhile; undefined when it cannot be marked (no row, database away). */
 async function markGivenUp(em: EntityManager, input: Input, reason: string): Promise<Result | undefined> {

@@ -6,19 +6,15 @@ import { toReply } from '../../db/repos';
 export const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
 export function messageDto(m: Message) {
-  // Usage and timestamps are read exactly as a turn's replies report them.
-  const { usage, createdAt, agentName, citations } = toReply(m);
+  // Usage, timestamps and citations are read exactly as a turn's replies report them.
+  const reply = toReply(m);
   return {
-    id: m.id,
+    ...replyDto(reply),
     direction: m.direction,
-    author: m.author,
-    text: m.text,
+    // A stored message always has these keys (null when unset); a turn's reply leaves them out.
     nodeId: m.nodeId ?? null,
     source: m.source ?? null,
-    ...(agentName ? { agentName } : {}),
-    createdAt,
-    ...(usage ? { usage: { ...usage, model: usage.model ?? null } } : {}),
-    ...(citations?.length ? { citations } : {}),
+    ...(reply.usage ? { usage: { ...reply.usage, model: reply.usage.model ?? null } } : {}),
   };
 }
 

@@ -40,6 +40,12 @@ export async function markSent(em: EntityManager, messageId: string, channelId: 
   );
 }
 
+/** Whether another message of the channel already holds this provider id (a message found on a retry must not be claimed twice). */
+export async function providerIdTaken(em: EntityManager, channelId: string, providerMessageId: string, messageId: string): Promise<boolean> {
+  const rows = await em.getConnection().execute(`select 1 from messages where channel_id = ? and external_id = ? and id <> ? limit 1`, [channelId, providerMessageId, messageId]);
+  return rows.length > 0;
+}
+
 export async function markSendFailed(em: EntityManager, messageId: string, channelId: string | null, error: string): Promise<void> {
   await em.getConnection().execute(`update messages set status = 'failed', error = ?, channel_id = coalesce(channel_id, ?) where id = ?`, [error.slice(0, 2000), channelId, messageId]);
 }

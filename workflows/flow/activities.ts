@@ -11,12 +11,10 @@
 import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { SwitchboardActivities } from '../../activities/types';
 import { SEND_MAX_ATTEMPTS } from '../../core/channels';
+import { NON_RETRYABLE_ERROR_TYPES as NON_RETRYABLE } from '../../core/errors';
 
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
-
-/** Error types that mean "fix the configuration", not "try again". */
-const NON_RETRYABLE = ['AppError', 'ZodError', 'ConfigError', 'ExtractionError'];
 
 const store: LocalActivityOptions = {
   startToCloseTimeout: '10s',
