@@ -179,7 +179,11 @@ describe('WhatsApp webhooks', () => {
     await post(whatsappLocation({ phoneNumberId: PHONE_ID, from: phone }));
     await post(whatsappButtonReply({ phoneNumberId: PHONE_ID, from: phone }, 'confirm-yes', 'Yes'));
     await post(whatsappListReply({ phoneNumberId: PHONE_ID, from: phone }, 'slot-9am', '9:00'));
-    await waitUntil(async () => (await transcript(bench, channel.id)).some((m) => m.direction === 'in' && m.text === '9:00'));
+    // Webhooks a moment apart are dispatched side by side: wait for all three, in whichever order.
+    await waitUntil(async () => {
+      const inbound = (await transcript(bench, channel.id)).filter((m) => m.direction === 'in').map((m) => m.text);
+      return inbound.some((t) => t.includes('Harbor Dental, 1 Dock St')) && inbound.includes('Yes') && inbound.includes('9:00');
+    });
     const all = await transcript(bench, channel.id);
     expect(all.find((m) => m.text.includes('Harbor Dental, 1 Dock St'))!.metadata.location).toMatchObject({ latitude: 52.52, longitude: 13.405 });
     expect(all.find((m) => m.direction === 'in' && m.text === 'Yes')!.metadata.reply).toEqual({ type: 'button_reply', id: 'confirm-yes', title: 'Yes' });
