@@ -11,14 +11,14 @@ import { sendActivities } from './channels/send';
 import { eventActivities } from './events';
 import { httpActivities } from './http';
 import { llmActivities } from './llm';
-import { ingestActivities } from './rag/ingest';
-import { knowledgeActivities } from './rag/knowledge';
+import { ingestActivities } from './knowledge/ingest';
+import { knowledgeActivities } from './knowledge/search';
 import { storeActivities } from './store';
 import type { SwitchboardActivities } from './types';
 
 export type { ActivityDeps } from './deps';
 export { createEventsQueue, EVENTS_QUEUE, startEventSink, type EventJob } from './events';
-export { liveChannel, type LiveEvent } from './live';
+export { liveChannel, type LiveEvent } from '../events/live';
 
 export function createActivities(deps: ActivityDeps): SwitchboardActivities {
   const all: SwitchboardActivities = {

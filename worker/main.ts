@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../core/config';
 import { createActivities, createEventsQueue, startEventSink } from '../activities';
-import { startInboundProcessing } from '../activities/channels/inbound-queue';
+import { startInboundProcessing } from '../ingress/queue';
 import { createOrm } from '../db/orm';
 import { createWorker } from './create';
 

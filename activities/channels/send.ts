@@ -16,9 +16,9 @@ import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
 import { SEND_MAX_ATTEMPTS } from '../../core/channels';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../core/errors';
-import { channelLoader } from './loader';
-import { DEFAULT_SEND_RATE_PER_SECOND, waitForSendSlot } from './rate-limit';
-import { ProviderError } from './types';
+import { channelLoader } from '../../channels/loader';
+import { DEFAULT_SEND_RATE_PER_SECOND, waitForSendSlot } from '../../channels/rate-limit';
+import { ProviderError } from '../../channels/types';
 
 type Input = Parameters<SwitchboardActivities['sendChannelMessage']>[0];
 type Result = Awaited<ReturnType<SwitchboardActivities['sendChannelMessage']>>;

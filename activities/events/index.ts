@@ -12,9 +12,9 @@ import { activityContext } from '../context';
 import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
 
-import { EVENTS_QUEUE, type EventJob } from './queue';
+import { EVENTS_QUEUE, type EventJob } from '../../events/queue';
 
-export { createEventsQueue, EVENTS_QUEUE, type EventJob } from './queue';
+export { createEventsQueue, EVENTS_QUEUE, type EventJob } from '../../events/queue';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 

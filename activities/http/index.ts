@@ -8,8 +8,8 @@ import type { ActivityDeps } from '../deps';
 import { cancellationSignal } from '../context';
 import { allowedHosts } from '../tenant';
 import type { HttpRequestInput, HttpRequestResult, SwitchboardActivities } from '../types';
-import { HostNotAllowedError } from './allowlist';
-import { RequestTimeoutError, safeFetch, type SafeResponse } from './fetch';
+import { HostNotAllowedError } from '../../net/allowlist';
+import { RequestTimeoutError, safeFetch, type SafeResponse } from '../../net/fetch';
 
 export function httpActivities(deps: ActivityDeps): Pick<SwitchboardActivities, 'httpRequest'> {
   return {

@@ -1,12 +1,12 @@
 /** LLM activities: chat (streamed, with fallback and accounting), summaries and tool calls. */
 import type { ActivityDeps } from '../deps';
 import { attemptNumber, cancellationSignal, heartbeat } from '../context';
-import { publishLive } from '../live';
+import { publishLive } from '../../events/live';
 import { loadTenant } from '../tenant';
 import type { ChatMessage, LlmChatResult, SwitchboardActivities } from '../types';
-import { extractiveSummary, messageLine, OFFLINE_REPLY } from './offline';
-import { tenantProviders } from './providers';
-import { runWithFallback } from './run';
+import { extractiveSummary, messageLine, OFFLINE_REPLY } from '../../llm/offline';
+import { tenantProviders } from '../../llm/providers';
+import { runWithFallback } from '../../llm/run';
 import { callTool } from './tool';
 
 type Llm = Pick<SwitchboardActivities, 'llmChat' | 'summarize' | 'callTool'>;

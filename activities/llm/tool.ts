@@ -5,8 +5,8 @@
  */
 import type { ActivityDeps } from '../deps';
 import { cancellationSignal } from '../context';
-import { HostNotAllowedError } from '../http/allowlist';
-import { RequestTimeoutError, safeFetch } from '../http/fetch';
+import { HostNotAllowedError } from '../../net/allowlist';
+import { RequestTimeoutError, safeFetch } from '../../net/fetch';
 import { allowedHosts } from '../tenant';
 
 const MAX_TOOL_OUTPUT = 8000;

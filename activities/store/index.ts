@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { tenantEm } from '../../db/orm';
 import { insertMessageOnce, patchConversation, toReply } from '../../db/repos';
 import type { ActivityDeps } from '../deps';
-import { publishLive, publishTenantLive } from '../live';
+import { publishLive, publishTenantLive } from '../../events/live';
 import type { SwitchboardActivities } from '../types';
 
 type Store = Pick<SwitchboardActivities, 'recordInbound' | 'deliverMessage' | 'updateConversation' | 'publishNodeStatus'>;

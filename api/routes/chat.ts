@@ -14,7 +14,7 @@ import { AppError } from '../../core/errors';
 import { tenantEm } from '../../db/orm';
 import { createConversation } from '../../db/repos';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
-import { liveChannel, publishLive } from '../../activities/live';
+import { liveChannel, publishLive } from '../../events/live';
 import { signChatToken, verifyChatToken } from '../services/chat-token';
 import { historyFrame } from '../services/widget-history';
 import { sendTurn } from '../services/turns';

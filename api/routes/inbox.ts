@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { errorResponses, uuidParam } from '../../core/api/common';
 import { typingBody } from '../../core/api/inbox';
 import { AppError } from '../../core/errors';
-import { publishLive } from '../../activities/live';
+import { publishLive } from '../../events/live';
 import { followTenantFeed } from '../services/inbox';
 import { requireConversationRef } from '../services/lookups';
 import type { AppDeps } from '../deps';

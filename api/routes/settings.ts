@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { embedderIdFor } from '../../activities/rag/tenant-embedder';
+import { embedderIdFor } from '../../knowledge/tenant-embedder';
 import {
   embeddingSettingsBody,
   embeddingSettingsSaved,

@@ -7,10 +7,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../core/errors';
-import { createInboundQueue, enqueueInbound } from '../../activities/channels/inbound-queue';
-import { channelLoader } from '../../activities/channels/loader';
-import type { InboundRequest, WebhookAck } from '../../activities/channels/types';
-import { InboundRecorder } from '../services/channels-inbound';
+import { createInboundQueue, enqueueInbound } from '../../ingress/queue';
+import { channelLoader } from '../../channels/loader';
+import type { InboundRequest, WebhookAck } from '../../channels/types';
+import { InboundRecorder } from '../../ingress/recorder';
 import type { AppDeps } from '../deps';
 import { isUuid } from '../../core/ids';
 

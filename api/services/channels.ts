@@ -3,9 +3,9 @@ import type { z } from 'zod';
 import type { Config } from '../../core/config';
 import { AppError } from '../../core/errors';
 import type { Channel } from '../../db/entities';
-import { decryptCredentials, secretBox, webhookUrl } from '../../activities/channels/config';
-import { providerUrlAllowed } from '../../activities/channels/provider-urls';
-import type { AnyAdapter } from '../../activities/channels/registry';
+import { decryptCredentials, secretBox, webhookUrl } from '../../channels/config';
+import { providerUrlAllowed } from '../../channels/provider-urls';
+import type { AnyAdapter } from '../../channels/registry';
 
 /** Parses `value` with an adapter schema; the first issue becomes a 400 naming `prefix.field`. */
 export function validateWith<T>(schema: z.ZodType<T>, value: unknown, prefix: 'credentials' | 'settings'): T {

@@ -4,9 +4,9 @@
  * compared with, so the route reindexes every document when `embedderIdFor` changes.
  */
 import type { z } from 'zod';
-import { providerEmbedder } from '../../activities/rag/embedder';
-import { createReranker } from '../../activities/rag/rerank';
-import { embedderIdFor } from '../../activities/rag/tenant-embedder';
+import { providerEmbedder } from '../../knowledge/embedder';
+import { createReranker } from '../../knowledge/rerank';
+import { embedderIdFor } from '../../knowledge/tenant-embedder';
 import type { embeddingSettingsBody, embeddingTestBody, rerankerSettingsBody, rerankerTestBody } from '../../core/api/admin';
 import type { Config } from '../../core/config';
 import type { TenantSettings } from '../../db/entities';

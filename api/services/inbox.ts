@@ -7,7 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Conversation } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import { getConversation, inboxExtras } from '../../db/repos';
-import { tenantLiveChannel, type TenantLiveEvent } from '../../activities/live';
+import { tenantLiveChannel, type TenantLiveEvent } from '../../events/live';
 import type { AppDeps } from '../deps';
 import { conversationDto } from './serialize';
 

@@ -4,8 +4,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { detectFormat, FORMAT_MIME, type DocumentFormat } from '../../activities/rag/extract';
-import { currentEmbedderId } from '../../activities/rag/tenant-embedder';
+import { detectFormat, FORMAT_MIME, type DocumentFormat } from '../../knowledge/extract';
+import { currentEmbedderId } from '../../knowledge/tenant-embedder';
 import { MAX_DOCUMENT_BYTES } from '../../core/api/knowledge';
 import { AppError } from '../../core/errors';
 import { MAX_DOCUMENT_NAME } from '../../core/knowledge/names';

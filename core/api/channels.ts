@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNEL_TYPES } from '../../activities/channels/types';
+import { CHANNEL_TYPES } from '../../channels/types';
 
 const jsonObject = z.record(z.string(), z.unknown());
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPrivateAddress } from '../../activities/http/allowlist';
+import { isPrivateAddress } from '../../net/allowlist';
 import type { HttpRequestInput } from '../../activities/types';
 import { makeTenant } from '../db/fixtures';
 import { activitiesFor, testDeps, type TestDeps } from './support';

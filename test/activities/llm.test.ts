@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LlmChatInput } from '../../activities/types';
-import { OFFLINE_REPLY } from '../../activities/llm/offline';
+import { OFFLINE_REPLY } from '../../llm/offline';
 import type { LlmProviderSettings } from '../../db/entities';
 import { LlmCall } from '../../db/entities';
 import { tenantEm } from '../../db/orm';

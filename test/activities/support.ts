@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { createActivities, type ActivityDeps } from '../../activities';
-import { liveChannel, type LiveEvent } from '../../activities/live';
+import { liveChannel, type LiveEvent } from '../../events/live';
 import type { Orm } from '../../db/orm';
 import { testConfig, testOrm } from '../db/fixtures';
 

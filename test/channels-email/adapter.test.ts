@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailAdapter, emailCredentialsSchema, emailSettingsSchema, htmlOf, type EmailCredentials, type EmailSettings } from '../../activities/channels/email/adapter';
-import { signInboundEmail, verifyInboundEmail } from '../../activities/channels/email/signature';
-import { replySubject } from '../../activities/channels/email/threading';
-import { ProviderError, type ChannelConfig, type InboundEvent, type InboundRequest, type SendContext } from '../../activities/channels/types';
+import { emailAdapter, emailCredentialsSchema, emailSettingsSchema, htmlOf, type EmailCredentials, type EmailSettings } from '../../channels/email/adapter';
+import { signInboundEmail, verifyInboundEmail } from '../../channels/email/signature';
+import { replySubject } from '../../channels/email/threading';
+import { ProviderError, type ChannelConfig, type InboundEvent, type InboundRequest, type SendContext } from '../../channels/types';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
 import { composeEmail } from './support';
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signInboundEmail } from '../../activities/channels/email/signature';
+import { signInboundEmail } from '../../channels/email/signature';
 import { startChannelBench, transcript, type ChannelBench } from '../channels/support';
 import { startFakeSmtp, type CapturedEmail, type FakeSmtp } from '../fakes/smtp-server';
 import { waitUntil } from '../support/wait';

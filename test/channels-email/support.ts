@@ -4,7 +4,7 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
-import { signInboundEmail } from '../../activities/channels/email/signature';
+import { signInboundEmail } from '../../channels/email/signature';
 
 export function composeEmail(mail: Mail.Options): Promise<Buffer> {
   return new MailComposer(mail).compile().build();

@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../core/errors';
-import { twilioAdapter, twilioCredentialsSchema, twilioSettingsSchema, type TwilioCredentials, type TwilioSettings } from '../../activities/channels/twilio/adapter';
-import { parseRetryAfter } from '../../activities/channels/twilio/client';
-import { isValidTwilioSignature, twilioSignature } from '../../activities/channels/twilio/signature';
-import { ProviderError, type ChannelConfig, type InboundEvent, type InboundRequest, type SendContext } from '../../activities/channels/types';
+import { twilioAdapter, twilioCredentialsSchema, twilioSettingsSchema, type TwilioCredentials, type TwilioSettings } from '../../channels/twilio/adapter';
+import { parseRetryAfter } from '../../channels/twilio/client';
+import { isValidTwilioSignature, twilioSignature } from '../../channels/twilio/signature';
+import { ProviderError, type ChannelConfig, type InboundEvent, type InboundRequest, type SendContext } from '../../channels/types';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-server';
 
 const sid = `AC${randomBytes(16).toString('hex')}`;

@@ -9,7 +9,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendActivities } from '../../activities/channels/send';
 import { sharedServers } from '../support/shared-servers';
-import { twilioSignature } from '../../activities/channels/twilio/signature';
+import { twilioSignature } from '../../channels/twilio/signature';
 import { startChannelBench, transcript, type ChannelBench } from '../channels/support';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-server';
 import { waitUntil } from '../support/wait';

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { providerUrlAllowed } from '../../activities/channels/provider-urls';
+import { providerUrlAllowed } from '../../channels/provider-urls';
 import { startChannelBench, type ChannelBench } from '../channels/support';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-server';
 

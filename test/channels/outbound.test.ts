@@ -1,8 +1,8 @@
 /** The Meta adapters' outbound shapes and error mapping, straight against the fake Graph API (no stack). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config';
-import { adapterFor } from '../../activities/channels/registry';
-import { ProviderError, type ChannelConfig, type SendContext } from '../../activities/channels/types';
+import { adapterFor } from '../../channels/registry';
+import { ProviderError, type ChannelConfig, type SendContext } from '../../channels/types';
 import { startFakeGraphApi, type FakeGraphApi } from '../fakes/graph-api-server';
 
 let graph: FakeGraphApi;

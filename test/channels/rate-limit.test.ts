@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_INLINE_WAIT_MS, rateKey, reserveSendSlot, waitForSendSlot } from '../../activities/channels/rate-limit';
+import { MAX_INLINE_WAIT_MS, rateKey, reserveSendSlot, waitForSendSlot } from '../../channels/rate-limit';
 import { sharedServers } from '../support/shared-servers';
 
 const workers = [new Redis(sharedServers().redisUrl), new Redis(sharedServers().redisUrl)];

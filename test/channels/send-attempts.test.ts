@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rateKey } from '../../activities/channels/rate-limit';
+import { rateKey } from '../../channels/rate-limit';
 import { sendActivities } from '../../activities/channels/send';
 import { SEND_MAX_ATTEMPTS } from '../../core/channels';
 import { messengerText } from '../fakes/meta-webhooks';

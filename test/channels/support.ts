@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import type { GraphInput } from '../../core/graph/schema';
-import { startInboundProcessing, type InboundProcessing } from '../../activities/channels/inbound-queue';
+import { startInboundProcessing, type InboundProcessing } from '../../ingress/queue';
 import { startFakeGraphApi, type FakeGraphApi } from '../fakes/graph-api-server';
 import { createScratchDatabase, DEFAULT_ADMIN_URL, type ScratchDatabase } from '../support/database';
 import { sharedServers } from '../support/shared-servers';

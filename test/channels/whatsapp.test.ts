@@ -4,7 +4,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metaSignature } from '../../activities/channels/meta/signature';
+import { metaSignature } from '../../channels/meta/signature';
 import { startChannelBench, transcript, type ChannelBench } from './support';
 import { waitUntil } from '../support/wait';
 import { wamid, whatsappButtonReply, whatsappImage, whatsappListReply, whatsappLocation, whatsappStatus, whatsappText } from '../fakes/meta-webhooks';

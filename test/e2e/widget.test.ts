@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { liveChannel } from '../../activities/live';
+import { liveChannel } from '../../events/live';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 import { launchBrowser } from '../support/browser';
 import { receptionFlow } from '../support/flows';

@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseForm, twilioSignature, type FormParams } from '../../activities/channels/twilio/signature';
+import { parseForm, twilioSignature, type FormParams } from '../../channels/twilio/signature';
 
 export interface FakeTwilioFailure {
   status: number;

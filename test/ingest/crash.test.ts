@@ -7,7 +7,7 @@ import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
-import { INGEST_BATCH } from '../../activities/rag/ingest';
+import { INGEST_BATCH } from '../../activities/knowledge/ingest';
 import { addDocument, chunkRows, documentRow, markdownGuide, startEmbeddingServer, startIngest, token, useEmbeddingServer, type EmbeddingServer } from './support';
 
 let stack: Stack;

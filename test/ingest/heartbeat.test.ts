@@ -6,7 +6,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { expect, it } from 'vitest';
 import type { ActivityDeps } from '../../activities/deps';
-import { ingestActivities, type IngestHeartbeat } from '../../activities/rag/ingest';
+import { ingestActivities, type IngestHeartbeat } from '../../activities/knowledge/ingest';
 import { waitUntil } from '../support/wait';
 import { addDocument, markdownGuide, token, useEmbeddingServer, stackWithEmbeddings } from './support';
 

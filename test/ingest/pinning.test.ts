@@ -6,8 +6,8 @@
  * settings change, then that request fails so the activity is retried.
  */
 import { expect, it } from 'vitest';
-import { extractDocument } from '../../activities/rag/extract';
-import { INGEST_BATCH } from '../../activities/rag/ingest';
+import { extractDocument } from '../../knowledge/extract';
+import { INGEST_BATCH } from '../../activities/knowledge/ingest';
 import { chunkDocument } from '../../core/knowledge/chunk';
 import { waitUntil } from '../support/wait';
 import { chunkRows, markdownGuide, token, useEmbeddingServer, stackWithEmbeddings } from './support';

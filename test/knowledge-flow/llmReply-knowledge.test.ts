@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { OFFLINE_REPLY } from '../../activities/llm/offline';
+import { OFFLINE_REPLY } from '../../llm/offline';
 import type { ChatMessage, KnowledgePassage, LlmChatResult, ToolCall } from '../../activities/types';
 import { MAX_LLM_CALLS } from '../../workflows/flow/handlers/llmReply';
 import { KNOWLEDGE_TOOL } from '../../workflows/flow/handlers/knowledge';

@@ -1,6 +1,6 @@
 /** searchKnowledge against PostgreSQL: chunks made by the real chunker and offline embedder. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { knowledgeActivities } from '../../activities/rag/knowledge';
+import { knowledgeActivities } from '../../activities/knowledge/search';
 import { chunkDocument } from '../../core/knowledge/chunk';
 import { offlineEmbedder } from '../../core/knowledge/offline-embedder';
 import type { ExtractedSection } from '../../core/knowledge/types';

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRIEVAL } from '../../core/knowledge/types';
 import { tenantEm, type Orm } from '../../db/orm';
 import { activateVersion, upsertChunks } from '../../db/repos';
-import { commonLexemes } from '../../activities/rag/common-lexemes';
-import { TEXT_ROW_BUDGET, textOnlySearch } from '../../activities/rag/search';
+import { commonLexemes } from '../../knowledge/common-lexemes';
+import { TEXT_ROW_BUDGET, textOnlySearch } from '../../knowledge/search';
 import { makeTenant, testOrm } from '../db/fixtures';
 import { axis, chunk, makeDocument, AXES } from './fixtures';
 

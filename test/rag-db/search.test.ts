@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RETRIEVAL, type RetrievalSettings } from '../../core/knowledge/types';
 import { tenantEm, type Orm } from '../../db/orm';
 import { activateVersion, upsertChunks } from '../../db/repos';
-import { hybridSearch, textOnlySearch, vectorOnlySearch } from '../../activities/rag/search';
+import { hybridSearch, textOnlySearch, vectorOnlySearch } from '../../knowledge/search';
 import { makeTenant, testOrm } from '../db/fixtures';
 import { axis, chunk, makeDocument, vec, AXES } from './fixtures';
 

@@ -3,7 +3,7 @@ import { DEFAULT_RETRIEVAL } from '../../core/knowledge/types';
 import { Chunk } from '../../db/entities';
 import { tenantEm, type Orm } from '../../db/orm';
 import { activateVersion, addSourceVersion, getDocument, getKnowledgeBase, listDocuments, setDocumentProgress, upsertChunks } from '../../db/repos';
-import { hybridSearch, textOnlySearch, vectorOnlySearch } from '../../activities/rag/search';
+import { hybridSearch, textOnlySearch, vectorOnlySearch } from '../../knowledge/search';
 import { makeTenant, testOrm } from '../db/fixtures';
 import { axis, chunk, makeDocument, AXES } from './fixtures';
 

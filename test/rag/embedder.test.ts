@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMBEDDING_DIMENSIONS } from '../../core/knowledge/types';
-import { cachedEmbedder, providerEmbedder, type EmbeddingCacheStore } from '../../activities/rag/embedder';
+import { cachedEmbedder, providerEmbedder, type EmbeddingCacheStore } from '../../knowledge/embedder';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 
 let fake: FakeOpenAI;

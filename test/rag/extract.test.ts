@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_BYTES, ExtractionError, detectFormat, extractDocument } from '../../activities/rag/extract';
-import { normalizeText } from '../../activities/rag/extract/normalize';
+import { DEFAULT_MAX_BYTES, ExtractionError, detectFormat, extractDocument } from '../../knowledge/extract';
+import { normalizeText } from '../../knowledge/extract/normalize';
 import { PAGE_BODY, blankPdf, clinicHtml, encryptedPdf, priceListCsv, threePagePdf, twoHeadingDocx } from './fixtures';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';

@@ -1,7 +1,7 @@
 /** The reranking step against the fake provider: the `/rerank` API, a chat model, and failures. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchHit } from '../../core/knowledge/types';
-import { createReranker, rerankHits } from '../../activities/rag/rerank';
+import { createReranker, rerankHits } from '../../knowledge/rerank';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 
 let fake: FakeOpenAI;

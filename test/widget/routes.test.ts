@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatTokenKey, signChatToken } from '../../api/services/chat-token';
 import { verifyVisitorToken } from '../../api/services/widget-sessions';
 import { WIDGET_SESSION_LIMIT, WIDGET_UPLOAD_MAX_BYTES } from '../../core/api/widget';
-import { liveChannel } from '../../activities/live';
+import { liveChannel } from '../../events/live';
 import { MediaAsset } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import { parseSecretKey } from '../../db/secrets';

@@ -4,8 +4,8 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { webchatAdapter } from '../../activities/channels/webchat/adapter';
-import { ProviderError, type ChannelConfig, type InboundRequest } from '../../activities/channels/types';
+import { webchatAdapter } from '../../channels/webchat/adapter';
+import { ProviderError, type ChannelConfig, type InboundRequest } from '../../channels/types';
 import { signChatToken } from '../../api/services/chat-token';
 import { signVisitorToken, verifyVisitorToken } from '../../api/services/widget-sessions';
 import { chatSocketFrame, webchatSettingsSchema, type WebchatSettings } from '../../core/api/widget';

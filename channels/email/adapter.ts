@@ -1,0 +1,106 @@
+/**
+ * Email: inbound as signed raw MIME posts (see signature.ts), outbound over SMTP. Each email
+ * thread is its own conversation (threadKey = the thread's root Message-ID); replies thread
+ * under the contact's last message with a deterministic Message-ID per send.
+ */
+import { z } from 'zod';
+import { AppError } from '../../core/errors';
+import type { ChannelAdapter, ChannelConfig } from '../types';
+import { mediaTypeOf, plainTextOf } from '../wire';
+import { parseInboundEmail } from './inbound';
+import { verifyInboundEmail } from './signature';
+import { sendSmtp, verifySmtp, type SmtpServer } from './smtp';
+import { capReferences, emailThreadOf, outboundMessageId, replySubject } from './threading';
+
+export const emailCredentialsSchema = z
+  .object({
+    smtpUser: z.string().min(1).optional(),
+    smtpPass: z.string().min(1).optional(),
+    /** Signs inbound posts (HMAC-SHA256); long and random, shared only with the inbound relay. */
+    inboundSigningSecret: z.string().min(32, 'inboundSigningSecret must be at least 32 characters'),
+  })
+  .refine((c) => !c.smtpPass || c.smtpUser, { message: 'smtpPass needs smtpUser', path: ['smtpUser'] });
+
+export const emailSettingsSchema = z.object({
+  fromAddress: z.email('fromAddress must be an email address'),
+  fromName: z.string().trim().min(1).max(200).optional(),
+  smtpHost: z.string().trim().min(1, 'smtpHost is required'),
+  smtpPort: z.number().int().min(1).max(65535).optional(),
+  /** Implicit TLS (port 465). Otherwise STARTTLS when offered, or always with smtpRequireTls. */
+  smtpSecure: z.boolean().optional(),
+  smtpRequireTls: z.boolean().optional(),
+  /** Subject of a message that does not answer one (default: the channel's name). */
+  defaultSubject: z.string().trim().min(1).max(200).optional(),
+  sendRatePerSecond: z.number().positive().max(1000).optional(),
+});
+
+export type EmailCredentials = z.infer<typeof emailCredentialsSchema>;
+export type EmailSettings = z.infer<typeof emailSettingsSchema>;
+type EmailChannel = ChannelConfig<EmailCredentials, EmailSettings>;
+
+const RFC822 = 'message/rfc822';
+
+export const emailAdapter: ChannelAdapter<EmailCredentials, EmailSettings> = {
+  type: 'email',
+  credentialsSchema: emailCredentialsSchema,
+  settingsSchema: emailSettingsSchema,
+
+  verify(request, channel) {
+    verifyInboundEmail(request, channel.credentials.inboundSigningSecret);
+  },
+
+  async parse(request) {
+    if (mediaTypeOf(request) !== RFC822) {
+      throw new AppError('unsupported_media_type', `inbound email is the raw message with Content-Type: ${RFC822}`, { field: 'content-type' });
+    }
+    return parseInboundEmail(request.rawBody);
+  },
+
+  async send(channel, message, context) {
+    const { fromAddress, fromName, defaultSubject } = channel.settings;
+    const thread = emailThreadOf(context.thread);
+    const messageId = outboundMessageId(channel.id, context.idempotencyKey, fromAddress);
+    const text = plainTextOf(message, { mediaAsLink: true });
+    await sendSmtp(smtpServerOf(channel), {
+      from: fromName ? { name: fromName, address: fromAddress } : fromAddress,
+      to: context.contactAddress,
+      subject: thread.subject ? replySubject(thread.subject) : (defaultSubject ?? channel.name),
+      messageId,
+      ...(thread.lastMessageId ? { inReplyTo: thread.lastMessageId } : {}),
+      ...(thread.references.length ? { references: thread.references } : {}),
+      text,
+      html: htmlOf(text),
+      // RFC 3834: an automatic answer, so the contact's auto-responder does not answer it back.
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
+    return { providerMessageId: messageId, thread: { references: capReferences([...thread.references, messageId]) } };
+  },
+
+  testConnection(channel) {
+    return verifySmtp(smtpServerOf(channel));
+  },
+};
+
+function smtpServerOf(channel: EmailChannel): SmtpServer {
+  const { smtpHost, smtpPort, smtpSecure, smtpRequireTls } = channel.settings;
+  return {
+    host: smtpHost,
+    port: smtpPort ?? (smtpSecure ? 465 : 587),
+    secure: smtpSecure,
+    requireTls: smtpRequireTls,
+    user: channel.credentials.smtpUser,
+    pass: channel.credentials.smtpPass,
+  };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The plain text as simple HTML: paragraphs at blank lines, line breaks kept, links clickable. */
+export function htmlOf(text: string): string {
+  const paragraphs = text.split(/\n{2,}/).map((p) =>
+    escapeHtml(p)
+      .replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`)
+      .replace(/\n/g, '<br>'),
+  );
+  return `<!doctype html><html><body>${paragraphs.map((p) => `<p>${p}</p>`).join('')}</body></html>`;
+}

@@ -1,0 +1,51 @@
+/**
+ * Meta's webhook authentication, shared by WhatsApp and Messenger: the GET subscription handshake
+ * (hub.mode / hub.verify_token / hub.challenge) and `X-Hub-Signature-256`, an HMAC-SHA256 of the
+ * raw request body keyed with the app secret.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../core/errors';
+import type { InboundRequest } from '../types';
+import { headerOf } from '../wire';
+
+export function metaSignature(appSecret: string, body: Buffer | string): string {
+  return `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
+}
+
+/** Equal-length buffers compared in constant time; different lengths are simply unequal. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function verifyMetaSignature(request: InboundRequest, appSecret: string): void {
+  const header = headerOf(request, 'x-hub-signature-256');
+  if (!header) throw new AppError('unauthorized', 'missing X-Hub-Signature-256 header', { field: 'x-hub-signature-256' });
+  if (!constantTimeEqual(header.trim().toLowerCase(), metaSignature(appSecret, request.rawBody))) {
+    throw new AppError('forbidden', 'X-Hub-Signature-256 does not match the body', { field: 'x-hub-signature-256' });
+  }
+}
+
+/** Answers Meta's subscription check with the challenge when the verify token matches. */
+export function metaHandshake(request: InboundRequest, verifyToken: string): string {
+  const { 'hub.mode': mode, 'hub.verify_token': token, 'hub.challenge': challenge } = request.query;
+  if (mode !== 'subscribe') throw new AppError('bad_request', 'hub.mode must be "subscribe"', { field: 'hub.mode' });
+  if (!challenge) throw new AppError('bad_request', 'hub.challenge is missing', { field: 'hub.challenge' });
+  if (!token || !constantTimeEqual(token, verifyToken)) {
+    throw new AppError('forbidden', 'hub.verify_token does not match the channel', { field: 'hub.verify_token' });
+  }
+  return challenge;
+}
+
+/** The JSON body, or a 400 naming what is wrong. */
+export function parseJsonBody(request: InboundRequest): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(request.rawBody.toString('utf8'));
+  } catch {
+    throw new AppError('bad_request', 'body is not valid JSON', { field: 'body' });
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('bad_request', 'body must be a JSON object', { field: 'body' });
+  return body as Record<string, unknown>;
+}

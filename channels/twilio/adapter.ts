@@ -1,0 +1,227 @@
+/**
+ * SMS/MMS through Twilio Programmable Messaging. Inbound messages and status callbacks arrive on
+ * the channel's webhook URL as signed form posts; replies go out through the Messages API. That
+ * API has no idempotency key, so a retried send first looks for a message an earlier attempt
+ * created (same To, sender and body, since the first attempt) before posting again. The channel's
+ * webhook URL is also the StatusCallback of every send, so delivery reports come back the same,
+ * signed, way.
+ */
+import { z } from 'zod';
+import { AppError } from '../../core/errors';
+import type { ChannelAdapter, ChannelConfig, InboundAttachment, InboundEvent, InboundRequest } from '../types';
+import { ProviderError } from '../types';
+import { headerOf, mediaTypeOf, plainTextOf } from '../wire';
+import { createMessage, downloadMedia, fetchAccount, listMessages, TWILIO_API_BASE, type TwilioAuth, type TwilioMessage } from './client';
+import { formValue, isValidTwilioSignature, parseForm, type FormParams } from './signature';
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+/** Twilio refuses longer bodies (error 21617); a clipped answer beats none. */
+const MAX_BODY = 1600;
+const MAX_MEDIA = 10;
+const FORM = 'application/x-www-form-urlencoded';
+
+export const twilioCredentialsSchema = z.object({
+  accountSid: z.string().regex(/^AC[0-9a-f]{32}$/i, 'an Account SID is "AC" followed by 32 hexadecimal characters'),
+  authToken: z.string().regex(/^[0-9a-f]{32}$/i, 'an auth token is 32 hexadecimal characters'),
+  apiBaseUrl: z.string().url().optional(),
+});
+
+export const twilioSettingsSchema = z
+  .object({
+    fromNumber: z.string().regex(E164, 'fromNumber must be an E.164 number such as +14155550100').optional(),
+    messagingServiceSid: z
+      .string()
+      .regex(/^MG[0-9a-f]{32}$/i, 'a Messaging Service SID is "MG" followed by 32 hexadecimal characters')
+      .optional(),
+    /** The Messages API's base URL (default https://api.twilio.com); tests point it at a fake. */
+    apiBaseUrl: z.string().url().optional(),
+    /** Ask Twilio for delivery reports on the channel's webhook URL (default true). */
+    statusCallbacks: z.boolean().optional(),
+    sendRatePerSecond: z.number().positive().max(1000).optional(),
+  })
+  .refine((s) => Boolean(s.fromNumber || s.messagingServiceSid), {
+    message: 'set fromNumber (E.164) or messagingServiceSid',
+    path: ['fromNumber'],
+  });
+
+export type TwilioCredentials = z.infer<typeof twilioCredentialsSchema>;
+export type TwilioSettings = z.infer<typeof twilioSettingsSchema>;
+type TwilioChannel = ChannelConfig<TwilioCredentials, TwilioSettings>;
+
+/** Twilio's delivery statuses that the platform records; queued/accepted/sending are not news. */
+const STATUS_MAP: Record<string, 'sent' | 'delivered' | 'read' | 'failed'> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  undelivered: 'failed',
+  failed: 'failed',
+  canceled: 'failed',
+};
+
+/** Delivery error codes worth naming to whoever reads the failed message. */
+const DELIVERY_ERRORS: Record<string, string> = {
+  '21610': 'the recipient has unsubscribed (replied STOP)',
+  '30003': 'unreachable destination handset',
+  '30004': 'message blocked',
+  '30005': 'unknown destination handset',
+  '30006': 'landline or unreachable carrier',
+  '30007': 'filtered by the carrier',
+  '30008': 'unknown error',
+};
+
+export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
+
+export const twilioAdapter: ChannelAdapter<TwilioCredentials, TwilioSettings> = {
+  type: 'sms',
+  credentialsSchema: twilioCredentialsSchema,
+  settingsSchema: twilioSettingsSchema,
+  providerUrls: { fields: ['apiBaseUrl'], domain: 'twilio.com' },
+  ack: { status: 200, contentType: 'text/xml', body: EMPTY_TWIML },
+
+  verify(request, channel) {
+    const signature = headerOf(request, 'x-twilio-signature');
+    if (!signature) throw new AppError('unauthorized', 'the X-Twilio-Signature header is missing', { field: 'x-twilio-signature' });
+    const params = parseForm(request.rawBody);
+    const valid = signedUrlCandidates(request, channel).some((url) =>
+      isValidTwilioSignature(channel.credentials.authToken, signature, url, params),
+    );
+    if (!valid) throw new AppError('forbidden', 'the X-Twilio-Signature does not match this channel', { field: 'x-twilio-signature' });
+  },
+
+  parse(request) {
+    const params = inboundParams(request);
+    const sid = formValue(params, 'MessageSid') ?? formValue(params, 'SmsSid');
+    if (!sid) throw badRequest('MessageSid', 'MessageSid is missing');
+    const status = formValue(params, 'MessageStatus');
+    if (status && status !== 'received') return statusEvents(sid, status, params);
+    return [messageEvent(sid, params)];
+  },
+
+  async fetchMedia(channel, ref, limits) {
+    return downloadMedia(authOf(channel), ref, limits);
+  },
+
+  async send(channel, message, context) {
+    const { fromNumber, messagingServiceSid, statusCallbacks } = channel.settings;
+    if (!fromNumber && !messagingServiceSid) throw new ProviderError('the SMS channel has no fromNumber or messagingServiceSid', false);
+    const form: FormParams = { To: context.contactAddress, Body: clip(plainTextOf(message, { mediaAsLink: false })) };
+    if (messagingServiceSid) form.MessagingServiceSid = messagingServiceSid;
+    else form.From = fromNumber!;
+    if (message.media) form.MediaUrl = message.media.url;
+    if (statusCallbacks !== false) form.StatusCallback = channel.webhookUrl;
+    const auth = authOf(channel);
+    if (context.retryingSince) {
+      const earlier = await findEarlierSend(auth, form, context.retryingSince);
+      if (earlier) return { providerMessageId: earlier.sid, recovered: true };
+    }
+    const sent = await createMessage(auth, form);
+    return { providerMessageId: sent.sid };
+  },
+
+  async testConnection(channel) {
+    try {
+      const account = await fetchAccount(authOf(channel));
+      const ok = account.status === 'active';
+      return { ok, detail: `Twilio account "${account.friendly_name}" is ${account.status}` };
+    } catch (err) {
+      return { ok: false, detail: (err as Error).message };
+    }
+  },
+};
+
+/**
+ * A message this send's earlier attempt created: outbound to the same number from the same sender,
+ * with the same body and media count, created since the first attempt (Twilio keeps whole seconds).
+ */
+async function findEarlierSend(auth: TwilioAuth, form: FormParams, since: string): Promise<TwilioMessage | undefined> {
+  const to = formValue(form, 'To')!;
+  const from = formValue(form, 'From');
+  const service = formValue(form, 'MessagingServiceSid');
+  const notBefore = Math.floor(Date.parse(since) / 1000) * 1000;
+  const media = form.MediaUrl === undefined ? 0 : ([] as string[]).concat(form.MediaUrl).length;
+  const recent = await listMessages(auth, { to, ...(from ? { from } : {}) });
+  return recent.find(
+    (m) =>
+      m.direction.startsWith('outbound') &&
+      (service ? m.messaging_service_sid === service : m.from === from) &&
+      m.body === formValue(form, 'Body') &&
+      Number(m.num_media) === media &&
+      Date.parse(m.date_created) >= notBefore,
+  );
+}
+
+function authOf(channel: TwilioChannel): TwilioAuth {
+  return {
+    accountSid: channel.credentials.accountSid,
+    authToken: channel.credentials.authToken,
+    baseUrl: channel.settings.apiBaseUrl ?? channel.credentials.apiBaseUrl ?? TWILIO_API_BASE,
+  };
+}
+
+/**
+ * Twilio signs the URL it called: the request's external URL, or the channel's webhook URL with
+ * the request's query string when a proxy in front of the API rewrote the host.
+ */
+function signedUrlCandidates(request: InboundRequest, channel: TwilioChannel): string[] {
+  const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+  return [...new Set([request.url, channel.webhookUrl + query])];
+}
+
+/** Webhooks must be configured as HTTP POST (Twilio's default): the form fields are the payload. */
+function inboundParams(request: InboundRequest): FormParams {
+  if (mediaTypeOf(request) !== FORM) throw badRequest('content-type', `Twilio webhooks are ${FORM}`);
+  return parseForm(request.rawBody);
+}
+
+function messageEvent(sid: string, params: FormParams): InboundEvent {
+  const from = formValue(params, 'From')?.trim();
+  if (!from) throw badRequest('From', 'From is missing');
+  const body = formValue(params, 'Body');
+  if (body === undefined) throw badRequest('Body', 'Body is missing');
+  const attachments = mediaOf(params);
+  const optOut = formValue(params, 'OptOutType');
+  return {
+    kind: 'message',
+    externalId: sid,
+    contactAddress: from,
+    message: {
+      channel: 'sms',
+      externalId: sid,
+      text: body,
+      contact: { phone: from, externalId: from },
+      ...(attachments.length ? { attachments } : {}),
+    },
+    metadata: { to: formValue(params, 'To'), ...(optOut ? { optOutType: optOut } : {}) },
+  };
+}
+
+function mediaOf(params: FormParams): InboundAttachment[] {
+  const raw = formValue(params, 'NumMedia') ?? '0';
+  const count = Number(raw);
+  if (!/^\d+$/.test(raw) || count > MAX_MEDIA) throw badRequest('NumMedia', `NumMedia must be a whole number from 0 to ${MAX_MEDIA}`);
+  const media: InboundAttachment[] = [];
+  for (let i = 0; i < count; i++) {
+    const url = formValue(params, `MediaUrl${i}`);
+    if (!url || !/^https?:\/\//.test(url)) throw badRequest(`MediaUrl${i}`, `MediaUrl${i} is missing or not a URL`);
+    media.push({ kind: 'remote', ref: url, contentType: formValue(params, `MediaContentType${i}`) });
+  }
+  return media;
+}
+
+function statusEvents(sid: string, twilioStatus: string, params: FormParams): InboundEvent[] {
+  const status = STATUS_MAP[twilioStatus];
+  if (!status) return [];
+  const code = formValue(params, 'ErrorCode');
+  const detail = formValue(params, 'ErrorMessage') ?? (code ? DELIVERY_ERRORS[code] : undefined);
+  const error = status === 'failed' ? [code && `Twilio error ${code}`, detail ?? twilioStatus].filter(Boolean).join(': ') : undefined;
+  return [{ kind: 'status', externalId: sid, status, ...(error ? { error } : {}) }];
+}
+
+function clip(text: string): string {
+  const chars = [...text];
+  return chars.length <= MAX_BODY ? text : `${chars.slice(0, MAX_BODY - 1).join('')}…`;
+}
+
+function badRequest(field: string, message: string): AppError {
+  return new AppError('bad_request', message, { field });
+}

@@ -1,0 +1,155 @@
+/**
+ * The contract every channel adapter implements. Inbound: the API's webhook route hands the raw
+ * request to `verify` (signatures), then `parse` (provider payload → normalized events). Outbound:
+ * the `sendChannelMessage` activity calls `send` with a deterministic idempotency key. Adapters are
+ * pure wire-format code plus HTTP/SMTP calls: they never touch the database or Temporal.
+ */
+import type { z } from 'zod';
+import type { NormalizedMessage, RichContent } from '../core/messages';
+import type { MediaLimits } from './media';
+
+/** Channels that have an adapter (the `api` channel is plain REST, `voice` is the IVR's). */
+export const CHANNEL_TYPES = ['whatsapp', 'messenger', 'sms', 'email', 'webchat'] as const;
+export type ChannelType = (typeof CHANNEL_TYPES)[number];
+
+/** A configured channel as an adapter sees it: credentials already decrypted. */
+export interface ChannelConfig<Credentials = Record<string, unknown>, Settings = Record<string, unknown>> {
+  id: string;
+  tenantId: string;
+  type: ChannelType;
+  name: string;
+  credentials: Credentials;
+  settings: Settings;
+  /**
+   * The public URL providers call for this channel (`{PUBLIC_URL}/v1/webhooks/{type}/{id}`); Twilio
+   * signs it, so it must be the URL exactly as the provider was told it.
+   */
+  webhookUrl: string;
+}
+
+/** An inbound HTTP request, exactly as received: signatures are computed over these bytes. */
+export interface InboundRequest {
+  method: 'GET' | 'POST';
+  /** Full external URL including the query string. */
+  url: string;
+  headers: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  rawBody: Buffer;
+}
+
+/** A file that came with an inbound message: a provider URL/id to download, or the bytes themselves. */
+export type InboundAttachment =
+  | { kind: 'remote'; ref: string; contentType?: string; name?: string }
+  | { kind: 'inline'; data: Buffer; contentType: string; name?: string };
+
+export type InboundEvent =
+  | {
+      kind: 'message';
+      /** Provider's message id: processed once per channel (deduplicated in the database). */
+      externalId: string;
+      /** The contact's address on the channel: phone (E.164), PSID, email address, visitor id. */
+      contactAddress: string;
+      contactName?: string;
+      /**
+       * Which conversation this belongs to within the channel and contact. Defaults to the contact
+       * address; email uses the thread's root Message-ID so each thread is its own conversation.
+       */
+      threadKey?: string;
+      /** Provider context to keep on the conversation and pass back to `send` (email subject, references). */
+      thread?: Record<string, unknown>;
+      message: Omit<NormalizedMessage, 'attachments'> & { attachments?: InboundAttachment[] };
+      /** Non-text payloads kept on the stored message: location, button/list reply ids, postback payloads. */
+      metadata?: Record<string, unknown>;
+    }
+  | {
+      kind: 'status';
+      /** The provider id of one of our outbound messages. */
+      externalId: string;
+      status: 'sent' | 'delivered' | 'read' | 'failed';
+      error?: string;
+      at?: string;
+    };
+
+/** What the flow wants to send; adapters map it to the provider's message types. */
+export interface OutboundSend extends RichContent {
+  text: string;
+}
+
+export interface SendContext {
+  /** Deterministic per outbound message: the provider's idempotency key where it has one (email: the Message-ID). */
+  idempotencyKey: string;
+  contactAddress: string;
+  /** The conversation's accumulated `thread` context (see InboundEvent). */
+  thread: Record<string, unknown>;
+  /** When the contact last wrote (WhatsApp's 24-hour window). */
+  lastInboundAt: string | null;
+  /**
+   * Set on a retried send: when the first attempt was scheduled. A provider without idempotency
+   * keys may have accepted an earlier attempt whose answer was lost; its adapter can look for that
+   * message (created since then) instead of sending again, and return it as `recovered`.
+   */
+  retryingSince?: string;
+}
+
+export interface SendResult {
+  providerMessageId: string;
+  /** Context to merge into the conversation's thread (email: our Message-ID joins References). */
+  thread?: Record<string, unknown>;
+  /** The message was found, created by an earlier attempt, rather than sent now. */
+  recovered?: boolean;
+}
+
+/**
+ * A provider refused or failed a send. `retryable` errors (429, 5xx, network) are retried by the
+ * activity with backoff, waiting at least `retryAfterMs` when the provider said so; permanent ones
+ * (invalid number, blocked, outside the window) mark the message failed without retrying.
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly opts: { status?: number; retryAfterMs?: number; code?: string } = {},
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export interface WebhookAck {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface ChannelAdapter<Credentials = Record<string, unknown>, Settings = Record<string, unknown>> {
+  type: ChannelType;
+  /** Validated when a channel is created or updated; stored encrypted, never returned by the API. */
+  credentialsSchema: z.ZodType<Credentials>;
+  /** Non-secret configuration, returned by the API (brand colour, sender address, rate limit…). */
+  settingsSchema: z.ZodType<Settings>;
+  /**
+   * Settings or credential fields that name the provider's API base URL. The API accepts only
+   * https URLs on `domain` or its subdomains there, plus origins the deployment allows
+   * (CHANNEL_PROVIDER_URLS_ALLOWED): the server calls that URL with the credentials.
+   */
+  providerUrls?: { fields: string[]; domain: string };
+  /** GET verification handshakes (Meta's hub.challenge): the body to answer, or an AppError thrown. */
+  handshake?(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): string;
+  /** Throws AppError('unauthorized' | 'forbidden') when the request is not the provider's. */
+  verify(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): void;
+  /**
+   * Throws (or rejects with) AppError('bad_request', reason, { field }) on a malformed payload.
+   * May be async: MIME parsing (email) has no synchronous parser, so callers always `await` it.
+   */
+  parse(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): InboundEvent[] | Promise<InboundEvent[]>;
+  /** What the provider expects back (Twilio: empty TwiML); default `200 {"ok":true}`. */
+  ack?: WebhookAck;
+  /**
+   * Downloads a `remote` attachment (WhatsApp media ids resolve through the Graph API first); a file
+   * past `limits.maxBytes` is a permanent ProviderError (activities/channels/media.ts `readCapped`).
+   */
+  fetchMedia?(channel: ChannelConfig<Credentials, Settings>, ref: string, limits: MediaLimits): Promise<{ data: Buffer; contentType: string; name?: string }>;
+  send(channel: ChannelConfig<Credentials, Settings>, message: OutboundSend, context: SendContext): Promise<SendResult>;
+  /** Calls a cheap authenticated endpoint of the provider (or the SMTP handshake). */
+  testConnection(channel: ChannelConfig<Credentials, Settings>): Promise<{ ok: boolean; detail: string }>;
+}

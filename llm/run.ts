@@ -1,0 +1,90 @@
+/**
+ * Runs a completion down the tenant's provider chain. Every attempt is recorded as an LlmCall row.
+ * 5xx and connection errors move on to the next provider; a rejected request (bad key, unknown
+ * model, invalid input) fails permanently, since a retry cannot fix configuration; 429 and an
+ * exhausted chain throw retryable failures so Temporal backs off and tries again.
+ */
+import { APIError, APIUserAbortError } from 'openai';
+import { ApplicationFailure } from '@temporalio/common';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { LlmCall } from '../db/entities';
+import { tenantEm } from '../db/orm';
+import { costUsd, type ResolvedProvider } from './providers';
+import { streamCompletion, type Completion, type CompletionRequest, type StreamHooks } from './stream';
+
+export interface CallScope {
+  tenantId: string;
+  workflowId: string;
+  conversationId?: string;
+  nodeId: string;
+}
+
+export interface RunHooks extends StreamHooks {
+  /** A provider failed after streaming part of its answer; the next one starts over. */
+  onReset?: () => void | Promise<void>;
+}
+
+const PERMANENT = new Set([400, 401, 403, 404, 422]);
+
+export async function runWithFallback(
+  orm: MikroORM,
+  scope: CallScope,
+  providers: ResolvedProvider[],
+  req: CompletionRequest,
+  hooks: RunHooks = {},
+): Promise<{ completion: Completion; provider: ResolvedProvider; costUsd: number }> {
+  let lastError = 'no provider configured';
+  for (const provider of providers) {
+    const started = Date.now();
+    let streamed = false;
+    try {
+      const completion = await streamCompletion(provider, req, {
+        ...hooks,
+        onDelta: (d) => {
+          streamed = true;
+          return hooks.onDelta?.(d);
+        },
+      });
+      const cost = costUsd(provider.pricing, completion.promptTokens, completion.completionTokens);
+      await record(orm, scope, provider, started, { ok: true, ...completion, costUsd: cost });
+      return { completion, provider, costUsd: cost };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await record(orm, scope, provider, started, { ok: false, error: message.slice(0, 2000), model: provider.model });
+      if (err instanceof APIUserAbortError || hooks.signal?.aborted) throw err;
+      const status = err instanceof APIError ? err.status : undefined;
+      if (status !== undefined && PERMANENT.has(status)) {
+        throw ApplicationFailure.nonRetryable(`LLM provider ${provider.baseURL} rejected the request (HTTP ${status}): ${message}`, 'LlmConfigError');
+      }
+      if (status === 429) throw ApplicationFailure.retryable(`LLM provider ${provider.baseURL} is rate limiting`, 'LlmRateLimited');
+      lastError = `${provider.baseURL}: ${message}`;
+      if (streamed) await hooks.onReset?.();
+    }
+  }
+  throw ApplicationFailure.retryable(`all LLM providers failed; last: ${lastError}`, 'LlmUnavailable');
+}
+
+async function record(
+  orm: MikroORM,
+  scope: CallScope,
+  provider: ResolvedProvider,
+  started: number,
+  result: { ok: boolean; model: string; promptTokens?: number; completionTokens?: number; costUsd?: number; error?: string },
+): Promise<void> {
+  const em = tenantEm(orm, scope.tenantId);
+  em.create(LlmCall, {
+    tenant: scope.tenantId,
+    workflowId: scope.workflowId,
+    conversation: scope.conversationId ?? null,
+    nodeId: scope.nodeId,
+    provider: new URL(provider.baseURL).host,
+    model: result.model,
+    promptTokens: result.promptTokens ?? 0,
+    completionTokens: result.completionTokens ?? 0,
+    costUsd: result.costUsd ?? 0,
+    latencyMs: Date.now() - started,
+    ok: result.ok,
+    error: result.error ?? null,
+  });
+  await em.flush();
+}

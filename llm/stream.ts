@@ -1,0 +1,72 @@
+/**
+ * One streamed chat completion against one provider: text deltas handed to `onDelta`, tool calls
+ * assembled from their streamed pieces (OpenAI sends `index` + partial `arguments`), usage from
+ * the final chunk (`stream_options.include_usage`).
+ */
+import OpenAI from 'openai';
+import type { ChatMessage, ToolCall, ToolSpec } from '../activities/types';
+import type { ResolvedProvider } from './providers';
+
+export interface CompletionRequest {
+  messages: ChatMessage[];
+  tools?: ToolSpec[];
+  temperature?: number;
+  maxTokens?: number;
+}
+
+export interface Completion {
+  content: string | null;
+  toolCalls: ToolCall[];
+  promptTokens: number;
+  completionTokens: number;
+  model: string;
+}
+
+export interface StreamHooks {
+  signal?: AbortSignal;
+  onDelta?: (delta: string) => void | Promise<void>;
+  /** Called for every chunk: keeps the activity's heartbeat going while tokens arrive. */
+  onChunk?: () => void;
+}
+
+export async function streamCompletion(provider: ResolvedProvider, req: CompletionRequest, hooks: StreamHooks = {}): Promise<Completion> {
+  // Temporal owns retries; a provider that hangs is cut off by the activity's timeouts.
+  const client = new OpenAI({ baseURL: provider.baseURL, apiKey: provider.apiKey || 'none', maxRetries: 0 });
+  const stream = await client.chat.completions.create(
+    {
+      model: provider.model,
+      messages: req.messages as OpenAI.Chat.ChatCompletionMessageParam[],
+      ...(req.tools?.length
+        ? { tools: req.tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }
+        : {}),
+      ...(req.temperature !== undefined ? { temperature: req.temperature } : {}),
+      ...(req.maxTokens !== undefined ? { max_tokens: req.maxTokens } : {}),
+      stream: true,
+      stream_options: { include_usage: true },
+    },
+    { signal: hooks.signal },
+  );
+
+  let content = '';
+  const calls: ToolCall[] = [];
+  let usage = { promptTokens: 0, completionTokens: 0 };
+  let model = provider.model;
+  for await (const chunk of stream) {
+    hooks.onChunk?.();
+    if (chunk.model) model = chunk.model;
+    if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+    const delta = chunk.choices[0]?.delta;
+    if (!delta) continue;
+    if (delta.content) {
+      content += delta.content;
+      await hooks.onDelta?.(delta.content);
+    }
+    for (const piece of delta.tool_calls ?? []) {
+      const call = (calls[piece.index] ??= { id: '', type: 'function', function: { name: '', arguments: '' } });
+      if (piece.id) call.id = piece.id;
+      if (piece.function?.name) call.function.name += piece.function.name;
+      if (piece.function?.arguments) call.function.arguments += piece.function.arguments;
+    }
+  }
+  return { content: content || null, toolCalls: calls.filter(Boolean), ...usage, model };
+}
