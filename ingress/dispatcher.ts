@@ -19,7 +19,7 @@ import { applyDeliveryStatus, applyReadWatermark, beginInboundAttempt, finishInb
 import { getFlowVersion } from '../db/repos/flows';
 import { inboundSignal, type ConversationInput } from '../workflows/messages';
 import { ChannelKey, FlowIdKey, FlowVersionKey, StatusKey, TenantIdKey } from '../workflows/search-attributes';
-import { channelLoader, type LoadedChannel } from '../channels/loader';
+import { channelLoader, type LoadedChannel } from '../channels/directory';
 import { WATERMARK_PREFIX } from '../channels/messenger/inbound';
 import { tooLargeError, type MediaLimits } from '../channels/media';
 import { ProviderError, type InboundAttachment, type InboundEvent } from '../channels/types';

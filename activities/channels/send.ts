@@ -16,7 +16,7 @@ import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
 import { SEND_MAX_ATTEMPTS } from '../../core/channels';
 import { NON_RETRYABLE_ERROR_TYPES } from '../../core/errors';
-import { channelLoader } from '../../channels/loader';
+import { channelLoader } from '../../channels/directory';
 import { DEFAULT_SEND_RATE_PER_SECOND, waitForSendSlot } from '../../channels/rate-limit';
 import { ProviderError } from '../../channels/types';
 

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../core/errors';
 import { createInboundQueue, enqueueInbound } from '../../ingress/queue';
-import { channelLoader } from '../../channels/loader';
+import { channelLoader } from '../../channels/directory';
 import type { InboundRequest, WebhookAck } from '../../channels/types';
 import { InboundRecorder } from '../../ingress/recorder';
 import type { AppDeps } from '../deps';
