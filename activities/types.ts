@@ -3,34 +3,18 @@
  * (`proxyActivities<SwitchboardActivities>`); `activities/index.ts` implements them.
  * Every input carries `tenantId`: activities scope all I/O by it.
  */
+import type { ChatMessage, ToolCall, ToolSpec } from '../core/chat';
+import type { ConversationStatus } from '../core/conversations';
 import type { Channel, OutboundMessage, Reply, TokenUsage } from '../core/messages';
 import type { IngestPin } from '../core/knowledge/types';
+
+export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
 export interface ConversationRef {
   tenantId: string;
   conversationId: string;
   workflowId: string;
   channel: Channel;
-}
-
-export type ConversationStatus = 'bot' | 'waiting' | 'human' | 'closed';
-
-/** OpenAI chat message shape, kept minimal so workflow state stays small. */
-export type ChatMessage =
-  | { role: 'system' | 'user'; content: string }
-  | { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] }
-  | { role: 'tool'; content: string; tool_call_id: string };
-
-export interface ToolCall {
-  id: string;
-  type: 'function';
-  function: { name: string; arguments: string };
-}
-
-export interface ToolSpec {
-  name: string;
-  description: string;
-  parameters: Record<string, unknown>;
 }
 
 export interface LlmChatInput {

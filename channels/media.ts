@@ -3,11 +3,7 @@
  * channel media limit is refused as soon as its Content-Length (or, without one, the stream)
  * says so, and never buffered whole. The refusal is permanent: the message goes on without it.
  */
-import { ProviderError } from './types';
-
-export interface MediaLimits {
-  maxBytes: number;
-}
+import { ProviderError, type MediaLimits } from './types';
 
 export const tooLargeError = (size: number | string, maxBytes: number) =>
   new ProviderError(`the attachment is larger (${size} bytes) than the ${maxBytes}-byte limit (CHANNEL_MEDIA_MAX_BYTES): not stored`, false, { code: 'too_large' });

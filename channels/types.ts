@@ -5,12 +5,24 @@
  * pure wire-format code plus HTTP/SMTP calls: they never touch the database or Temporal.
  */
 import type { z } from 'zod';
-import type { NormalizedMessage, RichContent } from '../core/messages';
-import type { MediaLimits } from './media';
+import type { ChannelType } from '../core/channels';
+import type { Config } from '../core/config';
+import type { InboundAttachment, InboundEvent } from '../core/inbound';
+import type { RichContent } from '../core/messages';
 
-/** Channels that have an adapter (the `api` channel is plain REST, `voice` is the IVR's). */
-export const CHANNEL_TYPES = ['whatsapp', 'messenger', 'sms', 'email', 'webchat'] as const;
-export type ChannelType = (typeof CHANNEL_TYPES)[number];
+/** The channels that have an adapter (the `adapter` rows of `core/channels.ts`), and what `parse` returns. */
+export type { ChannelType, InboundAttachment, InboundEvent };
+
+/** What adapter factories are given: the configuration (provider base URLs) and `fetch`. */
+export interface AdapterEnv {
+  config: Config;
+  fetch: typeof fetch;
+}
+
+/** The largest attachment a download keeps (CHANNEL_MEDIA_MAX_BYTES). */
+export interface MediaLimits {
+  maxBytes: number;
+}
 
 /** A configured channel as an adapter sees it: credentials already decrypted. */
 export interface ChannelConfig<Credentials = Record<string, unknown>, Settings = Record<string, unknown>> {
@@ -36,39 +48,6 @@ export interface InboundRequest {
   query: Record<string, string | undefined>;
   rawBody: Buffer;
 }
-
-/** A file that came with an inbound message: a provider URL/id to download, or the bytes themselves. */
-export type InboundAttachment =
-  | { kind: 'remote'; ref: string; contentType?: string; name?: string }
-  | { kind: 'inline'; data: Buffer; contentType: string; name?: string };
-
-export type InboundEvent =
-  | {
-      kind: 'message';
-      /** Provider's message id: processed once per channel (deduplicated in the database). */
-      externalId: string;
-      /** The contact's address on the channel: phone (E.164), PSID, email address, visitor id. */
-      contactAddress: string;
-      contactName?: string;
-      /**
-       * Which conversation this belongs to within the channel and contact. Defaults to the contact
-       * address; email uses the thread's root Message-ID so each thread is its own conversation.
-       */
-      threadKey?: string;
-      /** Provider context to keep on the conversation and pass back to `send` (email subject, references). */
-      thread?: Record<string, unknown>;
-      message: Omit<NormalizedMessage, 'attachments'> & { attachments?: InboundAttachment[] };
-      /** Non-text payloads kept on the stored message: location, button/list reply ids, postback payloads. */
-      metadata?: Record<string, unknown>;
-    }
-  | {
-      kind: 'status';
-      /** The provider id of one of our outbound messages. */
-      externalId: string;
-      status: 'sent' | 'delivered' | 'read' | 'failed';
-      error?: string;
-      at?: string;
-    };
 
 /** What the flow wants to send; adapters map it to the provider's message types. */
 export interface OutboundSend extends RichContent {

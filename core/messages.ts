@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { CHANNELS, type Channel } from './channels';
 
-/** Channels a conversation can run on. `api` = REST clients, `webchat` = the WebSocket. */
-export const CHANNELS = ['api', 'webchat', 'whatsapp', 'messenger', 'sms', 'email', 'voice'] as const;
+/** Channels a conversation can run on (the table in `core/channels.ts`). */
+export { CHANNELS, type Channel };
 export const channelSchema = z.enum(CHANNELS);
-export type Channel = z.infer<typeof channelSchema>;
 
 /** Who wrote a message. */
 export type Author = 'contact' | 'bot' | 'agent' | 'system';

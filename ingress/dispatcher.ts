@@ -12,7 +12,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import type { Config } from '../core/config';
 import { AppError } from '../core/errors';
 import { conversationWorkflowId } from '../core/ids';
-import type { Channel as ChannelType } from '../core/messages';
+import type { Channel as ChannelType } from '../core/channels';
 import { FlowVersion } from '../db/entities';
 import { systemEm, tenantEm } from '../db/orm';
 import { applyDeliveryStatus, applyReadWatermark, beginInboundAttempt, finishInbound, noteContactActivity, noteInboundError, routeConversation, storeMediaAsset, type InboundRow } from '../db/repos';
@@ -21,8 +21,8 @@ import { inboundSignal, type ConversationInput } from '../workflows/messages';
 import { ChannelKey, FlowIdKey, FlowVersionKey, StatusKey, TenantIdKey } from '../workflows/search-attributes';
 import { channelLoader, type LoadedChannel } from '../channels/directory';
 import { WATERMARK_PREFIX } from '../channels/messenger/inbound';
-import { tooLargeError, type MediaLimits } from '../channels/media';
-import { ProviderError, type InboundAttachment, type InboundEvent } from '../channels/types';
+import { tooLargeError } from '../channels/media';
+import { ProviderError, type InboundAttachment, type InboundEvent, type MediaLimits } from '../channels/types';
 
 /** Receipts may overtake the send that stores the provider id: retried this many times, then dropped. */
 const STATUS_ATTEMPTS = 8;

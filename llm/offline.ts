@@ -2,24 +2,13 @@
  * What answers when a tenant has no language model configured. It never imitates one: the reply
  * says plainly that free-form questions cannot be answered, and summaries are extractive.
  */
-import type { ChatMessage } from '../activities/types';
+import type { ChatMessage } from '../core/chat';
 
 export const OFFLINE_REPLY =
   'No language model is configured for this assistant yet, so I cannot answer free-form questions. ' +
   'A team member can help you: ask for a human, or try again later.';
 
 const SUMMARY_CHARS = 1500;
-const PASSAGE_CHARS = 700;
-
-/**
- * With no model but a knowledge base, the best passage is quoted as it stands, named as a quote
- * from the document: the contact sees where it comes from and that no one composed an answer.
- */
-export function offlinePassageReply(sourceLabel: string, passage: string): string {
-  const text = passage.replace(/\s+/g, ' ').trim();
-  const cut = text.length > PASSAGE_CHARS ? `${text.slice(0, text.lastIndexOf(' ', PASSAGE_CHARS) + 1 || PASSAGE_CHARS).trimEnd()} …` : text;
-  return `From ${sourceLabel}: “${cut}”`;
-}
 
 export const messageLine = (m: ChatMessage) => `${m.role}: ${m.content ?? ''}`.replace(/\s+/g, ' ').trim();
 

@@ -4,7 +4,7 @@
  * the final chunk (`stream_options.include_usage`).
  */
 import OpenAI from 'openai';
-import type { ChatMessage, ToolCall, ToolSpec } from '../activities/types';
+import type { ChatMessage, ToolCall, ToolSpec } from '../core/chat';
 import type { ResolvedProvider } from './providers';
 
 export interface CompletionRequest {

@@ -4,7 +4,8 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Channel, Reply } from '../core/messages';
 import type { ValidGraph } from '../core/graph/schema';
-import type { ChatMessage, ConversationStatus } from '../activities/types';
+import type { ChatMessage } from '../core/chat';
+import type { ConversationStatus } from '../core/conversations';
 import type { IngestPin } from '../core/knowledge/types';
 
 export interface InboundText {

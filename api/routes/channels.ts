@@ -5,8 +5,7 @@ import { channelDto, channelTestResult, createChannelBody, updateChannelBody } f
 import { errorResponses, uuidParam } from '../../core/api/common';
 import { AppError } from '../../core/errors';
 import { adapterFor } from '../../channels/registry';
-import { toChannelConfig } from '../../channels/config';
-import { channelLoader } from '../../channels/directory';
+import { channelLoader, toChannelConfig } from '../../channels/directory';
 import { createChannel, deleteChannel, getChannel, listChannels, updateChannel } from '../../db/repos';
 import { channelDto as toDto, checkProviderUrls, mergeCredentials, sealCredentials, validSettings } from '../services/channels';
 import { requireFlow } from '../services/lookups';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Config } from '../../core/config';
 import { AppError } from '../../core/errors';
 import type { Channel } from '../../db/entities';
-import { decryptCredentials, secretBox, webhookUrl } from '../../channels/config';
+import { decryptCredentials, secretBox, webhookUrl } from '../../channels/directory';
 import { providerUrlAllowed } from '../../channels/provider-urls';
 import type { AnyAdapter } from '../../channels/registry';
 

@@ -7,11 +7,10 @@
  */
 import { z } from 'zod';
 import { graphEnv, secret, sendRateSetting } from '../meta/common';
-import type { AdapterEnv } from '../registry';
 import { readCapped } from '../media';
 import { GraphClient, SEND_TIMEOUT_MS } from '../meta/graph';
 import { metaHandshake, parseJsonBody, verifyMetaSignature } from '../meta/signature';
-import { ProviderError, type ChannelAdapter, type OutboundSend } from '../types';
+import { ProviderError, type AdapterEnv, type ChannelAdapter, type OutboundSend } from '../types';
 import { parseMessengerWebhook } from './inbound';
 
 export const messengerCredentials = z.object({

@@ -1,6 +1,6 @@
 /** Pieces both Meta adapters share: the Graph API location, common settings, timestamps. */
 import { z } from 'zod';
-import type { AdapterEnv } from '../registry';
+import type { AdapterEnv } from '../types';
 import type { GraphEnv } from './graph';
 
 export const graphEnv = (env: AdapterEnv): GraphEnv => ({ baseUrl: env.config.META_GRAPH_URL, version: env.config.META_GRAPH_VERSION, fetch: env.fetch });

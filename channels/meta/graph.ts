@@ -3,8 +3,8 @@
  * of Graph errors to ProviderError (retryable: 429, 5xx, throttling codes, network; the rest is
  * permanent). The base URL comes from META_GRAPH_URL so tests run against a local fake.
  */
-import { readCapped, type MediaLimits } from '../media';
-import { ProviderError } from '../types';
+import { readCapped } from '../media';
+import { ProviderError, type MediaLimits } from '../types';
 
 export interface GraphEnv {
   baseUrl: string;

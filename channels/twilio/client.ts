@@ -4,8 +4,8 @@
  * Retry-After); everything else Twilio refuses (invalid or unsubscribed numbers, bad credentials)
  * is permanent, because sending the same request again would fail the same way.
  */
-import { readCapped, type MediaLimits } from '../media';
-import { ProviderError } from '../types';
+import { readCapped } from '../media';
+import { ProviderError, type MediaLimits } from '../types';
 import type { FormParams } from './signature';
 
 export const TWILIO_API_BASE = 'https://api.twilio.com';

@@ -6,10 +6,9 @@
  */
 import { z } from 'zod';
 import { graphEnv, secret, sendRateSetting } from '../meta/common';
-import type { AdapterEnv } from '../registry';
 import { GraphClient, SEND_TIMEOUT_MS } from '../meta/graph';
 import { metaHandshake, parseJsonBody, verifyMetaSignature } from '../meta/signature';
-import { ProviderError, type ChannelAdapter, type OutboundSend, type SendContext } from '../types';
+import { ProviderError, type AdapterEnv, type ChannelAdapter, type OutboundSend, type SendContext } from '../types';
 import { parseWhatsAppWebhook } from './inbound';
 import { whatsappBody } from './outbound';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNEL_TYPES } from '../../channels/types';
+import { CHANNEL_TYPES } from '../channels';
 
 const jsonObject = z.record(z.string(), z.unknown());
 

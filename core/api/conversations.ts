@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { conversationStatusSchema } from '../conversations';
 import { channelSchema } from '../messages';
 
 export const createConversationBody = z.object({
@@ -65,7 +66,7 @@ export const conversationSchema = z.object({
   flowId: z.string(),
   flowVersion: z.number().int(),
   channel: z.string(),
-  status: z.enum(['bot', 'waiting', 'human', 'closed']),
+  status: conversationStatusSchema,
   currentNodeId: z.string().nullable(),
   variables: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
@@ -73,7 +74,7 @@ export const conversationSchema = z.object({
 });
 
 export const listConversationsQuery = z.object({
-  status: z.enum(['bot', 'waiting', 'human', 'closed']).optional(),
+  status: conversationStatusSchema.optional(),
   flowId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),

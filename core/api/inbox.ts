@@ -1,9 +1,10 @@
 /** The inbox: conversation list items, live frames, typing, canned responses. */
 import { z } from 'zod';
+import { conversationStatusSchema } from '../conversations';
 import { conversationSchema } from './conversations';
 
 export const inboxQuery = z.object({
-  status: z.enum(['bot', 'waiting', 'human', 'closed']).optional(),
+  status: conversationStatusSchema.optional(),
   channel: z.string().max(40).optional(),
   flowId: z.uuid().optional(),
   /** Test ("Try it") conversations are left out unless this is true. */

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import type { ChannelType } from '../../channels/types';
+import type { ChannelType } from '../../core/channels';
 import { createdAt, jsonObject, updatedAt, uuidPk } from './common';
 import { Flow } from './flow';
 import { Tenant } from './tenant';

@@ -1,12 +1,11 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { CONVERSATION_STATUSES } from '../../core/conversations';
 import type { Channel } from '../../core/messages';
 import type { ValidGraph } from '../../core/graph/schema';
 import { createdAt, jsonObject, updatedAt, uuidPk } from './common';
 import { Contact } from './contact';
 import { Flow } from './flow';
 import { Tenant } from './tenant';
-
-export const CONVERSATION_STATUSES = ['bot', 'waiting', 'human', 'closed'] as const;
 
 export const Conversation = defineEntity({
   name: 'Conversation',

@@ -23,7 +23,6 @@ export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource
 export { CannedResponse, Session, User };
 export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
-export { CONVERSATION_STATUSES } from './conversation';
 export { INBOUND_STATUSES, type InboundStatus } from './inbound-message';
 export type { LlmPricing, LlmProviderSettings, TenantSettings } from './tenant';
 

@@ -5,7 +5,7 @@
  * (webhooks and the sweeper name rows by channel / id), hence raw SQL with explicit conditions.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { InboundEvent } from '../../channels/types';
+import type { InboundEvent } from '../../core/inbound';
 
 export interface InboundRow {
   id: string;

@@ -1,6 +1,6 @@
 /** Configured channels. `em` must be tenant-scoped (tenantEm) except where a function says otherwise. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ChannelType } from '../../channels/types';
+import type { ChannelType } from '../../core/channels';
 import { Channel } from '../entities';
 
 export interface ChannelInput {

@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Channel } from '../../core/messages';
 import { conversationWorkflowId } from '../../core/ids';
 import { Contact, Conversation } from '../entities';
-import type { ConversationStatus } from '../../activities/types';
+import type { ConversationStatus } from '../../core/conversations';
 import { keysetAfter, pageLimit, toPage, type Page } from './cursor';
 
 export interface NewConversation {

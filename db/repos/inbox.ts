@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ValidGraph } from '../../core/graph/schema';
 import { conversationWorkflowId } from '../../core/ids';
-import type { ConversationStatus } from '../../activities/types';
+import type { ConversationStatus } from '../../core/conversations';
 import { Contact, Conversation } from '../entities';
 import { keysetAfter, pageLimit, toPage, type Page } from './cursor';
 

@@ -12,7 +12,7 @@ import { isCancellation } from '@temporalio/workflow';
 import { applyOutputFilter } from '../../../core/output-filter';
 import { renderTemplate } from '../../../core/template';
 import type { TokenUsage } from '../../../core/messages';
-import { offlinePassageReply } from '../../../llm/offline';
+import { offlinePassageReply } from '../../../core/replies';
 import type { ChatMessage, LlmChatResult, ToolCall, ToolSpec } from '../../../activities/types';
 import { errorMessage } from '../errors';
 import type { FlowRuntime, NodeHandler, NodeOf } from '../types';

@@ -1,0 +1,38 @@
+/**
+ * What a channel adapter's `parse` makes of a provider webhook, and what the inbound queue stores
+ * (`db/repos/channels-inbound.ts`) until the dispatcher hands it to a conversation.
+ */
+import type { NormalizedMessage } from './messages';
+
+/** A file that came with an inbound message: a provider URL/id to download, or the bytes themselves. */
+export type InboundAttachment =
+  | { kind: 'remote'; ref: string; contentType?: string; name?: string }
+  | { kind: 'inline'; data: Buffer; contentType: string; name?: string };
+
+export type InboundEvent =
+  | {
+      kind: 'message';
+      /** Provider's message id: processed once per channel (deduplicated in the database). */
+      externalId: string;
+      /** The contact's address on the channel: phone (E.164), PSID, email address, visitor id. */
+      contactAddress: string;
+      contactName?: string;
+      /**
+       * Which conversation this belongs to within the channel and contact. Defaults to the contact
+       * address; email uses the thread's root Message-ID so each thread is its own conversation.
+       */
+      threadKey?: string;
+      /** Provider context to keep on the conversation and pass back to `send` (email subject, references). */
+      thread?: Record<string, unknown>;
+      message: Omit<NormalizedMessage, 'attachments'> & { attachments?: InboundAttachment[] };
+      /** Non-text payloads kept on the stored message: location, button/list reply ids, postback payloads. */
+      metadata?: Record<string, unknown>;
+    }
+  | {
+      kind: 'status';
+      /** The provider id of one of our outbound messages. */
+      externalId: string;
+      status: 'sent' | 'delivered' | 'read' | 'failed';
+      error?: string;
+      at?: string;
+    };
