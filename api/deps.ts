@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Config } from '../core/config';
-import type { WorkflowGateway } from './services/workflows';
+import type { WorkflowGateway } from '../temporal/runs';
 
 export interface AppDeps {
   config: Config;

@@ -8,7 +8,7 @@ import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/databa
 import { startFakeOpenAI } from '../test/fakes/openai-server';
 import { llmOnlyFlow } from '../test/support/flows';
 import { startStack } from '../test/support/stack';
-import { protoTimeToIso } from '../api/services/proto';
+import { protoTimeToIso } from '../temporal/proto';
 import { startLocalTestServer } from '../temporal/test-server';
 
 const env = await startLocalTestServer();

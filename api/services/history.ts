@@ -5,7 +5,7 @@
  * no activity (condition, setVariable…) come from the workflow's trace.
  */
 import type { temporal } from '@temporalio/proto';
-import { decodePayload, decodePayloads as decode, protoTimeToIso as iso } from './proto';
+import { decodePayload, decodePayloads as decode, protoTimeToIso as iso } from '../../temporal/proto';
 import type { TraceEntry } from '../../workflows/messages';
 import type { NodeHistory, NodeStep } from '../../core/api/runs';
 

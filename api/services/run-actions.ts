@@ -8,7 +8,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { AppError } from '../../core/errors';
 import { flowRunWorkflowId, parseWorkflowId } from '../../core/ids';
-import { decodePayload, decodePayloads } from './proto';
+import { decodePayload, decodePayloads } from '../../temporal/proto';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 

@@ -10,7 +10,7 @@ import type { AppDeps } from '../deps';
 import { signChatToken } from './chat-token';
 import { requireValidGraph } from './flow-checks';
 import { requireFlow } from './lookups';
-import type { PinnedFlow } from './workflows';
+import type { PinnedFlow } from '../../temporal/runs';
 
 const TEST_TOKEN_TTL_SECONDS = 2 * 3600;
 

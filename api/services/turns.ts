@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TurnResult } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import type { ConversationRef } from './lookups';
-import { pinnedFlow } from './pinned-flows';
+import { pinnedFlow } from '../../temporal/pinned-flows';
 import { testFlow } from './test-sessions';
 
 export async function sendTurn(deps: AppDeps, em: EntityManager, tenantId: string, conversation: ConversationRef, text: string): Promise<TurnResult> {

@@ -2,7 +2,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { conversationWorkflowId } from '../../../core/ids';
 import type { conversation } from '../../../workflows/conversation';
 import { conversationStateQuery, turnUpdate, type ConversationInput, type TurnResult } from '../../../workflows/messages';
-import { decodePayload } from '../../../api/services/proto';
+import { decodePayload } from '../../../temporal/proto';
 import type { Harness } from './harness';
 
 /** A test conversation driven like the API does: update-with-start for every turn. */

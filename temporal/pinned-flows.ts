@@ -3,8 +3,8 @@
  * in memory forever (bounded): a turn costs no query for its graph.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { requireVersion } from './lookups';
-import type { PinnedFlow } from './workflows';
+import { requireVersion } from '../api/services/lookups';
+import type { PinnedFlow } from './runs';
 
 const MAX_ENTRIES = 500;
 const cache = new Map<string, PinnedFlow>();

@@ -11,10 +11,10 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
-import { AppError } from '../../core/errors';
-import { conversationWorkflowId, flowRunWorkflowId, ingestWorkflowId, parseWorkflowId } from '../../core/ids';
-import type { Channel } from '../../core/messages';
-import type { ValidGraph } from '../../core/graph/schema';
+import { AppError } from '../core/errors';
+import { conversationWorkflowId, flowRunWorkflowId, ingestWorkflowId, parseWorkflowId } from '../core/ids';
+import type { Channel } from '../core/messages';
+import type { ValidGraph } from '../core/graph/schema';
 import {
   agentMessageSignal,
   closeSignal,
@@ -33,9 +33,9 @@ import {
   type IngestDocumentInput,
   type TraceEntry,
   type TurnResult,
-} from '../../workflows/messages';
+} from '../workflows/messages';
 import { summarizeExecution } from './visibility';
-import { ChannelKey, FlowIdKey, FlowVersionKey, StatusKey, TenantIdKey } from '../../workflows/search-attributes';
+import { ChannelKey, FlowIdKey, FlowVersionKey, StatusKey, TenantIdKey } from '../workflows/search-attributes';
 
 export interface PinnedFlow {
   flowId: string;
