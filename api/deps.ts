@@ -3,7 +3,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Config } from '../core/config';
-import type { WorkflowGateway } from '../temporal/runs';
+import type { WorkflowGateway } from '../temporal/clients';
 
 export interface AppDeps {
   config: Config;

@@ -6,7 +6,7 @@ import { createOrm } from '../db/orm';
 import { parseSecretKey } from '../db/secrets';
 import { chatTokenKey } from './services/chat-token';
 import { buildApp } from './app';
-import { WorkflowGateway } from '../temporal/runs';
+import { WorkflowGateway } from '../temporal/clients';
 
 const config = loadConfig();
 if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set (npm start sets it for the embedded database)');

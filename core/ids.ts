@@ -1,4 +1,6 @@
 /** Workflow ids are part of the public contract (DESIGN.md §2): build them in one place. */
+import { AppError } from './errors';
+
 export const TASK_QUEUE = 'switchboard';
 
 export const conversationWorkflowId = (tenantId: string, conversationId: string) => `conv:${tenantId}:${conversationId}`;
@@ -9,6 +11,20 @@ export const ingestWorkflowId = (tenantId: string, documentId: string, version: 
 export function parseWorkflowId(workflowId: string): { kind: string; tenantId: string; rest: string } | null {
   const m = /^([a-z]+):([^:]+):(.+)$/.exec(workflowId);
   return m ? { kind: m[1], tenantId: m[2], rest: m[3] } : null;
+}
+
+/**
+ * Tenant ownership is in the id itself: another tenant's id is simply not found. A bare id is a
+ * flow run's key (when `kind` allows runs); `kind` restricts which workflows the id may name.
+ */
+export function ownWorkflowId(tenantId: string, id: string, kind: 'run' | 'conv' | null, field = 'workflowId'): string {
+  if (!id.includes(':')) {
+    if (kind !== 'run') throw new AppError('not_found', 'run not found', { field });
+    return flowRunWorkflowId(tenantId, id);
+  }
+  const parsed = parseWorkflowId(id);
+  if (!parsed || parsed.tenantId !== tenantId || (kind && parsed.kind !== kind)) throw new AppError('not_found', 'run not found', { field });
+  return id;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

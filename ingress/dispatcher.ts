@@ -8,17 +8,14 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { Config } from '../core/config';
 import { AppError } from '../core/errors';
-import { conversationWorkflowId } from '../core/ids';
 import type { Channel as ChannelType } from '../core/channels';
-import { FlowVersion } from '../db/entities';
 import { systemEm, tenantEm } from '../db/orm';
 import { applyDeliveryStatus, applyReadWatermark, beginInboundAttempt, finishInbound, noteContactActivity, noteInboundError, routeConversation, storeMediaAsset, type InboundRow } from '../db/repos';
 import { getFlowVersion } from '../db/repos/flows';
-import { inboundSignal, type ConversationInput } from '../workflows/messages';
-import { ChannelKey, FlowIdKey, FlowVersionKey, StatusKey, TenantIdKey } from '../workflows/search-attributes';
+import { ConversationClient } from '../temporal/conversation';
+import { pinnedFlow } from '../temporal/pinned-flows';
 import { channelLoader, type LoadedChannel } from '../channels/directory';
 import { WATERMARK_PREFIX } from '../channels/messenger/inbound';
 import { tooLargeError } from '../channels/media';
@@ -40,7 +37,6 @@ export interface InboundProcessorDeps {
 
 export class InboundProcessor {
   private readonly channels;
-  private readonly graphs = new Map<string, FlowVersion['graph']>();
 
   constructor(private readonly deps: InboundProcessorDeps) {
     this.channels = channelLoader(deps.orm, deps.config);
@@ -140,40 +136,14 @@ export class InboundProcessor {
   }
 
   private async signal(tenantId: string, conversation: { id: string; flowId: string; flowVersion: number }, channel: ChannelType, message: { text: string; externalId: string; metadata?: Record<string, unknown> }) {
-    const graph = await this.graph(tenantId, conversation.flowId, conversation.flowVersion);
-    const input: ConversationInput = { tenantId, conversationId: conversation.id, flowId: conversation.flowId, flowVersion: conversation.flowVersion, graph, channel };
-    const attributes: SearchAttributePair[] = [
-      { key: TenantIdKey, value: tenantId },
-      { key: FlowIdKey, value: conversation.flowId },
-      { key: FlowVersionKey, value: conversation.flowVersion },
-      { key: ChannelKey, value: channel },
-      { key: StatusKey, value: 'bot' },
-    ];
-    const { temporal, config } = this.deps;
-    await temporal.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
-      temporal.workflow.signalWithStart('conversation', {
-        workflowId: conversationWorkflowId(tenantId, conversation.id),
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        args: [input],
-        signal: inboundSignal,
-        signalArgs: [message],
-        typedSearchAttributes: attributes,
-      }),
-    );
-  }
-
-  /** Published versions never change: cached for the life of the process. */
-  private async graph(tenantId: string, flowId: string, version: number) {
-    const key = `${flowId}:${version}`;
-    let graph = this.graphs.get(key);
-    if (!graph) {
-      const found = await getFlowVersion(tenantEm(this.deps.orm, tenantId), flowId, version);
-      if (!found) throw new Unprocessable(`flow version ${version} not found`);
-      graph = found.graph;
-      if (this.graphs.size > 1000) this.graphs.clear();
-      this.graphs.set(key, graph);
-    }
-    return graph;
+    const { orm, temporal, config } = this.deps;
+    const flow = await pinnedFlow(tenantId, conversation.flowId, conversation.flowVersion, async () => {
+      const found = await getFlowVersion(tenantEm(orm, tenantId), conversation.flowId, conversation.flowVersion);
+      if (!found) throw new Unprocessable(`flow version ${conversation.flowVersion} not found`);
+      return found;
+    });
+    const conversations = new ConversationClient(temporal, config.TEMPORAL_TASK_QUEUE);
+    await temporal.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => conversations.inbound(tenantId, conversation.id, flow, channel, message));
   }
 }
 

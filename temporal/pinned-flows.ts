@@ -1,19 +1,20 @@
 /**
- * Published flow versions are immutable, so the graph a conversation is pinned to can be cached
- * in memory forever (bounded): a turn costs no query for its graph.
+ * Published flow versions are immutable, so the graph a conversation is pinned to is cached in
+ * memory for the life of the process (bounded): a turn, from the API or from a webhook's
+ * dispatch, costs no query for its graph. One cache per process, shared by `api/` and `ingress/`.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { requireVersion } from '../api/services/lookups';
-import type { PinnedFlow } from './runs';
+import type { ValidGraph } from '../core/graph/schema';
+import type { PinnedFlow } from '../core/workflows';
 
-const MAX_ENTRIES = 500;
+const MAX_ENTRIES = 1000;
 const cache = new Map<string, PinnedFlow>();
 
-export async function pinnedFlow(em: EntityManager, tenantId: string, flowId: string, version: number): Promise<PinnedFlow> {
+/** The pinned version, read with `load` when not cached (`load` throws when there is none). */
+export async function pinnedFlow(tenantId: string, flowId: string, version: number, load: () => Promise<{ version: number; graph: ValidGraph }>): Promise<PinnedFlow> {
   const key = `${tenantId}:${flowId}:${version}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const found = await requireVersion(em, flowId, version);
+  const found = await load();
   const pinned = { flowId, version: found.version, graph: found.graph };
   if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, pinned);

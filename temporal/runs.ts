@@ -1,211 +1,45 @@
 /**
- * Everything the API asks of Temporal: start conversations and runs, send turns, signal, query,
- * list through visibility. Handlers stay thin; long work happens in workflows.
+ * What the API asks of any workflow kind: describe a run (status, output, live state through the
+ * kind's state query), its history with the node trace, and the runs list through visibility.
  */
-import { randomUUID } from 'node:crypto';
-import {
-  type Client,
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
-import { AppError } from '../core/errors';
-import { conversationWorkflowId, flowRunWorkflowId, ingestWorkflowId, parseWorkflowId } from '../core/ids';
-import type { Channel } from '../core/messages';
-import type { ValidGraph } from '../core/graph/schema';
-import {
-  agentMessageSignal,
-  closeSignal,
-  conversationStateQuery,
-  flowRunStateQuery,
-  ingestProgressQuery,
-  releaseSignal,
-  resumeSignal,
-  takeOverSignal,
-  turnUpdate,
-  type ConversationInput,
-  type ConversationState,
-  type FlowRunInput,
-  type FlowRunOutput,
-  type FlowRunState,
-  type IngestDocumentInput,
-  type TraceEntry,
-  type TurnResult,
-} from '../workflows/messages';
+import type { Client } from '@temporalio/client';
+import { ownWorkflowId, parseWorkflowId } from '../core/ids';
+import type { WorkflowType } from '../core/workflows';
+import { conversationStateQuery, flowRunStateQuery, ingestProgressQuery, type FlowRunOutput, type TraceEntry } from '../workflows/messages';
+import { CONVERSATION_SIGNALS } from './conversation';
+import { describeWorkflow } from './describe';
+import { FLOW_RUN_SIGNALS } from './flow-run';
 import { summarizeExecution } from './visibility';
-import { ChannelKey, FlowIdKey, FlowVersionKey, StatusKey, TenantIdKey } from '../workflows/search-attributes';
 
-export interface PinnedFlow {
-  flowId: string;
-  /** 0 for a test conversation on a draft. */
-  version: number;
-  graph: ValidGraph;
-  /** A "Try it" conversation: see ConversationInput.test. */
-  test?: boolean;
-}
+/** Each workflow kind answers its own live-state query. */
+const STATE_QUERIES = { conversation: conversationStateQuery, flowRun: flowRunStateQuery, ingestDocument: ingestProgressQuery } satisfies Record<WorkflowType, unknown>;
 
-function attributes(tenantId: string, flow: PinnedFlow, channel: Channel | null, status: string): SearchAttributePair[] {
-  const pairs: SearchAttributePair[] = [
-    { key: TenantIdKey, value: tenantId },
-    { key: FlowIdKey, value: flow.flowId },
-    { key: FlowVersionKey, value: flow.version },
-    { key: StatusKey, value: status },
-  ];
-  if (channel) pairs.push({ key: ChannelKey, value: channel });
-  return pairs;
-}
+/** Signals each workflow kind handles; anything else is refused. */
+const KNOWN_SIGNALS: Record<WorkflowType, readonly string[]> = { conversation: CONVERSATION_SIGNALS, flowRun: FLOW_RUN_SIGNALS, ingestDocument: [] };
 
-export class WorkflowGateway {
-  constructor(
-    private readonly client: Client,
-    private readonly taskQueue: string,
-  ) {}
+const isWorkflowType = (type: string): type is WorkflowType => Object.hasOwn(STATE_QUERIES, type);
 
-  private conversationStart(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel) {
-    const input: ConversationInput = {
-      tenantId,
-      conversationId,
-      flowId: flow.flowId,
-      flowVersion: flow.version,
-      graph: flow.graph,
-      channel,
-      ...(flow.test ? { test: true } : {}),
-    };
-    return {
-      workflowId: conversationWorkflowId(tenantId, conversationId),
-      taskQueue: this.taskQueue,
-      args: [input] as [ConversationInput],
-      typedSearchAttributes: attributes(tenantId, flow, channel, 'bot'),
-      workflowIdConflictPolicy: 'USE_EXISTING' as const,
-    };
-  }
+/** The signals a workflow of `type` handles (none for a type that is not ours). */
+export const knownSignals = (type: string): readonly string[] => (isWorkflowType(type) ? KNOWN_SIGNALS[type] : []);
 
-  /** Starts (or finds running) the conversation workflow; returns its id. */
-  async startConversation(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel): Promise<string> {
-    const opts = this.conversationStart(tenantId, conversationId, flow, channel);
-    await this.client.workflow.start('conversation', opts);
-    return opts.workflowId;
-  }
-
-  /**
-   * One synchronous turn: update-with-start, so a conversation whose workflow closed (idle
-   * timeout) starts again on the same pinned flow version instead of failing.
-   */
-  async turn(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel, text: string): Promise<TurnResult> {
-    const startWorkflowOperation = new WithStartWorkflowOperation('conversation', this.conversationStart(tenantId, conversationId, flow, channel));
-    try {
-      return await this.client.workflow.executeUpdateWithStart(turnUpdate, { args: [{ text }], startWorkflowOperation });
-    } catch (err) {
-      throw mapUpdateError(err);
-    }
-  }
-
-  async agentMessage(workflowId: string, text: string, agent?: string) {
-    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(agentMessageSignal, { text, agent }));
-  }
-
-  async takeOver(workflowId: string, agent?: string) {
-    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(takeOverSignal, { agent }));
-  }
-
-  async release(workflowId: string) {
-    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(releaseSignal));
-  }
-
-  async close(workflowId: string) {
-    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(closeSignal));
-  }
-
-  private async signal(workflowId: string, send: () => Promise<void>) {
-    try {
-      await send();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) {
-        throw new AppError('conversation_closed', `conversation workflow ${workflowId} is not running`);
-      }
-      throw err;
-    }
-  }
-
-  /** Starts a `flowRun`; the same idempotency key returns the run already started, never a second one. */
-  async startRun(tenantId: string, flow: PinnedFlow, input: Record<string, unknown>, idempotencyKey?: string) {
-    const key = idempotencyKey ?? randomUUID();
-    const workflowId = flowRunWorkflowId(tenantId, key);
-    const args: FlowRunInput = { tenantId, flowId: flow.flowId, flowVersion: flow.version, graph: flow.graph, input };
-    try {
-      const handle = await this.client.workflow.start('flowRun', {
-        workflowId,
-        taskQueue: this.taskQueue,
-        args: [args],
-        typedSearchAttributes: attributes(tenantId, flow, null, 'running'),
-        // Running or finished, a second start with the same key fails: that is the idempotency.
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-      return { runId: key, workflowId, temporalRunId: handle.firstExecutionRunId, created: true };
-    } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { runId: key, workflowId, temporalRunId: null, created: false };
-      throw err;
-    }
-  }
-
-  /**
-   * Starts ingesting one source version of a document. The id names the version, so a retried
-   * request finds the ingestion already started instead of indexing the same bytes twice.
-   */
-  async startIngest(input: IngestDocumentInput): Promise<string> {
-    const workflowId = ingestWorkflowId(input.tenantId, input.documentId, input.version);
-    try {
-      await this.client.workflow.start('ingestDocument', {
-        workflowId,
-        taskQueue: this.taskQueue,
-        args: [input],
-        typedSearchAttributes: [{ key: TenantIdKey, value: input.tenantId }],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-    return workflowId;
-  }
-
-  /**
-   * Stops ingestions whose document is being deleted, so they do not keep fetching and embedding
-   * for rows that are gone. Best effort: one that already finished has nothing to stop.
-   */
-  async cancelIngests(tenantId: string, documents: { id: string; latestVersion: number }[]): Promise<void> {
-    await Promise.allSettled(
-      documents.map((d) => this.client.workflow.getHandle(ingestWorkflowId(tenantId, d.id, d.latestVersion)).cancel()),
-    );
-  }
-
-  /** Answers the `ask` an automation run is waiting on. */
-  async resumeRun(tenantId: string, runIdOrWorkflowId: string, text: string) {
-    const workflowId = this.ownWorkflowId(tenantId, runIdOrWorkflowId, 'run');
-    const description = await this.describe(workflowId);
-    if (description.status.name !== 'RUNNING') {
-      throw new AppError('conflict', `the run is ${description.status.name.toLowerCase()}, not waiting for input`, { field: 'runId' });
-    }
-    await this.client.workflow.getHandle(workflowId).signal(resumeSignal, { text });
-    return workflowId;
-  }
+export class RunsClient {
+  constructor(private readonly client: Client) {}
 
   /**
    * Status, output and live state of any of the tenant's runs (an automation's runId, or the
    * workflow id of a conversation, automation or ingestion), scoped to the tenant by its id.
    */
   async describeRun(tenantId: string, runIdOrWorkflowId: string) {
-    const workflowId = this.ownWorkflowId(tenantId, runIdOrWorkflowId, runIdOrWorkflowId.includes(':') ? null : 'run');
+    const workflowId = ownWorkflowId(tenantId, runIdOrWorkflowId, runIdOrWorkflowId.includes(':') ? null : 'run');
     const handle = this.client.workflow.getHandle(workflowId);
-    const description = await this.describe(handle.workflowId);
+    const description = await describeWorkflow(this.client, handle.workflowId);
     const status = description.status.name;
     const isFlowRun = description.type === 'flowRun';
     let output: FlowRunOutput | null = null;
     let state: unknown = null;
     let error: string | null = null;
-    // Each workflow type answers its own live-state query; only automations have an output.
-    const stateQuery = isFlowRun ? flowRunStateQuery : description.type === 'ingestDocument' ? ingestProgressQuery : conversationStateQuery;
+    // Only automations have an output.
+    const stateQuery = STATE_QUERIES[isWorkflowType(description.type) ? description.type : 'conversation'];
     if (status === 'COMPLETED' && isFlowRun) output = await handle.result();
     else if (status === 'RUNNING') state = await handle.query<unknown>(stateQuery).catch(() => null);
     else if (status === 'FAILED' || status === 'TERMINATED' || status === 'TIMED_OUT' || status === 'CANCELLED') {
@@ -228,38 +62,9 @@ export class WorkflowGateway {
     };
   }
 
-  async conversationState(workflowId: string): Promise<ConversationState | null> {
-    return this.client.workflow
-      .getHandle(workflowId)
-      .query(conversationStateQuery)
-      .catch(() => null);
-  }
-
-  /** Tenant ownership is in the id itself: another tenant's id is simply not found. */
-  ownWorkflowId(tenantId: string, id: string, kind: 'run' | 'conv' | null): string {
-    if (!id.includes(':')) {
-      if (kind !== 'run') throw new AppError('not_found', 'run not found', { field: 'workflowId' });
-      return flowRunWorkflowId(tenantId, id);
-    }
-    const parsed = parseWorkflowId(id);
-    if (!parsed || parsed.tenantId !== tenantId || (kind && parsed.kind !== kind)) {
-      throw new AppError('not_found', 'run not found', { field: 'workflowId' });
-    }
-    return id;
-  }
-
-  async describe(workflowId: string) {
-    try {
-      return await this.client.workflow.getHandle(workflowId).describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new AppError('not_found', 'run not found', { field: 'workflowId' });
-      throw err;
-    }
-  }
-
   /** Full event history plus the workflow's node trace (when it can still be queried). */
   async historyWithTrace(workflowId: string): Promise<{ events: unknown[]; trace: TraceEntry[]; type: string; status: string }> {
-    const description = await this.describe(workflowId);
+    const description = await describeWorkflow(this.client, workflowId);
     const handle = this.client.workflow.getHandle(workflowId);
     const history = await handle.fetchHistory();
     const state = (await handle.query<{ trace?: TraceEntry[] }>('state').catch(() => null)) ?? null;
@@ -310,13 +115,4 @@ const EXECUTION_STATUS: Record<string, string> = {
 /** Visibility queries are SQL-like strings: quote values so a filter can never change the query. */
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function mapUpdateError(err: unknown): unknown {
-  if (err instanceof WorkflowUpdateFailedError) {
-    const message = err.cause?.message ?? err.message;
-    if (/closed/i.test(message)) return new AppError('conversation_closed', message);
-    return new AppError('bad_request', message, { field: 'text' });
-  }
-  return err;
 }

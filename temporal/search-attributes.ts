@@ -1,5 +1,5 @@
-/** Search attributes every workflow sets (DESIGN.md §2), as dev-server flags and for the setup script. */
-import { SEARCH_ATTRIBUTES } from '../workflows/messages';
+/** Search attributes (core/workflows.ts) as dev-server flags. */
+import { SEARCH_ATTRIBUTES } from '../core/workflows';
 
 const CLI_TYPE: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', TEXT: 'Text', BOOL: 'Bool', DATETIME: 'Datetime', DOUBLE: 'Double' };
 

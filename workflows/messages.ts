@@ -119,11 +119,3 @@ export interface IngestProgress {
 }
 
 export const ingestProgressQuery = defineQuery<IngestProgress>('progress');
-
-export const SEARCH_ATTRIBUTES = {
-  TenantId: 'KEYWORD',
-  FlowId: 'KEYWORD',
-  FlowVersion: 'INT',
-  Channel: 'KEYWORD',
-  Status: 'KEYWORD',
-} as const;

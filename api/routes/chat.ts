@@ -45,7 +45,7 @@ export const chatRoutes =
         } else {
           const version = await requireVersion(request.em, flowId!);
           const conversation = await createConversation(request.em, request.tenantId, { flowId: flowId!, flowVersion: version.version, channel: 'webchat' });
-          await deps.workflows.startConversation(request.tenantId, conversation.id, { flowId: flowId!, version: version.version, graph: version.graph }, 'webchat');
+          await deps.workflows.conversation.start(request.tenantId, conversation.id, { flowId: flowId!, version: version.version, graph: version.graph }, 'webchat');
           id = conversation.id;
         }
         const exp = Math.floor(Date.now() / 1000) + TOKEN_TTL_SECONDS;

@@ -40,7 +40,7 @@ export const conversationRoutes =
         const version = await requireVersion(request.em, flowId);
         const contactRow = contact ? await upsertContact(request.em, request.tenantId, channel, contact.externalId ?? randomUUID(), contact) : null;
         const conversation = await createConversation(request.em, request.tenantId, { flowId, flowVersion: version.version, channel, contactId: contactRow?.id });
-        await deps.workflows.startConversation(request.tenantId, conversation.id, { flowId, version: version.version, graph: version.graph }, channel);
+        await deps.workflows.conversation.start(request.tenantId, conversation.id, { flowId, version: version.version, graph: version.graph }, channel);
         return reply.status(201).send({ id: conversation.id, workflowId: conversation.workflowId, flowVersion: version.version });
       },
     );
@@ -122,7 +122,7 @@ export const conversationRoutes =
         const agent = request.body?.agent ?? request.principal.displayName;
         // Stored first: the inbox item published when the status changes already names the agent.
         await setAssignedAgent(request.em, conversation.id, agent);
-        await deps.workflows.takeOver(conversation.workflowId, agent);
+        await deps.workflows.conversation.takeOver(conversation.workflowId, agent);
         return reply.status(202).send({ ok: true });
       },
     );
@@ -133,7 +133,7 @@ export const conversationRoutes =
       async (request, reply) => {
         const conversation = await requireConversationRef(request.em, request.tenantId, request.params.id);
         await setAssignedAgent(request.em, conversation.id, null);
-        await deps.workflows.release(conversation.workflowId);
+        await deps.workflows.conversation.release(conversation.workflowId);
         return reply.status(202).send({ ok: true });
       },
     );
@@ -152,7 +152,7 @@ export const conversationRoutes =
       async (request, reply) => {
         const conversation = await requireConversationRef(request.em, request.tenantId, request.params.id);
         // A signed-in agent is named by their account unless the request names someone.
-        await deps.workflows.agentMessage(conversation.workflowId, request.body.text, request.body.agent ?? (request.principal.kind === 'apiKey' ? undefined : request.principal.displayName));
+        await deps.workflows.conversation.agentMessage(conversation.workflowId, request.body.text, request.body.agent ?? (request.principal.kind === 'apiKey' ? undefined : request.principal.displayName));
         return reply.status(202).send({ ok: true });
       },
     );

@@ -112,7 +112,7 @@ export const documentRoutes =
       async (request, reply) => {
         const document = await requireDocument(request.em, request.params.id);
         await deleteDocument(request.em, document.id);
-        if (document.status === 'pending' || document.status === 'processing') await deps.workflows.cancelIngests(request.tenantId, [document]);
+        if (document.status === 'pending' || document.status === 'processing') await deps.workflows.ingest.cancel(request.tenantId, [document]);
         return reply.status(204).send(null);
       },
     );

@@ -121,7 +121,7 @@ export const flowRoutes =
       async (request, reply) => {
         const flow = await requireFlow(request.em, request.params.id);
         const version = await requireVersion(request.em, flow.id, request.body.version);
-        const run = await deps.workflows.startRun(
+        const run = await deps.workflows.flowRun.start(
           request.tenantId,
           { flowId: flow.id, version: version.version, graph: version.graph },
           request.body.input,

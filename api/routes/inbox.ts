@@ -41,7 +41,7 @@ export const inboxRoutes =
       { schema: { tags, summary: 'Close the conversation (its workflow ends; a new contact message starts it again)', params: uuidParam, response: { 202: z.object({ ok: z.literal(true) }), ...errorResponses } } },
       async (request, reply) => {
         const conversation = await requireConversationRef(request.em, request.tenantId, request.params.id);
-        await deps.workflows.close(conversation.workflowId);
+        await deps.workflows.conversation.close(conversation.workflowId);
         return reply.status(202).send({ ok: true });
       },
     );

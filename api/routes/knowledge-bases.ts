@@ -71,7 +71,7 @@ export const knowledgeBaseRoutes =
         const kb = await requireKnowledgeBase(request.em, request.params.id);
         const inFlight = (await listDocuments(request.em, kb.id)).filter((d) => d.status === 'pending' || d.status === 'processing');
         await deleteKnowledgeBase(request.em, kb.id);
-        await deps.workflows.cancelIngests(request.tenantId, inFlight);
+        await deps.workflows.ingest.cancel(request.tenantId, inFlight);
         return reply.status(204).send(null);
       },
     );

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../../core/api/common';
+import { ownWorkflowId } from '../../core/ids';
 import { sendMessageBody } from '../../core/api/conversations';
 import { listRunsQuery, nodeHistorySchema, runSummary } from '../../core/api/runs';
 import { resetBody, runActionResult, runGraphResult, runParam, signalBody, terminateBody } from '../../core/api/run-actions';
@@ -24,7 +25,7 @@ export const runRoutes =
           response: { 200: z.object({ runs: z.array(runSummary.extend({ stage: z.string().nullable() })), nextCursor: z.string().nullable() }), ...errorResponses },
         },
       },
-      async (request) => deps.workflows.listRuns(request.tenantId, request.query),
+      async (request) => deps.workflows.runs.listRuns(request.tenantId, request.query),
     );
 
     app.get(
@@ -51,7 +52,7 @@ export const runRoutes =
           },
         },
       },
-      async (request) => deps.workflows.describeRun(request.tenantId, request.params.runId),
+      async (request) => deps.workflows.runs.describeRun(request.tenantId, request.params.runId),
     );
 
     app.post(
@@ -66,7 +67,7 @@ export const runRoutes =
         },
       },
       async (request, reply) => {
-        const workflowId = await deps.workflows.resumeRun(request.tenantId, request.params.runId, request.body.text);
+        const workflowId = await deps.workflows.flowRun.resume(request.tenantId, request.params.runId, request.body.text);
         return reply.status(202).send({ workflowId });
       },
     );
@@ -93,8 +94,8 @@ export const runRoutes =
         },
       },
       async (request) => {
-        const workflowId = deps.workflows.ownWorkflowId(request.tenantId, request.params.workflowId, null);
-        const { events, trace, type, status } = await deps.workflows.historyWithTrace(workflowId);
+        const workflowId = ownWorkflowId(request.tenantId, request.params.workflowId, null);
+        const { events, trace, type, status } = await deps.workflows.runs.historyWithTrace(workflowId);
         const visits = trace.map((t) => ({ nodeId: t.nodeId, turn: t.turn, handle: t.handle ?? null }));
         return { workflowId, type, status, nodes: groupHistoryByNode(events as never[], trace), visits, eventCount: events.length };
       },

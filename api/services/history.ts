@@ -1,10 +1,10 @@
 /**
- * Turns a workflow's Temporal history into per-node groups: activity ids are `${nodeId}#${seq}`
- * and local-activity markers carry `"<name> · <nodeId>#<seq>"` as their summary (workflows/flow),
- * so every activity, its attempts, result or failure land on the node that ran it. Nodes that run
+ * Turns a workflow's Temporal history into per-node groups by the activity tags
+ * (core/activity-tags.ts) on activity ids and local-activity summaries, so every activity, its attempts, result or failure land on the node that ran it. Nodes that run
  * no activity (condition, setVariable…) come from the workflow's trace.
  */
 import type { temporal } from '@temporalio/proto';
+import { nodeOfActivityId, nodeOfLocalSummary } from '../../core/activity-tags';
 import { decodePayload, decodePayloads as decode, protoTimeToIso as iso } from '../../temporal/proto';
 import type { TraceEntry } from '../../workflows/messages';
 import type { NodeHistory, NodeStep } from '../../core/api/runs';
@@ -23,7 +23,7 @@ function localActivityStep(e: HistoryEvent, at: string | null): { nodeId: string
     complete_time?: { seconds?: number; nanos?: number };
   };
   const summary = e.userMetadata?.summary ? String(decodePayload(e.userMetadata.summary)) : '';
-  const nodeId = summary.split(' · ')[1]?.split('#')[0] || 'workflow';
+  const nodeId = nodeOfLocalSummary(summary) ?? 'workflow';
   // The two times come from the worker's clock and the marker's from the server's: order them.
   const finishedAt = iso(data.complete_time) ?? at;
   const scheduledAt = iso(data.original_schedule_time) ?? finishedAt;
@@ -66,7 +66,7 @@ export function groupHistoryByNode(events: HistoryEvent[], trace: TraceEntry[] =
     }
     const scheduled = e.activityTaskScheduledEventAttributes;
     if (scheduled) {
-      const nodeId = (scheduled.activityId ?? '').split('#')[0] || 'workflow';
+      const nodeId = nodeOfActivityId(scheduled.activityId ?? '') ?? 'workflow';
       const step: NodeStep = {
         kind: 'activity',
         name: scheduled.activityType?.name ?? 'activity',

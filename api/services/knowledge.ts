@@ -118,7 +118,7 @@ export async function ingestPin(deps: Pick<AppDeps, 'orm'>, em: EntityManager, t
  */
 export async function startIngestion(deps: AppDeps, em: EntityManager, tenantId: string, document: Document, version: number): Promise<string> {
   try {
-    return await deps.workflows.startIngest({
+    return await deps.workflows.ingest.start({
       tenantId,
       documentId: document.id,
       knowledgeBaseId: document.knowledgeBase,

@@ -6,36 +6,25 @@ import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
+import { nodeOfActivityId, nodeOfLocalSummary } from '../../core/activity-tags';
 import { AppError } from '../../core/errors';
-import { flowRunWorkflowId, parseWorkflowId } from '../../core/ids';
+import { ownWorkflowId } from '../../core/ids';
 import { decodePayload, decodePayloads } from '../../temporal/proto';
+import { knownSignals } from '../../temporal/runs';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-/** Signals each workflow type handles (workflows/messages.ts); anything else is refused. */
-const KNOWN_SIGNALS: Record<string, readonly string[]> = {
-  conversation: ['inbound', 'agentMessage', 'takeOver', 'release', 'close'],
-  flowRun: ['resume'],
-  ingestDocument: [],
-};
 
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /** A bare id is a flow run's key; a full id must be one of the tenant's workflows. */
-export function tenantWorkflowId(tenantId: string, id: string): string {
-  if (!id.includes(':')) return flowRunWorkflowId(tenantId, id);
-  const parsed = parseWorkflowId(id);
-  if (!parsed || parsed.tenantId !== tenantId) throw new AppError('not_found', 'run not found', { field: 'runId' });
-  return id;
-}
+export const tenantWorkflowId = (tenantId: string, id: string): string => ownWorkflowId(tenantId, id, id.includes(':') ? null : 'run', 'runId');
 
 /** The node a history event belongs to, when it is a node's activity (see workflows/flow/activities.ts). */
 export function eventNodeId(e: HistoryEvent): string | null {
   const scheduled = e.activityTaskScheduledEventAttributes;
-  if (scheduled?.activityId) return scheduled.activityId.split('#')[0] || null;
+  if (scheduled?.activityId) return nodeOfActivityId(scheduled.activityId);
   if (e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER && e.userMetadata?.summary) {
-    const summary = String(decodePayload(e.userMetadata.summary));
-    return summary.split(' · ')[1]?.split('#')[0] || null;
+    return nodeOfLocalSummary(String(decodePayload(e.userMetadata.summary)));
   }
   return null;
 }
@@ -110,8 +99,8 @@ export class RunActions {
 
   async signal(workflowId: string, name: string, args: unknown[]): Promise<string> {
     const { runId, type } = await this.running(workflowId);
-    if (!(KNOWN_SIGNALS[type] ?? []).includes(name)) {
-      const known = (KNOWN_SIGNALS[type] ?? []).join(', ') || 'none';
+    if (!knownSignals(type).includes(name)) {
+      const known = knownSignals(type).join(', ') || 'none';
       throw new AppError('bad_request', `${type} workflows do not handle signal '${name}' (known: ${known})`, { field: 'name' });
     }
     await this.guard(() => this.handle(workflowId).signal(name, ...args));

@@ -10,7 +10,7 @@ import type { AppDeps } from '../deps';
 import { signChatToken } from './chat-token';
 import { requireValidGraph } from './flow-checks';
 import { requireFlow } from './lookups';
-import type { PinnedFlow } from '../../temporal/runs';
+import type { PinnedFlow } from '../../core/workflows';
 
 const TEST_TOKEN_TTL_SECONDS = 2 * 3600;
 
@@ -18,7 +18,7 @@ export async function startTestSession(deps: AppDeps, em: EntityManager, tenantI
   const flow = await requireFlow(em, flowId);
   const checked = await requireValidGraph(em, graph ?? flow.draft);
   const conversation = await createTestConversation(em, tenantId, { flowId: flow.id, graph: checked });
-  await deps.workflows.startConversation(tenantId, conversation.id, { flowId: flow.id, version: 0, graph: checked, test: true }, 'webchat');
+  await deps.workflows.conversation.start(tenantId, conversation.id, { flowId: flow.id, version: 0, graph: checked, test: true }, 'webchat');
   const exp = Math.floor(Date.now() / 1000) + TEST_TOKEN_TTL_SECONDS;
   return {
     conversationId: conversation.id,

@@ -1,13 +1,15 @@
 /** One contact message through the conversation workflow; shared by REST and the chat socket. */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pinnedFlow } from '../../temporal/pinned-flows';
 import type { TurnResult } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
-import type { ConversationRef } from './lookups';
-import { pinnedFlow } from '../../temporal/pinned-flows';
+import { requireVersion, type ConversationRef } from './lookups';
 import { testFlow } from './test-sessions';
 
 export async function sendTurn(deps: AppDeps, em: EntityManager, tenantId: string, conversation: ConversationRef, text: string): Promise<TurnResult> {
   // A test conversation runs the draft it was started with, kept on its row.
-  const flow = conversation.isTest ? await testFlow(em, conversation.id) : await pinnedFlow(em, tenantId, conversation.flow, conversation.flowVersion);
-  return deps.workflows.turn(tenantId, conversation.id, flow, conversation.channel, text);
+  const flow = conversation.isTest
+    ? await testFlow(em, conversation.id)
+    : await pinnedFlow(tenantId, conversation.flow, conversation.flowVersion, () => requireVersion(em, conversation.flow, conversation.flowVersion));
+  return deps.workflows.conversation.turn(tenantId, conversation.id, flow, conversation.channel, text);
 }

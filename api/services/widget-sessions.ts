@@ -56,7 +56,7 @@ export async function openVisitorConversation(deps: AppDeps, channel: WebchatCha
     if (winner) return { conversationId: winner.id, resumed: true };
     throw err;
   }
-  await deps.workflows.startConversation(channel.tenantId, id, { flowId: channel.flowId, version: version.version, graph: version.graph }, 'webchat');
+  await deps.workflows.conversation.start(channel.tenantId, id, { flowId: channel.flowId, version: version.version, graph: version.graph }, 'webchat');
   return { conversationId: id, resumed: false };
 }
 

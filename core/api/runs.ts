@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { WORKFLOW_TYPES } from '../workflows';
 
 export const listRunsQuery = z
   .object({
     flowId: z.uuid().optional(),
     status: z.string().max(40).optional(),
-    type: z.enum(['conversation', 'flowRun', 'ingestDocument']).optional(),
+    type: z.enum(WORKFLOW_TYPES).optional(),
     channel: z.string().max(40).optional(),
     /** Started at or after / before (ISO date-times). */
     from: z.iso.datetime({ offset: true, message: 'from must be an ISO date-time' }).optional(),

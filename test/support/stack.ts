@@ -12,7 +12,7 @@ import { loadConfig, type Config } from '../../core/config';
 import { createActivities, createEventsQueue } from '../../activities';
 import { buildApp } from '../../api/app';
 import { chatTokenKey } from '../../api/services/chat-token';
-import { WorkflowGateway } from '../../temporal/runs';
+import { WorkflowGateway } from '../../temporal/clients';
 import { createOrm, systemEm, tenantEm, type Orm } from '../../db/orm';
 import { createApiKey, ensureTenant, updateTenantSettings } from '../../db/repos';
 import { parseSecretKey, secretBoxFromConfig } from '../../db/secrets';

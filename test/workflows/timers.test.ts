@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { temporalTestServerPath } from '../../temporal/binaries';
-import { SEARCH_ATTRIBUTES } from '../../workflows/messages';
+import { SEARCH_ATTRIBUTES } from '../../core/workflows';
 import { conversationWorkflowId } from '../../core/ids';
 import { conversationStateQuery, inboundSignal } from '../../workflows/messages';
 import { createFakes } from './support/fakes';

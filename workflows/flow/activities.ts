@@ -1,8 +1,6 @@
 /**
- * Activity calls from flow code. Every call is tagged with its node — `activityId = "<nodeId>#<seq>"`
- * for activities, a `summary` of `"<name> · <nodeId>#<seq>"` for local activities (whose ids the
- * SDK assigns) — so the API can group a run's history by node; workflow-level work uses pseudo
- * node ids starting with "@" (never a valid node id). Options are chosen per activity.
+ * Activity calls from flow code. Every call is tagged with its node (core/activity-tags.ts) so the
+ * API can group a run's history by node. Options are chosen per activity.
  *
  * Short database writes (store, state, events) run as local activities: inside the workflow task
  * that asked for them, with no activity task round trip through the server and no extra workflow
@@ -10,6 +8,7 @@
  */
 import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { SwitchboardActivities } from '../../activities/types';
+import { activitySummary, activityTag, localActivitySummary } from '../../core/activity-tags';
 import { SEND_MAX_ATTEMPTS } from '../../core/channels';
 import { NON_RETRYABLE_ERROR_TYPES as NON_RETRYABLE } from '../../core/errors';
 
@@ -64,15 +63,13 @@ const proxies = Object.fromEntries(
   ]),
 ) as unknown as { [K in Name]: WithOptions<K> };
 
-export const activityId = (nodeId: string, seq: number) => `${nodeId}#${seq}`;
-
 /** One per workflow run: owns the activity sequence number. */
 export class ActivityCaller {
   private seq = 0;
 
   call<K extends Name>(nodeId: string, name: K, input: Parameters<Acts[K]>[0]): ReturnType<Acts[K]> {
-    const id = activityId(nodeId, ++this.seq);
-    const options = LOCAL.has(name) ? { summary: `${name} · ${id}` } : { activityId: id, summary: `${name} · ${nodeId}` };
+    const id = activityTag(nodeId, ++this.seq);
+    const options = LOCAL.has(name) ? { summary: localActivitySummary(name, id) } : { activityId: id, summary: activitySummary(name, nodeId) };
     return proxies[name].executeWithOptions(options, [input] as Parameters<Acts[K]>);
   }
 }

@@ -1,22 +1,12 @@
 /** Typed upserts of the search attributes every workflow carries (DESIGN.md §2). */
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import { ChannelKey, FlowIdKey, FlowVersionKey, StatusKey, TenantIdKey } from '../search-attributes';
+import type { RunAttributes } from '../../core/workflows';
+import { searchAttributePairs } from '../search-attributes';
 
-const keys = { TenantId: TenantIdKey, FlowId: FlowIdKey, FlowVersion: FlowVersionKey, Channel: ChannelKey, Status: StatusKey };
-
-export interface RunAttributes {
-  TenantId?: string;
-  FlowId?: string;
-  FlowVersion?: number;
-  Channel?: string;
-  Status?: string;
-}
+export type { RunAttributes };
 
 /** The namespace must have these attributes registered (temporal/ setup), or the workflow task fails. */
 export function setRunAttributes(values: RunAttributes): void {
-  const pairs = (Object.keys(values) as (keyof RunAttributes)[])
-    .filter((k) => values[k] !== undefined)
-    .map((k) => ({ key: keys[k], value: values[k] }) as SearchAttributeUpdatePair);
+  const pairs = searchAttributePairs(values);
   if (pairs.length) upsertSearchAttributes(pairs);
 }

@@ -1,0 +1,33 @@
+/**
+ * The workflow kinds and the search attributes every workflow carries (DESIGN.md §2), declared
+ * once: the workflows, their Temporal clients (`temporal/`), the dev server's flags and the API's
+ * filters read them from here. Workflow ids are built in `core/ids.ts`.
+ */
+import type { ValidGraph } from './graph/schema';
+
+/** Workflow type names: part of recorded histories, never renamed. */
+export const WORKFLOW_TYPES = ['conversation', 'flowRun', 'ingestDocument'] as const;
+export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
+
+/** Name → visibility type. The namespace must have them registered (temporal/dev-server.ts), or a workflow task fails. */
+export const SEARCH_ATTRIBUTES = {
+  TenantId: 'KEYWORD',
+  FlowId: 'KEYWORD',
+  FlowVersion: 'INT',
+  Channel: 'KEYWORD',
+  Status: 'KEYWORD',
+} as const;
+export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
+
+/** A run's search-attribute values: a string for KEYWORD attributes, a number for INT ones. */
+export type RunAttributes = { [K in SearchAttributeName]?: (typeof SEARCH_ATTRIBUTES)[K] extends 'INT' ? number : string };
+
+/** The flow version a conversation or run is pinned to. */
+export interface PinnedFlow {
+  flowId: string;
+  /** 0 for a test conversation on a draft. */
+  version: number;
+  graph: ValidGraph;
+  /** A "Try it" conversation: see ConversationInput.test. */
+  test?: boolean;
+}

@@ -1,0 +1,20 @@
+/** The Temporal clients the API uses, one per workflow kind plus the kind-agnostic runs client, built once per process. */
+import type { Client } from '@temporalio/client';
+import { ConversationClient } from './conversation';
+import { FlowRunClient } from './flow-run';
+import { IngestClient } from './ingest';
+import { RunsClient } from './runs';
+
+export class WorkflowGateway {
+  readonly conversation: ConversationClient;
+  readonly flowRun: FlowRunClient;
+  readonly ingest: IngestClient;
+  readonly runs: RunsClient;
+
+  constructor(client: Client, taskQueue: string) {
+    this.conversation = new ConversationClient(client, taskQueue);
+    this.flowRun = new FlowRunClient(client, taskQueue);
+    this.ingest = new IngestClient(client, taskQueue);
+    this.runs = new RunsClient(client);
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The `conversation` workflow's client: its id, start options (built once, for start,
+ * update-with-start and signal-with-start alike), the `turn` update, the signals and the state
+ * query. The API and the inbound dispatcher (ingress/) both start conversations through here.
+ */
+import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { AppError } from '../core/errors';
+import { conversationWorkflowId } from '../core/ids';
+import type { Channel } from '../core/messages';
+import type { PinnedFlow } from '../core/workflows';
+import {
+  agentMessageSignal,
+  closeSignal,
+  inboundSignal,
+  releaseSignal,
+  takeOverSignal,
+  turnUpdate,
+  type ConversationInput,
+  type InboundText,
+  type TurnResult,
+} from '../workflows/messages';
+import { searchAttributePairs } from '../workflows/search-attributes';
+
+/** Signals `conversation` handles (the console may send these by name). */
+export const CONVERSATION_SIGNALS = [inboundSignal, agentMessageSignal, takeOverSignal, releaseSignal, closeSignal].map((s) => s.name);
+
+export class ConversationClient {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+  ) {}
+
+  private startOptions(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel) {
+    const input: ConversationInput = {
+      tenantId,
+      conversationId,
+      flowId: flow.flowId,
+      flowVersion: flow.version,
+      graph: flow.graph,
+      channel,
+      ...(flow.test ? { test: true } : {}),
+    };
+    return {
+      workflowId: conversationWorkflowId(tenantId, conversationId),
+      taskQueue: this.taskQueue,
+      args: [input] as [ConversationInput],
+      typedSearchAttributes: searchAttributePairs({ TenantId: tenantId, FlowId: flow.flowId, FlowVersion: flow.version, Status: 'bot', Channel: channel }),
+    };
+  }
+
+  /** Starts (or finds running) the conversation workflow; returns its id. */
+  async start(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel): Promise<string> {
+    const opts = this.startOptions(tenantId, conversationId, flow, channel);
+    await this.client.workflow.start('conversation', { ...opts, workflowIdConflictPolicy: 'USE_EXISTING' });
+    return opts.workflowId;
+  }
+
+  /**
+   * One synchronous turn: update-with-start, so a conversation whose workflow closed (idle
+   * timeout) starts again on the same pinned flow version instead of failing.
+   */
+  async turn(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel, text: string): Promise<TurnResult> {
+    const opts = this.startOptions(tenantId, conversationId, flow, channel);
+    const startWorkflowOperation = new WithStartWorkflowOperation('conversation', { ...opts, workflowIdConflictPolicy: 'USE_EXISTING' });
+    try {
+      return await this.client.workflow.executeUpdateWithStart(turnUpdate, { args: [{ text }], startWorkflowOperation });
+    } catch (err) {
+      throw mapUpdateError(err);
+    }
+  }
+
+  /** An asynchronous channel's message: signal-with-start, so a closed conversation starts again on its pinned version. */
+  async inbound(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel, message: InboundText): Promise<void> {
+    await this.client.workflow.signalWithStart('conversation', { ...this.startOptions(tenantId, conversationId, flow, channel), signal: inboundSignal, signalArgs: [message] });
+  }
+
+  async agentMessage(workflowId: string, text: string, agent?: string) {
+    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(agentMessageSignal, { text, agent }));
+  }
+
+  async takeOver(workflowId: string, agent?: string) {
+    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(takeOverSignal, { agent }));
+  }
+
+  async release(workflowId: string) {
+    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(releaseSignal));
+  }
+
+  async close(workflowId: string) {
+    await this.signal(workflowId, () => this.client.workflow.getHandle(workflowId).signal(closeSignal));
+  }
+
+  private async signal(workflowId: string, send: () => Promise<void>) {
+    try {
+      await send();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) {
+        throw new AppError('conversation_closed', `conversation workflow ${workflowId} is not running`);
+      }
+      throw err;
+    }
+  }
+}
+
+function mapUpdateError(err: unknown): unknown {
+  if (err instanceof WorkflowUpdateFailedError) {
+    const message = err.cause?.message ?? err.message;
+    if (/closed/i.test(message)) return new AppError('conversation_closed', message);
+    return new AppError('bad_request', message, { field: 'text' });
+  }
+  return err;
+}
