@@ -17,8 +17,6 @@ import { storeActivities } from './store';
 import type { SwitchboardActivities } from './types';
 
 export type { ActivityDeps } from './deps';
-export { createEventsQueue, EVENTS_QUEUE, startEventSink, type EventJob } from './events';
-export { liveChannel, type LiveEvent } from '../events/live';
 
 export function createActivities(deps: ActivityDeps): SwitchboardActivities {
   const all: SwitchboardActivities = {

@@ -1,20 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { Tenant } from '../db/entities';
 import type { Config } from '../core/config';
+import type { Tenant } from '../db/entities';
+import { cachedTenant } from '../db/repos/tenants';
 
-/** Settings changes reach running workers within this long; every model call no longer reads the row. */
-const TENANT_TTL_MS = 5_000;
-const tenants = new Map<string, { tenant: Tenant; until: number }>();
-
-/** The tenant row; a missing tenant is a permanent failure (no retry will create it). */
+/** The tenant row (cached a few seconds); a missing tenant is a permanent failure (no retry will create it). */
 export async function loadTenant(orm: MikroORM, tenantId: string): Promise<Tenant> {
-  const hit = tenants.get(tenantId);
-  if (hit && hit.until > Date.now()) return hit.tenant;
-  const tenant = await orm.em.fork().findOne(Tenant, { id: tenantId });
+  const tenant = await cachedTenant(orm, tenantId);
   if (!tenant) throw ApplicationFailure.nonRetryable(`tenant ${tenantId} not found`, 'NotFound');
-  if (tenants.size > 10_000) tenants.clear();
-  tenants.set(tenantId, { tenant, until: Date.now() + TENANT_TTL_MS });
   return tenant;
 }
 

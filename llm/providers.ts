@@ -1,7 +1,12 @@
-/** The tenant's LLM endpoints in fallback order, API keys decrypted only here, in memory. */
+/**
+ * The tenant's LLM endpoints in fallback order (API keys decrypted only here, in memory), and the
+ * record of every call: the llm module's one file that touches the database.
+ */
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../core/config';
-import type { LlmPricing, Tenant } from '../db/entities';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { LlmCall, type LlmPricing, type Tenant } from '../db/entities';
+import { tenantEm } from '../db/orm';
 import { secretBoxFromConfig } from '../db/secrets';
 
 export interface ResolvedProvider {
@@ -28,4 +33,37 @@ export function tenantProviders(tenant: Tenant, config: Config, modelOverride?: 
 export function costUsd(pricing: LlmPricing | undefined, promptTokens: number, completionTokens: number): number {
   if (!pricing) return 0;
   return (promptTokens * pricing.inputPer1M + completionTokens * pricing.outputPer1M) / 1_000_000;
+}
+
+export interface CallScope {
+  tenantId: string;
+  workflowId: string;
+  conversationId?: string;
+  nodeId: string;
+}
+
+/** One provider attempt as an LlmCall row (tokens, cost, latency, error). */
+export async function recordCall(
+  orm: MikroORM,
+  scope: CallScope,
+  provider: ResolvedProvider,
+  started: number,
+  result: { ok: boolean; model: string; promptTokens?: number; completionTokens?: number; costUsd?: number; error?: string },
+): Promise<void> {
+  const em = tenantEm(orm, scope.tenantId);
+  em.create(LlmCall, {
+    tenant: scope.tenantId,
+    workflowId: scope.workflowId,
+    conversation: scope.conversationId ?? null,
+    nodeId: scope.nodeId,
+    provider: new URL(provider.baseURL).host,
+    model: result.model,
+    promptTokens: result.promptTokens ?? 0,
+    completionTokens: result.completionTokens ?? 0,
+    costUsd: result.costUsd ?? 0,
+    latencyMs: Date.now() - started,
+    ok: result.ok,
+    error: result.error ?? null,
+  });
+  await em.flush();
 }

@@ -7,17 +7,8 @@
 import { APIError, APIUserAbortError } from 'openai';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { LlmCall } from '../db/entities';
-import { tenantEm } from '../db/orm';
-import { costUsd, type ResolvedProvider } from './providers';
+import { costUsd, recordCall, type CallScope, type ResolvedProvider } from './providers';
 import { streamCompletion, type Completion, type CompletionRequest, type StreamHooks } from './stream';
-
-export interface CallScope {
-  tenantId: string;
-  workflowId: string;
-  conversationId?: string;
-  nodeId: string;
-}
 
 export interface RunHooks extends StreamHooks {
   /** A provider failed after streaming part of its answer; the next one starts over. */
@@ -46,11 +37,11 @@ export async function runWithFallback(
         },
       });
       const cost = costUsd(provider.pricing, completion.promptTokens, completion.completionTokens);
-      await record(orm, scope, provider, started, { ok: true, ...completion, costUsd: cost });
+      await recordCall(orm, scope, provider, started, { ok: true, ...completion, costUsd: cost });
       return { completion, provider, costUsd: cost };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      await record(orm, scope, provider, started, { ok: false, error: message.slice(0, 2000), model: provider.model });
+      await recordCall(orm, scope, provider, started, { ok: false, error: message.slice(0, 2000), model: provider.model });
       if (err instanceof APIUserAbortError || hooks.signal?.aborted) throw err;
       const status = err instanceof APIError ? err.status : undefined;
       if (status !== undefined && PERMANENT.has(status)) {
@@ -62,29 +53,4 @@ export async function runWithFallback(
     }
   }
   throw ApplicationFailure.retryable(`all LLM providers failed; last: ${lastError}`, 'LlmUnavailable');
-}
-
-async function record(
-  orm: MikroORM,
-  scope: CallScope,
-  provider: ResolvedProvider,
-  started: number,
-  result: { ok: boolean; model: string; promptTokens?: number; completionTokens?: number; costUsd?: number; error?: string },
-): Promise<void> {
-  const em = tenantEm(orm, scope.tenantId);
-  em.create(LlmCall, {
-    tenant: scope.tenantId,
-    workflowId: scope.workflowId,
-    conversation: scope.conversationId ?? null,
-    nodeId: scope.nodeId,
-    provider: new URL(provider.baseURL).host,
-    model: result.model,
-    promptTokens: result.promptTokens ?? 0,
-    completionTokens: result.completionTokens ?? 0,
-    costUsd: result.costUsd ?? 0,
-    latencyMs: Date.now() - started,
-    ok: result.ok,
-    error: result.error ?? null,
-  });
-  await em.flush();
 }

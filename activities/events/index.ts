@@ -1,22 +1,12 @@
 /**
- * Platform events. The activity queues a BullMQ job whose id is derived from the event itself, so
- * a retried activity does not queue it twice; the sink worker persists each job as an Event row
- * (analytics), idempotently, with the row id derived from the job id.
+ * `emitEvent` queues a platform event as a BullMQ job whose id is derived from the event itself,
+ * so a retried activity does not queue it twice (the sink, events/sink.ts, stores each job once).
  */
-import { createHash } from 'node:crypto';
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
-import type { MikroORM } from '@mikro-orm/postgresql';
-import { Event } from '../../db/entities';
-import { tenantEm } from '../../db/orm';
+import type { EventJob } from '../../events/queue';
+import { sha256 } from '../../events/sink';
 import { activityContext } from '../context';
 import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
-
-import { EVENTS_QUEUE, type EventJob } from '../../events/queue';
-
-export { createEventsQueue, EVENTS_QUEUE, type EventJob } from '../../events/queue';
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Same scheduled activity (any attempt) → same id; outside an activity the content decides. */
 function eventJobId(input: { tenantId: string; type: string; workflowId: string; data: Record<string, unknown> }): string {
@@ -39,25 +29,4 @@ export function eventActivities({ eventsQueue }: ActivityDeps): Pick<Switchboard
       });
     },
   };
-}
-
-/** A uuid-shaped id derived from the job id, so a redelivered job inserts nothing new. */
-function eventRowId(jobId: string): string {
-  const h = sha256(`event:${jobId}`);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
-}
-
-export async function persistEvent(orm: MikroORM, job: Pick<Job<EventJob>, 'id' | 'data'>): Promise<void> {
-  const e = job.data;
-  await tenantEm(orm, e.tenantId)
-    .createQueryBuilder(Event)
-    .insert({ id: eventRowId(String(job.id)), tenant: e.tenantId, type: e.type, workflowId: e.workflowId, data: e.data, createdAt: new Date(e.occurredAt) })
-    .onConflict('id')
-    .ignore()
-    .execute('run');
-}
-
-/** The analytics sink the worker process runs. Close it with `await worker.close()`. */
-export function startEventSink(opts: { connection: ConnectionOptions; orm: MikroORM; concurrency?: number; queue?: string }): Worker<EventJob> {
-  return new Worker<EventJob>(opts.queue ?? EVENTS_QUEUE, (job) => persistEvent(opts.orm, job), { connection: opts.connection, concurrency: opts.concurrency ?? 10 });
 }

@@ -146,7 +146,7 @@ export function ingestActivities(deps: ActivityDeps): IngestActivities {
  * models in one version would not be comparable, so a change of model ends this version clearly.
  */
 async function pinnedEmbedder(deps: ActivityDeps, ref: IngestRef & { pin?: IngestPin }): Promise<Embedder> {
-  const embedder = await baseEmbedderForTenant(deps, ref.tenantId, { fresh: true });
+  const embedder = await baseEmbedderForTenant({ ...deps, signal: cancellationSignal() }, ref.tenantId, { fresh: true });
   const pinned = ref.pin?.embedderId;
   if (pinned && embedder.id !== pinned) {
     throw ApplicationFailure.nonRetryable(

@@ -1,7 +1,7 @@
 /** Knowledge bases: their settings, their document list and hybrid search over them. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { searchByText } from '../../activities/knowledge/search';
+import { searchByText } from '../../knowledge/retrieve';
 import { errorResponses, uuidParam } from '../../core/api/common';
 import { createKnowledgeBaseBody, documentDto as documentSchema, knowledgeBaseDto as knowledgeBaseSchema, searchBody, searchResult, updateKnowledgeBaseBody } from '../../core/api/knowledge';
 import { Document } from '../../db/entities';
