@@ -1,5 +1,6 @@
 /** Raw visibility records → the API's run summaries. */
 import type { temporal } from '@temporalio/proto';
+import type { SearchAttributeName } from '../core/workflows';
 import { decodePayload, protoTimeToIso as time } from './proto';
 
 type ExecutionInfo = temporal.api.workflow.v1.IWorkflowExecutionInfo;
@@ -14,7 +15,7 @@ const STATUS_NAMES: Record<number, string> = {
   7: 'timed_out',
 };
 
-function attr(info: ExecutionInfo, name: string): unknown {
+function attr(info: ExecutionInfo, name: SearchAttributeName): unknown {
   const payload = info.searchAttributes?.indexedFields?.[name];
   if (!payload) return null;
   const value = decodePayload(payload);
