@@ -92,7 +92,7 @@ export async function guardedFetch(input: string | URL, init: RequestInit, opts:
       const res = (await undiciFetch(url, {
         ...(init as UndiciRequestInit),
         method,
-        headers,
+        headers: plainHeaders(headers),
         body: body as UndiciRequestInit['body'],
         redirect: 'manual',
         signal,
@@ -117,16 +117,15 @@ export async function guardedFetch(input: string | URL, init: RequestInit, opts:
     }
   } catch (err) {
     if (deadline?.aborted && !init.signal?.aborted) throw new OutboundTimeoutError(timeoutMs);
-    throw unwrap(err);
+    // A refusal raised inside undici's connect surfaces as `TypeError: fetch failed` with it as the cause.
+    throw refusalIn(err) ?? err;
   }
 }
 
-/** A refusal raised inside undici's connect surfaces as `TypeError: fetch failed` with it as the cause. */
-function unwrap(err: unknown): unknown {
-  for (let e = err as { cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
-    if (e instanceof OutboundRefusedError) return e;
-  }
-  return err;
+function plainHeaders(headers: Headers): Record<string, string> {
+  const plain: Record<string, string> = {};
+  headers.forEach((value, name) => (plain[name] = value));
+  return plain;
 }
 
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
@@ -157,4 +156,16 @@ export function guardedFetcher(opts: GuardOptions): typeof fetch {
     if (input instanceof Request) return guardedFetch(input.url, { method: input.method, headers: input.headers, body: input.body, signal: input.signal, ...init }, opts);
     return guardedFetch(input, init ?? {}, opts);
   }) as typeof fetch;
+}
+
+/** Failures the same request would meet again (refused address, oversized answer, redirect loop): not worth a retry. */
+export const isPermanentRefusal = (err: unknown): err is Error =>
+  err instanceof OutboundRefusedError || err instanceof ResponseTooLargeError || err instanceof TooManyRedirectsError;
+
+/** Such a failure, wherever a library wrapped it (undici's `fetch failed`, the openai SDK's connection error). */
+export function refusalIn(err: unknown): Error | null {
+  for (let e = err as { cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (isPermanentRefusal(e)) return e;
+  }
+  return null;
 }

@@ -8,8 +8,7 @@ import type { ActivityDeps } from '../deps';
 import { cancellationSignal } from '../context';
 import { allowedHosts } from '../tenant';
 import type { HttpRequestInput, HttpRequestResult, SwitchboardActivities } from '../types';
-import { HostNotAllowedError } from './allowlist';
-import { RequestTimeoutError, safeFetch, type SafeResponse } from './fetch';
+import { isRefusal, safeFetch, type SafeResponse } from './fetch';
 
 export function httpActivities(deps: ActivityDeps): Pick<SwitchboardActivities, 'httpRequest'> {
   return {
@@ -17,9 +16,9 @@ export function httpActivities(deps: ActivityDeps): Pick<SwitchboardActivities, 
       const allowed = await allowedHosts(deps.orm, deps.config, input.tenantId);
       let res: SafeResponse;
       try {
-        res = await safeFetch(input.url, { ...input, allowed, signal: cancellationSignal(), fetch: deps.fetch });
+        res = await safeFetch(input.url, { ...input, allowed, config: deps.config, signal: cancellationSignal() });
       } catch (err) {
-        if (err instanceof HostNotAllowedError || err instanceof RequestTimeoutError || err instanceof TypeError && /Invalid URL/i.test(err.message)) {
+        if (isRefusal(err) || (err instanceof TypeError && /Invalid URL/i.test(err.message))) {
           return { ok: false, status: 0, variables: {}, error: err.message };
         }
         throw err;

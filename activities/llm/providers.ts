@@ -1,4 +1,5 @@
 /** The tenant's LLM endpoints in fallback order, API keys decrypted only here, in memory. */
+import { configPolicy, type AddressPolicy } from '../../net/address-policy';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../core/config';
 import type { LlmPricing, Tenant } from '../../db/entities';
@@ -9,6 +10,8 @@ export interface ResolvedProvider {
   model: string;
   apiKey: string;
   pricing?: LlmPricing;
+  /** The deployment's address policy, applied to every connection to baseURL. */
+  policy: AddressPolicy;
 }
 
 /** Empty when the tenant has no provider: the offline responder answers. */
@@ -18,7 +21,8 @@ export function tenantProviders(tenant: Tenant, config: Config, modelOverride?: 
   const chain = [{ ...llm, model: modelOverride ?? llm.model }, ...(llm.fallbacks ?? [])];
   try {
     const box = secretBoxFromConfig(config);
-    return chain.map((p) => ({ baseURL: p.baseURL, model: p.model, apiKey: box.decrypt(p.apiKeyEncrypted), pricing: p.pricing }));
+    const policy = configPolicy(config);
+    return chain.map((p) => ({ baseURL: p.baseURL, model: p.model, apiKey: box.decrypt(p.apiKeyEncrypted), pricing: p.pricing, policy }));
   } catch (err) {
     // A missing or rotated-away secret key is configuration: retrying cannot fix it.
     throw ApplicationFailure.nonRetryable(`LLM provider key unavailable: ${(err as Error).message}`, 'LlmConfigError');

@@ -10,6 +10,7 @@ import { Tenant, type TenantSettings } from '../../db/entities';
 import { systemEm } from '../../db/orm';
 import { getCachedEmbeddings, putCachedEmbeddings } from '../../db/repos/knowledge';
 import { secretBoxFromConfig } from '../../db/secrets';
+import { configPolicy } from '../../net/address-policy';
 import { cancellationSignal } from '../context';
 import type { ActivityDeps } from '../deps';
 import { loadTenant } from '../tenant';
@@ -52,7 +53,7 @@ function embedderFromSettings(deps: Pick<ActivityDeps, 'config'>, settings: Embe
     // A missing or rotated-away secret key is configuration: retrying cannot fix it.
     throw ApplicationFailure.nonRetryable(`Embedding provider key unavailable: ${(err as Error).message}`, 'ConfigError');
   }
-  return providerEmbedder({ baseURL: settings.baseURL, model: settings.model, apiKey }, { signal: cancellationSignal() });
+  return providerEmbedder({ baseURL: settings.baseURL, model: settings.model, apiKey, policy: configPolicy(deps.config) }, { signal: cancellationSignal() });
 }
 
 /** The tenant's reranker with its key decrypted, or null when none is configured. */
@@ -60,7 +61,7 @@ export async function rerankerForTenant(deps: Pick<ActivityDeps, 'orm' | 'config
   const settings = (await loadTenant(deps.orm, tenantId)).settings.reranker;
   if (!settings) return null;
   const apiKey = settings.apiKeyEncrypted ? secretBoxFromConfig(deps.config).decrypt(settings.apiKeyEncrypted) : '';
-  return { kind: settings.kind, baseURL: settings.baseURL, model: settings.model, apiKey };
+  return { kind: settings.kind, baseURL: settings.baseURL, model: settings.model, apiKey, policy: configPolicy(deps.config) };
 }
 
 /** The shared embedding cache table (not tenant-owned: it holds hashes and vectors, no text). */

@@ -1,4 +1,5 @@
 /** Channel configuration through the API: validation by the adapter's schemas, encryption, DTOs. */
+import { configPolicy, OutboundRefusedError, resolveChecked } from '../../net/address-policy';
 import type { z } from 'zod';
 import type { Config } from '../../core/config';
 import { AppError } from '../../core/errors';
@@ -29,10 +30,22 @@ export function checkProviderUrls(adapter: AnyAdapter, values: Record<string, un
   }
 }
 
-/** Settings validated by the adapter's schema, provider URLs included. */
-export function validSettings(adapter: AnyAdapter, settings: unknown, config: Config): Record<string, unknown> {
+/**
+ * Settings validated by the adapter's schema, provider URLs included, and hosts the server would
+ * connect to checked against the address policy (a host that does not resolve yet is left to the
+ * connection test; the policy is applied again at every connection).
+ */
+export async function validSettings(adapter: AnyAdapter, settings: unknown, config: Config): Promise<Record<string, unknown>> {
   const valid = validateWith(adapter.settingsSchema, settings, 'settings') as Record<string, unknown>;
   checkProviderUrls(adapter, valid, 'settings', config);
+  for (const name of adapter.hostFields ?? []) {
+    if (typeof valid[name] !== 'string') continue;
+    try {
+      await resolveChecked(configPolicy(config), valid[name]);
+    } catch (err) {
+      if (err instanceof OutboundRefusedError) throw new AppError('validation_failed', `settings.${name}: ${err.message}`, { field: `settings.${name}` });
+    }
+  }
   return valid;
 }
 

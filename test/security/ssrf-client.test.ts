@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAddress, nonPublicKind, OutboundRefusedError, resolveChecked, type AddressPolicy } from '../../net/address-policy';
 import { guardedFetch, OutboundTimeoutError, ResponseTooLargeError, TooManyRedirectsError } from '../../net/guarded-fetch';
+import { TRANSITION_FORMS } from './support';
 
-export const TRANSITION_FORMS = ['::7f00:1', '::ffff:127.0.0.1', '::ffff:7f00:1', '64:ff9b::7f00:1', '64:ff9b::a9fe:a9fe', '2002:7f00:1::1', 'fec0::1', '2001:0:4136:e378:8000:63bf:3fff:fdd2'];
 
 let server: Server;
 let port: number;
