@@ -1,9 +1,9 @@
 /** Channel configuration through the API: validation by the adapter's schemas, encryption, DTOs. */
-import { configPolicy, OutboundRefusedError, resolveChecked } from '../../net/address-policy';
 import type { z } from 'zod';
 import type { Config } from '../../core/config';
 import { AppError } from '../../core/errors';
 import type { Channel } from '../../db/entities';
+import { configPolicy, OutboundRefusedError, resolveChecked } from '../../net/address-policy';
 import { decryptCredentials, secretBox, webhookUrl } from '../../activities/channels/config';
 import { providerUrlAllowed } from '../../activities/channels/provider-urls';
 import type { AnyAdapter } from '../../activities/channels/registry';
