@@ -106,13 +106,15 @@ describe('channel attachment downloads', () => {
       expect(await failure(twilio.fetchMedia!(channel('https://api.twilio.com'), url, { maxBytes: 1000 })), url).toMatchObject({ retryable: false, opts: { code: 'host_refused' } });
     }
     // An apiBaseUrl naming an internal address (saved before the URL rules, say) is refused at connect time.
-    expect(await failure(twilio.fetchMedia!(channel(`http://127.0.0.2:${port}`), `http://127.0.0.2:${port}/x`, { maxBytes: 1000 }))).toMatchObject({ retryable: false, opts: { code: 'refused' } });
+    for (const origin of [`http://127.0.0.2:${port}`, `http://localhost:${port}`, ...TRANSITION_FORMS.map((a) => `http://[${a}]:${port}`)]) {
+      expect(await failure(twilio.fetchMedia!(channel(origin), `${origin}/x`, { maxBytes: 1000 })), origin).toMatchObject({ retryable: false, opts: { code: 'refused' } });
+    }
     neverReached(before);
   });
 
   it('the Graph client (WhatsApp media, sends) refuses internal hosts and redirects into the network', async () => {
     const before = hits.length;
-    for (const baseUrl of [`http://localhost:${port}`, `http://127.0.0.2:${port}`]) {
+    for (const baseUrl of [`http://localhost:${port}`, `http://127.0.0.2:${port}`, ...TRANSITION_FORMS.map((a) => `http://[${a}]:${port}`)]) {
       const graph = new GraphClient({ baseUrl, version: 'v21.0', fetch: env.fetch }, 'token');
       expect(await failure(graph.call('GET', 'me')), baseUrl).toMatchObject({ retryable: false, opts: { code: 'refused' } });
     }
@@ -141,7 +143,7 @@ describe('URL ingestion', () => {
   });
 });
 
-describe('the httpRequest node', () => {
+describe('the httpRequest node and LLM tools', () => {
   it('refuses internal targets behind a wildcard allow-list, and the IPv6 transition forms', async () => {
     const t = await makeTenant(deps.orm, { httpAllowedHosts: ['*'] });
     const strict = activitiesFor({ ...deps, config: { ...deps.config, OUTBOUND_ALLOWED_PRIVATE: [] } });
@@ -149,6 +151,11 @@ describe('the httpRequest node', () => {
     for (const [url, acts] of [...[...internal(), ...v6()].map((u) => [u, strict] as const), ...redirects().map((u) => [u, activitiesFor(deps)] as const)]) {
       const result = await acts.httpRequest({ tenantId: t.tenantId, nodeId: 'http', method: 'GET', url, headers: {}, timeoutMs: 2000, responseMapping: {} });
       expect(result, url).toMatchObject({ ok: false, status: 0, error: expect.stringMatching(/not reachable from the platform/) });
+    }
+    // LLM tools share the node's client.
+    for (const url of internal()) {
+      const tool = await strict.callTool({ tenantId: t.tenantId, nodeId: 'answer', url, method: 'GET', arguments: '{}' });
+      expect(tool.content, url).toMatch(/^error: .*not reachable from the platform/);
     }
     neverReached(before);
   });
