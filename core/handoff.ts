@@ -1,7 +1,6 @@
-import { phrasePattern } from './words';
+import { phraseMatcher } from './words';
 
 /** True when the message contains one of the keywords as a whole word or phrase, ignoring case. */
 export function containsHandoffKeyword(text: string, keywords: readonly string[]): boolean {
-  const re = phrasePattern(keywords);
-  return re !== null && re.test(text);
+  return phraseMatcher(keywords)?.test(text) ?? false;
 }

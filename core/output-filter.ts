@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { outputFilterSchema } from './nodes';
-import { phrasePattern } from './words';
+import { phraseMatcher } from './words';
 
 export type OutputFilter = z.input<typeof outputFilterSchema>;
 
@@ -16,8 +16,8 @@ export function applyOutputFilter(text: string, filter: OutputFilter | undefined
   if (!filter) return text;
   let out = text;
   if (filter.redactPii) out = redactPii(out);
-  const blocked = phrasePattern(filter.blocklist ?? []);
-  if (blocked) out = out.replace(blocked, (m) => m.replace(/\S/g, '*'));
+  const blocked = phraseMatcher(filter.blocklist ?? []);
+  if (blocked) out = blocked.replace(out, (m) => m.replace(/\S/g, '*'));
   if (filter.maxLength !== undefined) out = truncate(out, filter.maxLength);
   return out;
 }

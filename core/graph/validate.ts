@@ -66,7 +66,10 @@ export function validateGraph(input: unknown): GraphValidation {
     }
     const data = def.data.safeParse(raw.data);
     if (!data.success) {
-      for (const issue of data.error.issues) errors.push({ nodeId: raw.id, message: `Node '${raw.id}': ${describeIssue(issue)}` });
+      for (const issue of data.error.issues) {
+        const field = issue.path.map(String).join('.');
+        errors.push({ nodeId: raw.id, ...(field ? { field } : {}), message: `Node '${raw.id}': ${describeIssue(issue)}` });
+      }
       continue;
     }
     const node = { ...raw, data: data.data } as ValidNode;
@@ -99,7 +102,7 @@ function contentErrors(node: ValidNode): GraphError[] {
   const expression = node.type === 'condition' || node.type === 'setVariable' ? node.data.expression : undefined;
   if (expression !== undefined) {
     const problem = checkExpression(expression);
-    if (problem) errors.push({ nodeId: node.id, message: `Node '${node.id}': ${problem}` });
+    if (problem) errors.push({ nodeId: node.id, field: 'expression', message: `Node '${node.id}': ${problem}` });
   }
   const templates = (TEMPLATE_FIELDS[node.type] ?? []).flatMap((f) => templateValues(f, fieldAt(data, f)));
   if (node.type === 'httpRequest') templates.push(...Object.entries(node.data.headers).map(([k, v]) => [`headers.${k}`, v] as const));

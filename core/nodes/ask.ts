@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patternProblem } from '../regex';
 import { defineNode } from './define';
 
 export const ASK_INPUT_TYPES = ['text', 'number', 'email', 'phone', 'yesno', 'choice'] as const;
@@ -23,16 +24,11 @@ export const askNode = defineNode({
       message: 'choices are required for inputType "choice"',
       path: ['choices'],
     })
-    .refine((d) => d.pattern === undefined || isValidRegex(d.pattern), { message: 'pattern is not a valid regular expression', path: ['pattern'] }),
+    .superRefine((d, ctx) => {
+      const problem = d.pattern === undefined ? null : patternProblem(d.pattern);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['pattern'] });
+    }),
   outputs: ['next', 'invalid', 'timeout'],
   waitsForInput: true,
 });
 
-function isValidRegex(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}
