@@ -112,3 +112,12 @@ describe('validation at publish', () => {
     expect(validateGraph(graph(EVIL, `code ~= "${EVIL}"`)).errors).toEqual([]);
   });
 });
+
+describe('PII redaction of model output (which a contact can steer)', () => {
+  it('is linear in a long run of word characters before an "@"', () => {
+    const text = `${'a'.repeat(30_000)}@${'a.'.repeat(30_000)}`;
+    const { ms } = timed(() => applyOutputFilter(text, { redactPii: true }));
+    expect(ms).toBeLessThan(1000);
+    expect(applyOutputFilter('Write to jörg.müller@exämple.de or a.b+c@x.io', { redactPii: true })).toBe('Write to [email] or [email]');
+  });
+});
