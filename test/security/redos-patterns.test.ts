@@ -72,6 +72,14 @@ describe('handoff keywords and blocklists', () => {
     expect(containsHandoffKeyword('(a+)+ is my question', ['(a+)+'])).toBe(true);
   });
 
+  it('look for handoff keywords in the first PATTERN_INPUT_MAX characters only', () => {
+    const long = 'x '.repeat(500_000);
+    const { value, ms } = timed(() => containsHandoffKeyword(`${long}agent`, ['agent']));
+    expect(value).toBe(false);
+    expect(ms).toBeLessThan(100);
+    expect(containsHandoffKeyword(`agent ${long}`, ['agent'])).toBe(true);
+  });
+
   it('mask every occurrence, including adjacent ones', () => {
     const { value, ms } = timed(() => applyOutputFilter(spaced, { blocklist: ['agent', 'darn it'] }));
     expect(ms).toBeLessThan(1000);
