@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { patternProblem } from '../regex';
 import { defineNode } from './define';
 
 export const ASK_INPUT_TYPES = ['text', 'number', 'email', 'phone', 'yesno', 'choice'] as const;
@@ -24,11 +23,16 @@ export const askNode = defineNode({
       message: 'choices are required for inputType "choice"',
       path: ['choices'],
     })
-    .superRefine((d, ctx) => {
-      const problem = d.pattern === undefined ? null : patternProblem(d.pattern);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['pattern'] });
-    }),
+    .refine((d) => d.pattern === undefined || isValidRegex(d.pattern), { message: 'pattern is not a valid regular expression', path: ['pattern'] }),
   outputs: ['next', 'invalid', 'timeout'],
   waitsForInput: true,
 });
 
+function isValidRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
