@@ -32,4 +32,13 @@ describe('store activities and text the database cannot store', () => {
     em.clear();
     expect((await em.findOneOrFail(Conversation, { id: t.conversationId })).variables).toEqual({ note: 'ab', k: ['\uFFFD'] });
   });
+
+  it('queue an event with the same cleaning, so the sink can store it', async () => {
+    const t = await makeTenant(deps.orm);
+    const acts = activitiesFor(deps);
+    await acts.emitEvent({ tenantId: t.tenantId, type: 'flow.failed', workflowId: t.workflowId, data: { error: 'bad\u0000value' } });
+    const jobs = await deps.eventsQueue.getJobs(['waiting', 'delayed', 'active', 'completed']);
+    const job = jobs.find((j) => j.data.workflowId === t.workflowId);
+    expect(job?.data.data).toEqual({ error: 'badvalue' });
+  });
 });
