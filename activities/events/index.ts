@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { stripUnstorableDeep } from '../../core/text';
 import { Event } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import { activityContext } from '../context';
@@ -28,7 +29,8 @@ function eventJobId(input: { tenantId: string; type: string; workflowId: string;
 export function eventActivities({ eventsQueue }: ActivityDeps): Pick<SwitchboardActivities, 'emitEvent'> {
   return {
     async emitEvent(input) {
-      const job: EventJob = { ...input, occurredAt: new Date().toISOString() };
+      // The sink stores the event in PostgreSQL: a NUL from an HTTP response or a model would fail it every attempt.
+      const job: EventJob = { ...stripUnstorableDeep(input), occurredAt: new Date().toISOString() };
       await eventsQueue.add(input.type, job, {
         jobId: eventJobId(input),
         attempts: 5,
