@@ -11,5 +11,8 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: true,
     maxWorkers: 2,
+    // The fake providers listen on 127.0.0.1: the operator allow-list lets the platform reach that
+    // one address (every other internal address stays refused, as by default).
+    env: { OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' },
   },
 });

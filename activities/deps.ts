@@ -10,6 +10,4 @@ export interface ActivityDeps {
   redis: Redis;
   eventsQueue: Queue;
   config: Config;
-  /** Injected in tests; defaults to the global fetch. */
-  fetch?: typeof fetch;
 }

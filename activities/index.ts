@@ -1,11 +1,11 @@
 /**
  * The activity implementations, one capability per folder. Client errors from shared code
- * (AppError with a 4xx status: a missing conversation, a reused key…) become non-retryable
- * failures: retrying cannot fix them.
+ * (AppError with a 4xx status: a missing conversation, a reused key…) and values the database
+ * refuses (core/errors.ts isInvalidDataError) become non-retryable failures: retrying cannot fix them.
  */
 import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { ApplicationFailure } from '@temporalio/common';
-import { AppError } from '../core/errors';
+import { AppError, INVALID_DATA_ERROR_TYPE, isInvalidDataError } from '../core/errors';
 import type { ActivityDeps } from './deps';
 import { sendActivities } from './channels/send';
 import { eventActivities } from './events';
@@ -38,6 +38,8 @@ function nonRetryableClientErrors<A extends unknown[], R>(fn: (...args: A) => Pr
     } catch (err) {
       if (err instanceof AppError && err.status < 500) throw ApplicationFailure.nonRetryable(err.message, err.code);
       if (err instanceof ForeignKeyConstraintViolationException) throw ApplicationFailure.nonRetryable('referenced row not found (does the conversation exist?)', 'not_found');
+      // The type is in NON_RETRYABLE_ERROR_TYPES; the message is PostgreSQL's, which names the problem, not the value.
+      if (isInvalidDataError(err)) throw ApplicationFailure.create({ type: INVALID_DATA_ERROR_TYPE, message: `the database refused a value (SQLSTATE ${(err as { code: string }).code}): ${(err as Error).message}` });
       throw err;
     }
   };

@@ -45,7 +45,7 @@ const graph = await startFakeGraphApi();
 graph.addWhatsAppNumber({ phoneNumberId: PHONE_ID, accessToken: 'bench-token' });
 const stack = await startStack({ temporalAddress: temporal.connection.options.address, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false });
 const workerNice = Number(values['worker-nice']);
-const env = { ...stack.workerEnv(), META_GRAPH_URL: graph.url, WORKER_NICE: String(workerNice) };
+const env = { ...stack.workerEnv(), META_GRAPH_URL: graph.url, OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1', WORKER_NICE: String(workerNice) };
 const dispatchDuring = values.dispatch !== 'after';
 let worker = dispatchDuring ? await startWorkerProcess(env) : null;
 const api = await startApiProcess({

@@ -14,7 +14,7 @@ import { startLocalTestServer } from '../temporal/test-server';
 const env = await startLocalTestServer();
 const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_timeline');
 const fake = await startFakeOpenAI();
-const stack = await startStack({ temporalAddress: env.connection.options.address, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
+const stack = await startStack({ temporalAddress: env.connection.options.address, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', env: { OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' } });
 try {
   const { apiKey } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1` } });
   const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Timeline', graph: llmOnlyFlow } });

@@ -30,6 +30,8 @@ const stack = await startStack({
   databaseUrl: db.url,
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
   worker: false,
+  // The fake model server is on loopback: allow-listed as an operator would a local model.
+  env: { OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' },
 });
 const worker = await startWorkerProcess({
   ...stack.workerEnv(),

@@ -3,6 +3,8 @@
  * channel media limit is refused as soon as its Content-Length (or, without one, the stream)
  * says so, and never buffered whole. The refusal is permanent: the message goes on without it.
  */
+import { hostListed } from '../net/address-policy';
+import { isPermanentRefusal } from '../net/guarded-fetch';
 import { ProviderError, type MediaLimits } from './types';
 
 export const tooLargeError = (size: number | string, maxBytes: number) =>
@@ -36,3 +38,22 @@ export async function readCapped(res: Response, { maxBytes }: MediaLimits): Prom
   }
   return Buffer.concat(chunks, size);
 }
+
+/**
+ * An attachment URL a webhook names must be on the provider's media hosts (MESSENGER_MEDIA_HOSTS,
+ * TWILIO_MEDIA_HOSTS): a signed webhook proves only the tenant's own secret, not where the file is.
+ */
+export function assertMediaHost(url: string, hosts: readonly string[]): URL {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new ProviderError('the attachment URL is not a valid URL', false, { code: 'host_refused' });
+  }
+  if (!hostListed(target.hostname, hosts)) throw new ProviderError(`attachment host ${target.hostname} is not one of the provider's media hosts`, false, { code: 'host_refused' });
+  return target;
+}
+
+/** A request that got no usable answer: retryable, unless the guarded client refused it for good. */
+export const unreachableError = (what: string, err: unknown) =>
+  new ProviderError(`${what}: ${(err as Error).message}`, !isPermanentRefusal(err), isPermanentRefusal(err) ? { code: 'refused' } : {});

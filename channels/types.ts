@@ -112,6 +112,8 @@ export interface ChannelAdapter<Credentials = Record<string, unknown>, Settings 
    * (CHANNEL_PROVIDER_URLS_ALLOWED): the server calls that URL with the credentials.
    */
   providerUrls?: { fields: string[]; domain: string };
+  /** Settings that name a host the server connects to (SMTP): refused at save when the address policy refuses them. */
+  hostFields?: string[];
   /** GET verification handshakes (Meta's hub.challenge): the body to answer, or an AppError thrown. */
   handshake?(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): string;
   /** Throws AppError('unauthorized' | 'forbidden') when the request is not the provider's. */

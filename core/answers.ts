@@ -4,6 +4,7 @@
  */
 import type { RichContent } from './messages';
 import type { ASK_INPUT_TYPES } from './nodes/ask';
+import { PATTERN_INPUT_MAX, patternMatches } from './regex';
 
 export type AnswerResult = { ok: true; value: string | number | boolean } | { ok: false; reason: string };
 
@@ -22,7 +23,8 @@ const NUMBER = /^[-+]?(?:\d+(?:[.,]\d+)?|[.,]\d+)$/;
 export function validateAnswer(raw: string, rules: AnswerRules): AnswerResult {
   const text = raw.trim();
   if (!text) return { ok: false, reason: 'Please type an answer.' };
-  if (rules.pattern !== undefined && !new RegExp(rules.pattern).test(text)) {
+  // Too long for the pattern to look at all of it: not an answer the pattern can vouch for.
+  if (rules.pattern !== undefined && (text.length > PATTERN_INPUT_MAX || !patternMatches(rules.pattern, text))) {
     return { ok: false, reason: 'That does not look right, please try again.' };
   }
   switch (rules.inputType ?? 'text') {

@@ -4,10 +4,10 @@
  */
 import { z } from 'zod';
 
-const csv = z
-  .string()
-  .optional()
-  .transform((s) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []));
+const splitCsv = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
+const csv = z.string().optional().transform(splitCsv);
+/** A list with a default; set it to "" for an empty list. */
+const csvOr = (fallback: string) => z.string().default(fallback).transform(splitCsv);
 
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
@@ -38,6 +38,16 @@ const envSchema = z.object({
   SWITCHBOARD_DEMO_PASSWORD: z.string().min(10, 'SWITCHBOARD_DEMO_PASSWORD must be at least 10 characters').optional(),
   /** Hosts httpRequest nodes and LLM tools may call, for every tenant (tenants add their own). `*` allows all. */
   HTTP_ALLOWED_HOSTS: csv,
+  /**
+   * Every outbound connection (flows, URL ingestion, model providers, channel providers, SMTP)
+   * refuses private, loopback, link-local, CGNAT, multicast and cloud-metadata addresses
+   * (net/address-policy.ts). Entries here may be private anyway: CIDRs or addresses
+   * (`10.0.0.0/8`, `127.0.0.1`), host names or `*.suffix` (`ollama.internal`), e.g. a local Ollama.
+   */
+  OUTBOUND_ALLOWED_PRIVATE: csv,
+  /** Hosts inbound attachment URLs may name, per provider (`*.suffix` for subdomains); redirects are address-checked like any fetch. */
+  MESSENGER_MEDIA_HOSTS: csvOr('*.fbcdn.net,*.fbsbx.com,*.facebook.com'),
+  TWILIO_MEDIA_HOSTS: csvOr('api.twilio.com,*.twilio.com,*.twiliocdn.com'),
   /** Default LLM provider for the seeded demo tenant; unset → offline responder. */
   LLM_BASE_URL: z.string().url().optional(),
   LLM_API_KEY: z.string().optional(),

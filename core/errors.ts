@@ -57,5 +57,19 @@ export class AppError extends Error {
 
 export const notFound = (what: string, field?: string) => new AppError('not_found', `${what} not found`, { field });
 
+/**
+ * The failure type activities give a value PostgreSQL refused: SQLSTATE class 22, "data
+ * exception" (an unsupported \u0000 in JSON, bad UTF-8, a malformed number…), and 08P01, which
+ * is what a NUL in a text parameter gives (node-postgres sends parameters as C strings, so the
+ * server reads a malformed Bind message). The same value is refused again: never retried.
+ */
+export const INVALID_DATA_ERROR_TYPE = 'InvalidDataError';
+
 /** Error types activities throw that retrying cannot fix: the workflows' retry policies and the send activity's give-up check share them. */
-export const NON_RETRYABLE_ERROR_TYPES = ['AppError', 'ZodError', 'ConfigError', 'ExtractionError'];
+export const NON_RETRYABLE_ERROR_TYPES = ['AppError', 'ZodError', 'ConfigError', 'ExtractionError', INVALID_DATA_ERROR_TYPE];
+
+/** Whether a database error (node-postgres's, or MikroORM's wrapper, which copies `code`) refused the value itself. */
+export function isInvalidDataError(err: unknown): boolean {
+  const code = err !== null && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && (/^22[0-9A-Z]{3}$/.test(code) || code === '08P01');
+}

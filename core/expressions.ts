@@ -4,7 +4,8 @@
  * Variables resolve by dotted path (`order.total`); a missing variable is `null`, not an error,
  * so a condition over an unanswered question is simply false.
  */
-import { compileExpression } from 'filtrex';
+import { compileExpression, type Operators } from 'filtrex';
+import { compilePattern, patternMatches, PatternError } from './regex';
 
 type Compiled = (vars: Record<string, unknown>) => unknown;
 
@@ -37,6 +38,17 @@ export const EXPRESSION_FUNCTIONS = [...Object.keys(FUNCTIONS), ...BUILT_INS];
 
 const CONSTANTS: Record<string, unknown> = { true: true, false: false, null: null };
 
+/** `text ~= "pattern"` on RE2 (filtrex's own uses a backtracking RegExp); a bad pattern is an ExpressionError. */
+const OPERATORS = {
+  '~=': (a: unknown, b: unknown) => {
+    try {
+      return patternMatches(str(b), str(a));
+    } catch (err) {
+      throw err instanceof PatternError ? new ExpressionError(err.message) : err;
+    }
+  },
+} as Operators;
+
 function lookup(vars: Record<string, unknown>, path: string): unknown {
   let value: unknown = vars;
   for (const part of path.split('.')) {
@@ -61,11 +73,19 @@ export function compile(expression: string): Compiled {
   try {
     fn = compileExpression(expression, {
       extraFunctions: FUNCTIONS,
+      operators: OPERATORS,
       customProp: (name, _get, data, type) =>
         type === 'unescaped' && Object.hasOwn(CONSTANTS, name) ? CONSTANTS[name] : lookup(data as Record<string, unknown>, name),
     });
   } catch (err) {
     throw new ExpressionError(`cannot read expression "${expression}": ${firstLine(err)}`);
+  }
+  for (const pattern of literalPatterns(expression)) {
+    try {
+      compilePattern(pattern);
+    } catch (err) {
+      throw new ExpressionError((err as Error).message);
+    }
   }
   const compiled: Compiled = (vars) => {
     // filtrex returns runtime errors as values instead of throwing them
@@ -102,6 +122,15 @@ function unknownFunctions(expression: string): string[] {
   const called = [...withoutStrings.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)].map((m) => m[1]);
   const keywords = new Set(['in', 'not', 'and', 'or', 'if', 'then', 'else', 'of']);
   return [...new Set(called.filter((f) => !keywords.has(f) && !EXPRESSION_FUNCTIONS.includes(f)))];
+}
+
+/**
+ * The string literals written right of `~=`, checked when the expression is compiled (a pattern
+ * held in a variable is checked when used). filtrex strings are double-quoted and escape only
+ * `\\` and `\"`; single quotes name a variable.
+ */
+function literalPatterns(expression: string): string[] {
+  return [...expression.matchAll(/~=\s*"((?:[^"\\]|\\.)*)"/g)].map((m) => m[1].replace(/\\(.)/g, '$1'));
 }
 
 function firstLine(err: unknown): string {

@@ -5,6 +5,7 @@
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { InboundEvent } from '../channels/types';
+import { stripUnstorableDeep } from '../core/text';
 import { systemEm } from '../db/orm';
 import { recordInboundEvents, type InboundEventRow } from '../db/repos/channels-inbound';
 
@@ -27,10 +28,15 @@ export class InboundRecorder {
     private readonly onRecorded: (ids: string[]) => void,
   ) {}
 
+  /**
+   * Text PostgreSQL cannot store (NUL, unpaired surrogates) is stripped from every provider's
+   * events here, where they all pass: a webhook must still be acknowledged, and one such value
+   * would fail the whole group commit, other tenants' webhooks with it.
+   */
   record(tenantId: string, channelId: string, events: InboundEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.waiting.push({ rows: events.map((event) => ({ tenantId, channelId, event })), resolve, reject });
+      this.waiting.push({ rows: events.map((event) => ({ tenantId, channelId, event: stripUnstorableDeep(event) })), resolve, reject });
       this.pump();
     });
   }

@@ -3,9 +3,10 @@
  * endpoint through the `openai` SDK, and a cache in front of any embedder so unchanged chunks are
  * never embedded twice (keyed by embedder id + content hash).
  */
-import OpenAI from 'openai';
 import { contentHash } from '../core/knowledge/chunk';
 import { EMBEDDING_DIMENSIONS, type Embedder } from '../core/knowledge/types';
+import { openaiClient } from '../llm/openai-client';
+import type { AddressPolicy } from '../net/address-policy';
 
 const BATCH = 96;
 /** One `/embeddings` request: a stalled provider fails the attempt (and Temporal retries it) instead of holding it. */
@@ -15,6 +16,7 @@ export interface EmbeddingProvider {
   baseURL: string;
   apiKey: string;
   model: string;
+  policy: AddressPolicy;
 }
 
 function normalize(v: number[]): number[] {
@@ -27,7 +29,7 @@ export const providerEmbedderId = (model: string) => `openai:${model}@${EMBEDDIN
 /** Vectors from an OpenAI-compatible server, asked for EMBEDDING_DIMENSIONS dimensions. */
 export function providerEmbedder(provider: EmbeddingProvider, opts: { signal?: AbortSignal } = {}): Embedder {
   // Temporal owns retries (the calling activity is retried), so the SDK does not retry on its own.
-  const client = new OpenAI({ baseURL: provider.baseURL, apiKey: provider.apiKey || 'none', maxRetries: 0, timeout: EMBED_REQUEST_TIMEOUT_MS });
+  const client = openaiClient(provider, { timeoutMs: EMBED_REQUEST_TIMEOUT_MS });
   return {
     id: providerEmbedderId(provider.model),
     dimensions: EMBEDDING_DIMENSIONS,

@@ -1,14 +1,14 @@
 /**
- * Downloads a URL document's source. Any public host may be fetched (a knowledge base imports
- * from arbitrary web pages), but private, loopback and link-local addresses are refused unless the
- * host is listed explicitly in HTTP_ALLOWED_HOSTS or the tenant's allowlist: the http activities'
- * allowlist check with `*` added, applied to the URL and to every redirect hop. The body is read
- * as a stream so a file over the size limit, or of a type we cannot index, is refused without
- * downloading it whole.
+ * Downloads a URL document's source through the guarded client. Any public host may be fetched
+ * (a knowledge base imports from arbitrary web pages); internal addresses only as the operator's
+ * policy allows (the flows' policy: OUTBOUND_ALLOWED_PRIVATE and hosts HTTP_ALLOWED_HOSTS names),
+ * on the URL and on every redirect hop. The body is read as a stream so a file over the size
+ * limit, or of a type we cannot index, is refused without downloading it whole.
  */
 import { DEFAULT_MAX_BYTES, detectFormat, FORMAT_MIME, type DocumentFormat } from './extract';
-import { assertHostAllowed, HostNotAllowedError } from '../net/allowlist';
 import { lastPathSegment, MalformedUrlPathError } from '../core/knowledge/names';
+import { OutboundRefusedError, type AddressPolicy } from '../net/address-policy';
+import { guardedFetch, OutboundTimeoutError, ResponseTooLargeError, TooManyRedirectsError } from '../net/guarded-fetch';
 
 export const FETCH_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
@@ -25,10 +25,8 @@ export class SourceFetchError extends Error {
 }
 
 export interface FetchSourceOptions {
-  /** HTTP_ALLOWED_HOSTS ∪ the tenant's hosts. */
-  allowed: string[];
+  policy: AddressPolicy;
   signal?: AbortSignal;
-  fetch?: typeof fetch;
   /** Called per body chunk received (the activity heartbeats). */
   onProgress?: (bytes: number) => void;
   maxBytes?: number;
@@ -46,8 +44,6 @@ const tooLarge = (max: number) => new SourceFetchError(`This file is larger than
 export async function fetchSource(url: string, opts: FetchSourceOptions): Promise<FetchedSource> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
   const timeoutMs = opts.timeoutMs ?? FETCH_TIMEOUT_MS;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
   let target: URL;
   try {
     target = new URL(url);
@@ -55,10 +51,13 @@ export async function fetchSource(url: string, opts: FetchSourceOptions): Promis
     throw new SourceFetchError(`"${url}" is not a valid web address.`, true);
   }
   try {
-    return await download(target, { ...opts, maxBytes, signal });
+    return await download(target, { ...opts, maxBytes, timeoutMs });
   } catch (err) {
     if (err instanceof SourceFetchError) throw err;
-    if (timeout.aborted && !opts.signal?.aborted) throw new SourceFetchError(`${target.host} did not send the file within ${timeoutMs / 1000} s.`, false);
+    if (err instanceof OutboundRefusedError) throw new SourceFetchError(`This link cannot be fetched: ${err.message}.`, true);
+    if (err instanceof TooManyRedirectsError) throw new SourceFetchError(`The link redirects more than ${MAX_REDIRECTS} times.`, true);
+    if (err instanceof ResponseTooLargeError) throw tooLarge(maxBytes);
+    if (isDeadline(err, opts.signal)) throw new SourceFetchError(`${target.host} did not send the file within ${timeoutMs / 1000} s.`, false);
     if (opts.signal?.aborted) throw err;
     // Connection refused / reset, DNS failures: often transient, so the activity retries them.
     const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
@@ -66,39 +65,25 @@ export async function fetchSource(url: string, opts: FetchSourceOptions): Promis
   }
 }
 
-async function download(start: URL, opts: FetchSourceOptions & { maxBytes: number; signal: AbortSignal }): Promise<FetchedSource> {
-  const doFetch = opts.fetch ?? fetch;
-  let target = start;
-  for (let hop = 0; ; hop++) {
-    // Checked before asking: a link whose name cannot be read is not worth a request.
-    const fileName = fileNameOf(target);
-    try {
-      await assertHostAllowed(target, ['*', ...opts.allowed]);
-    } catch (err) {
-      if (err instanceof HostNotAllowedError) throw new SourceFetchError(`This link cannot be fetched: ${err.message}.`, true);
-      throw err;
-    }
-    const res = await doFetch(target, { redirect: 'manual', signal: opts.signal });
-    const location = res.headers.get('location');
-    if (res.status >= 300 && res.status < 400 && location) {
-      await res.body?.cancel();
-      if (hop >= MAX_REDIRECTS) throw new SourceFetchError(`The link redirects more than ${MAX_REDIRECTS} times.`, true);
-      target = new URL(location, target);
-      continue;
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      // Client errors other than timeouts and rate limits will not change on a retry.
-      const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
-      throw new SourceFetchError(`${target.host} answered HTTP ${res.status} for this link${permanent ? ': check that it is right and public' : ''}.`, permanent);
-    }
-    const declared = Number(res.headers.get('content-length') ?? NaN);
-    if (declared > opts.maxBytes) {
-      await res.body?.cancel();
-      throw tooLarge(opts.maxBytes);
-    }
-    return readBody(res, fileName, opts);
+/** The deadline passed: before the answer (the client's error) or while the body streamed (an abort). */
+const isDeadline = (err: unknown, caller?: AbortSignal) =>
+  err instanceof OutboundTimeoutError || (!caller?.aborted && ((err as Error).name === 'TimeoutError' || (err as Error).name === 'AbortError'));
+
+async function download(start: URL, opts: FetchSourceOptions & { maxBytes: number; timeoutMs: number }): Promise<FetchedSource> {
+  // Checked on every hop, before asking: a link whose name cannot be read is not worth a request.
+  let fileName = fileNameOf(start);
+  const res = await guardedFetch(
+    start,
+    { signal: opts.signal },
+    { policy: opts.policy, timeoutMs: opts.timeoutMs, maxBytes: opts.maxBytes, maxRedirects: MAX_REDIRECTS, onHop: (hop) => void (fileName = fileNameOf(hop)) },
+  );
+  if (!res.ok) {
+    await res.body?.cancel();
+    // Client errors other than timeouts and rate limits will not change on a retry.
+    const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+    throw new SourceFetchError(`${start.host} answered HTTP ${res.status} for this link${permanent ? ': check that it is right and public' : ''}.`, permanent);
   }
+  return readBody(res, fileName, opts);
 }
 
 /** The name detection reads the extension of; a path that does not decode (after a redirect, say) is refused. */
@@ -111,7 +96,7 @@ function fileNameOf(target: URL): string {
   }
 }
 
-async function readBody(res: Response, fileName: string, opts: FetchSourceOptions & { maxBytes: number }): Promise<FetchedSource> {
+async function readBody(res: Response, fileName: string, opts: FetchSourceOptions): Promise<FetchedSource> {
   const mime = (res.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -123,10 +108,6 @@ async function readBody(res: Response, fileName: string, opts: FetchSourceOption
       chunks.push(Buffer.from(next.value));
       size += next.value.byteLength;
       opts.onProgress?.(size);
-      if (size > opts.maxBytes) {
-        await reader!.cancel();
-        throw tooLarge(opts.maxBytes);
-      }
     }
     // The first bytes carry the magic numbers detection needs for generic content types.
     if (format === null && (next.done || size > 0)) {

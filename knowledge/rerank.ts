@@ -7,14 +7,17 @@
  * A reranker that fails or answers nonsense leaves the fused order in place: retrieval degrades to
  * hybrid ranking instead of failing the contact's turn.
  */
-import OpenAI from 'openai';
 import type { SearchHit } from '../core/knowledge/types';
+import { openaiClient } from '../llm/openai-client';
+import type { AddressPolicy } from '../net/address-policy';
+import { guardedFetch } from '../net/guarded-fetch';
 
 export interface RerankerProvider {
   kind: 'rerank-api' | 'llm';
   baseURL: string;
   apiKey: string;
   model: string;
+  policy: AddressPolicy;
 }
 
 export interface Reranker {
@@ -32,13 +35,17 @@ function rerankApi(provider: RerankerProvider, signal?: AbortSignal): Reranker {
   return {
     id: `rerank-api:${provider.model}`,
     async score(query, passages) {
-      const res = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(provider.apiKey ? { authorization: `Bearer ${provider.apiKey}` } : {}) },
-        body: JSON.stringify({ model: provider.model, query, documents: passages, top_n: passages.length }),
-        signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) : AbortSignal.timeout(TIMEOUT_MS),
-      });
-      if (!res.ok) throw new Error(`rerank endpoint answered HTTP ${res.status}`);
+      const res = await guardedFetch(
+        url,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(provider.apiKey ? { authorization: `Bearer ${provider.apiKey}` } : {}) },
+          body: JSON.stringify({ model: provider.model, query, documents: passages, top_n: passages.length }),
+          signal,
+        },
+        { policy: provider.policy, timeoutMs: TIMEOUT_MS },
+      );
+      if (!res.ok) throw Object.assign(new Error(`rerank endpoint answered HTTP ${res.status}`), { status: res.status });
       const body = (await res.json()) as { results?: { index?: unknown; relevance_score?: unknown }[] };
       const scores: number[] = passages.map(() => Number.NEGATIVE_INFINITY);
       for (const r of body.results ?? []) {
@@ -57,7 +64,7 @@ const LLM_INSTRUCTIONS =
   '{"scores": [s0, s1, ...]} with one number from 0 (unrelated) to 10 (answers it fully) per passage, in order.';
 
 function llmReranker(provider: RerankerProvider, signal?: AbortSignal): Reranker {
-  const client = new OpenAI({ baseURL: provider.baseURL, apiKey: provider.apiKey || 'none', maxRetries: 0, timeout: TIMEOUT_MS });
+  const client = openaiClient(provider, { timeoutMs: TIMEOUT_MS });
   return {
     id: `llm:${provider.model}`,
     async score(query, passages) {

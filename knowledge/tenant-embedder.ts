@@ -13,6 +13,7 @@ import { systemEm } from '../db/orm';
 import { getCachedEmbeddings, putCachedEmbeddings } from '../db/repos/knowledge';
 import { cachedTenant } from '../db/repos/tenants';
 import { secretBoxFromConfig } from '../db/secrets';
+import { configPolicy } from '../net/address-policy';
 import { cachedEmbedder, providerEmbedder, providerEmbedderId, type EmbeddingCacheStore } from './embedder';
 import type { RerankerProvider } from './rerank';
 
@@ -67,7 +68,7 @@ function embedderFromSettings(deps: KnowledgeDeps, settings: EmbeddingSettings):
     // A missing or rotated-away secret key is configuration: retrying cannot fix it.
     throw ApplicationFailure.nonRetryable(`Embedding provider key unavailable: ${(err as Error).message}`, 'ConfigError');
   }
-  return providerEmbedder({ baseURL: settings.baseURL, model: settings.model, apiKey }, { signal: deps.signal });
+  return providerEmbedder({ baseURL: settings.baseURL, model: settings.model, apiKey, policy: configPolicy(deps.config) }, { signal: deps.signal });
 }
 
 /** The tenant's reranker with its key decrypted, or null when none is configured. */
@@ -75,7 +76,7 @@ export async function rerankerForTenant(deps: KnowledgeDeps, tenantId: string): 
   const settings = (await tenantSettings(deps.orm, tenantId)).reranker;
   if (!settings) return null;
   const apiKey = settings.apiKeyEncrypted ? secretBoxFromConfig(deps.config).decrypt(settings.apiKeyEncrypted) : '';
-  return { kind: settings.kind, baseURL: settings.baseURL, model: settings.model, apiKey };
+  return { kind: settings.kind, baseURL: settings.baseURL, model: settings.model, apiKey, policy: configPolicy(deps.config) };
 }
 
 /** The shared embedding cache table (not tenant-owned: it holds hashes and vectors, no text). */

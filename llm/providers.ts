@@ -8,12 +8,15 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { LlmCall, type LlmPricing, type Tenant } from '../db/entities';
 import { tenantEm } from '../db/orm';
 import { secretBoxFromConfig } from '../db/secrets';
+import { configPolicy, type AddressPolicy } from '../net/address-policy';
 
 export interface ResolvedProvider {
   baseURL: string;
   model: string;
   apiKey: string;
   pricing?: LlmPricing;
+  /** The deployment's address policy, applied to every connection to baseURL. */
+  policy: AddressPolicy;
 }
 
 /** Empty when the tenant has no provider: the offline responder answers. */
@@ -23,7 +26,8 @@ export function tenantProviders(tenant: Tenant, config: Config, modelOverride?: 
   const chain = [{ ...llm, model: modelOverride ?? llm.model }, ...(llm.fallbacks ?? [])];
   try {
     const box = secretBoxFromConfig(config);
-    return chain.map((p) => ({ baseURL: p.baseURL, model: p.model, apiKey: box.decrypt(p.apiKeyEncrypted), pricing: p.pricing }));
+    const policy = configPolicy(config);
+    return chain.map((p) => ({ baseURL: p.baseURL, model: p.model, apiKey: box.decrypt(p.apiKeyEncrypted), pricing: p.pricing, policy }));
   } catch (err) {
     // A missing or rotated-away secret key is configuration: retrying cannot fix it.
     throw ApplicationFailure.nonRetryable(`LLM provider key unavailable: ${(err as Error).message}`, 'LlmConfigError');

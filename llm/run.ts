@@ -7,6 +7,7 @@
 import { APIError, APIUserAbortError } from 'openai';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { refusalIn } from '../net/guarded-fetch';
 import { costUsd, recordCall, type CallScope, type ResolvedProvider } from './providers';
 import { streamCompletion, type Completion, type CompletionRequest, type StreamHooks } from './stream';
 
@@ -25,6 +26,8 @@ export async function runWithFallback(
   hooks: RunHooks = {},
 ): Promise<{ completion: Completion; provider: ResolvedProvider; costUsd: number }> {
   let lastError = 'no provider configured';
+  /** Whether any provider failed in a way a retry may fix (not refused by the address policy). */
+  let transient = providers.length === 0;
   for (const provider of providers) {
     const started = Date.now();
     let streamed = false;
@@ -48,9 +51,13 @@ export async function runWithFallback(
         throw ApplicationFailure.nonRetryable(`LLM provider ${provider.baseURL} rejected the request (HTTP ${status}): ${message}`, 'LlmConfigError');
       }
       if (status === 429) throw ApplicationFailure.retryable(`LLM provider ${provider.baseURL} is rate limiting`, 'LlmRateLimited');
-      lastError = `${provider.baseURL}: ${message}`;
+      const refused = refusalIn(err);
+      lastError = `${provider.baseURL}: ${refused?.message ?? message}`;
+      transient ||= !refused;
       if (streamed) await hooks.onReset?.();
     }
   }
+  // Every provider refused by the address policy: configuration, which no retry changes.
+  if (!transient) throw ApplicationFailure.nonRetryable(`all LLM providers were refused; last: ${lastError}`, 'LlmConfigError');
   throw ApplicationFailure.retryable(`all LLM providers failed; last: ${lastError}`, 'LlmUnavailable');
 }

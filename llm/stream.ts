@@ -3,8 +3,9 @@
  * assembled from their streamed pieces (OpenAI sends `index` + partial `arguments`), usage from
  * the final chunk (`stream_options.include_usage`).
  */
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import type { ChatMessage, ToolCall, ToolSpec } from '../core/chat';
+import { openaiClient } from './openai-client';
 import type { ResolvedProvider } from './providers';
 
 export interface CompletionRequest {
@@ -31,7 +32,7 @@ export interface StreamHooks {
 
 export async function streamCompletion(provider: ResolvedProvider, req: CompletionRequest, hooks: StreamHooks = {}): Promise<Completion> {
   // Temporal owns retries; a provider that hangs is cut off by the activity's timeouts.
-  const client = new OpenAI({ baseURL: provider.baseURL, apiKey: provider.apiKey || 'none', maxRetries: 0 });
+  const client = openaiClient(provider);
   const stream = await client.chat.completions.create(
     {
       model: provider.model,

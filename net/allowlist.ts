@@ -1,40 +1,12 @@
 /**
  * Which hosts flows may call: HTTP_ALLOWED_HOSTS ∪ the tenant's `settings.httpAllowedHosts`.
- * Entries are exact hosts or `*.example.com` (subdomains); `*` allows every public host. Private,
- * loopback and link-local addresses are refused unless the host is listed explicitly, so a
- * wildcard never opens the internal network (cloud metadata, Redis, the database…).
+ * Entries are exact hosts or `*.example.com` (subdomains); `*` allows every host. Which addresses
+ * may be reached is the guarded client's policy (net/address-policy.ts), not the tenant's: a
+ * tenant's list never opens the internal network; the operator's can (a host listed explicitly in
+ * HTTP_ALLOWED_HOSTS may be private, as may anything in OUTBOUND_ALLOWED_PRIVATE).
  */
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
-
-const PRIVATE = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const) PRIVATE.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) PRIVATE.addSubnet(net, bits, 'ipv6');
-
-export function isPrivateAddress(address: string): boolean {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return PRIVATE.check(mapped[1], 'ipv4');
-  const family = isIP(address);
-  if (family === 0) return false;
-  return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
+import type { Config } from '../core/config';
+import { hostListed, normalizeHost, type AddressPolicy } from './address-policy';
 
 export class HostNotAllowedError extends Error {
   constructor(message: string) {
@@ -43,25 +15,20 @@ export class HostNotAllowedError extends Error {
   }
 }
 
-const normalize = (host: string) => host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
-
-function explicitlyListed(host: string, allowed: string[]): boolean {
-  return allowed.some((entry) => {
-    const e = normalize(entry);
-    return e === host || (e.startsWith('*.') && host.endsWith(e.slice(1)));
-  });
+/** Throws HostNotAllowedError unless `url`'s host is on the list (checked on every redirect hop). */
+export function assertHostListed(url: URL, allowed: readonly string[]): void {
+  if (allowed.includes('*') || hostListed(url.hostname, allowed)) return;
+  throw new HostNotAllowedError(`host ${normalizeHost(url.hostname)} is not on the allowlist`);
 }
 
-/** Throws HostNotAllowedError unless `url` may be called; resolves the host to check its addresses. */
-export async function assertHostAllowed(url: URL, allowed: string[], resolve: (host: string) => Promise<string[]> = resolveAll): Promise<void> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new HostNotAllowedError(`protocol ${url.protocol} is not allowed`);
-  const host = normalize(url.hostname);
-  if (explicitlyListed(host, allowed)) return;
-  if (!allowed.includes('*')) throw new HostNotAllowedError(`host ${host} is not on the allowlist`);
-  const addresses = isIP(host) ? [host] : await resolve(host);
-  if (addresses.some(isPrivateAddress)) throw new HostNotAllowedError(`host ${host} resolves to a private address; list it explicitly to allow it`);
-}
+const policies = new WeakMap<Config, AddressPolicy>();
 
-async function resolveAll(host: string): Promise<string[]> {
-  return (await lookup(host, { all: true })).map((a) => a.address);
+/** The address policy for flow requests and URL ingestion: the operator's private entries and hosts. */
+export function flowPolicy(config: Config): AddressPolicy {
+  let policy = policies.get(config);
+  if (!policy) {
+    const explicitHosts = config.HTTP_ALLOWED_HOSTS.filter((h) => h !== '*');
+    policies.set(config, (policy = { allowedPrivate: [...config.OUTBOUND_ALLOWED_PRIVATE, ...explicitHosts] }));
+  }
+  return policy;
 }

@@ -1,8 +1,11 @@
 /**
- * fetch with the allowlist applied to the URL and to every redirect hop, a timeout, activity
- * cancellation and a response size cap. Shared by httpRequest nodes and LLM tools.
+ * A flow's request through the guarded client (net/guarded-fetch.ts): the host allow-list on the
+ * URL and on every redirect hop, the address policy, a timeout, activity cancellation and a
+ * response size cap. Shared by httpRequest nodes and LLM tools.
  */
-import { assertHostAllowed } from './allowlist';
+import type { Config } from '../core/config';
+import { guardedFetch, isPermanentRefusal, OutboundTimeoutError } from './guarded-fetch';
+import { assertHostListed, flowPolicy, HostNotAllowedError } from './allowlist';
 
 export const MAX_RESPONSE_BYTES = 1_000_000;
 const MAX_REDIRECTS = 3;
@@ -27,36 +30,28 @@ export interface SafeFetchOptions {
   body?: string;
   timeoutMs: number;
   allowed: string[];
+  config: Config;
   signal?: AbortSignal;
-  fetch?: typeof fetch;
 }
 
+/** Failures that are the request's fault (refused host or address, timeout, oversized, redirect loop): no retry will help. */
+export const isRefusal = (err: unknown): err is Error => err instanceof HostNotAllowedError || err instanceof RequestTimeoutError || isPermanentRefusal(err);
+
 export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<SafeResponse> {
-  const doFetch = opts.fetch ?? fetch;
-  const timeout = AbortSignal.timeout(opts.timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-  let target = new URL(url);
-  let method = opts.method.toUpperCase();
-  let body = opts.body;
+  const method = opts.method.toUpperCase();
   try {
-    for (let hop = 0; ; hop++) {
-      await assertHostAllowed(target, opts.allowed);
-      const res = await doFetch(target, { method, headers: opts.headers, body: method === 'GET' || method === 'HEAD' ? undefined : body, redirect: 'manual', signal });
-      const location = res.headers.get('location');
-      if (res.status >= 300 && res.status < 400 && location && hop < MAX_REDIRECTS) {
-        await res.body?.cancel();
-        target = new URL(location, target);
-        // 303 (and historically 301/302 on POST) turn into GET without a body.
-        if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) [method, body] = ['GET', undefined];
-        continue;
-      }
-      const { text, truncated } = await readCapped(res);
-      const headers: Record<string, string> = {};
-      res.headers.forEach((value, name) => (headers[name] = value));
-      return { status: res.status, headers, text, truncated };
-    }
+    const res = await guardedFetch(
+      url,
+      { method, headers: opts.headers, body: method === 'GET' || method === 'HEAD' ? undefined : opts.body, signal: opts.signal },
+      // The body is read up to MAX_RESPONSE_BYTES below (then cut, not refused); the client's own cap is the backstop.
+      { policy: flowPolicy(opts.config), timeoutMs: opts.timeoutMs, maxRedirects: MAX_REDIRECTS, onHop: (hop) => assertHostListed(hop, opts.allowed) },
+    );
+    const { text, truncated } = await readCapped(res);
+    const headers: Record<string, string> = {};
+    res.headers.forEach((value, name) => (headers[name] = value));
+    return { status: res.status, headers, text, truncated };
   } catch (err) {
-    if (timeout.aborted && !opts.signal?.aborted) throw new RequestTimeoutError(opts.timeoutMs);
+    if (err instanceof OutboundTimeoutError) throw new RequestTimeoutError(opts.timeoutMs);
     throw err;
   }
 }
@@ -67,14 +62,12 @@ async function readCapped(res: Response): Promise<{ text: string; truncated: boo
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-    if (size > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      return { text: Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8'), truncated: true };
-    }
+    const next = await reader.read();
+    if (next.done) return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+    chunks.push(next.value);
+    size += next.value.byteLength;
+    if (size > MAX_RESPONSE_BYTES) break;
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+  await reader.cancel().catch(() => undefined);
+  return { text: Buffer.concat(chunks).subarray(0, MAX_RESPONSE_BYTES).toString('utf8'), truncated: true };
 }

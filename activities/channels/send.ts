@@ -15,7 +15,7 @@ import { activityContext, attemptNumber } from '../context';
 import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
 import { SEND_MAX_ATTEMPTS } from '../../core/channels';
-import { NON_RETRYABLE_ERROR_TYPES } from '../../core/errors';
+import { isInvalidDataError, NON_RETRYABLE_ERROR_TYPES } from '../../core/errors';
 import { channelLoader } from '../../channels/directory';
 import { DEFAULT_SEND_RATE_PER_SECOND, waitForSendSlot } from '../../channels/rate-limit';
 import { ProviderError } from '../../channels/types';
@@ -105,7 +105,7 @@ async function markGivenUp(em: EntityManager, input: Input, reason: string): Pro
 
 function isNonRetryable(err: unknown): boolean {
   if (err instanceof ApplicationFailure) return err.nonRetryable || NON_RETRYABLE.has(err.type ?? '');
-  return err instanceof Error && NON_RETRYABLE.has(err.name);
+  return (err instanceof Error && NON_RETRYABLE.has(err.name)) || isInvalidDataError(err);
 }
 
 /**

@@ -2,6 +2,7 @@
  * `emitEvent` queues a platform event as a BullMQ job whose id is derived from the event itself,
  * so a retried activity does not queue it twice (the sink, events/sink.ts, stores each job once).
  */
+import { stripUnstorableDeep } from '../../core/text';
 import type { EventJob } from '../../events/queue';
 import { sha256 } from '../../events/sink';
 import { activityContext } from '../context';
@@ -18,7 +19,8 @@ function eventJobId(input: { tenantId: string; type: string; workflowId: string;
 export function eventActivities({ eventsQueue }: ActivityDeps): Pick<SwitchboardActivities, 'emitEvent'> {
   return {
     async emitEvent(input) {
-      const job: EventJob = { ...input, occurredAt: new Date().toISOString() };
+      // The sink stores the event in PostgreSQL: a NUL from an HTTP response or a model would fail it every attempt.
+      const job: EventJob = { ...stripUnstorableDeep(input), occurredAt: new Date().toISOString() };
       await eventsQueue.add(input.type, job, {
         jobId: eventJobId(input),
         attempts: 5,

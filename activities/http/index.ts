@@ -3,13 +3,12 @@
  * come back as `{ok: false, error}` so the flow follows its `error` edge; network errors that a
  * retry may fix (connection refused / reset, DNS) throw so Temporal retries them.
  */
-import jsonata from 'jsonata';
 import type { ActivityDeps } from '../deps';
 import { cancellationSignal } from '../context';
 import { allowedHosts } from '../tenant';
 import type { HttpRequestInput, HttpRequestResult, SwitchboardActivities } from '../types';
-import { HostNotAllowedError } from '../../net/allowlist';
-import { RequestTimeoutError, safeFetch, type SafeResponse } from '../../net/fetch';
+import { isRefusal, safeFetch, type SafeResponse } from '../../net/fetch';
+import { evaluateMappings } from './mapping';
 
 export function httpActivities(deps: ActivityDeps): Pick<SwitchboardActivities, 'httpRequest'> {
   return {
@@ -17,9 +16,9 @@ export function httpActivities(deps: ActivityDeps): Pick<SwitchboardActivities, 
       const allowed = await allowedHosts(deps.orm, deps.config, input.tenantId);
       let res: SafeResponse;
       try {
-        res = await safeFetch(input.url, { ...input, allowed, signal: cancellationSignal(), fetch: deps.fetch });
+        res = await safeFetch(input.url, { ...input, allowed, config: deps.config, signal: cancellationSignal() });
       } catch (err) {
-        if (err instanceof HostNotAllowedError || err instanceof RequestTimeoutError || err instanceof TypeError && /Invalid URL/i.test(err.message)) {
+        if (isRefusal(err) || (err instanceof TypeError && /Invalid URL/i.test(err.message))) {
           return { ok: false, status: 0, variables: {}, error: err.message };
         }
         throw err;
@@ -42,16 +41,6 @@ async function mapResponse(input: HttpRequestInput, res: SafeResponse): Promise<
   }
   if (res.status < 200 || res.status >= 300) return { ok: false, status: res.status, variables: {}, error: `HTTP ${res.status}` };
 
-  const scope = { status: res.status, headers: res.headers, body };
-  const variables: Record<string, unknown> = {};
-  for (const [name, expression] of Object.entries(input.responseMapping)) {
-    try {
-      const value = await jsonata(expression).evaluate(scope);
-      // JSONata sequences carry extra markers; a JSON round trip keeps workflow state plain.
-      variables[name] = value === undefined ? null : JSON.parse(JSON.stringify(value));
-    } catch (err) {
-      return { ok: false, status: res.status, variables: {}, error: `mapping "${name}" failed: ${(err as Error).message}` };
-    }
-  }
-  return { ok: true, status: res.status, variables };
+  const mapped = await evaluateMappings(input.responseMapping, { status: res.status, headers: res.headers, body });
+  return mapped.ok ? { ok: true, status: res.status, variables: mapped.variables } : { ok: false, status: res.status, variables: {}, error: mapped.error };
 }

@@ -21,7 +21,7 @@ import {
 } from '../../db/repos/knowledge';
 import { activityContext, cancellationSignal, heartbeat } from '../context';
 import type { ActivityDeps } from '../deps';
-import { allowedHosts } from '../tenant';
+import { flowPolicy } from '../../net/allowlist';
 import type { IngestRef, SwitchboardActivities } from '../types';
 import { cachedEmbedder } from '../../knowledge/embedder';
 import { extractDocument, ExtractionError } from '../../knowledge/extract';
@@ -66,9 +66,8 @@ export function ingestActivities(deps: ActivityDeps): IngestActivities {
       await setDocumentProgress(em, ref.documentId, { status: 'processing', stage: 'fetching', percent: 0, error: null });
       try {
         const { bytes, mimeType } = await fetchSource(document.sourceUrl, {
-          allowed: await allowedHosts(deps.orm, deps.config, ref.tenantId),
+          policy: flowPolicy(deps.config),
           signal: cancellationSignal(),
-          fetch: deps.fetch,
           onProgress: (received) => heartbeat({ received }),
         });
         await setSourceContent(em, ref.documentId, ref.version, bytes, mimeType);

@@ -5,8 +5,7 @@
  */
 import type { ActivityDeps } from '../deps';
 import { cancellationSignal } from '../context';
-import { HostNotAllowedError } from '../../net/allowlist';
-import { RequestTimeoutError, safeFetch } from '../../net/fetch';
+import { isRefusal, safeFetch } from '../../net/fetch';
 import { allowedHosts } from '../tenant';
 
 const MAX_TOOL_OUTPUT = 8000;
@@ -33,13 +32,13 @@ export async function callTool(
       body: input.method === 'POST' ? JSON.stringify(args) : undefined,
       timeoutMs: TOOL_TIMEOUT_MS,
       allowed: await allowedHosts(deps.orm, deps.config, input.tenantId),
+      config: deps.config,
       signal: cancellationSignal(),
-      fetch: deps.fetch,
     });
     const text = res.text.length > MAX_TOOL_OUTPUT ? `${res.text.slice(0, MAX_TOOL_OUTPUT)}… (truncated)` : res.text;
     return { content: res.status >= 200 && res.status < 300 ? text : `error: HTTP ${res.status}: ${text}` };
   } catch (err) {
-    if (err instanceof HostNotAllowedError || err instanceof RequestTimeoutError) return { content: `error: ${err.message}` };
+    if (isRefusal(err)) return { content: `error: ${err.message}` };
     throw err;
   }
 }

@@ -1,5 +1,12 @@
-/** Conversation storage: messages (idempotent on their key), live publishing, conversation state. */
+/**
+ * Conversation storage: messages (idempotent on their key), live publishing, conversation state.
+ * What the platform produced itself (model output, templates over HTTP responses, variables) is
+ * cleaned of text PostgreSQL cannot store (core/text.ts), so a stray NUL from a model does not
+ * fail the reply. A contact's message is not: the API and webhooks filter it at the door, and
+ * one that slips past fails its turn with the flow's error message.
+ */
 import { ApplicationFailure } from '@temporalio/common';
+import { stripUnstorableDeep } from '../../core/text';
 import { tenantEm } from '../../db/orm';
 import { insertMessageOnce, patchConversation, toReply } from '../../db/repos';
 import type { ActivityDeps } from '../deps';
@@ -30,7 +37,7 @@ export function storeActivities({ orm, redis }: ActivityDeps): Store {
     // (a listener may have missed the first), clients dedupe by message id.
     async deliverMessage(input) {
       const em = tenantEm(orm, input.tenantId);
-      const m = input.message;
+      const m = stripUnstorableDeep(input.message);
       const { message } = await insertMessageOnce(em, input.tenantId, {
         conversationId: input.conversationId,
         direction: 'out',
@@ -51,7 +58,7 @@ export function storeActivities({ orm, redis }: ActivityDeps): Store {
     async updateConversation(input) {
       const found = await patchConversation(tenantEm(orm, input.tenantId), input.conversationId, {
         status: input.status,
-        variables: input.variables,
+        variables: stripUnstorableDeep(input.variables),
         currentNodeId: input.currentNodeId,
       });
       if (!found) throw ApplicationFailure.nonRetryable(`conversation ${input.conversationId} not found`, 'NotFound');

@@ -29,7 +29,7 @@ export const channelRoutes =
       async (request, reply) => {
         const { type, name, flowId, credentials, settings } = request.body;
         const adapter = adapterFor(type, config);
-        const valid = validSettings(adapter, settings, config);
+        const valid = await validSettings(adapter, settings, config);
         const sealed = sealCredentials(adapter, credentials, config);
         if (flowId) await requireFlow(request.em, flowId, 'flowId');
         const channel = await createChannel(request.em, request.tenantId, { type, name, flowId: flowId ?? null, settings: valid, ...sealed });
@@ -65,10 +65,11 @@ export const channelRoutes =
         const adapter = adapterFor(channel.type, config);
         const { name, flowId, credentials, settings } = request.body;
         if (flowId) await requireFlow(request.em, flowId, 'flowId');
+        const nextSettings = settings !== undefined ? await validSettings(adapter, settings, config) : undefined;
         const updated = await updateChannel(request.em, channel, {
           ...(name !== undefined && { name }),
           ...(flowId !== undefined && { flowId }),
-          ...(settings !== undefined && { settings: validSettings(adapter, settings, config) }),
+          ...(nextSettings !== undefined && { settings: nextSettings }),
           ...(credentials !== undefined && mergeCredentials(adapter, channel, credentials, config)),
         });
         channelLoader(deps.orm, config).invalidate(channel.id);

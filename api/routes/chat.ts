@@ -11,6 +11,7 @@ import { errorResponses } from '../../core/api/common';
 import { chatSessionBody } from '../../core/api/conversations';
 import { chatSocketFrame, type ChatSocketFrame } from '../../core/api/widget';
 import { AppError } from '../../core/errors';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../core/text';
 import { tenantEm } from '../../db/orm';
 import { createConversation } from '../../db/repos';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
@@ -147,10 +148,15 @@ function handleIncoming(
   let queue: Promise<unknown> = started;
   socket.on('message', (raw) => {
     let frame: ChatSocketFrame;
+    let parsed: unknown;
     try {
-      frame = chatSocketFrame.parse(JSON.parse(String(raw)));
+      parsed = JSON.parse(String(raw));
+      frame = chatSocketFrame.parse(parsed);
     } catch {
-      send({ type: 'error', error: { code: 'validation_failed', message: 'send {"text": "..."} with non-empty text', field: 'text' } });
+      // Refused, not stripped: the person typing is there to see why and send it again.
+      const text = (parsed as { text?: unknown } | null | undefined)?.text;
+      const message = typeof text === 'string' && !isStorableText(text) ? `text ${UNSTORABLE_TEXT_MESSAGE}` : 'send {"text": "..."} with non-empty text';
+      send({ type: 'error', error: { code: 'validation_failed', message, field: 'text' } });
       return;
     }
     // Typing is not queued behind a turn that may be waiting on the model.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, paginationQuery, uuidParam } from '../../core/api/common';
+import { errorResponses, paginationQuery, text, uuidParam } from '../../core/api/common';
 import {
   agentMessageBody,
   conversationSchema,
@@ -113,7 +113,7 @@ export const conversationRoutes =
           tags,
           summary: 'A human agent takes over: the bot stops answering',
           params: uuidParam,
-          body: z.object({ agent: z.string().max(200).optional() }).nullish(),
+          body: z.object({ agent: text().max(200).optional() }).nullish(),
           response: { 202: accepted, ...errorResponses },
         },
       },

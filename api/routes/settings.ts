@@ -1,7 +1,8 @@
 /**
  * Tenant settings (admin only, by the /v1/settings rule in plugins/roles.ts): the language model,
  * the embedding endpoint and the reranker. Each is one resource with the same four routes: read
- * (never the key), set (an omitted apiKey keeps the stored one), remove, and a connection test.
+ * (never the key), set (an omitted apiKey keeps the stored one for the stored baseURL; a baseURL
+ * the address policy refuses is a 400), remove, and a connection test.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -27,7 +28,7 @@ import { systemEm } from '../../db/orm';
 import { tenantById, updateTenantSettings } from '../../db/repos';
 import * as embeddings from '../services/embedding-settings';
 import * as llm from '../services/llm-settings';
-import type { TestResult } from '../services/provider-settings';
+import { checkBaseUrls, type TestResult } from '../services/provider-settings';
 import { reindexTenantDocuments } from '../services/reindex';
 import type { AppDeps } from '../deps';
 
@@ -68,6 +69,8 @@ function resourceRoutes<K extends Key, Body extends z.ZodType, TestBody extends 
     path,
     { schema: { tags, summary: `Set the ${r.noun}; an omitted apiKey keeps the stored one`, body: r.body, response: { 200: savedView, ...errorResponses } } },
     async (request) => {
+      const body = request.body as { baseURL: string; fallbacks?: { baseURL: string }[] };
+      await checkBaseUrls(deps.config, [['baseURL', body.baseURL], ...(body.fallbacks ?? []).map((f, i): [string, string] => [`fallbacks.${i}.baseURL`, f.baseURL])]);
       const before = await current(request.tenantId);
       const next = r.merge(deps.config, before, request.body as z.infer<Body>);
       const tenant = await updateTenantSettings(systemEm(deps.orm), request.tenantId, { [r.key]: next });

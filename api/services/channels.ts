@@ -6,6 +6,7 @@ import type { Channel } from '../../db/entities';
 import { decryptCredentials, secretBox, webhookUrl } from '../../channels/directory';
 import { providerUrlAllowed } from '../../channels/provider-urls';
 import type { AnyAdapter } from '../../channels/registry';
+import { configPolicy, OutboundRefusedError, resolveChecked } from '../../net/address-policy';
 
 /** Parses `value` with an adapter schema; the first issue becomes a 400 naming `prefix.field`. */
 export function validateWith<T>(schema: z.ZodType<T>, value: unknown, prefix: 'credentials' | 'settings'): T {
@@ -29,10 +30,22 @@ export function checkProviderUrls(adapter: AnyAdapter, values: Record<string, un
   }
 }
 
-/** Settings validated by the adapter's schema, provider URLs included. */
-export function validSettings(adapter: AnyAdapter, settings: unknown, config: Config): Record<string, unknown> {
+/**
+ * Settings validated by the adapter's schema, provider URLs included, and hosts the server would
+ * connect to checked against the address policy (a host that does not resolve yet is left to the
+ * connection test; the policy is applied again at every connection).
+ */
+export async function validSettings(adapter: AnyAdapter, settings: unknown, config: Config): Promise<Record<string, unknown>> {
   const valid = validateWith(adapter.settingsSchema, settings, 'settings') as Record<string, unknown>;
   checkProviderUrls(adapter, valid, 'settings', config);
+  for (const name of adapter.hostFields ?? []) {
+    if (typeof valid[name] !== 'string') continue;
+    try {
+      await resolveChecked(configPolicy(config), valid[name]);
+    } catch (err) {
+      if (err instanceof OutboundRefusedError) throw new AppError('validation_failed', `settings.${name}: ${err.message}`, { field: `settings.${name}` });
+    }
+  }
   return valid;
 }
 

@@ -20,7 +20,7 @@ export function embeddingSettingsView(settings: EmbeddingSettings) {
 }
 
 export function mergeEmbeddingSettings(config: Config, current: EmbeddingSettings, body: z.infer<typeof embeddingSettingsBody>): NonNullable<EmbeddingSettings> {
-  return { baseURL: body.baseURL, model: body.model, apiKeyEncrypted: keptKey(config, body.apiKey, current, 'apiKey') };
+  return { baseURL: body.baseURL, model: body.model, apiKeyEncrypted: keptKey(config, body.apiKey, current, 'apiKey', body.baseURL) };
 }
 
 /** Embeds one short text: the endpoint answers, and with vectors of the dimension chunks are stored in. */
@@ -38,7 +38,7 @@ export function rerankerSettingsView(settings: RerankerSettings) {
 }
 
 export function mergeRerankerSettings(config: Config, current: RerankerSettings, body: z.infer<typeof rerankerSettingsBody>): NonNullable<RerankerSettings> {
-  return { kind: body.kind, baseURL: body.baseURL, model: body.model, apiKeyEncrypted: keptKey(config, body.apiKey, current, 'apiKey') };
+  return { kind: body.kind, baseURL: body.baseURL, model: body.model, apiKeyEncrypted: keptKey(config, body.apiKey, current, 'apiKey', body.baseURL) };
 }
 
 /** Scores one passage against one question through the same client retrieval uses. */

@@ -8,6 +8,7 @@ import { detectFormat, FORMAT_MIME, type DocumentFormat } from '../../knowledge/
 import { currentEmbedderId } from '../../knowledge/tenant-embedder';
 import { MAX_DOCUMENT_BYTES } from '../../core/api/knowledge';
 import { AppError } from '../../core/errors';
+import { isStorableText, stripUnstorable, UNSTORABLE_TEXT_MESSAGE } from '../../core/text';
 import { MAX_DOCUMENT_NAME } from '../../core/knowledge/names';
 import type { IngestPin } from '../../core/knowledge/types';
 import { KnowledgeBase, type Document } from '../../db/entities';
@@ -90,6 +91,8 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
   }
   if (!file || file.bytes.length === 0) throw new AppError('bad_request', 'file is required (a non-empty multipart field named "file")', { field: 'file' });
   if (name && [...name].length > MAX_DOCUMENT_NAME) throw new AppError('validation_failed', `name: at most ${MAX_DOCUMENT_NAME} characters`, { field: 'name' });
+  if (name && !isStorableText(name)) throw new AppError('validation_failed', `name: ${UNSTORABLE_TEXT_MESSAGE}`, { field: 'name' });
+  file.fileName = stripUnstorable(file.fileName);
 
   const format = detectFormat(file.bytes, file.mimeType, file.fileName);
   if (!format) {

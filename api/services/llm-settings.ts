@@ -1,9 +1,9 @@
 /** The tenant's language-model settings as the console sees them (see provider-settings.ts for keys). */
-import OpenAI from 'openai';
 import type { z } from 'zod';
 import type { llmSettingsBody, llmTestBody } from '../../core/api/admin';
 import type { Config } from '../../core/config';
 import type { TenantSettings } from '../../db/entities';
+import { openaiClient } from '../../llm/openai-client';
 import { endpointView, keptKey, TEST_TIMEOUT_MS, testEndpoint, timedTest } from './provider-settings';
 
 type LlmSettings = NonNullable<TenantSettings['llm']>;
@@ -24,21 +24,23 @@ export function mergeLlmSettings(config: Config, current: LlmSettings | undefine
   return {
     baseURL: body.baseURL,
     model: body.model,
-    apiKeyEncrypted: keptKey(config, body.apiKey, current, 'apiKey'),
+    apiKeyEncrypted: keptKey(config, body.apiKey, current, 'apiKey', body.baseURL),
     ...(body.pricing ? { pricing: body.pricing } : {}),
     fallbacks: body.fallbacks.map((f, i) => {
       const stored = current?.fallbacks?.find((s) => s.baseURL === f.baseURL);
-      return { baseURL: f.baseURL, model: f.model, apiKeyEncrypted: keptKey(config, f.apiKey, stored, `fallbacks.${i}.apiKey`), ...(f.pricing ? { pricing: f.pricing } : {}) };
+      return { baseURL: f.baseURL, model: f.model, apiKeyEncrypted: keptKey(config, f.apiKey, stored, `fallbacks.${i}.apiKey`, f.baseURL), ...(f.pricing ? { pricing: f.pricing } : {}) };
     }),
   };
 }
 
 /** One tiny completion against the endpoint. */
 export async function testLlmEndpoint(config: Config, stored: LlmSettings | undefined, form: z.infer<typeof llmTestBody>) {
-  const { baseURL, model, apiKey } = testEndpoint(config, stored, form, 'language model');
-  const client = new OpenAI({ baseURL, apiKey: apiKey || 'none', timeout: TEST_TIMEOUT_MS, maxRetries: 0 });
-  return timedTest(baseURL, async () => {
-    const completion = await client.chat.completions.create({ model, messages: [{ role: 'user', content: 'Reply with OK.' }], max_tokens: 5 });
-    return `${completion.model ?? model} answered: ${JSON.stringify(completion.choices[0]?.message?.content ?? '')}`;
+  const endpoint = testEndpoint(config, stored, form, 'language model');
+  const client = openaiClient(endpoint, { timeoutMs: TEST_TIMEOUT_MS });
+  return timedTest(endpoint.baseURL, async () => {
+    const completion = await client.chat.completions.create({ model: endpoint.model, messages: [{ role: 'user', content: 'Reply with OK.' }], max_tokens: 5 });
+    // What the model said is not repeated: only that a completion came back.
+    if (!completion.choices?.length) throw new Error('no completion');
+    return `${endpoint.model} answered with a completion`;
   });
 }

@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../core/errors';
-import type { ChannelAdapter, ChannelConfig } from '../types';
+import type { AdapterEnv, ChannelAdapter, ChannelConfig } from '../types';
 import { mediaTypeOf, plainTextOf } from '../wire';
 import { parseInboundEmail } from './inbound';
 import { verifyInboundEmail } from './signature';
 import { sendSmtp, verifySmtp, type SmtpServer } from './smtp';
+import { configPolicy } from '../../net/address-policy';
 import { capReferences, emailThreadOf, outboundMessageId, replySubject } from './threading';
 
 export const emailCredentialsSchema = z
@@ -40,10 +41,11 @@ type EmailChannel = ChannelConfig<EmailCredentials, EmailSettings>;
 
 const RFC822 = 'message/rfc822';
 
-export const emailAdapter: ChannelAdapter<EmailCredentials, EmailSettings> = {
+export const emailAdapter = (env: AdapterEnv): ChannelAdapter<EmailCredentials, EmailSettings> => ({
   type: 'email',
   credentialsSchema: emailCredentialsSchema,
   settingsSchema: emailSettingsSchema,
+  hostFields: ['smtpHost'],
 
   verify(request, channel) {
     verifyInboundEmail(request, channel.credentials.inboundSigningSecret);
@@ -61,7 +63,7 @@ export const emailAdapter: ChannelAdapter<EmailCredentials, EmailSettings> = {
     const thread = emailThreadOf(context.thread);
     const messageId = outboundMessageId(channel.id, context.idempotencyKey, fromAddress);
     const text = plainTextOf(message, { mediaAsLink: true });
-    await sendSmtp(smtpServerOf(channel), {
+    await sendSmtp(smtpServerOf(channel), configPolicy(env.config), {
       from: fromName ? { name: fromName, address: fromAddress } : fromAddress,
       to: context.contactAddress,
       subject: thread.subject ? replySubject(thread.subject) : (defaultSubject ?? channel.name),
@@ -77,9 +79,9 @@ export const emailAdapter: ChannelAdapter<EmailCredentials, EmailSettings> = {
   },
 
   testConnection(channel) {
-    return verifySmtp(smtpServerOf(channel));
+    return verifySmtp(smtpServerOf(channel), configPolicy(env.config));
   },
-};
+});
 
 function smtpServerOf(channel: EmailChannel): SmtpServer {
   const { smtpHost, smtpPort, smtpSecure, smtpRequireTls } = channel.settings;

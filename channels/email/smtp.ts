@@ -1,11 +1,15 @@
 /**
  * Outbound SMTP through nodemailer, one short-lived connection per send (bot replies are few and
- * far between; a pool would hold sockets open to every tenant's server). Failures map to
- * ProviderError by SMTP semantics: 4xx replies and network trouble are temporary (retry), 5xx
- * replies and rejected credentials are permanent.
+ * far between; a pool would hold sockets open to every tenant's server). The host is resolved once
+ * through the address policy (net/address-policy.ts) and nodemailer connects to that checked
+ * address, presenting and verifying the host name for TLS. Failures map to ProviderError by SMTP
+ * semantics: 4xx replies and network trouble are temporary (retry), 5xx replies, rejected
+ * credentials and refused addresses are permanent.
  */
+import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
+import { normalizeHost, OutboundRefusedError, resolveChecked, type AddressPolicy } from '../../net/address-policy';
 import { ProviderError } from '../types';
 
 export interface SmtpServer {
@@ -21,9 +25,12 @@ export interface SmtpServer {
 
 const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'ECONNREFUSED', 'ECONNRESET', 'EPROTOCOL']);
 
-function transportFor(server: SmtpServer) {
+async function transportFor(server: SmtpServer, policy: AddressPolicy) {
+  const host = normalizeHost(server.host);
+  const [address] = await resolveChecked(policy, host);
   return nodemailer.createTransport({
-    host: server.host,
+    host: address,
+    ...(isIP(host) ? {} : { servername: host }),
     port: server.port,
     secure: server.secure ?? false,
     requireTLS: server.requireTls ?? false,
@@ -37,8 +44,14 @@ function transportFor(server: SmtpServer) {
   });
 }
 
-export async function sendSmtp(server: SmtpServer, mail: Mail.Options): Promise<void> {
-  const transport = transportFor(server);
+export async function sendSmtp(server: SmtpServer, policy: AddressPolicy, mail: Mail.Options): Promise<void> {
+  let transport: Awaited<ReturnType<typeof transportFor>>;
+  try {
+    transport = await transportFor(server, policy);
+  } catch (err) {
+    if (err instanceof OutboundRefusedError) throw new ProviderError(err.message, false, { code: 'refused' });
+    throw new ProviderError(`SMTP host ${server.host} could not be resolved`, true, { code: 'EDNS' });
+  }
   try {
     await transport.sendMail(mail);
   } catch (err) {
@@ -48,17 +61,33 @@ export async function sendSmtp(server: SmtpServer, mail: Mail.Options): Promise<
   }
 }
 
-/** The SMTP handshake, STARTTLS and AUTH, without sending anything. */
-export async function verifySmtp(server: SmtpServer): Promise<{ ok: boolean; detail: string }> {
-  const transport = transportFor(server);
+/**
+ * The SMTP handshake, STARTTLS and AUTH, without sending anything. The result is one of a fixed
+ * set of sentences (never the server's banner or reply text), and every network failure reads the
+ * same, so the test cannot serve as a port scanner.
+ */
+export async function verifySmtp(server: SmtpServer, policy: AddressPolicy): Promise<{ ok: boolean; detail: string }> {
+  let transport: Awaited<ReturnType<typeof transportFor>>;
+  try {
+    transport = await transportFor(server, policy);
+  } catch (err) {
+    return { ok: false, detail: err instanceof OutboundRefusedError ? err.message : `${server.host} could not be resolved` };
+  }
   try {
     await transport.verify();
     return { ok: true, detail: `${server.host}:${server.port} accepted the connection${server.user ? ' and the credentials' : ''}` };
   } catch (err) {
-    return { ok: false, detail: `${server.host}:${server.port}: ${(err as Error).message}` };
+    return { ok: false, detail: verifyOutcome(err as SmtpError) };
   } finally {
     transport.close();
   }
+}
+
+function verifyOutcome(err: SmtpError): string {
+  if (err.code === 'EAUTH') return `the server refused the credentials${err.responseCode ? ` (SMTP ${err.responseCode})` : ''}`;
+  if (err.code === 'ETLS') return 'the TLS handshake failed';
+  if (err.responseCode) return `the server refused the session (SMTP ${err.responseCode})`;
+  return 'could not connect to the SMTP server';
 }
 
 interface SmtpError extends Error {

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { graphEnv, secret, sendRateSetting } from '../meta/common';
-import { readCapped } from '../media';
+import { assertMediaHost, readCapped, unreachableError } from '../media';
 import { GraphClient, SEND_TIMEOUT_MS } from '../meta/graph';
 import { metaHandshake, parseJsonBody, verifyMetaSignature } from '../meta/signature';
 import { ProviderError, type AdapterEnv, type ChannelAdapter, type OutboundSend } from '../types';
@@ -71,11 +71,12 @@ export function messengerAdapter(env: AdapterEnv): ChannelAdapter<MessengerCrede
 
     // Attachment URLs are pre-signed CDN links: fetched without the page token, which must not leak to them.
     async fetchMedia(_channel, url, limits) {
+      const target = assertMediaHost(url, env.config.MESSENGER_MEDIA_HOSTS);
       let res: Response;
       try {
-        res = await env.fetch(url, { signal: AbortSignal.timeout(20_000) });
+        res = await env.fetch(target, { signal: AbortSignal.timeout(20_000) });
       } catch (err) {
-        throw new ProviderError(`attachment download failed: ${(err as Error).message}`, true);
+        throw unreachableError('attachment download failed', err);
       }
       if (!res.ok) throw new ProviderError(`attachment download answered ${res.status}`, res.status === 429 || res.status >= 500, { status: res.status });
       return { data: await readCapped(res, limits), contentType: res.headers.get('content-type') ?? 'application/octet-stream' };

@@ -1,9 +1,10 @@
 /**
  * A minimal Graph API client: JSON calls with the bearer token, binary downloads, and the mapping
  * of Graph errors to ProviderError (retryable: 429, 5xx, throttling codes, network; the rest is
- * permanent). The base URL comes from META_GRAPH_URL so tests run against a local fake.
+ * permanent). The base URL comes from META_GRAPH_URL so tests run against a local fake; `fetch`
+ * is the guarded client (media URLs the Graph API names are address-checked like any other).
  */
-import { readCapped } from '../media';
+import { readCapped, unreachableError } from '../media';
 import { ProviderError, type MediaLimits } from '../types';
 
 export interface GraphEnv {
@@ -65,7 +66,7 @@ export class GraphClient {
     try {
       return await this.env.fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     } catch (err) {
-      throw new ProviderError(`Graph API unreachable: ${(err as Error).message}`, true);
+      throw unreachableError('Graph API unreachable', err);
     }
   }
 }

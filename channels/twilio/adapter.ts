@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../core/errors';
-import type { ChannelAdapter, ChannelConfig, InboundAttachment, InboundEvent, InboundRequest } from '../types';
+import type { AdapterEnv, ChannelAdapter, ChannelConfig, InboundAttachment, InboundEvent, InboundRequest } from '../types';
 import { ProviderError } from '../types';
 import { headerOf, mediaTypeOf, plainTextOf } from '../wire';
 import { createMessage, downloadMedia, fetchAccount, listMessages, TWILIO_API_BASE, type TwilioAuth, type TwilioMessage } from './client';
@@ -71,7 +71,7 @@ const DELIVERY_ERRORS: Record<string, string> = {
 
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
-export const twilioAdapter: ChannelAdapter<TwilioCredentials, TwilioSettings> = {
+export const twilioAdapter = (env: AdapterEnv): ChannelAdapter<TwilioCredentials, TwilioSettings> => ({
   type: 'sms',
   credentialsSchema: twilioCredentialsSchema,
   settingsSchema: twilioSettingsSchema,
@@ -98,7 +98,7 @@ export const twilioAdapter: ChannelAdapter<TwilioCredentials, TwilioSettings> = 
   },
 
   async fetchMedia(channel, ref, limits) {
-    return downloadMedia(authOf(channel), ref, limits);
+    return downloadMedia(authOf(env, channel), ref, limits);
   },
 
   async send(channel, message, context) {
@@ -109,7 +109,7 @@ export const twilioAdapter: ChannelAdapter<TwilioCredentials, TwilioSettings> = 
     else form.From = fromNumber!;
     if (message.media) form.MediaUrl = message.media.url;
     if (statusCallbacks !== false) form.StatusCallback = channel.webhookUrl;
-    const auth = authOf(channel);
+    const auth = authOf(env, channel);
     if (context.retryingSince) {
       const earlier = await findEarlierSend(auth, form, context.retryingSince);
       if (earlier) return { providerMessageId: earlier.sid, recovered: true };
@@ -120,14 +120,14 @@ export const twilioAdapter: ChannelAdapter<TwilioCredentials, TwilioSettings> = 
 
   async testConnection(channel) {
     try {
-      const account = await fetchAccount(authOf(channel));
+      const account = await fetchAccount(authOf(env, channel));
       const ok = account.status === 'active';
       return { ok, detail: `Twilio account "${account.friendly_name}" is ${account.status}` };
     } catch (err) {
       return { ok: false, detail: (err as Error).message };
     }
   },
-};
+});
 
 /**
  * A message this send's earlier attempt created: outbound to the same number from the same sender,
@@ -150,8 +150,10 @@ async function findEarlierSend(auth: TwilioAuth, form: FormParams, since: string
   );
 }
 
-function authOf(channel: TwilioChannel): TwilioAuth {
+function authOf(env: AdapterEnv, channel: TwilioChannel): TwilioAuth {
   return {
+    fetch: env.fetch,
+    mediaHosts: env.config.TWILIO_MEDIA_HOSTS,
     accountSid: channel.credentials.accountSid,
     authToken: channel.credentials.authToken,
     baseUrl: channel.settings.apiBaseUrl ?? channel.credentials.apiBaseUrl ?? TWILIO_API_BASE,

@@ -4,7 +4,7 @@
  * Retry-After); everything else Twilio refuses (invalid or unsubscribed numbers, bad credentials)
  * is permanent, because sending the same request again would fail the same way.
  */
-import { readCapped } from '../media';
+import { assertMediaHost, readCapped, unreachableError } from '../media';
 import { ProviderError, type MediaLimits } from '../types';
 import type { FormParams } from './signature';
 
@@ -17,6 +17,10 @@ export interface TwilioAuth {
   accountSid: string;
   authToken: string;
   baseUrl: string;
+  /** The guarded client (channels/registry.ts adapterEnv). */
+  fetch: typeof fetch;
+  /** TWILIO_MEDIA_HOSTS; the API host itself is always one. */
+  mediaHosts: readonly string[];
 }
 
 /** The fields of Twilio's Message resource the channel reads. */
@@ -71,13 +75,14 @@ export function fetchAccount(auth: TwilioAuth): Promise<TwilioAccount> {
 
 /**
  * Downloads inbound media (MediaUrl{n}). Basic auth is sent only to the configured API host, so
- * a URL elsewhere never receives the credentials; fetch drops them on cross-origin redirects
- * (Twilio redirects media to its CDN).
+ * a URL elsewhere never receives the credentials; the guarded client drops them on
+ * cross-origin redirects (Twilio redirects media to its CDN). The URL must be on the media hosts.
  */
 export async function downloadMedia(auth: TwilioAuth, url: string, limits: MediaLimits): Promise<{ data: Buffer; contentType: string }> {
-  const target = new URL(url);
-  const sameHost = target.host === new URL(auth.baseUrl).host;
-  const res = await request(url, {
+  const apiHost = new URL(auth.baseUrl);
+  const target = assertMediaHost(url, [...auth.mediaHosts, apiHost.hostname]);
+  const sameHost = target.host === apiHost.host;
+  const res = await request(auth, url, {
     method: 'GET',
     headers: sameHost ? { authorization: basicAuth(auth) } : {},
   });
@@ -91,7 +96,7 @@ async function call<T>(
   path: string,
   opts: { body?: URLSearchParams } = {},
 ): Promise<T> {
-  const res = await request(`${auth.baseUrl.replace(/\/+$/, '')}${path}`, {
+  const res = await request(auth, `${auth.baseUrl.replace(/\/+$/, '')}${path}`, {
     method,
     headers: {
       authorization: basicAuth(auth),
@@ -104,13 +109,13 @@ async function call<T>(
   return (await res.json()) as T;
 }
 
-async function request(url: string, init: RequestInit): Promise<Response> {
+async function request(auth: TwilioAuth, url: string, init: RequestInit): Promise<Response> {
   try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    return await auth.fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   } catch (err) {
     // Connection refused, DNS, TLS, timeout: the request may or may not have reached Twilio; a
     // retried send first looks for the message it may have created (adapter.ts `send`).
-    throw new ProviderError(`Twilio unreachable: ${(err as Error).message}`, true);
+    throw unreachableError('Twilio unreachable', err);
   }
 }
 

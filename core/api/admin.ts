@@ -1,8 +1,9 @@
 /** Administration: users, API keys, the tenant's language model, embeddings and reranker. */
 import { z } from 'zod';
+import { text } from './common';
 import { userRoleSchema } from './auth';
 
-const password = z.string().min(10, 'password must be at least 10 characters').max(1000);
+const password = text().min(10, 'password must be at least 10 characters').max(1000);
 
 export const userSchema = z.object({
   id: z.string(),
@@ -16,13 +17,13 @@ export const userSchema = z.object({
 
 export const createUserBody = z.object({
   email: z.email({ message: 'email must be an email address' }).max(320),
-  name: z.string().trim().min(1, 'name is required').max(200),
+  name: text().trim().min(1, 'name is required').max(200),
   role: userRoleSchema,
   password,
 });
 
 export const updateUserBody = z
-  .object({ name: z.string().trim().min(1).max(200).optional(), role: userRoleSchema.optional(), password: password.optional(), disabled: z.boolean().optional() })
+  .object({ name: text().trim().min(1).max(200).optional(), role: userRoleSchema.optional(), password: password.optional(), disabled: z.boolean().optional() })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to update: send name, role, password or disabled', path: ['name'] });
 
 export const apiKeySchema = z.object({
@@ -34,7 +35,7 @@ export const apiKeySchema = z.object({
   revokedAt: z.string().nullable(),
 });
 
-export const createApiKeyBody = z.object({ name: z.string().trim().min(1, 'name is required').max(200) });
+export const createApiKeyBody = z.object({ name: text().trim().min(1, 'name is required').max(200) });
 /** The only response that ever contains the key. */
 export const createdApiKey = z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string() });
 
@@ -42,11 +43,11 @@ export const llmPricingSchema = z.object({ inputPer1M: z.number().min(0), output
 
 const endpoint = {
   baseURL: z.url({ message: 'baseURL must be a URL', protocol: /^https?$/ }),
-  model: z.string().trim().min(1, 'model is required').max(200),
+  model: text().trim().min(1, 'model is required').max(200),
 };
 
 /** Omitted: keep the stored key. Empty string: no key (local servers such as Ollama). */
-const apiKey = z.string().max(4000).optional();
+const apiKey = text().max(4000).optional();
 
 export const llmSettingsBody = z.object({
   ...endpoint,

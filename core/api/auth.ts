@@ -1,13 +1,14 @@
 /** Console sign-in: payloads of /v1/auth/*. */
 import { z } from 'zod';
+import { text } from './common';
 
 export const USER_ROLE_VALUES = ['admin', 'builder', 'agent', 'viewer'] as const;
 export const userRoleSchema = z.enum(USER_ROLE_VALUES);
 export type Role = z.infer<typeof userRoleSchema>;
 
 export const loginBody = z.object({
-  email: z.string().trim().min(1, 'email is required').max(320),
-  password: z.string().min(1, 'password is required').max(1000),
+  email: text().trim().min(1, 'email is required').max(320),
+  password: text().min(1, 'password is required').max(1000),
 });
 
 export const sessionBody = z

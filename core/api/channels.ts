@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { CHANNEL_TYPES } from '../channels';
+import { storable, text } from './common';
 
-const jsonObject = z.record(z.string(), z.unknown());
+const jsonObject = storable(z.record(z.string(), z.unknown()));
 
 /** `credentials` and `settings` are checked against the adapter's own schemas by the service (400 naming `credentials.<field>`). */
 export const createChannelBody = z.object({
   type: z.enum(CHANNEL_TYPES, { message: `type must be one of ${CHANNEL_TYPES.join(', ')}` }),
-  name: z.string().trim().min(1, 'name is required').max(200),
+  name: text().trim().min(1, 'name is required').max(200),
   flowId: z.uuid({ message: 'flowId must be a UUID' }).nullish(),
   credentials: jsonObject.default({}),
   settings: jsonObject.default({}),
@@ -15,7 +16,7 @@ export const createChannelBody = z.object({
 /** Credentials merge into the stored ones (send only what changes); settings replace the stored settings. */
 export const updateChannelBody = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
+    name: text().trim().min(1).max(200).optional(),
     flowId: z.uuid({ message: 'flowId must be a UUID' }).nullish(),
     credentials: jsonObject.optional(),
     settings: jsonObject.optional(),

@@ -1,4 +1,18 @@
 import { z } from 'zod';
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE, unstorablePath } from '../text';
+
+/**
+ * Every string a request may carry: one PostgreSQL can store (no NUL, no unpaired surrogate),
+ * refused with a 400 naming the field otherwise (core/text.ts). Chain the usual checks after it.
+ */
+export const text = () => z.string().refine(isStorableText, { message: UNSTORABLE_TEXT_MESSAGE });
+
+/** A JSON payload (a flow graph, signal arguments, settings) whose strings and keys must all be storable; the issue names the path. */
+export const storable = <T extends z.ZodType>(schema: T) =>
+  schema.superRefine((value, ctx) => {
+    const path = unstorablePath(value);
+    if (path) ctx.addIssue({ code: 'custom', message: UNSTORABLE_TEXT_MESSAGE, path });
+  });
 
 /** `{error: {code, message, field?}}` — the body of every 4xx/5xx (DESIGN.md §6). */
 export const errorBody = z
@@ -30,5 +44,5 @@ export const errorResponses = {
 export const paginationQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   /** Opaque cursor from the previous page's `nextCursor`. */
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { conversationStatusSchema } from '../conversations';
+import { text } from './common';
 import { channelSchema } from '../messages';
 
 export const createConversationBody = z.object({
@@ -7,21 +8,21 @@ export const createConversationBody = z.object({
   channel: channelSchema.default('api'),
   contact: z
     .object({
-      externalId: z.string().max(200).optional(),
-      name: z.string().max(200).optional(),
+      externalId: text().max(200).optional(),
+      name: text().max(200).optional(),
       email: z.email().optional(),
-      phone: z.string().max(40).optional(),
+      phone: text().max(40).optional(),
     })
     .optional(),
 });
 
 export const sendMessageBody = z.object({
-  text: z.string().trim().min(1, 'text must not be empty').max(8000),
+  text: text().trim().min(1, 'text must not be empty').max(8000),
 });
 
 export const agentMessageBody = z.object({
-  text: z.string().trim().min(1, 'text must not be empty').max(8000),
-  agent: z.string().max(200).optional(),
+  text: text().trim().min(1, 'text must not be empty').max(8000),
+  agent: text().max(200).optional(),
 });
 
 /** Where a knowledge-backed answer came from: the document, and its section and page when known. */
@@ -77,7 +78,7 @@ export const listConversationsQuery = z.object({
   status: conversationStatusSchema.optional(),
   flowId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
 });
 
 export const chatSessionBody = z.object({

@@ -1,6 +1,7 @@
 /** What the builder needs beyond the flow itself: versions, templates, the node catalogue, test sessions. */
 import { z } from 'zod';
 import { graphSchema } from '../graph/schema';
+import { storable } from './common';
 
 export const versionParams = z.object({ id: z.uuid({ message: 'id must be a UUID' }), version: z.coerce.number().int().positive() });
 
@@ -27,5 +28,5 @@ export const nodeCatalogueItem = z.object({
   dataSchema: z.unknown(),
 });
 
-export const testSessionBody = z.object({ graph: graphSchema.optional() });
+export const testSessionBody = z.object({ graph: storable(graphSchema).optional() });
 export const testSessionResult = z.object({ conversationId: z.string(), token: z.string(), expiresAt: z.string() });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storable, text } from './common';
 import { graphSchema } from '../graph/schema';
 
 export const graphErrorSchema = z.object({
@@ -10,26 +11,26 @@ export const graphErrorSchema = z.object({
 
 export const createFlowBody = z
   .object({
-    name: z.string().trim().min(1, 'name is required').max(200),
-    description: z.string().max(2000).optional(),
-    graph: graphSchema.optional(),
+    name: text().trim().min(1, 'name is required').max(200),
+    description: text().max(2000).optional(),
+    graph: storable(graphSchema).optional(),
     /** Start from a template (GET /v1/flow-templates) instead of a graph. */
-    templateId: z.string().max(64).optional(),
+    templateId: text().max(64).optional(),
   })
   .refine((b) => (b.graph === undefined) !== (b.templateId === undefined), { message: 'send either graph or templateId', path: ['graph'] });
 
 export const updateFlowBody = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    description: z.string().max(2000).optional(),
-    graph: graphSchema.optional(),
+    name: text().trim().min(1).max(200).optional(),
+    description: text().max(2000).optional(),
+    graph: storable(graphSchema).optional(),
   })
   .refine((b) => b.name !== undefined || b.description !== undefined || b.graph !== undefined, {
     message: 'nothing to update: send name, description or graph',
     path: ['graph'],
   });
 
-export const publishFlowBody = z.object({ note: z.string().max(2000).optional() });
+export const publishFlowBody = z.object({ note: text().max(2000).optional() });
 
 export const validateResult = z.object({ valid: z.boolean(), errors: z.array(graphErrorSchema) });
 
@@ -54,10 +55,9 @@ export const flowDetail = flowSummary.extend({
 });
 
 export const startRunBody = z.object({
-  input: z.record(z.string(), z.unknown()).default({}),
+  input: storable(z.record(z.string(), z.unknown())).default({}),
   /** Same key → same run: a retried request never starts a second run. */
-  idempotencyKey: z
-    .string()
+  idempotencyKey: text()
     .regex(/^[A-Za-z0-9._-]{1,128}$/, 'idempotencyKey must be 1-128 letters, digits, . _ or -')
     .optional(),
   version: z.number().int().positive().optional(),

@@ -1,11 +1,12 @@
 /** The inbox: conversation list items, live frames, typing, canned responses. */
 import { z } from 'zod';
 import { conversationStatusSchema } from '../conversations';
+import { text } from './common';
 import { conversationSchema } from './conversations';
 
 export const inboxQuery = z.object({
   status: conversationStatusSchema.optional(),
-  channel: z.string().max(40).optional(),
+  channel: text().max(40).optional(),
   flowId: z.uuid().optional(),
   /** Test ("Try it") conversations are left out unless this is true. */
   includeTest: z
@@ -13,7 +14,7 @@ export const inboxQuery = z.object({
     .optional()
     .transform((v) => v === 'true'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().max(200).optional(),
+  cursor: text().max(200).optional(),
 });
 
 export const inboxItemSchema = conversationSchema.extend({
@@ -27,11 +28,10 @@ export const typingBody = z.object({ typing: z.boolean() });
 
 export const cannedResponseSchema = z.object({ id: z.string(), shortcut: z.string(), text: z.string() });
 export const cannedResponseBody = z.object({
-  shortcut: z
-    .string()
+  shortcut: text()
     .trim()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'shortcut must be 1-64 letters, digits, _ or -'),
-  text: z.string().trim().min(1, 'text is required').max(8000),
+  text: text().trim().min(1, 'text is required').max(8000),
 });
 export const cannedResponsePatch = cannedResponseBody
   .partial()

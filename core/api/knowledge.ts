@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './common';
 
 /** Uploads and pasted text larger than this are refused (413); the extractor applies the same limit. */
 export const MAX_DOCUMENT_BYTES = 25 * 1024 * 1024;
@@ -26,8 +27,8 @@ const overlapMessage = { message: 'chunkOverlap must be smaller than chunkSize',
 
 export const createKnowledgeBaseBody = z
   .object({
-    name: z.string().trim().min(1, 'name is required').max(200),
-    description: z.string().max(2000).optional(),
+    name: text().trim().min(1, 'name is required').max(200),
+    description: text().max(2000).optional(),
     ...chunking,
     retrieval: retrievalSettings.partial().optional(),
   })
@@ -35,8 +36,8 @@ export const createKnowledgeBaseBody = z
 
 export const updateKnowledgeBaseBody = z
   .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    description: z.string().max(2000).nullable().optional(),
+    name: text().trim().min(1).max(200).optional(),
+    description: text().max(2000).nullable().optional(),
     ...chunking,
     retrieval: retrievalSettings.partial().optional(),
   })
@@ -58,8 +59,7 @@ export const knowledgeBaseDto = z.object({
   updatedAt: z.string(),
 });
 
-const httpUrl = z
-  .string()
+const httpUrl = text()
   .max(2000)
   .refine((value) => {
     try {
@@ -77,8 +77,8 @@ const httpUrl = z
 export const addDocumentJsonBody = z
   .object({
     url: httpUrl.optional(),
-    text: z.string().optional(),
-    name: z.string().trim().min(1, 'name must not be empty').max(200).optional(),
+    text: text().optional(),
+    name: text().trim().min(1, 'name must not be empty').max(200).optional(),
   })
   .superRefine((b, ctx) => {
     if (b.url !== undefined && b.text !== undefined) {
@@ -112,7 +112,7 @@ export const documentDto = z.object({
 });
 
 export const searchBody = z.object({
-  query: z.string().trim().min(1, 'query is required').max(2000),
+  query: text().trim().min(1, 'query is required').max(2000),
   topK: z.number().int().min(1).max(50).optional(),
   vectorWeight: z.number().min(0).max(10).optional(),
   textWeight: z.number().min(0).max(10).optional(),

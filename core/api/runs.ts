@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { WORKFLOW_TYPES } from '../workflows';
+import { text } from './common';
 
 export const listRunsQuery = z
   .object({
     flowId: z.uuid().optional(),
-    status: z.string().max(40).optional(),
+    status: text().max(40).optional(),
     type: z.enum(WORKFLOW_TYPES).optional(),
-    channel: z.string().max(40).optional(),
+    channel: text().max(40).optional(),
     /** Started at or after / before (ISO date-times). */
     from: z.iso.datetime({ offset: true, message: 'from must be an ISO date-time' }).optional(),
     to: z.iso.datetime({ offset: true, message: 'to must be an ISO date-time' }).optional(),
@@ -17,8 +18,8 @@ export const listRunsQuery = z
       .transform((v) => v === 'true'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     /** Opaque page token from the previous page (`pageToken` is the same). */
-    cursor: z.string().max(2000).optional(),
-    pageToken: z.string().max(2000).optional(),
+    cursor: text().max(2000).optional(),
+    pageToken: text().max(2000).optional(),
   })
   .transform(({ pageToken, ...q }) => ({ ...q, cursor: q.cursor ?? pageToken }));
 

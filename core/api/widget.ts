@@ -3,10 +3,10 @@
  * reads, visitor sessions, uploads and the frames the chat socket accepts from a browser.
  */
 import { z } from 'zod';
+import { text } from './common';
 
 /** An origin exactly as browsers send it: scheme, host and optional port, no path. */
-const originSchema = z
-  .string()
+const originSchema = text()
   .max(300)
   .refine((s) => {
     try {
@@ -18,8 +18,7 @@ const originSchema = z
   }, 'each allowed origin must look like https://shop.example.com (scheme and host, no path or trailing slash)');
 
 /** BCP-47 language tag, accepted only when the runtime's Intl recognises it. */
-const languageSchema = z
-  .string()
+const languageSchema = text()
   .max(35)
   .refine((s) => {
     try {
@@ -31,13 +30,13 @@ const languageSchema = z
 
 export const webchatSettingsSchema = z
   .object({
-    brandColor: z.string().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'brandColor must be a hex colour such as #2457d6').default('#2457d6'),
+    brandColor: text().regex(/^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, 'brandColor must be a hex colour such as #2457d6').default('#2457d6'),
     position: z.enum(['left', 'right']).default('right'),
     /** Shown as the first bubble before the visitor writes; empty for none. */
-    greeting: z.string().trim().max(500).default(''),
+    greeting: text().trim().max(500).default(''),
     avatarUrl: z.url({ protocol: /^https?$/, message: 'avatarUrl must be an http(s) URL' }).max(2000).nullable().default(null),
     language: languageSchema.default('en'),
-    title: z.string().trim().min(1).max(80).default('Chat with us'),
+    title: text().trim().min(1).max(80).default('Chat with us'),
     /** Sites that may embed the widget; empty allows any origin. */
     allowedOrigins: z.array(originSchema).max(100).default([]),
     fileUpload: z.boolean().default(true),
@@ -103,8 +102,8 @@ export const chatSocketFrame = z.union([
   z.object({ type: z.literal('typing'), typing: z.boolean() }),
   z.object({
     type: z.literal('message').optional(),
-    text: z.string().trim().min(1, 'text must not be empty').max(8000),
-    clientId: z.string().min(8).max(64).regex(/^[\w-]+$/).optional(),
+    text: text().trim().min(1, 'text must not be empty').max(8000),
+    clientId: text().min(8).max(64).regex(/^[\w-]+$/).optional(),
   }),
 ]);
 export type ChatSocketFrame = z.infer<typeof chatSocketFrame>;

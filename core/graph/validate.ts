@@ -13,6 +13,7 @@
 import type { z } from 'zod';
 import { nodeDefinition } from '../nodes';
 import { checkExpression } from '../expressions';
+import { patternProblem } from '../regex';
 import { parseTemplate } from '../template';
 import { graphSchema, type GraphEdge, type GraphError, type ValidGraph, type ValidNode } from './schema';
 
@@ -66,7 +67,10 @@ export function validateGraph(input: unknown): GraphValidation {
     }
     const data = def.data.safeParse(raw.data);
     if (!data.success) {
-      for (const issue of data.error.issues) errors.push({ nodeId: raw.id, message: `Node '${raw.id}': ${describeIssue(issue)}` });
+      for (const issue of data.error.issues) {
+        const field = issue.path.map(String).join('.');
+        errors.push({ nodeId: raw.id, ...(field ? { field } : {}), message: `Node '${raw.id}': ${describeIssue(issue)}` });
+      }
       continue;
     }
     const node = { ...raw, data: data.data } as ValidNode;
@@ -99,7 +103,13 @@ function contentErrors(node: ValidNode): GraphError[] {
   const expression = node.type === 'condition' || node.type === 'setVariable' ? node.data.expression : undefined;
   if (expression !== undefined) {
     const problem = checkExpression(expression);
-    if (problem) errors.push({ nodeId: node.id, message: `Node '${node.id}': ${problem}` });
+    if (problem) errors.push({ nodeId: node.id, field: 'expression', message: `Node '${node.id}': ${problem}` });
+  }
+  // Checked here rather than in the node's schema, which every console page loads: RE2 is ~45 kB gzipped.
+  const pattern = node.type === 'ask' ? node.data.pattern : undefined;
+  if (pattern !== undefined) {
+    const problem = patternProblem(pattern);
+    if (problem) errors.push({ nodeId: node.id, field: 'pattern', message: `Node '${node.id}': ${problem}` });
   }
   const templates = (TEMPLATE_FIELDS[node.type] ?? []).flatMap((f) => templateValues(f, fieldAt(data, f)));
   if (node.type === 'httpRequest') templates.push(...Object.entries(node.data.headers).map(([k, v]) => [`headers.${k}`, v] as const));

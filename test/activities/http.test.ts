@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isPrivateAddress } from '../../net/allowlist';
+import { nonPublicKind } from '../../net/address-policy';
 import type { HttpRequestInput } from '../../activities/types';
 import { makeTenant } from '../db/fixtures';
 import { activitiesFor, testDeps, type TestDeps } from './support';
@@ -60,8 +60,12 @@ describe('httpRequest', () => {
   it('refuses hosts that are not allowed, and private addresses behind a wildcard', async () => {
     const none = await makeTenant(deps.orm);
     expect(await activitiesFor(deps).httpRequest(request(none.tenantId, {}))).toMatchObject({ ok: false, error: expect.stringMatching(/not on the allowlist/) });
+    // The default policy (no operator allow-list): neither a wildcard nor a tenant's own listing opens an internal address.
+    const strict = activitiesFor({ ...deps, config: { ...deps.config, OUTBOUND_ALLOWED_PRIVATE: [] } });
     const wildcard = await makeTenant(deps.orm, { httpAllowedHosts: ['*'] });
-    expect(await activitiesFor(deps).httpRequest(request(wildcard.tenantId, {}))).toMatchObject({ ok: false, error: expect.stringMatching(/private address/) });
+    expect(await strict.httpRequest(request(wildcard.tenantId, {}))).toMatchObject({ ok: false, error: expect.stringMatching(/127\.0\.0\.1 is not reachable from the platform \(loopback address\)/) });
+    const listed = await makeTenant(deps.orm, { httpAllowedHosts: ['127.0.0.1'] });
+    expect(await strict.httpRequest(request(listed.tenantId, {}))).toMatchObject({ ok: false, error: expect.stringMatching(/loopback address/) });
     const explicit = await makeTenant(deps.orm, { httpAllowedHosts: ['127.0.0.1'] });
     expect(await activitiesFor(deps).httpRequest(request(explicit.tenantId, { url: `${base}/escape` }))).toMatchObject({ ok: false, error: expect.stringMatching(/10\.1\.2\.3 is not on the allowlist/) });
     expect(received.some((r) => r.url === '/internal')).toBe(false);
@@ -89,8 +93,8 @@ describe('httpRequest', () => {
   });
 
   it('classifies private addresses', () => {
-    for (const a of ['127.0.0.1', '10.0.0.1', '192.168.1.1', '172.20.0.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:127.0.0.1']) expect(isPrivateAddress(a)).toBe(true);
-    for (const a of ['8.8.8.8', '1.1.1.1', '2606:4700::1111']) expect(isPrivateAddress(a)).toBe(false);
+    for (const a of ['127.0.0.1', '10.0.0.1', '192.168.1.1', '172.20.0.1', '169.254.169.254', '::1', 'fd00::1', '::ffff:127.0.0.1']) expect(nonPublicKind(a)).not.toBeNull();
+    for (const a of ['8.8.8.8', '1.1.1.1', '2606:4700::1111']) expect(nonPublicKind(a)).toBeNull();
   });
 });
 

@@ -1,12 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emailAdapter, emailCredentialsSchema, emailSettingsSchema, htmlOf, type EmailCredentials, type EmailSettings } from '../../channels/email/adapter';
+import { emailAdapter as buildEmailAdapter, emailCredentialsSchema, emailSettingsSchema, htmlOf, type EmailCredentials, type EmailSettings } from '../../channels/email/adapter';
 import { signInboundEmail, verifyInboundEmail } from '../../channels/email/signature';
 import { replySubject } from '../../channels/email/threading';
 import { ProviderError, type ChannelConfig, type InboundEvent, type InboundRequest, type SendContext } from '../../channels/types';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
 import { composeEmail } from './support';
+import { adapterEnv } from '../../channels/registry';
+import { loadConfig } from '../../core/config';
+
+// The test setup's operator allow-list (vitest.config.ts) lets the adapter reach the local fakes.
+const emailAdapter = buildEmailAdapter(adapterEnv(loadConfig({ OUTBOUND_ALLOWED_PRIVATE: process.env.OUTBOUND_ALLOWED_PRIVATE })));
 
 const secret = randomBytes(32).toString('hex');
 let smtp: FakeSmtp;

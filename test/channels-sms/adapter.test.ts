@@ -3,11 +3,16 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../core/errors';
-import { twilioAdapter, twilioCredentialsSchema, twilioSettingsSchema, type TwilioCredentials, type TwilioSettings } from '../../channels/twilio/adapter';
+import { twilioAdapter as buildTwilioAdapter, twilioCredentialsSchema, twilioSettingsSchema, type TwilioCredentials, type TwilioSettings } from '../../channels/twilio/adapter';
 import { parseRetryAfter } from '../../channels/twilio/client';
 import { isValidTwilioSignature, twilioSignature } from '../../channels/twilio/signature';
 import { ProviderError, type ChannelConfig, type InboundEvent, type InboundRequest, type SendContext } from '../../channels/types';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-server';
+import { adapterEnv } from '../../channels/registry';
+import { loadConfig } from '../../core/config';
+
+// The test setup's operator allow-list (vitest.config.ts) lets the adapter reach the local fakes.
+const twilioAdapter = buildTwilioAdapter(adapterEnv(loadConfig({ OUTBOUND_ALLOWED_PRIVATE: process.env.OUTBOUND_ALLOWED_PRIVATE })));
 
 const sid = `AC${randomBytes(16).toString('hex')}`;
 const token = randomBytes(16).toString('hex');

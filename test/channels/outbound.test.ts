@@ -16,7 +16,7 @@ beforeAll(async () => {
   graph = await startFakeGraphApi();
   graph.addWhatsAppNumber({ phoneNumberId: '1065403522', accessToken: 'wa-token' });
   graph.addPage({ pageId: '1477392262', accessToken: 'page-token', name: 'Harbor Dental' });
-  config = loadConfig({ META_GRAPH_URL: graph.url });
+  config = loadConfig({ META_GRAPH_URL: graph.url, OUTBOUND_ALLOWED_PRIVATE: process.env.OUTBOUND_ALLOWED_PRIVATE });
   const base = { tenantId: 't', name: 'x', webhookUrl: 'https://example.com/hook' };
   wa = { ...base, id: 'wa', type: 'whatsapp', credentials: { accessToken: 'wa-token', appSecret: 's', verifyToken: 'v' }, settings: { phoneNumberId: '1065403522' } };
   ms = { ...base, id: 'ms', type: 'messenger', credentials: { pageAccessToken: 'page-token', appSecret: 's', verifyToken: 'v' }, settings: { pageId: '1477392262', typingIndicators: false } };
@@ -71,7 +71,7 @@ describe('WhatsApp outbound', () => {
     expect(await send({ text: 'a' }).catch((e) => e)).toMatchObject({ retryable: true, opts: { status: 429, retryAfterMs: 7000 } });
     graph.failNext(1, { status: 400, code: 131030, message: 'Recipient phone number not in allowed list' });
     expect(await send({ text: 'a' }).catch((e) => e)).toMatchObject({ retryable: false, opts: { code: '131030' } });
-    const offline = adapterFor('whatsapp', loadConfig({ META_GRAPH_URL: 'http://127.0.0.1:1' }));
+    const offline = adapterFor('whatsapp', loadConfig({ META_GRAPH_URL: 'http://127.0.0.1:1', OUTBOUND_ALLOWED_PRIVATE: process.env.OUTBOUND_ALLOWED_PRIVATE }));
     expect(await offline.send(wa, { text: 'a' }, ctx('+1555')).catch((e) => e)).toMatchObject({ retryable: true });
   });
 });

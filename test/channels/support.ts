@@ -44,7 +44,7 @@ export async function startChannelBench(env: Record<string, string> = {}): Promi
   const servers = sharedServers();
   const scratch: ScratchDatabase = await createScratchDatabase(process.env.TEST_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_channels');
   const graph = await startFakeGraphApi();
-  const stack = await startStack({ ...servers, databaseUrl: scratch.url, env: { META_GRAPH_URL: graph.url, CHANNEL_PROVIDER_URLS_ALLOWED: 'http://127.0.0.1:*', ...env } });
+  const stack = await startStack({ ...servers, databaseUrl: scratch.url, env: { META_GRAPH_URL: graph.url, CHANNEL_PROVIDER_URLS_ALLOWED: 'http://127.0.0.1:*', MESSENGER_MEDIA_HOSTS: '127.0.0.1', ...env } });
   const inbound = startInboundProcessing({ orm: stack.orm, config: stack.config, temporal: stack.temporal, sweepEveryMs: 500, staleMs: 3_000 });
   const db = new pg.Client({ connectionString: scratch.url });
   await db.connect();

@@ -54,7 +54,7 @@ describe('embedding settings', () => {
     expect(sent.body).toMatchObject({ model: 'embed-b', dimensions: 384 });
     expect(JSON.stringify(test.body)).not.toContain('ek-secret');
 
-    const failed = await admin.request('POST', '/v1/settings/embeddings/test', { body: { baseURL: unreachable } });
+    const failed = await admin.request('POST', '/v1/settings/embeddings/test', { body: { baseURL: unreachable, apiKey: '' } });
     expect(failed.status).toBe(200);
     expect(failed.body.ok).toBe(false);
     expect(failed.body.detail).toMatch(/could not reach http:\/\/127\.0\.0\.1:9\/v1/);
@@ -116,8 +116,8 @@ describe('reranker settings', () => {
     fake.enqueue({ content: 'I would rather not' });
     const nonsense = await admin.request('POST', '/v1/settings/reranker/test');
     expect(nonsense.body.ok).toBe(false);
-    // An unsaved form is tested as sent, against the stored key.
-    const failed = await admin.request('POST', '/v1/settings/reranker/test', { body: { kind: 'rerank-api', baseURL: unreachable, model: 'x' } });
+    // An unsaved form is tested as sent (another baseURL must bring its own key).
+    const failed = await admin.request('POST', '/v1/settings/reranker/test', { body: { kind: 'rerank-api', baseURL: unreachable, model: 'x', apiKey: '' } });
     expect(failed.body.ok).toBe(false);
     expect(failed.body.detail).toMatch(/could not reach/);
 

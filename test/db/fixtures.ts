@@ -10,7 +10,13 @@ import { graphSchema } from '../../core/graph/schema';
 export const TEST_SECRET_KEY = randomBytes(32).toString('hex');
 
 export function testConfig(env: Record<string, string> = {}): Config {
-  return loadConfig({ DATABASE_URL: inject('databaseUrl'), REDIS_URL: inject('redisUrl'), SWITCHBOARD_SECRET_KEY: TEST_SECRET_KEY, ...env });
+  return loadConfig({
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    SWITCHBOARD_SECRET_KEY: TEST_SECRET_KEY,
+    OUTBOUND_ALLOWED_PRIVATE: process.env.OUTBOUND_ALLOWED_PRIVATE,
+    ...env,
+  });
 }
 
 export const testOrm = (): Promise<Orm> => createOrm(inject('databaseUrl'), { poolSize: 4 });

@@ -6,6 +6,9 @@ import { EMBEDDING_DIMENSIONS } from '../../core/knowledge/types';
 import { cachedEmbedder, providerEmbedder, type EmbeddingCacheStore } from '../../knowledge/embedder';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 
+/** The fake providers listen on loopback: allow-listed as an operator would a local server. */
+const fakes = { allowedPrivate: ['127.0.0.1'] };
+
 let fake: FakeOpenAI;
 beforeAll(async () => {
   fake = await startFakeOpenAI();
@@ -18,7 +21,7 @@ const embeddingRequests = () => fake.requests.filter((r) => r.path === '/v1/embe
 
 describe('providerEmbedder', () => {
   it('asks for the contract dimensions, batches, keeps order and returns unit vectors', async () => {
-    const embedder = providerEmbedder({ baseURL: `${fake.url}/v1`, apiKey: 'sk-emb', model: 'text-embedding-3-small' });
+    const embedder = providerEmbedder({ baseURL: `${fake.url}/v1`, apiKey: 'sk-emb', model: 'text-embedding-3-small', policy: fakes });
     expect(embedder.id).toBe(`openai:text-embedding-3-small@${EMBEDDING_DIMENSIONS}`);
     const texts = Array.from({ length: 130 }, (_, i) => `chunk number ${i}`);
     const before = embeddingRequests().length;
@@ -45,7 +48,7 @@ describe('providerEmbedder', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const embedder = providerEmbedder({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, apiKey: 'k', model: 'small-model' });
+      const embedder = providerEmbedder({ baseURL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, apiKey: 'k', model: 'small-model', policy: fakes });
       await expect(embedder.embed(['x'])).rejects.toThrow(`small-model returned 3 dimensions, ${EMBEDDING_DIMENSIONS} are required`);
     } finally {
       await new Promise((resolve) => server.close(resolve));
@@ -65,7 +68,7 @@ describe('cachedEmbedder', () => {
       },
     };
     let misses = 0;
-    const inner = providerEmbedder({ baseURL: `${fake.url}/v1`, apiKey: 'k', model: 'm' });
+    const inner = providerEmbedder({ baseURL: `${fake.url}/v1`, apiKey: 'k', model: 'm', policy: fakes });
     const embedder = cachedEmbedder(inner, cache, (n) => (misses += n));
     const before = embeddingRequests().length;
     const first = await embedder.embed(['a', 'b', 'a']);

@@ -4,6 +4,9 @@ import type { SearchHit } from '../../core/knowledge/types';
 import { createReranker, rerankHits } from '../../knowledge/rerank';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 
+/** The fake providers listen on loopback: allow-listed as an operator would a local server. */
+const fakes = { allowedPrivate: ['127.0.0.1'] };
+
 let fake: FakeOpenAI;
 beforeAll(async () => {
   fake = await startFakeOpenAI();
@@ -34,7 +37,7 @@ const query = 'how late is late check-out';
 
 describe('rerank-api provider', () => {
   it('orders by relevance_score, keeps topK and sends the shared /rerank request shape', async () => {
-    const reranker = createReranker({ kind: 'rerank-api', baseURL: `${fake.url}/v1`, apiKey: 'rk-1', model: 'rerank-english-v3.0' });
+    const reranker = createReranker({ kind: 'rerank-api', baseURL: `${fake.url}/v1`, apiKey: 'rk-1', model: 'rerank-english-v3.0', policy: fakes });
     const errors: unknown[] = [];
     const hits = await rerankHits(reranker, query, fused, 2, (e) => errors.push(e));
     expect(errors).toEqual([]);
@@ -46,7 +49,7 @@ describe('rerank-api provider', () => {
   });
 
   it('keeps the fused order and reports when the endpoint fails', async () => {
-    const reranker = createReranker({ kind: 'rerank-api', baseURL: `${fake.url}/missing`, apiKey: '', model: 'm' });
+    const reranker = createReranker({ kind: 'rerank-api', baseURL: `${fake.url}/missing`, apiKey: '', model: 'm', policy: fakes });
     const errors: unknown[] = [];
     const hits = await rerankHits(reranker, query, fused, 2, (e) => errors.push(e));
     expect(hits.map((h) => h.chunkId)).toEqual(['c1', 'c2']);
@@ -58,7 +61,7 @@ describe('rerank-api provider', () => {
 describe('llm provider', () => {
   it('asks the chat model for one score per passage and orders by them', async () => {
     fake.enqueue({ content: '{"scores": [1, 0, 9]}' });
-    const reranker = createReranker({ kind: 'llm', baseURL: `${fake.url}/v1`, apiKey: 'sk-1', model: 'fake-gpt' });
+    const reranker = createReranker({ kind: 'llm', baseURL: `${fake.url}/v1`, apiKey: 'sk-1', model: 'fake-gpt', policy: fakes });
     const hits = await rerankHits(reranker, query, fused, 3, () => {});
     expect(hits.map((h) => h.chunkId)).toEqual(['c3', 'c1', 'c2']);
     const sent = fake.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!;
@@ -68,7 +71,7 @@ describe('llm provider', () => {
 
   it('keeps the fused order when the model does not give one score per passage', async () => {
     fake.enqueue({ content: '{"scores": [3, 1]}' });
-    const reranker = createReranker({ kind: 'llm', baseURL: `${fake.url}/v1`, apiKey: 'sk-1', model: 'fake-gpt' });
+    const reranker = createReranker({ kind: 'llm', baseURL: `${fake.url}/v1`, apiKey: 'sk-1', model: 'fake-gpt', policy: fakes });
     const errors: unknown[] = [];
     const hits = await rerankHits(reranker, query, fused, 3, (e) => errors.push(e));
     expect(hits.map((h) => h.chunkId)).toEqual(['c1', 'c2', 'c3']);

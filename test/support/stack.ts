@@ -128,6 +128,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       TEMPORAL_ADDRESS: opts.temporalAddress,
       TEMPORAL_TASK_QUEUE: taskQueue,
       SWITCHBOARD_SECRET_KEY: config.SWITCHBOARD_SECRET_KEY!,
+      OUTBOUND_ALLOWED_PRIVATE: config.OUTBOUND_ALLOWED_PRIVATE.join(','),
       LOG_LEVEL: 'warn',
     }),
     async request(method, path, reqOpts = {}) {

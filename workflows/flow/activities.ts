@@ -15,20 +15,25 @@ import { NON_RETRYABLE_ERROR_TYPES as NON_RETRYABLE } from '../../core/errors';
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
 
+/**
+ * Every policy has a maximum: a call that can never succeed (a value the database refuses, a
+ * store that stays down) must end its turn with the flow's error message, not hold the
+ * conversation forever. Six store attempts span ~6 s of backoff.
+ */
 const store: LocalActivityOptions = {
   startToCloseTimeout: '10s',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6, nonRetryableErrorTypes: NON_RETRYABLE },
 };
 
 const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus']);
 
-const OPTIONS: Record<Name, ActivityOptions | LocalActivityOptions> = {
+export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptions> = {
   recordInbound: store,
   deliverMessage: { ...store, startToCloseTimeout: '30s' },
   updateConversation: store,
   emitEvent: store,
   // A lost highlight in the builder is not worth holding up the flow.
-  publishNodeStatus: { startToCloseTimeout: '5s', retry: { maximumAttempts: 2 } },
+  publishNodeStatus: { startToCloseTimeout: '5s', retry: { maximumAttempts: 2, nonRetryableErrorTypes: NON_RETRYABLE } },
   // A provider send: retried on 429 / 5xx (the activity sets nextRetryDelay from Retry-After); refusals are returned, not thrown.
   sendChannelMessage: { startToCloseTimeout: '30s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: SEND_MAX_ATTEMPTS, nonRetryableErrorTypes: NON_RETRYABLE } },
   llmChat: {
@@ -50,16 +55,17 @@ const OPTIONS: Record<Name, ActivityOptions | LocalActivityOptions> = {
   fetchDocumentSource: { startToCloseTimeout: '2m', heartbeatTimeout: '20s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE } },
   // Ten attempts (~8 minutes of backoff): an embedding provider that stays down fails the document with its reason.
   indexDocumentVersion: { startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE } },
-  activateDocumentVersion: { startToCloseTimeout: '1m', retry: { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE } },
-  failDocumentVersion: { startToCloseTimeout: '1m', retry: { initialInterval: '1s', backoffCoefficient: 2, nonRetryableErrorTypes: NON_RETRYABLE } },
+  // Ten attempts (~8 minutes): a database that stays away fails the document rather than holding it forever.
+  activateDocumentVersion: { startToCloseTimeout: '1m', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE } },
+  failDocumentVersion: { startToCloseTimeout: '1m', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE } },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };
 
 const proxies = Object.fromEntries(
-  (Object.keys(OPTIONS) as Name[]).map((name) => [
+  (Object.keys(ACTIVITY_OPTIONS) as Name[]).map((name) => [
     name,
-    LOCAL.has(name) ? proxyLocalActivities<Acts>(OPTIONS[name] as LocalActivityOptions)[name] : proxyActivities<Acts>(OPTIONS[name] as ActivityOptions)[name],
+    LOCAL.has(name) ? proxyLocalActivities<Acts>(ACTIVITY_OPTIONS[name] as LocalActivityOptions)[name] : proxyActivities<Acts>(ACTIVITY_OPTIONS[name] as ActivityOptions)[name],
   ]),
 ) as unknown as { [K in Name]: WithOptions<K> };
 

@@ -9,6 +9,7 @@ import type { OutboundMessage, Reply, RichContent, TokenUsage } from '../../core
 import type { ChatMessage, Citation, ConversationRef, ConversationStatus } from '../../activities/types';
 import type { CarriedState, ConversationInput, ConversationState, InboundText, TurnResult } from '../messages';
 import { ActivityCaller } from '../flow/activities';
+import { errorMessage } from '../flow/errors';
 import { FlowGraph } from '../flow/graph';
 import { DEFAULT_HANDOFF_MESSAGE, handOff } from '../flow/handlers/handoff';
 import { answer, inputTimeoutMs, timeout, walk } from '../flow/interpreter';
@@ -213,7 +214,15 @@ export class ConversationSession implements FlowRuntime {
     }
     this.turn++;
     this.touch();
-    await this.activities.call('@inbound', 'recordInbound', { ...this.ref, key: `${this.workflowId}:in:${this.turn}`, text, externalId, ...(metadata ? { metadata } : {}) });
+    try {
+      await this.activities.call('@inbound', 'recordInbound', { ...this.ref, key: `${this.workflowId}:in:${this.turn}`, text, externalId, ...(metadata ? { metadata } : {}) });
+    } catch (err) {
+      // A message that cannot be stored (the database refuses it, or the store stays down) fails
+      // this turn only: the contact is told and the next message is a turn like any other.
+      await this.deliver({ key: this.key('@error'), text: this.graph.settings.errorMessage, author: 'system', source: 'error' });
+      await this.emit('flow.failed', { nodeId: '@inbound', error: errorMessage(err) });
+      return;
+    }
     this.window.push({ role: 'user', content: text });
     if (this.status === 'bot') {
       // A handoff keyword keeps the pending question: after release the next reply answers it.
@@ -285,14 +294,21 @@ export class ConversationSession implements FlowRuntime {
     }
     const nodeId = this.cursor?.nodeId ?? null;
     if (nodeId === this.persisted.nodeId && this.status === this.persisted.status) return;
-    this.persisted = { status: this.status, nodeId };
-    await this.activities.call('@state', 'updateConversation', {
-      tenantId: this.tenantId,
-      conversationId: this.conversationId,
-      status: this.status,
-      variables: this.variables,
-      currentNodeId: nodeId,
-    });
+    try {
+      await this.activities.call('@state', 'updateConversation', {
+        tenantId: this.tenantId,
+        conversationId: this.conversationId,
+        status: this.status,
+        variables: this.variables,
+        currentNodeId: nodeId,
+      });
+      this.persisted = { status: this.status, nodeId };
+    } catch (err) {
+      // The row mirrors the workflow's state for the inbox; the turn's replies are out. A value the
+      // database refuses (e.g. a NUL an HTTP response put in a variable) must not fail every later
+      // turn, so the row is written again after the next turn that changes it.
+      log.warn('conversation row not updated', { error: errorMessage(err) });
+    }
   }
 
   private async publishNodeStatus(nodeId: string, status: 'started' | 'finished' | 'failed'): Promise<void> {

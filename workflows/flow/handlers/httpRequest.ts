@@ -4,6 +4,7 @@
  */
 import { isCancellation } from '@temporalio/workflow';
 import { renderTemplate } from '../../../core/template';
+import { renderUrlTemplate } from '../../../core/url-template';
 import type { HttpRequestResult } from '../../../activities/types';
 import { errorMessage } from '../errors';
 import type { NodeHandler } from '../types';
@@ -18,7 +19,8 @@ export const httpRequest: NodeHandler<'httpRequest'> = {
         tenantId: rt.tenantId,
         nodeId: node.id,
         method: data.method,
-        url: render(data.url),
+        // Each variable encoded for its part of the URL: an answer cannot rewrite the path or query.
+        url: renderUrlTemplate(data.url, rt.variables),
         headers: Object.fromEntries(Object.entries(data.headers).map(([k, v]) => [k, render(v)])),
         body: data.body === undefined ? undefined : render(data.body),
         timeoutMs: data.timeoutMs,

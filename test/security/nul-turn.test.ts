@@ -1,0 +1,76 @@
+/**
+ * A value PostgreSQL refuses (here a NUL, SQLSTATE 22021) reaching the store activity of a real
+ * worker, on the Temporal dev server and PostgreSQL. It used to be retried without limit, so the
+ * turn never ended and every later message of the conversation waited behind it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTIVITY_OPTIONS } from '../../workflows/flow/activities';
+import { turnUpdate } from '../../workflows/messages';
+import { receptionFlow } from '../support/flows';
+import { sharedServers } from '../support/shared-servers';
+import { startStack, type Stack } from '../support/stack';
+
+const ERROR_MESSAGE = 'Sorry, that message could not be read.';
+
+let stack: Stack;
+let apiKey: string;
+let flowId: string;
+
+beforeAll(async () => {
+  stack = await startStack(sharedServers());
+  ({ apiKey } = await stack.createTenant());
+  const graph = { ...receptionFlow, settings: { ...receptionFlow.settings, errorMessage: ERROR_MESSAGE } };
+  const created = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Reception', graph } });
+  flowId = created.body.id;
+  expect((await stack.request('POST', `/v1/flows/${flowId}/publish`, { apiKey, body: {} })).status).toBe(201);
+});
+
+afterAll(async () => stack?.close());
+
+function within<T>(ms: number, work: Promise<T>): Promise<T> {
+  return Promise.race([work, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`not done within ${ms} ms`)), ms))]);
+}
+
+const texts = (body: { replies: { text: string }[] }) => body.replies.map((r) => r.text);
+
+describe('a value the database refuses', () => {
+  it('fails its turn with the flow error message, and the next message gets a normal reply', async () => {
+    const conv = (await stack.request('POST', '/v1/conversations', { apiKey, body: { flowId, channel: 'api' } })).body as { id: string; workflowId: string };
+    const say = (text: string) => stack.request('POST', `/v1/conversations/${conv.id}/messages`, { apiKey, body: { text } });
+    expect(texts((await say('hi')).body)).toEqual(['Hello! What is your name?']);
+
+    // Straight to the workflow, as a channel that forgot to clean its input would.
+    const handle = stack.temporal.workflow.getHandle(conv.workflowId);
+    const started = Date.now();
+    const failed = await within(20_000, handle.executeUpdate(turnUpdate, { args: [{ text: 'Ada\u0000' }] }));
+    expect(texts(failed)).toEqual([ERROR_MESSAGE]);
+    // Not retried: six store attempts alone would take ~6 s.
+    expect(Date.now() - started).toBeLessThan(3000);
+    // jsonb refuses an escaped NUL with SQLSTATE 22P05.
+    const inMetadata = await within(20_000, handle.executeUpdate(turnUpdate, { args: [{ text: 'Bob', metadata: { note: 'x\u0000' } }] }));
+    expect(texts(inMetadata)).toEqual([ERROR_MESSAGE]);
+
+    const next = await within(20_000, say('Ada'));
+    expect(next.status).toBe(200);
+    expect(texts(next.body)).toEqual(['Nice to meet you, Ada!', 'How can I help you today?']);
+
+    const transcript = await stack.request('GET', `/v1/conversations/${conv.id}/messages`, { apiKey });
+    expect(transcript.body.messages.map((m: { author: string; text: string }) => `${m.author}:${m.text}`)).toEqual([
+      'contact:hi',
+      'bot:Hello! What is your name?',
+      `system:${ERROR_MESSAGE}`,
+      `system:${ERROR_MESSAGE}`,
+      'contact:Ada',
+      'bot:Nice to meet you, Ada!',
+      'bot:How can I help you today?',
+    ]);
+  });
+
+  it('every activity and local activity has a finite retry policy', () => {
+    for (const [name, options] of Object.entries(ACTIVITY_OPTIONS)) {
+      expect(options.retry?.maximumAttempts, name).toBeGreaterThan(0);
+      expect(options.retry?.maximumAttempts, name).toBeLessThanOrEqual(10);
+      expect(options.retry?.nonRetryableErrorTypes, name).toContain('InvalidDataError');
+    }
+  });
+});
