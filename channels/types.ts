@@ -127,7 +127,7 @@ export interface ChannelAdapter<Credentials = Record<string, unknown>, Settings 
   ack?: WebhookAck;
   /**
    * Downloads a `remote` attachment (WhatsApp media ids resolve through the Graph API first); a file
-   * past `limits.maxBytes` is a permanent ProviderError (activities/channels/media.ts `readCapped`).
+   * past `limits.maxBytes` is a permanent ProviderError (channels/media.ts `readCapped`).
    */
   fetchMedia?(channel: ChannelConfig<Credentials, Settings>, ref: string, limits: MediaLimits): Promise<{ data: Buffer; contentType: string; name?: string }>;
   send(channel: ChannelConfig<Credentials, Settings>, message: OutboundSend, context: SendContext): Promise<SendResult>;

@@ -1,7 +1,7 @@
 /**
  * The `webchat` channel: the embeddable widget (widget/, api/routes/widget.ts). Visitors reach the
  * conversation through the chat WebSocket with a signed visitor token, and replies are published
- * on the conversation's live channel (activities/live.ts) rather than sent to a provider, so this
+ * on the conversation's live channel (events/live.ts) rather than sent to a provider, so this
  * adapter has no webhooks and no outbound API: it validates the widget's settings and says so
  * clearly if anything calls the provider-facing parts.
  */

@@ -7,7 +7,7 @@ import { embeddingVector } from './vector';
 
 /**
  * A searchable piece of one document version. Rows are written in bulk by `upsertChunks` and read
- * by the SQL in activities/rag/search.ts; the entity gives the tenant filter and the schema.
+ * by the SQL in knowledge/search.ts; the entity gives the tenant filter and the schema.
  */
 export const Chunk = defineEntity({
   name: 'Chunk',
