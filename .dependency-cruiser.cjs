@@ -11,105 +11,52 @@ const except = (list, drop) => list.split('|').filter((f) => !drop.includes(f)).
 const DB_FILES = ['channels/directory.ts', 'knowledge/tenant-embedder.ts', 'llm/providers.ts', 'events/sink.ts'];
 // Tests may import anything; the layer rules apply to the code they test.
 const notTest = '(^test/|\\.test\\.ts$)';
+/** A rule on the code (not the tests) under `from`. */
+const rule = (name, comment, from, to) => ({ name, severity: 'error', comment, from: { path: from, pathNot: notTest }, to });
 
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'No import circles anywhere.', from: {}, to: { circular: true } },
+    rule('core-imports-nothing', 'core/ is the pure vocabulary: libraries only.', '^core/', { path: folders(except(SERVER, ['core']) + '|console|widget') }),
+    rule('db-imports-only-core', 'db/ (entities, repositories) imports only core/, and no Temporal.', '^db/', {
+      path: [folders(except(SERVER, ['core', 'db']) + '|console|widget'), '@temporalio/'],
+    }),
+    rule('workflows-no-io', 'Workflow code is deterministic: no db/, api/, ingress/, temporal/, worker/, events/.', '^workflows/', {
+      path: folders('api|db|events|ingress|temporal|worker|scripts|bench'),
+    }),
+    rule('workflows-only-activity-types', 'Workflows may import activity (and capability) types, never their values: they would land in the workflow bundle.', '^workflows/', {
+      path: folders('activities|' + CAPABILITY),
+      dependencyTypesNot: ['type-only'],
+    }),
+    rule('api-no-activities', 'The API calls capability modules and temporal/, never activity code.', '^api/', { path: folders('activities|worker') }),
+    rule('capability-no-temporal-or-callers', 'Capability modules are integrations: no Temporal client/worker/workflow/activity APIs and nothing that calls them.', folders(CAPABILITY), {
+      path: [folders('activities|api|ingress|temporal|worker|workflows'), '@temporalio/(activity|client|testing|worker|workflow)'],
+    }),
     {
-      name: 'core-imports-nothing',
-      severity: 'error',
-      comment: 'core/ is the pure vocabulary: libraries only.',
-      from: { path: '^core/', pathNot: notTest },
-      to: { path: folders(except(SERVER, ['core']) + '|console|widget') },
-    },
-    {
-      name: 'db-imports-only-core',
-      severity: 'error',
-      comment: 'db/ (entities, repositories) imports only core/, and no Temporal.',
-      from: { path: '^db/', pathNot: notTest },
-      to: { path: [folders(except(SERVER, ['core', 'db']) + '|console|widget'), '@temporalio/'] },
-    },
-    {
-      name: 'workflows-no-io',
-      severity: 'error',
-      comment: 'Workflow code is deterministic: no db/, api/, ingress/, temporal/, worker/, events/.',
-      from: { path: '^workflows/', pathNot: notTest },
-      to: { path: folders('api|db|events|ingress|temporal|worker|scripts|bench') },
-    },
-    {
-      name: 'workflows-only-activity-types',
-      severity: 'error',
-      comment: 'Workflows may import activity (and capability) types, never their values: they would land in the workflow bundle.',
-      from: { path: '^workflows/', pathNot: notTest },
-      to: { path: folders('activities|' + CAPABILITY), dependencyTypesNot: ['type-only'] },
-    },
-    {
-      name: 'api-no-activities',
-      severity: 'error',
-      comment: 'The API calls capability modules and temporal/, never activity code.',
-      from: { path: '^api/', pathNot: notTest },
-      to: { path: folders('activities|worker') },
-    },
-    {
-      name: 'capability-no-temporal-or-callers',
-      severity: 'error',
-      comment: 'Capability modules are integrations: no Temporal client/worker/workflow/activity APIs and nothing that calls them.',
-      from: { path: folders(CAPABILITY), pathNot: notTest },
-      to: { path: [folders('activities|api|ingress|temporal|worker|workflows'), '@temporalio/(activity|client|testing|worker|workflow)'] },
-    },
-    {
-      name: 'capability-db-through-one-file',
-      severity: 'error',
-      comment: `A capability module reaches db/ only through its one named file (${DB_FILES.join(', ')}); entity types are fine.`,
+      ...rule('capability-db-through-one-file', `A capability module reaches db/ only through its one named file (${DB_FILES.join(', ')}); entity types are fine.`, folders(CAPABILITY), {
+        path: '^db/',
+        dependencyTypesNot: ['type-only'],
+      }),
       from: { path: folders(CAPABILITY), pathNot: [notTest, ...DB_FILES.map((f) => `^${f.replace('.', '\\.')}$`)] },
-      to: { path: '^db/', dependencyTypesNot: ['type-only'] },
     },
-    {
-      name: 'net-only-core',
-      severity: 'error',
-      comment: 'net/ (the guarded outbound HTTP client) imports only core/ and libraries.',
-      from: { path: '^net/', pathNot: notTest },
-      to: { path: folders(except(SERVER, ['core', 'net']) + '|console|widget') },
-    },
-    {
-      name: 'temporal-only-core-and-definitions',
-      severity: 'error',
-      comment:
-        'temporal/ imports core/ and, from workflows/, only the message definitions and search-attribute keys the workflows share with their clients (values), or types.',
-      from: { path: '^temporal/', pathNot: notTest },
-      to: { path: folders(except(SERVER, ['core', 'temporal', 'workflows']) + '|console|widget') },
-    },
-    {
-      name: 'temporal-workflow-definitions-only',
-      severity: 'error',
-      from: { path: '^temporal/', pathNot: notTest },
-      to: { path: '^workflows/', pathNot: '^workflows/(messages|search-attributes)\\.ts$', dependencyTypesNot: ['type-only'] },
-    },
-    {
-      name: 'ingress-no-callers',
-      severity: 'error',
-      comment: 'ingress/ records, queues and dispatches: core/, db/, channels/, temporal/ only.',
-      from: { path: '^ingress/', pathNot: notTest },
-      to: { path: folders('activities|api|worker|workflows|knowledge|llm') },
-    },
-    {
-      name: 'activities-no-callers',
-      severity: 'error',
-      comment: 'Activities are called by workflows through Temporal; they import no workflow, API or client code.',
-      from: { path: '^activities/', pathNot: notTest },
-      to: { path: [folders('api|ingress|temporal|worker|workflows'), '@temporalio/(client|workflow|worker)'] },
-    },
-    {
-      name: 'browser-code-no-server',
-      severity: 'error',
-      comment: 'The console and the widget import no server code (core/ is shared).',
-      from: { path: '^(console|widget)/' },
-      to: { path: folders(except(SERVER, ['core'])) },
-    },
+    rule('net-only-core', 'net/ (the guarded outbound HTTP client) imports only core/ and libraries.', '^net/', { path: folders(except(SERVER, ['core', 'net']) + '|console|widget') }),
+    rule('temporal-only-core-and-definitions', 'temporal/ imports core/ and, from workflows/, the definitions the workflows share with their clients.', '^temporal/', {
+      path: folders(except(SERVER, ['core', 'temporal', 'workflows']) + '|console|widget'),
+    }),
+    rule('temporal-workflow-definitions-only', 'From workflows/, temporal/ takes values only from messages.ts and search-attributes.ts; types from anywhere.', '^temporal/', {
+      path: '^workflows/',
+      pathNot: '^workflows/(messages|search-attributes)\\.ts$',
+      dependencyTypesNot: ['type-only'],
+    }),
+    rule('ingress-no-callers', 'ingress/ records, queues and dispatches: core/, db/, channels/, temporal/ only.', '^ingress/', { path: folders('activities|api|worker|workflows|knowledge|llm') }),
+    rule('activities-no-callers', 'Activities are called by workflows through Temporal; they import no workflow, API or client code.', '^activities/', {
+      path: [folders('api|ingress|temporal|worker|workflows'), '@temporalio/(client|workflow|worker)'],
+    }),
+    { name: 'browser-code-no-server', severity: 'error', comment: 'The console and the widget import no server code (core/ is shared).', from: { path: '^(console|widget)/' }, to: { path: folders(except(SERVER, ['core'])) } },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|dist|\\.data|\\.tools)/' },
+    exclude: { path: '(^|/)(dist|\\.data|\\.tools)/' },
     // Type-only imports are kept (and marked) so the rules above can tell them from value imports.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
