@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { graphEnv, secret, sendRateSetting } from '../meta/common';
 import { assertMediaHost, readCapped, unreachableError } from '../media';
 import { GraphClient, SEND_TIMEOUT_MS } from '../meta/graph';
-import { metaHandshake, parseJsonBody, verifyMetaSignature } from '../meta/signature';
+import { metaWebhookAuth, parseJsonBody } from '../meta/signature';
 import { ProviderError, type AdapterEnv, type ChannelAdapter, type OutboundSend } from '../types';
 import { parseMessengerWebhook } from './inbound';
 
@@ -65,8 +65,7 @@ export function messengerAdapter(env: AdapterEnv): ChannelAdapter<MessengerCrede
     type: 'messenger',
     credentialsSchema: messengerCredentials,
     settingsSchema: messengerSettings,
-    handshake: (request, channel) => metaHandshake(request, channel.credentials.verifyToken),
-    verify: (request, channel) => verifyMetaSignature(request, channel.credentials.appSecret),
+    ...metaWebhookAuth<MessengerCredentials>(),
     parse: (request, channel) => parseMessengerWebhook(parseJsonBody(request), channel.settings.pageId),
 
     // Attachment URLs are pre-signed CDN links: fetched without the page token, which must not leak to them.

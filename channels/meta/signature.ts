@@ -5,7 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../core/errors';
-import type { InboundRequest } from '../types';
+import type { ChannelConfig, InboundRequest } from '../types';
 import { headerOf } from '../wire';
 
 export function metaSignature(appSecret: string, body: Buffer | string): string {
@@ -48,4 +48,12 @@ export function parseJsonBody(request: InboundRequest): Record<string, unknown> 
   }
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new AppError('bad_request', 'body must be a JSON object', { field: 'body' });
   return body as Record<string, unknown>;
+}
+
+/** The webhook authentication both Meta adapters use: the subscription handshake and the body signature. */
+export function metaWebhookAuth<C extends { verifyToken: string; appSecret: string }>() {
+  return {
+    handshake: (request: InboundRequest, channel: ChannelConfig<C, unknown>) => metaHandshake(request, channel.credentials.verifyToken),
+    verify: (request: InboundRequest, channel: ChannelConfig<C, unknown>) => verifyMetaSignature(request, channel.credentials.appSecret),
+  };
 }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { graphEnv, secret, sendRateSetting } from '../meta/common';
 import { GraphClient, SEND_TIMEOUT_MS } from '../meta/graph';
-import { metaHandshake, parseJsonBody, verifyMetaSignature } from '../meta/signature';
+import { metaWebhookAuth, parseJsonBody } from '../meta/signature';
 import { ProviderError, type AdapterEnv, type ChannelAdapter, type OutboundSend, type SendContext } from '../types';
 import { parseWhatsAppWebhook } from './inbound';
 import { whatsappBody } from './outbound';
@@ -53,8 +53,7 @@ export function whatsappAdapter(env: AdapterEnv): ChannelAdapter<WhatsAppCredent
     type: 'whatsapp',
     credentialsSchema: whatsappCredentials,
     settingsSchema: whatsappSettings,
-    handshake: (request, channel) => metaHandshake(request, channel.credentials.verifyToken),
-    verify: (request, channel) => verifyMetaSignature(request, channel.credentials.appSecret),
+    ...metaWebhookAuth<WhatsAppCredentials>(),
     parse: (request, channel) => parseWhatsAppWebhook(parseJsonBody(request), channel.settings.phoneNumberId),
 
     async fetchMedia(channel, mediaId, limits) {
