@@ -30,6 +30,8 @@ export interface StackOptions {
 
 export interface Stack {
   url: string;
+  /** The API itself (its route table, for the security tests). */
+  app: Awaited<ReturnType<typeof buildApp>>;
   config: Config;
   orm: Orm;
   temporal: Client;
@@ -100,6 +102,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   return {
     url,
+    app,
     config,
     orm,
     temporal,
