@@ -8,6 +8,8 @@ export type Role = z.infer<typeof userRoleSchema>;
 export const loginBody = z.object({
   email: z.string().trim().min(1, 'email is required').max(320),
   password: z.string().min(1, 'password is required').max(1000),
+  /** The tenant's slug; needed only when the email has accounts in more than one workspace. */
+  workspace: z.string().trim().min(1).max(64).optional(),
 });
 
 export const sessionBody = z
