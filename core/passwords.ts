@@ -22,9 +22,16 @@ const SEQUENCES = ['0123456789', 'abcdefghijklmnopqrstuvwxyz', 'qwertyuiop', 'as
 export function passwordProblem(password: string, email?: string): string | null {
   if (password.length < 10) return 'password must be at least 10 characters';
   const lower = password.toLowerCase();
-  // "password" or "switchboard" dressed up with digits and symbols is still the word.
-  const bare = lower.replace(/[^a-z]/g, '');
-  if (COMMON.has(lower) || ['password', 'passw', 'switchboard', 'qwerty', 'letmein', 'welcome'].includes(bare)) {
+  // "password" dressed up (P@ssw0rd2024!) is still the word: drop what is tacked on, undo the look-alikes.
+  const bare = lower
+    .replace(/^[\d\W_]+|[\d\W_]+$/g, '')
+    .replace(/@/g, 'a')
+    .replace(/0/g, 'o')
+    .replace(/[$5]/g, 's')
+    .replace(/3/g, 'e')
+    .replace(/[1!]/g, 'i')
+    .replace(/[^a-z]/g, '');
+  if (COMMON.has(lower) || ['password', 'switchboard', 'qwerty', 'letmein', 'welcome', 'iloveyou', 'admin', 'administrator'].includes(bare)) {
     return 'password is one of the most common passwords: choose another';
   }
   if (new Set(lower).size <= 2) return 'password repeats one or two characters: choose another';
