@@ -29,6 +29,8 @@ const policy = (directives: typeof DIRECTIVES) => ({
   // No `upgrade-insecure-requests`: the embedded mode is served over plain http.
   contentSecurityPolicy: { useDefaults: false, directives },
   referrerPolicy: { policy: 'no-referrer' as const },
+  // Older browsers' frame-ancestors.
+  xFrameOptions: { action: 'deny' as const },
   // Only meaningful over HTTPS, and pinning plain-http localhost to HTTPS would break it: see below.
   strictTransportSecurity: false,
 });
