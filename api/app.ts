@@ -53,12 +53,13 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   registerErrorHandling(app);
   // Cookies are parsed in an onRequest hook that must run before authentication's.
   await app.register(cookie);
+  // Before authentication too: its onRequest hook marks upgrades, so a refused one has its socket closed.
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   // Headers first, so even a refused request gets them.
   await registerSecurityHeaders(app);
   // Before any route: it records every route's access and denies anonymous calls to non-public ones.
   registerAuth(app, deps);
   await registerOpenApi(app);
-  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   // Document uploads: one file and a name field at most; a larger file stops at the limit (413).
   await app.register(multipart, { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 2, fieldSize: 4 * 1024, parts: 3 } });
   // Only routes that ask for it (sign-in); counters live in Redis so every API instance shares them.
