@@ -135,8 +135,9 @@ export const runRoutes =
       '/v1/runs/:runId/signal',
       { schema: { tags, summary: 'Send one of the workflow’s own signals', params: runParam, body: signalBody, response: { 202: runActionResult, ...errorResponses } } },
       async (request, reply) => {
-        enforceSignalRole(request, request.body.name);
-        return reply.status(202).send({ runId: await actions.signal(tenantWorkflowId(request.tenantId, request.params.runId), request.body.name, request.body.args) });
+        const { name, args } = request.body;
+        const runId = await actions.signal(tenantWorkflowId(request.tenantId, request.params.runId), name, args, () => enforceSignalRole(request, name));
+        return reply.status(202).send({ runId });
       },
     );
 

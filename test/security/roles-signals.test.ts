@@ -52,8 +52,8 @@ describe('signals through the run route', () => {
     }
     // A contact message is the builder's to send (POST /v1/conversations/:id/messages allows it).
     expect((await signal(builder, 'inbound', [{ text: 'hello', clientId: 'c-1' }])).status).toBe(202);
-    // A signal no route sends is the admin's alone.
-    expect((await signal(builder, 'nonsense')).status).toBe(403);
+    // A signal the workflow does not handle is refused as such.
+    expect((await signal(builder, 'nonsense')).status).toBe(400);
   });
 
   it('lets an admin send agent signals; agents and viewers cannot use the run route at all', async () => {
