@@ -1,6 +1,6 @@
 /**
  * Hardening around credentials, against the real API, PostgreSQL and Redis: request budgets per
- * caller and per address of failed credentials, the trusted-proxy setting (client address for the
+ * caller and per address of failed credentials, unknown keys cached, the trusted-proxy setting (client address for the
  * sign-in limit, `Secure` cookie behind TLS termination), the sessions' absolute lifetime, the
  * password rule and sign-in with one email in several workspaces. The stack trusts its proxy, so
  * each test speaks from its own made-up client address.
@@ -88,6 +88,28 @@ async function signInAs(apiKey: string, role: string, from: string) {
   expect(login.status).toBe(200);
   return { email, password, userId: login.body.user.id as string, cookie: login.headers.get('set-cookie')!.split(';')[0] };
 }
+
+describe('unknown API keys', () => {
+  it('are looked up once, then answered from the cache', async () => {
+    const logger = stack.orm.config.getLogger();
+    const { log, isEnabled } = logger;
+    const lookups: string[] = [];
+    logger.isEnabled = (namespace, context) => namespace === 'query' || isEnabled.call(logger, namespace, context);
+    logger.log = (namespace, message, context) => {
+      if (namespace === 'query' && /api_keys/.test(String(message))) lookups.push(String(message));
+      else if (namespace !== 'query') log.call(logger, namespace, message, context);
+    };
+    try {
+      const from = address();
+      const key = `sb_live_unknown${randomBytes(8).toString('hex')}`;
+      for (let i = 0; i < FAILURES - 1; i++) expect((await call('GET', '/v1/flows', { key, from })).status).toBe(401);
+      expect(lookups).toHaveLength(1);
+    } finally {
+      logger.isEnabled = isEnabled;
+      logger.log = log;
+    }
+  });
+});
 
 describe('behind a trusted proxy', () => {
   it('limits sign-in by the client address the proxy names, and sets the Secure cookie for TLS clients', async () => {
