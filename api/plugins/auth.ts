@@ -142,7 +142,8 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps) {
     // No route matched: the not-found handler answers and nothing else runs.
     if (!request.routeOptions.url) return;
     // Only socket routes upgrade: any other route would accept the socket, then close it.
-    if (request.headers.upgrade && !request.routeOptions.config?.socket) throw new AppError('not_found', `no WebSocket at ${request.routeOptions.url}`);
+    // (`request.ws` is set by the WebSocket plugin's own onRequest hook, registered before this one.)
+    if (request.ws && !request.routeOptions.config?.socket) throw new AppError('not_found', `no WebSocket at ${request.routeOptions.url}`);
     if (request.routeOptions.config?.public) return;
     const [principal, budget] = await authenticate(request, reply);
     signIn(request, principal);
