@@ -11,6 +11,8 @@ RUN node_modules/.bin/tsx scripts/build-widget.ts && node_modules/.bin/vite buil
 FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
+# The API listens on loopback unless told otherwise; in a container it must accept the published port.
+ENV HOST=0.0.0.0
 COPY package.json package-lock.json ./
 # tsx runs the TypeScript at runtime and is a regular dependency, so dev dependencies stay out.
 # `npm install` rather than `npm ci`: see .ci/run (optional packages missing from the lockfile).

@@ -1,5 +1,5 @@
 /**
- * The Fastify application: plugins (errors, OpenAPI, auth, websockets), then routes. Dependencies
+ * The Fastify application: plugins (errors, auth, security headers, OpenAPI, websockets), then routes. Dependencies
  * come in from outside so tests and the benchmark build the same app against their own servers.
  */
 import { readFile } from 'node:fs/promises';
@@ -14,6 +14,7 @@ import { registerAuth } from './plugins/auth';
 import { registerConsole } from './plugins/console';
 import { registerErrorHandling } from './plugins/errors';
 import { registerOpenApi } from './plugins/openapi';
+import { cspWithScript, registerSecurityHeaders } from './plugins/security-headers';
 import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
 import { cannedResponseRoutes } from './routes/canned-responses';
@@ -43,16 +44,24 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
     },
     bodyLimit: 1024 * 1024,
+    // Behind a TLS-terminating balancer: the client's address (rate limits) and protocol (Secure cookie).
+    trustProxy: typeof deps.config.TRUST_PROXY === 'number' ? trustHops(deps.config.TRUST_PROXY) : deps.config.TRUST_PROXY,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  await registerOpenApi(app);
+  // Cookies are parsed in an onRequest hook that must run before authentication's.
+  await app.register(cookie);
+  // Before authentication too: its onRequest hook marks upgrades, so a refused one has its socket closed.
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // Headers first, so even a refused request gets them.
+  await registerSecurityHeaders(app);
+  // Before any route: it records every route's access and denies anonymous calls to non-public ones.
+  registerAuth(app, deps);
+  await registerOpenApi(app);
   // Document uploads: one file and a name field at most; a larger file stops at the limit (413).
   await app.register(multipart, { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 2, fieldSize: 4 * 1024, parts: 3 } });
-  await app.register(cookie);
   // Only routes that ask for it (sign-in); counters live in Redis so every API instance shares them.
   await app.register(rateLimit, {
     global: false,
@@ -60,8 +69,6 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
     nameSpace: 'ratelimit:',
     errorResponseBuilder: (_request, ctx) => new AppError('rate_limited', `too many attempts: try again in ${ctx.after}`),
   });
-  // Routes that authenticate by themselves declare `config: { public: true }`.
-  registerAuth(app, deps);
 
   await app.register(healthRoutes(deps));
   await app.register(flowRoutes(deps));
@@ -83,9 +90,12 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(cannedResponseRoutes);
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
-  app.get('/chat', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));
+  app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));
   // The console at `/` (and its client-side routes); the chat page stays at /chat.
   await registerConsole(app);
 
   return app;
 }
+
+/** `TRUST_PROXY=<n>`: believe the nearest n proxies (what a hop count means to proxy-addr). */
+const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;

@@ -12,7 +12,29 @@ const csvOr = (fallback: string) => z.string().default(fallback).transform(split
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Address the API listens on: loopback unless set (containers set 0.0.0.0). */
+  HOST: z.string().default('127.0.0.1'),
+  /**
+   * Proxies in front of the API whose X-Forwarded-For/-Proto to believe (Fastify's `trustProxy`):
+   * `true`, a hop count, or addresses/CIDRs (`10.0.0.0/8,127.0.0.1`). Unset: none, so `request.ip`
+   * is the peer and the session cookie is `Secure` only on a direct TLS connection.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((s): boolean | number | string[] => {
+      const v = s?.trim() ?? '';
+      if (v === '' || v === 'false') return false;
+      if (v === 'true') return true;
+      if (/^\d+$/.test(v)) return Number(v);
+      return v.split(',').map((x) => x.trim()).filter(Boolean);
+    }),
+  /** Requests a minute each API key or signed-in user may make to the authenticated API; 0 turns it off. */
+  API_RATE_LIMIT: z.coerce.number().int().min(0).default(3000),
+  /** Failed credentials (unknown API keys, dead session cookies) per client address in 10 minutes before it gets 429s; 0 turns it off. */
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).default(100),
+  /** Absolute lifetime of a console session in hours, however active it stays (the 12-hour idle expiry slides within it). */
+  SESSION_MAX_HOURS: z.coerce.number().positive().max(24 * 90).default(24),
   /** Public base URL printed and used in links; defaults to http://localhost:PORT. */
   PUBLIC_URL: z.string().url().optional(),
   /** Unset → embedded PGlite (started by `npm start`). */

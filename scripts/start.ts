@@ -262,6 +262,7 @@ async function main() {
       '  Switchboard is running',
       '',
       `  URL            ${url}`,
+      `  Listening on   ${config.HOST}:${config.PORT}${['127.0.0.1', '::1', 'localhost'].includes(config.HOST) ? ' (this machine only; HOST=0.0.0.0 to open it to others)' : ''}`,
       `  Console        ${url}/`,
       `  Chat           ${url}/chat`,
       `  API docs       ${url}/docs`,

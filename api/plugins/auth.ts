@@ -1,15 +1,18 @@
 /**
- * Bearer API keys → tenant. Keys are stored as sha256 hashes; a short in-process cache keeps the
- * lookup off the hot path of every turn. Every `/v1` route needs a key or the console's session
- * cookie (api/plugins/session.ts) except those declaring `config: { public: true }` (the chat
- * socket, provider webhooks), which authenticate by themselves. Roles: api/plugins/roles.ts.
+ * Who is calling, decided once per request on the route the router matched (never on the raw
+ * URL, which the router decodes and so reads differently): a Bearer API key (sha256-hashed at
+ * rest, cached in process) or the console's session cookie (api/plugins/session.ts). Every route
+ * needs one of them unless it declares `config: { public: true }` (health, sign-in, webhooks, the
+ * widget, the chat socket and page, docs, the console's files), which authenticate by themselves
+ * or need no identity. Roles: api/plugins/roles.ts. Rate limits: api/plugins/api-limits.ts.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../core/errors';
 import { apiKeyByHash, hashApiKey, touchApiKey } from '../../db/repos';
 import { systemEm, tenantEm } from '../../db/orm';
 import type { AppDeps } from '../deps';
+import { apiLimits } from './api-limits';
 import { enforceRole } from './roles';
 import { principalFromSession, sessionToken, type Principal } from './session';
 
@@ -20,6 +23,8 @@ declare module 'fastify' {
      * socket and the widget) or needs no identity at all; the API-key check skips it.
      */
     public?: boolean;
+    /** Set on WebSocket routes (by the auth plugin): the only ones an upgrade request may reach. */
+    socket?: boolean;
   }
   interface FastifyRequest {
     tenantId: string;
@@ -31,24 +36,52 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Forget cached API keys (after one is revoked, so it stops working at once). */
     forgetApiKeys(): void;
+    /** Every route registered after the auth plugin, with whether it is public (read by the security tests). */
+    routeAccess: RouteAccess[];
   }
+}
+
+export interface RouteAccess {
+  method: string;
+  url: string;
+  public: boolean;
+  websocket: boolean;
 }
 
 const CACHE_MS = 30_000;
 const TOUCH_MS = 60_000;
+/** Unknown keys are remembered too, so repeating one costs no query; the map is bounded. */
+const CACHE_SIZE = 10_000;
+
+interface KeyEntry {
+  tenantId: string;
+  keyId: string;
+  name: string;
+  until: number;
+  touchedAt: number;
+}
 
 export function registerAuth(app: FastifyInstance, deps: AppDeps) {
-  const cache = new Map<string, { tenantId: string; keyId: string; name: string; until: number; touchedAt: number }>();
+  const cache = new Map<string, KeyEntry | { miss: true; until: number }>();
+  const limits = apiLimits(deps);
 
-  async function resolve(hash: string) {
+  /** The cached answer for a key: its entry, null (known unknown) or undefined (not cached). */
+  function cached(hash: string): KeyEntry | null | undefined {
     const hit = cache.get(hash);
-    if (hit && hit.until > Date.now()) return hit;
+    if (!hit || hit.until <= Date.now()) return undefined;
+    return 'miss' in hit ? null : hit;
+  }
+
+  async function lookUp(hash: string): Promise<KeyEntry | null> {
+    const hit = cache.get(hash);
     const key = await apiKeyByHash(systemEm(deps.orm), hash);
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     if (!key) {
-      cache.delete(hash);
+      cache.set(hash, { miss: true, until: Date.now() + CACHE_MS });
       return null;
     }
-    const entry = { tenantId: key.tenant, keyId: key.id, name: key.name, until: Date.now() + CACHE_MS, touchedAt: hit?.touchedAt ?? 0 };
+    const touchedAt = hit && !('miss' in hit) ? hit.touchedAt : 0;
+    const entry = { tenantId: key.tenant, keyId: key.id, name: key.name, until: Date.now() + CACHE_MS, touchedAt };
     cache.set(hash, entry);
     return entry;
   }
@@ -57,6 +90,15 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps) {
   app.decorateRequest('em', null as unknown as EntityManager);
   app.decorateRequest('principal', null as unknown as Principal);
   app.decorate('forgetApiKeys', () => cache.clear());
+  app.decorate('routeAccess', [] as RouteAccess[]);
+  app.addHook('onRoute', (route) => {
+    // Marked so an upgrade can be refused on any other route (below).
+    if (route.websocket) route.config = { ...route.config, socket: true };
+    for (const method of [route.method].flat()) {
+      // Read later: hooks of inner scopes (the docs) may still mark the route public.
+      app.routeAccess.push({ method, url: route.url, websocket: route.websocket === true, get public() { return route.config?.public === true; } });
+    }
+  });
 
   const signIn = (request: FastifyRequest, principal: Principal) => {
     request.principal = principal;
@@ -65,24 +107,46 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps) {
     enforceRole(request, principal.role);
   };
 
-  app.addHook('onRequest', async (request, reply) => {
-    if (!request.url.startsWith('/v1/') || request.routeOptions.config?.public) return;
+  /** The caller, and the key its request budget is counted under. */
+  async function authenticate(request: FastifyRequest, reply: FastifyReply): Promise<[Principal, string]> {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {
       // No key: the console's session cookie (which also checks CSRF on unsafe methods).
-      const principal = sessionToken(request) ? await principalFromSession(deps, request, reply) : null;
-      if (!principal) throw new AppError('unauthorized', 'not signed in: send "Authorization: Bearer <key>" or sign in', { field: 'authorization' });
-      signIn(request, principal);
-      return;
+      if (!sessionToken(request)) throw new AppError('unauthorized', 'not signed in: send "Authorization: Bearer <key>" or sign in', { field: 'authorization' });
+      await limits.refuseFailingAddress(request, reply);
+      const principal = await principalFromSession(deps, request, reply);
+      if (principal) return [principal, `user:${principal.userId}`];
+      await limits.countFailure(request);
+      throw new AppError('unauthorized', 'not signed in: the session expired or was signed out', { field: 'authorization' });
     }
-    const entry = await resolve(hashApiKey(match[1]));
-    if (!entry) throw new AppError('unauthorized', 'invalid or revoked API key', { field: 'authorization' });
-    const label = `api-key:${entry.name}`;
-    signIn(request, { kind: 'apiKey', tenantId: entry.tenantId, role: 'admin', userId: null, sessionId: null, csrfToken: null, label, displayName: label });
+    const hash = hashApiKey(match[1]);
+    let entry = cached(hash);
+    if (entry === undefined) {
+      await limits.refuseFailingAddress(request, reply);
+      entry = await lookUp(hash);
+    }
+    if (!entry) {
+      await limits.countFailure(request);
+      throw new AppError('unauthorized', 'invalid or revoked API key', { field: 'authorization' });
+    }
     if (Date.now() - entry.touchedAt > TOUCH_MS) {
       entry.touchedAt = Date.now();
       touchApiKey(systemEm(deps.orm), entry.keyId).catch((err) => request.log.warn({ err }, 'could not record API key use'));
     }
+    const label = `api-key:${entry.name}`;
+    return [{ kind: 'apiKey', tenantId: entry.tenantId, role: 'admin', userId: null, sessionId: null, csrfToken: null, label, displayName: label }, `key:${entry.keyId}`];
+  }
+
+  app.addHook('onRequest', async (request, reply) => {
+    // No route matched: the not-found handler answers and nothing else runs.
+    if (!request.routeOptions.url) return;
+    // Only socket routes upgrade: any other route would accept the socket, then close it.
+    // (`request.ws` is set by the WebSocket plugin's own onRequest hook, registered before this one.)
+    if (request.ws && !request.routeOptions.config?.socket) throw new AppError('not_found', `no WebSocket at ${request.routeOptions.url}`);
+    if (request.routeOptions.config?.public) return;
+    const [principal, budget] = await authenticate(request, reply);
+    signIn(request, principal);
+    await limits.enforceCallerLimit(budget, reply);
   });
 }

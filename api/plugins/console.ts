@@ -4,14 +4,18 @@
  * own routes survive a reload. Without a build, a page says how to make one.
  */
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, posix, resolve, sep } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 export const CONSOLE_DIST = resolve(import.meta.dirname, '..', '..', 'console', 'dist');
 
-/** Paths the SPA never owns: an unknown one is the API's 404, not the console's index.html. */
-const NOT_CONSOLE = /^\/(v1|docs|chat|widget)(\/|$|[^/]*$)/;
+/**
+ * Paths the SPA never owns: an unknown one is the API's 404, not the console's index.html. Tested
+ * on the path as a server might read it after decoding and normalizing (`/V1/flows/`,
+ * `/x/../v1/flows`, `/%2576…`), so a spelling the router did not match is not answered 200 either.
+ */
+const NOT_CONSOLE = /^\/(v1|docs|chat|widget)(\/|$|[^/]*$)/i;
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Switchboard console</title>
@@ -28,7 +32,7 @@ export async function registerConsole(app: FastifyInstance, root = CONSOLE_DIST)
   const serve = async (request: FastifyRequest, reply: FastifyReply) => {
     const path = safeDecode(request.url.split('?')[0]);
     if (path === null) return reply.status(400).send({ error: { code: 'bad_request', message: 'malformed URL' } });
-    if (NOT_CONSOLE.test(path)) {
+    if (NOT_CONSOLE.test(path) || NOT_CONSOLE.test(canonical(path))) {
       return reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${path}` } });
     }
     if (!existsSync(join(root, 'index.html'))) return reply.type('text/html; charset=utf-8').send(NOT_BUILT);
@@ -60,4 +64,15 @@ function safeDecode(path: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Decoded until stable (a few rounds at most) and with `.`/`..`/empty segments resolved. */
+function canonical(path: string): string {
+  let current = path;
+  for (let i = 0; i < 3; i++) {
+    const next = safeDecode(current);
+    if (next === null || next === current) break;
+    current = next;
+  }
+  return posix.normalize(current.replace(/\\/g, '/'));
 }

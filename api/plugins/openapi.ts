@@ -1,4 +1,4 @@
-/** OpenAPI generated from the same zod schemas that validate the routes; served at /docs and /docs/json. */
+/** OpenAPI generated from the same zod schemas that validate the routes; served (publicly) at /docs and /docs/json. */
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -20,5 +20,11 @@ export async function registerOpenApi(app: FastifyInstance) {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // The documentation is public: every route the UI registers (in this scope) is marked so.
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true };
+    });
+    await docs.register(swaggerUi, { routePrefix: '/docs' });
+  });
 }

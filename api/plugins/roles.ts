@@ -8,6 +8,8 @@
  * - builder: viewer + flows, test sessions, knowledge bases, documents, runs, canned responses, chat sessions
  * - admin:   everything, including /v1/users, /v1/api-keys and /v1/settings
  * Anything not covered (a new write route) is admin-only until a rule or the route says otherwise.
+ * `POST /v1/runs/:runId/signal` also applies, per signal, the rule of the route that sends that
+ * signal (`SIGNAL_ROUTES`), so it is no way around them.
  */
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../../core/api/auth';
@@ -59,5 +61,25 @@ export function enforceRole(request: FastifyRequest, role: Role): void {
   const roles = allowedRoles(request.method, url, request.routeOptions.config?.roles);
   if (!roles.includes(role)) {
     throw new AppError('forbidden', `the ${role} role may not ${request.method} ${url}`, { field: 'role' });
+  }
+}
+
+/** The dedicated route behind each workflow signal (workflows/messages.ts); the signal route applies its roles. */
+export const SIGNAL_ROUTES: Readonly<Record<string, { method: string; url: string }>> = {
+  inbound: { method: 'POST', url: '/v1/conversations/:id/messages' },
+  agentMessage: { method: 'POST', url: '/v1/conversations/:id/agent-messages' },
+  takeOver: { method: 'POST', url: '/v1/conversations/:id/takeover' },
+  release: { method: 'POST', url: '/v1/conversations/:id/release' },
+  close: { method: 'POST', url: '/v1/conversations/:id/close' },
+  resume: { method: 'POST', url: '/v1/runs/:runId/resume' },
+};
+
+/** Throws 403 unless the caller may send this signal through its own route (unknown signals: admin only). */
+export function enforceSignalRole(request: FastifyRequest, signal: string): void {
+  const role = request.principal.role;
+  if (role === 'admin') return;
+  const route = Object.hasOwn(SIGNAL_ROUTES, signal) ? SIGNAL_ROUTES[signal] : undefined;
+  if (!route || !allowedRoles(route.method, route.url).includes(role)) {
+    throw new AppError('forbidden', `the ${role} role may not send the '${signal}' signal${route ? ` (it is ${route.method} ${route.url})` : ''}`, { field: 'name' });
   }
 }

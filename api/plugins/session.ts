@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../core/api/auth';
 import { AppError } from '../../core/errors';
 import { systemEm } from '../../db/orm';
-import { resolveSession, SESSION_TTL_MS } from '../../db/repos';
+import { resolveSession } from '../../db/repos';
 import type { AppDeps } from '../deps';
 
 export const SESSION_COOKIE = 'sb_session';
@@ -36,14 +36,14 @@ export function sessionToken(request: FastifyRequest): string | null {
 export async function principalFromSession(deps: AppDeps, request: FastifyRequest, reply: FastifyReply): Promise<Principal | null> {
   const token = sessionToken(request);
   if (!token) return null;
-  const found = await resolveSession(systemEm(deps.orm), token);
+  const found = await resolveSession(systemEm(deps.orm), token, sessionMaxAgeMs(deps));
   if (!found) return null;
   const { session, user, slid } = found;
   if (UNSAFE_METHODS.has(request.method) && !sameToken(request.headers['x-csrf-token'], session.csrfToken)) {
     throw new AppError('forbidden', 'missing or wrong CSRF token: send the csrfToken from /v1/auth/login as "x-csrf-token"', { field: 'x-csrf-token' });
   }
   // The expiry slides on the server; the cookie's lifetime follows it.
-  if (slid) setSessionCookie(request, reply, token);
+  if (slid) setSessionCookie(request, reply, token, session.expiresAt);
   return {
     kind: 'session',
     tenantId: session.tenant,
@@ -63,13 +63,16 @@ function sameToken(sent: string | string[] | undefined, expected: string): boole
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string): void {
+export const sessionMaxAgeMs = (deps: AppDeps) => deps.config.SESSION_MAX_HOURS * 3600_000;
+
+/** `Secure` when the request came over TLS (behind a balancer, with `TRUST_PROXY` set); lives as long as the session. */
+export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date): void {
   reply.setCookie(SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'lax',
     path: '/',
     secure: request.protocol === 'https',
-    maxAge: SESSION_TTL_MS / 1000,
+    maxAge: Math.max(0, Math.floor((expiresAt.getTime() - Date.now()) / 1000)),
   });
 }
 

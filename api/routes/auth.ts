@@ -1,7 +1,7 @@
 /**
  * Console sign-in: `POST /v1/auth/login` checks the password (argon2id) and sets the session
  * cookie; `logout` deletes the session; `me` tells the console who is signed in. Attempts are
- * rate-limited per email and client address.
+ * rate-limited per email and client address (`request.ip`: see TRUST_PROXY).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -11,7 +11,7 @@ import { AppError } from '../../core/errors';
 import { Tenant, User } from '../../db/entities';
 import { systemEm, tenantEm, TENANT_FILTER } from '../../db/orm';
 import { checkPassword, createSession, deleteExpiredSessions, deleteSession, normalizeEmail, touchLogin } from '../../db/repos';
-import { clearSessionCookie, setSessionCookie } from '../plugins/session';
+import { clearSessionCookie, sessionMaxAgeMs, setSessionCookie } from '../plugins/session';
 import type { AppDeps } from '../deps';
 
 const LOGIN_ATTEMPTS = 10;
@@ -53,25 +53,29 @@ export const authRoutes =
       },
       async (request, reply) => {
         const email = normalizeEmail(request.body.email);
-        // Emails are unique per tenant; the same address in several tenants tries each account.
-        const candidates = await systemEm(deps.orm).find(
-          User,
-          { email, disabled: false },
-          { filters: { [TENANT_FILTER]: false }, populate: ['passwordHash'], limit: 5, orderBy: { createdAt: 'asc' } },
-        );
-        let user: User | null = null;
-        for (const candidate of candidates.length ? candidates : [null]) {
-          if (await checkPassword(candidate?.passwordHash ?? null, request.body.password)) {
-            user = candidate;
-            break;
-          }
+        const system = systemEm(deps.orm);
+        const workspace = request.body.workspace ? await system.findOne(Tenant, { slug: request.body.workspace.toLowerCase() }) : undefined;
+        // One account is tried, never several: an email in more than one workspace must name it.
+        const accounts =
+          workspace === null
+            ? []
+            : await system.find(
+                User,
+                { email, disabled: false, ...(workspace ? { tenant: workspace.id } : {}) },
+                { filters: { [TENANT_FILTER]: false }, populate: ['passwordHash'], limit: 2 },
+              );
+        if (accounts.length > 1) {
+          // As long as a wrong password takes.
+          await checkPassword(null, request.body.password);
+          throw new AppError('bad_request', 'this email signs in to more than one workspace: name the workspace', { field: 'workspace' });
         }
-        if (!user) throw WRONG();
+        const user = accounts[0] ?? null;
+        if (!(await checkPassword(user?.passwordHash ?? null, request.body.password)) || !user) throw WRONG();
         const em = tenantEm(deps.orm, user.tenant);
-        const { token, session } = await createSession(em, user.tenant, user.id);
+        const { token, session } = await createSession(em, user.tenant, user.id, sessionMaxAgeMs(deps));
         await touchLogin(em, user.id);
-        deleteExpiredSessions(systemEm(deps.orm)).catch((err) => request.log.warn({ err }, 'could not remove expired sessions'));
-        setSessionCookie(request, reply, token);
+        deleteExpiredSessions(system).catch((err) => request.log.warn({ err }, 'could not remove expired sessions'));
+        setSessionCookie(request, reply, token, session.expiresAt);
         return sessionView(user.tenant, user.id, session.csrfToken);
       },
     );

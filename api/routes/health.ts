@@ -11,6 +11,7 @@ export const healthRoutes =
     app.get(
       '/health',
       {
+        config: { public: true },
         schema: {
           tags: ['system'],
           security: [],

@@ -5,6 +5,7 @@ import { ownWorkflowId } from '../../core/ids';
 import { sendMessageBody } from '../../core/api/conversations';
 import { listRunsQuery, nodeHistorySchema, runSummary } from '../../core/api/runs';
 import { resetBody, runActionResult, runGraphResult, runParam, signalBody, terminateBody } from '../../core/api/run-actions';
+import { enforceSignalRole } from '../plugins/roles';
 import { groupHistoryByNode } from '../services/history';
 import { RunActions, tenantWorkflowId } from '../services/run-actions';
 import type { AppDeps } from '../deps';
@@ -134,8 +135,11 @@ export const runRoutes =
     app.post(
       '/v1/runs/:runId/signal',
       { schema: { tags, summary: 'Send one of the workflow’s own signals', params: runParam, body: signalBody, response: { 202: runActionResult, ...errorResponses } } },
-      async (request, reply) =>
-        reply.status(202).send({ runId: await actions.signal(tenantWorkflowId(request.tenantId, request.params.runId), request.body.name, request.body.args) }),
+      async (request, reply) => {
+        const { name, args } = request.body;
+        const runId = await actions.signal(tenantWorkflowId(request.tenantId, request.params.runId), name, args, () => enforceSignalRole(request, name));
+        return reply.status(202).send({ runId });
+      },
     );
 
     app.post(

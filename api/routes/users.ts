@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createUserBody, updateUserBody, userSchema } from '../../core/api/admin';
+import { passwordProblem } from '../../core/passwords';
 import { errorResponses, uuidParam } from '../../core/api/common';
 import { AppError } from '../../core/errors';
 import { iso } from '../services/serialize';
@@ -29,7 +30,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.post(
     '/v1/users',
-    { schema: { tags, summary: 'Create a console user (password ≥ 10 characters)', body: createUserBody, response: { 201: userSchema, ...errorResponses } } },
+    { schema: { tags, summary: 'Create a console user (password ≥ 10 characters, not a common one, not containing the email name)', body: createUserBody, response: { 201: userSchema, ...errorResponses } } },
     async (request, reply) => reply.status(201).send(userDto(await createUser(request.em, request.tenantId, request.body))),
   );
 
@@ -42,6 +43,11 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
         // Locking yourself out of administration is never what was meant.
         if (request.body.role !== undefined && request.body.role !== 'admin') throw new AppError('conflict', 'you cannot change your own role', { field: 'role' });
         if (request.body.disabled) throw new AppError('conflict', 'you cannot disable yourself', { field: 'disabled' });
+      }
+      if (request.body.password !== undefined) {
+        const existing = await getUser(request.em, id);
+        const problem = existing && passwordProblem(request.body.password, existing.email);
+        if (problem) throw new AppError('validation_failed', problem, { field: 'password' });
       }
       const user = await updateUser(request.em, id, request.body);
       if (!user) throw notFound();

@@ -37,7 +37,7 @@ export const widgetRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     let script: string | null = null;
-    app.get('/widget.js', { schema: { hide: true } }, async (_request, reply) => {
+    app.get('/widget.js', { config: publicRoute, schema: { hide: true } }, async (_request, reply) => {
       script ??= await readFile(WIDGET_SCRIPT, 'utf8').catch(() => null);
       if (!script) throw new AppError('upstream_unavailable', 'the widget is not built: run `npm run build:widget`');
       return reply

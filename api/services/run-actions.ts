@@ -97,12 +97,14 @@ export class RunActions {
     return runId;
   }
 
-  async signal(workflowId: string, name: string, args: unknown[]): Promise<string> {
+  /** `authorize` runs once the signal is known to be one the workflow handles, before it is sent. */
+  async signal(workflowId: string, name: string, args: unknown[], authorize: () => void = () => {}): Promise<string> {
     const { runId, type } = await this.running(workflowId);
     if (!knownSignals(type).includes(name)) {
       const known = knownSignals(type).join(', ') || 'none';
       throw new AppError('bad_request', `${type} workflows do not handle signal '${name}' (known: ${known})`, { field: 'name' });
     }
+    authorize();
     await this.guard(() => this.handle(workflowId).signal(name, ...args));
     return runId;
   }

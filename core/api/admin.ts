@@ -1,9 +1,16 @@
 /** Administration: users, API keys, the tenant's language model, embeddings and reranker. */
 import { z } from 'zod';
+import { passwordProblem } from '../passwords';
 import { text } from './common';
 import { userRoleSchema } from './auth';
 
-const password = text().min(10, 'password must be at least 10 characters').max(1000);
+/** The rule without the email (checked where the email is known: below, and when a password changes). */
+const password = text()
+  .max(1000)
+  .superRefine((value, ctx) => {
+    const problem = passwordProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 export const userSchema = z.object({
   id: z.string(),
@@ -15,12 +22,17 @@ export const userSchema = z.object({
   lastLoginAt: z.string().nullable(),
 });
 
-export const createUserBody = z.object({
-  email: z.email({ message: 'email must be an email address' }).max(320),
-  name: text().trim().min(1, 'name is required').max(200),
-  role: userRoleSchema,
-  password,
-});
+export const createUserBody = z
+  .object({
+    email: z.email({ message: 'email must be an email address' }).max(320),
+    name: text().trim().min(1, 'name is required').max(200),
+    role: userRoleSchema,
+    password,
+  })
+  .superRefine((body, ctx) => {
+    const problem = passwordProblem(body.password, body.email);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['password'] });
+  });
 
 export const updateUserBody = z
   .object({ name: text().trim().min(1).max(200).optional(), role: userRoleSchema.optional(), password: password.optional(), disabled: z.boolean().optional() })

@@ -9,6 +9,8 @@ export type Role = z.infer<typeof userRoleSchema>;
 export const loginBody = z.object({
   email: text().trim().min(1, 'email is required').max(320),
   password: text().min(1, 'password is required').max(1000),
+  /** The tenant's slug; needed only when the email has accounts in more than one workspace. */
+  workspace: text().trim().min(1).max(64).optional(),
 });
 
 export const sessionBody = z

@@ -13,27 +13,34 @@ const SLIDE_EVERY_MS = 5 * 60_000;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function createSession(em: EntityManager, tenantId: string, userId: string): Promise<{ token: string; session: Session }> {
+/**
+ * `maxAgeMs` is the session's absolute lifetime: the idle expiry slides while it is used, but never
+ * past `createdAt + maxAgeMs`, so a stolen cookie kept busy still dies.
+ */
+export async function createSession(em: EntityManager, tenantId: string, userId: string, maxAgeMs: number): Promise<{ token: string; session: Session }> {
   const token = randomBytes(32).toString('base64url');
+  const now = Date.now();
   const session = em.create(Session, {
     tenant: tenantId,
     user: userId,
     tokenHash: hashToken(token),
     csrfToken: randomBytes(24).toString('base64url'),
-    expiresAt: new Date(Date.now() + SESSION_TTL_MS),
+    expiresAt: new Date(now + Math.min(SESSION_TTL_MS, maxAgeMs)),
+    createdAt: new Date(now),
   });
   await em.flush();
   return { token, session };
 }
 
 /** The live session and its enabled user, or null; slides the expiry forward. */
-export async function resolveSession(em: EntityManager, token: string): Promise<{ session: Session; user: User; slid: boolean } | null> {
+export async function resolveSession(em: EntityManager, token: string, maxAgeMs: number): Promise<{ session: Session; user: User; slid: boolean } | null> {
   const noTenant = { filters: { [TENANT_FILTER]: false } };
-  const session = await em.findOne(Session, { tokenHash: hashToken(token), expiresAt: { $gt: new Date() } }, noTenant);
+  const now = Date.now();
+  const session = await em.findOne(Session, { tokenHash: hashToken(token), expiresAt: { $gt: new Date(now) }, createdAt: { $gt: new Date(now - maxAgeMs) } }, noTenant);
   if (!session) return null;
   const user = await em.findOne(User, { id: session.user, disabled: false }, noTenant);
   if (!user) return null;
-  const expiresAt = Date.now() + SESSION_TTL_MS;
+  const expiresAt = Math.min(now + SESSION_TTL_MS, session.createdAt.getTime() + maxAgeMs);
   const slid = expiresAt - session.expiresAt.getTime() > SLIDE_EVERY_MS;
   if (slid) {
     session.expiresAt = new Date(expiresAt);

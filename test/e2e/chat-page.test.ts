@@ -1,5 +1,5 @@
 /**
- * The /chat page in real Chromium: loads the tenant's flows with the key from the URL fragment,
+ * The /chat page in real Chromium: loads the tenant's flows with the key typed into it,
  * starts a session, chats over the WebSocket (model answer streamed, then stored), and shows an
  * agent's message. Screenshots go to test-results/.
  */
@@ -39,7 +39,13 @@ it('chats with a published flow and shows the agent', async () => {
   const page = await browser.newPage({ viewport: { width: 420, height: 800 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // The key is typed into the page, never taken from the URL nor kept in storage (an old stored one is removed).
   await page.goto(`${stack.url}/chat#key=${apiKey}`);
+  await page.evaluate((key) => localStorage.setItem('sb-key', key), apiKey);
+  await page.reload();
+  expect(await page.getByLabel('API key').inputValue()).toBe('');
+  await page.getByLabel('API key').fill(apiKey);
+  await page.getByLabel('API key').press('Tab');
   await expect.poll(() => page.locator('#flow option').allTextContents()).toEqual(['Front desk (v1)']);
   await page.getByRole('button', { name: 'Start' }).click();
 
@@ -75,5 +81,6 @@ it('chats with a published flow and shows the agent', async () => {
     'Maria from the front desk here.',
   ]);
   expect(errors).toEqual([]);
+  expect(await page.evaluate(() => [localStorage.length, sessionStorage.length])).toEqual([0, 0]);
   await page.screenshot({ path: 'test-results/chat-page.png', fullPage: true });
 });

@@ -143,7 +143,9 @@ it('builds, validates, publishes and tries a flow', { timeout: 180_000 }, async 
 
   // The published flow through the web chat, as a visitor.
   const visitor = await browser.newPage({ viewport: { width: 420, height: 720 } });
-  await visitor.goto(`${stack.url}/chat#key=${apiKey}`);
+  await visitor.goto(`${stack.url}/chat`);
+  await visitor.getByLabel('API key').fill(apiKey);
+  await visitor.getByLabel('API key').press('Tab');
   await expect.poll(() => visitor.locator('#flow option').allTextContents()).toEqual(['Greeter (v1)']);
   await visitor.getByRole('button', { name: 'Start' }).click();
   const chatInput = visitor.getByLabel('Message');

@@ -5,9 +5,12 @@
  * list shows the conversation and its run page lights the executed nodes in order; a text file
  * uploaded to a knowledge base is indexed and found by the search playground; an API key is
  * shown once and works; the language model and the embedding endpoint are set and tested with
- * write-only keys. Screenshots in test-results/console/.
+ * write-only keys; an email in two workspaces is asked for the workspace at sign-in. Screenshots
+ * in test-results/console/.
  */
 import { readFile } from 'node:fs/promises';
+import { Tenant } from '../../db/entities';
+import { systemEm } from '../../db/orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
@@ -384,4 +387,26 @@ it('sets the embedding endpoint: field errors, key set, the indexed document rei
   expect(fake.requests.filter((r) => r.path === '/v1/embeddings').at(-1)?.headers.authorization).toBe('Bearer ek-console-test');
   await app.screenshot('pages-13-embeddings');
   expect(app.errors).toEqual([]);
+});
+
+it('asks for the workspace when the email signs in to several of them', async () => {
+  // The same email in a second workspace, with another password.
+  const other = await stack.createTenant();
+  expect((await stack.request('POST', '/v1/users', { apiKey: other.apiKey, body: { email: admin.email, name: 'Elsewhere', role: 'viewer', password: 'another-workspace-pass' } })).status).toBe(201);
+  const slug = (await systemEm(stack.orm).findOneOrFail(Tenant, { id: tenant.tenantId })).slug;
+
+  const fresh = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const signIn = new ConsoleApp(fresh, stack.url);
+  await signIn.goto('/inbox');
+  await fresh.getByLabel('Email').fill(admin.email);
+  await fresh.getByLabel('Password').fill(admin.password);
+  await fresh.getByRole('button', { name: 'Sign in' }).click();
+  const workspace = fresh.getByLabel('Workspace');
+  await expect.poll(() => workspace.getAttribute('aria-invalid'), eventually).toBe('true');
+  await signIn.screenshot('pages-14-sign-in-workspace');
+  await workspace.fill(slug);
+  await fresh.getByRole('button', { name: 'Sign in' }).click();
+  await fresh.getByRole('heading', { name: 'Inbox' }).waitFor();
+  expect(signIn.errors).toEqual([]);
+  await fresh.close();
 });

@@ -31,6 +31,8 @@ export interface StackOptions {
 
 export interface Stack {
   url: string;
+  /** The API itself (its route table, for the security tests). */
+  app: Awaited<ReturnType<typeof buildApp>>;
   config: Config;
   orm: Orm;
   temporal: Client;
@@ -55,6 +57,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     SWITCHBOARD_SECRET_KEY: process.env.SWITCHBOARD_SECRET_KEY ?? randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',
     PORT: '0',
+    // Off unless a test sets them: every run on the machine shares one Redis and calls from 127.0.0.1,
+    // so one test's failed keys would throttle another's, and benchmarks would measure the limiter.
+    API_RATE_LIMIT: '0',
+    AUTH_FAILURE_LIMIT: '0',
     ...opts.env,
   });
   const orm = await createOrm(opts.databaseUrl);
@@ -101,6 +107,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
   return {
     url,
+    app,
     config,
     orm,
     temporal,

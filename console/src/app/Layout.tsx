@@ -37,7 +37,8 @@ export function Layout({ children }: { children: ReactNode }) {
           <div className="shell-user-name" title={user?.email}>
             {user?.name || user?.email}
           </div>
-          <div className="shell-user-meta">
+          {/* The slug is what sign-in asks for when an email belongs to several workspaces. */}
+          <div className="shell-user-meta" title={tenant ? `workspace: ${tenant.slug}` : undefined}>
             {tenant?.name} · {user?.role}
           </div>
           <Button variant="ghost" size="sm" className="shell-signout" onClick={() => void signOut()}>

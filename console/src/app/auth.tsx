@@ -27,7 +27,8 @@ export interface AuthState {
   status: 'loading' | 'signedOut' | 'signedIn';
   user: SessionUser | null;
   tenant: SessionTenant | null;
-  signIn(email: string, password: string): Promise<void>;
+  /** `workspace` (the tenant's slug) only when the email has accounts in several workspaces. */
+  signIn(email: string, password: string, workspace?: string): Promise<void>;
   signOut(): Promise<void>;
 }
 
@@ -62,7 +63,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => setUnauthorizedHandler(null);
   }, [accept]);
 
-  const signIn = useCallback(async (email: string, password: string) => accept(await api.post<Session>('/v1/auth/login', { email, password })), [accept]);
+  const signIn = useCallback(
+    async (email: string, password: string, workspace?: string) => accept(await api.post<Session>('/v1/auth/login', { email, password, ...(workspace ? { workspace } : {}) })),
+    [accept],
+  );
   const signOut = useCallback(async () => {
     try {
       await api.post('/v1/auth/logout');

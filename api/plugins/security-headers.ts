@@ -1,0 +1,51 @@
+/**
+ * Browser hardening on every response (`@fastify/helmet`): a Content-Security-Policy that allows
+ * only the API's own scripts, styles, images and sockets and no framing (`frame-ancestors 'none'`),
+ * `nosniff`, `Referrer-Policy: no-referrer`, and HSTS on HTTPS requests. Pages with an inline
+ * script (the /chat page) extend the policy with that script's hash through `cspWithScript`.
+ * `/widget.js` is fetched by third-party pages, so it sets its own Cross-Origin-Resource-Policy.
+ */
+import { createHash } from 'node:crypto';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+
+const DIRECTIVES = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  objectSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  // React and Swagger UI set style attributes; styles cannot run code.
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  fontSrc: ["'self'", 'data:'],
+  // `'self'` covers the same host's ws:/wss: sockets.
+  connectSrc: ["'self'"],
+};
+
+const policy = (directives: typeof DIRECTIVES) => ({
+  // No `upgrade-insecure-requests`: the embedded mode is served over plain http.
+  contentSecurityPolicy: { useDefaults: false, directives },
+  referrerPolicy: { policy: 'no-referrer' as const },
+  // Older browsers' frame-ancestors.
+  xFrameOptions: { action: 'deny' as const },
+  // Only meaningful over HTTPS, and pinning plain-http localhost to HTTPS would break it: see below.
+  strictTransportSecurity: false,
+});
+
+export async function registerSecurityHeaders(app: FastifyInstance) {
+  await app.register(helmet, { global: true, ...policy(DIRECTIVES) });
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+  });
+}
+
+/** Route options (`helmet`) for an HTML page whose one inline script is `html`'s `<script>` element. */
+export function cspWithScript(html: string) {
+  const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
+  if (script === undefined) throw new Error('the page has no inline <script>');
+  const hash = createHash('sha256').update(script).digest('base64');
+  return policy({ ...DIRECTIVES, scriptSrc: ["'self'", `'sha256-${hash}'`] });
+}
