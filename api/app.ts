@@ -32,6 +32,8 @@ import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
 import { widgetRoutes } from './routes/widget';
 import { MAX_DOCUMENT_BYTES } from '../core/api/knowledge';
+import { LiveHub } from './services/live-hub';
+import { SocketGate } from './services/socket-guard';
 import type { AppDeps } from './deps';
 
 const CHAT_PAGE = new URL('./public/chat.html', import.meta.url);
@@ -50,6 +52,9 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   registerErrorHandling(app);
   await registerOpenApi(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // Every live socket of this process shares one Redis subscriber and one set of caps.
+  const live = { hub: new LiveHub(deps.createSubscriber, app.log), gate: new SocketGate(deps.config) };
+  app.addHook('onClose', () => live.hub.close());
   // Document uploads: one file and a name field at most; a larger file stops at the limit (413).
   await app.register(multipart, { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 2, fieldSize: 4 * 1024, parts: 3 } });
   await app.register(cookie);
@@ -67,7 +72,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(flowRoutes(deps));
   await app.register(conversationRoutes(deps));
   await app.register(runRoutes(deps));
-  await app.register(chatRoutes(deps));
+  await app.register(chatRoutes(deps, live));
   await app.register(knowledgeBaseRoutes(deps));
   await app.register(documentRoutes(deps));
   await app.register(channelRoutes(deps));
@@ -79,7 +84,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(apiKeyRoutes);
   await app.register(settingsRoutes(deps));
   await app.register(templateRoutes);
-  await app.register(inboxRoutes(deps));
+  await app.register(inboxRoutes(deps, live));
   await app.register(cannedResponseRoutes);
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
