@@ -55,6 +55,8 @@ export const inboxRoutes =
       },
       async (socket, request) => {
         const { principal } = request;
+        // The auth hook guarantees a principal; a socket without one is never served.
+        if (!principal) return void socket.close(4401, 'unauthorized');
         const guarded = live.gate.admit(socket, { tenantId: request.tenantId, token: principal.sessionId ?? principal.label, ip: request.ip });
         if (!guarded) return;
         // Clients send nothing here; frames still count, so a flood is cut off.
