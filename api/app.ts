@@ -12,7 +12,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { AppError } from '../core/errors';
 import { registerAuth } from './plugins/auth';
 import { registerConsole } from './plugins/console';
-import { registerErrorHandling } from './plugins/errors';
+import { frameworkError, registerErrorHandling } from './plugins/errors';
 import { registerJsonBody } from './plugins/json-body';
 import { registerOpenApi } from './plugins/openapi';
 import { apiKeyRoutes } from './routes/api-keys';
@@ -46,6 +46,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
     },
     bodyLimit: 1024 * 1024,
+    frameworkErrors: frameworkError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
