@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
-import { tenantFixture, type Fixture } from './support';
+import { answer, fault, tenantFixture, type Fixture } from './support';
 
 let stack: Stack;
 let t: Fixture;
@@ -38,16 +38,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function get(path: string) {
-  const res = await fetch(stack.url + path, { headers: { authorization: `Bearer ${t.apiKey}` }, signal: AbortSignal.timeout(30_000) }).catch((err: Error) => ({ status: 599, text: async () => err.message }));
-  const text = await res.text();
-  let body: any = null;
-  try {
-    body = JSON.parse(text);
-  } catch {}
-  return { status: res.status, body, text };
-}
-
 describe('malformed queries and path parameters on every GET route', () => {
   it('answers each without a 5xx, errors in the error shape', async () => {
     expect(paths.length).toBeGreaterThan(20);
@@ -58,9 +48,9 @@ describe('malformed queries and path parameters on every GET route', () => {
         ...(path.includes('{') ? PATH_VALUES.map((v) => path.replace(/\{\w+\}/g, v)) : []),
       ];
       for (const url of attempts) {
-        const res = await get(url);
-        if (res.status >= 500) broken.push(`GET ${url.slice(0, 120)} → ${res.status} ${res.text.slice(0, 160)}`);
-        else if (res.status >= 400 && typeof res.body?.error?.code !== 'string') broken.push(`GET ${url.slice(0, 120)} → ${res.status} not the error shape`);
+        const res = await answer(stack.url + url, { headers: { authorization: `Bearer ${t.apiKey}` } });
+        const problem = fault(res);
+        if (problem) broken.push(`GET ${url.slice(0, 120)} → ${res.status} ${res.text.slice(0, 160)} (${problem})`);
       }
     }
     expect(broken).toEqual([]);

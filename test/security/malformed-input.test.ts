@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
-import { tenantFixture, type Fixture } from './support';
+import { answer, tenantFixture, type Fixture } from './support';
 
 let stack: Stack;
 let t: Fixture;
@@ -18,15 +18,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function call(method: string, path: string, body?: string, headers: Record<string, string> = {}) {
-  const res = await fetch(stack.url + path, { method, body, headers: { authorization: `Bearer ${t.apiKey}`, ...headers } });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {}
-  return { status: res.status, body: json, text };
-}
+const call = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
+  answer(stack.url + path, { method, body, headers: { authorization: `Bearer ${t.apiKey}`, ...headers } });
 
 function expectClientError(res: { status: number; body: any; text: string }, status = 400) {
   expect(res.status, res.text).toBe(status);
@@ -60,8 +53,7 @@ describe('multipart', () => {
   });
 
   it('refuses a widget upload without a boundary', async () => {
-    const res = await fetch(`${stack.url}/v1/widget/uploads`, { method: 'POST', body: garbage, headers: { ...noBoundary, authorization: `Bearer ${t.visitorToken}` } });
-    expectClientError({ status: res.status, text: '', body: await res.json() });
+    expectClientError(await answer(`${stack.url}/v1/widget/uploads`, { method: 'POST', body: garbage, headers: { ...noBoundary, authorization: `Bearer ${t.visitorToken}` } }));
   });
 });
 

@@ -47,3 +47,32 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
     },
   };
 }
+
+export interface Answer {
+  status: number;
+  /** The parsed body when it is JSON, else null. */
+  body: any;
+  text: string;
+}
+
+/** Sends a request and reads its answer; no answer within 30 s counts as a 599. */
+export async function answer(url: string, init: RequestInit = {}): Promise<Answer> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(30_000), ...init });
+    const text = await res.text();
+    let body: any = null;
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body, text };
+  } catch (err) {
+    return { status: 599, body: null, text: `no answer: ${(err as Error).message}` };
+  }
+}
+
+/** What is wrong with the answer to a malformed request (a 5xx, an error outside the shape), or null. */
+export function fault(res: Answer): string | null {
+  if (res.status >= 500) return 'server error';
+  if (res.status >= 400 && !(typeof res.body?.error?.code === 'string' && typeof res.body.error.message === 'string')) return 'not the error shape';
+  return null;
+}
