@@ -9,6 +9,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  isGrpcServiceError,
 } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import { AppError } from '../../core/errors';
@@ -288,6 +289,13 @@ export class WorkflowGateway {
       query: clauses.join(' AND '),
       pageSize: filter.limit,
       nextPageToken: filter.cursor ? Buffer.from(filter.cursor, 'base64url') : undefined,
+    }).catch((err) => {
+      // Values are validated and quoted; a query the visibility store still refuses (a server whose
+      // store cannot filter on a stage) is a 400 about the filter, not a 500.
+      if (isGrpcServiceError(err) && err.code === GRPC_INVALID_ARGUMENT) {
+        throw new AppError('validation_failed', `this filter cannot be used here: ${err.details}`, { field: filter.status ? 'status' : 'query' });
+      }
+      throw err;
     });
     return {
       runs: (response.executions ?? []).map((e) => summarizeExecution(e)),
@@ -295,6 +303,8 @@ export class WorkflowGateway {
     };
   }
 }
+
+const GRPC_INVALID_ARGUMENT = 3;
 
 const EXECUTION_STATUS: Record<string, string> = {
   running: 'Running',
