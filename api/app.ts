@@ -12,7 +12,8 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { AppError } from '../core/errors';
 import { registerAuth } from './plugins/auth';
 import { registerConsole } from './plugins/console';
-import { registerErrorHandling } from './plugins/errors';
+import { frameworkError, registerErrorHandling } from './plugins/errors';
+import { registerJsonBody } from './plugins/json-body';
 import { registerOpenApi } from './plugins/openapi';
 import { cspWithScript, registerSecurityHeaders } from './plugins/security-headers';
 import { apiKeyRoutes } from './routes/api-keys';
@@ -33,6 +34,8 @@ import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
 import { widgetRoutes } from './routes/widget';
 import { MAX_DOCUMENT_BYTES } from '../core/api/knowledge';
+import { LiveHub } from './services/live-hub';
+import { SocketGate } from './services/socket-guard';
 import type { AppDeps } from './deps';
 
 const CHAT_PAGE = new URL('./public/chat.html', import.meta.url);
@@ -46,6 +49,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
     bodyLimit: 1024 * 1024,
     // Behind a TLS-terminating balancer: the client's address (rate limits) and protocol (Secure cookie).
     trustProxy: typeof deps.config.TRUST_PROXY === 'number' ? trustHops(deps.config.TRUST_PROXY) : deps.config.TRUST_PROXY,
+    frameworkErrors: frameworkError,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -59,7 +63,11 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await registerSecurityHeaders(app);
   // Before any route: it records every route's access and denies anonymous calls to non-public ones.
   registerAuth(app, deps);
+  registerJsonBody(app);
   await registerOpenApi(app);
+  // Every live socket of this process shares one Redis subscriber and one set of caps.
+  const live = { hub: new LiveHub(deps.createSubscriber, app.log), gate: new SocketGate(deps.config) };
+  app.addHook('onClose', () => live.hub.close());
   // Document uploads: one file and a name field at most; a larger file stops at the limit (413).
   await app.register(multipart, { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 2, fieldSize: 4 * 1024, parts: 3 } });
   // Only routes that ask for it (sign-in); counters live in Redis so every API instance shares them.
@@ -74,7 +82,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(flowRoutes(deps));
   await app.register(conversationRoutes(deps));
   await app.register(runRoutes(deps));
-  await app.register(chatRoutes(deps));
+  await app.register(chatRoutes(deps, live));
   await app.register(knowledgeBaseRoutes(deps));
   await app.register(documentRoutes(deps));
   await app.register(channelRoutes(deps));
@@ -86,7 +94,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(apiKeyRoutes);
   await app.register(settingsRoutes(deps));
   await app.register(templateRoutes);
-  await app.register(inboxRoutes(deps));
+  await app.register(inboxRoutes(deps, live));
   await app.register(cannedResponseRoutes);
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');

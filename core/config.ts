@@ -86,6 +86,13 @@ const envSchema = z.object({
   EMAIL_INBOUND_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   /** Largest attachment downloaded from a provider (or carried in an email); larger ones are noted on the message, not stored. */
   CHANNEL_MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  /** Open WebSockets (chat, inbox) per API process: per token, per client address, per tenant. */
+  WS_MAX_PER_TOKEN: z.coerce.number().int().positive().default(8),
+  WS_MAX_PER_IP: z.coerce.number().int().positive().default(64),
+  WS_MAX_PER_TENANT: z.coerce.number().int().positive().default(1000),
+  /** Frames a client may send on one socket: a burst, then so many a second. */
+  WS_FRAME_BURST: z.coerce.number().int().positive().default(20),
+  WS_FRAMES_PER_SECOND: z.coerce.number().positive().default(5),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(100),
   /**

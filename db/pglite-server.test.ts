@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { md5Password } from './pglite-auth';
 import { startPgliteServer, type PgliteServer } from './pglite-server';
+
+const PASSWORD = 'pglite test password';
 
 describe('pglite server', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-pglite-'));
@@ -17,7 +20,7 @@ describe('pglite server', () => {
   };
 
   beforeAll(async () => {
-    server = await startPgliteServer({ dataDir, port: 0 });
+    server = await startPgliteServer({ dataDir, port: 0, password: PASSWORD });
   });
   afterAll(async () => {
     await Promise.all(pools.map((p) => p.end()));
@@ -75,7 +78,7 @@ describe('pglite server', () => {
     await Promise.all(pools.map((p) => p.end()));
     pools = [];
     await server.stop();
-    server = await startPgliteServer({ dataDir, port: 0 });
+    server = await startPgliteServer({ dataDir, port: 0, password: PASSWORD });
     const { rows } = await pool().query('SELECT n FROM counter');
     expect(rows[0].n).toBe(20);
   });
@@ -112,6 +115,8 @@ async function rawConnection(url: string) {
   };
   const startup = Buffer.concat([int32(196608), cstr('user'), cstr('postgres'), cstr('database'), cstr('postgres'), cstr('')]);
   socket.write(Buffer.concat([int32(startup.length + 4), startup]));
+  const auth = await next();
+  if (auth.type === 'R' && auth.body.readInt32BE(0) === 5) socket.write(message('p', cstr(md5Password(PASSWORD, 'postgres', auth.body.subarray(4, 8)))));
   while ((await next()).type !== 'Z');
   return {
     send: (...msgs: Buffer[]) => socket.write(Buffer.concat(msgs)),

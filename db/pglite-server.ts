@@ -1,7 +1,9 @@
 /**
  * Embedded PostgreSQL for `npm start`: PGlite (WASM Postgres) with pgvector, persisted under
  * `${DATA_DIR}/pglite`, served over the wire protocol so the worker, the API and the migrator
- * connect with ordinary `pg` pools (DATABASE_URL=postgres://postgres@127.0.0.1:PGLITE_PORT/postgres).
+ * connect with ordinary `pg` pools (DATABASE_URL=postgres://postgres:PASSWORD@127.0.0.1:PGLITE_PORT/postgres).
+ * pglite-socket has no authentication: it listens on a Unix socket in a private directory, and
+ * the TCP port is db/pglite-auth.ts, which wants the password kept in DATA_DIR/pglite.password.
  *
  * PGlite is one Postgres session. pglite-socket's multiplexer queues the clients' protocol messages
  * onto it one message at a time and, while an explicit transaction is open, runs only the messages
@@ -16,44 +18,57 @@
  * plain `pg` queries use the unnamed one), session settings (SET), temp tables, LISTEN/NOTIFY.
  * A client that holds a transaction while waiting for another connection's query deadlocks.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { loadConfig } from '../core/config';
+import { makePrivate, readOrCreateSecret, tighten } from './data-dir';
+import { startAuthFront, type AuthFront } from './pglite-auth';
 
 export interface PgliteServer {
   url: string;
   stop(): Promise<void>;
 }
 
-export async function startPgliteServer(opts: { dataDir: string; port: number; maxConnections?: number }): Promise<PgliteServer> {
+export async function startPgliteServer(opts: { dataDir: string; port: number; password: string; maxConnections?: number }): Promise<PgliteServer> {
   const dir = resolve(opts.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
   const db = await PGlite.create({ dataDir: dir, extensions: { vector } });
+  // PGlite's file system layer sets 0666 on what it writes, whatever the umask: DATA_DIR (0700)
+  // keeps others out, and the files are made private again at start and after each close.
+  tighten(dir);
+  // mkdtemp makes a 0700 directory; a temp path also stays under the 107-byte socket path limit.
+  const socketDir = mkdtempSync(join(tmpdir(), 'switchboard-pglite-'));
   const server = new PGLiteSocketServer({
     db: serialized(db),
-    host: '127.0.0.1',
-    port: opts.port,
+    path: join(socketDir, 'pglite.sock'),
     // Worker + API + migrator pools together; the default of 1 would refuse the second client.
     maxConnections: opts.maxConnections ?? 64,
   });
+  let front: AuthFront;
   try {
     await server.start();
+    front = await startAuthFront({ host: '127.0.0.1', port: opts.port, password: opts.password, backendPath: server.getServerConn() });
   } catch (err) {
+    await server.stop();
     await db.close();
+    rmSync(socketDir, { recursive: true, force: true });
     throw err;
   }
-  const port = Number(server.getServerConn().split(':').pop());
   let stopping: Promise<void> | undefined;
   return {
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url: `postgres://postgres:${encodeURIComponent(opts.password)}@127.0.0.1:${front.port}/postgres`,
     stop: () =>
       (stopping ??= (async () => {
+        await front.close();
         await server.stop();
         // close() checkpoints and flushes the WAL to the data dir; skipping it loses recent writes.
         await db.close();
+        tighten(dir);
+        rmSync(socketDir, { recursive: true, force: true });
       })()),
   };
 }
@@ -89,7 +104,9 @@ function serialized(db: PGlite): PGlite {
 
 async function main() {
   const config = loadConfig();
-  const server = await startPgliteServer({ dataDir: config.DATA_DIR, port: config.PGLITE_PORT });
+  makePrivate(config.DATA_DIR);
+  const password = readOrCreateSecret(config.DATA_DIR, 'pglite.password').value;
+  const server = await startPgliteServer({ dataDir: config.DATA_DIR, port: config.PGLITE_PORT, password });
   const shutdown = async (signal: string) => {
     try {
       await server.stop();
@@ -101,8 +118,10 @@ async function main() {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-  // scripts/start.ts waits for this exact line.
-  console.log(`pglite ready ${server.url} (data ${join(config.DATA_DIR, 'pglite')})`);
+  // scripts/start.ts waits for this exact line; the password stays out of the output.
+  const url = new URL(server.url);
+  url.password = '';
+  console.log(`pglite ready ${url} (data ${join(config.DATA_DIR, 'pglite')}, password in ${join(config.DATA_DIR, 'pglite.password')})`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('db/pglite-server.ts')) {

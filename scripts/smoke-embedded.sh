@@ -67,6 +67,10 @@ reply="$(api POST "/v1/conversations/$id/messages" '{"text":"Hello, I have a que
 echo "smoke: conversation $id answered: $(echo "$reply" | json 'd["replies"][0]["text"]')"
 
 stop
+# Other users of the machine must not read the databases or the keys (the log is this script's).
+open_files="$(find "$DATA_DIR" ! -name start.log -perm /077 2>/dev/null | head -5)"
+[ -z "$open_files" ] || die "readable by others in DATA_DIR: $open_files"
+[ -s "$DATA_DIR/pglite.password" ] || die "no generated PGlite password"
 echo "smoke: stopped cleanly; restarting on the same data"
 first_key="$key"
 start

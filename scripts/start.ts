@@ -6,13 +6,15 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfig, publicUrl } from '../core/config';
 import { startTemporalDevServer, type TemporalDevServer } from '../temporal/dev-server';
 import { ensureConsoleBuilt } from './console-build';
 import { ensureWidgetBuilt } from './build-widget';
+import { makePrivate, readOrCreateSecret } from '../db/data-dir';
+import { withRedisPassword, writeRedisConfig } from './embedded-redis';
 
 const root = resolve(import.meta.dirname, '..');
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
@@ -107,27 +109,26 @@ process.on('SIGINT', () => {
 process.on('SIGTERM', () => void shutdown(0));
 
 function loadSecretKey(): string {
-  const file = join(dataDir, 'secret.key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const key = randomBytes(32).toString('hex');
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  say(`generated a secret key in ${file} (keep it: it encrypts stored secrets)`);
-  return key;
+  const { value, created } = readOrCreateSecret(dataDir, 'secret.key', () => randomBytes(32).toString('hex'));
+  if (created) say(`generated a secret key in ${join(dataDir, 'secret.key')} (keep it: it encrypts stored secrets)`);
+  return value;
 }
 
-/** True when something speaking Redis answers (an auth error still means a server is there). */
-function redisAnswers(host: string, port: number): Promise<boolean> {
+/** What answers on host:port: a Redis ('open'), a Redis that wants a password ('auth'), or nothing. */
+function redisAnswers(host: string, port: number): Promise<'open' | 'auth' | null> {
   return new Promise((done) => {
     const s = connect({ host, port, timeout: 1_000 });
-    const finish = (ok: boolean) => {
+    const finish = (answer: 'open' | 'auth' | null) => {
       s.destroy();
-      done(ok);
+      done(answer);
     };
     s.once('connect', () => s.write('PING\r\n'));
-    s.once('data', (d) => finish(/^(\+PONG|-NOAUTH|-ERR)/.test(d.toString())));
-    s.once('timeout', () => finish(false));
-    s.once('error', () => finish(false));
+    s.once('data', (d) => {
+      const reply = d.toString();
+      finish(/^-NOAUTH/.test(reply) ? 'auth' : /^(\+PONG|-ERR)/.test(reply) ? 'open' : null);
+    });
+    s.once('timeout', () => finish(null));
+    s.once('error', () => finish(null));
   });
 }
 
@@ -139,12 +140,17 @@ const which = (bin: string) => {
   }
 };
 
-async function ensureRedis(url: string) {
+/** Returns the REDIS_URL the worker and the API use: the configured one, or the embedded Redis's with its password. */
+async function ensureRedis(url: string): Promise<string> {
   const u = new URL(url);
   const host = u.hostname || '127.0.0.1';
   const port = Number(u.port || 6379);
-  if (await redisAnswers(host, port)) return;
-  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) throw new Error(`nothing answers on REDIS_URL (${host}:${port})`);
+  const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host);
+  const own = () => withRedisPassword(url, dataDir);
+  const answer = await redisAnswers(host, port);
+  // A Redis wanting a password the URL lacks is the embedded one of an earlier run, still up.
+  if (answer) return answer === 'auth' && local && !u.password && existsSync(join(dataDir, 'redis.password')) ? own() : url;
+  if (!local) throw new Error(`nothing answers on REDIS_URL (${host}:${port})`);
   let server = which('redis-server');
   if (!server && process.getuid?.() === 0 && which('apt-get')) {
     say('redis-server is missing; installing it with apt-get');
@@ -157,13 +163,12 @@ async function ensureRedis(url: string) {
     }
     server = which('redis-server');
     // The package may have started its own service on the default port.
-    if (await redisAnswers(host, port)) return;
+    if (await redisAnswers(host, port)) return url;
   }
   if (!server) throw new Error('redis-server is not installed and no Redis answers on REDIS_URL: install it (Debian/Ubuntu: `apt-get install -y redis-server`, macOS: `brew install redis`) or set REDIS_URL');
-  // No persistence: Redis only carries live token streams and queues that are safe to lose.
-  spawnChild('redis', server, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dataDir], process.env);
+  spawnChild('redis', server, [writeRedisConfig(dataDir, port)], process.env);
   for (let i = 0; i < 100; i++) {
-    if (await redisAnswers(host, port)) return;
+    if (await redisAnswers(host, port)) return own();
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`redis-server did not answer on port ${port}`);
@@ -176,7 +181,11 @@ async function startPglite(): Promise<string> {
     const m = /^pglite ready (\S+)/.exec(l);
     if (m) ready(m[1]);
   });
-  return Promise.race([url, c.exited.then(() => new Promise<never>(() => {}))]);
+  const printed = await Promise.race([url, c.exited.then(() => new Promise<never>(() => {}))]);
+  // The server prints its URL without the password; both read the same file.
+  const withPassword = new URL(printed);
+  withPassword.password = readOrCreateSecret(dataDir, 'pglite.password').value;
+  return withPassword.toString();
 }
 
 /** Runs a db/cli.ts command to completion; resolves with its stdout. */
@@ -209,7 +218,9 @@ async function waitForHealth(url: string) {
 }
 
 async function main() {
-  mkdirSync(dataDir, { recursive: true });
+  // 0700 and umask 077 for everything this process and its children write (databases, keys).
+  makePrivate(dataDir);
+  readOrCreateSecret(dataDir, 'pglite.password');
   const secretKey = config.SWITCHBOARD_SECRET_KEY ?? loadSecretKey();
 
   say('starting Temporal…');
@@ -227,13 +238,13 @@ async function main() {
     say('starting the embedded database (PGlite)…');
     databaseUrl = await startPglite();
   }
-  await ensureRedis(config.REDIS_URL);
+  const redisUrl = await ensureRedis(config.REDIS_URL);
 
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl,
-    REDIS_URL: config.REDIS_URL,
+    REDIS_URL: redisUrl,
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
     SWITCHBOARD_SECRET_KEY: secretKey,

@@ -55,6 +55,8 @@ export function devServerArgs(o: Required<Pick<TemporalDevServerOptions, 'dataDi
     '--port', String(o.port),
     '--ui-port', String(o.uiPort),
     '--ip', '127.0.0.1',
+    // The UI reads every tenant's workflows and has no login: loopback only, whatever --ip becomes.
+    '--ui-ip', '127.0.0.1',
     '--namespace', o.namespace,
     '--log-level', o.logLevel,
     // start-dev upserts these on every start, so a db file that already has them is fine.

@@ -2,7 +2,8 @@
  * What the API asks of any workflow kind: describe a run (status, output, live state through the
  * kind's state query), its history with the node trace, and the runs list through visibility.
  */
-import type { Client } from '@temporalio/client';
+import { type Client, isGrpcServiceError } from '@temporalio/client';
+import { AppError } from '../core/errors';
 import { ownWorkflowId, parseWorkflowId } from '../core/ids';
 import type { WorkflowType } from '../core/workflows';
 import { conversationStateQuery, flowRunStateQuery, ingestProgressQuery, type FlowRunOutput, type TraceEntry } from '../workflows/messages';
@@ -93,6 +94,13 @@ export class RunsClient {
       query: clauses.join(' AND '),
       pageSize: filter.limit,
       nextPageToken: filter.cursor ? Buffer.from(filter.cursor, 'base64url') : undefined,
+    }).catch((err) => {
+      // Values are validated and quoted; a query the visibility store still refuses (a server whose
+      // store cannot filter on a stage) is a 400 about the filter, not a 500.
+      if (isGrpcServiceError(err) && err.code === GRPC_INVALID_ARGUMENT) {
+        throw new AppError('validation_failed', `this filter cannot be used here: ${err.details}`, { field: filter.status ? 'status' : 'query' });
+      }
+      throw err;
     });
     return {
       runs: (response.executions ?? []).map((e) => summarizeExecution(e)),
@@ -100,6 +108,8 @@ export class RunsClient {
     };
   }
 }
+
+const GRPC_INVALID_ARGUMENT = 3;
 
 const EXECUTION_STATUS: Record<string, string> = {
   running: 'Running',

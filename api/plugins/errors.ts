@@ -2,7 +2,7 @@
  * Every error leaves as `{error: {code, message, field?}}` with a 4xx/5xx status; nothing
  * crashes the process and no stack trace reaches a client.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError } from '../../core/errors';
 
@@ -39,4 +39,13 @@ export function registerErrorHandling(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
+}
+
+/**
+ * Errors the router raises before any route or hook runs (a path that is not valid percent-encoding,
+ * a parameter over the length limit): the same error shape as everything else.
+ */
+export function frameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  return reply.status(status).send({ error: { code: 'bad_request', message: err.message, field: 'path' } });
 }

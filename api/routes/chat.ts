@@ -5,7 +5,6 @@
  * streamed deltas, agent messages) as it happens.
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { errorResponses } from '../../core/api/common';
 import { chatSessionBody } from '../../core/api/conversations';
@@ -20,13 +19,14 @@ import { signChatToken, verifyChatToken } from '../services/chat-token';
 import { historyFrame } from '../services/widget-history';
 import { sendTurn } from '../services/turns';
 import type { AppDeps } from '../deps';
+import type { GuardedSocket, LiveSockets } from '../services/socket-guard';
 
 const TOKEN_TTL_SECONDS = 12 * 3600;
 /** How long a message's clientId is remembered: a client resending after a reconnect is not a new message. */
 const CLIENT_ID_TTL_SECONDS = 24 * 3600;
 
 export const chatRoutes =
-  (deps: AppDeps): FastifyPluginAsyncZod =>
+  (deps: AppDeps, live: LiveSockets): FastifyPluginAsyncZod =>
   async (app) => {
     app.post(
       '/v1/chat/sessions',
@@ -78,19 +78,19 @@ export const chatRoutes =
           return;
         }
         const { tenantId, conversationId } = session;
-        const subscriber = deps.createSubscriber();
-        socket.on('close', () => void subscriber.quit().catch(() => subscriber.disconnect()));
-        relayLive(subscriber, liveChannel(tenantId, conversationId), send);
+        const guarded = live.gate.admit(socket, { tenantId, token: (request.query as { token: string }).token, ip: request.ip });
+        if (!guarded) return;
         // Subscribe before reading the history: a message published in between arrives twice
         // (clients dedupe by id) rather than never.
-        const ready = subscriber
-          .subscribe(liveChannel(tenantId, conversationId))
+        const ready = live.hub
+          .subscribe(liveChannel(tenantId, conversationId), relayLive(send))
+          .then((unsubscribe) => (socket.readyState === socket.OPEN ? socket.once('close', unsubscribe) : unsubscribe()))
           .then(() => historyFrame(tenantEm(deps.orm, tenantId), conversationId, (request.query as { since?: string }).since))
           .then(send);
         const typing = (on: boolean) => publishLive(deps.redis, tenantId, conversationId, { type: 'typing', author: 'contact', typing: on });
         // The listener is attached before anything is awaited: the client may send as soon as the
         // socket opens, and a frame that arrives with no listener is gone. Turns wait for `ready`.
-        handleIncoming(socket, ready, typing, async (frame) => {
+        handleIncoming(guarded, ready, typing, async (frame) => {
           const seenKey = frame.clientId && `chat:client-msg:${conversationId}:${frame.clientId}`;
           if (seenKey && !(await deps.redis.set(seenKey, '1', 'EX', CLIENT_ID_TTL_SECONDS, 'NX'))) return;
           try {
@@ -115,10 +115,9 @@ export const chatRoutes =
   };
 
 /** Forwards published frames; marks a stream `reset` when a retried LLM attempt starts over. */
-function relayLive(subscriber: ReturnType<AppDeps['createSubscriber']>, channel: string, send: (frame: unknown) => void) {
+function relayLive(send: (frame: unknown) => void) {
   const attempts = new Map<string, number>();
-  subscriber.on('message', (ch, raw) => {
-    if (ch !== channel) return;
+  return (raw: string) => {
     let frame: { type?: string; streamKey?: string; attempt?: number; reset?: boolean };
     try {
       frame = JSON.parse(raw);
@@ -131,12 +130,12 @@ function relayLive(subscriber: ReturnType<AppDeps['createSubscriber']>, channel:
       attempts.set(frame.streamKey, frame.attempt ?? 1);
     }
     send(frame);
-  });
+  };
 }
 
 /** Frames from the socket (contact messages, typing), one at a time in arrival order, turns once `ready`. */
 function handleIncoming(
-  socket: WebSocket,
+  socket: GuardedSocket,
   ready: Promise<unknown>,
   typing: (on: boolean) => Promise<void>,
   turn: (frame: Extract<ChatSocketFrame, { text: string }>) => Promise<void>,
@@ -146,7 +145,7 @@ function handleIncoming(
   // A failed start closes the socket, and the turns queued on it are dropped with it.
   const started = ready.then(() => true, () => false);
   let queue: Promise<unknown> = started;
-  socket.on('message', (raw) => {
+  socket.onFrame((raw) => {
     let frame: ChatSocketFrame;
     let parsed: unknown;
     try {

@@ -11,9 +11,10 @@ import { publishLive } from '../../events/live';
 import { followTenantFeed } from '../services/inbox';
 import { requireConversationRef } from '../services/lookups';
 import type { AppDeps } from '../deps';
+import type { LiveSockets } from '../services/socket-guard';
 
 export const inboxRoutes =
-  (deps: AppDeps): FastifyPluginAsyncZod =>
+  (deps: AppDeps, live: LiveSockets): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['inbox'];
 
@@ -53,8 +54,15 @@ export const inboxRoutes =
         schema: { tags, summary: 'WebSocket (session cookie or API key): {type:"conversation", conversation} and {type:"message", conversationId, message} frames for the tenant' },
       },
       async (socket, request) => {
+        const { principal } = request;
+        // The auth hook guarantees a principal; a socket without one is never served.
+        if (!principal) return void socket.close(4401, 'unauthorized');
+        const guarded = live.gate.admit(socket, { tenantId: request.tenantId, token: principal.sessionId ?? principal.label, ip: request.ip });
+        if (!guarded) return;
+        // Clients send nothing here; frames still count, so a flood is cut off.
+        guarded.onFrame(() => {});
         const send = (frame: unknown) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(frame));
-        const stop = await followTenantFeed(deps, request.tenantId, send, request.log);
+        const stop = await followTenantFeed(deps, live.hub, request.tenantId, send, request.log);
         socket.on('close', stop);
         if (socket.readyState !== socket.OPEN) stop();
         else send({ type: 'ready' });

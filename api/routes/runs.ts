@@ -8,6 +8,7 @@ import { resetBody, runActionResult, runGraphResult, runParam, signalBody, termi
 import { enforceSignalRole } from '../plugins/roles';
 import { groupHistoryByNode } from '../services/history';
 import { RunActions, tenantWorkflowId } from '../services/run-actions';
+import { openCursor, sealCursor } from '../services/run-cursor';
 import type { AppDeps } from '../deps';
 
 export const runRoutes =
@@ -26,7 +27,11 @@ export const runRoutes =
           response: { 200: z.object({ runs: z.array(runSummary.extend({ stage: z.string().nullable() })), nextCursor: z.string().nullable() }), ...errorResponses },
         },
       },
-      async (request) => deps.workflows.runs.listRuns(request.tenantId, request.query),
+      async (request) => {
+        const cursor = openCursor(deps.secretKey, request.tenantId, request.query.cursor);
+        const page = await deps.workflows.runs.listRuns(request.tenantId, { ...request.query, cursor });
+        return { ...page, nextCursor: sealCursor(deps.secretKey, request.tenantId, page.nextCursor) };
+      },
     );
 
     app.get(

@@ -9,6 +9,7 @@ import { tenantEm } from '../../db/orm';
 import { getConversation, inboxExtras } from '../../db/repos';
 import { tenantLiveChannel, type TenantLiveEvent } from '../../events/live';
 import type { AppDeps } from '../deps';
+import type { LiveHub } from './live-hub';
 import { conversationDto } from './serialize';
 
 export async function inboxItems(em: EntityManager, tenantId: string, conversations: Conversation[]) {
@@ -26,12 +27,9 @@ export async function inboxItems(em: EntityManager, tenantId: string, conversati
  * Relays the tenant's feed to one listener until `stop` is called. Each event reads the
  * conversation once (fresh status and last message); test conversations are dropped.
  */
-export async function followTenantFeed(deps: AppDeps, tenantId: string, send: (frame: unknown) => void, log: { warn: (o: object, m: string) => void }) {
-  const subscriber = deps.createSubscriber();
-  const channel = tenantLiveChannel(tenantId);
+export async function followTenantFeed(deps: AppDeps, hub: LiveHub, tenantId: string, send: (frame: unknown) => void, log: { warn: (o: object, m: string) => void }) {
   let queue = Promise.resolve();
-  subscriber.on('message', (ch, raw) => {
-    if (ch !== channel) return;
+  return hub.subscribe(tenantLiveChannel(tenantId), (raw) => {
     let event: TenantLiveEvent;
     try {
       event = JSON.parse(raw);
@@ -49,6 +47,4 @@ export async function followTenantFeed(deps: AppDeps, tenantId: string, send: (f
       send({ type: 'conversation', conversation: item });
     }).catch((err) => log.warn({ err }, 'inbox live frame failed'));
   });
-  await subscriber.subscribe(channel);
-  return () => void subscriber.quit().catch(() => subscriber.disconnect());
 }

@@ -14,6 +14,7 @@ import type { IngestPin } from '../../core/knowledge/types';
 import { KnowledgeBase, type Document } from '../../db/entities';
 import { setDocumentProgress } from '../../db/repos';
 import type { AppDeps } from '../deps';
+import { multipartError } from './multipart';
 
 const iso = (d: Date | string) => new Date(d).toISOString();
 /** `documents.mime_type` is varchar(255). */
@@ -84,10 +85,7 @@ export async function readUpload(request: FastifyRequest): Promise<Upload> {
       }
     }
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge('file');
-    if (code === 'FST_FILES_LIMIT') throw new AppError('bad_request', 'send one file per request', { field: 'file' });
-    throw err;
+    throw multipartError(err, () => tooLarge('file'));
   }
   if (!file || file.bytes.length === 0) throw new AppError('bad_request', 'file is required (a non-empty multipart field named "file")', { field: 'file' });
   if (name && [...name].length > MAX_DOCUMENT_NAME) throw new AppError('validation_failed', `name: at most ${MAX_DOCUMENT_NAME} characters`, { field: 'name' });

@@ -12,6 +12,7 @@ import { AppError } from '../../core/errors';
 import { MediaAsset } from '../../db/entities';
 import { tenantEm, type Orm } from '../../db/orm';
 import type { VisitorTokenPayload } from './widget-sessions';
+import { multipartError } from './multipart';
 
 type UploadType = (typeof WIDGET_UPLOAD_TYPES)[number];
 
@@ -52,10 +53,7 @@ export async function readWidgetUpload(request: FastifyRequest): Promise<WidgetU
       upload = { bytes: await part.toBuffer(), name: part.filename, declared: part.mimetype };
     }
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge();
-    if (code === 'FST_FILES_LIMIT') throw new AppError('bad_request', 'send one file per request', { field: 'file' });
-    throw err;
+    throw multipartError(err, tooLarge);
   }
   if (!upload || upload.bytes.length === 0) throw new AppError('bad_request', 'file is required (a non-empty multipart field named "file")', { field: 'file' });
   const declared = upload.declared.split(';')[0].trim().toLowerCase() as UploadType;

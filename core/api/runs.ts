@@ -1,13 +1,25 @@
 import { z } from 'zod';
+import { CONVERSATION_STATUSES } from '../conversations';
 import { WORKFLOW_TYPES } from '../workflows';
-import { text } from './common';
+
+/** Temporal's execution statuses, then the stages conversations, flow runs and ingestion set. */
+export const RUN_STATUS_FILTERS = [
+  'running', 'completed', 'failed', 'canceled', 'cancelled', 'terminated', 'timed_out', 'continued_as_new',
+  ...CONVERSATION_STATUSES, 'fetching', 'indexing', 'activating', 'ready',
+] as const;
 
 export const listRunsQuery = z
   .object({
     flowId: z.uuid().optional(),
-    status: text().max(40).optional(),
+    /** An execution status (running, completed…) or a stage the workflow reports (waiting, human, indexing…). */
+    status: z
+      .string()
+      .max(40)
+      .transform((s) => s.toLowerCase())
+      .pipe(z.enum(RUN_STATUS_FILTERS, { message: `status must be one of ${RUN_STATUS_FILTERS.join(', ')}` }))
+      .optional(),
     type: z.enum(WORKFLOW_TYPES).optional(),
-    channel: text().max(40).optional(),
+    channel: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, 'channel must be a channel type such as webchat').optional(),
     /** Started at or after / before (ISO date-times). */
     from: z.iso.datetime({ offset: true, message: 'from must be an ISO date-time' }).optional(),
     to: z.iso.datetime({ offset: true, message: 'to must be an ISO date-time' }).optional(),
@@ -18,8 +30,8 @@ export const listRunsQuery = z
       .transform((v) => v === 'true'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     /** Opaque page token from the previous page (`pageToken` is the same). */
-    cursor: text().max(2000).optional(),
-    pageToken: text().max(2000).optional(),
+    cursor: z.string().max(2000).regex(/^[A-Za-z0-9_.-]*$/, 'cursor must be the nextCursor of a previous page').optional(),
+    pageToken: z.string().max(2000).regex(/^[A-Za-z0-9_.-]*$/, 'pageToken must be the nextCursor of a previous page').optional(),
   })
   .transform(({ pageToken, ...q }) => ({ ...q, cursor: q.cursor ?? pageToken }));
 

@@ -1,3 +1,82 @@
+/** A tenant with one of everything, so routes with path parameters can be called with real ids. */
+import { expect } from 'vitest';
+import { receptionFlow } from '../support/flows';
+import type { Stack } from '../support/stack';
+import { createWebchatChannel } from '../widget/support';
+
+export interface Fixture {
+  tenantId: string;
+  apiKey: string;
+  ids: { flow: string; conversation: string; workflow: string; knowledgeBase: string; document: string; channel: string; canned: string; user: string; apiKey: string };
+  /** A widget visitor token on the tenant's webchat channel. */
+  visitorToken: string;
+}
+
+export async function tenantFixture(stack: Stack): Promise<Fixture> {
+  const { tenantId, apiKey } = await stack.createTenant();
+  const ok = async (method: string, path: string, body?: unknown) => {
+    const res = await stack.request(method, path, { apiKey, body });
+    expect(res.status, `${method} ${path}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
+    return res.body;
+  };
+  const { channelId, flowId } = await createWebchatChannel(stack, apiKey, receptionFlow);
+  const conversation = await ok('POST', '/v1/conversations', { flowId });
+  const kb = await ok('POST', '/v1/knowledge-bases', { name: 'Fuzz' });
+  const document = await ok('POST', `/v1/knowledge-bases/${kb.id}/documents`, { name: 'Note', text: 'Opening hours are nine to five.' });
+  const canned = await ok('POST', '/v1/canned-responses', { shortcut: 'hello', text: 'Hello!' });
+  const user = await ok('POST', '/v1/users', { email: `fuzz-${tenantId.slice(0, 8)}@example.com`, name: 'Fuzz', role: 'viewer', password: 'a long enough password 1' });
+  // A second key, so a route acting on a key never revokes the one the test uses.
+  const otherKey = await ok('POST', '/v1/api-keys', { name: 'other' });
+  const session = await fetch(`${stack.url}/v1/widget/${channelId}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const visitor = (await session.json()) as { token: string };
+  expect(visitor.token).toBeTruthy();
+  return {
+    tenantId,
+    apiKey,
+    visitorToken: visitor.token,
+    ids: {
+      flow: flowId!,
+      conversation: conversation.id,
+      workflow: conversation.workflowId ?? `conv:${tenantId}:${conversation.id}`,
+      knowledgeBase: kb.id,
+      document: document.id,
+      channel: channelId,
+      canned: canned.id,
+      user: user.id,
+      apiKey: otherKey.id,
+    },
+  };
+}
+
+export interface Answer {
+  status: number;
+  /** The parsed body when it is JSON, else null. */
+  body: any;
+  text: string;
+}
+
+/** Sends a request and reads its answer; no answer within 30 s counts as a 599. */
+export async function answer(url: string, init: RequestInit = {}): Promise<Answer> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(30_000), ...init });
+    const text = await res.text();
+    let body: any = null;
+    try {
+      body = JSON.parse(text);
+    } catch {}
+    return { status: res.status, body, text };
+  } catch (err) {
+    return { status: 599, body: null, text: `no answer: ${(err as Error).message}` };
+  }
+}
+
+/** What is wrong with the answer to a malformed request (a 5xx, an error outside the shape), or null. */
+export function fault(res: Answer): string | null {
+  if (res.status >= 500) return 'server error';
+  if (res.status >= 400 && !(typeof res.body?.error?.code === 'string' && typeof res.body.error.message === 'string')) return 'not the error shape';
+  return null;
+}
+
 /** Shared by the SSRF tests: the IPv6 forms that embed or tunnel an internal IPv4 address (here 127.0.0.1 or 169.254.169.254). */
 export const TRANSITION_FORMS = [
   '::7f00:1', // IPv4-compatible

@@ -37,6 +37,8 @@ export interface Stack {
   orm: Orm;
   temporal: Client;
   worker: Worker | null;
+  /** CLIENT SETNAME of the API's Redis subscriber connections (CLIENT LIST shows them). */
+  subscriberName: string;
   /** A new tenant with its own API key; `llm` points it at an OpenAI-compatible server. */
   createTenant(opts?: { llm?: { baseURL: string; apiKey?: string; model?: string } }): Promise<{ tenantId: string; apiKey: string }>;
   /** Environment for a worker process (test/support/worker-process.ts) serving this stack. */
@@ -66,6 +68,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const orm = await createOrm(opts.databaseUrl);
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const subscribers: Redis[] = [];
+  const subscriberName = `live-${taskQueue}`;
   const connection = await Connection.connect({ address: opts.temporalAddress });
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const eventsQueue = createEventsQueue(redis);
@@ -91,7 +94,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       orm,
       redis,
       createSubscriber: () => {
-        const sub = new Redis(opts.redisUrl);
+        const sub = new Redis(opts.redisUrl, { connectionName: subscriberName });
         subscribers.push(sub);
         return sub;
       },
@@ -112,6 +115,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     orm,
     temporal,
     worker,
+    subscriberName,
     async createTenant(tenantOpts = {}) {
       const slug = `t-${randomBytes(6).toString('hex')}`;
       const tenant = await ensureTenant(systemEm(orm), slug, `Tenant ${slug}`);

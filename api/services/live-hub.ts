@@ -1,0 +1,84 @@
+/**
+ * One Redis subscriber per API process for every live socket: sockets register a listener on a
+ * channel, the hub SUBSCRIBEs when a channel gets its first listener and UNSUBSCRIBEs when it
+ * loses its last. A connection per socket let any caller with a token hold Redis connections.
+ */
+import type { Redis } from 'ioredis';
+
+type Listener = (raw: string) => void;
+interface Channel {
+  listeners: Set<Listener>;
+  /** Settles when Redis acknowledged the SUBSCRIBE. */
+  ready: Promise<void>;
+}
+
+export class LiveHub {
+  private subscriber: Redis | undefined;
+  private readonly channels = new Map<string, Channel>();
+
+  constructor(
+    private readonly createSubscriber: () => Redis,
+    private readonly log: { warn: (o: object, m: string) => void },
+  ) {}
+
+  /**
+   * Calls `listener` with every message published on `channel` until the returned function is
+   * called. Resolves once the subscription is active, so a publish after that is never missed.
+   */
+  async subscribe(channel: string, listener: Listener): Promise<() => void> {
+    let entry = this.channels.get(channel);
+    if (!entry) {
+      entry = { listeners: new Set(), ready: this.connection().subscribe(channel).then(() => undefined) };
+      this.channels.set(channel, entry);
+    }
+    const current = entry;
+    current.listeners.add(listener);
+    let done = false;
+    const unsubscribe = () => {
+      if (done) return;
+      done = true;
+      current.listeners.delete(listener);
+      if (current.listeners.size > 0 || this.channels.get(channel) !== current) return;
+      this.channels.delete(channel);
+      // Commands on one connection run in order: a SUBSCRIBE sent after this one wins.
+      this.subscriber?.unsubscribe(channel).catch((err) => this.log.warn({ err, channel }, 'live unsubscribe failed'));
+    };
+    try {
+      await current.ready;
+    } catch (err) {
+      unsubscribe();
+      throw err;
+    }
+    return unsubscribe;
+  }
+
+  /** Channels with at least one listener (for tests and diagnostics). */
+  get channelCount() {
+    return this.channels.size;
+  }
+
+  async close() {
+    const subscriber = this.subscriber;
+    this.subscriber = undefined;
+    this.channels.clear();
+    await subscriber?.quit().catch(() => subscriber.disconnect());
+  }
+
+  private connection(): Redis {
+    if (this.subscriber) return this.subscriber;
+    const subscriber = this.createSubscriber();
+    subscriber.on('message', (channel: string, raw: string) => {
+      for (const listener of this.channels.get(channel)?.listeners ?? []) {
+        try {
+          listener(raw);
+        } catch (err) {
+          this.log.warn({ err, channel }, 'live listener failed');
+        }
+      }
+    });
+    // ioredis reconnects and resubscribes by itself; without a listener it prints every error.
+    subscriber.on('error', (err: Error) => this.log.warn({ err }, 'live subscriber error'));
+    this.subscriber = subscriber;
+    return subscriber;
+  }
+}
