@@ -58,10 +58,12 @@ export interface ValidGraph {
   settings: FlowSettings;
 }
 
-export interface GraphError {
-  nodeId?: string;
-  edgeId?: string;
+/** One problem `validateGraph` found, with the node or edge it belongs to. */
+export const graphErrorSchema = z.object({
+  nodeId: z.string().optional(),
+  edgeId: z.string().optional(),
   /** The node's data field at fault, when one is. */
-  field?: string;
-  message: string;
-}
+  field: z.string().optional(),
+  message: z.string(),
+});
+export type GraphError = z.infer<typeof graphErrorSchema>;
