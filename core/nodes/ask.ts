@@ -29,6 +29,7 @@ export const askNode = defineNode({
   optionalOutputs: ['invalid', 'timeout'],
   waitsForInput: true,
   templateFields: ['prompt', 'retryPrompt'],
+  longTextFields: ['prompt', 'retryPrompt'],
   sets: (d) => variableIn(d.variable),
   summary: (d) => (d.variable ? `${d.prompt ?? ''} → ${d.variable}` : undefined),
 });

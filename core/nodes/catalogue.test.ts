@@ -26,7 +26,7 @@ describe('node catalogue', () => {
     const wrong: string[] = [];
     for (const def of NODE_CATALOGUE) {
       const schema = z.toJSONSchema(def.data, { io: 'input', unrepresentable: 'any' }) as Schema;
-      const fields = [...(def.templateFields ?? []), ...(def.expressionFields ?? []), ...Object.keys(def.references ?? {})];
+      const fields = [...(def.templateFields ?? []), ...(def.expressionFields ?? []), ...(def.longTextFields ?? []), ...Object.keys(def.references ?? {})];
       for (const f of fields) if (!hasField(schema, f.split('.'))) wrong.push(`${def.type}.${f}`);
       for (const o of def.optionalOutputs ?? []) if (!def.outputs.includes(o)) wrong.push(`${def.type} output ${o}`);
     }

@@ -38,6 +38,8 @@ export interface NodeDefinition<T extends string = string, S extends z.ZodType =
    * nested field, `*` every value of a map; a list of strings is one template per entry.
    */
   templateFields?: readonly string[];
+  /** Text fields the inspector edits in a box of several lines (longer than 4096 characters, any text field is). */
+  longTextFields?: readonly string[];
   /** Fields holding expressions over the variables, checked before publishing. */
   expressionFields?: readonly string[];
   /** Variables the node stores into the run, read from settings being edited (the builder offers them downstream). */

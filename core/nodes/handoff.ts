@@ -14,4 +14,5 @@ export const handoffNode = defineNode({
   // Unconnected, the bot waits for the contact's next message after the agent releases.
   optionalOutputs: ['next'],
   templateFields: ['message'],
+  longTextFields: ['message'],
 });

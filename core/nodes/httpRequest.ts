@@ -22,5 +22,6 @@ export const httpRequestNode = defineNode({
   // Unconnected, a failed call fails the node: a conversation's walk ends, a flowRun fails.
   optionalOutputs: ['error'],
   templateFields: ['url', 'body', 'headers.*'],
+  longTextFields: ['body'],
   sets: (d) => (d.responseMapping && typeof d.responseMapping === 'object' ? Object.keys(d.responseMapping) : []),
 });

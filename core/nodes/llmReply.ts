@@ -45,5 +45,6 @@ export const llmReplyNode = defineNode({
   optionalOutputs: ['handoff'],
   references: { knowledgeBaseIds: 'knowledgeBase' },
   templateFields: ['systemPrompt', 'brandVoice'],
+  longTextFields: ['systemPrompt', 'brandVoice'],
   sets: (d) => variableIn(d.saveAs),
 });

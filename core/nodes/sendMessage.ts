@@ -37,4 +37,5 @@ export const sendMessageNode = defineNode({
   }),
   outputs: ['next'],
   templateFields: ['text', 'media.url', 'media.caption', 'template.parameters'],
+  longTextFields: ['text'],
 });

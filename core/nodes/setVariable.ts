@@ -19,6 +19,7 @@ export const setVariableNode = defineNode({
   outputs: ['next'],
   expressionFields: ['expression'],
   templateFields: ['value'],
+  longTextFields: ['value'],
   sets: (d) => variableIn(d.variable),
   summary: (d) => `${d.variable ?? '?'} = ${d.expression ?? d.value ?? ''}`,
 });

@@ -95,7 +95,7 @@ function NodeForm({ editor, node, readOnly }: { editor: FlowEditor; node: FlowNo
           onChange={(config) => editor.updateConfig(node.id, config)}
           errors={errors}
           variables={variables}
-          kinds={{ templates: def.templateFields ?? [], expressions: def.expressionFields ?? [], references: def.references }}
+          kinds={{ templates: def.templateFields ?? [], expressions: def.expressionFields ?? [], longText: def.longTextFields, references: def.references }}
         />
       </fieldset>
       <datalist id="known-variables">
@@ -122,7 +122,7 @@ function FlowSettingsForm({ editor, readOnly }: { editor: FlowEditor; readOnly: 
       </div>
       <p className="field-help">Select a node to edit it. These settings apply to the whole flow.</p>
       <fieldset disabled={readOnly} className="form-plain">
-        <SchemaForm schema={schema} value={editor.settings as Record<string, unknown>} onChange={(s) => editor.updateSettings(s)} errors={errors} variables={[]} kinds={{ templates: [], expressions: [] }} />
+        <SchemaForm schema={schema} value={editor.settings as Record<string, unknown>} onChange={(s) => editor.updateSettings(s)} errors={errors} variables={[]} kinds={{ templates: [], expressions: [], longText: ['errorMessage'] }} />
       </fieldset>
     </div>
   );
