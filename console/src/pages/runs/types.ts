@@ -1,6 +1,6 @@
 /** Shapes of the runs API, inferred from its schemas (core/api/runs.ts, core/api/run-actions.ts). */
 import type { z } from 'zod';
-import type { runGraphResult } from '../../../../core/api/run-actions';
+import type { runActionResult, runGraphResult } from '../../../../core/api/run-actions';
 import type { runDetail, runHistory, runList } from '../../../../core/api/runs';
 import type { Tone } from '../../ui';
 
@@ -11,6 +11,7 @@ export type RunSummary = RunList['runs'][number];
 export type RunDetail = z.infer<typeof runDetail>;
 export type RunHistory = z.infer<typeof runHistory>;
 export type RunGraph = z.infer<typeof runGraphResult>;
+export type RunActionResult = z.infer<typeof runActionResult>;
 
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed_out'] as const;
 export const RUN_TYPES = [
