@@ -1,7 +1,7 @@
 /** The tenant's API keys (admin only): listed by prefix, the full key shown once at creation. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { apiKeySchema, createApiKeyBody, createdApiKey } from '../../core/api/admin';
+import { apiKeyList, createApiKeyBody, createdApiKey } from '../../core/api/admin';
 import { errorResponses, uuidParam } from '../../core/api/common';
 import { AppError } from '../../core/errors';
 import { iso } from '../services/serialize';
@@ -10,7 +10,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from '../../db/repos';
 export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['api keys'];
 
-  app.get('/v1/api-keys', { schema: { tags, summary: 'List API keys (never the keys themselves)', response: { 200: z.object({ items: z.array(apiKeySchema) }), ...errorResponses } } }, async (request) => ({
+  app.get('/v1/api-keys', { schema: { tags, summary: 'List API keys (never the keys themselves)', response: { 200: apiKeyList, ...errorResponses } } }, async (request) => ({
     items: (await listApiKeys(request.em)).map((k) => ({
       id: k.id,
       name: k.name,

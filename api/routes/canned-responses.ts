@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, uuidParam } from '../../core/api/common';
-import { cannedResponseBody, cannedResponsePatch, cannedResponseSchema } from '../../core/api/inbox';
+import { cannedResponseBody, cannedResponseList, cannedResponsePatch, cannedResponseSchema } from '../../core/api/inbox';
 import { AppError } from '../../core/errors';
 import type { CannedResponse } from '../../db/entities';
 import { createCannedResponse, deleteCannedResponse, listCannedResponses, updateCannedResponse } from '../../db/repos';
@@ -13,7 +13,7 @@ const notFound = () => new AppError('not_found', 'canned response not found', { 
 export const cannedResponseRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['inbox'];
 
-  app.get('/v1/canned-responses', { schema: { tags, summary: 'Canned responses, by shortcut', response: { 200: z.object({ items: z.array(cannedResponseSchema) }), ...errorResponses } } }, async (request) => ({
+  app.get('/v1/canned-responses', { schema: { tags, summary: 'Canned responses, by shortcut', response: { 200: cannedResponseList, ...errorResponses } } }, async (request) => ({
     items: (await listCannedResponses(request.em)).map(dto),
   }));
 

@@ -6,11 +6,11 @@ import {
   agentMessageBody,
   conversationSchema,
   createConversationBody,
-  messageSchema,
   replySchema,
   sendMessageBody,
+  transcriptPage,
 } from '../../core/api/conversations';
-import { inboxItemSchema, inboxQuery } from '../../core/api/inbox';
+import { inboxPage, inboxQuery } from '../../core/api/inbox';
 import { createConversation, listInboxConversations, listMessages, setAssignedAgent, upsertContact } from '../../db/repos';
 import { inboxItems } from '../services/inbox';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
@@ -73,7 +73,7 @@ export const conversationRoutes =
           tags,
           summary: 'List conversations, most recently active first, with contact and last message (test conversations only with includeTest=true)',
           querystring: inboxQuery,
-          response: { 200: z.object({ conversations: z.array(inboxItemSchema), nextCursor: z.string().nullable() }), ...errorResponses },
+          response: { 200: inboxPage, ...errorResponses },
         },
       },
       async (request) => {
@@ -96,7 +96,7 @@ export const conversationRoutes =
           summary: 'The transcript, oldest first',
           params: uuidParam,
           querystring: paginationQuery,
-          response: { 200: z.object({ messages: z.array(messageSchema), nextCursor: z.string().nullable() }), ...errorResponses },
+          response: { 200: transcriptPage, ...errorResponses },
         },
       },
       async (request) => {

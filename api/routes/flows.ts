@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { errorResponses, uuidParam } from '../../core/api/common';
-import { createFlowBody, flowDetail, flowSummary, publishFlowBody, startRunBody, updateFlowBody, validateResult } from '../../core/api/flows';
+import { createdId, errorResponses, uuidParam } from '../../core/api/common';
+import { createFlowBody, draftSaved, flowDetail, flowList, flowPublished, publishFlowBody, startRunBody, updateFlowBody, validateResult } from '../../core/api/flows';
 import { AppError } from '../../core/errors';
 import { createFlow, listFlowVersions, listFlows, publishFlowVersion, updateFlow } from '../../db/repos';
-import { flowVersionDetail, flowVersionItem, testSessionBody, testSessionResult, versionParams } from '../../core/api/flow-tools';
+import { flowVersionDetail, flowVersionList, testSessionBody, testSessionResult, versionParams } from '../../core/api/flow-tools';
 import { checkFlowGraph, requireValidGraph } from '../services/flow-checks';
 import { latestVersionNumbers, requireFlow, requireVersion } from '../services/lookups';
 import { startTestSession } from '../services/test-sessions';
@@ -20,7 +20,7 @@ export const flowRoutes =
 
     app.post(
       '/v1/flows',
-      { schema: { tags, summary: 'Create a flow (its graph is saved as the draft)', body: createFlowBody, response: { 201: z.object({ id: z.string() }), ...errorResponses } } },
+      { schema: { tags, summary: 'Create a flow (its graph is saved as the draft)', body: createFlowBody, response: { 201: createdId, ...errorResponses } } },
       async (request, reply) => {
         const { name, description, graph, templateId } = request.body;
         const flow = await createFlow(request.em, request.tenantId, { name, description, draft: graph ?? templateGraph(templateId!) });
@@ -30,7 +30,7 @@ export const flowRoutes =
 
     app.get(
       '/v1/flows',
-      { schema: { tags, summary: 'List flows', response: { 200: z.object({ flows: z.array(flowSummary) }), ...errorResponses } } },
+      { schema: { tags, summary: 'List flows', response: { 200: flowList, ...errorResponses } } },
       async (request) => {
         const flows = await listFlows(request.em);
         const latest = await latestVersionNumbers(request.em, flows.map((f) => f.id));
@@ -68,7 +68,7 @@ export const flowRoutes =
 
     app.put(
       '/v1/flows/:id',
-      { schema: { tags, summary: 'Save the draft (published versions never change)', params: uuidParam, body: updateFlowBody, response: { 200: z.object({ id: z.string(), updatedAt: z.string() }), ...errorResponses } } },
+      { schema: { tags, summary: 'Save the draft (published versions never change)', params: uuidParam, body: updateFlowBody, response: { 200: draftSaved, ...errorResponses } } },
       async (request) => {
         const { name, description, graph } = request.body;
         const patch = { ...(name !== undefined && { name }), ...(description !== undefined && { description }), ...(graph !== undefined && { draft: graph }) };
@@ -96,7 +96,7 @@ export const flowRoutes =
           summary: 'Publish the draft as a new immutable version (refused with 422 flow_invalid while it has errors)',
           params: uuidParam,
           body: publishFlowBody.nullish(),
-          response: { 201: z.object({ version: z.number().int() }), ...errorResponses },
+          response: { 201: flowPublished, ...errorResponses },
         },
       },
       async (request, reply) => {
@@ -133,7 +133,7 @@ export const flowRoutes =
 
     app.get(
       '/v1/flows/:id/versions',
-      { schema: { tags, summary: 'Published versions, newest first', params: uuidParam, response: { 200: z.object({ items: z.array(flowVersionItem) }), ...errorResponses } } },
+      { schema: { tags, summary: 'Published versions, newest first', params: uuidParam, response: { 200: flowVersionList, ...errorResponses } } },
       async (request) => {
         const flow = await requireFlow(request.em, request.params.id);
         const versions = await listFlowVersions(request.em, flow.id);
@@ -152,7 +152,7 @@ export const flowRoutes =
 
     app.post(
       '/v1/flows/:id/versions/:version/restore',
-      { schema: { tags, summary: 'Copy a published version’s graph into the draft', params: versionParams, response: { 200: z.object({ id: z.string(), updatedAt: z.string() }), ...errorResponses } } },
+      { schema: { tags, summary: 'Copy a published version’s graph into the draft', params: versionParams, response: { 200: draftSaved, ...errorResponses } } },
       async (request) => {
         const v = await requireVersion(request.em, request.params.id, request.params.version);
         const flow = await updateFlow(request.em, request.params.id, { draft: v.graph });

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { searchByText } from '../../knowledge/retrieve';
-import { errorResponses, uuidParam } from '../../core/api/common';
-import { createKnowledgeBaseBody, documentDto as documentSchema, knowledgeBaseDto as knowledgeBaseSchema, searchBody, searchResult, updateKnowledgeBaseBody } from '../../core/api/knowledge';
+import { createdId, errorResponses, uuidParam } from '../../core/api/common';
+import { createKnowledgeBaseBody, documentList, knowledgeBaseDto as knowledgeBaseSchema, knowledgeBaseList, searchBody, searchResult, updateKnowledgeBaseBody } from '../../core/api/knowledge';
 import { Document } from '../../db/entities';
 import { createKnowledgeBase, deleteKnowledgeBase, listDocuments, listKnowledgeBases, updateKnowledgeBase } from '../../db/repos';
 import { documentDto, knowledgeBaseDto } from '../services/knowledge';
@@ -17,7 +17,7 @@ export const knowledgeBaseRoutes =
 
     app.post(
       '/v1/knowledge-bases',
-      { schema: { tags, summary: 'Create a knowledge base', body: createKnowledgeBaseBody, response: { 201: z.object({ id: z.string() }), ...errorResponses } } },
+      { schema: { tags, summary: 'Create a knowledge base', body: createKnowledgeBaseBody, response: { 201: createdId, ...errorResponses } } },
       async (request, reply) => {
         const kb = await createKnowledgeBase(request.em, request.tenantId, request.body);
         return reply.status(201).send({ id: kb.id });
@@ -26,7 +26,7 @@ export const knowledgeBaseRoutes =
 
     app.get(
       '/v1/knowledge-bases',
-      { schema: { tags, summary: 'List knowledge bases', response: { 200: z.object({ knowledgeBases: z.array(knowledgeBaseSchema) }), ...errorResponses } } },
+      { schema: { tags, summary: 'List knowledge bases', response: { 200: knowledgeBaseList, ...errorResponses } } },
       async (request) => {
         const kbs = await listKnowledgeBases(request.em);
         // One narrow read for every count: document rows are fetched with their knowledge base only.
@@ -78,7 +78,7 @@ export const knowledgeBaseRoutes =
 
     app.get(
       '/v1/knowledge-bases/:id/documents',
-      { schema: { tags, summary: "The knowledge base's documents with their ingestion progress", params: uuidParam, response: { 200: z.object({ documents: z.array(documentSchema) }), ...errorResponses } } },
+      { schema: { tags, summary: "The knowledge base's documents with their ingestion progress", params: uuidParam, response: { 200: documentList, ...errorResponses } } },
       async (request) => {
         const kb = await requireKnowledgeBase(request.em, request.params.id);
         return { documents: (await listDocuments(request.em, kb.id)).map(documentDto) };

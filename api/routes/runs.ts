@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { errorResponses } from '../../core/api/common';
 import { ownWorkflowId } from '../../core/ids';
 import { sendMessageBody } from '../../core/api/conversations';
-import { listRunsQuery, nodeHistorySchema, runSummary } from '../../core/api/runs';
+import { listRunsQuery, runDetail, runHistory, runList } from '../../core/api/runs';
 import { resetBody, runActionResult, runGraphResult, runParam, signalBody, terminateBody } from '../../core/api/run-actions';
 import { enforceSignalRole } from '../plugins/roles';
 import { groupHistoryByNode } from '../services/history';
@@ -24,7 +24,7 @@ export const runRoutes =
           tags: ['runs'],
           summary: 'List conversations and automation runs (Temporal visibility), newest first',
           querystring: listRunsQuery,
-          response: { 200: z.object({ runs: z.array(runSummary.extend({ stage: z.string().nullable() })), nextCursor: z.string().nullable() }), ...errorResponses },
+          response: { 200: runList, ...errorResponses },
         },
       },
       async (request) => {
@@ -42,18 +42,7 @@ export const runRoutes =
           summary: 'Status and output of a run (its runId, or any of the tenant’s workflow ids)',
           params: z.object({ runId: z.string().min(1).max(300) }),
           response: {
-            200: z.object({
-              runId: z.string(),
-              workflowId: z.string(),
-              /** conversation, flowRun or ingestDocument. */
-              type: z.string(),
-              status: z.string(),
-              startTime: z.string(),
-              closeTime: z.string().nullable(),
-              output: z.unknown(),
-              state: z.unknown(),
-              error: z.string().nullable(),
-            }),
+            200: runDetail,
             ...errorResponses,
           },
         },
@@ -86,15 +75,7 @@ export const runRoutes =
           summary: 'A run’s events grouped by flow node, with timings, inputs, outputs and errors',
           params: z.object({ workflowId: z.string().min(1).max(300) }),
           response: {
-            200: z.object({
-              workflowId: z.string(),
-              type: z.string(),
-              status: z.string(),
-              nodes: z.array(nodeHistorySchema),
-              /** Every node visit in order with the output it left by: the path the run took, loops included. */
-              visits: z.array(z.object({ nodeId: z.string(), turn: z.number().int(), handle: z.string().nullable() })),
-              eventCount: z.number().int(),
-            }),
+            200: runHistory,
             ...errorResponses,
           },
         },

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses } from '../../core/api/common';
-import { flowTemplateSchema, nodeCatalogueItem } from '../../core/api/flow-tools';
+import { flowTemplateList, nodeCatalogueItem } from '../../core/api/flow-tools';
 import { AppError } from '../../core/errors';
 import { graphSchema, type Graph } from '../../core/graph/schema';
 import { NODE_CATALOGUE } from '../../core/nodes';
@@ -30,7 +30,7 @@ const catalogue = NODE_CATALOGUE.map((def) => ({
 export const templateRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/v1/flow-templates',
-    { schema: { tags: ['flows'], summary: 'Flow templates (create one with POST /v1/flows {name, templateId})', response: { 200: z.object({ items: z.array(flowTemplateSchema) }), ...errorResponses } } },
+    { schema: { tags: ['flows'], summary: 'Flow templates (create one with POST /v1/flows {name, templateId})', response: { 200: flowTemplateList, ...errorResponses } } },
     async () => ({ items: FLOW_TEMPLATES.map((t) => ({ id: t.id, name: t.name, description: t.description, graph: graphSchema.parse(t.graph) })) }),
   );
 

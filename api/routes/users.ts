@@ -1,7 +1,7 @@
 /** Console users of the tenant (admin only, see api/plugins/roles.ts). */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { createUserBody, updateUserBody, userSchema } from '../../core/api/admin';
+import { createUserBody, updateUserBody, userList, userSchema } from '../../core/api/admin';
 import { passwordProblem } from '../../core/passwords';
 import { errorResponses, uuidParam } from '../../core/api/common';
 import { AppError } from '../../core/errors';
@@ -24,7 +24,7 @@ const notFound = () => new AppError('not_found', 'user not found', { field: 'id'
 export const userRoutes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['users'];
 
-  app.get('/v1/users', { schema: { tags, summary: 'List the tenant’s console users', response: { 200: z.object({ items: z.array(userSchema) }), ...errorResponses } } }, async (request) => ({
+  app.get('/v1/users', { schema: { tags, summary: 'List the tenant’s console users', response: { 200: userList, ...errorResponses } } }, async (request) => ({
     items: (await listUsers(request.em)).map(userDto),
   }));
 

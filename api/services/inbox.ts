@@ -8,6 +8,7 @@ import type { Conversation } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import { getConversation, inboxExtras } from '../../db/repos';
 import { tenantLiveChannel, type TenantLiveEvent } from '../../events/live';
+import type { InboxFrame } from '../../core/api/inbox';
 import type { AppDeps } from '../deps';
 import type { LiveHub } from './live-hub';
 import { conversationDto } from './serialize';
@@ -27,7 +28,7 @@ export async function inboxItems(em: EntityManager, tenantId: string, conversati
  * Relays the tenant's feed to one listener until `stop` is called. Each event reads the
  * conversation once (fresh status and last message); test conversations are dropped.
  */
-export async function followTenantFeed(deps: AppDeps, hub: LiveHub, tenantId: string, send: (frame: unknown) => void, log: { warn: (o: object, m: string) => void }) {
+export async function followTenantFeed(deps: AppDeps, hub: LiveHub, tenantId: string, send: (frame: InboxFrame) => void, log: { warn: (o: object, m: string) => void }) {
   let queue = Promise.resolve();
   return hub.subscribe(tenantLiveChannel(tenantId), (raw) => {
     let event: TenantLiveEvent;

@@ -8,6 +8,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { nodeOfActivityId, nodeOfLocalSummary } from '../../core/activity-tags';
 import { AppError } from '../../core/errors';
+import type { ValidGraph } from '../../core/graph/schema';
 import { ownWorkflowId } from '../../core/ids';
 import { decodePayload, decodePayloads } from '../../temporal/proto';
 import { knownSignals } from '../../temporal/runs';
@@ -72,7 +73,7 @@ export class RunActions {
   }
 
   /** Flow id, version and graph from the current run's input (what it really executes). */
-  async graph(workflowId: string): Promise<{ flowId: string | null; version: number | null; graph: unknown }> {
+  async graph(workflowId: string): Promise<{ flowId: string | null; version: number | null; graph: ValidGraph }> {
     const description = await this.guard(() => this.handle(workflowId).describe());
     const page = await this.client.workflowService.getWorkflowExecutionHistory({
       namespace: this.client.options.namespace,
@@ -80,7 +81,7 @@ export class RunActions {
       maximumPageSize: 1,
     });
     const started = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
-    const input = decodePayloads(started?.input) as { flowId?: string; flowVersion?: number; graph?: unknown } | undefined;
+    const input = decodePayloads(started?.input) as { flowId?: string; flowVersion?: number; graph?: ValidGraph } | undefined;
     if (!input?.graph) throw new AppError('not_found', 'this run has no flow graph (it is not a conversation or a flow run)', { field: 'runId' });
     return { flowId: input.flowId ?? null, version: input.flowVersion ?? null, graph: input.graph };
   }

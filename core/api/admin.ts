@@ -22,6 +22,8 @@ export const userSchema = z.object({
   lastLoginAt: z.string().nullable(),
 });
 
+export const userList = z.object({ items: z.array(userSchema) });
+
 export const createUserBody = z
   .object({
     email: z.email({ message: 'email must be an email address' }).max(320),
@@ -47,6 +49,8 @@ export const apiKeySchema = z.object({
   revokedAt: z.string().nullable(),
 });
 
+export const apiKeyList = z.object({ items: z.array(apiKeySchema) });
+
 export const createApiKeyBody = z.object({ name: text().trim().min(1, 'name is required').max(200) });
 /** The only response that ever contains the key. */
 export const createdApiKey = z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string() });
@@ -71,6 +75,8 @@ export const llmSettingsBody = z.object({
 
 /** A stored provider as it is shown: never its key, only whether one is set. */
 const providerView = { configured: z.boolean(), baseURL: z.string().optional(), model: z.string().optional(), apiKeySet: z.boolean() };
+/** What every provider view has (the console's provider form works on any of them). */
+export const providerViewSchema = z.object(providerView);
 
 export const llmSettingsView = z.object({
   ...providerView,

@@ -27,6 +27,9 @@ export const errorBody = z
   })
   .meta({ id: 'Error' });
 
+/** What a create answers with when the new record's id is all there is to say. */
+export const createdId = z.object({ id: z.string() });
+
 export const uuidParam = z.object({ id: z.uuid({ message: 'id must be a UUID' }) });
 
 /** Standard error responses every authenticated route can return. */

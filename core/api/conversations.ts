@@ -50,6 +50,8 @@ export const messageSchema = z.object({
   citations: z.array(citationSchema).optional(),
 });
 
+export const transcriptPage = z.object({ messages: z.array(messageSchema), nextCursor: z.string().nullable() });
+
 export const replySchema = z.object({
   id: z.string(),
   text: z.string(),

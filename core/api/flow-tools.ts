@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { graphSchema } from '../graph/schema';
 import { storable } from './common';
+import { storedGraph } from './flows';
 
 export const versionParams = z.object({ id: z.uuid({ message: 'id must be a UUID' }), version: z.coerce.number().int().positive() });
 
@@ -12,9 +13,12 @@ export const flowVersionItem = z.object({
   createdBy: z.string().nullable(),
 });
 
-export const flowVersionDetail = flowVersionItem.extend({ graph: z.unknown() });
+export const flowVersionList = z.object({ items: z.array(flowVersionItem) });
 
-export const flowTemplateSchema = z.object({ id: z.string(), name: z.string(), description: z.string(), graph: z.unknown() });
+export const flowVersionDetail = flowVersionItem.extend({ graph: storedGraph });
+
+export const flowTemplateSchema = z.object({ id: z.string(), name: z.string(), description: z.string(), graph: storedGraph });
+export const flowTemplateList = z.object({ items: z.array(flowTemplateSchema) });
 
 export const nodeCatalogueItem = z.object({
   type: z.string(),

@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { storable, text } from './common';
-import { graphSchema } from '../graph/schema';
+import { graphErrorSchema, graphSchema, type GraphInput } from '../graph/schema';
 
-export const graphErrorSchema = z.object({
-  nodeId: z.string().optional(),
-  edgeId: z.string().optional(),
-  field: z.string().optional(),
-  message: z.string(),
-});
+/**
+ * A graph as it was saved: checked by `graphSchema` on the way in and returned as it is (a draft
+ * need not pass `validateGraph`, and re-parsing would fill in defaults the client never sent).
+ */
+export const storedGraph = z.unknown().describe('The flow graph: nodes, edges, settings') as z.ZodType<GraphInput>;
 
 export const createFlowBody = z
   .object({
@@ -50,9 +49,14 @@ export const flowSummary = z.object({
 });
 
 export const flowDetail = flowSummary.extend({
-  graph: z.unknown(),
+  graph: storedGraph,
   versions: z.array(flowVersionSummary),
 });
+
+export const flowList = z.object({ flows: z.array(flowSummary) });
+/** A saved draft (also after restoring a version into it). */
+export const draftSaved = z.object({ id: z.string(), updatedAt: z.string() });
+export const flowPublished = z.object({ version: z.number().int() });
 
 export const startRunBody = z.object({
   input: storable(z.record(z.string(), z.unknown())).default({}),

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { conversationStatusSchema } from '../conversations';
 import { text } from './common';
-import { conversationSchema } from './conversations';
+import { conversationSchema, messageSchema } from './conversations';
 
 export const inboxQuery = z.object({
   status: conversationStatusSchema.optional(),
@@ -24,9 +24,23 @@ export const inboxItemSchema = conversationSchema.extend({
   assignedAgent: z.string().nullable(),
 });
 
+export const inboxPage = z.object({ conversations: z.array(inboxItemSchema), nextCursor: z.string().nullable() });
+
+/** A message as a live frame carries it: the stored message, whose author says which way it went. */
+export const liveMessageSchema = messageSchema.omit({ direction: true });
+
+/** Frames of `GET /v1/inbox/live` (after its first `{type: "ready"}`). */
+export const inboxFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('conversation'), conversation: inboxItemSchema }),
+  z.object({ type: z.literal('message'), conversationId: z.string(), message: liveMessageSchema }),
+  z.object({ type: z.literal('typing'), conversationId: z.string(), author: z.string(), typing: z.boolean() }),
+]);
+export type InboxFrame = z.infer<typeof inboxFrameSchema>;
+
 export const typingBody = z.object({ typing: z.boolean() });
 
 export const cannedResponseSchema = z.object({ id: z.string(), shortcut: z.string(), text: z.string() });
+export const cannedResponseList = z.object({ items: z.array(cannedResponseSchema) });
 export const cannedResponseBody = z.object({
   shortcut: text()
     .trim()

@@ -89,6 +89,8 @@ export const addDocumentJsonBody = z
     }
   });
 
+export const knowledgeBaseList = z.object({ knowledgeBases: z.array(knowledgeBaseDto) });
+
 export const documentAccepted = z.object({ id: z.string(), version: z.number().int(), workflowId: z.string() });
 
 export const documentDto = z.object({
@@ -110,6 +112,8 @@ export const documentDto = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+
+export const documentList = z.object({ documents: z.array(documentDto) });
 
 export const searchBody = z.object({
   query: text().trim().min(1, 'query is required').max(2000),

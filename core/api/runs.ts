@@ -47,6 +47,41 @@ export const runSummary = z.object({
   closeTime: z.string().nullable(),
 });
 
+/** A run in the list, with the workflow's own stage (search attribute `Status`, e.g. a conversation's "human"). */
+export const runListItem = runSummary.extend({ stage: z.string().nullable() });
+export const runList = z.object({ runs: z.array(runListItem), nextCursor: z.string().nullable() });
+
+export const runDetail = z.object({
+  runId: z.string(),
+  workflowId: z.string(),
+  /** conversation, flowRun or ingestDocument. */
+  type: z.string(),
+  status: z.string(),
+  startTime: z.string(),
+  closeTime: z.string().nullable(),
+  output: z.unknown(),
+  state: z.unknown(),
+  error: z.string().nullable(),
+});
+
+/** One step on a node of a run's history: an activity (with its attempts) or a trace entry. */
+export const nodeStepSchema = z.object({
+  kind: z.enum(['activity', 'trace']),
+  name: z.string(),
+  turn: z.number().optional(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  durationMs: z.number().nullable(),
+  attempts: z.number().optional(),
+  status: z.enum(['scheduled', 'running', 'completed', 'failed', 'timed_out', 'canceled', 'visited']),
+  input: z.unknown().optional(),
+  output: z.unknown().optional(),
+  error: z.string().optional(),
+  handle: z.string().optional(),
+});
+export type NodeStep = z.infer<typeof nodeStepSchema>;
+
+/** A node's share of a run's history. */
 export const nodeHistorySchema = z.object({
   nodeId: z.string(),
   type: z.string().nullable(),
@@ -54,32 +89,17 @@ export const nodeHistorySchema = z.object({
   firstAt: z.string().nullable(),
   lastAt: z.string().nullable(),
   durationMs: z.number().nullable(),
-  steps: z.array(z.unknown()),
+  steps: z.array(nodeStepSchema),
 });
+export type NodeHistory = z.infer<typeof nodeHistorySchema>;
 
-/** One step on a node of a run's history: an activity (with its attempts) or a trace entry. */
-export interface NodeStep {
-  kind: 'activity' | 'trace';
-  name: string;
-  turn?: number;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  attempts?: number;
-  status: 'scheduled' | 'running' | 'completed' | 'failed' | 'timed_out' | 'canceled' | 'visited';
-  input?: unknown;
-  output?: unknown;
-  error?: string;
-  handle?: string;
-}
-
-/** A node's share of a run's history (GET /v1/runs/:id/history), shaped like `nodeHistorySchema`. */
-export interface NodeHistory {
-  nodeId: string;
-  type: string | null;
-  visits: number;
-  firstAt: string | null;
-  lastAt: string | null;
-  durationMs: number | null;
-  steps: NodeStep[];
-}
+/** `GET /v1/runs/:workflowId/history`: events grouped by flow node, and the path the run took. */
+export const runHistory = z.object({
+  workflowId: z.string(),
+  type: z.string(),
+  status: z.string(),
+  nodes: z.array(nodeHistorySchema),
+  /** Every node visit in order with the output it left by: the path the run took, loops included. */
+  visits: z.array(z.object({ nodeId: z.string(), turn: z.number().int(), handle: z.string().nullable() })),
+  eventCount: z.number().int(),
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { askNode, conditionNode, endNode, handoffNode, httpRequestNode, llmReplyNode, sendMessageNode, setVariableNode, startNode, waitNode } from '../nodes';
+import type { ValidNode } from '../nodes';
 
 /**
  * Structural schema of a flow graph. Drafts only need to pass this (a builder saves work in
@@ -48,20 +48,8 @@ export type Graph = z.infer<typeof graphSchema>;
 /** A graph as written by hand or sent by a client: settings and node data may rely on defaults. */
 export type GraphInput = z.input<typeof graphSchema>;
 
-type Typed<D extends { type: string; data: z.ZodType }> = { id: string; type: D['type']; position?: { x: number; y: number }; data: z.output<D['data']> };
-
-/** A node whose data passed its type's schema (defaults applied). */
-export type ValidNode =
-  | Typed<typeof startNode>
-  | Typed<typeof sendMessageNode>
-  | Typed<typeof askNode>
-  | Typed<typeof conditionNode>
-  | Typed<typeof setVariableNode>
-  | Typed<typeof llmReplyNode>
-  | Typed<typeof handoffNode>
-  | Typed<typeof httpRequestNode>
-  | Typed<typeof waitNode>
-  | Typed<typeof endNode>;
+/** A node whose data passed its type's schema (defaults applied); the union follows the node catalogue. */
+export type { ValidNode };
 
 /** What a published FlowVersion holds and what workflows receive: validated, defaults applied. */
 export interface ValidGraph {
@@ -70,10 +58,12 @@ export interface ValidGraph {
   settings: FlowSettings;
 }
 
-export interface GraphError {
-  nodeId?: string;
-  edgeId?: string;
+/** One problem `validateGraph` found, with the node or edge it belongs to. */
+export const graphErrorSchema = z.object({
+  nodeId: z.string().optional(),
+  edgeId: z.string().optional(),
   /** The node's data field at fault, when one is. */
-  field?: string;
-  message: string;
-}
+  field: z.string().optional(),
+  message: z.string(),
+});
+export type GraphError = z.infer<typeof graphErrorSchema>;

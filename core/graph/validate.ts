@@ -1,42 +1,16 @@
 /**
  * Publish-time validation of a flow graph: node data, wiring, reachability, expressions and
- * templates. Messages name the node and say what to fix, because a marketer reads them.
- *
- * Handle rules (what the interpreter does when an optional handle is not connected):
- * - ask `invalid`: after maxRetries invalid answers the walk ends (the next message starts over).
- * - ask `timeout`: the walk ends.
- * - httpRequest `error`: the node fails; a conversation's walk ends, a flowRun fails.
- * - llmReply `handoff`: the model's handoff behaves like a Hand-off node, then continues on `next`.
- * - handoff `next`: after the agent releases, the bot waits for the contact's next message.
- * Every other output handle is required: a flow must never silently fall off a node.
+ * templates. Messages name the node and say what to fix, because a marketer reads them. What is
+ * checked per node type comes from its catalogue definition (core/nodes): schema, outputs and which
+ * of them may stay unconnected, template and expression fields. A flow must never silently fall
+ * off a node, so every output not declared optional must be connected.
  */
 import type { z } from 'zod';
-import { nodeDefinition } from '../nodes';
+import { nodeDefinition, type NodeDefinition } from '../nodes';
 import { checkExpression } from '../expressions';
 import { patternProblem } from '../regex';
 import { parseTemplate } from '../template';
 import { graphSchema, type GraphEdge, type GraphError, type ValidGraph, type ValidNode } from './schema';
-
-export const OPTIONAL_HANDLES: Record<string, readonly string[]> = {
-  ask: ['invalid', 'timeout'],
-  httpRequest: ['error'],
-  llmReply: ['handoff'],
-  handoff: ['next'],
-};
-
-/**
- * Template fields per node type, checked for mustache syntax. A dotted path names a nested field;
- * when it holds a list of strings, each entry is a template (`template.parameters.0`, …).
- */
-export const TEMPLATE_FIELDS: Record<string, readonly string[]> = {
-  sendMessage: ['text', 'media.url', 'media.caption', 'template.parameters'],
-  ask: ['prompt', 'retryPrompt'],
-  setVariable: ['value'],
-  llmReply: ['systemPrompt', 'brandVoice'],
-  handoff: ['message'],
-  httpRequest: ['url', 'body'],
-  end: ['message'],
-};
 
 export interface GraphValidation {
   valid: boolean;
@@ -75,10 +49,10 @@ export function validateGraph(input: unknown): GraphValidation {
     }
     const node = { ...raw, data: data.data } as ValidNode;
     nodes.push(node);
-    errors.push(...contentErrors(node));
+    errors.push(...contentErrors(node, def));
   }
 
-  const starts = parsed.data.nodes.filter((n) => n.type === 'start');
+  const starts = parsed.data.nodes.filter((n) => nodeDefinition(n.type)?.entry);
   if (starts.length === 0) errors.push({ message: 'The flow needs a Start node' });
   if (starts.length > 1) {
     for (const s of starts.slice(1)) errors.push({ nodeId: s.id, message: `Node '${s.id}': a flow has exactly one Start node` });
@@ -97,23 +71,21 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
 }
 
-function contentErrors(node: ValidNode): GraphError[] {
+function contentErrors(node: ValidNode, def: NodeDefinition): GraphError[] {
   const errors: GraphError[] = [];
   const data = node.data as Record<string, unknown>;
-  const expression = node.type === 'condition' || node.type === 'setVariable' ? node.data.expression : undefined;
-  if (expression !== undefined) {
-    const problem = checkExpression(expression);
-    if (problem) errors.push({ nodeId: node.id, field: 'expression', message: `Node '${node.id}': ${problem}` });
+  for (const field of def.expressionFields ?? []) {
+    const expression = data[field];
+    const problem = typeof expression === 'string' ? checkExpression(expression) : null;
+    if (problem) errors.push({ nodeId: node.id, field, message: `Node '${node.id}': ${problem}` });
   }
   // Checked here rather than in the node's schema, which every console page loads: RE2 is ~45 kB gzipped.
-  const pattern = node.type === 'ask' ? node.data.pattern : undefined;
-  if (pattern !== undefined) {
-    const problem = patternProblem(pattern);
-    if (problem) errors.push({ nodeId: node.id, field: 'pattern', message: `Node '${node.id}': ${problem}` });
+  for (const field of def.patternFields ?? []) {
+    const pattern = data[field];
+    const problem = typeof pattern === 'string' ? patternProblem(pattern) : null;
+    if (problem) errors.push({ nodeId: node.id, field, message: `Node '${node.id}': ${problem}` });
   }
-  const templates = (TEMPLATE_FIELDS[node.type] ?? []).flatMap((f) => templateValues(f, fieldAt(data, f)));
-  if (node.type === 'httpRequest') templates.push(...Object.entries(node.data.headers).map(([k, v]) => [`headers.${k}`, v] as const));
-  for (const [field, text] of templates) {
+  for (const [field, text] of (def.templateFields ?? []).flatMap((f) => templateValues(data, f.split('.'), ''))) {
     if (typeof text !== 'string') continue;
     const problem = parseTemplate(text);
     if (problem) errors.push({ nodeId: node.id, message: `Node '${node.id}': ${field} has a broken placeholder: ${problem}` });
@@ -121,12 +93,12 @@ function contentErrors(node: ValidNode): GraphError[] {
   return errors;
 }
 
-function fieldAt(data: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), data);
-}
-
-function templateValues(field: string, value: unknown): (readonly [string, unknown])[] {
-  return Array.isArray(value) ? value.map((v, i) => [`${field}.${i}`, v] as const) : [[field, value] as const];
+/** `[field, value]` pairs at a dotted path (`*` = every value of a map); a list at the end gives one pair per entry. */
+function templateValues(value: unknown, [key, ...rest]: string[], at: string): (readonly [string, unknown])[] {
+  if (key === undefined) return Array.isArray(value) ? value.map((v, i) => [`${at}.${i}`, v] as const) : [[at, value] as const];
+  if (value === null || typeof value !== 'object') return [];
+  const entries = key === '*' ? Object.entries(value) : [[key, (value as Record<string, unknown>)[key]] as const];
+  return entries.flatMap(([k, v]) => templateValues(v, rest, at ? `${at}.${k}` : k));
 }
 
 function wiringErrors(nodes: { id: string; type: string }[], edges: GraphEdge[]): GraphError[] {
@@ -152,8 +124,9 @@ function wiringErrors(nodes: { id: string; type: string }[], edges: GraphEdge[])
     used.add(key);
   }
   for (const node of nodes) {
-    const outputs = nodeDefinition(node.type)?.outputs ?? [];
-    const optional = OPTIONAL_HANDLES[node.type] ?? [];
+    const def = nodeDefinition(node.type);
+    const outputs = def?.outputs ?? [];
+    const optional = def?.optionalOutputs ?? [];
     for (const handle of outputs) {
       if (optional.includes(handle) || used.has(`${node.id}\u0000${handle}`)) continue;
       errors.push({ nodeId: node.id, message: `Node '${node.id}': connect its '${handle}' output to the next step (or to an End node)` });

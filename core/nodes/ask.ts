@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode } from './define';
+import { defineNode, variableIn } from './define';
 
 export const ASK_INPUT_TYPES = ['text', 'number', 'email', 'phone', 'yesno', 'choice'] as const;
 
@@ -25,7 +25,14 @@ export const askNode = defineNode({
     })
     .refine((d) => d.pattern === undefined || isValidRegex(d.pattern), { message: 'pattern is not a valid regular expression', path: ['pattern'] }),
   outputs: ['next', 'invalid', 'timeout'],
+  // Unconnected, `invalid` (after maxRetries invalid answers) and `timeout` end the walk: the next message starts over.
+  optionalOutputs: ['invalid', 'timeout'],
   waitsForInput: true,
+  templateFields: ['prompt', 'retryPrompt'],
+  patternFields: ['pattern'],
+  longTextFields: ['prompt', 'retryPrompt'],
+  sets: (d) => variableIn(d.variable),
+  summary: (d) => (d.variable ? `${d.prompt ?? ''} → ${d.variable}` : undefined),
 });
 
 function isValidRegex(source: string): boolean {

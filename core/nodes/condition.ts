@@ -14,4 +14,5 @@ export const conditionNode = defineNode({
       .describe('Expression over the variables; true follows the "true" edge, anything else "false". E.g. age >= 18 and country == "NL"'),
   }),
   outputs: ['true', 'false'],
+  expressionFields: ['expression'],
 });

@@ -8,4 +8,6 @@ export const endNode = defineNode({
   category: 'flow',
   data: z.object({ message: z.string().max(4096).optional().describe('Optional goodbye sent before the run ends; may contain {{variables}}') }).default({}),
   outputs: [],
+  templateFields: ['message'],
+  longTextFields: ['message'],
 });

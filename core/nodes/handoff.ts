@@ -11,4 +11,8 @@ export const handoffNode = defineNode({
     reason: z.string().max(500).optional().describe('Shown to agents in the inbox, e.g. "wants to reschedule"'),
   }),
   outputs: ['next'],
+  // Unconnected, the bot waits for the contact's next message after the agent releases.
+  optionalOutputs: ['next'],
+  templateFields: ['message'],
+  longTextFields: ['message'],
 });

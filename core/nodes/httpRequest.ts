@@ -19,4 +19,9 @@ export const httpRequestNode = defineNode({
       .describe('Variables to set from the response, variable → JSONata over {status, headers, body}, e.g. orderId → body.id'),
   }),
   outputs: ['next', 'error'],
+  // Unconnected, a failed call fails the node: a conversation's walk ends, a flowRun fails.
+  optionalOutputs: ['error'],
+  templateFields: ['url', 'body', 'headers.*'],
+  longTextFields: ['body'],
+  sets: (d) => (d.responseMapping && typeof d.responseMapping === 'object' ? Object.keys(d.responseMapping) : []),
 });

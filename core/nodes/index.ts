@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import { askNode } from './ask';
 import { conditionNode } from './condition';
+import type { NodeDefinition } from './define';
 import { endNode } from './end';
 import { handoffNode } from './handoff';
 import { httpRequestNode } from './httpRequest';
@@ -9,7 +11,10 @@ import { setVariableNode } from './setVariable';
 import { startNode } from './start';
 import { waitNode } from './wait';
 
-/** The node catalogue: adding a node type is one file here and one handler in workflows/flow/handlers. */
+/**
+ * The node catalogue. A node type is its module here plus one line in this list and one handler
+ * in workflows/flow/handlers; the types below, the validator and the console follow from it.
+ */
 export const NODE_CATALOGUE = [
   startNode,
   sendMessageNode,
@@ -25,7 +30,13 @@ export const NODE_CATALOGUE = [
 
 export type NodeType = (typeof NODE_CATALOGUE)[number]['type'];
 export const NODE_TYPES = NODE_CATALOGUE.map((n) => n.type) as [NodeType, ...NodeType[]];
-export const nodeDefinition = (type: string) => NODE_CATALOGUE.find((n) => n.type === type);
+export const nodeDefinition = (type: string): NodeDefinition | undefined => NODE_CATALOGUE.find((n) => n.type === type);
+
+/** A node of one catalogue type whose data passed that type's schema (defaults applied). */
+type Typed<D> = D extends NodeDefinition<infer T, infer S> ? { id: string; type: T; position?: { x: number; y: number }; data: z.output<S> } : never;
+
+/** Every valid node, as a union discriminated by `type`: derived from the catalogue, never written by hand. */
+export type ValidNode = Typed<(typeof NODE_CATALOGUE)[number]>;
 
 export { askNode, conditionNode, endNode, handoffNode, httpRequestNode, llmReplyNode, sendMessageNode, setVariableNode, startNode, waitNode };
 export { llmToolSchema, outputFilterSchema } from './llmReply';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode } from './define';
+import { defineNode, variableIn } from './define';
 
 export const llmToolSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'tool name must be 1-64 letters, digits, _ or -').describe('Name the model calls the tool by, e.g. lookup_order'),
@@ -41,5 +41,10 @@ export const llmReplyNode = defineNode({
     saveAs: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('Also store the answer in this variable'),
   }),
   outputs: ['next', 'handoff'],
+  // Unconnected, the model's handoff behaves like a Hand-off node, then continues on `next`.
+  optionalOutputs: ['handoff'],
   references: { knowledgeBaseIds: 'knowledgeBase' },
+  templateFields: ['systemPrompt', 'brandVoice'],
+  longTextFields: ['systemPrompt', 'brandVoice'],
+  sets: (d) => variableIn(d.saveAs),
 });

@@ -36,4 +36,6 @@ export const sendMessageNode = defineNode({
     template: template.optional(),
   }),
   outputs: ['next'],
+  templateFields: ['text', 'media.url', 'media.caption', 'template.parameters'],
+  longTextFields: ['text'],
 });

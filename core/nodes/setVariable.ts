@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineNode } from './define';
+import { defineNode, variableIn } from './define';
 
 export const setVariableNode = defineNode({
   type: 'setVariable',
@@ -17,4 +17,9 @@ export const setVariableNode = defineNode({
       path: ['expression'],
     }),
   outputs: ['next'],
+  expressionFields: ['expression'],
+  templateFields: ['value'],
+  longTextFields: ['value'],
+  sets: (d) => variableIn(d.variable),
+  summary: (d) => `${d.variable ?? '?'} = ${d.expression ?? d.value ?? ''}`,
 });

@@ -8,4 +8,5 @@ export const startNode = defineNode({
   category: 'flow',
   data: z.object({}).strict().default({}),
   outputs: ['next'],
+  entry: true,
 });

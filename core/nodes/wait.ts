@@ -10,4 +10,5 @@ export const waitNode = defineNode({
     seconds: z.number().positive().max(365 * 24 * 3600).describe('How long to pause before continuing, in seconds (3600 is one hour)'),
   }),
   outputs: ['next'],
+  summary: (d) => (d.seconds !== undefined ? `${d.seconds} s` : undefined),
 });

@@ -1,4 +1,5 @@
 import type { GraphEdge, ValidGraph, ValidNode } from '../../core/graph/schema';
+import { nodeDefinition } from '../../core/nodes';
 
 /** Read-only index over a validated graph: node by id, edge target by (source, handle). */
 export class FlowGraph {
@@ -9,7 +10,7 @@ export class FlowGraph {
   constructor(readonly graph: ValidGraph) {
     for (const n of graph.nodes) this.nodes.set(n.id, n);
     for (const e of graph.edges) this.targets.set(edgeKey(e.source, e.sourceHandle ?? 'next'), e.target);
-    const start = graph.nodes.find((n) => n.type === 'start');
+    const start = graph.nodes.find((n) => nodeDefinition(n.type)?.entry);
     if (!start) throw new Error('flow graph has no start node');
     this.startId = start.id;
   }

@@ -32,7 +32,7 @@ export const timeout = (rt: FlowRuntime, nodeId: string) =>
 /** Milliseconds before an awaiting node gives up; null when it waits forever. */
 export function inputTimeoutMs(rt: Pick<FlowRuntime, 'graph'>, nodeId: string): number | null {
   const node = rt.graph.node(nodeId);
-  return node?.type === 'ask' && node.data.timeoutSeconds ? node.data.timeoutSeconds * 1000 : null;
+  return (node && handlerFor(node).inputTimeoutMs?.(node)) ?? null;
 }
 
 async function drive(rt: FlowRuntime, startId: string, first: Step): Promise<WalkResult> {

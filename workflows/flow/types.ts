@@ -61,4 +61,6 @@ export interface NodeHandler<T extends ValidNode['type']> {
   answer?(node: NodeOf<T>, rt: FlowRuntime, text: string, retries: number): Promise<Outcome>;
   /** For nodes that wait for input: no reply came in time. */
   timeout?(node: NodeOf<T>, rt: FlowRuntime): Promise<Outcome>;
+  /** For nodes that wait for input: milliseconds before `timeout`; null (or no method) waits forever. */
+  inputTimeoutMs?(node: NodeOf<T>): number | null;
 }

@@ -3,25 +3,15 @@
  * the API client. Any 401 from the API drops back to signed-out, which shows the sign-in page.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { z } from 'zod';
+import type { Role, sessionBody } from '../../../core/api/auth';
 import { api, ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/client';
 
-export type Role = 'viewer' | 'agent' | 'builder' | 'admin';
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
-export interface SessionTenant {
-  id: string;
-  slug: string;
-  name: string;
-}
-export interface Session {
-  user: SessionUser;
-  tenant: SessionTenant;
-  csrfToken: string;
-}
+export type { Role };
+/** What sign-in and `GET /v1/auth/me` answer. */
+export type Session = z.infer<typeof sessionBody>;
+export type SessionUser = Session['user'];
+export type SessionTenant = Session['tenant'];
 
 export interface AuthState {
   status: 'loading' | 'signedOut' | 'signedIn';

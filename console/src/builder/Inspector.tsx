@@ -5,7 +5,6 @@
 import { memo, useMemo, useState } from 'react';
 import { z } from 'zod';
 import { flowSettingsSchema } from '../../../core/graph/schema';
-import { TEMPLATE_FIELDS } from '../../../core/graph/validate';
 import { definitionOf, type FlowNode } from '../graph/model';
 import { Badge, Button, Field, Input } from '../ui';
 import { SchemaForm, type JsonSchema } from './SchemaForm';
@@ -34,8 +33,6 @@ function fieldErrors(schema: z.ZodType, config: Record<string, unknown>): Record
   }
   return errors;
 }
-
-const EXPRESSION_FIELDS = ['expression'];
 
 interface InspectorProps {
   editor: FlowEditor;
@@ -98,7 +95,7 @@ function NodeForm({ editor, node, readOnly }: { editor: FlowEditor; node: FlowNo
           onChange={(config) => editor.updateConfig(node.id, config)}
           errors={errors}
           variables={variables}
-          kinds={{ templates: TEMPLATE_FIELDS[def.type] ?? [], expressions: EXPRESSION_FIELDS, references: def.references }}
+          kinds={{ templates: def.templateFields ?? [], expressions: def.expressionFields ?? [], longText: def.longTextFields, references: def.references }}
         />
       </fieldset>
       <datalist id="known-variables">
@@ -125,7 +122,7 @@ function FlowSettingsForm({ editor, readOnly }: { editor: FlowEditor; readOnly: 
       </div>
       <p className="field-help">Select a node to edit it. These settings apply to the whole flow.</p>
       <fieldset disabled={readOnly} className="form-plain">
-        <SchemaForm schema={schema} value={editor.settings as Record<string, unknown>} onChange={(s) => editor.updateSettings(s)} errors={errors} variables={[]} kinds={{ templates: [], expressions: [] }} />
+        <SchemaForm schema={schema} value={editor.settings as Record<string, unknown>} onChange={(s) => editor.updateSettings(s)} errors={errors} variables={[]} kinds={{ templates: [], expressions: [], longText: ['errorMessage'] }} />
       </fieldset>
     </div>
   );

@@ -9,7 +9,7 @@ import { api } from '../api/client';
 import { Link } from '../app/router';
 import { errorMessage } from '../pages/shared/errors';
 import { useQuery } from '../pages/shared/useQuery';
-import type { KnowledgeBase } from '../pages/knowledge/types';
+import type { KnowledgeBase, KnowledgeBaseList } from '../pages/knowledge/types';
 import { Badge, Button, Checkbox, Spinner } from '../ui';
 
 export interface ReferencePickerProps {
@@ -27,7 +27,7 @@ const documents = (n: number) => `${n} document${n === 1 ? '' : 's'}`;
 
 function KnowledgeBasePicker({ label, help, error, value, onChange }: ReferencePickerProps) {
   const id = useId();
-  const query = useQuery(async () => (lastKnowledgeBases = (await api.get<{ knowledgeBases: KnowledgeBase[] }>('/v1/knowledge-bases')).knowledgeBases), []);
+  const query = useQuery(async () => (lastKnowledgeBases = (await api.get<KnowledgeBaseList>('/v1/knowledge-bases')).knowledgeBases), []);
   const list = query.data ?? lastKnowledgeBases;
   const known = new Set(list?.map((kb) => kb.id));
   const missing = query.data ? value.filter((kbId) => !known.has(kbId)) : [];

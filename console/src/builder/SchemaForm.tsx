@@ -22,10 +22,11 @@ export interface JsonSchema {
   maxLength?: number;
 }
 
-/** Fields holding `{{variable}}` templates, expressions over variables, or ids of tenant records, per node type. */
+/** Fields holding `{{variable}}` templates, expressions over variables, long text, or ids of tenant records, per node type. */
 export interface FieldKinds {
   templates: readonly string[];
   expressions: readonly string[];
+  longText?: readonly string[];
   references?: Readonly<Record<string, ReferenceKind>>;
 }
 
@@ -39,8 +40,6 @@ export interface SchemaFormProps {
   /** Prefix of error keys for nested objects. */
   path?: string;
 }
-
-const LONG_TEXT = new Set(['prompt', 'text', 'message', 'systemPrompt', 'brandVoice', 'body', 'retryPrompt', 'value', 'errorMessage']);
 
 export const humanize = (key: string) => key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/\bIds\b/, 'IDs').replace(/\bMs\b/, '(ms)');
 
@@ -85,7 +84,7 @@ export function SchemaForm({ schema, value, onChange, errors, variables, kinds, 
           const text = typeof current === 'string' ? current : '';
           const placeholder = typeof prop.default === 'string' ? prop.default : undefined;
           const kind = kinds.expressions.includes(key) ? 'expression' : kinds.templates.includes(key) ? 'template' : null;
-          const multiline = LONG_TEXT.has(key) || (prop.maxLength ?? 0) > 4096;
+          const multiline = kinds.longText?.includes(key) || (prop.maxLength ?? 0) > 4096;
           return (
             <Field key={key} {...common}>
               {kind ? (

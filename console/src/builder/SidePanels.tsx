@@ -52,7 +52,7 @@ export function VersionsPanel({ versions, error, onRetry, onRestore, readOnly }:
           <li key={v.version}>
             <div className="versions-head">
               <strong>v{v.version}</strong>
-              <span className="field-help">{new Date(v.publishedAt ?? v.createdAt ?? '').toLocaleString()}</span>
+              <span className="field-help">{new Date('publishedAt' in v ? v.publishedAt : v.createdAt).toLocaleString()}</span>
               {!readOnly && (
                 <Button size="sm" onClick={() => setConfirm(v.version)}>
                   Restore
@@ -60,7 +60,7 @@ export function VersionsPanel({ versions, error, onRetry, onRestore, readOnly }:
               )}
             </div>
             {v.note && <div className="versions-note">{v.note}</div>}
-            {v.createdBy && <div className="field-help">by {v.createdBy}</div>}
+            {'createdBy' in v && v.createdBy && <div className="field-help">by {v.createdBy}</div>}
           </li>
         ))}
       </ol>

@@ -1,22 +1,8 @@
 /** Variables a node can use: those set by nodes upstream of it, plus the flow's starting variables. */
-import type { FlowEdge, FlowNode } from '../graph/model';
+import { definitionOf, type FlowEdge, type FlowNode } from '../graph/model';
 
-/** Names a node of this type stores into the run's variables. */
-export function variablesSetBy(node: Pick<FlowNode, 'type' | 'data'>): string[] {
-  const c = node.data.config;
-  const name = (v: unknown) => (typeof v === 'string' && v ? [v] : []);
-  switch (node.type) {
-    case 'ask':
-    case 'setVariable':
-      return name(c.variable);
-    case 'llmReply':
-      return name(c.saveAs);
-    case 'httpRequest':
-      return c.responseMapping && typeof c.responseMapping === 'object' ? Object.keys(c.responseMapping) : [];
-    default:
-      return [];
-  }
-}
+/** Names a node of this type stores into the run's variables (its catalogue definition says which). */
+export const variablesSetBy = (node: Pick<FlowNode, 'type' | 'data'>): string[] => definitionOf(node.type)?.sets?.(node.data.config) ?? [];
 
 export function upstreamVariables(nodeId: string, nodes: FlowNode[], edges: FlowEdge[], initial: Record<string, unknown> = {}): string[] {
   const incoming = new Map<string, string[]>();

@@ -1,18 +1,19 @@
 /**
  * How one node is drawn: its type's label and category colour, a one-line summary of its settings,
- * a target handle on top (except Start) and one source handle per catalogue output at the bottom.
+ * a target handle on top (except on the entry node) and one source handle per catalogue output at the bottom.
  * Memoized: dragging one node must not re-render the other thousand.
  */
 import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { memo } from 'react';
+import type { NodeDefinition } from '../../../core/nodes';
 import { CATALOGUE, definitionOf, stepNumbers, type FlowNode } from './model';
 
+/** Fields a node without its own `summary` is summarized by: the first one set. */
 const SUMMARY_FIELDS = ['text', 'prompt', 'expression', 'url', 'message', 'systemPrompt', 'seconds', 'variable'];
 
-function summarize(type: string, config: Record<string, unknown>): string {
-  if (type === 'setVariable') return `${config.variable ?? '?'} = ${config.expression ?? config.value ?? ''}`;
-  if (type === 'ask' && config.variable) return `${config.prompt ?? ''} → ${config.variable}`;
-  if (type === 'wait' && config.seconds !== undefined) return `${config.seconds} s`;
+function summarize(def: NodeDefinition | undefined, config: Record<string, unknown>): string {
+  const own = def?.summary?.(config);
+  if (own !== undefined) return own;
   for (const f of SUMMARY_FIELDS) {
     const v = config[f];
     if (typeof v === 'string' && v) return v;
@@ -36,10 +37,10 @@ function NodeView({ id, type, data, selected }: NodeProps<FlowNode>) {
     h && `fnode-run-${h.status}`,
     data.active && 'fnode-active',
   ].filter(Boolean);
-  const summary = summarize(type, data.config);
+  const summary = summarize(def, data.config);
   return (
     <div className={classes.join(' ')} data-node-id={id} data-node-type={type} aria-label={`${def?.label ?? type} node ${id}`}>
-      {type !== 'start' && <Handle type="target" position={Position.Top} className="fnode-handle" />}
+      {!def?.entry && <Handle type="target" position={Position.Top} className="fnode-handle" />}
       <div className="fnode-head">
         <span className="fnode-type">{def?.label ?? `Unknown: ${type}`}</span>
         {h && (

@@ -13,7 +13,7 @@ import { useQuery } from './shared/useQuery';
 import { CreateKnowledgeBase } from './knowledge/CreateKnowledgeBase';
 import { DocumentsPanel } from './knowledge/DocumentsPanel';
 import { SearchPlayground } from './knowledge/SearchPlayground';
-import type { KnowledgeBase } from './knowledge/types';
+import type { KnowledgeBase, KnowledgeBaseList } from './knowledge/types';
 import './pages.css';
 
 export function KnowledgePage() {
@@ -22,7 +22,7 @@ export function KnowledgePage() {
   const { path } = useLocation();
   const selectedId = matchPath('/knowledge/:knowledgeBaseId', path)?.knowledgeBaseId;
   const canEdit = can.build(user?.role);
-  const kbs = useQuery(async () => (await api.get<{ knowledgeBases: KnowledgeBase[] }>('/v1/knowledge-bases')).knowledgeBases, []);
+  const kbs = useQuery(async () => (await api.get<KnowledgeBaseList>('/v1/knowledge-bases')).knowledgeBases, []);
   const [creating, setCreating] = useState(false);
   const [tab, setTab] = useState('documents');
   const kb = kbs.data?.find((k) => k.id === selectedId);

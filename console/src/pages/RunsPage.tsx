@@ -12,13 +12,8 @@ import { formatDateTime, formatDuration } from './shared/format';
 import { useToastAction } from './shared/useAsyncAction';
 import { useQuery } from './shared/useQuery';
 import { NO_FILTERS, RunFilters, runsQuery, type RunFilterValues } from './runs/RunFilters';
-import { runPath, runStatusTone, runTypeLabel, type RunSummary } from './runs/types';
+import { runPath, runStatusTone, runTypeLabel, type RunList, type RunSummary } from './runs/types';
 import './pages.css';
-
-interface RunsPage {
-  runs: RunSummary[];
-  nextCursor: string | null;
-}
 
 const duration = (r: RunSummary) => (r.closeTime ? new Date(r.closeTime).getTime() - new Date(r.startTime).getTime() : null);
 
@@ -27,7 +22,7 @@ export function RunsPage() {
   const more = useToastAction();
   const loadingMore = more.busy;
   const flows = useQuery(() => flowApi.list(), []);
-  const runs = useQuery(() => api.get<RunsPage>(`/v1/runs?${runsQuery(filters)}`), [JSON.stringify(filters)]);
+  const runs = useQuery(() => api.get<RunList>(`/v1/runs?${runsQuery(filters)}`), [JSON.stringify(filters)]);
   const flowName = (id: string | null) => (id ? (flows.data?.find((f) => f.id === id)?.name ?? id.slice(0, 8)) : '—');
 
   const fieldError = runs.error instanceof ApiError && runs.error.field ? { [runs.error.field]: runs.error.message } : {};
@@ -37,7 +32,7 @@ export function RunsPage() {
     const cursor = runs.data?.nextCursor;
     if (!cursor) return;
     await more.run('more', async () => {
-      const next = await api.get<RunsPage>(`/v1/runs?${runsQuery(filters, cursor)}`);
+      const next = await api.get<RunList>(`/v1/runs?${runsQuery(filters, cursor)}`);
       runs.setData((prev) => ({ runs: [...(prev?.runs ?? []), ...next.runs], nextCursor: next.nextCursor }));
     });
   };

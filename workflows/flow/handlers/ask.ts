@@ -29,6 +29,8 @@ export const ask: NodeHandler<'ask'> = {
   },
 
   timeout: async () => ({ kind: 'follow', handle: 'timeout' }),
+
+  inputTimeoutMs: (node) => (node.data.timeoutSeconds ? node.data.timeoutSeconds * 1000 : null),
 };
 
 /** A choice question offers its choices as buttons / a list on channels that have them. */

@@ -1,4 +1,5 @@
 import type { ValidNode } from '../../../core/graph/schema';
+import type { NodeType } from '../../../core/nodes';
 import type { NodeHandler } from '../types';
 import { ask } from './ask';
 import { condition } from './condition';
@@ -11,8 +12,8 @@ import { setVariable } from './setVariable';
 import { start } from './start';
 import { wait } from './wait';
 
-/** One handler per node type of the catalogue (core/nodes); the compiler checks none is missing. */
-const HANDLERS: { [T in ValidNode['type']]: NodeHandler<T> } = {
+/** One handler per node type of the catalogue (core/nodes), one line each; the compiler checks none is missing. */
+const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   start,
   sendMessage,
   ask,

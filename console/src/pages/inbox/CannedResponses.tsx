@@ -8,10 +8,10 @@ import { Button, Dialog, Field, FormDialog, Input, Table, Textarea, actionsColum
 import { useSubmit } from '../shared/useAsyncAction';
 import { useConfirmAction } from '../shared/useConfirmAction';
 import { useQuery } from '../shared/useQuery';
-import type { CannedResponse } from './types';
+import type { CannedResponse, CannedResponseList } from './types';
 
 export function useCannedResponses() {
-  return useQuery(async () => (await api.get<{ items: CannedResponse[] }>('/v1/canned-responses')).items, []);
+  return useQuery(async () => (await api.get<CannedResponseList>('/v1/canned-responses')).items, []);
 }
 
 interface PickerProps {

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { LoadBuffer, useQuery } from '../shared/useQuery';
 import type { InboxLive } from './useInboxLive';
-import type { ConversationStatus, InboxConversation } from './types';
+import type { ConversationStatus, InboxConversation, InboxPage } from './types';
 
 export interface InboxFilters {
   status: ConversationStatus | '';
@@ -17,17 +17,12 @@ const byRecent = (a: InboxConversation, b: InboxConversation) => (b.lastMessageA
 export const matchesFilters = (c: InboxConversation, f: InboxFilters) =>
   !c.isTest && (!f.status || c.status === f.status) && (!f.channel || c.channel === f.channel);
 
-interface Page {
-  conversations: InboxConversation[];
-  nextCursor: string | null;
-}
-
-function fetchPage(filters: InboxFilters, cursor: string | null): Promise<Page> {
+function fetchPage(filters: InboxFilters, cursor: string | null): Promise<InboxPage> {
   const params = new URLSearchParams({ limit: String(PAGE) });
   if (filters.status) params.set('status', filters.status);
   if (filters.channel) params.set('channel', filters.channel);
   if (cursor) params.set('cursor', cursor);
-  return api.get<Page>(`/v1/conversations?${params}`);
+  return api.get<InboxPage>(`/v1/conversations?${params}`);
 }
 
 /** The list after one live list item: moved to its place, or gone when it no longer matches. */
@@ -72,7 +67,7 @@ export function useConversations(filters: InboxFilters, live: InboxLive) {
           const { conversationId, message } = frame;
           setData((list = []) =>
             list
-              .map((c) => (c.id === conversationId ? { ...c, lastMessageAt: message.createdAt, lastMessage: { text: message.text, author: message.author } } : c))
+              .map((c) => (c.id === conversationId ? { ...c, lastMessageAt: message.createdAt, lastMessage: { text: message.text, author: message.author, createdAt: message.createdAt } } : c))
               .sort(byRecent),
           );
         }

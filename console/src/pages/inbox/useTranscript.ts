@@ -6,7 +6,7 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { LoadBuffer, useQuery } from '../shared/useQuery';
 import type { InboxLive } from './useInboxLive';
-import type { InboxConversation, TranscriptMessage } from './types';
+import type { OpenConversation, TranscriptMessage, TranscriptPage } from './types';
 
 const PAGE = 200;
 /** Enough for any conversation a person reads in the inbox; older messages stay in the API. */
@@ -18,7 +18,7 @@ async function loadTranscript(conversationId: string): Promise<TranscriptMessage
   for (let page = 0; page < MAX_PAGES; page++) {
     const params = new URLSearchParams({ limit: String(PAGE) });
     if (cursor) params.set('cursor', cursor);
-    const body: { messages: TranscriptMessage[]; nextCursor: string | null } = await api.get(`/v1/conversations/${conversationId}/messages?${params}`);
+    const body = await api.get<TranscriptPage>(`/v1/conversations/${conversationId}/messages?${params}`);
     all.push(...body.messages);
     cursor = body.nextCursor;
     if (!cursor) break;
@@ -31,10 +31,10 @@ const addMessage = (list: TranscriptMessage[], m: TranscriptMessage) =>
 
 export function useTranscript(conversationId: string, live: InboxLive) {
   // Frames delivered while a read is in flight are applied on top of its (possibly older) result.
-  const [convBuffer] = useState(() => new LoadBuffer<InboxConversation>());
+  const [convBuffer] = useState(() => new LoadBuffer<OpenConversation>());
   const [msgBuffer] = useState(() => new LoadBuffer<TranscriptMessage>());
   const conversation = useQuery(
-    () => convBuffer.around(() => api.get<InboxConversation>(`/v1/conversations/${conversationId}`), (conv, update) => ({ ...conv, ...update })),
+    () => convBuffer.around(() => api.get<OpenConversation>(`/v1/conversations/${conversationId}`), (conv, update) => ({ ...conv, ...update })),
     [conversationId],
   );
   const messages = useQuery(() => msgBuffer.around(() => loadTranscript(conversationId), addMessage), [conversationId]);

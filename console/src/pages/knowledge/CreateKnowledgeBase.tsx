@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../../api/client';
 import { Field, FormDialog, Input, Textarea, useToast } from '../../ui';
 import { useSubmit } from '../shared/useAsyncAction';
+import type { Created } from './types';
 
 export function CreateKnowledgeBase({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (id: string) => void }) {
   const toast = useToast();
@@ -19,7 +20,7 @@ export function CreateKnowledgeBase({ open, onClose, onCreated }: { open: boolea
         ...(chunkSize ? { chunkSize: Number(chunkSize) } : {}),
         ...(chunkOverlap ? { chunkOverlap: Number(chunkOverlap) } : {}),
       };
-      const { id } = await api.post<{ id: string }>('/v1/knowledge-bases', body);
+      const { id } = await api.post<Created>('/v1/knowledge-bases', body);
       toast.success(`Created ${body.name}`);
       setName('');
       setDescription('');

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../../api/client';
 import { Badge, Button, Field, FormError, Input, Spinner } from '../../ui';
 import { useFormErrors } from '../shared/errors';
-import type { KnowledgeBase, SearchHit } from './types';
+import type { KnowledgeBase, SearchHit, SearchResult } from './types';
 
 const num = (v: string) => (v.trim() === '' ? undefined : Number(v));
 
@@ -26,7 +26,7 @@ export function SearchPlayground({ kb }: { kb: KnowledgeBase }) {
     setBusy(true);
     try {
       const body = { query: query.trim(), topK: num(topK), vectorWeight: num(vectorWeight), textWeight: num(textWeight) };
-      setHits((await api.post<{ hits: SearchHit[] }>(`/v1/knowledge-bases/${kb.id}/search`, body)).hits);
+      setHits((await api.post<SearchResult>(`/v1/knowledge-bases/${kb.id}/search`, body)).hits);
     } catch (err) {
       capture(err);
     } finally {

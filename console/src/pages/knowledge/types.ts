@@ -1,52 +1,18 @@
-/** Shapes of the knowledge API (core/api/knowledge.ts). */
+/** Shapes of the knowledge API, inferred from its schemas (core/api/knowledge.ts). */
+import type { z } from 'zod';
+import type { createdId } from '../../../../core/api/common';
+import type { documentAccepted, documentDto, documentList, knowledgeBaseDto, knowledgeBaseList, searchResult } from '../../../../core/api/knowledge';
 import type { Tone } from '../../ui';
 
-export interface KnowledgeBase {
-  id: string;
-  name: string;
-  description: string | null;
-  chunkSize: number;
-  chunkOverlap: number;
-  retrieval: { topK: number; vectorWeight: number; textWeight: number; rrfK: number; candidates: number; minScore: number };
-  documentCount: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type DocumentStatus = 'pending' | 'processing' | 'ready' | 'failed';
-
-export interface KnowledgeDocument {
-  id: string;
-  knowledgeBaseId: string;
-  name: string;
-  sourceType: 'upload' | 'url' | 'text';
-  mimeType: string;
-  status: DocumentStatus;
-  stage: string | null;
-  percent: number;
-  error: string | null;
-  chunkCount: number;
-  activeVersion: number | null;
-  latestVersion: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface DocumentAccepted {
-  id: string;
-  version: number;
-  workflowId: string;
-}
-
-export interface SearchHit {
-  text: string;
-  score: number;
-  vectorRank: number | null;
-  textRank: number | null;
-  document: { id: string; name: string };
-  section: string | null;
-  page: number | null;
-}
+export type KnowledgeBase = z.infer<typeof knowledgeBaseDto>;
+export type KnowledgeDocument = z.infer<typeof documentDto>;
+export type DocumentStatus = KnowledgeDocument['status'];
+export type DocumentAccepted = z.infer<typeof documentAccepted>;
+export type SearchResult = z.infer<typeof searchResult>;
+export type SearchHit = SearchResult['hits'][number];
+export type KnowledgeBaseList = z.infer<typeof knowledgeBaseList>;
+export type DocumentList = z.infer<typeof documentList>;
+export type Created = z.infer<typeof createdId>;
 
 export const inFlight = (d: KnowledgeDocument) => d.status === 'pending' || d.status === 'processing';
 

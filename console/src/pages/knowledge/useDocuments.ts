@@ -5,12 +5,12 @@
 import { useCallback } from 'react';
 import { api, ApiError } from '../../api/client';
 import { usePolling, useQuery } from '../shared/useQuery';
-import { inFlight, type DocumentAccepted, type KnowledgeDocument } from './types';
+import { inFlight, type DocumentAccepted, type DocumentList, type KnowledgeDocument } from './types';
 
 const POLL_MS = 1000;
 
 export function useDocuments(knowledgeBaseId: string) {
-  const docs = useQuery(async () => (await api.get<{ documents: KnowledgeDocument[] }>(`/v1/knowledge-bases/${knowledgeBaseId}/documents`)).documents, [knowledgeBaseId]);
+  const docs = useQuery(async () => (await api.get<DocumentList>(`/v1/knowledge-bases/${knowledgeBaseId}/documents`)).documents, [knowledgeBaseId]);
   const { data, setData } = docs;
   const pending = (data ?? []).filter(inFlight).map((d) => d.id);
 

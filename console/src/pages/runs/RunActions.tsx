@@ -8,7 +8,7 @@ import { api } from '../../api/client';
 import { Button, ConfirmDialog, Field, FormError, Input, Select, Textarea, useToast } from '../../ui';
 import { useFormErrors } from '../shared/errors';
 import { resetTargets } from './reset';
-import type { NodeHistory } from './types';
+import type { NodeHistory, RunActionResult } from './types';
 
 type Action = 'cancel' | 'terminate' | 'signal' | 'reset';
 
@@ -72,7 +72,7 @@ export function RunActions({ runId, type, running, path, onDone }: Props) {
     setBusy(true);
     clear();
     try {
-      const result = await api.post<{ runId: string }>(`/v1/runs/${encodeURIComponent(runId)}/${open}`, payload);
+      const result = await api.post<RunActionResult>(`/v1/runs/${encodeURIComponent(runId)}/${open}`, payload);
       toast.success(DONE[open]);
       setOpen(null);
       onDone(result?.runId);

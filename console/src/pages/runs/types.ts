@@ -1,50 +1,17 @@
-/** Shapes of the runs API (core/api/runs.ts, core/api/run-actions.ts, api/services/history.ts). */
-import type { NodeHistory } from '../../../../core/api/runs';
-import type { GraphInput } from '../../../../core/graph/schema';
+/** Shapes of the runs API, inferred from its schemas (core/api/runs.ts, core/api/run-actions.ts). */
+import type { z } from 'zod';
+import type { runActionResult, runGraphResult } from '../../../../core/api/run-actions';
+import type { runDetail, runHistory, runList } from '../../../../core/api/runs';
 import type { Tone } from '../../ui';
 
 export type { NodeHistory, NodeStep } from '../../../../core/api/runs';
 
-export interface RunSummary {
-  workflowId: string;
-  runId: string;
-  type: string;
-  status: string;
-  /** The workflow's own stage (search attribute `Status`, e.g. a conversation's "human"). */
-  stage: string | null;
-  flowId: string | null;
-  flowVersion: number | null;
-  channel: string | null;
-  startTime: string;
-  closeTime: string | null;
-}
-
-export interface RunDetail {
-  runId: string;
-  workflowId: string;
-  status: string;
-  startTime: string;
-  closeTime: string | null;
-  output: unknown;
-  state: unknown;
-  error: string | null;
-}
-
-export interface RunHistory {
-  workflowId: string;
-  type: string;
-  status: string;
-  nodes: NodeHistory[];
-  /** Every node visit in order, with the output it left by (the workflow's trace). */
-  visits?: { nodeId: string; turn: number; handle: string | null }[];
-  eventCount: number;
-}
-
-export interface RunGraph {
-  flowId: string | null;
-  version: number | null;
-  graph: GraphInput | null;
-}
+export type RunList = z.infer<typeof runList>;
+export type RunSummary = RunList['runs'][number];
+export type RunDetail = z.infer<typeof runDetail>;
+export type RunHistory = z.infer<typeof runHistory>;
+export type RunGraph = z.infer<typeof runGraphResult>;
+export type RunActionResult = z.infer<typeof runActionResult>;
 
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed_out'] as const;
 export const RUN_TYPES = [

@@ -7,7 +7,7 @@
 import { useMemo } from 'react';
 import { api } from '../../api/client';
 import { autoLayout } from '../../graph/layout';
-import { collapseVisits, toFlowEdges, toFlowNodes, traversedEdges, visitNumbers, type NodeHighlight, type Visit } from '../../graph/model';
+import { collapseVisits, definitionOf, toFlowEdges, toFlowNodes, traversedEdges, visitNumbers, type NodeHighlight, type Visit } from '../../graph/model';
 import { usePolling, useQuery } from '../shared/useQuery';
 import type { NodeHistory, RunDetail, RunGraph, RunHistory } from './types';
 
@@ -22,11 +22,11 @@ export function nodeStatus(n: NodeHistory): NodeHighlight['status'] {
   return 'ok';
 }
 
-/** Steps from `start` along the edges: orders nodes the workflow traced in the same instant. */
+/** Steps from the entry node along the edges: orders nodes the workflow traced in the same instant. */
 function depthFromStart(graph: RunGraph['graph']): Map<string, number> {
   const depth = new Map<string, number>();
   if (!graph) return depth;
-  const queue = graph.nodes.filter((n) => n.type === 'start').map((n) => n.id);
+  const queue = graph.nodes.filter((n) => definitionOf(n.type)?.entry).map((n) => n.id);
   queue.forEach((id) => depth.set(id, 0));
   while (queue.length) {
     const id = queue.shift()!;

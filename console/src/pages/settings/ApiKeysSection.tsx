@@ -1,5 +1,7 @@
 /** API keys (admins): create (the key is shown once, with a copy button), list by prefix, revoke. */
 import { useState } from 'react';
+import type { z } from 'zod';
+import type { apiKeyList, apiKeySchema, createdApiKey } from '../../../../core/api/admin';
 import { api } from '../../api/client';
 import { Badge, Button, Dialog, Field, FormDialog, Input, Table, actionsColumn, useToast } from '../../ui';
 import { formatDateTime } from '../shared/format';
@@ -8,24 +10,12 @@ import { useSubmit } from '../shared/useAsyncAction';
 import { useConfirmAction } from '../shared/useConfirmAction';
 import { useQuery } from '../shared/useQuery';
 
-interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-interface CreatedKey {
-  id: string;
-  name: string;
-  prefix: string;
-  key: string;
-}
+type ApiKey = z.infer<typeof apiKeySchema>;
+type CreatedKey = z.infer<typeof createdApiKey>;
 
 export function ApiKeysSection() {
   const toast = useToast();
-  const keys = useQuery(async () => (await api.get<{ items: ApiKey[] }>('/v1/api-keys')).items, []);
+  const keys = useQuery(async () => (await api.get<z.infer<typeof apiKeyList>>('/v1/api-keys')).items, []);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedKey | null>(null);
   const revoke = useConfirmAction<ApiKey>({

@@ -2,14 +2,13 @@
  * The embedding endpoint knowledge bases use (admins). Changing the model reindexes every document:
  * until a document is done, searches find it by its words only.
  */
+import type { z } from 'zod';
+import type { embeddingSettingsSaved, embeddingSettingsView } from '../../../../core/api/admin';
 import { errorMessage } from '../shared/errors';
-import { EndpointFields, ProviderActions, ProviderLoading, ProviderStatus, useProviderForm, type ProviderView } from './provider';
+import { EndpointFields, ProviderActions, ProviderLoading, ProviderStatus, useProviderForm } from './provider';
 
-interface EmbeddingsView extends ProviderView {
-  embedderId: string;
-  /** In answers to a change: documents being indexed again. */
-  reindexing?: number;
-}
+/** The stored view; the answer to a change also says how many documents are being indexed again. */
+type EmbeddingsView = z.infer<typeof embeddingSettingsView> & Partial<z.infer<typeof embeddingSettingsSaved>>;
 
 const reindexNote = (v: EmbeddingsView) => (v.reindexing ? `; reindexing ${v.reindexing} document${v.reindexing === 1 ? '' : 's'}` : '');
 

@@ -3,19 +3,13 @@
  * optional pricing and fallbacks, and a connection test.
  */
 import { useEffect, useState } from 'react';
+import type { z } from 'zod';
+import type { llmSettingsView } from '../../../../core/api/admin';
 import { Button, Field, Input } from '../../ui';
 import { errorMessage } from '../shared/errors';
-import { EndpointFields, keyBody, ProviderActions, ProviderLoading, ProviderStatus, useProviderForm, type ProviderView } from './provider';
+import { EndpointFields, keyBody, ProviderActions, ProviderLoading, ProviderStatus, useProviderForm } from './provider';
 
-interface Endpoint {
-  baseURL: string;
-  model: string;
-  apiKeySet: boolean;
-}
-interface LlmView extends ProviderView {
-  pricing?: { inputPer1M: number; outputPer1M: number };
-  fallbacks: Endpoint[];
-}
+type LlmView = z.infer<typeof llmSettingsView>;
 interface FallbackForm {
   baseURL: string;
   model: string;

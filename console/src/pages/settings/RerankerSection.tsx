@@ -1,13 +1,13 @@
 /** The optional reranker (admins): a `/rerank` cross-encoder or a chat model scoring passages. */
 import { useEffect, useState } from 'react';
+import type { z } from 'zod';
+import type { rerankerSettingsView } from '../../../../core/api/admin';
 import { Field, Select } from '../../ui';
 import { errorMessage } from '../shared/errors';
-import { EndpointFields, ProviderActions, ProviderLoading, ProviderStatus, useProviderForm, type ProviderView } from './provider';
+import { EndpointFields, ProviderActions, ProviderLoading, ProviderStatus, useProviderForm } from './provider';
 
-type Kind = 'rerank-api' | 'llm';
-interface RerankerView extends ProviderView {
-  kind?: Kind;
-}
+type RerankerView = z.infer<typeof rerankerSettingsView>;
+type Kind = NonNullable<RerankerView['kind']>;
 
 const KINDS = [
   { value: 'rerank-api', label: 'Cross-encoder (/rerank API: Cohere, Jina, vLLM, Infinity, LocalAI)' },

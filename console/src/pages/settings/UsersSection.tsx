@@ -1,5 +1,7 @@
 /** Users of the workspace (admins): create with a role, change role, disable or enable, delete. */
 import { useState } from 'react';
+import type { z } from 'zod';
+import type { userList, userSchema } from '../../../../core/api/admin';
 import { api } from '../../api/client';
 import { useAuth, type Role } from '../../app/auth';
 import { Badge, Button, Field, FormDialog, Input, Select, Table, actionsColumn, useToast } from '../../ui';
@@ -9,15 +11,7 @@ import { useSubmit, useToastAction } from '../shared/useAsyncAction';
 import { useConfirmAction } from '../shared/useConfirmAction';
 import { useQuery } from '../shared/useQuery';
 
-interface User {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-  lastLoginAt: string | null;
-}
+type User = z.infer<typeof userSchema>;
 
 export const ROLE_OPTIONS: { value: Role; label: string }[] = [
   { value: 'viewer', label: 'Viewer: reads everything' },
@@ -30,7 +24,7 @@ const SHORT_ROLE = ROLE_OPTIONS.map((o) => ({ value: o.value, label: o.value }))
 export function UsersSection() {
   const { user: me } = useAuth();
   const toast = useToast();
-  const users = useQuery(async () => (await api.get<{ items: User[] }>('/v1/users')).items, []);
+  const users = useQuery(async () => (await api.get<z.infer<typeof userList>>('/v1/users')).items, []);
   const [creating, setCreating] = useState(false);
   const action = useToastAction();
   const busyId = action.pending;

@@ -4,24 +4,16 @@
  * remove with errors next to the fields the API names, and the connection test's result line.
  */
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import type { z } from 'zod';
+import type { llmTestResult, providerViewSchema } from '../../../../core/api/admin';
 import { api } from '../../api/client';
 import { Badge, Button, ConfirmDialog, Field, FormError, Input, Spinner, useToast } from '../../ui';
 import { errorMessage, useFormErrors } from '../shared/errors';
 import { useAsyncAction } from '../shared/useAsyncAction';
 import { useQuery } from '../shared/useQuery';
 
-export interface ProviderView {
-  configured: boolean;
-  baseURL?: string;
-  model?: string;
-  apiKeySet: boolean;
-}
-
-export interface TestResult {
-  ok: boolean;
-  detail: string;
-  latencyMs: number;
-}
+export type ProviderView = z.infer<typeof providerViewSchema>;
+export type TestResult = z.infer<typeof llmTestResult>;
 
 export interface Endpoint {
   baseURL: string;
