@@ -15,7 +15,8 @@ export const SEARCH_ATTRIBUTES = {
   FlowId: 'KEYWORD',
   FlowVersion: 'INT',
   Channel: 'KEYWORD',
-  Status: 'KEYWORD',
+  // Not `Status`: the server's query parser refuses that name, so a filter on it always failed.
+  Stage: 'KEYWORD',
 } as const;
 export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTES;
 

@@ -44,7 +44,7 @@ export class ConversationClient {
       workflowId: conversationWorkflowId(tenantId, conversationId),
       taskQueue: this.taskQueue,
       args: [input] as [ConversationInput],
-      typedSearchAttributes: searchAttributePairs({ TenantId: tenantId, FlowId: flow.flowId, FlowVersion: flow.version, Status: 'bot', Channel: channel }),
+      typedSearchAttributes: searchAttributePairs({ TenantId: tenantId, FlowId: flow.flowId, FlowVersion: flow.version, Stage: 'bot', Channel: channel }),
     };
   }
 

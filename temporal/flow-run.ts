@@ -26,7 +26,7 @@ export class FlowRunClient {
         workflowId,
         taskQueue: this.taskQueue,
         args: [args],
-        typedSearchAttributes: searchAttributePairs({ TenantId: tenantId, FlowId: flow.flowId, FlowVersion: flow.version, Status: 'running' }),
+        typedSearchAttributes: searchAttributePairs({ TenantId: tenantId, FlowId: flow.flowId, FlowVersion: flow.version, Stage: 'running' }),
         // Running or finished, a second start with the same key fails: that is the idempotency.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
       });

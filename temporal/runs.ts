@@ -87,7 +87,7 @@ export class RunsClient {
     if (filter.channel) clauses.push(`Channel = ${quote(filter.channel)}`);
     if (filter.status) {
       const execution = EXECUTION_STATUS[filter.status.toLowerCase()];
-      clauses.push(execution ? `ExecutionStatus = ${quote(execution)}` : `Status = ${quote(filter.status)}`);
+      clauses.push(execution ? `ExecutionStatus = ${quote(execution)}` : `Stage = ${quote(filter.status)}`);
     }
     const response = await this.client.workflowService.listWorkflowExecutions({
       namespace: this.client.options.namespace,

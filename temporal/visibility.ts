@@ -15,7 +15,8 @@ const STATUS_NAMES: Record<number, string> = {
   7: 'timed_out',
 };
 
-function attr(info: ExecutionInfo, name: SearchAttributeName): unknown {
+/** `Status`: runs started before the stage attribute was renamed `Stage` carry it under that name. */
+function attr(info: ExecutionInfo, name: SearchAttributeName | 'Status'): unknown {
   const payload = info.searchAttributes?.indexedFields?.[name];
   if (!payload) return null;
   const value = decodePayload(payload);
@@ -29,7 +30,7 @@ export function summarizeExecution(info: ExecutionInfo) {
     runId: info.execution?.runId ?? '',
     type: info.type?.name ?? '',
     status: STATUS_NAMES[Number(info.status)] ?? 'unknown',
-    stage: (attr(info, 'Status') as string | null) ?? null,
+    stage: ((attr(info, 'Stage') ?? attr(info, 'Status')) as string | null) ?? null,
     flowId: (attr(info, 'FlowId') as string | null) ?? null,
     flowVersion: typeof flowVersion === 'number' ? flowVersion : null,
     channel: (attr(info, 'Channel') as string | null) ?? null,

@@ -36,7 +36,7 @@ export async function conversation(input: ConversationInput): Promise<void> {
   });
   setHandler(conversationStateQuery, () => s.state());
 
-  setRunAttributes({ TenantId: input.tenantId, FlowId: input.flowId, FlowVersion: input.flowVersion, Channel: input.channel, Status: s.status });
+  setRunAttributes({ TenantId: input.tenantId, FlowId: input.flowId, FlowVersion: input.flowVersion, Channel: input.channel, Stage: s.status });
 
   const canContinueAsNew = () => workflowInfo().continueAsNewSuggested && s.idle;
   let reason: 'idle' | 'requested' = 'requested';

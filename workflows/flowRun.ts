@@ -15,7 +15,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunOutput> {
     s.inbox.push(msg?.text ?? '');
   });
   setHandler(flowRunStateQuery, () => s.state());
-  setRunAttributes({ TenantId: input.tenantId, FlowId: input.flowId, FlowVersion: input.flowVersion, Status: s.status });
+  setRunAttributes({ TenantId: input.tenantId, FlowId: input.flowId, FlowVersion: input.flowVersion, Stage: s.status });
 
   let result: WalkResult = await walk(s, s.graph.startId);
   for (;;) {

@@ -35,7 +35,7 @@ export async function ingestDocument(input: IngestDocumentInput): Promise<Ingest
   setHandler(ingestProgressQuery, () => progress);
   const stage = (next: IngestProgress['stage'], patch: Partial<IngestProgress> = {}) => {
     progress = { ...progress, ...patch, stage: next };
-    setRunAttributes({ Status: next });
+    setRunAttributes({ Stage: next });
   };
   setRunAttributes({ TenantId: input.tenantId });
 

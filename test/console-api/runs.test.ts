@@ -69,6 +69,11 @@ describe('listing and reading runs', () => {
     expect(await list(`flowId=${automation}&status=completed`)).toEqual([done.workflowId]);
     expect(await list(`flowId=${asking}&status=running`)).toEqual([open.workflowId]);
     expect(await list(`flowId=${asking}&status=completed`)).toEqual([]);
+    // A stage the workflow reports is a filter too (the run waits on its ask node).
+    await waitUntil(async () => (await list(`flowId=${asking}&status=waiting`)).length === 1, 15_000, 'stage in visibility');
+    expect(await list(`flowId=${asking}&status=waiting`)).toEqual([open.workflowId]);
+    expect(await list(`flowId=${automation}&status=waiting`)).toEqual([]);
+    expect((await builder.request('GET', `/v1/runs?flowId=${asking}`)).body.runs[0].stage).toBe('waiting');
     expect(await list(`type=flowRun&from=${encodeURIComponent(before)}`)).toEqual(expect.arrayContaining([done.workflowId, open.workflowId]));
     expect(await list(`type=flowRun&to=${encodeURIComponent(before)}`)).toEqual([]);
     expect(await list('type=conversation')).toEqual([]);

@@ -42,7 +42,7 @@ describe('conversation workflow', () => {
     expect(h.fakes.of(c.workflowId, 'updateConversation').map((x) => x.input.currentNodeId)).toEqual(['askName', 'askAge', null]);
 
     const { searchAttributes } = await c.handle().describe();
-    expect(searchAttributes).toMatchObject({ TenantId: ['t1'], FlowId: ['flow1'], FlowVersion: [3], Channel: ['webchat'], Status: ['bot'] });
+    expect(searchAttributes).toMatchObject({ TenantId: ['t1'], FlowId: ['flow1'], FlowVersion: [3], Channel: ['webchat'], Stage: ['bot'] });
 
     // The next message starts the flow again.
     expect(await c.say('again')).toEqual(['What is your name?']);
@@ -92,7 +92,7 @@ describe('conversation workflow', () => {
     const toDesk = await c.turn('billing');
     expect(toDesk.replies.map((r) => r.text)).toEqual(['A colleague will help with billing.']);
     expect(toDesk.status).toBe('waiting');
-    expect((await c.handle().describe()).searchAttributes.Status).toEqual(['waiting']);
+    expect((await c.handle().describe()).searchAttributes.Stage).toEqual(['waiting']);
 
     await c.handle().signal(releaseSignal);
     await eventually(async () => (h.fakes.of(c.workflowId, 'deliverMessage').some((d) => d.input.message.text === 'Welcome back to the bot.') ? true : undefined));

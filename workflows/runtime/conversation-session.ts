@@ -255,7 +255,7 @@ export class ConversationSession implements FlowRuntime {
   private setStatus(status: ConversationStatus): void {
     if (status === this.status) return;
     this.status = status;
-    setRunAttributes({ Status: status });
+    setRunAttributes({ Stage: status });
   }
 
   private async deliver(message: OutboundMessage): Promise<void> {

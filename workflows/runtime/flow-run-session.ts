@@ -65,7 +65,7 @@ export class FlowRunSession implements FlowRuntime {
     this.currentNodeId = nodeId;
     if (status === this.status) return;
     this.status = status;
-    setRunAttributes({ Status: status });
+    setRunAttributes({ Stage: status });
   }
 
   emit(type: string, data: Record<string, unknown>): Promise<void> {
