@@ -59,6 +59,15 @@ export interface NewDocument {
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
+/**
+ * Locks one document row for the rest of the transaction. The tenant filter joins the knowledge
+ * base, and a plain FOR UPDATE would lock that row too: a chunk insert's foreign-key checks take
+ * KEY SHARE on the knowledge base and then on the document, the opposite order, so the two
+ * deadlocked. `d0` is the alias MikroORM gives the root entity of a find.
+ */
+const lockDocument = (tx: EntityManager, documentId: string) =>
+  tx.findOne(Document, { id: documentId }, { lockMode: LockMode.PESSIMISTIC_WRITE, lockTableAliases: ['d0'] });
+
 /** A pending document with its source as version 1. */
 export async function createDocument(em: EntityManager, tenantId: string, input: NewDocument): Promise<{ document: Document; source: DocumentSource }> {
   return em.transactional(async (tx) => {
@@ -90,7 +99,7 @@ export async function addSourceVersion(
   meta: { mimeType?: string; sourceUrl?: string | null } = {},
 ): Promise<DocumentSource> {
   return em.transactional(async (tx) => {
-    const doc = await tx.findOne(Document, { id: documentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const doc = await lockDocument(tx, documentId);
     if (!doc) throw notFound('document', 'documentId');
     const version = doc.latestVersion + 1;
     tx.assign(doc, { ...meta, latestVersion: version, byteSize: content.length, status: 'pending', stage: null, percent: 0, error: null });
@@ -176,7 +185,7 @@ export async function upsertChunks(em: EntityManager, tenantId: string, document
  */
 export async function activateVersion(em: EntityManager, documentId: string, version: number): Promise<boolean> {
   return em.transactional(async (tx) => {
-    const doc = await tx.findOne(Document, { id: documentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const doc = await lockDocument(tx, documentId);
     if (!doc) throw notFound('document', 'documentId');
     if ((doc.activeVersion ?? 0) > version) return false;
     const chunkCount = await tx.count(Chunk, { document: documentId, version });
@@ -241,7 +250,7 @@ export const REINDEX_FAILED_STAGE = 'reindex_failed';
  */
 export async function failVersion(em: EntityManager, documentId: string, version: number, reason: string): Promise<void> {
   await em.transactional(async (tx) => {
-    const doc = await tx.findOne(Document, { id: documentId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const doc = await lockDocument(tx, documentId);
     if (!doc || doc.activeVersion === version) return;
     await tx.nativeDelete(Chunk, { document: documentId, version });
     if (version < doc.latestVersion) return;
