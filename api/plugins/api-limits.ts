@@ -9,7 +9,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../core/errors';
 import type { AppDeps } from '../deps';
-import { countHit, enforceRateLimit, peekHits } from '../services/widget-rate-limit';
+import { countHit, enforceRateLimit, peekHits } from '../services/rate-limit';
 
 const FAILURE_WINDOW_SECONDS = 600;
 

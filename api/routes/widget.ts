@@ -22,7 +22,7 @@ import {
 } from '../../core/api/widget';
 import { AppError } from '../../core/errors';
 import { allowOrigin, answerPreflight, requireWebchatChannel } from '../services/widget-channels';
-import { enforceRateLimit } from '../services/widget-rate-limit';
+import { enforceRateLimit } from '../services/rate-limit';
 import { openVisitorConversation, signVisitorToken, verifyVisitorToken } from '../services/widget-sessions';
 import { loadWidgetFile, readWidgetUpload, storeWidgetUpload, verifyFileSignature, widgetFileUrl } from '../services/widget-uploads';
 import type { AppDeps } from '../deps';
