@@ -6,13 +6,16 @@
  * that asked for them, with no activity task round trip through the server and no extra workflow
  * task to receive the result. That halves the server work of a turn (see ARCHITECTURE.md).
  */
-import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { SwitchboardActivities } from '../../activities/types';
 import { activitySummary, activityTag, localActivitySummary } from '../../core/activity-tags';
 import { SEND_MAX_ATTEMPTS } from '../../core/channels';
 import { NON_RETRYABLE_ERROR_TYPES as NON_RETRYABLE } from '../../core/errors';
 
 type Acts = SwitchboardActivities;
+
+/** A policy with a maximum number of attempts that never retries the shared non-retryable error types (invalid data, refused addresses…). */
+const retry = (policy: Omit<RetryPolicy, 'nonRetryableErrorTypes'> & { maximumAttempts: number }): RetryPolicy => ({ ...policy, nonRetryableErrorTypes: NON_RETRYABLE });
 type Name = keyof Acts;
 
 /**
@@ -22,7 +25,7 @@ type Name = keyof Acts;
  */
 const store: LocalActivityOptions = {
   startToCloseTimeout: '10s',
-  retry: { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6 }),
 };
 
 const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus']);
@@ -33,31 +36,31 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   updateConversation: store,
   emitEvent: store,
   // A lost highlight in the builder is not worth holding up the flow.
-  publishNodeStatus: { startToCloseTimeout: '5s', retry: { maximumAttempts: 2, nonRetryableErrorTypes: NON_RETRYABLE } },
+  publishNodeStatus: { startToCloseTimeout: '5s', retry: retry({ maximumAttempts: 2 }) },
   // A provider send: retried on 429 / 5xx (the activity sets nextRetryDelay from Retry-After); refusals are returned, not thrown.
-  sendChannelMessage: { startToCloseTimeout: '30s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: SEND_MAX_ATTEMPTS, nonRetryableErrorTypes: NON_RETRYABLE } },
+  sendChannelMessage: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: SEND_MAX_ATTEMPTS }) },
   llmChat: {
     startToCloseTimeout: '60s',
     heartbeatTimeout: '10s',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 4, nonRetryableErrorTypes: NON_RETRYABLE },
+    retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '20s', maximumAttempts: 4 }),
   },
   summarize: {
     startToCloseTimeout: '60s',
     heartbeatTimeout: '10s',
-    retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+    retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }),
   },
   // A tool / HTTP node talks to a third party: few attempts, the flow decides what failure means.
-  callTool: { startToCloseTimeout: '40s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE } },
-  httpRequest: { startToCloseTimeout: '40s', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE } },
+  callTool: { startToCloseTimeout: '40s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 }) },
+  httpRequest: { startToCloseTimeout: '40s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 }) },
   // Retrieval embeds the query (maybe through a provider) and runs one SQL statement.
-  searchKnowledge: { startToCloseTimeout: '30s', retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumAttempts: 4, nonRetryableErrorTypes: NON_RETRYABLE } },
+  searchKnowledge: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '500ms', backoffCoefficient: 2, maximumAttempts: 4 }) },
   // Ingestion: long, heartbeating work that resumes from its last heartbeat after a crash.
-  fetchDocumentSource: { startToCloseTimeout: '2m', heartbeatTimeout: '20s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE } },
+  fetchDocumentSource: { startToCloseTimeout: '2m', heartbeatTimeout: '20s', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumAttempts: 5 }) },
   // Ten attempts (~8 minutes of backoff): an embedding provider that stays down fails the document with its reason.
-  indexDocumentVersion: { startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE } },
+  indexDocumentVersion: { startToCloseTimeout: '2h', heartbeatTimeout: '30s', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
   // Ten attempts (~8 minutes): a database that stays away fails the document rather than holding it forever.
-  activateDocumentVersion: { startToCloseTimeout: '1m', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE } },
-  failDocumentVersion: { startToCloseTimeout: '1m', retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: NON_RETRYABLE } },
+  activateDocumentVersion: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
+  failDocumentVersion: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };
