@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { conversationWorkflowId } from '../../../core/ids';
 import type { conversation } from '../../../workflows/conversation';
-import { conversationStateQuery, turnUpdate, type ConversationInput, type TurnResult } from '../../../workflows/messages';
+import { conversationStateQuery, inboundSignal, turnUpdate, type ConversationInput, type InboundText, type TurnResult } from '../../../workflows/messages';
 import { decodePayload } from '../../../temporal/proto';
 import type { Harness } from './harness';
 
@@ -21,6 +21,16 @@ export function talk(h: Harness, input: ConversationInput) {
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
+      });
+    },
+    /** A message of an asynchronous channel, sent as the inbound dispatcher does: `inbound` signal-with-start. */
+    inbound(msg: InboundText) {
+      return client.workflow.signalWithStart<typeof conversation, [InboundText]>('conversation', {
+        workflowId,
+        taskQueue: h.taskQueue,
+        args: [input],
+        signal: inboundSignal,
+        signalArgs: [msg],
       });
     },
     /** Texts of a turn's replies. */

@@ -52,3 +52,16 @@ export const onboardingFlow = () =>
       ['tooBad', 'end'],
     ],
   );
+
+/** start → ask → count → echo → ask …: every message answers the pending question; a small context window. */
+export const echoLoopFlow = () =>
+  flow(
+    [
+      { id: 'start', type: 'start' },
+      { id: 'ask', type: 'ask', data: { prompt: 'Say something', variable: 'last' } },
+      { id: 'count', type: 'setVariable', data: { variable: 'count', expression: 'number(count) + 1' } },
+      { id: 'echo', type: 'sendMessage', data: { text: '#{{count}}: {{last}}' } },
+    ],
+    [['start', 'ask'], ['ask', 'count'], ['count', 'echo'], ['echo', 'ask']],
+    { contextWindow: 4, variables: { count: 0 } },
+  );
