@@ -1,88 +1,77 @@
 /**
- * Records representative histories for the replay test: `tsx test/replay/record.ts [name…]`
- * (all of them when no name is given).
- * Re-record only on purpose (a deliberate, patched change of workflow logic), never to make the
- * replay test pass.
+ * Records the histories the replay test replays: `npm run record:histories [name…]` (every
+ * recorder when no name is given). Each recorder drives a workflow on a real Temporal dev server
+ * with the fake activities of test/workflows/support, checks that the run took the path it is
+ * recorded for, and saves its history to histories/<name>.json; the node types the run visited go
+ * to visited.json, read from the run's `state` query (which the worker answers by replaying that
+ * very history).
+ *
+ * Re-record only on purpose: after a deliberate change of workflow logic, made behind `patched()`,
+ * keeping the old history under another name so the runs started before the change still replay.
+ * Never re-record to make the replay test pass.
  */
-import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { flowRunWorkflowId, ingestWorkflowId } from '../../core/ids';
-import type { flowRun } from '../../workflows/flowRun';
-import type { ingestDocument } from '../../workflows/ingestDocument';
-import { closeSignal, flowRunStateQuery, resumeSignal, type IngestDocumentInput } from '../../workflows/messages';
-import { talk } from '../workflows/support/conversation';
-import { conversationInput, flow, flowRunInput, onboardingFlow } from '../workflows/support/flows';
-import { eventually, startHarness, type Harness } from '../workflows/support/harness';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { TraceEntry } from '../../workflows/messages';
 import { startLocalTestServer } from '../../temporal/test-server';
+import { quietRuntime, startHarness, type Harness } from '../workflows/support/harness';
+import { VISITED_PATH, type VisitedManifest } from './coverage';
+import { HISTORIES_DIR, historyFacts } from './history';
+import { conversationRecorders } from './recorders/conversation';
+import { conversationLifecycleRecorders } from './recorders/conversation-lifecycle';
+import { flowRunRecorders } from './recorders/flow-run';
+import { ingestRecorders } from './recorders/ingest';
+import type { Recorder } from './recorders/types';
 
-const out = (name: string) => fileURLToPath(new URL(`./histories/${name}.json`, import.meta.url));
+const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders };
 
-async function save(h: Harness, workflowId: string, name: string) {
-  const history = await h.client.workflow.getHandle(workflowId).fetchHistory();
-  await writeFile(out(name), `${historyToJSON(history)}\n`);
-  console.log(`wrote ${out(name)} (${history.events?.length} events)`);
-}
+const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
 
-async function recordConversation(h: Harness) {
-  const c = talk(h, conversationInput(onboardingFlow()));
-  for (const text of ['hello', 'Ada', 'not a number', '42', 'talk to a human']) await c.turn(text);
-  await c.handle().signal(closeSignal);
-  await c.handle().result();
-  await save(h, c.workflowId, 'conversation-basic');
-}
-
-async function recordFlowRun(h: Harness) {
-  h.fakes.impl.httpRequest = async () => ({ ok: false, status: 502, variables: {}, error: 'HTTP 502' });
-  const graph = flow(
-    [
-      { id: 'start', type: 'start' },
-      { id: 'confirm', type: 'ask', data: { prompt: 'Proceed, {{name}}?', variable: 'ok', inputType: 'yesno' } },
-      { id: 'api', type: 'httpRequest', data: { method: 'POST', url: 'https://api.test/orders', body: '{"name":"{{name}}"}' } },
-      { id: 'ai', type: 'llmReply', data: { allowHandoff: false } },
-      { id: 'fallback', type: 'sendMessage', data: { text: 'We will retry later.' } },
-      { id: 'end', type: 'end' },
-    ],
-    [['start', 'confirm'], ['confirm', 'api'], ['api', 'ai'], ['api', 'fallback', 'error'], ['ai', 'end'], ['fallback', 'end']],
-  );
-  const handle = await h.client.workflow.start<typeof flowRun>('flowRun', {
-    workflowId: flowRunWorkflowId('t1', randomUUID()),
-    taskQueue: h.taskQueue,
-    args: [flowRunInput(graph, { name: 'Ada' })],
-  });
-  await eventually(async () => ((await handle.query(flowRunStateQuery)).status === 'waiting' ? true : undefined));
-  await handle.signal(resumeSignal, { text: 'yes' });
-  await handle.result();
-  await save(h, handle.workflowId, 'flowrun-basic');
-}
-
-async function recordIngest(h: Harness) {
-  const input: IngestDocumentInput = { tenantId: 't1', documentId: randomUUID(), knowledgeBaseId: randomUUID(), version: 2, sourceType: 'url' };
-  const handle = await h.client.workflow.start<typeof ingestDocument>('ingestDocument', {
-    workflowId: ingestWorkflowId(input.tenantId, input.documentId, input.version),
-    taskQueue: h.taskQueue,
-    args: [input],
-  });
-  await handle.result();
-  await save(h, handle.workflowId, 'ingest-url');
-}
-
-const recorders: Record<string, (h: Harness) => Promise<void>> = {
-  'conversation-basic': recordConversation,
-  'flowrun-basic': recordFlowRun,
-  'ingest-url': recordIngest,
-};
-const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(recorders);
-
-const env = await startLocalTestServer();
-const h = await startHarness(env.connection.options.address, 'record');
-try {
-  for (const name of names) {
-    if (!recorders[name]) throw new Error(`no recorder named ${name}; known: ${Object.keys(recorders).join(', ')}`);
-    await recorders[name](h);
+/** Node type → the edges its visits left by (none for a node that waited or ended). */
+function visitedNodes(trace: TraceEntry[]): Record<string, string[]> {
+  const nodes: Record<string, Set<string>> = {};
+  for (const t of trace) {
+    nodes[t.type] ??= new Set();
+    if (t.handle) nodes[t.type].add(t.handle);
   }
-} finally {
-  await h.close();
-  await env.teardown();
+  return Object.fromEntries(Object.entries(nodes).sort(([a], [b]) => a.localeCompare(b)).map(([type, handles]) => [type, [...handles].sort()]));
+}
+
+async function save(h: Harness, name: string, workflowId: string, runId?: string): Promise<void> {
+  const handle = h.client.workflow.getHandle(workflowId, runId);
+  const history = await handle.fetchHistory();
+  const facts = historyFacts(history);
+  if (!facts.end) throw new Error(`${name}: the run is still open; record closed runs only`);
+  await writeFile(`${HISTORIES_DIR}${name}.json`, `${historyToJSON(history)}\n`);
+  const interpretsFlow = Array.isArray(facts.input?.graph?.nodes);
+  const nodes = interpretsFlow ? visitedNodes((await handle.query<{ trace: TraceEntry[] }>('state')).trace) : {};
+  manifest[name] = { workflowType: facts.workflowType, events: facts.events, nodes };
+  const sorted = Object.fromEntries(Object.entries(manifest).sort(([a], [b]) => a.localeCompare(b)));
+  await writeFile(VISITED_PATH, `${JSON.stringify(sorted, null, 2)}\n`);
+  console.log(`wrote ${name} (${facts.workflowType}, ${facts.events} events)`);
+}
+
+quietRuntime();
+const names = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(recorders);
+for (const name of names) if (!recorders[name]) throw new Error(`no recorder named ${name}; known: ${Object.keys(recorders).join(', ')}`);
+
+// Recorders that need the same server settings share one server.
+const groups = new Map<string, string[]>();
+for (const name of names) {
+  const key = JSON.stringify(recorders[name].serverConfig ?? {});
+  groups.set(key, [...(groups.get(key) ?? []), name]);
+}
+for (const [config, group] of groups) {
+  const env = await startLocalTestServer(JSON.parse(config));
+  const h = await startHarness(env.connection.options.address, 'record');
+  try {
+    for (const name of group) {
+      h.fakes.reset();
+      await recorders[name].record({ h, save: (historyName, workflowId, runId) => save(h, historyName, workflowId, runId) });
+    }
+  } finally {
+    await h.close();
+    await env.teardown();
+  }
 }

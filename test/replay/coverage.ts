@@ -1,0 +1,145 @@
+/**
+ * What the recorded histories must cover, and the check that they do. Workflow kinds come from
+ * the code (the functions the worker bundles and the catalogue of workflow types), node types from
+ * the node catalogue, so a new kind or node type without a recorded history fails the replay test.
+ * Which nodes a history visited is in `visited.json`, which `record.ts` writes from the recorded
+ * run (its `state` query, answered by replaying that history); every other fact is read from the
+ * history's own events.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { NODE_TYPES } from '../../core/nodes';
+import { WORKFLOW_TYPES } from '../../core/workflows';
+import * as workflowFunctions from '../../workflows/index';
+import type { HistoryFacts } from './history';
+
+/** Node types a history's run visited, each with the edges (handles) it left by. */
+export interface Visited {
+  workflowType: string;
+  events: number;
+  nodes: Record<string, string[]>;
+}
+export type VisitedManifest = Record<string, Visited>;
+
+export const VISITED_PATH = fileURLToPath(new URL('./visited.json', import.meta.url));
+export const readVisited = (): VisitedManifest => JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
+
+export interface Recorded {
+  name: string;
+  facts: HistoryFacts;
+  visited: Visited | undefined;
+}
+
+/** Every workflow function the worker bundles, and every type the catalogue declares. */
+export function workflowKinds(): string[] {
+  const exported = Object.entries(workflowFunctions)
+    .filter(([, value]) => typeof value === 'function')
+    .map(([name]) => name);
+  return [...new Set([...exported, ...WORKFLOW_TYPES])].sort();
+}
+
+export const nodeTypes = (): string[] => [...NODE_TYPES];
+
+const visitedBy = (r: Recorded, type: string, handle?: string) => {
+  const handles = r.visited?.nodes[type];
+  return !!handles && (handle === undefined || handles.includes(handle));
+};
+const scheduled = (r: Recorded, type: string) => r.facts.activities.some((a) => a.type === type);
+const ranLocal = (r: Recorded, type: string) => r.facts.localActivities.some((a) => a.type === type);
+const signalled = (r: Recorded, name: string) => r.facts.signals.some((s) => s.name === name);
+const carriedSeenIds = (input: any): string[] => input?.carried?.seenExternalIds ?? [];
+
+/** A path is named and recognised by what the history shows. */
+interface Path {
+  kind: string;
+  name: string;
+  shows: (r: Recorded) => boolean;
+}
+
+const repeatedExternalId = (r: Recorded) => {
+  const seen = new Set(carriedSeenIds(r.facts.input));
+  return r.facts.signals.some((s) => {
+    const id = s.name === 'inbound' ? s.arg?.externalId : undefined;
+    if (!id) return false;
+    if (seen.has(id)) return true;
+    seen.add(id);
+    return false;
+  });
+};
+
+const toolRoundTrip = (r: Recorded) =>
+  scheduled(r, 'callTool') && r.facts.activities.some((a) => a.type === 'llmChat' && a.input?.messages?.some((m: any) => m.role === 'tool'));
+
+const interpreterPaths = (kind: string): Path[] => [
+  { kind, name: 'llmReply tool call and tool result', shows: toolRoundTrip },
+  { kind, name: 'knowledge search', shows: (r) => scheduled(r, 'searchKnowledge') },
+  { kind, name: 'httpRequest success', shows: (r) => visitedBy(r, 'httpRequest', 'next') },
+  { kind, name: 'httpRequest error edge', shows: (r) => visitedBy(r, 'httpRequest', 'error') },
+  { kind, name: 'wait on a durable timer', shows: (r) => visitedBy(r, 'wait') && r.facts.timersFired > 0 },
+];
+
+export const PATHS: Path[] = [
+  ...interpreterPaths('conversation'),
+  { kind: 'conversation', name: 'turn by update', shows: (r) => r.facts.updates.includes('turn') },
+  { kind: 'conversation', name: 'knowledge answer with citations', shows: (r) => r.facts.localActivities.some((a) => a.type === 'deliverMessage' && a.result?.citations?.length > 0) },
+  { kind: 'conversation', name: 'knowledge tool of the model', shows: (r) => toolRoundTrip(r) && r.facts.activities.some((a) => a.type === 'llmChat' && a.input?.tools?.some((t: any) => t.name === 'search_knowledge_base')) },
+  { kind: 'conversation', name: 'channel send', shows: (r) => scheduled(r, 'sendChannelMessage') },
+  { kind: 'conversation', name: 'inbound de-duplication', shows: repeatedExternalId },
+  { kind: 'conversation', name: 'continueAsNew carrying seenExternalIds', shows: (r) => r.facts.end?.kind === 'continuedAsNew' && carriedSeenIds(r.facts.end.input).length > 0 },
+  { kind: 'conversation', name: 'run continued with carried state', shows: (r) => carriedSeenIds(r.facts.input).length > 0 },
+  { kind: 'conversation', name: 'ask timeout edge', shows: (r) => visitedBy(r, 'ask', 'timeout') },
+  { kind: 'conversation', name: 'idle timeout closes', shows: (r) => r.facts.end?.kind === 'completed' && !signalled(r, 'close') && r.facts.timersFired > 0 },
+  { kind: 'conversation', name: 'handoff and agent reply', shows: (r) => visitedBy(r, 'handoff') && signalled(r, 'takeOver') && signalled(r, 'agentMessage') },
+  { kind: 'conversation', name: 'release resumes the flow', shows: (r) => signalled(r, 'release') && visitedBy(r, 'handoff', 'handoff') && visitedBy(r, 'sendMessage') },
+  { kind: 'conversation', name: 'handoff tool of the model', shows: (r) => visitedBy(r, 'llmReply', 'handoff') },
+  { kind: 'conversation', name: 'handoff keyword', shows: (r) => r.facts.localActivities.some((a) => a.nodeId === '@keyword') },
+  { kind: 'conversation', name: 'context summary', shows: (r) => scheduled(r, 'summarize') },
+  { kind: 'conversation', name: 'close', shows: (r) => signalled(r, 'close') && r.facts.end?.kind === 'completed' },
+  { kind: 'conversation', name: 'test conversation node statuses', shows: (r) => ranLocal(r, 'publishNodeStatus') },
+  ...interpreterPaths('flowRun'),
+  { kind: 'flowRun', name: 'ask answered by resume', shows: (r) => signalled(r, 'resume') && visitedBy(r, 'ask') },
+  { kind: 'flowRun', name: 'handoff resumed', shows: (r) => visitedBy(r, 'handoff', 'handoff') && r.facts.signals.filter((s) => s.name === 'resume').length >= 2 },
+  { kind: 'flowRun', name: 'completed run', shows: (r) => r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'completed' },
+  { kind: 'flowRun', name: 'failed run', shows: (r) => r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'failed' },
+  { kind: 'ingestDocument', name: 'URL source fetched', shows: (r) => scheduled(r, 'fetchDocumentSource') },
+  { kind: 'ingestDocument', name: 'upload indexed with pinned settings', shows: (r) => r.facts.activities.some((a) => a.type === 'indexDocumentVersion' && a.input?.pin) && !scheduled(r, 'fetchDocumentSource') },
+  { kind: 'ingestDocument', name: 'failure cleaned up', shows: (r) => scheduled(r, 'failDocumentVersion') },
+  { kind: 'ingestDocument', name: 'superseded version', shows: (r) => r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'failed' && !scheduled(r, 'failDocumentVersion') },
+];
+
+/** A run interprets a flow when its input carries the graph: such a kind must visit every node type. */
+const runsFlow = (r: Recorded) => Array.isArray(r.facts.input?.graph?.nodes);
+const graphTypes = (input: any): Set<string> => new Set((input?.graph?.nodes ?? []).map((n: { type: string }) => n.type));
+
+/** What is not covered, one line each; empty when everything is. */
+export function coverageGaps(recorded: Recorded[], kinds = workflowKinds(), types = nodeTypes(), paths = PATHS, manifest: VisitedManifest = {}): string[] {
+  const gaps: string[] = [];
+  for (const r of recorded) {
+    const v = r.visited;
+    // A history without an entry predates visited.json (no recorder makes it any more): it counts for kinds and paths only.
+    if (!v) continue;
+    if (v.workflowType !== r.facts.workflowType || v.events !== r.facts.events) {
+      gaps.push(`visited.json does not describe history ${r.name} (another kind or event count): record it again with the script`);
+      continue;
+    }
+    const inGraph = graphTypes(r.facts.input);
+    for (const type of Object.keys(v.nodes)) if (!inGraph.has(type)) gaps.push(`visited.json says ${r.name} visited a ${type} node, which its graph does not have`);
+  }
+  const names = new Set(recorded.map((r) => r.name));
+  for (const name of Object.keys(manifest)) if (!names.has(name)) gaps.push(`visited.json names ${name}, which has no history`);
+
+  for (const kind of kinds) {
+    const ofKind = recorded.filter((r) => r.facts.workflowType === kind);
+    if (!ofKind.length) {
+      gaps.push(`workflow kind ${kind} has no recorded history`);
+      continue;
+    }
+    if (ofKind.some(runsFlow)) {
+      for (const type of types) if (!ofKind.some((r) => visitedBy(r, type))) gaps.push(`node type ${type} has no recorded ${kind} history`);
+    }
+  }
+  for (const p of paths) {
+    if (!recorded.some((r) => r.facts.workflowType === p.kind && p.shows(r))) gaps.push(`path "${p.name}" of ${p.kind} has no recorded history`);
+  }
+  return gaps;
+}
