@@ -1,13 +1,17 @@
-/** Replays recorded histories against the current workflow code: a determinism break fails here. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+/**
+ * Replays every recorded history against the current workflow code (a determinism break fails
+ * here), and checks that the histories cover every workflow kind, every node type and every path
+ * named in coverage.ts. Record histories with `npm run record:histories` (see record.ts).
+ */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { bundle, quietRuntime } from '../workflows/support/harness';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { coverageGaps, nodeTypes, readVisited, workflowKinds, type Recorded } from './coverage';
+import { historyFacts, historyNames, readHistory } from './history';
 
-const dir = fileURLToPath(new URL('./histories/', import.meta.url));
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+const names = historyNames();
+const visited = readVisited();
+const recorded: Recorded[] = names.map((name) => ({ name, facts: historyFacts(readHistory(name)), visited: visited[name] }));
 
 let workflowBundle: WorkflowBundleWithSourceMap;
 beforeAll(async () => {
@@ -16,12 +20,35 @@ beforeAll(async () => {
 });
 
 describe('replay of recorded histories', () => {
-  it('has histories to replay', () => {
-    expect(files.length).toBeGreaterThanOrEqual(3);
+  it.each(names)('%s replays deterministically', async (name) => {
+    await Worker.runReplayHistory({ workflowBundle }, readHistory(name), `replay-${name}`);
+  });
+});
+
+describe('coverage of the recorded histories', () => {
+  it('covers every workflow kind, node type and path', () => {
+    expect(coverageGaps(recorded, workflowKinds(), nodeTypes(), undefined, visited)).toEqual([]);
   });
 
-  it.each(files)('%s replays deterministically', async (file) => {
-    const history = historyFromJSON(JSON.parse(readFileSync(`${dir}${file}`, 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle }, history, `replay-${file}`);
+  it('takes its workflow kinds from the code and its node types from the catalogue', () => {
+    expect(workflowKinds()).toEqual(expect.arrayContaining(['conversation', 'flowRun', 'ingestDocument']));
+    expect(nodeTypes()).toEqual(expect.arrayContaining(['start', 'ask', 'llmReply', 'httpRequest', 'wait', 'handoff', 'end']));
+  });
+
+  it('names a node type, a workflow kind and a path left without a history', () => {
+    const withoutWait = recorded.filter((r) => !r.visited?.nodes.wait);
+    expect(coverageGaps(withoutWait, workflowKinds(), nodeTypes(), [], {})).toEqual(
+      expect.arrayContaining(['node type wait has no recorded conversation history', 'node type wait has no recorded flowRun history']),
+    );
+    const gaps = coverageGaps(recorded, [...workflowKinds(), 'campaign'], [...nodeTypes(), 'sendEmail'], undefined, visited);
+    expect(gaps).toEqual(['node type sendEmail has no recorded conversation history', 'node type sendEmail has no recorded flowRun history', 'workflow kind campaign has no recorded history']);
+    const withoutClose = recorded.filter((r) => !r.facts.signals.some((s) => s.name === 'close'));
+    expect(coverageGaps(withoutClose, workflowKinds(), [], undefined, {})).toContain('path "close" of conversation has no recorded history');
+  });
+
+  it('refuses a visited.json entry that does not describe its history', () => {
+    const [first] = recorded.filter((r) => r.visited);
+    const stale = { ...first, visited: { ...first.visited!, events: first.facts.events + 1 } };
+    expect(coverageGaps([stale], [], [], [], {})).toEqual([`visited.json does not describe history ${first.name} (another kind or event count): record it again with the script`]);
   });
 });
