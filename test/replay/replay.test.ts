@@ -4,7 +4,7 @@
  * named in coverage.ts. Record histories with `npm run record:histories` (see record.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { bundle, quietRuntime } from '../workflows/support/harness';
 import { coverageGaps, nodeTypes, readVisited, workflowKinds, type Recorded } from './coverage';
 import { historyFacts, historyNames, readHistory } from './history';
@@ -13,15 +13,20 @@ const names = historyNames();
 const visited = readVisited();
 const recorded: Recorded[] = names.map((name) => ({ name, facts: historyFacts(readHistory(name)), visited: visited[name] }));
 
-let workflowBundle: WorkflowBundleWithSourceMap;
+/** Replay errors by history name (undefined: it replayed), from one replay worker for all histories. */
+const replayed = new Map<string, Error | undefined>();
 beforeAll(async () => {
   quietRuntime();
-  workflowBundle = await bundle();
+  const workflowBundle = await bundle();
+  const histories = names.map((name) => ({ workflowId: name, history: readHistory(name) }));
+  for await (const { workflowId, error } of Worker.runReplayHistories({ workflowBundle }, histories)) replayed.set(workflowId, error);
 });
 
 describe('replay of recorded histories', () => {
-  it.each(names)('%s replays deterministically', async (name) => {
-    await Worker.runReplayHistory({ workflowBundle }, readHistory(name), `replay-${name}`);
+  it.each(names)('%s replays deterministically', (name) => {
+    expect(replayed.has(name)).toBe(true);
+    const error = replayed.get(name);
+    if (error) throw error;
   });
 });
 
