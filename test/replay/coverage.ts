@@ -112,7 +112,10 @@ const runsFlow = (r: Recorded) => Array.isArray(r.facts.input?.graph?.nodes);
 const graphTypes = (input: any): Set<string> => new Set((input?.graph?.nodes ?? []).map((n: { type: string }) => n.type));
 
 /** What is not covered, one line each; empty when everything is. */
-export function coverageGaps(recorded: Recorded[], kinds = workflowKinds(), types = nodeTypes(), paths = PATHS, manifest: VisitedManifest = {}): string[] {
+export function coverageGaps(
+  recorded: Recorded[],
+  { kinds = workflowKinds(), types = nodeTypes(), paths = PATHS, manifest = {} }: { kinds?: string[]; types?: string[]; paths?: Path[]; manifest?: VisitedManifest } = {},
+): string[] {
   const gaps: string[] = [];
   for (const r of recorded) {
     const v = r.visited;

@@ -32,7 +32,7 @@ describe('replay of recorded histories', () => {
 
 describe('coverage of the recorded histories', () => {
   it('covers every workflow kind, node type and path', () => {
-    expect(coverageGaps(recorded, workflowKinds(), nodeTypes(), undefined, visited)).toEqual([]);
+    expect(coverageGaps(recorded, { manifest: visited })).toEqual([]);
   });
 
   it('takes its workflow kinds from the code and its node types from the catalogue', () => {
@@ -42,18 +42,18 @@ describe('coverage of the recorded histories', () => {
 
   it('names a node type, a workflow kind and a path left without a history', () => {
     const withoutWait = recorded.filter((r) => !r.visited?.nodes.wait);
-    expect(coverageGaps(withoutWait, workflowKinds(), nodeTypes(), [], {})).toEqual(
+    expect(coverageGaps(withoutWait, { paths: [] })).toEqual(
       expect.arrayContaining(['node type wait has no recorded conversation history', 'node type wait has no recorded flowRun history']),
     );
-    const gaps = coverageGaps(recorded, [...workflowKinds(), 'campaign'], [...nodeTypes(), 'sendEmail'], undefined, visited);
+    const gaps = coverageGaps(recorded, { kinds: [...workflowKinds(), 'campaign'], types: [...nodeTypes(), 'sendEmail'], manifest: visited });
     expect(gaps).toEqual(['node type sendEmail has no recorded conversation history', 'node type sendEmail has no recorded flowRun history', 'workflow kind campaign has no recorded history']);
     const withoutClose = recorded.filter((r) => !r.facts.signals.some((s) => s.name === 'close'));
-    expect(coverageGaps(withoutClose, workflowKinds(), [], undefined, {})).toContain('path "close" of conversation has no recorded history');
+    expect(coverageGaps(withoutClose, { types: [] })).toContain('path "close" of conversation has no recorded history');
   });
 
   it('refuses a visited.json entry that does not describe its history', () => {
     const [first] = recorded.filter((r) => r.visited);
     const stale = { ...first, visited: { ...first.visited!, events: first.facts.events + 1 } };
-    expect(coverageGaps([stale], [], [], [], {})).toEqual([`visited.json does not describe history ${first.name} (another kind or event count): record it again with the script`]);
+    expect(coverageGaps([stale], { kinds: [], types: [], paths: [] })).toEqual([`visited.json does not describe history ${first.name} (another kind or event count): record it again with the script`]);
   });
 });
