@@ -6,7 +6,17 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Below the ephemeral range (32768+): a port the kernel hands out for outgoing connections can be
+# taken by any client between this pick and the restart, and the second start then fails to bind.
+free_port() {
+  python3 -c '
+import random, socket
+while True:
+    p = random.randint(20000, 32000)
+    try:
+        s = socket.socket(); s.bind(("127.0.0.1", p)); s.close(); print(p); break
+    except OSError: pass'
+}
 DATA_DIR="$(mktemp -d /tmp/switchboard-smoke.XXXXXX)"
 PORT="$(free_port)"
 # Only `npm start` gets these, so a process with DATA_DIR=… in its environment is one it started.

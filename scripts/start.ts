@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfig, publicUrl } from '../core/config';
-import { startTemporalDevServer, type TemporalDevServer } from '../temporal/dev-server';
+import { startTemporalDevServer, TemporalStartError, type TemporalDevServer } from '../temporal/dev-server';
 import { ensureConsoleBuilt } from './console-build';
 import { ensureWidgetBuilt } from './build-widget';
 import { makePrivate, readOrCreateSecret } from '../db/data-dir';
@@ -217,6 +217,27 @@ async function waitForHealth(url: string) {
   throw new Error(`the API did not become healthy: ${last}`);
 }
 
+/**
+ * The dev server picks its internal ports (history, matching, HTTP, metrics) free at start and binds
+ * them a moment later, so another process can take one in between and the server exits: try again.
+ */
+async function startTemporal(attempts = 3): Promise<TemporalDevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTemporalDevServer({
+        dataDir,
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        namespace: config.TEMPORAL_NAMESPACE,
+        onLine: (l) => output('temporal', l),
+      });
+    } catch (err) {
+      if (!(err instanceof TemporalStartError) || attempt >= attempts) throw err;
+      say(`Temporal exited while starting (attempt ${attempt} of ${attempts}); trying again:\n${(err as Error).message}`);
+    }
+  }
+}
+
 async function main() {
   // 0700 and umask 077 for everything this process and its children write (databases, keys).
   makePrivate(dataDir);
@@ -224,13 +245,7 @@ async function main() {
   const secretKey = config.SWITCHBOARD_SECRET_KEY ?? loadSecretKey();
 
   say('starting Temporal…');
-  temporal = await startTemporalDevServer({
-    dataDir,
-    port: config.TEMPORAL_PORT,
-    uiPort: config.TEMPORAL_UI_PORT,
-    namespace: config.TEMPORAL_NAMESPACE,
-    onLine: (l) => output('temporal', l),
-  });
+  temporal = await startTemporal();
   temporal.process.once('exit', (code, signal) => !shuttingDown && void fail(`temporal exited unexpectedly (${signal ?? `code ${code}`})`, 'temporal'));
 
   let databaseUrl = config.DATABASE_URL;

@@ -64,12 +64,22 @@ export function devServerArgs(o: Required<Pick<TemporalDevServerOptions, 'dataDi
   ];
 }
 
+/** The server process exited before it answered: worth another try (its internal ports are picked at random). */
+export class TemporalStartError extends Error {}
+
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const o = { port: 7233, uiPort: 8233, namespace: 'default', logLevel: 'warn' as const, ...opts };
   mkdirSync(o.dataDir, { recursive: true });
   const address = `127.0.0.1:${o.port}`;
   const child = spawn(temporalCliPath(), devServerArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const lines = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).forEach((l) => o.onLine?.(l));
+  // The last lines go into the error when the server exits before it is ready: they say why.
+  const tail: string[] = [];
+  const lines = (chunk: Buffer) =>
+    chunk.toString().split('\n').filter(Boolean).forEach((l) => {
+      tail.push(l);
+      if (tail.length > 20) tail.shift();
+      o.onLine?.(l);
+    });
   child.stdout!.on('data', lines);
   child.stderr!.on('data', lines);
 
@@ -99,7 +109,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
 
   const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (exited) throw new Error(`temporal dev server ${exited} before it was ready (is port ${o.port} or ${o.uiPort} in use?)`);
+    if (exited) {
+      throw new TemporalStartError(`temporal dev server ${exited} before it was ready (is port ${o.port} or ${o.uiPort} in use?)\n${tail.join('\n')}`);
+    }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1_000 });
       try {
