@@ -76,6 +76,36 @@ reply="$(api POST "/v1/conversations/$id/messages" '{"text":"Hello, I have a que
 [ "$(echo "$reply" | json 'len(d.get("replies") or [])')" -gt 0 ] || die "no replies: $reply"
 echo "smoke: conversation $id answered: $(echo "$reply" | json 'd["replies"][0]["text"]')"
 
+# Self-healing: kill -9 one part at a time; the supervisor restarts it and the platform answers again.
+part_pids() { # CMDLINE-PATTERN: the processes npm start runs whose command line has it
+  for p in $(grep -lz -- "^DATA_DIR=$DATA_DIR\$" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3); do
+    tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | grep -q -- "$1" && echo "$p"
+  done
+  true
+}
+part_restarts() { # NAME: its restart count once it runs again, else nothing
+  curl -sS --max-time 3 "$base/health" 2>/dev/null |
+    python3 -c "import json,sys; d=json.load(sys.stdin); p=(d.get('supervised') or {}).get('$1') or {}; print(p['restarts'] if p.get('state') == 'running' and d['status'] == 'ok' else '')" 2>/dev/null
+}
+heal_check() { # NAME CMDLINE-PATTERN
+  local pids; pids="$(part_pids "$2")"
+  [ -n "$pids" ] || die "no $1 process found"
+  kill -KILL $pids
+  for _ in $(seq 1 180); do [ "$(part_restarts "$1")" = 1 ] && break; sleep 1; done
+  [ "$(part_restarts "$1")" = 1 ] || die "$1 was not restarted: $(curl -sS "$base/health")"
+  local answer=""
+  for _ in 1 2 3; do
+    answer="$(api POST "/v1/conversations/$id/messages" '{"text":"Are you still there?"}' 2>/dev/null)" && break
+    sleep 5
+  done
+  [ "$(echo "$answer" | json 'len(d.get("replies") or [])' 2>/dev/null)" -gt 0 ] 2>/dev/null || die "no answer after $1 was killed: $answer"
+  echo "smoke: $1 killed with SIGKILL, restarted, answering again"
+}
+heal_check worker worker/main.ts
+heal_check api api/main.ts
+heal_check db db/pglite-server.ts
+heal_check temporal "server start-dev"
+
 stop
 # Other users of the machine must not read the databases or the keys (the log is this script's).
 open_files="$(find "$DATA_DIR" ! -name start.log -perm /077 2>/dev/null | head -5)"

@@ -3,8 +3,9 @@
  * embedded PGlite (unless DATABASE_URL is set), Redis (unless one answers on REDIS_URL), migrates
  * and seeds, then runs the worker and the API and prints where to go. State lives in DATA_DIR, so a
  * second run continues where the first stopped. `--verbose` streams every child's output.
+ * Once the API is healthy, a part that dies is restarted (scripts/supervisor.ts).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -14,6 +15,7 @@ import { startTemporalDevServer, TemporalStartError, type TemporalDevServer } fr
 import { ensureConsoleBuilt } from './console-build';
 import { ensureWidgetBuilt } from './build-widget';
 import { makePrivate, readOrCreateSecret } from '../db/data-dir';
+import { Supervisor, spawnProcess, type PartSpec } from './supervisor';
 import { withRedisPassword, writeRedisConfig } from './embedded-redis';
 
 const root = resolve(import.meta.dirname, '..');
@@ -34,64 +36,51 @@ function output(name: string, line: string) {
 const dump = (name: string) => (recent.get(name) ?? []).map((l) => `[${name}] ${l}`).join('\n');
 const say = (msg: string) => console.log(`[start] ${msg}`);
 
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  exited: Promise<number | null>;
-  done: boolean;
-}
-const children: Child[] = [];
-let temporal: TemporalDevServer | undefined;
+const supervisor = new Supervisor({
+  log: say,
+  giveUp: (name, message) => void fail(message, name),
+  stateFile: join(dataDir, 'supervisor.json'),
+});
 let shuttingDown = false;
 
-function spawnChild(name: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (l: string) => void): Child {
-  // Own process group, so stopping a child also stops whatever it started.
-  const proc = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const child: Child = { name, proc, done: false, exited: undefined! };
-  for (const stream of [proc.stdout!, proc.stderr!]) {
-    let partial = '';
-    stream.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop()!;
-      for (const l of lines) {
-        output(name, l);
-        onLine?.(l);
-      }
-    });
-  }
-  child.exited = new Promise((r) =>
-    proc.once('exit', (code, signal) => {
-      child.done = true;
-      r(code);
-      if (!shuttingDown) void fail(`${name} exited unexpectedly (${signal ?? `code ${code}`})`, name);
-    }),
-  );
-  proc.once('error', (err) => !shuttingDown && void fail(`${name} could not start: ${err.message}`, name));
-  children.push(child);
-  return child;
-}
-
-async function stopChild(c: Child) {
-  if (c.done) return;
-  const signal = (s: NodeJS.Signals) => {
-    try {
-      process.kill(-c.proc.pid!, s);
-    } catch {}
+/**
+ * A supervised child process. It is ready as soon as it runs, or when it prints a line matching
+ * `readyLine` (handed to `onReady`), or when `readyCheck` resolves.
+ */
+function processPart(
+  name: string,
+  command: () => { cmd: string; args: string[]; env: NodeJS.ProcessEnv },
+  ready: { readyLine?: RegExp; onReady?: (match: RegExpExecArray) => void; readyCheck?: () => Promise<void> } = {},
+): PartSpec {
+  return {
+    name,
+    async start() {
+      let matched: (m: RegExpExecArray) => void = () => {};
+      const readyMatch = new Promise<RegExpExecArray>((r) => (matched = r));
+      const { cmd, args, env } = command();
+      const part = spawnProcess(cmd, args, {
+        cwd: root,
+        env,
+        onLine: (l) => {
+          output(name, l);
+          const m = ready.readyLine?.exec(l);
+          if (m) matched(m);
+        },
+      });
+      const died = part.exited.then((how) => Promise.reject(new Error(`${name} exited while starting (${how})\n${dump(name)}`)));
+      // Only a death while starting is this promise's news; later ones are the supervisor's.
+      died.catch(() => {});
+      if (ready.readyLine) ready.onReady?.(await Promise.race([readyMatch, died]));
+      if (ready.readyCheck) await Promise.race([ready.readyCheck(), died]);
+      return part;
+    },
   };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 15_000);
-  await c.exited;
-  clearTimeout(timer);
-  // The group may outlive its leader (e.g. a grandchild that ignored SIGTERM).
-  signal('SIGKILL');
 }
 
 async function shutdown(code: number) {
   if (shuttingDown) return;
   shuttingDown = true;
-  // Reverse start order: the API and worker first, the database last so it flushes after its clients left.
-  for (const c of [...children].reverse()) await stopChild(c);
-  await temporal?.stop();
+  await supervisor.stopAll();
   process.exit(code);
 }
 
@@ -166,22 +155,34 @@ async function ensureRedis(url: string): Promise<string> {
     if (await redisAnswers(host, port)) return url;
   }
   if (!server) throw new Error('redis-server is not installed and no Redis answers on REDIS_URL: install it (Debian/Ubuntu: `apt-get install -y redis-server`, macOS: `brew install redis`) or set REDIS_URL');
-  spawnChild('redis', server, [writeRedisConfig(dataDir, port)], process.env);
-  for (let i = 0; i < 100; i++) {
-    if (await redisAnswers(host, port)) return own();
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`redis-server did not answer on port ${port}`);
+  const redisServer = server;
+  await supervisor.add(
+    processPart('redis', () => ({ cmd: redisServer, args: [writeRedisConfig(dataDir, port)], env: process.env }), {
+      readyCheck: async () => {
+        for (let i = 0; i < 100; i++) {
+          if (await redisAnswers(host, port)) return;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        throw new Error(`redis-server did not answer on port ${port}`);
+      },
+    }),
+  );
+  return own();
 }
 
 async function startPglite(): Promise<string> {
-  let ready: (url: string) => void;
-  const url = new Promise<string>((r) => (ready = r));
-  const c = spawnChild('db', tsx, [join(root, 'db', 'pglite-server.ts')], { ...process.env, DATA_DIR: dataDir }, (l) => {
-    const m = /^pglite ready (\S+)/.exec(l);
-    if (m) ready(m[1]);
-  });
-  const printed = await Promise.race([url, c.exited.then(() => new Promise<never>(() => {}))]);
+  let printed = '';
+  // A restarted server must listen where the worker and the API already connect.
+  let port = config.PGLITE_PORT;
+  await supervisor.add(
+    processPart('db', () => ({ cmd: tsx, args: [join(root, 'db', 'pglite-server.ts')], env: { ...process.env, DATA_DIR: dataDir, PGLITE_PORT: String(port) } }), {
+      readyLine: /^pglite ready (\S+)/,
+      onReady: (m) => {
+        printed = m[1];
+        port = Number(new URL(printed).port);
+      },
+    }),
+  );
   // The server prints its URL without the password; both read the same file.
   const withPassword = new URL(printed);
   withPassword.password = readOrCreateSecret(dataDir, 'pglite.password').value;
@@ -245,8 +246,15 @@ async function main() {
   const secretKey = config.SWITCHBOARD_SECRET_KEY ?? loadSecretKey();
 
   say('starting Temporal…');
-  temporal = await startTemporal();
-  temporal.process.once('exit', (code, signal) => !shuttingDown && void fail(`temporal exited unexpectedly (${signal ?? `code ${code}`})`, 'temporal'));
+  let temporal!: TemporalDevServer;
+  await supervisor.add({
+    name: 'temporal',
+    async start() {
+      temporal = await startTemporal();
+      const exited = new Promise<string>((r) => temporal.process.once('exit', (code, signal) => r(signal ?? `code ${code}`)));
+      return { exited, stop: temporal.stop };
+    },
+  });
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
@@ -276,10 +284,11 @@ async function main() {
   await ensureConsoleBuilt(say);
   await ensureWidgetBuilt(say);
   say('starting the worker and the API…');
-  spawnChild('worker', tsx, [join(root, 'worker', 'main.ts')], env);
-  spawnChild('api', tsx, [join(root, 'api', 'main.ts')], env);
+  await supervisor.add(processPart('worker', () => ({ cmd: tsx, args: [join(root, 'worker', 'main.ts')], env })));
+  await supervisor.add(processPart('api', () => ({ cmd: tsx, args: [join(root, 'api', 'main.ts')], env: { ...env, SUPERVISOR_STATE_FILE: join(dataDir, 'supervisor.json') } })));
   const url = publicUrl(config);
   await waitForHealth(`http://127.0.0.1:${config.PORT}`);
+  supervisor.heal();
 
   const key = seeded.apiKey ?? '(unknown: its key file is gone; set SWITCHBOARD_DEMO_API_KEY to choose one)';
   console.log(

@@ -1,0 +1,206 @@
+/**
+ * Keeps the parts `npm start` runs alive. A part that dies after the platform is up is started again
+ * after an exponential backoff while the others keep running; a part that dies too often in a short
+ * window is crash-looping, and only then does the supervisor give up. Each change is written to a
+ * state file that `GET /health` shows (api/routes/health.ts).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { renameSync, writeFileSync } from 'node:fs';
+
+export interface RunningPart {
+  /** Settles when the part stops, with how it stopped (`code 1`, `SIGKILL`). */
+  exited: Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface PartSpec {
+  name: string;
+  /** Starts the part and resolves once it is ready to serve. */
+  start(): Promise<RunningPart>;
+}
+
+export type PartState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
+
+export interface PartStatus {
+  state: PartState;
+  restarts: number;
+  /** How the part last stopped unexpectedly. */
+  lastExit?: string;
+  since: string;
+}
+
+export interface SupervisorOptions {
+  log: (message: string) => void;
+  /** Called when a part crash-loops or dies before the platform is up; the caller stops everything. */
+  giveUp: (part: string, message: string) => void;
+  /** Where each change of state is written as JSON (read by the API's /health). */
+  stateFile?: string;
+  backoff?: { initialMs: number; maxMs: number };
+  /** More than `restarts` restarts of one part within `windowMs` is a crash loop. */
+  crashLoop?: { restarts: number; windowMs: number };
+  /** A part up this long starts its backoff from the beginning again. */
+  stableAfterMs?: number;
+}
+
+interface Part {
+  spec: PartSpec;
+  running?: RunningPart;
+  status: PartStatus;
+  crashes: number[];
+  consecutive: number;
+  upSince: number;
+}
+
+export class Supervisor {
+  private readonly parts = new Map<string, Part>();
+  private healing = false;
+  private stopping = false;
+  private readonly backoff;
+  private readonly crashLoop;
+  private readonly stableAfterMs;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.backoff = options.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
+    this.crashLoop = options.crashLoop ?? { restarts: 5, windowMs: 120_000 };
+    this.stableAfterMs = options.stableAfterMs ?? 60_000;
+  }
+
+  /** Starts a part and watches it. Until `heal()` a death is fatal: nothing is up to keep running. */
+  async add(spec: PartSpec): Promise<void> {
+    if (this.parts.has(spec.name)) throw new Error(`part ${spec.name} is already supervised`);
+    const part: Part = { spec, status: this.status('starting', 0), crashes: [], consecutive: 0, upSince: Date.now() };
+    this.parts.set(spec.name, part);
+    this.write();
+    await this.launch(part);
+  }
+
+  /** From now on a part that dies is restarted. */
+  heal(): void {
+    this.healing = true;
+  }
+
+  snapshot(): Record<string, PartStatus> {
+    return Object.fromEntries([...this.parts].map(([name, p]) => [name, { ...p.status }]));
+  }
+
+  /** Stops every part, the last added first (the database after its clients). */
+  async stopAll(): Promise<void> {
+    this.stopping = true;
+    for (const part of [...this.parts.values()].reverse()) {
+      await part.running?.stop();
+      part.status = this.status('stopped', part.status.restarts, part.status.lastExit);
+    }
+    this.write();
+  }
+
+  private async launch(part: Part): Promise<void> {
+    const running = await part.spec.start();
+    if (this.stopping) return void (await running.stop());
+    part.running = running;
+    part.upSince = Date.now();
+    part.status = this.status('running', part.status.restarts, part.status.lastExit);
+    this.write();
+    void running.exited.then((how) => {
+      if (part.running === running) void this.died(part, how);
+    });
+  }
+
+  private async died(part: Part, how: string): Promise<void> {
+    part.running = undefined;
+    if (this.stopping) return;
+    const name = part.spec.name;
+    if (!this.healing) return this.fail(part, how, `${name} exited unexpectedly (${how})`);
+    const now = Date.now();
+    part.crashes = [...part.crashes.filter((t) => now - t < this.crashLoop.windowMs), now];
+    if (part.crashes.length > this.crashLoop.restarts) {
+      const seconds = Math.round(this.crashLoop.windowMs / 1000);
+      return this.fail(part, how, `${name} crash-looped (${part.crashes.length} exits in ${seconds} s, last: ${how})`);
+    }
+    part.consecutive = now - part.upSince >= this.stableAfterMs ? 1 : part.consecutive + 1;
+    const delay = Math.min(this.backoff.initialMs * 2 ** (part.consecutive - 1), this.backoff.maxMs);
+    part.status = this.status('restarting', part.status.restarts + 1, how);
+    this.write();
+    this.options.log(`${name} exited (${how}); restarting it in ${(delay / 1000).toFixed(1)} s (restart ${part.status.restarts})`);
+    await new Promise((r) => setTimeout(r, delay));
+    if (this.stopping) return;
+    try {
+      await this.launch(part);
+      this.options.log(`${name} is running again`);
+    } catch (err) {
+      // A failed start counts as another exit: the crash-loop limit bounds the retries.
+      part.upSince = Date.now();
+      await this.died(part, `start failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+
+  private fail(part: Part, how: string, message: string): void {
+    part.status = this.status('failed', part.status.restarts, how);
+    this.write();
+    this.options.giveUp(part.spec.name, message);
+  }
+
+  private status(state: PartState, restarts: number, lastExit?: string): PartStatus {
+    return { state, restarts, ...(lastExit ? { lastExit } : {}), since: new Date().toISOString() };
+  }
+
+  private write(): void {
+    const file = this.options.stateFile;
+    if (!file) return;
+    // Written whole and renamed, so a reader never sees half a file.
+    writeFileSync(`${file}.tmp`, JSON.stringify({ pid: process.pid, parts: this.snapshot() }));
+    renameSync(`${file}.tmp`, file);
+  }
+}
+
+export interface ProcessPart extends RunningPart {
+  proc: ChildProcess;
+}
+
+/**
+ * Spawns a command in its own process group (stopping it also stops whatever it started), hands
+ * each output line to `onLine`, and stops it with SIGTERM, then SIGKILL after `killAfterMs`.
+ */
+export function spawnProcess(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv; onLine?: (line: string) => void; killAfterMs?: number },
+): ProcessPart {
+  const proc = spawn(cmd, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  for (const stream of [proc.stdout!, proc.stderr!]) {
+    let partial = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop()!;
+      for (const l of lines) options.onLine?.(l);
+    });
+  }
+  function signalGroup(s: NodeJS.Signals) {
+    try {
+      process.kill(-proc.pid!, s);
+    } catch {}
+  }
+  let done = false;
+  const exited = new Promise<string>((resolve) => {
+    proc.once('exit', (code, signal) => {
+      done = true;
+      // A launcher (tsx, npm) killed alone leaves its child running, holding ports a restart needs.
+      signalGroup('SIGKILL');
+      resolve(signal ?? `code ${code}`);
+    });
+    proc.once('error', (err) => {
+      done = true;
+      resolve(`could not start: ${err.message}`);
+    });
+  });
+  const stop = async () => {
+    if (!done) {
+      signalGroup('SIGTERM');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), options.killAfterMs ?? 15_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    // The group may outlive its leader (e.g. a grandchild that ignored SIGTERM).
+    signalGroup('SIGKILL');
+  };
+  return { proc, exited, stop };
+}

@@ -1,0 +1,113 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Supervisor, spawnProcess, type PartSpec, type PartStatus } from '../../scripts/supervisor';
+import { waitUntil } from '../support/wait';
+
+/** A real child process: sleeps until killed, or exits at once with `exitCode`. */
+function nodePart(name: string, starts: number[], exitCode?: number): PartSpec & { pid(): number | undefined } {
+  let pid: number | undefined;
+  const script = exitCode === undefined ? 'setInterval(() => {}, 1000)' : `process.exit(${exitCode})`;
+  return {
+    name,
+    pid: () => pid,
+    async start() {
+      starts.push(Date.now());
+      const part = spawnProcess(process.execPath, ['-e', script], { env: process.env, killAfterMs: 2_000 });
+      pid = part.proc.pid;
+      return part;
+    },
+  };
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('npm start supervisor', () => {
+  let supervisor: Supervisor | undefined;
+  afterEach(async () => supervisor?.stopAll());
+
+  function make(overrides: { stateFile?: string; crashLoop?: { restarts: number; windowMs: number } } = {}) {
+    const logs: string[] = [];
+    const gaveUp: string[] = [];
+    supervisor = new Supervisor({
+      log: (m) => logs.push(m),
+      giveUp: (name, message) => gaveUp.push(`${name}: ${message}`),
+      backoff: { initialMs: 100, maxMs: 1_000 },
+      ...overrides,
+    });
+    return { supervisor, logs, gaveUp };
+  }
+
+  it('restarts a killed part while the others keep running, and writes each state for /health', async () => {
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'supervisor-')), 'supervisor.json');
+    const { supervisor, logs, gaveUp } = make({ stateFile });
+    const workerStarts: number[] = [];
+    const db = nodePart('db', []);
+    const worker = nodePart('worker', workerStarts);
+    await supervisor.add(db);
+    await supervisor.add(worker);
+    supervisor.heal();
+    const [dbPid, firstWorker] = [db.pid()!, worker.pid()!];
+
+    process.kill(firstWorker, 'SIGKILL');
+    await waitUntil(() => supervisor.snapshot().worker.state === 'running' && worker.pid() !== firstWorker, 10_000);
+
+    expect(workerStarts).toHaveLength(2);
+    expect(alive(worker.pid()!)).toBe(true);
+    expect(db.pid()).toBe(dbPid);
+    expect(alive(dbPid)).toBe(true);
+    expect(gaveUp).toEqual([]);
+    expect(logs.some((l) => /^worker exited \(SIGKILL\); restarting it in 0\.1 s \(restart 1\)$/.test(l))).toBe(true);
+    const written = JSON.parse(readFileSync(stateFile, 'utf8')) as { parts: Record<string, PartStatus> };
+    expect(written.parts.worker).toMatchObject({ state: 'running', restarts: 1, lastExit: 'SIGKILL' });
+    expect(written.parts.db).toMatchObject({ state: 'running', restarts: 0 });
+  });
+
+  it('backs off exponentially and gives up, naming the part, when it crash-loops', async () => {
+    const { supervisor, gaveUp, logs } = make({ crashLoop: { restarts: 3, windowMs: 60_000 } });
+    const starts: number[] = [];
+    const other = nodePart('api', []);
+    await supervisor.add(other);
+    supervisor.heal();
+    await supervisor.add(nodePart('worker', starts, 3));
+
+    await waitUntil(() => gaveUp.length > 0, 15_000);
+    expect(gaveUp).toEqual(['worker: worker crash-looped (4 exits in 60 s, last: code 3)']);
+    // Three restarts after the first start; each wait at least doubles (timers never fire early).
+    expect(starts).toHaveLength(4);
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+    gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(100 * 2 ** i - 5));
+    expect(logs.filter((l) => l.startsWith('worker exited (code 3)'))).toHaveLength(3);
+    expect(supervisor.snapshot().worker).toMatchObject({ state: 'failed', restarts: 3 });
+    expect(alive(other.pid()!)).toBe(true);
+  });
+
+  it('treats a death before the platform is up as fatal: there is nothing running to keep', async () => {
+    const { supervisor, gaveUp } = make();
+    const starts: number[] = [];
+    await supervisor.add(nodePart('temporal', starts, 1));
+    await waitUntil(() => gaveUp.length > 0, 5_000);
+    expect(gaveUp).toEqual(['temporal: temporal exited unexpectedly (code 1)']);
+    expect(starts).toHaveLength(1);
+  });
+
+  it('stops every part on stopAll and restarts none of them', async () => {
+    const { supervisor, logs } = make();
+    const parts = [nodePart('db', []), nodePart('worker', []), nodePart('api', [])];
+    for (const p of parts) await supervisor.add(p);
+    supervisor.heal();
+    await supervisor.stopAll();
+    for (const p of parts) expect(alive(p.pid()!)).toBe(false);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(logs).toEqual([]);
+    expect(Object.values(supervisor.snapshot()).map((s) => s.state)).toEqual(['stopped', 'stopped', 'stopped']);
+  });
+});
