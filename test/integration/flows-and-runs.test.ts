@@ -1,4 +1,7 @@
 /** Flow lifecycle, automation runs, run listing and history, tenant isolation and OpenAPI. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedServers } from '../support/shared-servers';
 import { askingAutomation, automationFlow, receptionFlow } from '../support/flows';
@@ -147,6 +150,18 @@ describe('system routes', () => {
   it('reports health of every part and serves the OpenAPI document', async () => {
     const health = await stack.request('GET', '/health');
     expect(health.body).toEqual({ status: 'ok', temporal: 'ok', db: 'ok', redis: 'ok' });
+    // Under npm start the supervisor's state file adds each process it runs.
+    const stateFile = join(mkdtempSync(join(tmpdir(), 'health-')), 'supervisor.json');
+    const worker = { state: 'restarting', restarts: 2, lastExit: 'SIGKILL', since: '2026-12-03T08:00:00.000Z' };
+    writeFileSync(stateFile, JSON.stringify({ pid: 1, parts: { worker } }));
+    stack.config.SUPERVISOR_STATE_FILE = stateFile;
+    try {
+      expect((await stack.request('GET', '/health')).body).toEqual({ status: 'ok', temporal: 'ok', db: 'ok', redis: 'ok', supervised: { worker } });
+      writeFileSync(stateFile, '{"parts":');
+      expect((await stack.request('GET', '/health')).body).toEqual({ status: 'ok', temporal: 'ok', db: 'ok', redis: 'ok' });
+    } finally {
+      delete stack.config.SUPERVISOR_STATE_FILE;
+    }
     const doc = await stack.request('GET', '/docs/json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toMatch(/^3\./);
