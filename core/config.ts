@@ -49,6 +49,8 @@ const envSchema = z.object({
   /** Port of the embedded PGlite server `npm start` runs when DATABASE_URL is unset. */
   PGLITE_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   DATA_DIR: z.string().default('.data'),
+  /** Set by `npm start`: the workflow bundle it built (worker/bundle.ts), so a restarted worker skips webpack. */
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
   /** Set by `npm start`: where its supervisor writes each part's state, shown by `GET /health`. */
   SUPERVISOR_STATE_FILE: z.string().optional(),
   LOG_LEVEL: z.string().default('info'),

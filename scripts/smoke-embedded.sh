@@ -99,7 +99,7 @@ heal_check() { # NAME CMDLINE-PATTERN
     sleep 5
   done
   [ "$(echo "$answer" | json 'len(d.get("replies") or [])' 2>/dev/null)" -gt 0 ] 2>/dev/null || die "no answer after $1 was killed: $answer"
-  echo "smoke: $1 killed with SIGKILL, restarted, answering again"
+  echo "smoke: $1 killed with SIGKILL, restarted, answering again ($(grep -o "$1 is running again.*" "$log" | tail -1))"
 }
 heal_check worker worker/main.ts
 heal_check api api/main.ts

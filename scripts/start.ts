@@ -15,7 +15,7 @@ import { startTemporalDevServer, TemporalStartError, type TemporalDevServer } fr
 import { ensureConsoleBuilt } from './console-build';
 import { ensureWidgetBuilt } from './build-widget';
 import { makePrivate, readOrCreateSecret } from '../db/data-dir';
-import { Supervisor, spawnProcess, type PartSpec } from './supervisor';
+import { Supervisor, supervisedProcess, type PartSpec, type ProcessCommand, type ReadyWhen } from './supervisor';
 import { withRedisPassword, writeRedisConfig } from './embedded-redis';
 
 const root = resolve(import.meta.dirname, '..');
@@ -43,39 +43,9 @@ const supervisor = new Supervisor({
 });
 let shuttingDown = false;
 
-/**
- * A supervised child process. It is ready as soon as it runs, or when it prints a line matching
- * `readyLine` (handed to `onReady`), or when `readyCheck` resolves.
- */
-function processPart(
-  name: string,
-  command: () => { cmd: string; args: string[]; env: NodeJS.ProcessEnv },
-  ready: { readyLine?: RegExp; onReady?: (match: RegExpExecArray) => void; readyCheck?: () => Promise<void> } = {},
-): PartSpec {
-  return {
-    name,
-    async start() {
-      let matched: (m: RegExpExecArray) => void = () => {};
-      const readyMatch = new Promise<RegExpExecArray>((r) => (matched = r));
-      const { cmd, args, env } = command();
-      const part = spawnProcess(cmd, args, {
-        cwd: root,
-        env,
-        onLine: (l) => {
-          output(name, l);
-          const m = ready.readyLine?.exec(l);
-          if (m) matched(m);
-        },
-      });
-      const died = part.exited.then((how) => Promise.reject(new Error(`${name} exited while starting (${how})\n${dump(name)}`)));
-      // Only a death while starting is this promise's news; later ones are the supervisor's.
-      died.catch(() => {});
-      if (ready.readyLine) ready.onReady?.(await Promise.race([readyMatch, died]));
-      if (ready.readyCheck) await Promise.race([ready.readyCheck(), died]);
-      return part;
-    },
-  };
-}
+/** A supervised child process of the repository, its output kept for the failure message. */
+const processPart = (name: string, command: ProcessCommand, ready: ReadyWhen = {}): PartSpec =>
+  supervisedProcess(name, command, { cwd: root, onLine: (l) => output(name, l), context: () => dump(name), ...ready });
 
 async function shutdown(code: number) {
   if (shuttingDown) return;
@@ -189,26 +159,29 @@ async function startPglite(): Promise<string> {
   return withPassword.toString();
 }
 
-/** Runs a db/cli.ts command to completion; resolves with its stdout. */
-function runCli(command: string, env: NodeJS.ProcessEnv): Promise<string> {
+/** Runs a TypeScript script under the repository to completion; resolves with its stdout. */
+function runTsx(args: string[], env: NodeJS.ProcessEnv, name: string): Promise<string> {
   return new Promise((done, reject) => {
-    const proc = spawn(tsx, [join(root, 'db', 'cli.ts'), command], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(tsx, [join(root, args[0]), ...args.slice(1)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     proc.stdout.on('data', (d: Buffer) => (stdout += d));
-    proc.stderr.on('data', (d: Buffer) => d.toString().split('\n').filter(Boolean).forEach((l) => output('db', l)));
+    proc.stderr.on('data', (d: Buffer) => d.toString().split('\n').filter(Boolean).forEach((l) => output(name, l)));
     proc.once('error', reject);
-    proc.once('exit', (code) => (code === 0 ? done(stdout) : reject(new Error(`db ${command} failed (code ${code})\n${dump('db')}`))));
+    proc.once('exit', (code) => (code === 0 ? done(stdout) : reject(new Error(`${args.join(' ')} failed (code ${code})\n${dump(name)}`))));
   });
 }
 
-async function waitForHealth(url: string) {
+const runCli = (command: string, env: NodeJS.ProcessEnv) => runTsx(['db/cli.ts', command], env, 'db');
+
+/** Waits until `/health` answers `{status: 'ok'}`, or anything `accept` takes (e.g. any answer at all). */
+async function waitForHealth(url: string, accept = (res: Response, body: { status?: string }) => res.ok && body.status === 'ok') {
   const deadline = Date.now() + 120_000;
   let last = '';
   while (Date.now() < deadline) {
     try {
       const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
       const body = (await res.json()) as { status?: string };
-      if (res.ok && body.status === 'ok') return;
+      if (accept(res, body)) return;
       last = JSON.stringify(body);
     } catch (err) {
       last = (err as Error).message;
@@ -283,11 +256,23 @@ async function main() {
   // The API serves console/dist; rebuild it when the sources are newer (a fresh checkout, a pull).
   await ensureConsoleBuilt(say);
   await ensureWidgetBuilt(say);
+  say('bundling the workflows…');
+  const bundlePath = join(dataDir, 'workflow-bundle.js');
+  await runTsx(['worker/bundle.ts', bundlePath], env, 'worker');
   say('starting the worker and the API…');
-  await supervisor.add(processPart('worker', () => ({ cmd: tsx, args: [join(root, 'worker', 'main.ts')], env })));
-  await supervisor.add(processPart('api', () => ({ cmd: tsx, args: [join(root, 'api', 'main.ts')], env: { ...env, SUPERVISOR_STATE_FILE: join(dataDir, 'supervisor.json') } })));
+  const apiUrl = `http://127.0.0.1:${config.PORT}`;
+  await supervisor.add(
+    processPart('worker', () => ({ cmd: tsx, args: [join(root, 'worker', 'main.ts')], env: { ...env, WORKFLOW_BUNDLE_PATH: bundlePath } }), {
+      readyLine: /^worker ready on task queue/,
+    }),
+  );
+  await supervisor.add(
+    processPart('api', () => ({ cmd: tsx, args: [join(root, 'api', 'main.ts')], env: { ...env, SUPERVISOR_STATE_FILE: join(dataDir, 'supervisor.json') } }), {
+      readyCheck: () => waitForHealth(apiUrl, () => true),
+    }),
+  );
   const url = publicUrl(config);
-  await waitForHealth(`http://127.0.0.1:${config.PORT}`);
+  await waitForHealth(apiUrl);
   supervisor.heal();
 
   const key = seeded.apiKey ?? '(unknown: its key file is gone; set SWITCHBOARD_DEMO_API_KEY to choose one)';

@@ -49,6 +49,7 @@ interface Part {
   crashes: number[];
   consecutive: number;
   upSince: number;
+  diedAt: number;
 }
 
 export class Supervisor {
@@ -68,7 +69,7 @@ export class Supervisor {
   /** Starts a part and watches it. Until `heal()` a death is fatal: nothing is up to keep running. */
   async add(spec: PartSpec): Promise<void> {
     if (this.parts.has(spec.name)) throw new Error(`part ${spec.name} is already supervised`);
-    const part: Part = { spec, status: this.status('starting', 0), crashes: [], consecutive: 0, upSince: Date.now() };
+    const part: Part = { spec, status: this.status('starting', 0), crashes: [], consecutive: 0, upSince: Date.now(), diedAt: 0 };
     this.parts.set(spec.name, part);
     this.write();
     await this.launch(part);
@@ -111,6 +112,7 @@ export class Supervisor {
     const name = part.spec.name;
     if (!this.healing) return this.fail(part, how, `${name} exited unexpectedly (${how})`);
     const now = Date.now();
+    part.diedAt = now;
     part.crashes = [...part.crashes.filter((t) => now - t < this.crashLoop.windowMs), now];
     if (part.crashes.length > this.crashLoop.restarts) {
       const seconds = Math.round(this.crashLoop.windowMs / 1000);
@@ -125,7 +127,7 @@ export class Supervisor {
     if (this.stopping) return;
     try {
       await this.launch(part);
-      this.options.log(`${name} is running again`);
+      this.options.log(`${name} is running again, ${((Date.now() - part.diedAt) / 1000).toFixed(1)} s after it exited`);
     } catch (err) {
       // A failed start counts as another exit: the crash-loop limit bounds the retries.
       part.upSince = Date.now();
@@ -203,4 +205,65 @@ export function spawnProcess(
     signalGroup('SIGKILL');
   };
   return { proc, exited, stop };
+}
+
+export type ProcessCommand = () => { cmd: string; args: string[]; env: NodeJS.ProcessEnv };
+
+/** When a started process serves: at once, when it prints `readyLine` (handed to `onReady`), or when `readyCheck` resolves. */
+export interface ReadyWhen {
+  readyLine?: RegExp;
+  onReady?: (match: RegExpExecArray) => void;
+  readyCheck?: () => Promise<void>;
+  readyTimeoutMs?: number;
+}
+
+/**
+ * A part that is a child process. Its start resolves once the process serves; a process that dies
+ * or is not ready in time fails the start (and is stopped), with `context()` (its last output) in
+ * the error.
+ */
+export function supervisedProcess(
+  name: string,
+  command: ProcessCommand,
+  options: ReadyWhen & { cwd?: string; onLine?: (line: string) => void; context?: () => string },
+): PartSpec {
+  const timeoutMs = options.readyTimeoutMs ?? 180_000;
+  return {
+    name,
+    async start() {
+      let matched: (m: RegExpExecArray) => void = () => {};
+      const readyMatch = new Promise<RegExpExecArray>((r) => (matched = r));
+      const { cmd, args, env } = command();
+      const part = spawnProcess(cmd, args, {
+        cwd: options.cwd,
+        env,
+        onLine: (l) => {
+          options.onLine?.(l);
+          const m = options.readyLine?.exec(l);
+          if (m) matched(m);
+        },
+      });
+      const context = () => (options.context ? `\n${options.context()}` : '');
+      const died = part.exited.then((how) => Promise.reject(new Error(`${name} exited while starting (${how})${context()}`)));
+      // Only a death while starting is this promise's news; later ones are the supervisor's.
+      died.catch(() => {});
+      let timer: NodeJS.Timeout | undefined;
+      const tooSlow = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${name} was not ready within ${timeoutMs / 1000} s${context()}`)), timeoutMs);
+      });
+      try {
+        if (options.readyLine) {
+          const match = await Promise.race([readyMatch, died, tooSlow]);
+          options.onReady?.(match);
+        }
+        if (options.readyCheck) await Promise.race([options.readyCheck(), died, tooSlow]);
+      } catch (err) {
+        await part.stop();
+        throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+      return part;
+    },
+  };
 }

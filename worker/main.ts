@@ -31,6 +31,7 @@ const { worker, connection } = await createWorker({
   activities: createActivities({ orm, redis, eventsQueue, config }),
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
 });
 
 // Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Supervisor, spawnProcess, type PartSpec, type PartStatus } from '../../scripts/supervisor';
+import { Supervisor, spawnProcess, supervisedProcess, type PartSpec, type PartStatus } from '../../scripts/supervisor';
 import { waitUntil } from '../support/wait';
 
 /** A real child process: sleeps until killed, or exits at once with `exitCode`. */
@@ -19,6 +19,20 @@ function nodePart(name: string, starts: number[], exitCode?: number): PartSpec &
       return part;
     },
   };
+}
+
+/** Live processes whose command line contains `text`. */
+function pidsOf(text: string): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 const alive = (pid: number) => {
@@ -109,5 +123,41 @@ describe('npm start supervisor', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(logs).toEqual([]);
     expect(Object.values(supervisor.snapshot()).map((s) => s.state)).toEqual(['stopped', 'stopped', 'stopped']);
+  });
+
+  it('counts a restarted process as running only once it prints its ready line', async () => {
+    const { supervisor, logs } = make();
+    // Says it is ready 600 ms after it starts, as a worker does once it polls.
+    const script = 'setTimeout(() => console.log("worker ready on task queue q"), 600); setInterval(() => {}, 1000)';
+    const spec = supervisedProcess('worker', () => ({ cmd: process.execPath, args: ['-e', script], env: process.env }), {
+      readyLine: /^worker ready on task queue/,
+    });
+    const started = Date.now();
+    await supervisor.add(spec);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(590);
+    supervisor.heal();
+    const [pid] = pidsOf(script);
+    process.kill(pid, 'SIGKILL');
+    await waitUntil(() => logs.some((l) => l.startsWith('worker is running again')), 10_000);
+    const seconds = Number(/again, ([\d.]+) s after/.exec(logs.find((l) => l.startsWith('worker is running again'))!)![1]);
+    // 100 ms backoff + 600 ms until the line: "running" must not be claimed at spawn.
+    expect(seconds).toBeGreaterThanOrEqual(0.65);
+  });
+
+  it('fails a start whose process exits or stays silent, with its output in the error', async () => {
+    const lines: string[] = [];
+    const dies = supervisedProcess('db', () => ({ cmd: process.execPath, args: ['-e', 'console.log("no space left"); process.exit(4)'], env: process.env }), {
+      readyLine: /^pglite ready/,
+      onLine: (l) => lines.push(l),
+      context: () => lines.join('\n'),
+    });
+    await expect(dies.start()).rejects.toThrow(/^db exited while starting \(code 4\)\nno space left$/);
+    const silent = supervisedProcess('api', () => ({ cmd: process.execPath, args: ['-e', 'setInterval(() => {}, 1001)'], env: process.env }), {
+      readyCheck: () => new Promise(() => {}),
+      readyTimeoutMs: 500,
+    });
+    await expect(silent.start()).rejects.toThrow('api was not ready within 0.5 s');
+    // The silent process was stopped, not left running.
+    expect(pidsOf('setInterval(() => {}, 1001)')).toEqual([]);
   });
 });
