@@ -55,6 +55,6 @@ describe('conversation continue-as-new', () => {
     // Keys stay unique across runs: the inbound key counts turns, outbound keys carry the generation.
     const keys = h.fakes.calls.filter((x) => x.workflowId === c.workflowId && x.name === 'deliverMessage' && x.attempt === 1).map((x) => x.input.message.key);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(h.fakes.of(c.workflowId, 'recordInbound').map((x) => x.input.key).at(-1)).toBe(`${c.workflowId}:in:16`);
+    expect(h.fakes.of(c.workflowId, 'recordInbound').map((x) => x.input.key).at(-1)).toBe(`${c.workflowId}:${firstRunId}:in:16`);
   });
 });
