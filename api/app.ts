@@ -61,13 +61,13 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   // Headers first, so even a refused request gets them.
   await registerSecurityHeaders(app);
-  // Before any route: it records every route's access and denies anonymous calls to non-public ones.
-  registerAuth(app, deps);
-  registerJsonBody(app);
-  await registerOpenApi(app);
-  // Every live socket of this process shares one Redis subscriber and one set of caps.
+  // Every live socket of this process shares one Redis subscriber and one set of caps (and API-key revocations the subscriber).
   const live = { hub: new LiveHub(deps.createSubscriber, app.log), gate: new SocketGate(deps.config) };
   app.addHook('onClose', () => live.hub.close());
+  // Before any route: it records every route's access and denies anonymous calls to non-public ones.
+  registerAuth(app, deps, live.hub);
+  registerJsonBody(app);
+  await registerOpenApi(app);
   // Document uploads: one file and a name field at most; a larger file stops at the limit (413).
   await app.register(multipart, { limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 2, fieldSize: 4 * 1024, parts: 3 } });
   // Only routes that ask for it (sign-in); counters live in Redis so every API instance shares them.

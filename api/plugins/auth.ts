@@ -5,6 +5,7 @@
  * needs one of them unless it declares `config: { public: true }` (health, sign-in, webhooks, the
  * widget, the chat socket and page, docs, the console's files), which authenticate by themselves
  * or need no identity. Roles: api/plugins/roles.ts. Rate limits: api/plugins/api-limits.ts.
+ * A revoked key's id is published on `api-keys:revoked`; every API process drops it from its cache.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -12,6 +13,7 @@ import { AppError } from '../../core/errors';
 import { apiKeyByHash, hashApiKey, touchApiKey } from '../../db/repos';
 import { systemEm, tenantEm } from '../../db/orm';
 import type { AppDeps } from '../deps';
+import type { LiveHub } from '../services/live-hub';
 import { apiLimits } from './api-limits';
 import { enforceRole } from './roles';
 import { principalFromSession, sessionToken, type Principal } from './session';
@@ -34,8 +36,8 @@ declare module 'fastify' {
     principal: Principal;
   }
   interface FastifyInstance {
-    /** Forget cached API keys (after one is revoked, so it stops working at once). */
-    forgetApiKeys(): void;
+    /** Forget a revoked API key in every API process (this one at once, the others when Redis delivers). */
+    forgetApiKey(keyId: string): Promise<void>;
     /** Every route registered after the auth plugin, with whether it is public (read by the security tests). */
     routeAccess: RouteAccess[];
   }
@@ -47,6 +49,9 @@ export interface RouteAccess {
   public: boolean;
   websocket: boolean;
 }
+
+/** Redis channel of revoked API key ids: every API process subscribes and drops the key from its cache. */
+export const API_KEY_REVOKED_CHANNEL = 'api-keys:revoked';
 
 const CACHE_MS = 30_000;
 const TOUCH_MS = 60_000;
@@ -61,9 +66,16 @@ interface KeyEntry {
   touchedAt: number;
 }
 
-export function registerAuth(app: FastifyInstance, deps: AppDeps) {
+export function registerAuth(app: FastifyInstance, deps: AppDeps, hub: LiveHub) {
   const cache = new Map<string, KeyEntry | { miss: true; until: number }>();
   const limits = apiLimits(deps);
+  // Counts revocations heard, so a lookup that read the key before one landed does not cache it.
+  let revocations = 0;
+
+  function forget(keyId: string): void {
+    revocations++;
+    for (const [hash, hit] of cache) if (!('miss' in hit) && hit.keyId === keyId) cache.delete(hash);
+  }
 
   /** The cached answer for a key: its entry, null (known unknown) or undefined (not cached). */
   function cached(hash: string): KeyEntry | null | undefined {
@@ -74,7 +86,9 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps) {
 
   async function lookUp(hash: string): Promise<KeyEntry | null> {
     const hit = cache.get(hash);
+    const heard = revocations;
     const key = await apiKeyByHash(systemEm(deps.orm), hash);
+    if (key && heard !== revocations) return { tenantId: key.tenant, keyId: key.id, name: key.name, until: 0, touchedAt: 0 };
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     if (!key) {
       cache.set(hash, { miss: true, until: Date.now() + CACHE_MS });
@@ -89,7 +103,15 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps) {
   app.decorateRequest('tenantId', '');
   app.decorateRequest('em', null as unknown as EntityManager);
   app.decorateRequest('principal', null as unknown as Principal);
-  app.decorate('forgetApiKeys', () => cache.clear());
+  app.decorate('forgetApiKey', async (keyId: string) => {
+    forget(keyId);
+    await deps.redis.publish(API_KEY_REVOKED_CHANNEL, keyId);
+  });
+  // Subscribed before the server listens, on the process's one live subscriber. Should Redis drop a
+  // message, the key still expires from the cache after CACHE_MS.
+  app.addHook('onReady', async () => {
+    await hub.subscribe(API_KEY_REVOKED_CHANNEL, forget);
+  });
   app.decorate('routeAccess', [] as RouteAccess[]);
   app.addHook('onRoute', (route) => {
     // Marked so an upgrade can be refused on any other route (below).

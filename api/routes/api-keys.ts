@@ -32,10 +32,10 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.delete(
     '/v1/api-keys/:id',
-    { schema: { tags, summary: 'Revoke an API key (it stops working at once on this API instance, within 30 s on others)', params: uuidParam, response: { 204: z.null(), ...errorResponses } } },
+    { schema: { tags, summary: 'Revoke an API key (it stops working at once on every API instance)', params: uuidParam, response: { 204: z.null(), ...errorResponses } } },
     async (request, reply) => {
       if (!(await revokeApiKey(request.em, request.params.id))) throw new AppError('not_found', 'API key not found or already revoked', { field: 'id' });
-      app.forgetApiKeys();
+      await app.forgetApiKey(request.params.id);
       return reply.status(204).send(null);
     },
   );

@@ -2,13 +2,20 @@
  * The retrieval benchmark runs in CI: the bundled labelled set ingested through the API and the
  * ingestDocument workflow, scored for the three methods, with two generated documents through the
  * pipeline and a tiny synthetic bulk part, written
- * as JSON. The figures are checked for sanity, not speed.
+ * as JSON. Quality is pinned to its deterministic figures; speed is only checked to be measured.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
 import { runRetrievalBenchmark } from '../../bench/retrieval';
+
+/** nDCG@10, recall@10 and MRR@10 on bench/datasets/front-desk, as `npm run bench:retrieval` prints them (3 decimals). */
+const FRONT_DESK_QUALITY = {
+  fullText: { ndcg: 0.907, recall: 0.942, mrr: 0.905 },
+  vector: { ndcg: 0.89, recall: 0.942, mrr: 0.882 },
+  hybrid: { ndcg: 0.914, recall: 0.942, mrr: 0.915 },
+};
 
 const dir = mkdtempSync(join(tmpdir(), 'retrieval-bench-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,12 +42,14 @@ it('ingests the front-desk set through the pipeline and writes the three methods
   // Two generated 250-paragraph documents: many chunks each, every one through the workflow.
   expect(written.ingestion.generatedDocuments).toMatchObject({ documents: 2, failed: 0, paragraphsPerDocument: 250 });
   expect(written.ingestion.generatedDocuments.chunks).toBeGreaterThan(100);
-  for (const method of ['fullText', 'vector', 'hybrid']) {
-    const q = written.quality[method];
-    for (const metric of ['ndcg', 'recall', 'mrr']) expect(q[metric], `${method} ${metric}`).toBeGreaterThan(0.5);
-    for (const metric of ['ndcg', 'recall', 'mrr']) expect(q[metric], `${method} ${metric}`).toBeLessThanOrEqual(1);
+  // The bundled set with the offline embedder is deterministic (equal scores are ordered by content
+  // hash): these are the figures the README prints, so a change in ranking shows here first.
+  expect(written.quality).toEqual(FRONT_DESK_QUALITY);
+  const { fullText, vector, hybrid } = written.quality;
+  for (const metric of ['ndcg', 'mrr'] as const) {
+    expect(hybrid[metric], `hybrid ${metric} vs full text`).toBeGreaterThanOrEqual(fullText[metric]);
+    expect(hybrid[metric], `hybrid ${metric} vs vector`).toBeGreaterThanOrEqual(vector[metric]);
   }
-  expect(written.quality.hybrid.ndcg).toBeGreaterThan(0.5);
   expect(written.latency.corpus).toMatchObject({ chunks: 40, count: 10 });
   expect(written.latency.corpus.p95).toBeGreaterThan(0);
   expect(written.latency.synthetic).toMatchObject({ chunks: 300, count: 10, bulkInsert: expect.stringMatching(/not the ingestion workflow/) });

@@ -1,4 +1,4 @@
-/** Runs worker/main.ts as a separate OS process, so a test can kill it like a crashed machine. */
+/** Runs worker/main.ts (or another entrypoint) as a separate OS process, so a test can kill it like a crashed machine. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +11,12 @@ export interface WorkerProcess {
 }
 
 export function startWorkerProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  return startProcess('worker/main.ts', env, 'worker ready', readyTimeoutMs);
+}
+
+/** Starts `entry` (a path from the repository root) and resolves once its output contains `ready`. */
+export function startProcess(entry: string, env: Record<string, string>, ready: string, readyTimeoutMs = 60_000): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,16 +34,16 @@ export function startWorkerProcess(env: Record<string, string>, readyTimeoutMs =
     },
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker not ready in ${readyTimeoutMs} ms:\n${log}`)), readyTimeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${entry} not ready in ${readyTimeoutMs} ms:\n${log}`)), readyTimeoutMs);
     child.stdout!.on('data', () => {
-      if (log.includes('worker ready')) {
+      if (log.includes(ready)) {
         clearTimeout(timer);
         resolve(handle);
       }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`worker exited with ${code} before it was ready:\n${log}`));
+      reject(new Error(`${entry} exited with ${code} before it was ready:\n${log}`));
     });
   });
 }

@@ -30,14 +30,15 @@ describe('conversation workflow', () => {
     expect(state.trace.find((t) => t.nodeId === 'check')?.handle).toBe('true');
 
     // Deterministic keys and node-named activity ids.
+    const { runId } = await c.handle().describe();
     const inbound = h.fakes.of(c.workflowId, 'recordInbound');
-    expect(inbound.map((x) => x.input.key)).toEqual([1, 2, 3, 4].map((t) => `${c.workflowId}:in:${t}`));
+    expect(inbound.map((x) => x.input.key)).toEqual([1, 2, 3, 4].map((t) => `${c.workflowId}:${runId}:in:${t}`));
     const tags = await c.localActivityTags();
     const tagsOf = (type: string) => tags.filter((t) => t.type === type).map((t) => t.tag);
     expect(tagsOf('recordInbound')).toHaveLength(4);
     expect(tagsOf('recordInbound').every((tag) => /^@inbound#\d+$/.test(tag))).toBe(true);
     const delivered = h.fakes.of(c.workflowId, 'deliverMessage');
-    expect(delivered[1].input.message.key).toBe(`${c.workflowId}:0:2:greet:2`);
+    expect(delivered[1].input.message.key).toBe(`${c.workflowId}:${runId}:0:2:greet:2`);
     expect(tagsOf('deliverMessage').map((tag) => tag.split('#')[0])).toEqual(['askName', 'greet', 'askAge', 'askAge', 'adult', 'end']);
     expect(h.fakes.of(c.workflowId, 'updateConversation').map((x) => x.input.currentNodeId)).toEqual(['askName', 'askAge', null]);
 
@@ -206,7 +207,8 @@ describe('conversation workflow', () => {
     const c = talk(h, conversationInput(graph));
     expect(await c.say('status?')).toEqual(['Checking…']);
     const later = await eventually(async () => h.fakes.of(c.workflowId, 'deliverMessage').find((d) => d.input.message.nodeId === 'after'));
-    expect(later.input.message.key).toBe(`${c.workflowId}:0:1:after:2`);
+    const { runId } = await c.handle().describe();
+    expect(later.input.message.key).toBe(`${c.workflowId}:${runId}:0:1:after:2`);
   });
 
   it('rejects empty turns', async () => {

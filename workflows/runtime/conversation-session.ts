@@ -24,6 +24,13 @@ export class ConversationSession implements FlowRuntime {
   readonly trace = new TraceLog();
   readonly tenantId: string;
   readonly workflowId: string;
+  /**
+   * Prefix of every message key: the workflow id and the chain's first run id. A conversation
+   * restarted after an idle close runs under the same workflow id with its turns counted from 1
+   * again; without the run id its keys would repeat the closed run's, and the store would hand
+   * back the old rows instead of storing the new messages. Continue-as-new keeps the first run id.
+   */
+  private readonly keyPrefix: string;
   readonly conversationId: string;
   readonly ref: ConversationRef;
   variables: Record<string, unknown>;
@@ -50,6 +57,7 @@ export class ConversationSession implements FlowRuntime {
     const c = input.carried;
     this.graph = new FlowGraph(input.graph);
     this.workflowId = workflowInfo().workflowId;
+    this.keyPrefix = `${this.workflowId}:${workflowInfo().firstExecutionRunId}`;
     this.tenantId = input.tenantId;
     this.conversationId = input.conversationId;
     this.ref = { tenantId: input.tenantId, conversationId: input.conversationId, workflowId: this.workflowId, channel: input.channel };
@@ -71,7 +79,7 @@ export class ConversationSession implements FlowRuntime {
   // ---- FlowRuntime ----
 
   key(nodeId: string): string {
-    return `${this.workflowId}:${this.generation}:${this.turn}:${nodeId}:${++this.keySeq}`;
+    return `${this.keyPrefix}:${this.generation}:${this.turn}:${nodeId}:${++this.keySeq}`;
   }
 
   get channel() {
@@ -215,7 +223,7 @@ export class ConversationSession implements FlowRuntime {
     this.turn++;
     this.touch();
     try {
-      await this.activities.call('@inbound', 'recordInbound', { ...this.ref, key: `${this.workflowId}:in:${this.turn}`, text, externalId, ...(metadata ? { metadata } : {}) });
+      await this.activities.call('@inbound', 'recordInbound', { ...this.ref, key: `${this.keyPrefix}:in:${this.turn}`, text, externalId, ...(metadata ? { metadata } : {}) });
     } catch (err) {
       // A message that cannot be stored (the database refuses it, or the store stays down) fails
       // this turn only: the contact is told and the next message is a turn like any other.

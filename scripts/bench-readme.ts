@@ -1,0 +1,113 @@
+/**
+ * Writes README.md's benchmark tables from the committed results in bench/results/*.json, each
+ * between `<!-- bench:NAME -->` and `<!-- /bench:NAME -->`, so the README's figures are the
+ * measured ones. `npm run bench:readme` after a benchmark run; a test fails while they differ.
+ * (The ingress table combines several runs, of which bench/results/ingress.json keeps the last,
+ * so it is written by hand.)
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const README = fileURLToPath(new URL('../README.md', import.meta.url));
+export const RESULTS_DIR = fileURLToPath(new URL('../bench/results', import.meta.url));
+
+type Json = any;
+type Row = (string | number)[];
+
+const table = (header: string[], align: string[], rows: Row[]) =>
+  [`| ${header.join(' | ')} |`, `|${align.join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const thousands = (n: number) => n.toLocaleString('en-US');
+const ms = (n: number) => `${Math.round(n)} ms`;
+const seconds = (msValue: number) => `${(msValue / 1000).toFixed(2)} s`;
+
+function turnTable(turn: Json): string {
+  return table(
+    ['concurrent conversations', 'turns', 'p50', 'p95', 'p99', 'turns/s'],
+    ['---:', '---:', '---:', '---:', '---:', '---:'],
+    turn.results.map((r: Json) => [r.concurrency, r.count, ms(r.p50), ms(r.p95), ms(r.p99), r.turnsPerSecond]),
+  );
+}
+
+const METHODS = [
+  ['fullText', 'full text'],
+  ['vector', 'vector (offline embedder)'],
+  ['hybrid', 'hybrid (default settings)'],
+] as const;
+
+/** Three decimals; bold where a method is strictly the best of the three. */
+function retrievalQualityTable(retrieval: Json): string {
+  const q = retrieval.quality;
+  const cell = (method: string, metric: string) => {
+    const value = q[method][metric];
+    const best = METHODS.every(([other]) => other === method || q[other][metric] < value);
+    return best ? `**${value.toFixed(3)}**` : value.toFixed(3);
+  };
+  return table(
+    ['method', 'nDCG@10', 'recall@10', 'MRR@10'],
+    ['---', '---:', '---:', '---:'],
+    METHODS.map(([method, label]) => [label, cell(method, 'ndcg'), cell(method, 'recall'), cell(method, 'mrr')]),
+  );
+}
+
+function retrievalLatencyTable(retrieval: Json): string {
+  const { corpus, synthetic } = retrieval.latency;
+  const { generatedDocuments: generated, corpus: frontDesk, concurrency } = retrieval.ingestion;
+  return table(
+    ['measurement (2 cores, native PostgreSQL 15 + pgvector 0.8)', 'figure'],
+    ['---', '---:'],
+    [
+      [`hybrid search at ${thousands(corpus.chunks)} chunks, p50 / p95`, `${corpus.p50} ms / ${corpus.p95} ms`],
+      [`hybrid search at ${thousands(synthetic.chunks)} chunks, p50 / p95`, `${synthetic.p50} ms / ${synthetic.p95} ms`],
+      [
+        `ingestion end to end (API → \`ingestDocument\`), ${generated.documents} generated ${generated.paragraphsPerDocument}-paragraph documents (${thousands(generated.chunks)} chunks), ${concurrency} at a time`,
+        `${generated.chunksPerSecond} chunks/s`,
+      ],
+      [`ingestion end to end, the ${frontDesk.documents} one-chunk front-desk documents, ${concurrency} at a time`, `${frontDesk.chunksPerSecond} chunks/s`],
+      [`bulk insert of ${thousands(synthetic.chunks)} chunks in 250-chunk documents, ${concurrency} at a time (no workflow)`, `${synthetic.bulkInsertChunksPerSecond} chunks/s`],
+    ],
+  );
+}
+
+function consoleTable(results: Json): string {
+  return table(
+    ['nodes', 'first render (navigation → drawn)', 'editor render (JSON → drawn)', 'drag fps', 'frames > 33 ms'],
+    ['---:', '---:', '---:', '---:', '---:'],
+    results.sizes.map((s: Json) => [thousands(s.nodes), seconds(s.firstRenderMs), seconds(s.editorRenderMs), s.drag.fps, `${s.drag.longFrames} / ${s.drag.frames}`]),
+  );
+}
+
+/** Each table's name (its marker) and how it is made from the results files, by file name. */
+const TABLES: Record<string, { from: string; render: (results: Json) => string }> = {
+  turn: { from: 'turn.json', render: turnTable },
+  'retrieval-quality': { from: 'retrieval.json', render: retrievalQualityTable },
+  'retrieval-latency': { from: 'retrieval.json', render: retrievalLatencyTable },
+  console: { from: 'console.json', render: consoleTable },
+};
+
+/** The tables as written from the results in `dir`, by marker name. */
+export function benchTables(dir = RESULTS_DIR): Record<string, string> {
+  const read = (file: string) => JSON.parse(readFileSync(resolve(dir, file), 'utf8'));
+  return Object.fromEntries(Object.entries(TABLES).map(([name, { from, render }]) => [name, render(read(from))]));
+}
+
+/** `readme` with every marked table replaced; a marker pair missing from it is an error. */
+export function writeBenchTables(readme: string, tables: Record<string, string>): string {
+  let out = readme;
+  for (const [name, body] of Object.entries(tables)) {
+    const open = `<!-- bench:${name} -->`;
+    const close = `<!-- /bench:${name} -->`;
+    const start = out.indexOf(open);
+    const end = out.indexOf(close, start);
+    if (start < 0 || end < 0) throw new Error(`README.md has no ${open} … ${close} pair`);
+    out = `${out.slice(0, start + open.length)}\n${body}\n${out.slice(end)}`;
+  }
+  return out;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const before = readFileSync(README, 'utf8');
+  const after = writeBenchTables(before, benchTables());
+  writeFileSync(README, after);
+  console.log(after === before ? 'README.md benchmark tables are up to date' : 'README.md benchmark tables rewritten from bench/results');
+}
