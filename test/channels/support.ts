@@ -40,8 +40,8 @@ export const greeterFlow: GraphInput = {
 };
 
 /** `env`: configuration for the stack beyond the fakes' URLs (limits a test wants small). */
-export async function startChannelBench(env: Record<string, string> = {}): Promise<ChannelBench> {
-  const servers = sharedServers();
+export async function startChannelBench(env: Record<string, string> = {}, own: { redisUrl?: string } = {}): Promise<ChannelBench> {
+  const servers = { ...sharedServers(), ...own };
   const scratch: ScratchDatabase = await createScratchDatabase(process.env.TEST_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_channels');
   const graph = await startFakeGraphApi();
   const stack = await startStack({ ...servers, databaseUrl: scratch.url, env: { META_GRAPH_URL: graph.url, CHANNEL_PROVIDER_URLS_ALLOWED: 'http://127.0.0.1:*', MESSENGER_MEDIA_HOSTS: '127.0.0.1', ...env } });
