@@ -3,20 +3,21 @@
  * (route-sweep-cases.ts): anonymous callers get 401; each role gets exactly what
  * api/plugins/roles.ts grants (403 otherwise); tenant A's key on tenant B's real objects gets 404,
  * while B's own key on the very same call does not (so the 404 is the tenant check, not a missing
- * id). A registered route without an entry, or an entry without a route, fails the sweep.
+ * id). A registered route without an entry, or an entry without a route, fails the sweep. Last,
+ * B's ids in the body of A's own objects (a channel's flow, a draft's knowledge base) are refused.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { allowedRoles } from '../../api/plugins/roles';
 import { signedIn, type ConsoleClient, type Role } from '../console-api/support';
-import { askingAutomation } from '../support/flows';
+import { askingAutomation, receptionFlow } from '../support/flows';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 import { ChatClient } from '../support/ws';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
-import { answer, tenantFixture } from './support';
+import { answer, tenantFixture, type Fixture } from './support';
 
 const ROLES: readonly Role[] = ['admin', 'builder', 'agent', 'viewer'];
 const WRITES = new Set(['POST', 'PUT', 'PATCH']);
@@ -29,7 +30,7 @@ interface Route {
 
 let stack: Stack;
 let routes: Route[] = [];
-let a: { apiKey: string };
+let a: { apiKey: string; ids: Fixture['ids'] };
 let b: { apiKey: string; ids: Ids };
 const clients = {} as Record<Role, ConsoleClient>;
 
@@ -185,4 +186,32 @@ describe('another tenant’s objects', () => {
     await owner(calls().filter((c) => c.entry.destroys).sort((x, y) => rank(x) - rank(y)));
     expect(misses).toEqual([]);
   }, 180_000);
+});
+
+describe('another tenant’s ids in the body of one’s own objects', () => {
+  /** A draft whose AI reply is grounded in the given knowledge base. */
+  const grounded = (knowledgeBaseId: string) => ({
+    ...receptionFlow,
+    nodes: receptionFlow.nodes.map((n) => (n.type === 'llmReply' ? { ...n, data: { ...n.data, knowledgeBaseIds: [knowledgeBaseId] } } : n)),
+  });
+
+  it('are refused, while the same call naming one’s own object goes through', async () => {
+    const wrong: string[] = [];
+    const expectStatus = async (method: string, call: Call, ok: (status: number) => boolean) => {
+      const res = await asKey(a.apiKey, method, call);
+      if (!ok(res.status)) wrong.push(`${show(method, call.path, res)} ${JSON.stringify(call.body).slice(0, 80)}`);
+    };
+    const refused = (status: number) => status === 404 || status === 422 || status === 400;
+    const accepted = (status: number) => status < 300;
+    for (const [ids, ok] of [
+      [b.ids, refused],
+      [a.ids, accepted],
+    ] as const) {
+      await expectStatus('PATCH', { path: `/v1/channels/${a.ids.channel}`, body: { flowId: ids.flow } }, ok);
+      await expectStatus('POST', { path: `/v1/flows/${a.ids.flow}/test-sessions`, body: { graph: grounded(ids.knowledgeBase) } }, ok);
+      await expectStatus('PUT', { path: `/v1/flows/${a.ids.flow}`, body: { graph: grounded(ids.knowledgeBase) } }, accepted);
+      await expectStatus('POST', { path: `/v1/flows/${a.ids.flow}/publish`, body: {} }, ok);
+    }
+    expect(wrong).toEqual([]);
+  }, 60_000);
 });
