@@ -1,7 +1,8 @@
 /**
  * The OpenAI fake refuses what OpenAI refuses, in OpenAI's shapes: a missing or unknown key (401
  * invalid_api_key), and chat or embeddings bodies without a model, without messages or input, with
- * an unknown role, or with tool messages that answer no pending tool call (400). The official
+ * an unknown role, content of the wrong type, malformed tools or tool calls, or tool messages that
+ * answer no pending tool call (400). The official
  * SDK sees these as the errors it would get from the provider.
  */
 import OpenAI, { AuthenticationError, BadRequestError } from 'openai';
@@ -72,6 +73,11 @@ describe('chat bodies', () => {
       'messages.[1].role',
       null,
     ],
+    ['content that is an object', { model: 'gpt', messages: [{ role: 'user', content: { text: 'Hi' } }] }, 'messages[0].content', 'invalid_type'],
+    ['a tool call without its type', { model: 'gpt', messages: [user, { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', function: { name: 'f', arguments: '{}' } }] }] }, 'messages[1].tool_calls[0]', 'missing_required_parameter'],
+    ['a tool named with a space', { model: 'gpt', messages: [user], tools: [{ type: 'function', function: { name: 'look up', parameters: {} } }] }, 'tools[0].function.name', 'invalid_value'],
+    ['a tool that is not a function', { model: 'gpt', messages: [user], tools: [{ type: 'retrieval' }] }, 'tools[0].type', 'invalid_value'],
+    ['tool parameters that are not an object', { model: 'gpt', messages: [user], tools: [{ type: 'function', function: { name: 'f', parameters: 'none' } }] }, 'tools[0].function.parameters', 'invalid_type'],
   ])('answers %s with OpenAI’s 400', async (_case, body, param, code) => {
     const before = fake.chatRequests.length;
     const res = await post('chat/completions', body);
