@@ -4,7 +4,8 @@
  * (delivered, over TLS) and one it does not (refused at once as a permanent failure naming the
  * certificate, so the send is not retried, and nothing is delivered). The certificates are made
  * here with the openssl CLI; the trusted one joins this process's default CA list, as a
- * certificate from a public or operator-installed CA would be.
+ * certificate from a public or operator-installed CA would be. On the whole stack, a reply to an
+ * inbound email through an untrusted server is marked failed after one connection.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,7 +17,10 @@ import { emailAdapter as buildEmailAdapter, type EmailCredentials, type EmailSet
 import { adapterEnv } from '../../channels/registry';
 import { ProviderError, type ChannelConfig } from '../../channels/types';
 import { loadConfig } from '../../core/config';
+import { startChannelBench, transcript } from '../channels/support';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
+import { waitUntil } from '../support/wait';
+import { composeEmail, postInboundEmail } from './support';
 
 const emailAdapter = buildEmailAdapter(adapterEnv(loadConfig({ OUTBOUND_ALLOWED_PRIVATE: process.env.OUTBOUND_ALLOWED_PRIVATE })));
 const dir = mkdtempSync(join(tmpdir(), 'smtp-tls-'));
@@ -104,4 +108,28 @@ describe('a server without STARTTLS', () => {
     await send(channel(plain, {}), 'Plain is allowed.');
     expect((await plain.waitFor(1))[0].secure).toBe(false);
   });
+});
+
+describe('on the stack', () => {
+  it('marks a reply failed after one connection to a server with an untrusted certificate', async () => {
+    const smtp = await server(untrusted, true);
+    const bench = await startChannelBench();
+    try {
+      const secret = 'y'.repeat(32);
+      const email = await bench.channel('email', {
+        credentials: { smtpUser: 'desk', smtpPass: 'hunter22', inboundSigningSecret: secret },
+        settings: { fromAddress: 'desk@hotel.example', smtpHost: '127.0.0.1', smtpPort: smtp.port, smtpSecure: true },
+      });
+      const raw = await composeEmail({ from: 'ada@example.org', to: 'desk@hotel.example', subject: 'Table', messageId: '<tls-e2e@example.org>', text: 'A table for two?' });
+      expect((await postInboundEmail(email.webhookUrl, secret, raw)).status).toBe(200);
+      const reply = async () => (await transcript(bench, email.id)).find((m) => m.direction === 'out');
+      await waitUntil(async () => (await reply())?.status === 'failed', 30_000, 'the reply marked failed');
+      expect((await reply())!.error).toMatch(/certificate is not trusted/);
+      // Failed on the first connection: no retry was made before the failure was recorded.
+      expect(smtp.connections).toBe(1);
+      expect(smtp.messages).toEqual([]);
+    } finally {
+      await bench.close();
+    }
+  }, 120_000);
 });

@@ -38,6 +38,8 @@ export interface FakeSmtp {
   messages: CapturedEmail[];
   /** Connections that reached DATA, accepted or not. */
   attempts: number;
+  /** TCP connections opened, whether or not their TLS handshake succeeded. */
+  connections: number;
   failNext(...failures: { code: number; message: string }[]): void;
   /** Resolves when `count` messages have been captured. */
   waitFor(count: number, timeoutMs?: number): Promise<CapturedEmail[]>;
@@ -49,6 +51,7 @@ export async function startFakeSmtp(opts: { user?: string; pass?: string; tls?: 
   const failures: { code: number; message: string }[] = [];
   const waiters: (() => void)[] = [];
   let attempts = 0;
+  let connections = 0;
 
   const server = new SMTPServer({
     // Without TLS material no STARTTLS is offered, so clients do not try an upgrade that cannot work.
@@ -89,6 +92,7 @@ export async function startFakeSmtp(opts: { user?: string; pass?: string; tls?: 
   });
   // A client that refuses the certificate drops the connection mid-handshake: not a server failure.
   server.on('error', () => {});
+  server.server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
 
@@ -97,6 +101,9 @@ export async function startFakeSmtp(opts: { user?: string; pass?: string; tls?: 
     messages,
     get attempts() {
       return attempts;
+    },
+    get connections() {
+      return connections;
     },
     failNext: (...f) => void failures.push(...f),
     async waitFor(count, timeoutMs = 20_000) {
