@@ -4,7 +4,8 @@
  * through the address policy (net/address-policy.ts) and nodemailer connects to that checked
  * address, presenting and verifying the host name for TLS. Failures map to ProviderError by SMTP
  * semantics: 4xx replies and network trouble are temporary (retry), 5xx replies, rejected
- * credentials and refused addresses are permanent.
+ * credentials, refused addresses and a certificate the platform does not trust (self-signed,
+ * unknown CA, expired, another host's) are permanent: no retry changes the certificate.
  */
 import { isIP } from 'node:net';
 import nodemailer from 'nodemailer';
@@ -24,6 +25,9 @@ export interface SmtpServer {
 }
 
 const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'ECONNREFUSED', 'ECONNRESET', 'EPROTOCOL']);
+/** OpenSSL's verification codes (DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED…) and Node's host name check. */
+const CERTIFICATE_CODE = /CERT|SELF_SIGNED|ALTNAME|HOSTNAME_MISMATCH/;
+const UNTRUSTED = 'the server’s TLS certificate is not trusted';
 
 async function transportFor(server: SmtpServer, policy: AddressPolicy) {
   const host = normalizeHost(server.host);
@@ -85,6 +89,7 @@ export async function verifySmtp(server: SmtpServer, policy: AddressPolicy): Pro
 
 function verifyOutcome(err: SmtpError): string {
   if (err.code === 'EAUTH') return `the server refused the credentials${err.responseCode ? ` (SMTP ${err.responseCode})` : ''}`;
+  if (untrustedCertificate(err)) return UNTRUSTED;
   if (err.code === 'ETLS') return 'the TLS handshake failed';
   if (err.responseCode) return `the server refused the session (SMTP ${err.responseCode})`;
   return 'could not connect to the SMTP server';
@@ -92,11 +97,17 @@ function verifyOutcome(err: SmtpError): string {
 
 interface SmtpError extends Error {
   code?: string;
+  /** The socket's own code when nodemailer files it under ESOCKET or ETLS. */
+  originalCode?: string;
   responseCode?: number;
   response?: string;
 }
 
+/** Nodemailer reports a refused certificate as a socket error; the TLS layer's code tells it apart. */
+const untrustedCertificate = (err: SmtpError) => CERTIFICATE_CODE.test(err.originalCode ?? '');
+
 export function smtpProviderError(err: SmtpError): ProviderError {
+  if (untrustedCertificate(err)) return new ProviderError(`SMTP ${UNTRUSTED} (${err.originalCode}): ${err.message}`, false, { code: err.originalCode });
   const reply = err.responseCode;
   const retryable = reply !== undefined ? reply >= 400 && reply < 500 : NETWORK_CODES.has(err.code ?? '');
   return new ProviderError(`SMTP ${reply ?? err.code ?? 'error'}: ${err.response ?? err.message}`, retryable, {

@@ -9,14 +9,17 @@
  *   GET  /vXX.X/me                            the page the token belongs to
  *   GET  /cdn/{id}                            Messenger attachment bytes (pre-signed, no token)
  *
- * Failure modes are programmable (`failNext(2, { status: 429, retryAfter: '1' })`, `slowNext(1, 5000,
- * 'typing_off')`), and `post`
- * delivers webhooks signed like Meta signs them (X-Hub-Signature-256 over the raw body).
+ * Tokens are checked per phone number and per page (a media id only with its number's token, when
+ * it has one), and a POST must carry a JSON body as `application/json`. Failure modes are
+ * programmable (`failNext(2, { status: 429, retryAfter: '1' })`, `slowNext(1, 5000, 'typing_off')`),
+ * and `post` delivers webhooks as Meta writes and signs them (meta-webhooks.ts: `\/` and `\uXXXX`
+ * escapes, X-Hub-Signature-256 over those exact bytes, `application/json`).
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { validateMessengerBody, validateWhatsAppBody } from './graph-api-bodies';
+import { metaJson } from './meta-webhooks';
 
 export interface GraphRequest {
   method: string;
@@ -51,14 +54,15 @@ export interface FakeGraphApi {
   addPage(p: { pageId: string; accessToken: string; name?: string }): void;
   /**
    * A file reachable through GET /{mediaId} (WhatsApp) and GET /cdn/{mediaId} (Messenger);
-   * `chunked` serves it without a Content-Length, as CDNs streaming a file do.
+   * `chunked` serves it without a Content-Length, as CDNs streaming a file do; `owner`, the phone
+   * number id whose token alone may read it (default: any WhatsApp number's token).
    */
-  addMedia(mediaId: string, data: Buffer, mimeType: string, opts?: { chunked?: boolean }): string;
+  addMedia(mediaId: string, data: Buffer, mimeType: string, opts?: { chunked?: boolean; owner?: string }): string;
   /** The next `count` message sends answer with this failure. */
   failNext(count: number, failure: Failure): void;
   /** The next `count` message sends (or Messenger sender actions of that name) answer after `ms`. */
   slowNext(count: number, ms: number, kind?: 'message' | 'mark_seen' | 'typing_on' | 'typing_off'): void;
-  /** POSTs `body` to `url` signed with `appSecret` (or the given signature). */
+  /** POSTs `body` to `url` as Meta does: escaped like Meta's JSON, signed with `appSecret` (or the given signature). */
   post(url: string, appSecret: string, body: unknown, opts?: { signature?: string | null }): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
@@ -68,7 +72,7 @@ const graphError = (message: string, code = 100, type = 'OAuthException') => ({ 
 export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const numbers = new Map<string, { accessToken: string; displayPhoneNumber: string; verifiedName: string }>();
   const pages = new Map<string, { pageId: string; name: string }>();
-  const media = new Map<string, { data: Buffer; mimeType: string; chunked?: boolean }>();
+  const media = new Map<string, { data: Buffer; mimeType: string; chunked?: boolean; owner?: string }>();
   const failures: Failure[] = [];
   const delays: { kind: string; ms: number }[] = [];
   const requests: GraphRequest[] = [];
@@ -77,7 +81,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   let url = '';
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
     res.end(JSON.stringify(body));
   };
   const token = (req: IncomingMessage, query: URLSearchParams) => /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? query.get('access_token') ?? '';
@@ -99,6 +103,10 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     const raw = Buffer.concat(chunks).toString('utf8');
     const parsed = new URL(req.url ?? '/', 'http://fake');
     let body: any = null;
+    // Graph reads a body by its content type: JSON sent as anything else is not read as JSON.
+    if (raw && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      return send(res, 400, graphError(`(#100) Unsupported content type ${req.headers['content-type'] ?? '(none)'}: send the body as application/json`));
+    }
     if (raw) {
       try {
         body = JSON.parse(raw);
@@ -112,7 +120,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     if (cdn && req.method === 'GET') return serveFile(res, cdn[1]);
     const download = /^\/media-download\/([^/]+)$/.exec(parsed.pathname);
     if (download && req.method === 'GET') {
-      if (!numberForToken(token(req, parsed.searchParams))) return send(res, 401, graphError('Invalid OAuth access token.', 190));
+      if (!mayReadMedia(download[1], token(req, parsed.searchParams))) return send(res, 401, graphError('Invalid OAuth access token.', 190));
       return serveFile(res, download[1]);
     }
 
@@ -122,6 +130,11 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     const auth = token(req, parsed.searchParams);
 
     if (node === 'me') return handleMessenger(req, res, edge, auth, body);
+    // A page id names its page: only that page's token may use it.
+    if ([...pages.values()].some((p) => p.pageId === node)) {
+      if (pages.get(auth)?.pageId !== node) return send(res, 401, graphError('Invalid OAuth access token.', 190));
+      return handleMessenger(req, res, edge, auth, body);
+    }
     if (edge === 'messages' && req.method === 'POST') {
       const number = numbers.get(node);
       if (!number) return send(res, 400, graphError(`Unsupported post request. Object with ID '${node}' does not exist`, 100));
@@ -142,7 +155,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
       }
       const file = media.get(node);
       if (file) {
-        if (!numberForToken(auth)) return send(res, 401, graphError('Invalid OAuth access token.', 190));
+        if (!mayReadMedia(node, auth)) return send(res, 401, graphError('Invalid OAuth access token.', 190));
         return send(res, 200, { messaging_product: 'whatsapp', url: `${url}/media-download/${node}`, mime_type: file.mimeType, sha256: 'x', file_size: file.data.length, id: node });
       }
     }
@@ -186,7 +199,11 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     next();
   }
 
-  const numberForToken = (t: string) => [...numbers.values()].some((n) => n.accessToken === t) || [...pages.keys()].includes(t);
+  /** WhatsApp media: its number's token, or any number's when it has no owner (never a page's). */
+  const mayReadMedia = (id: string, t: string) => {
+    const owner = media.get(id)?.owner;
+    return owner ? numbers.get(owner)?.accessToken === t : [...numbers.values()].some((n) => n.accessToken === t);
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => send(res, 500, graphError(String(err), 1)));
@@ -202,7 +219,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     addWhatsAppNumber: (n) => numbers.set(n.phoneNumberId, { accessToken: n.accessToken, displayPhoneNumber: n.displayPhoneNumber ?? '+1 555 0100', verifiedName: n.verifiedName ?? 'Harbor Dental' }),
     addPage: (p) => pages.set(p.accessToken, { pageId: p.pageId, name: p.name ?? 'Harbor Dental' }),
     addMedia(mediaId, data, mimeType, opts = {}) {
-      media.set(mediaId, { data, mimeType, chunked: opts.chunked });
+      media.set(mediaId, { data, mimeType, chunked: opts.chunked, owner: opts.owner });
       return `${url}/cdn/${mediaId}`;
     },
     failNext(count, failure) {
@@ -212,7 +229,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
       for (let i = 0; i < count; i++) delays.push({ kind, ms });
     },
     async post(target, appSecret, body, opts = {}) {
-      const raw = JSON.stringify(body);
+      const raw = metaJson(body);
       const signature = opts.signature === undefined ? `sha256=${createHmac('sha256', appSecret).update(raw).digest('hex')}` : opts.signature;
       const res = await fetch(target, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, body: raw });
       const text = await res.text();

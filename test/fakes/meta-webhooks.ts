@@ -1,6 +1,17 @@
 /** Webhook bodies exactly as Meta posts them (WhatsApp Cloud API and Messenger Platform). */
 import { randomBytes } from 'node:crypto';
 
+/**
+ * JSON as Meta writes webhook bodies: `/` escaped as `\/` and every non-ASCII character as
+ * `\uXXXX` (UTF-16 units, so an emoji is a surrogate pair). The signature is over these bytes,
+ * so a receiver that re-serializes the parsed body before checking it fails.
+ */
+export function metaJson(body: unknown): string {
+  return JSON.stringify(body)
+    .replace(/\//g, '\\/')
+    .replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const unix = (at = Date.now()) => String(Math.floor(at / 1000));
 export const wamid = () => `wamid.${randomBytes(16).toString('base64url')}`;
 export const mid = () => `m_${randomBytes(16).toString('base64url')}`;

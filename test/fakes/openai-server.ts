@@ -3,7 +3,8 @@
  * POST /v1/chat/completions (JSON, or SSE `data: {...}` chunks ending in `data: [DONE]`, usage in
  * a final chunk when `stream_options.include_usage`; tool calls streamed as index + partial
  * arguments), POST /v1/embeddings (deterministic vectors; requests can be held) and POST /v1/rerank.
- * Responses are scripted per test.
+ * Responses are scripted per test. Requests are checked as OpenAI checks them (openai-checks.ts): a
+ * missing or unknown key, or a malformed chat body, gets the provider's own 401 or 400.
  *
  *   const fake = await startFakeOpenAI();
  *   fake.enqueue({ content: 'Hello!' }, { status: 500 });   // served in order
@@ -13,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkChatBody, checkEmbeddingsBody, checkKey, type ProviderError } from './openai-checks';
 
 export interface FakeToolCall {
   id?: string;
@@ -75,6 +77,8 @@ export interface FakeOpenAIOptions {
   /** Default responder when nothing is queued: echoes the last user message. */
   responder?: Responder;
   model?: string;
+  /** The API keys it accepts (default: any non-empty Bearer key). */
+  apiKeys?: string[];
   /** Dimension of /v1/embeddings vectors (default 64). */
   embeddingDimensions?: number;
   /**
@@ -108,19 +112,24 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     const recorded: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: flatHeaders(req), body: raw ? safeJson(raw) : undefined, at: Date.now() };
     requests.push(recorded);
     const path = recorded.path.split('?')[0];
+    const refused = (e: ProviderError | null) => (e ? (sendJson(res, e.status, e.body), true) : false);
+    const known = ['POST /v1/chat/completions', 'POST /v1/embeddings', 'POST /v1/rerank', 'GET /v1/models'].includes(`${req.method} ${path}`);
+    if (!known) return sendError(res, 404, `no route ${req.method} ${path}`);
+    if (refused(checkKey(recorded.headers.authorization, opts.apiKeys))) return;
     if (req.method === 'POST' && path === '/v1/chat/completions') {
+      if (refused(checkChatBody(recorded.body))) return;
       const scripted = queue.length ? queue.shift()! : await responder(recorded);
       return chat(recorded, scripted, req, res);
     }
     if (req.method === 'POST' && path === '/v1/embeddings') {
+      if (refused(checkEmbeddingsBody(recorded.body))) return;
       const texts = inputTexts(recorded);
       for (const hold of holds) if (hold.match(texts)) await Promise.race([hold.released, new Promise((closed) => req.socket.once('close', closed))]);
       if (res.destroyed) return;
       return embeddings(recorded, res, opts.embeddingDimensions ?? 64);
     }
     if (req.method === 'POST' && path === '/v1/rerank') return rerank(recorded, res, opts.rerankScore ?? sharedWords);
-    if (req.method === 'GET' && path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: model, object: 'model', owned_by: 'fake' }] });
-    sendError(res, 404, `no route ${req.method} ${path}`);
+    sendJson(res, 200, { object: 'list', data: [{ id: model, object: 'model', owned_by: 'fake' }] });
   }
 
   async function chat(recorded: RecordedRequest, r: FakeResponse, req: IncomingMessage, res: ServerResponse) {
@@ -292,5 +301,5 @@ function sendJson(res: ServerResponse, status: number, body: unknown) {
 
 function sendError(res: ServerResponse, status: number, message: string) {
   const type = status === 401 ? 'invalid_request_error' : status === 404 ? 'not_found_error' : status === 429 ? 'rate_limit_error' : 'server_error';
-  sendJson(res, status, { error: { message, type, param: null, code: null } });
+  sendJson(res, status, { error: { message, type, param: null, code: status === 401 ? 'invalid_api_key' : null } });
 }

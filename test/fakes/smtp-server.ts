@@ -6,6 +6,9 @@
  *   const smtp = await startFakeSmtp({ user: 'bot', pass: 'secret' });
  *   smtp.failNext({ code: 451, message: 'Try again later' });
  *   // settings: { smtpHost: '127.0.0.1', smtpPort: smtp.port }
+ *
+ * With `tls` it speaks TLS with that key and certificate: STARTTLS offered on a plain connection,
+ * or (`implicit`) TLS from the first byte, as on port 465. Each capture says whether it came over TLS.
  */
 import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
@@ -19,6 +22,15 @@ export interface CapturedEmail {
   inReplyTo: string | undefined;
   references: string[];
   subject: string | undefined;
+  /** Whether the message came over TLS (implicit, or after STARTTLS). */
+  secure: boolean;
+}
+
+export interface FakeSmtpTls {
+  key: string | Buffer;
+  cert: string | Buffer;
+  /** TLS from the first byte (port 465 style) instead of STARTTLS. */
+  implicit?: boolean;
 }
 
 export interface FakeSmtp {
@@ -26,21 +38,24 @@ export interface FakeSmtp {
   messages: CapturedEmail[];
   /** Connections that reached DATA, accepted or not. */
   attempts: number;
+  /** TCP connections opened, whether or not their TLS handshake succeeded. */
+  connections: number;
   failNext(...failures: { code: number; message: string }[]): void;
   /** Resolves when `count` messages have been captured. */
   waitFor(count: number, timeoutMs?: number): Promise<CapturedEmail[]>;
   close(): Promise<void>;
 }
 
-export async function startFakeSmtp(opts: { user?: string; pass?: string } = {}): Promise<FakeSmtp> {
+export async function startFakeSmtp(opts: { user?: string; pass?: string; tls?: FakeSmtpTls } = {}): Promise<FakeSmtp> {
   const messages: CapturedEmail[] = [];
   const failures: { code: number; message: string }[] = [];
   const waiters: (() => void)[] = [];
   let attempts = 0;
+  let connections = 0;
 
   const server = new SMTPServer({
-    // Plain connections on loopback: no STARTTLS offered, so clients do not try a self-signed upgrade.
-    disabledCommands: ['STARTTLS'],
+    // Without TLS material no STARTTLS is offered, so clients do not try an upgrade that cannot work.
+    ...(opts.tls ? { key: opts.tls.key, cert: opts.tls.cert, secure: opts.tls.implicit ?? false } : { disabledCommands: ['STARTTLS'] }),
     allowInsecureAuth: true,
     authOptional: !opts.user,
     logger: false,
@@ -68,12 +83,16 @@ export async function startFakeSmtp(opts: { user?: string; pass?: string } = {})
           inReplyTo: parsed.inReplyTo,
           references: parsed.references === undefined ? [] : ([] as string[]).concat(parsed.references),
           subject: parsed.subject,
+          secure: session.secure,
         });
         callback();
         waiters.splice(0).forEach((wake) => wake());
       });
     },
   });
+  // A client that refuses the certificate drops the connection mid-handshake: not a server failure.
+  server.on('error', () => {});
+  server.server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
 
@@ -82,6 +101,9 @@ export async function startFakeSmtp(opts: { user?: string; pass?: string } = {})
     messages,
     get attempts() {
       return attempts;
+    },
+    get connections() {
+      return connections;
     },
     failNext: (...f) => void failures.push(...f),
     async waitFor(count, timeoutMs = 20_000) {

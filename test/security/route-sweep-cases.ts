@@ -1,0 +1,179 @@
+/**
+ * The route sweep's table: one entry per route (method and Fastify pattern) the API registers.
+ * A public route says why it needs no credentials; every other one says which roles may call it
+ * (as api/plugins/roles.ts decides) and how another tenant's object is kept out of its reach: a
+ * call naming tenant B's object (in the path or the body) that tenant A must get a 404 for, a
+ * list whose answer must name none of B's ids, or why the route reaches no tenant's object.
+ * HEAD routes share their GET entry. A route missing here fails the sweep.
+ */
+import type { Role } from '../console-api/support';
+
+/** Tenant B's objects, every one real. */
+export interface Ids {
+  flow: string;
+  conversation: string;
+  knowledgeBase: string;
+  document: string;
+  channel: string;
+  canned: string;
+  user: string;
+  apiKey: string;
+  /** An automation run (workflow id) waiting on its ask node. */
+  run: string;
+  /** The automation's flow. */
+  automation: string;
+}
+
+export interface Call {
+  path: string;
+  body?: unknown;
+}
+
+export interface RouteCase {
+  /** Why anyone may call it without credentials. */
+  public?: string;
+  /** Who may call it besides admin: viewer = every role, builder or agent = that role, admin = admin only. */
+  roles?: 'viewer' | 'builder' | 'agent' | 'admin';
+  /** Calls naming B's objects (A must get 404), 'list' (A's answer names no id of B), or why there is no object to reach. */
+  tenant?: ((b: Ids) => Call[]) | 'list' | { none: string };
+  /** The owner's own call changes or removes the object: run after every other owner call. */
+  destroys?: boolean;
+  /** A WebSocket: role and anonymous checks open the socket instead. */
+  socket?: boolean;
+  /** The call ends the caller's session: role checks use a session of their own. */
+  signsOut?: boolean;
+}
+
+export const ROLE_SETS: Record<NonNullable<RouteCase['roles']>, readonly Role[]> = {
+  viewer: ['admin', 'builder', 'agent', 'viewer'],
+  builder: ['admin', 'builder'],
+  agent: ['admin', 'agent'],
+  admin: ['admin'],
+};
+
+const docs = { public: 'the OpenAPI description and its UI, no tenant data' };
+const widget = { public: 'the embeddable widget: the channel id and a signed visitor token are its credentials' };
+const webhook = { public: 'provider webhooks: each is checked against the channel’s own signature or token' };
+const consoleFiles = { public: 'the console’s static files and client-side routes' };
+const own = (why: string) => ({ none: why });
+const settings = (key: string): Record<string, RouteCase> => ({
+  [`GET /v1/settings/${key}`]: { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  [`PUT /v1/settings/${key}`]: { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  [`DELETE /v1/settings/${key}`]: { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  [`POST /v1/settings/${key}/test`]: { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+});
+const run = (action: string, body?: unknown): RouteCase => ({ roles: 'builder', destroys: true, tenant: (b) => [{ path: `/v1/runs/${encodeURIComponent(b.run)}/${action}`, body }] });
+
+export const ROUTE_CASES: Record<string, RouteCase> = {
+  'GET /docs': docs,
+  'HEAD /docs/': docs,
+  'GET /docs/static/index.html': docs,
+  'GET /docs/static/swagger-initializer.js': docs,
+  'GET /docs/json': docs,
+  'GET /docs/yaml': docs,
+  'GET /docs/static/*': docs,
+  'GET /health': { public: 'liveness probe, no tenant data' },
+  'GET /chat': { public: 'the standalone chat page; its socket carries a signed token' },
+  'GET /': consoleFiles,
+  'GET /*': consoleFiles,
+  'GET /widget.js': widget,
+  'OPTIONS /v1/widget/:channelId/config': widget,
+  'OPTIONS /v1/widget/:channelId/sessions': widget,
+  'OPTIONS /v1/widget/uploads': widget,
+  'GET /v1/widget/:channelId/config': widget,
+  'POST /v1/widget/:channelId/sessions': widget,
+  'POST /v1/widget/uploads': widget,
+  'GET /v1/widget/files/:id/:name': widget,
+  'GET /v1/chat': { public: 'the web chat socket: its signed session token is the credential', socket: true },
+  'GET /v1/webhooks/:type/:channelId': webhook,
+  'POST /v1/webhooks/:type/:channelId': webhook,
+  'POST /v1/webhooks/email/:channelId': webhook,
+  'POST /v1/auth/login': { public: 'sign-in: the password is the credential' },
+
+  'POST /v1/auth/logout': { roles: 'viewer', signsOut: true, tenant: own('ends the caller’s own session') },
+  'GET /v1/auth/me': { roles: 'viewer', tenant: own('the caller’s own identity') },
+  'GET /v1/flow-templates': { roles: 'viewer', tenant: own('built-in templates, no tenant data') },
+  'GET /v1/node-catalogue': { roles: 'viewer', tenant: own('the built-in node types, no tenant data') },
+  'GET /v1/inbox/live': { roles: 'viewer', socket: true, tenant: own('the caller’s tenant feed: test/security/inbox-isolation.test.ts sends B’s messages at A’s socket') },
+
+  'GET /v1/flows': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/flows': { roles: 'builder', tenant: own('creates a flow in the caller’s tenant') },
+  'GET /v1/flows/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/flows/${b.flow}` }] },
+  'PUT /v1/flows/:id': { roles: 'builder', tenant: (b) => [{ path: `/v1/flows/${b.flow}`, body: { description: 'changed by another tenant' } }] },
+  'POST /v1/flows/:id/validate': { roles: 'builder', tenant: (b) => [{ path: `/v1/flows/${b.flow}/validate` }] },
+  'POST /v1/flows/:id/publish': { roles: 'builder', tenant: (b) => [{ path: `/v1/flows/${b.flow}/publish`, body: {} }] },
+  'POST /v1/flows/:id/runs': { roles: 'builder', tenant: (b) => [{ path: `/v1/flows/${b.automation}/runs`, body: { input: { item: 'a chair' } } }] },
+  'GET /v1/flows/:id/versions': { roles: 'viewer', tenant: (b) => [{ path: `/v1/flows/${b.flow}/versions` }] },
+  'GET /v1/flows/:id/versions/:version': { roles: 'viewer', tenant: (b) => [{ path: `/v1/flows/${b.flow}/versions/1` }] },
+  'POST /v1/flows/:id/versions/:version/restore': { roles: 'builder', tenant: (b) => [{ path: `/v1/flows/${b.flow}/versions/1/restore` }] },
+  'POST /v1/flows/:id/test-sessions': { roles: 'builder', tenant: (b) => [{ path: `/v1/flows/${b.flow}/test-sessions`, body: {} }] },
+
+  'GET /v1/conversations': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/conversations': { roles: 'builder', tenant: (b) => [{ path: '/v1/conversations', body: { flowId: b.flow } }] },
+  'GET /v1/conversations/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/conversations/${b.conversation}` }] },
+  'GET /v1/conversations/:id/messages': { roles: 'viewer', tenant: (b) => [{ path: `/v1/conversations/${b.conversation}/messages` }] },
+  'POST /v1/conversations/:id/messages': { roles: 'builder', tenant: (b) => [{ path: `/v1/conversations/${b.conversation}/messages`, body: { text: 'Ada' } }] },
+  'POST /v1/conversations/:id/takeover': { roles: 'agent', tenant: (b) => [{ path: `/v1/conversations/${b.conversation}/takeover`, body: {} }] },
+  'POST /v1/conversations/:id/release': { roles: 'agent', tenant: (b) => [{ path: `/v1/conversations/${b.conversation}/release` }] },
+  'POST /v1/conversations/:id/agent-messages': { roles: 'agent', tenant: (b) => [{ path: `/v1/conversations/${b.conversation}/agent-messages`, body: { text: 'hello from elsewhere' } }] },
+  'POST /v1/conversations/:id/typing': { roles: 'agent', tenant: (b) => [{ path: `/v1/conversations/${b.conversation}/typing`, body: { typing: true } }] },
+  'POST /v1/conversations/:id/close': { roles: 'agent', destroys: true, tenant: (b) => [{ path: `/v1/conversations/${b.conversation}/close` }] },
+  'POST /v1/chat/sessions': {
+    roles: 'builder',
+    tenant: (b) => [
+      { path: '/v1/chat/sessions', body: { flowId: b.flow } },
+      { path: '/v1/chat/sessions', body: { conversationId: b.conversation } },
+    ],
+  },
+
+  'GET /v1/runs': { roles: 'viewer', tenant: 'list' },
+  'GET /v1/runs/:runId': { roles: 'viewer', tenant: (b) => [{ path: `/v1/runs/${encodeURIComponent(b.run)}` }] },
+  'GET /v1/runs/:workflowId/history': { roles: 'viewer', tenant: (b) => [{ path: `/v1/runs/${encodeURIComponent(b.run)}/history` }] },
+  'GET /v1/runs/:runId/graph': { roles: 'viewer', tenant: (b) => [{ path: `/v1/runs/${encodeURIComponent(b.run)}/graph` }] },
+  'GET /v1/runs/:runId/history/raw': { roles: 'viewer', tenant: (b) => [{ path: `/v1/runs/${encodeURIComponent(b.run)}/history/raw` }] },
+  'POST /v1/runs/:runId/resume': run('resume', { text: 'yes' }),
+  'POST /v1/runs/:runId/signal': run('signal', { name: 'resume', args: ['yes'] }),
+  'POST /v1/runs/:runId/reset': run('reset', { nodeId: 'approve' }),
+  'POST /v1/runs/:runId/cancel': run('cancel'),
+  'POST /v1/runs/:runId/terminate': run('terminate', { reason: 'stopped by another tenant' }),
+
+  'GET /v1/knowledge-bases': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/knowledge-bases': { roles: 'builder', tenant: own('creates a knowledge base in the caller’s tenant') },
+  'GET /v1/knowledge-bases/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}` }] },
+  'PATCH /v1/knowledge-bases/:id': { roles: 'builder', tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}`, body: { description: 'changed by another tenant' } }] },
+  'GET /v1/knowledge-bases/:id/documents': { roles: 'viewer', tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}/documents` }] },
+  'POST /v1/knowledge-bases/:id/documents': { roles: 'builder', tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}/documents`, body: { name: 'Planted', text: 'Planted by another tenant.' } }] },
+  'POST /v1/knowledge-bases/:id/search': { roles: 'viewer', tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}/search`, body: { query: 'opening hours' } }] },
+  'GET /v1/documents/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/documents/${b.document}` }] },
+  'POST /v1/documents/:id/reindex': { roles: 'builder', tenant: (b) => [{ path: `/v1/documents/${b.document}/reindex` }] },
+  'DELETE /v1/documents/:id': { roles: 'builder', destroys: true, tenant: (b) => [{ path: `/v1/documents/${b.document}` }] },
+  'DELETE /v1/knowledge-bases/:id': { roles: 'builder', destroys: true, tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}` }] },
+
+  'GET /v1/channels': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/channels': { roles: 'admin', tenant: (b) => [{ path: '/v1/channels', body: { type: 'webchat', name: 'Borrowed flow', flowId: b.flow } }] },
+  'GET /v1/channels/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/channels/${b.channel}` }] },
+  'PATCH /v1/channels/:id': { roles: 'admin', tenant: (b) => [{ path: `/v1/channels/${b.channel}`, body: { name: 'Renamed by another tenant' } }] },
+  'DELETE /v1/channels/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/channels/${b.channel}` }] },
+  'POST /v1/channels/:id/test': { roles: 'admin', tenant: (b) => [{ path: `/v1/channels/${b.channel}/test` }] },
+
+  'GET /v1/canned-responses': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/canned-responses': { roles: 'builder', tenant: own('creates a canned response in the caller’s tenant') },
+  'PUT /v1/canned-responses/:id': { roles: 'builder', tenant: (b) => [{ path: `/v1/canned-responses/${b.canned}`, body: { shortcut: 'taken', text: 'Changed by another tenant' } }] },
+  'DELETE /v1/canned-responses/:id': { roles: 'builder', destroys: true, tenant: (b) => [{ path: `/v1/canned-responses/${b.canned}` }] },
+
+  'GET /v1/users': { roles: 'admin', tenant: 'list' },
+  'POST /v1/users': { roles: 'admin', tenant: own('creates a user in the caller’s tenant') },
+  'PATCH /v1/users/:id': { roles: 'admin', tenant: (b) => [{ path: `/v1/users/${b.user}`, body: { role: 'admin' } }] },
+  'DELETE /v1/users/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/users/${b.user}` }] },
+  'GET /v1/api-keys': { roles: 'admin', tenant: 'list' },
+  'POST /v1/api-keys': { roles: 'admin', tenant: own('creates a key in the caller’s tenant') },
+  'DELETE /v1/api-keys/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/api-keys/${b.apiKey}` }] },
+  ...settings('llm'),
+  ...settings('embeddings'),
+  ...settings('reranker'),
+};
+
+/** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */
+export function caseFor(method: string, url: string): RouteCase | undefined {
+  return ROUTE_CASES[`${method} ${url}`] ?? (method === 'HEAD' ? ROUTE_CASES[`GET ${url}`] : undefined);
+}
