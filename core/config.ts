@@ -104,6 +104,11 @@ const envSchema = z.object({
    * the API, a positive value lets webhooks and chat requests be answered first while turns queue.
    */
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
+  /**
+   * On SIGTERM the worker stops polling and lets in-flight activities (a model call, a send) finish
+   * for this long before cancelling them; after 10 s more it gives up and exits.
+   */
+  WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -15,7 +15,7 @@ import { startTemporalDevServer, TemporalStartError, type TemporalDevServer } fr
 import { ensureConsoleBuilt } from './console-build';
 import { ensureWidgetBuilt } from './build-widget';
 import { makePrivate, readOrCreateSecret } from '../db/data-dir';
-import { Supervisor, supervisedProcess, type PartSpec, type ProcessCommand, type ReadyWhen } from './supervisor';
+import { Supervisor, supervisedProcess, type PartSpec, type ProcessCommand, type ProcessOptions } from './supervisor';
 import { withRedisPassword, writeRedisConfig } from './embedded-redis';
 
 const root = resolve(import.meta.dirname, '..');
@@ -44,7 +44,7 @@ const supervisor = new Supervisor({
 let shuttingDown = false;
 
 /** A supervised child process of the repository, its output kept for the failure message. */
-const processPart = (name: string, command: ProcessCommand, ready: ReadyWhen = {}): PartSpec =>
+const processPart = (name: string, command: ProcessCommand, ready: ProcessOptions = {}): PartSpec =>
   supervisedProcess(name, command, { cwd: root, onLine: (l) => output(name, l), context: () => dump(name), ...ready });
 
 async function shutdown(code: number) {
@@ -264,6 +264,8 @@ async function main() {
   await supervisor.add(
     processPart('worker', () => ({ cmd: tsx, args: [join(root, 'worker', 'main.ts')], env: { ...env, WORKFLOW_BUNDLE_PATH: bundlePath } }), {
       readyLine: /^worker ready on task queue/,
+      // Its in-flight activities get WORKER_SHUTDOWN_GRACE_MS to finish, and it 10 s more to exit.
+      killAfterMs: config.WORKER_SHUTDOWN_GRACE_MS + 15_000,
     }),
   );
   await supervisor.add(

@@ -209,12 +209,14 @@ export function spawnProcess(
 
 export type ProcessCommand = () => { cmd: string; args: string[]; env: NodeJS.ProcessEnv };
 
-/** When a started process serves: at once, when it prints `readyLine` (handed to `onReady`), or when `readyCheck` resolves. */
-export interface ReadyWhen {
+/** When a started process serves (at once, when it prints `readyLine`, handed to `onReady`, or when `readyCheck` resolves), and how long its stop may take. */
+export interface ProcessOptions {
   readyLine?: RegExp;
   onReady?: (match: RegExpExecArray) => void;
   readyCheck?: () => Promise<void>;
   readyTimeoutMs?: number;
+  /** How long a stop waits after SIGTERM before SIGKILL. */
+  killAfterMs?: number;
 }
 
 /**
@@ -225,7 +227,7 @@ export interface ReadyWhen {
 export function supervisedProcess(
   name: string,
   command: ProcessCommand,
-  options: ReadyWhen & { cwd?: string; onLine?: (line: string) => void; context?: () => string },
+  options: ProcessOptions & { cwd?: string; onLine?: (line: string) => void; context?: () => string },
 ): PartSpec {
   const timeoutMs = options.readyTimeoutMs ?? 180_000;
   return {
@@ -237,6 +239,7 @@ export function supervisedProcess(
       const part = spawnProcess(cmd, args, {
         cwd: options.cwd,
         env,
+        killAfterMs: options.killAfterMs,
         onLine: (l) => {
           options.onLine?.(l);
           const m = options.readyLine?.exec(l);

@@ -38,6 +38,8 @@ export interface WorkerOptions {
   maxConcurrentWorkflowTaskExecutions?: number;
   /** A bundle `worker/bundle.ts` wrote from the same sources; unset → bundle now. */
   workflowBundlePath?: string;
+  /** How long in-flight activities may finish after shutdown is requested (default: cancel at once). */
+  shutdownGraceMs?: number;
 }
 
 export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -50,6 +52,7 @@ export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worke
     activities: opts.activities,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions,
+    ...(opts.shutdownGraceMs !== undefined ? { shutdownGraceTime: opts.shutdownGraceMs, shutdownForceTime: opts.shutdownGraceMs + 10_000 } : {}),
   });
   return { worker, connection };
 }

@@ -32,13 +32,15 @@ const { worker, connection } = await createWorker({
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
+  shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
 });
 
 // Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
 const clientConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
 const inbound = startInboundProcessing({ orm, config, temporal: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }) });
 
-// Worker.run() installs its own SIGINT/SIGTERM handling: it drains in-flight tasks, then resolves.
+// Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling, lets in-flight
+// activities finish within WORKER_SHUTDOWN_GRACE_MS, then resolves.
 console.log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE}`);
 await worker.run();
 await inbound.close();
