@@ -10,6 +10,9 @@ import { startStack, type Stack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { waitUntil } from '../support/wait';
 import { ChatClient } from '../support/ws';
+import { waitForQuiescence } from '../support/quiescence';
+import { storedMessageCounts } from '../support/stored-messages';
+import { conversationWorkflowId } from '../../core/ids';
 
 let stack: Stack;
 let fake: FakeOpenAI;
@@ -31,7 +34,7 @@ it('completes a turn whose worker was killed mid-flight, with exactly one reply'
   const first = await startWorkerProcess(workerEnv);
   workers.push(first);
 
-  const { apiKey } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1` } });
+  const { apiKey, tenantId } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1` } });
   const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'LLM', graph: llmOnlyFlow } });
   await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
   const session = await stack.request('POST', '/v1/chat/sessions', { apiKey, body: { flowId: flow.body.id } });
@@ -60,7 +63,10 @@ it('completes a turn whose worker was killed mid-flight, with exactly one reply'
   expect(bot.map((m: any) => m.text)).toEqual(['Survived the crash.']);
 
   await chat.waitFor((f) => f.type === 'message' && f.message.text === 'Survived the crash.');
-  const delivered = chat.messages().filter((m) => m.author === 'bot');
-  expect(delivered).toHaveLength(1);
+  await waitForQuiescence(stack, { tenantId, workflowIds: [conversationWorkflowId(tenantId, conversationId)] });
+  expect(chat.messageFrames().filter((m) => m.author === 'bot').map((m) => m.text)).toEqual(['Survived the crash.']);
+  const stored = await storedMessageCounts(stack.orm, { conversationIds: [conversationId] });
+  expect(stored.map((m) => `${m.author}:${m.text}:${m.count}`)).toEqual(['contact:are you durable?:1', 'bot:Survived the crash.:1']);
+  expect(fake.chatRequests.length).toBe(before + 2);
   chat.close();
 }, 120_000);

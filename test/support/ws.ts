@@ -46,7 +46,15 @@ export class ChatClient {
     });
   }
 
-  /** Stored messages seen on the socket (history + live), each id once. */
+  /**
+   * Every stored message the socket carried live (`message` frames), in order and with repeats:
+   * what exactly-once checks count, since `messages()` hides a message sent twice.
+   */
+  messageFrames(): any[] {
+    return this.frames.filter((f) => f.type === 'message').map((f) => f.message);
+  }
+
+  /** Stored messages seen on the socket (history + live), each id once: what a client shows. */
   messages(): any[] {
     const byId = new Map<string, any>();
     for (const f of this.frames) {
