@@ -1,4 +1,4 @@
-/** Runs worker/main.ts as a separate OS process, so a test can kill it like a crashed machine. */
+/** Runs worker/main.ts (or api/main.ts) as a separate OS process, so a test can kill it like a crashed machine. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +11,23 @@ export interface WorkerProcess {
 }
 
 export function startWorkerProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+  return startProcess('worker/main.ts', env, (log) => log.includes('worker ready'), readyTimeoutMs);
+}
+
+export interface ApiProcess extends WorkerProcess {
+  url: string;
+}
+
+/** Runs api/main.ts as a separate OS process on a free loopback port; resolves once it listens. */
+export async function startApiProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ApiProcess> {
+  const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
+  const apiEnv = { API_RATE_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  const handle = await startProcess('api/main.ts', apiEnv, (log) => listening.test(log), readyTimeoutMs);
+  return { ...handle, url: listening.exec(handle.output())![1] };
+}
+
+function startProcess(entry: string, env: Record<string, string>, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,16 +45,16 @@ export function startWorkerProcess(env: Record<string, string>, readyTimeoutMs =
     },
   };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker not ready in ${readyTimeoutMs} ms:\n${log}`)), readyTimeoutMs);
+    const timer = setTimeout(() => reject(new Error(`${entry} not ready in ${readyTimeoutMs} ms:\n${log}`)), readyTimeoutMs);
     child.stdout!.on('data', () => {
-      if (log.includes('worker ready')) {
+      if (ready(log)) {
         clearTimeout(timer);
         resolve(handle);
       }
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`worker exited with ${code} before it was ready:\n${log}`));
+      reject(new Error(`${entry} exited with ${code} before it was ready:\n${log}`));
     });
   });
 }
