@@ -63,15 +63,17 @@ async function busyQueue(queues: Queue[]): Promise<string | null> {
 }
 
 async function busyRows(orm: Orm, tenantId?: string): Promise<string | null> {
-  const scope = tenantId ? ' and tenant_id = ?' : '';
+  const scope = (table: string) => (tenantId ? ` and ${table}.tenant_id = ?` : '');
   const params = tenantId ? [tenantId] : [];
+  // A reply on a provider's channel is waiting for its send until it has a provider id or failed.
   const [row] = await orm.em.fork().getConnection().execute<{ inbound: string; outbound: string }[]>(
-    `select (select count(*) from inbound_messages where status = 'pending'${scope}) as inbound,
-            (select count(*) from messages where status = 'pending'${scope}) as outbound`,
+    `select (select count(*) from inbound_messages i where i.status = 'pending'${scope('i')}) as inbound,
+            (select count(*) from messages m join conversations c on c.id = m.conversation_id
+              where m.direction = 'out' and c.channel_id is not null and m.external_id is null and m.status is null${scope('m')}) as outbound`,
     [...params, ...params],
   );
   if (Number(row.inbound) > 0) return `${row.inbound} inbound rows pending`;
-  if (Number(row.outbound) > 0) return `${row.outbound} outbound messages pending`;
+  if (Number(row.outbound) > 0) return `${row.outbound} outbound messages not sent yet`;
   return null;
 }
 
