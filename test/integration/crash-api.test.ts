@@ -6,14 +6,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../core/ids';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
-import { llmOnlyFlow } from '../support/flows';
 import { waitForQuiescence } from '../support/quiescence';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { storedMessageCounts } from '../support/stored-messages';
 import { waitUntil } from '../support/wait';
 import { startApiProcess, type ApiProcess } from '../support/worker-process';
-import { ChatClient } from '../support/ws';
+import { openLlmChat } from '../support/ws';
 
 let stack: Stack;
 let fake: FakeOpenAI;
@@ -40,14 +39,8 @@ const post = (base: string, path: string, apiKey: string, body: unknown) =>
 
 it('answers a turn retried after its API process died with the first turn\'s reply, once', async () => {
   const first = await startApi();
-  const { apiKey, tenantId } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1` } });
-  const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'LLM', graph: llmOnlyFlow } });
-  await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
-  const session = await stack.request('POST', '/v1/chat/sessions', { apiKey, body: { flowId: flow.body.id } });
-  const conversationId = session.body.conversationId;
-  // The visitor's socket is on another API process, which stays up.
-  const chat = await ChatClient.open(`${stack.url.replace('http', 'ws')}/v1/chat?token=${encodeURIComponent(session.body.token)}`);
-  await chat.waitFor((f) => f.type === 'history');
+  // The visitor's socket is on another API process (the stack's), which stays up.
+  const { apiKey, tenantId, conversationId, chat } = await openLlmChat(stack, `${fake.url}/v1`);
 
   fake.enqueue({ content: 'Answered once.', delayMs: 5_000 });
   fake.enqueue({ content: 'A second turn.' });

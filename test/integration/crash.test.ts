@@ -5,11 +5,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sharedServers } from '../support/shared-servers';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
-import { llmOnlyFlow } from '../support/flows';
 import { startStack, type Stack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { waitUntil } from '../support/wait';
-import { ChatClient } from '../support/ws';
+import { openLlmChat } from '../support/ws';
 import { waitForQuiescence } from '../support/quiescence';
 import { storedMessageCounts } from '../support/stored-messages';
 import { conversationWorkflowId } from '../../core/ids';
@@ -34,13 +33,7 @@ it('completes a turn whose worker was killed mid-flight, with exactly one reply'
   const first = await startWorkerProcess(workerEnv);
   workers.push(first);
 
-  const { apiKey, tenantId } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1` } });
-  const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'LLM', graph: llmOnlyFlow } });
-  await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
-  const session = await stack.request('POST', '/v1/chat/sessions', { apiKey, body: { flowId: flow.body.id } });
-  const conversationId = session.body.conversationId;
-  const chat = await ChatClient.open(`${stack.url.replace('http', 'ws')}/v1/chat?token=${encodeURIComponent(session.body.token)}`);
-  await chat.waitFor((f) => f.type === 'history');
+  const { apiKey, tenantId, conversationId, chat } = await openLlmChat(stack, `${fake.url}/v1`);
 
   // The first model call hangs until its worker is gone; the retry on the new worker answers.
   fake.enqueue({ content: 'never delivered', delayMs: 120_000 });
