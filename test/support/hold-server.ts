@@ -33,6 +33,8 @@ export interface HoldServer {
   held(): number;
   /** Hands the held requests to the handler (answering whoever is still connected); resolves once handled. */
   release(): Promise<void>;
+  /** Closes the held requests' connections unhandled: the far side never did the work. */
+  drop(): void;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,7 @@ async function readRequest(req: IncomingMessage): Promise<ReceivedRequest> {
 export async function startHoldServer(handler: Handler): Promise<HoldServer> {
   const requests: ReceivedRequest[] = [];
   const holds: { match: (req: ReceivedRequest) => boolean; left: number }[] = [];
-  let held: (() => Promise<void>)[] = [];
+  let held: { answer: () => Promise<void>; drop: () => void }[] = [];
   const server: Server = createServer(async (req, res) => {
     const received = await readRequest(req);
     requests.push(received);
@@ -57,7 +59,7 @@ export async function startHoldServer(handler: Handler): Promise<HoldServer> {
     const hold = holds.find((h) => h.left > 0 && h.match(received));
     if (!hold) return answer().catch(() => res.destroy());
     hold.left--;
-    held.push(answer);
+    held.push({ answer, drop: () => res.destroy() });
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   return {
@@ -69,7 +71,11 @@ export async function startHoldServer(handler: Handler): Promise<HoldServer> {
       const now = held;
       held = [];
       holds.length = 0;
-      await Promise.all(now.map((answer) => answer().catch(() => undefined)));
+      await Promise.all(now.map((h) => h.answer().catch(() => undefined)));
+    },
+    drop() {
+      held.splice(0).forEach((h) => h.drop());
+      holds.length = 0;
     },
     close() {
       server.closeAllConnections();
