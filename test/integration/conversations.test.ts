@@ -150,6 +150,9 @@ describe('a conversation over REST', () => {
     const empty = await say(conv.id, '   ');
     expect(empty.status).toBe(400);
     expect(empty.body.error).toMatchObject({ code: 'validation_failed', field: 'text' });
+    const badKey = await stack.request('POST', `/v1/conversations/${conv.id}/messages`, { apiKey, body: { text: 'hi', idempotencyKey: 'not a key' } });
+    expect(badKey.status).toBe(400);
+    expect(badKey.body.error).toMatchObject({ code: 'validation_failed', field: 'idempotencyKey' });
 
     const unknown = await stack.request('POST', '/v1/conversations', { apiKey, body: { flowId: '00000000-0000-4000-8000-000000000000' } });
     expect(unknown.status).toBe(404);
