@@ -96,7 +96,9 @@ it('makes one turn of a message whose worker died after signalling the conversat
     await media.release();
     // Sent and its provider id stored: Meta has no idempotency key, a crash before storing it may resend (ARCHITECTURE.md).
     await waitUntil(async () => (await bench.rows(`select m.status from messages m join conversations c on c.id = m.conversation_id where c.thread_key = $1 and m.direction = 'out'`, [psid]))[0]?.status === 'sent', 60_000, 'the reply to the first dispatch');
-    const blocked = async () => (await lock.query(`select pid from pg_stat_activity where $1 = any(pg_blocking_pids(pid))`, [(await lock.query('select pg_backend_pid() as pid')).rows[0].pid])).rows;
+    const me = (await lock.query('select pg_backend_pid() as pid')).rows[0].pid;
+    // Read outside the lock's transaction: pg_stat_activity is a snapshot taken once per transaction.
+    const blocked = () => bench.rows<{ pid: number }>(`select pid from pg_stat_activity where $1 = any(pg_blocking_pids(pid))`, [me]);
     await waitUntil(async () => (await blocked()).length > 0, 30_000, 'the worker to wait on marking the row');
     await first.kill('SIGKILL');
     // A dead machine's connections die with it: end the killed worker's statement before it could commit.
