@@ -57,13 +57,15 @@ export class ConversationClient {
 
   /**
    * One synchronous turn: update-with-start, so a conversation whose workflow closed (idle
-   * timeout) starts again on the same pinned flow version instead of failing.
+   * timeout) starts again on the same pinned flow version instead of failing. With a client's
+   * `idempotencyKey` the update id is derived from it: Temporal runs an update id once per run, so
+   * the same request retried (its answer lost with an API process) gets the first turn's result.
    */
-  async turn(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel, text: string): Promise<TurnResult> {
+  async turn(tenantId: string, conversationId: string, flow: PinnedFlow, channel: Channel, text: string, idempotencyKey?: string): Promise<TurnResult> {
     const opts = this.startOptions(tenantId, conversationId, flow, channel);
     const startWorkflowOperation = new WithStartWorkflowOperation('conversation', { ...opts, workflowIdConflictPolicy: 'USE_EXISTING' });
     try {
-      return await this.client.workflow.executeUpdateWithStart(turnUpdate, { args: [{ text }], startWorkflowOperation });
+      return await this.client.workflow.executeUpdateWithStart(turnUpdate, { args: [{ text }], startWorkflowOperation, ...(idempotencyKey ? { updateId: `turn:${idempotencyKey}` } : {}) });
     } catch (err) {
       throw mapUpdateError(err);
     }

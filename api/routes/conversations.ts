@@ -7,7 +7,7 @@ import {
   conversationSchema,
   createConversationBody,
   replySchema,
-  sendMessageBody,
+  sendTurnBody,
   transcriptPage,
 } from '../../core/api/conversations';
 import { inboxPage, inboxQuery } from '../../core/api/inbox';
@@ -52,13 +52,13 @@ export const conversationRoutes =
           tags,
           summary: 'Send the contact’s message; answers with the bot’s replies to it (a synchronous turn)',
           params: uuidParam,
-          body: sendMessageBody,
+          body: sendTurnBody,
           response: { 200: z.object({ replies: z.array(replySchema), status: z.string() }), ...errorResponses },
         },
       },
       async (request) => {
         const conversation = await requireConversationRef(request.em, request.tenantId, request.params.id);
-        const result = await sendTurn(deps, request.em, request.tenantId, conversation, request.body.text);
+        const result = await sendTurn(deps, request.em, request.tenantId, conversation, request.body.text, request.body.idempotencyKey);
         return {
           status: result.status,
           replies: result.replies.map(replyDto),

@@ -7,6 +7,9 @@ import { isStorableText, UNSTORABLE_TEXT_MESSAGE, unstorablePath } from '../text
  */
 export const text = () => z.string().refine(isStorableText, { message: UNSTORABLE_TEXT_MESSAGE });
 
+/** A client's key for a request it may retry: the same key, the same effect, once. */
+export const idempotencyKey = () => text().regex(/^[A-Za-z0-9._-]{1,128}$/, 'idempotencyKey must be 1-128 letters, digits, . _ or -');
+
 /** A JSON payload (a flow graph, signal arguments, settings) whose strings and keys must all be storable; the issue names the path. */
 export const storable = <T extends z.ZodType>(schema: T) =>
   schema.superRefine((value, ctx) => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { conversationStatusSchema } from '../conversations';
-import { text } from './common';
+import { idempotencyKey, text } from './common';
 import { channelSchema } from '../messages';
 
 export const createConversationBody = z.object({
@@ -19,6 +19,9 @@ export const createConversationBody = z.object({
 export const sendMessageBody = z.object({
   text: text().trim().min(1, 'text must not be empty').max(8000),
 });
+
+/** A synchronous turn; the same `idempotencyKey` again (a retry after a lost answer) gets the first turn's replies instead of a new turn. */
+export const sendTurnBody = sendMessageBody.extend({ idempotencyKey: idempotencyKey().optional() });
 
 export const agentMessageBody = z.object({
   text: text().trim().min(1, 'text must not be empty').max(8000),

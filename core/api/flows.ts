@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { storable, text } from './common';
+import { storable, text, idempotencyKey } from './common';
 import { graphErrorSchema, graphSchema, type GraphInput } from '../graph/schema';
 
 /**
@@ -61,8 +61,6 @@ export const flowPublished = z.object({ version: z.number().int() });
 export const startRunBody = z.object({
   input: storable(z.record(z.string(), z.unknown())).default({}),
   /** Same key → same run: a retried request never starts a second run. */
-  idempotencyKey: text()
-    .regex(/^[A-Za-z0-9._-]{1,128}$/, 'idempotencyKey must be 1-128 letters, digits, . _ or -')
-    .optional(),
+  idempotencyKey: idempotencyKey().optional(),
   version: z.number().int().positive().optional(),
 });

@@ -9,6 +9,7 @@ import { signInboundEmail } from '../../channels/email/signature';
 import { startChannelBench, transcript, type ChannelBench } from '../channels/support';
 import { startFakeSmtp, type CapturedEmail, type FakeSmtp } from '../fakes/smtp-server';
 import { waitUntil } from '../support/wait';
+import { waitForQuiescence } from '../support/quiescence';
 import { composeEmail, postInboundEmail } from './support';
 
 const SECRET = randomBytes(32).toString('hex');
@@ -156,7 +157,7 @@ describe('email', () => {
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     await waitForReplies(guest, 1);
     expect(await bench.rows(`select id from inbound_messages where external_id = $1`, [id])).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForQuiescence(bench.stack);
     expect((await transcript(bench, channel.id)).filter((m) => m.direction === 'in' && m.external_id === id)).toHaveLength(1);
     expect(sentTo(guest)).toHaveLength(1);
   });

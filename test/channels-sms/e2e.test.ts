@@ -13,6 +13,7 @@ import { twilioSignature } from '../../channels/twilio/signature';
 import { startChannelBench, transcript, type ChannelBench } from '../channels/support';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-server';
 import { waitUntil } from '../support/wait';
+import { waitForQuiescence } from '../support/quiescence';
 
 const ACCOUNT = `AC${randomBytes(16).toString('hex')}`;
 const TOKEN = randomBytes(16).toString('hex');
@@ -101,7 +102,7 @@ describe('SMS through Twilio', () => {
     await waitForReplies(phone, 1);
     expect(await bench.rows(`select id from inbound_messages where external_id = $1`, [sid])).toHaveLength(1);
     await inbound({ From: phone, Body: 'hello there', MessageSid: sid });
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForQuiescence(bench.stack);
     const turns = (await transcript(bench, channel.id)).filter((m) => m.direction === 'in' && m.external_id === sid);
     expect(turns).toHaveLength(1);
     expect(sentTo(phone)).toHaveLength(1);
@@ -123,7 +124,7 @@ describe('SMS through Twilio', () => {
       (await bench.rows(`select m.status, m.error from messages m join conversations c on c.id = m.conversation_id where c.channel_id = $1 and c.thread_key = $2 and m.direction = 'out'`, [channel.id, stopped]))[0];
     await waitUntil(async () => (await failedReply())?.status === 'failed', 20_000, 'reply marked failed');
     expect((await failedReply()).error).toContain('21610');
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForQuiescence(bench.stack);
     expect(twilio.requests.filter((r) => r.method === 'POST' && r.form.To === stopped)).toHaveLength(1);
   });
 

@@ -3,6 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChannelBench, transcript, type ChannelBench } from './support';
 import { waitUntil } from '../support/wait';
+import { waitForQuiescence } from '../support/quiescence';
 import { messengerAttachment, messengerDelivery, messengerPostback, messengerQuickReply, messengerRead, messengerText, mid } from '../fakes/meta-webhooks';
 
 const PAGE_ID = '1477392262503381';
@@ -100,7 +101,7 @@ describe('Messenger webhooks', () => {
     const body = messengerText(PAGE_ID, psid, 'once please', mid());
     for (let i = 0; i < 3; i++) expect((await post(body)).status).toBe(200);
     await waitForReplies(psid, 1);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForQuiescence(bench.stack);
     expect((await transcript(bench, channel.id)).filter((m) => m.direction === 'in' && m.text === 'once please')).toHaveLength(1);
     expect(sentTo(psid)).toHaveLength(1);
   });
@@ -118,7 +119,7 @@ describe('Messenger webhooks', () => {
     await post(messengerText(PAGE_ID, blocked, 'hi'));
     await waitUntil(async () => (await outbound(blocked))[0]?.status === 'failed');
     expect((await outbound(blocked))[0].error).toContain('551');
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForQuiescence(bench.stack);
     expect(bench.graph.requests.filter((r) => r.body?.recipient?.id === blocked && r.body.message)).toHaveLength(1);
   });
 
@@ -132,7 +133,7 @@ describe('Messenger webhooks', () => {
       bench.inbound.processor.temporal = bench.stack.temporal;
     }
     await waitForReplies(psid, 1);
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForQuiescence(bench.stack);
     expect(sentTo(psid)).toHaveLength(1);
   });
 });

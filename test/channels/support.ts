@@ -39,6 +39,15 @@ export const greeterFlow: GraphInput = {
   settings: { handoffKeywords: ['human'], idleTimeoutMinutes: 30, contextWindow: 20, variables: {} },
 };
 
+/** Publishes `flow` and connects a channel of `type` to it; returns the channel as the API shows it. */
+export async function connectChannel(stack: Stack, apiKey: string, type: string, body: { credentials: Record<string, unknown>; settings: Record<string, unknown> }, flow: GraphInput = greeterFlow) {
+  const created = await stack.request('POST', '/v1/flows', { apiKey, body: { name: `${type} flow`, graph: flow } });
+  await stack.request('POST', `/v1/flows/${created.body.id}/publish`, { apiKey, body: {} });
+  const channel = await stack.request('POST', '/v1/channels', { apiKey, body: { type, name: `${type} channel`, flowId: created.body.id, ...body } });
+  if (channel.status !== 201) throw new Error(`channel not created: ${JSON.stringify(channel.body)}`);
+  return channel.body as { id: string; webhookUrl: string };
+}
+
 /** `env`: configuration for the stack beyond the fakes' URLs (limits a test wants small). */
 export async function startChannelBench(env: Record<string, string> = {}, own: { redisUrl?: string } = {}): Promise<ChannelBench> {
   const servers = { ...sharedServers(), ...own };
@@ -57,13 +66,7 @@ export async function startChannelBench(env: Record<string, string> = {}, own: {
     db,
     apiKey,
     tenantId,
-    async channel(type, body, flow = greeterFlow) {
-      const created = await stack.request('POST', '/v1/flows', { apiKey, body: { name: `${type} flow`, graph: flow } });
-      await stack.request('POST', `/v1/flows/${created.body.id}/publish`, { apiKey, body: {} });
-      const channel = await stack.request('POST', '/v1/channels', { apiKey, body: { type, name: `${type} channel`, flowId: created.body.id, ...body } });
-      if (channel.status !== 201) throw new Error(`channel not created: ${JSON.stringify(channel.body)}`);
-      return channel.body;
-    },
+    channel: (type, body, flow = greeterFlow) => connectChannel(stack, apiKey, type, body, flow),
     async rows(sql, params = []) {
       return (await db.query(sql, params)).rows;
     },

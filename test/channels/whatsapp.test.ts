@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metaSignature } from '../../channels/meta/signature';
 import { startChannelBench, transcript, type ChannelBench } from './support';
 import { waitUntil } from '../support/wait';
+import { waitForQuiescence } from '../support/quiescence';
 import { wamid, whatsappButtonReply, whatsappImage, whatsappListReply, whatsappLocation, whatsappStatus, whatsappText } from '../fakes/meta-webhooks';
 
 const PHONE_ID = '106540352242922';
@@ -61,7 +62,7 @@ describe('WhatsApp webhooks', () => {
     for (const status of ['delivered', 'read', 'delivered'] as const) expect((await post(whatsappStatus(PHONE_ID, wamidOfGreeting, status, phone))).status).toBe(200);
     await waitUntil(async () => (await bench.rows(`select status from messages where external_id = $1`, [wamidOfGreeting]))[0]?.status === 'read');
     // A late "delivered" never moves a read message back.
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForQuiescence(bench.stack);
     expect((await bench.rows(`select status from messages where external_id = $1`, [wamidOfGreeting]))[0].status).toBe('read');
 
     await post(whatsappStatus(PHONE_ID, sentTo(phone)[0].id, 'failed', phone, { code: 131051, title: 'Unsupported message type' }));
@@ -116,7 +117,7 @@ describe('WhatsApp webhooks', () => {
     await bench.db.query(`update inbound_messages set status = 'pending' where id = $1`, [rows[0].id]);
     await bench.inbound.processor.process(rows[0].id);
     await post(body);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForQuiescence(bench.stack);
     const turns = (await transcript(bench, channel.id)).filter((m) => m.direction === 'in' && m.text === 'hello there');
     expect(turns).toHaveLength(1);
     expect(sentTo(phone)).toHaveLength(1);
@@ -138,7 +139,7 @@ describe('WhatsApp webhooks', () => {
     await waitUntil(async () => (await bench.rows(`select m.status from messages m join contacts c on true join conversations v on v.contact_id = c.id and m.conversation_id = v.id where c.external_id = $1 and m.direction = 'out'`, [`+${blocked}`]))[0]?.status === 'failed');
     const [failed] = await bench.rows(`select m.error from messages m join conversations v on m.conversation_id = v.id join contacts c on v.contact_id = c.id where c.external_id = $1 and m.direction = 'out'`, [`+${blocked}`]);
     expect(failed.error).toContain('131026');
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitForQuiescence(bench.stack);
     expect(bench.graph.requests.filter((r) => r.method === 'POST' && r.body?.to === blocked)).toHaveLength(1);
   });
 
@@ -205,7 +206,7 @@ describe('WhatsApp webhooks', () => {
       bench.inbound.processor.temporal = bench.stack.temporal;
     }
     await waitForReplies(phone, 1);
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForQuiescence(bench.stack);
     expect(sentTo(phone)).toHaveLength(1);
     const turns = (await transcript(bench, channel.id)).filter((m) => m.direction === 'in' && m.text === 'are you there?');
     expect(turns).toHaveLength(1);

@@ -5,10 +5,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
-import { waitUntil } from '../support/wait';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { INGEST_BATCH } from '../../activities/knowledge/ingest';
-import { addDocument, chunkRows, documentRow, markdownGuide, startEmbeddingServer, startIngest, token, useEmbeddingServer, type EmbeddingServer } from './support';
+import { chunkRows, documentRow, ingestHeldInSecondBatch, startEmbeddingServer, type EmbeddingServer } from './support';
 
 let stack: Stack;
 let embeddings: EmbeddingServer;
@@ -29,22 +28,9 @@ it('resumes indexing after the worker is killed, without duplicate chunks', asyn
   const env = stack.workerEnv();
   const first = await startWorkerProcess(env);
   workers.push(first);
-  const { tenantId } = await stack.createTenant();
-  await useEmbeddingServer(stack, tenantId, embeddings);
-  const ref = await addDocument(stack, tenantId, {
-    name: 'manual.md',
-    mimeType: 'text/markdown',
-    content: Buffer.from(markdownGuide(token(), 12, 10)),
-    kb: { name: 'Manuals', chunkSize: 40, chunkOverlap: 5 },
-  });
-
   // The second batch's embedding request hangs until its worker is gone.
-  embeddings.holdAfter(1);
-  const run = await startIngest(stack, tenantId, ref);
-  await waitUntil(() => embeddings.requests.length >= 2, 30_000, 'the second batch to start');
+  const { tenantId, ref, run } = await ingestHeldInSecondBatch(stack, embeddings);
   expect(await chunkRows(stack, tenantId, ref.documentId, 1)).toHaveLength(INGEST_BATCH);
-  const heartbeat = async () => (await run.describe()).raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.length ?? 0;
-  await waitUntil(async () => (await heartbeat()) > 0, 10_000, 'the first heartbeat to reach the server');
   await first.kill('SIGKILL');
   embeddings.release();
 

@@ -18,6 +18,7 @@ import type { IngestDocumentResult } from '../../workflows/ingestDocument';
 import { afterAll, beforeAll } from 'vitest';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
+import { waitUntil } from '../support/wait';
 
 export const token = () => randomBytes(4).toString('hex');
 
@@ -80,6 +81,28 @@ export async function chunkRows(stack: Stack, tenantId: string, documentId: stri
  */
 export const search = async (stack: Stack, tenantId: string, knowledgeBaseId: string, text: string) =>
   hybridSearch(tenantEm(stack.orm, tenantId), tenantId, [knowledgeBaseId], { text, embedding: embedText(text), embedderId: await currentEmbedderId(stack.orm, tenantId) }, { ...DEFAULT_RETRIEVAL, topK: 10 });
+
+/**
+ * A tenant on `embeddings` with a guide of more than one batch, its ingestion started and held in
+ * the second batch's embedding request, after the first batch was stored and its heartbeat
+ * reached the server: where a crash test kills the worker.
+ */
+export async function ingestHeldInSecondBatch(stack: Stack, embeddings: EmbeddingServer) {
+  const { tenantId } = await stack.createTenant();
+  await useEmbeddingServer(stack, tenantId, embeddings);
+  const ref = await addDocument(stack, tenantId, {
+    name: 'manual.md',
+    mimeType: 'text/markdown',
+    content: Buffer.from(markdownGuide(token(), 12, 10)),
+    kb: { name: 'Manuals', chunkSize: 40, chunkOverlap: 5 },
+  });
+  embeddings.holdAfter(1);
+  const run = await startIngest(stack, tenantId, ref);
+  await waitUntil(() => embeddings.requests.length >= 2, 60_000, 'the second batch to start');
+  const heartbeat = async () => (await run.describe()).raw.pendingActivities?.[0]?.heartbeatDetails?.payloads?.length ?? 0;
+  await waitUntil(async () => (await heartbeat()) > 0, 15_000, 'the first heartbeat to reach the server');
+  return { tenantId, ref, run };
+}
 
 /** An OpenAI-compatible `/v1/embeddings` that answers with offline vectors, and can hold requests. */
 export interface EmbeddingServer {

@@ -3,35 +3,20 @@
  * process drops the key at once. Two API processes: the test's own (startStack) and api/main.ts
  * as a child process, sharing only PostgreSQL and Redis.
  */
-import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
-import { startProcess, type WorkerProcess } from '../support/worker-process';
+import { startApiProcess, type ApiProcess } from '../support/worker-process';
 import { waitUntil } from '../support/wait';
 
 let one: Stack;
-let two: WorkerProcess;
+let two: ApiProcess;
 let twoUrl: string;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
 
 beforeAll(async () => {
   one = await startStack({ ...sharedServers(), worker: false });
-  const port = await freePort();
-  two = await startProcess(
-    'api/main.ts',
-    { ...one.workerEnv(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', API_RATE_LIMIT: '0', AUTH_FAILURE_LIMIT: '0' },
-    'Server listening at',
-  );
-  twoUrl = `http://127.0.0.1:${port}`;
+  two = await startApiProcess(one.workerEnv());
+  twoUrl = two.url;
 }, 120_000);
 
 afterAll(async () => {

@@ -9,16 +9,20 @@ import { llmOnlyFlow, receptionFlow } from '../support/flows';
 import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 import { ChatClient } from '../support/ws';
+import { waitForQuiescence } from '../support/quiescence';
+import { duplicatedMessages, storedMessageCounts } from '../support/stored-messages';
+import { conversationWorkflowId } from '../../core/ids';
 
 let stack: Stack;
 let fake: FakeOpenAI;
 let apiKey: string;
+let tenantId: string;
 let flowId: string;
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
   stack = await startStack(sharedServers());
-  ({ apiKey } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1`, apiKey: 'sk-fake' } }));
+  ({ apiKey, tenantId } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1`, apiKey: 'sk-fake' } }));
   const created = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Reception', graph: receptionFlow } });
   expect(created.status).toBe(201);
   flowId = created.body.id;
@@ -146,6 +150,9 @@ describe('a conversation over REST', () => {
     const empty = await say(conv.id, '   ');
     expect(empty.status).toBe(400);
     expect(empty.body.error).toMatchObject({ code: 'validation_failed', field: 'text' });
+    const badKey = await stack.request('POST', `/v1/conversations/${conv.id}/messages`, { apiKey, body: { text: 'hi', idempotencyKey: 'not a key' } });
+    expect(badKey.status).toBe(400);
+    expect(badKey.body.error).toMatchObject({ code: 'validation_failed', field: 'idempotencyKey' });
 
     const unknown = await stack.request('POST', '/v1/conversations', { apiKey, body: { flowId: '00000000-0000-4000-8000-000000000000' } });
     expect(unknown.status).toBe(404);
@@ -189,10 +196,17 @@ describe('web chat over the WebSocket', () => {
       await stack.request('POST', `/v1/conversations/${session.body.conversationId}/agent-messages`, { apiKey, body: { text: 'A human here.' } });
       await chat.waitFor((f) => f.type === 'message' && f.message.author === 'agent' && f.message.text === 'A human here.');
 
-      const ids = chat.messages().map((m) => m.id);
-      expect(new Set(ids).size).toBe(ids.length);
-      const bot = chat.messages().filter((m) => m.author === 'bot').map((m) => m.text);
-      expect(bot).toEqual(['Hello! What is your name?', 'Nice to meet you, Grace!', 'How can I help you today?', 'Our dentists are available on Mondays.']);
+      // Once everything settled: each message was sent on the socket once and stored once.
+      const conversationId = session.body.conversationId;
+      await waitForQuiescence(stack, { tenantId, workflowIds: [conversationWorkflowId(tenantId, conversationId)] });
+      const live = chat.messageFrames();
+      expect(new Set(live.map((m) => m.id)).size).toBe(live.length);
+      const bot = ['Hello! What is your name?', 'Nice to meet you, Grace!', 'How can I help you today?', 'Our dentists are available on Mondays.'];
+      expect(live.filter((m) => m.author === 'bot').map((m) => m.text)).toEqual(bot);
+      const stored = await storedMessageCounts(stack.orm, { conversationIds: [conversationId] });
+      expect(duplicatedMessages(stored)).toEqual([]);
+      expect(stored.filter((m) => m.author === 'bot').map((m) => m.text)).toEqual(bot);
+      expect(stored.filter((m) => m.author !== 'bot').map((m) => `${m.author}:${m.text}`)).toEqual(['contact:hello', 'contact:Grace', 'contact:Who is available?', 'agent:A human here.']);
     } finally {
       chat.close();
     }

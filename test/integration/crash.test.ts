@@ -5,11 +5,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sharedServers } from '../support/shared-servers';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
-import { llmOnlyFlow } from '../support/flows';
 import { startStack, type Stack } from '../support/stack';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { waitUntil } from '../support/wait';
-import { ChatClient } from '../support/ws';
+import { openLlmChat } from '../support/ws';
+import { waitForQuiescence } from '../support/quiescence';
+import { storedMessageCounts } from '../support/stored-messages';
+import { conversationWorkflowId } from '../../core/ids';
 
 let stack: Stack;
 let fake: FakeOpenAI;
@@ -31,13 +33,7 @@ it('completes a turn whose worker was killed mid-flight, with exactly one reply'
   const first = await startWorkerProcess(workerEnv);
   workers.push(first);
 
-  const { apiKey } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1` } });
-  const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'LLM', graph: llmOnlyFlow } });
-  await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
-  const session = await stack.request('POST', '/v1/chat/sessions', { apiKey, body: { flowId: flow.body.id } });
-  const conversationId = session.body.conversationId;
-  const chat = await ChatClient.open(`${stack.url.replace('http', 'ws')}/v1/chat?token=${encodeURIComponent(session.body.token)}`);
-  await chat.waitFor((f) => f.type === 'history');
+  const { apiKey, tenantId, conversationId, chat } = await openLlmChat(stack, `${fake.url}/v1`);
 
   // The first model call hangs until its worker is gone; the retry on the new worker answers.
   fake.enqueue({ content: 'never delivered', delayMs: 120_000 });
@@ -60,7 +56,10 @@ it('completes a turn whose worker was killed mid-flight, with exactly one reply'
   expect(bot.map((m: any) => m.text)).toEqual(['Survived the crash.']);
 
   await chat.waitFor((f) => f.type === 'message' && f.message.text === 'Survived the crash.');
-  const delivered = chat.messages().filter((m) => m.author === 'bot');
-  expect(delivered).toHaveLength(1);
+  await waitForQuiescence(stack, { tenantId, workflowIds: [conversationWorkflowId(tenantId, conversationId)] });
+  expect(chat.messageFrames().filter((m) => m.author === 'bot').map((m) => m.text)).toEqual(['Survived the crash.']);
+  const stored = await storedMessageCounts(stack.orm, { conversationIds: [conversationId] });
+  expect(stored.map((m) => `${m.author}:${m.text}:${m.count}`)).toEqual(['contact:are you durable?:1', 'bot:Survived the crash.:1']);
+  expect(fake.chatRequests.length).toBe(before + 2);
   chat.close();
 }, 120_000);

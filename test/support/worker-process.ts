@@ -1,4 +1,4 @@
-/** Runs worker/main.ts (or another entrypoint) as a separate OS process, so a test can kill it like a crashed machine. */
+/** Runs worker/main.ts (or api/main.ts) as a separate OS process, so a test can kill it like a crashed machine. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,11 +11,22 @@ export interface WorkerProcess {
 }
 
 export function startWorkerProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<WorkerProcess> {
-  return startProcess('worker/main.ts', env, 'worker ready', readyTimeoutMs);
+  return startProcess('worker/main.ts', env, (log) => log.includes('worker ready'), readyTimeoutMs);
 }
 
-/** Starts `entry` (a path from the repository root) and resolves once its output contains `ready`. */
-export function startProcess(entry: string, env: Record<string, string>, ready: string, readyTimeoutMs = 60_000): Promise<WorkerProcess> {
+export interface ApiProcess extends WorkerProcess {
+  url: string;
+}
+
+/** Runs api/main.ts as a separate OS process on a free loopback port; resolves once it listens. */
+export async function startApiProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ApiProcess> {
+  const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
+  const apiEnv = { API_RATE_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
+  const handle = await startProcess('api/main.ts', apiEnv, (log) => listening.test(log), readyTimeoutMs);
+  return { ...handle, url: listening.exec(handle.output())![1] };
+}
+
+function startProcess(entry: string, env: Record<string, string>, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, ...env },
@@ -36,7 +47,7 @@ export function startProcess(entry: string, env: Record<string, string>, ready: 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${entry} not ready in ${readyTimeoutMs} ms:\n${log}`)), readyTimeoutMs);
     child.stdout!.on('data', () => {
-      if (log.includes(ready)) {
+      if (ready(log)) {
         clearTimeout(timer);
         resolve(handle);
       }

@@ -1,5 +1,7 @@
 /** A WebSocket client for tests that collects frames and waits for the ones it expects. */
 import WebSocket from 'ws';
+import { llmOnlyFlow } from './flows';
+import type { Stack } from './stack';
 
 export interface Frame {
   type: string;
@@ -46,7 +48,15 @@ export class ChatClient {
     });
   }
 
-  /** Stored messages seen on the socket (history + live), each id once. */
+  /**
+   * Every stored message the socket carried live (`message` frames), in order and with repeats:
+   * what exactly-once checks count, since `messages()` hides a message sent twice.
+   */
+  messageFrames(): any[] {
+    return this.frames.filter((f) => f.type === 'message').map((f) => f.message);
+  }
+
+  /** Stored messages seen on the socket (history + live), each id once: what a client shows. */
   messages(): any[] {
     const byId = new Map<string, any>();
     for (const f of this.frames) {
@@ -59,4 +69,18 @@ export class ChatClient {
   close() {
     this.socket.close();
   }
+}
+
+/**
+ * A tenant whose model is `llmBaseUrl`, a published one-answer LLM flow, and a web-chat session on
+ * it with its socket open past the history: the start of the crash tests' turns.
+ */
+export async function openLlmChat(stack: Stack, llmBaseUrl: string) {
+  const { apiKey, tenantId } = await stack.createTenant({ llm: { baseURL: llmBaseUrl } });
+  const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'LLM', graph: llmOnlyFlow } });
+  await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
+  const session = await stack.request('POST', '/v1/chat/sessions', { apiKey, body: { flowId: flow.body.id } });
+  const chat = await ChatClient.open(`${stack.url.replace('http', 'ws')}/v1/chat?token=${encodeURIComponent(session.body.token)}`);
+  await chat.waitFor((f) => f.type === 'history');
+  return { apiKey, tenantId, conversationId: session.body.conversationId as string, chat };
 }
