@@ -44,7 +44,7 @@ describe('a value the database refuses', () => {
     const started = Date.now();
     const failed = await within(20_000, handle.executeUpdate(turnUpdate, { args: [{ text: 'Ada\u0000' }] }));
     expect(texts(failed)).toEqual([ERROR_MESSAGE]);
-    // Not retried: six store attempts alone would take ~6 s.
+    // Not retried: ten store attempts alone would take ~26 s.
     expect(Date.now() - started).toBeLessThan(3000);
     // jsonb refuses an escaped NUL with SQLSTATE 22P05.
     const inMetadata = await within(20_000, handle.executeUpdate(turnUpdate, { args: [{ text: 'Bob', metadata: { note: 'x\u0000' } }] }));

@@ -21,11 +21,12 @@ type Name = keyof Acts;
 /**
  * Every policy has a maximum: a call that can never succeed (a value the database refuses, a
  * store that stays down) must end its turn with the flow's error message, not hold the
- * conversation forever. Six store attempts span ~6 s of backoff.
+ * conversation forever. Ten store attempts span ~26 s of backoff: a database that restarts
+ * (the embedded one comes back in 3-10 s) costs the turn that long, not the contact's message.
  */
 const store: LocalActivityOptions = {
   startToCloseTimeout: '10s',
-  retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6 }),
+  retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 10 }),
 };
 
 const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus']);
