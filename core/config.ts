@@ -109,6 +109,8 @@ const envSchema = z.object({
    * for this long before cancelling them; after 10 s more it gives up and exits.
    */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
+  /** A conversation's next workflow task waits this long for the worker that ran its last one (which may be dead). */
+  WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(3_000),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -40,6 +40,11 @@ export interface WorkerOptions {
   workflowBundlePath?: string;
   /** How long in-flight activities may finish after shutdown is requested (default: cancel at once). */
   shutdownGraceMs?: number;
+  /**
+   * How long a workflow task waits on this worker's sticky queue before any worker may take it.
+   * The SDK's 10 s is how long a conversation stalls after its worker was killed.
+   */
+  stickyTimeoutMs?: number;
 }
 
 export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -52,6 +57,7 @@ export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worke
     activities: opts.activities,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions,
+    ...(opts.stickyTimeoutMs !== undefined ? { stickyQueueScheduleToStartTimeout: opts.stickyTimeoutMs } : {}),
     ...(opts.shutdownGraceMs !== undefined ? { shutdownGraceTime: opts.shutdownGraceMs, shutdownForceTime: opts.shutdownGraceMs + 10_000 } : {}),
   });
   return { worker, connection };

@@ -33,6 +33,7 @@ const { worker, connection } = await createWorker({
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
+  stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT_MS,
 });
 
 // Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
