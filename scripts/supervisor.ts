@@ -1,7 +1,7 @@
 /**
  * Keeps the parts `npm start` runs alive. A part that dies after the platform is up is started again
- * after an exponential backoff while the others keep running; a part that dies too often in a short
- * window is crash-looping, and only then does the supervisor give up. Each change is written to a
+ * after an exponential backoff while the others keep running; a part that dies again and again soon
+ * after starting is crash-looping, and only then does the supervisor give up. Each change is written to a
  * state file that `GET /health` shows (api/routes/health.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -36,9 +36,12 @@ export interface SupervisorOptions {
   /** Where each change of state is written as JSON (read by the API's /health). */
   stateFile?: string;
   backoff?: { initialMs: number; maxMs: number };
-  /** More than `restarts` restarts of one part within `windowMs` is a crash loop. */
-  crashLoop?: { restarts: number; windowMs: number };
-  /** A part up this long starts its backoff from the beginning again. */
+  /**
+   * More than this many exits in a row, each sooner than `stableAfterMs` after the part was up
+   * (or while it started), is a crash loop.
+   */
+  crashLoopExits?: number;
+  /** A part up this long was stable: its backoff and its crash-loop count start again. */
   stableAfterMs?: number;
 }
 
@@ -46,7 +49,7 @@ interface Part {
   spec: PartSpec;
   running?: RunningPart;
   status: PartStatus;
-  crashes: number[];
+  /** Exits in a row, each before the part had been up `stableAfterMs`. */
   consecutive: number;
   upSince: number;
   diedAt: number;
@@ -57,19 +60,19 @@ export class Supervisor {
   private healing = false;
   private stopping = false;
   private readonly backoff;
-  private readonly crashLoop;
+  private readonly crashLoopExits;
   private readonly stableAfterMs;
 
   constructor(private readonly options: SupervisorOptions) {
     this.backoff = options.backoff ?? { initialMs: 1_000, maxMs: 30_000 };
-    this.crashLoop = options.crashLoop ?? { restarts: 5, windowMs: 120_000 };
-    this.stableAfterMs = options.stableAfterMs ?? 60_000;
+    this.crashLoopExits = options.crashLoopExits ?? 5;
+    this.stableAfterMs = options.stableAfterMs ?? 10_000;
   }
 
   /** Starts a part and watches it. Until `heal()` a death is fatal: nothing is up to keep running. */
   async add(spec: PartSpec): Promise<void> {
     if (this.parts.has(spec.name)) throw new Error(`part ${spec.name} is already supervised`);
-    const part: Part = { spec, status: this.status('starting', 0), crashes: [], consecutive: 0, upSince: Date.now(), diedAt: 0 };
+    const part: Part = { spec, status: this.status('starting', 0), consecutive: 0, upSince: Date.now(), diedAt: 0 };
     this.parts.set(spec.name, part);
     this.write();
     await this.launch(part);
@@ -113,12 +116,12 @@ export class Supervisor {
     if (!this.healing) return this.fail(part, how, `${name} exited unexpectedly (${how})`);
     const now = Date.now();
     part.diedAt = now;
-    part.crashes = [...part.crashes.filter((t) => now - t < this.crashLoop.windowMs), now];
-    if (part.crashes.length > this.crashLoop.restarts) {
-      const seconds = Math.round(this.crashLoop.windowMs / 1000);
-      return this.fail(part, how, `${name} crash-looped (${part.crashes.length} exits in ${seconds} s, last: ${how})`);
-    }
+    // A part that served a while and was then killed is not looping, however often that happens.
     part.consecutive = now - part.upSince >= this.stableAfterMs ? 1 : part.consecutive + 1;
+    if (part.consecutive > this.crashLoopExits) {
+      const seconds = Math.round(this.stableAfterMs / 1000);
+      return this.fail(part, how, `${name} crash-looped (${part.consecutive} exits in a row, each within ${seconds} s of starting; last: ${how})`);
+    }
     const delay = Math.min(this.backoff.initialMs * 2 ** (part.consecutive - 1), this.backoff.maxMs);
     part.status = this.status('restarting', part.status.restarts + 1, how);
     this.write();

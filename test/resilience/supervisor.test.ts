@@ -48,7 +48,7 @@ describe('npm start supervisor', () => {
   let supervisor: Supervisor | undefined;
   afterEach(async () => supervisor?.stopAll());
 
-  function make(overrides: { stateFile?: string; crashLoop?: { restarts: number; windowMs: number } } = {}) {
+  function make(overrides: { stateFile?: string; crashLoopExits?: number; stableAfterMs?: number } = {}) {
     const logs: string[] = [];
     const gaveUp: string[] = [];
     supervisor = new Supervisor({
@@ -86,7 +86,7 @@ describe('npm start supervisor', () => {
   });
 
   it('backs off exponentially and gives up, naming the part, when it crash-loops', async () => {
-    const { supervisor, gaveUp, logs } = make({ crashLoop: { restarts: 3, windowMs: 60_000 } });
+    const { supervisor, gaveUp, logs } = make({ crashLoopExits: 3, stableAfterMs: 60_000 });
     const starts: number[] = [];
     const other = nodePart('api', []);
     await supervisor.add(other);
@@ -94,7 +94,7 @@ describe('npm start supervisor', () => {
     await supervisor.add(nodePart('worker', starts, 3));
 
     await waitUntil(() => gaveUp.length > 0, 15_000);
-    expect(gaveUp).toEqual(['worker: worker crash-looped (4 exits in 60 s, last: code 3)']);
+    expect(gaveUp).toEqual(['worker: worker crash-looped (4 exits in a row, each within 60 s of starting; last: code 3)']);
     // Three restarts after the first start; each wait at least doubles (timers never fire early).
     expect(starts).toHaveLength(4);
     const gaps = starts.slice(1).map((t, i) => t - starts[i]);
@@ -102,6 +102,21 @@ describe('npm start supervisor', () => {
     expect(logs.filter((l) => l.startsWith('worker exited (code 3)'))).toHaveLength(3);
     expect(supervisor.snapshot().worker).toMatchObject({ state: 'failed', restarts: 3 });
     expect(alive(other.pid()!)).toBe(true);
+  });
+
+  it('never gives up on a part that ran stably before each kill, however many kills', async () => {
+    const { supervisor, gaveUp } = make({ crashLoopExits: 2, stableAfterMs: 300 });
+    const worker = nodePart('worker', []);
+    await supervisor.add(worker);
+    supervisor.heal();
+    for (let kill = 1; kill <= 4; kill++) {
+      await new Promise((r) => setTimeout(r, 400));
+      const pid = worker.pid()!;
+      process.kill(pid, 'SIGKILL');
+      await waitUntil(() => supervisor.snapshot().worker.state === 'running' && worker.pid() !== pid, 10_000);
+    }
+    expect(gaveUp).toEqual([]);
+    expect(supervisor.snapshot().worker.restarts).toBe(4);
   });
 
   it('treats a death before the platform is up as fatal: there is nothing running to keep', async () => {
