@@ -1,0 +1,150 @@
+/**
+ * The platform as `npm start` runs it, for the chaos run: started in a fresh DATA_DIR on spare
+ * ports with its own Redis, its parts found by their command line, and talked to over REST.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Each part npm start supervises, by a piece of its command line. */
+export const PART_PATTERNS = {
+  worker: 'worker/main.ts',
+  api: 'api/main.ts',
+  db: 'db/pglite-server.ts',
+  temporal: 'server start-dev',
+  // redis-server rewrites its process title (and the memory /proc shows as its environment) to
+  // `redis-server 127.0.0.1:PORT`: found by that, not by DATA_DIR.
+  redis: 'redis-server',
+} as const;
+export type PartName = keyof typeof PART_PATTERNS;
+
+export interface Platform {
+  url: string;
+  apiKey: string;
+  dataDir: string;
+  output(): string;
+  /** SIGKILL every process of a part; resolves with how many there were. */
+  kill(part: PartName): number;
+  request<T = any>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; body: T }>;
+  stop(): Promise<void>;
+}
+
+/** A port below the kernel's ephemeral range, so no outgoing connection takes it before a restart. */
+async function sparePort(): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    const free = await new Promise<boolean>((done) => {
+      const probe = createServer();
+      probe.once('error', () => done(false)).listen(port, '127.0.0.1', () => probe.close(() => done(true)));
+    });
+    if (free) return port;
+  }
+}
+
+/** Processes whose command line has `pattern` and, unless `dataDir` is null, whose environment names it. */
+function pidsOf(dataDir: string | null, pattern: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (dataDir !== null && !readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`DATA_DIR=${dataDir}`)) continue;
+      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').includes(pattern)) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile, or not ours to read.
+    }
+  }
+  return pids;
+}
+
+export async function startPlatform(env: Record<string, string> = {}): Promise<Platform> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-chaos-'));
+  const [port, temporalPort, uiPort, pglitePort, redisPort] = await Promise.all([sparePort(), sparePort(), sparePort(), sparePort(), sparePort()]);
+  const url = `http://127.0.0.1:${port}`;
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    TEMPORAL_PORT: String(temporalPort),
+    TEMPORAL_UI_PORT: String(uiPort),
+    PGLITE_PORT: String(pglitePort),
+    // Its own Redis (npm start runs one when nothing answers), so the run can kill it too.
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    ...env,
+  };
+  delete childEnv.DATABASE_URL;
+  delete childEnv.SWITCHBOARD_DEMO_API_KEY;
+  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'start.ts')], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let log = '';
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+
+  const apiKey = await new Promise<string>((resolve, reject) => {
+    const timer = setInterval(() => {
+      const key = /Demo API key +(sb_[A-Za-z0-9_-]+)/.exec(log)?.[1];
+      if (key) {
+        clearInterval(timer);
+        resolve(key);
+      }
+    }, 200);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`npm start exited (${code}) before it was up:\n${log.slice(-4000)}`));
+    });
+  });
+
+  const partPids = (part: PartName) => (part === 'redis' ? pidsOf(null, `redis-server 127.0.0.1:${redisPort}`) : pidsOf(dataDir, PART_PATTERNS[part]));
+
+  return {
+    url,
+    apiKey,
+    dataDir,
+    output: () => log,
+    kill(part) {
+      const pids = partPids(part);
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
+      return pids.length;
+    },
+    async request(method, path, body, timeoutMs = 30_000) {
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${apiKey}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        body: body !== undefined ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async stop() {
+      try {
+        process.kill(-child.pid!, 'SIGINT');
+      } catch {}
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {}
+      }, 60_000);
+      await exited;
+      clearTimeout(timer);
+      for (const part of Object.keys(PART_PATTERNS) as PartName[]) {
+        for (const pid of partPids(part)) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // Gone since the scan.
+          }
+        }
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
