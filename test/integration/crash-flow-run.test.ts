@@ -51,7 +51,7 @@ it('books one order when the worker died while the API held the run\'s HTTP requ
   const env = { ...stack.workerEnv(), HTTP_ALLOWED_HOSTS: '127.0.0.1' };
   const first = await startWorkerProcess(env, 120_000);
   workers.push(first);
-  const { apiKey } = await stack.createTenant();
+  const { apiKey, tenantId } = await stack.createTenant();
   const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Orders', graph: orderFlow(`${orders.url}/orders`) } });
   expect((await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey })).status).toBe(201);
 
@@ -67,7 +67,8 @@ it('books one order when the worker died while the API held the run\'s HTTP requ
   // The attempt on the dead worker times out (40 s) before the retry runs.
   const runUrl = `/v1/runs/${started.body.runId}`;
   await waitUntil(async () => (await stack.request('GET', runUrl, { apiKey })).body.status === 'completed', 150_000, 'the run to complete');
-  await waitForQuiescence(stack, { workflowIds: [started.body.workflowId], timeoutMs: 120_000 });
+  // Scoped to this tenant: the shared database holds other tests' channel messages.
+  await waitForQuiescence(stack, { tenantId, workflowIds: [started.body.workflowId], timeoutMs: 120_000 });
 
   expect(created.size).toBe(1);
   const posts = orders.requests.filter((r) => r.path === '/orders');
