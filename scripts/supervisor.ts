@@ -94,6 +94,8 @@ export class Supervisor {
       await part.running?.stop();
       part.status = this.status('stopped', part.status.restarts, part.status.lastExit);
     }
+    // A part being restarted has a process that is not `running` yet: stop it too.
+    await Promise.all([...liveProcesses].map((p) => p.stop()));
     this.write();
   }
 
@@ -161,6 +163,9 @@ export interface ProcessPart extends RunningPart {
   proc: ChildProcess;
 }
 
+/** Every process spawnProcess started that has not exited. */
+const liveProcesses = new Set<ProcessPart>();
+
 /**
  * Spawns a command in its own process group (stopping it also stops whatever it started), hands
  * each output line to `onLine`, and stops it with SIGTERM, then SIGKILL after `killAfterMs`.
@@ -207,7 +212,10 @@ export function spawnProcess(
     // The group may outlive its leader (e.g. a grandchild that ignored SIGTERM).
     signalGroup('SIGKILL');
   };
-  return { proc, exited, stop };
+  const part = { proc, exited, stop };
+  liveProcesses.add(part);
+  void exited.then(() => liveProcesses.delete(part));
+  return part;
 }
 
 export type ProcessCommand = () => { cmd: string; args: string[]; env: NodeJS.ProcessEnv };

@@ -140,6 +140,17 @@ describe('npm start supervisor', () => {
     expect(Object.values(supervisor.snapshot()).map((s) => s.state)).toEqual(['stopped', 'stopped', 'stopped']);
   });
 
+  it('stops a process that is still starting when everything stops', async () => {
+    const { supervisor } = make();
+    const script = 'setInterval(() => {}, 1002)';
+    // Never ready: its start is still waiting when stopAll runs.
+    const slow = supervisedProcess('worker', () => ({ cmd: process.execPath, args: ['-e', script], env: process.env }), { readyLine: /^never$/ });
+    void supervisor.add(slow).catch(() => {});
+    await waitUntil(() => pidsOf(script).length === 1, 5_000);
+    await supervisor.stopAll();
+    expect(pidsOf(script)).toEqual([]);
+  });
+
   it('counts a restarted process as running only once it prints its ready line', async () => {
     const { supervisor, logs } = make();
     // Says it is ready 600 ms after it starts, as a worker does once it polls.
