@@ -99,7 +99,11 @@ describe('conversation workflow', () => {
     await eventually(async () => (h.fakes.of(c.workflowId, 'deliverMessage').some((d) => d.input.message.text === 'Welcome back to the bot.') ? true : undefined));
     const events = h.fakes.of(c.workflowId, 'emitEvent').map((e) => e.input);
     expect(events.filter((e) => e.type === 'handoff.requested').map((e) => e.data.nodeId)).toEqual(['@keyword', 'desk']);
-    const statuses = h.fakes.of(c.workflowId, 'updateConversation').map((u) => u.input.status);
+    // The last status is written after the welcome-back message is delivered.
+    const statuses = await eventually(async () => {
+      const written = h.fakes.of(c.workflowId, 'updateConversation').map((u) => u.input.status);
+      return written.length >= 6 ? written : undefined;
+    });
     expect(statuses).toEqual(['bot', 'waiting', 'human', 'bot', 'waiting', 'bot']);
   });
 
