@@ -2,12 +2,12 @@
  * The platform as `npm start` runs it, for the chaos run: started in a fresh DATA_DIR on spare
  * ports with its own Redis, its parts found by their command line, and talked to over REST.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { supervisedProcess } from '../scripts/supervisor';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -78,25 +78,19 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   };
   delete childEnv.DATABASE_URL;
   delete childEnv.SWITCHBOARD_DEMO_API_KEY;
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'scripts', 'start.ts')], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let log = '';
-  child.stdout!.on('data', (d) => (log += d));
-  child.stderr!.on('data', (d) => (log += d));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-
-  const apiKey = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const key = /Demo API key +(sb_[A-Za-z0-9_-]+)/.exec(log)?.[1];
-      if (key) {
-        clearInterval(timer);
-        resolve(key);
-      }
-    }, 200);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      reject(new Error(`npm start exited (${code}) before it was up:\n${log.slice(-4000)}`));
-    });
-  });
+  let apiKey = '';
+  // Started and stopped like any part npm start itself runs: ready once it prints the demo key.
+  const platform = await supervisedProcess('npm start', () => ({ cmd: join(root, 'node_modules', '.bin', 'tsx'), args: [join(root, 'scripts', 'start.ts')], env: childEnv }), {
+    cwd: root,
+    onLine: (line) => (log += `${line}\n`),
+    context: () => log.slice(-4000),
+    readyLine: /Demo API key +(sb_[A-Za-z0-9_-]+)/,
+    onReady: (match) => (apiKey = match[1]),
+    readyTimeoutMs: 300_000,
+    // npm start gives its worker's in-flight activities their grace period before it exits.
+    killAfterMs: 60_000,
+  }).start();
 
   const partPids = (part: PartName) => (part === 'redis' ? pidsOf(null, `redis-server 127.0.0.1:${redisPort}`) : pidsOf(dataDir, PART_PATTERNS[part]));
 
@@ -125,16 +119,7 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
       return { status: res.status, body: text ? JSON.parse(text) : undefined };
     },
     async stop() {
-      try {
-        process.kill(-child.pid!, 'SIGINT');
-      } catch {}
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {}
-      }, 60_000);
-      await exited;
-      clearTimeout(timer);
+      await platform.stop();
       for (const part of Object.keys(PART_PATTERNS) as PartName[]) {
         for (const pid of partPids(part)) {
           try {
