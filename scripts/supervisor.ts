@@ -38,7 +38,7 @@ export interface SupervisorOptions {
   backoff?: { initialMs: number; maxMs: number };
   /**
    * More than this many exits in a row, each sooner than `stableAfterMs` after the part was up
-   * (or while it started), is a crash loop.
+   * (or while it started), is a crash loop. Kills from outside do not count (KILLED_FROM_OUTSIDE).
    */
   crashLoopExits?: number;
   /** A part up this long was stable: its backoff and its crash-loop count start again. */
@@ -54,6 +54,9 @@ interface Part {
   upSince: number;
   diedAt: number;
 }
+
+/** How a part that was up stops when something else ends it; a start that fails reads `start failed: …`. */
+const KILLED_FROM_OUTSIDE = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP']);
 
 export class Supervisor {
   private readonly parts = new Map<string, Part>();
@@ -118,13 +121,19 @@ export class Supervisor {
     if (!this.healing) return this.fail(part, how, `${name} exited unexpectedly (${how})`);
     const now = Date.now();
     part.diedAt = now;
-    // A part that served a while and was then killed is not looping, however often that happens.
-    part.consecutive = now - part.upSince >= this.stableAfterMs ? 1 : part.consecutive + 1;
-    if (part.consecutive > this.crashLoopExits) {
-      const seconds = Math.round(this.stableAfterMs / 1000);
-      return this.fail(part, how, `${name} crash-looped (${part.consecutive} exits in a row, each within ${seconds} s of starting; last: ${how})`);
+    let delay = this.backoff.initialMs;
+    // A part that was up and then killed from outside (an operator, the OOM killer) did not crash: it
+    // comes back after the first delay, however soon after its start and however often. Backing off
+    // would only stretch the outage (a database killed twice in a row waited 16 s).
+    if (!KILLED_FROM_OUTSIDE.has(how)) {
+      // A part that served a while and then exited is not looping either.
+      part.consecutive = now - part.upSince >= this.stableAfterMs ? 1 : part.consecutive + 1;
+      if (part.consecutive > this.crashLoopExits) {
+        const seconds = Math.round(this.stableAfterMs / 1000);
+        return this.fail(part, how, `${name} crash-looped (${part.consecutive} exits in a row, each within ${seconds} s of starting; last: ${how})`);
+      }
+      delay = Math.min(this.backoff.initialMs * 2 ** (part.consecutive - 1), this.backoff.maxMs);
     }
-    const delay = Math.min(this.backoff.initialMs * 2 ** (part.consecutive - 1), this.backoff.maxMs);
     part.status = this.status('restarting', part.status.restarts + 1, how);
     this.write();
     this.options.log(`${name} exited (${how}); restarting it in ${(delay / 1000).toFixed(1)} s (restart ${part.status.restarts})`);

@@ -119,6 +119,21 @@ describe('npm start supervisor', () => {
     expect(supervisor.snapshot().worker.restarts).toBe(4);
   });
 
+  it('brings a part killed from outside back after the first delay, however soon after its start: a kill is not a crash', async () => {
+    const { supervisor, gaveUp, logs } = make({ crashLoopExits: 2, stableAfterMs: 60_000 });
+    const worker = nodePart('worker', []);
+    await supervisor.add(worker);
+    supervisor.heal();
+    for (let kill = 1; kill <= 4; kill++) {
+      const pid = worker.pid()!;
+      process.kill(pid, kill % 2 ? 'SIGKILL' : 'SIGTERM');
+      await waitUntil(() => supervisor.snapshot().worker.state === 'running' && worker.pid() !== pid, 10_000);
+    }
+    expect(gaveUp).toEqual([]);
+    const waits = logs.filter((l) => l.startsWith('worker exited')).map((l) => / restarting it in ([\d.]+) s/.exec(l)?.[1]);
+    expect(waits).toEqual(['0.1', '0.1', '0.1', '0.1']);
+  });
+
   it('treats a death before the platform is up as fatal: there is nothing running to keep', async () => {
     const { supervisor, gaveUp } = make();
     const starts: number[] = [];
