@@ -48,6 +48,12 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   /** Port of the embedded PGlite server `npm start` runs when DATABASE_URL is unset. */
   PGLITE_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
+  /**
+   * The embedded database runs as one backend with no background checkpointer, so without an explicit
+   * CHECKPOINT a killed server replays every write since it started (15 s after 60 MB of writes).
+   * 0 turns the periodic checkpoint off.
+   */
+  PGLITE_CHECKPOINT_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   DATA_DIR: z.string().default('.data'),
   /** Set by `npm start`: the workflow bundle it built (worker/bundle.ts), so a restarted worker skips webpack. */
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
