@@ -4,8 +4,8 @@
  * every transcript is read back: each contact message stored once and answered exactly once.
  */
 import { randomBytes } from 'node:crypto';
-import type { GraphInput } from '../core/graph/schema';
 import { startFakeTwilio } from '../test/fakes/twilio-server';
+import { echoFlow } from '../test/support/flows';
 import { startPlatform, type PartName, type Platform } from './chaos-platform';
 import { summarize } from './stats';
 
@@ -17,22 +17,9 @@ export interface ChaosOptions {
   seed: number;
   parts: PartName[];
   log?: (line: string) => void;
+  /** Log the platform's own output (its parts' lines included) beside the run's. */
+  verbose?: boolean;
 }
-
-/** Asks once, then echoes every message: a reply names the message it answers. */
-const echoFlow: GraphInput = {
-  nodes: [
-    { id: 'start', type: 'start', data: {} },
-    { id: 'ask', type: 'ask', data: { prompt: 'Ready.', variable: 'last', inputType: 'text', maxRetries: 0 } },
-    { id: 'echo', type: 'sendMessage', data: { text: 'Echo: {{last}}' } },
-  ],
-  edges: [
-    { id: 'e1', source: 'start', target: 'ask' },
-    { id: 'e2', source: 'ask', target: 'echo' },
-    { id: 'e3', source: 'echo', target: 'ask' },
-  ],
-  settings: { handoffKeywords: [], idleTimeoutMinutes: 60, contextWindow: 4, variables: {} },
-};
 
 /** mulberry32: a seeded order of kills, so a failing run can be replayed. */
 function seeded(seed: number) {
@@ -108,7 +95,10 @@ export async function runChaos(o: ChaosOptions) {
   const account = `AC${randomBytes(16).toString('hex')}`;
   const token = randomBytes(16).toString('hex');
   const twilio = await startFakeTwilio({ accounts: { [account]: token } });
-  const platform = await startPlatform({ CHANNEL_PROVIDER_URLS_ALLOWED: 'http://127.0.0.1:*', OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' });
+  const platform = await startPlatform(
+    { CHANNEL_PROVIDER_URLS_ALLOWED: 'http://127.0.0.1:*', OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' },
+    { verbose: o.verbose, onLine: o.verbose ? (line) => log(`${new Date().toISOString().slice(11, 23)} ${line}`) : undefined },
+  );
   try {
     log(`platform up at ${platform.url} (data in ${platform.dataDir})`);
     const flow = await platform.request('POST', '/v1/flows', { name: 'Chaos echo', graph: echoFlow });
@@ -179,7 +169,7 @@ export async function runChaos(o: ChaosOptions) {
         const part = o.parts[Math.floor(random() * o.parts.length)];
         const killed = platform.kill(part);
         kills.push({ part, at: Date.now() });
-        log(`t+${((Date.now() - started) / 1000).toFixed(0)} s: killed ${part} (${killed} processes)`);
+        log(`t+${((Date.now() - started) / 1000).toFixed(0)} s (${new Date().toISOString().slice(11, 23)}): killed ${part} (${killed} processes)`);
       }
     };
 
@@ -224,9 +214,14 @@ export async function runChaos(o: ChaosOptions) {
     const { totals, webhookTotals, conversationsPerPhone } = report;
     const messagesSent = [...sent.values()].reduce((n, texts) => n + texts.length, 0);
 
-    // Unavailability: the longest stretch after a kill in which no turn was answered.
+    // Unavailability: the longest stretch without an answered turn between a kill and the next one
+    // (the first answer alone would count a turn the killed part was not needed for as recovery).
     const ends = turns.map((t) => t.endedAt).sort((a, b) => a - b);
-    const afterKills = kills.map((k) => ({ part: k.part, ms: (ends.find((e) => e > k.at) ?? deadline) - k.at }));
+    const afterKills = kills.map((k, i) => {
+      const until = Math.min(kills[i + 1]?.at ?? deadline, deadline);
+      const marks = [k.at, ...ends.filter((e) => e > k.at && e < until), until];
+      return { part: k.part, atS: Math.round((k.at - started) / 100) / 10, ms: Math.max(...marks.slice(1).map((m, j) => m - marks[j])) };
+    });
     const inFault = (t: { startedAt: number; endedAt: number }) => kills.some((k) => k.at <= t.endedAt && k.at + 15_000 >= t.startedAt);
     return {
       seed: o.seed,
@@ -243,6 +238,7 @@ export async function runChaos(o: ChaosOptions) {
       settledAfterMs,
       longestUnavailableMs: Math.max(0, ...afterKills.map((k) => k.ms)),
       longestUnavailableByPart: Object.fromEntries(o.parts.map((p) => [p, Math.max(0, ...afterKills.filter((k) => k.part === p).map((k) => k.ms))])),
+      unavailableAfterEachKill: afterKills,
     };
   } catch (err) {
     log(platform.output().slice(-3000));

@@ -9,19 +9,12 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChannelBench, transcript, type ChannelBench } from '../channels/support';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-server';
+import { freePort } from '../support/ports';
 import { waitUntil } from '../support/wait';
 
 const ACCOUNT = `AC${randomBytes(16).toString('hex')}`;
 const TOKEN = randomBytes(16).toString('hex');
 const FROM = '+15005550006';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** A Redis of this test's own, without persistence, so killing it loses everything it held. */
 async function startRedis(port: number): Promise<ChildProcess> {

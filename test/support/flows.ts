@@ -64,3 +64,18 @@ export const askingAutomation: GraphInput = {
   edges: [edge('start', 'approve'), edge('approve', 'tell'), edge('tell', 'done')],
   settings,
 };
+
+/** Asks once, then echoes every message: a reply names the message it answers. */
+export const echoFlow: GraphInput = {
+  nodes: [
+    { id: 'start', type: 'start', data: {} },
+    { id: 'ask', type: 'ask', data: { prompt: 'Ready.', variable: 'last', inputType: 'text', maxRetries: 0 } },
+    { id: 'echo', type: 'sendMessage', data: { text: 'Echo: {{last}}' } },
+  ],
+  edges: [
+    { id: 'e1', source: 'start', target: 'ask' },
+    { id: 'e2', source: 'ask', target: 'echo' },
+    { id: 'e3', source: 'echo', target: 'ask' },
+  ],
+  settings: { handoffKeywords: [], idleTimeoutMinutes: 60, contextWindow: 4, variables: {} },
+};

@@ -21,12 +21,14 @@ type Name = keyof Acts;
 /**
  * Every policy has a maximum: a call that can never succeed (a value the database refuses, a
  * store that stays down) must end its turn with the flow's error message, not hold the
- * conversation forever. Ten store attempts span ~26 s of backoff: a database that restarts
- * (the embedded one comes back in 3-10 s) costs the turn that long, not the contact's message.
+ * conversation forever. Store writes keep trying for ~5 minutes (150 attempts): a database that
+ * restarts (the embedded one comes back in 3-15 s, longer when it is killed again while starting)
+ * costs the turn that long, never the contact's message (a chaos run lost first messages with ~25 s
+ * of retries); attempts at most 2 s apart answer within 2 s of the database's return.
  */
 const store: LocalActivityOptions = {
   startToCloseTimeout: '10s',
-  retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 10 }),
+  retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 150 }),
 };
 
 const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus']);
