@@ -22,8 +22,6 @@ import type { AppDeps } from '../deps';
 import type { GuardedSocket, LiveSockets } from '../services/socket-guard';
 
 const TOKEN_TTL_SECONDS = 12 * 3600;
-/** How long a message's clientId is remembered: a client resending after a reconnect is not a new message. */
-const CLIENT_ID_TTL_SECONDS = 24 * 3600;
 
 export const chatRoutes =
   (deps: AppDeps, live: LiveSockets): FastifyPluginAsyncZod =>
@@ -91,17 +89,12 @@ export const chatRoutes =
         // The listener is attached before anything is awaited: the client may send as soon as the
         // socket opens, and a frame that arrives with no listener is gone. Turns wait for `ready`.
         handleIncoming(guarded, ready, typing, async (frame) => {
-          const seenKey = frame.clientId && `chat:client-msg:${conversationId}:${frame.clientId}`;
-          if (seenKey && !(await deps.redis.set(seenKey, '1', 'EX', CLIENT_ID_TTL_SECONDS, 'NX'))) return;
-          try {
-            const em = tenantEm(deps.orm, tenantId);
-            const conversation = await requireConversationRef(em, tenantId, conversationId);
-            await sendTurn(deps, em, tenantId, conversation, frame.text);
-          } catch (err) {
-            // A failed turn may be sent again with the same clientId.
-            if (seenKey) await deps.redis.del(seenKey);
-            throw err;
-          }
+          const em = tenantEm(deps.orm, tenantId);
+          const conversation = await requireConversationRef(em, tenantId, conversationId);
+          // The clientId is the turn's idempotency key (its Temporal update id), so a resend after a
+          // reconnect — even one to another API process after this one died mid-turn — joins the
+          // first turn instead of starting a second, and a turn that never started still runs.
+          await sendTurn(deps, em, tenantId, conversation, frame.text, frame.clientId);
         }, send, request.log);
         try {
           await ready;

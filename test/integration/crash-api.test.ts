@@ -2,6 +2,8 @@
  * Durability of a synchronous turn: the API process dies (SIGKILL) while its turn waits on the
  * model; the client retries the same request (same idempotencyKey) on another API process and gets
  * the first turn's reply — one turn, one model call, one stored reply, one frame on the socket.
+ * The same for a chat-socket message whose API process died before its turn reached Temporal and
+ * which the widget resent with its clientId on another process.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { conversationWorkflowId } from '../../core/ids';
@@ -12,7 +14,8 @@ import { startStack, type Stack } from '../support/stack';
 import { storedMessageCounts } from '../support/stored-messages';
 import { waitUntil } from '../support/wait';
 import { startApiProcess, type ApiProcess } from '../support/worker-process';
-import { openLlmChat } from '../support/ws';
+import { startStallingProxy } from '../support/tcp-proxy';
+import { ChatClient, openLlmChat } from '../support/ws';
 
 let stack: Stack;
 let fake: FakeOpenAI;
@@ -63,4 +66,43 @@ it('answers a turn retried after its API process died with the first turn\'s rep
   expect(stored.map((m) => `${m.author}:${m.text}:${m.count}`)).toEqual(['contact:are you there?:1', 'bot:Answered once.:1']);
   expect(chat.messageFrames().map((m) => `${m.author}:${m.text}`)).toEqual(['contact:are you there?', 'bot:Answered once.']);
   chat.close();
+}, 300_000);
+
+it('runs a chat-socket message once when its API process died before the turn reached Temporal, and the widget resent it', async () => {
+  // The first API process reaches Temporal through a proxy that stalls: its turn never arrives.
+  const proxy = await startStallingProxy(stack.workerEnv().TEMPORAL_ADDRESS);
+  const first = await startApiProcess({ ...stack.workerEnv(), TEMPORAL_ADDRESS: proxy.address }, 120_000);
+  apis.push(first);
+  const { apiKey, tenantId, conversationId, chat: watcher } = await openLlmChat(stack, `${fake.url}/v1`);
+  const token: string = (await stack.request('POST', '/v1/chat/sessions', { apiKey, body: { conversationId } })).body.token;
+  const socketOn = (base: string) => ChatClient.open(`${base.replace('http', 'ws')}/v1/chat?token=${encodeURIComponent(token)}`);
+
+  fake.enqueue({ content: 'Socket answered once.' });
+  fake.enqueue({ content: 'A second socket turn.' });
+  const before = fake.chatRequests.length;
+  const visitor = await socketOn(first.url);
+  await visitor.waitFor((f) => f.type === 'history');
+  proxy.stall();
+  const frame = { text: 'still there?', clientId: `client-${Date.now()}` };
+  visitor.send(frame);
+  // An update request carries the flow: far more than a keepalive ping.
+  await waitUntil(() => proxy.swallowedBytes() > 200, 60_000, 'the turn to leave the first API process');
+  await first.kill('SIGKILL');
+  await proxy.close();
+
+  // The widget reconnects (to another API process) and resends what it has not seen stored.
+  const second = await startApi();
+  const again = await socketOn(second.url);
+  await again.waitFor((f) => f.type === 'history');
+  again.send(frame);
+  again.send(frame);
+  await waitUntil(() => watcher.messageFrames().some((m) => m.text === 'Socket answered once.'), 60_000, 'the reply');
+
+  await waitForQuiescence(stack, { tenantId, workflowIds: [conversationWorkflowId(tenantId, conversationId)] });
+  expect(fake.chatRequests.length).toBe(before + 1);
+  const stored = await storedMessageCounts(stack.orm, { conversationIds: [conversationId] });
+  expect(stored.map((m) => `${m.author}:${m.text}:${m.count}`)).toEqual(['contact:still there?:1', 'bot:Socket answered once.:1']);
+  expect(watcher.messageFrames().map((m) => `${m.author}:${m.text}`)).toEqual(['contact:still there?', 'bot:Socket answered once.']);
+  again.close();
+  watcher.close();
 }, 300_000);
