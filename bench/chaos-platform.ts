@@ -61,7 +61,8 @@ function pidsOf(dataDir: string | null, pattern: string): number[] {
   return pids;
 }
 
-export async function startPlatform(env: Record<string, string> = {}): Promise<Platform> {
+/** `onLine` sees every line the platform prints; `verbose` makes npm start print its parts' output too. */
+export async function startPlatform(env: Record<string, string> = {}, watch: { verbose?: boolean; onLine?: (line: string) => void } = {}): Promise<Platform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-chaos-'));
   const [port, temporalPort, uiPort, pglitePort, redisPort] = await Promise.all([sparePort(), sparePort(), sparePort(), sparePort(), sparePort()]);
   const url = `http://127.0.0.1:${port}`;
@@ -81,9 +82,12 @@ export async function startPlatform(env: Record<string, string> = {}): Promise<P
   let log = '';
   let apiKey = '';
   // Started and stopped like any part npm start itself runs: ready once it prints the demo key.
-  const platform = await supervisedProcess('npm start', () => ({ cmd: join(root, 'node_modules', '.bin', 'tsx'), args: [join(root, 'scripts', 'start.ts')], env: childEnv }), {
+  const platform = await supervisedProcess('npm start', () => ({ cmd: join(root, 'node_modules', '.bin', 'tsx'), args: [join(root, 'scripts', 'start.ts'), ...(watch.verbose ? ['--verbose'] : [])], env: childEnv }), {
     cwd: root,
-    onLine: (line) => (log += `${line}\n`),
+    onLine: (line) => {
+      log += `${line}\n`;
+      watch.onLine?.(line);
+    },
     context: () => log.slice(-4000),
     readyLine: /Demo API key +(sb_[A-Za-z0-9_-]+)/,
     onReady: (match) => (apiKey = match[1]),

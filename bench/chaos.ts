@@ -18,6 +18,7 @@ const { values } = parseArgs({
     'webhooks-per-second': { type: 'string', default: '2' },
     seed: { type: 'string', default: String(Date.now() % 100000) },
     parts: { type: 'string', default: 'worker,api,db,temporal,redis' },
+    verbose: { type: 'boolean', default: false },
     out: { type: 'string', default: fileURLToPath(new URL('./results/chaos.json', import.meta.url)) },
   },
 });
@@ -29,6 +30,7 @@ const result = await runChaos({
   webhooksPerSecond: Number(values['webhooks-per-second']),
   seed: Number(values.seed),
   parts: values.parts.split(',') as PartName[],
+  verbose: values.verbose,
   log: (line) => console.log(`chaos: ${line}`),
 });
 
