@@ -15,6 +15,8 @@ import { createConversation, listInboxConversations, listMessages, setAssignedAg
 import { inboxItems } from '../services/inbox';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
 import { conversationDto, messageDto, replyDto } from '../services/serialize';
+import type { FileLink } from '../services/message-content';
+import { widgetFileUrl } from '../services/widget-uploads';
 import { sendTurn } from '../services/turns';
 import type { AppDeps } from '../deps';
 
@@ -102,7 +104,8 @@ export const conversationRoutes =
       async (request) => {
         const conversation = await requireConversation(request.em, request.params.id);
         const page = await listMessages(request.em, conversation.id, request.query);
-        return { messages: page.items.map(messageDto), nextCursor: page.nextCursor };
+        const fileLink: FileLink = (asset) => widgetFileUrl(deps.secretKey, deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? '', asset);
+        return { messages: page.items.map((m) => messageDto(m, fileLink)), nextCursor: page.nextCursor };
       },
     );
 

@@ -79,7 +79,7 @@ beforeAll(async () => {
     };
     try {
       twilioAdapter.verify(request, channel());
-      const events = await twilioAdapter.parse(request, channel());
+      const events = (await twilioAdapter.parse(request, channel())) as InboundEvent[];
       verdicts.push({ status: 200, events });
       res.writeHead(200, { 'content-type': twilioAdapter.ack!.contentType }).end(twilioAdapter.ack!.body);
     } catch (err) {
