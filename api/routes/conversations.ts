@@ -15,8 +15,7 @@ import { createConversation, listInboxConversations, listMessages, setAssignedAg
 import { inboxItems } from '../services/inbox';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
 import { conversationDto, messageDto, replyDto } from '../services/serialize';
-import type { FileLink } from '../services/message-content';
-import { widgetFileUrl } from '../services/widget-uploads';
+import { fileLinks } from '../services/message-content';
 import { sendTurn } from '../services/turns';
 import type { AppDeps } from '../deps';
 
@@ -104,7 +103,7 @@ export const conversationRoutes =
       async (request) => {
         const conversation = await requireConversation(request.em, request.params.id);
         const page = await listMessages(request.em, conversation.id, request.query);
-        const fileLink: FileLink = (asset) => widgetFileUrl(deps.secretKey, deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? '', asset);
+        const fileLink = fileLinks(deps);
         return { messages: page.items.map((m) => messageDto(m, fileLink)), nextCursor: page.nextCursor };
       },
     );

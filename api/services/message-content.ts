@@ -6,9 +6,17 @@
 import type { MessageContentDto } from '../../core/api/message-content';
 import { MESSAGE_KINDS, type MessageKind } from '../../core/message-content';
 import type { Message } from '../../db/entities';
+import type { AppDeps } from '../deps';
+import { widgetFileUrl } from './widget-uploads';
 
 /** Builds the signed download link of a stored file. */
 export type FileLink = (asset: { id: string; name?: string | null }) => string;
+
+/** Links through the signed file route (`/v1/widget/files/…`, which serves any stored attachment), on PUBLIC_URL. */
+export const fileLinks =
+  (deps: Pick<AppDeps, 'secretKey' | 'config'>): FileLink =>
+  (asset) =>
+    widgetFileUrl(deps.secretKey, deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? '', asset);
 
 const obj = (v: unknown): Record<string, any> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : undefined);
 const list = (v: unknown): any[] | undefined => (Array.isArray(v) ? v : undefined);

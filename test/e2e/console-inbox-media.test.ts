@@ -5,7 +5,12 @@
  * as the inbound dispatcher and the send activity store them. Screenshot in test-results/console/.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { Browser, Page } from 'playwright-core';
+import { Message } from '../../db/entities';
+import { tenantEm } from '../../db/orm';
+import { toReply } from '../../db/repos';
+import { publishLive } from '../../events/live';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser';
 import { buildConsoleOnce } from '../support/console';
@@ -29,14 +34,19 @@ let browser: Browser;
 let page: Page;
 let app: ConsoleApp;
 let conversationId: string;
+let tenant: string;
+let redis: Redis;
 
+let message: (i: number, direction: string, author: string, text: string, metadata: object, status?: string | null, error?: string | null) => Promise<unknown>;
 const sql = (query: string, params: unknown[]) => stack.orm.em.getConnection().execute(query, params);
 
 beforeAll(async () => {
   await buildConsoleOnce();
   stack = await startStack(sharedServers());
+  redis = new Redis(sharedServers().redisUrl);
   browser = await launchBrowser();
   const { apiKey, tenantId } = await stack.createTenant();
+  tenant = tenantId;
   const admin = await createConsoleUser(stack, apiKey, 'admin');
   const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Media', graph } });
   await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
@@ -48,7 +58,7 @@ beforeAll(async () => {
     [tenantId, conversationId, PNG.length, createHash('sha256').update(PNG).digest('hex'), PNG],
   );
   const at = Date.now();
-  const message = (i: number, direction: string, author: string, text: string, metadata: object, status: string | null = null, error: string | null = null) =>
+  message = (i: number, direction: string, author: string, text: string, metadata: object, status: string | null = null, error: string | null = null) =>
     sql(`insert into messages (tenant_id, conversation_id, direction, author, text, idempotency_key, metadata, status, error, created_at) values (?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)`, [
       tenantId,
       conversationId,
@@ -73,6 +83,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
+  redis?.quit();
 });
 
 const eventually = { timeout: 15_000, interval: 100 };
@@ -99,4 +110,22 @@ it('shows the image, the location with a map link, and the failed reply with its
   await failed.hover();
   await app.screenshot('inbox-media');
   expect(app.errors).toEqual([]);
+});
+
+it('follows the delivery status of a reply live: ✓ when sent, ✓✓ when delivered', { timeout: 60_000 }, async () => {
+  const inbox = new InboxPageObject(app);
+  await inbox.open(conversationId);
+  await inbox.message('bot', 'See you on Tuesday!').waitFor();
+  await message(4, 'out', 'bot', 'Your reminder is on its way', {}, 'sent');
+  const em = tenantEm(stack.orm, tenant);
+  const stored = await em.findOneOrFail(Message, { text: 'Your reminder is on its way', conversation: conversationId });
+  // What sendChannelMessage publishes once it has stored the status.
+  await publishLive(redis, tenant, conversationId, { type: 'message', message: toReply(stored) });
+  const mark = inbox.message('bot', 'Your reminder is on its way').locator('[data-delivery]');
+  await expect.poll(() => mark.getAttribute('data-delivery'), eventually).toBe('sent');
+  expect(await mark.textContent()).toBe('✓');
+  await sql(`update messages set status = 'delivered' where id = ?`, [stored.id]);
+  await publishLive(redis, tenant, conversationId, { type: 'message', message: toReply(stored) });
+  await expect.poll(() => mark.getAttribute('data-delivery'), eventually).toBe('delivered');
+  expect(await mark.textContent()).toBe('✓✓');
 });
