@@ -168,9 +168,28 @@ describe('Messenger message kinds', () => {
     await waitUntil(() => repliesTo(psid).length === 2, 20_000, 'shared link answered');
     expect(repliesTo(psid)[1]).toBe('Got link');
 
+    // Reactions and edits (message_reactions, message_edits) change the message they name.
+    const [located] = await bench.rows(`select m.external_id from messages m join conversations c on c.id = m.conversation_id where c.thread_key = $1 and m.direction = 'in' order by m.created_at limit 1`, [psid]);
+    await postMs(
+      messengerBatch(PAGE_ID, [
+        { sender: { id: psid }, reaction: { mid: located.external_id, action: 'react', emoji: '😮', reaction: 'wow' } },
+        { sender: { id: psid }, message_edit: { mid: located.external_id, text: 'Meet me here instead', num_edit: 1 } },
+      ]),
+    );
+    await waitUntil(async () => {
+      const [row] = await bench.rows(`select text, metadata from messages where external_id = $1`, [located.external_id]);
+      return row.text === 'Meet me here instead' && row.metadata.reactions?.[0]?.emoji === '😮';
+    }, 20_000, 'Messenger reaction and edit applied');
+
     const [conv] = await bench.rows(`select id from conversations where channel_id = $1 and thread_key = $2`, [ms.id, psid]);
     const messages = (await apiMessages(conv.id)).filter((m) => m.direction === 'in');
-    expect(messages[0]).toMatchObject({ kind: 'location', text: 'Harbor Dental (52.52, 13.405)', location: { latitude: 52.52, longitude: 13.405, name: 'Harbor Dental' } });
+    expect(messages[0]).toMatchObject({
+      kind: 'location',
+      text: 'Meet me here instead',
+      location: { latitude: 52.52, longitude: 13.405, name: 'Harbor Dental' },
+      history: [{ type: 'edit', text: 'Harbor Dental (52.52, 13.405)' }],
+      reactions: [{ emoji: '😮' }],
+    });
     expect(messages[1]).toMatchObject({ kind: 'link', text: 'Teeth whitening, explained https://example.com/whitening', links: [{ url: 'https://example.com/whitening', title: 'Teeth whitening, explained' }] });
     const [optin] = await bench.rows(`select m.metadata from messages m join conversations c on c.id = m.conversation_id where c.thread_key = $1 and m.direction = 'in'`, [`user_ref:${userRef}`]);
     expect(optin.metadata).toMatchObject({ kind: 'optin', optin: { ref: 'checkout-page', userRef } });
@@ -182,6 +201,16 @@ describe('Messenger message kinds', () => {
     const res = await postMs({ object: 'page', entry: [] });
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe('entry');
+  });
+});
+
+describe('The message representation', () => {
+  it('is documented in the OpenAPI document', async () => {
+    const doc = await bench.stack.request('GET', '/docs/json');
+    const page = doc.body.paths['/v1/conversations/{id}/messages'].get.responses['200'].content['application/json'].schema;
+    const props = page.properties.messages.items.properties;
+    for (const part of ['kind', 'attachments', 'location', 'contacts', 'order', 'reply', 'referral', 'reactions', 'history', 'revokedAt', 'email', 'delivery']) expect(props).toHaveProperty(part);
+    expect(props.delivery.properties.status.enum).toEqual(['pending', 'sent', 'delivered', 'read', 'failed']);
   });
 });
 
