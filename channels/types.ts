@@ -94,6 +94,19 @@ export class ProviderError extends Error {
   }
 }
 
+/** Parts of a webhook that could not be understood; the rest is recorded and the delivery acknowledged. */
+export interface RejectedPart {
+  /** Where in the payload, e.g. `entry.1.messaging.0.sender`. */
+  path: string;
+  reason: string;
+}
+
+/** What `parse` returns when it recorded part of a batch: the events, and what it left out. */
+export interface ParsedWebhook {
+  events: InboundEvent[];
+  rejected: RejectedPart[];
+}
+
 export interface WebhookAck {
   status: number;
   contentType: string;
@@ -121,8 +134,10 @@ export interface ChannelAdapter<Credentials = Record<string, unknown>, Settings 
   /**
    * Throws (or rejects with) AppError('bad_request', reason, { field }) on a malformed payload.
    * May be async: MIME parsing (email) has no synchronous parser, so callers always `await` it.
+   * Providers that batch events (Meta) return a ParsedWebhook: one bad entry must not refuse the
+   * others, so what parses is recorded and what does not is logged.
    */
-  parse(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): InboundEvent[] | Promise<InboundEvent[]>;
+  parse(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): InboundEvent[] | ParsedWebhook | Promise<InboundEvent[] | ParsedWebhook>;
   /** What the provider expects back (Twilio: empty TwiML); default `200 {"ok":true}`. */
   ack?: WebhookAck;
   /**

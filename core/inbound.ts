@@ -29,6 +29,18 @@ export type InboundEvent =
       metadata?: Record<string, unknown>;
     }
   | {
+      /**
+       * A change to a message already stored (WhatsApp reactions, edits and deletions, Messenger
+       * edits): applied to that message, never a turn of its own. `externalId` is the change's own id.
+       */
+      kind: 'amend';
+      externalId: string;
+      /** The provider id of the message it changes (the contact's, or one of our replies for a reaction). */
+      targetExternalId: string;
+      change: { type: 'reaction'; emoji: string } | { type: 'edit'; text: string } | { type: 'revoke' };
+      at?: string;
+    }
+  | {
       kind: 'status';
       /** The provider id of one of our outbound messages. */
       externalId: string;

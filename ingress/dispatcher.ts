@@ -12,7 +12,7 @@ import type { Config } from '../core/config';
 import { AppError } from '../core/errors';
 import type { Channel as ChannelType } from '../core/channels';
 import { systemEm, tenantEm } from '../db/orm';
-import { applyDeliveryStatus, applyReadWatermark, beginInboundAttempt, finishInbound, noteContactActivity, noteInboundError, routeConversation, storeMediaAsset, type InboundRow } from '../db/repos';
+import { applyAmendment, applyDeliveryStatus, applyReadWatermark, beginInboundAttempt, finishInbound, noteContactActivity, noteInboundError, routeConversation, storeMediaAsset, type InboundRow } from '../db/repos';
 import { getFlowVersion } from '../db/repos/flows';
 import { ConversationClient } from '../temporal/conversation';
 import { pinnedFlow } from '../temporal/pinned-flows';
@@ -21,7 +21,7 @@ import { WATERMARK_PREFIX } from '../channels/messenger/inbound';
 import { tooLargeError } from '../channels/media';
 import { ProviderError, type InboundAttachment, type InboundEvent, type MediaLimits } from '../channels/types';
 
-/** Receipts may overtake the send that stores the provider id: retried this many times, then dropped. */
+/** Receipts (and amendments) may overtake the message they name: retried this many times, then dropped. */
 const STATUS_ATTEMPTS = 8;
 const SIGNAL_DEADLINE_MS = 5_000;
 
@@ -54,7 +54,8 @@ export class InboundProcessor {
     try {
       const channel = await this.channels.get(row.channelId);
       if (!channel) throw new Unprocessable('the channel no longer exists');
-      const conversationId = row.kind === 'status' ? await this.applyStatus(row, channel) : await this.dispatchMessage(row, channel);
+      const conversationId =
+        row.kind === 'status' ? await this.applyStatus(row, channel) : row.kind === 'amend' ? await this.applyAmend(row, channel) : await this.dispatchMessage(row, channel);
       await finishInbound(em, id, 'dispatched', { conversationId });
     } catch (err) {
       if (err instanceof Unprocessable || (err instanceof AppError && err.status < 500)) {
@@ -77,6 +78,15 @@ export class InboundProcessor {
     if (matched > 0) return;
     if (row.attempts >= STATUS_ATTEMPTS) throw new Unprocessable(`no message with provider id ${event.externalId}`);
     throw new Error(`no message with provider id ${event.externalId} yet`);
+  }
+
+  /** A reaction, edit or deletion: like a receipt, it may overtake the message it changes, so it is retried a few times. */
+  private async applyAmend(row: InboundRow, channel: LoadedChannel): Promise<undefined> {
+    const event = row.payload as Extract<InboundEvent, { kind: 'amend' }>;
+    const matched = await applyAmendment(tenantEm(this.deps.orm, row.tenantId), row.tenantId, channel.row.id, event);
+    if (matched > 0) return;
+    if (row.attempts >= STATUS_ATTEMPTS) throw new Unprocessable(`no message with provider id ${event.targetExternalId}`);
+    throw new Error(`no message with provider id ${event.targetExternalId} yet`);
   }
 
   /** Returns the conversation the message went to. */

@@ -10,6 +10,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantEm } from '../../db/orm';
+import { Message } from '../../db/entities';
+import { toReply } from '../../db/repos/messages';
+import { publishLive } from '../../events/live';
 import { markSendFailed, markSent, mergeThread, outboundForSend, providerIdTaken } from '../../db/repos/channels-delivery';
 import { activityContext, attemptNumber } from '../context';
 import type { ActivityDeps } from '../deps';
@@ -31,6 +34,19 @@ const DEADLINE_MARGIN_MS = 2_000;
 export function sendActivities({ orm, redis, config }: ActivityDeps): Pick<SwitchboardActivities, 'sendChannelMessage'> {
   const channels = channelLoader(orm, config);
 
+  /**
+   * The message again on the live channels, now with its delivery status: the inbox replaces the
+   * line it shows (same id). Cosmetic, so a failure to publish never fails the send.
+   */
+  async function announce(em: EntityManager, input: Input, messageId: string): Promise<void> {
+    try {
+      const stored = await em.fork().findOne(Message, { id: messageId });
+      if (stored) await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: toReply(stored) });
+    } catch {
+      // the next transcript load shows the status
+    }
+  }
+
   async function attempt(em: EntityManager, input: Input): Promise<Result> {
     const m = await outboundForSend(em, input.tenantId, input.key);
     if (!m) throw ApplicationFailure.nonRetryable(`no stored message with key ${input.key}`, 'NotFound');
@@ -38,6 +54,7 @@ export function sendActivities({ orm, redis, config }: ActivityDeps): Pick<Switc
     if (m.status === 'failed') return { status: 'failed', error: m.error ?? 'failed' };
     const fail = async (error: string): Promise<Result> => {
       await markSendFailed(em, m.messageId, m.channelId, error);
+      await announce(em, input, m.messageId);
       return { status: 'failed', error };
     };
     const channel = m.channelId ? await channels.get(m.channelId) : null;
@@ -64,6 +81,7 @@ export function sendActivities({ orm, redis, config }: ActivityDeps): Pick<Switc
     }
     await markSent(em, m.messageId, channel.row.id, result.providerMessageId);
     if (result.thread && Object.keys(result.thread).length) await mergeThread(em, m.conversationId, result.thread);
+    await announce(em, input, m.messageId);
     return { status: 'sent', providerMessageId: result.providerMessageId };
   }
 

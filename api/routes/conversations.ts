@@ -15,6 +15,7 @@ import { createConversation, listInboxConversations, listMessages, setAssignedAg
 import { inboxItems } from '../services/inbox';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
 import { conversationDto, messageDto, replyDto } from '../services/serialize';
+import { fileLinks } from '../services/message-content';
 import { sendTurn } from '../services/turns';
 import type { AppDeps } from '../deps';
 
@@ -102,7 +103,8 @@ export const conversationRoutes =
       async (request) => {
         const conversation = await requireConversation(request.em, request.params.id);
         const page = await listMessages(request.em, conversation.id, request.query);
-        return { messages: page.items.map(messageDto), nextCursor: page.nextCursor };
+        const fileLink = fileLinks(deps);
+        return { messages: page.items.map((m) => messageDto(m, fileLink)), nextCursor: page.nextCursor };
       },
     );
 

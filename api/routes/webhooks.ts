@@ -60,7 +60,9 @@ export const webhookRoutes = (deps: AppDeps) => async (app: FastifyInstance) => 
   async function receive(request: FastifyRequest, reply: FastifyReply, routeType?: string) {
     const { adapter, config: channel, row, inbound } = await load(request, routeType);
     adapter.verify(inbound, channel);
-    const events = await adapter.parse(inbound, channel);
+    const parsed = await adapter.parse(inbound, channel);
+    const { events, rejected } = Array.isArray(parsed) ? { events: parsed, rejected: [] } : parsed;
+    if (rejected.length) request.log.warn({ channelId: row.id, type: row.type, rejected }, 'webhook parts not understood: the rest was recorded');
     await recorder.record(row.tenant, row.id, events);
     const ack = adapter.ack ?? DEFAULT_ACK;
     return reply.status(ack.status).type(ack.contentType).send(ack.body);

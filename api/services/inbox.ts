@@ -4,14 +4,15 @@
  * turns them into full list items, leaving test conversations out.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Conversation } from '../../db/entities';
+import { Message, type Conversation } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import { getConversation, inboxExtras } from '../../db/repos';
 import { tenantLiveChannel, type TenantLiveEvent } from '../../events/live';
 import type { InboxFrame } from '../../core/api/inbox';
 import type { AppDeps } from '../deps';
 import type { LiveHub } from './live-hub';
-import { conversationDto } from './serialize';
+import { fileLinks } from './message-content';
+import { conversationDto, messageDto } from './serialize';
 
 export async function inboxItems(em: EntityManager, tenantId: string, conversations: Conversation[]) {
   const extras = await inboxExtras(em, tenantId, conversations);
@@ -43,7 +44,12 @@ export async function followTenantFeed(deps: AppDeps, hub: LiveHub, tenantId: st
       const conversation = await getConversation(em, event.conversationId);
       if (!conversation || conversation.isTest) return;
       if (event.type === 'typing') return send({ type: 'typing', conversationId: event.conversationId, author: event.author, typing: event.typing });
-      if (event.type === 'message') send({ type: 'message', conversationId: event.conversationId, message: event.message });
+      if (event.type === 'message') {
+        // The stored row, so the frame carries what the transcript route returns (files, location, delivery status).
+        const stored = await em.findOne(Message, { id: event.message.id, conversation: event.conversationId });
+        const { direction: _direction, ...message } = stored ? messageDto(stored, fileLinks(deps)) : { direction: null, ...event.message };
+        send({ type: 'message', conversationId: event.conversationId, message });
+      }
       const [item] = await inboxItems(em, tenantId, [conversation]);
       send({ type: 'conversation', conversation: item });
     }).catch((err) => log.warn({ err }, 'inbox live frame failed'));

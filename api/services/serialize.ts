@@ -2,14 +2,17 @@
 import type { Reply } from '../../core/messages';
 import type { Conversation, Message } from '../../db/entities';
 import { toReply } from '../../db/repos';
+import { messageContentDto, type FileLink } from './message-content';
 
 export const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-export function messageDto(m: Message) {
+/** `fileLink` signs links to stored attachments; without it files are listed with no link. */
+export function messageDto(m: Message, fileLink?: FileLink) {
   // Usage, timestamps and citations are read exactly as a turn's replies report them.
   const reply = toReply(m);
   return {
     ...replyDto(reply),
+    ...messageContentDto(m, fileLink),
     direction: m.direction,
     // A stored message always has these keys (null when unset); a turn's reply leaves them out.
     nodeId: m.nodeId ?? null,

@@ -14,7 +14,7 @@ const MAX_CATCH_UP = 1_000;
 export async function historyFrame(em: EntityManager, conversationId: string, since?: string) {
   if (!since) {
     const page = await listMessages(em, conversationId, { limit: 200 });
-    return { type: 'history' as const, conversationId, since: null, messages: page.items.map(messageDto) };
+    return { type: 'history' as const, conversationId, since: null, messages: page.items.map((m) => messageDto(m)) };
   }
   const anchor = await em.findOne(Message, { id: since, conversation: conversationId }, { fields: ['id', 'createdAt'] });
   if (!anchor) return historyFrame(em, conversationId);
@@ -25,5 +25,5 @@ export async function historyFrame(em: EntityManager, conversationId: string, si
     messages.push(...page.items);
     cursor = page.nextCursor;
   }
-  return { type: 'history' as const, conversationId, since, messages: messages.map(messageDto) };
+  return { type: 'history' as const, conversationId, since, messages: messages.map((m) => messageDto(m)) };
 }

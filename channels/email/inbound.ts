@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import EmailReplyParser from 'email-reply-parser';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { AppError } from '../../core/errors';
+import { kindOfMedia, type MessageKind } from '../../core/message-content';
 import type { InboundAttachment, InboundEvent } from '../types';
 import { capReferences, messageIds, threadRootOf, type EmailThread } from './threading';
 
@@ -70,14 +71,17 @@ export async function parseInboundEmail(raw: Buffer): Promise<InboundEvent[]> {
       message: {
         channel: 'email',
         externalId: ownId,
-        text: visibleText(mail.text ?? ''),
+        text: textOf(visibleText(mail.text ?? ''), mail.subject ?? '', attachments),
         ...(mail.date ? { sentAt: mail.date.toISOString() } : {}),
         contact: { email: address, externalId: address, ...(from.name ? { name: from.name } : {}) },
         ...(attachments.length ? { attachments } : {}),
       },
       metadata: {
+        kind: kindOf(mail.text ?? '', attachments),
         subject: mail.subject ?? '',
         messageId: ownId,
+        ...(inReplyTo.length ? { inReplyTo: inReplyTo[0] } : {}),
+        ...(references.length ? { references: capReferences(references) } : {}),
         to: addresses(mail.to),
         ...(mail.cc ? { cc: addresses(mail.cc) } : {}),
         // The HTML is kept for the inbox, unless it is too large for a message row.
@@ -85,6 +89,23 @@ export async function parseInboundEmail(raw: Buffer): Promise<InboundEvent[]> {
       },
     },
   ];
+}
+
+/**
+ * A message with no body still reaches the flow: its subject is the text, else the names of its
+ * attachments (the workflow drops an empty text, and with it the bot's turn).
+ */
+function textOf(body: string, subject: string, attachments: InboundAttachment[]): string {
+  if (body.trim()) return body;
+  if (subject.trim()) return subject.trim();
+  if (attachments.length) return `[attachment: ${attachments.map((a) => a.name ?? a.contentType).join(', ')}]`;
+  return '[empty message]';
+}
+
+/** `text` when the contact wrote something; otherwise what the first attachment is. */
+function kindOf(body: string, attachments: InboundAttachment[]): MessageKind {
+  if (body.trim() || !attachments.length) return 'text';
+  return kindOfMedia(attachments[0].contentType);
 }
 
 function firstAddress(field: AddressObject | AddressObject[] | undefined) {

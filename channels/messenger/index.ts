@@ -11,7 +11,7 @@ import { assertMediaHost, readCapped, unreachableError } from '../media';
 import { GraphClient, SEND_TIMEOUT_MS } from '../meta/graph';
 import { metaWebhookAuth, parseJsonBody } from '../meta/signature';
 import { ProviderError, type AdapterEnv, type ChannelAdapter, type OutboundSend } from '../types';
-import { parseMessengerWebhook } from './inbound';
+import { parseMessengerWebhook, USER_REF_PREFIX } from './inbound';
 
 export const messengerCredentials = z.object({
   pageAccessToken: secret('pageAccessToken'),
@@ -84,18 +84,21 @@ export function messengerAdapter(env: AdapterEnv): ChannelAdapter<MessengerCrede
     async send(channel, message, context) {
       const api = client(channel.credentials);
       const psid = context.contactAddress;
-      if (channel.settings.typingIndicators) {
+      // A checkbox-plugin opt-in is answered by its user_ref; sender actions need a PSID.
+      const userRef = psid.startsWith(USER_REF_PREFIX) ? psid.slice(USER_REF_PREFIX.length) : null;
+      const typing = channel.settings.typingIndicators && !userRef;
+      if (typing) {
         await senderAction(api, psid, 'mark_seen');
         await senderAction(api, psid, 'typing_on');
       }
       const res = await api.call<{ message_id?: string }>(
         'POST',
         'me/messages',
-        { recipient: { id: psid }, messaging_type: 'RESPONSE', message: messengerMessage(message) },
+        { recipient: userRef ? { user_ref: userRef } : { id: psid }, messaging_type: 'RESPONSE', message: messengerMessage(message) },
         { timeoutMs: SEND_TIMEOUT_MS },
       );
       // Not awaited: the caller stores the message id while typing_off is on its way.
-      if (channel.settings.typingIndicators) void senderAction(api, psid, 'typing_off');
+      if (typing) void senderAction(api, psid, 'typing_off');
       if (!res.message_id) throw new ProviderError('the Send API accepted the message but returned no message id', false);
       return { providerMessageId: res.message_id };
     },

@@ -1,15 +1,15 @@
 /**
  * Meta's webhook authentication, shared by WhatsApp and Messenger: the GET subscription handshake
  * (hub.mode / hub.verify_token / hub.challenge) and `X-Hub-Signature-256`, an HMAC-SHA256 of the
- * raw request body keyed with the app secret.
+ * raw request body keyed with the app secret (or, alone, the legacy SHA-1 `X-Hub-Signature`).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../core/errors';
 import type { ChannelConfig, InboundRequest } from '../types';
 import { headerOf } from '../wire';
 
-export function metaSignature(appSecret: string, body: Buffer | string): string {
-  return `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
+export function metaSignature(appSecret: string, body: Buffer | string, algorithm: 'sha256' | 'sha1' = 'sha256'): string {
+  return `${algorithm}=${createHmac(algorithm, appSecret).update(body).digest('hex')}`;
 }
 
 /** Equal-length buffers compared in constant time; different lengths are simply unequal. */
@@ -19,11 +19,18 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/**
+ * `X-Hub-Signature-256` when present; otherwise the legacy `X-Hub-Signature` (HMAC-SHA1), which
+ * Meta still sends alongside and which its own SDKs accept alone. SHA-256 is never downgraded:
+ * when both are sent, only SHA-256 counts.
+ */
 export function verifyMetaSignature(request: InboundRequest, appSecret: string): void {
-  const header = headerOf(request, 'x-hub-signature-256');
+  const sha256 = headerOf(request, 'x-hub-signature-256');
+  const sha1 = sha256 ? undefined : headerOf(request, 'x-hub-signature');
+  const [header, name, algorithm] = sha256 ? [sha256, 'X-Hub-Signature-256', 'sha256' as const] : [sha1, 'X-Hub-Signature', 'sha1' as const];
   if (!header) throw new AppError('unauthorized', 'missing X-Hub-Signature-256 header', { field: 'x-hub-signature-256' });
-  if (!constantTimeEqual(header.trim().toLowerCase(), metaSignature(appSecret, request.rawBody))) {
-    throw new AppError('forbidden', 'X-Hub-Signature-256 does not match the body', { field: 'x-hub-signature-256' });
+  if (!constantTimeEqual(header.trim().toLowerCase(), metaSignature(appSecret, request.rawBody, algorithm))) {
+    throw new AppError('forbidden', `${name} does not match the body`, { field: name.toLowerCase() });
   }
 }
 

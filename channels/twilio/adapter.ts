@@ -8,17 +8,16 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../core/errors';
-import type { AdapterEnv, ChannelAdapter, ChannelConfig, InboundAttachment, InboundEvent, InboundRequest } from '../types';
+import type { AdapterEnv, ChannelAdapter, ChannelConfig, InboundRequest } from '../types';
 import { ProviderError } from '../types';
 import { headerOf, mediaTypeOf, plainTextOf } from '../wire';
 import { createMessage, downloadMedia, fetchAccount, listMessages, TWILIO_API_BASE, type TwilioAuth, type TwilioMessage } from './client';
-import { formValue, isValidTwilioSignature, parseForm, type FormParams } from './signature';
+import { parseTwilioWebhook } from './inbound';
+import { formValue, hasBodyHash, isValidTwilioBodySignature, isValidTwilioSignature, parseForm, type FormParams } from './signature';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 /** Twilio refuses longer bodies (error 21617); a clipped answer beats none. */
 const MAX_BODY = 1600;
-const MAX_MEDIA = 10;
-const FORM = 'application/x-www-form-urlencoded';
 
 export const twilioCredentialsSchema = z.object({
   accountSid: z.string().regex(/^AC[0-9a-f]{32}$/i, 'an Account SID is "AC" followed by 32 hexadecimal characters'),
@@ -48,27 +47,6 @@ export type TwilioCredentials = z.infer<typeof twilioCredentialsSchema>;
 export type TwilioSettings = z.infer<typeof twilioSettingsSchema>;
 type TwilioChannel = ChannelConfig<TwilioCredentials, TwilioSettings>;
 
-/** Twilio's delivery statuses that the platform records; queued/accepted/sending are not news. */
-const STATUS_MAP: Record<string, 'sent' | 'delivered' | 'read' | 'failed'> = {
-  sent: 'sent',
-  delivered: 'delivered',
-  read: 'read',
-  undelivered: 'failed',
-  failed: 'failed',
-  canceled: 'failed',
-};
-
-/** Delivery error codes worth naming to whoever reads the failed message. */
-const DELIVERY_ERRORS: Record<string, string> = {
-  '21610': 'the recipient has unsubscribed (replied STOP)',
-  '30003': 'unreachable destination handset',
-  '30004': 'message blocked',
-  '30005': 'unknown destination handset',
-  '30006': 'landline or unreachable carrier',
-  '30007': 'filtered by the carrier',
-  '30008': 'unknown error',
-};
-
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>';
 
 export const twilioAdapter = (env: AdapterEnv): ChannelAdapter<TwilioCredentials, TwilioSettings> => ({
@@ -81,21 +59,16 @@ export const twilioAdapter = (env: AdapterEnv): ChannelAdapter<TwilioCredentials
   verify(request, channel) {
     const signature = headerOf(request, 'x-twilio-signature');
     if (!signature) throw new AppError('unauthorized', 'the X-Twilio-Signature header is missing', { field: 'x-twilio-signature' });
-    const params = parseForm(request.rawBody);
+    const params = mediaTypeOf(request) === 'application/json' ? {} : parseForm(request.rawBody);
+    const token = channel.credentials.authToken;
+    // A JSON body is signed through the bodySHA256 query parameter, a form body by its parameters.
     const valid = signedUrlCandidates(request, channel).some((url) =>
-      isValidTwilioSignature(channel.credentials.authToken, signature, url, params),
+      hasBodyHash(url) ? isValidTwilioBodySignature(token, signature, url, request.rawBody) : isValidTwilioSignature(token, signature, url, params),
     );
     if (!valid) throw new AppError('forbidden', 'the X-Twilio-Signature does not match this channel', { field: 'x-twilio-signature' });
   },
 
-  parse(request) {
-    const params = inboundParams(request);
-    const sid = formValue(params, 'MessageSid') ?? formValue(params, 'SmsSid');
-    if (!sid) throw badRequest('MessageSid', 'MessageSid is missing');
-    const status = formValue(params, 'MessageStatus');
-    if (status && status !== 'received') return statusEvents(sid, status, params);
-    return [messageEvent(sid, params)];
-  },
+  parse: (request) => parseTwilioWebhook(request),
 
   async fetchMedia(channel, ref, limits) {
     return downloadMedia(authOf(env, channel), ref, limits);
@@ -169,61 +142,11 @@ function signedUrlCandidates(request: InboundRequest, channel: TwilioChannel): s
   return [...new Set([request.url, channel.webhookUrl + query])];
 }
 
-/** Webhooks must be configured as HTTP POST (Twilio's default): the form fields are the payload. */
-function inboundParams(request: InboundRequest): FormParams {
-  if (mediaTypeOf(request) !== FORM) throw badRequest('content-type', `Twilio webhooks are ${FORM}`);
-  return parseForm(request.rawBody);
-}
 
-function messageEvent(sid: string, params: FormParams): InboundEvent {
-  const from = formValue(params, 'From')?.trim();
-  if (!from) throw badRequest('From', 'From is missing');
-  const body = formValue(params, 'Body');
-  if (body === undefined) throw badRequest('Body', 'Body is missing');
-  const attachments = mediaOf(params);
-  const optOut = formValue(params, 'OptOutType');
-  return {
-    kind: 'message',
-    externalId: sid,
-    contactAddress: from,
-    message: {
-      channel: 'sms',
-      externalId: sid,
-      text: body,
-      contact: { phone: from, externalId: from },
-      ...(attachments.length ? { attachments } : {}),
-    },
-    metadata: { to: formValue(params, 'To'), ...(optOut ? { optOutType: optOut } : {}) },
-  };
-}
 
-function mediaOf(params: FormParams): InboundAttachment[] {
-  const raw = formValue(params, 'NumMedia') ?? '0';
-  const count = Number(raw);
-  if (!/^\d+$/.test(raw) || count > MAX_MEDIA) throw badRequest('NumMedia', `NumMedia must be a whole number from 0 to ${MAX_MEDIA}`);
-  const media: InboundAttachment[] = [];
-  for (let i = 0; i < count; i++) {
-    const url = formValue(params, `MediaUrl${i}`);
-    if (!url || !/^https?:\/\//.test(url)) throw badRequest(`MediaUrl${i}`, `MediaUrl${i} is missing or not a URL`);
-    media.push({ kind: 'remote', ref: url, contentType: formValue(params, `MediaContentType${i}`) });
-  }
-  return media;
-}
 
-function statusEvents(sid: string, twilioStatus: string, params: FormParams): InboundEvent[] {
-  const status = STATUS_MAP[twilioStatus];
-  if (!status) return [];
-  const code = formValue(params, 'ErrorCode');
-  const detail = formValue(params, 'ErrorMessage') ?? (code ? DELIVERY_ERRORS[code] : undefined);
-  const error = status === 'failed' ? [code && `Twilio error ${code}`, detail ?? twilioStatus].filter(Boolean).join(': ') : undefined;
-  return [{ kind: 'status', externalId: sid, status, ...(error ? { error } : {}) }];
-}
 
 function clip(text: string): string {
   const chars = [...text];
   return chars.length <= MAX_BODY ? text : `${chars.slice(0, MAX_BODY - 1).join('')}…`;
-}
-
-function badRequest(field: string, message: string): AppError {
-  return new AppError('bad_request', message, { field });
 }

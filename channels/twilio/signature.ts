@@ -5,7 +5,7 @@
  * also accepts the URL with and without the default port, as Twilio may sign either. Only its
  * webhooks module is loaded: the full SDK costs ~200 ms of start-up for code we do not use.
  */
-import { getExpectedTwilioSignature, validateRequest } from 'twilio/lib/webhooks/webhooks';
+import { getExpectedTwilioSignature, validateRequest, validateRequestWithBody } from 'twilio/lib/webhooks/webhooks';
 
 /** Form parameters; a name sent more than once keeps all its values (Twilio signs them all). */
 export type FormParams = Record<string, string | string[]>;
@@ -34,3 +34,15 @@ export function isValidTwilioSignature(authToken: string, signature: string | un
   if (!signature) return false;
   return validateRequest(authToken, signature, url, params);
 }
+
+/**
+ * JSON-body webhooks: Twilio adds `bodySHA256` (hex SHA-256 of the body) to the URL and signs the
+ * URL alone; the library checks that signature, then the body against the hash.
+ */
+export function isValidTwilioBodySignature(authToken: string, signature: string | undefined, url: string, body: Buffer): boolean {
+  if (!signature) return false;
+  return validateRequestWithBody(authToken, signature, url, body.toString('utf8'));
+}
+
+/** Whether the URL Twilio called carries a body hash (a JSON-body webhook). */
+export const hasBodyHash = (url: string): boolean => new URL(url, 'http://localhost').searchParams.has('bodySHA256');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { conversationStatusSchema } from '../conversations';
 import { idempotencyKey, text } from './common';
 import { channelSchema } from '../messages';
+import { messageContentShape } from './message-content';
 
 export const createConversationBody = z.object({
   flowId: z.uuid({ message: 'flowId must be a UUID' }),
@@ -51,6 +52,7 @@ export const messageSchema = z.object({
     .optional(),
   /** Set on answers drawn from a knowledge base. */
   citations: z.array(citationSchema).optional(),
+  ...messageContentShape,
 });
 
 export const transcriptPage = z.object({ messages: z.array(messageSchema), nextCursor: z.string().nullable() });

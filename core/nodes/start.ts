@@ -9,4 +9,6 @@ export const startNode = defineNode({
   data: z.object({}).strict().default({}),
   outputs: ['next'],
   entry: true,
+  // Every contact message sets `message` (kind, text and its structured part, core/message-content.ts).
+  sets: () => ['message'],
 });

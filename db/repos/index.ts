@@ -14,3 +14,4 @@ export * from './channels-delivery';
 export * from './channels-inbound';
 export * from './channels-routing';
 export * from './channels-media';
+export * from './message-amendments';

@@ -50,7 +50,7 @@ function inbound(raw: Buffer, opts: { timestamp?: number; signature?: string; co
 }
 
 async function parseOne(raw: Buffer): Promise<Extract<InboundEvent, { kind: 'message' }>> {
-  const events = await emailAdapter.parse(inbound(raw), channel());
+  const events = (await emailAdapter.parse(inbound(raw), channel())) as InboundEvent[];
   expect(events).toHaveLength(1);
   return events[0] as Extract<InboundEvent, { kind: 'message' }>;
 }

@@ -79,7 +79,7 @@ beforeAll(async () => {
     };
     try {
       twilioAdapter.verify(request, channel());
-      const events = await twilioAdapter.parse(request, channel());
+      const events = (await twilioAdapter.parse(request, channel())) as InboundEvent[];
       verdicts.push({ status: 200, events });
       res.writeHead(200, { 'content-type': twilioAdapter.ack!.contentType }).end(twilioAdapter.ack!.body);
     } catch (err) {
@@ -163,7 +163,7 @@ describe('Twilio inbound parsing', () => {
             { kind: 'remote', ref: 'https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME2', contentType: 'application/pdf' },
           ],
         },
-        metadata: { to: '+15005550006' },
+        metadata: { kind: 'image', mediaType: 'image', to: '+15005550006' },
       },
     ]);
   });
@@ -190,8 +190,11 @@ describe('Twilio inbound parsing', () => {
     expect(JSON.parse(badMedia.body).error).toMatchObject({ code: 'bad_request', field: 'MediaUrl0' });
     const badCount = await twilio.sendInbound(hookUrl, token, { From: '+14155550123', Body: '', NumMedia: 'lots' });
     expect(JSON.parse(badCount.body).error).toMatchObject({ field: 'NumMedia' });
+    const plain: InboundRequest = { method: 'POST', url: hookUrl, headers: { 'content-type': 'text/plain' }, query: {}, rawBody: Buffer.from('{}') };
+    await expect(async () => twilioAdapter.parse(plain, channel())).rejects.toMatchObject({ code: 'bad_request', field: 'content-type' });
+    // JSON bodies (bodySHA256 webhooks) carry the same fields.
     const json: InboundRequest = { method: 'POST', url: hookUrl, headers: { 'content-type': 'application/json' }, query: {}, rawBody: Buffer.from('{}') };
-    await expect(async () => twilioAdapter.parse(json, channel())).rejects.toMatchObject({ code: 'bad_request', field: 'content-type' });
+    await expect(async () => twilioAdapter.parse(json, channel())).rejects.toMatchObject({ code: 'bad_request', field: 'MessageSid' });
     const noSid = formRequest(hookUrl, { From: '+14155550123', Body: 'hi' });
     await expect(async () => twilioAdapter.parse(noSid, channel())).rejects.toMatchObject({ field: 'MessageSid' });
   });

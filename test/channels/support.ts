@@ -25,7 +25,7 @@ export interface ChannelBench {
   close(): Promise<void>;
 }
 
-const edge = (source: string, target: string) => ({ id: `${source}-${target}`, source, target });
+const edge = (source: string, target: string, sourceHandle?: string) => ({ id: `${source}-${target}`, source, target, ...(sourceHandle ? { sourceHandle } : {}) });
 
 /** Asks a name, then greets by it: one reply per turn, and the second turn proves state is kept. */
 export const greeterFlow: GraphInput = {
@@ -47,6 +47,19 @@ export async function connectChannel(stack: Stack, apiKey: string, type: string,
   if (channel.status !== 201) throw new Error(`channel not created: ${JSON.stringify(channel.body)}`);
   return channel.body as { id: string; webhookUrl: string };
 }
+
+/** Answers every message by its kind: the flow reads `message`, the variable each contact message sets. */
+export const kindFlow: GraphInput = {
+  nodes: [
+    { id: 'start', type: 'start', data: {} },
+    { id: 'isLocation', type: 'condition', data: { expression: 'message.kind == "location"' } },
+    { id: 'where', type: 'sendMessage', data: { text: 'Location at {{message.location.latitude}}' } },
+    { id: 'what', type: 'sendMessage', data: { text: 'Got {{message.kind}}{{#message.subject}} ({{message.subject}}){{/message.subject}}' } },
+    { id: 'end', type: 'end', data: {} },
+  ],
+  edges: [edge('start', 'isLocation'), edge('isLocation', 'where', 'true'), edge('isLocation', 'what', 'false'), edge('where', 'end'), edge('what', 'end')],
+  settings: { handoffKeywords: [], idleTimeoutMinutes: 30, contextWindow: 20, variables: {} },
+};
 
 /** `env`: configuration for the stack beyond the fakes' URLs (limits a test wants small). */
 export async function startChannelBench(env: Record<string, string> = {}, own: { redisUrl?: string } = {}): Promise<ChannelBench> {

@@ -46,8 +46,10 @@ export function validateWhatsAppBody(b: any): string | null {
 
 export function validateMessengerBody(b: any): string | null {
   if (!b || typeof b !== 'object') return 'body must be a JSON object';
-  if (!isText(b.recipient?.id, 64)) return 'The parameter recipient is required';
+  // A recipient is a PSID, or the user_ref of a checkbox-plugin opt-in (which sender actions cannot use).
+  if (!isText(b.recipient?.id, 64) && !isText(b.recipient?.user_ref, 256)) return 'The parameter recipient is required';
   if (b.sender_action !== undefined) {
+    if (!b.recipient.id) return 'sender_action requires recipient[id]';
     if (b.message) return 'sender_action cannot be sent with message';
     return ['mark_seen', 'typing_on', 'typing_off'].includes(b.sender_action) ? null : 'Invalid sender_action';
   }

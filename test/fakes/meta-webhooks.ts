@@ -67,3 +67,83 @@ export const messengerPostback = (pageId: string, psid: string, title: string, p
   messengerEnvelope(pageId, { sender: { id: psid }, postback: { mid: mid(), title, payload } });
 export const messengerDelivery = (pageId: string, psid: string, mids: string[]) => messengerEnvelope(pageId, { sender: { id: psid }, delivery: { mids, watermark: Date.now() } });
 export const messengerRead = (pageId: string, psid: string, watermark = Date.now()) => messengerEnvelope(pageId, { sender: { id: psid }, read: { watermark } });
+
+// ---- Message kinds as Meta's webhook references document them ----
+
+/** WhatsApp `contacts`: a shared contact card, every documented field present. */
+export const whatsappContacts = (opts: WaMessageOpts) =>
+  whatsappMessage(opts, {
+    type: 'contacts',
+    contacts: [
+      {
+        addresses: [{ city: 'Menlo Park', country: 'United States', country_code: 'us', state: 'CA', street: '1 Hacker Way', type: 'WORK', zip: '94025' }],
+        birthday: '1990-01-01',
+        emails: [{ email: 'grace@example.com', type: 'WORK' }],
+        name: { formatted_name: 'Grace Hopper', first_name: 'Grace', last_name: 'Hopper', middle_name: 'B', suffix: '', prefix: 'Rear Adm.' },
+        org: { company: 'US Navy', department: 'Computing', title: 'Admiral' },
+        phones: [{ phone: '+1 555 0100', wa_id: '15550100', type: 'CELL' }],
+        urls: [{ url: 'https://example.com', type: 'WORK' }],
+      },
+    ],
+  });
+
+/** WhatsApp `order`: a cart from the catalog (quantities and prices as the docs show them). */
+export const whatsappOrder = (opts: WaMessageOpts) =>
+  whatsappMessage(opts, {
+    type: 'order',
+    order: {
+      catalog_id: '1234567890',
+      text: 'Please deliver after 5pm',
+      product_items: [
+        { product_retailer_id: 'SKU-TOOTHBRUSH', quantity: 2, item_price: 3.5, currency: 'EUR' },
+        { product_retailer_id: 'SKU-FLOSS', quantity: '1', item_price: '2', currency: 'EUR' },
+      ],
+    },
+    context: { from: '15550100', id: wamid() },
+  });
+
+export const whatsappReaction = (opts: WaMessageOpts, messageId: string, emoji?: string) =>
+  whatsappMessage(opts, { type: 'reaction', reaction: { message_id: messageId, ...(emoji !== undefined ? { emoji } : {}) } });
+
+export const whatsappEdit = (opts: WaMessageOpts, originalId: string, body: string) =>
+  whatsappMessage(opts, { type: 'edit', edit: { original_message_id: originalId, message: { context: { id: originalId }, type: 'text', text: { body } } } });
+
+export const whatsappRevoke = (opts: WaMessageOpts, originalId: string) => whatsappMessage(opts, { type: 'revoke', revoke: { original_message_id: originalId } });
+
+/** A click-to-WhatsApp ad's first message: text with the `referral` object. */
+export const whatsappReferral = (opts: WaMessageOpts, body: string) =>
+  whatsappMessage(opts, {
+    type: 'text',
+    text: { body },
+    referral: {
+      source_url: 'https://fb.me/3cr4Wqqkv',
+      source_id: '120210000000000000',
+      source_type: 'ad',
+      headline: 'Whitening special',
+      body: 'Book a whitening session this month',
+      media_type: 'image',
+      image_url: 'https://scontent.xx.fbcdn.net/ad.jpg',
+      ctwa_clid: 'ARAkLkA8rmlFeiCktEJQ',
+    },
+  });
+
+/** Several `messaging` items in one delivery, as Meta batches them. */
+export function messengerBatch(pageId: string, items: Record<string, unknown>[]) {
+  return { object: 'page', entry: items.map((item) => ({ id: pageId, time: Date.now(), messaging: [{ recipient: { id: pageId }, timestamp: Date.now(), ...item }] })) };
+}
+
+export const messengerLocationItem = (psid: string) => ({
+  sender: { id: psid },
+  message: { mid: mid(), attachments: [{ type: 'location', title: 'Harbor Dental', url: 'https://l.facebook.com/l.php?u=https%3A%2F%2Fbing.com%2Fmaps', payload: { coordinates: { lat: 52.52, long: 13.405 } } }] },
+});
+export const messengerFallbackItem = (psid: string) => ({
+  sender: { id: psid },
+  message: { mid: mid(), attachments: [{ type: 'fallback', title: 'Teeth whitening, explained', url: 'https://example.com/whitening', payload: null }] },
+});
+/** The checkbox plugin's opt-in: a `user_ref`, no `sender`. */
+export const messengerOptinItem = (userRef: string) => ({ optin: { ref: 'checkout-page', user_ref: userRef } });
+export const messengerReferralItem = (psid: string) => ({ sender: { id: psid }, referral: { ref: 'spring-promo', source: 'SHORTLINK', type: 'OPEN_THREAD' } });
+export const messengerPostbackReferralItem = (psid: string) => ({
+  sender: { id: psid },
+  postback: { mid: mid(), title: 'Get Started', payload: 'GET_STARTED', referral: { ref: 'ad-42', source: 'ADS', type: 'OPEN_THREAD', ad_id: '6045246247433' } },
+});

@@ -6,6 +6,7 @@ import { log, sleep, workflowInfo } from '@temporalio/workflow';
 import { containsHandoffKeyword } from '../../core/handoff';
 import { isExternalChannel, SEEN_EXTERNAL_IDS } from '../../core/channels';
 import type { OutboundMessage, Reply, RichContent, TokenUsage } from '../../core/messages';
+import { messageVariable } from '../../core/message-content';
 import type { ChatMessage, Citation, ConversationRef, ConversationStatus } from '../../activities/types';
 import type { CarriedState, ConversationInput, ConversationState, InboundText, TurnResult } from '../messages';
 import { ActivityCaller } from '../flow/activities';
@@ -232,6 +233,8 @@ export class ConversationSession implements FlowRuntime {
       return;
     }
     this.window.push({ role: 'user', content: text });
+    // Flows read the contact's last message as `message` (kind, text, subject, location…): no command, so histories replay.
+    this.variables.message = messageVariable(text, metadata);
     if (this.status === 'bot') {
       // A handoff keyword keeps the pending question: after release the next reply answers it.
       if (containsHandoffKeyword(text, this.graph.settings.handoffKeywords)) await handOff(this, '@keyword', DEFAULT_HANDOFF_MESSAGE, 'keyword');

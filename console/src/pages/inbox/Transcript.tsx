@@ -2,6 +2,7 @@
 import { useEffect, useLayoutEffect, useRef } from 'react';
 import { Spinner } from '../../ui';
 import { formatTime } from '../shared/format';
+import { DeliveryMark, EditMark, MessageContent, textIsReadableForm } from './MessageContent';
 import type { TranscriptMessage } from './types';
 
 const AUTHOR_LABELS: Record<TranscriptMessage['author'], string> = { contact: 'Contact', bot: 'Bot', agent: 'Agent', system: 'System' };
@@ -35,10 +36,13 @@ export function Transcript({ messages, loading, typing }: { messages: Transcript
       {messages?.length === 0 && <p className="pg-muted">No messages yet.</p>}
       {messages?.map((m) => (
         <div key={m.id} className={`ib-msg ib-msg-${m.author}`} data-author={m.author}>
-          {m.text}
+          {!textIsReadableForm(m) && m.text}
+          <MessageContent m={m} />
           <span className="ib-msg-meta">
             {AUTHOR_LABELS[m.author]}
             {m.source === 'offline-responder' ? ' · offline responder' : ''} · {formatTime(m.createdAt)}
+            <EditMark m={m} />
+            {m.delivery && <DeliveryMark delivery={m.delivery} />}
           </span>
         </div>
       ))}

@@ -26,8 +26,9 @@ async function loadTranscript(conversationId: string): Promise<TranscriptMessage
   return all;
 }
 
+/** A message seen again (its delivery status or an edit changed) replaces the line it had. */
 const addMessage = (list: TranscriptMessage[], m: TranscriptMessage) =>
-  list.some((x) => x.id === m.id) ? list : [...list, m].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  list.some((x) => x.id === m.id) ? list.map((x) => (x.id === m.id ? { ...x, ...m } : x)) : [...list, m].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 
 export function useTranscript(conversationId: string, live: InboxLive) {
   // Frames delivered while a read is in flight are applied on top of its (possibly older) result.

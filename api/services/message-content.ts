@@ -1,0 +1,59 @@
+/**
+ * A stored message's metadata → the content parts of the API's message (core/api/message-content.ts).
+ * The metadata is what adapters and the store wrote; only known parts, in their documented
+ * shapes, leave (the response schema drops anything else). Stored files get a signed link.
+ */
+import type { MessageContentDto } from '../../core/api/message-content';
+import { MESSAGE_KINDS, type MessageKind } from '../../core/message-content';
+import type { Message } from '../../db/entities';
+import type { AppDeps } from '../deps';
+import { widgetFileUrl } from './widget-uploads';
+
+/** Builds the signed download link of a stored file. */
+export type FileLink = (asset: { id: string; name?: string | null }) => string;
+
+/** Links through the signed file route (`/v1/widget/files/…`, which serves any stored attachment), on PUBLIC_URL. */
+export const fileLinks =
+  (deps: Pick<AppDeps, 'secretKey' | 'config'>): FileLink =>
+  (asset) =>
+    widgetFileUrl(deps.secretKey, deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? '', asset);
+
+const obj = (v: unknown): Record<string, any> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : undefined);
+const list = (v: unknown): any[] | undefined => (Array.isArray(v) ? v : undefined);
+
+export function messageContentDto(m: Pick<Message, 'direction' | 'metadata' | 'status' | 'error' | 'channelId'>, fileLink?: FileLink): MessageContentDto {
+  const meta: Record<string, any> = m.metadata ?? {};
+  const out: MessageContentDto = {};
+  const kind = (typeof meta.kind === 'string' ? meta.kind : typeof meta.mediaType === 'string' ? meta.mediaType : undefined) as MessageKind | undefined;
+  if (kind && (MESSAGE_KINDS as readonly string[]).includes(kind)) out.kind = kind;
+  const files = list(meta.attachments);
+  if (files?.length) out.attachments = files.map((a) => attachmentDto(a, fileLink));
+  for (const key of ['location', 'order', 'reply', 'postback', 'referral', 'optin'] as const) if (obj(meta[key])) (out as any)[key] = meta[key];
+  for (const key of ['contacts', 'links', 'reactions', 'history'] as const) if (list(meta[key])?.length) (out as any)[key] = meta[key];
+  if (typeof meta.replyTo === 'string') out.replyTo = meta.replyTo;
+  if (obj(meta.revoked)?.at) out.revokedAt = String(meta.revoked.at);
+  if (typeof meta.subject === 'string' && typeof meta.messageId === 'string') {
+    out.email = {
+      subject: meta.subject,
+      messageId: meta.messageId,
+      ...(typeof meta.inReplyTo === 'string' ? { inReplyTo: meta.inReplyTo } : {}),
+      ...(list(meta.references) ? { references: meta.references } : {}),
+      ...(list(meta.to) ? { to: meta.to } : {}),
+      ...(list(meta.cc) ? { cc: meta.cc } : {}),
+    };
+  }
+  if (m.direction === 'out' && (m.status || m.channelId)) out.delivery = { status: (m.status ?? 'pending') as NonNullable<MessageContentDto['delivery']>['status'], error: m.error ?? null };
+  return out;
+}
+
+function attachmentDto(a: Record<string, any>, fileLink?: FileLink): NonNullable<MessageContentDto['attachments']>[number] {
+  const id = typeof a.mediaAssetId === 'string' ? a.mediaAssetId : undefined;
+  return {
+    ...(id ? { id } : {}),
+    ...(typeof a.name === 'string' ? { name: a.name } : {}),
+    ...(typeof a.contentType === 'string' ? { contentType: a.contentType } : {}),
+    ...(typeof a.byteSize === 'number' ? { size: a.byteSize } : {}),
+    ...(id && fileLink ? { url: fileLink({ id, name: a.name }) } : {}),
+    ...(typeof a.error === 'string' ? { error: a.error } : {}),
+  };
+}
