@@ -1,7 +1,9 @@
 /**
  * Fixed-window rate limits (the widget's public routes, the authenticated API, failed credentials),
  * counted in Redis so every API replica shares one budget per key. Over the limit → 429 with
- * Retry-After.
+ * Retry-After. They fail open: while Redis is down or restarting a request is served uncounted
+ * after at most REDIS_WAIT_MS, not refused or held — a limit protects the service and must not be
+ * what takes it down (channel send rates, in channels/rate-limit.ts, fail closed: the send retries).
  */
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -13,19 +15,40 @@ export interface RateLimit {
   windowSeconds: number;
 }
 
+/** The longest a limit waits for Redis before the request goes through uncounted. */
+export const REDIS_WAIT_MS = 300;
+
+/** `work`'s result, or `uncounted` when Redis fails or is slower than REDIS_WAIT_MS. */
+async function orUncounted<T>(work: Promise<T>, uncounted: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(uncounted), REDIS_WAIT_MS)));
+  return Promise.race([work.catch(() => uncounted), late]).finally(() => clearTimeout(timer));
+}
+
 /** Counts one hit in the key's window; returns the count so far and the seconds left in the window. */
-export async function countHit(redis: Redis, key: string, windowSeconds: number): Promise<{ count: number; ttl: number }> {
+export function countHit(redis: Redis, key: string, windowSeconds: number): Promise<{ count: number; ttl: number }> {
   const redisKey = `ratelimit:${key}`;
   // EXPIRE NX only arms the window on its first hit; the pipeline makes count and expiry one round trip.
-  const results = await redis.multi().incr(redisKey).expire(redisKey, windowSeconds, 'NX').ttl(redisKey).exec();
-  return { count: Number(results?.[0]?.[1] ?? 0), ttl: Number(results?.[2]?.[1] ?? windowSeconds) };
+  const counted = redis
+    .multi()
+    .incr(redisKey)
+    .expire(redisKey, windowSeconds, 'NX')
+    .ttl(redisKey)
+    .exec()
+    .then((results) => ({ count: Number(results?.[0]?.[1] ?? 0), ttl: Number(results?.[2]?.[1] ?? windowSeconds) }));
+  return orUncounted(counted, { count: 0, ttl: windowSeconds });
 }
 
 /** The hits counted so far in the key's window, without counting one. */
-export async function peekHits(redis: Redis, key: string): Promise<{ count: number; ttl: number }> {
+export function peekHits(redis: Redis, key: string): Promise<{ count: number; ttl: number }> {
   const redisKey = `ratelimit:${key}`;
-  const results = await redis.multi().get(redisKey).ttl(redisKey).exec();
-  return { count: Number(results?.[0]?.[1] ?? 0), ttl: Number(results?.[1]?.[1] ?? 0) };
+  const seen = redis
+    .multi()
+    .get(redisKey)
+    .ttl(redisKey)
+    .exec()
+    .then((results) => ({ count: Number(results?.[0]?.[1] ?? 0), ttl: Number(results?.[1]?.[1] ?? 0) }));
+  return orUncounted(seen, { count: 0, ttl: 0 });
 }
 
 export async function enforceRateLimit(redis: Redis, key: string, limit: RateLimit, reply: FastifyReply): Promise<void> {
