@@ -16,7 +16,7 @@ import { createConversation } from '../../db/repos';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
 import { liveChannel, publishLive } from '../../events/live';
 import { signChatToken, verifyChatToken } from '../services/chat-token';
-import { historyFrame } from '../services/widget-history';
+import { deliveredCursor, historyFrame } from '../services/widget-history';
 import { sendTurn } from '../services/turns';
 import type { AppDeps } from '../deps';
 import type { GuardedSocket, LiveSockets } from '../services/socket-guard';
@@ -78,13 +78,20 @@ export const chatRoutes =
         const { tenantId, conversationId } = session;
         const guarded = live.gate.admit(socket, { tenantId, token: (request.query as { token: string }).token, ip: request.ip });
         if (!guarded) return;
+        const delivered = deliveredCursor();
+        const sendTracked = (frame: unknown) => (delivered.see(frame), send(frame));
+        // After a gap in the live feed (Redis restarted), what the socket missed comes as history.
+        const catchUp = () =>
+          void historyFrame(tenantEm(deps.orm, tenantId), conversationId, delivered.since)
+            .then(sendTracked)
+            .catch((err) => request.log.warn({ err }, 'chat catch-up failed'));
         // Subscribe before reading the history: a message published in between arrives twice
         // (clients dedupe by id) rather than never.
         const ready = live.hub
-          .subscribe(liveChannel(tenantId, conversationId), relayLive(send))
+          .subscribe(liveChannel(tenantId, conversationId), relayLive(sendTracked), catchUp)
           .then((unsubscribe) => (socket.readyState === socket.OPEN ? socket.once('close', unsubscribe) : unsubscribe()))
           .then(() => historyFrame(tenantEm(deps.orm, tenantId), conversationId, (request.query as { since?: string }).since))
-          .then(send);
+          .then(sendTracked);
         const typing = (on: boolean) => publishLive(deps.redis, tenantId, conversationId, { type: 'typing', author: 'contact', typing: on });
         // The listener is attached before anything is awaited: the client may send as soon as the
         // socket opens, and a frame that arrives with no listener is gone. Turns wait for `ready`.

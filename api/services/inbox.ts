@@ -31,6 +31,8 @@ export async function inboxItems(em: EntityManager, tenantId: string, conversati
  */
 export async function followTenantFeed(deps: AppDeps, hub: LiveHub, tenantId: string, send: (frame: InboxFrame) => void, log: { warn: (o: object, m: string) => void }) {
   let queue = Promise.resolve();
+  // After a gap in the feed (Redis restarted) the console reloads what it shows, as after its own reconnect.
+  const resync = () => void (queue = queue.then(() => send({ type: 'resync' })));
   return hub.subscribe(tenantLiveChannel(tenantId), (raw) => {
     let event: TenantLiveEvent;
     try {
@@ -53,5 +55,5 @@ export async function followTenantFeed(deps: AppDeps, hub: LiveHub, tenantId: st
       const [item] = await inboxItems(em, tenantId, [conversation]);
       send({ type: 'conversation', conversation: item });
     }).catch((err) => log.warn({ err }, 'inbox live frame failed'));
-  });
+  }, resync);
 }

@@ -27,3 +27,28 @@ export async function historyFrame(em: EntityManager, conversationId: string, si
   }
   return { type: 'history' as const, conversationId, since, messages: messages.map((m) => messageDto(m)) };
 }
+
+type MessageLike = { id: string; createdAt: string | Date };
+
+/**
+ * The newest message a socket has carried (history or live), so a catch-up after a gap in the
+ * live feed asks only for what came after it.
+ */
+export function deliveredCursor() {
+  let newest: { id: string; at: string } | undefined;
+  const see = (m: MessageLike) => {
+    const at = new Date(m.createdAt).toISOString();
+    if (!newest || at > newest.at || (at === newest.at && m.id > newest.id)) newest = { id: m.id, at };
+  };
+  return {
+    /** Notes the messages of a frame about to be sent. */
+    see(frame: unknown) {
+      const f = frame as { type?: string; message?: MessageLike; messages?: MessageLike[] };
+      if (f.type === 'message' && f.message?.id) see(f.message);
+      if (f.type === 'history') f.messages?.forEach(see);
+    },
+    get since() {
+      return newest?.id;
+    },
+  };
+}

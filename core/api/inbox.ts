@@ -34,6 +34,8 @@ export const inboxFrameSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation'), conversation: inboxItemSchema }),
   z.object({ type: z.literal('message'), conversationId: z.string(), message: liveMessageSchema }),
   z.object({ type: z.literal('typing'), conversationId: z.string(), author: z.string(), typing: z.boolean() }),
+  // The server's live feed had a gap (its Redis restarted): frames may be lost, reload what is shown.
+  z.object({ type: z.literal('resync') }),
 ]);
 export type InboxFrame = z.infer<typeof inboxFrameSchema>;
 

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChannelBench, transcript, type ChannelBench } from '../channels/support';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-server';
 import { freePort } from '../support/ports';
+import { echoFlow } from '../support/flows';
 import { waitUntil } from '../support/wait';
+import { ChatClient } from '../support/ws';
 
 const ACCOUNT = `AC${randomBytes(16).toString('hex')}`;
 const TOKEN = randomBytes(16).toString('hex');
@@ -85,5 +87,31 @@ describe('Redis outage', () => {
     const contact = rows.filter((r) => r.direction === 'in');
     expect(contact).toHaveLength(4);
     expect(new Set(contact.map((r) => r.conversation_id)).size).toBe(4);
+  }, 180_000);
+
+  it('resumes a live chat socket opened before Redis died: the replies of a turn after it returns reach it', async () => {
+    const { stack, apiKey } = bench;
+    const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Echo', graph: echoFlow } });
+    await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
+    const session = await stack.request('POST', '/v1/chat/sessions', { apiKey, body: { flowId: flow.body.id } });
+    const chat = await ChatClient.open(`${stack.url.replace('http', 'ws')}/v1/chat?token=${encodeURIComponent(session.body.token)}`);
+    try {
+      await chat.waitFor((f) => f.type === 'history');
+      chat.send({ text: 'before', clientId: 'before-0001' });
+      await chat.waitFor((f) => f.type === 'message' && f.message.text === 'Ready.', 30_000);
+
+      redis.kill('SIGKILL');
+      await new Promise((r) => redis.once('exit', r));
+      await new Promise((r) => setTimeout(r, 2_000));
+      redis = await startRedis(redisPort);
+      // The socket stayed open; its subscription must come back with the connection.
+      await waitUntil(async () => (await stack.request('GET', '/health')).status === 200, 30_000, 'the API to be healthy');
+      chat.send({ text: 'after', clientId: 'after-00001' });
+      // Live if the subscription was back in time, else in the catch-up history after it: never missing.
+      await waitUntil(() => chat.messages().some((m) => m.text === 'Echo: after'), 60_000, 'the reply on the socket opened before the outage');
+      expect(chat.messages().filter((m) => m.author === 'contact').map((m) => m.text)).toEqual(['before', 'after']);
+    } finally {
+      chat.close();
+    }
   }, 180_000);
 });

@@ -1,13 +1,14 @@
 /**
  * One `/v1/inbox/live` socket per inbox page, fanned out to the list and the open transcript.
  * After a reconnect every listener gets `{type:'resync'}`: frames sent while the socket was down
- * are lost, so listeners reload what they show.
+ * are lost, so listeners reload what they show. The server sends the same frame after a gap in
+ * its own feed (its Redis restarted).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { liveSocket } from '../../api/client';
 import type { InboxFrame } from './types';
 
-export type LiveFrame = InboxFrame | { type: 'resync' };
+export type LiveFrame = InboxFrame;
 export type LiveListener = (frame: LiveFrame) => void;
 
 export interface InboxLive {
