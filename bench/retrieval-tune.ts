@@ -15,6 +15,7 @@ import { createOrm, tenantEm, type Orm } from '../db/orm';
 import { hybridSearch, textOnlySearch, vectorOnlySearch } from '../knowledge/search';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
 import { documentRanking, meanScores, readBeir, scoreRanking, type BeirDataset, type QueryScores } from './retrieval-eval';
+import { publishedBaselines } from './retrieval-published';
 import { newScope, storeBeirCorpus, type Scope } from './retrieval-store';
 import { writeResult } from './stats';
 
@@ -56,7 +57,7 @@ async function storedCorpus(orm: Orm): Promise<{ scope: Scope; corpusIdOf: Map<s
   return { scope: { orm, em: tenantEm(orm, tenantId), tenantId, kbs: [kb] }, corpusIdOf: new Map(rows.map((r) => [r.id, r.name])) };
 }
 
-export async function tune(opts: { beir: string; adminUrl?: string; databaseUrl?: string; keep?: boolean; concurrency: number; log: (l: string) => void; out: string }) {
+export async function tune(opts: { beir: string; adminUrl?: string; databaseUrl?: string; keep?: boolean; k1?: number; b?: number; concurrency: number; log: (l: string) => void; out: string }) {
   const { log } = opts;
   const train = readBeir(opts.beir, 'train');
   const test = readBeir(opts.beir, 'test');
@@ -73,8 +74,8 @@ export async function tune(opts: { beir: string; adminUrl?: string; databaseUrl?
     const text = (s: RetrievalSettings) => (q: string, id: string, data: BeirDataset) =>
       textOnlySearch(scope.em, scope.tenantId, scope.kbs, { text: q }, s).then((h) => score(h, corpusIdOf, data.qrels.get(id)!));
 
-    let best = { k1: 0, b: 0, ndcg: -1 };
-    for (const k1 of K1) {
+    let best = { k1: opts.k1 ?? 0, b: opts.b ?? 0, ndcg: -1 };
+    for (const k1 of opts.k1 === undefined ? K1 : []) {
       for (const b of B) {
         const m = await mean(train, (q, id) => text({ ...EVAL, bm25K1: k1, bm25B: b })(q, id, train));
         log(`train full text k1 ${k1} b ${b}: nDCG@10 ${m.ndcg}`);
@@ -102,6 +103,7 @@ export async function tune(opts: { beir: string; adminUrl?: string; databaseUrl?
       for (const rrfK of RRF_K) {
         const f = { vectorWeight, textWeight: 1, rrfK };
         const m = meanScores(candidates.map((c) => score(fuse(c.hits, f, EVAL.topK), corpusIdOf, train.qrels.get(c.id)!)));
+        log(`train hybrid vector ${vectorWeight} text 1 rrfK ${rrfK}: nDCG@10 ${m.ndcg}`);
         if (m.ndcg > fusion.ndcg) fusion = { ...f, ndcg: m.ndcg };
       }
     }
@@ -121,7 +123,8 @@ export async function tune(opts: { beir: string; adminUrl?: string; databaseUrl?
     };
     log('\ntest split   nDCG@10  recall@10  MRR@10');
     for (const [m, s] of Object.entries(testScores)) log(`${m.padEnd(10)} ${s.ndcg.toFixed(3).padStart(7)}  ${s.recall.toFixed(3).padStart(9)}  ${s.mrr.toFixed(3).padStart(6)}`);
-    const result = { dataset: opts.beir.replace(`${process.cwd()}/`, ''), embedder: offlineEmbedder.id, trainQueries: train.queries.length, testQueries: test.queries.length, bm25: best, matchBudgets: budgets, fusion, test: testScores };
+    for (const p of publishedBaselines(opts.beir)) log(`${p.method} (published, ${p.source}): nDCG@10 ${p.ndcg.toFixed(3)}`);
+    const result = { dataset: opts.beir.replace(`${process.cwd()}/`, ''), embedder: offlineEmbedder.id, published: publishedBaselines(opts.beir), trainQueries: train.queries.length, testQueries: test.queries.length, bm25: best, matchBudgets: budgets, fusion, test: testScores };
     writeResult(opts.out, result);
     return result;
   } finally {
@@ -138,9 +141,12 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       // A database an earlier --keep run stored the corpus in, to tune again without storing it.
       database: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      // Fixed BM25 parameters: skips their search and tunes fusion only.
+      k1: { type: 'string' },
+      b: { type: 'string' },
       out: { type: 'string', default: fileURLToPath(new URL('./results/retrieval-tune.json', import.meta.url)) },
     },
   });
   if (!values.beir) throw new Error('--beir <BEIR folder with qrels/train.tsv and qrels/test.tsv> is required');
-  await tune({ beir: resolve(values.beir), databaseUrl: values.database, keep: values.keep, concurrency: Number(values.concurrency), out: resolve(values.out), adminUrl: process.env.BENCH_DATABASE_ADMIN_URL, log: (l) => console.log(l) });
+  await tune({ beir: resolve(values.beir), databaseUrl: values.database, keep: values.keep, k1: values.k1 ? Number(values.k1) : undefined, b: values.b ? Number(values.b) : undefined, concurrency: Number(values.concurrency), out: resolve(values.out), adminUrl: process.env.BENCH_DATABASE_ADMIN_URL, log: (l) => console.log(l) });
 }

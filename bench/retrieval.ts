@@ -35,6 +35,8 @@ export interface RetrievalBenchOptions {
   synthetic: number;
   /** What the scale corpus is made of (bench/retrieval-scale.ts); the dataset's own text by default. */
   scaleText?: ScaleText;
+  /** A BEIR folder whose corpus and queries make the scale corpus instead of `dataset`'s (a larger one). */
+  scaleDataset?: string;
   /** Generated 250-paragraph documents ingested through the pipeline for its speed at size; 0 skips it. */
   pipelineDocuments?: number;
   latencyQueries: number;
@@ -156,7 +158,7 @@ export async function runRetrievalBenchmark(opts: RetrievalBenchOptions) {
     const atSize = opts.pipelineDocuments ? await pipelineAtSize(stack, apiKey, opts) : null;
     if (atSize) log(`ingested ${atSize.documents} generated documents (${atSize.chunks} chunks) through the ingestDocument workflow in ${atSize.seconds} s: ${atSize.chunksPerSecond} chunks/s end to end`);
 
-    const synthetic = opts.synthetic > 0 ? await scaleLatency(stack.orm, dataset, opts, fusion) : null;
+    const synthetic = opts.synthetic > 0 ? await scaleLatency(stack.orm, opts.scaleDataset ? readBeir(opts.scaleDataset) : dataset, opts, fusion) : null;
     if (synthetic) {
       log(`hybrid search at ${synthetic.chunks} chunks (${synthetic.text}): p50 ${synthetic.p50} ms, p95 ${synthetic.p95} ms (bulk insert without the workflow: ${synthetic.bulkInsertChunksPerSecond} chunks/s)`);
     }
@@ -191,6 +193,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       dataset: { type: 'string', default: fileURLToPath(new URL('./datasets/front-desk', import.meta.url)) },
       // What the scale corpus is made of: the dataset's text copied with perturbation, or generated text.
       'scale-text': { type: 'string', default: 'corpus' },
+      // The BEIR folder copied into the scale corpus, when not the evaluated one.
+      'scale-beir': { type: 'string' },
       synthetic: { type: 'string', default: '100000' },
       'pipeline-documents': { type: 'string', default: '40' },
       'latency-queries': { type: 'string', default: '200' },
@@ -207,6 +211,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   await runRetrievalBenchmark({
     dataset: resolve(values.beir ?? values.dataset),
     scaleText: values['scale-text'] === 'generated' ? 'generated' : 'corpus',
+    scaleDataset: values['scale-beir'] ? resolve(values['scale-beir']) : undefined,
     synthetic: Number(values.synthetic),
     pipelineDocuments: Number(values['pipeline-documents']),
     latencyQueries: Number(values['latency-queries']),

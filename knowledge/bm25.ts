@@ -24,7 +24,7 @@ export interface Bm25Params {
 }
 
 /** Tuned on SciFact's train split (bench/retrieval-tune.ts); the BM25 textbook values are 1.2 / 0.75. */
-export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.75 };
+export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.6 };
 
 export const bm25Params = (s: Pick<RetrievalSettings, 'bm25K1' | 'bm25B'>): Bm25Params => ({ k1: s.bm25K1 ?? DEFAULT_BM25.k1, b: s.bm25B ?? DEFAULT_BM25.b });
 

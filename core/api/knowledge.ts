@@ -14,8 +14,8 @@ export const retrievalSettings = z.object({
   minScore: z.number().min(0),
   rerank: z.boolean().optional().describe("Score the fused candidates again with the tenant's reranker (settings.reranker)"),
   rerankCandidates: z.number().int().min(1).max(100).optional().describe('Fused candidates given to the reranker (default 20)'),
-  bm25K1: z.number().min(0).max(5).optional().describe('BM25 term-frequency saturation of the full-text ranking (default 0.9)'),
-  bm25B: z.number().min(0).max(1).optional().describe('BM25 length normalisation of the full-text ranking (default 0.4)'),
+  bm25K1: z.number().min(0).max(5).optional().describe('BM25 term-frequency saturation of the full-text ranking (default 1.2)'),
+  bm25B: z.number().min(0).max(1).optional().describe('BM25 length normalisation of the full-text ranking (default 0.6)'),
   bm25MatchRows: z.number().int().min(50).max(100_000).optional().describe('Rows the rarest query words may match before commoner words stop adding full-text candidates (default 500)'),
 });
 
