@@ -85,7 +85,7 @@ export async function tune(opts: { beir: string; adminUrl?: string; databaseUrl?
     log(`chosen k1 ${best.k1} b ${best.b}`);
     // The candidate budget trades recall for time: its effect is reported, the default is chosen for latency.
     const budgets: Record<string, number> = {};
-    for (const rows of MATCH_ROWS) {
+    for (const rows of opts.k1 === undefined ? MATCH_ROWS : []) {
       budgets[rows] = (await mean(train, (q, id) => text({ ...EVAL, bm25K1: best.k1, bm25B: best.b, bm25MatchRows: rows })(q, id, train))).ndcg;
       log(`train full text, match budget ${rows} rows: nDCG@10 ${budgets[rows]}`);
     }
@@ -104,7 +104,8 @@ export async function tune(opts: { beir: string; adminUrl?: string; databaseUrl?
         const f = { vectorWeight, textWeight: 1, rrfK };
         const m = meanScores(candidates.map((c) => score(fuse(c.hits, f, EVAL.topK), corpusIdOf, train.qrels.get(c.id)!)));
         log(`train hybrid vector ${vectorWeight} text 1 rrfK ${rrfK}: nDCG@10 ${m.ndcg}`);
-        if (m.ndcg > fusion.ndcg) fusion = { ...f, ndcg: m.ndcg };
+        // A tie goes to the larger vector weight: both methods keep contributing.
+        if (m.ndcg > fusion.ndcg || (m.ndcg === fusion.ndcg && vectorWeight > fusion.vectorWeight)) fusion = { ...f, ndcg: m.ndcg };
       }
     }
     log(`chosen fusion: vector ${fusion.vectorWeight}, text 1, rrfK ${fusion.rrfK} (train nDCG@10 ${fusion.ndcg})`);
@@ -123,7 +124,7 @@ export async function tune(opts: { beir: string; adminUrl?: string; databaseUrl?
     };
     log('\ntest split   nDCG@10  recall@10  MRR@10');
     for (const [m, s] of Object.entries(testScores)) log(`${m.padEnd(10)} ${s.ndcg.toFixed(3).padStart(7)}  ${s.recall.toFixed(3).padStart(9)}  ${s.mrr.toFixed(3).padStart(6)}`);
-    for (const p of publishedBaselines(opts.beir)) log(`${p.method} (published, ${p.source}): nDCG@10 ${p.ndcg.toFixed(3)}`);
+    for (const p of publishedBaselines(opts.beir)) log(`${p.method} (published, ${p.source}): nDCG@10 ${p.ndcg}`);
     const result = { dataset: opts.beir.replace(`${process.cwd()}/`, ''), embedder: offlineEmbedder.id, published: publishedBaselines(opts.beir), trainQueries: train.queries.length, testQueries: test.queries.length, bm25: best, matchBudgets: budgets, fusion, test: testScores };
     writeResult(opts.out, result);
     return result;
@@ -141,7 +142,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       // A database an earlier --keep run stored the corpus in, to tune again without storing it.
       database: { type: 'string' },
       keep: { type: 'boolean', default: false },
-      // Fixed BM25 parameters: skips their search and tunes fusion only.
+      // Fixed BM25 parameters: skips their search (and the budget's) and tunes fusion only.
       k1: { type: 'string' },
       b: { type: 'string' },
       out: { type: 'string', default: fileURLToPath(new URL('./results/retrieval-tune.json', import.meta.url)) },

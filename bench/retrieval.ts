@@ -148,7 +148,7 @@ export async function runRetrievalBenchmark(opts: RetrievalBenchOptions) {
     log('\nmethod     nDCG@10  recall@10  MRR@10');
     for (const [m, q] of Object.entries(quality)) log(`${m.padEnd(10)} ${q.ndcg.toFixed(3).padStart(7)}  ${q.recall.toFixed(3).padStart(9)}  ${q.mrr.toFixed(3).padStart(6)}`);
     const published = publishedBaselines(opts.dataset);
-    for (const p of published) log(`${p.method} (published, ${p.source}): nDCG@10 ${p.ndcg.toFixed(3)}`);
+    for (const p of published) log(`${p.method} (published, ${p.source}): nDCG@10 ${p.ndcg}`);
     if (published.length === 0) log('(no published figures recorded for this dataset)');
 
     const latencyQueries = Array.from({ length: opts.latencyQueries }, (_, i) => dataset.queries[i % dataset.queries.length].text);

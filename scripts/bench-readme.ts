@@ -75,7 +75,7 @@ function retrievalBeirTable(tune: Json): string {
     const q = tune.test[method];
     return [label.replace('default settings', 'tuned on train'), q.ndcg.toFixed(3), q.recall.toFixed(3), q.mrr.toFixed(3)];
   });
-  const published = (tune.published ?? []).map((p: Json) => [`*${p.method}, published (${p.source})*`, `*${p.ndcg.toFixed(3)}*`, '', '']);
+  const published = (tune.published ?? []).map((p: Json) => [`*${p.method}, published (${p.source})*`, `*${p.ndcg}*`, '', '']);
   return table(['method', 'nDCG@10', 'recall@10', 'MRR@10'], ['---', '---:', '---:', '---:'], [...ours, ...published]);
 }
 
