@@ -74,9 +74,9 @@ export async function tune(opts: { beir: string; adminUrl?: string; databaseUrl?
     const text = (s: RetrievalSettings) => (q: string, id: string, data: BeirDataset) =>
       textOnlySearch(scope.em, scope.tenantId, scope.kbs, { text: q }, s).then((h) => score(h, corpusIdOf, data.qrels.get(id)!));
 
-    let best = { k1: opts.k1 ?? 0, b: opts.b ?? 0, ndcg: -1 };
-    for (const k1 of opts.k1 === undefined ? K1 : []) {
-      for (const b of B) {
+    let best = { k1: 0, b: 0, ndcg: -1 };
+    for (const k1 of opts.k1 === undefined ? K1 : [opts.k1]) {
+      for (const b of opts.b === undefined ? B : [opts.b]) {
         const m = await mean(train, (q, id) => text({ ...EVAL, bm25K1: k1, bm25B: b })(q, id, train));
         log(`train full text k1 ${k1} b ${b}: nDCG@10 ${m.ndcg}`);
         if (m.ndcg > best.ndcg) best = { k1, b, ndcg: m.ndcg };
@@ -142,7 +142,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       // A database an earlier --keep run stored the corpus in, to tune again without storing it.
       database: { type: 'string' },
       keep: { type: 'boolean', default: false },
-      // Fixed BM25 parameters: skips their search (and the budget's) and tunes fusion only.
+      // Fixed BM25 parameters: skips their search (and the budget's), tuning fusion only.
       k1: { type: 'string' },
       b: { type: 'string' },
       out: { type: 'string', default: fileURLToPath(new URL('./results/retrieval-tune.json', import.meta.url)) },
