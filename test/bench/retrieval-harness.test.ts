@@ -53,4 +53,4 @@ it('ingests the front-desk set through the pipeline and writes the three methods
   expect(written.latency.corpus.p95).toBeGreaterThan(0);
   expect(written.latency.synthetic).toMatchObject({ chunks: 300, count: 10, text: expect.stringMatching(/copied with perturbation/), bulkInsert: expect.stringMatching(/not the ingestion workflow/) });
   expect(written.published).toEqual([]);
-}, 600_000);
+}, 60_000);
