@@ -1,8 +1,8 @@
 /**
  * BEIR datasets and ranking metrics for the retrieval benchmark. A BEIR folder holds
- * `corpus.jsonl` ({_id, title, text}), `queries.jsonl` ({_id, text}) and `qrels/test.tsv` (and for
- * tuning `qrels/train.tsv`)
- * (query-id, corpus-id, score; with a header). Only queries that have judgements are evaluated.
+ * `corpus.jsonl` ({_id, title, text}), `queries.jsonl` ({_id, text}) and `qrels/test.tsv` (query-id,
+ * corpus-id, score; with a header), and for tuning `qrels/train.tsv`. Only queries that have
+ * judgements are evaluated.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
