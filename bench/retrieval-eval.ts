@@ -1,7 +1,8 @@
 /**
  * BEIR datasets and ranking metrics for the retrieval benchmark. A BEIR folder holds
- * `corpus.jsonl` ({_id, title, text}), `queries.jsonl` ({_id, text}) and `qrels/test.tsv`
- * (query-id, corpus-id, score; with a header). Only queries that have judgements are evaluated.
+ * `corpus.jsonl` ({_id, title, text}), `queries.jsonl` ({_id, text}) and `qrels/test.tsv` (query-id,
+ * corpus-id, score; with a header), and for tuning `qrels/train.tsv`. Only queries that have
+ * judgements are evaluated.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,10 +27,11 @@ function readJsonl<T>(path: string): T[] {
     .map((line) => JSON.parse(line) as T);
 }
 
-export function readBeir(dir: string): BeirDataset {
+/** `split` names the qrels file: `test` (reported) or `train` (for tuning only). */
+export function readBeir(dir: string, split: 'test' | 'train' = 'test'): BeirDataset {
   const corpus = readJsonl<{ _id: string; title?: string; text: string }>(join(dir, 'corpus.jsonl')).map((d) => ({ id: String(d._id), title: d.title ?? '', text: d.text }));
   const qrels = new Map<string, Map<string, number>>();
-  const [, ...rows] = readFileSync(join(dir, 'qrels', 'test.tsv'), 'utf8').split('\n').filter((l) => l.trim());
+  const [, ...rows] = readFileSync(join(dir, 'qrels', `${split}.tsv`), 'utf8').split('\n').filter((l) => l.trim());
   for (const row of rows) {
     const [queryId, corpusId, score] = row.split('\t');
     if (Number(score) <= 0) continue;

@@ -26,7 +26,8 @@ const SYLLABLES = ['har', 'low', 'ben', 'mar', 'tel', 'os', 'quin', 'dra', 'vel'
 const BUSINESSES = 4000;
 const VOCABULARY = 30_000;
 
-function random(seed: number) {
+/** A seeded generator of integers below n (a linear congruential generator). */
+export function random(seed: number) {
   let state = seed >>> 0 || 1;
   return (n: number) => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;

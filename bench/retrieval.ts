@@ -11,29 +11,32 @@
  * pipeline, for the ingestion speed of documents large enough to amortise the workflow's own
  * steps. Results: bench/results/retrieval.json. `runRetrievalBenchmark` is the same run for a test.
  */
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chunkDocument, embeddingInput } from '../core/knowledge/chunk';
 import { offlineEmbedder } from '../core/knowledge/offline-embedder';
-import { DEFAULT_RETRIEVAL, type DocumentChunk, type RetrievalSettings, type SearchHit } from '../core/knowledge/types';
-import { commonLexemes } from '../knowledge/common-lexemes';
-import { hybridSearch, TEXT_ROW_BUDGET, textOnlySearch, vectorOnlySearch } from '../knowledge/search';
-import { systemEm, tenantEm, type Orm } from '../db/orm';
-import { activateVersion, createDocument, createKnowledgeBase, ensureTenant, upsertChunks } from '../db/repos';
+import { DEFAULT_RETRIEVAL, type RetrievalSettings, type SearchHit } from '../core/knowledge/types';
+import { hybridSearch, textOnlySearch, vectorOnlySearch } from '../knowledge/search';
+import { tenantEm, type Orm } from '../db/orm';
 import { startLocalTestServer } from '../temporal/test-server';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
 import { startStack } from '../test/support/stack';
-import { documentRanking, meanScores, readBeir, scoreRanking, type QueryScores } from './retrieval-eval';
+import { documentRanking, meanScores, readBeir, scoreRanking, type BeirDataset, type QueryScores } from './retrieval-eval';
 import { ingestThroughPipeline } from './retrieval-ingest';
-import { syntheticChunk, syntheticQuery } from './retrieval-synthetic';
-import { mapConcurrent, summarize, writeResult } from './stats';
+import { CHUNK_OPTIONS, type Scope } from './retrieval-store';
+import { storeScaleCorpus, scaleQueries, type ScaleText } from './retrieval-scale';
+import { syntheticChunk } from './retrieval-synthetic';
+import { publishedBaselines } from './retrieval-published';
+import { summarize, writeResult } from './stats';
 
 export interface RetrievalBenchOptions {
   dataset: string;
-  /** Generated chunks for the scale measurement; 0 skips it. */
+  /** Chunks of the scale corpus for the latency measurement; 0 skips it. */
   synthetic: number;
+  /** What the scale corpus is made of (bench/retrieval-scale.ts); the dataset's own text by default. */
+  scaleText?: ScaleText;
+  /** A BEIR folder whose corpus and queries make the scale corpus instead of `dataset`'s (a larger one). */
+  scaleDataset?: string;
   /** Generated 250-paragraph documents ingested through the pipeline for its speed at size; 0 skips it. */
   pipelineDocuments?: number;
   latencyQueries: number;
@@ -51,41 +54,14 @@ export interface RetrievalBenchOptions {
   log?: (line: string) => void;
 }
 
-const CHUNK_OPTIONS = { maxTokens: 400, overlapTokens: 60 };
 const SYNTHETIC_DOC_CHUNKS = 250;
 
 type Method = 'fullText' | 'vector' | 'hybrid';
-type Scope = { orm: Orm; em: ReturnType<typeof tenantEm>; tenantId: string; kbs: string[] };
-
 const METHODS: Record<Method, (s: Scope, text: string, embedding: number[], settings: RetrievalSettings) => Promise<SearchHit[]>> = {
   fullText: (s, text, _e, settings) => textOnlySearch(s.em, s.tenantId, s.kbs, { text }, settings),
   vector: (s, _t, embedding, settings) => vectorOnlySearch(s.em, s.tenantId, s.kbs, { embedding, embedderId: offlineEmbedder.id }, settings),
   hybrid: (s, text, embedding, settings) => hybridSearch(s.em, s.tenantId, s.kbs, { text, embedding, embedderId: offlineEmbedder.id }, settings),
 };
-
-async function newScope(orm: Orm, name: string): Promise<Scope> {
-  const tenant = await ensureTenant(systemEm(orm), `bench-${randomBytes(4).toString('hex')}`, name);
-  const em = tenantEm(orm, tenant.id);
-  const kb = await createKnowledgeBase(em, tenant.id, { name, chunkSize: CHUNK_OPTIONS.maxTokens, chunkOverlap: CHUNK_OPTIONS.overlapTokens });
-  return { orm, em, tenantId: tenant.id, kbs: [kb.id] };
-}
-
-/** Stores one document's chunks as its active version; returns the document id. */
-async function storeDocument(scope: Scope, name: string, text: string, chunks: DocumentChunk[]): Promise<string> {
-  // Documents are stored concurrently: each gets its own EntityManager, as each activity does.
-  const em = tenantEm(scope.orm, scope.tenantId);
-  const { document } = await createDocument(em, scope.tenantId, {
-    knowledgeBaseId: scope.kbs[0],
-    name,
-    sourceType: 'text',
-    mimeType: 'text/plain',
-    content: Buffer.from(text),
-  });
-  const vectors = await offlineEmbedder.embed(chunks.map(embeddingInput));
-  await upsertChunks(em, scope.tenantId, document.id, 1, chunks.map((c, i) => ({ ...c, embedding: vectors[i] })), offlineEmbedder.id);
-  await activateVersion(em, document.id, 1);
-  return document.id;
-}
 
 async function timeHybrid(scope: Scope, queries: string[], settings: RetrievalSettings) {
   const latencies: number[] = [];
@@ -116,27 +92,16 @@ async function evaluate(scope: Scope, dataset: ReturnType<typeof readBeir>, corp
   return Object.fromEntries((Object.keys(scores) as Method[]).map((m) => [m, meanScores(scores[m])])) as Record<Method, QueryScores>;
 }
 
-/** Scale: generated chunks bulk-inserted with their embeddings (no workflow), then timed hybrid searches. */
-async function syntheticBulk(orm: Orm, opts: RetrievalBenchOptions, settings: RetrievalSettings) {
-  const log = opts.log ?? (() => {});
-  const scope = await newScope(orm, 'Synthetic corpus');
-  const started = performance.now();
-  const firsts = Array.from({ length: Math.ceil(opts.synthetic / SYNTHETIC_DOC_CHUNKS) }, (_, i) => i * SYNTHETIC_DOC_CHUNKS);
-  await mapConcurrent(firsts, opts.concurrency, async (first) => {
-    const texts = Array.from({ length: Math.min(SYNTHETIC_DOC_CHUNKS, opts.synthetic - first) }, (_, i) => syntheticChunk(first + i + 1));
-    const chunks = chunkDocument({ title: null, sections: texts.map((text) => ({ text, heading: null, page: null })), pageCount: null }, CHUNK_OPTIONS);
-    await storeDocument(scope, `synthetic-${first / SYNTHETIC_DOC_CHUNKS}`, texts.join('\n\n'), chunks);
-    if ((first / SYNTHETIC_DOC_CHUNKS) % 40 === 0) log(`  synthetic: document at chunk ${first} stored`);
-  });
-  const seconds = (performance.now() - started) / 1000;
-  await systemEm(orm).execute('analyze chunks');
-  // Searches read the statistics at most once a minute; this one must see the fresh ones.
-  await commonLexemes(scope.em, TEXT_ROW_BUDGET, { refresh: true });
-  const latency = await timeHybrid(scope, Array.from({ length: opts.latencyQueries }, (_, i) => syntheticQuery(i + 1)), settings);
+/** Scale: a corpus of `opts.synthetic` chunks stored directly (no workflow), then timed hybrid searches. */
+async function scaleLatency(orm: Orm, dataset: BeirDataset, opts: RetrievalBenchOptions, settings: RetrievalSettings) {
+  const text = opts.scaleText ?? 'corpus';
+  const { scope, stored, chunksPerSecond } = await storeScaleCorpus(orm, text, dataset, opts.synthetic, opts.concurrency, opts.log ?? (() => {}));
+  const latency = await timeHybrid(scope, scaleQueries(text, dataset, opts.latencyQueries), settings);
   return {
-    chunks: opts.synthetic,
+    chunks: stored,
+    text: text === 'corpus' ? 'the corpus copied with perturbation, searched with its queries' : 'generated (bench/retrieval-synthetic.ts)',
     bulkInsert: 'chunkDocument → offline embedder → upsertChunks → activateVersion, called directly: not the ingestion workflow',
-    bulkInsertChunksPerSecond: Math.round(opts.synthetic / seconds),
+    bulkInsertChunksPerSecond: chunksPerSecond,
     ...latency,
   };
 }
@@ -182,6 +147,9 @@ export async function runRetrievalBenchmark(opts: RetrievalBenchOptions) {
     const quality = await evaluate(corpusScope, dataset, corpusIdOf, evalSettings, opts);
     log('\nmethod     nDCG@10  recall@10  MRR@10');
     for (const [m, q] of Object.entries(quality)) log(`${m.padEnd(10)} ${q.ndcg.toFixed(3).padStart(7)}  ${q.recall.toFixed(3).padStart(9)}  ${q.mrr.toFixed(3).padStart(6)}`);
+    const published = publishedBaselines(opts.dataset);
+    for (const p of published) log(`${p.method} (published, ${p.source}): nDCG@10 ${p.ndcg}`);
+    if (published.length === 0) log('(no published figures recorded for this dataset)');
 
     const latencyQueries = Array.from({ length: opts.latencyQueries }, (_, i) => dataset.queries[i % dataset.queries.length].text);
     const corpusLatency = await timeHybrid(corpusScope, latencyQueries, fusion);
@@ -190,9 +158,9 @@ export async function runRetrievalBenchmark(opts: RetrievalBenchOptions) {
     const atSize = opts.pipelineDocuments ? await pipelineAtSize(stack, apiKey, opts) : null;
     if (atSize) log(`ingested ${atSize.documents} generated documents (${atSize.chunks} chunks) through the ingestDocument workflow in ${atSize.seconds} s: ${atSize.chunksPerSecond} chunks/s end to end`);
 
-    const synthetic = opts.synthetic > 0 ? await syntheticBulk(stack.orm, opts, fusion) : null;
+    const synthetic = opts.synthetic > 0 ? await scaleLatency(stack.orm, opts.scaleDataset ? readBeir(opts.scaleDataset) : dataset, opts, fusion) : null;
     if (synthetic) {
-      log(`hybrid search at ${synthetic.chunks} synthetic chunks: p50 ${synthetic.p50} ms, p95 ${synthetic.p95} ms (bulk insert without the workflow: ${synthetic.bulkInsertChunksPerSecond} chunks/s)`);
+      log(`hybrid search at ${synthetic.chunks} chunks (${synthetic.text}): p50 ${synthetic.p50} ms, p95 ${synthetic.p95} ms (bulk insert without the workflow: ${synthetic.bulkInsertChunksPerSecond} chunks/s)`);
     }
 
     const result = {
@@ -202,6 +170,7 @@ export async function runRetrievalBenchmark(opts: RetrievalBenchOptions) {
       queries: dataset.queries.length,
       evalSettings,
       quality,
+      published,
       ingestion: { pipeline: 'API upload → ingestDocument workflow (extract, chunk, embed through the cache, upsert, activate)', concurrency: opts.concurrency, corpus: ingestion, generatedDocuments: atSize },
       latency: { settings: fusion, corpus: { chunks: ingestion.chunks, ...corpusLatency }, synthetic },
       node: process.version,
@@ -219,7 +188,13 @@ export async function runRetrievalBenchmark(opts: RetrievalBenchOptions) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({
     options: {
+      // Any BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv); --dataset is the older name.
+      beir: { type: 'string' },
       dataset: { type: 'string', default: fileURLToPath(new URL('./datasets/front-desk', import.meta.url)) },
+      // What the scale corpus is made of: the dataset's text copied with perturbation, or generated text.
+      'scale-text': { type: 'string', default: 'corpus' },
+      // The BEIR folder copied into the scale corpus, when not the evaluated one.
+      'scale-beir': { type: 'string' },
       synthetic: { type: 'string', default: '100000' },
       'pipeline-documents': { type: 'string', default: '40' },
       'latency-queries': { type: 'string', default: '200' },
@@ -234,7 +209,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     },
   });
   await runRetrievalBenchmark({
-    dataset: values.dataset,
+    dataset: resolve(values.beir ?? values.dataset),
+    scaleText: values['scale-text'] === 'generated' ? 'generated' : 'corpus',
+    scaleDataset: values['scale-beir'] ? resolve(values['scale-beir']) : undefined,
     synthetic: Number(values.synthetic),
     pipelineDocuments: Number(values['pipeline-documents']),
     latencyQueries: Number(values['latency-queries']),

@@ -11,7 +11,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pgvector from 'pgvector';
-import { commonLexemes } from './common-lexemes';
+import { bm25Params, bm25Sql, planTerms, queryTerms } from './bm25';
 import { EMBEDDING_DIMENSIONS, type RetrievalSettings, type SearchHit } from '../core/knowledge/types';
 import { isUuid } from '../core/ids';
 
@@ -28,9 +28,6 @@ interface Method {
   sql: string;
   params: unknown[];
 }
-
-/** A query word expected in more chunks than this is used for ranking only (see common-lexemes.ts). */
-export const TEXT_ROW_BUDGET = 500;
 
 /** Scoping of the vector method; the correlated subquery keeps the vector index scan usable. */
 const VISIBLE = `c.tenant_id = ? and c.knowledge_base_id = any(?::uuid[])
@@ -52,32 +49,16 @@ function vectorMethod(scope: unknown[], { embedding, embedderId }: Pick<SearchQu
   };
 }
 
-/** A PostgreSQL text[] literal; each element quoted, so lexemes with commas or quotes stay whole. */
-const textArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-
 /**
- * Full-text candidates. Contacts ask questions, not keyword queries: any of the query's words may
- * match (OR) and ts_rank_cd ranks chunks covering more of them higher, except `common` lexemes
- * (see common-lexemes.ts), which count in the rank but do not make a chunk match on their own;
- * when every word is that common, all of them must match (AND). The query is parsed like
- * plainto_tsquery, so user input never fails; empty or stop-word-only text matches nothing.
- * Equal scores are common (short chunks matching one word); they are ordered by content hash, so
- * the same corpus ranks the same way every time.
+ * Full-text candidates ranked by BM25 (knowledge/bm25.ts): any of the query's selective words may
+ * match, every word scores. The query is parsed like plainto_tsquery in each knowledge base's
+ * language, so user input never fails; empty or stop-word-only text, or words no chunk holds,
+ * match nothing.
  */
-function textMethod(scope: unknown[], text: string, common: string[], limit: number): Method {
-  return {
-    sql: `select id, content_hash, row_number() over (order by score desc, content_hash) as rank from (
-      select distinct on (content_hash) * from (
-        select c.id, c.content_hash, ts_rank_cd(c.tsv, q.rank_query) as score
-        from (select coalesce(string_agg(quote_literal(l), ' | ') filter (where l <> all(?::text[])), string_agg(quote_literal(l), ' & '))::tsquery as match_query,
-                     string_agg(quote_literal(l), ' | ')::tsquery as rank_query
-              from unnest(tsvector_to_array(to_tsvector('english', ?))) as l) q,
-             chunks c join documents d on d.id = c.document_id and d.active_version = c.version
-        where c.tenant_id = ? and c.knowledge_base_id = any(?::uuid[]) and c.tsv @@ q.match_query
-        order by score desc, c.content_hash, c.id limit ?) t0
-      order by content_hash, score desc, id) t`,
-    params: [textArray(common), text, ...scope, limit],
-  };
+async function textMethod(em: EntityManager, scope: [string, string], text: string, settings: RetrievalSettings, limit: number): Promise<Method> {
+  const stats = await queryTerms(em, scope[0], scope[1], text);
+  const plan = planTerms(stats.terms, stats.chunks, stats.totalTerms, settings.bm25MatchRows);
+  return plan ? bm25Sql(scope, plan, bm25Params(settings), limit) : NONE;
 }
 
 /**
@@ -137,10 +118,10 @@ async function run(
   const ids = knowledgeBaseIds.filter(isUuid);
   if (ids.length === 0 || settings.topK <= 0) return [];
   // Passed as one array literal: the driver would expand a JS array into a list of parameters.
-  const scope = [tenantId, `{${ids.join(',')}}`];
+  const scope: [string, string] = [tenantId, `{${ids.join(',')}}`];
   const limit = settings.candidates;
   const vec = methods.vector ? vectorMethod(scope, methods.vector, limit) : NONE;
-  const txt = methods.text !== undefined ? textMethod(scope, methods.text, await commonLexemes(em, TEXT_ROW_BUDGET), limit) : NONE;
+  const txt = methods.text !== undefined ? await textMethod(em, scope, methods.text, settings, limit) : NONE;
   const { sql, params } = searchSql(vec, txt, settings);
   // Every connection scans HNSW iteratively (db/orm.ts): filtered scans keep going until enough
   // visible rows are found, in relaxed order; the ranks are recomputed from the distances. More

@@ -69,6 +69,16 @@ function retrievalLatencyTable(retrieval: Json): string {
   );
 }
 
+/** Our figures on a BEIR test split (fusion and BM25 tuned on its train split), beside the published ones. */
+function retrievalBeirTable(tune: Json): string {
+  const ours = METHODS.map(([method, label]) => {
+    const q = tune.test[method];
+    return [label.replace('default settings', 'tuned on train'), q.ndcg.toFixed(3), q.recall.toFixed(3), q.mrr.toFixed(3)];
+  });
+  const published = (tune.published ?? []).map((p: Json) => [`*${p.method}, published (${p.source})*`, `*${p.ndcg}*`, '', '']);
+  return table(['method', 'nDCG@10', 'recall@10', 'MRR@10'], ['---', '---:', '---:', '---:'], [...ours, ...published]);
+}
+
 function consoleTable(results: Json): string {
   return table(
     ['nodes', 'first render (navigation → drawn)', 'editor render (JSON → drawn)', 'drag fps', 'frames > 33 ms'],
@@ -82,6 +92,7 @@ const TABLES: Record<string, { from: string; render: (results: Json) => string }
   turn: { from: 'turn.json', render: turnTable },
   'retrieval-quality': { from: 'retrieval.json', render: retrievalQualityTable },
   'retrieval-latency': { from: 'retrieval.json', render: retrievalLatencyTable },
+  'retrieval-beir': { from: 'retrieval-tune.json', render: retrievalBeirTable },
   console: { from: 'console.json', render: consoleTable },
 };
 

@@ -10,7 +10,7 @@ import { MAX_DOCUMENT_BYTES } from '../../core/api/knowledge';
 import { AppError } from '../../core/errors';
 import { isStorableText, stripUnstorable, UNSTORABLE_TEXT_MESSAGE } from '../../core/text';
 import { MAX_DOCUMENT_NAME } from '../../core/knowledge/names';
-import type { IngestPin } from '../../core/knowledge/types';
+import type { IngestPin, KnowledgeLanguage } from '../../core/knowledge/types';
 import { KnowledgeBase, type Document } from '../../db/entities';
 import { setDocumentProgress } from '../../db/repos';
 import type { AppDeps } from '../deps';
@@ -28,6 +28,7 @@ export function knowledgeBaseDto(kb: KnowledgeBase, documentCount: number) {
     description: kb.description ?? null,
     chunkSize: kb.chunkSize,
     chunkOverlap: kb.chunkOverlap,
+    language: kb.language as KnowledgeLanguage,
     retrieval: kb.retrieval,
     documentCount,
     createdAt: iso(kb.createdAt),

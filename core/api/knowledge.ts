@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KNOWLEDGE_LANGUAGES } from '../knowledge/types';
 import { text } from './common';
 
 /** Uploads and pasted text larger than this are refused (413); the extractor applies the same limit. */
@@ -13,7 +14,12 @@ export const retrievalSettings = z.object({
   minScore: z.number().min(0),
   rerank: z.boolean().optional().describe("Score the fused candidates again with the tenant's reranker (settings.reranker)"),
   rerankCandidates: z.number().int().min(1).max(100).optional().describe('Fused candidates given to the reranker (default 20)'),
+  bm25K1: z.number().min(0).max(5).optional().describe('BM25 term-frequency saturation of the full-text ranking (default 1.2)'),
+  bm25B: z.number().min(0).max(1).optional().describe('BM25 length normalisation of the full-text ranking (default 0.6)'),
+  bm25MatchRows: z.number().int().min(50).max(100_000).optional().describe('Rows the rarest query words may match before commoner words stop adding full-text candidates (default 500)'),
 });
+
+const language = z.enum(KNOWLEDGE_LANGUAGES).describe('Text-search language: stemming and stop words of its chunks and queries');
 
 const chunking = {
   /** Tokens per chunk; a chunk must stay well inside an embedding model's input window. */
@@ -30,6 +36,7 @@ export const createKnowledgeBaseBody = z
     name: text().trim().min(1, 'name is required').max(200),
     description: text().max(2000).optional(),
     ...chunking,
+    language: language.optional(),
     retrieval: retrievalSettings.partial().optional(),
   })
   .refine(overlapBelowSize, overlapMessage);
@@ -39,11 +46,12 @@ export const updateKnowledgeBaseBody = z
     name: text().trim().min(1).max(200).optional(),
     description: text().max(2000).nullable().optional(),
     ...chunking,
+    language: language.optional().describe('Changing it parses the knowledge base\'s chunks again'),
     retrieval: retrievalSettings.partial().optional(),
   })
   .refine(overlapBelowSize, overlapMessage)
   .refine((b) => Object.values(b).some((v) => v !== undefined), {
-    message: 'nothing to update: send name, description, chunkSize, chunkOverlap or retrieval',
+    message: 'nothing to update: send name, description, chunkSize, chunkOverlap, language or retrieval',
     path: ['name'],
   });
 
@@ -53,6 +61,7 @@ export const knowledgeBaseDto = z.object({
   description: z.string().nullable(),
   chunkSize: z.number().int(),
   chunkOverlap: z.number().int(),
+  language,
   retrieval: retrievalSettings,
   documentCount: z.number().int(),
   createdAt: z.string(),

@@ -59,6 +59,14 @@ export interface Embedder {
   embed(texts: string[]): Promise<number[][]>;
 }
 
+/**
+ * Text-search languages a knowledge base can have: PostgreSQL text-search configurations (Snowball
+ * stemmer and stop words), present in PostgreSQL 15 and in the embedded PGlite alike. `simple`
+ * lowercases only, for languages without a stemmer here.
+ */
+export const KNOWLEDGE_LANGUAGES = ['english', 'spanish', 'french', 'german', 'portuguese', 'italian', 'dutch', 'simple'] as const;
+export type KnowledgeLanguage = (typeof KNOWLEDGE_LANGUAGES)[number];
+
 /** Retrieval knobs, stored per knowledge base. */
 export interface RetrievalSettings {
   /** Hits returned. */
@@ -76,6 +84,11 @@ export interface RetrievalSettings {
   rerank?: boolean;
   /** Fused candidates handed to the reranker, of which `topK` are kept (default 20). */
   rerankCandidates?: number;
+  /** BM25 term-frequency saturation and length normalisation of the full-text ranking (knowledge/bm25.ts defaults). */
+  bm25K1?: number;
+  bm25B?: number;
+  /** Rows the rarest query words may match before commoner ones stop adding candidates (they still score). */
+  bm25MatchRows?: number;
 }
 
 export const DEFAULT_RETRIEVAL: RetrievalSettings = { topK: 5, vectorWeight: 1, textWeight: 1, rrfK: 60, candidates: 40, minScore: 0 };

@@ -29,12 +29,10 @@ export const Chunk = defineEntity({
     embedding: embeddingVector().lazy(),
     /** `Embedder.id` of the model that made `embedding`: searches compare a query only with vectors of its own embedder. */
     embedderId: p.string(),
-    // Maintained by PostgreSQL; the heading is searchable along with the text.
-    tsv: p
-      .type('tsvector')
-      .generated(`(to_tsvector('english', coalesce(section, '') || ' ' || text)) stored`)
-      .lazy()
-      .nullable(),
+    // Set by a trigger in the knowledge base's language; the heading is searchable along with the text.
+    tsv: p.type('tsvector').lazy().nullable(),
+    /** Lexeme occurrences in `tsv`: the chunk's length for BM25 (set by the same trigger). */
+    termCount: p.integer().default(0).lazy(),
     createdAt: createdAt(),
   },
   // The unique index doubles as the (document, version) index: its leading columns.

@@ -16,6 +16,8 @@ export const KnowledgeBase = defineEntity({
     /** Tokens per chunk and overlap; changing them takes effect on the next (re)index. */
     chunkSize: p.integer().default(400),
     chunkOverlap: p.integer().default(60),
+    /** Text-search configuration of its chunks and queries (stemming, stop words); see KNOWLEDGE_LANGUAGES. */
+    language: p.string().length(32).default('english'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

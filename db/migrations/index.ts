@@ -6,6 +6,7 @@ import { Migration20261205090000_chunk_vector_storage } from './Migration2026120
 import { Migration20261210100000_console } from './Migration20261210100000_console';
 import { Migration20261210110000_channels } from './Migration20261210110000_channels';
 import { Migration20261215090000_chunk_embedder } from './Migration20261215090000_chunk_embedder';
+import { Migration20261220090000_bm25 } from './Migration20261220090000_bm25';
 import { Migration20261221090000_message_fidelity } from './Migration20261221090000_message_fidelity';
 
 export const MIGRATIONS: MigrationObject[] = [
@@ -15,5 +16,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261210100000_console', class: Migration20261210100000_console },
   { name: 'Migration20261210110000_channels', class: Migration20261210110000_channels },
   { name: 'Migration20261215090000_chunk_embedder', class: Migration20261215090000_chunk_embedder },
+  { name: 'Migration20261220090000_bm25', class: Migration20261220090000_bm25 },
   { name: 'Migration20261221090000_message_fidelity', class: Migration20261221090000_message_fidelity },
 ];

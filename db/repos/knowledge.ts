@@ -16,6 +16,8 @@ export interface KnowledgeBaseInput {
   retrieval?: Partial<RetrievalSettings>;
   chunkSize?: number;
   chunkOverlap?: number;
+  /** Text-search language (KNOWLEDGE_LANGUAGES); changing it re-parses the knowledge base's chunks. */
+  language?: string;
 }
 
 export async function createKnowledgeBase(em: EntityManager, tenantId: string, input: KnowledgeBaseInput): Promise<KnowledgeBase> {
@@ -26,6 +28,7 @@ export async function createKnowledgeBase(em: EntityManager, tenantId: string, i
     retrieval: { ...DEFAULT_RETRIEVAL, ...input.retrieval },
     ...(input.chunkSize !== undefined ? { chunkSize: input.chunkSize } : {}),
     ...(input.chunkOverlap !== undefined ? { chunkOverlap: input.chunkOverlap } : {}),
+    ...(input.language !== undefined ? { language: input.language } : {}),
   });
   await em.flush();
   return kb;

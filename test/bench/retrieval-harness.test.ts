@@ -12,9 +12,9 @@ import { runRetrievalBenchmark } from '../../bench/retrieval';
 
 /** nDCG@10, recall@10 and MRR@10 on bench/datasets/front-desk, as `npm run bench:retrieval` prints them (3 decimals). */
 const FRONT_DESK_QUALITY = {
-  fullText: { ndcg: 0.907, recall: 0.942, mrr: 0.905 },
+  fullText: { ndcg: 0.928, recall: 0.942, mrr: 0.933 },
   vector: { ndcg: 0.89, recall: 0.942, mrr: 0.882 },
-  hybrid: { ndcg: 0.914, recall: 0.942, mrr: 0.915 },
+  hybrid: { ndcg: 0.926, recall: 0.942, mrr: 0.929 },
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'retrieval-bench-'));
@@ -45,12 +45,12 @@ it('ingests the front-desk set through the pipeline and writes the three methods
   // The bundled set with the offline embedder is deterministic (equal scores are ordered by content
   // hash): these are the figures the README prints, so a change in ranking shows here first.
   expect(written.quality).toEqual(FRONT_DESK_QUALITY);
-  const { fullText, vector, hybrid } = written.quality;
-  for (const metric of ['ndcg', 'mrr'] as const) {
-    expect(hybrid[metric], `hybrid ${metric} vs full text`).toBeGreaterThanOrEqual(fullText[metric]);
-    expect(hybrid[metric], `hybrid ${metric} vs vector`).toBeGreaterThanOrEqual(vector[metric]);
-  }
+  // With BM25, full text alone edges out default (equal-weight) fusion with the lexical offline
+  // embedder, here as on SciFact; fusion still beats the vector side alone.
+  const { vector, hybrid } = written.quality;
+  for (const metric of ['ndcg', 'mrr'] as const) expect(hybrid[metric], `hybrid ${metric} vs vector`).toBeGreaterThanOrEqual(vector[metric]);
   expect(written.latency.corpus).toMatchObject({ chunks: 40, count: 10 });
   expect(written.latency.corpus.p95).toBeGreaterThan(0);
-  expect(written.latency.synthetic).toMatchObject({ chunks: 300, count: 10, bulkInsert: expect.stringMatching(/not the ingestion workflow/) });
+  expect(written.latency.synthetic).toMatchObject({ chunks: 300, count: 10, text: expect.stringMatching(/copied with perturbation/), bulkInsert: expect.stringMatching(/not the ingestion workflow/) });
+  expect(written.published).toEqual([]);
 }, 60_000);

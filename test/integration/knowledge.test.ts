@@ -118,7 +118,9 @@ describe('knowledge bases', () => {
   it('updates settings, and a deleted document leaves search', async () => {
     const patched = await stack.request('PATCH', `/v1/knowledge-bases/${kbId}`, { apiKey: tenantA.apiKey, body: { description: 'FAQ', retrieval: { textWeight: 0.5 } } });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ description: 'FAQ', retrieval: { topK: 3, textWeight: 0.5, vectorWeight: 1 } });
+    expect(patched.body).toMatchObject({ description: 'FAQ', language: 'english', retrieval: { topK: 3, textWeight: 0.5, vectorWeight: 1 } });
+    const bm25 = await stack.request('PATCH', `/v1/knowledge-bases/${kbId}`, { apiKey: tenantA.apiKey, body: { retrieval: { bm25K1: 0.9, bm25B: 0.4 } } });
+    expect(bm25.body).toMatchObject({ retrieval: { bm25K1: 0.9, bm25B: 0.4, textWeight: 0.5 } });
 
     expect((await stack.request('DELETE', `/v1/documents/${parkingId}`, { apiKey: tenantA.apiKey })).status).toBe(204);
     expect((await getDocument(tenantA.apiKey, parkingId)).status).toBe(404);
@@ -201,6 +203,8 @@ describe('bad input', () => {
     expectError(await stack.request('POST', '/v1/knowledge-bases', { apiKey: tenantA.apiKey, body: { name: '' } }), 400, 'name');
     expectError(await stack.request('POST', '/v1/knowledge-bases', { apiKey: tenantA.apiKey, body: { name: 'x', chunkSize: 100, chunkOverlap: 100 } }), 400, 'chunkOverlap');
     expectError(await stack.request('PATCH', `/v1/knowledge-bases/${kbId}`, { apiKey: tenantA.apiKey, body: {} }), 400, 'name');
+    expectError(await stack.request('POST', '/v1/knowledge-bases', { apiKey: tenantA.apiKey, body: { name: 'x', language: 'klingon' } }), 400, 'language');
+    expectError(await stack.request('PATCH', `/v1/knowledge-bases/${kbId}`, { apiKey: tenantA.apiKey, body: { retrieval: { bm25B: 2 } } }), 400, 'retrieval.bm25B');
   });
 
   it('shortens a long file or link name to fit, keeping the extension, and refuses a long name field', async () => {

@@ -80,7 +80,7 @@ export function KnowledgePage() {
               <div className="pg-col">
                 <h2>{kb.name}</h2>
                 <span className="pg-muted">
-                  {kb.description ? `${kb.description} · ` : ''}chunks of {kb.chunkSize} tokens ({kb.chunkOverlap} overlap) · top {kb.retrieval.topK}
+                  {kb.description ? `${kb.description} · ` : ''}{kb.language} · chunks of {kb.chunkSize} tokens ({kb.chunkOverlap} overlap) · top {kb.retrieval.topK}
                 </span>
               </div>
             }

@@ -1,9 +1,12 @@
-/** The "New knowledge base" dialog: name, description and (optionally) chunking. */
+/** The "New knowledge base" dialog: name, description, language and (optionally) chunking. */
 import { useState } from 'react';
 import { api } from '../../api/client';
-import { Field, FormDialog, Input, Textarea, useToast } from '../../ui';
+import { KNOWLEDGE_LANGUAGES, type KnowledgeLanguage } from '../../../../core/knowledge/types';
+import { Field, FormDialog, Input, Select, Textarea, useToast } from '../../ui';
 import { useSubmit } from '../shared/useAsyncAction';
 import type { Created } from './types';
+
+const LANGUAGE_OPTIONS = KNOWLEDGE_LANGUAGES.map((value) => ({ value, label: value === 'simple' ? 'Other (no stemming)' : value.charAt(0).toUpperCase() + value.slice(1) }));
 
 export function CreateKnowledgeBase({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (id: string) => void }) {
   const toast = useToast();
@@ -11,12 +14,14 @@ export function CreateKnowledgeBase({ open, onClose, onCreated }: { open: boolea
   const [description, setDescription] = useState('');
   const [chunkSize, setChunkSize] = useState('');
   const [chunkOverlap, setChunkOverlap] = useState('');
+  const [language, setLanguage] = useState<KnowledgeLanguage>('english');
   const { submit, busy, errors, fieldError } = useSubmit(
-    ['name', 'description', 'chunkSize', 'chunkOverlap'],
+    ['name', 'description', 'language', 'chunkSize', 'chunkOverlap'],
     async () => {
       const body = {
         name: name.trim(),
         ...(description.trim() ? { description: description.trim() } : {}),
+        language,
         ...(chunkSize ? { chunkSize: Number(chunkSize) } : {}),
         ...(chunkOverlap ? { chunkOverlap: Number(chunkOverlap) } : {}),
       };
@@ -26,6 +31,7 @@ export function CreateKnowledgeBase({ open, onClose, onCreated }: { open: boolea
       setDescription('');
       setChunkSize('');
       setChunkOverlap('');
+      setLanguage('english');
       onCreated(id);
     },
     { validate: () => (name.trim() ? null : ['name', 'Give the knowledge base a name.']) },
@@ -38,6 +44,9 @@ export function CreateKnowledgeBase({ open, onClose, onCreated }: { open: boolea
       </Field>
       <Field label="Description (optional)" error={fieldError('description')}>
         <Textarea value={description} onChange={(e) => setDescription(e.target.value)} rows={2} />
+      </Field>
+      <Field label="Language" help="Stemming and stop words for keyword search." error={fieldError('language')}>
+        <Select value={language} onChange={(e) => setLanguage(e.target.value as KnowledgeLanguage)} options={LANGUAGE_OPTIONS} />
       </Field>
       <div className="pg-filters">
         <Field label="Chunk size (tokens)" help="Default when empty." error={fieldError('chunkSize')}>
