@@ -1,5 +1,6 @@
 /**
- * The Redis `npm start` runs when none answers: loopback only, no persistence, and a password
+ * The Redis `npm start` runs when none answers: loopback only, an append-only file in DATA_DIR so
+ * a killed Redis comes back with its queued jobs, and a password
  * (generated once into DATA_DIR) so other users of the machine cannot read live conversations
  * or queue jobs. The password goes in a 0600 config file, never on the command line (`ps` shows it).
  */
@@ -18,9 +19,11 @@ export function writeRedisConfig(dataDir: string, port: number): string {
   const lines = [
     `port ${port}`,
     'bind 127.0.0.1',
-    // Only live token streams and queues that are safe to lose.
+    // Queued jobs (platform events on their way to the sink) must survive a kill: every write is
+    // in the append-only file before Redis answers it. Live streams (pub/sub) are not written.
     'save ""',
-    'appendonly no',
+    'appendonly yes',
+    'appendfsync always',
     `dir ${quote(dataDir)}`,
     `requirepass ${quote(redisPassword(dataDir))}`,
   ];

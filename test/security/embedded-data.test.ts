@@ -12,6 +12,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePrivate } from '../../db/data-dir';
 import { writeRedisConfig, withRedisPassword } from '../../scripts/embedded-redis';
+import { createEventsQueue } from '../../events/queue';
 
 const root = resolve(import.meta.dirname, '../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-embedded-'));
@@ -138,6 +139,41 @@ describe('the embedded Redis', () => {
       expect(await owner.ping()).toBe('PONG');
       await owner.quit();
       expect(readFileSync(conf, 'utf8')).toMatch(/^bind 127\.0\.0\.1$/m);
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => server.once('exit', r));
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('comes back from a SIGKILL with the jobs that were queued in it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-redis-'));
+    makePrivate(dir);
+    const port = await freePort();
+    const conf = writeRedisConfig(dir, port);
+    const url = withRedisPassword(`redis://127.0.0.1:${port}`, dir);
+    const start = async () => {
+      const server = spawn('redis-server', [conf], { stdio: 'ignore' });
+      for (let i = 0; i < 50 && !(await ping(port)); i++) await new Promise((r) => setTimeout(r, 100));
+      return server;
+    };
+    let server = await start();
+    try {
+      // As emitEvent queues an event for the sink; no sink runs, so the job waits in Redis.
+      const producer = new Redis(url, { maxRetriesPerRequest: null });
+      const queue = createEventsQueue(producer);
+      await queue.add('conversation.started', { tenantId: 't', type: 'conversation.started', workflowId: 'w', data: {}, occurredAt: new Date().toISOString() });
+      await queue.close();
+      // BullMQ leaves a connection it was handed open.
+      producer.disconnect();
+      server.kill('SIGKILL');
+      await new Promise((r) => server.once('exit', r));
+      server = await start();
+      const consumer = new Redis(url, { maxRetriesPerRequest: null });
+      const again = createEventsQueue(consumer);
+      expect(await again.getWaitingCount()).toBe(1);
+      await again.close();
+      consumer.disconnect();
     } finally {
       server.kill('SIGTERM');
       await new Promise((r) => server.once('exit', r));
