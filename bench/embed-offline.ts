@@ -4,6 +4,7 @@
  * scripts/models.sh installed it, the local model at several batch sizes with the resident memory
  * it adds; it prints the figures and writes bench/results/embed-offline.json.
  */
+import { loadavg } from 'node:os';
 import { countTokens } from '../core/knowledge/chunk';
 import { offlineEmbedder } from '../core/knowledge/offline-embedder';
 import type { Embedder } from '../core/knowledge/types';
@@ -38,7 +39,8 @@ async function measure(embedder: Embedder, texts: string[], rounds: number) {
     rates.push(texts.length / ((performance.now() - started) / 1000));
   }
   rates.sort((a, b) => a - b);
-  return { chunks: texts.length, rounds, chunksPerSecondMedian: Math.round(rates[Math.floor(rounds / 2)]), chunksPerSecondMin: Math.round(rates[0]) };
+  const round1 = (x: number) => Math.round(x * 10) / 10;
+  return { chunks: texts.length, rounds, chunksPerSecondMedian: round1(rates[Math.floor(rounds / 2)]), chunksPerSecondMin: round1(rates[0]) };
 }
 
 const texts = Array.from({ length: 2_000 }, (_, i) => makeText(i + 1, 250));
@@ -67,4 +69,5 @@ if (localModelInstalled()) {
 } else {
   console.log(`${LOCAL_MODEL.id}: not installed (scripts/models.sh), skipped`);
 }
-writeResult('bench/results/embed-offline.json', { hashed, local, meanTokensPerChunk: meanTokens, node: process.version });
+// The machine's load goes with the figures: on shared cores the model's speed follows it closely.
+writeResult('bench/results/embed-offline.json', { hashed, local, meanTokensPerChunk: meanTokens, loadAverage: loadavg().map((l) => Math.round(l * 10) / 10), node: process.version });

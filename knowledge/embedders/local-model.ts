@@ -11,8 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Tokenizer } from '@huggingface/tokenizers';
-import * as ort from 'onnxruntime-node';
+import type { Tokenizer } from '@huggingface/tokenizers';
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { EMBEDDING_DIMENSIONS, type Embedder } from '../../core/knowledge/types';
 
 /** What is recorded about the model: its id is stored on every chunk it embeds. */
@@ -38,8 +38,9 @@ export function localModelDir(): string {
 export const localModelInstalled = (dir = localModelDir()): boolean => FILES.every((f) => existsSync(join(dir, f)));
 
 interface Loaded {
-  session: ort.InferenceSession;
+  session: InferenceSession;
   tokenizer: Tokenizer;
+  Tensor: typeof Tensor;
 }
 
 function tokenize(tokenizer: Tokenizer, text: string): number[] {
@@ -49,7 +50,7 @@ function tokenize(tokenizer: Tokenizer, text: string): number[] {
 }
 
 /** One padded batch through the model, mean-pooled and normalized. */
-async function runBatch({ session }: Loaded, batch: number[][]): Promise<number[][]> {
+async function runBatch({ session, Tensor }: Loaded, batch: number[][]): Promise<number[][]> {
   const length = Math.max(...batch.map((ids) => ids.length));
   const size = batch.length * length;
   const ids = new BigInt64Array(size);
@@ -62,9 +63,9 @@ async function runBatch({ session }: Loaded, batch: number[][]): Promise<number[
   });
   const dims = [batch.length, length];
   const out = await session.run({
-    input_ids: new ort.Tensor('int64', ids, dims),
-    attention_mask: new ort.Tensor('int64', mask, dims),
-    token_type_ids: new ort.Tensor('int64', new BigInt64Array(size), dims),
+    input_ids: new Tensor('int64', ids, dims),
+    attention_mask: new Tensor('int64', mask, dims),
+    token_type_ids: new Tensor('int64', new BigInt64Array(size), dims),
   });
   const hidden = out.last_hidden_state.data as Float32Array;
   const width = EMBEDDING_DIMENSIONS;
@@ -84,6 +85,8 @@ async function runBatch({ session }: Loaded, batch: number[][]): Promise<number[
 async function load(dir: string): Promise<Loaded> {
   const missing = FILES.filter((f) => !existsSync(join(dir, f)));
   if (missing.length) throw new Error(`the local embedding model is not installed in ${dir} (missing ${missing.join(', ')}): run scripts/models.sh`);
+  // Imported here: processes whose tenants never use the model do not load ONNX Runtime's native library.
+  const [ort, { Tokenizer }] = await Promise.all([import('onnxruntime-node'), import('@huggingface/tokenizers')]);
   const tokenizer = new Tokenizer(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')));
   // Two threads at most: the worker's other activities and the database share the machine.
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
@@ -95,7 +98,7 @@ async function load(dir: string): Promise<Loaded> {
   });
   const names = [...session.inputNames].sort().join(',');
   if (names !== 'attention_mask,input_ids,token_type_ids') throw new Error(`${dir}/model.onnx takes inputs ${names}, not a BERT encoder's`);
-  return { session, tokenizer };
+  return { session, tokenizer, Tensor: ort.Tensor };
 }
 
 /** One model per directory and process (~200 MB resident once loaded); embedding is reentrant. */
