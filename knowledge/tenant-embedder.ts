@@ -1,6 +1,7 @@
 /**
- * The embedder a tenant's knowledge bases use: its configured OpenAI-compatible endpoint, else the
- * offline hashed n-gram embedder. Ingestion and query embedding must agree on it, or queries would
+ * The embedder a tenant's knowledge bases use: its configured OpenAI-compatible endpoint, the
+ * offline model (`{ kind: 'local' }`, knowledge/embedders/local-model.ts), else the offline hashed
+ * n-gram embedder, which needs no download. Ingestion and query embedding must agree on it, or queries would
  * be compared with vectors from another model; both go through here.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -15,6 +16,7 @@ import { cachedTenant } from '../db/repos/tenants';
 import { secretBoxFromConfig } from '../db/secrets';
 import { configPolicy } from '../net/address-policy';
 import { cachedEmbedder, providerEmbedder, providerEmbedderId, type EmbeddingCacheStore } from './embedder';
+import { LOCAL_MODEL, localModelEmbedder, localModelInstalled } from './embedders/local-model';
 import type { RerankerProvider } from './rerank';
 
 type EmbeddingSettings = TenantSettings['embeddings'];
@@ -51,7 +53,8 @@ async function freshEmbeddingSettings(orm: MikroORM, tenantId: string): Promise<
 }
 
 /** The id of the embedder these settings make (no key needed): vectors are comparable only within one id. */
-export const embedderIdFor = (settings: EmbeddingSettings): string => (settings ? providerEmbedderId(settings.model) : offlineEmbedder.id);
+export const embedderIdFor = (settings: EmbeddingSettings): string =>
+  !settings ? offlineEmbedder.id : 'kind' in settings ? LOCAL_MODEL.id : providerEmbedderId(settings.model);
 
 /** The id of the embedder the tenant's knowledge bases use now, for pinning an ingestion. */
 export async function currentEmbedderId(orm: MikroORM, tenantId: string): Promise<string> {
@@ -60,6 +63,11 @@ export async function currentEmbedderId(orm: MikroORM, tenantId: string): Promis
 
 function embedderFromSettings(deps: KnowledgeDeps, settings: EmbeddingSettings): Embedder {
   if (!settings) return offlineEmbedder;
+  if ('kind' in settings) {
+    // Removed model files are configuration: retrying cannot bring them back, scripts/models.sh can.
+    if (!localModelInstalled()) throw ApplicationFailure.nonRetryable('the local embedding model is not installed: run scripts/models.sh', 'ConfigError');
+    return localModelEmbedder();
+  }
   let apiKey = '';
   try {
     // An empty key is stored as '' (servers without one), not encrypted.

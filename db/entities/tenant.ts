@@ -21,8 +21,11 @@ export interface TenantSettings {
   llm?: LlmProviderSettings & { fallbacks?: LlmProviderSettings[] };
   /** Hosts this tenant's httpRequest nodes and tools may call, on top of HTTP_ALLOWED_HOSTS. */
   httpAllowedHosts?: string[];
-  /** OpenAI-compatible `/embeddings` for knowledge bases; unset → the offline hashed n-gram embedder. */
-  embeddings?: { baseURL: string; model: string; apiKeyEncrypted: string };
+  /**
+   * The knowledge bases' embedder: an OpenAI-compatible `/embeddings` endpoint, or `local` (the
+   * offline model scripts/models.sh installs); unset → the offline hashed n-gram embedder.
+   */
+  embeddings?: { baseURL: string; model: string; apiKeyEncrypted: string } | { kind: 'local' };
   /** The optional reranking step of retrieval: a `/rerank` cross-encoder endpoint or a chat model. */
   reranker?: { kind: 'rerank-api' | 'llm'; baseURL: string; model: string; apiKeyEncrypted: string };
 }

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offlineEmbedder } from '../../core/knowledge/offline-embedder';
+import { LOCAL_MODEL, localModelInstalled } from '../../knowledge/embedders/local-model';
 import { Chunk, Tenant } from '../../db/entities';
 import { systemEm, tenantEm } from '../../db/orm';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
@@ -29,19 +30,25 @@ afterAll(async () => {
 
 const storedSettings = async (tenantId: string) => JSON.stringify((await systemEm(stack.orm).findOneOrFail(Tenant, { id: tenantId })).settings);
 const unreachable = 'http://127.0.0.1:9/v1';
+/** What every embeddings view adds: the fallback and the offline model (knowledge/embedders/local-model.test.ts covers choosing it). */
+const offline = () => {
+  const { folder: _folder, ...model } = LOCAL_MODEL;
+  const installed = localModelInstalled();
+  return { fallbackEmbedderId: offlineEmbedder.id, localModel: { ...model, installed }, recommended: installed ? 'local' : 'endpoint' };
+};
 
 describe('embedding settings', () => {
   it('stores the key encrypted, never returns it, keeps it when omitted, and tests the endpoint', async () => {
     const { apiKey, tenantId } = await stack.createTenant();
     const admin = await signedIn(stack, apiKey, 'admin');
-    expect((await admin.request('GET', '/v1/settings/embeddings')).body).toEqual({ configured: false, apiKeySet: false, embedderId: offlineEmbedder.id });
+    expect((await admin.request('GET', '/v1/settings/embeddings')).body).toEqual({ configured: false, apiKeySet: false, embedderId: offlineEmbedder.id, ...offline() });
 
     const put = await admin.request('PUT', '/v1/settings/embeddings', { body: { baseURL: `${fake.url}/v1`, model: 'embed-a', apiKey: 'ek-secret-123' } });
     expect(put.status).toBe(200);
-    expect(put.body).toEqual({ configured: true, baseURL: `${fake.url}/v1`, model: 'embed-a', apiKeySet: true, embedderId: 'openai:embed-a@384', reindexing: 0 });
+    expect(put.body).toEqual({ configured: true, kind: 'endpoint', baseURL: `${fake.url}/v1`, model: 'embed-a', apiKeySet: true, embedderId: 'openai:embed-a@384', reindexing: 0, ...offline() });
     expect(await storedSettings(tenantId)).not.toContain('ek-secret-123');
     const got = await admin.request('GET', '/v1/settings/embeddings');
-    expect(got.body).toEqual({ configured: true, baseURL: `${fake.url}/v1`, model: 'embed-a', apiKeySet: true, embedderId: 'openai:embed-a@384' });
+    expect(got.body).toEqual({ configured: true, kind: 'endpoint', baseURL: `${fake.url}/v1`, model: 'embed-a', apiKeySet: true, embedderId: 'openai:embed-a@384', ...offline() });
 
     // Omitted key: kept, and the test call reaches the provider with it.
     expect((await admin.request('PUT', '/v1/settings/embeddings', { body: { baseURL: `${fake.url}/v1`, model: 'embed-b' } })).body.apiKeySet).toBe(true);
@@ -62,7 +69,7 @@ describe('embedding settings', () => {
 
     const removed = await admin.request('DELETE', '/v1/settings/embeddings');
     expect(removed.status).toBe(200);
-    expect(removed.body).toEqual({ configured: false, apiKeySet: false, embedderId: offlineEmbedder.id, reindexing: 0 });
+    expect(removed.body).toEqual({ configured: false, apiKeySet: false, embedderId: offlineEmbedder.id, reindexing: 0, ...offline() });
     expect(await storedSettings(tenantId)).not.toContain('embeddings');
   });
 

@@ -170,6 +170,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'DELETE /v1/api-keys/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/api-keys/${b.apiKey}` }] },
   ...settings('llm'),
   ...settings('embeddings'),
+  'PUT /v1/settings/embeddings/local': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
   ...settings('reranker'),
 };
 
