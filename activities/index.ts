@@ -7,6 +7,7 @@ import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, INVALID_DATA_ERROR_TYPE, isInvalidDataError } from '../core/errors';
 import type { ActivityDeps } from './deps';
+import { mediaActivities } from './channels/media';
 import { sendActivities } from './channels/send';
 import { eventActivities } from './events';
 import { httpActivities } from './http';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...ingestActivities(deps),
     ...knowledgeActivities(deps),
     ...sendActivities(deps),
+    ...mediaActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

@@ -7,6 +7,7 @@ import type { ChatMessage, ToolCall, ToolSpec } from '../core/chat';
 import type { ConversationStatus } from '../core/conversations';
 import type { Channel, OutboundMessage, Reply, TokenUsage } from '../core/messages';
 import type { IngestPin } from '../core/knowledge/types';
+import type { MediaOutcome, PendingMedia } from '../core/inbound';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -128,6 +129,22 @@ export interface SwitchboardActivities {
    * 429 / 5xx are retried honouring Retry-After; permanent refusals mark the message failed.
    */
   sendChannelMessage(input: ConversationRef & { key: string }): Promise<{ status: 'sent' | 'failed'; providerMessageId?: string; error?: string }>;
+  /**
+   * Downloads one file an inbound message names (the channel adapter's fetchMedia, capped at
+   * CHANNEL_MEDIA_MAX_BYTES) into media_assets, once per (message, ref). A refusal that cannot
+   * change (too large, host not the provider's, 4xx) fails without retrying.
+   */
+  downloadInboundMedia(input: InboundMediaRef): Promise<Extract<MediaOutcome, { status: 'stored' }>>;
+  /** Writes a file's outcome into its stored message's `metadata.attachments` and publishes the message again; retried until the message is stored. */
+  markInboundMedia(input: InboundMediaRef & { outcome: MediaOutcome }): Promise<void>;
   /** Queues a platform event (BullMQ) for webhooks and analytics. */
   emitEvent(input: { tenantId: string; type: string; workflowId: string; data: Record<string, unknown> }): Promise<void>;
+}
+
+export interface InboundMediaRef {
+  tenantId: string;
+  channelId: string;
+  conversationId: string;
+  messageExternalId: string;
+  file: PendingMedia;
 }

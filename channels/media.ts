@@ -1,7 +1,8 @@
 /**
  * Inbound attachment downloads, capped: the bytes end up in a Postgres row, so a file past the
  * channel media limit is refused as soon as its Content-Length (or, without one, the stream)
- * says so, and never buffered whole. The refusal is permanent: the message goes on without it.
+ * says so, and never buffered whole. The refusal is permanent: the file is marked failed.
+ * Downloads run after the message reached its conversation (workflows/fetchInboundMedia.ts).
  */
 import { hostListed } from '../net/address-policy';
 import { isPermanentRefusal } from '../net/guarded-fetch';

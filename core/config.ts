@@ -96,6 +96,13 @@ const envSchema = z.object({
   EMAIL_INBOUND_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   /** Largest attachment downloaded from a provider (or carried in an email); larger ones are noted on the message, not stored. */
   CHANNEL_MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),
+  /**
+   * Attempts at downloading an inbound attachment, in the background after its message reached the
+   * flow, the first retry CHANNEL_MEDIA_RETRY_SECONDS after the first failure, doubling up to 5
+   * minutes (10 attempts: ~22 minutes); after the last the attachment is marked failed with the reason.
+   */
+  CHANNEL_MEDIA_DOWNLOAD_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  CHANNEL_MEDIA_RETRY_SECONDS: z.coerce.number().positive().default(5),
   /** Open WebSockets (chat, inbox) per API process: per token, per client address, per tenant. */
   WS_MAX_PER_TOKEN: z.coerce.number().int().positive().default(8),
   WS_MAX_PER_IP: z.coerce.number().int().positive().default(64),

@@ -5,6 +5,8 @@ export const TASK_QUEUE = 'switchboard';
 
 export const conversationWorkflowId = (tenantId: string, conversationId: string) => `conv:${tenantId}:${conversationId}`;
 export const flowRunWorkflowId = (tenantId: string, key: string) => `run:${tenantId}:${key}`;
+/** One per inbound message with files to download: a redelivered or re-dispatched message starts it once. */
+export const mediaWorkflowId = (tenantId: string, channelId: string, messageExternalId: string) => `media:${tenantId}:${channelId}:${messageExternalId}`;
 export const ingestWorkflowId = (tenantId: string, documentId: string, version: number) => `ingest:${tenantId}:${documentId}:${version}`;
 
 /** `conv:{tenant}:{id}` → {kind, tenantId, rest}; null when the id is not one of ours. */

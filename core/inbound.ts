@@ -48,3 +48,27 @@ export type InboundEvent =
       error?: string;
       at?: string;
     };
+
+/** A file an inbound message names, still at the provider: its position in `metadata.attachments`. */
+export interface PendingMedia {
+  index: number;
+  ref: string;
+  contentType?: string;
+  name?: string;
+}
+
+/** What became of one file: stored as a media asset, or failed with the reason. */
+export type MediaOutcome =
+  | { status: 'stored'; mediaAssetId: string; contentType: string; byteSize: number; name?: string }
+  | { status: 'failed'; error: string };
+
+export interface FetchInboundMediaInput {
+  tenantId: string;
+  channelId: string;
+  conversationId: string;
+  messageExternalId: string;
+  files: PendingMedia[];
+  /** The download retry bound (CHANNEL_MEDIA_DOWNLOAD_ATTEMPTS / _RETRY_SECONDS), decided when the message came in. */
+  maxAttempts: number;
+  retrySeconds: number;
+}

@@ -3,11 +3,11 @@
  * worker process: a BullMQ `inbound` queue fed by the webhook route, plus a sweeper that
  * re-queues rows left pending (Redis here keeps nothing on disk, and a job may give up while
  * Temporal is away). Every step is idempotent, so a row handled twice still makes one turn: the
- * conversation is remembered on the row, media is stored once per (message, ref), and the
- * workflow ignores an externalId it has already seen.
+ * conversation is remembered on the row, media is stored once per (message, ref), the workflow
+ * ignores an externalId it has already seen, and a message's download workflow starts once.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../core/config';
 import { AppError } from '../core/errors';
 import type { Channel as ChannelType } from '../core/channels';
@@ -17,6 +17,8 @@ import { getFlowVersion } from '../db/repos/flows';
 import { ConversationClient } from '../temporal/conversation';
 import { pinnedFlow } from '../temporal/pinned-flows';
 import { channelLoader, type LoadedChannel } from '../channels/directory';
+import { mediaWorkflowId } from '../core/ids';
+import type { FetchInboundMediaInput, PendingMedia } from '../core/inbound';
 import { WATERMARK_PREFIX } from '../channels/messenger/inbound';
 import { tooLargeError } from '../channels/media';
 import { ProviderError, type InboundAttachment, type InboundEvent, type MediaLimits } from '../channels/types';
@@ -106,7 +108,7 @@ export class InboundProcessor {
       },
     );
 
-    const attachments = await this.storeAttachments(row, channel, conversation.id, event);
+    const { attachments, pending } = await this.storeAttachments(row, conversation.id, channel.row.id, event);
     await noteContactActivity(em, conversation.id, new Date(event.message.sentAt ?? Date.now()), event.thread);
     const metadata = { ...(event.metadata ?? {}), ...(attachments.length ? { attachments } : {}) };
     await this.signal(row.tenantId, conversation, channel.row.type as ChannelType, {
@@ -114,35 +116,60 @@ export class InboundProcessor {
       externalId: event.externalId,
       ...(Object.keys(metadata).length ? { metadata } : {}),
     });
+    if (pending.length) await this.startDownloads(row.tenantId, channel.row.id, conversation.id, event.externalId, pending);
     return conversation.id;
   }
 
-  /** Downloads each file once; a file the provider refuses for good is noted, not fatal to the message. */
-  private async storeAttachments(row: InboundRow, channel: LoadedChannel, conversationId: string, event: Extract<InboundEvent, { kind: 'message' }>) {
-    const stored: Record<string, unknown>[] = [];
+  /**
+   * Files carried in the message (email) are stored now; files at the provider are `pending` on the
+   * message and downloaded afterwards (startDownloads), so a media outage never holds up the turn.
+   */
+  private async storeAttachments(row: InboundRow, conversationId: string, channelId: string, event: Extract<InboundEvent, { kind: 'message' }>) {
+    const attachments: Record<string, unknown>[] = [];
+    const pending: PendingMedia[] = [];
     const em = tenantEm(this.deps.orm, row.tenantId);
     const limits = { maxBytes: this.deps.config.CHANNEL_MEDIA_MAX_BYTES };
     for (const [index, attachment] of (event.message.attachments ?? []).entries()) {
       const a = attachment as InboundAttachment | { kind: 'inline'; data: string; contentType: string; name?: string };
+      const described = { ...(a.name ? { name: a.name } : {}), ...(a.contentType ? { contentType: a.contentType } : {}) };
+      if (a.kind === 'remote') {
+        pending.push({ index, ref: a.ref, ...described });
+        attachments.push({ status: 'pending', ref: a.ref, ...described });
+        continue;
+      }
+      const ref = `inline:${index}`;
       try {
-        const file = a.kind === 'inline' ? inlineFile(a, limits) : await this.fetchRemote(channel, a.ref, limits);
-        const name = a.name ?? file.name;
-        const ref = a.kind === 'remote' ? a.ref : `inline:${index}`;
-        const contentType = a.contentType ?? file.contentType;
-        const asset = await storeMediaAsset(em, row.tenantId, { channelId: channel.row.id, conversationId, messageExternalId: event.externalId, ref, contentType, name, data: file.data });
-        stored.push({ mediaAssetId: asset.id, contentType, byteSize: asset.byteSize, ...(name ? { name } : {}) });
+        const file = inlineFile(a, limits);
+        const asset = await storeMediaAsset(em, row.tenantId, { channelId, conversationId, messageExternalId: event.externalId, ref, contentType: a.contentType, name: a.name, data: file.data });
+        attachments.push({ status: 'stored', mediaAssetId: asset.id, contentType: a.contentType, byteSize: asset.byteSize, ...(a.name ? { name: a.name } : {}) });
       } catch (err) {
-        if (!(err instanceof ProviderError) || err.retryable) throw err;
-        const ref = a.kind === 'remote' ? a.ref : `inline:${index}`;
-        stored.push({ error: err.message, ref, ...(a.contentType ? { contentType: a.contentType } : {}), ...(a.name ? { name: a.name } : {}) });
+        if (!(err instanceof ProviderError)) throw err;
+        attachments.push({ status: 'failed', error: err.message, ref, ...described });
       }
     }
-    return stored;
+    return { attachments, pending };
   }
 
-  private async fetchRemote(channel: LoadedChannel, ref: string, limits: MediaLimits) {
-    if (!channel.adapter.fetchMedia) throw new ProviderError(`the ${channel.row.type} adapter cannot download attachments`, false);
-    return channel.adapter.fetchMedia(channel.config, ref, limits);
+  /** One download workflow per message (its id is the message's): a re-dispatched row finds it started. */
+  private async startDownloads(tenantId: string, channelId: string, conversationId: string, messageExternalId: string, files: PendingMedia[]) {
+    const { temporal, config } = this.deps;
+    const input: FetchInboundMediaInput = {
+      tenantId, channelId, conversationId, messageExternalId, files,
+      maxAttempts: config.CHANNEL_MEDIA_DOWNLOAD_ATTEMPTS,
+      retrySeconds: config.CHANNEL_MEDIA_RETRY_SECONDS,
+    };
+    try {
+      await temporal.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () =>
+        temporal.workflow.start('fetchInboundMedia', {
+          workflowId: mediaWorkflowId(tenantId, channelId, messageExternalId),
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
   }
 
   private async signal(tenantId: string, conversation: { id: string; flowId: string; flowVersion: number }, channel: ChannelType, message: { text: string; externalId: string; metadata?: Record<string, unknown> }) {

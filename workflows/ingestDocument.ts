@@ -22,7 +22,7 @@ export interface IngestDocumentResult {
 }
 
 /** The person-readable reason of an activity failure: the innermost application message. */
-function failureReason(err: ActivityFailure): string {
+export function failureReason(err: ActivityFailure): string {
   let cause: unknown = err.cause;
   while (cause instanceof Error && !(cause instanceof ApplicationFailure) && cause.cause) cause = cause.cause;
   return cause instanceof Error ? cause.message : err.message;

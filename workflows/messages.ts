@@ -7,6 +7,7 @@ import type { ValidGraph } from '../core/graph/schema';
 import type { ChatMessage } from '../core/chat';
 import type { ConversationStatus } from '../core/conversations';
 import type { IngestPin } from '../core/knowledge/types';
+import type { MediaOutcome } from '../core/inbound';
 
 export interface InboundText {
   text: string;
@@ -119,3 +120,6 @@ export interface IngestProgress {
 }
 
 export const ingestProgressQuery = defineQuery<IngestProgress>('progress');
+
+/** The outcomes of a message's files so far, in order. */
+export const mediaProgressQuery = defineQuery<MediaOutcome[]>('progress');

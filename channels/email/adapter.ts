@@ -9,6 +9,7 @@ import type { AdapterEnv, ChannelAdapter, ChannelConfig } from '../types';
 import { mediaTypeOf, plainTextOf } from '../wire';
 import { parseInboundEmail } from './inbound';
 import { verifyInboundEmail } from './signature';
+import { POSTMARK_USER, postmarkToMime, verifyBasicAuth } from './providers/postmark';
 import { sendSmtp, verifySmtp, type SmtpServer } from './smtp';
 import { configPolicy } from '../../net/address-policy';
 import { capReferences, emailThreadOf, outboundMessageId, replySubject } from './threading';
@@ -33,6 +34,11 @@ export const emailSettingsSchema = z.object({
   /** Subject of a message that does not answer one (default: the channel's name). */
   defaultSubject: z.string().trim().min(1).max(200).optional(),
   sendRatePerSecond: z.number().positive().max(1000).optional(),
+  /**
+   * Who posts inbound mail: `signed-mime` (default: raw MIME signed with inboundSigningSecret) or
+   * `postmark` (Postmark Inbound's JSON, basic auth `postmark:<inboundSigningSecret>` in the URL).
+   */
+  inboundProvider: z.enum(['signed-mime', 'postmark'], { error: 'inboundProvider must be signed-mime or postmark' }).optional(),
 });
 
 export type EmailCredentials = z.infer<typeof emailCredentialsSchema>;
@@ -48,10 +54,15 @@ export const emailAdapter = (env: AdapterEnv): ChannelAdapter<EmailCredentials, 
   hostFields: ['smtpHost'],
 
   verify(request, channel) {
-    verifyInboundEmail(request, channel.credentials.inboundSigningSecret);
+    if (channel.settings.inboundProvider === 'postmark') verifyBasicAuth(request, POSTMARK_USER, channel.credentials.inboundSigningSecret);
+    else verifyInboundEmail(request, channel.credentials.inboundSigningSecret);
   },
 
-  async parse(request) {
+  async parse(request, channel) {
+    if (channel.settings.inboundProvider === 'postmark') {
+      if (mediaTypeOf(request) !== 'application/json') throw new AppError('unsupported_media_type', 'Postmark inbound posts are application/json', { field: 'content-type' });
+      return parseInboundEmail(await postmarkToMime(request.rawBody));
+    }
     if (mediaTypeOf(request) !== RFC822) {
       throw new AppError('unsupported_media_type', `inbound email is the raw message with Content-Type: ${RFC822}`, { field: 'content-type' });
     }

@@ -26,3 +26,18 @@ export async function storeMediaAsset(em: EntityManager, tenantId: string, m: Ne
   );
   return { id: rows[0].id, byteSize: rows[0].byte_size };
 }
+
+/**
+ * Replaces entry `index` of the inbound message's `metadata.attachments` (a file that was
+ * `pending`) with its outcome; returns the message id, or null while the conversation has not
+ * stored the message yet. Raw SQL with explicit tenant conditions (the tenant filter does not cover raw SQL).
+ */
+export async function setAttachmentOutcome(em: EntityManager, tenantId: string, conversationId: string, messageExternalId: string, index: number, entry: Record<string, unknown>): Promise<string | null> {
+  const rows = await em.getConnection().execute<{ id: string }[]>(
+    `update messages set metadata = jsonb_set(metadata, array['attachments', ?::text], ?::jsonb)
+     where tenant_id = ? and conversation_id = ? and external_id = ? and direction = 'in' and metadata->'attachments'->(?::int) is not null
+     returning id`,
+    [String(index), JSON.stringify(entry), tenantId, conversationId, messageExternalId, index],
+  );
+  return rows[0]?.id ?? null;
+}

@@ -118,7 +118,7 @@ describe('email', () => {
     expect(inbound).toHaveLength(1);
     const [asset] = await bench.rows(`select id, content from media_assets where conversation_id = $1 and name = 'passport.jpg'`, [inbound[0].conversation_id]);
     expect(Buffer.compare(asset.content, scan)).toBe(0);
-    expect(inbound[0].metadata.attachments).toEqual([{ mediaAssetId: asset.id, contentType: 'image/jpeg', byteSize: scan.length, name: 'passport.jpg' }]);
+    expect(inbound[0].metadata.attachments).toEqual([{ status: 'stored', mediaAssetId: asset.id, contentType: 'image/jpeg', byteSize: scan.length, name: 'passport.jpg' }]);
   });
 
   it('refuses a bad, missing or replayed signature (401) and records nothing', async () => {

@@ -173,6 +173,8 @@ describe('SMS through Twilio', () => {
     const url = twilio.addMedia(ACCOUNT, bytes, 'image/png');
     await inbound({ From: phone, Body: 'my receipt', NumMedia: '1', MediaUrl0: url, MediaContentType0: 'image/png' });
     await waitForReplies(phone, 1);
+    // The file downloads after the turn.
+    await waitUntil(async () => (await bench.rows(`select 1 from media_assets where ref = $1`, [url])).length === 1, 20_000, 'the file stored');
     const [asset] = await bench.rows(`select id, content, content_type, byte_size from media_assets where ref = $1`, [url]);
     expect(asset).toMatchObject({ content_type: 'image/png', byte_size: bytes.length });
     expect(Buffer.compare(asset.content, bytes)).toBe(0);

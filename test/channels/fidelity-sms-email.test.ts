@@ -7,7 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../../channels/twilio/signature';
-import { kindFlow, startChannelBench, type ChannelBench } from './support';
+import { filesSettled, kindFlow, startChannelBench, type ChannelBench } from './support';
 import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-server';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
 import { composeEmail, postInboundEmail } from '../channels-email/support';
@@ -60,6 +60,7 @@ describe('Twilio', () => {
     expect(res.status).toBe(200);
     await waitUntil(() => smsTo(phone).length === 1, 20_000, 'MMS answered');
     expect(smsTo(phone)).toEqual(['Got image']);
+    await filesSettled(bench, sms.id);
     const [message] = (await apiMessagesOf(phone)).filter((m) => m.direction === 'in');
     expect(message).toMatchObject({ kind: 'image', text: '[image]', attachments: [{ contentType: 'image/jpeg', size: 5, url: expect.stringContaining('/v1/widget/files/') }] });
   });

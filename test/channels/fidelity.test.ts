@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metaSignature } from '../../channels/meta/signature';
-import { kindFlow, startChannelBench, transcript, type ChannelBench } from './support';
+import { filesSettled, kindFlow, startChannelBench, transcript, type ChannelBench } from './support';
 import { waitUntil } from '../support/wait';
 import {
   messengerBatch,
@@ -83,6 +83,7 @@ describe('WhatsApp message kinds', () => {
     expect(byId.get(ids.order)!.text).toBe('Order of 2 items:\n2 × SKU-TOOTHBRUSH @ 3.5 EUR\n1 × SKU-FLOSS @ 2 EUR\nPlease deliver after 5pm');
 
     const conversationId = stored[0].conversation_id;
+    await filesSettled(bench, wa.id);
     const messages = await apiMessages(conversationId);
     const api = (externalText: string) => messages.find((m) => m.direction === 'in' && m.text.startsWith(externalText));
     expect(api('Contact:')).toMatchObject({ kind: 'contacts', contacts: [{ name: 'Grace Hopper', phones: ['+1 555 0100'], emails: ['grace@example.com'], organization: 'US Navy' }] });
@@ -90,7 +91,7 @@ describe('WhatsApp message kinds', () => {
     expect(api('Harbor Dental')).toMatchObject({ kind: 'location', location: { latitude: 52.52, longitude: 13.405, name: 'Harbor Dental' } });
     expect(api('Is the whitening')).toMatchObject({ kind: 'text', referral: { source: 'ad', sourceId: '120210000000000000', headline: 'Whitening special', clickId: 'ARAkLkA8rmlFeiCktEJQ' } });
     const image = api('[image]');
-    expect(image).toMatchObject({ kind: 'image', attachments: [{ contentType: 'image/jpeg', size: 7 }] });
+    expect(image).toMatchObject({ kind: 'image', attachments: [{ contentType: 'image/jpeg', size: 7, status: 'stored' }] });
     const file = await fetch(new URL(image.attachments[0].url, bench.stack.url));
     expect(file.status).toBe(200);
     expect(Buffer.from(await file.arrayBuffer())).toEqual(jpeg);

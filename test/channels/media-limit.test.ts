@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messengerAttachment, whatsappImage } from '../fakes/meta-webhooks';
 import { waitUntil } from '../support/wait';
-import { startChannelBench, transcript, type ChannelBench } from './support';
+import { filesSettled, startChannelBench, transcript, type ChannelBench } from './support';
 
 const MAX = 1024 * 1024;
 const PHONE_ID = '106540352242923';
@@ -33,9 +33,10 @@ describe('inbound media size limit', () => {
     bench.graph.addMedia('huge-video', Buffer.alloc(3 * MAX, 7), 'image/jpeg', { chunked: true });
     await bench.graph.post(hook('whatsapp', wa.id), SECRET, whatsappImage({ phoneNumberId: PHONE_ID, from: '15550001111' }, 'huge-video', 'my x-ray'));
     await waitUntil(async () => (await transcript(bench, wa.id)).some((m) => m.direction === 'out'), 20_000, 'the flow answered');
+    await filesSettled(bench, wa.id);
     const [message] = await inboundOf(wa.id);
     expect(message.text).toBe('my x-ray');
-    expect(message.metadata.attachments).toEqual([{ ref: 'huge-video', contentType: 'image/jpeg', error: expect.stringContaining(`than the ${MAX}-byte limit`) }]);
+    expect(message.metadata.attachments).toEqual([{ status: 'failed', ref: 'huge-video', contentType: 'image/jpeg', error: expect.stringContaining(`than the ${MAX}-byte limit`) }]);
     expect(await assetCount(wa.id)).toBe(0);
   });
 
@@ -45,8 +46,9 @@ describe('inbound media size limit', () => {
     const small = bench.graph.addMedia('small-pdf', Buffer.alloc(MAX, 2), 'application/pdf');
     await bench.graph.post(hook('messenger', ms.id), SECRET, messengerAttachment(PAGE_ID, '6100000000002', small, 'file'));
     await waitUntil(async () => (await transcript(bench, ms.id)).filter((m) => m.direction === 'out').length >= 2, 20_000, 'both answered');
+    await filesSettled(bench, ms.id);
     const attachments = (await inboundOf(ms.id)).map((m) => m.metadata.attachments[0]);
-    expect(attachments).toContainEqual({ ref: big, error: expect.stringContaining(`(${MAX + 1} bytes)`) });
+    expect(attachments).toContainEqual({ status: 'failed', ref: big, error: expect.stringContaining(`(${MAX + 1} bytes)`) });
     expect(attachments).toContainEqual(expect.objectContaining({ mediaAssetId: expect.any(String), byteSize: MAX }));
     expect(await assetCount(ms.id)).toBe(1);
   });

@@ -1,7 +1,7 @@
 /** Messenger end to end on the real stack against the fake Graph API (Send API and signed webhooks). */
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChannelBench, transcript, type ChannelBench } from './support';
+import { filesSettled, startChannelBench, transcript, type ChannelBench } from './support';
 import { waitUntil } from '../support/wait';
 import { waitForQuiescence } from '../support/quiescence';
 import { messengerAttachment, messengerDelivery, messengerPostback, messengerQuickReply, messengerRead, messengerText, mid } from '../fakes/meta-webhooks';
@@ -72,11 +72,12 @@ describe('Messenger webhooks', () => {
       const texts = (await transcript(bench, channel.id)).filter((m) => m.direction === 'in').map((m) => m.text);
       return texts.includes('Tomorrow') && texts.includes('Get Started');
     });
+    await filesSettled(bench, channel.id);
     const all = (await transcript(bench, channel.id)).filter((m) => m.direction === 'in');
     const file = all.find((m) => m.text === '[file]')!;
     const [asset] = await bench.rows(`select id, content, content_type from media_assets where ref = $1`, [url]);
     expect(asset.content.toString()).toBe('%PDF-1.4 fake');
-    expect(file.metadata.attachments[0]).toMatchObject({ mediaAssetId: asset.id, contentType: 'application/pdf' });
+    expect(file.metadata.attachments[0]).toMatchObject({ status: 'stored', mediaAssetId: asset.id, contentType: 'application/pdf' });
     // CDN links are fetched without the page token.
     expect(bench.graph.requests.find((r) => r.path === '/cdn/scan-42')!.headers.authorization).toBeUndefined();
     expect(all.find((m) => m.text === 'Tomorrow')!.metadata.reply).toEqual({ type: 'quick_reply', id: 'DAY_TOMORROW', title: 'Tomorrow' });

@@ -9,6 +9,7 @@ import { startInboundProcessing, type InboundProcessing } from '../../ingress/qu
 import { startFakeGraphApi, type FakeGraphApi } from '../fakes/graph-api-server';
 import { createScratchDatabase, DEFAULT_ADMIN_URL, type ScratchDatabase } from '../support/database';
 import { sharedServers } from '../support/shared-servers';
+import { waitUntil } from '../support/wait';
 import { startStack, type Stack } from '../support/stack';
 
 export interface ChannelBench {
@@ -99,5 +100,14 @@ export async function transcript(bench: ChannelBench, channelId: string) {
     `select m.direction, m.text, m.status, m.external_id, m.error, m.metadata, m.conversation_id
        from messages m join conversations c on c.id = m.conversation_id where c.channel_id = $1 order by m.created_at, m.id`,
     [channelId],
+  );
+}
+
+/** Waits until no contact message on the channel has a file still `pending` (downloads run after the turn). */
+export async function filesSettled(bench: ChannelBench, channelId: string, timeoutMs = 20_000) {
+  await waitUntil(
+    async () => (await transcript(bench, channelId)).every((m) => !(m.metadata?.attachments ?? []).some((a: { status?: string }) => a.status === 'pending')),
+    timeoutMs,
+    'attachments downloaded',
   );
 }

@@ -5,7 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metaSignature } from '../../channels/meta/signature';
-import { startChannelBench, transcript, type ChannelBench } from './support';
+import { filesSettled, startChannelBench, transcript, type ChannelBench } from './support';
 import { waitUntil } from '../support/wait';
 import { waitForQuiescence } from '../support/quiescence';
 import { wamid, whatsappButtonReply, whatsappImage, whatsappListReply, whatsappLocation, whatsappStatus, whatsappText } from '../fakes/meta-webhooks';
@@ -169,11 +169,12 @@ describe('WhatsApp webhooks', () => {
     bench.graph.addMedia('1234567890123', bytes, 'image/jpeg');
     await post(whatsappImage({ phoneNumberId: PHONE_ID, from: phone }, '1234567890123', 'my x-ray'));
     await waitForReplies(phone, 1);
+    await filesSettled(bench, channel.id);
     const [asset] = await bench.rows(`select id, content, content_type, byte_size, ref from media_assets where ref = '1234567890123'`);
     expect(asset).toMatchObject({ content_type: 'image/jpeg', byte_size: bytes.length });
     expect(Buffer.compare(asset.content, bytes)).toBe(0);
     const inbound = (await transcript(bench, channel.id)).find((m) => m.direction === 'in' && m.text === 'my x-ray')!;
-    expect(inbound.metadata.attachments).toEqual([{ mediaAssetId: asset.id, contentType: 'image/jpeg', byteSize: bytes.length }]);
+    expect(inbound.metadata.attachments).toEqual([{ status: 'stored', mediaAssetId: asset.id, contentType: 'image/jpeg', byteSize: bytes.length }]);
     const download = bench.graph.requests.find((r) => r.path === '/media-download/1234567890123')!;
     expect(download.headers.authorization).toBe('Bearer EAAG-wa-token');
 

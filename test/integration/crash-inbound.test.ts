@@ -1,9 +1,9 @@
 /**
- * Durability of inbound channel messages: the worker process dies (SIGKILL) after the webhook's
- * row is stored but before the conversation recorded the message — while it downloads the
- * attachment, or after it signalled the workflow but before it marked the row dispatched. A new
- * worker dispatches the row again, and the contact's message makes exactly one turn: one row, one
- * stored attachment, one stored message, one reply sent to the provider.
+ * Durability of inbound channel messages: the worker process dies (SIGKILL) while it downloads the
+ * attachment (in the background, after the message's turn), or after it signalled the workflow
+ * but before it marked the row dispatched. A new worker downloads the file again or dispatches the
+ * row again, and the contact's message makes exactly one turn: one row, one stored attachment,
+ * one stored message, one reply sent to the provider.
  */
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -37,6 +37,8 @@ afterAll(async () => {
 let users = 0;
 const newPsid = () => `${Date.now()}${String(++users).padStart(3, '0')}`;
 const sentTo = (psid: string) => bench.graph.sent.filter((m) => m.body.recipient.id === psid);
+const contactMessage = async (psid: string) =>
+  (await bench.rows(`select m.metadata from messages m join conversations c on c.id = m.conversation_id where c.thread_key = $1 and m.direction = 'in'`, [psid]))[0];
 const inboundRows = (psid: string) => bench.rows<{ id: string; status: string; external_id: string }>(`select id, status, external_id from inbound_messages where payload->>'contactAddress' = $1`, [psid]);
 
 /** Posts an image from `psid` and waits until the worker is downloading it (held). */
@@ -69,31 +71,34 @@ it('makes one turn of a message whose worker died while it downloaded the attach
   const first = await bench.startWorker();
   const psid = newPsid();
   const url = await imageHeldInDownload(psid);
-  // Stored by the API, not yet in the conversation.
-  expect((await inboundRows(psid)).map((r) => r.status)).toEqual(['pending']);
-  expect(await bench.rows(`select m.id from messages m join conversations c on c.id = m.conversation_id where c.thread_key = $1`, [psid])).toEqual([]);
+  // The download does not hold up the message: it is in the conversation with its file pending.
+  await waitUntil(async () => (await inboundRows(psid))[0]?.status === 'dispatched', 30_000, 'the row dispatched');
+  await waitUntil(async () => (await contactMessage(psid))?.metadata.attachments?.[0]?.status === 'pending', 30_000, 'the message stored, its file pending');
 
   await first.kill('SIGKILL');
   await media.release();
   await bench.startWorker();
+  // The new worker downloads the file again once the killed attempt times out (45 s); it is stored once all the same.
+  await waitUntil(async () => (await contactMessage(psid))?.metadata.attachments?.[0]?.status === 'stored', 120_000, 'the file stored');
   await expectExactlyOneTurn(psid, url);
-  // The new worker downloaded the file again; it is stored once all the same.
   expect(media.requests.filter((r) => r.path === `/${psid}.png`)).toHaveLength(2);
 }, 300_000);
 
 it('makes one turn of a message whose worker died after signalling the conversation but before marking the row', async () => {
   const first = await bench.startWorker();
   const psid = newPsid();
-  const url = await imageHeldInDownload(psid);
-  const [row] = await inboundRows(psid);
+  const url = `${media.url}/${psid}.png`;
 
-  // Holding the row's lock: the worker signals the conversation, which answers, then waits to mark the row.
+  // Marking a row dispatched waits for an advisory lock the test holds (a trigger): the worker
+  // signals the conversation, which answers, then waits to mark the row.
   const lock = new pg.Client({ connectionString: bench.databaseUrl });
   await lock.connect();
+  await lock.query(`create function hold_dispatch() returns trigger language plpgsql as $$
+    begin if new.status = 'dispatched' then perform pg_advisory_xact_lock(4242); end if; return new; end $$`);
+  await lock.query(`create trigger hold_dispatch before update on inbound_messages for each row execute function hold_dispatch()`);
   try {
-    await lock.query('begin');
-    await lock.query(`select id from inbound_messages where id = $1 for update`, [row.id]);
-    await media.release();
+    await lock.query('select pg_advisory_lock(4242)');
+    expect((await bench.graph.post(`${bench.stack.url}/v1/webhooks/messenger/${channel.id}`, SECRET, messengerAttachment(PAGE_ID, psid, url))).status).toBe(200);
     // Sent and its provider id stored: Meta has no idempotency key, a crash before storing it may resend (ARCHITECTURE.md).
     await waitUntil(async () => (await bench.rows(`select m.status from messages m join conversations c on c.id = m.conversation_id where c.thread_key = $1 and m.direction = 'out'`, [psid]))[0]?.status === 'sent', 60_000, 'the reply to the first dispatch');
     const me = (await lock.query('select pg_backend_pid() as pid')).rows[0].pid;
@@ -103,8 +108,10 @@ it('makes one turn of a message whose worker died after signalling the conversat
     await first.kill('SIGKILL');
     // A dead machine's connections die with it: end the killed worker's statement before it could commit.
     for (const { pid } of await blocked()) await lock.query('select pg_terminate_backend($1)', [pid]);
-    await lock.query('rollback');
   } finally {
+    await lock.query('select pg_advisory_unlock(4242)');
+    await lock.query('drop trigger hold_dispatch on inbound_messages');
+    await lock.query('drop function hold_dispatch()');
     await lock.end();
   }
   expect((await inboundRows(psid)).map((r) => r.status)).toEqual(['pending']);

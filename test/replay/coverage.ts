@@ -104,6 +104,8 @@ export const PATHS: Path[] = [
   { kind: 'ingestDocument', name: 'URL source fetched', shows: (r) => scheduled(r, 'fetchDocumentSource') },
   { kind: 'ingestDocument', name: 'upload indexed with pinned settings', shows: (r) => r.facts.activities.some((a) => a.type === 'indexDocumentVersion' && a.input?.pin) && !scheduled(r, 'fetchDocumentSource') },
   { kind: 'ingestDocument', name: 'failure cleaned up', shows: (r) => scheduled(r, 'failDocumentVersion') },
+  { kind: 'fetchInboundMedia', name: 'file stored', shows: (r) => r.facts.activities.some((a) => a.type === 'markInboundMedia' && a.input?.outcome?.status === 'stored') },
+  { kind: 'fetchInboundMedia', name: 'file failed after its attempts', shows: (r) => r.facts.activities.some((a) => a.type === 'markInboundMedia' && a.input?.outcome?.status === 'failed') },
   { kind: 'ingestDocument', name: 'superseded version', shows: (r) => r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'failed' && !scheduled(r, 'failDocumentVersion') },
 ];
 

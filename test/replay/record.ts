@@ -22,9 +22,10 @@ import { conversationRecorders } from './recorders/conversation';
 import { conversationLifecycleRecorders } from './recorders/conversation-lifecycle';
 import { flowRunRecorders } from './recorders/flow-run';
 import { ingestRecorders } from './recorders/ingest';
+import { mediaRecorders } from './recorders/media';
 import type { Recorder } from './recorders/types';
 
-const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders };
+const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...mediaRecorders };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
 

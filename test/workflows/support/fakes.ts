@@ -37,6 +37,8 @@ const defaults = (): Acts => ({
   indexDocumentVersion: async () => ({ chunkCount: 0, embedded: 0, cached: 0 }),
   activateDocumentVersion: async () => ({ activated: true }),
   failDocumentVersion: async () => {},
+  downloadInboundMedia: async ({ file }) => ({ status: 'stored', mediaAssetId: `asset-${file.index}`, contentType: file.contentType ?? 'application/octet-stream', byteSize: 1 }),
+  markInboundMedia: async () => {},
 });
 
 export function createFakes() {

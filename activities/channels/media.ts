@@ -1,0 +1,54 @@
+/**
+ * `downloadInboundMedia` and `markInboundMedia`, the steps of workflows/fetchInboundMedia.ts: a
+ * file an inbound message names is downloaded after the message went to its conversation, and its
+ * outcome replaces the `pending` entry on the stored message, which is then published again so
+ * the inbox shows the file (or why it failed) without a reload.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { tenantEm } from '../../db/orm';
+import { Message } from '../../db/entities';
+import { setAttachmentOutcome, storeMediaAsset } from '../../db/repos/channels-media';
+import { toReply } from '../../db/repos/messages';
+import { publishLive } from '../../events/live';
+import { channelLoader } from '../../channels/directory';
+import { ProviderError } from '../../channels/types';
+import type { ActivityDeps } from '../deps';
+import type { SwitchboardActivities } from '../types';
+
+export function mediaActivities({ orm, redis, config }: ActivityDeps): Pick<SwitchboardActivities, 'downloadInboundMedia' | 'markInboundMedia'> {
+  const channels = channelLoader(orm, config);
+  return {
+    async downloadInboundMedia({ tenantId, channelId, conversationId, messageExternalId, file }) {
+      const channel = await channels.get(channelId);
+      if (!channel) throw ApplicationFailure.nonRetryable('the channel no longer exists', 'NotFound');
+      let fetched;
+      try {
+        if (!channel.adapter.fetchMedia) throw new ProviderError(`the ${channel.row.type} adapter cannot download attachments`, false);
+        fetched = await channel.adapter.fetchMedia(channel.config, file.ref, { maxBytes: config.CHANNEL_MEDIA_MAX_BYTES });
+      } catch (err) {
+        // A refusal that cannot change (too large, not the provider's host, 4xx) is not retried.
+        if (err instanceof ProviderError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'MediaRefused');
+        throw err;
+      }
+      const contentType = file.contentType ?? fetched.contentType;
+      const name = file.name ?? fetched.name;
+      const asset = await storeMediaAsset(tenantEm(orm, tenantId), tenantId, { channelId, conversationId, messageExternalId, ref: file.ref, contentType, name, data: fetched.data });
+      return { status: 'stored', mediaAssetId: asset.id, contentType, byteSize: asset.byteSize, ...(name ? { name } : {}) };
+    },
+
+    async markInboundMedia({ tenantId, conversationId, messageExternalId, file, outcome }) {
+      const em = tenantEm(orm, tenantId);
+      const described = { ...(file.name ? { name: file.name } : {}), ...(file.contentType ? { contentType: file.contentType } : {}) };
+      const entry = outcome.status === 'stored' ? { ...described, ...outcome } : { ...described, status: 'failed', ref: file.ref, error: outcome.error };
+      const messageId = await setAttachmentOutcome(em, tenantId, conversationId, messageExternalId, file.index, entry);
+      // The download can finish before the conversation stored the message: retried until it has.
+      if (!messageId) throw new Error(`message ${messageExternalId} is not stored yet`);
+      try {
+        const stored = await em.fork().findOne(Message, { id: messageId });
+        if (stored) await publishLive(redis, tenantId, conversationId, { type: 'message', message: { ...toReply(stored), author: 'contact' } });
+      } catch {
+        // cosmetic: the next transcript load shows the file
+      }
+    },
+  };
+}
