@@ -214,12 +214,13 @@ export async function runChaos(o: ChaosOptions) {
     const { totals, webhookTotals, conversationsPerPhone } = report;
     const messagesSent = [...sent.values()].reduce((n, texts) => n + texts.length, 0);
 
-    // Unavailability: the longest stretch without an answered turn between a kill and the next one
-    // (the first answer alone would count a turn the killed part was not needed for as recovery).
+    // Unavailability: the longest stretch without an answered turn that starts between a kill and
+    // the next one (it may run past the next kill; the first answer alone would count a turn the
+    // killed part was not needed for as recovery).
     const ends = turns.map((t) => t.endedAt).sort((a, b) => a - b);
     const afterKills = kills.map((k, i) => {
       const until = Math.min(kills[i + 1]?.at ?? deadline, deadline);
-      const marks = [k.at, ...ends.filter((e) => e > k.at && e < until), until];
+      const marks = [k.at, ...ends.filter((e) => e > k.at && e < until), ends.find((e) => e >= until) ?? until];
       return { part: k.part, atS: Math.round((k.at - started) / 100) / 10, ms: Math.max(...marks.slice(1).map((m, j) => m - marks[j])) };
     });
     const inFault = (t: { startedAt: number; endedAt: number }) => kills.some((k) => k.at <= t.endedAt && k.at + 15_000 >= t.startedAt);

@@ -111,7 +111,14 @@ const envSchema = z.object({
   WS_FRAME_BURST: z.coerce.number().int().positive().default(20),
   WS_FRAMES_PER_SECOND: z.coerce.number().positive().default(5),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(100),
+  /**
+   * Workflow tasks one worker holds at once (a task holds its slot while its local activities run).
+   * Few: after a restart every conversation's task replays its whole history, and with 100 slots
+   * the 20 of a chaos run all replayed at once on two cores, each outlived its 10 s timeout, was
+   * retried and replayed again; meanwhile Temporal refused updates ("Workflow Task in failed
+   * state") for minutes. Tasks beyond the slots wait on the server, where no timeout runs.
+   */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(8),
   /**
    * Scheduling priority (nice, 0–19) the worker process lowers itself to. On a machine shared with
    * the API, a positive value lets webhooks and chat requests be answered first while turns queue.

@@ -26,6 +26,13 @@ export function registerErrorHandling(app: FastifyInstance) {
       request.log.error({ err: err.cause }, 'response did not match its schema');
       return reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
     }
+    if (isTransientOutage(err)) {
+      // A part is restarting (the database, Temporal) or a workflow is recovering from a worker's
+      // death: the same request succeeds shortly, so say so instead of an opaque 500.
+      request.log.warn({ err }, 'transient outage');
+      reply.header('retry-after', '1');
+      return reply.status(503).send({ error: { code: 'upstream_unavailable', message: 'a part of the platform is restarting: retry in a moment (with the same idempotencyKey)' } });
+    }
     const status = (err as FastifyError).statusCode;
     if (status && status >= 400 && status < 500) {
       // Fastify's own client errors: malformed JSON, wrong content type, body too large.
@@ -39,6 +46,26 @@ export function registerErrorHandling(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) =>
     reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` } }),
   );
+}
+
+/** Connection errors of the database's and Redis's clients, and PostgreSQL's "starting up / shutting down" states. */
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P03', '08001', '08006']);
+/** gRPC UNAVAILABLE: the Temporal server is not answering. */
+const GRPC_UNAVAILABLE = 14;
+
+/**
+ * Whether an error (or its cause, as the ORM and the Temporal client wrap them) says a dependency is
+ * briefly away: a refused or dropped connection, Temporal unavailable, or an update refused while the
+ * workflow's task is being retried after its worker died ("Workflow Task in failed state").
+ */
+export function isTransientOutage(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+    if (code === GRPC_UNAVAILABLE) return true;
+    if (typeof message === 'string' && (message.includes('Workflow Task in failed state') || message.startsWith('Connection terminated'))) return true;
+  }
+  return false;
 }
 
 /**
