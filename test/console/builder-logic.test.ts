@@ -43,8 +43,9 @@ describe('upstreamVariables', () => {
       node('say', 'sendMessage', { text: 'Hi' }),
     ];
     const edges = [edge('start', 'askName'), edge('askName', 'lookup'), edge('lookup', 'ai'), edge('ai', 'say'), edge('start', 'side'), edge('say', 'askName', 'loop')];
-    expect(upstreamVariables('say', nodes, edges, { locale: 'nl' })).toEqual(['answer', 'locale', 'name', 'orderId', 'total']);
-    expect(upstreamVariables('askName', nodes, edges)).toEqual(['answer', 'name', 'orderId', 'total']); // through the loop back
+    // `message` is the contact's last message, which the start node offers every node after it.
+    expect(upstreamVariables('say', nodes, edges, { locale: 'nl' })).toEqual(['answer', 'locale', 'message', 'name', 'orderId', 'total']);
+    expect(upstreamVariables('askName', nodes, edges)).toEqual(['answer', 'message', 'name', 'orderId', 'total']); // through the loop back
     expect(upstreamVariables('start', nodes, edges)).toEqual([]);
   });
 });

@@ -372,8 +372,8 @@ it('sets the embedding endpoint: field errors, key set, the indexed document rei
   await form.getByText('offline:hashed-ngrams-v2').waitFor();
   await form.getByLabel('Base URL').fill(`${fake.url}/v1`);
   await form.getByRole('button', { name: 'Save' }).click();
-  await expect.poll(() => form.getByLabel('Model').getAttribute('aria-invalid'), eventually).toBe('true');
-  await form.getByLabel('Model').fill('embed-console');
+  await expect.poll(() => form.getByLabel('Model', { exact: true }).getAttribute('aria-invalid'), eventually).toBe('true');
+  await form.getByLabel('Model', { exact: true }).fill('embed-console');
   await form.getByLabel('API key').fill('ek-console-test');
   await form.getByRole('button', { name: 'Save' }).click();
   // The knowledge test's document is indexed again with the new model.

@@ -77,6 +77,8 @@ it('runs a chat-socket message once when its API process died before the turn re
   const token: string = (await stack.request('POST', '/v1/chat/sessions', { apiKey, body: { conversationId } })).body.token;
   const socketOn = (base: string) => ChatClient.open(`${base.replace('http', 'ws')}/v1/chat?token=${encodeURIComponent(token)}`);
 
+  // The first case leaves its spare answer queued.
+  fake.reset();
   fake.enqueue({ content: 'Socket answered once.' });
   fake.enqueue({ content: 'A second socket turn.' });
   const before = fake.chatRequests.length;
