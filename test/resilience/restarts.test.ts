@@ -4,12 +4,13 @@
  * by themselves, a turn sent while the part is down (the client retrying with the same
  * idempotencyKey) is answered once it is back, and every message is stored and answered once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readOrCreateSecret } from '../../db/data-dir';
+import { runMigrations } from '../../db/migrate';
 import { startTemporalDevServer, type TemporalDevServer } from '../../temporal/dev-server';
 import { turnUpdate } from '../../workflows/messages';
 import { echoFlow } from '../support/flows';
@@ -17,29 +18,13 @@ import { freePort } from '../support/ports';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { storedMessageCounts } from '../support/stored-messages';
+import { startProcess } from '../support/worker-process';
 
-const root = join(import.meta.dirname, '..', '..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const cleanup: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const step of cleanup.splice(0).reverse()) await step();
 });
-
-/** Runs a repository script; resolves once it prints a line matching `ready` (or exits 0 when none is given). */
-function run(args: string[], env: NodeJS.ProcessEnv, ready?: RegExp): Promise<ChildProcess> {
-  // One process (not the tsx launcher and its child), so a SIGKILL frees the port as a crash would.
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const seen = (d: Buffer) => {
-      output += d;
-      if (ready?.test(output)) resolve(child);
-    };
-    child.stdout!.on('data', seen);
-    child.stderr!.on('data', seen);
-    child.once('exit', (code) => (code === 0 && !ready ? resolve(child) : reject(new Error(`${args.join(' ')} exited (${code}):\n${output.slice(-2000)}`))));
-  });
-}
 
 const killed = (child: ChildProcess) =>
   new Promise<void>((resolve) => {
@@ -93,11 +78,11 @@ describe('restarts under a conversation', () => {
     cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
     const port = await freePort();
     const env = { DATA_DIR: dataDir, PGLITE_PORT: String(port) };
-    const startDb = () => run(['db/pglite-server.ts'], env, /pglite ready/);
+    const startDb = () => startProcess('db/pglite-server.ts', env, (log) => log.includes('pglite ready'), 120_000);
     let db = await startDb();
-    cleanup.push(() => killed(db));
+    cleanup.push(() => db.kill('SIGKILL'));
     const databaseUrl = `postgres://postgres:${encodeURIComponent(readOrCreateSecret(dataDir, 'pglite.password').value)}@127.0.0.1:${port}/postgres`;
-    await run(['db/cli.ts', 'migrate'], { DATABASE_URL: databaseUrl });
+    await runMigrations(databaseUrl);
 
     const stack = await startStack({ ...sharedServers(), databaseUrl });
     cleanup.push(() => stack.close());
@@ -105,7 +90,7 @@ describe('restarts under a conversation', () => {
     expect(await say('m1')).toEqual(['Ready.']);
     expect(await say('m2')).toContain('Echo: m2');
 
-    await killed(db);
+    await db.kill('SIGKILL');
     // Straight to the workflow (as the webhook dispatcher does), so the turn's own store writes meet
     // the dead database; through the API it would wait at the API's lookup instead.
     const inWorkflow = stack.temporal.workflow.getHandle(workflowId).executeUpdate(turnUpdate, { updateId: 'turn:key-m3', args: [{ text: 'm3' }] });

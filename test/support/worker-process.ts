@@ -26,7 +26,8 @@ export async function startApiProcess(env: Record<string, string>, readyTimeoutM
   return { ...handle, url: listening.exec(handle.output())![1] };
 }
 
-function startProcess(entry: string, env: Record<string, string>, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
+/** Runs a repository script as one OS process (no tsx launcher, so a SIGKILL frees its ports); resolves once `ready` sees its output. */
+export function startProcess(entry: string, env: Record<string, string>, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, ...env },
