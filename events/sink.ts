@@ -28,7 +28,7 @@ export async function persistEvent(orm: MikroORM, job: Pick<Job<EventJob>, 'id' 
     .execute('run');
 }
 
-/** The analytics sink the worker process runs. Close it with `await worker.close()`. */
+/** The analytics sink the worker process runs. Close it with `closeQueueWorker` (ingress/queue.ts). */
 export function startEventSink(opts: { connection: ConnectionOptions; orm: MikroORM; concurrency?: number; queue?: string }): Worker<EventJob> {
   return new Worker<EventJob>(opts.queue ?? EVENTS_QUEUE, (job) => persistEvent(opts.orm, job), { connection: opts.connection, concurrency: opts.concurrency ?? 10 });
 }

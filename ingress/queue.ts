@@ -31,6 +31,19 @@ const JOB_OPTIONS = {
   removeOnFail: true,
 } as const;
 
+/**
+ * BullMQ's graceful close can wait forever when Redis restarted a moment before and the worker's
+ * blocking client is caught mid-reconnect (seen under load). Past `ms` the connections are dropped
+ * instead: a job cut short is a row still pending, which the sweeper queues again.
+ */
+export async function closeQueueWorker(worker: Worker, ms = 5_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((done) => (timer = setTimeout(() => done(false), ms)));
+  const closed = await Promise.race([worker.close().then(() => true), deadline]).finally(() => clearTimeout(timer));
+  // Dropping may itself wait on that client: give it a moment, not forever.
+  if (!closed) await Promise.race([worker.disconnect().catch(() => undefined), new Promise((done) => setTimeout(done, 1_000).unref())]);
+}
+
 /** 0.5 s, 1 s, 2 s … capped at 30 s: a Temporal outage of minutes is ridden out without hammering it. */
 export const inboundBackoff = (attemptsMade: number) => Math.min(30_000, 500 * 2 ** Math.max(0, attemptsMade - 1));
 
@@ -87,9 +100,11 @@ export function startInboundProcessing(opts: InboundProcessingOptions): InboundP
     sweep,
     async close() {
       clearInterval(timer);
-      await worker.close();
+      await closeQueueWorker(worker);
       await queue.close();
-      await connection.quit();
+      // quit() waits for a reply a dropped connection never gives.
+      if (connection.status === 'ready') await connection.quit();
+      else connection.disconnect();
     },
   };
 }

@@ -9,7 +9,7 @@ import { loadConfig } from '../core/config';
 import { createActivities } from '../activities';
 import { createEventsQueue } from '../events/queue';
 import { startEventSink } from '../events/sink';
-import { startInboundProcessing } from '../ingress/queue';
+import { closeQueueWorker, startInboundProcessing } from '../ingress/queue';
 import { createOrm } from '../db/orm';
 import { createWorker } from './create';
 
@@ -45,7 +45,7 @@ const inbound = startInboundProcessing({ orm, config, temporal: new Client({ con
 console.log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE}`);
 await worker.run();
 await inbound.close();
-await sink.close();
+await closeQueueWorker(sink);
 await eventsQueue.close();
 await Promise.allSettled([sinkRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
 console.log('worker stopped');

@@ -110,6 +110,9 @@ describe('Redis outage', () => {
       // Live if the subscription was back in time, else in the catch-up history after it: never missing.
       await waitUntil(() => chat.messages().some((m) => m.text === 'Echo: after'), 60_000, 'the reply on the socket opened before the outage');
       expect(chat.messages().filter((m) => m.author === 'contact').map((m) => m.text)).toEqual(['before', 'after']);
+      const late = phone(9);
+      await sms(late, 'hi');
+      await waitUntil(() => sentTo(late).length === 1, 60_000, 'the reply to an SMS after the second outage');
     } finally {
       chat.close();
     }
