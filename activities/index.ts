@@ -12,6 +12,7 @@ import { sendActivities } from './channels/send';
 import { eventActivities } from './events';
 import { httpActivities } from './http';
 import { llmActivities } from './llm';
+import { bulkActivities } from './knowledge/bulk';
 import { ingestActivities } from './knowledge/ingest';
 import { knowledgeActivities } from './knowledge/search';
 import { storeActivities } from './store';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...httpActivities(deps),
     ...eventActivities(deps),
     ...ingestActivities(deps),
+    ...bulkActivities(deps),
     ...knowledgeActivities(deps),
     ...sendActivities(deps),
     ...mediaActivities(deps),

@@ -6,7 +6,7 @@
 import type { ChatMessage, ToolCall, ToolSpec } from '../core/chat';
 import type { ConversationStatus } from '../core/conversations';
 import type { Channel, OutboundMessage, Reply, TokenUsage } from '../core/messages';
-import type { IngestPin } from '../core/knowledge/types';
+import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome, PendingMedia } from '../core/inbound';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
@@ -119,6 +119,14 @@ export interface SwitchboardActivities {
   indexDocumentVersion(input: IngestRef & { pin?: IngestPin }): Promise<{ chunkCount: number; embedded: number; cached: number }>;
   /** Makes the version the one searches see (atomically) and drops older versions' chunks. */
   activateDocumentVersion(input: IngestRef): Promise<{ activated: boolean }>;
+  /**
+   * A bulk import's batch: chunk, embed (together, cached) and store every not-yet-indexed document
+   * of the batch, activate them in one statement, and mark those that cannot be indexed failed with
+   * their reason. Heartbeats; a retried attempt skips the documents an earlier one finished.
+   */
+  indexDocumentBatch(input: IngestBatchInput): Promise<{ ready: number; failed: number }>;
+  /** After the last attempt: the batch's documents still unindexed are marked failed with `reason`; returns the batch's final counts. */
+  failDocumentBatch(input: IngestBatchInput & { reason: string }): Promise<{ ready: number; failed: number }>;
   /** Marks the version failed with its reason and removes whatever it wrote. */
   failDocumentVersion(input: IngestRef & { reason: string }): Promise<void>;
   /** Test conversations only: publishes a node's start / finish on the conversation's live channel (best effort). */

@@ -22,6 +22,7 @@ import { cannedResponseRoutes } from './routes/canned-responses';
 import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
 import { conversationRoutes } from './routes/conversations';
+import { documentImportRoutes } from './routes/document-imports';
 import { documentRoutes } from './routes/documents';
 import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
@@ -85,6 +86,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(chatRoutes(deps, live));
   await app.register(knowledgeBaseRoutes(deps));
   await app.register(documentRoutes(deps));
+  await app.register(documentImportRoutes(deps));
   await app.register(channelRoutes(deps));
   await app.register(webhookRoutes(deps));
   defaultPublicUrl(app, deps);

@@ -22,6 +22,7 @@ import { startLocalTestServer } from '../temporal/test-server';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
 import { startStack } from '../test/support/stack';
 import { documentRanking, meanScores, readBeir, scoreRanking, type BeirDataset, type QueryScores } from './retrieval-eval';
+import { smallDocumentIngestion } from './retrieval-bulk';
 import { ingestThroughPipeline } from './retrieval-ingest';
 import { CHUNK_OPTIONS, type Scope } from './retrieval-store';
 import { storeScaleCorpus, scaleQueries, type ScaleText } from './retrieval-scale';
@@ -39,6 +40,8 @@ export interface RetrievalBenchOptions {
   scaleDataset?: string;
   /** Generated 250-paragraph documents ingested through the pipeline for its speed at size; 0 skips it. */
   pipelineDocuments?: number;
+  /** Small one-paragraph documents imported in bulk (and a tenth of as many one by one, for the ratio); 0 skips it. */
+  bulkDocuments?: number;
   latencyQueries: number;
   /** Documents in flight at once, during ingestion and the synthetic bulk insert. */
   concurrency: number;
@@ -158,6 +161,11 @@ export async function runRetrievalBenchmark(opts: RetrievalBenchOptions) {
     const atSize = opts.pipelineDocuments ? await pipelineAtSize(stack, apiKey, opts) : null;
     if (atSize) log(`ingested ${atSize.documents} generated documents (${atSize.chunks} chunks) through the ingestDocument workflow in ${atSize.seconds} s: ${atSize.chunksPerSecond} chunks/s end to end`);
 
+    const small = opts.bulkDocuments ? await smallDocumentIngestion(stack, apiKey, { bulk: opts.bulkDocuments, oneByOne: Math.max(20, Math.round(opts.bulkDocuments / 10)), concurrency: opts.concurrency }) : null;
+    if (small) {
+      log(`small documents: ${small.bulk.ready} in one bulk import in ${small.bulk.seconds} s, ${small.bulk.documentsPerSecond} documents/s; one by one ${small.oneByOne.documentsPerSecond} documents/s (${small.oneByOne.documents} documents): ${small.ratio}× faster in bulk`);
+    }
+
     const synthetic = opts.synthetic > 0 ? await scaleLatency(stack.orm, opts.scaleDataset ? readBeir(opts.scaleDataset) : dataset, opts, fusion) : null;
     if (synthetic) {
       log(`hybrid search at ${synthetic.chunks} chunks (${synthetic.text}): p50 ${synthetic.p50} ms, p95 ${synthetic.p95} ms (bulk insert without the workflow: ${synthetic.bulkInsertChunksPerSecond} chunks/s)`);
@@ -171,7 +179,7 @@ export async function runRetrievalBenchmark(opts: RetrievalBenchOptions) {
       evalSettings,
       quality,
       published,
-      ingestion: { pipeline: 'API upload → ingestDocument workflow (extract, chunk, embed through the cache, upsert, activate)', concurrency: opts.concurrency, corpus: ingestion, generatedDocuments: atSize },
+      ingestion: { pipeline: 'API upload → ingestDocument workflow (extract, chunk, embed through the cache, upsert, activate)', concurrency: opts.concurrency, corpus: ingestion, generatedDocuments: atSize, smallDocuments: small },
       latency: { settings: fusion, corpus: { chunks: ingestion.chunks, ...corpusLatency }, synthetic },
       node: process.version,
     };
@@ -197,6 +205,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       'scale-beir': { type: 'string' },
       synthetic: { type: 'string', default: '100000' },
       'pipeline-documents': { type: 'string', default: '40' },
+      // Small documents through a bulk import, beside a tenth as many one by one.
+      'bulk-documents': { type: 'string', default: '5000' },
       'latency-queries': { type: 'string', default: '200' },
       // Documents in flight at once, as a worker runs several ingestDocument workflows at once.
       concurrency: { type: 'string', default: '8' },
@@ -214,6 +224,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     scaleDataset: values['scale-beir'] ? resolve(values['scale-beir']) : undefined,
     synthetic: Number(values.synthetic),
     pipelineDocuments: Number(values['pipeline-documents']),
+    bulkDocuments: Number(values['bulk-documents']),
     latencyQueries: Number(values['latency-queries']),
     concurrency: Math.max(1, Number(values.concurrency)),
     fusion: {

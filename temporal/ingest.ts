@@ -1,7 +1,7 @@
 /** The `ingestDocument` workflow's client: one start per document version, and cancelling when the document goes. */
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { ingestWorkflowId } from '../core/ids';
-import type { IngestDocumentInput } from '../workflows/messages';
+import { ingestBatchWorkflowId, ingestWorkflowId } from '../core/ids';
+import type { IngestBatchInput, IngestDocumentInput } from '../workflows/messages';
 import { searchAttributePairs } from '../workflows/search-attributes';
 
 export class IngestClient {
@@ -15,9 +15,17 @@ export class IngestClient {
    * request finds the ingestion already started instead of indexing the same bytes twice.
    */
   async start(input: IngestDocumentInput): Promise<string> {
-    const workflowId = ingestWorkflowId(input.tenantId, input.documentId, input.version);
+    return this.startOnce('ingestDocument', ingestWorkflowId(input.tenantId, input.documentId, input.version), input);
+  }
+
+  /** Starts one batch of a bulk import; idempotent on (import, batch) like `start`. */
+  async startBatch(input: IngestBatchInput): Promise<string> {
+    return this.startOnce('ingestBatch', ingestBatchWorkflowId(input.tenantId, input.importId, input.batch), input);
+  }
+
+  private async startOnce(type: 'ingestDocument' | 'ingestBatch', workflowId: string, input: { tenantId: string }): Promise<string> {
     try {
-      await this.client.workflow.start('ingestDocument', {
+      await this.client.workflow.start(type, {
         workflowId,
         taskQueue: this.taskQueue,
         args: [input],

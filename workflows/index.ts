@@ -2,4 +2,5 @@
 export { conversation } from './conversation';
 export { fetchInboundMedia } from './fetchInboundMedia';
 export { flowRun } from './flowRun';
+export { ingestBatch } from './ingestBatch';
 export { ingestDocument } from './ingestDocument';

@@ -6,7 +6,7 @@ import type { Channel, Reply } from '../core/messages';
 import type { ValidGraph } from '../core/graph/schema';
 import type { ChatMessage } from '../core/chat';
 import type { ConversationStatus } from '../core/conversations';
-import type { IngestPin } from '../core/knowledge/types';
+import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome } from '../core/inbound';
 
 export interface InboundText {
@@ -120,6 +120,17 @@ export interface IngestProgress {
 }
 
 export const ingestProgressQuery = defineQuery<IngestProgress>('progress');
+
+export type { IngestBatchInput };
+
+export interface IngestBatchProgress {
+  stage: 'queued' | 'indexing' | 'done';
+  total: number;
+  ready: number;
+  failed: number;
+}
+
+export const ingestBatchProgressQuery = defineQuery<IngestBatchProgress>('progress');
 
 /** The outcomes of a message's files so far, in order. */
 export const mediaProgressQuery = defineQuery<MediaOutcome[]>('progress');

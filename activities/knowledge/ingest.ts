@@ -42,7 +42,7 @@ export interface IngestHeartbeat {
  * Heartbeats `details()` on a timer until stopped: several times per heartbeat timeout (the SDK
  * throttles what it sends), at most every 5 s.
  */
-function keepAlive(details: () => IngestHeartbeat): () => void {
+export function keepAlive<T extends object>(details: () => T): () => void {
   const timeoutMs = activityContext()?.info.heartbeatTimeoutMs;
   const timer = setInterval(() => heartbeat({ ...details() }), Math.min(5_000, timeoutMs ? timeoutMs / 4 : 5_000));
   return () => clearInterval(timer);
@@ -144,7 +144,7 @@ export function ingestActivities(deps: ActivityDeps): IngestActivities {
  * The tenant's embedder, which must still be the one the version started with: vectors of two
  * models in one version would not be comparable, so a change of model ends this version clearly.
  */
-async function pinnedEmbedder(deps: ActivityDeps, ref: IngestRef & { pin?: IngestPin }): Promise<Embedder> {
+export async function pinnedEmbedder(deps: ActivityDeps, ref: { tenantId: string; pin?: IngestPin }): Promise<Embedder> {
   const embedder = await baseEmbedderForTenant({ ...deps, signal: cancellationSignal() }, ref.tenantId, { fresh: true });
   const pinned = ref.pin?.embedderId;
   if (pinned && embedder.id !== pinned) {
@@ -156,7 +156,7 @@ async function pinnedEmbedder(deps: ActivityDeps, ref: IngestRef & { pin?: Inges
   return embedder;
 }
 
-async function extractAndChunk(bytes: Buffer, document: { mimeType: string; name: string }, opts: { maxTokens: number; overlapTokens: number }): Promise<DocumentChunk[]> {
+export async function extractAndChunk(bytes: Buffer, document: { mimeType: string; name: string }, opts: { maxTokens: number; overlapTokens: number }): Promise<DocumentChunk[]> {
   try {
     const extracted = await extractDocument(bytes, { mimeType: document.mimeType, fileName: document.name });
     return chunkDocument(extracted, opts);

@@ -108,3 +108,14 @@ export interface SearchHit {
   /** The reranker's relevance score, when the reranking step ran. */
   rerankScore?: number;
 }
+
+/** One batch of a bulk import (core/api/knowledge-import.ts): documents already created, indexed together. */
+export interface IngestBatchInput {
+  tenantId: string;
+  knowledgeBaseId: string;
+  importId: string;
+  /** 0-based position of this batch in its import (part of the workflow id). */
+  batch: number;
+  documentIds: string[];
+  pin: IngestPin;
+}

@@ -34,6 +34,8 @@ export const Document = defineEntity({
     /** The newest source version (the one being indexed while it differs from activeVersion). */
     latestVersion: p.integer().default(1),
     chunkCount: p.integer().default(0),
+    /** The bulk import that created it (document_imports; set null if that record goes). */
+    importId: p.uuid().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -5,6 +5,7 @@ import { Chunk } from './chunk';
 import { Contact } from './contact';
 import { Conversation } from './conversation';
 import { Document } from './document';
+import { DocumentImport } from './document-import';
 import { DocumentSource } from './document-source';
 import { EmbeddingCache } from './embedding-cache';
 import { Event } from './event';
@@ -20,7 +21,7 @@ import { Tenant } from './tenant';
 import { User } from './user';
 
 export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource, EmbeddingCache, Event, Flow, FlowVersion, InboundMessage, KnowledgeBase, LlmCall, MediaAsset, Message, Tenant };
-export { CannedResponse, Session, User };
+export { CannedResponse, DocumentImport, Session, User };
 export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
 export { INBOUND_STATUSES, type InboundStatus } from './inbound-message';
@@ -30,7 +31,7 @@ export type { LlmPricing, LlmProviderSettings, TenantSettings } from './tenant';
 export const TENANT_SCOPED_ENTITIES = [
   ApiKey, Flow, FlowVersion, Contact, Conversation, Message, LlmCall, Event, KnowledgeBase, Document, DocumentSource, Chunk,
   Channel, InboundMessage, MediaAsset,
-  User, Session, CannedResponse,
+  User, Session, CannedResponse, DocumentImport,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

@@ -60,7 +60,7 @@ export interface NewDocument {
   content: Buffer;
 }
 
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+export const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 /**
  * Locks one document row for the rest of the transaction. The tenant filter joins the knowledge
@@ -140,7 +140,7 @@ export async function setDocumentProgress(em: EntityManager, documentId: string,
 
 /** Multi-row INSERT … ON CONFLICT DO NOTHING, `BATCH_ROWS` rows per statement; returns rows inserted. */
 const BATCH_ROWS = 200;
-async function insertIgnoringConflicts(em: EntityManager, sql: { into: string; row: string; conflict: string }, rows: unknown[][]): Promise<number> {
+export async function insertIgnoringConflicts(em: EntityManager, sql: { into: string; row: string; conflict: string }, rows: unknown[][]): Promise<number> {
   let inserted = 0;
   for (let i = 0; i < rows.length; i += BATCH_ROWS) {
     const batch = rows.slice(i, i + BATCH_ROWS);
@@ -155,7 +155,7 @@ async function insertIgnoringConflicts(em: EntityManager, sql: { into: string; r
   return inserted;
 }
 
-function vectorSql(embedding: number[]): string {
+export function vectorSql(embedding: number[]): string {
   if (embedding.length !== EMBEDDING_DIMENSIONS) throw new Error(`embedding has ${embedding.length} dimensions, expected ${EMBEDDING_DIMENSIONS}`);
   return pgvector.toSql(embedding) as string;
 }

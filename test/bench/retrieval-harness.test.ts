@@ -26,6 +26,7 @@ it('ingests the front-desk set through the pipeline and writes the three methods
     dataset: 'bench/datasets/front-desk',
     synthetic: 300,
     pipelineDocuments: 2,
+    bulkDocuments: 600,
     latencyQueries: 10,
     concurrency: 8,
     out,
@@ -42,6 +43,9 @@ it('ingests the front-desk set through the pipeline and writes the three methods
   // Two generated 250-paragraph documents: many chunks each, every one through the workflow.
   expect(written.ingestion.generatedDocuments).toMatchObject({ documents: 2, failed: 0, paragraphsPerDocument: 250 });
   expect(written.ingestion.generatedDocuments.chunks).toBeGreaterThan(100);
+  // Small documents: 600 in two bulk batches, 60 one by one, all ready.
+  expect(written.ingestion.smallDocuments).toMatchObject({ bulk: { documents: 600, ready: 600, failed: 0, batches: 2 }, oneByOne: { documents: 60, failed: 0 } });
+  expect(written.ingestion.smallDocuments.ratio).toBeGreaterThan(0);
   // The bundled set with the offline embedder is deterministic (equal scores are ordered by content
   // hash): these are the figures the README prints, so a change in ranking shows here first.
   expect(written.quality).toEqual(FRONT_DESK_QUALITY);
@@ -53,4 +57,4 @@ it('ingests the front-desk set through the pipeline and writes the three methods
   expect(written.latency.corpus.p95).toBeGreaterThan(0);
   expect(written.latency.synthetic).toMatchObject({ chunks: 300, count: 10, text: expect.stringMatching(/copied with perturbation/), bulkInsert: expect.stringMatching(/not the ingestion workflow/) });
   expect(written.published).toEqual([]);
-}, 60_000);
+}, 120_000);

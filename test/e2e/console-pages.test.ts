@@ -311,6 +311,23 @@ it('uploads a text file, follows it to ready and finds it in the playground', { 
   expect(app.errors).toEqual([]);
 });
 
+it('imports a CSV of questions and answers, follows the import to done and lists the row it could not import', { timeout: 90_000 }, async () => {
+  const knowledge = new KnowledgePageObject(app);
+  await knowledge.open();
+  await knowledge.create('Front desk FAQ');
+  const csv = 'question,answer\nDo you take walk-ins?,Yes until noon.\nIs there wifi?,Ask the desk for the code.\nEmpty row?,\n';
+  const form = await knowledge.importFile('faq.csv', csv);
+  await app.toast('Importing 2 documents').waitFor();
+  const status = form.getByRole('status', { name: 'Import progress' });
+  await status.getByText('Done: 2 ready, 0 failed, 0 to go · 1 row not imported').waitFor({ timeout: 60_000 });
+  await form.getByRole('list', { name: 'Rows not imported' }).getByText('Row 3 (text)').waitFor();
+  // The list re-reads when the import is done: both documents are there, ready.
+  await expect.poll(() => knowledge.documentStatus('Do you take walk-ins?'), { timeout: 10_000, interval: 500 }).toBe('ready');
+  expect(await knowledge.documentStatus('Is there wifi?')).toBe('ready');
+  await app.screenshot('pages-10-import');
+  expect(app.errors).toEqual([]);
+});
+
 it('creates an API key that is shown once and works', async () => {
   const settings = new SettingsPageObject(app);
   await settings.open('api-keys');
@@ -376,8 +393,8 @@ it('sets the embedding endpoint: field errors, key set, the indexed document rei
   await form.getByLabel('Model', { exact: true }).fill('embed-console');
   await form.getByLabel('API key').fill('ek-console-test');
   await form.getByRole('button', { name: 'Save' }).click();
-  // The knowledge test's document is indexed again with the new model.
-  await app.toast('Embeddings saved; reindexing 1 document').waitFor();
+  // The knowledge tests' documents (one uploaded, two imported) are indexed again with the new model.
+  await app.toast('Embeddings saved; reindexing 3 documents').waitFor();
   await form.getByText('key set').waitFor();
   await form.getByText('openai:embed-console@384').waitFor();
   expect(await form.getByLabel('API key').inputValue()).toBe('');

@@ -22,6 +22,8 @@ export interface Ids {
   run: string;
   /** The automation's flow. */
   automation: string;
+  /** A bulk import into `knowledgeBase`. */
+  import: string;
 }
 
 export interface Call {
@@ -143,6 +145,8 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'PATCH /v1/knowledge-bases/:id': { roles: 'builder', tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}`, body: { description: 'changed by another tenant' } }] },
   'GET /v1/knowledge-bases/:id/documents': { roles: 'viewer', tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}/documents` }] },
   'POST /v1/knowledge-bases/:id/documents': { roles: 'builder', tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}/documents`, body: { name: 'Planted', text: 'Planted by another tenant.' } }] },
+  'POST /v1/knowledge-bases/:id/documents::bulk': { roles: 'builder', tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}/documents:bulk`, body: { documents: [{ text: 'Planted by another tenant.' }] } }] },
+  'GET /v1/knowledge-bases/:id/imports/:importId': { roles: 'viewer', tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}/imports/${b.import}` }] },
   'POST /v1/knowledge-bases/:id/search': { roles: 'viewer', tenant: (b) => [{ path: `/v1/knowledge-bases/${b.knowledgeBase}/search`, body: { query: 'opening hours' } }] },
   'GET /v1/documents/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/documents/${b.document}` }] },
   'POST /v1/documents/:id/reindex': { roles: 'builder', tenant: (b) => [{ path: `/v1/documents/${b.document}/reindex` }] },

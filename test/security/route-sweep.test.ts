@@ -43,7 +43,9 @@ beforeAll(async () => {
   expect((await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey: fixtureB.apiKey })).status).toBe(201);
   const run = await stack.request('POST', `/v1/flows/${flow.body.id}/runs`, { apiKey: fixtureB.apiKey, body: { input: { item: 'desk' } } });
   expect(run.status).toBe(202);
-  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id } };
+  const imported = await stack.request('POST', `/v1/knowledge-bases/${fixtureB.ids.knowledgeBase}/documents:bulk`, { apiKey: fixtureB.apiKey, body: { documents: [{ name: 'Imported', text: 'Imported note.' }] } });
+  expect(imported.status).toBe(202);
+  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id } };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);
   // A route without an entry fails the first test and is left out of the others.
   routes = stack.app.routeAccess.flatMap((r) => {
@@ -58,7 +60,7 @@ afterAll(async () => {
 
 const guarded = () => routes.filter((r) => !r.entry.public);
 /** A concrete path for a pattern, with ids no tenant has (role and anonymous checks stop before any lookup). */
-const placeholder = (url: string) => url.replace(/:version/g, '1').replace(/:[A-Za-z]+/g, () => randomUUID()).replace(/\*$/, 'x');
+const placeholder = (url: string) => url.replace(/::/g, '\u0000').replace(/:version/g, '1').replace(/:[A-Za-z]+/g, () => randomUUID()).replace(/\*$/, 'x').replace(/\u0000/g, ':');
 const jsonInit = (method: string, body: unknown, headers: Record<string, string> = {}): RequestInit => ({
   method,
   headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },

@@ -147,6 +147,16 @@ export class KnowledgePageObject {
     await form.getByRole('button', { name: 'Add document' }).click();
   }
 
+  /** Imports a CSV or JSONL file from memory through "Import many documents". */
+  async importFile(fileName: string, content: string, mimeType = 'text/csv') {
+    // The tab chosen last (e.g. the search playground) stays chosen for the next knowledge base.
+    await this.page.getByRole('tab', { name: 'Documents' }).click();
+    const form = this.page.getByRole('form', { name: 'Import many documents' });
+    await form.getByLabel('CSV or JSONL file').setInputFiles({ name: fileName, mimeType, buffer: Buffer.from(content) });
+    await form.getByRole('button', { name: 'Import' }).click();
+    return form;
+  }
+
   documentStatus(name: string): Promise<string | null> {
     return this.page
       .getByRole('row')

@@ -37,6 +37,8 @@ const defaults = (): Acts => ({
   indexDocumentVersion: async () => ({ chunkCount: 0, embedded: 0, cached: 0 }),
   activateDocumentVersion: async () => ({ activated: true }),
   failDocumentVersion: async () => {},
+  indexDocumentBatch: async ({ documentIds }) => ({ ready: documentIds.length, failed: 0 }),
+  failDocumentBatch: async ({ documentIds }) => ({ ready: 0, failed: documentIds.length }),
   downloadInboundMedia: async ({ file }) => ({ status: 'stored', mediaAssetId: `asset-${file.index}`, contentType: file.contentType ?? 'application/octet-stream', byteSize: 1 }),
   markInboundMedia: async () => {},
 });

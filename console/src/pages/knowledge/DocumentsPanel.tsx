@@ -6,6 +6,7 @@ import { formatDateTime } from '../shared/format';
 import { QueryStatus } from '../shared/QueryStatus';
 import { useConfirmAction } from '../shared/useConfirmAction';
 import { AddDocument } from './AddDocument';
+import { BulkImport } from './BulkImport';
 import { useDocuments } from './useDocuments';
 import { DOCUMENT_TONES, inFlight, type DocumentAccepted, type KnowledgeDocument } from './types';
 
@@ -67,6 +68,18 @@ export function DocumentsPanel({ knowledgeBaseId, canEdit, onCountChange }: { kn
         <section className="pg-section" aria-label="Add a document">
           <h3 className="pg-h3">Add a document</h3>
           <AddDocument knowledgeBaseId={knowledgeBaseId} onAdded={added} />
+        </section>
+      )}
+      {canEdit && (
+        <section className="pg-section" aria-label="Import many documents">
+          <h3 className="pg-h3">Import many documents</h3>
+          <BulkImport
+            knowledgeBaseId={knowledgeBaseId}
+            onImported={() => {
+              void docs.reload();
+              onCountChange();
+            }}
+          />
         </section>
       )}
       {docs.pollError != null && (

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { createdId } from '../../../../core/api/common';
 import type { documentAccepted, documentDto, documentList, knowledgeBaseDto, knowledgeBaseList, searchResult } from '../../../../core/api/knowledge';
+import type { importAccepted, importProgressDto } from '../../../../core/api/knowledge-import';
 import type { Tone } from '../../ui';
 
 export type KnowledgeBase = z.infer<typeof knowledgeBaseDto>;
@@ -13,6 +14,8 @@ export type SearchHit = SearchResult['hits'][number];
 export type KnowledgeBaseList = z.infer<typeof knowledgeBaseList>;
 export type DocumentList = z.infer<typeof documentList>;
 export type Created = z.infer<typeof createdId>;
+export type ImportAccepted = z.infer<typeof importAccepted>;
+export type ImportProgress = z.infer<typeof importProgressDto>;
 
 export const inFlight = (d: KnowledgeDocument) => d.status === 'pending' || d.status === 'processing';
 

@@ -10,9 +10,14 @@ export function uploadDocument(knowledgeBaseId: string, file: File, name: string
   // Fields before the file: the server reads the name while the file streams.
   if (name) form.append('name', name);
   form.append('file', file, file.name);
+  return uploadForm<DocumentAccepted>(`/v1/knowledge-bases/${knowledgeBaseId}/documents`, form, onProgress);
+}
+
+/** POSTs a multipart form, reporting upload progress; resolves with the JSON answer. */
+export function uploadForm<T>(path: string, form: FormData, onProgress: (fraction: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', `/v1/knowledge-bases/${knowledgeBaseId}/documents`);
+    xhr.open('POST', path);
     xhr.withCredentials = true;
     xhr.setRequestHeader('accept', 'application/json');
     const csrf = getCsrfToken();
@@ -28,7 +33,7 @@ export function uploadDocument(knowledgeBaseId: string, file: File, name: string
       }
       if (xhr.status >= 200 && xhr.status < 300) {
         onProgress(1);
-        resolve(body as DocumentAccepted);
+        resolve(body as T);
       } else {
         const error = body?.error ?? {};
         reject(new ApiError(xhr.status, error.code ?? `http_${xhr.status}`, error.message ?? `HTTP ${xhr.status}`, error.field || 'file'));

@@ -8,6 +8,7 @@ import { usePolling, useQuery } from '../shared/useQuery';
 import { inFlight, type DocumentAccepted, type DocumentList, type KnowledgeDocument } from './types';
 
 const POLL_MS = 1000;
+const MAX_ONE_BY_ONE = 20;
 
 export function useDocuments(knowledgeBaseId: string) {
   const docs = useQuery(async () => (await api.get<DocumentList>(`/v1/knowledge-bases/${knowledgeBaseId}/documents`)).documents, [knowledgeBaseId]);
@@ -28,7 +29,8 @@ export function useDocuments(knowledgeBaseId: string) {
     [setData],
   );
 
-  const poll = usePolling(() => Promise.all(pending.map(refreshOne)), POLL_MS, pending.length > 0);
+  // A bulk import leaves hundreds pending at once: then one list read beats one request per document.
+  const poll = usePolling(() => (pending.length > MAX_ONE_BY_ONE ? docs.reload() : Promise.all(pending.map(refreshOne))), POLL_MS, pending.length > 0);
 
   /** A document just added or reindexed: fetch it now rather than on the next tick. */
   const track = useCallback((accepted: DocumentAccepted) => refreshOne(accepted.id), [refreshOne]);
