@@ -16,6 +16,8 @@ ENV NODE_ENV=production
 ENV HOST=0.0.0.0
 # Bundled at build time: a worker starts polling without running webpack.
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
+# V8's compiled code kept between starts of a container (as npm start keeps it in dist/).
+ENV NODE_COMPILE_CACHE=/tmp/switchboard-compile-cache
 COPY package.json package-lock.json ./
 # The processes run the compiled dist/ under plain node (no tsx, no esbuild service); packages stay
 # in node_modules, so dev dependencies stay out. `npm install` rather than `npm ci`: see .ci/run (optional packages missing from the lockfile).

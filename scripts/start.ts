@@ -17,7 +17,7 @@ import { ensureWidgetBuilt } from './build-widget';
 import { makePrivate, readOrCreateSecret } from '../db/data-dir';
 import { Supervisor, supervisedProcess, type PartSpec, type ProcessCommand, type ProcessOptions } from './supervisor';
 import { withRedisPassword, writeRedisConfig } from './embedded-redis';
-import { COMPILED, entryCommand, WORKFLOW_BUNDLE, type EntryName } from './entries';
+import { COMPILED, DIST_DIR, entryCommand, WORKFLOW_BUNDLE, type EntryName } from './entries';
 
 const root = resolve(import.meta.dirname, '..');
 /** Each part's program: dist/<name>.js under node from `npm start`, the source under tsx from `npm run start:dev`. */
@@ -259,6 +259,9 @@ async function main() {
     TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
     SWITCHBOARD_SECRET_KEY: secretKey,
     PORT: String(config.PORT),
+    // V8's compiled code for the bundles and packages, kept between starts: a restarted worker or
+    // API skips compiling them again (~20 % of loading them). Keyed by content, so a rebuild is safe.
+    ...(COMPILED && !process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: join(root, DIST_DIR, '.compile-cache') } : {}),
   };
 
   say('migrating and seeding…');
