@@ -41,7 +41,9 @@ function partEnv(platform: Platform, part: 'worker' | 'api'): NodeJS.ProcessEnv 
 /** Spawn → ready, in ms, of one extra worker or API run the given way; stopped afterwards. */
 async function timeStart(platform: Platform, part: 'worker' | 'api', mode: Mode): Promise<number> {
   const port = await freePort();
-  const env = { ...partEnv(platform, part), ...(part === 'api' ? { PORT: String(port) } : {}) };
+  const env: NodeJS.ProcessEnv = { ...partEnv(platform, part), ...(part === 'api' ? { PORT: String(port) } : {}) };
+  // As `npm run start:dev` runs it: no code cache (npm start keeps one for the build only).
+  if (mode === 'tsx') delete env.NODE_COMPILE_CACHE;
   const { cmd, args } = entryCommand(root, part as EntryName, mode === 'compiled');
   let ready = false;
   const started = performance.now();
