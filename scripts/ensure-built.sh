@@ -14,5 +14,10 @@ stale() {
   [ -n "$(find "${sources[@]}" -newer "$manifest" -type f \( -name '*.ts' -o -name '*.json' \) -not -path '*/node_modules/*' -print -quit 2>&1)" ]
 }
 
-if stale; then (cd "$root" && "$root/node_modules/.bin/tsx" scripts/build.ts); fi
+if stale; then
+  # Two starts at once (test files run in parallel) build once: the second waits, then finds it fresh.
+  if command -v flock >/dev/null; then exec 9> "$root/.build.lock"; flock 9; fi
+  if stale; then (cd "$root" && "$root/node_modules/.bin/tsx" scripts/build.ts); fi
+  if command -v flock >/dev/null; then exec 9>&-; fi
+fi
 if [ $# -gt 0 ]; then exec "$@"; fi
