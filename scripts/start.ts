@@ -3,7 +3,9 @@
  * embedded PGlite (unless DATABASE_URL is set), Redis (unless one answers on REDIS_URL), migrates
  * and seeds, then runs the worker and the API and prints where to go. State lives in DATA_DIR, so a
  * second run continues where the first stopped. `--verbose` streams every child's output.
- * Once the API is healthy, a part that dies is restarted (scripts/supervisor.ts).
+ * Once the API is healthy, a part that dies is restarted (scripts/supervisor.ts). `npm start` runs
+ * this file as dist/start.js and every part from dist/ (scripts/build.ts); `npm run start:dev` runs
+ * it and them from source under tsx.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
