@@ -32,6 +32,12 @@ it('starts from dist/ under plain node, answers /health and a turn, with no tsx 
   const everything = [...platform.pids('worker'), ...platform.pids('api'), ...platform.pids('db')].map(cmdline).join('\n');
   expect(everything).not.toMatch(/tsx|esbuild/);
 
+  // Files found next to the sources (console/dist, api/public/chat.html) are found from dist/ too.
+  const page = await fetch(`${platform.url}/`).then((r) => r.text());
+  expect(page).toContain('<div id="root">');
+  expect(page).not.toContain('not built yet');
+  expect((await fetch(`${platform.url}/chat`)).status).toBe(200);
+
   const flow = await platform.request('POST', '/v1/flows', { name: 'Echo', graph: echoFlow });
   await platform.request('POST', `/v1/flows/${flow.body.id}/publish`, {});
   const conv = await platform.request('POST', '/v1/conversations', { flowId: flow.body.id });
