@@ -1,25 +1,31 @@
 # One image for the api, worker and migrate services (docker-compose.yml picks the command).
 
-# The console (Vite) and the web-chat widget are build outputs: built with the dev dependencies here.
+# The console (Vite), the web-chat widget and the server (esbuild → dist/, with the workflow bundle)
+# are build outputs: built with the dev dependencies here.
 FROM node:24-slim AS assets
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
 COPY . .
-RUN node_modules/.bin/tsx scripts/build-widget.ts && node_modules/.bin/vite build console
+RUN node_modules/.bin/tsx scripts/build-widget.ts && node_modules/.bin/vite build console && node_modules/.bin/tsx scripts/build.ts
 
 FROM node:24-slim
 WORKDIR /app
 ENV NODE_ENV=production
 # The API listens on loopback unless told otherwise; in a container it must accept the published port.
 ENV HOST=0.0.0.0
+# Bundled at build time: a worker starts polling without running webpack.
+ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
+# V8's compiled code kept between starts of a container (as npm start keeps it in dist/).
+ENV NODE_COMPILE_CACHE=/tmp/switchboard-compile-cache
 COPY package.json package-lock.json ./
-# tsx runs the TypeScript at runtime and is a regular dependency, so dev dependencies stay out.
-# `npm install` rather than `npm ci`: see .ci/run (optional packages missing from the lockfile).
+# The processes run the compiled dist/ under plain node (no tsx, no esbuild service); packages stay
+# in node_modules, so dev dependencies stay out. `npm install` rather than `npm ci`: see .ci/run (optional packages missing from the lockfile).
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY . .
 COPY --from=assets /app/console/dist console/dist
 COPY --from=assets /app/api/public/widget.js api/public/widget.js
+COPY --from=assets /app/dist dist
 USER node
 EXPOSE 3000
-CMD ["node_modules/.bin/tsx", "api/main.ts"]
+CMD ["node", "--enable-source-maps", "dist/api.js"]

@@ -2,24 +2,26 @@
  * The platform as `npm start` runs it, for the chaos run: started in a fresh DATA_DIR on spare
  * ports with its own Redis, its parts found by their command line, and talked to over REST.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ENTRIES, entryCommand } from '../scripts/entries';
 import { supervisedProcess } from '../scripts/supervisor';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Each part npm start supervises, by a piece of its command line. */
+/** Each part npm start supervises, by a piece of its command line: its bundle (npm start) or its source (start:dev). */
 export const PART_PATTERNS = {
-  worker: 'worker/main.ts',
-  api: 'api/main.ts',
-  db: 'db/pglite-server.ts',
-  temporal: 'server start-dev',
+  worker: ['dist/worker.js', ENTRIES.worker],
+  api: ['dist/api.js', ENTRIES.api],
+  db: ['dist/pglite-server.js', ENTRIES['pglite-server']],
+  temporal: ['server start-dev'],
   // redis-server rewrites its process title (and the memory /proc shows as its environment) to
   // `redis-server 127.0.0.1:PORT`: found by that, not by DATA_DIR.
-  redis: 'redis-server',
+  redis: ['redis-server'],
 } as const;
 export type PartName = keyof typeof PART_PATTERNS;
 
@@ -28,6 +30,8 @@ export interface Platform {
   apiKey: string;
   dataDir: string;
   output(): string;
+  /** The processes of a part. */
+  pids(part: PartName): number[];
   /** SIGKILL every process of a part; resolves with how many there were. */
   kill(part: PartName): number;
   request<T = any>(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; body: T }>;
@@ -46,14 +50,15 @@ async function sparePort(): Promise<number> {
   }
 }
 
-/** Processes whose command line has `pattern` and, unless `dataDir` is null, whose environment names it. */
-function pidsOf(dataDir: string | null, pattern: string): number[] {
+/** Processes whose command line has one of `patterns` and, unless `dataDir` is null, whose environment names it. */
+export function pidsOf(dataDir: string | null, patterns: readonly string[]): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (dataDir !== null && !readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`DATA_DIR=${dataDir}`)) continue;
-      if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').includes(pattern)) pids.push(Number(entry));
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+      if (patterns.some((p) => cmdline.includes(p))) pids.push(Number(entry));
     } catch {
       // Gone meanwhile, or not ours to read.
     }
@@ -61,8 +66,14 @@ function pidsOf(dataDir: string | null, pattern: string): number[] {
   return pids;
 }
 
-/** `onLine` sees every line the platform prints; `verbose` makes npm start print its parts' output too. */
-export async function startPlatform(env: Record<string, string> = {}, watch: { verbose?: boolean; onLine?: (line: string) => void } = {}): Promise<Platform> {
+/**
+ * `onLine` sees every line the platform prints; `verbose` makes npm start print its parts' output too.
+ * It runs the build (dist/, built first when stale) as `npm start` does, or with `source` the
+ * TypeScript under tsx as `npm run start:dev` does.
+ */
+export async function startPlatform(env: Record<string, string> = {}, watch: { verbose?: boolean; onLine?: (line: string) => void; source?: boolean } = {}): Promise<Platform> {
+  if (!watch.source) execFileSync('bash', [join(root, 'scripts', 'ensure-built.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const start = entryCommand(root, 'start', !watch.source);
   const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-chaos-'));
   const [port, temporalPort, uiPort, pglitePort, redisPort] = await Promise.all([sparePort(), sparePort(), sparePort(), sparePort(), sparePort()]);
   const url = `http://127.0.0.1:${port}`;
@@ -82,7 +93,7 @@ export async function startPlatform(env: Record<string, string> = {}, watch: { v
   let log = '';
   let apiKey = '';
   // Started and stopped like any part npm start itself runs: ready once it prints the demo key.
-  const platform = await supervisedProcess('npm start', () => ({ cmd: join(root, 'node_modules', '.bin', 'tsx'), args: [join(root, 'scripts', 'start.ts'), ...(watch.verbose ? ['--verbose'] : [])], env: childEnv }), {
+  const platform = await supervisedProcess('npm start', () => ({ cmd: start.cmd, args: [...start.args, ...(watch.verbose ? ['--verbose'] : [])], env: childEnv }), {
     cwd: root,
     onLine: (line) => {
       log += `${line}\n`;
@@ -96,13 +107,14 @@ export async function startPlatform(env: Record<string, string> = {}, watch: { v
     killAfterMs: 60_000,
   }).start();
 
-  const partPids = (part: PartName) => (part === 'redis' ? pidsOf(null, `redis-server 127.0.0.1:${redisPort}`) : pidsOf(dataDir, PART_PATTERNS[part]));
+  const partPids = (part: PartName) => (part === 'redis' ? pidsOf(null, [`redis-server 127.0.0.1:${redisPort}`]) : pidsOf(dataDir, PART_PATTERNS[part]));
 
   return {
     url,
     apiKey,
     dataDir,
     output: () => log,
+    pids: partPids,
     kill(part) {
       const pids = partPids(part);
       for (const pid of pids) {

@@ -163,7 +163,7 @@ async function main() {
   console.log(`pglite ready ${url} (data ${join(config.DATA_DIR, 'pglite')}, password in ${join(config.DATA_DIR, 'pglite.password')})`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('db/pglite-server.ts')) {
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('db/pglite-server.ts') || process.argv[1]?.endsWith('dist/pglite-server.js')) {
   main().catch((err) => {
     console.error('pglite: failed to start:', err);
     process.exit(1);

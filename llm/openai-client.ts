@@ -4,7 +4,8 @@
  * on every connection, so a baseURL naming an internal host (or a DNS name that turns into one
  * later) is refused unless the operator allow-lists it. Temporal owns retries, so the SDK makes none.
  */
-import OpenAI from 'openai';
+import { createRequire } from 'node:module';
+import type OpenAI from 'openai';
 import type { AddressPolicy } from '../net/address-policy';
 import { guardedFetcher } from '../net/guarded-fetch';
 
@@ -14,7 +15,15 @@ export interface ModelEndpoint {
   policy: AddressPolicy;
 }
 
+let sdk: typeof import('openai') | undefined;
+/**
+ * The SDK, loaded at the first model call rather than at every worker and API start (~0.3 s of it).
+ * Every caller takes it from here, one copy, so `instanceof` on its errors holds.
+ */
+export const openaiSdk = (): typeof import('openai') => (sdk ??= createRequire(import.meta.url)('openai'));
+
 export function openaiClient(endpoint: ModelEndpoint, opts: { timeoutMs?: number } = {}): OpenAI {
+  const { OpenAI } = openaiSdk();
   return new OpenAI({
     baseURL: endpoint.baseURL,
     apiKey: endpoint.apiKey || 'none',

@@ -4,10 +4,10 @@
  * model, invalid input) fails permanently, since a retry cannot fix configuration; 429 and an
  * exhausted chain throw retryable failures so Temporal backs off and tries again.
  */
-import { APIError, APIUserAbortError } from 'openai';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { refusalIn } from '../net/guarded-fetch';
+import { openaiSdk } from './openai-client';
 import { costUsd, recordCall, type CallScope, type ResolvedProvider } from './providers';
 import { streamCompletion, type Completion, type CompletionRequest, type StreamHooks } from './stream';
 
@@ -45,6 +45,7 @@ export async function runWithFallback(
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       await recordCall(orm, scope, provider, started, { ok: false, error: message.slice(0, 2000), model: provider.model });
+      const { APIError, APIUserAbortError } = openaiSdk();
       if (err instanceof APIUserAbortError || hooks.signal?.aborted) throw err;
       const status = err instanceof APIError ? err.status : undefined;
       if (status !== undefined && PERMANENT.has(status)) {

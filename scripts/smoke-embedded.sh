@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end check of the embedded mode: `npm start` with no DATABASE_URL and a fresh DATA_DIR,
+# End-to-end check of the embedded mode: `npm start` (the compiled build in dist/, built first when
+# missing or stale) with no DATABASE_URL and a fresh DATA_DIR,
 # one conversation through the REST API, Ctrl-C, no process left behind, then a restart that still
 # has the conversation. Ports are spare ones so a running dev instance is not disturbed.
 set -euo pipefail
@@ -101,9 +102,11 @@ heal_check() { # NAME CMDLINE-PATTERN
   [ "$(echo "$answer" | json 'len(d.get("replies") or [])' 2>/dev/null)" -gt 0 ] 2>/dev/null || die "no answer after $1 was killed: $answer"
   echo "smoke: $1 killed with SIGKILL, restarted, answering again ($(grep -o "$1 is running again.*" "$log" | tail -1))"
 }
-heal_check worker worker/main.ts
-heal_check api api/main.ts
-heal_check db db/pglite-server.ts
+# npm start runs the build under plain node: no tsx (nor esbuild service) among its processes.
+[ -z "$(part_pids tsx)" ] || die "tsx runs under npm start: $(ps -o pid=,args= -p "$(part_pids tsx | paste -sd,)")"
+heal_check worker dist/worker.js
+heal_check api dist/api.js
+heal_check db dist/pglite-server.js
 heal_check temporal "server start-dev"
 
 stop

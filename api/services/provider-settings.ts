@@ -5,12 +5,12 @@
  * must pass the address policy (net/address-policy.ts), and a connection test makes one tiny call
  * and reports it as one of a fixed set of outcomes: never the remote body, banner or error text.
  */
-import OpenAI from 'openai';
 import type { Config } from '../../core/config';
 import { AppError } from '../../core/errors';
 import { secretBoxFromConfig } from '../../db/secrets';
 import { configPolicy, OutboundRefusedError, resolveChecked, type AddressPolicy } from '../../net/address-policy';
 import { OutboundTimeoutError, refusalIn } from '../../net/guarded-fetch';
+import { openaiSdk } from '../../llm/openai-client';
 
 /** How long a connection test waits for the provider. */
 export const TEST_TIMEOUT_MS = 15_000;
@@ -83,7 +83,8 @@ export function testEndpoint(config: Config, stored: StoredEndpoint | undefined,
 
 /** True when the request never got an answer (refused, unresolvable, timed out), as opposed to an answer that was wrong. */
 function unreachable(err: unknown): boolean {
-  if (err instanceof OpenAI.APIConnectionError || err instanceof OpenAI.APIUserAbortError || err instanceof OutboundTimeoutError) return true;
+  const { APIConnectionError, APIUserAbortError } = openaiSdk();
+  if (err instanceof APIConnectionError || err instanceof APIUserAbortError || err instanceof OutboundTimeoutError) return true;
   const name = (err as { name?: string }).name;
   return name === 'TimeoutError' || name === 'AbortError' || (err instanceof TypeError && /fetch failed/i.test(err.message));
 }

@@ -1,10 +1,11 @@
 /** DOCX → HTML with mammoth (Word heading styles become h1–h6), then split like HTML. */
-import mammoth from 'mammoth';
 import type { ExtractedDocument } from '../../core/knowledge/types';
 import { corrupt } from './errors';
 import { htmlToSections } from './html';
 
 export async function extractDocx(bytes: Buffer): Promise<ExtractedDocument> {
+  // Loaded on the first Word document: it is a third of a second of every worker and API start.
+  const { default: mammoth } = await import('mammoth');
   let html: string;
   try {
     html = (await mammoth.convertToHtml({ buffer: bytes })).value;

@@ -1,0 +1,70 @@
+/**
+ * `npm start` runs the build: dist/start.js under plain node, which launches every part as
+ * `node dist/<part>.js`. The platform must come up from the build (health 200, a turn answered) with
+ * no tsx among its processes, and its supervisor must restart a killed part in that form.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startPlatform, type PartName, type Platform } from '../../bench/chaos-platform';
+import { echoFlow } from '../support/flows';
+import { waitUntil } from '../support/wait';
+
+let platform: Platform;
+beforeAll(async () => {
+  platform = await startPlatform();
+}, 420_000);
+afterAll(async () => platform?.stop(), 90_000);
+
+const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+
+async function health() {
+  const res = await fetch(`${platform.url}/health`, { signal: AbortSignal.timeout(3_000) });
+  return { status: res.status, body: (await res.json()) as { status: string; supervised: Record<string, { state: string; restarts: number }> } };
+}
+
+it('starts from dist/ under plain node, answers /health and a turn, with no tsx process', async () => {
+  expect((await health()).status).toBe(200);
+  for (const part of ['worker', 'api', 'db'] as PartName[]) {
+    const pids = platform.pids(part);
+    expect(pids).toHaveLength(1);
+    expect(cmdline(pids[0])).toMatch(new RegExp(`^\\S*node --enable-source-maps \\S+/dist/${part === 'db' ? 'pglite-server' : part}\\.js`));
+  }
+  const everything = [...platform.pids('worker'), ...platform.pids('api'), ...platform.pids('db')].map(cmdline).join('\n');
+  expect(everything).not.toMatch(/tsx|esbuild/);
+
+  // Files found next to the sources (console/dist, api/public/chat.html) are found from dist/ too.
+  const page = await fetch(`${platform.url}/`).then((r) => r.text());
+  expect(page).toContain('<div id="root">');
+  expect(page).not.toContain('not built yet');
+  expect((await fetch(`${platform.url}/chat`)).status).toBe(200);
+
+  const flow = await platform.request('POST', '/v1/flows', { name: 'Echo', graph: echoFlow });
+  await platform.request('POST', `/v1/flows/${flow.body.id}/publish`, {});
+  const conv = await platform.request('POST', '/v1/conversations', { flowId: flow.body.id });
+  const turn = await platform.request('POST', `/v1/conversations/${conv.body.id}/messages`, { text: 'Hello' });
+  expect(turn.status).toBe(200);
+  expect(turn.body.replies.length).toBeGreaterThan(0);
+});
+
+it('restarts a killed worker and API as compiled processes', async () => {
+  for (const part of ['worker', 'api'] as PartName[]) {
+    const [before] = platform.pids(part);
+    expect(platform.kill(part)).toBe(1);
+    await waitUntil(
+      async () => {
+        try {
+          const { body } = await health();
+          return body.status === 'ok' && body.supervised[part].state === 'running' && body.supervised[part].restarts === 1;
+        } catch {
+          return false;
+        }
+      },
+      120_000,
+      `${part} restarted`,
+    );
+    const [after] = platform.pids(part);
+    expect(after).not.toBe(before);
+    expect(cmdline(after)).toContain(`dist/${part}.js`);
+  }
+  expect(platform.output()).toMatch(/worker is running again, [\d.]+ s after it exited/);
+}, 300_000);
