@@ -1,77 +1,160 @@
 /**
- * Turn latency and throughput through the REST API: 1, 50 and 200 concurrent conversations × 20
- * turns, a zero-latency fake model, the Temporal dev server, PostgreSQL, Redis, the worker in its
- * own process (as in production) and the API in this one. Writes bench/results/turn.json.
+ * Turn latency and throughput against the floor, measured in the same run on the same servers:
+ * the platform's turn (Fastify → conversation update → the flow interpreter → stored and
+ * answered) for an ask → sendMessage flow, beside a baseline whose update handler runs one local
+ * activity inserting one row (bench/turn-baseline), driven through the same API path shape. For
+ * the embedded database (the PGlite server `npm start` runs) and native PostgreSQL, at 1, 10 and
+ * 50 concurrent conversations; prints each figure as a ratio to the baseline's and every
+ * process's RSS idle and under load. The platform's worker and the baseline's run in their own
+ * processes; both APIs run in this one. Writes bench/results/turn.json.
  *
- *   npm run bench:turn [-- --levels 1,50,200 --turns 20]
+ *   npm run bench:turn [-- --levels 1,10,50 --turns 20 --databases pglite,postgres]
  */
-import os from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
-import { startFakeOpenAI } from '../test/fakes/openai-server';
-import { llmOnlyFlow } from '../test/support/flows';
-import { startStack } from '../test/support/stack';
-import { startWorkerProcess } from '../test/support/worker-process';
-import { summarize, writeResult } from './stats';
+import { readOrCreateSecret } from '../db/data-dir';
+import { runMigrations } from '../db/migrate';
 import { startLocalTestServer } from '../temporal/test-server';
+import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
+import { echoFlow } from '../test/support/flows';
+import { freePort } from '../test/support/ports';
+import { startStack } from '../test/support/stack';
+import { startProcess, startWorkerProcess } from '../test/support/worker-process';
+import { pidListening, rssMb, sampleRss } from './process-rss';
+import { summarize, writeResult } from './stats';
+import { startBaselineApi } from './turn-baseline/api';
 
-const { values } = parseArgs({ options: { levels: { type: 'string', default: '1,50,200' }, turns: { type: 'string', default: '20' } } });
+const { values } = parseArgs({ options: { levels: { type: 'string', default: '1,10,50' }, turns: { type: 'string', default: '20' }, databases: { type: 'string', default: 'pglite,postgres' } } });
 const levels = values.levels!.split(',').map(Number);
 const turns = Number(values.turns);
+const databases = values.databases!.split(',') as ('pglite' | 'postgres')[];
 const out = fileURLToPath(new URL('./results/turn.json', import.meta.url));
 
-const temporal = await startLocalTestServer();
-const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_bench');
-const fake = await startFakeOpenAI();
-fake.script(() => ({ content: 'Sure, happy to help with that.' }));
-const stack = await startStack({
-  temporalAddress: temporal.connection.options.address,
-  databaseUrl: db.url,
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  worker: false,
-  // The fake model server is on loopback: allow-listed as an operator would a local model.
-  env: { OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' },
-});
-const worker = await startWorkerProcess({
-  ...stack.workerEnv(),
-  // BENCH_WORKER_NODE_OPTIONS=--cpu-prof profiles the worker process under load.
-  ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
-});
+interface Target {
+  start(): Promise<string>;
+  turn(id: string, text: string): Promise<void>;
+}
 
-try {
-  const { apiKey } = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1` } });
-  const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Bench', graph: llmOnlyFlow } });
-  await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
+async function post(url: string, body: unknown, apiKey?: string) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) }, body: JSON.stringify(body) });
+  const json = (await res.json()) as any;
+  if (res.status >= 300 || (json.replies && json.replies.length < 1)) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
 
-  async function conversation(latencies: number[]) {
-    const conv = await stack.request('POST', '/v1/conversations', { apiKey, body: { flowId: flow.body.id } });
-    if (conv.status !== 201) throw new Error(`could not start a conversation: ${JSON.stringify(conv.body)}`);
-    for (let i = 0; i < turns; i++) {
-      const started = performance.now();
-      const res = await stack.request('POST', `/v1/conversations/${conv.body.id}/messages`, { apiKey, body: { text: `question ${i}` } });
-      latencies.push(performance.now() - started);
-      if (res.status !== 200 || res.body.replies.length !== 1) throw new Error(`turn failed: ${res.status} ${JSON.stringify(res.body)}`);
+async function load(target: Target, concurrency: number) {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      const id = await target.start();
+      for (let i = 0; i < turns; i++) {
+        const t = performance.now();
+        await target.turn(id, `question ${i}`);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { ...summarize(latencies), turnsPerSecond: Math.round(latencies.length / seconds) };
+}
+
+/** The embedded database as `npm start` runs it: the PGlite server in its own process, migrated. */
+async function embeddedDatabase() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-turn-pglite-'));
+  const port = await freePort();
+  const proc = await startProcess('db/pglite-server.ts', { DATA_DIR: dataDir, PGLITE_PORT: String(port) }, (log) => log.includes('pglite ready'), 120_000);
+  const url = `postgres://postgres:${encodeURIComponent(readOrCreateSecret(dataDir, 'pglite.password').value)}@127.0.0.1:${port}/postgres`;
+  await runMigrations(url);
+  return { url, pid: proc.child.pid!, async drop() { await proc.kill('SIGTERM'); rmSync(dataDir, { recursive: true, force: true }); } };
+}
+
+async function nativeDatabase() {
+  const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_bench');
+  return { url: db.url, pid: null as number | null, drop: () => db.drop() };
+}
+
+async function measure(database: 'pglite' | 'postgres', temporalAddress: string, temporalPid: number | null) {
+  const db = database === 'pglite' ? await embeddedDatabase() : await nativeDatabase();
+  const stack = await startStack({ temporalAddress, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false });
+  const worker = await startWorkerProcess(stack.workerEnv(), 120_000);
+  const baselineQueue = `baseline-${process.pid}-${database}`;
+  const baselineWorker = await startProcess('bench/turn-baseline/worker.ts', { BASELINE_DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, BASELINE_TASK_QUEUE: baselineQueue }, (log) => log.includes('baseline worker ready'), 120_000);
+  const baselineApi = await startBaselineApi(stack.temporal, baselineQueue);
+  try {
+    const { apiKey } = await stack.createTenant();
+    const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Bench', graph: echoFlow } });
+    await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
+    const platform: Target = {
+      start: async () => (await post(`${stack.url}/v1/conversations`, { flowId: flow.body.id }, apiKey)).id,
+      turn: async (id, text) => void (await post(`${stack.url}/v1/conversations/${id}/messages`, { text }, apiKey)),
+    };
+    const baseline: Target = {
+      start: async () => (await post(`${baselineApi.url}/conversations`, {})).id,
+      turn: async (id, text) => void (await post(`${baselineApi.url}/conversations/${id}/messages`, { text })),
+    };
+    // Warm-up: workflow caches, connection pools, JIT, on both sides.
+    await load(platform, 2);
+    await load(baseline, 2);
+
+    const pids: Record<string, number> = { 'API (bench process)': process.pid, worker: worker.child.pid!, 'baseline worker': baselineWorker.child.pid! };
+    if (db.pid) pids['PGlite server'] = db.pid;
+    if (temporalPid) pids.temporal = temporalPid;
+    await new Promise((r) => setTimeout(r, 2_000));
+    const idle = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssMb(pid) ?? 0]));
+
+    const rows = [];
+    let underLoad: Record<string, number> = {};
+    for (const concurrency of levels) {
+      // Baseline first, then the platform, at each level: both see the same servers in the same state.
+      const floor = await load(baseline, concurrency);
+      const sampler = concurrency === Math.max(...levels) ? sampleRss(pids) : null;
+      const ours = await load(platform, concurrency);
+      if (sampler) underLoad = sampler.stop();
+      const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+      const row = {
+        concurrency,
+        platform: ours,
+        baseline: floor,
+        ratio: { p50: ratio(ours.p50, floor.p50), p99: ratio(ours.p99, floor.p99), turnsPerSecond: ratio(ours.turnsPerSecond, floor.turnsPerSecond) },
+      };
+      rows.push(row);
+      console.log(
+        `${database.padEnd(8)} ${String(concurrency).padStart(3)} conv: platform p50 ${ours.p50} ms p99 ${ours.p99} ms ${ours.turnsPerSecond} turns/s | ` +
+          `baseline p50 ${floor.p50} ms p99 ${floor.p99} ms ${floor.turnsPerSecond} turns/s | ratio p50 ${row.ratio.p50}× p99 ${row.ratio.p99}× throughput ${row.ratio.turnsPerSecond}×`,
+      );
     }
+    console.log(`${database.padEnd(8)} RSS idle (MB): ${JSON.stringify(idle)}`);
+    console.log(`${database.padEnd(8)} RSS peak under ${Math.max(...levels)} conversations (MB): ${JSON.stringify(underLoad)}`);
+    return { database, rows, rssMb: { idle, underLoad } };
+  } finally {
+    await baselineApi.close();
+    await baselineWorker.kill('SIGTERM');
+    await worker.kill('SIGTERM');
+    await stack.close();
+    await db.drop();
   }
+}
 
-  await conversation([]); // warm-up: workflow bundle caches, connection pools, JIT
+const temporal = await startLocalTestServer();
+const temporalAddress = temporal.connection.options.address;
+try {
+  const temporalPid = pidListening(Number(temporalAddress.split(':').pop()));
   const results = [];
-  for (const concurrency of levels) {
-    const latencies: number[] = [];
-    const started = performance.now();
-    await Promise.all(Array.from({ length: concurrency }, () => conversation(latencies)));
-    const seconds = (performance.now() - started) / 1000;
-    const row = { concurrency, turnsPerConversation: turns, ...summarize(latencies), seconds: Math.round(seconds * 100) / 100, turnsPerSecond: Math.round(latencies.length / seconds) };
-    results.push(row);
-    console.log(`${String(concurrency).padStart(4)} conversations: p50 ${row.p50} ms  p95 ${row.p95} ms  p99 ${row.p99} ms  ${row.turnsPerSecond} turns/s  (${row.count} turns in ${row.seconds} s)`);
-  }
-  writeResult(out, { benchmark: 'turn', date: new Date().toISOString(), machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version }, results });
+  for (const database of databases) results.push(await measure(database, temporalAddress, temporalPid));
+  writeResult(out, {
+    benchmark: 'turn',
+    date: new Date().toISOString(),
+    flow: 'ask → sendMessage (test/support/flows.ts echoFlow)',
+    baseline: 'update handler → one local activity inserting one row (bench/turn-baseline)',
+    turnsPerConversation: turns,
+    machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
+    results,
+  });
   console.log(`wrote ${out}`);
 } finally {
-  await worker.kill('SIGTERM');
-  await stack.close();
-  await fake.close();
   await temporal.teardown();
-  await db.drop();
 }

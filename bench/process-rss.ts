@@ -1,0 +1,40 @@
+/** Resident memory of processes by pid (Linux /proc), and the pid listening on a port (`ss`). */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** VmRSS in MB, or null for a process that is gone. */
+export function rssMb(pid: number): number | null {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function pidListening(port: number): number | null {
+  try {
+    const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+    const pid = /pid=(\d+)/.exec(out)?.[1];
+    return pid ? Number(pid) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Samples every process every `everyMs` until stopped; returns each one's peak. */
+export function sampleRss(pids: Record<string, number>, everyMs = 500) {
+  const peak: Record<string, number> = {};
+  const take = () => {
+    for (const [name, pid] of Object.entries(pids)) peak[name] = Math.max(peak[name] ?? 0, rssMb(pid) ?? 0);
+  };
+  take();
+  const timer = setInterval(take, everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return { ...peak, total: Object.values(peak).reduce((a, b) => a + b, 0) };
+    },
+  };
+}
