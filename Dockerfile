@@ -13,6 +13,8 @@ WORKDIR /app
 ENV NODE_ENV=production
 # The API listens on loopback unless told otherwise; in a container it must accept the published port.
 ENV HOST=0.0.0.0
+# ffmpeg makes the thumbnails of inbound images and videos (without it, files are stored with none).
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # tsx runs the TypeScript at runtime and is a regular dependency, so dev dependencies stay out.
 # `npm install` rather than `npm ci`: see .ci/run (optional packages missing from the lockfile).
