@@ -100,6 +100,26 @@ describe('inbound media thumbnails', () => {
     expect(jpegSize(file.body)).toEqual([320, 180]);
   });
 
+  it('the run page can show the download run: listed by type, its history with both steps; no flow graph (404 naming runId); not for another tenant', async () => {
+    const { api } = await receive('/photo.png', 'image');
+    expect(api.status).toBe('stored');
+    const runs = await bench.stack.request('GET', '/v1/runs?type=fetchInboundMedia', { apiKey: bench.apiKey });
+    expect(runs.status).toBe(200);
+    const run = (runs.body.runs as { workflowId: string; type: string }[]).find((r) => r.workflowId.startsWith(`media:${bench.tenantId}:${channel.id}:`));
+    expect(run).toMatchObject({ type: 'fetchInboundMedia' });
+    const id = encodeURIComponent(run!.workflowId);
+    const history = await bench.stack.request('GET', `/v1/runs/${id}/history`, { apiKey: bench.apiKey });
+    expect(history.status).toBe(200);
+    expect(history.body).toMatchObject({ type: 'fetchInboundMedia', status: 'completed' });
+    const steps = (history.body.nodes as { steps: { name: string }[] }[]).flatMap((n) => n.steps.map((st) => st.name));
+    expect(steps).toEqual(expect.arrayContaining(['downloadInboundMedia', 'markInboundMedia']));
+    const graph = await bench.stack.request('GET', `/v1/runs/${id}/graph`, { apiKey: bench.apiKey });
+    expect(graph.status).toBe(404);
+    expect(graph.body.error.field).toBe('runId');
+    const other = await bench.stack.createTenant();
+    expect((await bench.stack.request('GET', `/v1/runs/${id}/history`, { apiKey: other.apiKey })).status).toBe(404);
+  });
+
   it('a corrupt image is stored, with no thumbnail', async () => {
     const { stored, api } = await receive('/broken.jpg', 'image');
     expect(stored).toMatchObject({ status: 'stored', contentType: 'image/jpeg' });
