@@ -5,21 +5,26 @@
  * `delivery` — the console redraws its ✓/✓✓/failed mark from that frame. Another tenant's inbox hears nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { whatsappStatus, whatsappText } from '../fakes/meta-webhooks';
+import { messengerRead, messengerText, whatsappStatus, whatsappText } from '../fakes/meta-webhooks';
 import { signedIn } from '../console-api/support';
 import { waitUntil } from '../support/wait';
 import { startChannelBench, type ChannelBench } from './support';
 
 const PHONE_ID = '106540352242977';
+const PAGE_ID = '1477392262503977';
 const SECRET = 'receipts-app-secret';
 let bench: ChannelBench;
 let hook: string;
+let messengerHook: string;
 
 beforeAll(async () => {
   bench = await startChannelBench();
   bench.graph.addWhatsAppNumber({ phoneNumberId: PHONE_ID, accessToken: 'EAAG-receipts' });
   const channel = await bench.channel('whatsapp', { credentials: { accessToken: 'EAAG-receipts', appSecret: SECRET, verifyToken: 'v' }, settings: { phoneNumberId: PHONE_ID } });
   hook = `${bench.stack.url}/v1/webhooks/whatsapp/${channel.id}`;
+  bench.graph.addPage({ pageId: PAGE_ID, accessToken: 'page-receipts' });
+  const page = await bench.channel('messenger', { credentials: { pageAccessToken: 'page-receipts', appSecret: SECRET, verifyToken: 'v' }, settings: { pageId: PAGE_ID, typingIndicators: false } });
+  messengerHook = `${bench.stack.url}/v1/webhooks/messenger/${page.id}`;
 });
 afterAll(async () => bench?.close());
 
@@ -54,6 +59,25 @@ describe('live delivery receipts', () => {
     } finally {
       inbox.close();
       foreign.close();
+    }
+  });
+
+  it('a Messenger read watermark pushes every reply it marks read', async () => {
+    const psid = `${Date.now()}977`;
+    await bench.graph.post(messengerHook, SECRET, messengerText(PAGE_ID, psid, 'hi'));
+    await waitUntil(() => bench.graph.sent.some((m) => m.body.recipient?.id === psid && m.body.message), 20_000, 'the reply sent');
+    const sentReply = async () =>
+      (await bench.rows(`select m.id from messages m join conversations c on c.id = m.conversation_id where c.thread_key = $1 and m.direction = 'out' and m.status = 'sent'`, [psid]))[0];
+    await waitUntil(async () => !!(await sentReply()), 10_000, 'the reply stored as sent');
+    const reply = await sentReply();
+    const inbox = await (await signedIn(bench.stack, bench.apiKey, 'viewer')).socket('/v1/inbox/live');
+    try {
+      await inbox.waitFor((f) => f.type === 'ready');
+      await bench.graph.post(messengerHook, SECRET, messengerRead(PAGE_ID, psid, Date.now() + 1000));
+      const frame = await inbox.waitFor((f) => f.type === 'message' && f.message.id === reply.id && f.message.delivery?.status === 'read', 15_000);
+      expect(frame.message.delivery).toEqual({ status: 'read', error: null });
+    } finally {
+      inbox.close();
     }
   });
 });
