@@ -63,7 +63,8 @@ function frameArgs(input: string, seek: string | null): string[] {
     '-nostdin', '-hide_banner', '-loglevel', 'error',
     '-protocol_whitelist', 'file', '-format_whitelist', INPUT_FORMATS,
     ...(seek ? ['-ss', seek] : []),
-    '-i', input,
+    // One thread each way: a preview is small, and the worker's other activities share the cores.
+    '-threads', '1', '-i', input, '-threads', '1', '-filter_threads', '1',
     '-map', '0:v:0', '-frames:v', '1', '-vf', scale, '-q:v', '5',
     '-f', 'image2pipe', '-c:v', 'mjpeg', 'pipe:1',
   ];

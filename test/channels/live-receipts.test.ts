@@ -1,10 +1,13 @@
 /**
  * Delivery receipts reach an open inbox live: a WhatsApp status webhook (delivered, read, then
- * failed with the provider's reason) goes through the real route, the inbound queue and the
- * dispatcher, updates the stored reply, and the inbox WebSocket gets the reply again with its new
- * `delivery` — the console redraws its ✓/✓✓/failed mark from that frame. Another tenant's inbox hears nothing.
+ * failed with the provider's reason), a Twilio status callback and a Messenger read watermark go
+ * through the real routes, the inbound queue and the dispatcher, update the stored reply, and the
+ * inbox WebSocket gets the reply again with its new `delivery` — the console redraws its
+ * ✓/✓✓/failed mark from that frame. Another tenant's inbox hears nothing.
  */
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeTwilio, type FakeTwilio } from '../fakes/twilio-server';
 import { messengerRead, messengerText, whatsappStatus, whatsappText } from '../fakes/meta-webhooks';
 import { signedIn } from '../console-api/support';
 import { waitUntil } from '../support/wait';
@@ -16,6 +19,10 @@ const SECRET = 'receipts-app-secret';
 let bench: ChannelBench;
 let hook: string;
 let messengerHook: string;
+const ACCOUNT = `AC${randomBytes(16).toString('hex')}`;
+const TOKEN = randomBytes(16).toString('hex');
+let twilio: FakeTwilio;
+let sms: { id: string; webhookUrl: string };
 
 beforeAll(async () => {
   bench = await startChannelBench();
@@ -25,8 +32,13 @@ beforeAll(async () => {
   bench.graph.addPage({ pageId: PAGE_ID, accessToken: 'page-receipts' });
   const page = await bench.channel('messenger', { credentials: { pageAccessToken: 'page-receipts', appSecret: SECRET, verifyToken: 'v' }, settings: { pageId: PAGE_ID, typingIndicators: false } });
   messengerHook = `${bench.stack.url}/v1/webhooks/messenger/${page.id}`;
+  twilio = await startFakeTwilio({ accounts: { [ACCOUNT]: TOKEN } });
+  sms = await bench.channel('sms', { credentials: { accountSid: ACCOUNT, authToken: TOKEN }, settings: { fromNumber: '+15005550006', apiBaseUrl: twilio.url } });
 });
-afterAll(async () => bench?.close());
+afterAll(async () => {
+  await bench?.close();
+  await twilio?.close();
+});
 
 describe('live delivery receipts', () => {
   it('each status webhook pushes the reply with its new delivery state to the open inbox', async () => {
@@ -59,6 +71,26 @@ describe('live delivery receipts', () => {
     } finally {
       inbox.close();
       foreign.close();
+    }
+  });
+
+  it('a Twilio status callback (delivered, then undelivered with its error code) reaches the open inbox', async () => {
+    const from = `+1555${String(Date.now()).slice(-7)}`;
+    await twilio.sendInbound(sms.webhookUrl, TOKEN, { To: '+15005550006', From: from, Body: 'hi' });
+    await waitUntil(() => twilio.messages.some((m) => m.to === from), 20_000, 'the SMS reply sent');
+    const sid = twilio.messages.find((m) => m.to === from)!.sid;
+    await waitUntil(async () => (await bench.rows(`select 1 from messages where external_id = $1`, [sid])).length === 1, 10_000, 'the message sid stored');
+    const [reply] = await bench.rows(`select id from messages where external_id = $1`, [sid]);
+    const inbox = await (await signedIn(bench.stack, bench.apiKey, 'agent')).socket('/v1/inbox/live');
+    try {
+      await inbox.waitFor((f) => f.type === 'ready');
+      const deliveryFrame = (status: string) => inbox.waitFor((f) => f.type === 'message' && f.message.id === reply.id && f.message.delivery?.status === status, 15_000);
+      expect((await twilio.sendStatus(sid, 'delivered')).status).toBeLessThan(300);
+      await deliveryFrame('delivered');
+      await twilio.sendStatus(sid, 'undelivered', { errorCode: '30003' });
+      expect((await deliveryFrame('failed')).message.delivery.error).toContain('30003');
+    } finally {
+      inbox.close();
     }
   });
 
