@@ -18,6 +18,8 @@ ENV HOST=0.0.0.0
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 # V8's compiled code kept between starts of a container (as npm start keeps it in dist/).
 ENV NODE_COMPILE_CACHE=/tmp/switchboard-compile-cache
+# ffmpeg makes the thumbnails of inbound images and videos (without it, files are stored with none).
+RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # The processes run the compiled dist/ under plain node (no tsx, no esbuild service); packages stay
 # in node_modules, so dev dependencies stay out. `npm install` rather than `npm ci`: see .ci/run (optional packages missing from the lockfile).

@@ -17,7 +17,7 @@ export const activitySummary = (name: string, nodeId: string) => `${name}${SUMMA
 export const localActivitySummary = (name: string, tag: string) => `${name}${SUMMARY}${tag}`;
 
 /** The node of an activity id written by `activityTag`; null for an untagged id. */
-export const nodeOfActivityId = (activityId: string): string | null => activityId.split(SEQ)[0] || null;
+export const nodeOfActivityId = (activityId: string): string | null => (activityId.includes(SEQ) ? activityId.split(SEQ)[0] || null : null);
 
 /** The node of a local activity's summary written by `localActivitySummary`; null when it names none. */
 export const nodeOfLocalSummary = (summary: string): string | null => summary.split(SUMMARY)[1]?.split(SEQ)[0] || null;

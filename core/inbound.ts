@@ -59,7 +59,7 @@ export interface PendingMedia {
 
 /** What became of one file: stored as a media asset, or failed with the reason. */
 export type MediaOutcome =
-  | { status: 'stored'; mediaAssetId: string; contentType: string; byteSize: number; name?: string }
+  | { status: 'stored'; mediaAssetId: string; contentType: string; byteSize: number; name?: string; thumbnailAssetId?: string }
   | { status: 'failed'; error: string };
 
 export interface FetchInboundMediaInput {

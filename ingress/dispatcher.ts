@@ -7,12 +7,16 @@
  * ignores an externalId it has already seen, and a message's download workflow starts once.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Config } from '../core/config';
 import { AppError } from '../core/errors';
 import type { Channel as ChannelType } from '../core/channels';
 import { systemEm, tenantEm } from '../db/orm';
-import { applyAmendment, applyDeliveryStatus, applyReadWatermark, beginInboundAttempt, finishInbound, noteContactActivity, noteInboundError, routeConversation, storeMediaAsset, type InboundRow } from '../db/repos';
+import { applyAmendment, applyDeliveryStatus, applyReadWatermark, beginInboundAttempt, finishInbound, noteContactActivity, noteInboundError, routeConversation, storeMediaAsset, type InboundRow, type ReceiptMatch } from '../db/repos';
+import { toReply } from '../db/repos/messages';
+import { Message } from '../db/entities';
+import { publishLive } from '../events/live';
 import { getFlowVersion } from '../db/repos/flows';
 import { ConversationClient } from '../temporal/conversation';
 import { pinnedFlow } from '../temporal/pinned-flows';
@@ -35,6 +39,8 @@ export interface InboundProcessorDeps {
   config: Config;
   /** Swappable: tests point it at a dead address and back. */
   temporal: Client;
+  /** Publishes delivery receipts to the live channels (absent: receipts are only stored). */
+  redis?: Redis;
 }
 
 export class InboundProcessor {
@@ -73,13 +79,30 @@ export class InboundProcessor {
     const event = row.payload as Extract<InboundEvent, { kind: 'status' }>;
     const em = tenantEm(this.deps.orm, row.tenantId);
     if (event.externalId.startsWith(WATERMARK_PREFIX)) {
-      await applyReadWatermark(em, channel.row.id, event.externalId.slice(WATERMARK_PREFIX.length), new Date(event.at ?? Date.now()));
+      await this.publishReceipts(row.tenantId, await applyReadWatermark(em, channel.row.id, event.externalId.slice(WATERMARK_PREFIX.length), new Date(event.at ?? Date.now())));
       return;
     }
     const matched = await applyDeliveryStatus(em, channel.row.id, event.externalId, event.status, event.error);
-    if (matched > 0) return;
+    await this.publishReceipts(row.tenantId, matched);
+    if (matched.length > 0) return;
     if (row.attempts >= STATUS_ATTEMPTS) throw new Unprocessable(`no message with provider id ${event.externalId}`);
     throw new Error(`no message with provider id ${event.externalId} yet`);
+  }
+
+  /**
+   * The replies a receipt changed go out again on the live channels, so an open inbox (which
+   * reloads the stored row) and the widget redraw their ✓/✓✓/failed marks. Cosmetic: a lost frame
+   * is made good by the next transcript load, so it never fails the receipt.
+   */
+  private async publishReceipts(tenantId: string, matched: ReceiptMatch[]): Promise<void> {
+    const { redis } = this.deps;
+    if (!redis || !matched.length) return;
+    try {
+      const messages = await tenantEm(this.deps.orm, tenantId).find(Message, { id: { $in: matched.map((m) => m.id) } });
+      for (const m of messages) await publishLive(redis, tenantId, m.conversation, { type: 'message', message: toReply(m) });
+    } catch {
+      // see above
+    }
   }
 
   /** A reaction, edit or deletion: like a receipt, it may overtake the message it changes, so it is retried a few times. */

@@ -70,8 +70,8 @@ export interface InboundProcessing {
 }
 
 export function startInboundProcessing(opts: InboundProcessingOptions): InboundProcessing {
-  const processor = new InboundProcessor({ orm: opts.orm, config: opts.config, temporal: opts.temporal });
   const connection = new Redis(opts.config.REDIS_URL, { maxRetriesPerRequest: null });
+  const processor = new InboundProcessor({ orm: opts.orm, config: opts.config, temporal: opts.temporal, redis: connection });
   const queue = createInboundQueue(connection, opts.config);
   const worker = new Worker<InboundJob>(inboundQueueName(opts.config), (job) => processor.process(job.data.id), {
     connection,

@@ -4,6 +4,7 @@
  * outcome replaces the `pending` entry on the stored message, which is then published again so
  * the inbox shows the file (or why it failed) without a reload.
  */
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { tenantEm } from '../../db/orm';
 import { Message } from '../../db/entities';
@@ -12,13 +13,21 @@ import { toReply } from '../../db/repos/messages';
 import { publishLive } from '../../events/live';
 import { channelLoader } from '../../channels/directory';
 import { ProviderError } from '../../channels/types';
+import { makeThumbnail, THUMBNAIL_CONTENT_TYPE, thumbnailable } from '../../channels/thumbnails';
 import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
+
+/** ffmpeg gets at most 15 s, and never the last 5 s of the attempt's start-to-close timeout. */
+function thumbnailBudget(startedAt: number): number {
+  const attemptMs = Context.current().info.startToCloseTimeoutMs || 45_000;
+  return Math.max(0, Math.min(15_000, attemptMs - (Date.now() - startedAt) - 5_000));
+}
 
 export function mediaActivities({ orm, redis, config }: ActivityDeps): Pick<SwitchboardActivities, 'downloadInboundMedia' | 'markInboundMedia'> {
   const channels = channelLoader(orm, config);
   return {
     async downloadInboundMedia({ tenantId, channelId, conversationId, messageExternalId, file }) {
+      const startedAt = Date.now();
       const channel = await channels.get(channelId);
       if (!channel) throw ApplicationFailure.nonRetryable('the channel no longer exists', 'NotFound');
       let fetched;
@@ -32,8 +41,13 @@ export function mediaActivities({ orm, redis, config }: ActivityDeps): Pick<Swit
       }
       const contentType = file.contentType ?? fetched.contentType;
       const name = file.name ?? fetched.name;
-      const asset = await storeMediaAsset(tenantEm(orm, tenantId), tenantId, { channelId, conversationId, messageExternalId, ref: file.ref, contentType, name, data: fetched.data });
-      return { status: 'stored', mediaAssetId: asset.id, contentType, byteSize: asset.byteSize, ...(name ? { name } : {}) };
+      const em = tenantEm(orm, tenantId);
+      const stored = { channelId, conversationId, messageExternalId };
+      const asset = await storeMediaAsset(em, tenantId, { ...stored, ref: file.ref, contentType, name, data: fetched.data });
+      // The preview is made within what is left of this attempt, so it can never fail the download.
+      const thumbnail = thumbnailable(contentType) ? await makeThumbnail(fetched.data, contentType, { timeoutMs: thumbnailBudget(startedAt) }) : null;
+      const thumb = thumbnail && (await storeMediaAsset(em, tenantId, { ...stored, ref: `${file.ref}#thumbnail`, contentType: THUMBNAIL_CONTENT_TYPE, name: 'thumbnail.jpg', data: thumbnail }));
+      return { status: 'stored', mediaAssetId: asset.id, contentType, byteSize: asset.byteSize, ...(name ? { name } : {}), ...(thumb ? { thumbnailAssetId: thumb.id } : {}) };
     },
 
     async markInboundMedia({ tenantId, conversationId, messageExternalId, file, outcome }) {

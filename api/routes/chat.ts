@@ -16,7 +16,8 @@ import { createConversation } from '../../db/repos';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
 import { liveChannel, publishLive } from '../../events/live';
 import { signChatToken, verifyChatToken } from '../services/chat-token';
-import { deliveredCursor, historyFrame } from '../services/widget-history';
+import { deliveredCursor, historyFrame, withStoredContent } from '../services/widget-history';
+import { fileLinks } from '../services/message-content';
 import { sendTurn } from '../services/turns';
 import type { AppDeps } from '../deps';
 import type { GuardedSocket, LiveSockets } from '../services/socket-guard';
@@ -80,17 +81,19 @@ export const chatRoutes =
         if (!guarded) return;
         const delivered = deliveredCursor();
         const sendTracked = (frame: unknown) => (delivered.see(frame), send(frame));
+        const links = fileLinks(deps);
+        const history = (since?: string) => historyFrame(tenantEm(deps.orm, tenantId), conversationId, since, links);
         // After a gap in the live feed (Redis restarted), what the socket missed comes as history.
         const catchUp = () =>
-          void historyFrame(tenantEm(deps.orm, tenantId), conversationId, delivered.since)
+          void history(delivered.since)
             .then(sendTracked)
             .catch((err) => request.log.warn({ err }, 'chat catch-up failed'));
         // Subscribe before reading the history: a message published in between arrives twice
         // (clients dedupe by id) rather than never.
         const ready = live.hub
-          .subscribe(liveChannel(tenantId, conversationId), relayLive(sendTracked), catchUp)
+          .subscribe(liveChannel(tenantId, conversationId), relayLive(sendTracked, (frame) => withStoredContent(tenantEm(deps.orm, tenantId), conversationId, frame, links), request.log), catchUp)
           .then((unsubscribe) => (socket.readyState === socket.OPEN ? socket.once('close', unsubscribe) : unsubscribe()))
-          .then(() => historyFrame(tenantEm(deps.orm, tenantId), conversationId, (request.query as { since?: string }).since))
+          .then(() => history((request.query as { since?: string }).since))
           .then(sendTracked);
         const typing = (on: boolean) => publishLive(deps.redis, tenantId, conversationId, { type: 'typing', author: 'contact', typing: on });
         // The listener is attached before anything is awaited: the client may send as soon as the
@@ -114,11 +117,15 @@ export const chatRoutes =
     );
   };
 
-/** Forwards published frames; marks a stream `reset` when a retried LLM attempt starts over. */
-function relayLive(send: (frame: unknown) => void) {
+/**
+ * Forwards published frames, in order; marks a stream `reset` when a retried LLM attempt starts
+ * over, and gives `message` frames the stored message's content (files, location, delivery state).
+ */
+function relayLive(send: (frame: unknown) => void, withContent: (frame: { message: { id: string } }) => Promise<unknown>, log: { warn: (o: object, m: string) => void }) {
   const attempts = new Map<string, number>();
+  let queue = Promise.resolve();
   return (raw: string) => {
-    let frame: { type?: string; streamKey?: string; attempt?: number; reset?: boolean };
+    let frame: { type?: string; streamKey?: string; attempt?: number; reset?: boolean; message?: { id: string } };
     try {
       frame = JSON.parse(raw);
     } catch {
@@ -129,7 +136,10 @@ function relayLive(send: (frame: unknown) => void) {
       if (seen !== undefined && frame.attempt !== undefined && frame.attempt !== seen) frame.reset = true;
       attempts.set(frame.streamKey, frame.attempt ?? 1);
     }
-    send(frame);
+    const message = frame.type === 'message' && frame.message?.id ? { ...frame, message: frame.message } : null;
+    queue = queue
+      .then(async () => send(message ? await withContent(message).catch(() => message) : frame))
+      .catch((err) => log.warn({ err }, 'chat live frame failed'));
   };
 }
 

@@ -138,6 +138,8 @@ export const widgetRoutes =
           .header('x-content-type-options', 'nosniff')
           .header('content-security-policy', "default-src 'none'; sandbox")
           .header('cache-control', 'private, max-age=86400')
+          // The widget shows images and thumbnails on the embedding site's pages; the signed link is the access check.
+          .header('cross-origin-resource-policy', 'cross-origin')
           .send(asset.content);
       },
     );

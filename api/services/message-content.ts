@@ -54,6 +54,7 @@ function attachmentDto(a: Record<string, any>, fileLink?: FileLink): NonNullable
     ...(typeof a.contentType === 'string' ? { contentType: a.contentType } : {}),
     ...(typeof a.byteSize === 'number' ? { size: a.byteSize } : {}),
     ...(id && fileLink ? { url: fileLink({ id, name: a.name }) } : {}),
+    ...(typeof a.thumbnailAssetId === 'string' && fileLink ? { thumbnailUrl: fileLink({ id: a.thumbnailAssetId, name: 'thumbnail.jpg' }) } : {}),
     // Files stored before downloads ran in the background have no status: their id or error says it.
     status: a.status === 'pending' || a.status === 'stored' || a.status === 'failed' ? a.status : id ? 'stored' : 'failed',
     ...(typeof a.error === 'string' ? { error: a.error } : {}),

@@ -18,6 +18,8 @@ export const attachmentSchema = z.object({
   size: z.number().int().optional(),
   /** A signed link that downloads the file without an API key. */
   url: str,
+  /** A signed link to a JPEG preview (≤320 px) of a stored image or video; absent when none could be made. */
+  thumbnailUrl: str,
   /** pending while the file is being downloaded from the provider (in the background), then stored or failed. */
   status: z.enum(['pending', 'stored', 'failed']).optional(),
   /** Why the file is not stored (too large, refused by the provider, the host unreachable through every attempt). */

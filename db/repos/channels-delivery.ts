@@ -58,27 +58,31 @@ export async function mergeThread(em: EntityManager, conversationId: string, thr
 const RANK = `case status when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'failed' then 4 else 0 end`;
 const NEW_RANK = `case ?::text when 'sent' then 1 when 'delivered' then 2 when 'read' then 3 when 'failed' then 4 else 0 end`;
 
-/** Returns how many messages the receipt matched (0: not stored yet, or not ours). */
-export async function applyDeliveryStatus(em: EntityManager, channelId: string, externalId: string, status: string, error?: string): Promise<number> {
-  const res = await em.getConnection().execute(
-    `update messages set status = case when ${RANK} < ${NEW_RANK} then ?::text else status end,
-                         error = case when ?::text = 'failed' then coalesce(?, error) else error end
-      where channel_id = ? and external_id = ?`,
-    [status, status, status, error ?? null, channelId, externalId],
-    'run',
-  );
-  return (res as { affectedRows?: number }).affectedRows ?? 0;
+/** A message a receipt changed, so its conversation's listeners can be told. */
+export interface ReceiptMatch {
+  id: string;
+  conversationId: string;
 }
 
-/** Messenger read receipts: everything sent to the contact up to the watermark is read. */
-export async function applyReadWatermark(em: EntityManager, channelId: string, contactAddress: string, at: Date): Promise<number> {
-  const res = await em.getConnection().execute(
+/** Returns the messages the receipt matched (none: not stored yet, or not ours). */
+export async function applyDeliveryStatus(em: EntityManager, channelId: string, externalId: string, status: string, error?: string): Promise<ReceiptMatch[]> {
+  return em.getConnection().execute<ReceiptMatch[]>(
+    `update messages set status = case when ${RANK} < ${NEW_RANK} then ?::text else status end,
+                         error = case when ?::text = 'failed' then coalesce(?, error) else error end
+      where channel_id = ? and external_id = ?
+      returning id, conversation_id as "conversationId"`,
+    [status, status, status, error ?? null, channelId, externalId],
+  );
+}
+
+/** Messenger read receipts: everything sent to the contact up to the watermark is read; returns the messages that changed. */
+export async function applyReadWatermark(em: EntityManager, channelId: string, contactAddress: string, at: Date): Promise<ReceiptMatch[]> {
+  return em.getConnection().execute<ReceiptMatch[]>(
     `update messages m set status = 'read'
        from conversations c
       where m.conversation_id = c.id and c.channel_id = ? and c.thread_key = ? and m.channel_id = ? and m.direction = 'out'
-        and m.created_at <= ? and m.status in ('sent', 'delivered')`,
+        and m.created_at <= ? and m.status in ('sent', 'delivered')
+      returning m.id, m.conversation_id as "conversationId"`,
     [channelId, contactAddress, channelId, at],
-    'run',
   );
-  return (res as { affectedRows?: number }).affectedRows ?? 0;
 }

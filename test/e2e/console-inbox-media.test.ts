@@ -5,33 +5,21 @@
  * as the inbound dispatcher and the send activity store them. Screenshot in test-results/console/.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import type { Browser, Page } from 'playwright-core';
+import type { Redis } from 'ioredis';
 import { Message } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import { toReply } from '../../db/repos';
 import { publishLive } from '../../events/live';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser';
-import { buildConsoleOnce } from '../support/console';
-import { sharedServers } from '../support/shared-servers';
-import { startStack, type Stack } from '../support/stack';
-import { ConsoleApp, createConsoleUser } from './support/console';
+import type { Stack } from '../support/stack';
+import type { ConsoleApp } from './support/console';
+import { startInboxBench, type InboxBench } from './support/inbox-bench';
 import { InboxPageObject } from './support/pages';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
-const graph = {
-  nodes: [
-    { id: 'start', type: 'start', data: {} },
-    { id: 'end', type: 'end', data: {} },
-  ],
-  edges: [{ id: 'start-end', source: 'start', target: 'end' }],
-  settings: { handoffKeywords: [], idleTimeoutMinutes: 30, contextWindow: 20, variables: {} },
-};
 
+let bench: InboxBench;
 let stack: Stack;
-let browser: Browser;
-let page: Page;
 let app: ConsoleApp;
 let conversationId: string;
 let tenant: string;
@@ -41,17 +29,9 @@ let message: (i: number, direction: string, author: string, text: string, metada
 const sql = (query: string, params: unknown[]) => stack.orm.em.getConnection().execute(query, params);
 
 beforeAll(async () => {
-  await buildConsoleOnce();
-  stack = await startStack(sharedServers());
-  redis = new Redis(sharedServers().redisUrl);
-  browser = await launchBrowser();
-  const { apiKey, tenantId } = await stack.createTenant();
-  tenant = tenantId;
-  const admin = await createConsoleUser(stack, apiKey, 'admin');
-  const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Media', graph } });
-  await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
-  const conv = await stack.request('POST', '/v1/conversations', { apiKey, body: { flowId: flow.body.id, channel: 'api' } });
-  conversationId = conv.body.id;
+  bench = await startInboxBench('Media');
+  ({ stack, app, redis, conversationId } = bench);
+  const tenantId = (tenant = bench.tenantId);
 
   const [asset] = await sql(
     `insert into media_assets (tenant_id, conversation_id, ref, content_type, name, byte_size, sha256, content) values (?, ?, 'wamid.image', 'image/png', 'smile.png', ?, ?, ?) returning id`,
@@ -74,17 +54,9 @@ beforeAll(async () => {
   await message(1, 'in', 'contact', '[image]', { kind: 'image', mediaType: 'image', attachments: [{ mediaAssetId: asset.id, contentType: 'image/png', byteSize: PNG.length, name: 'smile.png' }] });
   await message(2, 'in', 'contact', 'Harbor Dental (52.52, 13.405)', { kind: 'location', location: { latitude: 52.52, longitude: 13.405, name: 'Harbor Dental' } });
   await message(3, 'out', 'bot', 'See you on Tuesday!', {}, 'failed', '131047 Re-engagement message: more than 24 hours have passed');
-
-  page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  app = new ConsoleApp(page, stack.url);
-  await app.signIn(admin.email, admin.password);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-  redis?.quit();
-});
+afterAll(async () => bench?.close());
 
 const eventually = { timeout: 15_000, interval: 100 };
 

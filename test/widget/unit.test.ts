@@ -144,4 +144,16 @@ describe('transcript', () => {
     t.add(msg('y', 2, 'bot', 'other'));
     expect(t.pending).toHaveLength(2);
   });
+
+  it('replaces a message seen again only when its content changed (a file stored, a receipt)', () => {
+    const t = new Transcript();
+    const photo: ChatMessage = { ...msg('p', 1, 'contact', '[image]'), attachments: [{ status: 'pending', name: 'a.png' }] };
+    expect(t.replace(photo)).toBeUndefined();
+    t.add(photo);
+    expect(t.replace({ ...photo })).toBeNull();
+    const stored = { ...photo, attachments: [{ status: 'stored' as const, name: 'a.png', url: 'https://x/f', thumbnailUrl: 'https://x/t' }] };
+    expect(t.replace(stored)).toMatchObject({ id: 'p', attachments: [{ status: 'stored', thumbnailUrl: 'https://x/t' }] });
+    expect(t.messages).toHaveLength(1);
+    expect(t.messages[0].attachments![0].status).toBe('stored');
+  });
 });

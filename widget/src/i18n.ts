@@ -13,6 +13,11 @@ export interface Strings {
   tooLarge: (mb: number) => string;
   badType: string;
   uploadFailed: string;
+  /** A file the contact sent that is still being fetched from the provider. */
+  downloading: string;
+  fileFailed: string;
+  openMap: string;
+  delivery: { sent: string; delivered: string; read: string; failed: string };
 }
 
 const en: Strings = {
@@ -29,6 +34,10 @@ const en: Strings = {
   tooLarge: (mb) => `That file is too large (${mb} MB at most).`,
   badType: 'That kind of file cannot be attached.',
   uploadFailed: 'The file could not be uploaded.',
+  downloading: 'Downloading…',
+  fileFailed: 'failed',
+  openMap: 'open map',
+  delivery: { sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not delivered' },
 };
 
 const STRINGS: Record<string, Strings> = {
@@ -47,6 +56,10 @@ const STRINGS: Record<string, Strings> = {
     tooLarge: (mb) => `Dit bestand is te groot (maximaal ${mb} MB).`,
     badType: 'Dit soort bestand kan niet worden bijgevoegd.',
     uploadFailed: 'Het bestand kon niet worden geüpload.',
+    downloading: 'Downloaden…',
+    fileFailed: 'mislukt',
+    openMap: 'kaart openen',
+    delivery: { sent: 'Verstuurd', delivered: 'Afgeleverd', read: 'Gelezen', failed: 'Niet afgeleverd' },
   },
   de: {
     open: 'Chat öffnen',
@@ -62,6 +75,10 @@ const STRINGS: Record<string, Strings> = {
     tooLarge: (mb) => `Die Datei ist zu groß (höchstens ${mb} MB).`,
     badType: 'Diese Art von Datei kann nicht angehängt werden.',
     uploadFailed: 'Die Datei konnte nicht hochgeladen werden.',
+    downloading: 'Wird geladen…',
+    fileFailed: 'fehlgeschlagen',
+    openMap: 'Karte öffnen',
+    delivery: { sent: 'Gesendet', delivered: 'Zugestellt', read: 'Gelesen', failed: 'Nicht zugestellt' },
   },
   fr: {
     open: 'Ouvrir le chat',
@@ -77,6 +94,10 @@ const STRINGS: Record<string, Strings> = {
     tooLarge: (mb) => `Ce fichier est trop volumineux (${mb} Mo maximum).`,
     badType: 'Ce type de fichier ne peut pas être joint.',
     uploadFailed: "Le fichier n'a pas pu être envoyé.",
+    downloading: 'Téléchargement…',
+    fileFailed: 'échec',
+    openMap: 'ouvrir la carte',
+    delivery: { sent: 'Envoyé', delivered: 'Distribué', read: 'Lu', failed: 'Non distribué' },
   },
   es: {
     open: 'Abrir el chat',
@@ -92,6 +113,10 @@ const STRINGS: Record<string, Strings> = {
     tooLarge: (mb) => `El archivo es demasiado grande (máximo ${mb} MB).`,
     badType: 'Ese tipo de archivo no se puede adjuntar.',
     uploadFailed: 'No se pudo subir el archivo.',
+    downloading: 'Descargando…',
+    fileFailed: 'falló',
+    openMap: 'abrir el mapa',
+    delivery: { sent: 'Enviado', delivered: 'Entregado', read: 'Leído', failed: 'No entregado' },
   },
 };
 

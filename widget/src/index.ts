@@ -43,7 +43,7 @@ function mount(api: WidgetApi, config: WidgetConfig) {
     onSend: (text) => send(text),
     onTyping: (typing) => connection.sendTyping(typing),
     onFile: (file) => void attach(file),
-  });
+  }, api.base);
 
   const connection = new Connection(api, transcript, (frame) => handleFrame(frame), (state) =>
     ui.setStatus(state === 'open' ? null : state === 'connecting' ? t.connecting : t.reconnecting),
@@ -55,8 +55,9 @@ function mount(api: WidgetApi, config: WidgetConfig) {
 
   function show(message: ChatMessage) {
     const pendingBefore = transcript.pending.map((p) => p.clientId);
+    const changed = transcript.replace(message);
+    if (changed !== undefined) return changed && ui.replaceMessage(changed);
     const index = transcript.add(message);
-    if (index === -1) return;
     for (const id of pendingBefore) if (!transcript.isPending(id)) ui.removePending(id);
     ui.insertMessage(message, index);
   }

@@ -34,6 +34,13 @@ header h2 { font-size: 16px; font-weight: 600; margin: 0; flex: 1; }
 .msg.system { align-self: center; background: transparent; color: #5f6368; font-size: 13px; }
 .msg.pending { opacity: .6; }
 .msg.error { align-self: center; color: #b00020; background: transparent; font-size: 13px; }
+.file, .card { display: block; margin-top: 6px; }
+.file.preview img { display: block; max-width: 100%; max-height: 200px; border-radius: 10px; }
+.file.pending, .file.failed { font-size: 13px; opacity: .8; font-style: italic; }
+audio.file, video.file { max-width: 100%; }
+.card { padding: 6px 8px; border-radius: 8px; background: rgba(0,0,0,.05); color: inherit; white-space: normal; }
+.delivery { display: block; font-size: 11px; text-align: right; opacity: .75; }
+.delivery.failed { color: #b00020; opacity: 1; }
 .who { display: block; font-size: 12px; font-weight: 600; color: #1e6b41; margin-bottom: 2px; }
 .typing { font-size: 13px; color: #5f6368; padding: 0 14px 6px; min-height: 1.4em; background: #f6f7f9; }
 form { display: flex; align-items: flex-end; gap: 6px; padding: 10px; border-top: 1px solid #e1e4e8; background: #fff; }

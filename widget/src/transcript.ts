@@ -3,7 +3,10 @@
  * and each id once, however often the socket delivers it (history after a reconnect, a live frame
  * racing the history frame), plus the visitor's messages not yet confirmed by the server.
  */
-export interface ChatMessage {
+import type { MessageContentDto } from '../../core/api/message-content';
+
+/** A stored message as the chat socket sends it: text plus the API's content parts. */
+export interface ChatMessage extends MessageContentDto {
   id: string;
   author: 'contact' | 'bot' | 'agent' | 'system';
   text: string;
@@ -34,6 +37,20 @@ export class Transcript {
     this.messages.splice(index, 0, message);
     if (message.author === 'contact') this.confirm(message.text);
     return index;
+  }
+
+  /**
+   * A message seen again: when its content changed (a file stored or failed, a delivery receipt)
+   * the held copy is replaced and returned to redraw; null when nothing changed; undefined when it
+   * was never added (then `add` it).
+   */
+  replace(message: ChatMessage): ChatMessage | null | undefined {
+    const index = this.messages.findIndex((m) => m.id === message.id);
+    if (index === -1) return undefined;
+    const merged = { ...this.messages[index], ...message };
+    if (JSON.stringify(merged) === JSON.stringify(this.messages[index])) return null;
+    this.messages[index] = merged;
+    return merged;
   }
 
   /** The id a reconnect asks the server to continue after. */

@@ -7,6 +7,7 @@ import type { WidgetConfig } from './api';
 import type { Strings } from './i18n';
 import { STYLES } from './styles';
 import type { ChatMessage } from './transcript';
+import { contentParts, deliveryMark, textIsReadableForm } from './content';
 
 const ICON_CHAT = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
 const ICON_CLOSE = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z"/></svg>';
@@ -82,6 +83,8 @@ export class WidgetUi {
     private readonly config: WidgetConfig,
     private readonly t: Strings,
     private readonly handlers: UiHandlers,
+    /** The API's origin, which relative file links are on. */
+    private readonly apiBase: string,
   ) {
     host.setAttribute('data-position', config.position);
     this.root = host.attachShadow({ mode: 'open' });
@@ -207,8 +210,16 @@ export class WidgetUi {
       who.textContent = message.agentName || this.t.agent;
       div.append(who);
     }
-    withLinks(div, message.text);
+    if (!textIsReadableForm(message)) withLinks(div, message.text);
+    div.append(...contentParts(message, this.t, this.apiBase));
+    const mark = deliveryMark(message.delivery, this.t);
+    if (mark) div.append(mark);
     return div;
+  }
+
+  /** Redraws a message already shown (its file arrived, or a receipt changed its mark). */
+  replaceMessage(message: ChatMessage) {
+    this.log.querySelector(`:scope > .msg[data-id="${CSS.escape(message.id)}"]`)?.replaceWith(this.bubble(message));
   }
 
   /** Places a stored message at its position in the transcript (index among stored messages). */

@@ -24,13 +24,19 @@ const ownOrigin = (url: string) => {
 
 function AttachmentView({ file }: { file: Attachment }) {
   const label = file.name ?? file.contentType ?? 'attachment';
-  if (!file.url) return <div className="ib-file ib-file-missing">{`${label}: not stored${file.error ? ` (${file.error})` : ''}`}</div>;
+  // Live frames switch the line from "Downloading…" to the preview, or to the reason it failed.
+  if (file.status === 'pending') return <div className="ib-file ib-file-pending" data-status="pending">Downloading… {label}</div>;
+  if (!file.url) return <div className="ib-file ib-file-missing" data-status="failed">{`${label}: failed: ${file.error ?? 'not stored'}`}</div>;
   const url = ownOrigin(file.url);
   const type = file.contentType ?? '';
-  if (type.startsWith('image/')) {
+  // Previews load the small thumbnail; a click opens the whole file.
+  const thumb = file.thumbnailUrl ? ownOrigin(file.thumbnailUrl) : undefined;
+  if (type.startsWith('image/') || (type.startsWith('video/') && thumb)) {
+    const video = type.startsWith('video/');
     return (
-      <a className="ib-file" href={url} target="_blank" rel="noreferrer">
-        <img className="ib-media" src={url} alt={file.name ?? 'image'} loading="lazy" />
+      <a className={`ib-file ib-preview${video ? ' ib-preview-video' : ''}`} href={url} target="_blank" rel="noreferrer" data-status="stored" title={`Open ${label}`}>
+        <img className="ib-media" src={thumb ?? url} alt={file.name ?? (video ? 'video' : 'image')} loading="lazy" />
+        {video && <span className="ib-play" aria-hidden="true">▶</span>}
       </a>
     );
   }

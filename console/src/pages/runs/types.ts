@@ -18,6 +18,7 @@ export const RUN_TYPES = [
   { value: 'conversation', label: 'Conversation' },
   { value: 'flowRun', label: 'Automation run' },
   { value: 'ingestDocument', label: 'Document ingestion' },
+  { value: 'fetchInboundMedia', label: 'Media download' },
 ] as const;
 
 export function runStatusTone(status: string): Tone {

@@ -45,7 +45,11 @@ function depthFromStart(graph: RunGraph['graph']): Map<string, number> {
  * (workflow time, the same for every node of one workflow task), so ties go to the node closer to
  * `start`; nodes known only from activities use their first activity's time.
  */
-export function executedPath(history: RunHistory | undefined, graph: RunGraph['graph'] = null, visits: readonly Visit[] = []): NodeHistory[] {
+/**
+ * `graphless`: the run executes no flow graph (document ingestion, media downloads), so its
+ * workflow-level steps are the whole path.
+ */
+export function executedPath(history: RunHistory | undefined, graph: RunGraph['graph'] = null, visits: readonly Visit[] = [], graphless = false): NodeHistory[] {
   if (!history) return [];
   if (visits.length) {
     // The visit list is the real order; a node missing from it (trimmed, oldest first) goes first.
@@ -57,7 +61,7 @@ export function executedPath(history: RunHistory | undefined, graph: RunGraph['g
   const depth = depthFromStart(graph);
   const firstTrace = (n: NodeHistory) => n.steps.filter((s) => s.kind === 'trace').sort((a, b) => (a.turn ?? 0) - (b.turn ?? 0) || (a.startedAt ?? '').localeCompare(b.startedAt ?? ''))[0];
   return history.nodes
-    .filter(isFlowNode)
+    .filter((n) => graphless || isFlowNode(n))
     .map((n, i) => {
       const trace = firstTrace(n);
       return { n, i, turn: trace?.turn ?? Number.MAX_SAFE_INTEGER, at: trace?.startedAt ?? n.firstAt ?? '\uffff', depth: depth.get(n.nodeId) ?? Number.MAX_SAFE_INTEGER };
@@ -101,7 +105,8 @@ export function useRun(runId: string) {
 
   const drawable = useMemo(() => withPositions(graph.data?.graph ?? null), [graph.data]);
   const visits = useMemo(() => collapseVisits(history.data?.visits ?? []), [history.data]);
-  const path = useMemo(() => executedPath(history.data, graph.data?.graph ?? null, visits), [history.data, graph.data, visits]);
+  const graphless = Boolean(graph.error) && !graph.data;
+  const path = useMemo(() => executedPath(history.data, graph.data?.graph ?? null, visits, graphless), [history.data, graph.data, visits, graphless]);
   const highlight = useMemo(() => runHighlight(path, visits), [path, visits]);
   const taken = useMemo(() => (visits.length && drawable ? traversedEdges(toFlowEdges(drawable), visits) : undefined), [visits, drawable]);
 
