@@ -10,9 +10,13 @@ import { mediaTypeOf, plainTextOf } from '../wire';
 import { parseInboundEmail } from './inbound';
 import { verifyInboundEmail } from './signature';
 import { POSTMARK_USER, postmarkToMime, verifyBasicAuth } from './providers/postmark';
+import { SENDGRID_USER, sendgridToMime } from './providers/sendgrid';
+import { mailgunToMime, verifyMailgun } from './providers/mailgun';
 import { sendSmtp, verifySmtp, type SmtpServer } from './smtp';
 import { configPolicy } from '../../net/address-policy';
 import { capReferences, emailThreadOf, outboundMessageId, replySubject } from './threading';
+
+export const INBOUND_PROVIDERS = ['signed-mime', 'postmark', 'sendgrid', 'mailgun', 'imap'] as const;
 
 export const emailCredentialsSchema = z
   .object({
@@ -20,6 +24,10 @@ export const emailCredentialsSchema = z
     smtpPass: z.string().min(1).optional(),
     /** Signs inbound posts (HMAC-SHA256); long and random, shared only with the inbound relay. */
     inboundSigningSecret: z.string().min(32, 'inboundSigningSecret must be at least 32 characters'),
+    /** Mailgun's HTTP webhook signing key (inboundProvider mailgun). */
+    mailgunSigningKey: z.string().min(1).optional(),
+    /** The mailbox password (inboundProvider imap). */
+    imapPassword: z.string().min(1).optional(),
   })
   .refine((c) => !c.smtpPass || c.smtpUser, { message: 'smtpPass needs smtpUser', path: ['smtpUser'] });
 
@@ -35,10 +43,23 @@ export const emailSettingsSchema = z.object({
   defaultSubject: z.string().trim().min(1).max(200).optional(),
   sendRatePerSecond: z.number().positive().max(1000).optional(),
   /**
-   * Who posts inbound mail: `signed-mime` (default: raw MIME signed with inboundSigningSecret) or
-   * `postmark` (Postmark Inbound's JSON, basic auth `postmark:<inboundSigningSecret>` in the URL).
+   * Where inbound mail comes from: `signed-mime` (default: raw MIME signed with
+   * inboundSigningSecret), `postmark` / `sendgrid` (their JSON / form, basic auth
+   * `<provider>:<inboundSigningSecret>` in the URL), `mailgun` (a route's forward, signed with
+   * the mailgunSigningKey credential) or `imap` (the mailbox below, polled by a workflow).
    */
-  inboundProvider: z.enum(['signed-mime', 'postmark'], { error: 'inboundProvider must be signed-mime or postmark' }).optional(),
+  inboundProvider: z.enum(INBOUND_PROVIDERS, { error: `inboundProvider must be one of ${INBOUND_PROVIDERS.join(', ')}` }).optional(),
+  imapHost: z.string().trim().min(1).optional(),
+  imapPort: z.number().int().min(1).max(65535).optional(),
+  /** Implicit TLS (port 993, the default); false for STARTTLS-or-plain (port 143). */
+  imapTls: z.boolean().optional(),
+  imapUser: z.string().trim().min(1).optional(),
+  imapMailbox: z.string().trim().min(1).max(200).optional(),
+}).superRefine((s, ctx) => {
+  if (s.inboundProvider !== 'imap') return;
+  for (const name of ['imapHost', 'imapUser'] as const) {
+    if (!s[name]) ctx.addIssue({ code: 'custom', message: `${name} is required when inboundProvider is imap`, path: [name] });
+  }
 });
 
 export type EmailCredentials = z.infer<typeof emailCredentialsSchema>;
@@ -51,17 +72,32 @@ export const emailAdapter = (env: AdapterEnv): ChannelAdapter<EmailCredentials, 
   type: 'email',
   credentialsSchema: emailCredentialsSchema,
   settingsSchema: emailSettingsSchema,
-  hostFields: ['smtpHost'],
+  hostFields: ['smtpHost', 'imapHost'],
 
   verify(request, channel) {
-    if (channel.settings.inboundProvider === 'postmark') verifyBasicAuth(request, POSTMARK_USER, channel.credentials.inboundSigningSecret);
-    else verifyInboundEmail(request, channel.credentials.inboundSigningSecret);
+    const secret = channel.credentials.inboundSigningSecret;
+    switch (channel.settings.inboundProvider) {
+      case 'postmark':
+        return verifyBasicAuth(request, POSTMARK_USER, secret);
+      case 'sendgrid':
+        return verifyBasicAuth(request, SENDGRID_USER, secret);
+      case 'mailgun':
+        return verifyMailgun(request, channel.credentials.mailgunSigningKey);
+      default:
+        // An IMAP channel still takes signed raw MIME, e.g. from a relay during a migration.
+        return verifyInboundEmail(request, secret);
+    }
   },
 
   async parse(request, channel) {
-    if (channel.settings.inboundProvider === 'postmark') {
-      if (mediaTypeOf(request) !== 'application/json') throw new AppError('unsupported_media_type', 'Postmark inbound posts are application/json', { field: 'content-type' });
-      return parseInboundEmail(await postmarkToMime(request.rawBody));
+    switch (channel.settings.inboundProvider) {
+      case 'postmark':
+        if (mediaTypeOf(request) !== 'application/json') throw new AppError('unsupported_media_type', 'Postmark inbound posts are application/json', { field: 'content-type' });
+        return parseInboundEmail(await postmarkToMime(request.rawBody));
+      case 'sendgrid':
+        return parseInboundEmail(await sendgridToMime(request));
+      case 'mailgun':
+        return parseInboundEmail(await mailgunToMime(request));
     }
     if (mediaTypeOf(request) !== RFC822) {
       throw new AppError('unsupported_media_type', `inbound email is the raw message with Content-Type: ${RFC822}`, { field: 'content-type' });
