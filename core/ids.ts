@@ -7,6 +7,8 @@ export const conversationWorkflowId = (tenantId: string, conversationId: string)
 export const flowRunWorkflowId = (tenantId: string, key: string) => `run:${tenantId}:${key}`;
 /** One per inbound message with files to download: a redelivered or re-dispatched message starts it once. */
 export const mediaWorkflowId = (tenantId: string, channelId: string, messageExternalId: string) => `media:${tenantId}:${channelId}:${messageExternalId}`;
+/** One long-lived poll per IMAP email channel. */
+export const imapWorkflowId = (tenantId: string, channelId: string) => `imap:${tenantId}:${channelId}`;
 export const ingestWorkflowId = (tenantId: string, documentId: string, version: number) => `ingest:${tenantId}:${documentId}:${version}`;
 
 /** `conv:{tenant}:{id}` → {kind, tenantId, rest}; null when the id is not one of ours. */

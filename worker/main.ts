@@ -9,7 +9,7 @@ import { loadConfig } from '../core/config';
 import { createActivities } from '../activities';
 import { createEventsQueue } from '../events/queue';
 import { startEventSink } from '../events/sink';
-import { startInboundProcessing } from '../ingress/queue';
+import { createInboundQueue, enqueueInbound, startInboundProcessing } from '../ingress/queue';
 import { createOrm } from '../db/orm';
 import { createWorker } from './create';
 
@@ -20,6 +20,8 @@ if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set (npm start se
 const orm = await createOrm(config.DATABASE_URL);
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const eventsQueue = createEventsQueue(redis);
+// IMAP polls record mail in activities and queue it for dispatch, as the webhook route does.
+const inboundQueue = createInboundQueue(redis, config);
 // BullMQ never closes a connection it was handed: keep it to close on shutdown.
 const sinkRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const sink = startEventSink({ connection: sinkRedis, orm });
@@ -28,7 +30,7 @@ const { worker, connection } = await createWorker({
   address: config.TEMPORAL_ADDRESS,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  activities: createActivities({ orm, redis, eventsQueue, config }),
+  activities: createActivities({ orm, redis, eventsQueue, config, enqueueInbound: (ids) => enqueueInbound(inboundQueue, ids) }),
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
@@ -47,5 +49,6 @@ await worker.run();
 await inbound.close();
 await sink.close();
 await eventsQueue.close();
+await inboundQueue.close();
 await Promise.allSettled([sinkRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
 console.log('worker stopped');

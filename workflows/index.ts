@@ -2,4 +2,5 @@
 export { conversation } from './conversation';
 export { fetchInboundMedia } from './fetchInboundMedia';
 export { flowRun } from './flowRun';
+export { imapMailbox } from './imapMailbox';
 export { ingestDocument } from './ingestDocument';

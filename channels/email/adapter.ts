@@ -13,6 +13,7 @@ import { POSTMARK_USER, postmarkToMime, verifyBasicAuth } from './providers/post
 import { SENDGRID_USER, sendgridToMime } from './providers/sendgrid';
 import { mailgunToMime, verifyMailgun } from './providers/mailgun';
 import { sendSmtp, verifySmtp, type SmtpServer } from './smtp';
+import type { ImapServer } from './imap';
 import { configPolicy } from '../../net/address-policy';
 import { capReferences, emailThreadOf, outboundMessageId, replySubject } from './threading';
 
@@ -64,7 +65,7 @@ export const emailSettingsSchema = z.object({
 
 export type EmailCredentials = z.infer<typeof emailCredentialsSchema>;
 export type EmailSettings = z.infer<typeof emailSettingsSchema>;
-type EmailChannel = ChannelConfig<EmailCredentials, EmailSettings>;
+export type EmailChannel = ChannelConfig<EmailCredentials, EmailSettings>;
 
 const RFC822 = 'message/rfc822';
 
@@ -140,6 +141,14 @@ function smtpServerOf(channel: EmailChannel): SmtpServer {
     user: channel.credentials.smtpUser,
     pass: channel.credentials.smtpPass,
   };
+}
+
+/** The mailbox an `imap` channel reads, or null when the channel takes its mail some other way. */
+export function imapServerOf(channel: EmailChannel): ImapServer | null {
+  const { inboundProvider, imapHost, imapPort, imapTls, imapUser, imapMailbox } = channel.settings;
+  if (inboundProvider !== 'imap' || !imapHost || !imapUser) return null;
+  const secure = imapTls ?? true;
+  return { host: imapHost, port: imapPort ?? (secure ? 993 : 143), secure, user: imapUser, pass: channel.credentials.imapPassword ?? '', mailbox: imapMailbox ?? 'INBOX' };
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -37,6 +37,7 @@ const defaults = (): Acts => ({
   indexDocumentVersion: async () => ({ chunkCount: 0, embedded: 0, cached: 0 }),
   activateDocumentVersion: async () => ({ activated: true }),
   failDocumentVersion: async () => {},
+  pollImapMailbox: async ({ cursor }) => ({ stop: true, cursor, recorded: 0, idled: false }),
   downloadInboundMedia: async ({ file }) => ({ status: 'stored', mediaAssetId: `asset-${file.index}`, contentType: file.contentType ?? 'application/octet-stream', byteSize: 1 }),
   markInboundMedia: async () => {},
 });
