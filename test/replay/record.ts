@@ -22,10 +22,11 @@ import { conversationRecorders } from './recorders/conversation';
 import { conversationLifecycleRecorders } from './recorders/conversation-lifecycle';
 import { flowRunRecorders } from './recorders/flow-run';
 import { ingestRecorders } from './recorders/ingest';
+import { imapRecorders } from './recorders/imap';
 import { mediaRecorders } from './recorders/media';
 import type { Recorder } from './recorders/types';
 
-const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...mediaRecorders };
+const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...mediaRecorders, ...imapRecorders };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
 
