@@ -8,7 +8,7 @@ import type { ConversationStatus } from '../core/conversations';
 import type { Channel, OutboundMessage, Reply, TokenUsage } from '../core/messages';
 import type { IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome, PendingMedia } from '../core/inbound';
-import type { ImapMailboxInput, ImapPollResult } from '../core/imap';
+import type { ImapMailboxInput, ImapPollResult } from '../core/email-inbound';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 

@@ -5,7 +5,7 @@
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { imapWorkflowId } from '../core/ids';
-import type { ImapMailboxInput } from '../core/imap';
+import type { ImapMailboxInput } from '../core/email-inbound';
 import { searchAttributePairs } from '../workflows/search-attributes';
 
 /** A poll IDLEs this long (servers drop IDLE after 30 minutes; 4 keeps heartbeats and restarts cheap). */

@@ -8,7 +8,7 @@
  */
 import { ActivityFailure, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { SwitchboardActivities } from '../activities/types';
-import type { ImapCursor, ImapMailboxInput } from '../core/imap';
+import type { ImapCursor, ImapMailboxInput } from '../core/email-inbound';
 import { ACTIVITY_OPTIONS } from './flow/activities';
 import { imapProgressQuery } from './messages';
 import { setRunAttributes } from './runtime/search-attributes';

@@ -8,7 +8,7 @@ import type { ChatMessage } from '../core/chat';
 import type { ConversationStatus } from '../core/conversations';
 import type { IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome } from '../core/inbound';
-import type { ImapCursor } from '../core/imap';
+import type { ImapCursor } from '../core/email-inbound';
 
 export interface InboundText {
   text: string;

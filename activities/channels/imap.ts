@@ -6,7 +6,7 @@
  * recorded again by a retry is the same row, so nothing is dispatched twice.
  */
 import { AppError } from '../../core/errors';
-import type { ImapCursor } from '../../core/imap';
+import type { ImapCursor } from '../../core/email-inbound';
 import { stripUnstorableDeep } from '../../core/text';
 import { systemEm } from '../../db/orm';
 import { recordInboundEvents } from '../../db/repos/channels-inbound';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../core/errors';
+import { EMAIL_INBOUND_PROVIDERS } from '../../core/email-inbound';
 import type { AdapterEnv, ChannelAdapter, ChannelConfig } from '../types';
 import { mediaTypeOf, plainTextOf } from '../wire';
 import { parseInboundEmail } from './inbound';
@@ -16,8 +17,6 @@ import { sendSmtp, verifySmtp, type SmtpServer } from './smtp';
 import type { ImapServer } from './imap';
 import { configPolicy } from '../../net/address-policy';
 import { capReferences, emailThreadOf, outboundMessageId, replySubject } from './threading';
-
-export const INBOUND_PROVIDERS = ['signed-mime', 'postmark', 'sendgrid', 'mailgun', 'imap'] as const;
 
 export const emailCredentialsSchema = z
   .object({
@@ -49,7 +48,7 @@ export const emailSettingsSchema = z.object({
    * `<provider>:<inboundSigningSecret>` in the URL), `mailgun` (a route's forward, signed with
    * the mailgunSigningKey credential) or `imap` (the mailbox below, polled by a workflow).
    */
-  inboundProvider: z.enum(INBOUND_PROVIDERS, { error: `inboundProvider must be one of ${INBOUND_PROVIDERS.join(', ')}` }).optional(),
+  inboundProvider: z.enum(EMAIL_INBOUND_PROVIDERS, { error: `inboundProvider must be one of ${EMAIL_INBOUND_PROVIDERS.join(', ')}` }).optional(),
   imapHost: z.string().trim().min(1).optional(),
   imapPort: z.number().int().min(1).max(65535).optional(),
   /** Implicit TLS (port 993, the default); false for STARTTLS-or-plain (port 143). */

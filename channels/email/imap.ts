@@ -11,7 +11,7 @@
  */
 import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
-import type { ImapCursor } from '../../core/imap';
+import type { ImapCursor } from '../../core/email-inbound';
 import { normalizeHost, resolveChecked, type AddressPolicy } from '../../net/address-policy';
 
 export interface ImapServer {

@@ -4,7 +4,7 @@
  * IDLEd, then the channel stops reading IMAP and the workflow ends.
  */
 import { imapWorkflowId } from '../../../core/ids';
-import type { ImapMailboxInput, ImapPollResult } from '../../../core/imap';
+import type { ImapMailboxInput, ImapPollResult } from '../../../core/email-inbound';
 import type { imapMailbox } from '../../../workflows/imapMailbox';
 import { expectPath, type Recorder } from './types';
 

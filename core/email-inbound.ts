@@ -1,4 +1,11 @@
-/** The IMAP mailbox poll (workflows/imapMailbox.ts): its input and what each poll returns. */
+/**
+ * Where an email channel's inbound mail comes from (`settings.inboundProvider`), for the adapter's
+ * schema and the console's form; and the IMAP mailbox poll (workflows/imapMailbox.ts): its input
+ * and what each poll returns.
+ */
+
+export const EMAIL_INBOUND_PROVIDERS = ['signed-mime', 'postmark', 'sendgrid', 'mailgun', 'imap'] as const;
+export type EmailInboundProvider = (typeof EMAIL_INBOUND_PROVIDERS)[number];
 
 /** Where the poll is in the mailbox: UIDs are only meaningful under one mailbox and UIDVALIDITY. */
 export interface ImapCursor {
