@@ -10,6 +10,7 @@ import { createActivities } from '../activities';
 import { createEventsQueue } from '../events/queue';
 import { startEventSink } from '../events/sink';
 import { createInboundQueue, enqueueInbound, startInboundProcessing } from '../ingress/queue';
+import { resumeImapPolls } from '../ingress/imap-polls';
 import { createOrm } from '../db/orm';
 import { createWorker } from './create';
 
@@ -40,7 +41,10 @@ const { worker, connection } = await createWorker({
 
 // Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
 const clientConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const inbound = startInboundProcessing({ orm, config, temporal: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }) });
+const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+const inbound = startInboundProcessing({ orm, config, temporal: temporalClient });
+// Not awaited: the worker serves its task queue at once; a Temporal still away is retried by the next start.
+resumeImapPolls(orm, temporalClient, config.TEMPORAL_TASK_QUEUE).catch((err) => console.warn(`IMAP polls not resumed: ${(err as Error).message}`));
 
 // Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling, lets in-flight
 // activities finish within WORKER_SHUTDOWN_GRACE_MS, then resolves.

@@ -8,6 +8,7 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imapWorkflowId } from '../../core/ids';
+import { resumeImapPolls } from '../../ingress/imap-polls';
 import { startChannelBench, transcript, type ChannelBench } from '../channels/support';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
 import { waitUntil } from '../support/wait';
@@ -79,5 +80,19 @@ describe('IMAP polling (Dovecot)', () => {
 
     expect((await bench.stack.request('DELETE', `/v1/channels/${channel.id}`, { apiKey: bench.apiKey })).status).toBe(204);
     await waitUntil(async () => ['CANCELLED', 'COMPLETED'].includes(await workflowStatus()), 15_000, 'the poll ended with the channel');
+  });
+});
+
+describe('IMAP polls at worker start', () => {
+  it('starts the poll of an IMAP channel that has none (saved while Temporal was away), and keeps a running one', async () => {
+    const saved = await bench.channel('email', { credentials: { inboundSigningSecret: 'z'.repeat(32), imapPassword: dovecot.pass }, settings: settings() });
+    const handle = bench.stack.temporal.workflow.getHandle(imapWorkflowId(bench.tenantId, saved.id));
+    await handle.terminate('as if its start had failed');
+    expect(await resumeImapPolls(bench.stack.orm, bench.stack.temporal, bench.stack.config.TEMPORAL_TASK_QUEUE)).toBeGreaterThanOrEqual(1);
+    const running = await handle.describe();
+    expect(running.status.name).toBe('RUNNING');
+    await resumeImapPolls(bench.stack.orm, bench.stack.temporal, bench.stack.config.TEMPORAL_TASK_QUEUE);
+    expect((await handle.describe()).runId).toBe(running.runId);
+    expect((await bench.stack.request('DELETE', `/v1/channels/${saved.id}`, { apiKey: bench.apiKey })).status).toBe(204);
   });
 });
