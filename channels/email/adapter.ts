@@ -14,7 +14,7 @@ import { POSTMARK_USER, postmarkToMime, verifyBasicAuth } from './providers/post
 import { SENDGRID_USER, sendgridToMime } from './providers/sendgrid';
 import { mailgunToMime, verifyMailgun } from './providers/mailgun';
 import { sendSmtp, verifySmtp, type SmtpServer } from './smtp';
-import type { ImapServer } from './imap';
+import { verifyImap, type ImapServer } from './imap';
 import { configPolicy } from '../../net/address-policy';
 import { capReferences, emailThreadOf, outboundMessageId, replySubject } from './threading';
 
@@ -125,8 +125,12 @@ export const emailAdapter = (env: AdapterEnv): ChannelAdapter<EmailCredentials, 
     return { providerMessageId: messageId, thread: { references: capReferences([...thread.references, messageId]) } };
   },
 
-  testConnection(channel) {
-    return verifySmtp(smtpServerOf(channel), configPolicy(env.config));
+  async testConnection(channel) {
+    const smtp = await verifySmtp(smtpServerOf(channel), configPolicy(env.config));
+    const imap = imapServerOf(channel);
+    if (!smtp.ok || !imap) return smtp;
+    const inbound = await verifyImap(imap, configPolicy(env.config));
+    return { ok: inbound.ok, detail: `SMTP: ${smtp.detail}. IMAP: ${inbound.detail}` };
   },
 });
 

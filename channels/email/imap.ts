@@ -12,7 +12,7 @@
 import { isIP } from 'node:net';
 import { ImapFlow } from 'imapflow';
 import type { ImapCursor } from '../../core/email-inbound';
-import { normalizeHost, resolveChecked, type AddressPolicy } from '../../net/address-policy';
+import { normalizeHost, OutboundRefusedError, resolveChecked, type AddressPolicy } from '../../net/address-policy';
 
 export interface ImapServer {
   host: string;
@@ -47,7 +47,7 @@ const HEARTBEAT_MS = 5_000;
 
 export const mailboxIdentity = (server: ImapServer) => `${server.user}@${normalizeHost(server.host)}:${server.port}/${server.mailbox}`;
 
-export async function pollMailbox(server: ImapServer, policy: AddressPolicy, cursor: ImapCursor | null, opts: PollOptions): Promise<PollResult> {
+async function clientFor(server: ImapServer, policy: AddressPolicy): Promise<ImapFlow> {
   const host = normalizeHost(server.host);
   const [address] = await resolveChecked(policy, host);
   const client = new ImapFlow({
@@ -62,6 +62,11 @@ export async function pollMailbox(server: ImapServer, policy: AddressPolicy, cur
     socketTimeout: 60_000,
   });
   client.on('error', () => undefined);
+  return client;
+}
+
+export async function pollMailbox(server: ImapServer, policy: AddressPolicy, cursor: ImapCursor | null, opts: PollOptions): Promise<PollResult> {
+  const client = await clientFor(server, policy);
   await client.connect();
   try {
     const lock = await client.getMailboxLock(server.mailbox, { readOnly: true });
@@ -126,4 +131,31 @@ async function idleForMail(client: ImapFlow, cursor: ImapCursor, opts: PollOptio
     // Inside our own lock: the next command (the fetch, or logout) ends the IDLE.
     void client.idle().catch(() => undefined);
   });
+}
+
+/**
+ * Login and the mailbox, without reading anything, for the channel's connection test. The answer
+ * is one of a fixed set of sentences (never the server's text), as for SMTP.
+ */
+export async function verifyImap(server: ImapServer, policy: AddressPolicy): Promise<{ ok: boolean; detail: string }> {
+  let client: ImapFlow;
+  try {
+    client = await clientFor(server, policy);
+  } catch (err) {
+    return { ok: false, detail: err instanceof OutboundRefusedError ? err.message : `${server.host} could not be resolved` };
+  }
+  try {
+    await client.connect();
+  } catch (err) {
+    const e = err as { authenticationFailed?: boolean; code?: string };
+    if (e.authenticationFailed) return { ok: false, detail: 'the IMAP server refused the credentials' };
+    return { ok: false, detail: /CERT|SELF_SIGNED|ALTNAME/.test(e.code ?? '') ? 'the IMAP server’s TLS certificate is not trusted' : 'could not connect to the IMAP server' };
+  }
+  try {
+    const status = await client.status(server.mailbox, { messages: true }).catch(() => false as const);
+    if (!status) return { ok: false, detail: `the IMAP server has no mailbox ${server.mailbox}` };
+    return { ok: true, detail: `${server.host}:${server.port} accepted the credentials; ${server.mailbox} is readable` };
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
 }

@@ -96,3 +96,17 @@ describe('IMAP polls at worker start', () => {
     expect((await bench.stack.request('DELETE', `/v1/channels/${saved.id}`, { apiKey: bench.apiKey })).status).toBe(204);
   });
 });
+
+describe('IMAP connection test', () => {
+  it('logs in to the mailbox after the SMTP check: refused credentials and a missing mailbox are named, never the server’s text', async () => {
+    const credentials = { inboundSigningSecret: 'w'.repeat(32), smtpUser: 'desk', smtpPass: 'smtp-password' };
+    const good = await bench.channel('email', { credentials: { ...credentials, imapPassword: dovecot.pass }, settings: settings() });
+    const wrong = await bench.channel('email', { credentials: { ...credentials, imapPassword: 'not-the-password' }, settings: settings() });
+    const nobox = await bench.channel('email', { credentials: { ...credentials, imapPassword: dovecot.pass }, settings: { ...settings(), imapMailbox: 'Archive/2019' } });
+    const test = async (id: string) => (await bench.stack.request('POST', `/v1/channels/${id}/test`, { apiKey: bench.apiKey, body: {} })).body;
+    expect(await test(good.id)).toMatchObject({ ok: true, detail: expect.stringContaining('IMAP: 127.0.0.1') });
+    expect(await test(wrong.id)).toMatchObject({ ok: false, detail: expect.stringContaining('the IMAP server refused the credentials') });
+    expect(await test(nobox.id)).toMatchObject({ ok: false, detail: expect.stringContaining('no mailbox Archive/2019') });
+    for (const c of [good, wrong, nobox]) await bench.stack.request('DELETE', `/v1/channels/${c.id}`, { apiKey: bench.apiKey });
+  });
+});
