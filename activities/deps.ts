@@ -10,4 +10,6 @@ export interface ActivityDeps {
   redis: Redis;
   eventsQueue: Queue;
   config: Config;
+  /** Queues recorded inbound rows for dispatch (the worker wires ingress/queue); without it the sweeper finds them. */
+  enqueueInbound?: (ids: string[]) => Promise<void>;
 }

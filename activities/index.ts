@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { AppError, INVALID_DATA_ERROR_TYPE, isInvalidDataError } from '../core/errors';
 import type { ActivityDeps } from './deps';
 import { mediaActivities } from './channels/media';
+import { imapActivities } from './channels/imap';
 import { sendActivities } from './channels/send';
 import { eventActivities } from './events';
 import { httpActivities } from './http';
@@ -31,6 +32,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...knowledgeActivities(deps),
     ...sendActivities(deps),
     ...mediaActivities(deps),
+    ...imapActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

@@ -8,6 +8,7 @@ import type { ConversationStatus } from '../core/conversations';
 import type { Channel, OutboundMessage, Reply, TokenUsage } from '../core/messages';
 import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome, PendingMedia } from '../core/inbound';
+import type { ImapMailboxInput, ImapPollResult } from '../core/email-inbound';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -145,6 +146,12 @@ export interface SwitchboardActivities {
   downloadInboundMedia(input: InboundMediaRef): Promise<Extract<MediaOutcome, { status: 'stored' }>>;
   /** Writes a file's outcome into its stored message's `metadata.attachments` and publishes the message again; retried until the message is stored. */
   markInboundMedia(input: InboundMediaRef & { outcome: MediaOutcome }): Promise<void>;
+  /**
+   * One poll of an IMAP channel's mailbox: each new message is recorded as an inbound webhook
+   * would record it, then the cursor passes it; IDLEs for mail when there was none. Heartbeats the
+   * cursor, and resumes from the last heartbeat when retried.
+   */
+  pollImapMailbox(input: Omit<ImapMailboxInput, 'pollSeconds'>): Promise<ImapPollResult>;
   /** Queues a platform event (BullMQ) for webhooks and analytics. */
   emitEvent(input: { tenantId: string; type: string; workflowId: string; data: Record<string, unknown> }): Promise<void>;
 }

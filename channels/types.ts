@@ -107,6 +107,15 @@ export interface ParsedWebhook {
   rejected: RejectedPart[];
 }
 
+/** A signed single-use token (Mailgun's `token`): the webhook route refuses a second delivery carrying it. */
+export interface VerifiedDelivery {
+  onceToken: string;
+  /** How long to remember it: past the signature's freshness window. */
+  ttlSeconds: number;
+  /** The request field named when a replay is refused. */
+  field: string;
+}
+
 export interface WebhookAck {
   status: number;
   contentType: string;
@@ -129,8 +138,11 @@ export interface ChannelAdapter<Credentials = Record<string, unknown>, Settings 
   hostFields?: string[];
   /** GET verification handshakes (Meta's hub.challenge): the body to answer, or an AppError thrown. */
   handshake?(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): string;
-  /** Throws AppError('unauthorized' | 'forbidden') when the request is not the provider's. */
-  verify(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): void;
+  /**
+   * Throws AppError('unauthorized' | 'forbidden') when the request is not the provider's. May be
+   * async (a signature inside a form body); may return a token the provider uses only once.
+   */
+  verify(request: InboundRequest, channel: ChannelConfig<Credentials, Settings>): void | VerifiedDelivery | Promise<void | VerifiedDelivery>;
   /**
    * Throws (or rejects with) AppError('bad_request', reason, { field }) on a malformed payload.
    * May be async: MIME parsing (email) has no synchronous parser, so callers always `await` it.

@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { ConversationClient } from './conversation';
 import { FlowRunClient } from './flow-run';
+import { ImapMailboxClient } from './imap-mailbox';
 import { IngestClient } from './ingest';
 import { RunsClient } from './runs';
 
@@ -9,12 +10,14 @@ export class WorkflowGateway {
   readonly conversation: ConversationClient;
   readonly flowRun: FlowRunClient;
   readonly ingest: IngestClient;
+  readonly imapMailbox: ImapMailboxClient;
   readonly runs: RunsClient;
 
   constructor(client: Client, taskQueue: string) {
     this.conversation = new ConversationClient(client, taskQueue);
     this.flowRun = new FlowRunClient(client, taskQueue);
     this.ingest = new IngestClient(client, taskQueue);
+    this.imapMailbox = new ImapMailboxClient(client, taskQueue);
     this.runs = new RunsClient(client);
   }
 }

@@ -9,7 +9,8 @@ import { loadConfig } from '../core/config';
 import { createActivities } from '../activities';
 import { createEventsQueue } from '../events/queue';
 import { startEventSink } from '../events/sink';
-import { closeQueueWorker, startInboundProcessing } from '../ingress/queue';
+import { closeQueueWorker, createInboundQueue, enqueueInbound, startInboundProcessing } from '../ingress/queue';
+import { resumeImapPolls } from '../ingress/imap-polls';
 import { createOrm } from '../db/orm';
 import { createWorker } from './create';
 
@@ -20,6 +21,8 @@ if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set (npm start se
 const orm = await createOrm(config.DATABASE_URL);
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const eventsQueue = createEventsQueue(redis);
+// IMAP polls record mail in activities and queue it for dispatch, as the webhook route does.
+const inboundQueue = createInboundQueue(redis, config);
 // BullMQ never closes a connection it was handed: keep it to close on shutdown.
 const sinkRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const sink = startEventSink({ connection: sinkRedis, orm });
@@ -28,7 +31,7 @@ const { worker, connection } = await createWorker({
   address: config.TEMPORAL_ADDRESS,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  activities: createActivities({ orm, redis, eventsQueue, config }),
+  activities: createActivities({ orm, redis, eventsQueue, config, enqueueInbound: (ids) => enqueueInbound(inboundQueue, ids) }),
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
@@ -38,7 +41,10 @@ const { worker, connection } = await createWorker({
 
 // Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
 const clientConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const inbound = startInboundProcessing({ orm, config, temporal: new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE }) });
+const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+const inbound = startInboundProcessing({ orm, config, temporal: temporalClient });
+// Not awaited: the worker serves its task queue at once; a Temporal still away is retried by the next start.
+resumeImapPolls(orm, temporalClient, config.TEMPORAL_TASK_QUEUE).catch((err) => console.warn(`IMAP polls not resumed: ${(err as Error).message}`));
 
 // Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling, lets in-flight
 // activities finish within WORKER_SHUTDOWN_GRACE_MS, then resolves.
@@ -47,5 +53,6 @@ await worker.run();
 await inbound.close();
 await closeQueueWorker(sink);
 await eventsQueue.close();
+await inboundQueue.close();
 await Promise.allSettled([sinkRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
 console.log('worker stopped');

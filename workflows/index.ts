@@ -2,5 +2,6 @@
 export { conversation } from './conversation';
 export { fetchInboundMedia } from './fetchInboundMedia';
 export { flowRun } from './flowRun';
+export { imapMailbox } from './imapMailbox';
 export { ingestBatch } from './ingestBatch';
 export { ingestDocument } from './ingestDocument';

@@ -8,6 +8,7 @@ import type { ChatMessage } from '../core/chat';
 import type { ConversationStatus } from '../core/conversations';
 import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome } from '../core/inbound';
+import type { ImapCursor } from '../core/email-inbound';
 
 export interface InboundText {
   text: string;
@@ -134,3 +135,6 @@ export const ingestBatchProgressQuery = defineQuery<IngestBatchProgress>('progre
 
 /** The outcomes of a message's files so far, in order. */
 export const mediaProgressQuery = defineQuery<MediaOutcome[]>('progress');
+
+/** Where an IMAP channel's poll is: the cursor (mailbox, UIDVALIDITY, last UID recorded) and the polls in this run. */
+export const imapProgressQuery = defineQuery<{ cursor: ImapCursor | null; polls: number }>('progress');

@@ -33,6 +33,7 @@ export const channelRoutes =
         const sealed = sealCredentials(adapter, credentials, config);
         if (flowId) await requireFlow(request.em, flowId, 'flowId');
         const channel = await createChannel(request.em, request.tenantId, { type, name, flowId: flowId ?? null, settings: valid, ...sealed });
+        await deps.workflows.imapMailbox.sync(request.tenantId, channel.id, { ...channel, tenantId: request.tenantId });
         return reply.status(201).send(toDto(channel, config));
       },
     );
@@ -73,6 +74,7 @@ export const channelRoutes =
           ...(credentials !== undefined && mergeCredentials(adapter, channel, credentials, config)),
         });
         channelLoader(deps.orm, config).invalidate(channel.id);
+        await deps.workflows.imapMailbox.sync(request.tenantId, channel.id, { ...updated, tenantId: request.tenantId });
         return toDto(updated, config);
       },
     );
@@ -83,6 +85,7 @@ export const channelRoutes =
       async (request, reply) => {
         if (!(await deleteChannel(request.em, request.params.id))) throw new AppError('not_found', 'channel not found', { field: 'id' });
         channelLoader(deps.orm, config).invalidate(request.params.id);
+        await deps.workflows.imapMailbox.sync(request.tenantId, request.params.id, null);
         return reply.status(204).send(null);
       },
     );

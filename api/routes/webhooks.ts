@@ -11,6 +11,7 @@ import { createInboundQueue, enqueueInbound } from '../../ingress/queue';
 import { channelLoader } from '../../channels/directory';
 import type { InboundRequest, WebhookAck } from '../../channels/types';
 import { InboundRecorder } from '../../ingress/recorder';
+import { claimOnce } from '../../ingress/once-tokens';
 import type { AppDeps } from '../deps';
 import { isUuid } from '../../core/ids';
 
@@ -59,11 +60,17 @@ export const webhookRoutes = (deps: AppDeps) => async (app: FastifyInstance) => 
 
   async function receive(request: FastifyRequest, reply: FastifyReply, routeType?: string) {
     const { adapter, config: channel, row, inbound } = await load(request, routeType);
-    adapter.verify(inbound, channel);
-    const parsed = await adapter.parse(inbound, channel);
-    const { events, rejected } = Array.isArray(parsed) ? { events: parsed, rejected: [] } : parsed;
-    if (rejected.length) request.log.warn({ channelId: row.id, type: row.type, rejected }, 'webhook parts not understood: the rest was recorded');
-    await recorder.record(row.tenant, row.id, events);
+    const verified = await adapter.verify(inbound, channel);
+    const release = verified ? await claimOnce(deps.redis, row.id, verified) : null;
+    try {
+      const parsed = await adapter.parse(inbound, channel);
+      const { events, rejected } = Array.isArray(parsed) ? { events: parsed, rejected: [] } : parsed;
+      if (rejected.length) request.log.warn({ channelId: row.id, type: row.type, rejected }, 'webhook parts not understood: the rest was recorded');
+      await recorder.record(row.tenant, row.id, events);
+    } catch (err) {
+      await release?.();
+      throw err;
+    }
     const ack = adapter.ack ?? DEFAULT_ACK;
     return reply.status(ack.status).type(ack.contentType).send(ack.body);
   }

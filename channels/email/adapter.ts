@@ -5,12 +5,16 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../core/errors';
+import { EMAIL_INBOUND_PROVIDERS } from '../../core/email-inbound';
 import type { AdapterEnv, ChannelAdapter, ChannelConfig } from '../types';
 import { mediaTypeOf, plainTextOf } from '../wire';
 import { parseInboundEmail } from './inbound';
 import { verifyInboundEmail } from './signature';
 import { POSTMARK_USER, postmarkToMime, verifyBasicAuth } from './providers/postmark';
+import { SENDGRID_USER, sendgridToMime } from './providers/sendgrid';
+import { mailgunToMime, verifyMailgun } from './providers/mailgun';
 import { sendSmtp, verifySmtp, type SmtpServer } from './smtp';
+import { verifyImap, type ImapServer } from './imap';
 import { configPolicy } from '../../net/address-policy';
 import { capReferences, emailThreadOf, outboundMessageId, replySubject } from './threading';
 
@@ -20,6 +24,10 @@ export const emailCredentialsSchema = z
     smtpPass: z.string().min(1).optional(),
     /** Signs inbound posts (HMAC-SHA256); long and random, shared only with the inbound relay. */
     inboundSigningSecret: z.string().min(32, 'inboundSigningSecret must be at least 32 characters'),
+    /** Mailgun's HTTP webhook signing key (inboundProvider mailgun). */
+    mailgunSigningKey: z.string().min(1).optional(),
+    /** The mailbox password (inboundProvider imap). */
+    imapPassword: z.string().min(1).optional(),
   })
   .refine((c) => !c.smtpPass || c.smtpUser, { message: 'smtpPass needs smtpUser', path: ['smtpUser'] });
 
@@ -35,15 +43,28 @@ export const emailSettingsSchema = z.object({
   defaultSubject: z.string().trim().min(1).max(200).optional(),
   sendRatePerSecond: z.number().positive().max(1000).optional(),
   /**
-   * Who posts inbound mail: `signed-mime` (default: raw MIME signed with inboundSigningSecret) or
-   * `postmark` (Postmark Inbound's JSON, basic auth `postmark:<inboundSigningSecret>` in the URL).
+   * Where inbound mail comes from: `signed-mime` (default: raw MIME signed with
+   * inboundSigningSecret), `postmark` / `sendgrid` (their JSON / form, basic auth
+   * `<provider>:<inboundSigningSecret>` in the URL), `mailgun` (a route's forward, signed with
+   * the mailgunSigningKey credential) or `imap` (the mailbox below, polled by a workflow).
    */
-  inboundProvider: z.enum(['signed-mime', 'postmark'], { error: 'inboundProvider must be signed-mime or postmark' }).optional(),
+  inboundProvider: z.enum(EMAIL_INBOUND_PROVIDERS, { error: `inboundProvider must be one of ${EMAIL_INBOUND_PROVIDERS.join(', ')}` }).optional(),
+  imapHost: z.string().trim().min(1).optional(),
+  imapPort: z.number().int().min(1).max(65535).optional(),
+  /** Implicit TLS (port 993, the default); false for STARTTLS-or-plain (port 143). */
+  imapTls: z.boolean().optional(),
+  imapUser: z.string().trim().min(1).optional(),
+  imapMailbox: z.string().trim().min(1).max(200).optional(),
+}).superRefine((s, ctx) => {
+  if (s.inboundProvider !== 'imap') return;
+  for (const name of ['imapHost', 'imapUser'] as const) {
+    if (!s[name]) ctx.addIssue({ code: 'custom', message: `${name} is required when inboundProvider is imap`, path: [name] });
+  }
 });
 
 export type EmailCredentials = z.infer<typeof emailCredentialsSchema>;
 export type EmailSettings = z.infer<typeof emailSettingsSchema>;
-type EmailChannel = ChannelConfig<EmailCredentials, EmailSettings>;
+export type EmailChannel = ChannelConfig<EmailCredentials, EmailSettings>;
 
 const RFC822 = 'message/rfc822';
 
@@ -51,17 +72,32 @@ export const emailAdapter = (env: AdapterEnv): ChannelAdapter<EmailCredentials, 
   type: 'email',
   credentialsSchema: emailCredentialsSchema,
   settingsSchema: emailSettingsSchema,
-  hostFields: ['smtpHost'],
+  hostFields: ['smtpHost', 'imapHost'],
 
   verify(request, channel) {
-    if (channel.settings.inboundProvider === 'postmark') verifyBasicAuth(request, POSTMARK_USER, channel.credentials.inboundSigningSecret);
-    else verifyInboundEmail(request, channel.credentials.inboundSigningSecret);
+    const secret = channel.credentials.inboundSigningSecret;
+    switch (channel.settings.inboundProvider) {
+      case 'postmark':
+        return verifyBasicAuth(request, POSTMARK_USER, secret);
+      case 'sendgrid':
+        return verifyBasicAuth(request, SENDGRID_USER, secret);
+      case 'mailgun':
+        return verifyMailgun(request, channel.credentials.mailgunSigningKey);
+      default:
+        // An IMAP channel still takes signed raw MIME, e.g. from a relay during a migration.
+        return verifyInboundEmail(request, secret);
+    }
   },
 
   async parse(request, channel) {
-    if (channel.settings.inboundProvider === 'postmark') {
-      if (mediaTypeOf(request) !== 'application/json') throw new AppError('unsupported_media_type', 'Postmark inbound posts are application/json', { field: 'content-type' });
-      return parseInboundEmail(await postmarkToMime(request.rawBody));
+    switch (channel.settings.inboundProvider) {
+      case 'postmark':
+        if (mediaTypeOf(request) !== 'application/json') throw new AppError('unsupported_media_type', 'Postmark inbound posts are application/json', { field: 'content-type' });
+        return parseInboundEmail(await postmarkToMime(request.rawBody));
+      case 'sendgrid':
+        return parseInboundEmail(await sendgridToMime(request));
+      case 'mailgun':
+        return parseInboundEmail(await mailgunToMime(request));
     }
     if (mediaTypeOf(request) !== RFC822) {
       throw new AppError('unsupported_media_type', `inbound email is the raw message with Content-Type: ${RFC822}`, { field: 'content-type' });
@@ -89,8 +125,12 @@ export const emailAdapter = (env: AdapterEnv): ChannelAdapter<EmailCredentials, 
     return { providerMessageId: messageId, thread: { references: capReferences([...thread.references, messageId]) } };
   },
 
-  testConnection(channel) {
-    return verifySmtp(smtpServerOf(channel), configPolicy(env.config));
+  async testConnection(channel) {
+    const smtp = await verifySmtp(smtpServerOf(channel), configPolicy(env.config));
+    const imap = imapServerOf(channel);
+    if (!smtp.ok || !imap) return smtp;
+    const inbound = await verifyImap(imap, configPolicy(env.config));
+    return { ok: inbound.ok, detail: `SMTP: ${smtp.detail}. IMAP: ${inbound.detail}` };
   },
 });
 
@@ -104,6 +144,14 @@ function smtpServerOf(channel: EmailChannel): SmtpServer {
     user: channel.credentials.smtpUser,
     pass: channel.credentials.smtpPass,
   };
+}
+
+/** The mailbox an `imap` channel reads, or null when the channel takes its mail some other way. */
+export function imapServerOf(channel: EmailChannel): ImapServer | null {
+  const { inboundProvider, imapHost, imapPort, imapTls, imapUser, imapMailbox } = channel.settings;
+  if (inboundProvider !== 'imap' || !imapHost || !imapUser) return null;
+  const secure = imapTls ?? true;
+  return { host: imapHost, port: imapPort ?? (secure ? 993 : 143), secure, user: imapUser, pass: channel.credentials.imapPassword ?? '', mailbox: imapMailbox ?? 'INBOX' };
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

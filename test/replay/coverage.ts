@@ -106,6 +106,9 @@ export const PATHS: Path[] = [
   { kind: 'ingestDocument', name: 'failure cleaned up', shows: (r) => scheduled(r, 'failDocumentVersion') },
   { kind: 'fetchInboundMedia', name: 'file stored', shows: (r) => r.facts.activities.some((a) => a.type === 'markInboundMedia' && a.input?.outcome?.status === 'stored') },
   { kind: 'fetchInboundMedia', name: 'file failed after its attempts', shows: (r) => r.facts.activities.some((a) => a.type === 'markInboundMedia' && a.input?.outcome?.status === 'failed') },
+  { kind: 'imapMailbox', name: 'poll from the cursor the last poll returned', shows: (r) => r.facts.activities.some((a) => a.type === 'pollImapMailbox' && a.input?.cursor?.lastUid > 0) },
+  { kind: 'imapMailbox', name: 'sleep between polls without IDLE', shows: (r) => scheduled(r, 'pollImapMailbox') && r.facts.timersFired > 0 },
+  { kind: 'imapMailbox', name: 'ends when the channel stops reading IMAP', shows: (r) => r.facts.workflowType === 'imapMailbox' && r.facts.end?.kind === 'completed' },
   { kind: 'ingestDocument', name: 'superseded version', shows: (r) => r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'failed' && !scheduled(r, 'failDocumentVersion') },
 ];
 

@@ -22,11 +22,12 @@ import { conversationRecorders } from './recorders/conversation';
 import { conversationLifecycleRecorders } from './recorders/conversation-lifecycle';
 import { flowRunRecorders } from './recorders/flow-run';
 import { ingestRecorders } from './recorders/ingest';
+import { imapRecorders } from './recorders/imap';
 import { ingestBatchRecorders } from './recorders/ingest-batch';
 import { mediaRecorders } from './recorders/media';
 import type { Recorder } from './recorders/types';
 
-const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders };
+const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders, ...imapRecorders };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
 

@@ -7,11 +7,11 @@
  * empty-body rule and the auto-reply filter all apply unchanged.
  */
 import { timingSafeEqual } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import { z } from 'zod';
 import { AppError } from '../../../core/errors';
 import type { InboundRequest } from '../../types';
 import { headerOf } from '../../wire';
+import { composeMime, KEPT_HEADERS } from './form';
 
 /** The user name in the URL pasted into Postmark; the password is the channel's inboundSigningSecret. */
 export const POSTMARK_USER = 'postmark';
@@ -44,8 +44,6 @@ const postmarkInbound = z.object({
   Attachments: z.array(z.object({ Name: z.string(), Content: z.string(), ContentType: z.string() })).default([]),
 });
 
-/** Headers kept from the original message: its identity and threading, and what marks an auto-reply. */
-const KEPT = ['message-id', 'in-reply-to', 'references', 'auto-submitted', 'precedence'];
 
 export function postmarkToMime(body: Buffer): Promise<Buffer> {
   let json: unknown;
@@ -62,8 +60,8 @@ export function postmarkToMime(body: Buffer): Promise<Buffer> {
   const mail = parsed.data;
   const header = (name: string) => mail.Headers.find((h) => h.Name.toLowerCase() === name)?.Value;
   const person = (a: z.infer<typeof address>) => (a.Name ? { name: a.Name, address: a.Email } : a.Email);
-  const kept = Object.fromEntries(KEPT.filter((n) => n !== 'message-id' && header(n)).map((n) => [n, header(n)!]));
-  return new MailComposer({
+  const kept = Object.fromEntries(KEPT_HEADERS.filter((n) => header(n)).map((n) => [n, header(n)!]));
+  return composeMime({
     from: person(mail.FromFull),
     to: mail.ToFull.map(person),
     ...(mail.CcFull.length ? { cc: mail.CcFull.map(person) } : {}),
@@ -75,7 +73,5 @@ export function postmarkToMime(body: Buffer): Promise<Buffer> {
     ...(mail.TextBody ? { text: mail.TextBody } : {}),
     ...(mail.HtmlBody ? { html: mail.HtmlBody } : {}),
     attachments: mail.Attachments.map((a) => ({ filename: a.Name, content: Buffer.from(a.Content, 'base64'), contentType: a.ContentType })),
-  })
-    .compile()
-    .build();
+  });
 }

@@ -1,7 +1,8 @@
-/** Settings (admins): users, API keys, the language model, embeddings and reranker, one tab each (`#/settings/:section`). */
+/** Settings (admins): users, API keys, the language model, embeddings, reranker and email channels, one tab each (`#/settings/:section`). */
 import { matchPath, navigate, useLocation } from '../app/router';
 import { Panel, Tabs } from '../ui';
 import { ApiKeysSection } from './settings/ApiKeysSection';
+import { EmailChannelsSection } from './settings/EmailChannelsSection';
 import { EmbeddingsSection } from './settings/EmbeddingsSection';
 import { LlmSection } from './settings/LlmSection';
 import { RerankerSection } from './settings/RerankerSection';
@@ -14,6 +15,7 @@ const SECTIONS = [
   { id: 'llm', label: 'Language model', render: () => <LlmSection /> },
   { id: 'embeddings', label: 'Embeddings', render: () => <EmbeddingsSection /> },
   { id: 'reranker', label: 'Reranker', render: () => <RerankerSection /> },
+  { id: 'email', label: 'Email channels', render: () => <EmailChannelsSection /> },
 ];
 
 export function SettingsPage() {

@@ -39,6 +39,7 @@ const defaults = (): Acts => ({
   failDocumentVersion: async () => {},
   indexDocumentBatch: async ({ documentIds }) => ({ ready: documentIds.length, failed: 0 }),
   failDocumentBatch: async ({ documentIds }) => ({ ready: 0, failed: documentIds.length }),
+  pollImapMailbox: async ({ cursor }) => ({ stop: true, cursor, recorded: 0, idled: false }),
   downloadInboundMedia: async ({ file }) => ({ status: 'stored', mediaAssetId: `asset-${file.index}`, contentType: file.contentType ?? 'application/octet-stream', byteSize: 1 }),
   markInboundMedia: async () => {},
 });
