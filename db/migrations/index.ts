@@ -8,6 +8,7 @@ import { Migration20261210110000_channels } from './Migration20261210110000_chan
 import { Migration20261215090000_chunk_embedder } from './Migration20261215090000_chunk_embedder';
 import { Migration20261220090000_bm25 } from './Migration20261220090000_bm25';
 import { Migration20261221090000_message_fidelity } from './Migration20261221090000_message_fidelity';
+import { Migration20261222090000_webhooks } from './Migration20261222090000_webhooks';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261215090000_chunk_embedder', class: Migration20261215090000_chunk_embedder },
   { name: 'Migration20261220090000_bm25', class: Migration20261220090000_bm25 },
   { name: 'Migration20261221090000_message_fidelity', class: Migration20261221090000_message_fidelity },
+  { name: 'Migration20261222090000_webhooks', class: Migration20261222090000_webhooks },
 ];

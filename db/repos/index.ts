@@ -15,3 +15,4 @@ export * from './channels-inbound';
 export * from './channels-routing';
 export * from './channels-media';
 export * from './message-amendments';
+export * from './webhooks';
