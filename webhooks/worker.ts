@@ -62,7 +62,8 @@ export function startWebhookDelivery(opts: WebhookDeliveryOptions) {
   async function wakeNext(subscriptionId: string, orderKey: string | null): Promise<void> {
     if (!orderKey) return;
     const next = await store.nextInChain(store.systemEm(orm), subscriptionId, orderKey);
-    if (next) await enqueueDeliveries(queue, [next.id], next.nextAttemptAt ? next.nextAttemptAt.getTime() - Date.now() : 0);
+    // Raw rows carry timestamps as the driver gives them (a string here): parse, do not assume a Date.
+    if (next) await enqueueDeliveries(queue, [next.id], next.nextAttemptAt ? new Date(next.nextAttemptAt).getTime() - Date.now() : 0);
   }
 
   async function disable(sub: { id: string; url: string; tenant: string }, reason: 'gone' | 'failing', detail: string): Promise<void> {

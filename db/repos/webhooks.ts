@@ -110,7 +110,8 @@ export interface ClaimedDelivery {
   subscriptionId: string;
   eventId: string;
   eventType: string;
-  eventAt: Date;
+  /** As the driver returns it from raw SQL. */
+  eventAt: string | Date;
   orderKey: string | null;
   payload: Record<string, unknown>;
   attempts: number;
@@ -176,8 +177,8 @@ export async function abandonDelivery(em: EntityManager, id: string, reason: str
 }
 
 /** The chain's new head once a delivery is finished: the earliest unfinished delivery after it. */
-export async function nextInChain(em: EntityManager, subscriptionId: string, orderKey: string): Promise<{ id: string; nextAttemptAt: Date | null } | null> {
-  const rows = await em.getConnection().execute<{ id: string; nextAttemptAt: Date | null }[]>(
+export async function nextInChain(em: EntityManager, subscriptionId: string, orderKey: string): Promise<{ id: string; nextAttemptAt: string | Date | null } | null> {
+  const rows = await em.getConnection().execute<{ id: string; nextAttemptAt: string | Date | null }[]>(
     `select id, next_attempt_at as "nextAttemptAt" from webhook_deliveries where subscription_id = ? and order_key = ? and status = 'pending' order by event_at, id limit 1`,
     [subscriptionId, orderKey],
   );

@@ -88,7 +88,7 @@ export async function startRig(opts: { env?: Record<string, string>; mailer?: Sy
   const [sinkRedis, hookRedis, queueRedis] = [redis(), redis(), redis()];
   const eventsQueueName = `events-webhooks-${suffix}`;
   const events = new Queue<EventJob>(eventsQueueName, { connection: queueRedis });
-  const webhooks = startWebhookDelivery({ connection: hookRedis, orm: stack.orm, config: stack.config, mailer: opts.mailer ?? null, log: () => undefined });
+  const webhooks = startWebhookDelivery({ connection: hookRedis, orm: stack.orm, config: stack.config, mailer: opts.mailer, log: () => undefined });
   const sink = startEventSink({ connection: sinkRedis, orm: stack.orm, queue: eventsQueueName, afterStore: webhooks.fanOut });
   return {
     stack,
