@@ -188,6 +188,6 @@ export class SettingsPageObject {
   }
 
   async closeShownKey() {
-    await this.page.getByRole('button', { name: 'I have stored the key' }).click();
+    await this.page.getByRole('button', { name: 'I have stored it' }).click();
   }
 }
