@@ -1,5 +1,5 @@
 /**
- * Outbound webhooks of API clients (admin only): `/v1/webhooks/subscriptions` (the signing secret
+ * Outbound webhooks of API clients (admin only, reads included: api/plugins/roles.ts): `/v1/webhooks/subscriptions` (the signing secret
  * is shown on create and on rotation, never again) and `/v1/webhooks/deliveries` (the delivery log;
  * `status=dead` is the dead-letter queue, replayed with the same delivery id).
  */
@@ -78,8 +78,6 @@ export const outboundWebhookRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['outbound webhooks'];
-    // Reads too are admin-only: URLs and receivers' answers are integration details.
-    const config = { roles: ['admin'] as const };
     const box = () => secretBoxFromConfig(deps.config);
     const queue = createWebhookQueue(deps.redis, deps.config.WEBHOOK_QUEUE_NAME);
     app.addHook('onClose', () => queue.close());
@@ -92,7 +90,7 @@ export const outboundWebhookRoutes =
 
     app.post(
       '/v1/webhooks/subscriptions',
-      { config, schema: { tags, summary: 'Subscribe a URL to event types: the response is the only time the signing secret is shown', body: createSubscriptionBody, response: { 201: subscriptionWithSecret, ...errorResponses } } },
+      { schema: { tags, summary: 'Subscribe a URL to event types: the response is the only time the signing secret is shown', body: createSubscriptionBody, response: { 201: subscriptionWithSecret, ...errorResponses } } },
       async (request, reply) => {
         const secret = newWebhookSecret();
         const sub = await createWebhookSubscription(request.em, request.tenantId, { ...request.body, eventTypes: [...new Set(request.body.eventTypes)], secretEncrypted: box().encrypt(secret) });
@@ -100,20 +98,19 @@ export const outboundWebhookRoutes =
       },
     );
 
-    app.get('/v1/webhooks/subscriptions', { config, schema: { tags, summary: 'List webhook subscriptions', response: { 200: subscriptionList, ...errorResponses } } }, async (request) => ({
+    app.get('/v1/webhooks/subscriptions', { schema: { tags, summary: 'List webhook subscriptions', response: { 200: subscriptionList, ...errorResponses } } }, async (request) => ({
       items: (await listWebhookSubscriptions(request.em)).map(subscriptionDto),
     }));
 
     app.get(
       '/v1/webhooks/subscriptions/:id',
-      { config, schema: { tags, summary: 'A webhook subscription (never its secret)', params: uuidParam, response: { 200: subscriptionSchema, ...errorResponses } } },
+      { schema: { tags, summary: 'A webhook subscription (never its secret)', params: uuidParam, response: { 200: subscriptionSchema, ...errorResponses } } },
       async (request) => subscriptionDto(await requireSubscription(request.em, request.params.id)),
     );
 
     app.patch(
       '/v1/webhooks/subscriptions/:id',
       {
-        config,
         schema: {
           tags,
           summary: 'Update a subscription; `enabled: true` re-enables one the platform disabled; `rotateSecret: true` answers the new secret',
@@ -137,7 +134,7 @@ export const outboundWebhookRoutes =
 
     app.delete(
       '/v1/webhooks/subscriptions/:id',
-      { config, schema: { tags, summary: 'Delete a subscription and its delivery log', params: uuidParam, response: { 204: z.null(), ...errorResponses } } },
+      { schema: { tags, summary: 'Delete a subscription and its delivery log', params: uuidParam, response: { 204: z.null(), ...errorResponses } } },
       async (request, reply) => {
         if (!(await deleteWebhookSubscription(request.em, request.params.id))) throw new AppError('not_found', 'webhook subscription not found', { field: 'id' });
         return reply.status(204).send(null);
@@ -146,13 +143,13 @@ export const outboundWebhookRoutes =
 
     app.get(
       '/v1/webhooks/deliveries',
-      { config, schema: { tags, summary: 'The delivery log, newest first; `status=dead` is the dead-letter queue', querystring: deliveryQuery, response: { 200: deliveryList, ...errorResponses } } },
+      { schema: { tags, summary: 'The delivery log, newest first; `status=dead` is the dead-letter queue', querystring: deliveryQuery, response: { 200: deliveryList, ...errorResponses } } },
       async (request) => ({ items: (await listWebhookDeliveries(request.em, request.query)).map(deliveryDto) }),
     );
 
     app.get(
       '/v1/webhooks/deliveries/:id',
-      { config, schema: { tags, summary: 'A delivery with every attempt (status, latency, response excerpt, error)', params: uuidParam, response: { 200: deliveryWithAttempts, ...errorResponses } } },
+      { schema: { tags, summary: 'A delivery with every attempt (status, latency, response excerpt, error)', params: uuidParam, response: { 200: deliveryWithAttempts, ...errorResponses } } },
       async (request) => {
         const d = await getWebhookDelivery(request.em, request.params.id);
         if (!d) throw new AppError('not_found', 'webhook delivery not found', { field: 'id' });
@@ -168,7 +165,7 @@ export const outboundWebhookRoutes =
 
     app.post(
       '/v1/webhooks/deliveries/:id/replay',
-      { config, schema: { tags, summary: 'Send a finished delivery again, with the same delivery id and a fresh attempt budget', params: uuidParam, response: { 202: replayResult, ...errorResponses } } },
+      { schema: { tags, summary: 'Send a finished delivery again, with the same delivery id and a fresh attempt budget', params: uuidParam, response: { 202: replayResult, ...errorResponses } } },
       async (request, reply) => {
         const d = await getWebhookDelivery(request.em, request.params.id);
         if (!d) throw new AppError('not_found', 'webhook delivery not found', { field: 'id' });
@@ -179,7 +176,7 @@ export const outboundWebhookRoutes =
 
     app.post(
       '/v1/webhooks/deliveries/replay',
-      { config, schema: { tags, summary: 'Replay in bulk: the listed deliveries, or every dead one (of a subscription)', body: bulkReplayBody, response: { 202: replayResult, ...errorResponses } } },
+      { schema: { tags, summary: 'Replay in bulk: the listed deliveries, or every dead one (of a subscription)', body: bulkReplayBody, response: { 202: replayResult, ...errorResponses } } },
       async (request, reply) => {
         const body = request.body;
         if ('subscriptionId' in body && body.subscriptionId) await requireSubscription(request.em, body.subscriptionId, 'subscriptionId');
