@@ -2,29 +2,20 @@
  * `/v1/webhooks/*`: subscriptions (secret shown once, rotation, validation naming the field),
  * admin-only access, and tenant isolation of subscriptions, deliveries and replays.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signedIn } from '../console-api/support';
 import { waitUntil } from '../support/wait';
-import { startReceiver, startRig, subscribe, type Receiver, type Rig } from './support';
+import { rigForFile, startReceiver, subscribe } from './support';
 
-let rig: Rig;
-let receiver: Receiver;
-beforeAll(async () => {
-  rig = await startRig();
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await rig.close();
-  await receiver.close();
-});
+const file = rigForFile();
 
 describe('subscriptions', () => {
   it('show the secret on create and rotation only, and update, disable and delete', async () => {
-    const { stack } = rig;
+    const { stack } = file.rig;
     const { apiKey } = await stack.createTenant();
-    const created = await stack.request('POST', '/v1/webhooks/subscriptions', { apiKey, body: { url: receiver.url, eventTypes: ['message.received', 'message.received', 'run.failed'], description: 'CRM' } });
+    const created = await stack.request('POST', '/v1/webhooks/subscriptions', { apiKey, body: { url: file.receiver.url, eventTypes: ['message.received', 'message.received', 'run.failed'], description: 'CRM' } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ url: receiver.url, eventTypes: ['message.received', 'run.failed'], description: 'CRM', enabled: true, disabledReason: null });
+    expect(created.body).toMatchObject({ url: file.receiver.url, eventTypes: ['message.received', 'run.failed'], description: 'CRM', enabled: true, disabledReason: null });
     expect(created.body.secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/);
     const id = created.body.id;
 
@@ -52,7 +43,7 @@ describe('subscriptions', () => {
   });
 
   it('refuse a bad URL or event type with a 400 naming the field', async () => {
-    const { stack } = rig;
+    const { stack } = file.rig;
     const { apiKey } = await stack.createTenant();
     const cases: [unknown, string][] = [
       [{ url: 'ftp://example.com/x', eventTypes: ['*'] }, 'url'],
@@ -71,12 +62,12 @@ describe('subscriptions', () => {
   });
 
   it('are for admins only, reads included', async () => {
-    const { stack } = rig;
+    const { stack } = file.rig;
     const { apiKey } = await stack.createTenant();
     const builder = await signedIn(stack, apiKey, 'builder');
     expect((await builder.request('GET', '/v1/webhooks/subscriptions')).status).toBe(403);
     expect((await builder.request('GET', '/v1/webhooks/deliveries')).status).toBe(403);
-    expect((await builder.request('POST', '/v1/webhooks/subscriptions', { body: { url: receiver.url, eventTypes: ['*'] } })).status).toBe(403);
+    expect((await builder.request('POST', '/v1/webhooks/subscriptions', { body: { url: file.receiver.url, eventTypes: ['*'] } })).status).toBe(403);
     const admin = await signedIn(stack, apiKey, 'admin');
     expect((await admin.request('GET', '/v1/webhooks/subscriptions')).status).toBe(200);
   });
@@ -84,13 +75,13 @@ describe('subscriptions', () => {
 
 describe('tenant isolation', () => {
   it('tenant B cannot read, change, delete or replay tenant A’s subscriptions and deliveries', async () => {
-    const { stack } = rig;
+    const { stack } = file.rig;
     const a = await stack.createTenant();
     const b = await stack.createTenant();
     const failing = await startReceiver(() => ({ status: 500 }));
     try {
       const sub = await subscribe(stack, a.apiKey, failing.url);
-      await rig.emit(a.tenantId, 'run.failed', { error: 'boom' });
+      await file.rig.emit(a.tenantId, 'run.failed', { error: 'boom' });
       let deliveryId = '';
       await waitUntil(async () => {
         const list = await stack.request('GET', `/v1/webhooks/deliveries?status=dead&subscriptionId=${sub.id}`, { apiKey: a.apiKey });

@@ -8,10 +8,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { signatureHeader, verifySignature } from '../../webhooks/signature';
 import { waitUntil } from '../support/wait';
-import { startReceiver, startRig, subscribe, type Receiver, type Rig } from './support';
+import { rigForFile, subscribe } from './support';
 
 const doc = readFileSync(new URL('../../ARCHITECTURE.md', import.meta.url), 'utf8');
 const block = (lang: string, marker: string) => {
@@ -20,23 +20,14 @@ const block = (lang: string, marker: string) => {
   return m[1];
 };
 
-let rig: Rig;
-let receiver: Receiver;
-beforeAll(async () => {
-  rig = await startRig();
-  receiver = await startReceiver();
-});
-afterAll(async () => {
-  await rig.close();
-  await receiver.close();
-});
+const file = rigForFile();
 
 it('a delivery carries the documented headers and body, and the documented Node and Python snippets verify it', async () => {
-  const t = await rig.stack.createTenant();
-  const { secret } = await subscribe(rig.stack, t.apiKey, receiver.url, ['handoff.requested']);
-  await rig.emit(t.tenantId, 'handoff.requested', { conversationId: '6f1c1a8e-2d7e-4c1b-9a3b-1f6f0c9b2a10', reason: 'angry — «très»' });
-  await waitUntil(() => receiver.received.length === 1);
-  const [got] = receiver.received;
+  const t = await file.rig.stack.createTenant();
+  const { secret } = await subscribe(file.rig.stack, t.apiKey, file.receiver.url, ['handoff.requested']);
+  await file.rig.emit(t.tenantId, 'handoff.requested', { conversationId: '6f1c1a8e-2d7e-4c1b-9a3b-1f6f0c9b2a10', reason: 'angry — «très»' });
+  await waitUntil(() => file.receiver.received.length === 1);
+  const [got] = file.receiver.received;
   expect(got.json).toMatchObject({ type: 'handoff.requested', tenantId: t.tenantId, data: { reason: 'angry — «très»' } });
   expect(Object.keys(got.json).sort()).toEqual(['createdAt', 'data', 'id', 'tenantId', 'type']);
   expect(got.headers['switchboard-event-type']).toBe('handoff.requested');

@@ -7,7 +7,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { startEventSink } from '../../events/sink';
 import type { EventJob } from '../../events/queue';
 import { closeQueueWorker } from '../../ingress/queue';
@@ -111,4 +111,18 @@ export async function subscribe(stack: Stack, apiKey: string, url: string, event
   const res = await stack.request('POST', '/v1/webhooks/subscriptions', { apiKey, body: { url, eventTypes } });
   if (res.status !== 201) throw new Error(`subscribe failed: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.id, secret: res.body.secret };
+}
+
+/** A rig and an always-200 receiver for the whole file (started in beforeAll, closed in afterAll). */
+export function rigForFile(): { readonly rig: Rig; readonly receiver: Receiver } {
+  const state = {} as { rig: Rig; receiver: Receiver };
+  beforeAll(async () => {
+    state.rig = await startRig();
+    state.receiver = await startReceiver();
+  });
+  afterAll(async () => {
+    await state.rig?.close();
+    await state.receiver?.close();
+  });
+  return state;
 }
