@@ -15,7 +15,7 @@ let smtp: FakeSmtp;
 const receivers: Receiver[] = [];
 beforeAll(async () => {
   smtp = await startFakeSmtp();
-  rig = await startRig({ env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, WEBHOOK_DISABLE_AFTER_DEAD: '3' } });
+  rig = await startRig({ env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, WEBHOOK_DISABLE_AFTER_DEAD: '3', WEBHOOK_TIMEOUT_MS: '1500' } });
 });
 afterAll(async () => {
   await rig.close();
@@ -59,6 +59,22 @@ describe('retries', () => {
     expect(d.attemptLog.map((a: any) => a.statusCode)).toEqual([503, 429, 204]);
     expect(d.attemptLog[0].responseExcerpt).toBe('busy');
     expect(d.attemptLog.every((a: any) => a.latencyMs >= 0)).toBe(true);
+  });
+
+  it('give up on a receiver that does not answer within the timeout, and try again', async () => {
+    const t = await rig.stack.createTenant();
+    const r = await receiver((_, n) => ({ status: 200, delayMs: n === 0 ? 4000 : 0 }));
+    await subscribe(rig.stack, t.apiKey, r.url, ['run.completed']);
+    await rig.emit(t.tenantId, 'run.completed', {});
+    await waitUntil(async () => (await deliveries(t.apiKey, 'status=succeeded')).length === 1, 20_000, 'the delivery to succeed');
+    const [d] = await deliveries(t.apiKey, 'status=succeeded');
+    const log = (await rig.stack.request('GET', `/v1/webhooks/deliveries/${d.id}`, { apiKey: t.apiKey })).body.attemptLog;
+    expect(log.map((a: any) => [a.statusCode, a.error])).toEqual([
+      [null, 'no complete answer within 1500 ms'],
+      [200, null],
+    ]);
+    expect(log[0].latencyMs).toBeGreaterThanOrEqual(1400);
+    expect(log[0].latencyMs).toBeLessThan(3500);
   });
 
   it('go only to subscribed types: an unsubscribed type sends nothing', async () => {
