@@ -2,11 +2,12 @@
  * The events webhooks need that the workflows do not emit themselves: the store activities queue
  * `conversation.started` (before a conversation's first message), `message.received` and
  * `message.sent`, once per message however often the activity is retried, and none for a "Try it"
- * test conversation; the ingestion's activation queues `document.ready`.
+ * test conversation; the ingestion's activation queues `document.ready`, once per version.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Conversation } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
+import { createDocument, createKnowledgeBase } from '../../db/repos';
 import { makeTenant } from '../db/fixtures';
 import { activitiesFor, testDeps, type TestDeps } from '../activities/support';
 
@@ -45,4 +46,17 @@ it('a test conversation queues no message events', async () => {
   await em.nativeUpdate(Conversation, { id: t.conversationId }, { isTest: true });
   await activitiesFor(deps).recordInbound({ tenantId: t.tenantId, conversationId: t.conversationId, workflowId: t.workflowId, channel: 'api', key: `${t.workflowId}:in:1`, text: 'try' });
   expect(await queued(t.workflowId)).toEqual([]);
+});
+
+it('a document version that goes live queues document.ready once', async () => {
+  const t = await makeTenant(deps.orm);
+  const em = tenantEm(deps.orm, t.tenantId);
+  const kb = await createKnowledgeBase(em, t.tenantId, { name: 'Docs' });
+  const { document } = await createDocument(em, t.tenantId, { knowledgeBaseId: kb.id, name: 'Note', sourceType: 'text', mimeType: 'text/plain', content: Buffer.from('Open nine to five.') });
+  const acts = activitiesFor(deps);
+  const ref = { tenantId: t.tenantId, documentId: document.id, version: 1 };
+  expect(await acts.activateDocumentVersion(ref)).toEqual({ activated: true });
+  await acts.activateDocumentVersion(ref);
+  const jobs = (await deps.eventsQueue.getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((j) => j.data.tenantId === t.tenantId);
+  expect(jobs.map((j) => [j.data.type, j.data.data])).toEqual([['document.ready', { documentId: document.id, version: 1 }]]);
 });
