@@ -117,6 +117,12 @@ export interface ClaimedDelivery {
   attempts: number;
 }
 
+/** `d` is the head of its chain: no earlier delivery of the same subscription and order key is unfinished. */
+const CHAIN_HEAD = `(d.order_key is null or not exists (
+         select 1 from webhook_deliveries e
+         where e.subscription_id = d.subscription_id and e.order_key = d.order_key and e.status in ('pending', 'delivering')
+           and (e.event_at, e.id) < (d.event_at, d.id)))`;
+
 /** A claim older than this belongs to a worker that died mid-attempt (attempts time out far sooner). */
 const STALE_CLAIM_SECONDS = 120;
 
@@ -129,10 +135,7 @@ export async function claimDelivery(em: EntityManager, id: string): Promise<Clai
     `update webhook_deliveries d set status = 'delivering', claimed_at = now(), updated_at = now()
      where d.id = ? and d.next_attempt_at <= now()
        and (d.status = 'pending' or (d.status = 'delivering' and d.claimed_at < now() - interval '${STALE_CLAIM_SECONDS} seconds'))
-       and (d.order_key is null or not exists (
-         select 1 from webhook_deliveries e
-         where e.subscription_id = d.subscription_id and e.order_key = d.order_key and e.status in ('pending', 'delivering')
-           and (e.event_at, e.id) < (d.event_at, d.id)))
+       and ${CHAIN_HEAD}
      returning d.id, d.tenant_id as "tenantId", d.subscription_id as "subscriptionId", d.event_id as "eventId", d.event_type as "eventType",
        d.event_at as "eventAt", d.order_key as "orderKey", d.payload, d.attempts`,
     [id],
@@ -212,13 +215,15 @@ export async function tenantAdminEmails(em: EntityManager, tenantId: string): Pr
 }
 
 /**
- * Deliveries whose job is overdue by a minute (lost with Redis, or a chain's wake-up that never
- * ran) and claims left by a worker that died mid-attempt: the sweep queues them again.
+ * Chain heads whose job is overdue by a minute (lost with Redis, or a wake-up that never ran) and
+ * claims left by a worker that died mid-attempt: the sweep queues them again.
  */
 export async function overdueDeliveries(em: EntityManager, limit = 500): Promise<string[]> {
   const rows = await em.getConnection().execute<{ id: string }[]>(
-    `select id from webhook_deliveries where (status = 'pending' and next_attempt_at < now() - interval '1 minute')
-       or (status = 'delivering' and claimed_at < now() - interval '${STALE_CLAIM_SECONDS} seconds') order by next_attempt_at limit ?`,
+    // A chain's later deliveries wait for its head, which wakes them: only heads are swept.
+    `select id from webhook_deliveries d where ((d.status = 'pending' and d.next_attempt_at < now() - interval '1 minute')
+       or (d.status = 'delivering' and d.claimed_at < now() - interval '${STALE_CLAIM_SECONDS} seconds')) and ${CHAIN_HEAD}
+     order by d.next_attempt_at limit ?`,
     [limit],
   );
   return rows.map((r) => r.id);
