@@ -28,6 +28,7 @@ import { flowRoutes } from './routes/flows';
 import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { knowledgeBaseRoutes } from './routes/knowledge-bases';
+import { outboundWebhookRoutes } from './routes/outbound-webhooks';
 import { runRoutes } from './routes/runs';
 import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
 import { settingsRoutes } from './routes/settings';
@@ -92,6 +93,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(documentImportRoutes(deps));
   await app.register(channelRoutes(deps));
   await app.register(webhookRoutes(deps));
+  await app.register(outboundWebhookRoutes(deps));
   defaultPublicUrl(app, deps);
   await app.register(widgetRoutes(deps));
   await app.register(authRoutes(deps));

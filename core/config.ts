@@ -110,6 +110,33 @@ const envSchema = z.object({
   /** Frames a client may send on one socket: a burst, then so many a second. */
   WS_FRAME_BURST: z.coerce.number().int().positive().default(20),
   WS_FRAMES_PER_SECOND: z.coerce.number().positive().default(5),
+  /**
+   * Outbound webhooks: attempts per delivery, and the full-jitter exponential backoff between them
+   * (a random wait in [0, min(cap, base·2^(n-1))]). The defaults (15 attempts, 1 min, 8 h) spread the
+   * attempts over ~24 h on average; tests shrink them to run in seconds.
+   */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(15),
+  WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(60_000),
+  WEBHOOK_BACKOFF_CAP_MS: z.coerce.number().int().min(1).default(8 * 3600_000),
+  /** Longest a receiver may take to answer one delivery. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** A Retry-After longer than this is cut to it. */
+  WEBHOOK_RETRY_AFTER_MAX_MS: z.coerce.number().int().min(0).default(6 * 3600_000),
+  /** Consecutive dead deliveries (each one ~24 h of failures) after which a subscription is disabled and the tenant's admins are emailed. */
+  WEBHOOK_DISABLE_AFTER_DEAD: z.coerce.number().int().min(1).default(5),
+  /**
+   * The events sink stores events concurrently, so the deliveries of one conversation can be created
+   * a few milliseconds out of order: a conversation's first attempt waits this long, and the chain
+   * sends by event time.
+   */
+  WEBHOOK_ORDER_SETTLE_MS: z.coerce.number().int().min(0).default(500),
+  /** The BullMQ queue of delivery attempts (tests run each on its own). */
+  WEBHOOK_QUEUE_NAME: z.string().default('webhook-deliveries'),
+  /** Delivery attempts one worker process runs at once. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).default(20),
+  /** The platform's own mail (notices to a tenant's admins): `smtp://user:pass@host:587` or `smtps://…:465`; unset → notices are logged only. */
+  SMTP_URL: z.string().url().optional(),
+  SMTP_FROM: z.string().default('Switchboard <no-reply@switchboard.local>'),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   /**
    * Workflow tasks one worker holds at once (a task holds its slot while its local activities run).

@@ -1,4 +1,5 @@
 /** Workflow ids are part of the public contract (DESIGN.md §2): build them in one place. */
+import { createHash } from 'node:crypto';
 import { AppError } from './errors';
 
 export const TASK_QUEUE = 'switchboard';
@@ -37,3 +38,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Whether `value` is a UUID: PostgreSQL refuses a malformed one in a uuid comparison, so callers ask first. */
 export const isUuid = (value: string) => UUID.test(value);
+
+/** A uuid-shaped id derived from `seed` (SHA-256), so the same thing stored twice gets the same row id. */
+export function uuidFromSeed(seed: string): string {
+  const h = createHash('sha256').update(seed).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}

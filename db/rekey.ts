@@ -1,6 +1,6 @@
 /**
- * Key rotation: re-encrypts every secret at rest under the current key — channel credentials and
- * every `…Encrypted` string in tenant settings (LLM, embedding, reranker keys). Idempotent; values
+ * Key rotation: re-encrypts every secret at rest under the current key — channel credentials,
+ * webhook signing secrets and every `…Encrypted` string in tenant settings (LLM, embedding, reranker keys). Idempotent; values
  * already under the current version are left alone, so it can be re-run after an interruption.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -8,7 +8,20 @@ import { secretVersion, type SecretBox } from './secrets';
 
 export interface RekeyResult {
   channels: number;
+  webhookSecrets: number;
   tenantSecrets: number;
+}
+
+/** Re-encrypts one encrypted column of a table, row by row (a row changed meanwhile is left to the next run). */
+async function rekeyColumn(conn: ReturnType<EntityManager['getConnection']>, box: SecretBox, current: string, table: string, column: string): Promise<number> {
+  let n = 0;
+  const rows = await conn.execute<{ id: string; value: string }[]>(`select id, ${column} as value from ${table} where ${column} is not null`);
+  for (const row of rows) {
+    if (secretVersion(row.value) === current) continue;
+    await conn.execute(`update ${table} set ${column} = ? where id = ? and ${column} = ?`, [box.encrypt(box.decrypt(row.value)), row.id, row.value]);
+    n++;
+  }
+  return n;
 }
 
 function reencryptTree(value: unknown, box: SecretBox, current: string, count: { n: number }): unknown {
@@ -27,13 +40,8 @@ function reencryptTree(value: unknown, box: SecretBox, current: string, count: {
 
 export async function rekeySecrets(em: EntityManager, box: SecretBox, currentVersion: string): Promise<RekeyResult> {
   const conn = em.getConnection();
-  let channels = 0;
-  const rows = await conn.execute<{ id: string; credentials_encrypted: string }[]>(`select id, credentials_encrypted from channels where credentials_encrypted is not null`);
-  for (const row of rows) {
-    if (secretVersion(row.credentials_encrypted) === currentVersion) continue;
-    await conn.execute(`update channels set credentials_encrypted = ? where id = ? and credentials_encrypted = ?`, [box.encrypt(box.decrypt(row.credentials_encrypted)), row.id, row.credentials_encrypted]);
-    channels++;
-  }
+  const channels = await rekeyColumn(conn, box, currentVersion, 'channels', 'credentials_encrypted');
+  const webhookSecrets = await rekeyColumn(conn, box, currentVersion, 'webhook_subscriptions', 'secret_encrypted');
   const count = { n: 0 };
   const tenants = await conn.execute<{ id: string; settings: Record<string, unknown> }[]>(`select id, settings from tenants`);
   for (const tenant of tenants) {
@@ -41,5 +49,5 @@ export async function rekeySecrets(em: EntityManager, box: SecretBox, currentVer
     const settings = reencryptTree(tenant.settings, box, currentVersion, count);
     if (count.n > before) await conn.execute(`update tenants set settings = ?::jsonb where id = ?`, [JSON.stringify(settings), tenant.id]);
   }
-  return { channels, tenantSecrets: count.n };
+  return { channels, webhookSecrets, tenantSecrets: count.n };
 }

@@ -1,6 +1,7 @@
 /**
  * Worker process entrypoint: runs workflows and activities on the task queue, plus the event sink
- * and the dispatch of recorded channel webhooks (queue + sweeper) to conversation workflows.
+ * with outbound webhook delivery after it, and the dispatch of recorded channel webhooks (queue +
+ * sweeper) to conversation workflows.
  */
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
@@ -9,6 +10,7 @@ import { loadConfig } from '../core/config';
 import { createActivities } from '../activities';
 import { createEventsQueue } from '../events/queue';
 import { startEventSink } from '../events/sink';
+import { startWebhookDelivery } from '../webhooks/worker';
 import { closeQueueWorker, createInboundQueue, enqueueInbound, startInboundProcessing } from '../ingress/queue';
 import { resumeImapPolls } from '../ingress/imap-polls';
 import { createOrm } from '../db/orm';
@@ -25,7 +27,9 @@ const eventsQueue = createEventsQueue(redis);
 const inboundQueue = createInboundQueue(redis, config);
 // BullMQ never closes a connection it was handed: keep it to close on shutdown.
 const sinkRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-const sink = startEventSink({ connection: sinkRedis, orm });
+const webhookRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const webhooks = startWebhookDelivery({ connection: webhookRedis, orm, config });
+const sink = startEventSink({ connection: sinkRedis, orm, afterStore: webhooks.fanOut });
 
 const { worker, connection } = await createWorker({
   address: config.TEMPORAL_ADDRESS,
@@ -52,7 +56,8 @@ console.log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE}`);
 await worker.run();
 await inbound.close();
 await closeQueueWorker(sink);
+await webhooks.close(closeQueueWorker);
 await eventsQueue.close();
 await inboundQueue.close();
-await Promise.allSettled([sinkRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
+await Promise.allSettled([sinkRedis.quit(), webhookRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
 console.log('worker stopped');

@@ -16,19 +16,30 @@ function eventJobId(input: { tenantId: string; type: string; workflowId: string;
   return sha256(JSON.stringify([input.tenantId, input.workflowId, input.type, ...identity]));
 }
 
+type EventInput = Parameters<SwitchboardActivities['emitEvent']>[0];
+
+/**
+ * Queues one event under `jobId`. Activities other than emitEvent (stored messages, a document
+ * that went live) call it with an id derived from what the event is about, so their retries queue it once.
+ */
+export async function queueEvent(eventsQueue: ActivityDeps['eventsQueue'], input: EventInput, jobId: string): Promise<void> {
+  // The sink stores the event in PostgreSQL: a NUL from an HTTP response or a model would fail it every attempt.
+  const job: EventJob = { ...stripUnstorableDeep(input), occurredAt: new Date().toISOString() };
+  await eventsQueue.add(input.type, job, {
+    jobId,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1000 },
+    // Completed jobs are kept for a day: that is what makes the jobId dedupe retries.
+    removeOnComplete: { age: 24 * 3600 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  });
+}
+
+/** A job id for an event about one thing (a message, a document version): the same thing, the same id. */
+export const subjectJobId = (tenantId: string, type: string, subject: string) => sha256(JSON.stringify([tenantId, type, subject]));
+
 export function eventActivities({ eventsQueue }: ActivityDeps): Pick<SwitchboardActivities, 'emitEvent'> {
   return {
-    async emitEvent(input) {
-      // The sink stores the event in PostgreSQL: a NUL from an HTTP response or a model would fail it every attempt.
-      const job: EventJob = { ...stripUnstorableDeep(input), occurredAt: new Date().toISOString() };
-      await eventsQueue.add(input.type, job, {
-        jobId: eventJobId(input),
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 1000 },
-        // Completed jobs are kept for a day: that is what makes the jobId dedupe retries.
-        removeOnComplete: { age: 24 * 3600 },
-        removeOnFail: { age: 7 * 24 * 3600 },
-      });
-    },
+    emitEvent: (input) => queueEvent(eventsQueue, input, eventJobId(input)),
   };
 }

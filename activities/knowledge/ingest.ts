@@ -21,6 +21,7 @@ import {
 } from '../../db/repos/knowledge';
 import { activityContext, cancellationSignal, heartbeat } from '../context';
 import type { ActivityDeps } from '../deps';
+import { queueEvent, subjectJobId } from '../events';
 import { flowPolicy } from '../../net/allowlist';
 import type { IngestRef, SwitchboardActivities } from '../types';
 import { cachedEmbedder } from '../../knowledge/embedder';
@@ -131,6 +132,10 @@ export function ingestActivities(deps: ActivityDeps): IngestActivities {
       const activated = await activateVersion(em, ref.documentId, ref.version);
       // A newer version went live first: this one's chunks would never be seen.
       if (!activated) await deleteVersionChunks(em, ref.documentId, ref.version);
+      else {
+        const data = { documentId: ref.documentId, version: ref.version };
+        await queueEvent(deps.eventsQueue, { tenantId: ref.tenantId, type: 'document.ready', workflowId: activityContext()?.info.workflowExecution?.workflowId ?? '', data }, subjectJobId(ref.tenantId, 'document.ready', `${ref.documentId}:${ref.version}`));
+      }
       return { activated };
     },
 

@@ -8,14 +8,29 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { stripUnstorableDeep } from '../../core/text';
 import { tenantEm } from '../../db/orm';
-import { insertMessageOnce, patchConversation, toReply } from '../../db/repos';
+import { insertMessageOnce, messageEventInfo, patchConversation, toReply } from '../../db/repos';
+import type { Message } from '../../db/entities';
 import type { ActivityDeps } from '../deps';
+import { queueEvent, subjectJobId } from '../events';
 import { publishLive, publishTenantLive } from '../../events/live';
-import type { SwitchboardActivities } from '../types';
+import type { ConversationRef, SwitchboardActivities } from '../types';
 
 type Store = Pick<SwitchboardActivities, 'recordInbound' | 'deliverMessage' | 'updateConversation' | 'publishNodeStatus'>;
 
-export function storeActivities({ orm, redis }: ActivityDeps): Store {
+export function storeActivities({ orm, redis, eventsQueue }: ActivityDeps): Store {
+  /**
+   * `message.received` / `message.sent` for a stored message (and `conversation.started` before the
+   * conversation's first), on every attempt: the job ids derive from the message, so a retry queues nothing new.
+   */
+  async function messageEvents(ref: ConversationRef, message: Message, type: 'message.received' | 'message.sent'): Promise<void> {
+    const info = await messageEventInfo(tenantEm(orm, ref.tenantId), ref.conversationId, message.id);
+    if (!info || info.isTest) return;
+    const base = { tenantId: ref.tenantId, workflowId: ref.workflowId };
+    if (info.first) await queueEvent(eventsQueue, { ...base, type: 'conversation.started', data: { conversationId: ref.conversationId, channel: ref.channel } }, subjectJobId(ref.tenantId, 'conversation.started', ref.conversationId));
+    const data = { conversationId: ref.conversationId, channel: ref.channel, message: { id: message.id, author: message.author, text: message.text, createdAt: new Date(message.createdAt).toISOString() } };
+    await queueEvent(eventsQueue, { ...base, type, data }, subjectJobId(ref.tenantId, type, message.id));
+  }
+
   return {
     async recordInbound(input) {
       const em = tenantEm(orm, input.tenantId);
@@ -30,6 +45,7 @@ export function storeActivities({ orm, redis }: ActivityDeps): Store {
       });
       const reply = toReply(message);
       await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: { ...reply, author: 'contact' } });
+      await messageEvents(input, message, 'message.received');
       return { messageId: message.id };
     },
 
@@ -52,6 +68,7 @@ export function storeActivities({ orm, redis }: ActivityDeps): Store {
       });
       const reply = toReply(message);
       await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: reply });
+      await messageEvents(input, message, 'message.sent');
       return reply;
     },
 

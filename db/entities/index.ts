@@ -19,9 +19,13 @@ import { Message } from './message';
 import { Session } from './session';
 import { Tenant } from './tenant';
 import { User } from './user';
+import { WebhookAttempt } from './webhook-attempt';
+import { WebhookDelivery } from './webhook-delivery';
+import { WebhookSubscription } from './webhook-subscription';
 
 export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource, EmbeddingCache, Event, Flow, FlowVersion, InboundMessage, KnowledgeBase, LlmCall, MediaAsset, Message, Tenant };
 export { CannedResponse, DocumentImport, Session, User };
+export { WebhookAttempt, WebhookDelivery, WebhookSubscription };
 export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
 export { INBOUND_STATUSES, type InboundStatus } from './inbound-message';
@@ -32,6 +36,7 @@ export const TENANT_SCOPED_ENTITIES = [
   ApiKey, Flow, FlowVersion, Contact, Conversation, Message, LlmCall, Event, KnowledgeBase, Document, DocumentSource, Chunk,
   Channel, InboundMessage, MediaAsset,
   User, Session, CannedResponse, DocumentImport,
+  WebhookSubscription, WebhookDelivery, WebhookAttempt,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

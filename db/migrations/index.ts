@@ -9,6 +9,7 @@ import { Migration20261215090000_chunk_embedder } from './Migration2026121509000
 import { Migration20261220090000_bm25 } from './Migration20261220090000_bm25';
 import { Migration20261221090000_message_fidelity } from './Migration20261221090000_message_fidelity';
 import { Migration20261222090000_document_imports } from './Migration20261222090000_document_imports';
+import { Migration20261222090000_webhooks } from './Migration20261222090000_webhooks';
 import { Migration20261222100000_bm25_kb_delete } from './Migration20261222100000_bm25_kb_delete';
 
 export const MIGRATIONS: MigrationObject[] = [
@@ -21,5 +22,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261220090000_bm25', class: Migration20261220090000_bm25 },
   { name: 'Migration20261221090000_message_fidelity', class: Migration20261221090000_message_fidelity },
   { name: 'Migration20261222090000_document_imports', class: Migration20261222090000_document_imports },
+  { name: 'Migration20261222090000_webhooks', class: Migration20261222090000_webhooks },
   { name: 'Migration20261222100000_bm25_kb_delete', class: Migration20261222100000_bm25_kb_delete },
 ];

@@ -16,3 +16,4 @@ export * from './channels-routing';
 export * from './channels-media';
 export * from './message-amendments';
 export * from './knowledge-imports';
+export * from './webhooks';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config';
 import { createOrm, systemEm, tenantEm, type Orm } from '../../db/orm';
-import { createChannel, ensureTenant, getChannel, updateTenantSettings } from '../../db/repos';
+import { createChannel, createWebhookSubscription, ensureTenant, getChannel, getWebhookSubscription, updateTenantSettings } from '../../db/repos';
 import { rekeySecrets } from '../../db/rekey';
 import { createSecretBox, secretBoxFromConfig } from '../../db/secrets';
 import { createScratchDatabase, DEFAULT_ADMIN_URL, type ScratchDatabase } from '../support/database';
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('secret key rotation', () => {
-  it('decrypts with previous keys and re-encrypts channels and tenant secrets under the new one', async () => {
+  it('decrypts with previous keys and re-encrypts channels, webhook secrets and tenant secrets under the new one', async () => {
     const oldKey = randomBytes(32).toString('hex');
     const newKey = randomBytes(32).toString('base64');
     const before = secretBoxFromConfig(loadConfig({ SWITCHBOARD_SECRET_KEY: oldKey }));
@@ -29,6 +29,7 @@ describe('secret key rotation', () => {
     const channel = await createChannel(tenantEm(orm, tenant.id), tenant.id, {
       type: 'whatsapp', name: 'wa', flowId: null, settings: { phoneNumberId: '12345' }, credentialFields: Object.keys(credentials), credentialsEncrypted: before.encrypt(JSON.stringify(credentials)),
     });
+    const hook = await createWebhookSubscription(tenantEm(orm, tenant.id), tenant.id, { url: 'https://example.com/hook', eventTypes: ['*'], description: '', enabled: true, secretEncrypted: before.encrypt('whsec_test') });
     await updateTenantSettings(systemEm(orm), tenant.id, { llm: { baseURL: 'https://llm.example.com/v1', model: 'm', apiKeyEncrypted: before.encrypt('sk-llm'), fallbacks: [{ baseURL: 'https://b.example.com', model: 'm', apiKeyEncrypted: before.encrypt('sk-fallback') }] } });
 
     const rotated = loadConfig({ SWITCHBOARD_SECRET_KEY: newKey, SWITCHBOARD_SECRET_KEY_VERSION: 'v2', SWITCHBOARD_PREVIOUS_SECRET_KEYS: `v1:${oldKey}` });
@@ -37,8 +38,8 @@ describe('secret key rotation', () => {
     expect(JSON.parse(box.decrypt(stored!.credentialsEncrypted!))).toEqual(credentials); // the old key still decrypts
     expect(box.encrypt('x')).toMatch(/^v2:/);
 
-    expect(await rekeySecrets(systemEm(orm), box, 'v2')).toEqual({ channels: 1, tenantSecrets: 2 });
-    expect(await rekeySecrets(systemEm(orm), box, 'v2')).toEqual({ channels: 0, tenantSecrets: 0 });
+    expect(await rekeySecrets(systemEm(orm), box, 'v2')).toEqual({ channels: 1, webhookSecrets: 1, tenantSecrets: 2 });
+    expect(await rekeySecrets(systemEm(orm), box, 'v2')).toEqual({ channels: 0, webhookSecrets: 0, tenantSecrets: 0 });
 
     // Only the new key is needed now.
     const newOnly = createSecretBox({ v2: newKey });
@@ -48,6 +49,7 @@ describe('secret key rotation', () => {
     const [{ settings }] = await orm.em.fork().getConnection().execute(`select settings from tenants where id = ?`, [tenant.id]);
     expect(newOnly.decrypt(settings.llm.apiKeyEncrypted)).toBe('sk-llm');
     expect(newOnly.decrypt(settings.llm.fallbacks[0].apiKeyEncrypted)).toBe('sk-fallback');
+    expect(newOnly.decrypt((await getWebhookSubscription(tenantEm(orm, tenant.id), hook.id, { secret: true }))!.secretEncrypted)).toBe('whsec_test');
     expect(() => createSecretBox({ v1: oldKey }).decrypt(after!.credentialsEncrypted!)).toThrow(/no key for secret version v2/);
   });
 });

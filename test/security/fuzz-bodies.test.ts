@@ -89,6 +89,8 @@ function fill(path: string): string {
     users: t.ids.user,
     'api-keys': t.ids.apiKey,
     widget: t.ids.channel,
+    subscriptions: t.ids.webhook,
+    deliveries: t.ids.delivery,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';

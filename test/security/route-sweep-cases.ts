@@ -18,6 +18,9 @@ export interface Ids {
   canned: string;
   user: string;
   apiKey: string;
+  webhook: string;
+  /** A dead webhook delivery of `webhook`. */
+  delivery: string;
   /** An automation run (workflow id) waiting on its ask node. */
   run: string;
   /** The automation's flow. */
@@ -169,6 +172,16 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/users': { roles: 'admin', tenant: own('creates a user in the caller’s tenant') },
   'PATCH /v1/users/:id': { roles: 'admin', tenant: (b) => [{ path: `/v1/users/${b.user}`, body: { role: 'admin' } }] },
   'DELETE /v1/users/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/users/${b.user}` }] },
+  'GET /v1/webhooks/subscriptions': { roles: 'admin', tenant: 'list' },
+  'POST /v1/webhooks/subscriptions': { roles: 'admin', tenant: own('creates a subscription in the caller’s tenant') },
+  'GET /v1/webhooks/subscriptions/:id': { roles: 'admin', tenant: (b) => [{ path: `/v1/webhooks/subscriptions/${b.webhook}` }] },
+  'PATCH /v1/webhooks/subscriptions/:id': { roles: 'admin', tenant: (b) => [{ path: `/v1/webhooks/subscriptions/${b.webhook}`, body: { url: 'https://evil.example/hook', rotateSecret: true } }] },
+  'GET /v1/webhooks/deliveries': { roles: 'admin', tenant: 'list' },
+  'GET /v1/webhooks/deliveries/:id': { roles: 'admin', tenant: (b) => [{ path: `/v1/webhooks/deliveries/${b.delivery}` }] },
+  'POST /v1/webhooks/deliveries/:id/replay': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/webhooks/deliveries/${b.delivery}/replay` }] },
+  'POST /v1/webhooks/deliveries/replay': { roles: 'admin', destroys: true, tenant: (b) => [{ path: '/v1/webhooks/deliveries/replay', body: { subscriptionId: b.webhook } }] },
+  // Last: it takes the deliveries with it.
+  'DELETE /v1/webhooks/subscriptions/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/webhooks/subscriptions/${b.webhook}` }] },
   'GET /v1/api-keys': { roles: 'admin', tenant: 'list' },
   'POST /v1/api-keys': { roles: 'admin', tenant: own('creates a key in the caller’s tenant') },
   'DELETE /v1/api-keys/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/api-keys/${b.apiKey}` }] },

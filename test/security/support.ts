@@ -1,5 +1,8 @@
 /** A tenant with one of everything, so routes with path parameters can be called with real ids. */
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
+import { systemEm } from '../../db/orm';
+import { abandonDelivery, insertDeliveries } from '../../db/repos';
 import { receptionFlow } from '../support/flows';
 import type { Stack } from '../support/stack';
 import { createWebchatChannel } from '../widget/support';
@@ -7,7 +10,7 @@ import { createWebchatChannel } from '../widget/support';
 export interface Fixture {
   tenantId: string;
   apiKey: string;
-  ids: { flow: string; conversation: string; workflow: string; knowledgeBase: string; document: string; channel: string; canned: string; user: string; apiKey: string };
+  ids: { flow: string; conversation: string; workflow: string; knowledgeBase: string; document: string; channel: string; canned: string; user: string; apiKey: string; webhook: string; delivery: string };
   /** A widget visitor token on the tenant's webchat channel. */
   visitorToken: string;
 }
@@ -27,6 +30,11 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
   const user = await ok('POST', '/v1/users', { email: `fuzz-${tenantId.slice(0, 8)}@example.com`, name: 'Fuzz', role: 'viewer', password: 'a long enough password 1' });
   // A second key, so a route acting on a key never revokes the one the test uses.
   const otherKey = await ok('POST', '/v1/api-keys', { name: 'other' });
+  const webhook = await ok('POST', '/v1/webhooks/subscriptions', { url: 'https://receiver.example/hook', eventTypes: ['*'] });
+  // A dead delivery, as the delivery worker leaves one (no worker runs here).
+  const delivery = randomUUID();
+  await insertDeliveries(systemEm(stack.orm), [{ id: delivery, tenantId, subscriptionId: webhook.id, eventId: randomUUID(), eventType: 'run.completed', eventAt: new Date(), orderKey: null, payload: {} }]);
+  await abandonDelivery(systemEm(stack.orm), delivery, 'fixture');
   const session = await fetch(`${stack.url}/v1/widget/${channelId}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const visitor = (await session.json()) as { token: string };
   expect(visitor.token).toBeTruthy();
@@ -44,6 +52,8 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
       canned: canned.id,
       user: user.id,
       apiKey: otherKey.id,
+      webhook: webhook.id,
+      delivery,
     },
   };
 }

@@ -198,6 +198,6 @@ export class SettingsPageObject {
   }
 
   async closeShownKey() {
-    await this.page.getByRole('button', { name: 'I have stored the key' }).click();
+    await this.page.getByRole('button', { name: 'I have stored it' }).click();
   }
 }

@@ -3,9 +3,10 @@ import { useState } from 'react';
 import type { z } from 'zod';
 import type { apiKeyList, apiKeySchema, createdApiKey } from '../../../../core/api/admin';
 import { api } from '../../api/client';
-import { Badge, Button, Dialog, Field, FormDialog, Input, Table, actionsColumn, useToast } from '../../ui';
+import { Badge, Button, Field, FormDialog, Input, Table, actionsColumn, useToast } from '../../ui';
 import { formatDateTime } from '../shared/format';
 import { QueryStatus } from '../shared/QueryStatus';
+import { ShownOnceDialog } from '../shared/ShownOnceDialog';
 import { useSubmit } from '../shared/useAsyncAction';
 import { useConfirmAction } from '../shared/useConfirmAction';
 import { useQuery } from '../shared/useQuery';
@@ -71,7 +72,9 @@ export function ApiKeysSection() {
           void keys.reload();
         }}
       />
-      <ShownOnceDialog created={created} onClose={() => setCreated(null)} />
+      <ShownOnceDialog title={`API key “${created?.name ?? ''}”`} label="API key" value={created?.key ?? null} onClose={() => setCreated(null)}>
+        <p>This is the only time the key is shown. Store it somewhere safe, such as your server's secret manager.</p>
+      </ShownOnceDialog>
       {revoke.dialog}
     </div>
   );
@@ -95,42 +98,5 @@ function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose:
         <Input value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" />
       </Field>
     </FormDialog>
-  );
-}
-
-/** The only time the key is visible: copy it now. */
-function ShownOnceDialog({ created, onClose }: { created: CreatedKey | null; onClose: () => void }) {
-  const toast = useToast();
-  const copy = async () => {
-    if (!created) return;
-    try {
-      await navigator.clipboard.writeText(created.key);
-      toast.success('Key copied to the clipboard');
-    } catch {
-      // Clipboard access needs a secure context or permission: select it for a manual copy.
-      const input = document.querySelector<HTMLInputElement>('input[data-api-key]');
-      input?.select();
-      toast.info('Press Ctrl+C (⌘C) to copy the selected key');
-    }
-  };
-  return (
-    <Dialog
-      title={`API key “${created?.name ?? ''}”`}
-      open={created !== null}
-      onClose={onClose}
-      footer={
-        <Button variant="primary" onClick={onClose}>
-          I have stored the key
-        </Button>
-      }
-    >
-      <p>This is the only time the key is shown. Store it somewhere safe, such as your server's secret manager.</p>
-      <Field label="API key">
-        <div className="st-key">
-          <Input readOnly value={created?.key ?? ''} onFocus={(e) => e.target.select()} data-api-key />
-          <Button onClick={() => void copy()}>Copy</Button>
-        </div>
-      </Field>
-    </Dialog>
   );
 }

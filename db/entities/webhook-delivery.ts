@@ -1,0 +1,41 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { WEBHOOK_DELIVERY_STATUSES } from '../../core/webhooks';
+import { createdAt, jsonObject, updatedAt, uuidPk } from './common';
+import { Tenant } from './tenant';
+import { WebhookSubscription } from './webhook-subscription';
+
+/**
+ * One event for one subscription. Its id, derived from (subscription, event), is the
+ * `Switchboard-Delivery-Id` the receiver dedupes by; replays keep it. Deliveries with the same
+ * `orderKey` (the conversation) for the same subscription go out one at a time in `eventAt` order.
+ */
+export const WebhookDelivery = defineEntity({
+  name: 'WebhookDelivery',
+  tableName: 'webhook_deliveries',
+  properties: {
+    id: uuidPk(),
+    tenant: p.manyToOne(Tenant).mapToPk(),
+    subscription: p.manyToOne(WebhookSubscription).mapToPk().deleteRule('cascade'),
+    eventId: p.uuid(),
+    eventType: p.string(),
+    /** The event's time (when the workflow emitted it): the order within a chain. */
+    eventAt: p.datetime(),
+    orderKey: p.string().nullable(),
+    /** The body's `data`. */
+    payload: jsonObject(),
+    status: p.enum(WEBHOOK_DELIVERY_STATUSES).default('pending'),
+    /** Attempts since the delivery was created or last replayed. */
+    attempts: p.integer().default(0),
+    nextAttemptAt: p.datetime().nullable(),
+    claimedAt: p.datetime().nullable(),
+    lastStatusCode: p.integer().nullable(),
+    lastLatencyMs: p.integer().nullable(),
+    lastError: p.text().nullable(),
+    lastResponseExcerpt: p.text().nullable(),
+    completedAt: p.datetime().nullable(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  indexes: [{ properties: ['tenant', 'status', 'createdAt'] }, { properties: ['subscription', 'orderKey', 'eventAt'] }],
+});
+export type WebhookDelivery = InferEntity<typeof WebhookDelivery>;
