@@ -21,12 +21,36 @@ const thousands = (n: number) => n.toLocaleString('en-US');
 const ms = (n: number) => `${Math.round(n)} ms`;
 const seconds = (msValue: number) => `${(msValue / 1000).toFixed(2)} s`;
 
+const DATABASE_LABELS: Record<string, string> = { pglite: 'embedded (PGlite)', postgres: 'PostgreSQL' };
+
+/** Each database and level: the platform's turn, the baseline's, and the ratios; then every process's RSS. */
 function turnTable(turn: Json): string {
-  return table(
-    ['concurrent conversations', 'turns', 'p50', 'p95', 'p99', 'turns/s'],
-    ['---:', '---:', '---:', '---:', '---:', '---:'],
-    turn.results.map((r: Json) => [r.concurrency, r.count, ms(r.p50), ms(r.p95), ms(r.p99), r.turnsPerSecond]),
+  const latency = table(
+    ['database', 'conversations', 'platform p50 / p99', 'platform turns/s', 'baseline p50 / p99', 'baseline turns/s', 'p50 ×', 'p99 ×', 'throughput ×'],
+    ['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:'],
+    turn.results.flatMap((d: Json) =>
+      d.rows.map((r: Json) => [
+        DATABASE_LABELS[d.database] ?? d.database, r.concurrency,
+        `${ms(r.platform.p50)} / ${ms(r.platform.p99)}`, r.platform.turnsPerSecond,
+        `${ms(r.baseline.p50)} / ${ms(r.baseline.p99)}`, r.baseline.turnsPerSecond,
+        r.ratio.p50, r.ratio.p99, r.ratio.turnsPerSecond,
+      ]),
+    ),
   );
+  const names = [...new Set(turn.results.flatMap((d: Json) => Object.keys(d.rssMb.idle)))] as string[];
+  const rss = table(
+    ['database', 'state', ...names, 'platform total'],
+    ['---', '---', ...names.map(() => '---:'), '---:'],
+    turn.results.flatMap((d: Json) =>
+      (['idle', 'underLoad'] as const).map((state) => {
+        const values = d.rssMb[state];
+        // The baseline's worker is the yardstick, not part of the platform.
+        const total = names.filter((n) => !n.startsWith('baseline')).reduce((n, name) => n + (values[name] ?? 0), 0);
+        return [DATABASE_LABELS[d.database] ?? d.database, state === 'idle' ? 'idle' : 'peak under load', ...names.map((n) => (values[n] ? `${values[n]} MB` : '–')), `${total} MB`];
+      }),
+    ),
+  );
+  return `${latency}\n\n${rss}`;
 }
 
 const METHODS = [
