@@ -115,6 +115,33 @@ describe('SendGrid Inbound Parse', () => {
     expect(reply.conversation_id).toBe(first.conversation_id);
   });
 
+  it('decodes each text field in the charset the charsets field names (a Latin-1 mail keeps its accents)', async () => {
+    const contact = `latin1-${randomBytes(3).toString('hex')}@example.org`;
+    const messageId = `<latin1.${randomBytes(4).toString('hex')}@example.org>`;
+    // SendGrid passes a field's bytes as the mail had them and names their charset; FormData would send UTF-8.
+    const fields: [string, Buffer][] = [
+      ['headers', Buffer.from(`From: Zoé <${contact}>\nMessage-ID: ${messageId}\nSubject: Réservation\nTo: ${DESK}\n`, 'latin1')],
+      ['from', Buffer.from(`Zoé <${contact}>`, 'latin1')],
+      ['to', Buffer.from(DESK)],
+      ['subject', Buffer.from('Réservation pour août', 'latin1')],
+      ['text', Buffer.from('Une table près de la fenêtre, s’il vous plaît.'.replace('’', "'"), 'latin1')],
+      ['envelope', Buffer.from(JSON.stringify({ to: [DESK], from: contact }))],
+      ['attachments', Buffer.from('0')],
+      ['charsets', Buffer.from(JSON.stringify({ to: 'UTF-8', from: 'iso-8859-1', subject: 'iso-8859-1', text: 'iso-8859-1', headers: 'iso-8859-1' }))],
+    ];
+    const boundary = `----sg${randomBytes(8).toString('hex')}`;
+    const body = Buffer.concat([
+      ...fields.flatMap(([name, value]) => [Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n`), value, Buffer.from('\r\n')]),
+      Buffer.from(`--${boundary}--\r\n`),
+    ]);
+    const res = await fetch(sendgrid.webhookUrl, { method: 'POST', headers: { authorization: basic(`sendgrid:${SECRET}`), 'content-type': `multipart/form-data; boundary=${boundary}` }, body });
+    expect(res.status).toBe(200);
+    await waitUntil(async () => (await transcript(bench, sendgrid.id)).some((m) => m.metadata?.messageId === messageId), 20_000, 'the Latin-1 message stored');
+    const stored = (await transcript(bench, sendgrid.id)).find((m) => m.metadata?.messageId === messageId)!;
+    expect(stored.text).toBe("Une table près de la fenêtre, s'il vous plaît.");
+    expect(stored.metadata).toMatchObject({ subject: 'Réservation pour août' });
+  });
+
   it('takes the "send raw" variant: the whole message in the email field', async () => {
     const messageId = `<raw.${uid()}@example.org>`;
     const raw = await composeEmail({ from: `Grace <grace${uid()}@example.org>`, to: DESK, subject: 'Raw please', messageId, text: 'Sent raw.' });

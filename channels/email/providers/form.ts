@@ -1,8 +1,12 @@
 /**
  * The form posts of SendGrid Inbound Parse and Mailgun Routes (multipart/form-data, or
- * urlencoded for Mailgun without attachments), read with the platform's own `FormData` parser
- * (undici's `Response.formData`), and the shared helpers that turn their fields into RFC 822.
+ * urlencoded for Mailgun without attachments), and the shared helpers that turn their fields into
+ * RFC 822. Multipart bodies are split by busboy into raw parts, so a text field is decoded in the
+ * charset the sender names — SendGrid's `charsets` field, else the part's own `charset` — rather
+ * than assumed UTF-8 (a Latin-1 mail would lose its accents); urlencoded bodies are UTF-8 by
+ * definition and go through the platform's own `FormData` parser.
  */
+import Busboy from '@fastify/busboy';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { z } from 'zod';
@@ -35,29 +39,106 @@ export function readForm(request: InboundRequest, provider: string): Promise<Par
   return form;
 }
 
+interface RawPart {
+  name: string;
+  fileName?: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** Every part's bytes as sent: fields are decoded afterwards, once their charsets are known. */
+function multipartParts(body: Buffer, contentType: string): Promise<RawPart[]> {
+  return new Promise((resolve, reject) => {
+    const parts: RawPart[] = [];
+    let open = 0;
+    let finished = false;
+    const settle = () => finished && open === 0 && resolve(parts);
+    const parser = Busboy({ headers: { 'content-type': contentType }, isPartAFile: () => true });
+    parser.on('file', (name, stream, fileName, _encoding, mimeType) => {
+      open++;
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', reject);
+      stream.on('end', () => {
+        parts.push({ name, fileName: fileName || undefined, contentType: mimeType || 'text/plain', data: Buffer.concat(chunks) });
+        open--;
+        settle();
+      });
+    });
+    parser.on('error', reject);
+    parser.on('finish', () => {
+      finished = true;
+      settle();
+    });
+    parser.end(body);
+  });
+}
+
+/** `bytes` in `charset`, or in UTF-8 when the label is one the platform does not know. */
+function decode(bytes: Buffer, charset: string | undefined): string {
+  try {
+    return new TextDecoder(charset || 'utf-8').decode(bytes);
+  } catch {
+    return new TextDecoder('utf-8').decode(bytes);
+  }
+}
+
+const charsetOf = (contentType: string) => /;\s*charset="?([^";\s]+)"?/i.exec(contentType)?.[1];
+
+function fromParts(parts: RawPart[]): ParsedForm {
+  const fields = new Map<string, RawPart>();
+  const files = new Map<string, FormFile>();
+  for (const part of parts) {
+    if (part.fileName !== undefined) files.set(part.name, { name: part.fileName, contentType: part.contentType || 'application/octet-stream', data: part.data });
+    else if (!fields.has(part.name)) fields.set(part.name, part);
+  }
+  // SendGrid names each text field's charset in one JSON field, e.g. {"text":"iso-8859-1","subject":"UTF-8"}.
+  let charsets: Record<string, string> = {};
+  const declared = fields.get('charsets');
+  if (declared) {
+    try {
+      const parsed = JSON.parse(declared.data.toString('utf8'));
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) charsets = parsed;
+    } catch {
+      // An unreadable charsets field leaves every field UTF-8.
+    }
+  }
+  return {
+    field: (name) => {
+      const part = fields.get(name);
+      if (!part) return undefined;
+      const charset = typeof charsets[name] === 'string' ? charsets[name] : charsetOf(part.contentType);
+      return decode(part.data, charset);
+    },
+    file: (name) => files.get(name),
+  };
+}
+
 async function parseForm(request: InboundRequest, provider: string): Promise<ParsedForm> {
-  if (!FORM_TYPES.includes(mediaTypeOf(request))) {
+  const mediaType = mediaTypeOf(request);
+  if (!FORM_TYPES.includes(mediaType)) {
     throw new AppError('unsupported_media_type', `${provider} posts multipart/form-data or application/x-www-form-urlencoded`, { field: 'content-type' });
+  }
+  const contentType = headerOf(request, 'content-type') ?? '';
+  if (mediaType === 'multipart/form-data') {
+    try {
+      return fromParts(await multipartParts(request.rawBody, contentType));
+    } catch (err) {
+      throw new AppError('bad_request', `the ${provider} form cannot be read: ${(err as Error).message}`, { field: 'body' });
+    }
   }
   let form: FormData;
   try {
-    form = await new Response(new Uint8Array(request.rawBody), { headers: { 'content-type': headerOf(request, 'content-type') ?? '' } }).formData();
+    form = await new Response(new Uint8Array(request.rawBody), { headers: { 'content-type': contentType } }).formData();
   } catch (err) {
     throw new AppError('bad_request', `the ${provider} form cannot be read: ${(err as Error).message}`, { field: 'body' });
-  }
-  const files = new Map<string, FormFile>();
-  const entries: [string, FormDataEntryValue][] = [];
-  form.forEach((value, name) => entries.push([name, value]));
-  for (const [name, value] of entries) {
-    if (typeof value === 'string') continue;
-    files.set(name, { name: value.name || undefined, contentType: value.type || 'application/octet-stream', data: Buffer.from(await value.arrayBuffer()) });
   }
   return {
     field: (name) => {
       const value = form.get(name);
       return typeof value === 'string' ? value : undefined;
     },
-    file: (name) => files.get(name),
+    file: () => undefined,
   };
 }
 
