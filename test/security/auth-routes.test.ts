@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
+import { concretePath } from './support';
 
 let stack: Stack;
 
@@ -40,7 +41,7 @@ const PUBLIC = [
 const isPublicPattern = (url: string) => PUBLIC.includes(url) || url === '/docs' || url.startsWith('/docs/');
 
 const ID = '0b7e8c4e-6a55-4a8e-9a39-3c0e8f1d2a77';
-const concrete = (pattern: string) => pattern.replace(/:[A-Za-z]+/g, ID).replace(/\*$/, 'x');
+const concrete = (pattern: string) => concretePath(pattern, () => ID);
 
 const encodeLetters = (path: string) => path.replace(/[A-Za-z]/g, (c) => `%${c.charCodeAt(0).toString(16)}`);
 

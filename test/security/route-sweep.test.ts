@@ -17,7 +17,7 @@ import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 import { ChatClient } from '../support/ws';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
-import { answer, tenantFixture, type Fixture } from './support';
+import { answer, concretePath, tenantFixture, type Fixture } from './support';
 
 const ROLES: readonly Role[] = ['admin', 'builder', 'agent', 'viewer'];
 const WRITES = new Set(['POST', 'PUT', 'PATCH']);
@@ -60,7 +60,7 @@ afterAll(async () => {
 
 const guarded = () => routes.filter((r) => !r.entry.public);
 /** A concrete path for a pattern, with ids no tenant has (role and anonymous checks stop before any lookup). */
-const placeholder = (url: string) => url.replace(/::/g, '\u0000').replace(/:version/g, '1').replace(/:[A-Za-z]+/g, () => randomUUID()).replace(/\*$/, 'x').replace(/\u0000/g, ':');
+const placeholder = (url: string) => concretePath(url, () => randomUUID());
 const jsonInit = (method: string, body: unknown, headers: Record<string, string> = {}): RequestInit => ({
   method,
   headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },

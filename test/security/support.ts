@@ -98,3 +98,15 @@ export const TRANSITION_FORMS = [
   'fec0::1', // site-local
   '2001:0:4136:e378:8000:63bf:3fff:fdd2', // Teredo
 ];
+
+/**
+ * A concrete path for a Fastify route pattern: each `:param` replaced by `id()` (`:version` by 1),
+ * a trailing `*` by `x`; `::` is a literal colon in a pattern (`…/documents::bulk`) and stays one.
+ */
+export function concretePath(pattern: string, id: () => string): string {
+  return pattern
+    .split('::')
+    .map((piece) => piece.replace(/:version/g, '1').replace(/:[A-Za-z]+/g, id))
+    .join(':')
+    .replace(/\*$/, 'x');
+}

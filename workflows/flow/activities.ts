@@ -72,8 +72,9 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   failDocumentBatch: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
   failDocumentVersion: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
   // An IMAP poll (workflows/imapMailbox.ts) IDLEs for minutes, heartbeating; a mailbox that stays
-  // unreachable exhausts the attempts (~1.5 h) and the workflow waits before polling again.
-  pollImapMailbox: { startToCloseTimeout: '30m', heartbeatTimeout: '30s', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 20 }) },
+  // unreachable exhausts the attempts (~20 minutes of backoff, the bound every activity keeps) and
+  // the workflow waits before polling again.
+  pollImapMailbox: { startToCloseTimeout: '30m', heartbeatTimeout: '30s', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 10 }) },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };
