@@ -9,7 +9,7 @@ export const flowRunWorkflowId = (tenantId: string, key: string) => `run:${tenan
 /** One per inbound message with files to download: a redelivered or re-dispatched message starts it once. */
 export const mediaWorkflowId = (tenantId: string, channelId: string, messageExternalId: string) => `media:${tenantId}:${channelId}:${messageExternalId}`;
 /** One per batch of a bulk import: a retried request finds the batch already started. */
-export const ingestBatchWorkflowId = (tenantId: string, importId: string, batch: number) => `ingest-batch:${tenantId}:${importId}:${batch}`;
+export const ingestBatchWorkflowId = (tenantId: string, importId: string, batch: number) => `bulk:${tenantId}:${importId}:${batch}`;
 /** One long-lived poll per IMAP email channel. */
 export const imapWorkflowId = (tenantId: string, channelId: string) => `imap:${tenantId}:${channelId}`;
 export const ingestWorkflowId = (tenantId: string, documentId: string, version: number) => `ingest:${tenantId}:${documentId}:${version}`;

@@ -325,6 +325,16 @@ it('imports a CSV of questions and answers, follows the import to done and lists
   await expect.poll(() => knowledge.documentStatus('Do you take walk-ins?'), { timeout: 10_000, interval: 500 }).toBe('ready');
   expect(await knowledge.documentStatus('Is there wifi?')).toBe('ready');
   await app.screenshot('pages-10-import');
+
+  // The batch's run is listed under its kind and drawn by its steps.
+  const runs = new RunsPageObject(app);
+  await runs.open();
+  await page.getByRole('combobox').filter({ hasText: 'Any type' }).selectOption({ label: 'Bulk import batch' });
+  const batchRun = page.getByRole('link', { name: /^bulk:/ }).first();
+  await batchRun.click();
+  await page.getByRole('heading', { name: /bulk:/ }).waitFor();
+  await expect.poll(() => runs.status(), { timeout: 15_000, interval: 100 }).toBe('completed');
+  await page.getByRole('list', { name: 'Executed nodes in order' }).locator('[data-node-id="@index"]').waitFor();
   expect(app.errors).toEqual([]);
 });
 

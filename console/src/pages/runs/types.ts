@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { runActionResult, runGraphResult } from '../../../../core/api/run-actions';
 import type { runDetail, runHistory, runList } from '../../../../core/api/runs';
+import type { WorkflowType } from '../../../../core/workflows';
 import type { Tone } from '../../ui';
 
 export type { NodeHistory, NodeStep } from '../../../../core/api/runs';
@@ -14,12 +15,16 @@ export type RunGraph = z.infer<typeof runGraphResult>;
 export type RunActionResult = z.infer<typeof runActionResult>;
 
 export const RUN_STATUSES = ['running', 'completed', 'failed', 'canceled', 'terminated', 'timed_out'] as const;
-export const RUN_TYPES = [
-  { value: 'conversation', label: 'Conversation' },
-  { value: 'flowRun', label: 'Automation run' },
-  { value: 'ingestDocument', label: 'Document ingestion' },
-  { value: 'fetchInboundMedia', label: 'Media download' },
-] as const;
+/** One label per workflow kind: a kind added to core/workflows.ts without one fails the typecheck. */
+const RUN_TYPE_LABELS = {
+  conversation: 'Conversation',
+  flowRun: 'Automation run',
+  ingestDocument: 'Document ingestion',
+  fetchInboundMedia: 'Media download',
+  ingestBatch: 'Bulk import batch',
+  imapMailbox: 'Mailbox poll',
+} satisfies Record<WorkflowType, string>;
+export const RUN_TYPES = Object.entries(RUN_TYPE_LABELS).map(([value, label]) => ({ value, label }));
 
 export function runStatusTone(status: string): Tone {
   if (status === 'running') return 'info';
