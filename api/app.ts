@@ -51,7 +51,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
     bodyLimit: 1024 * 1024,
     // Run ids are workflow ids: a media download's (`media:{tenant}:{channel}:{provider message id}`)
     // passes Fastify's default of 100 characters, which answered "no route" for its run page.
-    maxParamLength: 500,
+    routerOptions: { maxParamLength: 500 },
     // Behind a TLS-terminating balancer: the client's address (rate limits) and protocol (Secure cookie).
     trustProxy: typeof deps.config.TRUST_PROXY === 'number' ? trustHops(deps.config.TRUST_PROXY) : deps.config.TRUST_PROXY,
     frameworkErrors: frameworkError,
