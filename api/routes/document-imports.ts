@@ -10,7 +10,7 @@ import { errorResponses, uuidParam } from '../../core/api/common';
 import { bulkImportJsonBody, IMPORT_BATCH_SIZE, importAccepted, importProgressDto, MAX_IMPORT_ROWS } from '../../core/api/knowledge-import';
 import { MAX_DOCUMENT_BYTES } from '../../core/api/knowledge';
 import { AppError, notFound } from '../../core/errors';
-import { createImport, importProgress } from '../../db/repos';
+import { createImport, failImportDocuments, importProgress } from '../../db/repos';
 import { ImportFormatError, parseImportFile, parseJsonRows, type ParsedRows } from '../../knowledge/bulk-rows';
 import { ingestPin, tooLarge } from '../services/knowledge';
 import { requireKnowledgeBase } from '../services/lookups';
@@ -75,7 +75,14 @@ export const documentImportRoutes =
         const workflowIds: string[] = [];
         for (let batch = 0; batch * IMPORT_BATCH_SIZE < documentIds.length; batch++) {
           const ids = documentIds.slice(batch * IMPORT_BATCH_SIZE, (batch + 1) * IMPORT_BATCH_SIZE);
-          workflowIds.push(await deps.workflows.ingest.startBatch({ tenantId: request.tenantId, knowledgeBaseId: kb.id, importId, batch, documentIds: ids, pin }));
+          try {
+            workflowIds.push(await deps.workflows.ingest.startBatch({ tenantId: request.tenantId, knowledgeBaseId: kb.id, importId, batch, documentIds: ids, pin }));
+          } catch (err) {
+            // Documents no workflow will index are failed, not left pending forever: the import still ends.
+            const orphaned = documentIds.slice(batch * IMPORT_BATCH_SIZE).map((id) => ({ id, reason: 'indexing could not be started; import these rows again' }));
+            await failImportDocuments(request.em, request.tenantId, orphaned);
+            throw err;
+          }
         }
         return reply.status(202).send({ id: importId, accepted: documentIds.length, rejected: parsed.rejected, workflowIds });
       },

@@ -5,6 +5,8 @@
  * another tenant can neither read the import nor import into the knowledge base; a viewer cannot import.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tenantEm } from '../../db/orm';
+import { IngestClient } from '../../temporal/ingest';
 import { signedIn } from '../console-api/support';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
@@ -12,11 +14,12 @@ import { waitUntil } from '../support/wait';
 
 let stack: Stack;
 let apiKey: string;
+let tenantId: string;
 let kbId: string;
 
 beforeAll(async () => {
   stack = await startStack(sharedServers());
-  ({ apiKey } = await stack.createTenant());
+  ({ apiKey, tenantId } = await stack.createTenant());
   const kb = await stack.request('POST', '/v1/knowledge-bases', { apiKey, body: { name: 'FAQ' } });
   kbId = kb.body.id;
 });
@@ -91,6 +94,22 @@ describe('bulk import', () => {
 
     const nothing = await stack.request('POST', `/v1/knowledge-bases/${kbId}/documents:bulk`, { apiKey });
     expect(nothing.status).toBe(400);
+  });
+
+  it('fails the documents no workflow could be started for, so the import still ends', async () => {
+    const startBatch = IngestClient.prototype.startBatch;
+    IngestClient.prototype.startBatch = async () => {
+      throw new Error('Temporal is away');
+    };
+    try {
+      const res = await stack.request('POST', `/v1/knowledge-bases/${kbId}/documents:bulk`, { apiKey, body: { documents: [{ name: 'Orphan one', text: 'First.' }, { name: 'Orphan two', text: 'Second.' }] } });
+      expect(res.status).toBeGreaterThanOrEqual(500);
+    } finally {
+      IngestClient.prototype.startBatch = startBatch;
+    }
+    const rows = await tenantEm(stack.orm, tenantId).execute<{ status: string; error: string }[]>(`select status, error from documents where tenant_id = ? and name like 'Orphan %'`, [tenantId]);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatchObject({ status: 'failed', error: expect.stringContaining('could not be started') });
   });
 
   it('keeps imports to their tenant and to builders', async () => {
