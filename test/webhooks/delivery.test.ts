@@ -95,7 +95,13 @@ describe('order', () => {
     const { stack } = rig;
     const t = await stack.createTenant();
     const [c1, c2] = [randomUUID(), randomUUID()];
-    const r = await receiver((req, n) => ({ status: n === 0 ? 500 : 200, delayMs: req.json.data.conversationId === c1 ? 300 : 0 }));
+    // c1's first request fails (not the first overall: c2's first attempt may arrive before c1's).
+    let c1Seen = 0;
+    const r = await receiver((req) => {
+      const ofC1 = req.json.data.conversationId === c1;
+      const status = ofC1 && c1Seen++ === 0 ? 500 : 200;
+      return { status, delayMs: ofC1 ? 300 : 0 };
+    });
     await subscribe(stack, t.apiKey, r.url, ['message.received', 'message.sent']);
     for (let seq = 1; seq <= 4; seq++) await rig.emit(t.tenantId, seq % 2 ? 'message.received' : 'message.sent', { conversationId: c1, seq });
     await rig.emit(t.tenantId, 'message.sent', { conversationId: c2, seq: 1 });
