@@ -79,7 +79,7 @@ async function ensureApiKey(em: EntityManager, tenantId: string, config: Config)
       demo.prefix = apiKeyPrefix(envKey);
       await em.flush();
     } else {
-      await createApiKey(em, tenantId, DEMO_KEY_NAME, envKey);
+      await createApiKey(em, tenantId, DEMO_KEY_NAME, { key: envKey });
     }
     return envKey;
   }
@@ -88,7 +88,7 @@ async function ensureApiKey(em: EntityManager, tenantId: string, config: Config)
   const saved = existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
   if (keys.length > 0) return saved && keys.some((k) => k.hash === hashApiKey(saved)) ? saved : null;
 
-  const { key } = await createApiKey(em, tenantId, DEMO_KEY_NAME, saved?.startsWith(API_KEY_PREFIX) ? saved : undefined);
+  const { key } = await createApiKey(em, tenantId, DEMO_KEY_NAME, { key: saved?.startsWith(API_KEY_PREFIX) ? saved : undefined });
   mkdirSync(config.DATA_DIR, { recursive: true });
   writeFileSync(file, `${key}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);

@@ -5,17 +5,19 @@
  * needs one of them unless it declares `config: { public: true }` (health, sign-in, webhooks, the
  * widget, the chat socket and page, docs, the console's files), which authenticate by themselves
  * or need no identity. Roles: api/plugins/roles.ts. Rate limits: api/plugins/api-limits.ts.
+ * A key has a scope (roles.ts API_KEY_SCOPE_ROLES) and may expire (refused from that instant on).
  * A revoked key's id is published on `api-keys:revoked`; every API process drops it from its cache.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ApiKeyScope } from '../../core/api/admin';
 import { AppError } from '../../core/errors';
 import { apiKeyByHash, hashApiKey, touchApiKey } from '../../db/repos';
 import { systemEm, tenantEm } from '../../db/orm';
 import type { AppDeps } from '../deps';
 import type { LiveHub } from '../services/live-hub';
 import { apiLimits } from './api-limits';
-import { enforceRole } from './roles';
+import { API_KEY_SCOPE_ROLES, enforceKeyScope, enforceRole } from './roles';
 import { principalFromSession, sessionToken, type Principal } from './session';
 
 declare module 'fastify' {
@@ -62,6 +64,9 @@ interface KeyEntry {
   tenantId: string;
   keyId: string;
   name: string;
+  scope: ApiKeyScope;
+  /** Epoch ms after which the key is refused; null: never. */
+  expiresAt: number | null;
   until: number;
   touchedAt: number;
 }
@@ -88,14 +93,15 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps, hub: LiveHub) 
     const hit = cache.get(hash);
     const heard = revocations;
     const key = await apiKeyByHash(systemEm(deps.orm), hash);
-    if (key && heard !== revocations) return { tenantId: key.tenant, keyId: key.id, name: key.name, until: 0, touchedAt: 0 };
+    const known = key && { tenantId: key.tenant, keyId: key.id, name: key.name, scope: key.scope as ApiKeyScope, expiresAt: key.expiresAt ? new Date(key.expiresAt).getTime() : null };
+    if (known && heard !== revocations) return { ...known, until: 0, touchedAt: 0 };
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    if (!key) {
+    if (!known) {
       cache.set(hash, { miss: true, until: Date.now() + CACHE_MS });
       return null;
     }
     const touchedAt = hit && !('miss' in hit) ? hit.touchedAt : 0;
-    const entry = { tenantId: key.tenant, keyId: key.id, name: key.name, until: Date.now() + CACHE_MS, touchedAt };
+    const entry = { ...known, until: Date.now() + CACHE_MS, touchedAt };
     cache.set(hash, entry);
     return entry;
   }
@@ -127,6 +133,7 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps, hub: LiveHub) 
     request.tenantId = principal.tenantId;
     request.em = tenantEm(deps.orm, principal.tenantId);
     enforceRole(request, principal.role);
+    if (principal.scope) enforceKeyScope(request, principal.scope);
   };
 
   /** The caller, and the key its request budget is counted under. */
@@ -152,12 +159,17 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps, hub: LiveHub) 
       await limits.countFailure(request);
       throw new AppError('unauthorized', 'invalid or revoked API key', { field: 'authorization' });
     }
+    // Checked on every request, cached or not: a key stops at its expiry, not up to CACHE_MS later.
+    if (entry.expiresAt !== null && Date.now() >= entry.expiresAt) {
+      throw new AppError('unauthorized', `the API key expired at ${new Date(entry.expiresAt).toISOString()}`, { field: 'authorization' });
+    }
     if (Date.now() - entry.touchedAt > TOUCH_MS) {
       entry.touchedAt = Date.now();
       touchApiKey(systemEm(deps.orm), entry.keyId).catch((err) => request.log.warn({ err }, 'could not record API key use'));
     }
     const label = `api-key:${entry.name}`;
-    return [{ kind: 'apiKey', tenantId: entry.tenantId, role: 'admin', userId: null, sessionId: null, csrfToken: null, label, displayName: label }, `key:${entry.keyId}`];
+    const principal: Principal = { kind: 'apiKey', tenantId: entry.tenantId, role: API_KEY_SCOPE_ROLES[entry.scope], scope: entry.scope, userId: null, sessionId: null, csrfToken: null, label, displayName: label };
+    return [principal, `key:${entry.keyId}`];
   }
 
   app.addHook('onRequest', async (request, reply) => {

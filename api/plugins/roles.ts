@@ -1,7 +1,8 @@
 /**
  * Who may call what, in one place. A route may declare `config: { roles: [...] }`; otherwise the
- * default rules below decide by method and route prefix. `admin` may always call everything
- * (API keys act as admin of their tenant).
+ * default rules below decide by method and route prefix. `admin` may always call everything.
+ * API keys act with the role of their scope (API_KEY_SCOPE_ROLES); a `runs-only` key is further
+ * held to the routes that start and follow flow runs (RUNS_ONLY_ROUTES).
  *
  * - viewer:  every GET (and knowledge-base search), except users, API keys and settings
  * - agent:   viewer + inbox actions (takeover, release, agent messages, typing, close)
@@ -13,6 +14,7 @@
  * signal (`SIGNAL_ROUTES`), so it is no way around them.
  */
 import type { FastifyRequest } from 'fastify';
+import type { ApiKeyScope } from '../../core/api/admin';
 import type { Role } from '../../core/api/auth';
 import { AppError } from '../../core/errors';
 
@@ -62,6 +64,31 @@ export function enforceRole(request: FastifyRequest, role: Role): void {
   const roles = allowedRoles(request.method, url, request.routeOptions.config?.roles);
   if (!roles.includes(role)) {
     throw new AppError('forbidden', `the ${role} role may not ${request.method} ${url}`, { field: 'role' });
+  }
+}
+
+/** The role each API key scope acts with. */
+export const API_KEY_SCOPE_ROLES: Readonly<Record<ApiKeyScope, Role>> = { admin: 'admin', 'read-only': 'viewer', 'runs-only': 'builder' };
+
+/**
+ * What a `runs-only` key may call: start a published flow's run, list and read runs (with their
+ * graph and history), resume one waiting for input or cancel one. Not terminate, reset or raw signals,
+ * nor anything outside runs.
+ */
+export const RUNS_ONLY_ROUTES: readonly { method: string; route: RegExp }[] = [
+  { method: 'GET', route: /^\/v1\/flows(\/:id)?$/ },
+  { method: 'POST', route: /^\/v1\/flows\/:id\/runs$/ },
+  { method: 'GET', route: /^\/v1\/runs(\/|$)/ },
+  { method: 'POST', route: /^\/v1\/runs\/:runId\/(resume|cancel)$/ },
+];
+
+/** Throws 403 when an API key's scope does not cover this route (read-only keys are held by their viewer role). */
+export function enforceKeyScope(request: FastifyRequest, scope: ApiKeyScope): void {
+  const url = request.routeOptions.url;
+  if (!url || scope !== 'runs-only') return;
+  const method = request.method.toUpperCase() === 'HEAD' ? 'GET' : request.method.toUpperCase();
+  if (!RUNS_ONLY_ROUTES.some((r) => r.method === method && r.route.test(url))) {
+    throw new AppError('forbidden', `a runs-only API key may not ${request.method} ${url}: it may start flow runs and read, resume or cancel them`, { field: 'scope' });
   }
 }
 

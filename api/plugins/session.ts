@@ -10,6 +10,7 @@ import { AppError } from '../../core/errors';
 import { systemEm } from '../../db/orm';
 import { resolveSession } from '../../db/repos';
 import type { AppDeps } from '../deps';
+import type { ApiKeyScope } from '../../core/api/admin';
 
 export const SESSION_COOKIE = 'sb_session';
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -19,6 +20,8 @@ export interface Principal {
   kind: 'apiKey' | 'session';
   tenantId: string;
   role: Role;
+  /** An API key's scope (roles.ts); absent for signed-in users, whose role says it all. */
+  scope?: ApiKeyScope;
   userId: string | null;
   sessionId: string | null;
   csrfToken: string | null;

@@ -1,7 +1,7 @@
-/** The tenant's API keys (admin only): listed by prefix, the full key shown once at creation. */
+/** The tenant's API keys (admin only): listed by prefix, the full key shown once at creation, with a scope and an optional expiry. */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { apiKeyList, createApiKeyBody, createdApiKey } from '../../core/api/admin';
+import { apiKeyList, createApiKeyBody, createdApiKey, type ApiKeyScope } from '../../core/api/admin';
 import { errorResponses, uuidParam } from '../../core/api/common';
 import { AppError } from '../../core/errors';
 import { iso } from '../services/serialize';
@@ -15,6 +15,8 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
       id: k.id,
       name: k.name,
       prefix: k.prefix,
+      scope: k.scope as ApiKeyScope,
+      expiresAt: iso(k.expiresAt),
       createdAt: iso(k.createdAt)!,
       lastUsedAt: iso(k.lastUsedAt),
       revokedAt: iso(k.revokedAt),
@@ -25,8 +27,9 @@ export const apiKeyRoutes: FastifyPluginAsyncZod = async (app) => {
     '/v1/api-keys',
     { schema: { tags, summary: 'Create an API key: the response is the only time the key is shown', body: createApiKeyBody, response: { 201: createdApiKey, ...errorResponses } } },
     async (request, reply) => {
-      const { apiKey, key } = await createApiKey(request.em, request.tenantId, request.body.name);
-      return reply.status(201).send({ id: apiKey.id, name: apiKey.name, prefix: apiKey.prefix, key });
+      const { name, scope, expiresAt } = request.body;
+      const { apiKey, key } = await createApiKey(request.em, request.tenantId, name, { scope, expiresAt: expiresAt ? new Date(expiresAt) : null });
+      return reply.status(201).send({ id: apiKey.id, name: apiKey.name, prefix: apiKey.prefix, scope, expiresAt: iso(apiKey.expiresAt), key });
     },
   );
 

@@ -40,10 +40,21 @@ export const updateUserBody = z
   .object({ name: text().trim().min(1).max(200).optional(), role: userRoleSchema.optional(), password: password.optional(), disabled: z.boolean().optional() })
   .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to update: send name, role, password or disabled', path: ['name'] });
 
+/**
+ * What a key may do: `admin` everything in its tenant; `read-only` what the viewer role may (reads
+ * and knowledge-base search); `runs-only` start flow runs and follow them (API_KEY_SCOPE_ROUTES).
+ */
+export const API_KEY_SCOPES = ['admin', 'read-only', 'runs-only'] as const;
+export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
+export const apiKeyScopeSchema = z.enum(API_KEY_SCOPES, { message: `scope must be one of ${API_KEY_SCOPES.join(', ')}` });
+
 export const apiKeySchema = z.object({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
+  scope: apiKeyScopeSchema,
+  /** After this instant the key is refused (401); null: it does not expire. */
+  expiresAt: z.string().nullable(),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
@@ -51,9 +62,17 @@ export const apiKeySchema = z.object({
 
 export const apiKeyList = z.object({ items: z.array(apiKeySchema) });
 
-export const createApiKeyBody = z.object({ name: text().trim().min(1, 'name is required').max(200) });
+export const createApiKeyBody = z.object({
+  name: text().trim().min(1, 'name is required').max(200),
+  scope: apiKeyScopeSchema.default('admin'),
+  expiresAt: z.iso
+    .datetime({ offset: true, message: 'expiresAt must be an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z' })
+    .refine((at) => Date.parse(at) > Date.now(), { message: 'expiresAt must be in the future' })
+    .nullable()
+    .default(null),
+});
 /** The only response that ever contains the key. */
-export const createdApiKey = z.object({ id: z.string(), name: z.string(), prefix: z.string(), key: z.string() });
+export const createdApiKey = z.object({ id: z.string(), name: z.string(), prefix: z.string(), scope: apiKeyScopeSchema, expiresAt: z.string().nullable(), key: z.string() });
 
 export const llmPricingSchema = z.object({ inputPer1M: z.number().min(0), outputPer1M: z.number().min(0) });
 

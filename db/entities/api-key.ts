@@ -13,6 +13,9 @@ export const ApiKey = defineEntity({
     prefix: p.string().length(16),
     /** sha256 hex of the full key: keys are random 32-byte secrets, so a fast hash suffices. */
     hash: p.string().length(64).unique(),
+    /** core/api/admin.ts API_KEY_SCOPES; keys made before scopes existed are `admin`, as they acted. */
+    scope: p.text().default('admin'),
+    expiresAt: p.datetime().nullable(),
     createdAt: createdAt(),
     lastUsedAt: p.datetime().nullable(),
     revokedAt: p.datetime().nullable(),

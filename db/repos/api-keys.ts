@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ApiKeyScope } from '../../core/api/admin';
 import { ApiKey } from '../entities';
 import { TENANT_FILTER } from '../orm';
 
@@ -15,15 +16,22 @@ export const generateApiKey = () => API_KEY_PREFIX + randomBytes(32).toString('b
 export const apiKeyPrefix = (key: string) => key.slice(0, SHOWN_CHARS);
 
 /** Stores a key (generated unless given) and returns the plaintext: the only time it exists. */
-export async function createApiKey(em: EntityManager, tenantId: string, name: string, key = generateApiKey()): Promise<{ apiKey: ApiKey; key: string }> {
-  const apiKey = em.create(ApiKey, { tenant: tenantId, name, prefix: apiKeyPrefix(key), hash: hashApiKey(key) });
+export async function createApiKey(
+  em: EntityManager,
+  tenantId: string,
+  name: string,
+  opts: { scope?: ApiKeyScope; expiresAt?: Date | null; key?: string } = {},
+): Promise<{ apiKey: ApiKey; key: string }> {
+  const key = opts.key ?? generateApiKey();
+  const apiKey = em.create(ApiKey, { tenant: tenantId, name, prefix: apiKeyPrefix(key), hash: hashApiKey(key), scope: opts.scope ?? 'admin', expiresAt: opts.expiresAt ?? null });
   await em.flush();
   return { apiKey, key };
 }
 
 /**
  * Authentication lookup, the one deliberate cross-tenant query: the tenant is what we are finding
- * out. Revoked keys are not returned. Use with any EntityManager.
+ * out. Revoked keys are not returned (expired ones are: the caller says why it refuses them). Use
+ * with any EntityManager.
  */
 export async function apiKeyByHash(em: EntityManager, hash: string): Promise<ApiKey | null> {
   return em.findOne(ApiKey, { hash, revokedAt: null }, { filters: { [TENANT_FILTER]: false } });

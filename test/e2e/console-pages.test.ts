@@ -338,18 +338,23 @@ it('imports a CSV of questions and answers, follows the import to done and lists
   expect(app.errors).toEqual([]);
 });
 
-it('creates an API key that is shown once and works', async () => {
+it('creates a read-only API key with an expiry that is shown once and works as scoped', async () => {
   const settings = new SettingsPageObject(app);
   await settings.open('api-keys');
-  const key = await settings.createApiKey('website backend');
+  const nextYear = new Date().getFullYear() + 1;
+  const key = await settings.createApiKey('website backend', { scope: 'read-only', expiresOn: `${nextYear}-06-30` });
   expect(key.length).toBeGreaterThan(20);
   await app.screenshot('pages-10-api-key');
   await settings.closeShownKey();
   await page.getByRole('cell', { name: 'website backend', exact: true }).waitFor();
   // Never shown again.
   expect(await page.content()).not.toContain(key);
+  const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'website backend', exact: true }) });
+  await row.getByRole('cell', { name: 'read-only', exact: true }).waitFor();
+  await row.getByText(String(nextYear)).waitFor();
   const flows = await stack.request('GET', '/v1/flows', { apiKey: key });
   expect(flows.status).toBe(200);
+  expect((await stack.request('POST', '/v1/api-keys', { apiKey: key, body: { name: 'escalate' } })).status).toBe(403);
   expect(app.errors).toEqual([]);
 });
 

@@ -187,10 +187,12 @@ export class SettingsPageObject {
   }
 
   /** Creates an API key and returns the key shown (once) in the dialog, leaving the dialog open. */
-  async createApiKey(name: string): Promise<string> {
+  async createApiKey(name: string, opts: { scope?: string; expiresOn?: string } = {}): Promise<string> {
     await this.page.getByRole('button', { name: 'Create API key' }).click();
     const dialog = this.page.getByRole('dialog', { name: 'Create API key' });
     await dialog.getByLabel('Name').fill(name);
+    if (opts.scope) await dialog.getByLabel('Scope').selectOption(opts.scope);
+    if (opts.expiresOn) await dialog.getByLabel('Expires on (optional)').fill(opts.expiresOn);
     await dialog.getByRole('button', { name: 'Create' }).click();
     const shown = this.page.getByRole('dialog', { name: `API key “${name}”` });
     await shown.waitFor();

@@ -1,9 +1,9 @@
-/** API keys (admins): create (the key is shown once, with a copy button), list by prefix, revoke. */
+/** API keys (admins): create with a scope and an optional expiry (the key is shown once, with a copy button), list by prefix, revoke. */
 import { useState } from 'react';
 import type { z } from 'zod';
-import type { apiKeyList, apiKeySchema, createdApiKey } from '../../../../core/api/admin';
+import { API_KEY_SCOPES, type ApiKeyScope, type apiKeyList, type apiKeySchema, type createdApiKey } from '../../../../core/api/admin';
 import { api } from '../../api/client';
-import { Badge, Button, Field, FormDialog, Input, Table, actionsColumn, useToast } from '../../ui';
+import { Badge, Button, Field, FormDialog, Input, Select, Table, actionsColumn, useToast } from '../../ui';
 import { formatDateTime } from '../shared/format';
 import { QueryStatus } from '../shared/QueryStatus';
 import { ShownOnceDialog } from '../shared/ShownOnceDialog';
@@ -13,6 +13,14 @@ import { useQuery } from '../shared/useQuery';
 
 type ApiKey = z.infer<typeof apiKeySchema>;
 type CreatedKey = z.infer<typeof createdApiKey>;
+
+const SCOPE_LABELS: Record<ApiKeyScope, string> = {
+  admin: 'Admin — everything in this workspace',
+  'read-only': 'Read-only — reads, changes nothing',
+  'runs-only': 'Runs only — start flow runs and follow them',
+};
+
+const isExpired = (k: ApiKey) => k.expiresAt !== null && Date.parse(k.expiresAt) <= Date.now();
 
 export function ApiKeysSection() {
   const toast = useToast();
@@ -33,7 +41,7 @@ export function ApiKeysSection() {
   return (
     <div className="pg-col">
       <div className="pg-row pg-row-between">
-        <p className="pg-muted">Keys let servers call the API as an admin of this workspace: send “Authorization: Bearer &lt;key&gt;”.</p>
+        <p className="pg-muted">Keys let servers call the API: send “Authorization: Bearer &lt;key&gt;”. Give each the narrowest scope that does its job.</p>
         <Button variant="primary" onClick={() => setCreating(true)}>
           Create API key
         </Button>
@@ -48,9 +56,11 @@ export function ApiKeysSection() {
             columns={[
               { key: 'name', header: 'Name' },
               { key: 'prefix', header: 'Key', render: (k) => <span className="pg-mono">{k.prefix}…</span> },
+              { key: 'scope', header: 'Scope' },
+              { key: 'expiresAt', header: 'Expires', render: (k) => (k.expiresAt ? formatDateTime(k.expiresAt) : 'never') },
               { key: 'createdAt', header: 'Created', render: (k) => formatDateTime(k.createdAt) },
               { key: 'lastUsedAt', header: 'Last used', render: (k) => (k.lastUsedAt ? formatDateTime(k.lastUsedAt) : 'never') },
-              { key: 'status', header: 'Status', render: (k) => (k.revokedAt ? <Badge tone="neutral">revoked</Badge> : <Badge tone="success">active</Badge>) },
+              { key: 'status', header: 'Status', render: (k) => (k.revokedAt ? <Badge tone="neutral">revoked</Badge> : isExpired(k) ? <Badge tone="neutral">expired</Badge> : <Badge tone="success">active</Badge>) },
               actionsColumn(
                 (k: ApiKey) =>
                   !k.revokedAt && (
@@ -82,20 +92,39 @@ export function ApiKeysSection() {
 
 function CreateKeyDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (k: CreatedKey) => void }) {
   const [name, setName] = useState('');
+  const [scope, setScope] = useState<ApiKeyScope>('admin');
+  // A date input: the key stops working at the start of that day, local time.
+  const [expiresOn, setExpiresOn] = useState('');
   const form = useSubmit(
-    ['name'],
+    ['name', 'scope', 'expiresAt'],
     async () => {
-      const created = await api.post<CreatedKey>('/v1/api-keys', { name: name.trim() });
+      const expiresAt = expiresOn ? new Date(`${expiresOn}T00:00:00`).toISOString() : null;
+      const created = await api.post<CreatedKey>('/v1/api-keys', { name: name.trim(), scope, expiresAt });
       setName('');
+      setScope('admin');
+      setExpiresOn('');
       onCreated(created);
     },
-    { validate: () => (name.trim() ? null : ['name', 'Name the key after what uses it, e.g. “website backend”.']) },
+    {
+      validate: () =>
+        !name.trim()
+          ? ['name', 'Name the key after what uses it, e.g. “website backend”.']
+          : expiresOn && new Date(`${expiresOn}T00:00:00`).getTime() <= Date.now()
+            ? ['expiresAt', 'Pick a day in the future, or leave it empty for a key that does not expire.']
+            : null,
+    },
   );
 
   return (
     <FormDialog title="Create API key" open={open} onClose={onClose} onSubmit={() => void form.submit()} submitLabel="Create" busy={form.busy} error={form.errors.form}>
       <Field label="Name" error={form.fieldError('name')}>
         <Input value={name} onChange={(e) => setName(e.target.value)} autoFocus autoComplete="off" />
+      </Field>
+      <Field label="Scope" error={form.fieldError('scope')}>
+        <Select value={scope} onChange={(e) => setScope(e.target.value as ApiKeyScope)} options={API_KEY_SCOPES.map((s) => ({ value: s, label: SCOPE_LABELS[s] }))} />
+      </Field>
+      <Field label="Expires on (optional)" error={form.fieldError('expiresAt')}>
+        <Input type="date" value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} />
       </Field>
     </FormDialog>
   );
