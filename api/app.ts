@@ -10,6 +10,7 @@ import rateLimit from '@fastify/rate-limit';
 import websocket from '@fastify/websocket';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../core/errors';
+import { registerAudit } from './plugins/audit';
 import { registerAuth } from './plugins/auth';
 import { registerConsole } from './plugins/console';
 import { frameworkError, registerErrorHandling } from './plugins/errors';
@@ -17,6 +18,7 @@ import { registerJsonBody } from './plugins/json-body';
 import { registerOpenApi } from './plugins/openapi';
 import { cspWithScript, registerSecurityHeaders } from './plugins/security-headers';
 import { apiKeyRoutes } from './routes/api-keys';
+import { auditLogRoutes } from './routes/audit-log';
 import { authRoutes } from './routes/auth';
 import { cannedResponseRoutes } from './routes/canned-responses';
 import { channelRoutes } from './routes/channels';
@@ -71,6 +73,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   app.addHook('onClose', () => live.hub.close());
   // Before any route: it records every route's access and denies anonymous calls to non-public ones.
   registerAuth(app, deps, live.hub);
+  // After authentication: an entry names the caller it decided on.
+  registerAudit(app);
   registerJsonBody(app);
   await registerOpenApi(app);
   // Document uploads: one file and a name field at most; a larger file stops at the limit (413).
@@ -103,6 +107,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(templateRoutes);
   await app.register(inboxRoutes(deps, live));
   await app.register(cannedResponseRoutes);
+  await app.register(auditLogRoutes);
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

@@ -10,6 +10,7 @@ import { createChannel, deleteChannel, getChannel, listChannels, updateChannel }
 import { channelDto as toDto, checkProviderUrls, mergeCredentials, sealCredentials, validSettings } from '../services/channels';
 import { requireFlow } from '../services/lookups';
 import type { AppDeps } from '../deps';
+import { recordChange } from '../plugins/audit';
 
 export const channelRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
@@ -63,6 +64,8 @@ export const channelRoutes =
       },
       async (request) => {
         const channel = await requireChannel(request.em, request.params.id, true);
+        // The view, not the entity: credentials show only as whether each is set.
+        const before = toDto(channel, config);
         const adapter = adapterFor(channel.type, config);
         const { name, flowId, credentials, settings } = request.body;
         if (flowId) await requireFlow(request.em, flowId, 'flowId');
@@ -75,7 +78,9 @@ export const channelRoutes =
         });
         channelLoader(deps.orm, config).invalidate(channel.id);
         await deps.workflows.imapMailbox.sync(request.tenantId, channel.id, { ...updated, tenantId: request.tenantId });
-        return toDto(updated, config);
+        const after = toDto(updated, config);
+        recordChange(request, { before, after });
+        return after;
       },
     );
 

@@ -10,6 +10,7 @@ import { latestVersionNumbers, requireFlow, requireVersion } from '../services/l
 import { startTestSession } from '../services/test-sessions';
 import { templateGraph } from './templates';
 import type { AppDeps } from '../deps';
+import { recordChange } from '../plugins/audit';
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
 
@@ -72,8 +73,11 @@ export const flowRoutes =
       async (request) => {
         const { name, description, graph } = request.body;
         const patch = { ...(name !== undefined && { name }), ...(description !== undefined && { description }), ...(graph !== undefined && { draft: graph }) };
+        const previous = await requireFlow(request.em, request.params.id);
+        const before = { name: previous.name, description: previous.description, draft: previous.draft };
         const flow = await updateFlow(request.em, request.params.id, patch);
         if (!flow) throw new AppError('not_found', 'flow not found', { field: 'id' });
+        recordChange(request, { before, after: { name: flow.name, description: flow.description, draft: flow.draft } });
         return { id: flow.id, updatedAt: iso(flow.updatedAt)! };
       },
     );

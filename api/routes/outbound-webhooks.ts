@@ -36,6 +36,7 @@ import { createWebhookQueue, enqueueDeliveries } from '../../webhooks/queue';
 import { newWebhookSecret } from '../../webhooks/signature';
 import type { AppDeps } from '../deps';
 import { iso } from '../services/serialize';
+import { recordChange } from '../plugins/audit';
 
 const subscriptionDto = (s: WebhookSubscription) => ({
   id: s.id,
@@ -121,6 +122,7 @@ export const outboundWebhookRoutes =
       },
       async (request) => {
         const sub = await requireSubscription(request.em, request.params.id);
+        const before = subscriptionDto(sub);
         const { rotateSecret, eventTypes, ...rest } = request.body;
         const secret = rotateSecret ? newWebhookSecret() : undefined;
         const updated = await updateWebhookSubscription(request.em, sub, {
@@ -128,6 +130,7 @@ export const outboundWebhookRoutes =
           ...(eventTypes ? { eventTypes: [...new Set(eventTypes)] } : {}),
           ...(secret ? { secretEncrypted: box().encrypt(secret) } : {}),
         });
+        recordChange(request, { before, after: { ...subscriptionDto(updated), ...(secret ? { secret: 'rotated' } : {}) } });
         return { ...subscriptionDto(updated), ...(secret ? { secret } : {}) };
       },
     );

@@ -31,6 +31,7 @@ import * as llm from '../services/llm-settings';
 import { checkBaseUrls, type TestResult } from '../services/provider-settings';
 import { reindexTenantDocuments } from '../services/reindex';
 import type { AppDeps } from '../deps';
+import { recordChange } from '../plugins/audit';
 
 type Key = 'llm' | 'embeddings' | 'reranker';
 
@@ -74,6 +75,7 @@ function resourceRoutes<K extends Key, Body extends z.ZodType, TestBody extends 
       const before = await current(request.tenantId);
       const next = r.merge(deps.config, before, request.body as z.infer<Body>);
       const tenant = await updateTenantSettings(systemEm(deps.orm), request.tenantId, { [r.key]: next });
+      recordChange(request, { targetType: `settings.${r.key}`, targetId: request.tenantId, before: r.toView(before), after: r.toView(tenant.settings[r.key]) });
       return changed(request.tenantId, before, tenant.settings[r.key]);
     },
   );
@@ -87,6 +89,7 @@ function resourceRoutes<K extends Key, Body extends z.ZodType, TestBody extends 
       const { [r.key]: before, ...rest } = tenant.settings;
       tenant.settings = rest;
       await em.flush();
+      recordChange(request, { targetType: `settings.${r.key}`, targetId: request.tenantId, before: r.toView(before as TenantSettings[K]), after: r.toView(undefined as TenantSettings[K]) });
       // Typed by the schema's union of statuses, which a generic route cannot narrow.
       if (!r.afterChange) return (reply as FastifyReply).status(204).send(null);
       return changed(request.tenantId, before as TenantSettings[K], undefined as TenantSettings[K]);

@@ -8,6 +8,7 @@ import { AppError } from '../../core/errors';
 import { iso } from '../services/serialize';
 import type { User } from '../../db/entities';
 import { createUser, deleteUser, getUser, listUsers, updateUser } from '../../db/repos';
+import { recordChange } from '../plugins/audit';
 
 export const userDto = (u: User) => ({
   id: u.id,
@@ -49,9 +50,14 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
         const problem = existing && passwordProblem(request.body.password, existing.email);
         if (problem) throw new AppError('validation_failed', problem, { field: 'password' });
       }
+      const existing = await getUser(request.em, id);
+      const before = existing && userDto(existing);
       const user = await updateUser(request.em, id, request.body);
       if (!user) throw notFound();
-      return userDto(user);
+      const after = userDto(user);
+      // A new password is a change worth recording; its value never is.
+      recordChange(request, { before, after: { ...after, ...(request.body.password !== undefined && { password: 'changed' }) } });
+      return after;
     },
   );
 

@@ -1,4 +1,5 @@
 import { ApiKey } from './api-key';
+import { AuditEntry } from './audit-entry';
 import { CannedResponse } from './canned-response';
 import { Channel } from './channel';
 import { Chunk } from './chunk';
@@ -26,6 +27,7 @@ import { WebhookSubscription } from './webhook-subscription';
 export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource, EmbeddingCache, Event, Flow, FlowVersion, InboundMessage, KnowledgeBase, LlmCall, MediaAsset, Message, Tenant };
 export { CannedResponse, DocumentImport, Session, User };
 export { WebhookAttempt, WebhookDelivery, WebhookSubscription };
+export { AuditEntry };
 export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
 export { INBOUND_STATUSES, type InboundStatus } from './inbound-message';
@@ -37,6 +39,7 @@ export const TENANT_SCOPED_ENTITIES = [
   Channel, InboundMessage, MediaAsset,
   User, Session, CannedResponse, DocumentImport,
   WebhookSubscription, WebhookDelivery, WebhookAttempt,
+  AuditEntry,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

@@ -12,6 +12,7 @@ import { Migration20261222090000_document_imports } from './Migration20261222090
 import { Migration20261222090000_webhooks } from './Migration20261222090000_webhooks';
 import { Migration20261222100000_bm25_kb_delete } from './Migration20261222100000_bm25_kb_delete';
 import { Migration20261222110000_api_key_scopes } from './Migration20261222110000_api_key_scopes';
+import { Migration20261223080000_audit_log } from './Migration20261223080000_audit_log';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261222090000_webhooks', class: Migration20261222090000_webhooks },
   { name: 'Migration20261222100000_bm25_kb_delete', class: Migration20261222100000_bm25_kb_delete },
   { name: 'Migration20261222110000_api_key_scopes', class: Migration20261222110000_api_key_scopes },
+  { name: 'Migration20261223080000_audit_log', class: Migration20261223080000_audit_log },
 ];

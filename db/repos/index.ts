@@ -17,3 +17,4 @@ export * from './channels-media';
 export * from './message-amendments';
 export * from './knowledge-imports';
 export * from './webhooks';
+export * from './audit';

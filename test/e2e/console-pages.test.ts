@@ -358,6 +358,28 @@ it('creates a read-only API key with an expiry that is shown once and works as s
   expect(app.errors).toEqual([]);
 });
 
+it('shows the key’s creation in the audit log, filters it, opens its details and exports the CSV', async () => {
+  const settings = new SettingsPageObject(app);
+  await settings.open('audit');
+  const log = page.getByRole('table', { name: 'Audit log' });
+  await log.getByRole('cell', { name: 'api-key.create', exact: true }).first().waitFor();
+  const filters = page.getByRole('form', { name: 'Audit log filters' });
+  await filters.getByLabel('Action').fill('api-key.create');
+  await filters.getByRole('button', { name: 'Filter' }).click();
+  await expect.poll(async () => new Set(await log.locator('tbody td:nth-child(3)').allInnerTexts())).toEqual(new Set(['api-key.create']));
+  await log.getByRole('button', { name: /^Details of api-key\.create/ }).first().click();
+  const changed = page.getByRole('list', { name: 'Changed fields' });
+  await changed.getByText('scope: ∅ → read-only').waitFor();
+  await app.screenshot('pages-10b-audit-log');
+  await page.keyboard.press('Escape');
+  const href = await filters.getByRole('link', { name: 'Export CSV' }).getAttribute('href');
+  expect(href).toBe('/v1/audit-log/export?action=api-key.create');
+  const csv = await page.evaluate(async (url) => (await fetch(url)).text(), href!);
+  expect(csv.split('\n')[0]).toMatch(/^createdAt,actorLabel,/);
+  expect(csv).toContain('api-key.create');
+  expect(app.errors).toEqual([]);
+});
+
 it('adds a user (API errors next to the field) and sets and tests the language model', { timeout: 60_000 }, async () => {
   const settings = new SettingsPageObject(app);
   await settings.open('users');

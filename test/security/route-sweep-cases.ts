@@ -183,6 +183,8 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   // Last: it takes the deliveries with it.
   'DELETE /v1/webhooks/subscriptions/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/webhooks/subscriptions/${b.webhook}` }] },
   'GET /v1/api-keys': { roles: 'admin', tenant: 'list' },
+  'GET /v1/audit-log': { roles: 'admin', tenant: 'list' },
+  'GET /v1/audit-log/export': { roles: 'admin', tenant: { none: 'a CSV of the caller’s own tenant’s entries (cross-tenant rows are checked in test/console-api/audit-log.test.ts)' } },
   'POST /v1/api-keys': { roles: 'admin', tenant: own('creates a key in the caller’s tenant') },
   'DELETE /v1/api-keys/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/api-keys/${b.apiKey}` }] },
   ...settings('llm'),

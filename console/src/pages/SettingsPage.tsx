@@ -1,7 +1,8 @@
-/** Settings (admins): users, API keys, the language model, embeddings, reranker and email channels, one tab each (`#/settings/:section`). */
+/** Settings (admins): users, API keys, the language model, embeddings, reranker, email channels and the audit log, one tab each (`#/settings/:section`). */
 import { matchPath, navigate, useLocation } from '../app/router';
 import { Panel, Tabs } from '../ui';
 import { ApiKeysSection } from './settings/ApiKeysSection';
+import { AuditLogSection } from './settings/AuditLogSection';
 import { EmailChannelsSection } from './settings/EmailChannelsSection';
 import { EmbeddingsSection } from './settings/EmbeddingsSection';
 import { LlmSection } from './settings/LlmSection';
@@ -16,6 +17,7 @@ const SECTIONS = [
   { id: 'embeddings', label: 'Embeddings', render: () => <EmbeddingsSection /> },
   { id: 'reranker', label: 'Reranker', render: () => <RerankerSection /> },
   { id: 'email', label: 'Email channels', render: () => <EmailChannelsSection /> },
+  { id: 'audit', label: 'Audit log', render: () => <AuditLogSection /> },
 ];
 
 export function SettingsPage() {

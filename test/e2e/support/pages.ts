@@ -181,7 +181,7 @@ export class SettingsPageObject {
     return this.app.page;
   }
 
-  async open(section: 'users' | 'api-keys' | 'llm' | 'email' = 'users') {
+  async open(section: 'users' | 'api-keys' | 'llm' | 'email' | 'audit' = 'users') {
     await this.app.goto(`/settings/${section}`);
     await this.page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
   }
