@@ -39,17 +39,42 @@ export async function persistEvent(orm: MikroORM, job: Pick<Job<EventJob>, 'id' 
 }
 
 /**
+ * Runs `work` after every earlier call with the same key has settled (in this process), so jobs of
+ * one conversation are handled one at a time in the order they were started; other keys run
+ * concurrently. A null key runs at once.
+ */
+export function keyedSerializer() {
+  const tails = new Map<string, Promise<unknown>>();
+  return function inOrder<T>(key: string | null, work: () => Promise<T>): Promise<T> {
+    if (key === null) return work();
+    const run = (tails.get(key) ?? Promise.resolve()).then(work, work);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
+}
+
+const conversationOf = (e: EventJob) => (typeof e.data.conversationId === 'string' ? e.data.conversationId : null);
+
+/**
  * The analytics sink the worker process runs. Close it with `closeQueueWorker` (ingress/queue.ts).
  * `afterStore` runs once the row is in (on a redelivered job too: it must be idempotent); if it
- * throws, the job is retried.
+ * throws, the job is retried. BullMQ hands jobs over in queue order; a conversation's jobs are then
+ * stored and fanned out one after another, so its webhook deliveries are created in event order
+ * (ARCHITECTURE.md, "Outbound webhooks").
  */
 export function startEventSink(opts: { connection: ConnectionOptions; orm: MikroORM; concurrency?: number; queue?: string; afterStore?: (event: StoredEvent) => Promise<void> }): Worker<EventJob> {
+  const inOrder = keyedSerializer();
   return new Worker<EventJob>(
     opts.queue ?? EVENTS_QUEUE,
-    async (job) => {
-      const stored = await persistEvent(opts.orm, job);
-      await opts.afterStore?.(stored);
-    },
+    (job) =>
+      inOrder(conversationOf(job.data), async () => {
+        const stored = await persistEvent(opts.orm, job);
+        await opts.afterStore?.(stored);
+      }),
     { connection: opts.connection, concurrency: opts.concurrency ?? 10 },
   );
 }
