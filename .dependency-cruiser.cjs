@@ -3,8 +3,8 @@
  * activities/temporal → capability modules → db → core. `test/architecture/imports.test.ts` runs
  * this in `npm test`; `npx depcruise --config .dependency-cruiser.cjs <folders>` shows the same.
  */
-const SERVER = 'activities|api|bench|channels|core|db|events|ingress|knowledge|llm|net|scripts|temporal|test|webhooks|worker|workflows';
-const CAPABILITY = 'channels|events|knowledge|llm|net|webhooks';
+const SERVER = 'activities|api|bench|channels|core|db|events|ingress|knowledge|llm|metrics|net|scripts|temporal|test|webhooks|worker|workflows';
+const CAPABILITY = 'channels|events|knowledge|llm|metrics|net|webhooks';
 const folders = (list) => `^(${list})/`;
 const except = (list, drop) => list.split('|').filter((f) => !drop.includes(f)).join('|');
 /** The one file per capability module that may read or write the database. */
@@ -39,6 +39,7 @@ module.exports = {
       }),
       from: { path: folders(CAPABILITY), pathNot: [notTest, ...DB_FILES.map((f) => `^${f.replace('.', '\\.')}$`)] },
     },
+    rule('metrics-only-libraries', 'metrics/ (the process\'s Prometheus registry) imports no project code: every layer may record into it.', '^metrics/', { path: folders(except(SERVER, ['metrics']) + '|console|widget') }),
     rule('net-only-core', 'net/ (the guarded outbound HTTP client) imports only core/ and libraries.', '^net/', { path: folders(except(SERVER, ['core', 'net']) + '|console|widget') }),
     rule('temporal-only-core-and-definitions', 'temporal/ imports core/ and, from workflows/, the definitions the workflows share with their clients.', '^temporal/', {
       path: folders(except(SERVER, ['core', 'temporal', 'workflows']) + '|console|widget'),

@@ -12,6 +12,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import { AppError } from '../core/errors';
 import { registerAudit } from './plugins/audit';
 import { registerAuth } from './plugins/auth';
+import { registerMetrics } from './plugins/metrics';
 import { registerConsole } from './plugins/console';
 import { frameworkError, registerErrorHandling } from './plugins/errors';
 import { registerJsonBody } from './plugins/json-body';
@@ -75,6 +76,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   registerAuth(app, deps, live.hub);
   // After authentication: an entry names the caller it decided on.
   registerAudit(app);
+  registerMetrics(app, deps.config.METRICS_TOKEN);
   registerJsonBody(app);
   await registerOpenApi(app);
   // Document uploads: one file and a name field at most; a larger file stops at the limit (413).

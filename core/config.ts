@@ -8,6 +8,8 @@ const splitCsv = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim(
 const csv = z.string().optional().transform(splitCsv);
 /** A list with a default; set it to "" for an empty list. */
 const csvOr = (fallback: string) => z.string().default(fallback).transform(splitCsv);
+/** Compose passes an unset `${VAR:-}` as "": for an optional setting that means unset. */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
 
 const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
@@ -81,8 +83,8 @@ const envSchema = z.object({
   MESSENGER_MEDIA_HOSTS: csvOr('*.fbcdn.net,*.fbsbx.com,*.facebook.com'),
   TWILIO_MEDIA_HOSTS: csvOr('api.twilio.com,*.twilio.com,*.twiliocdn.com'),
   /** Default LLM provider for the seeded demo tenant; unset → offline responder. */
-  LLM_BASE_URL: z.string().url().optional(),
-  LLM_API_KEY: z.string().optional(),
+  LLM_BASE_URL: unsetIfEmpty(z.string().url().optional()),
+  LLM_API_KEY: unsetIfEmpty(z.string().optional()),
   LLM_MODEL: z.string().default('gpt-4o-mini'),
   /** Meta's Graph API (WhatsApp Cloud API, Messenger Send API); tests point it at a local fake. */
   META_GRAPH_URL: z.string().url().default('https://graph.facebook.com'),
@@ -156,6 +158,17 @@ const envSchema = z.object({
    * for this long before cancelling them; after 10 s more it gives up and exits.
    */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
+  /**
+   * Bearer token a Prometheus scrape must send to `/metrics` (the API's, and the worker's when
+   * WORKER_METRICS_PORT is set). Unset: the API's `/metrics` answers 404 and the worker's is open
+   * to whoever reaches its port (bound to WORKER_METRICS_HOST, loopback by default).
+   */
+  METRICS_TOKEN: unsetIfEmpty(z.string().min(16, 'METRICS_TOKEN needs at least 16 characters').optional()),
+  /** The worker serves its metrics on this port (`/metrics`); unset: not at all. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  /** The Temporal SDK's own worker metrics (task slots, poll latency, sticky cache) as Prometheus on this port; unset: off. */
+  TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   /** A conversation's next workflow task waits this long for the worker that ran its last one (which may be dead). */
   WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(3_000),
 });

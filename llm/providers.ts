@@ -9,6 +9,7 @@ import { LlmCall, type LlmPricing, type Tenant } from '../db/entities';
 import { tenantEm } from '../db/orm';
 import { secretBoxFromConfig } from '../db/secrets';
 import { configPolicy, type AddressPolicy } from '../net/address-policy';
+import { llmDuration, llmTokens } from '../metrics';
 
 export interface ResolvedProvider {
   baseURL: string;
@@ -54,13 +55,17 @@ export async function recordCall(
   started: number,
   result: { ok: boolean; model: string; promptTokens?: number; completionTokens?: number; costUsd?: number; error?: string },
 ): Promise<void> {
+  const host = new URL(provider.baseURL).host;
+  llmDuration.observe({ provider: host, model: result.model, ok: String(result.ok) }, (Date.now() - started) / 1000);
+  if (result.promptTokens) llmTokens.inc({ provider: host, model: result.model, kind: 'prompt' }, result.promptTokens);
+  if (result.completionTokens) llmTokens.inc({ provider: host, model: result.model, kind: 'completion' }, result.completionTokens);
   const em = tenantEm(orm, scope.tenantId);
   em.create(LlmCall, {
     tenant: scope.tenantId,
     workflowId: scope.workflowId,
     conversation: scope.conversationId ?? null,
     nodeId: scope.nodeId,
-    provider: new URL(provider.baseURL).host,
+    provider: host,
     model: result.model,
     promptTokens: result.promptTokens ?? 0,
     completionTokens: result.completionTokens ?? 0,

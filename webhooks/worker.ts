@@ -20,6 +20,7 @@ import { systemMailer, type SystemMailer } from './mailer';
 import { createWebhookQueue, enqueueDeliveries, type DeliveryJob } from './queue';
 import { isSuccess, sendAttempt } from './send';
 import * as store from './store';
+import { webhookDeliveries, webhookLatency } from '../metrics';
 
 export interface WebhookDeliveryOptions {
   connection: ConnectionOptions;
@@ -102,6 +103,9 @@ export function startWebhookDelivery(opts: WebhookDeliveryOptions) {
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     });
     const record = { tenantId: d.tenantId, deliveryId: d.id, attempt, ...result };
+    webhookLatency.observe(result.latencyMs / 1000);
+    const finalAttempt = result.statusCode === 410 || attempt >= config.WEBHOOK_MAX_ATTEMPTS;
+    webhookDeliveries.inc({ outcome: isSuccess(result) ? 'succeeded' : finalAttempt ? 'dead' : 'retry' });
     if (isSuccess(result)) {
       await store.finishAttempt(em, record, { status: 'succeeded' });
       await store.noteDelivered(em, sub.id);

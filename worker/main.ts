@@ -5,6 +5,7 @@
  */
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
+import { Runtime } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../core/config';
 import { createActivities } from '../activities';
@@ -14,10 +15,16 @@ import { startWebhookDelivery } from '../webhooks/worker';
 import { closeQueueWorker, createInboundQueue, enqueueInbound, startInboundProcessing } from '../ingress/queue';
 import { resumeImapPolls } from '../ingress/imap-polls';
 import { createOrm } from '../db/orm';
+import { watchQueues } from '../metrics';
+import { startMetricsServer } from '../metrics/server';
 import { createWorker } from './create';
 
 const config = loadConfig();
 if (config.WORKER_NICE > 0) os.setPriority(config.WORKER_NICE);
+// Before any connection or worker exists: the SDK's runtime is created once, with its telemetry.
+if (config.TEMPORAL_SDK_METRICS_PORT) {
+  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.WORKER_METRICS_HOST}:${config.TEMPORAL_SDK_METRICS_PORT}` } } } });
+}
 if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set (npm start sets it for the embedded database)');
 
 const orm = await createOrm(config.DATABASE_URL);
@@ -30,6 +37,10 @@ const sinkRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const webhookRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const webhooks = startWebhookDelivery({ connection: webhookRedis, orm, config });
 const sink = startEventSink({ connection: sinkRedis, orm, afterStore: webhooks.fanOut });
+watchQueues([eventsQueue, inboundQueue, webhooks.queue]);
+const metricsServer =
+  config.WORKER_METRICS_PORT === undefined ? null : await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN });
+if (metricsServer) console.log(`worker metrics on http://${config.WORKER_METRICS_HOST}:${metricsServer.port}/metrics`);
 
 const { worker, connection } = await createWorker({
   address: config.TEMPORAL_ADDRESS,
@@ -55,6 +66,7 @@ resumeImapPolls(orm, temporalClient, config.TEMPORAL_TASK_QUEUE).catch((err) => 
 console.log(`worker ready on task queue ${config.TEMPORAL_TASK_QUEUE}`);
 await worker.run();
 await inbound.close();
+await metricsServer?.close();
 await closeQueueWorker(sink);
 await webhooks.close(closeQueueWorker);
 await eventsQueue.close();

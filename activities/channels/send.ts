@@ -22,6 +22,7 @@ import { isInvalidDataError, NON_RETRYABLE_ERROR_TYPES } from '../../core/errors
 import { channelLoader } from '../../channels/directory';
 import { DEFAULT_SEND_RATE_PER_SECOND, waitForSendSlot } from '../../channels/rate-limit';
 import { ProviderError } from '../../channels/types';
+import { channelSends } from '../../metrics';
 
 type Input = Parameters<SwitchboardActivities['sendChannelMessage']>[0];
 type Result = Awaited<ReturnType<SwitchboardActivities['sendChannelMessage']>>;
@@ -52,13 +53,16 @@ export function sendActivities({ orm, redis, config }: ActivityDeps): Pick<Switc
     if (!m) throw ApplicationFailure.nonRetryable(`no stored message with key ${input.key}`, 'NotFound');
     if (m.externalId) return { status: 'sent', providerMessageId: m.externalId };
     if (m.status === 'failed') return { status: 'failed', error: m.error ?? 'failed' };
+    let channelType = 'unknown';
     const fail = async (error: string): Promise<Result> => {
+      channelSends.inc({ channel: channelType, outcome: 'failed' });
       await markSendFailed(em, m.messageId, m.channelId, error);
       await announce(em, input, m.messageId);
       return { status: 'failed', error };
     };
     const channel = m.channelId ? await channels.get(m.channelId) : null;
     if (!channel) return fail('the conversation has no channel to send on (deleted?)');
+    channelType = channel.row.type;
     const contactAddress = m.contactAddress ?? m.threadKey;
     if (!contactAddress) return fail('the conversation has no contact address');
 
@@ -77,9 +81,11 @@ export function sendActivities({ orm, redis, config }: ActivityDeps): Pick<Switc
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;
       if (!err.retryable) return fail(err.message);
+      channelSends.inc({ channel: channelType, outcome: 'retry' });
       throw ApplicationFailure.create({ message: err.message, type: 'ProviderRetryable', nextRetryDelay: err.opts.retryAfterMs });
     }
     await markSent(em, m.messageId, channel.row.id, result.providerMessageId);
+    channelSends.inc({ channel: channelType, outcome: 'sent' });
     if (result.thread && Object.keys(result.thread).length) await mergeThread(em, m.conversationId, result.thread);
     await announce(em, input, m.messageId);
     return { status: 'sent', providerMessageId: result.providerMessageId };

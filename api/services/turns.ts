@@ -5,11 +5,20 @@ import type { TurnResult } from '../../workflows/messages';
 import type { AppDeps } from '../deps';
 import { requireVersion, type ConversationRef } from './lookups';
 import { testFlow } from './test-sessions';
+import { turnDuration } from '../../metrics';
 
 export async function sendTurn(deps: AppDeps, em: EntityManager, tenantId: string, conversation: ConversationRef, text: string, idempotencyKey?: string): Promise<TurnResult> {
   // A test conversation runs the draft it was started with, kept on its row.
   const flow = conversation.isTest
     ? await testFlow(em, conversation.id)
     : await pinnedFlow(tenantId, conversation.flow, conversation.flowVersion, () => requireVersion(em, conversation.flow, conversation.flowVersion));
-  return deps.workflows.conversation.turn(tenantId, conversation.id, flow, conversation.channel, text, idempotencyKey);
+  const stop = turnDuration.startTimer({ channel: conversation.channel });
+  try {
+    const result = await deps.workflows.conversation.turn(tenantId, conversation.id, flow, conversation.channel, text, idempotencyKey);
+    stop({ outcome: 'replied' });
+    return result;
+  } catch (err) {
+    stop({ outcome: 'failed' });
+    throw err;
+  }
 }

@@ -27,6 +27,8 @@ const PUBLIC = [
   '/',
   '/*',
   '/health',
+  // Its own METRICS_TOKEN check (api/plugins/metrics.ts); 404 when no token is configured.
+  '/metrics',
   '/chat',
   '/widget.js',
   '/v1/auth/login',

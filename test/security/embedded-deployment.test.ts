@@ -1,11 +1,14 @@
 /**
  * What the deployment files publish: docker-compose.yml exposes only the API on the host, the
  * Temporal UI (no login, every tenant's conversations) is opt-in, loopback-only and read-only,
- * and `npm start`'s Temporal dev server keeps its UI on 127.0.0.1.
+ * and so are Prometheus and Grafana (the `monitoring` profile, scraping what the services expose);
+ * the services' environment loads as a config with its optional settings unset; and `npm start`'s
+ * Temporal dev server keeps its UI on 127.0.0.1.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadConfig } from '../../core/config';
 import { devServerArgs } from '../../temporal/dev-server';
 
 interface Service {
@@ -13,7 +16,8 @@ interface Service {
   profiles?: string[];
   environment?: Record<string, string>;
 }
-const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')) as { services: Record<string, Service> };
+// Compose resolves YAML merge keys (`<<: *app-env`); so must the parser.
+const compose = parse(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8'), { merge: true }) as { services: Record<string, Service> };
 
 /** The host address a port entry binds (short syntax "ip:host:container" or long syntax). */
 function hostIp(port: Service['ports'] extends (infer P)[] | undefined ? P : never): string {
@@ -40,6 +44,49 @@ describe('docker-compose.yml', () => {
     expect((ui.ports ?? []).map(hostIp)).toEqual(['127.0.0.1']);
     expect(ui.environment?.TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
     expect(ui.environment?.TEMPORAL_BATCH_ACTIONS_DISABLED).toBe('true');
+  });
+});
+
+describe('docker-compose.yml environment', () => {
+  /** Compose's interpolation with nothing set: `${X:-d}` → d, `${X:?…}` → a valid value, as an operator must give. */
+  const interpolate = (env: Record<string, string>, required: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{(\w+)(?::-([^}]*)|:\?[^}]*)\}/g, (_, name: string, fallback?: string) => fallback ?? required[name])]),
+    );
+  const required = { POSTGRES_PASSWORD: 'pw', SWITCHBOARD_SECRET_KEY: 'ab'.repeat(32) };
+
+  it('loads as a config for the api and the worker with every optional setting unset', () => {
+    for (const name of ['api', 'worker']) {
+      const config = loadConfig(interpolate(compose.services[name].environment ?? {}, required));
+      expect(config.METRICS_TOKEN, name).toBeUndefined();
+      expect(config.LLM_BASE_URL, name).toBeUndefined();
+      expect(config.LLM_API_KEY, name).toBeUndefined();
+    }
+  });
+});
+
+describe('the monitoring profile', () => {
+  const prometheus = parse(readFileSync(new URL('../../monitoring/prometheus.yml', import.meta.url), 'utf8')) as {
+    scrape_configs: { job_name: string; authorization?: { credentials_file: string }; static_configs?: { targets: string[] }[]; dns_sd_configs?: { names: string[]; port: number }[] }[];
+  };
+  const job = (name: string) => prometheus.scrape_configs.find((j) => j.job_name === name)!;
+
+  it('starts Prometheus and Grafana only on request, on loopback', () => {
+    for (const name of ['prometheus', 'grafana']) {
+      expect(compose.services[name].profiles, name).toEqual(['monitoring']);
+      expect((compose.services[name].ports ?? []).map(hostIp), name).toEqual(['127.0.0.1']);
+    }
+  });
+
+  it('scrapes the API with the token, and every worker on the ports it serves its metrics and the SDK’s on', () => {
+    const worker = compose.services.worker.environment ?? {};
+    expect(job('switchboard-api').static_configs![0].targets).toEqual(['api:3000']);
+    expect(job('switchboard-api').authorization?.credentials_file).toBe('/prometheus/metrics-token');
+    expect(job('switchboard-worker').dns_sd_configs![0]).toMatchObject({ names: ['worker'], port: Number(worker.WORKER_METRICS_PORT) });
+    expect(job('switchboard-worker').authorization?.credentials_file).toBe('/prometheus/metrics-token');
+    expect(job('temporal-sdk').dns_sd_configs![0]).toMatchObject({ names: ['worker'], port: Number(worker.TEMPORAL_SDK_METRICS_PORT) });
+    // The worker's metrics stay inside the compose network.
+    expect(compose.services.worker.ports ?? []).toEqual([]);
   });
 });
 

@@ -78,6 +78,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /docs/yaml': docs,
   'GET /docs/static/*': docs,
   'GET /health': { public: 'liveness probe, no tenant data' },
+  'GET /metrics': { public: 'Prometheus scrape: its own METRICS_TOKEN Bearer check (404 when unset), process-wide figures, no tenant data' },
   'GET /chat': { public: 'the standalone chat page; its socket carries a signed token' },
   'GET /': consoleFiles,
   'GET /*': consoleFiles,
