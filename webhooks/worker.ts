@@ -88,8 +88,8 @@ export function startWebhookDelivery(opts: WebhookDeliveryOptions) {
     const em = store.systemEm(orm);
     const d = await store.claimDelivery(em, deliveryId);
     if (!d) return;
-    const sub = await store.subscriptionForDelivery(em, d.subscriptionId);
-    if (!sub?.enabled) {
+    const sub = d.subscription;
+    if (!sub.enabled) {
       await store.abandonDelivery(em, d.id, 'the subscription is disabled');
       return wakeNext(d.subscriptionId, d.orderKey);
     }
@@ -108,7 +108,7 @@ export function startWebhookDelivery(opts: WebhookDeliveryOptions) {
     webhookDeliveries.inc({ outcome: isSuccess(result) ? 'succeeded' : finalAttempt ? 'dead' : 'retry' });
     if (isSuccess(result)) {
       await store.finishAttempt(em, record, { status: 'succeeded' });
-      await store.noteDelivered(em, sub.id);
+      if (sub.consecutiveDead > 0) await store.noteDelivered(em, sub.id);
     } else if (result.statusCode === 410) {
       await store.finishAttempt(em, record, { status: 'dead' });
       await disable(sub, 'gone', 'the endpoint answered 410 Gone.');

@@ -115,6 +115,8 @@ export interface ClaimedDelivery {
   orderKey: string | null;
   payload: Record<string, unknown>;
   attempts: number;
+  /** Its subscription as the claim found it (one statement: the claim reads it in the same update). */
+  subscription: { id: string; tenant: string; url: string; enabled: boolean; secretEncrypted: string; consecutiveDead: number };
 }
 
 /** `d` is the head of its chain: no earlier delivery of the same subscription and order key is unfinished. */
@@ -131,16 +133,21 @@ const STALE_CLAIM_SECONDS = 120;
  * subscription and order key, earlier event) is unfinished. Null when there is nothing to do now.
  */
 export async function claimDelivery(em: EntityManager, id: string): Promise<ClaimedDelivery | null> {
-  const rows = await em.getConnection().execute<ClaimedDelivery[]>(
+  const rows = await em.getConnection().execute<(Omit<ClaimedDelivery, 'subscription'> & { url: string; enabled: boolean; secretEncrypted: string; consecutiveDead: number })[]>(
     `update webhook_deliveries d set status = 'delivering', claimed_at = now(), updated_at = now()
-     where d.id = ? and d.next_attempt_at <= now()
+     from webhook_subscriptions s
+     where d.id = ? and s.id = d.subscription_id and d.next_attempt_at <= now()
        and (d.status = 'pending' or (d.status = 'delivering' and d.claimed_at < now() - interval '${STALE_CLAIM_SECONDS} seconds'))
        and ${CHAIN_HEAD}
      returning d.id, d.tenant_id as "tenantId", d.subscription_id as "subscriptionId", d.event_id as "eventId", d.event_type as "eventType",
-       d.event_at as "eventAt", d.order_key as "orderKey", d.payload, d.attempts`,
+       d.event_at as "eventAt", d.order_key as "orderKey", d.payload, d.attempts,
+       s.url, s.enabled, s.secret_encrypted as "secretEncrypted", s.consecutive_dead as "consecutiveDead"`,
     [id],
   );
-  return rows[0] ?? null;
+  const row = rows[0];
+  if (!row) return null;
+  const { url, enabled, secretEncrypted, consecutiveDead, ...delivery } = row;
+  return { ...delivery, subscription: { id: row.subscriptionId, tenant: row.tenantId, url, enabled, secretEncrypted, consecutiveDead } };
 }
 
 export interface AttemptRecord {
@@ -153,25 +160,23 @@ export interface AttemptRecord {
   error: string | null;
 }
 
-/** Logs the attempt and moves the delivery on: `succeeded`, `dead`, or `pending` until `retryAt`. */
+/**
+ * Logs the attempt and moves the delivery on: `succeeded`, `dead`, or `pending` until `retryAt`.
+ * One statement (the insert is a data-modifying CTE): atomic, and one round trip, not a transaction's four.
+ */
 export async function finishAttempt(em: EntityManager, a: AttemptRecord, next: { status: 'succeeded' | 'dead' } | { status: 'pending'; retryAt: Date }): Promise<void> {
-  await em.transactional(async (tx) => {
-    const conn = tx.getConnection();
-    const ctx = tx.getTransactionContext();
-    await conn.execute(
-      `insert into webhook_attempts (tenant_id, delivery_id, attempt, status_code, latency_ms, response_excerpt, error) values (?, ?, ?, ?, ?, ?, ?)`,
-      [a.tenantId, a.deliveryId, a.attempt, a.statusCode, a.latencyMs, a.responseExcerpt, a.error],
-      'run',
-      ctx,
-    );
-    await conn.execute(
-      `update webhook_deliveries set status = ?, attempts = ?, next_attempt_at = ?, claimed_at = null, last_status_code = ?, last_latency_ms = ?, last_error = ?,
-         last_response_excerpt = ?, completed_at = ?, updated_at = now() where id = ?`,
-      [next.status, a.attempt, next.status === 'pending' ? next.retryAt : null, a.statusCode, a.latencyMs, a.error, a.responseExcerpt, next.status === 'pending' ? null : new Date(), a.deliveryId],
-      'run',
-      ctx,
-    );
-  });
+  await em.getConnection().execute(
+    `with logged as (
+       insert into webhook_attempts (tenant_id, delivery_id, attempt, status_code, latency_ms, response_excerpt, error) values (?, ?, ?, ?, ?, ?, ?)
+     )
+     update webhook_deliveries set status = ?, attempts = ?, next_attempt_at = ?, claimed_at = null, last_status_code = ?, last_latency_ms = ?, last_error = ?,
+       last_response_excerpt = ?, completed_at = ?, updated_at = now() where id = ?`,
+    [
+      ...[a.tenantId, a.deliveryId, a.attempt, a.statusCode, a.latencyMs, a.responseExcerpt, a.error],
+      ...[next.status, a.attempt, next.status === 'pending' ? next.retryAt : null, a.statusCode, a.latencyMs, a.error, a.responseExcerpt, next.status === 'pending' ? null : new Date(), a.deliveryId],
+    ],
+    'run',
+  );
 }
 
 /** Ends a delivery without an attempt (its subscription is gone or disabled): it waits in the dead-letter queue. */
@@ -187,8 +192,6 @@ export async function nextInChain(em: EntityManager, subscriptionId: string, ord
   );
   return rows[0] ?? null;
 }
-
-export const subscriptionForDelivery = (em: EntityManager, id: string) => em.findOne(WebhookSubscription, { id }, { filters: false, populate: ['secretEncrypted'] });
 
 /** Counts a dead delivery against its subscription; answers the new count. */
 export async function noteDeadDelivery(em: EntityManager, subscriptionId: string): Promise<number> {
