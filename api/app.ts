@@ -18,6 +18,7 @@ import { registerOpenApi } from './plugins/openapi';
 import { cspWithScript, registerSecurityHeaders } from './plugins/security-headers';
 import { apiKeyRoutes } from './routes/api-keys';
 import { authRoutes } from './routes/auth';
+import { calendarFeedRoutes } from './routes/calendar-feeds';
 import { cannedResponseRoutes } from './routes/canned-responses';
 import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(templateRoutes);
   await app.register(inboxRoutes(deps, live));
   await app.register(cannedResponseRoutes);
+  await app.register(calendarFeedRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

@@ -46,6 +46,8 @@ export interface OwnEvent {
   uid: string;
   href: string;
   etag: string | null;
+  startsAt: string;
+  endsAt: string | null;
 }
 
 export interface StoredEvent {
@@ -193,7 +195,7 @@ export class CalDavCalendar {
         if (!component || component.type !== 'VEVENT') continue;
         const event = component as VEvent;
         if (appointmentIdOfUid(event.uid)) {
-          own.push({ uid: event.uid, href, etag: object.etag ?? null });
+          own.push({ uid: event.uid, href, etag: object.etag ?? null, startsAt: event.start.toISOString(), endsAt: event.end?.toISOString() ?? null });
           continue;
         }
         busy.push(...busyTimes(event, from, to));

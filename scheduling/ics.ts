@@ -39,6 +39,9 @@ export interface IcsOptions {
   method?: 'REQUEST' | 'PUBLISH' | 'CANCEL';
 }
 
+/** Where and what, without the invitation parts: for the staff member's own calendar and feed. */
+export type StaffIcsOptions = Pick<IcsOptions, 'location' | 'url'>;
+
 const PROD_ID = { company: 'Switchboard', product: 'Appointments', language: 'EN' };
 
 /** SEQUENCE from updatedAt: strictly grows with every change of the booking (seconds since 2025). */
@@ -49,7 +52,7 @@ function wallClock(a: IcsAppointment): string {
   return `${fmt.format(new Date(a.startsAt))} – ${new Intl.DateTimeFormat('en-GB', { timeZone: a.timezone, timeStyle: 'short' }).format(new Date(a.endsAt))} (${a.timezone})`;
 }
 
-function addEvent(cal: ICalCalendar, a: IcsAppointment, opts: IcsOptions, audience: 'customer' | 'staff'): ICalEvent {
+function addEvent(cal: ICalCalendar, a: IcsAppointment, opts: StaffIcsOptions & Partial<IcsOptions>, audience: 'customer' | 'staff'): ICalEvent {
   const cancelled = a.status === 'cancelled' || opts.method === 'CANCEL';
   const lines = [`${a.serviceName}${a.staffName ? ` with ${a.staffName}` : ''}`, wallClock(a)];
   if (audience === 'staff') lines.push(`Customer: ${a.customerName}${a.customerEmail ? ` <${a.customerEmail}>` : ''}`);
@@ -65,8 +68,11 @@ function addEvent(cal: ICalCalendar, a: IcsAppointment, opts: IcsOptions, audien
     location: opts.location ? [opts.location.name, opts.location.address].filter(Boolean).join(', ') : null,
     url: opts.url ?? null,
     status: cancelled ? ICalEventStatus.CANCELLED : a.status === 'booked' ? ICalEventStatus.TENTATIVE : ICalEventStatus.CONFIRMED,
-    organizer: { name: opts.organizer.name, email: opts.organizer.email },
   });
+  // Only the customer's copy invites: in a staff calendar an organizer and attendee would make a
+  // scheduling server (RFC 6638: iCloud, Nextcloud) email the customer from the staff's account.
+  if (audience === 'staff' || !opts.organizer) return event;
+  event.organizer({ name: opts.organizer.name, email: opts.organizer.email });
   if (a.customerEmail) {
     event.createAttendee({
       email: a.customerEmail,
@@ -95,14 +101,14 @@ export function appointmentIcs(appointment: IcsAppointment, opts: IcsOptions): s
 }
 
 /** The VEVENT stored in the staff member's CalDAV calendar: no METHOD (RFC 4791 forbids it there). */
-export function staffEventIcs(appointment: IcsAppointment, opts: IcsOptions): string {
+export function staffEventIcs(appointment: IcsAppointment, opts: StaffIcsOptions): string {
   const cal = calendar(appointment.serviceName, appointment.timezone, null);
   addEvent(cal, appointment, opts, 'staff');
   return cal.toString();
 }
 
 /** A staff member's subscription feed: their bookings, cancelled ones marked so clients drop them. */
-export function staffFeedIcs(staffName: string, timezone: string | null, appointments: { appointment: IcsAppointment; opts: IcsOptions }[]): string {
+export function staffFeedIcs(staffName: string, timezone: string | null, appointments: { appointment: IcsAppointment; opts: StaffIcsOptions }[]): string {
   const cal = calendar(`${staffName} — bookings`, timezone, 'PUBLISH');
   cal.ttl(15 * 60);
   for (const { appointment, opts } of appointments) addEvent(cal, appointment, opts, 'staff');
