@@ -36,9 +36,8 @@ export async function calendarSync(input: CalendarSyncInput): Promise<void> {
   setHandler(calendarSyncProgressQuery, () => progress);
   setHandler(calendarSyncNowSignal, () => void (wake = true));
 
-  while (progress.syncs < SYNCS_PER_RUN && !workflowInfo().continueAsNewSuggested) {
+  for (let attempts = 0; attempts < SYNCS_PER_RUN && !workflowInfo().continueAsNewSuggested; attempts++) {
     wake = false;
-    progress.syncs++;
     try {
       progress.last = await syncStaffCalendar({ tenantId: input.tenantId, staffId: input.staffId, windowDays: input.windowDays });
     } catch (err) {
@@ -46,7 +45,6 @@ export async function calendarSync(input: CalendarSyncInput): Promise<void> {
       await condition(() => wake, UNREACHABLE_PAUSE);
       continue;
     }
-    progress.lastSyncAt = new Date().toISOString();
     if (progress.last.stop) return;
     for (const { appointmentId, workflowId } of progress.last.deleted) {
       if (reported.has(appointmentId)) continue;
@@ -58,6 +56,9 @@ export async function calendarSync(input: CalendarSyncInput): Promise<void> {
         await cancelDeletedAppointment({ tenantId: input.tenantId, appointmentId });
       }
     }
+    // Counted once its deletions are handed on: a caller that waits for the count sees the whole sync.
+    progress.syncs++;
+    progress.lastSyncAt = new Date().toISOString();
     await condition(() => wake, `${input.intervalSeconds}s`);
   }
   await continueAsNew<typeof calendarSync>(input);

@@ -108,7 +108,7 @@ export const calendarFeedRoutes =
 
     app.get(
       '/v1/calendars/feeds/:token.ics',
-      { config: { public: true }, schema: { tags, summary: "A staff member's bookings as a read-only iCalendar feed (the token is the secret)", params: feedParams, response: { 404: errorBody, 400: errorBody } } },
+      { config: { public: true }, schema: { tags, summary: "A staff member's bookings as a read-only iCalendar feed (the token is the secret)", params: feedParams, response: { 200: z.string(), 404: errorBody, 400: errorBody } } },
       async (request, reply) => {
         // The one lookup without a tenant: the token itself says whose feed it is.
         const found = await deps.orm.em.fork().findOne(StaffMember, { icsFeedToken: request.params.token }, { filters: false });

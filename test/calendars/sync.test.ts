@@ -58,8 +58,6 @@ async function syncNow(staffId: string): Promise<CalendarSyncProgress> {
     last = await progress(staffId);
     return last.syncs > before && last.lastSyncAt !== null && last.last !== null;
   }, 30_000, 'a sync after syncNow');
-  // The query answers once the activity returned, but the loop may still be handing deletions on.
-  await new Promise((r) => setTimeout(r, 300));
   return last;
 }
 
