@@ -11,6 +11,7 @@ import { Migration20261221090000_message_fidelity } from './Migration20261221090
 import { Migration20261222090000_document_imports } from './Migration20261222090000_document_imports';
 import { Migration20261222090000_webhooks } from './Migration20261222090000_webhooks';
 import { Migration20261222100000_bm25_kb_delete } from './Migration20261222100000_bm25_kb_delete';
+import { Migration20261223090000_scheduling } from './Migration20261223090000_scheduling';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261222090000_document_imports', class: Migration20261222090000_document_imports },
   { name: 'Migration20261222090000_webhooks', class: Migration20261222090000_webhooks },
   { name: 'Migration20261222100000_bm25_kb_delete', class: Migration20261222100000_bm25_kb_delete },
+  { name: 'Migration20261223090000_scheduling', class: Migration20261223090000_scheduling },
 ];

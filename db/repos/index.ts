@@ -17,3 +17,5 @@ export * from './channels-media';
 export * from './message-amendments';
 export * from './knowledge-imports';
 export * from './webhooks';
+export * from './scheduling';
+export * from './scheduling-appointments';
