@@ -39,3 +39,55 @@ export interface CalendarSyncProgress {
   lastSyncAt: string | null;
   last: CalendarSyncResult | null;
 }
+
+/** What a calendar event shows of a booking (a subset of AppointmentDto, core/api/scheduling.ts). */
+export interface IcsAppointment {
+  id: string;
+  startsAt: string;
+  endsAt: string;
+  status: string;
+  serviceName: string;
+  staffName: string | null;
+  customerName: string;
+  customerEmail: string | null;
+  notes?: string | null;
+  timezone: string;
+  /** Bumps SEQUENCE so clients take a reschedule as a newer version of the same event. */
+  updatedAt?: string;
+}
+
+/** Where the booking takes place, as calendar apps show it. */
+export interface IcsPlace {
+  name: string;
+  address?: string | null;
+}
+
+/** A booking as the sync sees it: its event's text, and where its calendar event is. */
+export interface SyncAppointment {
+  view: IcsAppointment;
+  location: IcsPlace | null;
+  event: { href: string | null; etag: string | null };
+}
+
+export interface BusyBlockInput {
+  uid: string;
+  startsAt: string;
+  endsAt: string;
+  summary: string;
+}
+
+/**
+ * The database side of a sync, scoped to one tenant (db/repos/calendars.ts implements it): the
+ * sync itself (scheduling/calendar-sync.ts) only talks CalDAV.
+ */
+export interface CalendarStore {
+  /** The staff member's stored CalDAV settings (password still encrypted); null when gone, inactive or not connected. */
+  connection(staffId: string): Promise<{ url: string; username: string; passwordEncrypted: string; calendarUrl: string } | null>;
+  replaceBusyBlocks(staffId: string, busy: BusyBlockInput[]): Promise<number>;
+  /** Booked or confirmed bookings of the staff member overlapping [from, to). */
+  activeBookings(staffId: string, from: Date, to: Date): Promise<SyncAppointment[]>;
+  /** The staff member's other bookings (cancelled, completed, no-show) that still point at an event. */
+  inactiveWithEvent(staffId: string): Promise<{ id: string; href: string }[]>;
+  /** Writes the calendar fields only (not updatedAt: bookkeeping, not a change of the booking). */
+  storeEvent(appointmentId: string, event: { uid: string | null; href: string | null; etag: string | null }): Promise<void>;
+}

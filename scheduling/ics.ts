@@ -10,29 +10,16 @@
  * confirmation and subscribed to the feed sees one event, updated by SEQUENCE.
  */
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus, type ICalCalendar, type ICalEvent } from 'ical-generator';
+import type { IcsAppointment, IcsPlace } from '../core/calendar-sync';
 import { appointmentEventUid } from './caldav';
 
-/** What an event needs from a booking (a subset of AppointmentDto, core/api/scheduling.ts). */
-export interface IcsAppointment {
-  id: string;
-  startsAt: string;
-  endsAt: string;
-  status: string;
-  serviceName: string;
-  staffName: string | null;
-  customerName: string;
-  customerEmail: string | null;
-  notes?: string | null;
-  timezone: string;
-  /** Bumps SEQUENCE so clients take a reschedule as a newer version of the same event. */
-  updatedAt?: string;
-}
+export type { IcsAppointment };
 
 export interface IcsOptions {
   /** The business, as the organizer: its name and a reply address. */
   organizer: { name: string; email: string };
   /** The location's name and postal address, shown by calendar apps. */
-  location?: { name: string; address?: string | null } | null;
+  location?: IcsPlace | null;
   /** Where the customer manages the booking (the public page), when there is one. */
   url?: string | null;
   /** "PUBLISH" for an event put in a calendar; "REQUEST" for an invitation by email. */

@@ -6,6 +6,7 @@
 import { AppError } from '../../core/errors';
 import { secretBox } from '../../channels/directory';
 import { tenantEm } from '../../db/orm';
+import { calendarStore } from '../../db/repos/calendars';
 import { configPolicy } from '../../net/address-policy';
 import { syncStaffCalendar } from '../../scheduling/calendar-sync';
 import { cancelAppointment } from '../../scheduling/service';
@@ -14,7 +15,10 @@ import type { SwitchboardActivities } from '../types';
 
 export function calendarActivities({ orm, config }: ActivityDeps): Pick<SwitchboardActivities, 'syncStaffCalendar' | 'cancelDeletedAppointment'> {
   return {
-    syncStaffCalendar: (input) => syncStaffCalendar({ orm, box: secretBox(config), policy: configPolicy(config) }, input),
+    syncStaffCalendar: (input) => {
+      const box = secretBox(config);
+      return syncStaffCalendar({ store: calendarStore(tenantEm(orm, input.tenantId), input.tenantId), decrypt: (c) => box.decrypt(c), policy: configPolicy(config) }, input);
+    },
     async cancelDeletedAppointment({ tenantId, appointmentId }) {
       try {
         await cancelAppointment(tenantEm(orm, tenantId), tenantId, appointmentId, { reason: 'deleted from the staff calendar', by: 'calendar' });

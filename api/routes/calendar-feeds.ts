@@ -14,11 +14,11 @@ import { errorBody, errorResponses } from '../../core/api/common';
 import { publicUrl, type Config } from '../../core/config';
 import { AppError } from '../../core/errors';
 import { secretBox } from '../../channels/directory';
-import { Appointment, CalendarBusyBlock, Location, StaffMember } from '../../db/entities';
+import type { StaffMember } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
+import { feedRows, requireStaff, rotateFeedToken, saveCaldav, staffByFeedToken } from '../../db/repos/calendars';
 import { configPolicy } from '../../net/address-policy';
 import { discoverCalendars } from '../../scheduling/caldav';
-import { credentialsOf, icsViews } from '../../scheduling/calendar-sync';
 import { staffFeedIcs } from '../../scheduling/ics';
 import type { AppDeps } from '../deps';
 
@@ -32,7 +32,7 @@ const feedUrl = (config: Config, token: string) => `${publicUrl(config)}/v1/cale
 const newFeedToken = () => randomBytes(24).toString('base64url');
 
 async function staffOf(em: EntityManager, staffId: string): Promise<StaffMember> {
-  const staff = await em.findOne(StaffMember, { id: staffId });
+  const staff = await requireStaff(em, staffId);
   if (!staff) throw new AppError('not_found', 'staff member not found', { field: 'staffId' });
   return staff;
 }
@@ -64,8 +64,7 @@ export const calendarFeedRoutes =
       async (request) => {
         const staff = await staffOf(request.em, request.params.staffId);
         const found = await discoverCalendars(request.body, { policy });
-        staff.caldav = { url: request.body.url, username: request.body.username, passwordEncrypted: secretBox(config).encrypt(request.body.password), calendarUrl: found.calendar.url };
-        await request.em.flush();
+        await saveCaldav(request.em, staff, { url: request.body.url, username: request.body.username, passwordEncrypted: secretBox(config).encrypt(request.body.password), calendarUrl: found.calendar.url });
         await deps.workflows.calendarSync.start(request.tenantId, staff.id);
         return { ...settingsOf(staff, config), calendars: found.calendars };
       },
@@ -75,9 +74,9 @@ export const calendarFeedRoutes =
       '/v1/calendars/staff/:staffId/caldav/test',
       { config: adminOnly, schema: { tags, summary: 'Test the saved CalDAV connection', params: staffIdParam, response: { 200: caldavTestResult, ...errorResponses } } },
       async (request) => {
-        const creds = credentialsOf(await staffOf(request.em, request.params.staffId), secretBox(config));
-        if (!creds) throw new AppError('conflict', 'no calendar is connected for this staff member', { field: 'staffId' });
-        return { ok: true as const, ...(await discoverCalendars(creds, { policy })) };
+        const { caldav } = await staffOf(request.em, request.params.staffId);
+        if (!caldav) throw new AppError('conflict', 'no calendar is connected for this staff member', { field: 'staffId' });
+        return { ok: true as const, ...(await discoverCalendars({ ...caldav, password: secretBox(config).decrypt(caldav.passwordEncrypted) }, { policy })) };
       },
     );
 
@@ -86,10 +85,7 @@ export const calendarFeedRoutes =
       { config: adminOnly, schema: { tags, summary: "Disconnect a staff member's calendar", params: staffIdParam, response: { 204: z.null(), ...errorResponses } } },
       async (request, reply) => {
         const staff = await staffOf(request.em, request.params.staffId);
-        staff.caldav = null;
-        await request.em.flush();
-        // Busy times read from a calendar that is no longer connected must not keep blocking slots.
-        await request.em.nativeDelete(CalendarBusyBlock, { staff: staff.id });
+        await saveCaldav(request.em, staff, null);
         await deps.workflows.calendarSync.cancel(request.tenantId, staff.id);
         return reply.status(204).send(null);
       },
@@ -100,8 +96,7 @@ export const calendarFeedRoutes =
       { config: adminOnly, schema: { tags, summary: 'Issue a new private feed URL (the old one stops working)', params: staffIdParam, response: { 200: calendarSettings, ...errorResponses } } },
       async (request) => {
         const staff = await staffOf(request.em, request.params.staffId);
-        staff.icsFeedToken = newFeedToken();
-        await request.em.flush();
+        await rotateFeedToken(request.em, staff, newFeedToken());
         return settingsOf(staff, config);
       },
     );
@@ -110,19 +105,11 @@ export const calendarFeedRoutes =
       '/v1/calendars/feeds/:token.ics',
       { config: { public: true }, schema: { tags, summary: "A staff member's bookings as a read-only iCalendar feed (the token is the secret)", params: feedParams, response: { 200: z.string(), 404: errorBody, 400: errorBody } } },
       async (request, reply) => {
-        // The one lookup without a tenant: the token itself says whose feed it is.
-        const found = await deps.orm.em.fork().findOne(StaffMember, { icsFeedToken: request.params.token }, { filters: false });
+        const found = await staffByFeedToken(deps.orm.em, request.params.token);
         if (!found) throw new AppError('not_found', 'feed not found', { field: 'token' });
-        const em = tenantEm(deps.orm, found.tenant);
         const now = Date.now();
-        const rows = await em.find(
-          Appointment,
-          { staff: found.id, startsAt: { $lt: new Date(now + FEED_AHEAD_MS) }, endsAt: { $gt: new Date(now - FEED_PAST_MS) } },
-          { orderBy: { startsAt: 'asc' }, limit: 5000 },
-        );
-        const views = await icsViews(em, rows);
-        const location = await em.findOne(Location, { id: found.location });
-        const body = staffFeedIcs(found.name, location?.timezone ?? null, rows.map((r) => views.get(r.id)!));
+        const { bookings, timezone } = await feedRows(tenantEm(deps.orm, found.tenant), found, new Date(now - FEED_PAST_MS), new Date(now + FEED_AHEAD_MS));
+        const body = staffFeedIcs(found.name, timezone, bookings.map((b) => ({ appointment: b.view, opts: { location: b.location } })));
         return reply.type('text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(body);
       },
     );

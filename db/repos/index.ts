@@ -19,3 +19,4 @@ export * from './knowledge-imports';
 export * from './webhooks';
 export * from './scheduling';
 export * from './scheduling-appointments';
+export * from './calendars';
