@@ -23,7 +23,6 @@ import { staffFeedIcs } from '../../scheduling/ics';
 import type { AppDeps } from '../deps';
 
 const tags = ['appointments'];
-const adminOnly = { roles: ['admin'] as const };
 /** The feed spans a month back and a year ahead: what a subscribed calendar shows. */
 const FEED_PAST_MS = 31 * 86_400_000;
 const FEED_AHEAD_MS = 366 * 86_400_000;
@@ -51,14 +50,13 @@ export const calendarFeedRoutes =
 
     app.get(
       '/v1/calendars/staff/:staffId',
-      { config: adminOnly, schema: { tags, summary: "A staff member's calendar connection and private feed URL", params: staffIdParam, response: { 200: calendarSettings, ...errorResponses } } },
+      { schema: { tags, summary: "A staff member's calendar connection and private feed URL", params: staffIdParam, response: { 200: calendarSettings, ...errorResponses } } },
       async (request) => settingsOf(await staffOf(request.em, request.params.staffId), config),
     );
 
     app.put(
       '/v1/calendars/staff/:staffId/caldav',
       {
-        config: adminOnly,
         schema: { tags, summary: "Connect a staff member's CalDAV calendar (tested first) and start syncing it", params: staffIdParam, body: caldavBody, response: { 200: caldavSaved, ...errorResponses } },
       },
       async (request) => {
@@ -72,7 +70,7 @@ export const calendarFeedRoutes =
 
     app.post(
       '/v1/calendars/staff/:staffId/caldav/test',
-      { config: adminOnly, schema: { tags, summary: 'Test the saved CalDAV connection', params: staffIdParam, response: { 200: caldavTestResult, ...errorResponses } } },
+      { schema: { tags, summary: 'Test the saved CalDAV connection', params: staffIdParam, response: { 200: caldavTestResult, ...errorResponses } } },
       async (request) => {
         const { caldav } = await staffOf(request.em, request.params.staffId);
         if (!caldav) throw new AppError('conflict', 'no calendar is connected for this staff member', { field: 'staffId' });
@@ -82,7 +80,7 @@ export const calendarFeedRoutes =
 
     app.delete(
       '/v1/calendars/staff/:staffId/caldav',
-      { config: adminOnly, schema: { tags, summary: "Disconnect a staff member's calendar", params: staffIdParam, response: { 204: z.null(), ...errorResponses } } },
+      { schema: { tags, summary: "Disconnect a staff member's calendar", params: staffIdParam, response: { 204: z.null(), ...errorResponses } } },
       async (request, reply) => {
         const staff = await staffOf(request.em, request.params.staffId);
         await saveCaldav(request.em, staff, null);
@@ -93,7 +91,7 @@ export const calendarFeedRoutes =
 
     app.post(
       '/v1/calendars/staff/:staffId/feed-token',
-      { config: adminOnly, schema: { tags, summary: 'Issue a new private feed URL (the old one stops working)', params: staffIdParam, response: { 200: calendarSettings, ...errorResponses } } },
+      { schema: { tags, summary: 'Issue a new private feed URL (the old one stops working)', params: staffIdParam, response: { 200: calendarSettings, ...errorResponses } } },
       async (request) => {
         const staff = await staffOf(request.em, request.params.staffId);
         await rotateFeedToken(request.em, staff, newFeedToken());

@@ -91,6 +91,7 @@ function fill(path: string): string {
     widget: t.ids.channel,
     subscriptions: t.ids.webhook,
     deliveries: t.ids.delivery,
+    staff: t.ids.staff,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';

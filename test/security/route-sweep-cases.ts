@@ -27,6 +27,8 @@ export interface Ids {
   automation: string;
   /** A bulk import into `knowledgeBase`. */
   import: string;
+  /** A staff member (no calendar connected). */
+  staff: string;
 }
 
 export interface Call {
@@ -167,6 +169,14 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/canned-responses': { roles: 'builder', tenant: own('creates a canned response in the caller’s tenant') },
   'PUT /v1/canned-responses/:id': { roles: 'builder', tenant: (b) => [{ path: `/v1/canned-responses/${b.canned}`, body: { shortcut: 'taken', text: 'Changed by another tenant' } }] },
   'DELETE /v1/canned-responses/:id': { roles: 'builder', destroys: true, tenant: (b) => [{ path: `/v1/canned-responses/${b.canned}` }] },
+
+  'GET /v1/calendars/staff/:staffId': { roles: 'admin', tenant: (b) => [{ path: `/v1/calendars/staff/${b.staff}` }] },
+  // An internal address: the owner's call is refused by the outbound policy before any traffic.
+  'PUT /v1/calendars/staff/:staffId/caldav': { roles: 'admin', tenant: (b) => [{ path: `/v1/calendars/staff/${b.staff}/caldav`, body: { url: 'https://10.0.0.1/dav/', username: 'planted', password: 'planted-pass' } }] },
+  'POST /v1/calendars/staff/:staffId/caldav/test': { roles: 'admin', tenant: (b) => [{ path: `/v1/calendars/staff/${b.staff}/caldav/test` }] },
+  'POST /v1/calendars/staff/:staffId/feed-token': { roles: 'admin', tenant: (b) => [{ path: `/v1/calendars/staff/${b.staff}/feed-token` }] },
+  'DELETE /v1/calendars/staff/:staffId/caldav': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/calendars/staff/${b.staff}/caldav` }] },
+  'GET /v1/calendars/feeds/:token.ics': { public: 'a staff member’s read-only calendar feed: the random token in the URL is its credential (calendar apps send no other)' },
 
   'GET /v1/users': { roles: 'admin', tenant: 'list' },
   'POST /v1/users': { roles: 'admin', tenant: own('creates a user in the caller’s tenant') },
