@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ical, { type VEvent } from 'node-ical';
+import type { AppointmentDto } from '../../core/api/scheduling';
 import { appointmentEventUid, CalDavCalendar, CalendarAccessError, discoverCalendars } from '../../scheduling/caldav';
 import { appointmentIcs, staffEventIcs, staffFeedIcs, type IcsAppointment } from '../../scheduling/ics';
 import { deleteRaw, getRaw, putRawEvent, startRadicale, type Radicale } from '../fakes/radicale';
@@ -147,6 +148,36 @@ describe('iCalendar text', () => {
     // The wall-clock time in the business's zone, where a person reads it: 10:00 in Paris.
     expect(String(parsed.description)).toContain('10:00');
     expect(appointmentIcs(appt({ status: 'cancelled' }), opts)).toContain('METHOD:CANCEL');
+  });
+
+  it('takes the service layer’s AppointmentDto as it is (the confirmation email attaches it)', () => {
+    const dto: AppointmentDto = {
+      ...appt(),
+      status: 'confirmed',
+      notes: '',
+      serviceId: 's',
+      locationId: 'l',
+      staffId: 'st',
+      resourceId: null,
+      resourceName: null,
+      contactId: null,
+      conversationId: null,
+      channel: null,
+      customerPhone: null,
+      customerTimezone: 'America/New_York',
+      source: 'page',
+      seriesId: null,
+      recurrenceRule: null,
+      calendarEventUid: null,
+      cancelledAt: null,
+      cancelReason: null,
+      cancelledBy: null,
+      createdAt: '2027-03-01T10:00:00.000Z',
+      updatedAt: '2027-03-01T10:00:00.000Z',
+    };
+    const text = appointmentIcs(dto, opts);
+    expect(text).toContain('STATUS:CONFIRMED');
+    expect(text).toContain(`UID:${appointmentEventUid(dto.id)}`);
   });
 
   it('a reschedule raises SEQUENCE so clients replace the event', () => {

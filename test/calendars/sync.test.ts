@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ical, { type VEvent } from 'node-ical';
 import type { CalendarSyncProgress } from '../../core/calendar-sync';
 import { calendarSyncWorkflowId } from '../../core/ids';
+import { resumeCalendarSyncs } from '../../ingress/resume-loops';
 import { Appointment, Location, Service, StaffMember } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import { appointmentEventUid } from '../../scheduling/caldav';
@@ -102,6 +103,15 @@ describe('connecting a calendar', () => {
     expect((await stack.request('POST', `/v1/calendars/staff/${anna.id}/caldav/test`, { apiKey: tenant.apiKey })).body).toMatchObject({ ok: true, calendar: { url: radicale.users.anna.calendarUrl } });
     await waitUntil(async () => (await progress(anna.id).catch(() => ({ syncs: 0 }))).syncs >= 1, 30_000, 'the first sync');
     expect((await connect(ben.id, { url: radicale.url, username: 'ben', password: 'ben-pass' })).status).toBe(200);
+  });
+
+  it('a worker start resumes the sync of every connected staff member whose loop is gone', async () => {
+    const handle = stack.temporal.workflow.getHandle(calendarSyncWorkflowId(tenant.tenantId, ben.id));
+    await handle.terminate('gone, as after a namespace reset');
+    expect(await resumeCalendarSyncs(stack.orm, stack.temporal, stack.config.TEMPORAL_TASK_QUEUE)).toBeGreaterThanOrEqual(2);
+    const resumed = stack.temporal.workflow.getHandle(calendarSyncWorkflowId(tenant.tenantId, ben.id));
+    expect((await resumed.describe()).status.name).toBe('RUNNING');
+    await waitUntil(async () => (await progress(ben.id)).syncs >= 1, 30_000, 'the resumed loop synced');
   });
 
   it('another tenant sees, changes and tests nothing of it', async () => {
