@@ -111,6 +111,7 @@ export const PATHS: Path[] = [
   { kind: 'imapMailbox', name: 'ends when the channel stops reading IMAP', shows: (r) => r.facts.workflowType === 'imapMailbox' && r.facts.end?.kind === 'completed' },
   { kind: 'calendarSync', name: 'sync again after the interval', shows: (r) => scheduled(r, 'syncStaffCalendar') && r.facts.timersFired > 0 },
   { kind: 'calendarSync', name: 'event deleted in the calendar, no appointment workflow: cancelled directly', shows: (r) => scheduled(r, 'cancelDeletedAppointment') },
+  { kind: 'calendarSync', name: 'event deleted in the calendar: signalled to the running appointment workflow', shows: (r) => r.facts.workflowType === 'calendarSync' && r.facts.externalSignalsDelivered > 0 && !scheduled(r, 'cancelDeletedAppointment') },
   { kind: 'calendarSync', name: 'ends when the staff member is no longer connected', shows: (r) => r.facts.workflowType === 'calendarSync' && r.facts.end?.kind === 'completed' },
   { kind: 'ingestDocument', name: 'superseded version', shows: (r) => r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'failed' && !scheduled(r, 'failDocumentVersion') },
 ];
