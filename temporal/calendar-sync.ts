@@ -29,6 +29,15 @@ export class CalendarSyncClient {
     return workflowId;
   }
 
+  /** Asks a running loop to sync now (a booking of this staff member changed); none running is fine. */
+  async syncNow(tenantId: string, staffId: string): Promise<void> {
+    try {
+      await this.client.workflow.getHandle(calendarSyncWorkflowId(tenantId, staffId)).signal('syncNow');
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+
   /** Best effort: a loop that already ended (staff member gone) has nothing to stop. */
   async cancel(tenantId: string, staffId: string): Promise<void> {
     try {

@@ -27,6 +27,9 @@ const tags = ['appointments'];
 const FEED_PAST_MS = 31 * 86_400_000;
 const FEED_AHEAD_MS = 366 * 86_400_000;
 
+/** The feed path with its token hidden: request logs must not hand out read access to a calendar. */
+export const maskFeedToken = (url: string) => url.replace(/(\/v1\/calendars\/feeds\/)[^/?#]+/, '$1***.ics');
+
 const feedUrl = (config: Config, token: string) => `${publicUrl(config)}/v1/calendars/feeds/${token}.ics`;
 const newFeedToken = () => randomBytes(24).toString('base64url');
 

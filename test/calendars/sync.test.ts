@@ -11,8 +11,10 @@ import ical, { type VEvent } from 'node-ical';
 import type { CalendarSyncProgress } from '../../core/calendar-sync';
 import { calendarSyncWorkflowId } from '../../core/ids';
 import { resumeCalendarSyncs } from '../../ingress/resume-loops';
-import { Appointment, Location, Service, StaffMember } from '../../db/entities';
+import { Appointment, CalendarBusyBlock, Location, Service, StaffMember } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
+import { secretBoxFromConfig } from '../../db/secrets';
+import { maskFeedToken } from '../../api/routes/calendar-feeds';
 import { appointmentEventUid } from '../../scheduling/caldav';
 import { bookAppointment, findSlots, rescheduleAppointment } from '../../scheduling/service';
 import { calendarSyncProgressQuery } from '../../workflows/messages';
@@ -161,6 +163,21 @@ describe('sync', () => {
     expect((await findSlots(em(), tenant.tenantId, { ...query, staffId: ben.id })).map((s) => s.startsAt)).toContain(at(1, 14));
   });
 
+  it('a password refused later keeps the busy times and reports no deletion: an unreadable calendar is not an empty one', async () => {
+    const em = () => tenantEm(stack.orm, tenant.tenantId);
+    const staff = await em().findOneOrFail(StaffMember, { id: anna.id });
+    const right = staff.caldav!;
+    const busyBefore = await em().count(CalendarBusyBlock, { staff: anna.id });
+    expect(busyBefore).toBeGreaterThan(0);
+    await em().nativeUpdate(StaffMember, { id: anna.id }, { caldav: { ...right, passwordEncrypted: secretBoxFromConfig(stack.config).encrypt('changed-elsewhere') } });
+    const last = await syncNow(anna.id);
+    expect(last.last).toMatchObject({ error: expect.stringContaining('refused the username or password'), deleted: [], busy: 0, pushed: 0 });
+    expect(await em().count(CalendarBusyBlock, { staff: anna.id })).toBe(busyBefore);
+    expect(await em().count(Appointment, { staff: anna.id, status: 'cancelled' })).toBe(0);
+    await em().nativeUpdate(StaffMember, { id: anna.id }, { caldav: right });
+    expect((await syncNow(anna.id)).last).toMatchObject({ error: null });
+  });
+
   it('deleting our event in the calendar cancels the booking (by the calendar) and the event stays gone', async () => {
     const em = tenantEm(stack.orm, tenant.tenantId);
     const booked = await bookAppointment(em, tenant.tenantId, { serviceId: service.id, staffId: anna.id, startsAt: at(2, 10), customer: { name: 'Léa' }, source: 'api' });
@@ -200,6 +217,8 @@ describe('private feed', () => {
     expect(text).toContain('Chloé Martin');
 
     expect((await fetch(`${stack.url}/v1/calendars/feeds/${'x'.repeat(32)}.ics`)).status).toBe(404);
+    // Request logs show the path without the token.
+    expect(maskFeedToken(`${path}?x=1`)).toBe('/v1/calendars/feeds/***.ics?x=1');
     const rotated = await stack.request('POST', `/v1/calendars/staff/${anna.id}/feed-token`, { apiKey: tenant.apiKey });
     expect(rotated.body.feedUrl).not.toBe(feedUrl);
     expect((await fetch(stack.url + path)).status).toBe(404);
