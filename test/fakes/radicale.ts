@@ -1,6 +1,6 @@
 /**
- * A real Radicale CalDAV server for a test (PyPI `radicale`, installed by scripts/toolchain.sh into
- * .tools/py/radicale): htpasswd authentication with one or more users (plain passwords: the test
+ * A real Radicale CalDAV server for a test (PyPI `radicale`, installed by scripts/ensure-services.sh
+ * into .tools/py/radicale): htpasswd authentication with one or more users (plain passwords: the test
  * knows them anyway), its collections in a temp folder, listening on a free loopback port, stopped
  * with the test. Each user gets one calendar, created with MKCALENDAR, at
  * `{url}/{user}/calendar/`.
@@ -50,7 +50,7 @@ export async function getRaw(user: RadicaleUser, href: string): Promise<{ status
 }
 
 export async function startRadicale(users: { username: string; password: string }[] = [{ username: 'anna', password: 'calendar-pass' }]): Promise<Radicale> {
-  if (!existsSync(join(RADICALE_LIB, 'radicale'))) throw new Error(`Radicale is not installed in ${RADICALE_LIB}: run scripts/toolchain.sh (npm test does)`);
+  if (!existsSync(join(RADICALE_LIB, 'radicale'))) throw new Error(`Radicale is not installed in ${RADICALE_LIB}: run scripts/ensure-services.sh (npm test does)`);
   const dir = await mkdtemp(join(tmpdir(), 'radicale-'));
   const port = await freePort();
   await writeFile(join(dir, 'users'), users.map((u) => `${u.username}:${u.password}`).join('\n') + '\n');
