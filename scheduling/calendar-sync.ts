@@ -29,6 +29,11 @@ export interface CalendarSyncDeps {
 const LOOKBACK_MS = 86_400_000;
 
 const sameTime = (a: string | null, b: string) => a !== null && Date.parse(a) === Date.parse(b);
+/** One resource, however the server spells it (`@` or `%40`): a spelling must not look like a change. */
+const canonical = (href: string) => {
+  const url = new URL(href);
+  return `${url.origin}${decodeURIComponent(url.pathname)}`;
+};
 
 export async function syncStaffCalendar(deps: CalendarSyncDeps, input: { tenantId: string; staffId: string; windowDays: number; now?: Date }): Promise<CalendarSyncResult> {
   const result: CalendarSyncResult = { stop: false, busy: 0, pushed: 0, removed: 0, deleted: [], error: null };
@@ -59,7 +64,7 @@ async function pushBookings(
   result: CalendarSyncResult,
 ): Promise<void> {
   const own = new Map(listedOwn.map((e) => [e.uid, e]));
-  const inThisCalendar = (href: string | null | undefined): href is string => !!href && href.startsWith(calendar.url);
+  const inThisCalendar = (href: string | null | undefined): href is string => !!href && canonical(href).startsWith(canonical(calendar.url));
 
   for (const booking of await store.activeBookings(staffId, from, to)) {
     const { view } = booking;
@@ -71,7 +76,7 @@ async function pushBookings(
       result.deleted.push({ appointmentId: view.id, workflowId: appointmentWorkflowId(tenantId, view.id) });
       continue;
     }
-    const current = listed && stored && listed.href === stored.href && listed.etag === stored.etag && sameTime(listed.startsAt, view.startsAt) && sameTime(listed.endsAt, view.endsAt);
+    const current = listed && stored && canonical(listed.href) === canonical(stored.href) && listed.etag === stored.etag && sameTime(listed.startsAt, view.startsAt) && sameTime(listed.endsAt, view.endsAt);
     if (current) continue;
     const written = await calendar.put(uid, staffEventIcs(view, { location: booking.location }), stored ?? (listed ? { href: listed.href, etag: listed.etag } : null));
     await store.storeEvent(view.id, { uid, ...written });
@@ -83,12 +88,12 @@ async function pushBookings(
   const removed = new Set<string>();
   for (const event of own.values()) {
     await calendar.delete(event);
-    removed.add(event.href);
+    removed.add(canonical(event.href));
   }
   for (const { id, href } of await store.inactiveWithEvent(staffId)) {
-    if (inThisCalendar(href) && !removed.has(href)) {
+    if (inThisCalendar(href) && !removed.has(canonical(href))) {
       await calendar.delete({ href, etag: null });
-      removed.add(href);
+      removed.add(canonical(href));
     }
     await store.storeEvent(id, { uid: null, href: null, etag: null });
   }
