@@ -1,9 +1,8 @@
 /** A tenant with one of everything, so routes with path parameters can be called with real ids. */
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { Location, StaffMember } from '../../db/entities';
-import { systemEm, tenantEm, type Orm } from '../../db/orm';
-import { abandonDelivery, createCatalogRow, insertDeliveries } from '../../db/repos';
+import { systemEm } from '../../db/orm';
+import { abandonDelivery, insertDeliveries } from '../../db/repos';
 import { receptionFlow } from '../support/flows';
 import type { Stack } from '../support/stack';
 import { createWebchatChannel } from '../widget/support';
@@ -11,7 +10,7 @@ import { createWebchatChannel } from '../widget/support';
 export interface Fixture {
   tenantId: string;
   apiKey: string;
-  ids: { flow: string; conversation: string; workflow: string; knowledgeBase: string; document: string; channel: string; canned: string; user: string; apiKey: string; webhook: string; delivery: string; staff: string };
+  ids: { flow: string; conversation: string; workflow: string; knowledgeBase: string; document: string; channel: string; canned: string; user: string; apiKey: string; webhook: string; delivery: string };
   /** A widget visitor token on the tenant's webchat channel. */
   visitorToken: string;
 }
@@ -36,7 +35,6 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
   const delivery = randomUUID();
   await insertDeliveries(systemEm(stack.orm), [{ id: delivery, tenantId, subscriptionId: webhook.id, eventId: randomUUID(), eventType: 'run.completed', eventAt: new Date(), orderKey: null, payload: {} }]);
   await abandonDelivery(systemEm(stack.orm), delivery, 'fixture');
-  const staff = await staffMemberOf(stack.orm, tenantId);
   const session = await fetch(`${stack.url}/v1/widget/${channelId}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const visitor = (await session.json()) as { token: string };
   expect(visitor.token).toBeTruthy();
@@ -56,17 +54,8 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
       apiKey: otherKey.id,
       webhook: webhook.id,
       delivery,
-      staff,
     },
   };
-}
-
-/** A staff member (at a location of its own) in the tenant: the object the calendar routes name. */
-export async function staffMemberOf(orm: Orm, tenantId: string): Promise<string> {
-  const em = tenantEm(orm, tenantId);
-  const location = await createCatalogRow(em, Location, tenantId, { name: 'Front desk', timezone: 'Europe/Paris', address: '' });
-  const staff = await createCatalogRow(em, StaffMember, tenantId, { location: location.id, name: 'Sweep staff', weeklyHours: {} });
-  return staff.id;
 }
 
 export interface Answer {
