@@ -7,6 +7,7 @@ import { ForeignKeyConstraintViolationException } from '@mikro-orm/core';
 import { ApplicationFailure } from '@temporalio/common';
 import { AppError, INVALID_DATA_ERROR_TYPE, isInvalidDataError } from '../core/errors';
 import type { ActivityDeps } from './deps';
+import { calendarActivities } from './calendars/sync';
 import { mediaActivities } from './channels/media';
 import { imapActivities } from './channels/imap';
 import { sendActivities } from './channels/send';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...sendActivities(deps),
     ...mediaActivities(deps),
     ...imapActivities(deps),
+    ...calendarActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

@@ -9,6 +9,7 @@ import type { Channel, OutboundMessage, Reply, TokenUsage } from '../core/messag
 import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome, PendingMedia } from '../core/inbound';
 import type { ImapMailboxInput, ImapPollResult } from '../core/email-inbound';
+import type { CalendarSyncResult } from '../core/calendar-sync';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -152,6 +153,15 @@ export interface SwitchboardActivities {
    * cursor, and resumes from the last heartbeat when retried.
    */
   pollImapMailbox(input: Omit<ImapMailboxInput, 'pollSeconds'>): Promise<ImapPollResult>;
+  /**
+   * One sync of a staff member's CalDAV calendar: replaces the window's busy blocks with the
+   * calendar's other events, writes missing or stale bookings, removes cancelled ones, and returns
+   * the active bookings whose events were deleted there. A refused password or unreachable calendar
+   * comes back as `error` (the loop goes on); `stop` when the staff member is no longer connected.
+   */
+  syncStaffCalendar(input: { tenantId: string; staffId: string; windowDays: number }): Promise<CalendarSyncResult>;
+  /** A booking deleted in the calendar whose appointment workflow no longer runs: cancelled through the service layer (by `calendar`). */
+  cancelDeletedAppointment(input: { tenantId: string; appointmentId: string }): Promise<void>;
   /** Queues a platform event (BullMQ) for webhooks and analytics. */
   emitEvent(input: { tenantId: string; type: string; workflowId: string; data: Record<string, unknown> }): Promise<void>;
 }

@@ -21,6 +21,7 @@ import { cspWithScript, registerSecurityHeaders } from './plugins/security-heade
 import { apiKeyRoutes } from './routes/api-keys';
 import { auditLogRoutes } from './routes/audit-log';
 import { authRoutes } from './routes/auth';
+import { calendarFeedRoutes, maskFeedToken } from './routes/calendar-feeds';
 import { cannedResponseRoutes } from './routes/canned-responses';
 import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
@@ -33,6 +34,7 @@ import { inboxRoutes } from './routes/inbox';
 import { knowledgeBaseRoutes } from './routes/knowledge-bases';
 import { outboundWebhookRoutes } from './routes/outbound-webhooks';
 import { runRoutes } from './routes/runs';
+import { schedulingRoutes } from './routes/scheduling';
 import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
 import { settingsRoutes } from './routes/settings';
 import { templateRoutes } from './routes/templates';
@@ -45,12 +47,23 @@ import type { AppDeps } from './deps';
 
 const CHAT_PAGE = new URL('./public/chat.html', import.meta.url);
 
+/** Fastify's request fields, with secrets that travel in a path (a calendar feed's token) masked. */
+function requestForLog(req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+  return { method: req.method, url: maskFeedToken(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+}
+
+/** Every logger the API is given (tests pass their own) logs requests through requestForLog. */
+const withRequestSerializer = (logger: FastifyServerOptions['logger']) =>
+  logger && typeof logger === 'object' && !('info' in logger) ? { ...logger, serializers: { ...logger.serializers, req: requestForLog } } : logger;
+
 export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOptions['logger'] } = {}) {
   const app = Fastify({
-    logger: opts.logger ?? {
-      level: deps.config.LOG_LEVEL,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
-    },
+    logger: withRequestSerializer(
+      opts.logger ?? {
+        level: deps.config.LOG_LEVEL,
+        redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
+      },
+    ),
     bodyLimit: 1024 * 1024,
     // Run ids are workflow ids: a media download's (`media:{tenant}:{channel}:{provider message id}`)
     // passes Fastify's default of 100 characters, which answered "no route" for its run page.
@@ -110,6 +123,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(inboxRoutes(deps, live));
   await app.register(cannedResponseRoutes);
   await app.register(auditLogRoutes);
+  await app.register(calendarFeedRoutes(deps));
+  await app.register(schedulingRoutes);
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

@@ -22,7 +22,7 @@ const app = await buildApp({
   redis,
   createSubscriber: () => new Redis(config.REDIS_URL),
   temporal,
-  workflows: new WorkflowGateway(temporal, config.TEMPORAL_TASK_QUEUE),
+  workflows: new WorkflowGateway(temporal, config.TEMPORAL_TASK_QUEUE, { calendarSyncSeconds: config.CALENDAR_SYNC_SECONDS }),
   secretKey: chatTokenKey(parseSecretKey(config.SWITCHBOARD_SECRET_KEY)),
 });
 

@@ -95,6 +95,8 @@ const envSchema = z.object({
    */
   CHANNEL_PROVIDER_URLS_ALLOWED: csv,
   /** Largest inbound email (raw MIME, attachments included) the webhook accepts; 413 above it. */
+  /** Between two syncs of a staff member's CalDAV calendar (workflows/calendarSync.ts). */
+  CALENDAR_SYNC_SECONDS: z.coerce.number().int().min(10).max(86_400).default(120),
   EMAIL_INBOUND_MAX_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
   /** Largest attachment downloaded from a provider (or carried in an email); larger ones are noted on the message, not stored. */
   CHANNEL_MEDIA_MAX_BYTES: z.coerce.number().int().positive().default(20 * 1024 * 1024),

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'flow_invalid'
   | 'not_published'
   | 'conversation_closed'
+  | 'slot_taken'
   | 'rate_limited'
   | 'upstream_unavailable'
   | 'internal';
@@ -30,6 +31,7 @@ const STATUS: Record<ErrorCode, number> = {
   flow_invalid: 422,
   not_published: 409,
   conversation_closed: 409,
+  slot_taken: 409,
   rate_limited: 429,
   upstream_unavailable: 503,
   internal: 500,
@@ -66,7 +68,7 @@ export const notFound = (what: string, field?: string) => new AppError('not_foun
 export const INVALID_DATA_ERROR_TYPE = 'InvalidDataError';
 
 /** Error types activities throw that retrying cannot fix: the workflows' retry policies and the send activity's give-up check share them. */
-export const NON_RETRYABLE_ERROR_TYPES = ['AppError', 'ZodError', 'ConfigError', 'ExtractionError', INVALID_DATA_ERROR_TYPE];
+export const NON_RETRYABLE_ERROR_TYPES = ['AppError', 'SlotTakenError', 'ZodError', 'ConfigError', 'ExtractionError', INVALID_DATA_ERROR_TYPE];
 
 /** Whether a database error (node-postgres's, or MikroORM's wrapper, which copies `code`) refused the value itself. */
 export function isInvalidDataError(err: unknown): boolean {

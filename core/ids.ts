@@ -12,7 +12,12 @@ export const mediaWorkflowId = (tenantId: string, channelId: string, messageExte
 export const ingestBatchWorkflowId = (tenantId: string, importId: string, batch: number) => `bulk:${tenantId}:${importId}:${batch}`;
 /** One long-lived poll per IMAP email channel. */
 export const imapWorkflowId = (tenantId: string, channelId: string) => `imap:${tenantId}:${channelId}`;
+/** One per booking, for as long as it lives (reminders, reschedules, follow-up). */
+export const appointmentWorkflowId = (tenantId: string, appointmentId: string) => `appt:${tenantId}:${appointmentId}`;
 export const ingestWorkflowId = (tenantId: string, documentId: string, version: number) => `ingest:${tenantId}:${documentId}:${version}`;
+
+/** One long-lived two-way sync per staff member with a connected CalDAV calendar. */
+export const calendarSyncWorkflowId = (tenantId: string, staffId: string) => `calsync:${tenantId}:${staffId}`;
 
 /** `conv:{tenant}:{id}` → {kind, tenantId, rest}; null when the id is not one of ours. */
 export function parseWorkflowId(workflowId: string): { kind: string; tenantId: string; rest: string } | null {

@@ -1,5 +1,5 @@
 /**
- * Embedded PostgreSQL for `npm start`: PGlite (WASM Postgres) with pgvector, persisted under
+ * Embedded PostgreSQL for `npm start`: PGlite (WASM Postgres) with pgvector and btree_gist, persisted under
  * `${DATA_DIR}/pglite`, served over the wire protocol so the worker, the API and the migrator
  * connect with ordinary `pg` pools (DATABASE_URL=postgres://postgres:PASSWORD@127.0.0.1:PGLITE_PORT/postgres).
  * pglite-socket has no authentication: it listens on a Unix socket in a private directory, and
@@ -22,6 +22,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
@@ -37,7 +38,7 @@ export interface PgliteServer {
 export async function startPgliteServer(opts: { dataDir: string; port: number; password: string; maxConnections?: number; checkpointSeconds?: number }): Promise<PgliteServer> {
   const dir = resolve(opts.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create({ dataDir: dir, extensions: { vector } });
+  const db = await PGlite.create({ dataDir: dir, extensions: { vector, btree_gist } });
   // PGlite's file system layer sets 0666 on what it writes, whatever the umask: DATA_DIR (0700)
   // keeps others out, and the files are made private again at start and after each close.
   tighten(dir);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What `npm test` needs on this machine: PostgreSQL with pgvector on 127.0.0.1:5432, Redis on
-# 127.0.0.1:6379 (the defaults test/setup/global.ts uses) and Debian's Chromium for browser tests.
+# 127.0.0.1:6379 (the defaults test/setup/global.ts uses), Debian's Chromium for browser tests and
+# Radicale (PyPI, into .tools/py/radicale) for the CalDAV tests.
 # As root it installs and starts what is missing (Debian); otherwise it says what to install and fails.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,6 +53,19 @@ if ! command -v chromium >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 \
       || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
   else missing+=("Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium)"); fi
+fi
+
+# Radicale, the CalDAV server the calendar tests start (test/fakes/radicale.ts). A --target install
+# keeps it and its pure-Python dependencies in one folder that PYTHONPATH points at; no root needed.
+radicale_version=3.9.0
+radicale_dir="$root/.tools/py/radicale"
+if [ "$(cat "$radicale_dir/VERSION" 2>/dev/null || true)" != "$radicale_version" ]; then
+  if command -v python3 >/dev/null; then
+    echo "ensure-services: installing Radicale $radicale_version into .tools/py/radicale" >&2
+    rm -rf "$radicale_dir"
+    python3 -m pip install --quiet --disable-pip-version-check --no-warn-conflicts --target "$radicale_dir" "radicale==$radicale_version" >&2
+    echo "$radicale_version" > "$radicale_dir/VERSION"
+  else missing+=("python3 with pip, to install Radicale for the CalDAV tests (Debian: apt-get install -y python3-pip)"); fi
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,5 +1,6 @@
 /** The Temporal clients the API uses, one per workflow kind plus the kind-agnostic runs client, built once per process. */
 import type { Client } from '@temporalio/client';
+import { CalendarSyncClient } from './calendar-sync';
 import { ConversationClient } from './conversation';
 import { FlowRunClient } from './flow-run';
 import { ImapMailboxClient } from './imap-mailbox';
@@ -11,13 +12,15 @@ export class WorkflowGateway {
   readonly flowRun: FlowRunClient;
   readonly ingest: IngestClient;
   readonly imapMailbox: ImapMailboxClient;
+  readonly calendarSync: CalendarSyncClient;
   readonly runs: RunsClient;
 
-  constructor(client: Client, taskQueue: string) {
+  constructor(client: Client, taskQueue: string, opts: { calendarSyncSeconds?: number } = {}) {
     this.conversation = new ConversationClient(client, taskQueue);
     this.flowRun = new FlowRunClient(client, taskQueue);
     this.ingest = new IngestClient(client, taskQueue);
     this.imapMailbox = new ImapMailboxClient(client, taskQueue);
+    this.calendarSync = new CalendarSyncClient(client, taskQueue, opts.calendarSyncSeconds);
     this.runs = new RunsClient(client);
   }
 }

@@ -13,7 +13,7 @@ import { createEventsQueue } from '../events/queue';
 import { startEventSink } from '../events/sink';
 import { startWebhookDelivery } from '../webhooks/worker';
 import { closeQueueWorker, createInboundQueue, enqueueInbound, startInboundProcessing } from '../ingress/queue';
-import { resumeImapPolls } from '../ingress/imap-polls';
+import { resumeCalendarSyncs, resumeImapPolls } from '../ingress/resume-loops';
 import { createOrm } from '../db/orm';
 import { watchQueues } from '../metrics';
 import { startMetricsServer } from '../metrics/server';
@@ -60,6 +60,7 @@ const temporalClient = new Client({ connection: clientConnection, namespace: con
 const inbound = startInboundProcessing({ orm, config, temporal: temporalClient });
 // Not awaited: the worker serves its task queue at once; a Temporal still away is retried by the next start.
 resumeImapPolls(orm, temporalClient, config.TEMPORAL_TASK_QUEUE).catch((err) => console.warn(`IMAP polls not resumed: ${(err as Error).message}`));
+resumeCalendarSyncs(orm, temporalClient, config.TEMPORAL_TASK_QUEUE, config.CALENDAR_SYNC_SECONDS).catch((err) => console.warn(`calendar syncs not resumed: ${(err as Error).message}`));
 
 // Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling, lets in-flight
 // activities finish within WORKER_SHUTDOWN_GRACE_MS, then resolves.

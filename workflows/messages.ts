@@ -9,6 +9,7 @@ import type { ConversationStatus } from '../core/conversations';
 import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome } from '../core/inbound';
 import type { ImapCursor } from '../core/email-inbound';
+import type { CalendarSyncProgress } from '../core/calendar-sync';
 
 export interface InboundText {
   text: string;
@@ -138,3 +139,9 @@ export const mediaProgressQuery = defineQuery<MediaOutcome[]>('progress');
 
 /** Where an IMAP channel's poll is: the cursor (mailbox, UIDVALIDITY, last UID recorded) and the polls in this run. */
 export const imapProgressQuery = defineQuery<{ cursor: ImapCursor | null; polls: number }>('progress');
+
+/** A calendar sync's count of syncs in this run and the last one's outcome. */
+export const calendarSyncProgressQuery = defineQuery<CalendarSyncProgress>('progress');
+/** Sync now instead of at the next interval: the connection was just saved, or a booking changed. */
+export const calendarSyncNowSignal = defineSignal('syncNow');
+export const CALENDAR_SYNC_SIGNALS = ['syncNow'] as const;

@@ -1,5 +1,9 @@
 import { ApiKey } from './api-key';
 import { AuditEntry } from './audit-entry';
+import { Appointment } from './appointment';
+import { AppointmentHold } from './appointment-hold';
+import { AvailabilityException } from './availability-exception';
+import { CalendarBusyBlock } from './calendar-busy-block';
 import { CannedResponse } from './canned-response';
 import { Channel } from './channel';
 import { Chunk } from './chunk';
@@ -15,9 +19,13 @@ import { FlowVersion } from './flow-version';
 import { InboundMessage } from './inbound-message';
 import { KnowledgeBase } from './knowledge-base';
 import { LlmCall } from './llm-call';
+import { Location } from './location';
 import { MediaAsset } from './media-asset';
 import { Message } from './message';
+import { Resource } from './resource';
+import { Service } from './service';
 import { Session } from './session';
+import { StaffMember } from './staff-member';
 import { Tenant } from './tenant';
 import { User } from './user';
 import { WebhookAttempt } from './webhook-attempt';
@@ -28,6 +36,8 @@ export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource
 export { CannedResponse, DocumentImport, Session, User };
 export { WebhookAttempt, WebhookDelivery, WebhookSubscription };
 export { AuditEntry };
+export { Appointment, AppointmentHold, AvailabilityException, CalendarBusyBlock, Location, Resource, Service, StaffMember };
+export type { CaldavSettings } from './staff-member';
 export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
 export { INBOUND_STATUSES, type InboundStatus } from './inbound-message';
@@ -40,6 +50,7 @@ export const TENANT_SCOPED_ENTITIES = [
   User, Session, CannedResponse, DocumentImport,
   WebhookSubscription, WebhookDelivery, WebhookAttempt,
   AuditEntry,
+  Location, Service, StaffMember, Resource, AvailabilityException, Appointment, AppointmentHold, CalendarBusyBlock,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

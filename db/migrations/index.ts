@@ -13,6 +13,7 @@ import { Migration20261222090000_webhooks } from './Migration20261222090000_webh
 import { Migration20261222100000_bm25_kb_delete } from './Migration20261222100000_bm25_kb_delete';
 import { Migration20261222110000_api_key_scopes } from './Migration20261222110000_api_key_scopes';
 import { Migration20261223080000_audit_log } from './Migration20261223080000_audit_log';
+import { Migration20261223090000_scheduling } from './Migration20261223090000_scheduling';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -28,4 +29,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261222100000_bm25_kb_delete', class: Migration20261222100000_bm25_kb_delete },
   { name: 'Migration20261222110000_api_key_scopes', class: Migration20261222110000_api_key_scopes },
   { name: 'Migration20261223080000_audit_log', class: Migration20261223080000_audit_log },
+  { name: 'Migration20261223090000_scheduling', class: Migration20261223090000_scheduling },
 ];

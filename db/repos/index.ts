@@ -18,3 +18,6 @@ export * from './message-amendments';
 export * from './knowledge-imports';
 export * from './webhooks';
 export * from './audit';
+export * from './scheduling';
+export * from './scheduling-appointments';
+export * from './calendars';

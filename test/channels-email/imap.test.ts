@@ -8,7 +8,7 @@
 import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { imapWorkflowId } from '../../core/ids';
-import { resumeImapPolls } from '../../ingress/imap-polls';
+import { resumeImapPolls } from '../../ingress/resume-loops';
 import { startChannelBench, transcript, type ChannelBench } from '../channels/support';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
 import { waitUntil } from '../support/wait';

@@ -109,6 +109,10 @@ export const PATHS: Path[] = [
   { kind: 'imapMailbox', name: 'poll from the cursor the last poll returned', shows: (r) => r.facts.activities.some((a) => a.type === 'pollImapMailbox' && a.input?.cursor?.lastUid > 0) },
   { kind: 'imapMailbox', name: 'sleep between polls without IDLE', shows: (r) => scheduled(r, 'pollImapMailbox') && r.facts.timersFired > 0 },
   { kind: 'imapMailbox', name: 'ends when the channel stops reading IMAP', shows: (r) => r.facts.workflowType === 'imapMailbox' && r.facts.end?.kind === 'completed' },
+  { kind: 'calendarSync', name: 'sync again after the interval', shows: (r) => scheduled(r, 'syncStaffCalendar') && r.facts.timersFired > 0 },
+  { kind: 'calendarSync', name: 'event deleted in the calendar, no appointment workflow: cancelled directly', shows: (r) => scheduled(r, 'cancelDeletedAppointment') },
+  { kind: 'calendarSync', name: 'event deleted in the calendar: signalled to the running appointment workflow', shows: (r) => r.facts.workflowType === 'calendarSync' && r.facts.externalSignalsDelivered > 0 && !scheduled(r, 'cancelDeletedAppointment') },
+  { kind: 'calendarSync', name: 'ends when the staff member is no longer connected', shows: (r) => r.facts.workflowType === 'calendarSync' && r.facts.end?.kind === 'completed' },
   { kind: 'ingestDocument', name: 'superseded version', shows: (r) => r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'failed' && !scheduled(r, 'failDocumentVersion') },
 ];
 

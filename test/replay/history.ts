@@ -25,6 +25,8 @@ export interface HistoryFacts {
   signals: { name: string; arg: any }[];
   updates: string[];
   timersFired: number;
+  /** Signals this run sent to other workflows that reached them. */
+  externalSignalsDelivered: number;
   /** How the run ended; null while it is still open. */
   end: { kind: 'completed'; result: any } | { kind: 'continuedAsNew'; input: any } | { kind: 'failed' | 'other' } | null;
 }
@@ -36,7 +38,7 @@ const first = (payloads: temporal.api.common.v1.IPayloads | null | undefined): a
 
 export function historyFacts(history: History): HistoryFacts {
   const events = history.events ?? [];
-  const facts: HistoryFacts = { workflowType: '', events: events.length, input: undefined, activities: [], localActivities: [], signals: [], updates: [], timersFired: 0, end: null };
+  const facts: HistoryFacts = { workflowType: '', events: events.length, input: undefined, activities: [], localActivities: [], signals: [], updates: [], timersFired: 0, externalSignalsDelivered: 0, end: null };
   for (const e of events) {
     if (e.workflowExecutionStartedEventAttributes) {
       facts.workflowType = e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '';
@@ -56,6 +58,8 @@ export function historyFacts(history: History): HistoryFacts {
       facts.updates.push(e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest?.input?.name ?? '');
     } else if (e.timerFiredEventAttributes) {
       facts.timersFired++;
+    } else if (e.externalWorkflowExecutionSignaledEventAttributes) {
+      facts.externalSignalsDelivered++;
     } else if (e.workflowExecutionCompletedEventAttributes) {
       facts.end = { kind: 'completed', result: decodePayloads(e.workflowExecutionCompletedEventAttributes.result) };
     } else if (e.workflowExecutionContinuedAsNewEventAttributes) {

@@ -18,6 +18,7 @@ import { startLocalTestServer } from '../../temporal/test-server';
 import { quietRuntime, startHarness, type Harness } from '../workflows/support/harness';
 import { VISITED_PATH, type VisitedManifest } from './coverage';
 import { HISTORIES_DIR, historyFacts } from './history';
+import { calendarSyncRecorders } from './recorders/calendar-sync';
 import { conversationRecorders } from './recorders/conversation';
 import { conversationLifecycleRecorders } from './recorders/conversation-lifecycle';
 import { flowRunRecorders } from './recorders/flow-run';
@@ -27,7 +28,7 @@ import { ingestBatchRecorders } from './recorders/ingest-batch';
 import { mediaRecorders } from './recorders/media';
 import type { Recorder } from './recorders/types';
 
-const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders, ...imapRecorders };
+const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders, ...imapRecorders, ...calendarSyncRecorders };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
 

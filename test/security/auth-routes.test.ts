@@ -39,6 +39,7 @@ const PUBLIC = [
   '/v1/widget/:channelId/sessions',
   '/v1/widget/uploads',
   '/v1/widget/files/:id/:name',
+  '/v1/calendars/feeds/:token.ics',
 ];
 const isPublicPattern = (url: string) => PUBLIC.includes(url) || url === '/docs' || url.startsWith('/docs/');
 

@@ -75,6 +75,11 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // unreachable exhausts the attempts (~20 minutes of backoff, the bound every activity keeps) and
   // the workflow waits before polling again.
   pollImapMailbox: { startToCloseTimeout: '30m', heartbeatTimeout: '30s', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 10 }) },
+  // A calendar sync (workflows/calendarSync.ts) talks to the staff member's CalDAV server and the
+  // database; ~7 minutes of backoff, then the workflow waits and syncs again. A refused password is
+  // returned, not thrown: retrying cannot fix it.
+  syncStaffCalendar: { startToCloseTimeout: '5m', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 8 }) },
+  cancelDeletedAppointment: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

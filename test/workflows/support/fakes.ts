@@ -40,6 +40,8 @@ const defaults = (): Acts => ({
   indexDocumentBatch: async ({ documentIds }) => ({ ready: documentIds.length, failed: 0 }),
   failDocumentBatch: async ({ documentIds }) => ({ ready: 0, failed: documentIds.length }),
   pollImapMailbox: async ({ cursor }) => ({ stop: true, cursor, recorded: 0, idled: false }),
+  syncStaffCalendar: async () => ({ stop: true, busy: 0, pushed: 0, removed: 0, deleted: [], error: null }),
+  cancelDeletedAppointment: async () => {},
   downloadInboundMedia: async ({ file }) => ({ status: 'stored', mediaAssetId: `asset-${file.index}`, contentType: file.contentType ?? 'application/octet-stream', byteSize: 1 }),
   markInboundMedia: async () => {},
 });

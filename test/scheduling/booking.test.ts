@@ -1,0 +1,103 @@
+/** Booking on real PostgreSQL: the exclusion constraint under concurrency, seats, reschedule and cancel. */
+import { DateTime } from 'luxon';
+import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createOrm, tenantEm, type Orm } from '../../db/orm';
+import { bookAppointment, cancelAppointment, findSlots, getAppointment, listAppointments, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
+import { customer, makeSchedulingTenant, nextMondayAt } from './fixtures';
+
+let orm: Orm;
+beforeAll(async () => {
+  orm = await createOrm(inject('databaseUrl'), { poolSize: 12 });
+});
+afterAll(() => orm.close(true));
+
+const settle = <T>(list: Promise<T>[]) => Promise.allSettled(list);
+
+describe('booking one slot from many places at once', () => {
+  it('50 parallel attempts at one slot: exactly one booked, 49 told it was taken with the next free slots', async () => {
+    const t = await makeSchedulingTenant(orm);
+    const startsAt = nextMondayAt('10:00');
+    const results = await settle(Array.from({ length: 50 }, (_, n) => bookAppointment(tenantEm(orm, t.tenantId), t.tenantId, { serviceId: t.service.id, startsAt, customer: customer(n), source: 'api' })));
+    const booked = results.filter((r) => r.status === 'fulfilled');
+    const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    expect(booked).toHaveLength(1);
+    expect(refused).toHaveLength(49);
+    for (const err of refused) {
+      expect(err).toBeInstanceOf(SlotTakenError);
+      expect(err.status).toBe(409);
+      expect(err.code).toBe('slot_taken');
+      expect(err.nextSlots).toHaveLength(5);
+      expect(err.nextSlots.map((s: { startsAt: string }) => s.startsAt)).not.toContain(DateTime.fromISO(startsAt).toUTC().toISO());
+    }
+    expect(refused[0].nextSlots[0].startsAt).toBe(DateTime.fromISO(startsAt).plus({ minutes: 30 }).toUTC().toISO());
+    const [{ count }] = await t.em.execute<{ count: string }[]>(`select count(*) from appointment_holds where tenant_id = ? and active`, [t.tenantId]);
+    expect(Number(count)).toBe(1);
+  });
+
+  it('a group session with 3 seats: 3 of 8 parallel attempts booked, on seats 1, 2 and 3', async () => {
+    const t = await makeSchedulingTenant(orm, { capacity: 3 });
+    const startsAt = nextMondayAt('11:00');
+    const results = await settle(Array.from({ length: 8 }, (_, n) => bookAppointment(tenantEm(orm, t.tenantId), t.tenantId, { serviceId: t.service.id, startsAt, customer: customer(n), source: 'page' })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof SlotTakenError)).toHaveLength(5);
+    const seats = await t.em.execute<{ seat: number }[]>(`select seat from appointment_holds where tenant_id = ? order by seat`, [t.tenantId]);
+    expect(seats.map((s) => s.seat)).toEqual([1, 2, 3]);
+    const slot = (await findSlots(tenantEm(orm, t.tenantId), t.tenantId, { serviceId: t.service.id, from: nextMondayAt('10:30'), to: nextMondayAt('12:00') })).map((s) => [s.startsAt, s.seatsLeft]);
+    expect(slot).toEqual([[DateTime.fromISO(nextMondayAt('10:30')).toUTC().toISO(), 3], [DateTime.fromISO(nextMondayAt('11:30')).toUTC().toISO(), 3]]);
+  });
+});
+
+describe('reschedule, cancel, status, idempotency', () => {
+  it('refuses a reschedule into a taken slot and keeps the old time; cancel frees the slot', async () => {
+    const t = await makeSchedulingTenant(orm);
+    const em = () => tenantEm(orm, t.tenantId);
+    const a = await bookAppointment(em(), t.tenantId, { serviceId: t.service.id, startsAt: nextMondayAt('09:00'), customer: customer(1), source: 'api' });
+    const b = await bookAppointment(em(), t.tenantId, { serviceId: t.service.id, startsAt: nextMondayAt('09:30'), customer: customer(2), source: 'api' });
+    const refused = await rescheduleAppointment(em(), t.tenantId, a.id, { startsAt: nextMondayAt('09:30') }).catch((e) => e);
+    expect(refused).toBeInstanceOf(SlotTakenError);
+    expect((await getAppointment(em(), t.tenantId, a.id)).startsAt).toBe(a.startsAt);
+
+    // Into an overlapping time of its own (no other booking): its own hold does not block it.
+    const moved = await rescheduleAppointment(em(), t.tenantId, a.id, { startsAt: nextMondayAt('10:00') });
+    expect(moved.startsAt).toBe(DateTime.fromISO(nextMondayAt('10:00')).toUTC().toISO());
+    await bookAppointment(em(), t.tenantId, { serviceId: t.service.id, startsAt: nextMondayAt('09:00'), customer: customer(3), source: 'api' });
+
+    const cancelled = await cancelAppointment(em(), t.tenantId, b.id, { reason: 'ill', by: 'customer' });
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'ill', cancelledBy: 'customer' });
+    const again = await bookAppointment(em(), t.tenantId, { serviceId: t.service.id, startsAt: nextMondayAt('09:30'), customer: customer(4), source: 'api' });
+    expect(again.status).toBe('booked');
+    expect(await rescheduleAppointment(em(), t.tenantId, b.id, { startsAt: nextMondayAt('13:00') }).catch((e) => e.code)).toBe('conflict');
+
+    expect((await setAppointmentStatus(em(), t.tenantId, again.id, 'confirmed')).status).toBe('confirmed');
+    expect((await setAppointmentStatus(em(), t.tenantId, again.id, 'completed')).status).toBe('completed');
+    expect(await setAppointmentStatus(em(), t.tenantId, b.id, 'confirmed').catch((e) => e.code)).toBe('conflict');
+  });
+
+  it('the same idempotency key books once, even raced', async () => {
+    const t = await makeSchedulingTenant(orm);
+    const input = { serviceId: t.service.id, startsAt: nextMondayAt('14:00'), customer: customer(1), source: 'api' as const, idempotencyKey: 'order-17' };
+    const [x, y, z] = await Promise.all([1, 2, 3].map(() => bookAppointment(tenantEm(orm, t.tenantId), t.tenantId, input)));
+    expect(new Set([x.id, y.id, z.id]).size).toBe(1);
+    expect((await listAppointments(tenantEm(orm, t.tenantId), t.tenantId, {})).items).toHaveLength(1);
+  });
+
+  it('answers 400 naming the field for a closed time, 404 for an unknown service, and lists with filters and cursor', async () => {
+    const t = await makeSchedulingTenant(orm, { staff: 2 });
+    const em = () => tenantEm(orm, t.tenantId);
+    expect(await bookAppointment(em(), t.tenantId, { serviceId: t.service.id, startsAt: nextMondayAt('20:00'), customer: customer(1), source: 'api' }).catch((e) => [e.code, e.field])).toEqual(['bad_request', 'startsAt']);
+    expect(await bookAppointment(em(), t.tenantId, { serviceId: t.staff[0].id, startsAt: nextMondayAt('10:00'), customer: customer(1), source: 'api' }).catch((e) => [e.code, e.field])).toEqual(['not_found', 'serviceId']);
+    // Without a staff member named, a second booking at the same time goes to the other one.
+    const one = await bookAppointment(em(), t.tenantId, { serviceId: t.service.id, startsAt: nextMondayAt('10:00'), customer: customer(1), source: 'api' });
+    const two = await bookAppointment(em(), t.tenantId, { serviceId: t.service.id, startsAt: nextMondayAt('10:00'), customer: customer(2), source: 'api' });
+    expect(new Set([one.staffId, two.staffId])).toEqual(new Set(t.staff.map((s) => s.id)));
+    expect(one).toMatchObject({ serviceName: 'Consultation', timezone: 'Europe/Berlin' });
+    await bookAppointment(em(), t.tenantId, { serviceId: t.service.id, startsAt: nextMondayAt('11:00'), staffId: t.staff[0].id, customer: customer(3), source: 'api' });
+    const page1 = await listAppointments(em(), t.tenantId, { staffId: t.staff[0].id, limit: 1 });
+    expect(page1.items).toHaveLength(1);
+    const page2 = await listAppointments(em(), t.tenantId, { staffId: t.staff[0].id, limit: 1, cursor: page1.nextCursor! });
+    expect(page2.items).toHaveLength(1);
+    expect(page2.nextCursor).toBeNull();
+    expect(page2.items[0].startsAt > page1.items[0].startsAt).toBe(true);
+  });
+});
