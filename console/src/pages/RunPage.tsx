@@ -1,6 +1,7 @@
 /**
  * One run: the flow graph it executed with the path lit up in order, each node's timing, input,
  * output and error beside it, refreshed while the run is running; actions for builders/admins.
+ * A run that keeps durable timers (an appointment) lists them with what fired.
  */
 import { useState } from 'react';
 import { can, useAuth } from '../app/auth';
@@ -11,6 +12,7 @@ import { errorMessage } from './shared/errors';
 import { formatDateTime, formatDuration, formatJson } from './shared/format';
 import { ExecutedPath, NodeDetail } from './runs/NodeDetails';
 import { RunActions } from './runs/RunActions';
+import { TimersPanel } from './runs/TimersPanel';
 import { runStatusTone, runTypeLabel } from './runs/types';
 import { useRun } from './runs/useRun';
 import './pages.css';
@@ -113,6 +115,8 @@ export function RunPage({ runId }: { runId: string }) {
           )}
         </Panel>
       </div>
+
+      <TimersPanel state={run?.state} />
 
       {run && run.output !== undefined && run.output !== null && (
         <Panel title="Output">
