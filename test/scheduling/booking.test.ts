@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm, tenantEm, type Orm } from '../../db/orm';
+import { replaceBusyBlocks } from '../../db/repos';
 import { formatSlot } from '../../core/scheduling';
 import { bookAppointment, bookAppointmentSeries, cancelAppointment, findSlots, getAppointment, listAppointments, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
 import { customer, makeSchedulingTenant, nextMondayAt } from './fixtures';
@@ -137,5 +138,22 @@ describe('recurring appointments', () => {
     expect(again.seriesId).toBe(series.seriesId);
     expect(again.booked.map((a) => a.id)).toEqual(series.booked.map((a) => a.id));
     expect(await bookAppointmentSeries(em(), t.tenantId, { ...input, idempotencyKey: undefined, recurrenceRule: 'FREQ=SOMETIMES' }).catch((e) => e.field)).toBe('recurrenceRule');
+  });
+});
+
+describe('calendar busy blocks', () => {
+  it('take their time out of availability, are replaced per window, and never include Switchboard’s own events', async () => {
+    const t = await makeSchedulingTenant(orm);
+    const em = () => tenantEm(orm, t.tenantId);
+    const window = { from: new Date(nextMondayAt('00:00')), to: new Date(nextMondayAt('23:00')) };
+    const slotsAt = async () => (await findSlots(em(), t.tenantId, { serviceId: t.service.id, from: nextMondayAt('09:00'), to: nextMondayAt('11:00') })).map((s) => DateTime.fromISO(s.startsAt, { zone: 'Europe/Berlin' }).toFormat('HH:mm'));
+    const kept = await replaceBusyBlocks(em(), t.tenantId, t.staff[0].id, window, [
+      { uid: 'dentist@example.com', startsAt: new Date(nextMondayAt('09:10')), endsAt: new Date(nextMondayAt('09:40')), summary: 'Dentist' },
+      { uid: 'appt-6f1c2a9e-0b7e-4c4e-9a55-3c0e8f1d2a77@switchboard', startsAt: new Date(nextMondayAt('10:00')), endsAt: new Date(nextMondayAt('10:30')) },
+    ]);
+    expect(kept).toBe(1);
+    expect(await slotsAt()).toEqual(['10:00', '10:30']);
+    await replaceBusyBlocks(em(), t.tenantId, t.staff[0].id, window, []);
+    expect(await slotsAt()).toEqual(['09:00', '09:30', '10:00', '10:30']);
   });
 });
