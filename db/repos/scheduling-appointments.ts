@@ -134,34 +134,3 @@ export async function listAppointmentRows(em: EntityManager, f: Partial<Appointm
   const rows = await em.find(Appointment, and.length ? { $and: [where, ...and] } : where, { orderBy: { startsAt: 'asc', id: 'asc' }, limit: limit + 1 });
   return toPage(rows, limit, (a) => a.startsAt);
 }
-
-/** Switchboard's own appointments as they appear in a staff calendar: never busy blocks (they are holds already). */
-export const OWN_EVENT_UID = /^appt-[0-9a-f-]+@switchboard$/i;
-
-export interface BusyBlockInput {
-  uid: string;
-  startsAt: Date;
-  endsAt: Date;
-  summary?: string;
-}
-
-/**
- * Makes a staff member's busy blocks in [from, to) exactly `blocks` (what the calendar says now),
- * in one transaction: a calendar sync replaces its window, so deleted events stop blocking.
- */
-export async function replaceBusyBlocks(em: EntityManager, tenantId: string, staffId: string, window: { from: Date; to: Date }, blocks: BusyBlockInput[]): Promise<number> {
-  // One row per occurrence (uid, start): a statement may not upsert the same row twice.
-  const kept = [...new Map(blocks.filter((b) => !OWN_EVENT_UID.test(b.uid) && b.endsAt > b.startsAt).map((b) => [`${b.uid} ${b.startsAt.toISOString()}`, b])).values()];
-  await em.transactional(async (tx) => {
-    await tx.execute(`delete from calendar_busy_blocks where tenant_id = ? and staff_id = ? and starts_at < ? and ends_at > ?`, [tenantId, staffId, window.to, window.from]);
-    if (kept.length === 0) return;
-    await tx.execute(
-      `insert into calendar_busy_blocks (tenant_id, staff_id, uid, starts_at, ends_at, summary)
-       select ?, ?, x.uid, x.s, x.e, x.m from jsonb_to_recordset(?::jsonb) as x(uid text, s timestamptz, e timestamptz, m text)
-       on conflict (staff_id, uid, starts_at) do update set ends_at = excluded.ends_at, summary = excluded.summary`,
-      // One JSON parameter: the driver layer would spread a JS array into a list of parameters.
-      [tenantId, staffId, JSON.stringify(kept.map((b) => ({ uid: b.uid, s: b.startsAt.toISOString(), e: b.endsAt.toISOString(), m: b.summary ?? '' })))],
-    );
-  });
-  return kept.length;
-}
