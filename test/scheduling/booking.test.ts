@@ -3,7 +3,9 @@ import { DateTime } from 'luxon';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm, tenantEm, type Orm } from '../../db/orm';
-import { bookAppointment, cancelAppointment, findSlots, getAppointment, listAppointments, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
+import { CalendarBusyBlock } from '../../db/entities';
+import { formatSlot } from '../../core/scheduling';
+import { bookAppointment, bookAppointmentSeries, cancelAppointment, findSlots, getAppointment, listAppointments, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
 import { customer, makeSchedulingTenant, nextMondayAt } from './fixtures';
 
 let orm: Orm;
@@ -74,6 +76,21 @@ describe('reschedule, cancel, status, idempotency', () => {
     expect(await setAppointmentStatus(em(), t.tenantId, b.id, 'confirmed').catch((e) => e.code)).toBe('conflict');
   });
 
+  it('books from another timezone than the business’s: the instant is what counts, each side reads it in its own zone', async () => {
+    const t = await makeSchedulingTenant(orm);
+    // The customer in New York picks 03:00 their time on the Monday: 09:00 at the Berlin location.
+    const berlin = DateTime.fromISO(nextMondayAt('09:00')).setZone('Europe/Berlin');
+    const fromNewYork = berlin.setZone('America/New_York').toISO()!;
+    expect(fromNewYork).toMatch(/T03:00:00\.000-05:00$/);
+    const booked = await bookAppointment(tenantEm(orm, t.tenantId), t.tenantId, { serviceId: t.service.id, startsAt: fromNewYork, customer: { ...customer(1), timezone: 'America/New_York' }, source: 'page' });
+    expect(booked).toMatchObject({ startsAt: berlin.toUTC().toISO(), timezone: 'Europe/Berlin', customerTimezone: 'America/New_York' });
+    expect(formatSlot(booked, { timezone: booked.customerTimezone!, locale: 'en-US' })).toMatch(/, 3:00 AM EST$/);
+    expect(formatSlot(booked, { timezone: booked.timezone, locale: 'de-DE' })).toMatch(/, 9:00 MEZ$/);
+    // 03:30 New York is 09:30 Berlin: on the grid; 03:10 is not.
+    const offGrid = berlin.plus({ minutes: 10 }).setZone('America/New_York').toISO()!;
+    expect(await bookAppointment(tenantEm(orm, t.tenantId), t.tenantId, { serviceId: t.service.id, startsAt: offGrid, customer: customer(2), source: 'page' }).catch((e) => e.field)).toBe('startsAt');
+  });
+
   it('the same idempotency key books once, even raced', async () => {
     const t = await makeSchedulingTenant(orm);
     const input = { serviceId: t.service.id, startsAt: nextMondayAt('14:00'), customer: customer(1), source: 'api' as const, idempotencyKey: 'order-17' };
@@ -99,5 +116,41 @@ describe('reschedule, cancel, status, idempotency', () => {
     expect(page2.items).toHaveLength(1);
     expect(page2.nextCursor).toBeNull();
     expect(page2.items[0].startsAt > page1.items[0].startsAt).toBe(true);
+  });
+});
+
+describe('recurring appointments', () => {
+  it('books each weekly occurrence, reports the taken one with alternatives, and a retried series books nothing twice', async () => {
+    const t = await makeSchedulingTenant(orm);
+    const em = () => tenantEm(orm, t.tenantId);
+    const first = nextMondayAt('15:00');
+    const third = DateTime.fromISO(first).plus({ weeks: 2 }).toUTC().toISO()!;
+    await bookAppointment(em(), t.tenantId, { serviceId: t.service.id, startsAt: third, customer: customer(9), source: 'api' });
+    const input = { serviceId: t.service.id, startsAt: first, customer: customer(1), source: 'api' as const, recurrenceRule: 'FREQ=WEEKLY;COUNT=4', idempotencyKey: 'weekly-1' };
+    const series = await bookAppointmentSeries(em(), t.tenantId, input);
+    expect(series.booked.map((a) => DateTime.fromISO(a.startsAt, { zone: 'Europe/Berlin' }).toFormat('ccc HH:mm'))).toEqual(['Mon 15:00', 'Mon 15:00', 'Mon 15:00']);
+    expect(series.taken.map((x) => x.startsAt)).toEqual([DateTime.fromISO(third).toUTC().toISO({ suppressMilliseconds: true })]);
+    expect(series.taken[0].nextSlots[0].startsAt).toBe(DateTime.fromISO(third).plus({ minutes: 30 }).toUTC().toISO());
+    expect(new Set(series.booked.map((a) => a.seriesId))).toEqual(new Set([series.seriesId]));
+    expect(series.booked[0].recurrenceRule).toBe('FREQ=WEEKLY;COUNT=4');
+
+    const again = await bookAppointmentSeries(em(), t.tenantId, input);
+    expect(again.seriesId).toBe(series.seriesId);
+    expect(again.booked.map((a) => a.id)).toEqual(series.booked.map((a) => a.id));
+    expect(await bookAppointmentSeries(em(), t.tenantId, { ...input, idempotencyKey: undefined, recurrenceRule: 'FREQ=SOMETIMES' }).catch((e) => e.field)).toBe('recurrenceRule');
+  });
+});
+
+describe('calendar busy blocks', () => {
+  it('take their time out of availability, and give it back when removed', async () => {
+    const t = await makeSchedulingTenant(orm);
+    const em = tenantEm(orm, t.tenantId);
+    const slotsAt = async () => (await findSlots(tenantEm(orm, t.tenantId), t.tenantId, { serviceId: t.service.id, from: nextMondayAt('09:00'), to: nextMondayAt('11:00') })).map((s) => DateTime.fromISO(s.startsAt, { zone: 'Europe/Berlin' }).toFormat('HH:mm'));
+    const block = em.create(CalendarBusyBlock, { tenant: t.tenantId, staff: t.staff[0].id, uid: 'dentist@example.com', startsAt: new Date(nextMondayAt('09:10')), endsAt: new Date(nextMondayAt('09:40')), summary: 'Dentist' });
+    await em.flush();
+    expect(await slotsAt()).toEqual(['10:00', '10:30']);
+    em.remove(block);
+    await em.flush();
+    expect(await slotsAt()).toEqual(['09:00', '09:30', '10:00', '10:30']);
   });
 });
