@@ -17,6 +17,7 @@ import { registerJsonBody } from './plugins/json-body';
 import { registerOpenApi } from './plugins/openapi';
 import { cspWithScript, registerSecurityHeaders } from './plugins/security-headers';
 import { apiKeyRoutes } from './routes/api-keys';
+import { appointmentRoutes } from './routes/appointments';
 import { authRoutes } from './routes/auth';
 import { cannedResponseRoutes } from './routes/canned-responses';
 import { channelRoutes } from './routes/channels';
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(flowRoutes(deps));
   await app.register(conversationRoutes(deps));
   await app.register(runRoutes(deps));
+  await app.register(appointmentRoutes(deps));
   await app.register(chatRoutes(deps, live));
   await app.register(knowledgeBaseRoutes(deps));
   await app.register(documentRoutes(deps));

@@ -12,6 +12,8 @@ export const mediaWorkflowId = (tenantId: string, channelId: string, messageExte
 export const ingestBatchWorkflowId = (tenantId: string, importId: string, batch: number) => `bulk:${tenantId}:${importId}:${batch}`;
 /** One long-lived poll per IMAP email channel. */
 export const imapWorkflowId = (tenantId: string, channelId: string) => `imap:${tenantId}:${channelId}`;
+/** One per booking, for as long as it lives (reminders, reschedules, follow-up). */
+export const appointmentWorkflowId = (tenantId: string, appointmentId: string) => `appt:${tenantId}:${appointmentId}`;
 export const ingestWorkflowId = (tenantId: string, documentId: string, version: number) => `ingest:${tenantId}:${documentId}:${version}`;
 
 /** `conv:{tenant}:{id}` → {kind, tenantId, rest}; null when the id is not one of ours. */

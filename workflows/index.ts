@@ -1,4 +1,5 @@
 /** The workflow bundle's entry: the worker bundles exactly these workflow functions. */
+export { appointment } from './appointment';
 export { conversation } from './conversation';
 export { fetchInboundMedia } from './fetchInboundMedia';
 export { flowRun } from './flowRun';

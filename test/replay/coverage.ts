@@ -109,6 +109,11 @@ export const PATHS: Path[] = [
   { kind: 'imapMailbox', name: 'poll from the cursor the last poll returned', shows: (r) => r.facts.activities.some((a) => a.type === 'pollImapMailbox' && a.input?.cursor?.lastUid > 0) },
   { kind: 'imapMailbox', name: 'sleep between polls without IDLE', shows: (r) => scheduled(r, 'pollImapMailbox') && r.facts.timersFired > 0 },
   { kind: 'imapMailbox', name: 'ends when the channel stops reading IMAP', shows: (r) => r.facts.workflowType === 'imapMailbox' && r.facts.end?.kind === 'completed' },
+  { kind: 'appointment', name: 'reminder timer answered by reply', shows: (r) => r.facts.timersFired > 0 && signalled(r, 'reply') },
+  { kind: 'appointment', name: 'reschedule from offered slots', shows: (r) => r.facts.activities.some((a) => a.type === 'changeAppointment' && a.input?.change?.type === 'reschedule') && scheduled(r, 'offerAppointmentSlots') },
+  { kind: 'appointment', name: 'update refused: slot taken', shows: (r) => r.facts.updates.includes('reschedule') },
+  { kind: 'appointment', name: 'cancelled by update', shows: (r) => r.facts.updates.includes('cancel') && r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'cancelled' },
+  { kind: 'appointment', name: 'attended, then follow-up', shows: (r) => r.facts.updates.includes('complete') && r.facts.activities.some((a) => a.type === 'sendAppointmentNotice' && a.input?.kind === 'followUp') },
   { kind: 'ingestDocument', name: 'superseded version', shows: (r) => r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'failed' && !scheduled(r, 'failDocumentVersion') },
 ];
 

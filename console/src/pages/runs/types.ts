@@ -23,6 +23,7 @@ const RUN_TYPE_LABELS = {
   fetchInboundMedia: 'Media download',
   ingestBatch: 'Bulk import batch',
   imapMailbox: 'Mailbox poll',
+  appointment: 'Appointment',
 } satisfies Record<WorkflowType, string>;
 export const RUN_TYPES = Object.entries(RUN_TYPE_LABELS).map(([value, label]) => ({ value, label }));
 
