@@ -3,20 +3,16 @@
  * refuses a double booking) followed by the start of the booking's `appointment` run; every later
  * change goes through that run's updates, so its reminders move or stop with the booking. A run
  * that is over (cancelled, or past its attendance window) no longer owns the booking: the change is
- * then written directly. Members who run the front desk (agents and builders) may book and change.
+ * then written directly. Agents and builders may book and change (api/plugins/roles.ts).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, idempotencyKey, uuidParam } from '../../core/api/common';
 import { appointmentSchema, bookBody, cancelBody, rescheduleBody } from '../../core/api/scheduling';
-import type { Role } from '../../core/api/auth';
 import { AppError } from '../../core/errors';
 import { bookAppointment, cancelAppointment, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
 import { AppointmentRunClosedError, AppointmentSlotTakenError, cancelViaWorkflow, markViaWorkflow, rescheduleViaWorkflow, startAppointment } from '../../temporal/appointments';
 import type { AppDeps } from '../deps';
-
-/** Who may book and change bookings: everyone but read-only viewers. */
-export const APPOINTMENT_ROLES: readonly Role[] = ['admin', 'builder', 'agent'];
 
 const idempotencyHeader = z.object({ 'idempotency-key': idempotencyKey().optional() }).loose();
 
@@ -24,7 +20,6 @@ export const appointmentRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['appointments'];
-    const config = { roles: APPOINTMENT_ROLES };
     const client = deps.temporal;
     const taskQueue = deps.config.TEMPORAL_TASK_QUEUE;
 
@@ -42,7 +37,6 @@ export const appointmentRoutes =
     app.post(
       '/v1/appointments',
       {
-        config,
         schema: {
           tags,
           summary: 'Book an appointment (Idempotency-Key header or body idempotencyKey: the same key books once); 409 slot_taken carries nextSlots',
@@ -65,7 +59,7 @@ export const appointmentRoutes =
 
     app.post(
       '/v1/appointments/:id/reschedule',
-      { config, schema: { tags, summary: 'Move a booking (its reminders move with it); 409 slot_taken carries nextSlots', params: uuidParam, body: rescheduleBody, response: { 200: appointmentSchema, ...errorResponses } } },
+      { schema: { tags, summary: 'Move a booking (its reminders move with it); 409 slot_taken carries nextSlots', params: uuidParam, body: rescheduleBody, response: { 200: appointmentSchema, ...errorResponses } } },
       async (request) => {
         const { tenantId, params, body } = request;
         return viaRun(
@@ -78,7 +72,7 @@ export const appointmentRoutes =
 
     app.post(
       '/v1/appointments/:id/cancel',
-      { config, schema: { tags, summary: 'Cancel a booking (its reminders stop; the contact and the staff member are told)', params: uuidParam, body: cancelBody, response: { 200: appointmentSchema, ...errorResponses } } },
+      { schema: { tags, summary: 'Cancel a booking (its reminders stop; the contact and the staff member are told)', params: uuidParam, body: cancelBody, response: { 200: appointmentSchema, ...errorResponses } } },
       async (request) => {
         const { tenantId, params, body } = request;
         return viaRun(
@@ -95,7 +89,7 @@ export const appointmentRoutes =
       ['complete', 'completed', 'Mark the booking attended (the follow-up is sent)'],
     ] as const;
     for (const [path, status, summary] of marks) {
-      app.post(`/v1/appointments/:id/${path}`, { config, schema: { tags, summary, params: uuidParam, response: { 200: appointmentSchema, ...errorResponses } } }, async (request) => {
+      app.post(`/v1/appointments/:id/${path}`, { schema: { tags, summary, params: uuidParam, response: { 200: appointmentSchema, ...errorResponses } } }, async (request) => {
         const { tenantId, params } = request;
         return viaRun(
           tenantId,

@@ -16,6 +16,8 @@ import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 import { ChatClient } from '../support/ws';
+import { nextMondayAt } from '../scheduling/fixtures';
+import { bookableCatalog } from '../scheduling-flow/support';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
 import { answer, concretePath, tenantFixture, type Fixture } from './support';
 
@@ -45,7 +47,10 @@ beforeAll(async () => {
   expect(run.status).toBe(202);
   const imported = await stack.request('POST', `/v1/knowledge-bases/${fixtureB.ids.knowledgeBase}/documents:bulk`, { apiKey: fixtureB.apiKey, body: { documents: [{ name: 'Imported', text: 'Imported note.' }] } });
   expect(imported.status).toBe(202);
-  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id } };
+  const { service } = await bookableCatalog(stack.orm, fixtureB.tenantId);
+  const booking = await stack.request('POST', '/v1/appointments', { apiKey: fixtureB.apiKey, body: { serviceId: service.id, startsAt: nextMondayAt('10:00'), customer: { name: 'Owner' } } });
+  expect(booking.status).toBe(201);
+  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, service: service.id, appointment: booking.body.id } };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);
   // A route without an entry fails the first test and is left out of the others.
   routes = stack.app.routeAccess.flatMap((r) => {
