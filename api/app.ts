@@ -31,6 +31,7 @@ import { inboxRoutes } from './routes/inbox';
 import { knowledgeBaseRoutes } from './routes/knowledge-bases';
 import { outboundWebhookRoutes } from './routes/outbound-webhooks';
 import { runRoutes } from './routes/runs';
+import { schedulingRoutes } from './routes/scheduling';
 import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
 import { settingsRoutes } from './routes/settings';
 import { templateRoutes } from './routes/templates';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(templateRoutes);
   await app.register(inboxRoutes(deps, live));
   await app.register(cannedResponseRoutes);
+  await app.register(schedulingRoutes);
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));
