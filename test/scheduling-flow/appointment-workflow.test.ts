@@ -13,7 +13,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { appointmentWorkflowId, conversationWorkflowId } from '../../core/ids';
 import { SLOT_TAKEN_FAILURE } from '../../activities/scheduling/types';
 import type { appointment } from '../../workflows/appointment';
-import { appointmentStateQuery, cancelUpdate, completeUpdate, replySignal, rescheduleUpdate } from '../../workflows/appointment-messages';
+import { appointmentStateQuery, calendarDeletedSignal, cancelUpdate, completeUpdate, replySignal, rescheduleUpdate } from '../../workflows/appointment-messages';
 import { createFakes } from '../workflows/support/fakes';
 import { startTimeSkipping, type TimeSkipping } from '../workflows/support/time-skipping';
 import { conversationInput, flow } from '../workflows/support/flows';
@@ -104,6 +104,14 @@ describe('appointment workflow', () => {
     expect(await handle.result()).toEqual({ status: 'cancelled' });
     expect(kinds()).toEqual(['confirmation', 'cancelled']);
     expect(fakes.of(handle.workflowId, 'changeAppointment')[0].input.change).toEqual({ type: 'cancel', reason: 'ill', by: 'customer' });
+  });
+
+  it('cancels the booking when its staff calendar event is deleted', async () => {
+    const { handle } = await start();
+    await handle.signal(calendarDeletedSignal, {});
+    expect(await handle.result()).toEqual({ status: 'cancelled' });
+    expect(fakes.of(handle.workflowId, 'changeAppointment')[0].input.change).toMatchObject({ type: 'cancel', by: 'calendar' });
+    expect(kinds()).toEqual(['confirmation', 'cancelled']);
   });
 
   it('confirms on "C" after the reminder: the 2 h reminder no longer asks', async () => {
