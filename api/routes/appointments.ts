@@ -8,9 +8,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, idempotencyKey, uuidParam } from '../../core/api/common';
-import { appointmentSchema, bookBody, cancelBody, rescheduleBody } from '../../core/api/scheduling';
+import { appointmentSchema, bookBody, cancelBody, rescheduleBody, seriesResult } from '../../core/api/scheduling';
 import { AppError } from '../../core/errors';
-import { bookAppointment, cancelAppointment, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
+import { bookAppointment, bookAppointmentSeries, cancelAppointment, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
 import { AppointmentRunClosedError, AppointmentSlotTakenError, cancelViaWorkflow, markViaWorkflow, rescheduleViaWorkflow, startAppointment } from '../../temporal/appointments';
 import type { AppDeps } from '../deps';
 
@@ -39,10 +39,10 @@ export const appointmentRoutes =
       {
         schema: {
           tags,
-          summary: 'Book an appointment (Idempotency-Key header or body idempotencyKey: the same key books once); 409 slot_taken carries nextSlots',
+          summary: 'Book an appointment (Idempotency-Key header or body idempotencyKey: the same key books once); 409 slot_taken carries nextSlots. With recurrenceRule, every free occurrence is booked and the taken ones are listed',
           headers: idempotencyHeader,
           body: bookBody,
-          response: { 201: appointmentSchema, ...errorResponses },
+          response: { 201: z.union([appointmentSchema, seriesResult]), ...errorResponses },
         },
       },
       async (request, reply) => {
@@ -51,8 +51,16 @@ export const appointmentRoutes =
         if (header && request.body.idempotencyKey && header !== request.body.idempotencyKey) {
           throw new AppError('validation_failed', 'the Idempotency-Key header and idempotencyKey differ', { field: 'idempotencyKey' });
         }
-        const appointment = await bookAppointment(request.em, request.tenantId, { ...request.body, ...(key ? { idempotencyKey: key } : {}), source: 'api' });
-        await startAppointment(client, { tenantId: request.tenantId, appointmentId: appointment.id }, taskQueue);
+        const input = { ...request.body, ...(key ? { idempotencyKey: key } : {}), source: 'api' as const };
+        const start = (appointmentId: string) => startAppointment(client, { tenantId: request.tenantId, appointmentId }, taskQueue);
+        // A series: each booked occurrence is its own appointment with its own run.
+        if (input.recurrenceRule) {
+          const series = await bookAppointmentSeries(request.em, request.tenantId, { ...input, recurrenceRule: input.recurrenceRule });
+          for (const booked of series.booked) await start(booked.id);
+          return reply.status(201).send(series);
+        }
+        const appointment = await bookAppointment(request.em, request.tenantId, input);
+        await start(appointment.id);
         return reply.status(201).send(appointment);
       },
     );

@@ -102,4 +102,16 @@ describe('appointments API', () => {
     expect(state.status).toBe('completed');
     expect(state.timers.map((t) => t.name)).toEqual(['follow-up']);
   });
+
+  it('books a weekly series: one run per booked occurrence', async () => {
+    const res = await stack.request('POST', '/v1/appointments', {
+      apiKey: owner.apiKey,
+      body: { serviceId: owner.serviceId, startsAt: nextMondayAt('16:00'), recurrenceRule: 'FREQ=WEEKLY;COUNT=3', customer: { name: 'Ada' } },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.booked).toHaveLength(3);
+    for (const booked of res.body.booked as { id: string; startsAt: string }[]) {
+      await waitUntil(async () => (await runState(booked.id)).state?.startsAt === booked.startsAt, 15_000, `the run of ${booked.startsAt}`);
+    }
+  });
 });
