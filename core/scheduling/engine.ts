@@ -129,8 +129,9 @@ export function computeSlots(q: SlotQuery): Slot[] {
     after: minutesMs(q.service.bufferAfterMinutes),
   };
   const dur = spans.dur;
-  const perStaff = q.staff.map((a) => ({ id: a.id, free: assigneeCandidates(q, a, days, clock, bounds, spans) }));
-  const perResource = q.resources.map((a) => ({ id: a.id, free: assigneeCandidates(q, a, days, clock, bounds, spans) }));
+  const byId = (a: Assignee, b: Assignee) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  const perStaff = [...q.staff].sort(byId).map((a) => ({ id: a.id, free: assigneeCandidates(q, a, days, clock, bounds, spans) }));
+  const perResource = [...q.resources].sort(byId).map((a) => ({ id: a.id, free: assigneeCandidates(q, a, days, clock, bounds, spans) }));
 
   const slots: (Candidate & { staffId: string | null; resourceId: string | null })[] = [];
   if (perStaff.length) {
@@ -146,8 +147,9 @@ export function computeSlots(q: SlotQuery): Slot[] {
   } else {
     for (const r of perResource) for (const [start, seats] of r.free) slots.push({ start, seatsLeft: seats, staffId: null, resourceId: r.id });
   }
-  const cmp = (x: string | null, y: string | null) => ((x ?? '') < (y ?? '') ? -1 : (x ?? '') > (y ?? '') ? 1 : 0);
-  slots.sort((a, b) => a.start - b.start || cmp(a.staffId, b.staffId) || cmp(a.resourceId, b.resourceId));
+  // Pushed staff by staff in id order, each in time order: a stable sort by start keeps that
+  // order among equal starts (no string comparisons in a sort of thousands).
+  slots.sort((a, b) => a.start - b.start);
   const limited = q.limit ? slots.slice(0, q.limit) : slots;
   // Staff share starts: each instant is formatted once.
   const isoCache = new Map<number, string>();

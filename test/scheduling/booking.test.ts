@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm, tenantEm, type Orm } from '../../db/orm';
+import { formatSlot } from '../../core/scheduling';
 import { bookAppointment, bookAppointmentSeries, cancelAppointment, findSlots, getAppointment, listAppointments, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
 import { customer, makeSchedulingTenant, nextMondayAt } from './fixtures';
 
@@ -72,6 +73,21 @@ describe('reschedule, cancel, status, idempotency', () => {
     expect((await setAppointmentStatus(em(), t.tenantId, again.id, 'confirmed')).status).toBe('confirmed');
     expect((await setAppointmentStatus(em(), t.tenantId, again.id, 'completed')).status).toBe('completed');
     expect(await setAppointmentStatus(em(), t.tenantId, b.id, 'confirmed').catch((e) => e.code)).toBe('conflict');
+  });
+
+  it('books from another timezone than the business’s: the instant is what counts, each side reads it in its own zone', async () => {
+    const t = await makeSchedulingTenant(orm);
+    // The customer in New York picks 03:00 their time on the Monday: 09:00 at the Berlin location.
+    const berlin = DateTime.fromISO(nextMondayAt('09:00')).setZone('Europe/Berlin');
+    const fromNewYork = berlin.setZone('America/New_York').toISO()!;
+    expect(fromNewYork).toMatch(/T03:00:00\.000-05:00$/);
+    const booked = await bookAppointment(tenantEm(orm, t.tenantId), t.tenantId, { serviceId: t.service.id, startsAt: fromNewYork, customer: { ...customer(1), timezone: 'America/New_York' }, source: 'page' });
+    expect(booked).toMatchObject({ startsAt: berlin.toUTC().toISO(), timezone: 'Europe/Berlin', customerTimezone: 'America/New_York' });
+    expect(formatSlot(booked, { timezone: booked.customerTimezone!, locale: 'en-US' })).toMatch(/, 3:00 AM EST$/);
+    expect(formatSlot(booked, { timezone: booked.timezone, locale: 'de-DE' })).toMatch(/, 9:00 MEZ$/);
+    // 03:30 New York is 09:30 Berlin: on the grid; 03:10 is not.
+    const offGrid = berlin.plus({ minutes: 10 }).setZone('America/New_York').toISO()!;
+    expect(await bookAppointment(tenantEm(orm, t.tenantId), t.tenantId, { serviceId: t.service.id, startsAt: offGrid, customer: customer(2), source: 'page' }).catch((e) => e.field)).toBe('startsAt');
   });
 
   it('the same idempotency key books once, even raced', async () => {

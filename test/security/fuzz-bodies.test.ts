@@ -6,10 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
+import { schedulingObjects } from '../scheduling/fixtures';
 import { answer, fault, tenantFixture, type Fixture } from './support';
 
 let stack: Stack;
 let t: Fixture;
+let scheduling: Awaited<ReturnType<typeof schedulingObjects>>;
 const routes: { method: string; path: string }[] = [];
 
 interface Case {
@@ -64,6 +66,7 @@ beforeAll(async () => {
   // With a worker: a body that happens to be a valid message runs a real turn instead of waiting.
   stack = await startStack(sharedServers());
   t = await tenantFixture(stack);
+  scheduling = await schedulingObjects(stack, t);
   const spec = (await (await fetch(`${stack.url}/docs/json`, { headers: { authorization: `Bearer ${t.apiKey}` } })).json()) as {
     paths: Record<string, Record<string, unknown>>;
   };
@@ -91,6 +94,10 @@ function fill(path: string): string {
     widget: t.ids.channel,
     subscriptions: t.ids.webhook,
     deliveries: t.ids.delivery,
+    locations: scheduling.location,
+    staff: scheduling.staff,
+    resources: scheduling.resource,
+    services: scheduling.service,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';
