@@ -98,6 +98,7 @@ function fill(path: string): string {
     staff: scheduling.staff,
     resources: scheduling.resource,
     services: scheduling.service,
+    appointments: scheduling.appointment,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';
