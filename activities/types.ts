@@ -10,6 +10,7 @@ import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome, PendingMedia } from '../core/inbound';
 import type { ImapMailboxInput, ImapPollResult } from '../core/email-inbound';
 import type { CalendarSyncResult } from '../core/calendar-sync';
+import type { AppointmentActivities } from './scheduling/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -89,9 +90,13 @@ export interface IngestRef {
   version: number;
 }
 
-export interface SwitchboardActivities {
-  /** Stores the contact's message (idempotent on `key`) and publishes it to live listeners. */
-  recordInbound(input: ConversationRef & { key: string; text: string; externalId?: string; metadata?: Record<string, unknown> }): Promise<{ messageId: string }>;
+export interface SwitchboardActivities extends AppointmentActivities {
+  /**
+   * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
+   * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the
+   * answer is claimed for it and its workflow id returned: the turn hands the message over.
+   */
+  recordInbound(input: ConversationRef & { key: string; text: string; externalId?: string; metadata?: Record<string, unknown> }): Promise<{ messageId: string; appointmentWorkflowId?: string }>;
   /** Stores a bot/agent message (idempotent on `message.key`), publishes it, and sends it on the channel. */
   deliverMessage(input: ConversationRef & { message: OutboundMessage }): Promise<Reply>;
   /** One chat-completion call (streamed; deltas published out of band), usage and cost recorded. */

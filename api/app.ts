@@ -20,6 +20,7 @@ import { registerOpenApi } from './plugins/openapi';
 import { cspWithScript, registerSecurityHeaders } from './plugins/security-headers';
 import { apiKeyRoutes } from './routes/api-keys';
 import { auditLogRoutes } from './routes/audit-log';
+import { appointmentRoutes } from './routes/appointments';
 import { authRoutes } from './routes/auth';
 import { calendarFeedRoutes, maskFeedToken } from './routes/calendar-feeds';
 import { cannedResponseRoutes } from './routes/canned-responses';
@@ -106,6 +107,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(flowRoutes(deps));
   await app.register(conversationRoutes(deps));
   await app.register(runRoutes(deps));
+  await app.register(appointmentRoutes(deps));
   await app.register(chatRoutes(deps, live));
   await app.register(knowledgeBaseRoutes(deps));
   await app.register(documentRoutes(deps));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calendarSyncWorkflowId, conversationWorkflowId, flowRunWorkflowId, imapWorkflowId, ingestBatchWorkflowId, ingestWorkflowId, mediaWorkflowId, ownWorkflowId } from './ids';
+import { appointmentWorkflowId, calendarSyncWorkflowId, conversationWorkflowId, flowRunWorkflowId, imapWorkflowId, ingestBatchWorkflowId, ingestWorkflowId, mediaWorkflowId, ownWorkflowId } from './ids';
 
 const T = '6f1d7f4e-1c2b-4d3a-9e8f-0a1b2c3d4e5f';
 const OTHER = '0b7e8c4e-6a55-4a8e-9a39-3c0e8f1d2a77';
@@ -14,6 +14,7 @@ describe('workflow ids', () => {
     imap: imapWorkflowId(T, 'ch1'),
     ingest: ingestWorkflowId(T, 'd1', 2),
     calsync: calendarSyncWorkflowId(T, 's1'),
+    appointment: appointmentWorkflowId(T, 'a1'),
   };
   it.each(Object.entries(ids))('%s ids belong to their tenant, and only to it', (_kind, id) => {
     expect(ownWorkflowId(T, id, null)).toBe(id);

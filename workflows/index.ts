@@ -1,5 +1,6 @@
 /** The workflow bundle's entry: the worker bundles exactly these workflow functions. */
 export { calendarSync } from './calendarSync';
+export { appointment } from './appointment';
 export { conversation } from './conversation';
 export { fetchInboundMedia } from './fetchInboundMedia';
 export { flowRun } from './flowRun';

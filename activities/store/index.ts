@@ -14,6 +14,7 @@ import type { ActivityDeps } from '../deps';
 import { queueEvent, subjectJobId } from '../events';
 import { publishLive, publishTenantLive } from '../../events/live';
 import type { ConversationRef, SwitchboardActivities } from '../types';
+import { claimAwaited } from '../scheduling/replies';
 
 type Store = Pick<SwitchboardActivities, 'recordInbound' | 'deliverMessage' | 'updateConversation' | 'publishNodeStatus'>;
 
@@ -46,7 +47,9 @@ export function storeActivities({ orm, redis, eventsQueue }: ActivityDeps): Stor
       const reply = toReply(message);
       await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: { ...reply, author: 'contact' } });
       await messageEvents(input, message, 'message.received');
-      return { messageId: message.id };
+      // After the message is stored: a claim is taken once, so nothing may fail after it.
+      const claimed = await claimAwaited(redis, input.tenantId, input.conversationId, input.text);
+      return { messageId: message.id, ...(claimed ? { appointmentWorkflowId: claimed.workflowId } : {}) };
     },
 
     // 'api' and 'webchat' deliver by storing and publishing; every attempt publishes again

@@ -5,8 +5,8 @@
  * held to the routes that start and follow flow runs (RUNS_ONLY_ROUTES).
  *
  * - viewer:  every GET (and knowledge-base search), except users, API keys and settings
- * - agent:   viewer + inbox actions (takeover, release, agent messages, typing, close)
- * - builder: viewer + flows, test sessions, knowledge bases, documents, runs, canned responses, chat sessions
+ * - agent:   viewer + inbox actions (takeover, release, agent messages, typing, close) + booking and changing appointments
+ * - builder: viewer + flows, test sessions, knowledge bases, documents, runs, canned responses, chat sessions, appointments
  * - admin:   everything, including /v1/users, /v1/api-keys, /v1/settings, /v1/audit-log, staff calendars and outbound webhooks
  *            (/v1/webhooks/subscriptions, /v1/webhooks/deliveries: reads too, they show integration details)
  * Anything not covered (a new write route) is admin-only until a rule or the route says otherwise.
@@ -44,6 +44,8 @@ export const ROLE_RULES: readonly Rule[] = [
   // A search reads, even though it is a POST.
   { route: /^\/v1\/knowledge-bases\/:id\/search$/, methods: 'write', roles: EVERYONE },
   { route: /^\/v1\/conversations\/:id\/(takeover|release|agent-messages|typing|close)$/, methods: 'write', roles: ['admin', 'agent'] },
+  // The front desk books and moves appointments, whoever staffs it.
+  { route: /^\/v1\/appointments(\/|$)/, methods: 'write', roles: ['admin', 'builder', 'agent'] },
   { route: /^\/v1\//, methods: 'read', roles: EVERYONE },
   {
     route: /^\/v1\/(flows|knowledge-bases|documents|runs|canned-responses|conversations|chat\/sessions)(\/|$)/,

@@ -1,4 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { AppointmentSettings } from '../../core/appointments';
 import { createdAt, jsonObject, uuidPk } from './common';
 
 export interface LlmPricing {
@@ -28,6 +29,8 @@ export interface TenantSettings {
   embeddings?: { baseURL: string; model: string; apiKeyEncrypted: string } | { kind: 'local' };
   /** The optional reranking step of retrieval: a `/rerank` cross-encoder endpoint or a chat model. */
   reranker?: { kind: 'rerank-api' | 'llm'; baseURL: string; model: string; apiKeyEncrypted: string };
+  /** Reminders, quiet hours, follow-up of the appointment workflow (defaults in core/appointments.ts), per service if set. */
+  appointments?: AppointmentSettings;
 }
 
 /** The one entity not covered by the tenant filter: it *is* the tenant. */

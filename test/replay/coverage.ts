@@ -113,6 +113,11 @@ export const PATHS: Path[] = [
   { kind: 'calendarSync', name: 'event deleted in the calendar, no appointment workflow: cancelled directly', shows: (r) => scheduled(r, 'cancelDeletedAppointment') },
   { kind: 'calendarSync', name: 'event deleted in the calendar: signalled to the running appointment workflow', shows: (r) => r.facts.workflowType === 'calendarSync' && r.facts.externalSignalsDelivered > 0 && !scheduled(r, 'cancelDeletedAppointment') },
   { kind: 'calendarSync', name: 'ends when the staff member is no longer connected', shows: (r) => r.facts.workflowType === 'calendarSync' && r.facts.end?.kind === 'completed' },
+  { kind: 'appointment', name: 'reminder timer answered by reply', shows: (r) => r.facts.timersFired > 0 && signalled(r, 'reply') },
+  { kind: 'appointment', name: 'reschedule from offered slots', shows: (r) => r.facts.activities.some((a) => a.type === 'changeAppointment' && a.input?.change?.type === 'reschedule') && scheduled(r, 'offerAppointmentSlots') },
+  { kind: 'appointment', name: 'update refused: slot taken', shows: (r) => r.facts.updates.includes('reschedule') },
+  { kind: 'appointment', name: 'cancelled by update', shows: (r) => r.facts.updates.includes('cancel') && r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'cancelled' },
+  { kind: 'appointment', name: 'attended, then follow-up', shows: (r) => r.facts.updates.includes('complete') && r.facts.activities.some((a) => a.type === 'sendAppointmentNotice' && a.input?.kind === 'followUp') },
   { kind: 'ingestDocument', name: 'superseded version', shows: (r) => r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'failed' && !scheduled(r, 'failDocumentVersion') },
 ];
 

@@ -24,11 +24,12 @@ import { conversationLifecycleRecorders } from './recorders/conversation-lifecyc
 import { flowRunRecorders } from './recorders/flow-run';
 import { ingestRecorders } from './recorders/ingest';
 import { imapRecorders } from './recorders/imap';
+import { appointmentRecorders } from './recorders/appointment';
 import { ingestBatchRecorders } from './recorders/ingest-batch';
 import { mediaRecorders } from './recorders/media';
 import type { Recorder } from './recorders/types';
 
-const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders, ...imapRecorders, ...calendarSyncRecorders };
+const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders, ...imapRecorders, ...calendarSyncRecorders, ...appointmentRecorders };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
 

@@ -44,8 +44,8 @@ export interface Call {
 export interface RouteCase {
   /** Why anyone may call it without credentials. */
   public?: string;
-  /** Who may call it besides admin: viewer = every role, builder or agent = that role, admin = admin only. */
-  roles?: 'viewer' | 'builder' | 'agent' | 'admin';
+  /** Who may call it besides admin: viewer = every role, builder or agent = that role, member = builder and agent, admin = admin only. */
+  roles?: 'viewer' | 'builder' | 'agent' | 'member' | 'admin';
   /** Calls naming B's objects (A must get 404), 'list' (A's answer names no id of B), or why there is no object to reach. */
   tenant?: ((b: Ids) => Call[]) | 'list' | { none: string };
   /** The owner's own call changes or removes the object: run after every other owner call. */
@@ -60,6 +60,7 @@ export const ROLE_SETS: Record<NonNullable<RouteCase['roles']>, readonly Role[]>
   viewer: ['admin', 'builder', 'agent', 'viewer'],
   builder: ['admin', 'builder'],
   agent: ['admin', 'agent'],
+  member: ['admin', 'builder', 'agent'],
   admin: ['admin'],
 };
 
@@ -156,6 +157,13 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/runs/:runId/reset': run('reset', { nodeId: 'approve' }),
   'POST /v1/runs/:runId/cancel': run('cancel'),
   'POST /v1/runs/:runId/terminate': run('terminate', { reason: 'stopped by another tenant' }),
+
+  'POST /v1/appointments': { roles: 'member', tenant: (b) => [{ path: '/v1/appointments', body: { serviceId: b.service, startsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(), customer: { name: 'Planted' } } }] },
+  'POST /v1/appointments/:id/reschedule': { roles: 'member', tenant: (b) => [{ path: `/v1/appointments/${b.appointment}/reschedule`, body: { startsAt: new Date(Date.now() + 8 * 86_400_000).toISOString() } }] },
+  'POST /v1/appointments/:id/confirm': { roles: 'member', tenant: (b) => [{ path: `/v1/appointments/${b.appointment}/confirm` }] },
+  'POST /v1/appointments/:id/no-show': { roles: 'member', destroys: true, tenant: (b) => [{ path: `/v1/appointments/${b.appointment}/no-show` }] },
+  'POST /v1/appointments/:id/complete': { roles: 'member', destroys: true, tenant: (b) => [{ path: `/v1/appointments/${b.appointment}/complete` }] },
+  'POST /v1/appointments/:id/cancel': { roles: 'member', destroys: true, tenant: (b) => [{ path: `/v1/appointments/${b.appointment}/cancel`, body: { reason: 'cancelled by another tenant' } }] },
 
   'GET /v1/knowledge-bases': { roles: 'viewer', tenant: 'list' },
   'POST /v1/knowledge-bases': { roles: 'builder', tenant: own('creates a knowledge base in the caller’s tenant') },

@@ -1,44 +1,27 @@
 /** Durable timers on the time-skipping test server: idle close, its extension by a message, restart after it, and ask timeouts, without waiting. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
-import { randomUUID } from 'node:crypto';
-import { temporal } from '@temporalio/proto';
-import { temporalTestServerPath } from '../../temporal/binaries';
-import { SEARCH_ATTRIBUTES } from '../../core/workflows';
 import { conversationWorkflowId } from '../../core/ids';
 import type { conversation } from '../../workflows/conversation';
 import { conversationStateQuery, inboundSignal, turnUpdate } from '../../workflows/messages';
 import { createFakes } from './support/fakes';
-import { bundle, eventually, quietRuntime } from './support/harness';
+import { eventually } from './support/harness';
+import { startTimeSkipping, type TimeSkipping } from './support/time-skipping';
 import { conversationInput, flow } from './support/flows';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let server: TimeSkipping;
+let taskQueue: string;
 const fakes = createFakes();
-const taskQueue = `timers-${randomUUID()}`;
 const MINUTE = 60_000;
 
 beforeAll(async () => {
-  quietRuntime();
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: temporalTestServerPath() } } });
-  // The test server rejects upserts of unknown attributes (the workflow task then retries forever),
-  // but it implements AddSearchAttributes: register ours as the deployment setup does.
-  const types = temporal.api.enums.v1.IndexedValueType;
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => [name, types[`INDEXED_VALUE_TYPE_${type}`]])),
-  });
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: await bundle(), activities: fakes.activities });
-  running = worker.run();
+  server = await startTimeSkipping('timers', fakes);
+  env = server.env;
+  taskQueue = server.taskQueue;
 });
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+afterAll(() => server?.close());
 
 const graph = flow(
   [

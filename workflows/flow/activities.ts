@@ -33,6 +33,9 @@ const store: LocalActivityOptions = {
 
 const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus']);
 
+/** The appointment workflow's database work: ten attempts (~8 minutes of backoff), then the run page shows what failed. */
+const booking: ActivityOptions = { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) };
+
 export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptions> = {
   recordInbound: store,
   deliverMessage: { ...store, startToCloseTimeout: '30s' },
@@ -80,6 +83,12 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // returned, not thrown: retrying cannot fix it.
   syncStaffCalendar: { startToCloseTimeout: '5m', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 8 }) },
   cancelDeletedAppointment: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
+  // The appointment workflow (workflows/appointment.ts).
+  loadAppointment: booking,
+  changeAppointment: booking,
+  sendAppointmentNotice: booking,
+  offerAppointmentSlots: booking,
+  notifyAppointmentStaff: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 }) },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

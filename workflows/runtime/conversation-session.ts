@@ -2,13 +2,14 @@
  * State and FlowRuntime of one `conversation` run. All work that touches state (turns, agent
  * messages, release, timeouts, close) goes through one mutex so turns never interleave.
  */
-import { log, sleep, workflowInfo } from '@temporalio/workflow';
+import { getExternalWorkflowHandle, log, sleep, workflowInfo } from '@temporalio/workflow';
 import { containsHandoffKeyword } from '../../core/handoff';
 import { isExternalChannel, SEEN_EXTERNAL_IDS } from '../../core/channels';
 import type { OutboundMessage, Reply, RichContent, TokenUsage } from '../../core/messages';
 import { messageVariable } from '../../core/message-content';
 import type { ChatMessage, Citation, ConversationRef, ConversationStatus } from '../../activities/types';
 import type { CarriedState, ConversationInput, ConversationState, InboundText, TurnResult } from '../messages';
+import { replySignal } from '../messages';
 import { ActivityCaller } from '../flow/activities';
 import { errorMessage } from '../flow/errors';
 import { FlowGraph } from '../flow/graph';
@@ -223,8 +224,9 @@ export class ConversationSession implements FlowRuntime {
     }
     this.turn++;
     this.touch();
+    let recorded: { messageId: string; appointmentWorkflowId?: string };
     try {
-      await this.activities.call('@inbound', 'recordInbound', { ...this.ref, key: `${this.keyPrefix}:in:${this.turn}`, text, externalId, ...(metadata ? { metadata } : {}) });
+      recorded = await this.activities.call('@inbound', 'recordInbound', { ...this.ref, key: `${this.keyPrefix}:in:${this.turn}`, text, externalId, ...(metadata ? { metadata } : {}) });
     } catch (err) {
       // A message that cannot be stored (the database refuses it, or the store stays down) fails
       // this turn only: the contact is told and the next message is a turn like any other.
@@ -235,12 +237,27 @@ export class ConversationSession implements FlowRuntime {
     this.window.push({ role: 'user', content: text });
     // Flows read the contact's last message as `message` (kind, text, subject, location…): no command, so histories replay.
     this.variables.message = messageVariable(text, metadata);
+    if (recorded.appointmentWorkflowId && (await this.handToAppointment(recorded.appointmentWorkflowId, text, recorded.messageId))) {
+      await this.afterTurn();
+      return;
+    }
     if (this.status === 'bot') {
       // A handoff keyword keeps the pending question: after release the next reply answers it.
       if (containsHandoffKeyword(text, this.graph.settings.handoffKeywords)) await handOff(this, '@keyword', DEFAULT_HANDOFF_MESSAGE, 'keyword');
       else await this.apply(this.cursor ? await answer(this, this.cursor, text) : await walk(this, this.graph.startId));
     }
     await this.afterTurn();
+  }
+
+  /** The contact answered an appointment's reminder: its workflow replies, not the flow. False when that booking's run is over. */
+  private async handToAppointment(workflowId: string, text: string, messageId: string): Promise<boolean> {
+    try {
+      await getExternalWorkflowHandle(workflowId).signal(replySignal, { text, messageId });
+      return true;
+    } catch (err) {
+      log.warn('appointment reply not delivered; the flow answers it', { workflowId, error: String(err) });
+      return false;
+    }
   }
 
   private async apply(result: WalkResult): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { SwitchboardActivities } from '../../../activities/types';
+import type { AppointmentRecord, AppointmentSnapshot } from '../../../activities/scheduling/types';
 
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
@@ -44,7 +45,49 @@ const defaults = (): Acts => ({
   cancelDeletedAppointment: async () => {},
   downloadInboundMedia: async ({ file }) => ({ status: 'stored', mediaAssetId: `asset-${file.index}`, contentType: file.contentType ?? 'application/octet-stream', byteSize: 1 }),
   markInboundMedia: async () => {},
+  // The appointment workflow: a booking in three days with the default reminders, on WhatsApp.
+  loadAppointment: async ({ appointmentId }) => {
+    const snapshot = fakeAppointment(scheduledAt(), 'booked');
+    bookedAt.set(appointmentId, snapshot.startsAt);
+    return snapshot;
+  },
+  changeAppointment: async ({ appointmentId, change }) => {
+    const at = scheduledAt();
+    if (change.type === 'reschedule') bookedAt.set(appointmentId, change.startsAt);
+    const startsAt = bookedAt.get(appointmentId);
+    const snapshot = fakeAppointment(at, change.type === 'reschedule' ? 'booked' : change.type === 'cancel' ? 'cancelled' : change.status, startsAt);
+    return { snapshot, appointment: fakeRecord(appointmentId, snapshot) };
+  },
+  sendAppointmentNotice: async ({ tenantId, appointmentId }) => ({ conversation: { tenantId, conversationId: `conv-${appointmentId}`, workflowId: `conv:${tenantId}:conv-${appointmentId}`, channel: 'whatsapp' }, external: true, via: 'conversation' }),
+  offerAppointmentSlots: async () => ({ slots: [] }),
+  notifyAppointmentStaff: async () => ({ sent: true }),
 });
+
+/** The booking as the service would return it; workflows read only id, status and times. */
+export const fakeRecord = (id: string, s: Pick<AppointmentSnapshot, 'status' | 'startsAt' | 'endsAt'>) => ({ id, status: s.status, startsAt: s.startsAt, endsAt: s.endsAt }) as AppointmentRecord;
+
+/** Start of each fake booking, so a change keeps (or moves) it. */
+const bookedAt = new Map<string, string>();
+
+/** Workflow time of the calling activity (the time-skipping server's clock, not the wall clock). */
+const scheduledAt = () => Context.current().info.currentAttemptScheduledTimestampMs ?? Date.now();
+
+/** A one-hour booking (default: 10:00 UTC three days ahead) with reminders 24 h and 2 h before, those still ahead of `now`. */
+export function fakeAppointment(now: number, status: AppointmentSnapshot['status'], startsAt?: string): AppointmentSnapshot {
+  const start = startsAt ? Date.parse(startsAt) : Math.ceil(now / 86_400_000) * 86_400_000 + 2 * 86_400_000 + 10 * 3_600_000;
+  const reminders = [
+    { name: 'reminder-24h', at: start - 24 * 3_600_000 },
+    { name: 'reminder-2h', at: start - 2 * 3_600_000 },
+  ].filter((r) => r.at > now && (status === 'booked' || status === 'confirmed'));
+  return {
+    status,
+    startsAt: new Date(start).toISOString(),
+    endsAt: new Date(start + 3_600_000).toISOString(),
+    reminders: reminders.map((r) => ({ name: r.name, at: new Date(r.at).toISOString() })),
+    followUpAfterMinutes: 120,
+    markWindowMinutes: 24 * 60,
+  };
+}
 
 export function createFakes() {
   const calls: RecordedCall[] = [];

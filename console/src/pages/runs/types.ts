@@ -24,6 +24,7 @@ const RUN_TYPE_LABELS = {
   ingestBatch: 'Bulk import batch',
   imapMailbox: 'Mailbox poll',
   calendarSync: 'Calendar sync',
+  appointment: 'Appointment',
 } satisfies Record<WorkflowType, string>;
 export const RUN_TYPES = Object.entries(RUN_TYPE_LABELS).map(([value, label]) => ({ value, label }));
 
