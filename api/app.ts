@@ -29,7 +29,9 @@ import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { knowledgeBaseRoutes } from './routes/knowledge-bases';
 import { outboundWebhookRoutes } from './routes/outbound-webhooks';
+import { publicBookingRoutes } from './routes/public-booking';
 import { runRoutes } from './routes/runs';
+import { schedulingAnalyticsRoutes } from './routes/scheduling-analytics';
 import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
 import { settingsRoutes } from './routes/settings';
 import { templateRoutes } from './routes/templates';
@@ -103,6 +105,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(templateRoutes);
   await app.register(inboxRoutes(deps, live));
   await app.register(cannedResponseRoutes);
+  await app.register(schedulingAnalyticsRoutes);
+  await app.register(publicBookingRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

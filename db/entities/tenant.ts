@@ -28,6 +28,8 @@ export interface TenantSettings {
   embeddings?: { baseURL: string; model: string; apiKeyEncrypted: string } | { kind: 'local' };
   /** The optional reranking step of retrieval: a `/rerank` cross-encoder endpoint or a chat model. */
   reranker?: { kind: 'rerank-api' | 'llm'; baseURL: string; model: string; apiKeyEncrypted: string };
+  /** The public booking page at /book/{slug}: off, its texts, and the sites that may frame it (core/api/public-booking.ts). */
+  bookingPage?: { enabled: boolean; title: string; intro: string; embedOrigins: string[] };
 }
 
 /** The one entity not covered by the tenant filter: it *is* the tenant. */
