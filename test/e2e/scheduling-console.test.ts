@@ -95,12 +95,12 @@ it('shows a booking on the calendar, moves it by dragging, and offers the next s
   await alanBlock.waitFor();
   await app.screenshot('scheduling-03-calendar');
 
-  await alanBlock.dragTo(calendar.locator(`[data-slot="${tomorrow}T14:00"]`));
+  await alanBlock.dragTo(...(await halfHour(`${tomorrow}T14:00`)));
   await calendar.getByRole('button', { name: /^Alan Turing, Consultation, 14:00/ }).waitFor({ timeout: 15_000 });
   await expect.poll(async () => (await getAppointment(tenantEm(stack.orm, tenant.tenantId), tenant.tenantId, alan.id)).startsAt, eventually).toBe(at(tomorrow, '14:00').replace('.000', '.000'));
 
   // Onto Barbara's half hour: refused, the booking stays, and the next free slots are offered.
-  await calendar.getByRole('button', { name: /^Alan Turing, Consultation, 14:00/ }).dragTo(calendar.locator(`[data-slot="${tomorrow}T11:00"]`));
+  await calendar.getByRole('button', { name: /^Alan Turing, Consultation, 14:00/ }).dragTo(...(await halfHour(`${tomorrow}T11:00`)));
   const taken = page.getByRole('dialog', { name: 'Slot just taken' });
   await taken.waitFor({ timeout: 15_000 });
   const next = taken.getByRole('list', { name: 'Next free slots' }).getByRole('button');
@@ -139,6 +139,18 @@ it('filters the booking list and shows the analytics', { timeout: 120_000 }, asy
   await app.screenshot('scheduling-06-analytics');
   expect(app.errors).toEqual([]);
 });
+
+/**
+ * Where to drop onto a half hour: its day column at the cell's height (the column takes drops;
+ * a booking already there would hide the cell from a pointer aimed at the cell itself).
+ */
+async function halfHour(slot: string) {
+  const calendar = page.getByRole('region', { name: 'Calendar' });
+  const cell = (await calendar.locator(`[data-slot="${slot}"]`).boundingBox())!;
+  const column = calendar.locator(`[data-day="${slot.slice(0, 10)}"]`);
+  const box = (await column.boundingBox())!;
+  return [column, { targetPosition: { x: box.width / 2, y: cell.y - box.y + cell.height / 2 } }] as const;
+}
 
 async function catalogIds() {
   const services = (await stack.request('GET', '/v1/services', { apiKey: tenant.apiKey })).body.items;
