@@ -3,7 +3,8 @@
  * a staff member with a lunch break and a service, sees the generated slots in the preview (none
  * in the break), finds a booking on the calendar, drags it to another half hour, drags it onto a
  * taken one and gets "Slot just taken" with the next free slots, filters the booking list, and
- * sees the analytics figures and charts. Screenshots in test-results/console/.
+ * sees the analytics figures and charts, and turns the public booking page on. Screenshots in
+ * test-results/console/.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -137,6 +138,19 @@ it('filters the booking list and shows the analytics', { timeout: 120_000 }, asy
   }
   await expect.poll(() => page.getByRole('figure', { name: 'Busiest hours' }).locator('.recharts-bar-rectangle').count(), eventually).toBeGreaterThan(0);
   await app.screenshot('scheduling-06-analytics');
+
+  // The public page: off until turned on here; then its address and the iframe snippet show.
+  await page.getByRole('tab', { name: 'Booking page' }).click();
+  await page.getByLabel('Sites that may embed it').fill('https://shop.example.com/path');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByText(/each allowed origin must look like/).waitFor();
+  await page.getByLabel('Sites that may embed it').fill('https://shop.example.com');
+  await page.getByRole('checkbox', { name: /On: anyone with the link/ }).check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  const link = page.getByRole('link', { name: /\/book\/t-/ });
+  await link.waitFor();
+  expect((await fetch((await link.getAttribute('href'))!)).status).toBe(200);
+  await app.screenshot('scheduling-07-booking-page-setting');
   expect(app.errors).toEqual([]);
 });
 

@@ -15,7 +15,7 @@ export function BookingPageSection() {
   const setting = useQuery(() => api.get<BookingPageView>('/v1/settings/booking-page'), []);
   const [form, setForm] = useState({ enabled: false, title: '', intro: '', embedOrigins: '' });
   useEffect(() => {
-    if (setting.data) setForm({ ...setting.data, embedOrigins: setting.data.embedOrigins.join('\n') });
+    if (setting.data) setForm({ enabled: setting.data.enabled, title: setting.data.title, intro: setting.data.intro, embedOrigins: setting.data.embedOrigins.join('\n') });
   }, [setting.data]);
   const save = useSubmit(['title', 'intro', 'embedOrigins'], async () => {
     const embedOrigins = form.embedOrigins.split(/\s+/).filter(Boolean);
