@@ -32,6 +32,7 @@ import { outboundWebhookRoutes } from './routes/outbound-webhooks';
 import { publicBookingRoutes } from './routes/public-booking';
 import { runRoutes } from './routes/runs';
 import { schedulingAnalyticsRoutes } from './routes/scheduling-analytics';
+import { schedulingRoutes } from './routes/scheduling';
 import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
 import { settingsRoutes } from './routes/settings';
 import { templateRoutes } from './routes/templates';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(cannedResponseRoutes);
   await app.register(schedulingAnalyticsRoutes);
   await app.register(publicBookingRoutes(deps));
+  await app.register(schedulingRoutes);
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

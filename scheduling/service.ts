@@ -24,6 +24,7 @@ import {
   releaseHolds,
   sqlState,
   UNIQUE_VIOLATION,
+  type AssigneeHolds,
 } from '../db/repos';
 import { appointmentDto } from './dto';
 
@@ -100,14 +101,17 @@ async function slotQuery(em: EntityManager, tenantId: string, service: Service, 
   const localDate = (ms: number) => DateTime.fromMillis(ms, { zone: location.timezone }).toISODate()!;
   const [exceptions, holds, busy] = await Promise.all([
     exceptionsFor(em.fork(), { locationId: location.id, assigneeIds: ids, fromDate: localDate(wideFrom.getTime()), toDate: localDate(wideTo.getTime()) }),
-    holdSpans(em, tenantId, ids, wideFrom, wideTo),
+    holdSpans(em, tenantId, ids, wideFrom, wideTo, service.id, s.ignoreAppointment),
     busySpans(em, tenantId, staff.map((m) => m.id), wideFrom, wideTo),
   ]);
+  const holdsOf = new Map(holds.map((h) => [h.assigneeId, h]));
+  // The engine only asks whether a hold is of this service: any other id will do for the others.
+  const toHolds = (h: AssigneeHolds | undefined) => (h ? h.starts.map((start, i) => ({ start, end: h.ends[i], serviceId: h.sameService[i] ? service.id : '' })) : []);
   const toAssignee = (a: StaffMember | Resource): Assignee => ({
     id: a.id,
     weeklyHours: a.weeklyHours,
     exceptions: exceptions.filter((e) => e.staff === a.id || e.resource === a.id),
-    holds: holds.filter((h) => h.assigneeId === a.id && h.appointmentId !== s.ignoreAppointment),
+    holds: toHolds(holdsOf.get(a.id)),
     busy: busy.filter((b) => b.staffId === a.id),
   });
   return {
@@ -169,7 +173,7 @@ async function place(em: EntityManager, tenantId: string, service: Service, cand
         const end = DateTime.fromISO(slot.endsAt).plus({ minutes: after }).toJSDate();
         for (const assigneeId of [slot.staffId, slot.resourceId]) {
           if (!assigneeId) continue;
-          const seat = await claimSeat(tx, { tenantId, appointmentId: appt.id, assigneeId, start, end, capacity: service.capacity });
+          const seat = await claimSeat(tx, { tenantId, appointmentId: appt.id, serviceId: service.id, assigneeId, start, end, capacity: service.capacity });
           if (seat === null) throw new SeatsFull();
         }
         return appt;

@@ -36,8 +36,20 @@ export const weeklyHoursSchema = z.object(Object.fromEntries(WEEKDAYS.map((d) =>
 
 // ---- catalog ----
 
+/**
+ * A PATCH body for a create body: every field optional and without its default (a default
+ * would overwrite what the caller did not send), at least one field present.
+ */
+function patchOf<S extends z.ZodRawShape>(shape: S) {
+  const fields = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, (v instanceof z.ZodDefault ? (v.unwrap() as z.ZodType) : (v as z.ZodType)).optional()]));
+  return z
+    .object(fields as { [K in keyof S]: z.ZodOptional<z.ZodType<z.output<S[K]>>> })
+    .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to update: send at least one field', path: [Object.keys(shape)[0]] });
+}
+
+
 export const locationBody = z.object({ name, timezone: timezoneSchema, address: text().max(500).default('') });
-export const locationPatch = locationBody.partial().refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to update', path: ['name'] });
+export const locationPatch = patchOf(locationBody.shape);
 export const locationSchema = z.object({ id: z.string(), name: z.string(), timezone: z.string(), address: z.string(), createdAt: z.string() });
 export type LocationDto = z.infer<typeof locationSchema>;
 
@@ -59,9 +71,7 @@ const serviceFields = {
   active: z.boolean().default(true),
 };
 export const serviceBody = z.object(serviceFields);
-export const servicePatch = z
-  .object(Object.fromEntries(Object.entries(serviceFields).map(([k, v]) => [k, (v as z.ZodType).optional()])) as { [K in keyof typeof serviceFields]: z.ZodOptional<(typeof serviceFields)[K]> })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to update', path: ['name'] });
+export const servicePatch = patchOf(serviceFields);
 export const serviceSchema = z.object({
   id: z.string(),
   locationId: z.string(),
@@ -91,7 +101,7 @@ export const staffBody = z.object({
   weeklyHours: weeklyHoursSchema.default({}),
   active: z.boolean().default(true),
 });
-export const staffPatch = staffBody.partial().refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to update', path: ['name'] });
+export const staffPatch = patchOf(staffBody.shape);
 export const staffSchema = z.object({
   id: z.string(),
   locationId: z.string(),
@@ -113,7 +123,7 @@ export const resourceBody = z.object({
   weeklyHours: weeklyHoursSchema.default({}),
   active: z.boolean().default(true),
 });
-export const resourcePatch = resourceBody.partial().refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to update', path: ['name'] });
+export const resourcePatch = patchOf(resourceBody.shape);
 export const resourceSchema = z.object({
   id: z.string(),
   locationId: z.string(),

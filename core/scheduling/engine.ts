@@ -4,7 +4,7 @@
  * database's exclusion constraint stays the final word on a booking (this only proposes).
  */
 import { DateTime } from 'luxon';
-import { intersectIntervals, LocalClock, localDays, minutesMs, weekdayOf } from './time';
+import { intersectIntervals, LocalClock, localDays, minutesMs, type LocalDay } from './time';
 import type { Assignee, DateException, HoldSpan, LocalInterval, ServiceRules, Slot, SlotQuery } from './types';
 
 interface Candidate {
@@ -20,8 +20,8 @@ class SpanIndex<T extends { start: number; end: number }> {
     this.spans = [...spans].sort((a, b) => a.start - b.start);
     this.maxLen = this.spans.reduce((m, s) => Math.max(m, s.end - s.start), 0);
   }
-  /** Spans overlapping [start, end). */
-  overlapping(start: number, end: number): T[] {
+  /** Index of the first span that may overlap a range starting at `start` (no span before it reaches `start`). */
+  firstCandidate(start: number): number {
     const s = this.spans;
     let lo = 0;
     let hi = s.length;
@@ -31,20 +31,26 @@ class SpanIndex<T extends { start: number; end: number }> {
       if (s[mid].start < from) lo = mid + 1;
       else hi = mid;
     }
-    const out: T[] = [];
-    for (let i = lo; i < s.length && s[i].start < end; i++) if (s[i].end > start) out.push(s[i]);
-    return out;
+    return lo;
   }
+
+  /** Whether any span overlaps [start, end). */
+  overlaps(start: number, end: number): boolean {
+    const s = this.spans;
+    for (let i = this.firstCandidate(start); i < s.length && s[i].start < end; i++) if (s[i].end > start) return true;
+    return false;
+  }
+
+  readonly at = (i: number): T | undefined => this.spans[i];
 }
 
 const byDate = (list: DateException[]) => new Map(list.map((e) => [e.date, e]));
 
 /** The local intervals an assignee works on `day`, after its own exception and the location's. */
-function hoursOn(day: DateTime, a: Assignee, own: Map<string, DateException>, location: Map<string, DateException>): LocalInterval[] {
-  const date = day.toISODate()!;
-  const mine = own.get(date);
-  let hours = mine ? (mine.closed ? [] : mine.hours) : (a.weeklyHours[weekdayOf(day)] ?? []);
-  const loc = location.get(date);
+function hoursOn(local: LocalDay, a: Assignee, own: Map<string, DateException>, location: Map<string, DateException>): LocalInterval[] {
+  const mine = own.get(local.date);
+  let hours = mine ? (mine.closed ? [] : mine.hours) : (a.weeklyHours[local.weekday] ?? []);
+  const loc = location.get(local.date);
   if (loc) hours = loc.closed ? [] : intersectIntervals(hours, loc.hours);
   return hours;
 }
@@ -53,12 +59,32 @@ function hoursOn(day: DateTime, a: Assignee, own: Map<string, DateException>, lo
  * Free starts of one assignee. A hold of another service, or of this service at another time,
  * blocks its whole span; holds of this very session (same service, same span) only take seats.
  */
-function assigneeCandidates(q: SlotQuery, a: Assignee, days: DateTime[], clock: LocalClock, bounds: { earliest: number; latest: number }): Map<number, number> {
+interface Spans {
+  dur: number;
+  step: number;
+  before: number;
+  after: number;
+}
+
+/**
+ * Seats left at `[spanStart, spanEnd)`: 0 when a hold of another service or another span
+ * overlaps it (that time is simply taken), else the capacity minus the seats of this session.
+ */
+function seatsLeft(holds: SpanIndex<HoldSpan>, serviceId: string, capacity: number, spanStart: number, spanEnd: number): number {
+  let taken = 0;
+  for (let i = holds.firstCandidate(spanStart); ; i++) {
+    const h = holds.at(i);
+    if (!h || h.start >= spanEnd) break;
+    if (h.end <= spanStart) continue;
+    if (h.serviceId !== serviceId || h.start !== spanStart || h.end !== spanEnd) return 0;
+    taken++;
+  }
+  return Math.max(0, capacity - taken);
+}
+
+function assigneeCandidates(q: SlotQuery, a: Assignee, days: LocalDay[], clock: LocalClock, bounds: { earliest: number; latest: number }, ms: Spans): Map<number, number> {
   const s = q.service;
-  const dur = minutesMs(s.durationMinutes);
-  const step = minutesMs(s.slotIntervalMinutes);
-  const before = minutesMs(s.bufferBeforeMinutes);
-  const after = minutesMs(s.bufferAfterMinutes);
+  const { dur, step, before, after } = ms;
   const holds = new SpanIndex<HoldSpan>(a.holds);
   const busy = new SpanIndex(a.busy);
   const own = byDate(a.exceptions);
@@ -71,11 +97,9 @@ function assigneeCandidates(q: SlotQuery, a: Assignee, days: DateTime[], clock: 
         if (start >= bounds.latest || start >= q.to) break;
         const spanStart = start - before;
         const spanEnd = start + dur + after;
-        if (busy.overlapping(spanStart, spanEnd).length) continue;
-        const taken = holds.overlapping(spanStart, spanEnd);
-        if (taken.some((h) => h.serviceId !== s.id || h.start !== spanStart || h.end !== spanEnd)) continue;
-        const seatsLeft = s.capacity - taken.length;
-        if (seatsLeft > 0) out.set(start, seatsLeft);
+        if (busy.overlaps(spanStart, spanEnd)) continue;
+        const seats = seatsLeft(holds, s.id, s.capacity, spanStart, spanEnd);
+        if (seats > 0) out.set(start, seats);
       }
     }
   }
@@ -98,9 +122,15 @@ export function computeSlots(q: SlotQuery): Slot[] {
   const clock = new LocalClock(q.timezone);
   const bounds = bookingBounds(q.service, q.timezone, q.now);
   const days = localDays(Math.max(q.from, bounds.earliest), Math.min(q.to, bounds.latest), q.timezone);
-  const dur = minutesMs(q.service.durationMinutes);
-  const perStaff = q.staff.map((a) => ({ id: a.id, free: assigneeCandidates(q, a, days, clock, bounds) }));
-  const perResource = q.resources.map((a) => ({ id: a.id, free: assigneeCandidates(q, a, days, clock, bounds) }));
+  const spans: Spans = {
+    dur: minutesMs(q.service.durationMinutes),
+    step: minutesMs(q.service.slotIntervalMinutes),
+    before: minutesMs(q.service.bufferBeforeMinutes),
+    after: minutesMs(q.service.bufferAfterMinutes),
+  };
+  const dur = spans.dur;
+  const perStaff = q.staff.map((a) => ({ id: a.id, free: assigneeCandidates(q, a, days, clock, bounds, spans) }));
+  const perResource = q.resources.map((a) => ({ id: a.id, free: assigneeCandidates(q, a, days, clock, bounds, spans) }));
 
   const slots: (Candidate & { staffId: string | null; resourceId: string | null })[] = [];
   if (perStaff.length) {
@@ -116,11 +146,19 @@ export function computeSlots(q: SlotQuery): Slot[] {
   } else {
     for (const r of perResource) for (const [start, seats] of r.free) slots.push({ start, seatsLeft: seats, staffId: null, resourceId: r.id });
   }
-  slots.sort((a, b) => a.start - b.start || (a.staffId ?? '').localeCompare(b.staffId ?? '') || (a.resourceId ?? '').localeCompare(b.resourceId ?? ''));
+  const cmp = (x: string | null, y: string | null) => ((x ?? '') < (y ?? '') ? -1 : (x ?? '') > (y ?? '') ? 1 : 0);
+  slots.sort((a, b) => a.start - b.start || cmp(a.staffId, b.staffId) || cmp(a.resourceId, b.resourceId));
   const limited = q.limit ? slots.slice(0, q.limit) : slots;
+  // Staff share starts: each instant is formatted once.
+  const isoCache = new Map<number, string>();
+  const iso = (ms: number) => {
+    let text = isoCache.get(ms);
+    if (text === undefined) isoCache.set(ms, (text = new Date(ms).toISOString()));
+    return text;
+  };
   return limited.map((c) => ({
-    startsAt: new Date(c.start).toISOString(),
-    endsAt: new Date(c.start + dur).toISOString(),
+    startsAt: iso(c.start),
+    endsAt: iso(c.start + dur),
     staffId: c.staffId,
     resourceId: c.resourceId,
     seatsLeft: c.seatsLeft,

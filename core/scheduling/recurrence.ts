@@ -5,7 +5,12 @@
  * TZID support answers in the process's zone, which a server must not depend on).
  */
 import { DateTime } from 'luxon';
-import { RRule } from 'rrule';
+import * as rruleModule from 'rrule';
+
+// rrule's ES build is reachable only through its "module" field, which Node does not read: under
+// Node the CommonJS build arrives as the default export, under bundlers as named exports.
+const { RRule } = ((rruleModule as { default?: typeof rruleModule }).default ?? rruleModule) as typeof rruleModule;
+type RRule = InstanceType<typeof RRule>;
 
 /** Hard cap on a series: a rule without COUNT or UNTIL stops at the horizon or at this many occurrences. */
 export const MAX_OCCURRENCES = 100;

@@ -20,11 +20,18 @@ export const minutesMs = (minutes: number): number => Duration.fromObject({ minu
 
 export const weekdayOf = (day: DateTime): Weekday => WEEKDAYS[day.weekday - 1];
 
-/** Local dates (`YYYY-MM-DD`) from the day containing `from` to the day containing `to`, in `zone`. */
-export function localDays(from: number, to: number, zone: string): DateTime[] {
-  const days: DateTime[] = [];
+/** A local day of the location: its start, its date `YYYY-MM-DD` and its weekday. */
+export interface LocalDay {
+  day: DateTime;
+  date: string;
+  weekday: Weekday;
+}
+
+/** The local days from the one containing `from` to the one containing `to`, in `zone`. */
+export function localDays(from: number, to: number, zone: string): LocalDay[] {
+  const days: LocalDay[] = [];
   const last = DateTime.fromMillis(to, { zone }).startOf('day');
-  for (let d = DateTime.fromMillis(from, { zone }).startOf('day'); d <= last; d = d.plus({ days: 1 })) days.push(d);
+  for (let d = DateTime.fromMillis(from, { zone }).startOf('day'); d <= last; d = d.plus({ days: 1 })) days.push({ day: d, date: d.toISODate()!, weekday: weekdayOf(d) });
   return days;
 }
 
@@ -54,12 +61,12 @@ export class LocalClock {
    * The instant of `time` on local `day`. A time skipped by a spring-forward moves forward by the
    * gap (luxon's rule: 02:30 → 03:30); an ambiguous fall-back time is its first occurrence.
    */
-  instant(day: DateTime, time: string): number {
-    const key = `${day.toISODate()}T${time}`;
+  instant(local: LocalDay, time: string): number {
+    const key = `${local.date}T${time}`;
     let ms = this.cache.get(key);
     if (ms === undefined) {
       const m = minuteOfDay(time);
-      const base = m === 24 * 60 ? day.plus({ days: 1 }) : day;
+      const base = m === 24 * 60 ? local.day.plus({ days: 1 }) : local.day;
       const dt = DateTime.fromObject({ year: base.year, month: base.month, day: base.day, hour: Math.floor(m / 60) % 24, minute: m % 60 }, { zone: this.zone });
       ms = dt.toMillis();
       this.cache.set(key, ms);
@@ -68,7 +75,7 @@ export class LocalClock {
   }
 
   /** The instants a set of local intervals covers on `day`. */
-  windows(day: DateTime, intervals: LocalInterval[]): { start: number; end: number }[] {
-    return intervals.map((i) => ({ start: this.instant(day, i.start), end: this.instant(day, i.end) })).filter((w) => w.start < w.end);
+  windows(local: LocalDay, intervals: LocalInterval[]): { start: number; end: number }[] {
+    return intervals.map((i) => ({ start: this.instant(local, i.start), end: this.instant(local, i.end) })).filter((w) => w.start < w.end);
   }
 }

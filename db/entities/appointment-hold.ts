@@ -1,6 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { uuidPk } from './common';
 import { Appointment } from './appointment';
+import { Service } from './service';
 import { Tenant } from './tenant';
 
 /**
@@ -16,6 +17,8 @@ export const AppointmentHold = defineEntity({
     id: uuidPk(),
     appointment: p.manyToOne(Appointment).mapToPk().deleteRule('cascade').index(),
     tenant: p.manyToOne(Tenant).mapToPk(),
+    /** The appointment's service, copied so availability reads holds without a join. */
+    service: p.manyToOne(Service).mapToPk(),
     assigneeId: p.uuid(),
     seat: p.integer(),
     /** `[start - bufferBefore, end + bufferAfter)` as PostgreSQL prints a tstzrange. */

@@ -62,12 +62,16 @@ export class Migration20261223090000_scheduling extends Migration {
     this.addSql(`alter table "appointments" add constraint "appointments_contact_id_foreign" foreign key ("contact_id") references "contacts" ("id") on delete set null;`);
     this.addSql(`alter table "appointments" add constraint "appointments_conversation_id_foreign" foreign key ("conversation_id") references "conversations" ("id") on delete set null;`);
 
-    this.addSql(`create table "appointment_holds" ("id" uuid not null default gen_random_uuid(), "appointment_id" uuid not null, "tenant_id" uuid not null, "assignee_id" uuid not null, "seat" int not null, "during" tstzrange not null, "active" boolean not null default true, primary key ("id"));`);
+    this.addSql(`create table "appointment_holds" ("id" uuid not null default gen_random_uuid(), "appointment_id" uuid not null, "tenant_id" uuid not null, "service_id" uuid not null, "assignee_id" uuid not null, "seat" int not null, "during" tstzrange not null, "active" boolean not null default true, primary key ("id"));`);
     this.addSql(`alter table "appointment_holds" add constraint "appointment_holds_seat_check" check ("seat" >= 1 and not isempty("during"));`);
     // The rule of the whole feature: one seat of one assignee is never held twice at once.
     // Its GiST index also serves availability's "holds of these assignees in this range".
     this.addSql(`alter table "appointment_holds" add constraint "appointment_holds_no_overlap" exclude using gist ("assignee_id" with =, "seat" with =, "during" with &&) where ("active");`);
     this.addSql(`create index "appointment_holds_appointment_id_index" on "appointment_holds" ("appointment_id");`);
+    // Availability reads the holds of a list of assignees from a date on (= any() is a btree
+    // matter: GiST cannot search an array), past bookings left behind by the index order.
+    this.addSql(`create index "appointment_holds_assignee_id_upper_during_index" on "appointment_holds" ("assignee_id", upper("during")) where "active";`);
+    this.addSql(`alter table "appointment_holds" add constraint "appointment_holds_service_id_foreign" foreign key ("service_id") references "services" ("id");`);
     this.addSql(`alter table "appointment_holds" add constraint "appointment_holds_tenant_id_foreign" foreign key ("tenant_id") references "tenants" ("id");`);
     this.addSql(`alter table "appointment_holds" add constraint "appointment_holds_appointment_id_foreign" foreign key ("appointment_id") references "appointments" ("id") on delete cascade;`);
 

@@ -3,6 +3,8 @@ import { DateTime } from 'luxon';
 import type { WeeklyHours } from '../../core/scheduling/types';
 import { Location, Resource, Service, StaffMember } from '../../db/entities';
 import { tenantEm, type Orm } from '../../db/orm';
+import { bookAppointment } from '../../scheduling/service';
+import type { Stack } from '../support/stack';
 import { createCatalogRow } from '../../db/repos';
 import { makeTenant } from '../db/fixtures';
 
@@ -35,3 +37,19 @@ export const nextMondayAt = (time: string, zone = 'Europe/Berlin') => {
 };
 
 export const customer = (n: number) => ({ name: `Customer ${n}`, email: `c${n}@example.test` });
+
+/** One of each scheduling object of a tenant, made through the API (and a booking through the service), for the route sweep. */
+export async function schedulingObjects(stack: Stack, tenant: { tenantId: string; apiKey: string }) {
+  const ok = async (path: string, body: unknown) => {
+    const res = await stack.request('POST', path, { apiKey: tenant.apiKey, body });
+    if (res.status !== 201) throw new Error(`POST ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.id as string;
+  };
+  const location = await ok('/v1/locations', { name: 'Sweep studio', timezone: 'Europe/Berlin' });
+  const staff = await ok('/v1/staff', { locationId: location, name: 'Sweep staff', weeklyHours: ALL_WEEK });
+  const resource = await ok('/v1/resources', { locationId: location, name: 'Sweep room', kind: 'room', weeklyHours: ALL_WEEK });
+  const service = await ok('/v1/services', { locationId: location, name: 'Sweep service', durationMinutes: 30, staffIds: [staff], resourceIds: [resource] });
+  const exception = await ok('/v1/availability-exceptions', { staffId: staff, date: '2027-01-01', closed: true, reason: 'Day off' });
+  const appointment = (await bookAppointment(tenantEm(stack.orm, tenant.tenantId), tenant.tenantId, { serviceId: service, startsAt: nextMondayAt('10:00'), customer: customer(1), source: 'api' })).id;
+  return { location, staff, resource, service, exception, appointment };
+}

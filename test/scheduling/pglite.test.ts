@@ -35,7 +35,7 @@ it('refuses a double booking through the exclusion constraint and frees the slot
   const em = tenantEm(orm, t.tenantId);
   const [hold] = await em.execute<{ appointment_id: string; assignee_id: string }[]>(`select appointment_id, assignee_id from appointment_holds where tenant_id = ?`, [t.tenantId]);
   await expect(
-    em.execute(`insert into appointment_holds (appointment_id, tenant_id, assignee_id, seat, during) select appointment_id, tenant_id, assignee_id, seat, tstzrange(lower(during) + interval '10 minutes', upper(during) + interval '10 minutes') from appointment_holds where appointment_id = ?`, [hold.appointment_id]),
+    em.execute(`insert into appointment_holds (appointment_id, tenant_id, service_id, assignee_id, seat, during) select appointment_id, tenant_id, service_id, assignee_id, seat, tstzrange(lower(during) + interval '10 minutes', upper(during) + interval '10 minutes') from appointment_holds where appointment_id = ?`, [hold.appointment_id]),
   ).rejects.toThrow(/appointment_holds_no_overlap/);
   await cancelAppointment(tenantEm(orm, t.tenantId), t.tenantId, booked[0].id, { reason: '', by: 'staff' });
   expect((await book(4)).status).toBe('booked');

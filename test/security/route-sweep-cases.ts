@@ -27,6 +27,13 @@ export interface Ids {
   automation: string;
   /** A bulk import into `knowledgeBase`. */
   import: string;
+  /** Scheduling: a location with a staff member, a resource, a service using both, a staff day off and a booking. */
+  location: string;
+  staff: string;
+  resource: string;
+  service: string;
+  exception: string;
+  appointment: string;
 }
 
 export interface Call {
@@ -67,6 +74,13 @@ const settings = (key: string): Record<string, RouteCase> => ({
   [`PUT /v1/settings/${key}`]: { roles: 'admin', tenant: own('the caller’s own tenant settings') },
   [`DELETE /v1/settings/${key}`]: { roles: 'admin', tenant: own('the caller’s own tenant settings') },
   [`POST /v1/settings/${key}/test`]: { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+});
+/** CRUD of one scheduling catalog kind: reads for everyone, writes for admins; `body` creates one under B's location. */
+const catalog = (path: string, id: (b: Ids) => string, create: ((b: Ids) => unknown) | null): Record<string, RouteCase> => ({
+  [`GET ${path}`]: { roles: 'viewer', tenant: 'list' },
+  [`POST ${path}`]: { roles: 'admin', tenant: create ? (b) => [{ path, body: create(b) }] : own('creates one in the caller’s tenant') },
+  [`GET ${path}/:id`]: { roles: 'viewer', tenant: (b) => [{ path: `${path}/${id(b)}` }] },
+  [`PATCH ${path}/:id`]: { roles: 'admin', tenant: (b) => [{ path: `${path}/${id(b)}`, body: { name: 'Renamed by another tenant' } }] },
 });
 const run = (action: string, body?: unknown): RouteCase => ({ roles: 'builder', destroys: true, tenant: (b) => [{ path: `/v1/runs/${encodeURIComponent(b.run)}/${action}`, body }] });
 
@@ -199,6 +213,29 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /v1/public/booking/:tenantSlug/slots': booking,
   'POST /v1/public/booking/:tenantSlug/appointments': booking,
   'GET /v1/public/booking/:tenantSlug/appointments/:id/ics': booking,
+
+  ...catalog('/v1/locations', (b) => b.location, null),
+  ...catalog('/v1/staff', (b) => b.staff, (b) => ({ locationId: b.location, name: 'Planted' })),
+  ...catalog('/v1/resources', (b) => b.resource, (b) => ({ locationId: b.location, name: 'Planted' })),
+  ...catalog('/v1/services', (b) => b.service, (b) => ({ locationId: b.location, name: 'Planted', durationMinutes: 30 })),
+  'GET /v1/availability-exceptions': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/availability-exceptions': {
+    roles: 'admin',
+    tenant: (b) => [
+      { path: '/v1/availability-exceptions', body: { locationId: b.location, date: '2027-02-01' } },
+      { path: '/v1/availability-exceptions', body: { staffId: b.staff, date: '2027-02-01' } },
+      { path: '/v1/availability-exceptions', body: { resourceId: b.resource, date: '2027-02-01' } },
+    ],
+  },
+  'GET /v1/availability': { roles: 'viewer', tenant: (b) => [{ path: `/v1/availability?serviceId=${b.service}&from=2027-01-04T00:00:00Z&to=2027-01-05T00:00:00Z` }] },
+  'GET /v1/appointments': { roles: 'viewer', tenant: 'list' },
+  'GET /v1/appointments/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/appointments/${b.appointment}` }] },
+  // Owners' deletes run last, in this order: those still referenced by the booking answer 409.
+  'DELETE /v1/availability-exceptions/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/availability-exceptions/${b.exception}` }] },
+  'DELETE /v1/services/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/services/${b.service}` }] },
+  'DELETE /v1/staff/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/staff/${b.staff}` }] },
+  'DELETE /v1/resources/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/resources/${b.resource}` }] },
+  'DELETE /v1/locations/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/locations/${b.location}` }] },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

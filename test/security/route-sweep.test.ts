@@ -16,6 +16,7 @@ import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 import { ChatClient } from '../support/ws';
+import { schedulingObjects } from '../scheduling/fixtures';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
 import { answer, concretePath, tenantFixture, type Fixture } from './support';
 
@@ -45,7 +46,8 @@ beforeAll(async () => {
   expect(run.status).toBe(202);
   const imported = await stack.request('POST', `/v1/knowledge-bases/${fixtureB.ids.knowledgeBase}/documents:bulk`, { apiKey: fixtureB.apiKey, body: { documents: [{ name: 'Imported', text: 'Imported note.' }] } });
   expect(imported.status).toBe(202);
-  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id } };
+  const scheduling = await schedulingObjects(stack, fixtureB);
+  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling } };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);
   // A route without an entry fails the first test and is left out of the others.
   routes = stack.app.routeAccess.flatMap((r) => {
