@@ -35,8 +35,9 @@ export function CalendarView() {
   const bookings = useQuery(async () => {
     const q = new URLSearchParams({ from, to, limit: '200' });
     if (kind === 'staff' && id) q.set('staffId', id);
-    if (kind === 'resource' && id) q.set('resourceId', id);
-    return (await api.get<List<Appointment>>(`/v1/appointments?${q}`)).items.filter((a) => a.status !== 'cancelled');
+    // The list filters by staff, not by resource: a resource's bookings are picked here.
+    const items = (await api.get<List<Appointment>>(`/v1/appointments?${q}`)).items;
+    return items.filter((a) => a.status !== 'cancelled' && (kind !== 'resource' || a.resourceId === id));
   }, [from, to, who]);
   const reschedule = useReschedule(zone, () => void bookings.reload());
   const [open, setOpen] = useState<Appointment | null>(null);
