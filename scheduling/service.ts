@@ -72,37 +72,51 @@ const NEXT_SLOTS = 5;
 const NEXT_SLOTS_DAYS = 14;
 const ACTIVE = new Set(['booked', 'confirmed']);
 
-async function requireService(em: EntityManager, id: string): Promise<{ service: Service; location: Location }> {
+async function loadService(em: EntityManager, id: string): Promise<Service> {
   const service = await em.findOne(Service, { id });
   if (!service) throw new AppError('not_found', 'service not found', { field: 'serviceId' });
   if (!service.active) throw new AppError('conflict', 'this service is not active', { field: 'serviceId' });
-  const location = await em.findOneOrFail(Location, { id: service.location });
-  return { service, location };
+  return service;
 }
 
-/** Staff or resources of a service that may take this search; naming one the service does not use is a 400. */
-async function assigneesOf<E extends typeof StaffMember | typeof Resource>(em: EntityManager, entity: E, ids: string[], only: string | undefined, field: string) {
+async function requireService(em: EntityManager, id: string): Promise<{ service: Service; location: Location }> {
+  const service = await loadService(em, id);
+  return { service, location: await em.findOneOrFail(Location, { id: service.location }) };
+}
+
+/** The active ones among these staff members or resources. */
+async function assigneesOf<E extends typeof StaffMember | typeof Resource>(em: EntityManager, entity: E, ids: string[]) {
+  if (ids.length === 0) return [];
+  return (await em.find(entity as typeof StaffMember, { id: { $in: ids }, active: true }, { orderBy: { id: 'asc' } })) as (StaffMember | Resource)[];
+}
+
+/** The assignees a search may use; naming one the service does not use is a 400. */
+function wanted(ids: string[], only: string | undefined, field: 'staffId' | 'resourceId'): string[] {
   if (only && !ids.includes(only)) throw new AppError('bad_request', `${field} ${only} is not one of this service's ${field === 'staffId' ? 'staff members' : 'resources'}`, { field });
-  const wanted = only ? [only] : ids;
-  if (wanted.length === 0) return [];
-  return (await em.find(entity as typeof StaffMember, { id: { $in: wanted }, active: true }, { orderBy: { id: 'asc' } })) as (StaffMember | Resource)[];
+  return only ? [only] : ids;
 }
 
-/** Everything the engine needs for one search, loaded in one round of queries. */
-async function slotQuery(em: EntityManager, tenantId: string, service: Service, location: Location, s: { from: number; to: number; staffId?: string; resourceId?: string; ignoreAppointment?: string; limit?: number }): Promise<SlotQuery> {
-  const [staff, resources] = await Promise.all([
-    assigneesOf(em.fork(), StaffMember, service.staffIds, s.staffId, 'staffId'),
-    assigneesOf(em.fork(), Resource, service.resourceIds, s.resourceId, 'resourceId'),
-  ]);
-  const ids = [...staff, ...resources].map((a) => a.id);
+const utcDate = (ms: number) => DateTime.fromMillis(ms, { zone: 'utc' }).toISODate()!;
+
+/**
+ * Everything the engine needs for one search, in one round of parallel queries (the location
+ * too, when the caller has not loaded it: exception dates are then read two days wider, which
+ * covers any zone's offset from UTC).
+ */
+async function slotQuery(em: EntityManager, tenantId: string, service: Service, location: Location | null, s: { from: number; to: number; staffId?: string; resourceId?: string; ignoreAppointment?: string; limit?: number }): Promise<SlotQuery> {
+  const staffIds = wanted(service.staffIds, s.staffId, 'staffId');
+  const resourceIds = wanted(service.resourceIds, s.resourceId, 'resourceId');
+  const ids = [...staffIds, ...resourceIds];
   // A day either side covers buffers and durations that reach over the edges of the range.
   const wideFrom = new Date(s.from - DAY_MS);
   const wideTo = new Date(s.to + DAY_MS);
-  const localDate = (ms: number) => DateTime.fromMillis(ms, { zone: location.timezone }).toISODate()!;
-  const [exceptions, holds, busy] = await Promise.all([
-    exceptionsFor(em.fork(), { locationId: location.id, assigneeIds: ids, fromDate: localDate(wideFrom.getTime()), toDate: localDate(wideTo.getTime()) }),
-    holdSpans(em, tenantId, ids, wideFrom, wideTo, service.id, s.ignoreAppointment),
-    busySpans(em, tenantId, staff.map((m) => m.id), wideFrom, wideTo),
+  const [loc, staff, resources, exceptions, holds, busy] = await Promise.all([
+    location ?? em.fork().findOneOrFail(Location, { id: service.location }),
+    assigneesOf(em.fork(), StaffMember, staffIds),
+    assigneesOf(em.fork(), Resource, resourceIds),
+    exceptionsFor(em.fork(), { locationId: service.location, assigneeIds: ids, fromDate: utcDate(s.from - 2 * DAY_MS), toDate: utcDate(s.to + 2 * DAY_MS) }),
+    holdSpans(em.fork(), tenantId, ids, wideFrom, wideTo, service.id, s.ignoreAppointment),
+    busySpans(em.fork(), tenantId, staffIds, wideFrom, wideTo),
   ]);
   const holdsOf = new Map(holds.map((h) => [h.assigneeId, h]));
   // The engine only asks whether a hold is of this service: any other id will do for the others.
@@ -116,8 +130,8 @@ async function slotQuery(em: EntityManager, tenantId: string, service: Service, 
   });
   return {
     service,
-    timezone: location.timezone,
-    locationExceptions: exceptions.filter((e) => e.location === location.id),
+    timezone: loc.timezone,
+    locationExceptions: exceptions.filter((e) => e.location === loc.id),
     staff: staff.map(toAssignee),
     resources: resources.map(toAssignee),
     from: s.from,
@@ -128,11 +142,11 @@ async function slotQuery(em: EntityManager, tenantId: string, service: Service, 
 }
 
 export async function findSlots(em: EntityManager, tenantId: string, q: SlotSearch): Promise<Slot[]> {
-  const { service, location } = await requireService(em, q.serviceId);
   const from = Date.parse(q.from);
   const to = Date.parse(q.to);
   if (!(to > from)) throw new AppError('bad_request', 'to must be after from', { field: 'to' });
-  return computeSlots(await slotQuery(em, tenantId, service, location, { from, to, staffId: q.staffId, resourceId: q.resourceId, limit: q.limit }));
+  const service = await loadService(em, q.serviceId);
+  return computeSlots(await slotQuery(em, tenantId, service, null, { from, to, staffId: q.staffId, resourceId: q.resourceId, limit: q.limit }));
 }
 
 async function nextSlots(em: EntityManager, tenantId: string, service: Service, location: Location, after: number, staffId?: string): Promise<Slot[]> {

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm, tenantEm, type Orm } from '../../db/orm';
-import { bookAppointment, cancelAppointment, findSlots, getAppointment, listAppointments, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
+import { bookAppointment, bookAppointmentSeries, cancelAppointment, findSlots, getAppointment, listAppointments, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
 import { customer, makeSchedulingTenant, nextMondayAt } from './fixtures';
 
 let orm: Orm;
@@ -99,5 +99,27 @@ describe('reschedule, cancel, status, idempotency', () => {
     expect(page2.items).toHaveLength(1);
     expect(page2.nextCursor).toBeNull();
     expect(page2.items[0].startsAt > page1.items[0].startsAt).toBe(true);
+  });
+});
+
+describe('recurring appointments', () => {
+  it('books each weekly occurrence, reports the taken one with alternatives, and a retried series books nothing twice', async () => {
+    const t = await makeSchedulingTenant(orm);
+    const em = () => tenantEm(orm, t.tenantId);
+    const first = nextMondayAt('15:00');
+    const third = DateTime.fromISO(first).plus({ weeks: 2 }).toUTC().toISO()!;
+    await bookAppointment(em(), t.tenantId, { serviceId: t.service.id, startsAt: third, customer: customer(9), source: 'api' });
+    const input = { serviceId: t.service.id, startsAt: first, customer: customer(1), source: 'api' as const, recurrenceRule: 'FREQ=WEEKLY;COUNT=4', idempotencyKey: 'weekly-1' };
+    const series = await bookAppointmentSeries(em(), t.tenantId, input);
+    expect(series.booked.map((a) => DateTime.fromISO(a.startsAt, { zone: 'Europe/Berlin' }).toFormat('ccc HH:mm'))).toEqual(['Mon 15:00', 'Mon 15:00', 'Mon 15:00']);
+    expect(series.taken.map((x) => x.startsAt)).toEqual([DateTime.fromISO(third).toUTC().toISO({ suppressMilliseconds: true })]);
+    expect(series.taken[0].nextSlots[0].startsAt).toBe(DateTime.fromISO(third).plus({ minutes: 30 }).toUTC().toISO());
+    expect(new Set(series.booked.map((a) => a.seriesId))).toEqual(new Set([series.seriesId]));
+    expect(series.booked[0].recurrenceRule).toBe('FREQ=WEEKLY;COUNT=4');
+
+    const again = await bookAppointmentSeries(em(), t.tenantId, input);
+    expect(again.seriesId).toBe(series.seriesId);
+    expect(again.booked.map((a) => a.id)).toEqual(series.booked.map((a) => a.id));
+    expect(await bookAppointmentSeries(em(), t.tenantId, { ...input, idempotencyKey: undefined, recurrenceRule: 'FREQ=SOMETIMES' }).catch((e) => e.field)).toBe('recurrenceRule');
   });
 });
