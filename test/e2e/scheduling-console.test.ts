@@ -3,8 +3,8 @@
  * a staff member with a lunch break and a service, sees the generated slots in the preview (none
  * in the break), finds a booking on the calendar, drags it to another half hour, drags it onto a
  * taken one and gets "Slot just taken" with the next free slots, filters the booking list, and
- * sees the analytics figures and charts, and turns the public booking page on. Screenshots in
- * test-results/console/.
+ * sees the analytics figures and charts, and turns the public booking page on; a viewer sees the
+ * catalogue without the admins' buttons. Screenshots in test-results/console/.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -152,6 +152,20 @@ it('filters the booking list and shows the analytics', { timeout: 120_000 }, asy
   expect((await fetch((await link.getAttribute('href'))!)).status).toBe(200);
   await app.screenshot('scheduling-07-booking-page-setting');
   expect(app.errors).toEqual([]);
+});
+
+it('shows a viewer the catalogue without the buttons only admins may use', { timeout: 60_000 }, async () => {
+  const viewer = await createConsoleUser(stack, tenant.apiKey, 'viewer');
+  const viewerPage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const viewerApp = new ConsoleApp(viewerPage, stack.url);
+  await viewerApp.signIn(viewer.email, viewer.password);
+  await viewerApp.goto('/appointments/catalog');
+  await viewerPage.getByRole('table', { name: 'Services' }).getByRole('row', { name: /Consultation/ }).waitFor();
+  expect(await viewerPage.getByRole('button', { name: 'Add service' }).count()).toBe(0);
+  expect(await viewerPage.getByRole('button', { name: /^(Edit|Delete) Consultation$/ }).count()).toBe(0);
+  expect(await viewerPage.getByRole('tab', { name: 'Booking page' }).count()).toBe(0);
+  expect(viewerApp.errors).toEqual([]);
+  await viewerPage.close();
 });
 
 /**

@@ -4,6 +4,7 @@
  * than another copy of the same form. Field errors the API names land on their field.
  */
 import { useState, type ReactNode } from 'react';
+import { can, useAuth } from '../../app/auth';
 import { api } from '../../api/client';
 import { Button, Checkbox, Field, FormDialog, Input, Panel, Select, Table, actionsColumn, useToast, type Column } from '../../ui';
 import { useSubmit } from '../shared/useAsyncAction';
@@ -46,6 +47,8 @@ const hoursToForm = (h: WeeklyHours = {}) => Object.fromEntries(WEEKDAYS.map((d)
 
 export function EntityEditor<T extends Row>({ title, noun, path, rows, columns, fields, defaults, onChanged, editable = true, children }: EntityEditorProps<T>) {
   const toast = useToast();
+  // Catalogue writes are for admins (api/plugins/roles.ts): other roles see the lists only.
+  const admin = can.administer(useAuth().user?.role);
   const [editing, setEditing] = useState<T | 'new' | null>(null);
   const [form, setForm] = useState<Record<string, any>>({});
   const open = (row: T | 'new') => {
@@ -99,6 +102,18 @@ export function EntityEditor<T extends Row>({ title, noun, path, rows, columns, 
       onChanged();
     },
   });
+  const rowActions = actionsColumn((r: T) => (
+    <>
+      {editable && (
+        <Button size="sm" variant="ghost" onClick={() => open(r)} aria-label={`Edit ${label(r)}`}>
+          Edit
+        </Button>
+      )}
+      <Button size="sm" variant="ghost" onClick={() => remove.ask(r)} aria-label={`Delete ${label(r)}`}>
+        Delete
+      </Button>
+    </>
+  ));
   const label = (r: T) => {
     const named = r as Row & { name?: string; date?: string };
     return named.name ?? named.date ?? r.id;
@@ -108,9 +123,11 @@ export function EntityEditor<T extends Row>({ title, noun, path, rows, columns, 
     <Panel
       title={title}
       actions={
-        <Button variant="primary" size="sm" onClick={() => open('new')}>
-          Add {noun}
-        </Button>
+        admin && (
+          <Button variant="primary" size="sm" onClick={() => open('new')}>
+            Add {noun}
+          </Button>
+        )
       }
     >
       <Table
@@ -118,21 +135,7 @@ export function EntityEditor<T extends Row>({ title, noun, path, rows, columns, 
         rows={rows}
         rowKey={(r) => r.id}
         empty={`No ${title.toLowerCase()} yet.`}
-        columns={[
-          ...columns,
-          actionsColumn((r: T) => (
-            <>
-              {editable && (
-                <Button size="sm" variant="ghost" onClick={() => open(r)} aria-label={`Edit ${label(r)}`}>
-                  Edit
-                </Button>
-              )}
-              <Button size="sm" variant="ghost" onClick={() => remove.ask(r)} aria-label={`Delete ${label(r)}`}>
-                Delete
-              </Button>
-            </>
-          )),
-        ]}
+        columns={admin ? [...columns, rowActions] : columns}
       />
       {children}
       <FormDialog
