@@ -16,15 +16,18 @@ import {
   busySpans,
   claimSeat,
   EXCLUSION_VIOLATION,
-  exceptionsFor,
+  activeAssignees,
+  exceptionRows,
   findAppointmentByKey,
   getAppointmentRow,
   holdSpans,
   listAppointmentRows,
+  locationTimezone,
   releaseHolds,
   sqlState,
   UNIQUE_VIOLATION,
   type AssigneeHolds,
+  type AssigneeHours,
 } from '../db/repos';
 import { appointmentDto } from './dto';
 
@@ -84,12 +87,6 @@ async function requireService(em: EntityManager, id: string): Promise<{ service:
   return { service, location: await em.findOneOrFail(Location, { id: service.location }) };
 }
 
-/** The active ones among these staff members or resources. */
-async function assigneesOf<E extends typeof StaffMember | typeof Resource>(em: EntityManager, entity: E, ids: string[]) {
-  if (ids.length === 0) return [];
-  return (await em.find(entity as typeof StaffMember, { id: { $in: ids }, active: true }, { orderBy: { id: 'asc' } })) as (StaffMember | Resource)[];
-}
-
 /** The assignees a search may use; naming one the service does not use is a 400. */
 function wanted(ids: string[], only: string | undefined, field: 'staffId' | 'resourceId'): string[] {
   if (only && !ids.includes(only)) throw new AppError('bad_request', `${field} ${only} is not one of this service's ${field === 'staffId' ? 'staff members' : 'resources'}`, { field });
@@ -110,28 +107,29 @@ async function slotQuery(em: EntityManager, tenantId: string, service: Service, 
   // A day either side covers buffers and durations that reach over the edges of the range.
   const wideFrom = new Date(s.from - DAY_MS);
   const wideTo = new Date(s.to + DAY_MS);
-  const [loc, staff, resources, exceptions, holds, busy] = await Promise.all([
-    location ?? em.fork().findOneOrFail(Location, { id: service.location }),
-    assigneesOf(em.fork(), StaffMember, staffIds),
-    assigneesOf(em.fork(), Resource, resourceIds),
-    exceptionsFor(em.fork(), { locationId: service.location, assigneeIds: ids, fromDate: utcDate(s.from - 2 * DAY_MS), toDate: utcDate(s.to + 2 * DAY_MS) }),
-    holdSpans(em.fork(), tenantId, ids, wideFrom, wideTo, service.id, s.ignoreAppointment),
-    busySpans(em.fork(), tenantId, staffIds, wideFrom, wideTo),
+  // Plain SQL rows, not entities: a search runs on every page view and message.
+  const [timezone, staff, resources, exceptions, holds, busy] = await Promise.all([
+    location?.timezone ?? locationTimezone(em, tenantId, service.location),
+    activeAssignees(em, tenantId, 'staff_members', staffIds),
+    activeAssignees(em, tenantId, 'resources', resourceIds),
+    exceptionRows(em, tenantId, { locationId: service.location, assigneeIds: ids, fromDate: utcDate(s.from - 2 * DAY_MS), toDate: utcDate(s.to + 2 * DAY_MS) }),
+    holdSpans(em, tenantId, ids, wideFrom, wideTo, service.id, s.ignoreAppointment),
+    busySpans(em, tenantId, staffIds, wideFrom, wideTo),
   ]);
   const holdsOf = new Map(holds.map((h) => [h.assigneeId, h]));
   // The engine only asks whether a hold is of this service: any other id will do for the others.
   const toHolds = (h: AssigneeHolds | undefined) => (h ? h.starts.map((start, i) => ({ start, end: h.ends[i], serviceId: h.sameService[i] ? service.id : '' })) : []);
-  const toAssignee = (a: StaffMember | Resource): Assignee => ({
+  const toAssignee = (a: AssigneeHours): Assignee => ({
     id: a.id,
     weeklyHours: a.weeklyHours,
-    exceptions: exceptions.filter((e) => e.staff === a.id || e.resource === a.id),
+    exceptions: exceptions.filter((e) => e.staffId === a.id || e.resourceId === a.id),
     holds: toHolds(holdsOf.get(a.id)),
     busy: busy.filter((b) => b.staffId === a.id),
   });
   return {
     service,
-    timezone: loc.timezone,
-    locationExceptions: exceptions.filter((e) => e.location === loc.id),
+    timezone,
+    locationExceptions: exceptions.filter((e) => e.locationId === service.location),
     staff: staff.map(toAssignee),
     resources: resources.map(toAssignee),
     from: s.from,
@@ -225,8 +223,8 @@ async function bookOne(em: EntityManager, tenantId: string, input: BookInput, se
   const { service, location } = await requireService(em, input.serviceId);
   const start = Date.parse(input.startsAt);
   if (Number.isNaN(start)) throw new AppError('bad_request', 'startsAt must be an ISO 8601 date-time', { field: 'startsAt' });
-  const candidates = await candidatesAt(em, tenantId, service, location, start, { staffId: input.staffId, resourceId: input.resourceId });
   try {
+    const candidates = await candidatesAt(em, tenantId, service, location, start, { staffId: input.staffId, resourceId: input.resourceId });
     const row = await place(em, tenantId, service, candidates, async (tx, slot) => {
       const appt = tx.create(Appointment, {
         tenant: tenantId,
@@ -254,15 +252,15 @@ async function bookOne(em: EntityManager, tenantId: string, input: BookInput, se
       return appt;
     });
     if (row) return toDto(em, row);
+    throw new SlotTakenError(await nextSlots(em, tenantId, service, location, start, input.staffId));
   } catch (err) {
-    // The same key raced in from a retry: answer the appointment that won.
-    if (input.idempotencyKey && sqlState(err) === UNIQUE_VIOLATION) {
+    // The same key raced in from a retry (its twin may have taken the very slot): answer the appointment that won.
+    if (input.idempotencyKey && (sqlState(err) === UNIQUE_VIOLATION || err instanceof SlotTakenError)) {
       const existing = await findAppointmentByKey(em.fork(), input.idempotencyKey);
       if (existing) return toDto(em, existing);
     }
     throw err;
   }
-  throw new SlotTakenError(await nextSlots(em, tenantId, service, location, start, input.staffId));
 }
 
 /** Books one appointment; the same idempotency key answers the same appointment. */

@@ -6,6 +6,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppointmentFilters } from '../../core/api/scheduling';
+import type { DateException, WeeklyHours } from '../../core/scheduling/types';
 import { Appointment } from '../entities';
 import { keysetAfter, pageLimit, toPage, type Page } from './cursor';
 
@@ -55,24 +56,57 @@ export interface AssigneeHolds {
 }
 
 /**
- * Active holds of these assignees overlapping [from, to), one row per assignee with arrays (a
- * month of a busy team is ten thousand holds: fifty rows of arrays parse far faster than ten
- * thousand rows). `exceptAppointment` leaves out an appointment being rescheduled.
+ * Active holds of these assignees overlapping [from, to), one row per assignee (a month of a
+ * busy team is ten thousand holds: fifty rows of comma-separated numbers parse far faster than
+ * ten thousand rows or PostgreSQL arrays). `exceptAppointment` leaves out one being rescheduled.
  */
 export async function holdSpans(em: EntityManager, tenantId: string, assigneeIds: string[], from: Date, to: Date, serviceId: string, exceptAppointment?: string): Promise<AssigneeHolds[]> {
   if (assigneeIds.length === 0) return [];
-  const rows = await em.execute<{ assigneeId: string; starts: number[]; ends: number[]; sameService: boolean[] }[]>(
-    // The three aggregates read the rows in the same order, so their arrays line up; the engine sorts.
+  const rows = await em.execute<{ assigneeId: string; starts: string; ends: string; same: string }[]>(
+    // The three aggregates read the rows in the same order, so their lists line up; the engine sorts.
     `select assignee_id as "assigneeId",
-            array_agg(date_part('epoch', lower(during)) * 1000) as "starts",
-            array_agg(date_part('epoch', upper(during)) * 1000) as "ends",
-            array_agg(service_id = ?) as "sameService"
+            string_agg((date_part('epoch', lower(during)) * 1000)::bigint::text, ',') as "starts",
+            string_agg((date_part('epoch', upper(during)) * 1000)::bigint::text, ',') as "ends",
+            string_agg(case when service_id = ? then '1' else '0' end, '') as "same"
      from appointment_holds
      where tenant_id = ? and active and assignee_id = any(?::uuid[]) and upper(during) > ? and lower(during) < ? and appointment_id <> ?
      group by assignee_id`,
     [serviceId, tenantId, `{${assigneeIds.join(',')}}`, from, to, exceptAppointment ?? '00000000-0000-0000-0000-000000000000'],
   );
-  return rows.map((r) => ({ assigneeId: r.assigneeId, starts: r.starts.map(Number), ends: r.ends.map(Number), sameService: r.sameService }));
+  return rows.map((r) => ({ assigneeId: r.assigneeId, starts: r.starts.split(',').map(Number), ends: r.ends.split(',').map(Number), sameService: [...r.same].map((c) => c === '1') }));
+}
+
+/** What availability needs of a staff member or resource. */
+export interface AssigneeHours {
+  id: string;
+  weeklyHours: WeeklyHours;
+}
+
+/** Active staff members or resources among `ids`, by id (plain rows: a search reads them every time). */
+export async function activeAssignees(em: EntityManager, tenantId: string, table: 'staff_members' | 'resources', ids: string[]): Promise<AssigneeHours[]> {
+  if (ids.length === 0) return [];
+  return em.execute<AssigneeHours[]>(`select id, weekly_hours as "weeklyHours" from ${table} where tenant_id = ? and active and id = any(?::uuid[]) order by id`, [tenantId, `{${ids.join(',')}}`]);
+}
+
+export interface ExceptionRow extends DateException {
+  locationId: string | null;
+  staffId: string | null;
+  resourceId: string | null;
+}
+
+/** Exceptions touching one search: the location's and those of the given assignees, dates inclusive. */
+export function exceptionRows(em: EntityManager, tenantId: string, q: { locationId: string; assigneeIds: string[]; fromDate: string; toDate: string }): Promise<ExceptionRow[]> {
+  return em.execute<ExceptionRow[]>(
+    `select location_id as "locationId", staff_id as "staffId", resource_id as "resourceId", date, closed, hours from availability_exceptions
+     where tenant_id = ? and date between ? and ? and (location_id = ? or staff_id = any(?::uuid[]) or resource_id = any(?::uuid[]))`,
+    [tenantId, q.fromDate, q.toDate, q.locationId, `{${q.assigneeIds.join(',')}}`, `{${q.assigneeIds.join(',')}}`],
+  );
+}
+
+export async function locationTimezone(em: EntityManager, tenantId: string, locationId: string): Promise<string> {
+  const [row] = await em.execute<{ timezone: string }[]>(`select timezone from locations where tenant_id = ? and id = ?`, [tenantId, locationId]);
+  if (!row) throw new Error(`location ${locationId} of tenant ${tenantId} not found`);
+  return row.timezone;
 }
 
 /** Calendar busy blocks of these staff members overlapping [from, to). */

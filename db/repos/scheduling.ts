@@ -71,11 +71,3 @@ export function listExceptions(em: EntityManager, f: { from?: string; to?: strin
 export async function deleteException(em: EntityManager, id: string): Promise<boolean> {
   return (await em.nativeDelete(AvailabilityException, { id })) > 0;
 }
-
-/** Exceptions that touch one availability search: the location's, and those of the given staff and resources. */
-export function exceptionsFor(em: EntityManager, q: { locationId: string; assigneeIds: string[]; fromDate: string; toDate: string }) {
-  return em.find(AvailabilityException, {
-    date: { $gte: q.fromDate, $lte: q.toDate },
-    $or: [{ location: q.locationId }, { staff: { $in: q.assigneeIds } }, { resource: { $in: q.assigneeIds } }],
-  });
-}
