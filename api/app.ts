@@ -34,7 +34,9 @@ import { healthRoutes } from './routes/health';
 import { inboxRoutes } from './routes/inbox';
 import { knowledgeBaseRoutes } from './routes/knowledge-bases';
 import { outboundWebhookRoutes } from './routes/outbound-webhooks';
+import { publicBookingRoutes } from './routes/public-booking';
 import { runRoutes } from './routes/runs';
+import { schedulingAnalyticsRoutes } from './routes/scheduling-analytics';
 import { schedulingRoutes } from './routes/scheduling';
 import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
 import { settingsRoutes } from './routes/settings';
@@ -126,6 +128,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(cannedResponseRoutes);
   await app.register(auditLogRoutes);
   await app.register(calendarFeedRoutes(deps));
+  await app.register(schedulingAnalyticsRoutes);
+  await app.register(publicBookingRoutes(deps));
   await app.register(schedulingRoutes);
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');

@@ -15,7 +15,7 @@ export const CONSOLE_DIST = resolve(import.meta.dirname, '..', '..', 'console', 
  * on the path as a server might read it after decoding and normalizing (`/V1/flows/`,
  * `/x/../v1/flows`, `/%2576…`), so a spelling the router did not match is not answered 200 either.
  */
-const NOT_CONSOLE = /^\/(v1|docs|chat|widget)(\/|$|[^/]*$)/i;
+const NOT_CONSOLE = /^\/(v1|docs|chat|widget|book)(\/|$|[^/]*$)/i;
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Switchboard console</title>

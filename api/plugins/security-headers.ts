@@ -44,8 +44,23 @@ export async function registerSecurityHeaders(app: FastifyInstance) {
 
 /** Route options (`helmet`) for an HTML page whose one inline script is `html`'s `<script>` element. */
 export function cspWithScript(html: string) {
+  return policy({ ...DIRECTIVES, scriptSrc: ["'self'", scriptHash(html)] });
+}
+
+/** The CSP source of the page's one inline `<script>` element. */
+function scriptHash(html: string): string {
   const script = /<script>([\s\S]*?)<\/script>/.exec(html)?.[1];
   if (script === undefined) throw new Error('the page has no inline <script>');
-  const hash = createHash('sha256').update(script).digest('base64');
-  return policy({ ...DIRECTIVES, scriptSrc: ["'self'", `'sha256-${hash}'`] });
+  return `'sha256-${createHash('sha256').update(script).digest('base64')}'`;
+}
+
+/**
+ * The Content-Security-Policy header of a page with one inline script that other sites may frame
+ * (the public booking page): the usual policy, that script's hash, and the given frame-ancestors.
+ */
+export function pageCsp(html: string, ancestors: readonly string[]): string {
+  const directives: Record<string, readonly string[]> = { ...DIRECTIVES, scriptSrc: ["'self'", scriptHash(html)], frameAncestors: ancestors };
+  return Object.entries(directives)
+    .map(([name, values]) => `${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} ${values.join(' ')}`)
+    .join('; ');
 }

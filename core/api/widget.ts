@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { text } from './common';
 
-/** An origin exactly as browsers send it: scheme, host and optional port, no path. */
-const originSchema = text()
+/** An origin exactly as browsers send it: scheme, host and optional port, no path (also the booking page's embedders). */
+export const originSchema = text()
   .max(300)
   .refine((s) => {
     try {

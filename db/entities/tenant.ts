@@ -31,6 +31,8 @@ export interface TenantSettings {
   reranker?: { kind: 'rerank-api' | 'llm'; baseURL: string; model: string; apiKeyEncrypted: string };
   /** Reminders, quiet hours, follow-up of the appointment workflow (defaults in core/appointments.ts), per service if set. */
   appointments?: AppointmentSettings;
+  /** The public booking page at /book/{slug}: off, its texts, and the sites that may frame it (core/api/public-booking.ts). */
+  bookingPage?: { enabled: boolean; title: string; intro: string; embedOrigins: string[] };
 }
 
 /** The one entity not covered by the tenant filter: it *is* the tenant. */

@@ -40,6 +40,11 @@ const PUBLIC = [
   '/v1/widget/uploads',
   '/v1/widget/files/:id/:name',
   '/v1/calendars/feeds/:token.ics',
+  '/book/:tenantSlug',
+  '/v1/public/booking/:tenantSlug',
+  '/v1/public/booking/:tenantSlug/slots',
+  '/v1/public/booking/:tenantSlug/appointments',
+  '/v1/public/booking/:tenantSlug/appointments/:id/ics',
 ];
 const isPublicPattern = (url: string) => PUBLIC.includes(url) || url === '/docs' || url.startsWith('/docs/');
 

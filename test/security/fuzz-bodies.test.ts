@@ -4,6 +4,8 @@
  * shape, and the process stays healthy.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Tenant } from '../../db/entities';
+import { systemEm } from '../../db/orm';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { schedulingObjects } from '../scheduling/fixtures';
@@ -12,6 +14,8 @@ import { answer, fault, tenantFixture, type Fixture } from './support';
 let stack: Stack;
 let t: Fixture;
 let scheduling: Awaited<ReturnType<typeof schedulingObjects>>;
+/** The fixture tenant's slug: the public booking routes name the tenant by it. */
+let slug: string;
 const routes: { method: string; path: string }[] = [];
 
 interface Case {
@@ -67,6 +71,9 @@ beforeAll(async () => {
   stack = await startStack(sharedServers());
   t = await tenantFixture(stack);
   scheduling = await schedulingObjects(stack, t);
+  // The public booking page answers only when on: bodies sent to it must reach its validation.
+  await stack.request('PUT', '/v1/settings/booking-page', { apiKey: t.apiKey, body: { enabled: true } });
+  slug = (await systemEm(stack.orm).findOneOrFail(Tenant, { id: t.tenantId })).slug;
   const spec = (await (await fetch(`${stack.url}/docs/json`, { headers: { authorization: `Bearer ${t.apiKey}` } })).json()) as {
     paths: Record<string, Record<string, unknown>>;
   };
@@ -106,6 +113,7 @@ function fill(path: string): string {
     if (name === 'type') return 'webchat';
     if (name === 'runId' || name === 'workflowId') return encodeURIComponent(t.ids.workflow);
     if (name === 'channelId') return t.ids.channel;
+    if (name === 'tenantSlug') return slug;
     const collection = path.slice(0, offset).split('/').filter(Boolean).pop()!;
     if (!byCollection[collection]) throw new Error(`no id for ${name} in ${path}`);
     return byCollection[collection];

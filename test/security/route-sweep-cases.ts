@@ -67,6 +67,7 @@ export const ROLE_SETS: Record<NonNullable<RouteCase['roles']>, readonly Role[]>
 const docs = { public: 'the OpenAPI description and its UI, no tenant data' };
 const widget = { public: 'the embeddable widget: the channel id and a signed visitor token are its credentials' };
 const webhook = { public: 'provider webhooks: each is checked against the channel’s own signature or token' };
+const booking = { public: 'the public booking page: a tenant’s page answers only when its admin turned it on, and a booking’s .ics needs its signed link' };
 const consoleFiles = { public: 'the console’s static files and client-side routes' };
 const own = (why: string) => ({ none: why });
 const settings = (key: string): Record<string, RouteCase> => ({
@@ -222,6 +223,15 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   ...settings('embeddings'),
   'PUT /v1/settings/embeddings/local': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
   ...settings('reranker'),
+  'GET /v1/settings/booking-page': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  'PUT /v1/settings/booking-page': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  // The figures of the caller's tenant: test/booking-page/analytics.test.ts holds B's bookings out of A's.
+  'GET /v1/appointments/analytics': { roles: 'viewer', tenant: own('aggregates of the caller’s own tenant: test/booking-page/analytics.test.ts checks B’s bookings are not counted') },
+  'GET /book/:tenantSlug': booking,
+  'GET /v1/public/booking/:tenantSlug': booking,
+  'GET /v1/public/booking/:tenantSlug/slots': booking,
+  'POST /v1/public/booking/:tenantSlug/appointments': booking,
+  'GET /v1/public/booking/:tenantSlug/appointments/:id/ics': booking,
 
   ...catalog('/v1/locations', (b) => b.location, null),
   ...catalog('/v1/staff', (b) => b.staff, (b) => ({ locationId: b.location, name: 'Planted' })),

@@ -8,6 +8,7 @@ const NAV = [
   { to: '/inbox', label: 'Inbox' },
   { to: '/runs', label: 'Runs' },
   { to: '/knowledge', label: 'Knowledge' },
+  { to: '/appointments', label: 'Appointments' },
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },
   { to: '/settings', label: 'Settings', adminOnly: true },
 ];
