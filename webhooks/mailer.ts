@@ -8,7 +8,11 @@ import type { Config } from '../core/config';
 import { sendSmtp, type SmtpServer } from '../channels/email/smtp';
 import { configPolicy } from '../net/address-policy';
 
-export type SystemMailer = (mail: Pick<Mail.Options, 'to' | 'subject' | 'text'>) => Promise<void>;
+/** `icalEvent` makes the mail a calendar invitation (a text/calendar part mail clients offer to add). */
+export type SystemMailer = (mail: Pick<Mail.Options, 'to' | 'subject' | 'text' | 'icalEvent'>) => Promise<void>;
+
+/** The bare address of SMTP_FROM (`Name <a@b>` → `a@b`): an invitation's organizer. */
+export const mailerAddress = (config: Pick<Config, 'SMTP_FROM'>) => /<([^>]+)>/.exec(config.SMTP_FROM)?.[1] ?? config.SMTP_FROM.trim();
 
 /** `smtp://user:pass@host:587` (STARTTLS when offered) or `smtps://user:pass@host:465` (implicit TLS). */
 export function smtpServerFromUrl(value: string): SmtpServer {

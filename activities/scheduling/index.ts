@@ -12,10 +12,11 @@ import { noticeText, staffNotice } from '../../core/appointment-messages';
 import type { AppointmentDto } from '../../core/api/scheduling';
 import { isExternalChannel } from '../../core/channels';
 import { appointmentWorkflowId, conversationWorkflowId } from '../../core/ids';
-import { Conversation, StaffMember } from '../../db/entities';
+import { Conversation, Location, StaffMember } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import { cancelAppointment, findSlots, getAppointment, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
-import { systemMailer } from '../../webhooks/mailer';
+import { appointmentIcs } from '../../scheduling/ics';
+import { mailerAddress, systemMailer } from '../../webhooks/mailer';
 import type { ActivityDeps } from '../deps';
 import { storeActivities } from '../store';
 import { loadTenant } from '../tenant';
@@ -25,6 +26,8 @@ import type { AppointmentActivities, AppointmentSnapshot } from './types';
 
 /** How far ahead "R" looks for free slots. */
 const OFFER_HORIZON_DAYS = 30;
+/** Notices whose email carries the booking as an iCalendar invitation, and its method. */
+const INVITING_NOTICES = { confirmation: 'REQUEST', rescheduled: 'REQUEST', cancelled: 'CANCEL' } as const;
 /** A notice email's key is remembered this long, so a retried activity does not mail twice. */
 const MAIL_DEDUPE_SECONDS = 7 * 24 * 3600;
 
@@ -87,7 +90,11 @@ export function schedulingActivities(deps: ActivityDeps): AppointmentActivities 
         return { conversation, external: isExternalChannel(conversation.channel), via: 'conversation' };
       }
       if (a.customerEmail && mailer) {
-        await mailOnce(`appt-mail:${tenantId}:${key}`, { to: a.customerEmail, subject: `${a.serviceName}: ${kind === 'cancelled' ? 'cancelled' : 'your appointment'}`, text });
+        const invitation = INVITING_NOTICES[kind as keyof typeof INVITING_NOTICES];
+        const location = invitation ? await em.findOne(Location, { id: a.locationId }) : null;
+        // The booking as an invitation the customer's mail client adds to their calendar (and moves or removes with the later notices).
+        const icalEvent = invitation && { method: invitation, filename: 'invite.ics', content: appointmentIcs(a, { organizer: { name: tenant.name, email: mailerAddress(config) }, location, method: invitation }) };
+        await mailOnce(`appt-mail:${tenantId}:${key}`, { to: a.customerEmail, subject: `${a.serviceName}: ${kind === 'cancelled' ? 'cancelled' : 'your appointment'}`, text, ...(icalEvent ? { icalEvent } : {}) });
         return { conversation: null, external: false, via: 'email' };
       }
       return { conversation: null, external: false, via: 'none' };

@@ -36,6 +36,7 @@ import { pageCsp } from '../plugins/security-headers';
 import { enforceRateLimit, type RateLimit } from '../services/rate-limit';
 import { bookingPageOf, frameAncestors, requireBookingTenant, signBookingLink, verifyBookingLink, type BookingTenant } from '../services/booking-links';
 import type { AppDeps } from '../deps';
+import { mailerAddress } from '../../webhooks/mailer';
 
 const BOOKING_PAGE = new URL('../public/booking.html', import.meta.url);
 const tags = ['public booking'];
@@ -43,7 +44,6 @@ const publicRoute = { public: true };
 const base = '/v1/public/booking/:tenantSlug';
 
 /** The address in `Name <address>` (SMTP_FROM), which calendar apps show as the organizer's. */
-const senderAddress = (from: string) => /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
 
 export const publicBookingRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
@@ -174,7 +174,7 @@ export const publicBookingRoutes =
           .type('text/calendar; charset=utf-8')
           .header('content-disposition', 'attachment; filename="appointment.ics"')
           .header('cache-control', 'private, no-store')
-          .send(appointmentIcs(appointment, { organizer: { name: tenant.name, email: senderAddress(deps.config.SMTP_FROM) }, url: pageUrl(request, tenant.slug), method: 'PUBLISH' }));
+          .send(appointmentIcs(appointment, { organizer: { name: tenant.name, email: mailerAddress(deps.config) }, url: pageUrl(request, tenant.slug), method: 'PUBLISH' }));
       },
     );
 

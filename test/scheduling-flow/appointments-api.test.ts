@@ -129,7 +129,11 @@ describe('appointments API', () => {
     expect(booked.status).toBe(201);
     await waitUntil(() => mailsTo(customerEmail).length === 1, 15_000, 'the confirmation email');
     expect(mailsTo(customerEmail)[0]).toBe('Haircut: your appointment');
-    expect(smtp.messages.find((m) => m.envelope.to.includes(customerEmail))!.parsed.text).toMatch(/^Hi Ada, your Haircut is booked for Monday/);
+    const confirmation = smtp.messages.find((m) => m.envelope.to.includes(customerEmail))!.parsed;
+    expect(confirmation.text).toMatch(/^Hi Ada, your Haircut is booked for Monday/);
+    // The booking as a calendar invitation the mail client offers to add.
+    const calendarParts = (parsed: typeof confirmation) => parsed.attachments.filter((a) => /calendar|ics/.test(a.contentType)).map((a) => a.content.toString('utf8'));
+    expect(calendarParts(confirmation).some((ics) => ics.includes('METHOD:REQUEST') && ics.includes(`UID:appt-${booked.body.id}@switchboard`))).toBe(true);
     // Other tests book and move too: the staff mails of this booking name its times (14:00, then 14:30 Berlin).
     const staffMail = (pattern: RegExp) => () => mailsTo('dana@example.test').some((s) => pattern.test(s));
     await waitUntil(staffMail(/^New booking: Haircut, .* 2:00\sPM/), 15_000, 'the staff email of the booking');
@@ -137,5 +141,7 @@ describe('appointments API', () => {
     expect(moved.status).toBe(200);
     await waitUntil(staffMail(/^Moved: Haircut, now .* 2:30\sPM/), 15_000, 'the staff email of the move');
     await waitUntil(() => mailsTo(customerEmail).length === 2, 15_000, 'the customer email of the move');
+    const move = smtp.messages.filter((m) => m.envelope.to.includes(customerEmail))[1].parsed;
+    expect(calendarParts(move).some((ics) => ics.includes('METHOD:REQUEST') && /SEQUENCE:[1-9]/.test(ics))).toBe(true);
   });
 });
