@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
+import { CalendarSyncClient } from '../temporal/calendar-sync';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../core/config';
 import { createActivities } from '../activities';
@@ -42,11 +43,23 @@ const metricsServer =
   config.WORKER_METRICS_PORT === undefined ? null : await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN });
 if (metricsServer) console.log(`worker metrics on http://${config.WORKER_METRICS_HOST}:${metricsServer.port}/metrics`);
 
+// Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
+const clientConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+const calendarSync = new CalendarSyncClient(temporalClient, config.TEMPORAL_TASK_QUEUE, config.CALENDAR_SYNC_SECONDS);
+
 const { worker, connection } = await createWorker({
   address: config.TEMPORAL_ADDRESS,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  activities: createActivities({ orm, redis, eventsQueue, config, enqueueInbound: (ids) => enqueueInbound(inboundQueue, ids) }),
+  activities: createActivities({
+    orm,
+    redis,
+    eventsQueue,
+    config,
+    enqueueInbound: (ids) => enqueueInbound(inboundQueue, ids),
+    calendarSyncNow: (tenantId, staffId) => calendarSync.syncNow(tenantId, staffId),
+  }),
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
@@ -54,9 +67,6 @@ const { worker, connection } = await createWorker({
   stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT_MS,
 });
 
-// Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
-const clientConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
 const inbound = startInboundProcessing({ orm, config, temporal: temporalClient });
 // Not awaited: the worker serves its task queue at once; a Temporal still away is retried by the next start.
 resumeImapPolls(orm, temporalClient, config.TEMPORAL_TASK_QUEUE).catch((err) => console.warn(`IMAP polls not resumed: ${(err as Error).message}`));

@@ -112,6 +112,11 @@ export function schedulingActivities(deps: ActivityDeps): AppointmentActivities 
     async notifyAppointmentStaff({ tenantId, appointmentId, change, key, previousStartsAt }) {
       const em = tenantEm(orm, tenantId);
       const a = await getAppointment(em, tenantId, appointmentId);
+      // Every change of a running booking passes here: its staff calendar follows now, not at the next
+      // interval. Best effort: a loop that cannot be reached syncs at its interval anyway.
+      if (a.staffId && deps.calendarSyncNow) {
+        await deps.calendarSyncNow(tenantId, a.staffId).catch(() => undefined);
+      }
       const staff = a.staffId ? await em.findOne(StaffMember, { id: a.staffId }) : null;
       if (!staff?.email || !mailer) return { sent: false };
       const mail = staffNotice(change, { serviceName: a.serviceName, startsAt: a.startsAt, timezone: a.timezone, customerName: a.customerName, previousStartsAt });

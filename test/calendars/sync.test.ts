@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ical, { type VEvent } from 'node-ical';
 import type { CalendarSyncProgress } from '../../core/calendar-sync';
-import { calendarSyncWorkflowId } from '../../core/ids';
+import { appointmentWorkflowId, calendarSyncWorkflowId } from '../../core/ids';
 import { resumeCalendarSyncs } from '../../ingress/resume-loops';
 import { Appointment, CalendarBusyBlock, Location, Service, StaffMember } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
@@ -71,7 +71,8 @@ beforeAll(async () => {
     { username: 'anna', password: 'anna-pass' },
     { username: 'ben', password: 'ben-pass' },
   ]);
-  stack = await startStack({ ...sharedServers() });
+  // An hour between syncs: a booking in the calendar within seconds is the booking's own sync request.
+  stack = await startStack({ ...sharedServers(), env: { CALENDAR_SYNC_SECONDS: '3600' } });
   tenant = await stack.createTenant();
   other = await stack.createTenant();
   const seeded = await seed(tenant.tenantId, ['Anna', 'Ben']);
@@ -193,6 +194,25 @@ describe('sync', () => {
     await syncNow(anna.id);
     expect((await getRaw(radicale.users.anna, row.calendarEventHref!)).status).toBe(404);
     expect((await tenantEm(stack.orm, tenant.tenantId).findOneOrFail(Appointment, { id: booked.id })).calendarEventHref).toBeNull();
+  });
+});
+
+describe('with the appointment workflow', () => {
+  it('a booking through the API reaches the calendar at once, and deleting its event there cancels it through its workflow', async () => {
+    const res = await stack.request('POST', '/v1/appointments', { apiKey: tenant.apiKey, body: { serviceId: service.id, staffId: anna.id, startsAt: at(3, 10), customer: { name: 'Inès' } } });
+    expect(res.status).toBe(201);
+    const id = res.body.id as string;
+    const row = () => tenantEm(stack.orm, tenant.tenantId).findOneOrFail(Appointment, { id });
+    await waitUntil(async () => (await row()).calendarEventHref !== null, 20_000, 'the booking pushed to the calendar');
+    const href = (await row()).calendarEventHref!;
+    expect((await getRaw(radicale.users.anna, href)).status).toBe(200);
+
+    const run = stack.temporal.workflow.getHandle(appointmentWorkflowId(tenant.tenantId, id));
+    expect((await run.describe()).status.name).toBe('RUNNING');
+    await deleteRaw(radicale.users.anna, href);
+    expect((await syncNow(anna.id)).last?.deleted.map((d) => d.appointmentId)).toEqual([id]);
+    expect(await run.result()).toMatchObject({ status: 'cancelled' });
+    expect(await row()).toMatchObject({ status: 'cancelled', cancelledBy: 'calendar' });
   });
 });
 

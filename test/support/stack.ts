@@ -18,6 +18,7 @@ import { createOrm, systemEm, tenantEm, type Orm } from '../../db/orm';
 import { createApiKey, ensureTenant, updateTenantSettings } from '../../db/repos';
 import { parseSecretKey, secretBoxFromConfig } from '../../db/secrets';
 import { createWorker } from '../../worker/create';
+import { CalendarSyncClient } from '../../temporal/calendar-sync';
 
 export interface StackOptions {
   temporalAddress: string;
@@ -81,7 +82,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       address: opts.temporalAddress,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue,
-      activities: createActivities({ orm, redis, eventsQueue, config }),
+      activities: createActivities({ orm, redis, eventsQueue, config, calendarSyncNow: (tenantId, staffId) => new CalendarSyncClient(temporal, taskQueue).syncNow(tenantId, staffId) }),
     });
     worker = created.worker;
     workerConnection = created.connection;
@@ -99,7 +100,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         return sub;
       },
       temporal,
-      workflows: new WorkflowGateway(temporal, taskQueue),
+      workflows: new WorkflowGateway(temporal, taskQueue, { calendarSyncSeconds: config.CALENDAR_SYNC_SECONDS }),
       secretKey: chatTokenKey(parseSecretKey(config.SWITCHBOARD_SECRET_KEY!)),
     },
     { logger: process.env.TEST_API_LOG ? { level: process.env.TEST_API_LOG } : false },
