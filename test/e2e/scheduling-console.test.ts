@@ -8,6 +8,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { appointmentWorkflowId } from '../../core/ids';
 import { tenantEm } from '../../db/orm';
 import { cancelAppointment, getAppointment } from '../../scheduling/service';
 import { launchBrowser } from '../support/browser';
@@ -166,6 +167,21 @@ it('shows a viewer the catalogue without the buttons only admins may use', { tim
   expect(await viewerPage.getByRole('tab', { name: 'Booking page' }).count()).toBe(0);
   expect(viewerApp.errors).toEqual([]);
   await viewerPage.close();
+});
+
+it('shows a booking’s run with its reminder timers and its log', { timeout: 60_000 }, async () => {
+  const { serviceId, staffId } = await catalogIds();
+  const booked = await stack.request('POST', '/v1/appointments', { apiKey: tenant.apiKey, body: { serviceId, staffId, startsAt: at(dayIn(5), '15:00'), customer: { name: 'Katherine Johnson' } } });
+  expect(booked.status).toBe(201);
+  const workflowId = appointmentWorkflowId(tenant.tenantId, booked.body.id);
+  await app.goto(`/runs/${encodeURIComponent(workflowId)}`);
+  await page.getByRole('heading', { name: workflowId }).waitFor();
+  const timers = page.getByRole('table', { name: 'Durable timers' });
+  await timers.getByRole('row', { name: /waiting/ }).first().waitFor();
+  expect(await timers.getByRole('row').count()).toBeGreaterThan(2);
+  await page.getByRole('list', { name: 'Run log' }).getByRole('listitem').first().waitFor();
+  await app.screenshot('scheduling-08-appointment-run');
+  expect(app.errors).toEqual([]);
 });
 
 /**
