@@ -17,6 +17,7 @@ import { bulkActivities } from './knowledge/bulk';
 import { ingestActivities } from './knowledge/ingest';
 import { knowledgeActivities } from './knowledge/search';
 import { schedulingActivities } from './scheduling';
+import { bookingFlowActivities } from './scheduling/flow';
 import { storeActivities } from './store';
 import type { SwitchboardActivities } from './types';
 
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...mediaActivities(deps),
     ...imapActivities(deps),
     ...schedulingActivities(deps),
+    ...bookingFlowActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }
