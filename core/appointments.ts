@@ -6,10 +6,7 @@
  */
 import { DateTime } from 'luxon';
 
-export type AppointmentStatus = 'booked' | 'confirmed' | 'cancelled' | 'completed' | 'no_show';
-
-/** A booking that can still change: reminders fire and updates apply only to these. */
-export const isOpenStatus = (status: AppointmentStatus) => status === 'booked' || status === 'confirmed';
+export * from './appointment-answers';
 
 /** Local wall-clock time, `HH:mm`. */
 export type WallClock = string;
@@ -105,44 +102,6 @@ export function planReminders(input: { startsAt: string; now: string; timezone: 
     planned.push({ name: reminderName(before), at: at.toUTC().toISO()! });
   }
   return planned.sort((a, b) => a.at.localeCompare(b.at));
-}
-
-/** What a reminder's answer may be. */
-export type ReminderAnswer = 'confirm' | 'reschedule';
-
-const CONFIRM_WORDS = new Set(['c', 'confirm', 'confirmed', 'yes', 'y', 'ok', 'oui', 'si', 'sí', 'ja']);
-const RESCHEDULE_WORDS = new Set(['r', 'reschedule', 'change', 'move']);
-
-const normalize = (text: string) =>
-  text
-    .trim()
-    .toLowerCase()
-    .replace(/[\s.!?,;:()"']+/g, ' ')
-    .trim();
-
-/** "C" / "confirm" → confirm, "R" → reschedule; anything else is not an answer (the flow gets it). */
-export function parseReminderAnswer(text: string): ReminderAnswer | null {
-  const t = normalize(text);
-  if (CONFIRM_WORDS.has(t)) return 'confirm';
-  if (RESCHEDULE_WORDS.has(t)) return 'reschedule';
-  return null;
-}
-
-/** "2", "2.", "#2" or "2)" among `count` offered choices → 1-based choice; null otherwise. */
-export function parseChoice(text: string, count: number): number | null {
-  const m = /^#?(\d{1,2})$/.exec(normalize(text).replace(/\s/g, ''));
-  if (!m) return null;
-  const n = Number(m[1]);
-  return n >= 1 && n <= count ? n : null;
-}
-
-/** What the workflow waits for from the contact, published so the conversation path can hand the answer over. */
-export type AwaitedReply = { expects: 'answer' } | { expects: 'choice'; choices: number };
-
-/** Whether `text` is what the appointment is waiting for (else the conversation's flow handles it). */
-export function isAwaitedReply(awaited: AwaitedReply, text: string): boolean {
-  if (awaited.expects === 'answer') return parseReminderAnswer(text) !== null;
-  return parseChoice(text, awaited.choices) !== null || parseReminderAnswer(text) === 'reschedule';
 }
 
 /** An instant as the contact reads it: weekday, date and time in their timezone and language. */

@@ -6,10 +6,11 @@
  */
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure } from '@temporalio/common';
-import { SLOT_TAKEN_FAILURE, type AppointmentRecord } from '../activities/scheduling/types';
+import type { AppointmentDto as AppointmentRecord } from '../core/api/scheduling';
+import { SLOT_TAKEN_FAILURE } from '../core/appointment-answers';
 import { AppError } from '../core/errors';
 import { appointmentWorkflowId, TASK_QUEUE } from '../core/ids';
-import { calendarDeletedSignal, cancelUpdate, completeUpdate, confirmUpdate, noShowUpdate, rescheduleUpdate, type CancelArgs, type RescheduleArgs } from '../workflows/appointment-messages';
+import { calendarDeletedSignal, cancelUpdate, completeUpdate, confirmUpdate, noShowUpdate, rescheduleUpdate, type CancelArgs, type RescheduleArgs } from '../workflows/messages';
 import { searchAttributePairs } from '../workflows/search-attributes';
 
 export interface AppointmentRunRef {

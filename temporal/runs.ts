@@ -7,7 +7,7 @@ import { AppError } from '../core/errors';
 import { ownWorkflowId, parseWorkflowId } from '../core/ids';
 import type { WorkflowType } from '../core/workflows';
 import { conversationStateQuery, flowRunStateQuery, imapProgressQuery, ingestBatchProgressQuery, ingestProgressQuery, mediaProgressQuery, type FlowRunOutput, type TraceEntry } from '../workflows/messages';
-import { appointmentStateQuery, APPOINTMENT_SIGNALS } from '../workflows/appointment-messages';
+import { appointmentStateQuery, APPOINTMENT_SIGNALS } from '../workflows/messages';
 import { CONVERSATION_SIGNALS } from './conversation';
 import { describeWorkflow } from './describe';
 import { FLOW_RUN_SIGNALS } from './flow-run';

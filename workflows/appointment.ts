@@ -7,7 +7,7 @@
  * message and change), so the run never needs continue-as-new.
  */
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
-import { isOpenStatus } from '../core/appointments';
+import { isOpenStatus } from '../core/appointment-answers';
 import {
   appointmentStateQuery,
   calendarDeletedSignal,
@@ -19,7 +19,7 @@ import {
   rescheduleUpdate,
   type AppointmentInput,
   type AppointmentOutcome,
-} from './appointment-messages';
+} from './messages';
 import { AppointmentSession } from './runtime/appointment-session';
 import { setRunAttributes } from './runtime/search-attributes';
 

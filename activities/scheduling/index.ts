@@ -7,7 +7,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { appointmentSettingsFor, planReminders } from '../../core/appointments';
+import { appointmentSettingsFor, planReminders, SLOT_TAKEN_FAILURE } from '../../core/appointments';
 import { noticeText, staffNotice } from '../../core/appointment-messages';
 import type { AppointmentDto } from '../../core/api/scheduling';
 import { isExternalChannel } from '../../core/channels';
@@ -21,7 +21,7 @@ import { storeActivities } from '../store';
 import { loadTenant } from '../tenant';
 import type { ConversationRef, SwitchboardActivities } from '../types';
 import { publishAwaited } from './replies';
-import { SLOT_TAKEN_FAILURE, type AppointmentActivities, type AppointmentSnapshot } from './types';
+import type { AppointmentActivities, AppointmentSnapshot } from './types';
 
 /** How far ahead "R" looks for free slots. */
 const OFFER_HORIZON_DAYS = 30;

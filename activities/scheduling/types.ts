@@ -6,7 +6,7 @@
 import type { AppointmentNoticeKind, StaffChange } from '../../core/appointment-messages';
 import type { AppointmentStatus, AwaitedReply, PlannedTimer } from '../../core/appointments';
 import type { AppointmentDto } from '../../core/api/scheduling';
-import type { ConversationRef } from '../types';
+import type { Channel } from '../../core/messages';
 
 export interface AppointmentRef {
   tenantId: string;
@@ -40,14 +40,11 @@ export interface OfferedSlot {
 
 export interface NoticeResult {
   /** Where the message was stored; null when it went by email or had nowhere to go. */
-  conversation: ConversationRef | null;
+  conversation: { tenantId: string; conversationId: string; workflowId: string; channel: Channel } | null;
   /** The conversation's channel sends through a provider: the workflow then calls sendChannelMessage. */
   external: boolean;
   via: 'conversation' | 'email' | 'none';
 }
-
-/** The failure type of a change refused because the slot is taken; `details[0].nextSlots` lists free ones. */
-export const SLOT_TAKEN_FAILURE = 'SlotTaken';
 
 export interface AppointmentActivities {
   /** The booking and its reminder plan (tenant/service settings, contact timezone, quiet hours). */

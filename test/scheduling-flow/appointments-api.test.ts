@@ -2,7 +2,8 @@
  * `/v1/appointments` on the whole platform (real API, worker, activities, PostgreSQL, Temporal):
  * a booking starts its run, whose timers the run page shows; the same idempotency key books once;
  * a taken slot is a 409 with the next free slots; reschedule moves the run's reminders, cancel
- * ends the run; another tenant's booking is a 404.
+ * ends the run; another tenant's booking is a 404; the staff member and a customer without a
+ * conversation hear of it by email.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,19 +13,25 @@ import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 import { nextMondayAt } from '../scheduling/fixtures';
 import { bookableCatalog } from './support';
+import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
 
 let stack: Stack;
+let smtp: FakeSmtp;
 let owner: { tenantId: string; apiKey: string; serviceId: string };
 let other: { apiKey: string };
 
 beforeAll(async () => {
-  stack = await startStack(sharedServers());
+  smtp = await startFakeSmtp();
+  stack = await startStack({ ...sharedServers(), env: { SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } });
   const t = await stack.createTenant();
   const { service } = await bookableCatalog(stack.orm, t.tenantId);
   owner = { ...t, serviceId: service.id };
   other = await stack.createTenant();
 }, 120_000);
-afterAll(() => stack?.close());
+afterAll(async () => {
+  await stack?.close();
+  await smtp?.close();
+});
 
 const book = (startsAt: string, key?: string) =>
   stack.request('POST', '/v1/appointments', { apiKey: owner.apiKey, body: { serviceId: owner.serviceId, startsAt, customer: { name: 'Ada', email: 'ada@example.test', timezone: 'America/New_York' }, ...(key ? { idempotencyKey: key } : {}) } });
@@ -113,5 +120,22 @@ describe('appointments API', () => {
     for (const booked of res.body.booked as { id: string; startsAt: string }[]) {
       await waitUntil(async () => (await runState(booked.id)).state?.startsAt === booked.startsAt, 15_000, `the run of ${booked.startsAt}`);
     }
+  });
+
+  it('mails the staff member each change, and the customer who has no conversation', async () => {
+    const mailsTo = (address: string) => smtp.messages.filter((m) => m.envelope.to.includes(address)).map((m) => m.subject ?? '');
+    const customerEmail = `ada-${randomUUID().slice(0, 8)}@example.test`;
+    const booked = await stack.request('POST', '/v1/appointments', { apiKey: owner.apiKey, body: { serviceId: owner.serviceId, startsAt: nextMondayAt('14:00'), customer: { name: 'Ada', email: customerEmail } } });
+    expect(booked.status).toBe(201);
+    await waitUntil(() => mailsTo(customerEmail).length === 1, 15_000, 'the confirmation email');
+    expect(mailsTo(customerEmail)[0]).toBe('Haircut: your appointment');
+    expect(smtp.messages.find((m) => m.envelope.to.includes(customerEmail))!.parsed.text).toMatch(/^Hi Ada, your Haircut is booked for Monday/);
+    // Other tests book and move too: the staff mails of this booking name its times (14:00, then 14:30 Berlin).
+    const staffMail = (pattern: RegExp) => () => mailsTo('dana@example.test').some((s) => pattern.test(s));
+    await waitUntil(staffMail(/^New booking: Haircut, .* 2:00\sPM/), 15_000, 'the staff email of the booking');
+    const moved = await stack.request('POST', `/v1/appointments/${booked.body.id}/reschedule`, { apiKey: owner.apiKey, body: { startsAt: nextMondayAt('14:30') } });
+    expect(moved.status).toBe(200);
+    await waitUntil(staffMail(/^Moved: Haircut, now .* 2:30\sPM/), 15_000, 'the staff email of the move');
+    await waitUntil(() => mailsTo(customerEmail).length === 2, 15_000, 'the customer email of the move');
   });
 });

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrm, tenantEm, type Orm } from '../../db/orm';
+import { CalendarBusyBlock } from '../../db/entities';
 import { formatSlot } from '../../core/scheduling';
 import { bookAppointment, bookAppointmentSeries, cancelAppointment, findSlots, getAppointment, listAppointments, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
 import { customer, makeSchedulingTenant, nextMondayAt } from './fixtures';
@@ -137,5 +138,19 @@ describe('recurring appointments', () => {
     expect(again.seriesId).toBe(series.seriesId);
     expect(again.booked.map((a) => a.id)).toEqual(series.booked.map((a) => a.id));
     expect(await bookAppointmentSeries(em(), t.tenantId, { ...input, idempotencyKey: undefined, recurrenceRule: 'FREQ=SOMETIMES' }).catch((e) => e.field)).toBe('recurrenceRule');
+  });
+});
+
+describe('calendar busy blocks', () => {
+  it('take their time out of availability, and give it back when removed', async () => {
+    const t = await makeSchedulingTenant(orm);
+    const em = tenantEm(orm, t.tenantId);
+    const slotsAt = async () => (await findSlots(tenantEm(orm, t.tenantId), t.tenantId, { serviceId: t.service.id, from: nextMondayAt('09:00'), to: nextMondayAt('11:00') })).map((s) => DateTime.fromISO(s.startsAt, { zone: 'Europe/Berlin' }).toFormat('HH:mm'));
+    const block = em.create(CalendarBusyBlock, { tenant: t.tenantId, staff: t.staff[0].id, uid: 'dentist@example.com', startsAt: new Date(nextMondayAt('09:10')), endsAt: new Date(nextMondayAt('09:40')), summary: 'Dentist' });
+    await em.flush();
+    expect(await slotsAt()).toEqual(['10:00', '10:30']);
+    em.remove(block);
+    await em.flush();
+    expect(await slotsAt()).toEqual(['09:00', '09:30', '10:00', '10:30']);
   });
 });

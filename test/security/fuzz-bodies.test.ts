@@ -98,6 +98,7 @@ function fill(path: string): string {
     staff: scheduling.staff,
     resources: scheduling.resource,
     services: scheduling.service,
+    'availability-exceptions': scheduling.exception,
     appointments: scheduling.appointment,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {

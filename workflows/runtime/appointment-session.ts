@@ -6,10 +6,9 @@
  */
 import { ActivityFailure, ApplicationFailure, log, workflowInfo } from '@temporalio/workflow';
 import type { AppointmentChange, AppointmentRecord, AppointmentSnapshot, OfferedSlot } from '../../activities/scheduling/types';
-import { SLOT_TAKEN_FAILURE } from '../../activities/scheduling/types';
 import type { AppointmentNoticeKind, StaffChange } from '../../core/appointment-messages';
-import { isOpenStatus, parseChoice, parseReminderAnswer, type AppointmentStatus, type AwaitedReply } from '../../core/appointments';
-import type { AppointmentInput, AppointmentState, AppointmentTimer } from '../appointment-messages';
+import { isOpenStatus, parseChoice, parseReminderAnswer, SLOT_TAKEN_FAILURE, type AppointmentStatus, type AwaitedReply } from '../../core/appointment-answers';
+import type { AppointmentInput, AppointmentState, AppointmentTimer } from '../messages';
 import { ActivityCaller } from '../flow/activities';
 import { Mutex } from '../flow/mutex';
 import { setRunAttributes } from './search-attributes';

@@ -9,7 +9,7 @@ import type { OutboundMessage, Reply, RichContent, TokenUsage } from '../../core
 import { messageVariable } from '../../core/message-content';
 import type { ChatMessage, Citation, ConversationRef, ConversationStatus } from '../../activities/types';
 import type { CarriedState, ConversationInput, ConversationState, InboundText, TurnResult } from '../messages';
-import { replySignal } from '../appointment-messages';
+import { replySignal } from '../messages';
 import { ActivityCaller } from '../flow/activities';
 import { errorMessage } from '../flow/errors';
 import { FlowGraph } from '../flow/graph';

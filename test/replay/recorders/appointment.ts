@@ -6,9 +6,10 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { appointmentWorkflowId } from '../../../core/ids';
-import { SLOT_TAKEN_FAILURE, type AppointmentSnapshot } from '../../../activities/scheduling/types';
+import type { AppointmentSnapshot } from '../../../activities/scheduling/types';
+import { SLOT_TAKEN_FAILURE } from '../../../core/appointments';
 import type { appointment } from '../../../workflows/appointment';
-import { appointmentStateQuery, cancelUpdate, completeUpdate, replySignal, rescheduleUpdate } from '../../../workflows/appointment-messages';
+import { appointmentStateQuery, cancelUpdate, completeUpdate, replySignal, rescheduleUpdate } from '../../../workflows/messages';
 import type { Harness } from '../../workflows/support/harness';
 import { fakeRecord } from '../../workflows/support/fakes';
 import { expectPath, type Recorder } from './types';
