@@ -12,7 +12,7 @@ import { tenantEm } from '../../db/orm';
 import { bookAppointment, findSlots, SlotTakenError, type BookInput } from '../../scheduling/service';
 import type { ActivityDeps } from '../deps';
 import type { BookingFlowActivities, LabelledSlot } from './flow-types';
-import { SLOT_TAKEN_FAILURE } from './types';
+import { SLOT_TAKEN_FAILURE } from '../../core/appointment-answers';
 
 const DAY_MS = 86_400_000;
 

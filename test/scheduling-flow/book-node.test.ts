@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
-import { SLOT_TAKEN_FAILURE } from '../../activities/scheduling/types';
+import { SLOT_TAKEN_FAILURE } from '../../core/appointment-answers';
 import { fakeSlots } from '../workflows/support/fakes';
 import { talk } from '../workflows/support/conversation';
 import { conversationInput, flow } from '../workflows/support/flows';

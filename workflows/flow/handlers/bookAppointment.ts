@@ -11,7 +11,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ActivityFailure, ApplicationFailure, ParentClosePolicy, startChild } from '@temporalio/workflow';
 import type { FlowBooking, LabelledSlot } from '../../../activities/scheduling/flow-types';
-import { SLOT_TAKEN_FAILURE } from '../../../activities/scheduling/types';
+import { SLOT_TAKEN_FAILURE } from '../../../core/appointment-answers';
 import { choiceInteractive, validateAnswer } from '../../../core/answers';
 import { renderTemplate } from '../../../core/template';
 import { searchAttributePairs } from '../../search-attributes';
