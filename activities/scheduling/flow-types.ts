@@ -43,4 +43,10 @@ export interface BookingFlowActivities {
    * taken meanwhile fails non-retryably with SLOT_TAKEN_FAILURE, `details[0].nextSlots` labelled.
    */
   bookFromFlow(input: BookingRef & { serviceId: string; startsAt: string; staffId: string | null; idempotencyKey: string }): Promise<FlowBooking>;
+  /**
+   * Runs one of the AI reply's booking tools (core/appointment-tools.ts) for the conversation's
+   * contact. The model always gets text back (refusals included); `bookedId` names a new booking,
+   * whose appointment run the workflow then starts.
+   */
+  appointmentTool(input: BookingRef & { name: string; arguments: string; idempotencyKey: string }): Promise<{ content: string; bookedId?: string }>;
 }

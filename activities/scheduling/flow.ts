@@ -85,7 +85,7 @@ export async function searchSlots(
   return within.length ? within : search(from, from + q.horizonDays * DAY_MS);
 }
 
-export function bookingFlowActivities({ orm }: ActivityDeps): BookingFlowActivities {
+export function bookingFlowActivities({ orm }: ActivityDeps): Omit<BookingFlowActivities, 'appointmentTool'> {
   const label = labelled;
 
   return {

@@ -74,6 +74,7 @@ const defaults = (): Acts => ({
     serviceName: serviceId === 'svc-col' ? 'Colour' : 'Haircut',
     slot: slotLabel(startsAt),
   }),
+  appointmentTool: async ({ name, arguments: args }) => ({ content: `booking tool ${name} saw ${args}` }),
 });
 
 /** `count` free slots from `fromDay` days after 2030-01-01, labelled like the real activity's (one per hour from 10:00 UTC). */

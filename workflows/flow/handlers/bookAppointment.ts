@@ -8,14 +8,13 @@
  * The interpreter keeps only `retries` across an await, so the node's own steps live in a private
  * variable, removed when the node is left.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { FlowBooking, LabelledSlot } from '../../../activities/scheduling/flow-types';
 import { SLOT_TAKEN_FAILURE } from '../../../core/appointment-answers';
 import { choiceInteractive, validateAnswer } from '../../../core/answers';
 import { renderTemplate } from '../../../core/template';
-import { searchAttributePairs } from '../../search-attributes';
 import type { FlowRuntime, NodeHandler, NodeOf, Outcome } from '../types';
+import { startAppointmentRun } from './appointment-run';
 
 type Node = NodeOf<'bookAppointment'>;
 
@@ -37,9 +36,6 @@ const leave = (node: Node, rt: FlowRuntime, handle: string, output?: unknown): O
   delete rt.variables[stateKey(node)];
   return { kind: 'follow', handle, ...(output !== undefined ? { output } : {}) };
 };
-
-/** The same id as core/ids.ts appointmentWorkflowId, which workflow code cannot import (node:crypto). */
-const appointmentRunId = (tenantId: string, appointmentId: string) => `appt:${tenantId}:${appointmentId}`;
 
 const render = (text: string, rt: FlowRuntime, extra: Record<string, string>) => renderTemplate(text, { ...rt.variables, ...extra });
 
@@ -159,25 +155,10 @@ async function book(node: Node, rt: FlowRuntime, state: BookingState): Promise<O
     if (next.length === 0) return noSlots(node, rt, state.serviceName ?? '');
     return present(node, rt, { ...state, slots: next }, render(node.data.takenMessage, rt, { service: state.serviceName ?? '' }));
   }
-  await startRun(rt, booking.id);
+  await startAppointmentRun(rt, booking.id);
   rt.variables[node.data.variable] = booking;
   await rt.say(node.id, render(node.data.bookedMessage, rt, { service: booking.serviceName, slot: booking.slot }), 'bookAppointment');
   return leave(node, rt, 'booked', { [node.data.variable]: booking });
-}
-
-/** The booking's run: confirmation, reminders and changes from here on are its business. */
-async function startRun(rt: FlowRuntime, appointmentId: string): Promise<void> {
-  try {
-    await startChild('appointment', {
-      workflowId: appointmentRunId(rt.tenantId, appointmentId),
-      args: [{ tenantId: rt.tenantId, appointmentId }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: searchAttributePairs({ TenantId: rt.tenantId }),
-    });
-  } catch (err) {
-    // The same booking came back for the same key (a retried turn): its run is already going.
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
 }
 
 /** The next free slots of a SlotTaken failure, or null for any other error. */
