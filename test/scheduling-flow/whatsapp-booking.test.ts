@@ -82,6 +82,35 @@ it('books through a WhatsApp conversation: list of slots, tapped slot, Yes butto
   await until('the appointment’s confirmation', () => out().some((b) => String(b.text?.body ?? '').startsWith('Hi Ada, your Haircut is booked for')));
 });
 
+it('reads a time in words in the contact’s own timezone and books a slot chosen by number', async () => {
+  const berliner = { phoneNumberId: PHONE_ID, from: `1666${String(Date.now()).slice(-7)}`, name: 'Bert' };
+  const mine = () => bench.graph.sent.filter((m) => m.body.to === berliner.from).map((m) => m.body as Record<string, any>);
+  await post(whatsappText(berliner, 'hello'));
+  await until('the first offer', () => mine().some((b) => b.type === 'interactive'));
+  await bench.rows(`update contacts set attributes = '{"timezone":"Europe/Berlin"}' where external_id = $1`, [`+${berliner.from}`]);
+
+  await post(whatsappText(berliner, 'tomorrow at 11am'));
+  await until('the slots of that hour', () => mine().filter((b) => b.type === 'interactive').length === 2);
+  const offer = mine().filter((b) => b.type === 'interactive')[1];
+  // 11:00-12:00 in Berlin is 10:00-11:00 UTC: the 30-minute slots at 11:00 and 11:30 Berlin time, as buttons.
+  expect(offer.interactive.type).toBe('button');
+  const titles = offer.interactive.action.buttons.map((b: { reply: { title: string } }) => b.reply.title);
+  expect(titles).toHaveLength(2);
+  expect(titles[0]).toMatch(/11:00/);
+  expect(titles[1]).toMatch(/11:30/);
+
+  await post(whatsappText(berliner, '2'));
+  await until('the confirmation question', () => mine().some((b) => String(b.interactive?.body?.text ?? '').startsWith('Shall I book Haircut on')));
+  await post(whatsappText(berliner, 'yes'));
+  await until('the booked message', () => mine().some((b) => String(b.text?.body ?? '').startsWith('Booked: Haircut on')));
+  const [row] = await bench.rows<{ starts_at: Date; customer_timezone: string }>(
+    `select a.starts_at, a.customer_timezone from appointments a join contacts k on k.id = a.contact_id where k.external_id = $1`,
+    [`+${berliner.from}`],
+  );
+  expect(row.customer_timezone).toBe('Europe/Berlin');
+  expect(row.starts_at.toISOString().slice(11, 16)).toBe('10:30');
+});
+
 it('refuses to publish or validate a flow whose service the tenant does not have, naming node and field', async () => {
   const other = await bench.stack.createTenant();
   const { service: foreign } = await bookableCatalog(bench.stack.orm, other.tenantId, 'UTC');
