@@ -16,7 +16,12 @@ export const bookAppointmentNode = defineNode({
       .default('When would you like to come? Choose a time or tell me a day, e.g. "next Friday evening".')
       .describe('Sent with the free times as choices; may contain {{variables}}, {{service}} names the service'),
     confirmPrompt: z.string().min(1).max(4096).default('Shall I book {{service}} on {{slot}}? (yes/no)').describe('Asks to confirm the chosen time; {{service}} and {{slot}} name the choice'),
-    bookedMessage: z.string().min(1).max(4096).default('Booked: {{service}} on {{slot}}.').describe('Sent once the appointment is booked; {{service}} and {{slot}} name it'),
+    bookedMessage: z
+      .string()
+      .min(1)
+      .max(4096)
+      .optional()
+      .describe('Sent once booked ({{service}} and {{slot}} name it); empty leaves it to the booking’s own confirmation, which its appointment run sends on the same channel'),
     takenMessage: z.string().min(1).max(4096).default('Sorry, that time was just taken. These are the next free ones:').describe('Sent with the next free times when somebody else booked the chosen one first'),
     noSlotsMessage: z.string().min(1).max(4096).default('Sorry, there is no free time soon.').describe('Sent before following "noSlots" when the service has no free time within the horizon'),
     slotCount: z.number().int().min(1).max(10).default(5).describe('How many free times to offer at once'),

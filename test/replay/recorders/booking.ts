@@ -19,7 +19,7 @@ async function recordBooking(ctx: RecordContext) {
   const graph = flow(
     [
       { id: 'start', type: 'start' },
-      { id: 'book', type: 'bookAppointment', data: { slotCount: 3 } },
+      { id: 'book', type: 'bookAppointment', data: { slotCount: 3, bookedMessage: 'Booked: {{service}} on {{slot}}.' } },
       { id: 'done', type: 'sendMessage', data: { text: 'See you {{appointment.slot}}.' } },
       { id: 'bye', type: 'end', data: { message: 'Bye!' } },
     ],

@@ -157,7 +157,7 @@ async function book(node: Node, rt: FlowRuntime, state: BookingState): Promise<O
   }
   await startAppointmentRun(rt, booking.id);
   rt.variables[node.data.variable] = booking;
-  await rt.say(node.id, render(node.data.bookedMessage, rt, { service: booking.serviceName, slot: booking.slot }), 'bookAppointment');
+  if (node.data.bookedMessage) await rt.say(node.id, render(node.data.bookedMessage, rt, { service: booking.serviceName, slot: booking.slot }), 'bookAppointment');
   return leave(node, rt, 'booked', { [node.data.variable]: booking });
 }
 
