@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { SLOT_TAKEN_FAILURE } from '../../core/appointment-answers';
+import { modelUsingTools, toolCall } from '../replay/recorders/model';
 import { fakeSlots } from '../workflows/support/fakes';
 import { talk } from '../workflows/support/conversation';
 import { conversationInput, flow } from '../workflows/support/flows';
@@ -120,5 +121,33 @@ describe('bookAppointment node', () => {
     const d = talk(h, conversationInput(bookingFlow()));
     await d.say('hi');
     expect(await d.say('cancel')).toEqual(['Maybe another time.']);
+  });
+
+  it('gives the AI reply the booking tools only when appointmentTools is on, and starts the run of what the model booked', async () => {
+    const aiFlow = (appointmentTools: boolean) =>
+      flow(
+        [
+          { id: 'start', type: 'start' },
+          { id: 'ai', type: 'llmReply', data: { appointmentTools, allowHandoff: false } },
+          { id: 'end', type: 'end' },
+        ],
+        [['start', 'ai'], ['ai', 'end']],
+      );
+    modelUsingTools(h.fakes, [toolCall('call_b', 'book', { serviceId: 'svc-cut', startsAt: '2030-01-02T10:00:00Z' })], 'Done.');
+    h.fakes.impl.appointmentTool = async ({ name }) => ({ content: `{"booked":{"appointmentId":"ai-1"}}`, ...(name === 'book' ? { bookedId: 'ai-1' } : {}) });
+
+    const off = talk(h, conversationInput(aiFlow(false)));
+    await off.say('book me');
+    expect(h.fakes.of(off.workflowId, 'llmChat')[0].input.tools.map((t: { name: string }) => t.name)).not.toContain('book');
+    expect(h.fakes.of(off.workflowId, 'appointmentTool')).toHaveLength(0);
+
+    const on = talk(h, conversationInput(aiFlow(true)));
+    expect(await on.say('book me')).toEqual(['Done.']);
+    expect(h.fakes.of(on.workflowId, 'llmChat')[0].input.tools.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['find_slots', 'book', 'reschedule', 'cancel']));
+    const [call] = h.fakes.of(on.workflowId, 'appointmentTool');
+    expect(call.input).toMatchObject({ tenantId: 't1', name: 'book', arguments: JSON.stringify({ serviceId: 'svc-cut', startsAt: '2030-01-02T10:00:00Z' }) });
+    const run = h.client.workflow.getHandle('appt:t1:ai-1');
+    expect((await run.describe()).status.name).toBe('RUNNING');
+    await run.terminate('test over');
   });
 });
