@@ -18,6 +18,8 @@ import { bulkActivities } from './knowledge/bulk';
 import { ingestActivities } from './knowledge/ingest';
 import { knowledgeActivities } from './knowledge/search';
 import { schedulingActivities } from './scheduling';
+import { bookingFlowActivities } from './scheduling/flow';
+import { appointmentToolActivities } from './scheduling/llm-tools';
 import { storeActivities } from './store';
 import type { SwitchboardActivities } from './types';
 
@@ -37,6 +39,8 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...imapActivities(deps),
     ...calendarActivities(deps),
     ...schedulingActivities(deps),
+    ...bookingFlowActivities(deps),
+    ...appointmentToolActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

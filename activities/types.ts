@@ -10,6 +10,7 @@ import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome, PendingMedia } from '../core/inbound';
 import type { ImapMailboxInput, ImapPollResult } from '../core/email-inbound';
 import type { CalendarSyncResult } from '../core/calendar-sync';
+import type { BookingFlowActivities } from './scheduling/flow-types';
 import type { AppointmentActivities } from './scheduling/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
@@ -90,7 +91,7 @@ export interface IngestRef {
   version: number;
 }
 
-export interface SwitchboardActivities extends AppointmentActivities {
+export interface SwitchboardActivities extends AppointmentActivities, BookingFlowActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

@@ -10,7 +10,7 @@ import type { GraphError, ValidGraph } from '../../core/graph/schema';
 import { validateGraph, type GraphValidation } from '../../core/graph/validate';
 import { nodeDefinition } from '../../core/nodes';
 import type { ReferenceKind } from '../../core/nodes/define';
-import { KnowledgeBase } from '../../db/entities';
+import { KnowledgeBase, Service } from '../../db/entities';
 import { isUuid } from '../../core/ids';
 
 
@@ -19,6 +19,10 @@ const KINDS: Record<ReferenceKind, { noun: string; existing: (em: EntityManager,
   knowledgeBase: {
     noun: 'knowledge base',
     existing: async (em, ids) => (await em.find(KnowledgeBase, { id: { $in: ids } }, { fields: ['id'] })).map((kb) => kb.id),
+  },
+  service: {
+    noun: 'service',
+    existing: async (em, ids) => (await em.find(Service, { id: { $in: ids } }, { fields: ['id'] })).map((s) => s.id),
   },
 };
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { askNode } from './ask';
+import { bookAppointmentNode } from './bookAppointment';
 import { conditionNode } from './condition';
 import type { NodeDefinition } from './define';
 import { endNode } from './end';
@@ -25,6 +26,7 @@ export const NODE_CATALOGUE = [
   handoffNode,
   httpRequestNode,
   waitNode,
+  bookAppointmentNode,
   endNode,
 ] as const;
 
@@ -38,6 +40,6 @@ type Typed<D> = D extends NodeDefinition<infer T, infer S> ? { id: string; type:
 /** Every valid node, as a union discriminated by `type`: derived from the catalogue, never written by hand. */
 export type ValidNode = Typed<(typeof NODE_CATALOGUE)[number]>;
 
-export { askNode, conditionNode, endNode, handoffNode, httpRequestNode, llmReplyNode, sendMessageNode, setVariableNode, startNode, waitNode };
+export { askNode, bookAppointmentNode, conditionNode, endNode, handoffNode, httpRequestNode, llmReplyNode, sendMessageNode, setVariableNode, startNode, waitNode };
 export { llmToolSchema, outputFilterSchema } from './llmReply';
 export type { NodeDefinition } from './define';

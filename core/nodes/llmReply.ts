@@ -30,6 +30,10 @@ export const llmReplyNode = defineNode({
     maxTokens: z.number().int().positive().max(32_000).optional().describe('Upper limit on the length of the answer, in tokens'),
     contextMessages: z.number().int().min(1).max(100).default(12).describe('How many recent messages the model sees'),
     tools: z.array(llmToolSchema).max(20).default([]).describe('HTTP endpoints the model may call while answering'),
+    appointmentTools: z
+      .boolean()
+      .default(false)
+      .describe('Lets the model find free times, book, reschedule and cancel the contact’s own appointments (tools find_slots, book, reschedule, cancel)'),
     allowHandoff: z.boolean().default(true).describe('Lets the model hand the conversation to a human'),
     knowledgeBaseIds: z.array(z.string().min(1)).max(20).default([]).describe('Knowledge bases the answer is grounded in'),
     retrieval: z

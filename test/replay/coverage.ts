@@ -91,6 +91,7 @@ export const PATHS: Path[] = [
   { kind: 'conversation', name: 'idle timeout closes', shows: (r) => r.facts.end?.kind === 'completed' && !signalled(r, 'close') && r.facts.timersFired > 0 },
   { kind: 'conversation', name: 'handoff and agent reply', shows: (r) => visitedBy(r, 'handoff') && signalled(r, 'takeOver') && signalled(r, 'agentMessage') },
   { kind: 'conversation', name: 'release resumes the flow', shows: (r) => signalled(r, 'release') && visitedBy(r, 'handoff', 'handoff') && visitedBy(r, 'sendMessage') },
+  { kind: 'conversation', name: 'bookAppointment booked and declined', shows: (r) => visitedBy(r, 'bookAppointment', 'booked') && visitedBy(r, 'bookAppointment', 'cancelled') },
   { kind: 'conversation', name: 'handoff tool of the model', shows: (r) => visitedBy(r, 'llmReply', 'handoff') },
   { kind: 'conversation', name: 'handoff keyword', shows: (r) => r.facts.localActivities.some((a) => a.nodeId === '@keyword') },
   { kind: 'conversation', name: 'context summary', shows: (r) => scheduled(r, 'summarize') },

@@ -88,6 +88,12 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   changeAppointment: booking,
   sendAppointmentNotice: booking,
   offerAppointmentSlots: booking,
+  // The bookAppointment node: a few quick attempts, the contact is waiting for the answer.
+  listBookableServices: { startToCloseTimeout: '15s', retry: retry({ initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 }) },
+  findBookingSlots: { startToCloseTimeout: '15s', retry: retry({ initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 }) },
+  // The AI reply's booking tools; a reschedule or cancel waits on the booking run's update.
+  appointmentTool: { startToCloseTimeout: '60s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 }) },
+  bookFromFlow: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 }) },
   notifyAppointmentStaff: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 }) },
 };
 

@@ -10,7 +10,7 @@ import { Link } from '../app/router';
 import { errorMessage } from '../pages/shared/errors';
 import { useQuery } from '../pages/shared/useQuery';
 import type { KnowledgeBase, KnowledgeBaseList } from '../pages/knowledge/types';
-import { Badge, Button, Checkbox, Spinner } from '../ui';
+import { Badge, Button, Checkbox, Field, Select, Spinner } from '../ui';
 
 export interface ReferencePickerProps {
   label: ReactNode;
@@ -104,11 +104,36 @@ function KnowledgeBasePicker({ label, help, error, value, onChange }: ReferenceP
   );
 }
 
+interface ServiceOption {
+  id: string;
+  name: string;
+  active: boolean;
+}
+
+/** One service (or none: the node then asks the contact); an id the tenant no longer has shows as missing. */
+function ServicePicker({ label, help, error, value, onChange }: ReferencePickerProps) {
+  const query = useQuery(async () => (await api.get<{ items: ServiceOption[] }>('/v1/services')).items, []);
+  const current = value.at(-1) ?? '';
+  const missing = query.data && current && !query.data.some((s) => s.id === current);
+  const options = [
+    { value: '', label: 'Ask the contact' },
+    ...(query.data ?? []).map((s) => ({ value: s.id, label: s.active ? s.name : `${s.name} (inactive)` })),
+    ...(missing ? [{ value: current, label: `missing service ${current}` }] : []),
+  ];
+  return (
+    <Field label={label} help={help} error={error ?? (query.error != null ? `Could not load the services: ${errorMessage(query.error)}` : undefined)}>
+      <Select value={current} options={options} onChange={(e) => onChange(e.target.value ? [e.target.value] : [])} />
+    </Field>
+  );
+}
+
 export const REFERENCE_PICKERS: Record<ReferenceKind, ComponentType<ReferencePickerProps>> = {
   knowledgeBase: KnowledgeBasePicker,
+  service: ServicePicker,
 };
 
 /** The picker's legend for each kind (the field names end in "Ids", which reads as a UUID box). */
 export const REFERENCE_LABELS: Record<ReferenceKind, string> = {
   knowledgeBase: 'Knowledge bases',
+  service: 'Service',
 };

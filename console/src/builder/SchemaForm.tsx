@@ -66,6 +66,25 @@ export function SchemaForm({ schema, value, onChange, errors, variables, kinds, 
         const common = { label, help, error: errors[errorKey] };
         const current = value[key];
 
+        // Before the plain string and array inputs: a field naming records by id gets their picker.
+        const reference = kinds.references?.[key];
+        if (reference && (prop.type === 'array' || prop.type === 'string')) {
+          const Picker = REFERENCE_PICKERS[reference];
+          const many = prop.type === 'array';
+          const ids = Array.isArray(current) ? (current as string[]) : typeof current === 'string' ? [current] : [];
+          // An item's own issue (`knowledgeBaseIds.0`) is shown on the whole picker.
+          const error = errors[errorKey] ?? Object.entries(errors).find(([k]) => k.startsWith(`${errorKey}.`))?.[1];
+          return (
+            <Picker
+              key={key}
+              label={REFERENCE_LABELS[reference]}
+              help={prop.description}
+              error={error}
+              value={ids}
+              onChange={(next) => set(key, many ? (next.length ? next : undefined) : next.at(-1))}
+            />
+          );
+        }
         if (prop.type === 'boolean') {
           return (
             <Field key={key} {...common}>
@@ -108,24 +127,6 @@ export function SchemaForm({ schema, value, onChange, errors, variables, kinds, 
                 onChange={(e) => set(key, e.target.value === '' ? undefined : Number(e.target.value))}
               />
             </Field>
-          );
-        }
-        const reference = kinds.references?.[key];
-        if (reference && (prop.type === 'array' || prop.type === 'string')) {
-          const Picker = REFERENCE_PICKERS[reference];
-          const many = prop.type === 'array';
-          const ids = Array.isArray(current) ? (current as string[]) : typeof current === 'string' ? [current] : [];
-          // An item's own issue (`knowledgeBaseIds.0`) is shown on the whole picker.
-          const error = errors[errorKey] ?? Object.entries(errors).find(([k]) => k.startsWith(`${errorKey}.`))?.[1];
-          return (
-            <Picker
-              key={key}
-              label={REFERENCE_LABELS[reference]}
-              help={prop.description}
-              error={error}
-              value={ids}
-              onChange={(next) => set(key, many ? (next.length ? next : undefined) : next.at(-1))}
-            />
           );
         }
         if (prop.type === 'array' && prop.items?.type === 'string') {

@@ -12,7 +12,7 @@ import { eventually, type Harness } from '../../workflows/support/harness';
 import { knowledgeFinds, modelUsingTools, passage, toolCall } from './model';
 import { expectPath, type RecordContext, type Recorder } from './types';
 
-async function startRun(h: Harness, graph: ReturnType<typeof flow>, input: Record<string, unknown>) {
+export async function startRun(h: Harness, graph: ReturnType<typeof flow>, input: Record<string, unknown>) {
   return h.client.workflow.start<typeof flowRun>('flowRun', {
     workflowId: flowRunWorkflowId('t1', randomUUID()),
     taskQueue: h.taskQueue,
@@ -21,7 +21,7 @@ async function startRun(h: Harness, graph: ReturnType<typeof flow>, input: Recor
 }
 
 type Run = Awaited<ReturnType<typeof startRun>>;
-const waitingAt = (run: Run, nodeId: string) =>
+export const waitingAt = (run: Run, nodeId: string) =>
   eventually(async () => {
     const s: FlowRunState = await run.query(flowRunStateQuery);
     return s.status === 'waiting' && s.currentNodeId === nodeId ? true : undefined;

@@ -61,7 +61,33 @@ const defaults = (): Acts => ({
   sendAppointmentNotice: async ({ tenantId, appointmentId }) => ({ conversation: { tenantId, conversationId: `conv-${appointmentId}`, workflowId: `conv:${tenantId}:conv-${appointmentId}`, channel: 'whatsapp' }, external: true, via: 'conversation' }),
   offerAppointmentSlots: async () => ({ slots: [] }),
   notifyAppointmentStaff: async () => ({ sent: true }),
+  // The bookAppointment node: two services, free slots at 10:00 and 11:00 UTC on the next days.
+  listBookableServices: async () => ({ services: [{ id: 'svc-cut', name: 'Haircut' }, { id: 'svc-col', name: 'Colour' }] }),
+  findBookingSlots: async ({ serviceId, limit, text }) => ({
+    serviceName: serviceId === 'svc-col' ? 'Colour' : 'Haircut',
+    understood: text === undefined || /friday/i.test(text),
+    slots: fakeSlots(text === undefined ? 1 : 5, text === undefined ? limit : 2),
+  }),
+  bookFromFlow: async ({ serviceId, startsAt, idempotencyKey }) => ({
+    id: `appt-${idempotencyKey.replace(/[^A-Za-z0-9-]/g, '-')}`,
+    startsAt,
+    endsAt: new Date(Date.parse(startsAt) + 3_600_000).toISOString(),
+    serviceId,
+    serviceName: serviceId === 'svc-col' ? 'Colour' : 'Haircut',
+    slot: slotLabel(startsAt),
+  }),
+  appointmentTool: async ({ name, arguments: args }) => ({ content: `booking tool ${name} saw ${args}` }),
 });
+
+/** `count` free slots from `fromDay` days after 2030-01-01, labelled like the real activity's (one per hour from 10:00 UTC). */
+export function fakeSlots(fromDay: number, count: number) {
+  return Array.from({ length: count }, (_, i) => {
+    const startsAt = new Date(Date.UTC(2030, 0, 1 + fromDay + Math.floor(i / 2), 10 + (i % 2))).toISOString();
+    return { startsAt, staffId: 'staff-1', label: slotLabel(startsAt) };
+  });
+}
+
+const slotLabel = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 
 /** The booking as the service would return it; workflows read only id, status and times. */
 export const fakeRecord = (id: string, s: Pick<AppointmentSnapshot, 'status' | 'startsAt' | 'endsAt'>) => ({ id, status: s.status, startsAt: s.startsAt, endsAt: s.endsAt }) as AppointmentRecord;

@@ -2,6 +2,7 @@ import type { ValidNode } from '../../../core/graph/schema';
 import type { NodeType } from '../../../core/nodes';
 import type { NodeHandler } from '../types';
 import { ask } from './ask';
+import { bookAppointment } from './bookAppointment';
 import { condition } from './condition';
 import { end } from './end';
 import { handoff } from './handoff';
@@ -23,6 +24,7 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   handoff,
   httpRequest,
   wait,
+  bookAppointment,
   end,
 };
 

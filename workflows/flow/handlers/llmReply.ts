@@ -16,6 +16,8 @@ import { offlinePassageReply } from '../../../core/replies';
 import type { ChatMessage, LlmChatResult, ToolCall, ToolSpec } from '../../../activities/types';
 import { errorMessage } from '../errors';
 import type { FlowRuntime, NodeHandler, NodeOf } from '../types';
+import { APPOINTMENT_TOOL_NAMES, APPOINTMENT_TOOLS } from '../../../core/appointment-tools';
+import { runAppointmentTool } from './appointment-run';
 import { DEFAULT_HANDOFF_MESSAGE, handOff } from './handoff';
 import { citationLabel, KNOWLEDGE_TOOL, knowledgeTool, latestContactMessage, runKnowledgeTool, searchKnowledge, Sources, sourcesPrompt, toolModePrompt, withSourcesLine } from './knowledge';
 
@@ -38,7 +40,10 @@ export const llmReply: NodeHandler<'llmReply'> = {
     let knowledgePrompt = knowledge ? toolModePrompt : '';
     if (auto) knowledgePrompt = sourcesPrompt(sources.add((await searchKnowledge(node, rt, latestContactMessage(rt))).passages));
     const messages = buildMessages(node, rt, knowledgePrompt);
-    const tools: ToolSpec[] = data.tools.filter((t) => !knowledge || t.name !== KNOWLEDGE_TOOL).map(({ name, description, parameters }) => ({ name, description, parameters }));
+    const tools: ToolSpec[] = data.tools
+      .filter((t) => (!knowledge || t.name !== KNOWLEDGE_TOOL) && !(data.appointmentTools && APPOINTMENT_TOOL_NAMES.has(t.name)))
+      .map(({ name, description, parameters }) => ({ name, description, parameters }));
+    if (data.appointmentTools) tools.push(...APPOINTMENT_TOOLS);
     if (knowledge && !auto) tools.push(knowledgeTool);
     if (data.allowHandoff) tools.push(handoffTool);
     const usage: TokenUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
@@ -70,7 +75,9 @@ export const llmReply: NodeHandler<'llmReply'> = {
         const content =
           knowledge && toolCall.function.name === KNOWLEDGE_TOOL
             ? await runKnowledgeTool(node, rt, sources, parseArgs(toolCall).query)
-            : await runTool(node, rt, toolCall);
+            : data.appointmentTools && APPOINTMENT_TOOL_NAMES.has(toolCall.function.name)
+              ? await runAppointmentTool(node.id, rt, toolCall)
+              : await runTool(node, rt, toolCall);
         messages.push({ role: 'tool', tool_call_id: toolCall.id, content });
       }
     }
