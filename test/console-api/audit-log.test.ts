@@ -141,6 +141,9 @@ describe('coverage', () => {
     for (const r of audited) expect(auditAction(r.method, r.url).action, `${r.method} ${r.url}`).toMatch(/^[a-z][a-z.-]*\.[a-z-]+$/);
     // Each exclusion names routes that exist (a renamed route must not fall out of the log unnoticed).
     for (const x of AUDIT_EXCLUDED) expect(writes.some((r) => r.method === x.method && x.route.test(r.url)), String(x.route)).toBe(true);
+    expect(auditAction('POST', '/v1/appointments/:id/reschedule').action).toBe('appointment.reschedule');
+    expect(auditAction('POST', '/v1/appointments/:id/no-show').action).toBe('appointment.no-show');
+    expect(auditAction('POST', '/v1/knowledge-bases/:id/documents').action).toBe('knowledge-base.document.create');
     const management = ['/v1/flows/:id/publish', '/v1/channels/:id', '/v1/settings/llm', '/v1/users/:id', '/v1/api-keys/:id', '/v1/webhooks/subscriptions/:id', '/v1/runs/:runId/terminate'];
     for (const route of management) expect(audited.some((r) => r.url === route), route).toBe(true);
   });
