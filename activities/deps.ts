@@ -12,6 +12,4 @@ export interface ActivityDeps {
   config: Config;
   /** Queues recorded inbound rows for dispatch (the worker wires ingress/queue); without it the sweeper finds them. */
   enqueueInbound?: (ids: string[]) => Promise<void>;
-  /** Asks a staff member's calendar sync to run now (the worker wires temporal/calendar-sync); without it the calendar follows at the next interval. */
-  calendarSyncNow?: (tenantId: string, staffId: string) => Promise<void>;
 }

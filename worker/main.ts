@@ -6,7 +6,6 @@
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
-import { CalendarSyncClient } from '../temporal/calendar-sync';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../core/config';
 import { createActivities } from '../activities';
@@ -46,20 +45,12 @@ if (metricsServer) console.log(`worker metrics on http://${config.WORKER_METRICS
 // Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
 const clientConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
 const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-const calendarSync = new CalendarSyncClient(temporalClient, config.TEMPORAL_TASK_QUEUE, config.CALENDAR_SYNC_SECONDS);
 
 const { worker, connection } = await createWorker({
   address: config.TEMPORAL_ADDRESS,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  activities: createActivities({
-    orm,
-    redis,
-    eventsQueue,
-    config,
-    enqueueInbound: (ids) => enqueueInbound(inboundQueue, ids),
-    calendarSyncNow: (tenantId, staffId) => calendarSync.syncNow(tenantId, staffId),
-  }),
+  activities: createActivities({ orm, redis, eventsQueue, config, enqueueInbound: (ids) => enqueueInbound(inboundQueue, ids) }),
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,

@@ -11,7 +11,7 @@ import { appointmentSettingsFor, planReminders, SLOT_TAKEN_FAILURE } from '../..
 import { noticeText, staffNotice } from '../../core/appointment-messages';
 import type { AppointmentDto } from '../../core/api/scheduling';
 import { isExternalChannel } from '../../core/channels';
-import { appointmentWorkflowId, conversationWorkflowId } from '../../core/ids';
+import { appointmentWorkflowId, calendarSyncWorkflowId, conversationWorkflowId } from '../../core/ids';
 import { Conversation, Location, StaffMember } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import { cancelAppointment, findSlots, getAppointment, rescheduleAppointment, setAppointmentStatus, SlotTakenError } from '../../scheduling/service';
@@ -23,6 +23,7 @@ import { loadTenant } from '../tenant';
 import type { ConversationRef, SwitchboardActivities } from '../types';
 import { publishAwaited } from './replies';
 import type { AppointmentActivities, AppointmentSnapshot } from './types';
+import { activityContext } from '../context';
 
 /** How far ahead "R" looks for free slots. */
 const OFFER_HORIZON_DAYS = 30;
@@ -113,9 +114,11 @@ export function schedulingActivities(deps: ActivityDeps): AppointmentActivities 
       const em = tenantEm(orm, tenantId);
       const a = await getAppointment(em, tenantId, appointmentId);
       // Every change of a running booking passes here: its staff calendar follows now, not at the next
-      // interval. Best effort: a loop that cannot be reached syncs at its interval anyway.
-      if (a.staffId && deps.calendarSyncNow) {
-        await deps.calendarSyncNow(tenantId, a.staffId).catch(() => undefined);
+      // interval. Best effort: no loop runs for a staff member without a calendar, and one that cannot
+      // be reached syncs at its interval anyway.
+      const client = activityContext()?.client;
+      if (a.staffId && client) {
+        await client.workflow.getHandle(calendarSyncWorkflowId(tenantId, a.staffId)).signal('syncNow').catch(() => undefined);
       }
       const staff = a.staffId ? await em.findOne(StaffMember, { id: a.staffId }) : null;
       if (!staff?.email || !mailer) return { sent: false };

@@ -18,7 +18,6 @@ import { createOrm, systemEm, tenantEm, type Orm } from '../../db/orm';
 import { createApiKey, ensureTenant, updateTenantSettings } from '../../db/repos';
 import { parseSecretKey, secretBoxFromConfig } from '../../db/secrets';
 import { createWorker } from '../../worker/create';
-import { CalendarSyncClient } from '../../temporal/calendar-sync';
 
 export interface StackOptions {
   temporalAddress: string;
@@ -82,7 +81,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       address: opts.temporalAddress,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue,
-      activities: createActivities({ orm, redis, eventsQueue, config, calendarSyncNow: (tenantId, staffId) => new CalendarSyncClient(temporal, taskQueue).syncNow(tenantId, staffId) }),
+      activities: createActivities({ orm, redis, eventsQueue, config }),
     });
     worker = created.worker;
     workerConnection = created.connection;
