@@ -42,10 +42,6 @@ const metricsServer =
   config.WORKER_METRICS_PORT === undefined ? null : await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN });
 if (metricsServer) console.log(`worker metrics on http://${config.WORKER_METRICS_HOST}:${metricsServer.port}/metrics`);
 
-// Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
-const clientConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-
 const { worker, connection } = await createWorker({
   address: config.TEMPORAL_ADDRESS,
   namespace: config.TEMPORAL_NAMESPACE,
@@ -57,7 +53,9 @@ const { worker, connection } = await createWorker({
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
   stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT_MS,
 });
-
+// Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
+const clientConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
 const inbound = startInboundProcessing({ orm, config, temporal: temporalClient });
 // Not awaited: the worker serves its task queue at once; a Temporal still away is retried by the next start.
 resumeImapPolls(orm, temporalClient, config.TEMPORAL_TASK_QUEUE).catch((err) => console.warn(`IMAP polls not resumed: ${(err as Error).message}`));
