@@ -7,6 +7,8 @@
  * - viewer:  every GET (and knowledge-base search), except users, API keys and settings
  * - agent:   viewer + inbox actions (takeover, release, agent messages, typing, close) + booking and changing appointments
  * - builder: viewer + flows, test sessions, knowledge bases, documents, runs, canned responses, chat sessions, appointments
+ * - marketer: viewer + contacts, segments, brand voices, content and campaigns (not their approval)
+ * - approver: marketer + approving a campaign or sending it back with changes
  * - admin:   everything, including /v1/users, /v1/api-keys, /v1/settings, /v1/audit-log, staff calendars and outbound webhooks
  *            (/v1/webhooks/subscriptions, /v1/webhooks/deliveries: reads too, they show integration details)
  * Anything not covered (a new write route) is admin-only until a rule or the route says otherwise.
@@ -25,7 +27,8 @@ declare module 'fastify' {
   }
 }
 
-const EVERYONE: readonly Role[] = ['admin', 'builder', 'agent', 'viewer'];
+const EVERYONE: readonly Role[] = ['admin', 'builder', 'agent', 'viewer', 'marketer', 'approver'];
+const MARKETING: readonly Role[] = ['admin', 'marketer', 'approver'];
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 interface Rule {
@@ -46,6 +49,9 @@ export const ROLE_RULES: readonly Rule[] = [
   { route: /^\/v1\/conversations\/:id\/(takeover|release|agent-messages|typing|close)$/, methods: 'write', roles: ['admin', 'agent'] },
   // The front desk books and moves appointments, whoever staffs it.
   { route: /^\/v1\/appointments(\/|$)/, methods: 'write', roles: ['admin', 'builder', 'agent'] },
+  // Whoever writes a campaign is not who lets it go out: approval is the approver's (and the admin's).
+  { route: /^\/v1\/campaigns\/:id\/(approve|request-changes)$/, methods: 'write', roles: ['admin', 'approver'] },
+  { route: /^\/v1\/(contacts|segments|brand-voices|content|campaigns)(\/|$)/, methods: 'write', roles: MARKETING },
   { route: /^\/v1\//, methods: 'read', roles: EVERYONE },
   {
     route: /^\/v1\/(flows|knowledge-bases|documents|runs|canned-responses|conversations|chat\/sessions)(\/|$)/,

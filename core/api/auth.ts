@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { text } from './common';
 
-export const USER_ROLE_VALUES = ['admin', 'builder', 'agent', 'viewer'] as const;
+export const USER_ROLE_VALUES = ['admin', 'builder', 'agent', 'viewer', 'marketer', 'approver'] as const;
 export const userRoleSchema = z.enum(USER_ROLE_VALUES);
 export type Role = z.infer<typeof userRoleSchema>;
 

@@ -1,9 +1,10 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import { USER_ROLE_VALUES } from '../../core/api/auth';
 import { createdAt, updatedAt, uuidPk } from './common';
 import { Tenant } from './tenant';
 
-/** Console roles, from most to least powerful (see api/plugins/roles.ts for what each may do). */
-export const USER_ROLES = ['admin', 'builder', 'agent', 'viewer'] as const;
+/** Console roles (see api/plugins/roles.ts for what each may do). */
+export const USER_ROLES = USER_ROLE_VALUES;
 export type UserRole = (typeof USER_ROLES)[number];
 
 /** A person who signs in to the console. Emails are stored lower-cased, unique per tenant. */

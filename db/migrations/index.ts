@@ -14,6 +14,7 @@ import { Migration20261222100000_bm25_kb_delete } from './Migration2026122210000
 import { Migration20261222110000_api_key_scopes } from './Migration20261222110000_api_key_scopes';
 import { Migration20261223080000_audit_log } from './Migration20261223080000_audit_log';
 import { Migration20261223090000_scheduling } from './Migration20261223090000_scheduling';
+import { Migration20261224090000_marketing_roles } from './Migration20261224090000_marketing_roles';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -30,4 +31,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261222110000_api_key_scopes', class: Migration20261222110000_api_key_scopes },
   { name: 'Migration20261223080000_audit_log', class: Migration20261223080000_audit_log },
   { name: 'Migration20261223090000_scheduling', class: Migration20261223090000_scheduling },
+  { name: 'Migration20261224090000_marketing_roles', class: Migration20261224090000_marketing_roles },
 ];

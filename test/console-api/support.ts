@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import type { Stack } from '../support/stack';
 import { ChatClient } from '../support/ws';
 
-export type Role = 'admin' | 'builder' | 'agent' | 'viewer';
+export type Role = 'admin' | 'builder' | 'agent' | 'viewer' | 'marketer' | 'approver';
 
 export interface Res<T = any> {
   status: number;

@@ -44,8 +44,11 @@ export interface Call {
 export interface RouteCase {
   /** Why anyone may call it without credentials. */
   public?: string;
-  /** Who may call it besides admin: viewer = every role, builder or agent = that role, member = builder and agent, admin = admin only. */
-  roles?: 'viewer' | 'builder' | 'agent' | 'member' | 'admin';
+  /**
+   * Who may call it besides admin: viewer = every role, builder or agent = that role, member = builder and agent,
+   * marketing = marketer and approver, approver = that role, admin = admin only.
+   */
+  roles?: 'viewer' | 'builder' | 'agent' | 'member' | 'marketing' | 'approver' | 'admin';
   /** Calls naming B's objects (A must get 404), 'list' (A's answer names no id of B), or why there is no object to reach. */
   tenant?: ((b: Ids) => Call[]) | 'list' | { none: string };
   /** The owner's own call changes or removes the object: run after every other owner call. */
@@ -57,10 +60,12 @@ export interface RouteCase {
 }
 
 export const ROLE_SETS: Record<NonNullable<RouteCase['roles']>, readonly Role[]> = {
-  viewer: ['admin', 'builder', 'agent', 'viewer'],
+  viewer: ['admin', 'builder', 'agent', 'viewer', 'marketer', 'approver'],
   builder: ['admin', 'builder'],
   agent: ['admin', 'agent'],
   member: ['admin', 'builder', 'agent'],
+  marketing: ['admin', 'marketer', 'approver'],
+  approver: ['admin', 'approver'],
   admin: ['admin'],
 };
 

@@ -20,7 +20,7 @@ import { schedulingObjects } from '../scheduling/fixtures';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
 import { answer, concretePath, tenantFixture, type Fixture } from './support';
 
-const ROLES: readonly Role[] = ['admin', 'builder', 'agent', 'viewer'];
+const ROLES: readonly Role[] = ['admin', 'builder', 'agent', 'viewer', 'marketer', 'approver'];
 const WRITES = new Set(['POST', 'PUT', 'PATCH']);
 
 interface Route {

@@ -29,6 +29,8 @@ export const can = {
   build: (role?: Role) => role === 'builder' || role === 'admin',
   handleInbox: (role?: Role) => role === 'agent' || role === 'admin',
   administer: (role?: Role) => role === 'admin',
+  market: (role?: Role) => role === 'marketer' || role === 'approver' || role === 'admin',
+  approveCampaigns: (role?: Role) => role === 'approver' || role === 'admin',
 };
 
 export function AuthProvider({ children }: { children: ReactNode }) {

@@ -11,7 +11,7 @@ import type { Stack } from '../../support/stack';
 export const SCREENSHOT_DIR = 'test-results/console';
 
 /** A console user created through the API with the tenant's key. */
-export async function createConsoleUser(stack: Stack, apiKey: string, role: 'admin' | 'builder' | 'agent' | 'viewer' = 'admin') {
+export async function createConsoleUser(stack: Stack, apiKey: string, role: 'admin' | 'builder' | 'agent' | 'viewer' | 'marketer' | 'approver' = 'admin') {
   const email = `${role}-${Math.random().toString(36).slice(2, 8)}@example.test`;
   const password = `pw-${Math.random().toString(36).slice(2)}-long`;
   const res = await stack.request('POST', '/v1/users', { apiKey, body: { email, name: `Test ${role}`, role, password } });

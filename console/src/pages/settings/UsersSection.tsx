@@ -17,6 +17,8 @@ export const ROLE_OPTIONS: { value: Role; label: string }[] = [
   { value: 'viewer', label: 'Viewer: reads everything' },
   { value: 'agent', label: 'Agent: answers the inbox' },
   { value: 'builder', label: 'Builder: flows, knowledge, runs' },
+  { value: 'marketer', label: 'Marketer: contacts, campaigns (approval by an approver)' },
+  { value: 'approver', label: 'Approver: marketer who approves campaigns' },
   { value: 'admin', label: 'Admin: everything' },
 ];
 const SHORT_ROLE = ROLE_OPTIONS.map((o) => ({ value: o.value, label: o.value }));
