@@ -1,0 +1,5 @@
+export * from './channels';
+export * from './consent';
+export * from './content';
+export * from './segments';
+export * from './status';
