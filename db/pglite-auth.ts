@@ -5,7 +5,8 @@
  * replays the startup message and joins the two sockets. Anyone else on a shared host reaches a
  * port that wants a password, not a superuser session.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../core/constant-time';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 const PROTOCOL_3 = 196608;
@@ -121,9 +122,6 @@ function startupParams(startup: Buffer): Record<string, string> {
   return params;
 }
 
-function constantTimeEqual(a: Buffer, b: Buffer) {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function fail(client: Socket, code: string, text: string) {
   const field = (type: string, value: string) => Buffer.from(`${type}${value}\0`);

@@ -2,7 +2,7 @@
  * The worker's metrics endpoint: a bare HTTP server (the worker has no web framework) answering
  * `GET /metrics` with the process's registry, behind METRICS_TOKEN when one is set.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../core/constant-time';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './index';
@@ -10,9 +10,7 @@ import { METRICS_CONTENT_TYPE, renderMetrics } from './index';
 /** Whether an Authorization header carries the token (constant time; no token configured: anyone). */
 export function metricsAuthorized(header: string | undefined, token: string | undefined): boolean {
   if (!token) return true;
-  const given = Buffer.from(/^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '');
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return constantTimeEqual(/^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1] ?? '', token);
 }
 
 export async function startMetricsServer(opts: { port: number; host: string; token?: string }): Promise<{ port: number; close(): Promise<void> }> {

@@ -4,7 +4,8 @@
  * cannot be replayed later than the receiver's tolerance. `verifySignature` is the receiver's side,
  * the same steps as the Node snippet in ARCHITECTURE.md.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../core/constant-time';
 
 /** A new signing secret: `whsec_` + 32 random bytes, base64url. */
 export const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
@@ -24,8 +25,5 @@ export function verifySignature(secret: string, header: string, body: string, op
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   if (Math.abs(now - t) > (opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS)) return false;
   const expected = Buffer.from(hmacHex(secret, t, body), 'hex');
-  return signatures.some((s) => {
-    const given = Buffer.from(s, 'hex');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  });
+  return signatures.some((s) => constantTimeEqual(Buffer.from(s, 'hex'), expected));
 }

@@ -3,7 +3,7 @@
  * the session row holds its hash, the user and a per-session CSRF token that every unsafe
  * request made with the cookie must echo in `x-csrf-token`.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../../core/constant-time';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Role } from '../../core/api/auth';
 import { AppError } from '../../core/errors';
@@ -61,9 +61,7 @@ export async function principalFromSession(deps: AppDeps, request: FastifyReques
 
 function sameToken(sent: string | string[] | undefined, expected: string): boolean {
   if (typeof sent !== 'string') return false;
-  const a = Buffer.from(sent);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return constantTimeEqual(sent, expected);
 }
 
 export const sessionMaxAgeMs = (deps: AppDeps) => deps.config.SESSION_MAX_HOURS * 3600_000;

@@ -4,7 +4,8 @@
  * admin turned the page on; the .ics link of a booking is `base64url(hmac)` of the tenant and
  * appointment ids, so a visitor can download their own booking and guess no other.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
+import { constantTimeEqual } from '../../core/constant-time';
 import { bookingPageSettingsSchema, type BookingPageSettings } from '../../core/api/public-booking';
 import { AppError } from '../../core/errors';
 import { systemEm, type Orm } from '../../db/orm';
@@ -35,9 +36,7 @@ export function signBookingLink(platformSecret: Buffer, tenantId: string, appoin
 }
 
 export function verifyBookingLink(platformSecret: Buffer, tenantId: string, appointmentId: string, token: string): void {
-  const expected = Buffer.from(signBookingLink(platformSecret, tenantId, appointmentId));
-  const given = Buffer.from(token);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!constantTimeEqual(token, signBookingLink(platformSecret, tenantId, appointmentId))) {
     throw new AppError('not_found', 'booking not found', { field: 'token' });
   }
 }

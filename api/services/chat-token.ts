@@ -3,7 +3,8 @@
  * Authorization header from a browser, so a short-lived signed token names the tenant and the
  * conversation it may talk to, and nothing else.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
+import { constantTimeEqual } from '../../core/constant-time';
 import { AppError } from '../../core/errors';
 
 export interface ChatTokenPayload {
@@ -26,9 +27,7 @@ export function signChatToken(secret: Buffer, payload: ChatTokenPayload): string
 export function verifyChatToken(secret: Buffer, token: string, now = Date.now()): ChatTokenPayload {
   const [body, sig] = token.split('.');
   if (!body || !sig) throw new AppError('unauthorized', 'malformed chat token', { field: 'token' });
-  const expected = createHmac('sha256', secret).update(body).digest();
-  const given = Buffer.from(sig, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!constantTimeEqual(Buffer.from(sig, 'base64url'), createHmac('sha256', secret).update(body).digest())) {
     throw new AppError('unauthorized', 'invalid chat token', { field: 'token' });
   }
   const payload = JSON.parse(Buffer.from(body, 'base64url').toString()) as ChatTokenPayload;

@@ -4,7 +4,8 @@
  * for many seconds before the API could answer; a sealed cursor is checked here, and one tenant's
  * cursor is never handed to another tenant's listing.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../core/constant-time';
 import { AppError } from '../../core/errors';
 
 const mac = (key: Buffer, tenantId: string, token: string) =>
@@ -19,9 +20,7 @@ export function openCursor(key: Buffer, tenantId: string, cursor: string | undef
   if (cursor === undefined || cursor === '') return undefined;
   const dot = cursor.lastIndexOf('.');
   const token = cursor.slice(0, dot);
-  const given = Buffer.from(cursor.slice(dot + 1));
-  const expected = Buffer.from(mac(key, tenantId, token));
-  if (dot < 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (dot < 0 || !constantTimeEqual(cursor.slice(dot + 1), mac(key, tenantId, token))) {
     throw new AppError('validation_failed', 'cursor: not a nextCursor of this listing; start again without it', { field: 'cursor' });
   }
   return token;

@@ -5,7 +5,8 @@
  * plus an HMAC of it, so agents and the visitor can open it without an API key and nobody can
  * enumerate other files.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../core/constant-time';
 import type { FastifyRequest } from 'fastify';
 import { WIDGET_UPLOAD_MAX_BYTES, WIDGET_UPLOAD_TYPES } from '../../core/api/widget';
 import { AppError } from '../../core/errors';
@@ -89,9 +90,7 @@ export function widgetFileUrl(secret: Buffer, baseUrl: string, asset: { id: stri
 }
 
 export function verifyFileSignature(secret: Buffer, assetId: string, sig: string): void {
-  const expected = Buffer.from(fileSignature(secret, assetId));
-  const given = Buffer.from(sig);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError('forbidden', 'invalid file link', { field: 'sig' });
+  if (!constantTimeEqual(sig, fileSignature(secret, assetId))) throw new AppError('forbidden', 'invalid file link', { field: 'sig' });
 }
 
 /** The asset's bytes for a signed link; the asset row names its tenant, the signature proves the link was ours. */

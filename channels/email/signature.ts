@@ -9,7 +9,8 @@
  * further in the future) than five minutes is refused, and a replay inside the window is caught
  * by the per-channel Message-ID dedupe.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../core/constant-time';
 import { AppError } from '../../core/errors';
 import type { InboundRequest } from '../types';
 import { headerOf } from '../wire';
@@ -37,9 +38,7 @@ export function verifyInboundEmail(request: InboundRequest, secret: string, nowM
   if (Math.abs(nowMs / 1000 - timestamp) > REPLAY_WINDOW_SECONDS) {
     throw new AppError('unauthorized', `the timestamp is more than ${REPLAY_WINDOW_SECONDS / 60} minutes from now`, { field: TIMESTAMP_HEADER });
   }
-  const expected = Buffer.from(signInboundEmail(secret, timestamp, request.rawBody));
-  const given = Buffer.from(signature.trim());
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!constantTimeEqual(signature.trim(), signInboundEmail(secret, timestamp, request.rawBody))) {
     throw new AppError('unauthorized', 'the signature does not match this channel', { field: SIGNATURE_HEADER });
   }
 }

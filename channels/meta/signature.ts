@@ -3,20 +3,14 @@
  * (hub.mode / hub.verify_token / hub.challenge) and `X-Hub-Signature-256`, an HMAC-SHA256 of the
  * raw request body keyed with the app secret (or, alone, the legacy SHA-1 `X-Hub-Signature`).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../core/constant-time';
 import { AppError } from '../../core/errors';
 import type { ChannelConfig, InboundRequest } from '../types';
 import { headerOf } from '../wire';
 
 export function metaSignature(appSecret: string, body: Buffer | string, algorithm: 'sha256' | 'sha1' = 'sha256'): string {
   return `${algorithm}=${createHmac(algorithm, appSecret).update(body).digest('hex')}`;
-}
-
-/** Equal-length buffers compared in constant time; different lengths are simply unequal. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /**

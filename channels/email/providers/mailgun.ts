@@ -7,7 +7,8 @@
  * hex HMAC-SHA256(webhook signing key, timestamp + token), as Mailgun documents. A URL ending in
  * `mime` gets `body-mime` (the whole message) instead of the parsed body; both are accepted.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../../core/constant-time';
 import { z } from 'zod';
 import { AppError } from '../../../core/errors';
 import type { InboundRequest, VerifiedDelivery } from '../../types';
@@ -34,9 +35,7 @@ export async function verifyMailgun(request: InboundRequest, signingKey: string 
   }
   const { timestamp, token, signature } = fields as Record<keyof typeof fields, string>;
   if (!/^\d{1,12}$/.test(timestamp)) throw new AppError('unauthorized', 'timestamp must be Unix seconds', { field: 'timestamp' });
-  const expected = Buffer.from(signMailgun(signingKey, timestamp, token));
-  const given = Buffer.from(signature.trim().toLowerCase());
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  if (!constantTimeEqual(signature.trim().toLowerCase(), signMailgun(signingKey, timestamp, token))) {
     throw new AppError('unauthorized', 'the signature does not match this channel’s Mailgun signing key', { field: 'signature' });
   }
   // Checked after the MAC, so the age named in an error is one Mailgun really signed.

@@ -6,7 +6,7 @@
  * message so it takes the same path as raw MIME: threading, quote stripping, attachments, the
  * empty-body rule and the auto-reply filter all apply unchanged.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual } from '../../../core/constant-time';
 import { z } from 'zod';
 import { AppError } from '../../../core/errors';
 import type { InboundRequest } from '../../types';
@@ -25,9 +25,7 @@ export function verifyBasicAuth(request: InboundRequest, user: string, password:
   const colon = decoded.indexOf(':');
   const given = { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
   if (colon < 0 || given.user !== user) throw new AppError('unauthorized', `the basic-auth user must be ${user}`, { field: 'authorization' });
-  const a = Buffer.from(given.password);
-  const b = Buffer.from(password);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('unauthorized', 'the basic-auth password does not match this channel', { field: 'authorization' });
+  if (!constantTimeEqual(given.password, password)) throw new AppError('unauthorized', 'the basic-auth password does not match this channel', { field: 'authorization' });
 }
 
 const address = z.object({ Email: z.string(), Name: z.string().optional() });
