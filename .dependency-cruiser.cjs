@@ -39,7 +39,7 @@ module.exports = {
       }),
       from: { path: folders(CAPABILITY), pathNot: [notTest, ...DB_FILES.map((f) => `^${f.replace('.', '\\.')}$`)] },
     },
-    rule('metrics-only-libraries', 'metrics/ (the process\'s Prometheus registry) imports no project code: every layer may record into it.', '^metrics/', { path: folders(except(SERVER, ['metrics']) + '|console|widget') }),
+    rule('metrics-only-core', 'metrics/ (the process\'s Prometheus registry) imports only core/ and libraries: every layer may record into it.', '^metrics/', { path: folders(except(SERVER, ['core', 'metrics']) + '|console|widget') }),
     rule('net-only-core', 'net/ (the guarded outbound HTTP client) imports only core/ and libraries.', '^net/', { path: folders(except(SERVER, ['core', 'net']) + '|console|widget') }),
     rule('temporal-only-core-and-definitions', 'temporal/ imports core/ and, from workflows/, the definitions the workflows share with their clients.', '^temporal/', {
       path: folders(except(SERVER, ['core', 'temporal', 'workflows']) + '|console|widget'),
