@@ -8,22 +8,26 @@ import { stringify } from 'csv-stringify/sync';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ANALYTICS_CSV_FIGURES, DEFAULT_DAYS, MAX_DAYS, MAX_HOURLY_DAYS, analyticsBreakdown, analyticsBreakdownQuery, analyticsOverview, analyticsOverviewQuery, type AnalyticsFigures } from '../../core/api/analytics';
+import {
+  ANALYTICS_CSV_FIGURES,
+  DEFAULT_DAYS,
+  MAX_DAYS,
+  MAX_HOURLY_DAYS,
+  analyticsBreakdown,
+  analyticsBreakdownQuery,
+  analyticsOverview,
+  analyticsOverviewQuery,
+  isTimeZone,
+  timezoneSetting,
+  type AnalyticsFigures,
+} from '../../core/api/analytics';
 import { errorResponses } from '../../core/api/common';
 import { AppError } from '../../core/errors';
 import { systemEm } from '../../db/orm';
-import { tenantById } from '../../db/repos';
+import { tenantById, updateTenantSettings } from '../../db/repos';
+import { recordChange } from '../plugins/audit';
 import * as analytics from '../../db/repos/analytics';
 import type { AppDeps } from '../deps';
-
-const isZone = (zone: string) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const localToday = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -46,7 +50,7 @@ export const analyticsRoutes =
     /** The tenant's zone (settings.timezone), UTC when unset or unknown to this runtime. */
     const timezoneOf = async (tenantId: string) => {
       const zone = (await tenantById(systemEm(deps.orm), tenantId))?.settings.timezone;
-      return zone && isZone(zone) ? zone : 'UTC';
+      return zone && isTimeZone(zone) ? zone : 'UTC';
     };
     /** The filter of a query; absent dates are the last DEFAULT_DAYS days, today included, in the tenant's zone. */
     const filterOf = async (tenantId: string, maxDays: number, q: { from?: string; to?: string; channel?: analytics.AnalyticsFilter['channel']; flowId?: string }) => {
@@ -86,6 +90,22 @@ export const analyticsRoutes =
         const q = request.query;
         const data = await analytics.analyticsBreakdown(request.em, await filterOf(request.tenantId, MAX_DAYS, q), q.by);
         return sendCsv(reply, `analytics-by-${q.by}-${data.from}-${data.to}`, [q.by, 'label', ...ANALYTICS_CSV_FIGURES], data.rows.map((r) => csvRow([r.key, r.label], r)));
+      },
+    );
+
+    // The zone days are cut in (admins, by the /v1/settings rule); every page of figures reads it.
+    const settingsTags = ['settings'];
+    app.get('/v1/settings/timezone', { schema: { tags: settingsTags, summary: 'The workspace timezone analytics cut days in (UTC when unset)', response: { 200: timezoneSetting, ...errorResponses } } }, async (request) => ({
+      timezone: await timezoneOf(request.tenantId),
+    }));
+    app.put(
+      '/v1/settings/timezone',
+      { schema: { tags: settingsTags, summary: 'Set the workspace timezone (an IANA zone) analytics cut days in', body: timezoneSetting, response: { 200: timezoneSetting, ...errorResponses } } },
+      async (request) => {
+        const before = await timezoneOf(request.tenantId);
+        await updateTenantSettings(systemEm(deps.orm), request.tenantId, { timezone: request.body.timezone });
+        recordChange(request, { targetType: 'settings.timezone', before: { timezone: before }, after: { timezone: request.body.timezone } });
+        return { timezone: request.body.timezone };
       },
     );
   };

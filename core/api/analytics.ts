@@ -87,5 +87,23 @@ export const analyticsBreakdown = z.object({
 });
 export type AnalyticsBreakdown = z.infer<typeof analyticsBreakdown>;
 
+/** Whether this runtime knows `zone` as an IANA time zone. */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `GET/PUT /v1/settings/timezone` (admins): the zone analytics cut days in. */
+export const timezoneSetting = z.object({
+  timezone: text()
+    .max(64)
+    .refine((z) => z.includes('/') || z === 'UTC', { message: 'timezone must be an IANA zone such as Europe/Berlin, or UTC' })
+    .refine(isTimeZone, { message: 'timezone is not a known IANA zone' }),
+});
+
 /** The figures' order in the CSV exports, after the bucket or key/label columns. */
 export const ANALYTICS_CSV_FIGURES = Object.keys(analyticsFigures.shape) as (keyof AnalyticsFigures)[];

@@ -2,13 +2,12 @@
  * `GET /v1/analytics/overview|breakdown` (and their `.csv`): the hand-computed day of
  * test/analytics/fixtures.ts read back through the API — totals, hourly and daily series, days cut
  * in the tenant's timezone, channel and flow filters, CSV — only the caller's tenant, readable by
- * a viewer, and bad input a 400 naming the field.
+ * a viewer, the timezone set by an admin only, and bad input a 400 naming the field.
  */
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { systemEm } from '../../db/orm';
 import { rollupHours } from '../../db/repos/analytics-rollup';
-import { updateTenantSettings } from '../../db/repos';
 import { ConsoleClient } from '../console-api/support';
 import { createConsoleUser } from '../e2e/support/console';
 import { sharedServers } from '../support/shared-servers';
@@ -31,7 +30,8 @@ beforeAll(async () => {
   }
   [a, b] = made;
   // B's days are cut at UTC+14: its 10:00 and 11:00 UTC are the next day's first hours.
-  await updateTenantSettings(systemEm(stack.orm), b.tenantId, { timezone: 'Pacific/Kiritimati' });
+  const set = await stack.request('PUT', '/v1/settings/timezone', { apiKey: b.apiKey, body: { timezone: 'Pacific/Kiritimati' } });
+  expect(set).toEqual({ status: 200, body: { timezone: 'Pacific/Kiritimati' } });
 });
 afterAll(async () => {
   await stack?.close();
@@ -149,6 +149,12 @@ it('is readable by a viewer and refuses bad input naming the field', async () =>
     const res = await get(`/v1/analytics/overview?${query}`);
     expect([query, res.status, res.body.error?.field]).toEqual([query, 400, field]);
   }
+  for (const timezone of ['Mars/Olympus_Mons', 'EST5EDT-ish', '']) {
+    const res = await stack.request('PUT', '/v1/settings/timezone', { apiKey: a.apiKey, body: { timezone } });
+    expect([timezone, res.status, res.body.error.field]).toEqual([timezone, 400, 'timezone']);
+  }
+  expect((await get('/v1/settings/timezone')).body).toEqual({ timezone: 'UTC' });
+  expect((await client.request('PUT', '/v1/settings/timezone', { body: { timezone: 'Europe/Berlin' } })).status).toBe(403);
   const badBy = await get('/v1/analytics/breakdown?by=campaign');
   expect([badBy.status, badBy.body.error.field]).toEqual([400, 'by']);
 });

@@ -20,6 +20,7 @@ let stack: Stack;
 let browser: Browser;
 let page: Page;
 let app: ConsoleApp;
+let admin: { email: string; password: string };
 
 beforeAll(async () => {
   await buildConsoleOnce();
@@ -28,6 +29,7 @@ beforeAll(async () => {
   await writeDay(stack.orm, await makeAnalyticsTenant(stack.orm, tenant.tenantId));
   await rollupHours(systemEm(stack.orm), { from: at('00:00:00'), to: at('23:59:59'), tenantId: tenant.tenantId });
   const viewer = await createConsoleUser(stack, tenant.apiKey, 'viewer');
+  admin = await createConsoleUser(stack, tenant.apiKey, 'admin');
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   app = new ConsoleApp(page, stack.url);
@@ -42,7 +44,7 @@ afterAll(async () => {
 const eventually = { timeout: 15_000, interval: 100 };
 const tile = (label: string) => page.locator('.sc-figure').filter({ has: page.locator('dt', { hasText: new RegExp(`^${label}$`) }) }).locator('dd').first();
 /** The first two cells (name, conversations) of every body row of a table. */
-const leading = (name: string) => page.getByRole('table', { name }).locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].slice(0, 2).map((c) => c.textContent)));
+const leading = (name: string) => page.getByRole('table', { name }).locator('tbody tr').evaluateAll((rows) => rows.map((r) => Array.from(r.querySelectorAll('td')).slice(0, 2).map((c) => c.textContent)));
 
 it('shows the day’s figures, narrows them to a channel and downloads the series as CSV', { timeout: 120_000 }, async () => {
   await app.nav('Analytics').click();
@@ -57,6 +59,9 @@ it('shows the day’s figures, narrows them to a channel and downloads the serie
   expect(await tile('First response').textContent()).toBe('6.9 min');
   expect(await tile('Time to human').textContent()).toBe('2 min');
   expect(await tile('Errors').textContent()).toBe('3');
+  // A viewer reads the zone but may not change it.
+  await page.getByText('Days in UTC.').waitFor();
+  expect(await page.getByRole('button', { name: 'Change timezone' }).count()).toBe(0);
   // The chart draws the day on its axis (recharts renders the SVG).
   const chart = page.getByRole('figure', { name: 'Conversations and handoffs' });
   await expect.poll(() => chart.locator('.recharts-cartesian-axis-tick-value').allTextContents(), eventually).toContain('03-10');
@@ -84,4 +89,29 @@ it('shows the day’s figures, narrows them to a channel and downloads the serie
   expect(header.split(',').slice(0, 3)).toEqual(['day', 'conversations', 'messagesIn']);
   expect(row.split(',').slice(0, 4)).toEqual([DAY, '1', '1', '1']);
   await app.screenshot('analytics-02-whatsapp');
+});
+
+it('lets an admin cut days in another timezone', { timeout: 120_000 }, async () => {
+  const adminPage = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const adminApp = new ConsoleApp(adminPage, stack.url);
+  await adminApp.signIn(admin.email, admin.password);
+  await adminApp.nav('Analytics').click();
+  await adminPage.getByLabel('From', { exact: true }).fill(DAY);
+  await adminPage.getByLabel('To', { exact: true }).fill('2026-03-11');
+  const conversationsOn = (day: string) =>
+    adminPage.getByRole('link', { name: 'Download series (CSV)' }).evaluate(async (a, d) => {
+      const csv = await (await fetch((a as HTMLAnchorElement).href)).text();
+      return csv.split('\n').find((line) => line.startsWith(d))?.split(',')[1];
+    }, day);
+  await expect.poll(() => conversationsOn(DAY), eventually).toBe('3');
+
+  await adminPage.getByRole('button', { name: 'Change timezone' }).click();
+  await adminPage.getByLabel('Workspace timezone').selectOption('Pacific/Kiritimati');
+  await adminPage.getByRole('button', { name: 'Save' }).click();
+  await adminPage.getByText('Days in Pacific/Kiritimati.').waitFor();
+  // 10:00 and 11:00 UTC are the first hours of the next day at UTC+14.
+  await expect.poll(() => conversationsOn('2026-03-11'), eventually).toBe('3');
+  expect(await conversationsOn(DAY)).toBe('0');
+  await adminApp.screenshot('analytics-03-timezone');
+  await adminPage.close();
 });

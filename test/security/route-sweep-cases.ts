@@ -237,6 +237,8 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /v1/analytics/overview.csv': { roles: 'viewer', tenant: own('the overview’s series as CSV, of the caller’s own tenant') },
   'GET /v1/analytics/breakdown': { roles: 'viewer', tenant: own('aggregates of the caller’s own tenant: test/analytics/api.test.ts checks B’s breakdown names only B’s flows') },
   'GET /v1/analytics/breakdown.csv': { roles: 'viewer', tenant: own('the breakdown as CSV, of the caller’s own tenant') },
+  'GET /v1/settings/timezone': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  'PUT /v1/settings/timezone': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
   'GET /book/:tenantSlug': booking,
   'GET /v1/public/booking/:tenantSlug': booking,
   'GET /v1/public/booking/:tenantSlug/slots': booking,

@@ -13,6 +13,7 @@ import { Chart, Figure } from '../shared/Figures';
 import { QueryStatus } from '../shared/QueryStatus';
 import { useQuery } from '../shared/useQuery';
 import { addDays, todayIn } from '../scheduling/types';
+import { TimezoneSetting } from './TimezoneSetting';
 import { count, money, percent, seconds, type AnalyticsBreakdown, type AnalyticsOverview, type Filters } from './format';
 import '../pages.css';
 
@@ -84,7 +85,13 @@ export function AnalyticsPage() {
                 <Figure label="LLM tokens" value={count(o.totals.promptTokens + o.totals.completionTokens)} hint={money(o.totals.costUsd)} />
                 <Figure label="Errors" value={count(o.totals.errors)} />
               </dl>
-              <p className="pg-muted">Days in {o.timezone}.</p>
+              <TimezoneSetting
+                timezone={o.timezone}
+                onChanged={() => {
+                  void overview.reload();
+                  void breakdown.reload();
+                }}
+              />
               <div className="sc-charts">
                 <Chart title="Conversations and handoffs" actions={seriesCsv}>
                   <LineChart data={o.series}>
