@@ -38,9 +38,9 @@ const sinkRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const webhookRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const webhooks = startWebhookDelivery({ connection: webhookRedis, orm, config });
 const sink = startEventSink({ connection: sinkRedis, orm, afterStore: webhooks.fanOut });
-watchQueues([eventsQueue, inboundQueue, webhooks.queue]);
 const analyticsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const analytics = await startAnalyticsRollups({ connection: analyticsRedis, orm, config });
+watchQueues([eventsQueue, inboundQueue, webhooks.queue, analytics.queue]);
 const metricsServer =
   config.WORKER_METRICS_PORT === undefined ? null : await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN });
 if (metricsServer) console.log(`worker metrics on http://${config.WORKER_METRICS_HOST}:${metricsServer.port}/metrics`);
