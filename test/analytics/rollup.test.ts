@@ -1,9 +1,12 @@
 /**
  * The hourly rollup against figures computed by hand (test/analytics/fixtures.ts): every metric of
  * every row, test conversations and other tenants left out, a second run changing nothing, the
- * backfill giving the same rows, and a late row changing only its own hour.
+ * backfill (as a function and as the npm command) giving the same rows, and a late row changing
+ * only its own hour.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { systemEm, type Orm } from '../../db/orm';
 import { backfillAnalytics } from '../../db/repos/analytics-backfill';
 import { rollupHours } from '../../db/repos/analytics-rollup';
@@ -75,4 +78,21 @@ describe('analytics rollup', () => {
     const fromStart = await backfillAnalytics(em, { tenantId: other.tenantId, now: new Date('2026-03-11T00:00:00Z') });
     expect(fromStart?.from.toISOString()).toBe(at('10:00:00').toISOString());
   });
+
+  it('runs as a command: npm run analytics:backfill -- --tenant id --from date', async () => {
+    const em = systemEm(orm);
+    await em.getConnection().execute(`delete from analytics_hourly where tenant_id = ?`, [other.tenantId], 'run');
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'db/cli.ts', 'analytics:backfill', '--tenant', other.tenantId, '--from', DAY], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: inject('databaseUrl') },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/rolled up \d+ hour\(s\) from 2026-03-10T00:00:00.000Z: 4 row\(s\)/);
+    expect(sorted(await rollupRows(orm, other.tenantId))).toEqual(sorted(expectedRows(other)));
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'db/cli.ts', 'analytics:backfill', '--since', DAY], { cwd: root, env: { ...process.env, DATABASE_URL: inject('databaseUrl') }, encoding: 'utf8' });
+    expect([bad.status, bad.stderr.trim()]).toEqual([1, 'unknown or incomplete option --since: expected --tenant <id> or --from <date>']);
+  }, 90_000);
 });
