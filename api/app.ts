@@ -18,6 +18,7 @@ import { frameworkError, registerErrorHandling } from './plugins/errors';
 import { registerJsonBody } from './plugins/json-body';
 import { registerOpenApi } from './plugins/openapi';
 import { cspWithScript, registerSecurityHeaders } from './plugins/security-headers';
+import { analyticsRoutes } from './routes/analytics';
 import { apiKeyRoutes } from './routes/api-keys';
 import { auditLogRoutes } from './routes/audit-log';
 import { appointmentRoutes } from './routes/appointments';
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(auditLogRoutes);
   await app.register(calendarFeedRoutes(deps));
   await app.register(schedulingAnalyticsRoutes);
+  await app.register(analyticsRoutes(deps));
   await app.register(publicBookingRoutes(deps));
   await app.register(schedulingRoutes);
 

@@ -138,6 +138,16 @@ const envSchema = z.object({
   WEBHOOK_QUEUE_NAME: z.string().default('webhook-deliveries'),
   /** Delivery attempts one worker process runs at once. */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).default(20),
+  /**
+   * Analytics rollups (worker/analytics.ts): every ANALYTICS_REFRESH_SECONDS the last
+   * ANALYTICS_RECENT_HOURS hours are recomputed, and every hour the last ANALYTICS_SETTLE_HOURS
+   * (late events after a sink outage, sends that fail hours later); ARCHITECTURE.md "Analytics".
+   */
+  ANALYTICS_REFRESH_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  ANALYTICS_RECENT_HOURS: z.coerce.number().int().min(1).max(48).default(3),
+  ANALYTICS_SETTLE_HOURS: z.coerce.number().int().min(1).max(24 * 31).default(72),
+  /** The BullMQ queue of rollup jobs (tests run each on its own). */
+  ANALYTICS_QUEUE_NAME: z.string().default('analytics'),
   /** The platform's own mail (notices to a tenant's admins): `smtp://user:pass@host:587` or `smtps://…:465`; unset → notices are logged only. */
   SMTP_URL: z.string().url().optional(),
   SMTP_FROM: z.string().default('Switchboard <no-reply@switchboard.local>'),

@@ -2,10 +2,12 @@
  * `tsx db/cli.ts migrate` — apply migrations to DATABASE_URL.
  * `tsx db/cli.ts seed`    — demo data; prints one JSON line `{"tenantId","apiKey","flowId"}`.
  * `tsx db/cli.ts rekey`   — re-encrypt secrets at rest under the current key (after a rotation).
+ * `tsx db/cli.ts analytics:backfill [--tenant id] [--from YYYY-MM-DD]` — recompute the analytics rollups (all of them by default).
  */
 import { loadConfig } from '../core/config';
 import { runMigrations } from './migrate';
 import { createOrm, systemEm } from './orm';
+import { backfillAnalytics } from './repos/analytics-backfill';
 import { rekeySecrets } from './rekey';
 import { secretBoxFromConfig } from './secrets';
 import { seed } from './seed';
@@ -37,7 +39,28 @@ async function main(command: string | undefined): Promise<void> {
     }
     return;
   }
-  throw new Error('usage: tsx db/cli.ts migrate|seed|rekey');
+  if (command === 'analytics:backfill') {
+    const orm = await createOrm(config.DATABASE_URL, { poolSize: 2 });
+    try {
+      const result = await backfillAnalytics(systemEm(orm), parseBackfillArgs(process.argv.slice(3)), (line) => console.error(line));
+      console.error(result ? `rolled up ${result.hours} hour(s) from ${result.from.toISOString()}: ${result.rows} row(s)` : 'nothing to roll up');
+    } finally {
+      await orm.close(true);
+    }
+    return;
+  }
+  throw new Error('usage: tsx db/cli.ts migrate|seed|rekey|analytics:backfill [--tenant id] [--from YYYY-MM-DD]');
+}
+
+function parseBackfillArgs(args: string[]): { tenantId?: string; from?: Date } {
+  const out: { tenantId?: string; from?: Date } = {};
+  for (let i = 0; i < args.length; i += 2) {
+    const [flag, value] = [args[i], args[i + 1]];
+    if (flag === '--tenant' && value) out.tenantId = value;
+    else if (flag === '--from' && value && !Number.isNaN(Date.parse(value))) out.from = new Date(value);
+    else throw new Error(`unknown or incomplete option ${flag ?? ''}: expected --tenant <id> or --from <date>`);
+  }
+  return out;
 }
 
 main(process.argv[2]).catch((err: unknown) => {

@@ -18,6 +18,7 @@ import { createOrm } from '../db/orm';
 import { watchQueues } from '../metrics';
 import { startMetricsServer } from '../metrics/server';
 import { createWorker } from './create';
+import { startAnalyticsRollups } from './analytics';
 
 const config = loadConfig();
 if (config.WORKER_NICE > 0) os.setPriority(config.WORKER_NICE);
@@ -37,7 +38,9 @@ const sinkRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const webhookRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const webhooks = startWebhookDelivery({ connection: webhookRedis, orm, config });
 const sink = startEventSink({ connection: sinkRedis, orm, afterStore: webhooks.fanOut });
-watchQueues([eventsQueue, inboundQueue, webhooks.queue]);
+const analyticsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const analytics = await startAnalyticsRollups({ connection: analyticsRedis, orm, config });
+watchQueues([eventsQueue, inboundQueue, webhooks.queue, analytics.queue]);
 const metricsServer =
   config.WORKER_METRICS_PORT === undefined ? null : await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN });
 if (metricsServer) console.log(`worker metrics on http://${config.WORKER_METRICS_HOST}:${metricsServer.port}/metrics`);
@@ -69,7 +72,8 @@ await inbound.close();
 await metricsServer?.close();
 await closeQueueWorker(sink);
 await webhooks.close(closeQueueWorker);
+await analytics.close(closeQueueWorker);
 await eventsQueue.close();
 await inboundQueue.close();
-await Promise.allSettled([sinkRedis.quit(), webhookRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
+await Promise.allSettled([sinkRedis.quit(), webhookRedis.quit(), analyticsRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
 console.log('worker stopped');

@@ -43,7 +43,8 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunOutput> {
     messages: s.messages,
     ...(result.state === 'failed' ? { error: { nodeId: result.nodeId, message: result.error } } : {}),
   };
-  await s.emit(failed ? 'run.failed' : 'run.completed', { status: output.status, ...(output.error ? { error: output.error } : {}) });
+  // The flow id lets analytics count a failed run against its flow.
+  await s.emit(failed ? 'run.failed' : 'run.completed', { flowId: input.flowId, status: output.status, ...(output.error ? { error: output.error } : {}) });
   await condition(allHandlersFinished);
   return output;
 }

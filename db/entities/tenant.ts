@@ -33,6 +33,8 @@ export interface TenantSettings {
   appointments?: AppointmentSettings;
   /** The public booking page at /book/{slug}: off, its texts, and the sites that may frame it (core/api/public-booking.ts). */
   bookingPage?: { enabled: boolean; title: string; intro: string; embedOrigins: string[] };
+  /** IANA zone analytics cut days in (UTC when unset). */
+  timezone?: string;
 }
 
 /** The one entity not covered by the tenant filter: it *is* the tenant. */

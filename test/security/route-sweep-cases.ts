@@ -232,6 +232,13 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'PUT /v1/settings/booking-page': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
   // The figures of the caller's tenant: test/booking-page/analytics.test.ts holds B's bookings out of A's.
   'GET /v1/appointments/analytics': { roles: 'viewer', tenant: own('aggregates of the caller’s own tenant: test/booking-page/analytics.test.ts checks B’s bookings are not counted') },
+  // The figures of the caller's tenant: test/analytics/api.test.ts holds B's conversations out of A's figures and A's flows out of B's breakdown.
+  'GET /v1/analytics/overview': { roles: 'viewer', tenant: own('aggregates of the caller’s own tenant: test/analytics/api.test.ts checks B’s conversations are not counted') },
+  'GET /v1/analytics/overview.csv': { roles: 'viewer', tenant: own('the overview’s series as CSV, of the caller’s own tenant') },
+  'GET /v1/analytics/breakdown': { roles: 'viewer', tenant: own('aggregates of the caller’s own tenant: test/analytics/api.test.ts checks B’s breakdown names only B’s flows') },
+  'GET /v1/analytics/breakdown.csv': { roles: 'viewer', tenant: own('the breakdown as CSV, of the caller’s own tenant') },
+  'GET /v1/settings/timezone': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  'PUT /v1/settings/timezone': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
   'GET /book/:tenantSlug': booking,
   'GET /v1/public/booking/:tenantSlug': booking,
   'GET /v1/public/booking/:tenantSlug/slots': booking,

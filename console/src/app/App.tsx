@@ -28,6 +28,7 @@ const KnowledgePage = named(() => import('../pages/KnowledgePage'), 'KnowledgePa
 const SettingsPage = named(() => import('../pages/SettingsPage'), 'SettingsPage');
 const WebhooksPage = named(() => import('../pages/WebhooksPage'), 'WebhooksPage');
 const AppointmentsPage = named(() => import('../pages/scheduling/AppointmentsPage'), 'AppointmentsPage');
+const AnalyticsPage = named(() => import('../pages/analytics/AnalyticsPage'), 'AnalyticsPage');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
 
@@ -45,6 +46,7 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/knowledge/:knowledgeBaseId', preload: KnowledgePage.preload, render: () => <KnowledgePage /> },
   { pattern: '/appointments', preload: AppointmentsPage.preload, render: () => <AppointmentsPage /> },
   { pattern: '/appointments/:section', preload: AppointmentsPage.preload, render: () => <AppointmentsPage /> },
+  { pattern: '/analytics', preload: AnalyticsPage.preload, render: () => <AnalyticsPage /> },
   { pattern: '/webhooks', preload: WebhooksPage.preload, render: (_p, { role }) => adminOnly(role, <WebhooksPage />) },
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },

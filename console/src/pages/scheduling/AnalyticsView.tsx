@@ -3,9 +3,10 @@
  * cancellations per day, the busiest start hours and how far ahead people book, as charts.
  */
 import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../../api/client';
 import { Field, Input, Table } from '../../ui';
+import { Chart, Figure } from '../shared/Figures';
 import { QueryStatus } from '../shared/QueryStatus';
 import { useQuery } from '../shared/useQuery';
 import { addDays, todayIn, type Analytics } from './types';
@@ -86,25 +87,5 @@ export function AnalyticsView() {
         }
       </QueryStatus>
     </div>
-  );
-}
-
-function Figure({ label, value }: { label: string; value: string }) {
-  return (
-    <div className="sc-figure">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
-
-function Chart({ title, children }: { title: string; children: React.ReactElement }) {
-  return (
-    <figure className="sc-chart" aria-label={title}>
-      <figcaption className="pg-h3">{title}</figcaption>
-      <ResponsiveContainer width="100%" height={220}>
-        {children}
-      </ResponsiveContainer>
-    </figure>
   );
 }
