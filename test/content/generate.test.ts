@@ -153,6 +153,9 @@ describe('check and try', () => {
     expect(res.body.sms).toMatchObject({ encoding: 'UCS-2', segments: 1, perSegment: 70 });
     expect(res.body.variables).toEqual(['contact.firstname']);
     expect(res.body.warnings).toEqual([expect.stringMatching(/^sms: UCS-2/), 'sms: no opt-out instruction (e.g. "Reply STOP to opt out")', expect.stringMatching(/unknown variable \{\{contact.firstname\}\}/)]);
+    const wa = await stack.request('POST', '/v1/content/check', { apiKey: offline.apiKey, body: { whatsapp: { text: 'Hi {{contact.firstName|there}}, see you {{contact.attributes.day|soon}}!' } } });
+    expect(wa.body.whatsappTemplate).toEqual({ body: 'Hi {{1}}, see you {{2}}!', parameters: ['{{contact.firstName|there}}', '{{contact.attributes.day|soon}}'] });
+    expect(wa.body.sms).toBeNull();
     const bad = await stack.request('POST', '/v1/content/check', { apiKey: offline.apiKey, body: { sms: { text: '' } } });
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('sms.text');
