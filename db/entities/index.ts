@@ -3,6 +3,8 @@ import { AuditEntry } from './audit-entry';
 import { Appointment } from './appointment';
 import { AppointmentHold } from './appointment-hold';
 import { AvailabilityException } from './availability-exception';
+import { BrandVoice } from './brand-voice';
+import { WhatsappTemplate } from './whatsapp-template';
 import { CalendarBusyBlock } from './calendar-busy-block';
 import { CannedResponse } from './canned-response';
 import { Channel } from './channel';
@@ -36,6 +38,7 @@ export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource
 export { CannedResponse, DocumentImport, Session, User };
 export { WebhookAttempt, WebhookDelivery, WebhookSubscription };
 export { AuditEntry };
+export { BrandVoice, WhatsappTemplate };
 export { Appointment, AppointmentHold, AvailabilityException, CalendarBusyBlock, Location, Resource, Service, StaffMember };
 export type { CaldavSettings } from './staff-member';
 export { USER_ROLES, type UserRole } from './user';
@@ -51,6 +54,7 @@ export const TENANT_SCOPED_ENTITIES = [
   WebhookSubscription, WebhookDelivery, WebhookAttempt,
   AuditEntry,
   Location, Service, StaffMember, Resource, AvailabilityException, Appointment, AppointmentHold, CalendarBusyBlock,
+  BrandVoice, WhatsappTemplate,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

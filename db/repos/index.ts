@@ -21,3 +21,5 @@ export * from './audit';
 export * from './scheduling';
 export * from './scheduling-appointments';
 export * from './calendars';
+export * from './brand-voices';
+export * from './whatsapp-templates';

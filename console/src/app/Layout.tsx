@@ -10,6 +10,7 @@ const NAV = [
   { to: '/knowledge', label: 'Knowledge' },
   { to: '/appointments', label: 'Appointments' },
   { to: '/analytics', label: 'Analytics' },
+  { to: '/content', label: 'Content' },
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },
   { to: '/settings', label: 'Settings', adminOnly: true },
 ];
