@@ -8,6 +8,7 @@ import { CannedResponse } from './canned-response';
 import { Channel } from './channel';
 import { Chunk } from './chunk';
 import { Contact } from './contact';
+import { ContactConsent } from './contact-consent';
 import { Conversation } from './conversation';
 import { Document } from './document';
 import { DocumentImport } from './document-import';
@@ -23,6 +24,7 @@ import { Location } from './location';
 import { MediaAsset } from './media-asset';
 import { Message } from './message';
 import { Resource } from './resource';
+import { Segment } from './segment';
 import { Service } from './service';
 import { Session } from './session';
 import { StaffMember } from './staff-member';
@@ -37,6 +39,7 @@ export { CannedResponse, DocumentImport, Session, User };
 export { WebhookAttempt, WebhookDelivery, WebhookSubscription };
 export { AuditEntry };
 export { Appointment, AppointmentHold, AvailabilityException, CalendarBusyBlock, Location, Resource, Service, StaffMember };
+export { ContactConsent, Segment };
 export type { CaldavSettings } from './staff-member';
 export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
@@ -51,6 +54,7 @@ export const TENANT_SCOPED_ENTITIES = [
   WebhookSubscription, WebhookDelivery, WebhookAttempt,
   AuditEntry,
   Location, Service, StaffMember, Resource, AvailabilityException, Appointment, AppointmentHold, CalendarBusyBlock,
+  ContactConsent, Segment,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];
