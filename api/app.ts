@@ -26,6 +26,7 @@ import { calendarFeedRoutes, maskFeedToken } from './routes/calendar-feeds';
 import { cannedResponseRoutes } from './routes/canned-responses';
 import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
+import { contactRoutes } from './routes/contacts';
 import { conversationRoutes } from './routes/conversations';
 import { documentImportRoutes } from './routes/document-imports';
 import { documentRoutes } from './routes/documents';
@@ -38,6 +39,7 @@ import { publicBookingRoutes } from './routes/public-booking';
 import { runRoutes } from './routes/runs';
 import { schedulingAnalyticsRoutes } from './routes/scheduling-analytics';
 import { schedulingRoutes } from './routes/scheduling';
+import { segmentRoutes } from './routes/segments';
 import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
 import { settingsRoutes } from './routes/settings';
 import { templateRoutes } from './routes/templates';
@@ -129,6 +131,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(auditLogRoutes);
   await app.register(calendarFeedRoutes(deps));
   await app.register(schedulingAnalyticsRoutes);
+  await app.register(contactRoutes);
+  await app.register(segmentRoutes);
   await app.register(publicBookingRoutes(deps));
   await app.register(schedulingRoutes);
 

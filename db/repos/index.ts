@@ -22,3 +22,7 @@ export * from './scheduling';
 export * from './scheduling-appointments';
 export * from './calendars';
 export * from './audience';
+export * from './contact-inbound';
+export * from './contacts';
+export * from './segments';
+export * from './contact-import';
