@@ -28,6 +28,8 @@ const KnowledgePage = named(() => import('../pages/KnowledgePage'), 'KnowledgePa
 const SettingsPage = named(() => import('../pages/SettingsPage'), 'SettingsPage');
 const WebhooksPage = named(() => import('../pages/WebhooksPage'), 'WebhooksPage');
 const AppointmentsPage = named(() => import('../pages/scheduling/AppointmentsPage'), 'AppointmentsPage');
+const ContactsPage = named(() => import('../pages/audiences/ContactsPage'), 'ContactsPage');
+const SegmentsPage = named(() => import('../pages/audiences/SegmentsPage'), 'SegmentsPage');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
 
@@ -45,6 +47,8 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/knowledge/:knowledgeBaseId', preload: KnowledgePage.preload, render: () => <KnowledgePage /> },
   { pattern: '/appointments', preload: AppointmentsPage.preload, render: () => <AppointmentsPage /> },
   { pattern: '/appointments/:section', preload: AppointmentsPage.preload, render: () => <AppointmentsPage /> },
+  { pattern: '/contacts', preload: ContactsPage.preload, render: () => <ContactsPage /> },
+  { pattern: '/segments', preload: SegmentsPage.preload, render: () => <SegmentsPage /> },
   { pattern: '/webhooks', preload: WebhooksPage.preload, render: (_p, { role }) => adminOnly(role, <WebhooksPage />) },
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
