@@ -3,3 +3,5 @@ export * from './consent';
 export * from './content';
 export * from './segments';
 export * from './status';
+export * from './audience';
+export * from './opt-out';

@@ -23,3 +23,8 @@ export * from './scheduling-appointments';
 export * from './calendars';
 export * from './brand-voices';
 export * from './whatsapp-templates';
+export * from './audience';
+export * from './contact-inbound';
+export * from './contacts';
+export * from './segments';
+export * from './contact-import';

@@ -30,6 +30,8 @@ const WebhooksPage = named(() => import('../pages/WebhooksPage'), 'WebhooksPage'
 const ContentPage = named(() => import('../pages/ContentPage'), 'ContentPage');
 const AppointmentsPage = named(() => import('../pages/scheduling/AppointmentsPage'), 'AppointmentsPage');
 const AnalyticsPage = named(() => import('../pages/analytics/AnalyticsPage'), 'AnalyticsPage');
+const ContactsPage = named(() => import('../pages/audiences/ContactsPage'), 'ContactsPage');
+const SegmentsPage = named(() => import('../pages/audiences/SegmentsPage'), 'SegmentsPage');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
 
@@ -50,6 +52,8 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/analytics', preload: AnalyticsPage.preload, render: () => <AnalyticsPage /> },
   { pattern: '/content', preload: ContentPage.preload, render: () => <ContentPage /> },
   { pattern: '/content/:section', preload: ContentPage.preload, render: () => <ContentPage /> },
+  { pattern: '/contacts', preload: ContactsPage.preload, render: () => <ContactsPage /> },
+  { pattern: '/segments', preload: SegmentsPage.preload, render: () => <SegmentsPage /> },
   { pattern: '/webhooks', preload: WebhooksPage.preload, render: (_p, { role }) => adminOnly(role, <WebhooksPage />) },
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },

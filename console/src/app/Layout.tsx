@@ -11,6 +11,8 @@ const NAV = [
   { to: '/appointments', label: 'Appointments' },
   { to: '/analytics', label: 'Analytics' },
   { to: '/content', label: 'Content' },
+  { to: '/contacts', label: 'Contacts' },
+  { to: '/segments', label: 'Segments' },
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },
   { to: '/settings', label: 'Settings', adminOnly: true },
 ];
