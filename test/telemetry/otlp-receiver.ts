@@ -14,6 +14,7 @@ export interface ReceivedSpan {
   service: string;
   attributes: Record<string, unknown>;
   status: { code?: number; message?: string };
+  durationMs: number;
 }
 
 export interface OtlpReceiver {
@@ -45,7 +46,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         const service = String(record(rs.resource?.attributes)['service.name']);
         for (const ss of rs.scopeSpans ?? []) {
           for (const s of ss.spans ?? []) {
-            spans.push({ traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId || undefined, name: s.name, kind: s.kind, service, attributes: record(s.attributes), status: s.status ?? {} });
+            spans.push({ traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId || undefined, name: s.name, kind: s.kind, service, attributes: record(s.attributes), status: s.status ?? {}, durationMs: Number(BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1e6 });
           }
         }
       }

@@ -76,6 +76,9 @@ it('carries one turn from the API process to the worker process in one trace, wi
     'switchboard-worker HTTP POST',
   ]);
 
+  // Each span lasts at least as long as its child: the request covers the model call.
+  for (let i = 1; i < chain.length; i++) expect(chain[i - 1].durationMs).toBeGreaterThanOrEqual(chain[i].durationMs);
+
   // The API's "request completed" line, and the model call's line in the activity (debug), name the trace and span.
   const apiLines = jsonLines(api.output()).filter((l) => l.trace_id === root!.traceId);
   expect(apiLines.map((l) => l.msg)).toContain('request completed');
