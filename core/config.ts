@@ -178,7 +178,7 @@ const envSchema = z.object({
    * OpenTelemetry traces (telemetry/): the OTLP/HTTP collector's base URL (spans go to `<url>/v1/traces`,
    * e.g. http://jaeger:4318). Unset: no tracer is installed and nothing is recorded or sent.
    */
-  OTEL_EXPORTER_OTLP_ENDPOINT: unsetIfEmpty(z.string().url().optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetIfEmpty(z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL such as http://jaeger:4318').optional()),
   /** Headers for the collector (`key=value,key2=value2`, e.g. an API key of a hosted backend); never logged. */
   OTEL_EXPORTER_OTLP_HEADERS: csv.transform(keyValues),
   /** `service.name` of the spans; unset: switchboard-api and switchboard-worker. */
