@@ -3,12 +3,13 @@
  * the raw URL, which may carry ids and tokens), the status code and the tenant, nothing from headers
  * or bodies. It is the active span for the request's hooks and handler, so a workflow the handler
  * starts, updates or signals carries it (telemetry/temporal.ts) and its spans join the same trace.
- * Only `/v1/` routes: console assets, `/health` and `/metrics` would drown the traces. Without a
- * tracer provider (no OTLP endpoint) the spans are the API's no-op ones.
+ * Only `/v1/` routes: console assets, `/health` and `/metrics` would drown the traces; a chat
+ * socket's turns get a span each (`tracedSocketTurn`). Without a tracer provider (no OTLP endpoint)
+ * the spans are the API's no-op ones.
  */
 import { context, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { TRACER_NAME } from '../../telemetry/spans';
+import { inSpan, TRACER_NAME } from '../../telemetry/spans';
 
 const traced = new WeakMap<FastifyRequest, { span: Span; ctx: Context }>();
 
@@ -46,6 +47,13 @@ export function registerTracing(app: FastifyInstance): void {
     done();
   });
 }
+
+/**
+ * A turn sent on a socket (`{text}` on /v1/chat) as a root server span of its own: the upgrade's
+ * request is not traced, since it lasts as long as the socket.
+ */
+export const tracedSocketTurn = (route: string, tenantId: string, turn: () => Promise<void>): Promise<void> =>
+  inSpan(`WS ${route} turn`, { kind: SpanKind.SERVER, attributes: { 'http.route': route, 'switchboard.tenant_id': tenantId } }, turn);
 
 function end(span: Span, request: FastifyRequest, status: number): void {
   traced.delete(request);

@@ -92,6 +92,24 @@ describe('a chat turn with an OTLP endpoint configured', () => {
   });
 });
 
+describe('a turn sent on the chat socket', () => {
+  it('is a trace of its own, rooted at the socket turn, down to the model call', async () => {
+    const { tenantId, chat } = await openLlmChat(stack, `${fake.url}/v1`);
+    fake.enqueue({ content: 'Over the socket.' });
+    chat.send({ text: 'hello over the socket' });
+    await chat.waitFor((f) => f.type === 'message' && f.message?.text === 'Over the socket.');
+    chat.close();
+
+    const root = await spansUntil((spans) => spans.find((s) => s.name === 'WS /v1/chat turn' && s.attributes['switchboard.tenant_id'] === tenantId));
+    const llm = await spansUntil((spans) => spans.find((s) => s.traceId === root.traceId && s.name === 'chat gpt-test'));
+    expect(root.parentSpanId).toBeUndefined();
+    const byId = new Map(receiver.spans.filter((s) => s.traceId === root.traceId).map((s) => [s.spanId, s]));
+    const names: string[] = [];
+    for (let s: ReceivedSpan | undefined = llm; s; s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined) names.unshift(s.name);
+    expect(names).toEqual(['WS /v1/chat turn', 'UpdateWithStartWorkflow:turn', 'HandleUpdate:turn', 'StartActivity:llmChat', 'RunActivity:llmChat', 'chat gpt-test']);
+  });
+});
+
 describe('logs while a span is active', () => {
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({
