@@ -39,8 +39,9 @@ it('is a span under sendChannelMessage with the provider call under it, naming t
   await waitUntil(async () => {
     await bench.stack.telemetry!.flush();
     send = receiver.spans.find((s) => s.name === 'send sms');
-    return Boolean(send && receiver.spans.some((s) => s.parentSpanId === send!.spanId));
-  }, 20_000, 'the send span and its HTTP call');
+    // The activity's span ends (and is exported) after the send's: stored as sent, announced.
+    return Boolean(send && receiver.spans.some((s) => s.parentSpanId === send!.spanId) && receiver.spans.some((s) => s.spanId === send!.parentSpanId));
+  }, 20_000, 'the send span, its HTTP call and its activity');
   const byId = new Map(receiver.spans.map((s) => [s.spanId, s]));
   expect(byId.get(send!.parentSpanId!)?.name).toBe('RunActivity:sendChannelMessage');
   expect(send!.attributes).toEqual({ 'switchboard.channel': 'sms' });

@@ -55,17 +55,17 @@ it('carries one turn from the API process to the worker process in one trace, wi
   });
   expect(res.status).toBe(200);
 
-  // Batched: each process sends within its export interval (5 s).
+  // Batched: each process sends within its export interval (5 s), on its own schedule, so wait for
+  // the whole path from the provider's HTTP span up to a root.
   let root: ReceivedSpan | undefined;
-  let http: ReceivedSpan | undefined;
+  let chain: ReceivedSpan[] = [];
   await waitUntil(() => {
     root = receiver.spans.find((s) => s.name === 'POST /v1/conversations/:id/messages');
-    http = root && receiver.spans.find((s) => s.traceId === root!.traceId && s.name === 'HTTP POST');
-    return Boolean(http);
-  }, 20_000);
-  const byId = new Map(receiver.spans.filter((s) => s.traceId === root!.traceId).map((s) => [s.spanId, s]));
-  const chain: ReceivedSpan[] = [];
-  for (let s: ReceivedSpan | undefined = http; s; s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined) chain.unshift(s);
+    const byId = new Map(receiver.spans.filter((s) => s.traceId === root?.traceId).map((s) => [s.spanId, s]));
+    chain = [];
+    for (let s = [...byId.values()].find((x) => x.name === 'HTTP POST'); s; s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined) chain.unshift(s);
+    return chain.length > 0 && chain[0] === root;
+  }, 20_000, 'the path from the model call to the request');
   expect(chain.map((s) => `${s.service} ${s.name}`)).toEqual([
     'switchboard-api POST /v1/conversations/:id/messages',
     'switchboard-api UpdateWithStartWorkflow:turn',
