@@ -3,7 +3,7 @@
  * activities/temporal → capability modules → db → core. `test/architecture/imports.test.ts` runs
  * this in `npm test`; `npx depcruise --config .dependency-cruiser.cjs <folders>` shows the same.
  */
-const SERVER = 'activities|api|bench|campaigns|channels|core|db|events|ingress|knowledge|llm|metrics|net|scheduling|scripts|temporal|test|webhooks|worker|workflows';
+const SERVER = 'activities|api|bench|campaigns|channels|core|db|events|ingress|knowledge|llm|metrics|net|scheduling|scripts|telemetry|temporal|test|webhooks|worker|workflows';
 const CAPABILITY = 'campaigns|channels|events|knowledge|llm|metrics|net|scheduling|webhooks';
 const folders = (list) => `^(${list})/`;
 const except = (list, drop) => list.split('|').filter((f) => !drop.includes(f)).join('|');
@@ -21,8 +21,8 @@ module.exports = {
     rule('db-imports-only-core', 'db/ (entities, repositories) imports only core/, and no Temporal.', '^db/', {
       path: [folders(except(SERVER, ['core', 'db']) + '|console|widget'), '@temporalio/'],
     }),
-    rule('workflows-no-io', 'Workflow code is deterministic: no db/, api/, ingress/, temporal/, worker/, events/.', '^workflows/', {
-      path: folders('api|db|events|ingress|temporal|worker|scripts|bench'),
+    rule('workflows-no-io', 'Workflow code is deterministic: no db/, api/, ingress/, temporal/, worker/, events/, telemetry/.', '^workflows/', {
+      path: folders('api|db|events|ingress|telemetry|temporal|worker|scripts|bench'),
     }),
     rule('workflows-only-activity-types', 'Workflows may import activity (and capability) types, never their values: they would land in the workflow bundle.', '^workflows/', {
       path: folders('activities|' + CAPABILITY),
@@ -40,7 +40,9 @@ module.exports = {
       from: { path: folders(CAPABILITY), pathNot: [notTest, ...DB_FILES.map((f) => `^${f.replace('.', '\\.')}$`)] },
     },
     rule('metrics-only-core', 'metrics/ (the process\'s Prometheus registry) imports only core/ and libraries: every layer may record into it.', '^metrics/', { path: folders(except(SERVER, ['core', 'metrics']) + '|console|widget') }),
-    rule('net-only-core', 'net/ (the guarded outbound HTTP client) imports only core/ and libraries.', '^net/', { path: folders(except(SERVER, ['core', 'net']) + '|console|widget') }),
+    rule('net-only-core', 'net/ (the guarded outbound HTTP client) imports only core/, telemetry/spans.ts and libraries.', '^net/', { path: folders(except(SERVER, ['core', 'net', 'telemetry']) + '|console|widget') }),
+    rule('net-telemetry-spans-only', 'From telemetry/, net/ takes only the span helper.', '^net/', { path: '^telemetry/', pathNot: '^telemetry/spans\\.ts$' }),
+    rule('telemetry-only-core', 'telemetry/ (tracer provider, Temporal interceptors, log fields) imports only core/ and libraries: every layer may trace through it.', '^telemetry/', { path: folders(except(SERVER, ['core', 'telemetry']) + '|console|widget') }),
     rule('temporal-only-core-and-definitions', 'temporal/ imports core/ and, from workflows/, the definitions the workflows share with their clients.', '^temporal/', {
       path: folders(except(SERVER, ['core', 'temporal', 'workflows']) + '|console|widget'),
     }),

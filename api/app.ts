@@ -53,6 +53,8 @@ import { MAX_DOCUMENT_BYTES } from '../core/api/knowledge';
 import { LiveHub } from './services/live-hub';
 import { SocketGate } from './services/socket-guard';
 import type { AppDeps } from './deps';
+import { registerTracing } from './plugins/tracing';
+import { traceLogFields } from '../telemetry/log';
 
 const CHAT_PAGE = new URL('./public/chat.html', import.meta.url);
 
@@ -65,13 +67,16 @@ function requestForLog(req: { method: string; url: string; host?: string; ip?: s
 const withRequestSerializer = (logger: FastifyServerOptions['logger']) =>
   logger && typeof logger === 'object' && !('info' in logger) ? { ...logger, serializers: { ...logger.serializers, req: requestForLog } } : logger;
 
+/** Lines written while a span is active carry its trace_id and span_id (telemetry/log.ts). */
+const withTraceIds = (logger: FastifyServerOptions['logger']) => (logger && typeof logger === 'object' && !('info' in logger) ? { mixin: traceLogFields, ...logger } : logger);
+
 export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOptions['logger'] } = {}) {
   const app = Fastify({
     logger: withRequestSerializer(
-      opts.logger ?? {
+      withTraceIds(opts.logger ?? {
         level: deps.config.LOG_LEVEL,
         redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
-      },
+      }),
     ),
     bodyLimit: 1024 * 1024,
     // Run ids are workflow ids: a media download's (`media:{tenant}:{channel}:{provider message id}`)
@@ -85,6 +90,8 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  // First of the request hooks: the request's span is active for every later hook and the handler.
+  registerTracing(app);
   // Cookies are parsed in an onRequest hook that must run before authentication's.
   await app.register(cookie);
   // Before authentication too: its onRequest hook marks upgrades, so a refused one has its socket closed.

@@ -8,6 +8,9 @@ const splitCsv = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim(
 const csv = z.string().optional().transform(splitCsv);
 /** A list with a default; set it to "" for an empty list. */
 const csvOr = (fallback: string) => z.string().default(fallback).transform(splitCsv);
+/** `k=v,k2=v2` (OTLP's header list, values percent-encoded) → a record; entries without a key are dropped. */
+const keyValues = (pairs: string[]): Record<string, string> =>
+  Object.fromEntries(pairs.map((p) => p.split(/=(.*)/s, 2)).filter(([k, v]) => k.trim() && v !== undefined).map(([k, v]) => [k.trim(), decodeURIComponent(v.trim())]));
 /** Compose passes an unset `${VAR:-}` as "": for an optional setting that means unset. */
 const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema);
 
@@ -181,6 +184,15 @@ const envSchema = z.object({
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   /** The Temporal SDK's own worker metrics (task slots, poll latency, sticky cache) as Prometheus on this port; unset: off. */
   TEMPORAL_SDK_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /**
+   * OpenTelemetry traces (telemetry/): the OTLP/HTTP collector's base URL (spans go to `<url>/v1/traces`,
+   * e.g. http://jaeger:4318). Unset: no tracer is installed and nothing is recorded or sent.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetIfEmpty(z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL such as http://jaeger:4318').optional()),
+  /** Headers for the collector (`key=value,key2=value2`, e.g. an API key of a hosted backend); never logged. */
+  OTEL_EXPORTER_OTLP_HEADERS: csv.transform(keyValues),
+  /** `service.name` of the spans; unset: switchboard-api and switchboard-worker. */
+  OTEL_SERVICE_NAME: unsetIfEmpty(z.string().optional()),
   /** A conversation's next workflow task waits this long for the worker that ran its last one (which may be dead). */
   WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(3_000),
 });

@@ -5,6 +5,7 @@
  */
 import type OpenAI from 'openai';
 import type { ChatMessage, ToolCall, ToolSpec } from '../core/chat';
+import { clientSpan } from '../telemetry/spans';
 import { openaiClient } from './openai-client';
 import type { ResolvedProvider } from './providers';
 
@@ -30,7 +31,20 @@ export interface StreamHooks {
   onChunk?: () => void;
 }
 
-export async function streamCompletion(provider: ResolvedProvider, req: CompletionRequest, hooks: StreamHooks = {}): Promise<Completion> {
+/**
+ * Traced as one client span over the whole stream (its HTTP span, the response headers only, is a
+ * child): provider host, model, token counts; never the messages.
+ */
+export function streamCompletion(provider: ResolvedProvider, req: CompletionRequest, hooks: StreamHooks = {}): Promise<Completion> {
+  const attributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': provider.model, 'server.address': new URL(provider.baseURL).hostname };
+  return clientSpan(`chat ${provider.model}`, attributes, async (span) => {
+    const completion = await streamFrom(provider, req, hooks);
+    span.setAttributes({ 'gen_ai.response.model': completion.model, 'gen_ai.usage.input_tokens': completion.promptTokens, 'gen_ai.usage.output_tokens': completion.completionTokens });
+    return completion;
+  });
+}
+
+async function streamFrom(provider: ResolvedProvider, req: CompletionRequest, hooks: StreamHooks): Promise<Completion> {
   // Temporal owns retries; a provider that hangs is cut off by the activity's timeouts.
   const client = openaiClient(provider);
   const stream = await client.chat.completions.create(

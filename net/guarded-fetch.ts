@@ -9,6 +9,7 @@
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit } from 'undici';
+import { clientSpan } from '../telemetry/spans';
 import { normalizeHost, OutboundRefusedError, resolveChecked, type AddressPolicy } from './address-policy';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -73,8 +74,23 @@ function agentFor(policy: AddressPolicy): Agent {
 
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
 
-/** fetch through the policy; answers the final response (3xx only when redirects ran out of `Location`). */
+/**
+ * fetch through the policy; answers the final response (3xx only when redirects ran out of `Location`).
+ * Traced as a client span naming the method, host and status (never the path or query: a Telegram
+ * bot token travels in the path, other keys in queries).
+ */
 export async function guardedFetch(input: string | URL, init: RequestInit, opts: GuardOptions): Promise<Response> {
+  const url = new URL(input);
+  const method = (init.method ?? 'GET').toUpperCase();
+  const attributes = { 'http.request.method': method, 'server.address': url.hostname, 'url.scheme': url.protocol.replace(':', '') };
+  return clientSpan(`HTTP ${method}`, attributes, async (span) => {
+    const res = await fetchGuarded(url, init, opts);
+    span.setAttribute('http.response.status_code', res.status);
+    return res;
+  });
+}
+
+async function fetchGuarded(input: URL, init: RequestInit, opts: GuardOptions): Promise<Response> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const deadline = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
   const signal = deadline && init.signal ? AbortSignal.any([deadline, init.signal]) : (deadline ?? init.signal ?? undefined);

@@ -82,8 +82,10 @@ export async function buildServer(log: (line: string) => void = () => {}): Promi
     plugins: [sourceLocation, nodeResolvable],
   });
   // Webpack, run here once: the worker gets the file (WORKFLOW_BUNDLE_PATH) instead.
-  const { workflowBundle } = await import('../worker/create');
+  const { tracedBundlePath, workflowBundle } = await import('../worker/create');
   writeFileSync(join(root, WORKFLOW_BUNDLE), (await workflowBundle()).code);
+  // And the one a worker with an OTLP endpoint loads (the OpenTelemetry workflow interceptors bundled in).
+  writeFileSync(join(root, tracedBundlePath(WORKFLOW_BUNDLE)), (await workflowBundle(true)).code);
 
   // The folders the bundles came from (and what decides the workflow bundle's packages).
   const inputs = Object.keys(result.metafile.inputs).map((p) => relative(root, resolve(root, p)));

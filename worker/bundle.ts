@@ -4,10 +4,15 @@
  * of bundling again with webpack.
  */
 import { writeFileSync } from 'node:fs';
-import { workflowBundle } from './create';
+import { loadConfig } from '../core/config';
+import { tracingEnabled } from '../telemetry/tracing';
+import { tracedBundlePath, workflowBundle } from './create';
 
-const out = process.argv[2];
-if (!out) throw new Error('usage: worker/bundle.ts OUT');
-const { code } = await workflowBundle();
+const arg = process.argv[2];
+if (!arg) throw new Error('usage: worker/bundle.ts OUT');
+// With an OTLP endpoint configured the worker traces and loads the traced variant beside OUT.
+const tracing = tracingEnabled(loadConfig());
+const out = tracing ? tracedBundlePath(arg) : arg;
+const { code } = await workflowBundle(tracing);
 writeFileSync(out, code);
 console.log(`workflow bundle written to ${out} (${Math.round(code.length / 1024)} KiB)`);

@@ -2,18 +2,38 @@
  * Builds the Temporal worker the same way for production, tests and benchmarks, so what the
  * tests exercise is what runs.
  */
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { SwitchboardActivities } from '../activities/types';
+import { temporalWorkerTracing, WORKFLOW_TRACING_MODULE } from '../telemetry/temporal';
+import type { Telemetry } from '../telemetry/tracing';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
-let bundlePromise: Promise<WorkflowBundle> | undefined;
+const bundles = new Map<boolean, Promise<WorkflowBundle>>();
 
-/** Bundles workflow code once per process (webpack takes seconds). */
-export function workflowBundle(): Promise<WorkflowBundle> {
-  bundlePromise ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
-  return bundlePromise;
+/**
+ * Bundles workflow code once per process (webpack takes seconds); with `tracing`, the OpenTelemetry
+ * workflow interceptors are bundled in (a bundle without them records no workflow spans).
+ */
+export function workflowBundle(tracing = false): Promise<WorkflowBundle> {
+  let bundle = bundles.get(tracing);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger, workflowInterceptorModules: tracing ? [WORKFLOW_TRACING_MODULE] : [] });
+    bundles.set(tracing, bundle);
+  }
+  return bundle;
+}
+
+/** Where the traced variant of a bundle file lives: `dist/workflow-bundle.js` → `dist/workflow-bundle.traced.js`. */
+export const tracedBundlePath = (path: string): string => path.replace(/(\.js)?$/, '.traced.js');
+
+/** The prebuilt bundle a worker loads (the traced variant when tracing), or null when it must bundle now. */
+function prebuiltBundle(path: string | undefined, tracing: boolean): string | null {
+  if (!path) return null;
+  if (!tracing) return path;
+  return existsSync(tracedBundlePath(path)) ? tracedBundlePath(path) : null;
 }
 
 const quietBundlerLogger = {
@@ -36,7 +56,7 @@ export interface WorkerOptions {
   activities: SwitchboardActivities;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
-  /** A bundle `worker/bundle.ts` wrote from the same sources; unset → bundle now. */
+  /** A bundle `worker/bundle.ts` wrote from the same sources (with telemetry, its traced variant); unset or missing → bundle now. */
   workflowBundlePath?: string;
   /** How long in-flight activities may finish after shutdown is requested (default: cancel at once). */
   shutdownGraceMs?: number;
@@ -45,15 +65,20 @@ export interface WorkerOptions {
    * The SDK's 10 s is how long a conversation stalls after its worker was killed.
    */
   stickyTimeoutMs?: number;
+  /** Tracing (telemetry/tracing.ts): activity and workflow spans, and a bundle with the workflow interceptors. */
+  telemetry?: Telemetry | null;
 }
 
 export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: opts.address });
+  const tracing = opts.telemetry ? temporalWorkerTracing(opts.telemetry) : {};
+  const codePath = prebuiltBundle(opts.workflowBundlePath, Boolean(opts.telemetry));
   const worker = await Worker.create({
     connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    workflowBundle: opts.workflowBundlePath ? { codePath: opts.workflowBundlePath } : await workflowBundle(),
+    workflowBundle: codePath ? { codePath } : await workflowBundle(Boolean(opts.telemetry)),
+    ...tracing,
     activities: opts.activities,
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions,
     maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions,

@@ -7,6 +7,7 @@ import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { loadConfig } from '../core/config';
 import { createActivities } from '../activities';
 import { createEventsQueue } from '../events/queue';
@@ -19,13 +20,20 @@ import { watchQueues } from '../metrics';
 import { startMetricsServer } from '../metrics/server';
 import { createWorker } from './create';
 import { startAnalyticsRollups } from './analytics';
+import { temporalPinoLogger, traceLogFields } from '../telemetry/log';
+import { temporalClientInterceptors } from '../telemetry/temporal';
+import { startTelemetry } from '../telemetry/tracing';
 
 const config = loadConfig();
 if (config.WORKER_NICE > 0) os.setPriority(config.WORKER_NICE);
+// Traces when OTEL_EXPORTER_OTLP_ENDPOINT is set (null otherwise); logs are pino lines with the active span's ids.
+const telemetry = startTelemetry(config, 'worker');
+const logger = temporalPinoLogger(pino({ level: config.LOG_LEVEL, mixin: traceLogFields }));
 // Before any connection or worker exists: the SDK's runtime is created once, with its telemetry.
-if (config.TEMPORAL_SDK_METRICS_PORT) {
-  Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.WORKER_METRICS_HOST}:${config.TEMPORAL_SDK_METRICS_PORT}` } } } });
-}
+Runtime.install({
+  logger,
+  ...(config.TEMPORAL_SDK_METRICS_PORT ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `${config.WORKER_METRICS_HOST}:${config.TEMPORAL_SDK_METRICS_PORT}` } } } } : {}),
+});
 if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set (npm start sets it for the embedded database)');
 
 const orm = await createOrm(config.DATABASE_URL);
@@ -55,10 +63,11 @@ const { worker, connection } = await createWorker({
   workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
   stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT_MS,
+  telemetry,
 });
 // Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
 const clientConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors(telemetry) });
 const inbound = startInboundProcessing({ orm, config, temporal: temporalClient });
 // Not awaited: the worker serves its task queue at once; a Temporal still away is retried by the next start.
 resumeImapPolls(orm, temporalClient, config.TEMPORAL_TASK_QUEUE).catch((err) => console.warn(`IMAP polls not resumed: ${(err as Error).message}`));
@@ -75,5 +84,6 @@ await webhooks.close(closeQueueWorker);
 await analytics.close(closeQueueWorker);
 await eventsQueue.close();
 await inboundQueue.close();
+await telemetry?.shutdown();
 await Promise.allSettled([sinkRedis.quit(), webhookRedis.quit(), analyticsRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
 console.log('worker stopped');

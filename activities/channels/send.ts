@@ -23,6 +23,7 @@ import { channelLoader } from '../../channels/directory';
 import { DEFAULT_SEND_RATE_PER_SECOND, waitForSendSlot } from '../../channels/rate-limit';
 import { ProviderError } from '../../channels/types';
 import { channelSends } from '../../metrics';
+import { clientSpan } from '../../telemetry/spans';
 
 type Input = Parameters<SwitchboardActivities['sendChannelMessage']>[0];
 type Result = Awaited<ReturnType<SwitchboardActivities['sendChannelMessage']>>;
@@ -71,12 +72,15 @@ export function sendActivities({ orm, redis, config }: ActivityDeps): Pick<Switc
     const message = { text: m.text, ...(m.rich ?? {}) };
     const context = { idempotencyKey: input.key, contactAddress, thread: m.thread ?? {}, lastInboundAt: m.lastInboundAt ? new Date(m.lastInboundAt).toISOString() : null };
     const retryingSince = attemptNumber() > 1 ? retryStart() : undefined;
+    // The provider call as a client span (its HTTP calls are children): the channel type, never the text or the address.
+    const send = (ctx: typeof context & { retryingSince?: string }) =>
+      clientSpan(`send ${channelType}`, { 'switchboard.channel': channelType }, () => channel.adapter.send(channel.config, message, ctx));
     let result;
     try {
-      result = await channel.adapter.send(channel.config, message, { ...context, ...(retryingSince ? { retryingSince } : {}) });
+      result = await send({ ...context, ...(retryingSince ? { retryingSince } : {}) });
       // A message found rather than sent must not be one another message already owns.
       if (result.recovered && (await providerIdTaken(em, channel.row.id, result.providerMessageId, m.messageId))) {
-        result = await channel.adapter.send(channel.config, message, context);
+        result = await send(context);
       }
     } catch (err) {
       if (!(err instanceof ProviderError)) throw err;

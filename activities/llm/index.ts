@@ -1,6 +1,6 @@
 /** LLM activities: chat (streamed, with fallback and accounting), summaries and tool calls. */
 import type { ActivityDeps } from '../deps';
-import { attemptNumber, cancellationSignal, heartbeat } from '../context';
+import { activityContext, attemptNumber, cancellationSignal, heartbeat } from '../context';
 import { publishLive } from '../../events/live';
 import { loadTenant } from '../tenant';
 import type { ChatMessage, LlmChatResult, SwitchboardActivities } from '../types';
@@ -46,7 +46,7 @@ export function llmActivities(deps: ActivityDeps): Llm {
       }
 
       const messages = input.brandVoiceId ? await withBrandVoice(orm, input.tenantId, input.brandVoiceId, input.messages) : input.messages;
-      const { completion, costUsd } = await runWithFallback(
+      const { completion, costUsd, provider } = await runWithFallback(
         orm,
         input,
         providers,
@@ -59,6 +59,8 @@ export function llmActivities(deps: ActivityDeps): Llm {
             input.conversationId ? publishLive(redis, input.tenantId, input.conversationId, { type: 'reset', streamKey: input.streamKey, attempt }) : undefined,
         },
       );
+      // A debug line per answered call; with tracing on it carries the turn's trace id (telemetry/log.ts).
+      activityContext()?.log.debug('model answered', { provider: new URL(provider.baseURL).host, model: completion.model, promptTokens: completion.promptTokens, completionTokens: completion.completionTokens, costUsd });
       return {
         provider: 'openai-compatible',
         content: completion.content,

@@ -19,6 +19,7 @@ import { signChatToken, verifyChatToken } from '../services/chat-token';
 import { deliveredCursor, historyFrame, withStoredContent } from '../services/widget-history';
 import { fileLinks } from '../services/message-content';
 import { sendTurn } from '../services/turns';
+import { tracedSocketTurn } from '../plugins/tracing';
 import type { AppDeps } from '../deps';
 import type { GuardedSocket, LiveSockets } from '../services/socket-guard';
 
@@ -98,14 +99,14 @@ export const chatRoutes =
         const typing = (on: boolean) => publishLive(deps.redis, tenantId, conversationId, { type: 'typing', author: 'contact', typing: on });
         // The listener is attached before anything is awaited: the client may send as soon as the
         // socket opens, and a frame that arrives with no listener is gone. Turns wait for `ready`.
-        handleIncoming(guarded, ready, typing, async (frame) => {
+        handleIncoming(guarded, ready, typing, (frame) => tracedSocketTurn('/v1/chat', tenantId, async () => {
           const em = tenantEm(deps.orm, tenantId);
           const conversation = await requireConversationRef(em, tenantId, conversationId);
           // The clientId is the turn's idempotency key (its Temporal update id), so a resend after a
           // reconnect — even one to another API process after this one died mid-turn — joins the
           // first turn instead of starting a second, and a turn that never started still runs.
           await sendTurn(deps, em, tenantId, conversation, frame.text, frame.clientId);
-        }, send, request.log);
+        }), send, request.log);
         try {
           await ready;
         } catch (err) {

@@ -18,6 +18,8 @@ import { createOrm, systemEm, tenantEm, type Orm } from '../../db/orm';
 import { createApiKey, ensureTenant, updateTenantSettings } from '../../db/repos';
 import { parseSecretKey, secretBoxFromConfig } from '../../db/secrets';
 import { createWorker } from '../../worker/create';
+import { temporalClientInterceptors } from '../../telemetry/temporal';
+import { startTelemetry, type Telemetry } from '../../telemetry/tracing';
 
 export interface StackOptions {
   temporalAddress: string;
@@ -37,6 +39,8 @@ export interface Stack {
   orm: Orm;
   temporal: Client;
   worker: Worker | null;
+  /** Tracing, when `env` configures an OTLP endpoint (the API and the in-process worker share it). */
+  telemetry: Telemetry | null;
   /** CLIENT SETNAME of the API's Redis subscriber connections (CLIENT LIST shows them). */
   subscriberName: string;
   /** A new tenant with its own API key; `llm` points it at an OpenAI-compatible server. */
@@ -65,12 +69,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     AUTH_FAILURE_LIMIT: '0',
     ...opts.env,
   });
+  const telemetry = startTelemetry(config, 'api');
   const orm = await createOrm(opts.databaseUrl);
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const subscribers: Redis[] = [];
   const subscriberName = `live-${taskQueue}`;
   const connection = await Connection.connect({ address: opts.temporalAddress });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors(telemetry) });
   const eventsQueue = createEventsQueue(redis);
 
   let worker: Worker | null = null;
@@ -82,6 +87,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue,
       activities: createActivities({ orm, redis, eventsQueue, config }),
+      telemetry,
     });
     worker = created.worker;
     workerConnection = created.connection;
@@ -115,6 +121,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     orm,
     temporal,
     worker,
+    telemetry,
     subscriberName,
     async createTenant(tenantOpts = {}) {
       const slug = `t-${randomBytes(6).toString('hex')}`;
@@ -164,6 +171,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await Promise.allSettled([...subscribers.map((s) => s.quit()), eventsQueue.close(), connection.close()]);
       await redis.quit();
       await orm.close();
+      await telemetry?.shutdown();
     },
   };
 }
