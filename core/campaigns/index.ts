@@ -3,3 +3,4 @@ export * from './consent';
 export * from './content';
 export * from './segments';
 export * from './status';
+export * from './lifecycle';

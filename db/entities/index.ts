@@ -5,6 +5,9 @@ import { AppointmentHold } from './appointment-hold';
 import { AvailabilityException } from './availability-exception';
 import { CalendarBusyBlock } from './calendar-busy-block';
 import { CannedResponse } from './canned-response';
+import { Campaign } from './campaign';
+import { CampaignLinkClick } from './campaign-link-click';
+import { CampaignRecipient } from './campaign-recipient';
 import { Channel } from './channel';
 import { Chunk } from './chunk';
 import { Contact } from './contact';
@@ -37,6 +40,8 @@ export { CannedResponse, DocumentImport, Session, User };
 export { WebhookAttempt, WebhookDelivery, WebhookSubscription };
 export { AuditEntry };
 export { Appointment, AppointmentHold, AvailabilityException, CalendarBusyBlock, Location, Resource, Service, StaffMember };
+export { Campaign, CampaignLinkClick, CampaignRecipient };
+export type { AbTestSettings, QuietHours } from './campaign';
 export type { CaldavSettings } from './staff-member';
 export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
@@ -51,6 +56,7 @@ export const TENANT_SCOPED_ENTITIES = [
   WebhookSubscription, WebhookDelivery, WebhookAttempt,
   AuditEntry,
   Location, Service, StaffMember, Resource, AvailabilityException, Appointment, AppointmentHold, CalendarBusyBlock,
+  Campaign, CampaignRecipient, CampaignLinkClick,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

@@ -21,3 +21,4 @@ export * from './audit';
 export * from './scheduling';
 export * from './scheduling-appointments';
 export * from './calendars';
+export * from './campaigns';
