@@ -21,6 +21,8 @@ export class Migration20261224120000_campaigns extends Migration {
     this.addSql(`alter table "campaign_recipients" add constraint "campaign_recipients_status_check" check ("status" in ('pending', 'deferred', 'held', 'sent', 'delivered', 'read', 'failed', 'skipped', 'cancelled'));`);
     this.addSql(`alter table "campaign_recipients" add constraint "campaign_recipients_skip_reason_check" check ("skip_reason" in ('no_consent', 'no_address', 'opted_out'));`);
     this.addSql(`alter table "campaign_recipients" add constraint "campaign_recipients_idempotency_key_unique" unique ("idempotency_key");`);
+    // One row per contact and campaign, whatever channel materialization picked on a retried page.
+    this.addSql(`alter table "campaign_recipients" add constraint "campaign_recipients_campaign_id_contact_id_unique" unique ("campaign_id", "contact_id");`);
     this.addSql(`create index "campaign_recipients_campaign_id_status_index" on "campaign_recipients" ("campaign_id", "status");`);
     this.addSql(`create index "campaign_recipients_campaign_id_id_index" on "campaign_recipients" ("campaign_id", "id");`);
     this.addSql(`create index "campaign_recipients_conversation_id_index" on "campaign_recipients" ("conversation_id") where "conversation_id" is not null;`);
