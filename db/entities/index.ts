@@ -11,6 +11,7 @@ import { CampaignRecipient } from './campaign-recipient';
 import { Channel } from './channel';
 import { Chunk } from './chunk';
 import { Contact } from './contact';
+import { ContactConsent } from './contact-consent';
 import { Conversation } from './conversation';
 import { Document } from './document';
 import { DocumentImport } from './document-import';
@@ -26,6 +27,7 @@ import { Location } from './location';
 import { MediaAsset } from './media-asset';
 import { Message } from './message';
 import { Resource } from './resource';
+import { Segment } from './segment';
 import { Service } from './service';
 import { Session } from './session';
 import { StaffMember } from './staff-member';
@@ -42,6 +44,7 @@ export { AuditEntry };
 export { Appointment, AppointmentHold, AvailabilityException, CalendarBusyBlock, Location, Resource, Service, StaffMember };
 export { Campaign, CampaignLinkClick, CampaignRecipient };
 export type { AbTestSettings, QuietHours } from './campaign';
+export { ContactConsent, Segment };
 export type { CaldavSettings } from './staff-member';
 export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
@@ -57,6 +60,7 @@ export const TENANT_SCOPED_ENTITIES = [
   AuditEntry,
   Location, Service, StaffMember, Resource, AvailabilityException, Appointment, AppointmentHold, CalendarBusyBlock,
   Campaign, CampaignRecipient, CampaignLinkClick,
+  ContactConsent, Segment,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];
