@@ -23,3 +23,4 @@ export * from './scheduling-appointments';
 export * from './calendars';
 export * from './campaigns';
 export * from './audience';
+export * from './brand-voices';
