@@ -35,6 +35,7 @@ import { inboxRoutes } from './routes/inbox';
 import { knowledgeBaseRoutes } from './routes/knowledge-bases';
 import { outboundWebhookRoutes } from './routes/outbound-webhooks';
 import { publicBookingRoutes } from './routes/public-booking';
+import { campaignLinkRoutes } from './routes/campaign-links';
 import { runRoutes } from './routes/runs';
 import { schedulingAnalyticsRoutes } from './routes/scheduling-analytics';
 import { schedulingRoutes } from './routes/scheduling';
@@ -130,6 +131,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(calendarFeedRoutes(deps));
   await app.register(schedulingAnalyticsRoutes);
   await app.register(publicBookingRoutes(deps));
+  await app.register(campaignLinkRoutes(deps));
   await app.register(schedulingRoutes);
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');

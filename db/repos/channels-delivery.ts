@@ -22,10 +22,11 @@ export interface OutboundForSend {
   lastInboundAt: Date | null;
 }
 
+/** The contact's external id is its address only on its own channel (a campaign writes to an imported contact on its thread key). */
 export async function outboundForSend(em: EntityManager, tenantId: string, key: string): Promise<OutboundForSend | null> {
   const rows = await em.getConnection().execute(
     `select m.id as "messageId", m.text, m.metadata->'rich' as rich, m.external_id as "externalId", m.status, m.error, c.channel_id as "channelId", c.id as "conversationId",
-            ct.external_id as "contactAddress", c.thread_key as "threadKey", c.thread, c.last_inbound_at as "lastInboundAt"
+            case when ct.channel = c.channel then ct.external_id end as "contactAddress", c.thread_key as "threadKey", c.thread, c.last_inbound_at as "lastInboundAt"
        from messages m join conversations c on c.id = m.conversation_id left join contacts ct on ct.id = c.contact_id
       where m.idempotency_key = ? and m.tenant_id = ?`,
     [key, tenantId],
