@@ -27,6 +27,7 @@ const RunPage = named(() => import('../pages/RunPage'), 'RunPage');
 const KnowledgePage = named(() => import('../pages/KnowledgePage'), 'KnowledgePage');
 const SettingsPage = named(() => import('../pages/SettingsPage'), 'SettingsPage');
 const WebhooksPage = named(() => import('../pages/WebhooksPage'), 'WebhooksPage');
+const ContentPage = named(() => import('../pages/ContentPage'), 'ContentPage');
 const AppointmentsPage = named(() => import('../pages/scheduling/AppointmentsPage'), 'AppointmentsPage');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
@@ -45,6 +46,8 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/knowledge/:knowledgeBaseId', preload: KnowledgePage.preload, render: () => <KnowledgePage /> },
   { pattern: '/appointments', preload: AppointmentsPage.preload, render: () => <AppointmentsPage /> },
   { pattern: '/appointments/:section', preload: AppointmentsPage.preload, render: () => <AppointmentsPage /> },
+  { pattern: '/content', preload: ContentPage.preload, render: () => <ContentPage /> },
+  { pattern: '/content/:section', preload: ContentPage.preload, render: () => <ContentPage /> },
   { pattern: '/webhooks', preload: WebhooksPage.preload, render: (_p, { role }) => adminOnly(role, <WebhooksPage />) },
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
