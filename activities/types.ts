@@ -13,6 +13,7 @@ import type { CalendarSyncResult } from '../core/calendar-sync';
 import type { InboundConsent } from '../core/campaigns';
 import type { BookingFlowActivities } from './scheduling/flow-types';
 import type { AppointmentActivities } from './scheduling/types';
+import type { CampaignActivities } from './campaigns/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -94,7 +95,7 @@ export interface IngestRef {
   version: number;
 }
 
-export interface SwitchboardActivities extends AppointmentActivities, BookingFlowActivities {
+export interface SwitchboardActivities extends AppointmentActivities, BookingFlowActivities, CampaignActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

@@ -1,0 +1,62 @@
+/**
+ * An email campaign through the fake SMTP server: subject, preheader, HTML and text parts,
+ * tracked links, escaped personalization in the HTML, and List-Unsubscribe / List-Unsubscribe-Post
+ * (RFC 8058) whose one-click POST opts the contact out of email.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChannelBench, type ChannelBench } from '../channels/support';
+import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
+import { launch, makeCampaign, makeContacts, tagged, waitForStatus } from './support';
+
+let smtp: FakeSmtp;
+let bench: ChannelBench;
+let channel: { id: string };
+
+beforeAll(async () => {
+  smtp = await startFakeSmtp({ user: 'desk', pass: 'smtp-password' });
+  bench = await startChannelBench();
+  channel = await bench.channel('email', {
+    credentials: { smtpUser: 'desk', smtpPass: 'smtp-password', inboundSigningSecret: 'e'.repeat(32) },
+    settings: { fromAddress: 'news@bistro.example', fromName: 'Bistro', smtpHost: '127.0.0.1', smtpPort: smtp.port },
+  });
+}, 60_000);
+afterAll(async () => {
+  await bench?.close();
+  await smtp?.close();
+});
+
+describe('an email campaign', () => {
+  it('sends the composed email with tracked links and one-click unsubscribe headers', async () => {
+    const [contactId] = await makeContacts(bench, [{ firstName: 'Ada <b>', email: 'ada@example.org', tags: ['mail'], consent: { email: 'in' } }]);
+    const content = {
+      email: {
+        subject: 'A table for {{contact.firstName|you}}',
+        preheader: 'Seven courses, Friday only',
+        html: '<html><body><p>Hi {{contact.firstName|there}},</p><p><a href="https://example.com/menu">See the menu</a></p></body></html>',
+        text: 'Hi {{contact.firstName|there}}, see the menu: https://example.com/menu',
+      },
+    };
+    const id = await makeCampaign(bench, { audienceFilter: tagged('mail'), channels: ['email'], channelIds: { email: channel.id }, ratePerSecond: { email: 0 }, variants: [{ id: 'A', content, generatedBy: 'edited', warnings: [] }] });
+    await launch(bench, id);
+    expect(await waitForStatus(bench, id, 'completed')).toMatchObject({ sent: 1 });
+    const [mail] = await smtp.waitFor(1);
+    expect(mail!.subject).toBe('A table for Ada <b>');
+    // mailparser folds List-* headers into a structure: read the raw header lines
+    const raw = mail!.raw.toString('utf8').replace(/\r?\n[ \t]+/g, ' ');
+    const listUnsubscribe = /^List-Unsubscribe: (.*)$/im.exec(raw)?.[1]?.trim() ?? '';
+    expect(listUnsubscribe).toMatch(/^<https?:\/\/[^>]+\/u\/[A-Za-z0-9_-]{39}>$/);
+    expect(/^List-Unsubscribe-Post: (.*)$/im.exec(raw)?.[1]?.trim()).toBe('List-Unsubscribe=One-Click');
+    const html = String(mail!.parsed.html);
+    expect(html).toContain('Hi Ada &#60;b&#62;,');
+    expect(html).toContain('Seven courses, Friday only');
+    expect(html).toMatch(/href="https?:\/\/[^"]+\/l\/[A-Za-z0-9_-]{39}"/);
+    expect(html).not.toContain('https://example.com/menu');
+    expect(mail!.parsed.text).toMatch(/see the menu: https?:\/\/\S+\/l\/[A-Za-z0-9_-]{39}\n\nUnsubscribe: https?:\/\/\S+\/u\//);
+
+    const path = new URL(listUnsubscribe.slice(1, -1)).pathname;
+    const res = await fetch(`${bench.stack.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(res.status).toBe(200);
+    const [consent] = await bench.rows(`select status, method from contact_consents where contact_id = $1 and channel = 'email'`, [contactId]);
+    expect(consent).toEqual({ status: 'opted_out', method: 'list-unsubscribe' });
+  });
+});
