@@ -3,6 +3,8 @@ import { AuditEntry } from './audit-entry';
 import { Appointment } from './appointment';
 import { AppointmentHold } from './appointment-hold';
 import { AvailabilityException } from './availability-exception';
+import { BrandVoice } from './brand-voice';
+import { WhatsappTemplate } from './whatsapp-template';
 import { CalendarBusyBlock } from './calendar-busy-block';
 import { CannedResponse } from './canned-response';
 import { Channel } from './channel';
@@ -38,6 +40,7 @@ export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource
 export { CannedResponse, DocumentImport, Session, User };
 export { WebhookAttempt, WebhookDelivery, WebhookSubscription };
 export { AuditEntry };
+export { BrandVoice, WhatsappTemplate };
 export { Appointment, AppointmentHold, AvailabilityException, CalendarBusyBlock, Location, Resource, Service, StaffMember };
 export { ContactConsent, Segment };
 export type { CaldavSettings } from './staff-member';
@@ -55,6 +58,7 @@ export const TENANT_SCOPED_ENTITIES = [
   AuditEntry,
   Location, Service, StaffMember, Resource, AvailabilityException, Appointment, AppointmentHold, CalendarBusyBlock,
   ContactConsent, Segment,
+  BrandVoice, WhatsappTemplate,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

@@ -16,6 +16,7 @@ import { Migration20261223080000_audit_log } from './Migration20261223080000_aud
 import { Migration20261223090000_scheduling } from './Migration20261223090000_scheduling';
 import { Migration20261224090000_marketing_roles } from './Migration20261224090000_marketing_roles';
 import { Migration20261224100000_audiences } from './Migration20261224100000_audiences';
+import { Migration20261224110000_content } from './Migration20261224110000_content';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261223090000_scheduling', class: Migration20261223090000_scheduling },
   { name: 'Migration20261224090000_marketing_roles', class: Migration20261224090000_marketing_roles },
   { name: 'Migration20261224100000_audiences', class: Migration20261224100000_audiences },
+  { name: 'Migration20261224110000_content', class: Migration20261224110000_content },
 ];

@@ -22,3 +22,4 @@ export * from './scheduling';
 export * from './scheduling-appointments';
 export * from './calendars';
 export * from './audience';
+export * from './brand-voices';

@@ -1,0 +1,42 @@
+/**
+ * WhatsApp message templates: what Meta accepts (lower-case names, numbered `{{1}}` parameters in
+ * order, a body of at most 1024 characters) and the statuses its review gives them.
+ */
+import { z } from 'zod';
+import { text } from '../api/common';
+
+export const WHATSAPP_TEMPLATE_CATEGORIES = ['MARKETING', 'UTILITY'] as const;
+export type WhatsappTemplateCategory = (typeof WHATSAPP_TEMPLATE_CATEGORIES)[number];
+
+export const WHATSAPP_TEMPLATE_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
+export type WhatsappTemplateStatus = (typeof WHATSAPP_TEMPLATE_STATUSES)[number];
+
+/** Numbers of the `{{n}}` parameters a body uses. */
+export const templateParameterNumbers = (body: string) => [...body.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => Number(m[1]));
+
+/** Meta wants the parameters numbered 1..n with none missing; returns the count or an error message. */
+export function templateParameterCount(body: string): { count: number } | { error: string } {
+  const numbers = [...new Set(templateParameterNumbers(body))].sort((a, b) => a - b);
+  const gap = numbers.findIndex((n, i) => n !== i + 1);
+  if (gap >= 0) return { error: `parameters must be numbered {{1}} to {{${numbers.length}}} without gaps; {{${numbers[gap]}}} is out of order` };
+  if (/^\s*\{\{\s*\d+\s*\}\}|\{\{\s*\d+\s*\}\}\s*$/.test(body)) return { error: 'the body may not start or end with a parameter' };
+  return { count: numbers.length };
+}
+
+export const whatsappTemplateInput = z
+  .object({
+    name: text().trim().regex(/^[a-z0-9_]{1,512}$/, 'name must be lower-case letters, digits and underscores'),
+    language: text().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, 'language must be a WhatsApp locale such as en or en_US'),
+    category: z.enum(WHATSAPP_TEMPLATE_CATEGORIES),
+    body: text().trim().min(1, 'body is required').max(1024, 'body takes at most 1024 characters'),
+    /** One sample value per parameter: Meta reviews the template with them. */
+    examples: z.array(text().trim().min(1).max(200)).max(20).default([]),
+  })
+  .superRefine((input, ctx) => {
+    const counted = templateParameterCount(input.body);
+    if ('error' in counted) ctx.addIssue({ code: 'custom', message: counted.error, path: ['body'] });
+    else if (counted.count && input.examples.length !== counted.count) {
+      ctx.addIssue({ code: 'custom', message: `examples must give one sample per parameter (${counted.count})`, path: ['examples'] });
+    }
+  });
+export type WhatsappTemplateInput = z.infer<typeof whatsappTemplateInput>;
