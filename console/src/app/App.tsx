@@ -28,6 +28,9 @@ const KnowledgePage = named(() => import('../pages/KnowledgePage'), 'KnowledgePa
 const SettingsPage = named(() => import('../pages/SettingsPage'), 'SettingsPage');
 const WebhooksPage = named(() => import('../pages/WebhooksPage'), 'WebhooksPage');
 const AppointmentsPage = named(() => import('../pages/scheduling/AppointmentsPage'), 'AppointmentsPage');
+const CampaignsPage = named(() => import('../pages/campaigns/CampaignsPage'), 'CampaignsPage');
+const CampaignPage = named(() => import('../pages/campaigns/CampaignPage'), 'CampaignPage');
+const CampaignWizard = named(() => import('../pages/campaigns/CampaignWizard'), 'CampaignWizard');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
 
@@ -45,6 +48,12 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/knowledge/:knowledgeBaseId', preload: KnowledgePage.preload, render: () => <KnowledgePage /> },
   { pattern: '/appointments', preload: AppointmentsPage.preload, render: () => <AppointmentsPage /> },
   { pattern: '/appointments/:section', preload: AppointmentsPage.preload, render: () => <AppointmentsPage /> },
+  { pattern: '/campaigns', preload: CampaignsPage.preload, render: () => <CampaignsPage /> },
+  { pattern: '/campaigns/calendar', preload: CampaignsPage.preload, render: () => <CampaignsPage /> },
+  { pattern: '/campaigns/approvals', preload: CampaignsPage.preload, render: () => <CampaignsPage /> },
+  { pattern: '/campaigns/new', preload: CampaignWizard.preload, render: () => <CampaignWizard /> },
+  { pattern: '/campaigns/:campaignId', preload: CampaignPage.preload, render: (p) => <CampaignPage key={p.campaignId} campaignId={p.campaignId} /> },
+  { pattern: '/campaigns/:campaignId/edit', preload: CampaignWizard.preload, render: (p) => <CampaignWizard key={p.campaignId} campaignId={p.campaignId} /> },
   { pattern: '/webhooks', preload: WebhooksPage.preload, render: (_p, { role }) => adminOnly(role, <WebhooksPage />) },
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },

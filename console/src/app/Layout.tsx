@@ -9,6 +9,7 @@ const NAV = [
   { to: '/runs', label: 'Runs' },
   { to: '/knowledge', label: 'Knowledge' },
   { to: '/appointments', label: 'Appointments' },
+  { to: '/campaigns', label: 'Campaigns' },
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },
   { to: '/settings', label: 'Settings', adminOnly: true },
 ];
