@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { AppError, INVALID_DATA_ERROR_TYPE, isInvalidDataError } from '../core/errors';
 import type { ActivityDeps } from './deps';
 import { calendarActivities } from './calendars/sync';
+import { lifecycleActivities } from './campaigns/lifecycle';
 import { mediaActivities } from './channels/media';
 import { imapActivities } from './channels/imap';
 import { sendActivities } from './channels/send';
@@ -41,6 +42,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...schedulingActivities(deps),
     ...bookingFlowActivities(deps),
     ...appointmentToolActivities(deps),
+    ...lifecycleActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

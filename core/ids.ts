@@ -14,6 +14,8 @@ export const ingestBatchWorkflowId = (tenantId: string, importId: string, batch:
 export const imapWorkflowId = (tenantId: string, channelId: string) => `imap:${tenantId}:${channelId}`;
 /** One per booking, for as long as it lives (reminders, reschedules, follow-up). */
 export const appointmentWorkflowId = (tenantId: string, appointmentId: string) => `appt:${tenantId}:${appointmentId}`;
+/** One per campaign, from its draft to its last message. */
+export const campaignWorkflowId = (tenantId: string, campaignId: string) => `camp:${tenantId}:${campaignId}`;
 export const ingestWorkflowId = (tenantId: string, documentId: string, version: number) => `ingest:${tenantId}:${documentId}:${version}`;
 
 /** One long-lived two-way sync per staff member with a connected CalDAV calendar. */

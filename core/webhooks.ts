@@ -12,6 +12,16 @@ export const WEBHOOK_EVENT_TYPES = [
   'run.completed',
   'run.failed',
   'document.ready',
+  'campaign.submitted',
+  'campaign.approved',
+  'campaign.changes_requested',
+  'campaign.scheduled',
+  'campaign.sending',
+  'campaign.paused',
+  'campaign.resumed',
+  'campaign.completed',
+  'campaign.cancelled',
+  'campaign.failed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -1,6 +1,7 @@
 /** The Temporal clients the API uses, one per workflow kind plus the kind-agnostic runs client, built once per process. */
 import type { Client } from '@temporalio/client';
 import { CalendarSyncClient } from './calendar-sync';
+import { CampaignClient } from './campaigns';
 import { ConversationClient } from './conversation';
 import { FlowRunClient } from './flow-run';
 import { ImapMailboxClient } from './imap-mailbox';
@@ -13,6 +14,7 @@ export class WorkflowGateway {
   readonly ingest: IngestClient;
   readonly imapMailbox: ImapMailboxClient;
   readonly calendarSync: CalendarSyncClient;
+  readonly campaigns: CampaignClient;
   readonly runs: RunsClient;
 
   constructor(client: Client, taskQueue: string, opts: { calendarSyncSeconds?: number } = {}) {
@@ -21,6 +23,7 @@ export class WorkflowGateway {
     this.ingest = new IngestClient(client, taskQueue);
     this.imapMailbox = new ImapMailboxClient(client, taskQueue);
     this.calendarSync = new CalendarSyncClient(client, taskQueue, opts.calendarSyncSeconds);
+    this.campaigns = new CampaignClient(client, taskQueue);
     this.runs = new RunsClient(client);
   }
 }

@@ -1,6 +1,7 @@
 /** The workflow bundle's entry: the worker bundles exactly these workflow functions. */
 export { calendarSync } from './calendarSync';
 export { appointment } from './appointment';
+export { campaign } from './campaign';
 export { conversation } from './conversation';
 export { fetchInboundMedia } from './fetchInboundMedia';
 export { flowRun } from './flowRun';

@@ -12,6 +12,8 @@ import type { ImapCursor } from '../core/email-inbound';
 import type { CalendarSyncProgress } from '../core/calendar-sync';
 import type { AppointmentChange, AppointmentRecord } from '../activities/scheduling/types';
 import type { AppointmentStatus, AwaitedReply } from '../core/appointment-answers';
+import type { CampaignBrief, CampaignChannel, CampaignCounts, CampaignStatus, CampaignVariant } from '../core/campaigns';
+export type { CampaignCounts } from '../core/campaigns';
 
 export interface InboundText {
   text: string;
@@ -194,3 +196,53 @@ export const appointmentStateQuery = defineQuery<AppointmentState>('state');
 
 /** Signals the API may send to an appointment run. */
 export const APPOINTMENT_SIGNALS = ['reply', 'calendarDeleted'] as const;
+
+// ---- campaign (workflows/campaign.ts) ----
+/** Where sending is, carried across continue-as-new (the recipients table holds the rest). */
+export interface CampaignCarry {
+  status: CampaignStatus;
+  /** The status to go back to on resume. */
+  pausedFrom: CampaignStatus | null;
+  /** materialize → send → (A/B: abWait → send) → done */
+  phase: CampaignPhase;
+  /** Materialization's keyset cursor: the last contact id paged. */
+  afterContactId: string | null;
+  /** When the A/B test's wait ends (workflow time, ISO). */
+  abDecideAt: string | null;
+  /** The A/B test's wait (null: no test). */
+  abWaitMinutes: number | null;
+  winnerVariant: string | null;
+  sendAt: string | null;
+  counts: CampaignCounts;
+  ratePerSecond: Partial<Record<CampaignChannel, number>>;
+  /** Runs of the chain so far (1 for the first). */
+  runs: number;
+}
+export type CampaignPhase = 'idle' | 'materialize' | 'send' | 'abWait' | 'done';
+
+export interface CampaignInput {
+  tenantId: string;
+  campaignId: string;
+  carried?: CampaignCarry;
+}
+
+/** The progress query's answer: the counts (the A/B remainder counts as pending) and where the campaign is. */
+export interface CampaignState extends Pick<CampaignCounts, 'targeted' | 'materialized' | 'sent' | 'failed' | 'skipped' | 'deferred' | 'pending'> {
+  status: CampaignStatus;
+  stage: string;
+  paused: boolean;
+  winnerVariant: string | null;
+  sendAt: string | null;
+  updatedAt: string;
+}
+
+export const generateUpdate = defineUpdate<{ variants: CampaignVariant[] }, [{ brief?: CampaignBrief; channelsOnly?: CampaignChannel[] }]>('generate');
+export const submitUpdate = defineUpdate<CampaignState, [{ by: string }]>('submit');
+export const approveUpdate = defineUpdate<CampaignState, [{ by: string; role: string }]>('approve');
+export const requestChangesUpdate = defineUpdate<CampaignState, [{ by: string; comment: string }]>('requestChanges');
+export const pauseUpdate = defineUpdate<CampaignState, [{ by: string }]>('pause');
+export const resumeUpdate = defineUpdate<CampaignState, [{ by: string }]>('resume');
+/** Named apart from the appointment's `cancelUpdate`; the update's name is the same word. */
+export const campaignCancelUpdate = defineUpdate<CampaignState, [{ by: string }]>('cancel');
+export const changeRateUpdate = defineUpdate<CampaignState, [{ by: string; ratePerSecond: Partial<Record<CampaignChannel, number>> }]>('changeRate');
+export const campaignProgressQuery = defineQuery<CampaignState>('progress');

@@ -7,6 +7,9 @@ import { BrandVoice } from './brand-voice';
 import { WhatsappTemplate } from './whatsapp-template';
 import { CalendarBusyBlock } from './calendar-busy-block';
 import { CannedResponse } from './canned-response';
+import { Campaign } from './campaign';
+import { CampaignLinkClick } from './campaign-link-click';
+import { CampaignRecipient } from './campaign-recipient';
 import { Channel } from './channel';
 import { Chunk } from './chunk';
 import { Contact } from './contact';
@@ -42,6 +45,8 @@ export { WebhookAttempt, WebhookDelivery, WebhookSubscription };
 export { AuditEntry };
 export { BrandVoice, WhatsappTemplate };
 export { Appointment, AppointmentHold, AvailabilityException, CalendarBusyBlock, Location, Resource, Service, StaffMember };
+export { Campaign, CampaignLinkClick, CampaignRecipient };
+export type { AbTestSettings, QuietHours } from './campaign';
 export { ContactConsent, Segment };
 export type { CaldavSettings } from './staff-member';
 export { USER_ROLES, type UserRole } from './user';
@@ -57,6 +62,7 @@ export const TENANT_SCOPED_ENTITIES = [
   WebhookSubscription, WebhookDelivery, WebhookAttempt,
   AuditEntry,
   Location, Service, StaffMember, Resource, AvailabilityException, Appointment, AppointmentHold, CalendarBusyBlock,
+  Campaign, CampaignRecipient, CampaignLinkClick,
   ContactConsent, Segment,
   BrandVoice, WhatsappTemplate,
 ];

@@ -17,6 +17,7 @@ import { Migration20261223090000_scheduling } from './Migration20261223090000_sc
 import { Migration20261224090000_marketing_roles } from './Migration20261224090000_marketing_roles';
 import { Migration20261224100000_audiences } from './Migration20261224100000_audiences';
 import { Migration20261224110000_content } from './Migration20261224110000_content';
+import { Migration20261224120000_campaigns } from './Migration20261224120000_campaigns';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261224090000_marketing_roles', class: Migration20261224090000_marketing_roles },
   { name: 'Migration20261224100000_audiences', class: Migration20261224100000_audiences },
   { name: 'Migration20261224110000_content', class: Migration20261224110000_content },
+  { name: 'Migration20261224120000_campaigns', class: Migration20261224120000_campaigns },
 ];

@@ -21,5 +21,6 @@ export * from './audit';
 export * from './scheduling';
 export * from './scheduling-appointments';
 export * from './calendars';
+export * from './campaigns';
 export * from './audience';
 export * from './brand-voices';

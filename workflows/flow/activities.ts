@@ -95,6 +95,9 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   appointmentTool: { startToCloseTimeout: '60s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 }) },
   bookFromFlow: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 }) },
   notifyAppointmentStaff: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 }) },
+  // The campaign workflow (workflows/campaign.ts): database work retried ~8 minutes, then the campaign fails with the reason.
+  loadCampaign: booking,
+  transitionCampaign: booking,
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

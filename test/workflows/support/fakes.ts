@@ -5,6 +5,7 @@
 import { Context } from '@temporalio/activity';
 import type { SwitchboardActivities } from '../../../activities/types';
 import type { AppointmentRecord, AppointmentSnapshot } from '../../../activities/scheduling/types';
+import { campaignFakes } from './campaign-fakes';
 
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
@@ -77,6 +78,7 @@ const defaults = (): Acts => ({
     slot: slotLabel(startsAt),
   }),
   appointmentTool: async ({ name, arguments: args }) => ({ content: `booking tool ${name} saw ${args}` }),
+  ...campaignFakes(),
 });
 
 /** `count` free slots from `fromDay` days after 2030-01-01, labelled like the real activity's (one per hour from 10:00 UTC). */
