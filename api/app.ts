@@ -20,6 +20,7 @@ import { registerOpenApi } from './plugins/openapi';
 import { cspWithScript, registerSecurityHeaders } from './plugins/security-headers';
 import { apiKeyRoutes } from './routes/api-keys';
 import { auditLogRoutes } from './routes/audit-log';
+import { campaignRoutes } from './routes/campaigns';
 import { appointmentRoutes } from './routes/appointments';
 import { authRoutes } from './routes/auth';
 import { calendarFeedRoutes, maskFeedToken } from './routes/calendar-feeds';
@@ -131,6 +132,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(schedulingAnalyticsRoutes);
   await app.register(publicBookingRoutes(deps));
   await app.register(schedulingRoutes);
+  await app.register(campaignRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

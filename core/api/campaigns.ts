@@ -23,8 +23,8 @@ export const quietHoursSchema = z
   .refine((q) => q.start !== q.end, { message: 'quiet hours must not start and end at the same time', path: ['end'] });
 export type QuietHours = z.infer<typeof quietHoursSchema>;
 
-/** Messages per second per channel; a channel left out sends at the channel's own limit. */
-export const ratePerSecondSchema = z.partialRecord(channel, z.number().positive('ratePerSecond must be above 0').max(10_000));
+/** Messages per second per channel (0: no campaign limit); a channel left out sends at the channel's own limit. */
+export const ratePerSecondSchema = z.partialRecord(channel, z.number().min(0, 'ratePerSecond must be 0 (no limit) or more').max(10_000));
 export type RatePerSecond = Partial<Record<CampaignChannel, number>>;
 
 /** A/B: `sharePercent` of the audience is split across the variants; after `waitMinutes` the best by `metric` goes to the rest. */
@@ -196,8 +196,8 @@ export const campaignResultsSchema = z.object({
   byChannel: z.array(resultCounts.extend({ channel })),
   /** Provider refusals grouped by their reason, most frequent first. */
   failures: z.array(z.object({ reason: z.string(), count: z.number().int() })),
-  /** Sends per minute, for the timeline chart. */
-  timeline: z.array(z.object({ minute: z.string(), sent: z.number().int(), failed: z.number().int() })),
+  /** Sends and failures over time, in buckets of `bucketMinutes` (wider for long campaigns, so a chart has a few hundred points at most). */
+  timeline: z.object({ bucketMinutes: z.number().int(), points: z.array(z.object({ at: z.string(), sent: z.number().int(), failed: z.number().int() })) }),
   clicks: z.array(z.object({ url: z.string(), clicks: z.number().int(), recipients: z.number().int() })),
 });
 export type CampaignResults = z.infer<typeof campaignResultsSchema>;

@@ -24,3 +24,4 @@ export * from './calendars';
 export * from './campaigns';
 export * from './audience';
 export * from './brand-voices';
+export * from './campaign-results';

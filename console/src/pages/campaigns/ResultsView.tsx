@@ -65,10 +65,10 @@ function ResultsBody({ results: r, campaignId }: { results: Results; campaignId:
             </BarChart>
           </ResponsiveContainer>
         </figure>
-        <figure className="cp-chart" aria-label="Sends per minute">
-          <figcaption className="pg-h3">Sends per minute</figcaption>
+        <figure className="cp-chart" aria-label="Sends over time">
+          <figcaption className="pg-h3">{r.timeline.bucketMinutes === 1 ? 'Sends per minute' : `Sends per ${r.timeline.bucketMinutes} minutes`}</figcaption>
           <ResponsiveContainer width="100%" height={240}>
-            <LineChart data={r.timeline.map((p) => ({ ...p, label: new Date(p.minute).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) }))}>
+            <LineChart data={r.timeline.points.map((p) => ({ ...p, label: new Date(p.at).toLocaleString(undefined, { dateStyle: r.timeline.bucketMinutes >= 60 ? 'short' : undefined, timeStyle: 'short' }) }))}>
               <CartesianGrid strokeDasharray="3 3" />
               <XAxis dataKey="label" tick={{ fontSize: 11 }} />
               <YAxis allowDecimals={false} />
