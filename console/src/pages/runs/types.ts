@@ -25,6 +25,7 @@ const RUN_TYPE_LABELS = {
   imapMailbox: 'Mailbox poll',
   calendarSync: 'Calendar sync',
   appointment: 'Appointment',
+  campaign: 'Campaign',
 } satisfies Record<WorkflowType, string>;
 export const RUN_TYPES = Object.entries(RUN_TYPE_LABELS).map(([value, label]) => ({ value, label }));
 
