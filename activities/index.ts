@@ -9,6 +9,8 @@ import { AppError, INVALID_DATA_ERROR_TYPE, isInvalidDataError } from '../core/e
 import type { ActivityDeps } from './deps';
 import { calendarActivities } from './calendars/sync';
 import { lifecycleActivities } from './campaigns/lifecycle';
+import { materializeActivities } from './campaigns/materialize';
+import { sendCampaignActivities } from './campaigns/send';
 import { mediaActivities } from './channels/media';
 import { imapActivities } from './channels/imap';
 import { sendActivities } from './channels/send';
@@ -43,6 +45,8 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...bookingFlowActivities(deps),
     ...appointmentToolActivities(deps),
     ...lifecycleActivities(deps),
+    ...materializeActivities(deps),
+    ...sendCampaignActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

@@ -12,7 +12,7 @@ import type { ImapMailboxInput, ImapPollResult } from '../core/email-inbound';
 import type { CalendarSyncResult } from '../core/calendar-sync';
 import type { BookingFlowActivities } from './scheduling/flow-types';
 import type { AppointmentActivities } from './scheduling/types';
-import type { CampaignLifecycleActivities } from './campaigns/types';
+import type { CampaignActivities } from './campaigns/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -92,7 +92,7 @@ export interface IngestRef {
   version: number;
 }
 
-export interface SwitchboardActivities extends AppointmentActivities, BookingFlowActivities, CampaignLifecycleActivities {
+export interface SwitchboardActivities extends AppointmentActivities, BookingFlowActivities, CampaignActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

@@ -52,6 +52,10 @@ export interface RichContent {
   media?: { url: string; contentType: string; caption?: string; name?: string };
   /** Buttons (≤ 3) or a list: native where the channel has them, numbered text elsewhere. */
   interactive?: { type: 'buttons' | 'list'; options: { id: string; title: string }[]; button?: string };
+  /** Email only: a composed message (campaigns) — its own subject, inbox preview line, HTML part and extra headers (List-Unsubscribe…); the text part is the message's text. */
+  email?: { subject: string; preheader?: string; html: string; headers?: Record<string, string> };
+  /** Messenger only: the message tag that allows a message outside the 24-hour window. */
+  tag?: string;
 }
 
 /** A reply returned to a synchronous turn (REST / WebSocket): the stored message. */

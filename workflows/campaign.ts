@@ -20,6 +20,7 @@ import {
   type CampaignState,
 } from './messages';
 import { CampaignSession } from './runtime/campaign-session';
+import { sendingStep } from './runtime/campaign-sending';
 import { setRunAttributes } from './runtime/search-attributes';
 
 /** Events per run before continuing as new (Temporal warns at 10,240). */
@@ -69,6 +70,14 @@ export async function campaign(input: CampaignInput): Promise<CampaignState> {
       const due = s.sendAt ? Date.parse(s.sendAt) - Date.now() : 0;
       if (due > 0) await condition(() => s.generation !== generation, due);
       else await s.step('send');
+    } else if (s.status === 'sending') {
+      try {
+        await sendingStep(s);
+      } catch (err) {
+        // An activity that exhausted its attempts: the campaign stops with the reason; recipients keep their state.
+        const cause = (err as Error).cause;
+        await s.step('fail', { by: 'system', error: cause instanceof Error ? cause.message : (err as Error).message });
+      }
     } else await condition(() => s.generation !== generation);
 
     const info = workflowInfo();

@@ -1,5 +1,5 @@
 /** The `campaign` workflow's activities (activities/campaigns/): signatures shared with the workflow. */
-import type { CampaignAction, CampaignBrief, CampaignChannel, CampaignCounts, CampaignStatus, CampaignVariant } from '../../core/campaigns';
+import type { CampaignAction, CampaignChannel, CampaignCounts, CampaignStatus } from '../../core/campaigns';
 
 export interface CampaignRef {
   tenantId: string;
@@ -44,8 +44,6 @@ export interface CampaignLifecycleActivities {
 }
 
 export interface CampaignSendingActivities {
-  /** Writes generated variants on the campaign (brand voice, limits: campaigns/content). */
-  generateCampaignVariants(input: CampaignRef & { brief?: CampaignBrief; channelsOnly?: CampaignChannel[] }): Promise<{ variants: CampaignVariant[] }>;
   /** One keyset page of the audience → recipient rows (channel, eligibility, variant or held). */
   materializeCampaignPage(input: CampaignRef & { afterContactId: string | null; limit: number }): Promise<{ afterContactId: string | null; done: boolean; counts: CampaignCounts }>;
   /** Claims due recipients, stores and sends their message; heartbeats per recipient. */

@@ -19,9 +19,9 @@ import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
 import { SEND_MAX_ATTEMPTS } from '../../core/channels';
 import { isInvalidDataError, NON_RETRYABLE_ERROR_TYPES } from '../../core/errors';
-import { channelLoader } from '../../channels/directory';
+import { channelLoader, type LoadedChannel } from '../../channels/directory';
 import { DEFAULT_SEND_RATE_PER_SECOND, waitForSendSlot } from '../../channels/rate-limit';
-import { ProviderError } from '../../channels/types';
+import { ProviderError, type OutboundSend, type SendContext } from '../../channels/types';
 import { channelSends } from '../../metrics';
 
 type Input = Parameters<SwitchboardActivities['sendChannelMessage']>[0];
@@ -31,6 +31,30 @@ type Result = Awaited<ReturnType<SwitchboardActivities['sendChannelMessage']>>;
 const NON_RETRYABLE = new Set(NON_RETRYABLE_ERROR_TYPES);
 /** An attempt stops itself this long before its start-to-close timeout, so the last one can still mark the message. */
 const DEADLINE_MARGIN_MS = 2_000;
+
+export type ProviderSendResult =
+  | { ok: true; providerMessageId: string; thread?: Record<string, unknown> }
+  | { ok: false; error: string; retryable: boolean; retryAfterMs?: number };
+
+/**
+ * The provider step every outbound message takes (conversation replies, campaign sends): the
+ * adapter's send, a message recovered by a retried send checked against the ones the channel
+ * already holds, and a provider refusal returned with whether retrying may help.
+ */
+export async function providerSend(em: EntityManager, channel: LoadedChannel, messageId: string, message: OutboundSend, context: SendContext): Promise<ProviderSendResult> {
+  try {
+    let result = await channel.adapter.send(channel.config, message, context);
+    // A message found rather than sent must not be one another message already owns.
+    if (result.recovered && (await providerIdTaken(em, channel.row.id, result.providerMessageId, messageId))) {
+      const { retryingSince: _, ...fresh } = context;
+      result = await channel.adapter.send(channel.config, message, fresh);
+    }
+    return { ok: true, providerMessageId: result.providerMessageId, ...(result.thread ? { thread: result.thread } : {}) };
+  } catch (err) {
+    if (!(err instanceof ProviderError)) throw err;
+    return { ok: false, error: err.message, retryable: err.retryable, ...(err.opts.retryAfterMs !== undefined ? { retryAfterMs: err.opts.retryAfterMs } : {}) };
+  }
+}
 
 export function sendActivities({ orm, redis, config }: ActivityDeps): Pick<SwitchboardActivities, 'sendChannelMessage'> {
   const channels = channelLoader(orm, config);
@@ -71,18 +95,11 @@ export function sendActivities({ orm, redis, config }: ActivityDeps): Pick<Switc
     const message = { text: m.text, ...(m.rich ?? {}) };
     const context = { idempotencyKey: input.key, contactAddress, thread: m.thread ?? {}, lastInboundAt: m.lastInboundAt ? new Date(m.lastInboundAt).toISOString() : null };
     const retryingSince = attemptNumber() > 1 ? retryStart() : undefined;
-    let result;
-    try {
-      result = await channel.adapter.send(channel.config, message, { ...context, ...(retryingSince ? { retryingSince } : {}) });
-      // A message found rather than sent must not be one another message already owns.
-      if (result.recovered && (await providerIdTaken(em, channel.row.id, result.providerMessageId, m.messageId))) {
-        result = await channel.adapter.send(channel.config, message, context);
-      }
-    } catch (err) {
-      if (!(err instanceof ProviderError)) throw err;
-      if (!err.retryable) return fail(err.message);
+    const result = await providerSend(em, channel, m.messageId, message, { ...context, ...(retryingSince ? { retryingSince } : {}) });
+    if (!result.ok) {
+      if (!result.retryable) return fail(result.error);
       channelSends.inc({ channel: channelType, outcome: 'retry' });
-      throw ApplicationFailure.create({ message: err.message, type: 'ProviderRetryable', nextRetryDelay: err.opts.retryAfterMs });
+      throw ApplicationFailure.create({ message: result.error, type: 'ProviderRetryable', nextRetryDelay: result.retryAfterMs });
     }
     await markSent(em, m.messageId, channel.row.id, result.providerMessageId);
     channelSends.inc({ channel: channelType, outcome: 'sent' });

@@ -110,19 +110,22 @@ export const emailAdapter = (env: AdapterEnv): ChannelAdapter<EmailCredentials, 
     const thread = emailThreadOf(context.thread);
     const messageId = outboundMessageId(channel.id, context.idempotencyKey, fromAddress);
     const text = plainTextOf(message, { mediaAsLink: true });
+    const composed = message.email;
     await sendSmtp(smtpServerOf(channel), configPolicy(env.config), {
       from: fromName ? { name: fromName, address: fromAddress } : fromAddress,
       to: context.contactAddress,
-      subject: thread.subject ? replySubject(thread.subject) : (defaultSubject ?? channel.name),
+      subject: composed ? composed.subject : thread.subject ? replySubject(thread.subject) : (defaultSubject ?? channel.name),
       messageId,
       ...(thread.lastMessageId ? { inReplyTo: thread.lastMessageId } : {}),
       ...(thread.references.length ? { references: thread.references } : {}),
       text,
-      html: htmlOf(text),
-      // RFC 3834: an automatic answer, so the contact's auto-responder does not answer it back.
-      headers: { 'Auto-Submitted': 'auto-replied' },
+      html: composed ? withPreheader(composed.html, composed.preheader) : htmlOf(text),
+      // RFC 3834: an automatic answer, so the contact's auto-responder does not answer it back;
+      // a composed (campaign) message is bulk mail with its own headers (List-Unsubscribe…).
+      headers: composed ? { 'Auto-Submitted': 'auto-generated', Precedence: 'bulk', ...composed.headers } : { 'Auto-Submitted': 'auto-replied' },
     });
-    return { providerMessageId: messageId, thread: { references: capReferences([...thread.references, messageId]) } };
+    const subject = composed ? { subject: composed.subject } : {};
+    return { providerMessageId: messageId, thread: { ...subject, references: capReferences([...thread.references, messageId]) } };
   },
 
   async testConnection(channel) {
@@ -152,6 +155,13 @@ export function imapServerOf(channel: EmailChannel): ImapServer | null {
   if (inboundProvider !== 'imap' || !imapHost || !imapUser) return null;
   const secure = imapTls ?? true;
   return { host: imapHost, port: imapPort ?? (secure ? 993 : 143), secure, user: imapUser, pass: channel.credentials.imapPassword ?? '', mailbox: imapMailbox ?? 'INBOX' };
+}
+
+/** The inbox preview line: hidden text at the top of the body, which mail clients show after the subject. */
+export function withPreheader(html: string, preheader?: string): string {
+  if (!preheader) return html;
+  const hidden = `<div style="display:none;max-height:0;overflow:hidden;opacity:0">${escapeHtml(preheader)}</div>`;
+  return /<body[^>]*>/i.test(html) ? html.replace(/<body[^>]*>/i, (tag) => tag + hidden) : hidden + html;
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

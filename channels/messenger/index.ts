@@ -94,7 +94,7 @@ export function messengerAdapter(env: AdapterEnv): ChannelAdapter<MessengerCrede
       const res = await api.call<{ message_id?: string }>(
         'POST',
         'me/messages',
-        { recipient: userRef ? { user_ref: userRef } : { id: psid }, messaging_type: 'RESPONSE', message: messengerMessage(message) },
+        { recipient: userRef ? { user_ref: userRef } : { id: psid }, ...(message.tag ? { messaging_type: 'MESSAGE_TAG', tag: message.tag } : { messaging_type: 'RESPONSE' }), message: messengerMessage(message) },
         { timeoutMs: SEND_TIMEOUT_MS },
       );
       // Not awaited: the caller stores the message id while typing_off is on its way.

@@ -43,3 +43,15 @@ export async function recipientCounts(em: EntityManager, campaignId: string): Pr
   c.targeted = c.materialized;
   return c;
 }
+
+/** The tenant's timezone for campaigns without one: its first location's, else UTC. */
+export async function tenantTimezone(em: EntityManager, tenantId: string): Promise<string> {
+  const [row] = await em.getConnection().execute<{ timezone: string }[]>(`select timezone from locations where tenant_id = ? order by created_at limit 1`, [tenantId]);
+  return row?.timezone ?? 'UTC';
+}
+
+/** The tenant's channel of a type for a campaign that names none: the oldest one. */
+export async function defaultChannelIds(em: EntityManager, tenantId: string): Promise<Record<string, string>> {
+  const rows = await em.getConnection().execute<{ type: string; id: string }[]>(`select distinct on (type) type, id from channels where tenant_id = ? order by type, created_at`, [tenantId]);
+  return Object.fromEntries(rows.map((r) => [r.type, r.id]));
+}

@@ -28,6 +28,22 @@ export interface RoutedConversation {
 const openConversation = (em: EntityManager, channelId: string, threadKey: string) =>
   em.findOne(Conversation, { channelId, threadKey, status: { $ne: 'closed' } }, { fields: ['id', 'flow', 'flowVersion'] });
 
+/** A new open conversation on a thread; null when another one was opened on it first (the partial unique index). */
+export async function insertThreadConversation(
+  em: EntityManager,
+  tenantId: string,
+  c: { flowId: string; version: number; contactId: string; channelType: ChannelType; channelId: string; threadKey: string },
+): Promise<string | null> {
+  const id = randomUUID();
+  const inserted = await em.getConnection().execute<{ id: string }[]>(
+    `insert into conversations (id, tenant_id, flow_id, flow_version, contact_id, channel, channel_id, thread_key, workflow_id)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (channel_id, thread_key) where channel_id is not null and status <> 'closed' do nothing returning id`,
+    [id, tenantId, c.flowId, c.version, c.contactId, c.channelType, c.channelId, c.threadKey, conversationWorkflowId(tenantId, id)],
+  );
+  return inserted.length ? id : null;
+}
+
 /** `em` is tenant-scoped; `flow` is asked for only when a conversation has to be created. */
 export async function routeConversation(
   em: EntityManager,
@@ -45,14 +61,8 @@ export async function routeConversation(
     ...(route.contactAddress.includes('@') ? { email: route.contactAddress } : {}),
   };
   const contact = await upsertContact(em, tenantId, route.channelType, route.contactAddress, profile);
-  const id = randomUUID();
-  const inserted = await em.getConnection().execute<{ id: string }[]>(
-    `insert into conversations (id, tenant_id, flow_id, flow_version, contact_id, channel, channel_id, thread_key, workflow_id)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     on conflict (channel_id, thread_key) where channel_id is not null and status <> 'closed' do nothing returning id`,
-    [id, tenantId, flowId, version, contact.id, route.channelType, route.channelId, route.threadKey, conversationWorkflowId(tenantId, id)],
-  );
-  if (inserted.length) return { id, flowId, flowVersion: version, created: true };
+  const id = await insertThreadConversation(em, tenantId, { flowId, version, contactId: contact.id, channelType: route.channelType, channelId: route.channelId, threadKey: route.threadKey });
+  if (id) return { id, flowId, flowVersion: version, created: true };
   const winner = await openConversation(em.fork(), route.channelId, route.threadKey);
   if (!winner) throw new Error(`conversation for thread ${route.threadKey} vanished while routing`);
   return { id: winner.id, flowId: winner.flow, flowVersion: winner.flowVersion, created: false };

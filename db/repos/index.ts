@@ -25,3 +25,4 @@ export * from './campaigns';
 export * from './audience';
 export * from './brand-voices';
 export * from './campaign-results';
+export * from './campaign-recipients';

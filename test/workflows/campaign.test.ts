@@ -60,4 +60,39 @@ describe('campaign workflow: approval and schedule', () => {
     expect((await campaigns.campaignUpdate('t1', id, 'submit', { by: 'u1' })).status).toBe('awaiting_approval');
     await campaigns.campaignUpdate('t1', id, 'cancel', { by: 'u1' });
   });
+
+  it('sends every recipient once across continue-as-new runs, with a bounded history per run', async () => {
+    const id = randomUUID();
+    fakeCampaigns.set(id, { status: 'draft', sendAt: null, ratePerSecond: { sms: 1 }, audience: 1200 });
+    await campaigns.startCampaign('t1', id);
+    await campaigns.campaignUpdate('t1', id, 'submit', { by: 'u1' });
+    await campaigns.campaignUpdate('t1', id, 'approve', { by: 'u2', role: 'admin' });
+    const handle = server.env.client.workflow.getHandle(`camp:t1:${id}`);
+    const result = await handle.result();
+    expect(result).toMatchObject({ status: 'completed', targeted: 1200, sent: 1200 - Math.floor(1200 / 7), pending: 0 });
+    expect(result.skipped.no_consent).toBe(Math.floor(1200 / 7));
+    const sends = fakeCampaigns.get(id)!.sends!;
+    expect(sends.filter((n) => n !== undefined && n !== 1)).toEqual([]);
+    // three recipients a page at 1/s: ~340 pages, more than one run's worth of history
+    const last = await handle.describe();
+    expect(last.historyLength).toBeLessThan(2200);
+    expect(last.raw.workflowExecutionInfo?.firstRunId).not.toBe(last.runId);
+    expect(fakes.of(`camp:t1:${id}`, 'sendCampaignPage').length).toBeGreaterThan(300);
+    expect(fakes.of(`camp:t1:${id}`, 'loadCampaign')).toHaveLength(1);
+  });
+
+  it('A/B: tests a share, waits, sends the winner to the held rest', async () => {
+    const id = randomUUID();
+    fakeCampaigns.set(id, { status: 'draft', sendAt: null, ratePerSecond: {}, audience: 300, abSharePercent: 20, abWaitMinutes: 120 });
+    await campaigns.startCampaign('t1', id);
+    await campaigns.campaignUpdate('t1', id, 'submit', { by: 'u1' });
+    await campaigns.campaignUpdate('t1', id, 'approve', { by: 'u2', role: 'approver' });
+    const result = await server.env.client.workflow.getHandle(`camp:t1:${id}`).result();
+    expect(result).toMatchObject({ status: 'completed', winnerVariant: 'B', pending: 0 });
+    const calls = fakes.of(`camp:t1:${id}`).map((c) => c.name);
+    expect(calls.indexOf('decideCampaignWinner')).toBeGreaterThan(calls.indexOf('sendCampaignPage'));
+    const rows = fakeCampaigns.get(id)!.rows!;
+    expect(rows.filter((r) => r.status === 'sent' && r.variant === 'B').length).toBeGreaterThan(rows.filter((r) => r.status === 'sent' && r.variant === 'A').length);
+    expect(fakeCampaigns.get(id)!.sends!.filter((n) => n !== undefined && n !== 1)).toEqual([]);
+  });
 });

@@ -98,6 +98,10 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // The campaign workflow (workflows/campaign.ts): database work retried ~8 minutes, then the campaign fails with the reason.
   loadCampaign: booking,
   transitionCampaign: booking,
+  materializeCampaignPage: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
+  // A page is bounded to a few seconds of sends; a worker that dies mid-page is noticed by the heartbeat, and the retry resumes it (sent rows are done).
+  sendCampaignPage: { startToCloseTimeout: '2m', heartbeatTimeout: '15s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 }) },
+  decideCampaignWinner: booking,
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

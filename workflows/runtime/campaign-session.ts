@@ -93,8 +93,9 @@ export class CampaignSession {
     });
   }
 
+  /** The target never shrinks while the audience is read (the filter's count, then the rows). */
   setCounts(counts: CampaignCounts): void {
-    this.counts = counts;
+    this.counts = { ...counts, targeted: Math.max(counts.targeted, this.phase === 'materialize' ? this.counts.targeted : 0) };
     this.touch();
   }
 
