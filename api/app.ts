@@ -25,6 +25,9 @@ import { appointmentRoutes } from './routes/appointments';
 import { authRoutes } from './routes/auth';
 import { calendarFeedRoutes, maskFeedToken } from './routes/calendar-feeds';
 import { cannedResponseRoutes } from './routes/canned-responses';
+import { brandVoiceRoutes } from './routes/brand-voices';
+import { contentRoutes } from './routes/content';
+import { whatsappTemplateRoutes } from './routes/whatsapp-templates';
 import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
 import { conversationRoutes } from './routes/conversations';
@@ -133,6 +136,9 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(publicBookingRoutes(deps));
   await app.register(schedulingRoutes);
   await app.register(campaignRoutes(deps));
+  await app.register(brandVoiceRoutes(deps));
+  await app.register(contentRoutes(deps));
+  await app.register(whatsappTemplateRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

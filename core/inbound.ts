@@ -41,6 +41,17 @@ export type InboundEvent =
       at?: string;
     }
   | {
+      /** Meta's review of a WhatsApp message template (`message_template_status_update`); `externalId` is the template's id. */
+      kind: 'template';
+      externalId: string;
+      name: string;
+      language: string;
+      /** Meta's event: APPROVED, REJECTED, PAUSED, DISABLED, FLAGGED, REINSTATED, PENDING_DELETION… */
+      event: string;
+      reason?: string;
+      at?: string;
+    }
+  | {
       kind: 'status';
       /** The provider id of one of our outbound messages. */
       externalId: string;

@@ -13,6 +13,8 @@ import type { Config } from '../core/config';
 import { AppError } from '../core/errors';
 import type { Channel as ChannelType } from '../core/channels';
 import { systemEm, tenantEm } from '../db/orm';
+import { templateStatusOf } from '../core/campaigns/whatsapp-templates';
+import { applyWhatsappTemplateStatus } from '../db/repos/whatsapp-templates';
 import { applyAmendment, applyDeliveryStatus, applyReadWatermark, beginInboundAttempt, finishInbound, noteContactActivity, noteInboundError, routeConversation, storeMediaAsset, type InboundRow, type ReceiptMatch } from '../db/repos';
 import { toReply } from '../db/repos/messages';
 import { Message } from '../db/entities';
@@ -63,7 +65,13 @@ export class InboundProcessor {
       const channel = await this.channels.get(row.channelId);
       if (!channel) throw new Unprocessable('the channel no longer exists');
       const conversationId =
-        row.kind === 'status' ? await this.applyStatus(row, channel) : row.kind === 'amend' ? await this.applyAmend(row, channel) : await this.dispatchMessage(row, channel);
+        row.kind === 'status'
+          ? await this.applyStatus(row, channel)
+          : row.kind === 'amend'
+            ? await this.applyAmend(row, channel)
+            : row.kind === 'template'
+              ? await this.applyTemplate(row, channel)
+              : await this.dispatchMessage(row, channel);
       await finishInbound(em, id, 'dispatched', { conversationId });
     } catch (err) {
       if (err instanceof Unprocessable || (err instanceof AppError && err.status < 500)) {
@@ -103,6 +111,14 @@ export class InboundProcessor {
     } catch {
       // see above
     }
+  }
+
+  /** Meta's review of a template: a template this channel does not track (made elsewhere) waits for a refresh. */
+  private async applyTemplate(row: InboundRow, channel: LoadedChannel): Promise<undefined> {
+    const event = row.payload as Extract<InboundEvent, { kind: 'template' }>;
+    const status = templateStatusOf(event.event);
+    if (!status) return;
+    await applyWhatsappTemplateStatus(tenantEm(this.deps.orm, row.tenantId), channel.row.id, { providerTemplateId: event.externalId, status, reason: event.reason });
   }
 
   /** A reaction, edit or deletion: like a receipt, it may overtake the message it changes, so it is retried a few times. */

@@ -84,7 +84,16 @@ const change = z.object({
     .passthrough(),
 });
 
-const entrySchema = z.object({ id: z.string().optional(), changes: z.array(z.unknown()) });
+/** Meta's `message_template_status_update`: sent to the business account's webhook, for every number of it. */
+const templateUpdate = z.object({
+  event: z.string().min(1),
+  message_template_id: z.union([z.string(), z.number()]).transform(String),
+  message_template_name: z.string().default(''),
+  message_template_language: z.string().default(''),
+  reason: z.string().nullish(),
+});
+
+const entrySchema = z.object({ id: z.string().optional(), time: z.number().optional(), changes: z.array(z.unknown()) });
 
 const envelope = z.object({
   object: z.literal('whatsapp_business_account', { message: 'object must be "whatsapp_business_account"' }),
@@ -103,6 +112,11 @@ export function parseWhatsAppWebhook(body: unknown, phoneNumberId: string): Pars
   const events: InboundEvent[] = [];
   batch.each(entrySchema, payload.entry, 'entry').forEach((entry, e) => {
     batch.each(change, entry.changes, `entry.${e}.changes`).forEach(({ field, value }, c) => {
+      if (field === 'message_template_status_update') {
+        const [t] = batch.each(templateUpdate, [value], `entry.${e}.changes.${c}.value`);
+        if (t) events.push({ kind: 'template', externalId: t.message_template_id, name: t.message_template_name, language: t.message_template_language, event: t.event, ...(t.reason && t.reason !== 'NONE' ? { reason: t.reason } : {}), at: isoFromUnix(entry.time) });
+        return;
+      }
       if (field !== 'messages') return;
       if (value.metadata && value.metadata.phone_number_id !== phoneNumberId) return;
       const path = `entry.${e}.changes.${c}.value`;

@@ -11,6 +11,18 @@ export type WhatsappTemplateCategory = (typeof WHATSAPP_TEMPLATE_CATEGORIES)[num
 export const WHATSAPP_TEMPLATE_STATUSES = ['PENDING', 'APPROVED', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
 export type WhatsappTemplateStatus = (typeof WHATSAPP_TEMPLATE_STATUSES)[number];
 
+/**
+ * The status a template has after Meta's event or listed status; null for an event that leaves
+ * it as it is (FLAGGED warns of low quality while the template still sends).
+ */
+export function templateStatusOf(event: string): WhatsappTemplateStatus | null {
+  if ((WHATSAPP_TEMPLATE_STATUSES as readonly string[]).includes(event)) return event as WhatsappTemplateStatus;
+  if (event === 'REINSTATED') return 'APPROVED';
+  if (event === 'IN_APPEAL') return 'PENDING';
+  if (event === 'PENDING_DELETION' || event === 'DELETED' || event === 'LIMIT_EXCEEDED' || event === 'ARCHIVED') return 'DISABLED';
+  return null;
+}
+
 /** Numbers of the `{{n}}` parameters a body uses. */
 export const templateParameterNumbers = (body: string) => [...body.matchAll(/\{\{\s*(\d+)\s*\}\}/g)].map((m) => Number(m[1]));
 
@@ -40,3 +52,21 @@ export const whatsappTemplateInput = z
     }
   });
 export type WhatsappTemplateInput = z.infer<typeof whatsappTemplateInput>;
+
+/** A template name Meta accepts, from free text ("Tasting menu – March!" → "tasting_menu_march"). */
+export const templateName = (value: string, suffix = '') =>
+  `${value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 60) || 'campaign'}${suffix}`;
+
+/**
+ * A message's personalization variables turned into numbered template parameters: the body goes
+ * to Meta for review, the parameters (the variables themselves) are filled per recipient at send.
+ */
+export function templateFromText(text: string): { body: string; parameters: string[] } {
+  const parameters: string[] = [];
+  // Each occurrence is its own parameter: Meta numbers them in order of appearance.
+  const body = text.replace(/\{\{\s*[A-Za-z_][^{}]*\}\}/g, (variable) => {
+    parameters.push(variable);
+    return `{{${parameters.length}}}`;
+  });
+  return { body, parameters };
+}

@@ -20,7 +20,7 @@ export const InboundMessage = defineEntity({
     channel: p.manyToOne(Channel).mapToPk().deleteRule('cascade'),
     /** The provider's message id (`status:` + id + status for delivery receipts, the change's own id for an `amend`). */
     externalId: p.string(),
-    kind: p.enum(['message', 'status', 'amend'] as const),
+    kind: p.enum(['message', 'status', 'amend', 'template'] as const),
     /** The normalized InboundEvent (attachments still remote). */
     payload: p.json<Record<string, unknown>>(),
     status: p.enum(INBOUND_STATUSES).default('pending'),

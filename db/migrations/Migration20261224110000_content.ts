@@ -24,9 +24,16 @@ export class Migration20261224110000_content extends Migration {
     this.addSql(`create index "whatsapp_templates_provider_template_id_index" on "whatsapp_templates" ("provider_template_id") where "provider_template_id" is not null;`);
     this.addSql(`alter table "whatsapp_templates" add constraint "whatsapp_templates_tenant_id_foreign" foreign key ("tenant_id") references "tenants" ("id");`);
     this.addSql(`alter table "whatsapp_templates" add constraint "whatsapp_templates_channel_id_foreign" foreign key ("channel_id") references "channels" ("id") on delete cascade;`);
+
+    // Meta's template reviews arrive on the WhatsApp webhook and queue like receipts.
+    this.addSql(`alter table "inbound_messages" drop constraint "inbound_messages_kind_check";`);
+    this.addSql(`alter table "inbound_messages" add constraint "inbound_messages_kind_check" check ("kind" in ('message', 'status', 'amend', 'template'));`);
   }
 
   override down(): void {
+    this.addSql(`delete from "inbound_messages" where "kind" = 'template';`);
+    this.addSql(`alter table "inbound_messages" drop constraint "inbound_messages_kind_check";`);
+    this.addSql(`alter table "inbound_messages" add constraint "inbound_messages_kind_check" check ("kind" in ('message', 'status', 'amend'));`);
     this.addSql(`drop table if exists "whatsapp_templates" cascade;`);
     this.addSql(`drop table if exists "brand_voices" cascade;`);
   }

@@ -12,7 +12,7 @@ export interface InboundRow {
   tenantId: string;
   channelId: string;
   externalId: string;
-  kind: 'message' | 'status' | 'amend';
+  kind: 'message' | 'status' | 'amend' | 'template';
   payload: StoredEvent;
   status: 'pending' | 'dispatched' | 'failed';
   attempts: number;
@@ -24,6 +24,7 @@ export type StoredEvent = Record<string, any>;
 
 /** Receipts have no id of their own: the message id, the status and its time name one receipt. */
 export function inboundKey(event: InboundEvent): string {
+  if (event.kind === 'template') return `template:${event.externalId}:${event.event}:${event.at ?? ''}`;
   return event.kind === 'status' ? `status:${event.externalId}:${event.status}:${event.at ?? ''}` : event.externalId;
 }
 

@@ -26,3 +26,4 @@ export * from './audience';
 export * from './brand-voices';
 export * from './campaign-results';
 export * from './campaign-recipients';
+export * from './whatsapp-templates';

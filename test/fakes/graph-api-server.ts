@@ -8,6 +8,7 @@
  *   POST /vXX.X/me/messages                   Messenger: message or sender_action
  *   GET  /vXX.X/me                            the page the token belongs to
  *   GET  /cdn/{id}                            Messenger attachment bytes (pre-signed, no token)
+ *   POST/GET /vXX.X/{waba-id}/message_templates  WhatsApp templates (graph-api-templates.ts)
  *
  * Tokens are checked per phone number and per page (a media id only with its number's token, when
  * it has one), and a POST must carry a JSON body as `application/json`. Failure modes are
@@ -20,6 +21,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { validateMessengerBody, validateWhatsAppBody } from './graph-api-bodies';
 import { metaJson } from './meta-webhooks';
+import { fakeTemplateStore, type FakeTemplate } from './graph-api-templates';
 
 export interface GraphRequest {
   method: string;
@@ -64,6 +66,11 @@ export interface FakeGraphApi {
   slowNext(count: number, ms: number, kind?: 'message' | 'mark_seen' | 'typing_on' | 'typing_off'): void;
   /** POSTs `body` to `url` as Meta does: escaped like Meta's JSON, signed with `appSecret` (or the given signature). */
   post(url: string, appSecret: string, body: unknown, opts?: { signature?: string | null }): Promise<{ status: number; body: any }>;
+  /** A WhatsApp business account whose templates this token manages. */
+  addBusinessAccount(wabaId: string, accessToken: string): void;
+  templatesOf(wabaId: string): FakeTemplate[];
+  /** Decides a submitted template, as Meta's review does. */
+  reviewTemplate(id: string, status: string, reason?: string): FakeTemplate;
   close(): Promise<void>;
 }
 
@@ -78,6 +85,7 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
   const requests: GraphRequest[] = [];
   const sent: SentMessage[] = [];
   const senderActions: { psid: string; action: string }[] = [];
+  const templateStore = fakeTemplateStore(graphError);
   let url = '';
 
   const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -134,6 +142,10 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
     if ([...pages.values()].some((p) => p.pageId === node)) {
       if (pages.get(auth)?.pageId !== node) return send(res, 401, graphError('Invalid OAuth access token.', 190));
       return handleMessenger(req, res, edge, auth, body);
+    }
+    if (edge === 'message_templates') {
+      const answer = templateStore.handle(req.method ?? 'GET', node, auth, body, parsed.searchParams);
+      if (answer) return send(res, answer.status, answer.body);
     }
     if (edge === 'messages' && req.method === 'POST') {
       const number = numbers.get(node);
@@ -241,6 +253,9 @@ export async function startFakeGraphApi(): Promise<FakeGraphApi> {
       }
       return { status: res.status, body: parsedBody };
     },
+    addBusinessAccount: templateStore.addBusinessAccount,
+    templatesOf: templateStore.templatesOf,
+    reviewTemplate: templateStore.review,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

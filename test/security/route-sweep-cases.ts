@@ -37,6 +37,8 @@ export interface Ids {
   /** Campaigns: a draft with content, and one awaiting approval. */
   campaign: string;
   queuedCampaign: string;
+  /** Content: a brand voice. */
+  brandVoice: string;
 }
 
 export interface Call {
@@ -199,6 +201,26 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/canned-responses': { roles: 'builder', tenant: own('creates a canned response in the caller’s tenant') },
   'PUT /v1/canned-responses/:id': { roles: 'builder', tenant: (b) => [{ path: `/v1/canned-responses/${b.canned}`, body: { shortcut: 'taken', text: 'Changed by another tenant' } }] },
   'DELETE /v1/canned-responses/:id': { roles: 'builder', destroys: true, tenant: (b) => [{ path: `/v1/canned-responses/${b.canned}` }] },
+  'GET /v1/brand-voices': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/brand-voices': { roles: 'marketing', tenant: own('creates a brand voice in the caller’s tenant') },
+  'GET /v1/brand-voices/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/brand-voices/${b.brandVoice}` }] },
+  'PATCH /v1/brand-voices/:id': { roles: 'marketing', tenant: (b) => [{ path: `/v1/brand-voices/${b.brandVoice}`, body: { name: 'Renamed by another tenant' } }] },
+  'DELETE /v1/brand-voices/:id': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/brand-voices/${b.brandVoice}` }] },
+  'POST /v1/brand-voices/:id/try': { roles: 'marketing', tenant: (b) => [{ path: `/v1/brand-voices/${b.brandVoice}/try`, body: { text: 'Hello there' } }] },
+  'POST /v1/content/generate': {
+    roles: 'marketing',
+    tenant: (b) => [
+      { path: '/v1/content/generate', body: { brief: { goal: 'Borrowed voice', channels: ['sms'], brandVoiceId: b.brandVoice } } },
+      { path: '/v1/content/generate', body: { brief: { goal: 'Borrowed knowledge', channels: ['sms'], knowledgeBaseId: b.knowledgeBase } } },
+    ],
+  },
+  'POST /v1/content/check': { roles: 'marketing', tenant: own('checks the content in the body against channel limits; reads no stored object') },
+  'GET /v1/channels/:id/whatsapp-templates': { roles: 'viewer', tenant: (b) => [{ path: `/v1/channels/${b.channel}/whatsapp-templates` }] },
+  'POST /v1/channels/:id/whatsapp-templates': {
+    roles: 'marketing',
+    tenant: (b) => [{ path: `/v1/channels/${b.channel}/whatsapp-templates`, body: { name: 'borrowed', language: 'en', category: 'MARKETING', body: 'Hello there' } }],
+  },
+  'POST /v1/channels/:id/whatsapp-templates/refresh': { roles: 'marketing', tenant: (b) => [{ path: `/v1/channels/${b.channel}/whatsapp-templates/refresh` }] },
 
   'GET /v1/calendars/staff/:staffId': { roles: 'admin', tenant: (b) => [{ path: `/v1/calendars/staff/${b.staff}` }] },
   // An internal address: the owner's call is refused by the outbound policy before any traffic.
