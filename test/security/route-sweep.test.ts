@@ -50,9 +50,8 @@ beforeAll(async () => {
   expect(imported.status).toBe(202);
   const scheduling = await schedulingObjects(stack, fixtureB);
   const campaigns = await campaignObjects(stack, fixtureB);
-  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns } };
   const content = await contentObjects(stack, fixtureB);
-  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...content } };
+  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns, ...content } };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);
   // A route without an entry fails the first test and is left out of the others.
   routes = stack.app.routeAccess.flatMap((r) => {
