@@ -11,7 +11,7 @@ import { Button, Panel, Spinner, useToast } from '../../ui';
 import { QueryStatus } from '../shared/QueryStatus';
 import { useToastAction } from '../shared/useAsyncAction';
 import { useConfirmAction } from '../shared/useConfirmAction';
-import { useQuery } from '../shared/useQuery';
+import { usePolling, useQuery } from '../shared/useQuery';
 import { CampaignFacts } from './CampaignFacts';
 import { VariantView } from './ContentView';
 import { PreviewPanel } from './PreviewPanel';
@@ -29,6 +29,8 @@ const RUNNING = ['scheduled', 'sending', 'paused', 'completed', 'cancelled', 'fa
 
 export function CampaignPage({ campaignId }: { campaignId: string }) {
   const campaign = useQuery(() => api.get<Campaign>(`/v1/campaigns/${campaignId}`), [campaignId]);
+  // Someone else's move (an approver's answer, the writer finishing) shows without a reload.
+  usePolling(() => campaign.reload(), 3000, campaign.data?.status === 'awaiting_approval');
   return (
     <div className="page">
       <QueryStatus query={campaign} loadingLabel="Loading the campaign">

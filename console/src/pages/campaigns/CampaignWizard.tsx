@@ -54,6 +54,13 @@ export function CampaignWizard({ campaignId }: { campaignId?: string }) {
   );
 }
 
+/** The brief as the API takes it: blank fact lines (a textarea's trailing newline) left out. */
+function withCleanBrief(body: CampaignPatch): CampaignPatch {
+  if (!body.brief) return body;
+  const facts = body.brief.facts?.map((f) => f.trim()).filter(Boolean);
+  return { ...body, brief: { ...body.brief, facts: facts?.length ? facts : undefined } };
+}
+
 function Wizard({ campaign: initial }: { campaign: Campaign | null }) {
   const { query } = useLocation();
   const toast = useToast();
@@ -69,7 +76,7 @@ function Wizard({ campaign: initial }: { campaign: Campaign | null }) {
 
   /** Creates the draft the first time, saves it after; answers the stored campaign. */
   const save = async (extra: Partial<CampaignPatch> = {}): Promise<Campaign> => {
-    const body = { ...draft, ...extra };
+    const body = withCleanBrief({ ...draft, ...extra });
     const stored = campaign
       ? await api.patch<Campaign>(`/v1/campaigns/${campaign.id}`, body)
       : await api.post<Campaign>('/v1/campaigns', { ...body, variants: undefined });
