@@ -136,10 +136,11 @@ export async function recipientResultPage(em: EntityManager, tenantId: string, c
             r.sent_at, r.delivered_at, r.read_at, r.failed_at, r.replied_at, r.clicked_at, r.opted_out_at
        from campaign_recipients r
        join contacts c on c.id = r.contact_id and c.tenant_id = r.tenant_id
-      where r.tenant_id = ? and r.campaign_id = ? and (?::uuid is null or r.id > ?::uuid)
+      where r.tenant_id = ? and r.campaign_id = ? ${opts.afterId ? 'and r.id > ?' : ''}
       order by r.id
       limit ?`,
-    [tenantId, campaignId, opts.afterId ?? null, opts.afterId ?? null, opts.limit],
+    // A plain `r.id > ?` (no "or null" around it) so the (campaign, id) index walks the page.
+    [tenantId, campaignId, ...(opts.afterId ? [opts.afterId] : []), opts.limit],
   );
   const at = (v: unknown) => (v ? new Date(v as string | Date) : null);
   return rows.map((r) => ({
