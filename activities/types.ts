@@ -10,6 +10,7 @@ import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome, PendingMedia } from '../core/inbound';
 import type { ImapMailboxInput, ImapPollResult } from '../core/email-inbound';
 import type { CalendarSyncResult } from '../core/calendar-sync';
+import type { InboundConsent } from '../core/campaigns';
 import type { BookingFlowActivities } from './scheduling/flow-types';
 import type { AppointmentActivities } from './scheduling/types';
 import type { CampaignActivities } from './campaigns/types';
@@ -98,7 +99,12 @@ export interface SwitchboardActivities extends AppointmentActivities, BookingFlo
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the
    * answer is claimed for it and its workflow id returned: the turn hands the message over.
    */
-  recordInbound(input: ConversationRef & { key: string; text: string; externalId?: string; metadata?: Record<string, unknown> }): Promise<{ messageId: string; appointmentWorkflowId?: string }>;
+  recordInbound(input: ConversationRef & { key: string; text: string; externalId?: string; metadata?: Record<string, unknown> }): Promise<{
+    messageId: string;
+    appointmentWorkflowId?: string;
+    /** A STOP / START-like keyword on SMS or WhatsApp changed the contact's consent: the turn confirms it, the flow does not see it. */
+    consent?: InboundConsent;
+  }>;
   /** Stores a bot/agent message (idempotent on `message.key`), publishes it, and sends it on the channel. */
   deliverMessage(input: ConversationRef & { message: OutboundMessage }): Promise<Reply>;
   /** One chat-completion call (streamed; deltas published out of band), usage and cost recorded. */

@@ -8,7 +8,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { stripUnstorableDeep } from '../../core/text';
 import { tenantEm } from '../../db/orm';
-import { insertMessageOnce, messageEventInfo, patchConversation, toReply } from '../../db/repos';
+import { insertMessageOnce, messageEventInfo, noteContactInbound, patchConversation, toReply } from '../../db/repos';
 import type { Message } from '../../db/entities';
 import type { ActivityDeps } from '../deps';
 import { queueEvent, subjectJobId } from '../events';
@@ -47,6 +47,8 @@ export function storeActivities({ orm, redis, eventsQueue }: ActivityDeps): Stor
       const reply = toReply(message);
       await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: { ...reply, author: 'contact' } });
       await messageEvents(input, message, 'message.received');
+      const consent = await noteContactInbound(em, { conversationId: input.conversationId, channel: input.channel, text: input.text, messageId: message.id, at: new Date(message.createdAt), metadata: input.metadata });
+      if (consent) return { messageId: message.id, consent };
       // After the message is stored: a claim is taken once, so nothing may fail after it.
       const claimed = await claimAwaited(redis, input.tenantId, input.conversationId, input.text);
       return { messageId: message.id, ...(claimed ? { appointmentWorkflowId: claimed.workflowId } : {}) };

@@ -43,6 +43,7 @@ export const AUDIT_EXCLUDED: readonly { method: string; route: RegExp; why: stri
   { method: 'POST', route: /^\/v1\/auth\/logout$/, why: 'ending one’s own session is kept in the sessions table' },
   { method: 'POST', route: /^\/v1\/brand-voices\/:id\/try$/, why: 'trying a voice writes a sample and stores nothing' },
   { method: 'POST', route: /^\/v1\/content\/(generate|check)$/, why: 'writing or checking content stores nothing; the campaign that keeps it is audited' },
+  { method: 'POST', route: /^\/v1\/segments\/count$/, why: 'counting an audience changes nothing' },
 ];
 
 export const isAudited = (method: string, route: string) =>
@@ -50,7 +51,7 @@ export const isAudited = (method: string, route: string) =>
 
 const METHOD_VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
 /** A route's last segment that names what it does to the resource before it. */
-const ACTION_SEGMENTS = new Set(['publish', 'reindex', 'replay', 'restore', 'takeover', 'release', 'close', 'cancel', 'terminate', 'reset', 'resume', 'signal', 'bulk', 'reschedule', 'confirm', 'complete', 'no-show', 'generate', 'submit', 'approve', 'request-changes', 'pause', 'rate', 'refresh']);
+const ACTION_SEGMENTS = new Set(['publish', 'reindex', 'replay', 'restore', 'takeover', 'release', 'close', 'cancel', 'terminate', 'reset', 'resume', 'signal', 'bulk', 'reschedule', 'confirm', 'complete', 'no-show', 'generate', 'submit', 'approve', 'request-changes', 'pause', 'rate', 'refresh', 'import']);
 
 const singular = (noun: string) => (noun === 'settings' ? noun : noun.endsWith('ies') ? `${noun.slice(0, -3)}y` : noun.endsWith('s') && !noun.endsWith('ss') ? noun.slice(0, -1) : noun);
 

@@ -5,6 +5,14 @@
  */
 export type KeywordAction = 'opt_out' | 'opt_in';
 
+/** What an inbound keyword did to the contact's consent on the channel it came in on. */
+export interface InboundConsent {
+  action: KeywordAction;
+  channel: 'sms' | 'whatsapp';
+  /** The confirmation to send, in the contact's language; null when the provider already answered (Twilio's STOP handling). */
+  confirm: string | null;
+}
+
 /** Carriers' and Twilio's standard words, and their usual equivalents in the languages we serve. */
 const OPT_OUT_WORDS = [
   'stop', 'stopall', 'stop all', 'unsubscribe', 'cancel', 'end', 'quit', 'optout', 'opt out', 'opt-out', 'revoke',

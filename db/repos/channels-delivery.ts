@@ -22,10 +22,17 @@ export interface OutboundForSend {
   lastInboundAt: Date | null;
 }
 
+/**
+ * Where a conversation's replies go: the contact's id on this channel when the contact was made by
+ * it, else the address of the channel's kind (a contact reused across channels, or imported).
+ */
+const CONTACT_ADDRESS = `coalesce(case when ct.channel = c.channel then ct.external_id end,
+  case c.channel when 'sms' then ct.phone when 'whatsapp' then ct.phone when 'email' then ct.email when 'messenger' then ct.messenger_psid end)`;
+
 export async function outboundForSend(em: EntityManager, tenantId: string, key: string): Promise<OutboundForSend | null> {
   const rows = await em.getConnection().execute(
     `select m.id as "messageId", m.text, m.metadata->'rich' as rich, m.external_id as "externalId", m.status, m.error, c.channel_id as "channelId", c.id as "conversationId",
-            ct.external_id as "contactAddress", c.thread_key as "threadKey", c.thread, c.last_inbound_at as "lastInboundAt"
+            ${CONTACT_ADDRESS} as "contactAddress", c.thread_key as "threadKey", c.thread, c.last_inbound_at as "lastInboundAt"
        from messages m join conversations c on c.id = m.conversation_id left join contacts ct on ct.id = c.contact_id
       where m.idempotency_key = ? and m.tenant_id = ?`,
     [key, tenantId],

@@ -71,13 +71,34 @@ export async function upsertContact(
   externalId: string,
   profile: { name?: string; email?: string; phone?: string } = {},
 ): Promise<Contact> {
+  const email = profile.email?.toLowerCase();
+  const known = (await em.findOne(Contact, { channel, externalId })) ?? (await sameAddress(em, profile.phone, email));
+  if (known) return fillBlanks(em, known, { ...profile, email });
   await em
     .createQueryBuilder(Contact)
-    .insert({ tenant: tenantId, channel, externalId, name: profile.name ?? null, email: profile.email ?? null, phone: profile.phone ?? null, attributes: {}, createdAt: new Date() })
+    .insert({
+      tenant: tenantId, channel, externalId, name: profile.name ?? null, email: email ?? null, phone: profile.phone ?? null,
+      messengerPsid: channel === 'messenger' ? externalId : null, attributes: {}, tags: [], createdAt: new Date(),
+    })
     .onConflict(['tenant', 'channel', 'externalId'])
     .ignore()
     .execute();
-  const contact = await em.findOneOrFail(Contact, { channel, externalId });
+  return fillBlanks(em, await em.findOneOrFail(Contact, { channel, externalId }), { ...profile, email });
+}
+
+/**
+ * A person who writes on a new channel from a phone or email the tenant already has (an imported
+ * contact, or the same number on WhatsApp and SMS) is that contact, so their consent, tags and
+ * campaign replies stay in one place. The oldest such contact wins, so every lookup agrees.
+ */
+const sameAddress = async (em: EntityManager, phone?: string, email?: string): Promise<Contact | null> => {
+  const or = [...(phone ? [{ phone }] : []), ...(email ? [{ email }] : [])];
+  if (!or.length) return null;
+  const [found] = await em.find(Contact, { $or: or }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: 1 });
+  return found ?? null;
+};
+
+async function fillBlanks(em: EntityManager, contact: Contact, profile: { name?: string; email?: string; phone?: string }): Promise<Contact> {
   let changed = false;
   for (const key of ['name', 'email', 'phone'] as const) {
     if (profile[key] && !contact[key]) {

@@ -27,3 +27,7 @@ export * from './brand-voices';
 export * from './campaign-results';
 export * from './campaign-recipients';
 export * from './whatsapp-templates';
+export * from './contact-inbound';
+export * from './contacts';
+export * from './segments';
+export * from './contact-import';

@@ -11,7 +11,7 @@ import { normalizeHeading, normalizeText } from './normalize';
 export const CSV_ROWS_PER_SECTION = 25;
 
 /** The most frequent of comma, semicolon and tab in the header line (spreadsheets export all three). */
-function guessDelimiter(text: string): string {
+export function guessDelimiter(text: string): string {
   const header = text.slice(0, text.indexOf('\n') === -1 ? text.length : text.indexOf('\n'));
   const counts = [',', ';', '\t'].map((d) => [d, header.split(d).length] as const);
   return counts.reduce((best, next) => (next[1] > best[1] ? next : best))[0];

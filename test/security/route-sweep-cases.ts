@@ -39,6 +39,9 @@ export interface Ids {
   queuedCampaign: string;
   /** Content: a brand voice. */
   brandVoice: string;
+  /** Audiences: a contact and a segment. */
+  contact: string;
+  segment: string;
 }
 
 export interface Call {
@@ -221,6 +224,20 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
     tenant: (b) => [{ path: `/v1/channels/${b.channel}/whatsapp-templates`, body: { name: 'borrowed', language: 'en', category: 'MARKETING', body: 'Hello there' } }],
   },
   'POST /v1/channels/:id/whatsapp-templates/refresh': { roles: 'marketing', tenant: (b) => [{ path: `/v1/channels/${b.channel}/whatsapp-templates/refresh` }] },
+
+  'GET /v1/contacts': { roles: 'viewer', tenant: (b) => [{ path: `/v1/contacts?segmentId=${b.segment}` }] },
+  'POST /v1/contacts': { roles: 'marketing', tenant: own('creates a contact in the caller’s tenant') },
+  'GET /v1/contacts/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/contacts/${b.contact}` }] },
+  'PATCH /v1/contacts/:id': { roles: 'marketing', tenant: (b) => [{ path: `/v1/contacts/${b.contact}`, body: { name: 'Renamed by another tenant' } }] },
+  'PUT /v1/contacts/:id/consent/:channel': { roles: 'marketing', tenant: (b) => [{ path: `/v1/contacts/${b.contact}/consent/sms`, body: { status: 'opted_out' } }] },
+  'POST /v1/contacts/import': { roles: 'marketing', tenant: own('imports into the caller’s tenant; rows are matched within it') },
+  'DELETE /v1/contacts/:id': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/contacts/${b.contact}` }] },
+  'GET /v1/segments': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/segments': { roles: 'marketing', tenant: own('creates a segment in the caller’s tenant') },
+  'POST /v1/segments/count': { roles: 'marketing', tenant: own('counts the caller’s own contacts') },
+  'GET /v1/segments/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/segments/${b.segment}` }] },
+  'PATCH /v1/segments/:id': { roles: 'marketing', tenant: (b) => [{ path: `/v1/segments/${b.segment}`, body: { name: 'Renamed by another tenant' } }] },
+  'DELETE /v1/segments/:id': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/segments/${b.segment}` }] },
 
   'GET /v1/calendars/staff/:staffId': { roles: 'admin', tenant: (b) => [{ path: `/v1/calendars/staff/${b.staff}` }] },
   // An internal address: the owner's call is refused by the outbound policy before any traffic.

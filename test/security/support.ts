@@ -7,10 +7,16 @@ import { receptionFlow } from '../support/flows';
 import type { Stack } from '../support/stack';
 import { createWebchatChannel } from '../widget/support';
 
+/** Audiences: a contact (opted in on SMS) and a segment. */
+interface AudienceIds {
+  contact: string;
+  segment: string;
+}
+
 export interface Fixture {
   tenantId: string;
   apiKey: string;
-  ids: { flow: string; conversation: string; workflow: string; knowledgeBase: string; document: string; channel: string; canned: string; user: string; apiKey: string; webhook: string; delivery: string };
+  ids: { flow: string; conversation: string; workflow: string; knowledgeBase: string; document: string; channel: string; canned: string; user: string; apiKey: string; webhook: string; delivery: string } & AudienceIds;
   /** A widget visitor token on the tenant's webchat channel. */
   visitorToken: string;
 }
@@ -27,6 +33,8 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
   const kb = await ok('POST', '/v1/knowledge-bases', { name: 'Fuzz' });
   const document = await ok('POST', `/v1/knowledge-bases/${kb.id}/documents`, { name: 'Note', text: 'Opening hours are nine to five.' });
   const canned = await ok('POST', '/v1/canned-responses', { shortcut: 'hello', text: 'Hello!' });
+  const contact = await ok('POST', '/v1/contacts', { name: 'Fuzz contact', phone: '+14155550123', tags: ['fuzz'], consent: { sms: 'opted_in' } });
+  const segment = await ok('POST', '/v1/segments', { name: 'Fuzz segment', filter: { match: 'all', conditions: [{ field: 'tag', op: 'has', value: 'fuzz' }] } });
   const user = await ok('POST', '/v1/users', { email: `fuzz-${tenantId.slice(0, 8)}@example.com`, name: 'Fuzz', role: 'viewer', password: 'a long enough password 1' });
   // A second key, so a route acting on a key never revokes the one the test uses.
   const otherKey = await ok('POST', '/v1/api-keys', { name: 'other' });
@@ -54,6 +62,8 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
       apiKey: otherKey.id,
       webhook: webhook.id,
       delivery,
+      contact: contact.id,
+      segment: segment.id,
     },
   };
 }

@@ -7,7 +7,7 @@ import { containsHandoffKeyword } from '../../core/handoff';
 import { isExternalChannel, SEEN_EXTERNAL_IDS } from '../../core/channels';
 import type { OutboundMessage, Reply, RichContent, TokenUsage } from '../../core/messages';
 import { messageVariable } from '../../core/message-content';
-import type { ChatMessage, Citation, ConversationRef, ConversationStatus } from '../../activities/types';
+import type { ChatMessage, Citation, ConversationRef, ConversationStatus, SwitchboardActivities } from '../../activities/types';
 import type { CarriedState, ConversationInput, ConversationState, InboundText, TurnResult } from '../messages';
 import { replySignal } from '../messages';
 import { ActivityCaller } from '../flow/activities';
@@ -224,7 +224,7 @@ export class ConversationSession implements FlowRuntime {
     }
     this.turn++;
     this.touch();
-    let recorded: { messageId: string; appointmentWorkflowId?: string };
+    let recorded: Awaited<ReturnType<SwitchboardActivities['recordInbound']>>;
     try {
       recorded = await this.activities.call('@inbound', 'recordInbound', { ...this.ref, key: `${this.keyPrefix}:in:${this.turn}`, text, externalId, ...(metadata ? { metadata } : {}) });
     } catch (err) {
@@ -237,6 +237,12 @@ export class ConversationSession implements FlowRuntime {
     this.window.push({ role: 'user', content: text });
     // Flows read the contact's last message as `message` (kind, text, subject, location…): no command, so histories replay.
     this.variables.message = messageVariable(text, metadata);
+    if (recorded.consent) {
+      // STOP / START changed the contact's consent: confirmed once (unless the provider did), never a flow turn.
+      if (recorded.consent.confirm) await this.deliver({ key: this.key('@consent'), text: recorded.consent.confirm, author: 'system', source: 'consent' });
+      await this.afterTurn();
+      return;
+    }
     if (recorded.appointmentWorkflowId && (await this.handToAppointment(recorded.appointmentWorkflowId, text, recorded.messageId))) {
       await this.afterTurn();
       return;
