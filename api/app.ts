@@ -40,6 +40,7 @@ import { inboxRoutes } from './routes/inbox';
 import { knowledgeBaseRoutes } from './routes/knowledge-bases';
 import { outboundWebhookRoutes } from './routes/outbound-webhooks';
 import { publicBookingRoutes } from './routes/public-booking';
+import { campaignLinkRoutes } from './routes/campaign-links';
 import { runRoutes } from './routes/runs';
 import { schedulingAnalyticsRoutes } from './routes/scheduling-analytics';
 import { schedulingRoutes } from './routes/scheduling';
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(contactRoutes);
   await app.register(segmentRoutes);
   await app.register(publicBookingRoutes(deps));
+  await app.register(campaignLinkRoutes(deps));
   await app.register(schedulingRoutes);
   await app.register(campaignRoutes(deps));
   await app.register(brandVoiceRoutes(deps));

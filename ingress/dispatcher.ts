@@ -15,7 +15,7 @@ import type { Channel as ChannelType } from '../core/channels';
 import { systemEm, tenantEm } from '../db/orm';
 import { templateStatusOf } from '../core/campaigns/whatsapp-templates';
 import { applyWhatsappTemplateStatus } from '../db/repos/whatsapp-templates';
-import { applyAmendment, applyDeliveryStatus, applyReadWatermark, beginInboundAttempt, finishInbound, noteContactActivity, noteInboundError, routeConversation, storeMediaAsset, type InboundRow, type ReceiptMatch } from '../db/repos';
+import { applyAmendment, applyDeliveryStatus, attributeReply, applyReadWatermark, beginInboundAttempt, finishInbound, noteContactActivity, noteInboundError, routeConversation, storeMediaAsset, type InboundRow, type ReceiptMatch } from '../db/repos';
 import { toReply } from '../db/repos/messages';
 import { Message } from '../db/entities';
 import { publishLive } from '../events/live';
@@ -149,7 +149,9 @@ export class InboundProcessor {
 
     const { attachments, pending } = await this.storeAttachments(row, conversation.id, channel.row.id, event);
     await noteContactActivity(em, conversation.id, new Date(event.message.sentAt ?? Date.now()), event.thread);
-    const metadata = { ...(event.metadata ?? {}), ...(attachments.length ? { attachments } : {}) };
+    // A reply to a campaign message: attributed to the campaign (its results count it, the message says so).
+    const campaignId = await attributeReply(em, conversation.id, new Date(event.message.sentAt ?? Date.now()));
+    const metadata = { ...(event.metadata ?? {}), ...(attachments.length ? { attachments } : {}), ...(campaignId ? { campaignId } : {}) };
     await this.signal(row.tenantId, conversation, channel.row.type as ChannelType, {
       text: event.message.text,
       externalId: event.externalId,

@@ -31,12 +31,12 @@ import type { CampaignActivities } from './types';
 
 /** Recipients in flight at once within a page. */
 const CONCURRENCY = 16;
-/** The campaign's status is read again every this many recipients: a pause stops the page there. */
-const STATUS_EVERY = 50;
+/** The campaign's status is read again this often: a pause stops the page there. */
+const STATUS_EVERY_MS = 500;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-type Outcome = { kind: 'done' } | { kind: 'retry'; error: string; retryAfterMs?: number };
+type Outcome = { kind: 'done' } | { kind: 'stopped' } | { kind: 'retry'; error: string; retryAfterMs?: number };
 
 export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pick<CampaignActivities, 'sendCampaignPage'> {
   const channels = channelLoader(orm, config);
@@ -63,7 +63,7 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
     return { flowId, version: version.version };
   }
 
-  async function sendOne(em: EntityManager, c: Campaign, r: DueRecipient, ctx: { zone: string; rates: Partial<Record<CampaignChannel, number>>; key: Buffer }): Promise<Outcome> {
+  async function sendOne(em: EntityManager, c: Campaign, r: DueRecipient, ctx: { zone: string; rates: Partial<Record<CampaignChannel, number>>; key: Buffer; stopped: () => boolean }): Promise<Outcome> {
     const fail = async (error: string, conversationId: string | null = null, messageId: string | null = null) => {
       await finishRecipient(em, r.id, { status: 'failed', conversationId, messageId, error });
       return { kind: 'done' } as const;
@@ -109,6 +109,8 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
     if (stored.status === 'failed') return fail(stored.error ?? 'failed', conversation.id, stored.id);
 
     await slot(r.channelId, ctx.rates[r.channel] ?? (channel.config.settings as { sendRatePerSecond?: number }).sendRatePerSecond ?? DEFAULT_SEND_RATE_PER_SECOND);
+    // Paused while waiting for the slot: the row stays due (its stored message is found on resume).
+    if (ctx.stopped()) return { kind: 'stopped' };
     const result = await providerSend(em, channel, stored.id, { text: rendered.text, ...rich }, {
       idempotencyKey: r.idempotencyKey,
       contactAddress: r.address,
@@ -134,10 +136,11 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
       const em = tenantEm(orm, tenantId);
       const c = await getCampaign(em, campaignId);
       const due = c.status === 'sending' ? await dueRecipients(em, campaignId, limit) : [];
-      const ctx = { zone: usableZone(c.timezone, await tenantTimezone(em, tenantId)), rates: ratePerSecond, key: configuredLinkKey(config) };
+      let stop = false;
+      const ctx = { zone: usableZone(c.timezone, await tenantTimezone(em, tenantId)), rates: ratePerSecond, key: configuredLinkKey(config), stopped: () => stop };
       let next = 0;
       let done = 0;
-      let stop = false;
+      let checkedAt = Date.now();
       let retry: Extract<Outcome, { kind: 'retry' }> | null = null;
       const worker = async () => {
         while (!stop && next < due.length) {
@@ -147,8 +150,11 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
             retry ??= outcome;
             stop = true;
           }
-          heartbeat(++done);
-          if (done % STATUS_EVERY === 0 && (await getCampaign(em.fork(), campaignId)).status !== 'sending') stop = true;
+          if (outcome.kind !== 'stopped') heartbeat(++done);
+          if (!stop && Date.now() - checkedAt > STATUS_EVERY_MS) {
+            checkedAt = Date.now();
+            if ((await getCampaign(em.fork(), campaignId)).status !== 'sending') stop = true;
+          }
         }
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, worker));

@@ -31,6 +31,20 @@ export class Migration20261224120000_campaigns extends Migration {
     this.addSql(`alter table "campaign_recipients" add constraint "campaign_recipients_campaign_id_foreign" foreign key ("campaign_id") references "campaigns" ("id") on delete cascade;`);
     this.addSql(`alter table "campaign_recipients" add constraint "campaign_recipients_contact_id_foreign" foreign key ("contact_id") references "contacts" ("id") on delete cascade;`);
 
+    // Provider receipts land on the message (applyDeliveryStatus); its recipient follows, whichever path wrote the status.
+    this.addSql(`create or replace function campaign_recipient_receipt() returns trigger language plpgsql as $$
+      begin
+        update campaign_recipients set
+          status = case when new.status in ('delivered', 'read', 'failed') then new.status else status end,
+          delivered_at = case when new.status in ('delivered', 'read') then coalesce(delivered_at, now()) else delivered_at end,
+          read_at = case when new.status = 'read' then coalesce(read_at, now()) else read_at end,
+          failed_at = case when new.status = 'failed' then coalesce(failed_at, now()) else failed_at end,
+          error = case when new.status = 'failed' then coalesce(new.error, error) else error end
+        where message_id = new.id and status in ('sent', 'delivered', 'read');
+        return new;
+      end $$;`);
+    this.addSql(`create trigger "messages_campaign_receipt" after update of "status" on "messages" for each row when (new.source = 'campaign' and new.status is distinct from old.status) execute function campaign_recipient_receipt();`);
+
     this.addSql(`create table "campaign_link_clicks" ("id" uuid not null default gen_random_uuid(), "tenant_id" uuid not null, "campaign_id" uuid not null, "recipient_id" uuid not null, "url" text not null, "clicked_at" timestamptz not null default now(), "user_agent" text null, primary key ("id"));`);
     this.addSql(`create index "campaign_link_clicks_campaign_id_index" on "campaign_link_clicks" ("campaign_id");`);
     this.addSql(`create index "campaign_link_clicks_recipient_id_index" on "campaign_link_clicks" ("recipient_id");`);
@@ -40,6 +54,8 @@ export class Migration20261224120000_campaigns extends Migration {
   }
 
   override down(): void {
+    this.addSql(`drop trigger if exists "messages_campaign_receipt" on "messages";`);
+    this.addSql(`drop function if exists campaign_recipient_receipt();`);
     this.addSql(`drop table if exists "campaign_link_clicks" cascade;`);
     this.addSql(`drop table if exists "campaign_recipients" cascade;`);
     this.addSql(`drop table if exists "campaigns" cascade;`);

@@ -170,3 +170,21 @@ export async function storeCampaignMessage(
   if (!row) throw new Error(`campaign message ${m.key} vanished`);
   return { id: row.id, externalId: row.external_id, status: row.status, error: row.error, existed: true, createdAt: new Date(row.created_at) };
 }
+
+/** How long after a campaign message a contact's message counts as its reply. */
+export const REPLY_ATTRIBUTION_DAYS = 7;
+
+/**
+ * A contact wrote in a conversation: the latest campaign message sent there in the last 7 days
+ * gets its first reply time. Returns that campaign's id (the inbound message carries it), or null.
+ */
+export async function attributeReply(em: EntityManager, conversationId: string, at: Date): Promise<string | null> {
+  const [row] = await em.getConnection().execute<{ campaign_id: string }[]>(
+    `update campaign_recipients set replied_at = coalesce(replied_at, ?)
+      where id = (select id from campaign_recipients where conversation_id = ? and sent_at is not null and sent_at > ?::timestamptz - interval '${REPLY_ATTRIBUTION_DAYS} days' and sent_at <= ?
+                   order by sent_at desc limit 1)
+      returning campaign_id`,
+    [at, conversationId, at, at],
+  );
+  return row?.campaign_id ?? null;
+}

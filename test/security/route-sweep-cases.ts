@@ -81,6 +81,7 @@ const docs = { public: 'the OpenAPI description and its UI, no tenant data' };
 const widget = { public: 'the embeddable widget: the channel id and a signed visitor token are its credentials' };
 const webhook = { public: 'provider webhooks: each is checked against the channel’s own signature or token' };
 const booking = { public: 'the public booking page: a tenant’s page answers only when its admin turned it on, and a booking’s .ics needs its signed link' };
+const campaignLink = { public: 'campaign links: the recipient’s signed token is the credential; an unsigned or altered one is a 404' };
 const consoleFiles = { public: 'the console’s static files and client-side routes' };
 const own = (why: string) => ({ none: why });
 const settings = (key: string): Record<string, RouteCase> => ({
@@ -279,6 +280,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /v1/public/booking/:tenantSlug/slots': booking,
   'POST /v1/public/booking/:tenantSlug/appointments': booking,
   'GET /v1/public/booking/:tenantSlug/appointments/:id/ics': booking,
+  'GET /l/:token': campaignLink,
+  'GET /u/:token': campaignLink,
+  'POST /u/:token': campaignLink,
 
   // Campaigns (api/routes/campaigns.ts): the actions that move B's draft run last, in this order.
   'GET /v1/campaigns': { roles: 'viewer', tenant: 'list' },
