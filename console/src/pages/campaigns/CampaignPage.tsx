@@ -109,7 +109,8 @@ function CampaignBody({ campaign: c, reload }: { campaign: Campaign; reload: () 
       {started && (
         <Panel title="Results">
           <Suspense fallback={<Spinner label="Loading results" />}>
-            <ResultsView campaignId={c.id} live={LIVE_STATUSES.includes(c.status)} />
+            {/* Read again on every status change: the last figures of a finished campaign are its final ones. */}
+            <ResultsView key={c.status} campaignId={c.id} live={LIVE_STATUSES.includes(c.status)} />
           </Suspense>
         </Panel>
       )}

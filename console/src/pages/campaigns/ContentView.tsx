@@ -62,6 +62,10 @@ export function ChannelContent({ channel, content }: { channel: CampaignChannel;
   }
 }
 
+/** Who wrote a variant, in words: `model:<id>`, `template-writer` (the offline writer) or `edited`. */
+export const writtenBy = (generatedBy: string) =>
+  generatedBy === 'edited' ? 'Written or edited by hand' : generatedBy === 'template-writer' ? 'Written by the offline template writer' : `Written by ${generatedBy.replace(/^model:/, 'the model ')}`;
+
 /** Every channel of one variant, with the warnings its limits raised. */
 export function VariantView({ variant, channels }: { variant: CampaignVariant; channels: readonly CampaignChannel[] }) {
   return (
@@ -79,7 +83,7 @@ export function VariantView({ variant, channels }: { variant: CampaignVariant; c
           ))}
         </ul>
       )}
-      <p className="pg-muted">Written by {variant.generatedBy}</p>
+      <p className="pg-muted">{writtenBy(variant.generatedBy)}</p>
     </div>
   );
 }

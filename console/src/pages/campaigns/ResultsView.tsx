@@ -44,7 +44,7 @@ function ResultsBody({ results: r, campaignId }: { results: Results; campaignId:
         <Figure label="Failed" value={t.failed} />
         <Figure label="Replied" value={`${t.replied} (${rate(t.replied, t.sent)})`} />
         <Figure label="Clicked" value={`${t.clicked} (${rate(t.clicked, t.sent)})`} />
-        <Figure label="Opted out" value={t.optedOut} />
+        <Figure label="Opted out since" value={t.optedOut} />
         {(Object.keys(SKIP_LABELS) as (keyof typeof SKIP_LABELS)[]).map((k) => (
           <Figure key={k} label={`Skipped: ${SKIP_LABELS[k]}`} value={t.skipped[k]} />
         ))}

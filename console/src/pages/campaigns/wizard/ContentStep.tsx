@@ -6,6 +6,7 @@
 import { useState } from 'react';
 import { api } from '../../../api/client';
 import { Button, Tabs } from '../../../ui';
+import { writtenBy } from '../ContentView';
 import { PreviewPanel } from '../PreviewPanel';
 import type { Campaign, CampaignChannel, CampaignVariant, VariantContent } from '../types';
 import type { StepProps } from './step';
@@ -82,7 +83,7 @@ export function ContentStep({ campaign, draft, setDraft, save, run, busy, setCam
                     ))}
                   </ul>
                 )}
-                <p className="pg-muted">Written by {v.generatedBy}</p>
+                <p className="pg-muted">{writtenBy(v.generatedBy)}</p>
                 {variants.length > 1 && (
                   <div>
                     <Button variant="ghost" onClick={() => remove(v.id)}>
