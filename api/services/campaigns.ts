@@ -5,9 +5,11 @@
  * `campaign` workflow (workflows/campaign.ts); an edit is accepted only while the campaign is a
  * draft or sent back with changes, in one conditional UPDATE, so it cannot slip in after a submit.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { generateCampaignContent } from '../../campaigns/content/generate';
 import type { CampaignDto, CreateCampaignBody, PatchCampaignBody, listCampaignsQuery } from '../../core/api/campaigns';
-import { EDITABLE_CAMPAIGN_STATUSES, type CampaignChannel, type CampaignStatus, type CampaignVariant } from '../../core/campaigns';
+import { EDITABLE_CAMPAIGN_STATUSES, type CampaignBrief, type CampaignChannel, type CampaignStatus, type CampaignVariant } from '../../core/campaigns';
+import type { Config } from '../../core/config';
 import { checkVariant } from '../../core/campaigns/limits';
 import { AppError } from '../../core/errors';
 import { BrandVoice, Campaign, Channel, Segment } from '../../db/entities';
@@ -124,15 +126,39 @@ export async function updateCampaign(em: EntityManager, campaign: Campaign, patc
     ...(patch.ratePerSecond !== undefined && { ratePerSecond: patch.ratePerSecond }),
     ...(patch.abTest !== undefined && { abTest: patch.abTest }),
     ...(patch.variants !== undefined && { variants }),
-    updatedAt: new Date(),
   };
-  // Conditional on the status still being editable: a submit that won the race leaves the row alone.
-  const updated = await em.nativeUpdate(Campaign, { id: campaign.id, status: { $in: [...EDITABLE_CAMPAIGN_STATUSES] } }, changes);
+  return writeEditable(em, campaign, changes);
+}
+
+/** Conditional on the status still being editable: a submit that won the race leaves the row alone. */
+async function writeEditable(em: EntityManager, campaign: Campaign, changes: Partial<Campaign>): Promise<Campaign> {
+  const updated = await em.nativeUpdate(Campaign, { id: campaign.id, status: { $in: [...EDITABLE_CAMPAIGN_STATUSES] } }, { ...changes, updatedAt: new Date() });
   if (updated === 0) {
     await em.refresh(campaign);
     throw notEditable(campaign.status);
   }
   return (await em.refresh(campaign)) ?? campaign;
+}
+
+/**
+ * Writes the content from the brief (a new one if given, else the stored one): every channel, or
+ * `channelsOnly` with the others kept, through the tenant's model or the offline template writer
+ * (campaigns/content/generate.ts), and stores the variants as written, while still editable.
+ */
+export async function generateContent(
+  deps: { orm: MikroORM; config: Config },
+  em: EntityManager,
+  campaign: Campaign,
+  opts: { brief?: CampaignBrief; channelsOnly?: CampaignChannel[] },
+): Promise<Campaign> {
+  if (!EDITABLE_CAMPAIGN_STATUSES.includes(campaign.status)) throw notEditable(campaign.status);
+  if (opts.brief) await checkReferences(em, { brief: opts.brief });
+  const brief = opts.brief ? briefFor({ brief: opts.brief, channels: campaign.channels }) : campaign.brief;
+  if (!brief) throw new AppError('validation_failed', 'write a brief first: the content is written from it', { field: 'brief' });
+  const written = await generateCampaignContent(deps, campaign.tenant, brief, { channelsOnly: opts.channelsOnly, previous: campaign.variants, workflowId: campaign.workflowId ?? undefined });
+  // What the writer says about the whole run (a model that could not be read) belongs with each variant.
+  const variants = written.variants.map((v) => ({ ...v, warnings: [...v.warnings, ...written.warnings] }));
+  return writeEditable(em, campaign, { variants, ...(opts.brief && { brief }) });
 }
 
 const notEditable = (status: CampaignStatus) =>

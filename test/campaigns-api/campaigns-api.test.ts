@@ -253,3 +253,36 @@ describe('another tenant', () => {
     expect((await call('GET', `/v1/campaigns/${draft.id}`)).body).toMatchObject({ name: 'Tasting menu', status: 'draft' });
   });
 });
+
+describe('content', () => {
+  it('writes the content from the brief with the offline writer, one channel again on request, only while editable', async () => {
+    const created = await marketer.request('POST', '/v1/campaigns', {
+      body: { name: 'Flu shots', channels: ['sms', 'email'], brief: { goal: 'Book a flu shot this month', offer: 'Free for over-65s', callToAction: 'Book now', channels: ['sms', 'email'], variants: 2 } },
+    });
+    const id = created.body.id;
+    const generated = await marketer.request('POST', `/v1/campaigns/${id}/generate`, { body: {} });
+    expect(generated.status).toBe(200);
+    const [a, b] = generated.body.variants;
+    expect(generated.body.variants.map((v: { id: string }) => v.id)).toEqual(['A', 'B']);
+    expect(a.generatedBy).toBe('template-writer');
+    expect(a.content.sms.text).toMatch(/flu shot/i);
+    expect(a.content.email.subject.length).toBeGreaterThan(0);
+    expect(b.content.sms.text).not.toBe(a.content.sms.text);
+
+    // Only SMS again: the edited email stays as the marketer left it.
+    const edited = { ...a, content: { ...a.content, email: { ...a.content.email, subject: 'Our own subject' } } };
+    await marketer.request('PATCH', `/v1/campaigns/${id}`, { body: { variants: [edited, b] } });
+    const again = await marketer.request('POST', `/v1/campaigns/${id}/generate`, { body: { channelsOnly: ['sms'] } });
+    expect(again.status).toBe(200);
+    expect(again.body.variants[0].content.email.subject).toBe('Our own subject');
+    expect(again.body.variants[0].content.sms.text.length).toBeGreaterThan(0);
+
+    const briefless = await marketer.request('POST', '/v1/campaigns', { body: { name: 'No brief', channels: ['sms'] } });
+    expect(fieldOf(await marketer.request('POST', `/v1/campaigns/${briefless.body.id}/generate`, { body: {} }))).toBe('brief');
+    expect(fieldOf(await marketer.request('POST', `/v1/campaigns/${briefless.body.id}/generate`, { body: { brief: { goal: 'x', channels: ['sms'], brandVoiceId: id } } }))).toBe('brief.brandVoiceId');
+    await marketer.request('POST', `/v1/campaigns/${id}/submit`);
+    const late = await marketer.request('POST', `/v1/campaigns/${id}/generate`, { body: {} });
+    expect(late.status).toBe(409);
+    expect(fieldOf(late)).toBe('status');
+  });
+});
