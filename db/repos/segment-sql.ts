@@ -56,7 +56,8 @@ function attributeSql(cond: Extract<SegmentCondition, { field: 'attribute' }>): 
 function conditionSql(cond: SegmentCondition): SqlPart {
   switch (cond.field) {
     case 'tag':
-      return { sql: `${cond.op === 'has' ? '' : 'not '}(c.tags @> array[?]::text[])`, params: [cond.value] };
+      // Tags are stored normalized (trimmed, lower case), so "VIP" in a filter finds "vip".
+      return { sql: `${cond.op === 'has' ? '' : 'not '}(c.tags @> array[?]::text[])`, params: [cond.value.trim().toLowerCase()] };
     case 'attribute':
       return attributeSql(cond);
     case 'reachable':

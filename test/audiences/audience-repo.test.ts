@@ -50,6 +50,7 @@ describe('pageAudience', () => {
   it('compiles every condition kind, all and any', async () => {
     expect(await names({ match: 'all', conditions: [] })).toEqual(['ana', 'bob', 'cy', 'dee']);
     expect(await names({ match: 'all', conditions: [{ field: 'tag', op: 'has', value: 'vip' }] })).toEqual(['ana', 'dee']);
+    expect(await names({ match: 'all', conditions: [{ field: 'tag', op: 'has', value: ' VIP' }] })).toEqual(['ana', 'dee']);
     expect(await names({ match: 'all', conditions: [{ field: 'tag', op: 'not_has', value: 'wine' }] })).toEqual(['cy', 'dee']);
     expect(await names({ match: 'all', conditions: [{ field: 'tag', op: 'has', value: 'vip' }, { field: 'tag', op: 'has', value: 'wine' }] })).toEqual(['ana']);
     expect(await names({ match: 'any', conditions: [{ field: 'tag', op: 'has', value: 'vip' }, { field: 'tag', op: 'has', value: 'wine' }] })).toEqual(['ana', 'bob', 'dee']);

@@ -28,6 +28,8 @@ const KnowledgePage = named(() => import('../pages/KnowledgePage'), 'KnowledgePa
 const SettingsPage = named(() => import('../pages/SettingsPage'), 'SettingsPage');
 const WebhooksPage = named(() => import('../pages/WebhooksPage'), 'WebhooksPage');
 const AppointmentsPage = named(() => import('../pages/scheduling/AppointmentsPage'), 'AppointmentsPage');
+const ContactsPage = named(() => import('../pages/audiences/ContactsPage'), 'ContactsPage');
+const SegmentsPage = named(() => import('../pages/audiences/SegmentsPage'), 'SegmentsPage');
 const CampaignsPage = named(() => import('../pages/campaigns/CampaignsPage'), 'CampaignsPage');
 const CampaignPage = named(() => import('../pages/campaigns/CampaignPage'), 'CampaignPage');
 const CampaignWizard = named(() => import('../pages/campaigns/CampaignWizard'), 'CampaignWizard');
@@ -48,6 +50,8 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/knowledge/:knowledgeBaseId', preload: KnowledgePage.preload, render: () => <KnowledgePage /> },
   { pattern: '/appointments', preload: AppointmentsPage.preload, render: () => <AppointmentsPage /> },
   { pattern: '/appointments/:section', preload: AppointmentsPage.preload, render: () => <AppointmentsPage /> },
+  { pattern: '/contacts', preload: ContactsPage.preload, render: () => <ContactsPage /> },
+  { pattern: '/segments', preload: SegmentsPage.preload, render: () => <SegmentsPage /> },
   { pattern: '/campaigns', preload: CampaignsPage.preload, render: () => <CampaignsPage /> },
   { pattern: '/campaigns/calendar', preload: CampaignsPage.preload, render: () => <CampaignsPage /> },
   { pattern: '/campaigns/approvals', preload: CampaignsPage.preload, render: () => <CampaignsPage /> },

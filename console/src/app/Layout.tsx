@@ -9,6 +9,8 @@ const NAV = [
   { to: '/runs', label: 'Runs' },
   { to: '/knowledge', label: 'Knowledge' },
   { to: '/appointments', label: 'Appointments' },
+  { to: '/contacts', label: 'Contacts' },
+  { to: '/segments', label: 'Segments' },
   { to: '/campaigns', label: 'Campaigns' },
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },
   { to: '/settings', label: 'Settings', adminOnly: true },

@@ -19,7 +19,7 @@ export interface ConsoleSession {
   close: () => Promise<void>;
 }
 
-export async function startConsoleSession(role: 'admin' | 'builder' = 'admin'): Promise<ConsoleSession> {
+export async function startConsoleSession(role: Parameters<typeof createConsoleUser>[2] = 'admin'): Promise<ConsoleSession> {
   await buildConsoleOnce();
   const stack = await startStack(sharedServers());
   let browser: Browser | undefined;
