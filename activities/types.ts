@@ -34,6 +34,8 @@ export interface LlmChatInput {
   messages: ChatMessage[];
   tools: ToolSpec[];
   model?: string;
+  /** A brand voice whose instructions join the system message (read when the activity runs: edits apply at once). */
+  brandVoiceId?: string;
   temperature?: number;
   maxTokens?: number;
 }

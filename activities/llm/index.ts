@@ -8,6 +8,19 @@ import { extractiveSummary, messageLine, OFFLINE_REPLY } from '../../llm/offline
 import { tenantProviders } from '../../llm/providers';
 import { runWithFallback } from '../../llm/run';
 import { callTool } from './tool';
+import { brandVoiceInstructions } from '../../core/campaigns/brand-voice';
+import { loadBrandVoice } from '../../campaigns/content/store';
+import type { MikroORM } from '@mikro-orm/postgresql';
+
+/** The voice's instructions appended to the system message; a voice deleted since the flow was published is left out. */
+async function withBrandVoice(orm: MikroORM, tenantId: string, brandVoiceId: string, messages: ChatMessage[]): Promise<ChatMessage[]> {
+  const voice = await loadBrandVoice(orm, tenantId, brandVoiceId);
+  if (!voice) return messages;
+  const [first, ...rest] = messages;
+  const instructions = brandVoiceInstructions(voice);
+  if (first?.role === 'system') return [{ ...first, content: `${first.content ?? ''}\n\n${instructions}` }, ...rest];
+  return [{ role: 'system', content: instructions }, ...messages];
+}
 
 type Llm = Pick<SwitchboardActivities, 'llmChat' | 'summarize' | 'callTool'>;
 
@@ -32,11 +45,12 @@ export function llmActivities(deps: ActivityDeps): Llm {
         return { provider: 'offline', content: OFFLINE_REPLY, toolCalls: [], usage: { promptTokens: 0, completionTokens: 0, costUsd: 0 } } satisfies LlmChatResult;
       }
 
+      const messages = input.brandVoiceId ? await withBrandVoice(orm, input.tenantId, input.brandVoiceId, input.messages) : input.messages;
       const { completion, costUsd } = await runWithFallback(
         orm,
         input,
         providers,
-        { messages: input.messages, tools: input.tools, temperature: input.temperature, maxTokens: input.maxTokens },
+        { messages, tools: input.tools, temperature: input.temperature, maxTokens: input.maxTokens },
         {
           signal: cancellationSignal(),
           onChunk: () => heartbeat(),

@@ -4,6 +4,7 @@ import { generateCampaignContent } from '../../campaigns/content/generate';
 import { checkVariant, smsSizingText } from '../../core/campaigns/limits';
 import { personalizationVariables } from '../../core/campaigns/personalize';
 import { smsSegments } from '../../core/campaigns/sms';
+import { templateFromText } from '../../core/campaigns/whatsapp-templates';
 import { errorResponses } from '../../core/api/common';
 import { checkContentBody, contentCheckResult, generateContentBody, generatedContent } from '../../core/api/content';
 import type { AppDeps } from '../deps';
@@ -39,7 +40,12 @@ export const contentRoutes =
       async (request) => {
         const content = request.body;
         const variables = [...new Set(textsOf(content).flatMap(personalizationVariables))];
-        return { warnings: checkVariant(content), sms: content.sms ? smsSegments(smsSizingText(content.sms.text)) : null, variables };
+        return {
+          warnings: checkVariant(content),
+          sms: content.sms ? smsSegments(smsSizingText(content.sms.text)) : null,
+          variables,
+          whatsappTemplate: content.whatsapp ? templateFromText(content.whatsapp.text) : null,
+        };
       },
     );
   };

@@ -10,7 +10,7 @@ import type { GraphError, ValidGraph } from '../../core/graph/schema';
 import { validateGraph, type GraphValidation } from '../../core/graph/validate';
 import { nodeDefinition } from '../../core/nodes';
 import type { ReferenceKind } from '../../core/nodes/define';
-import { KnowledgeBase, Service } from '../../db/entities';
+import { BrandVoice, KnowledgeBase, Service } from '../../db/entities';
 import { isUuid } from '../../core/ids';
 
 
@@ -23,6 +23,10 @@ const KINDS: Record<ReferenceKind, { noun: string; existing: (em: EntityManager,
   service: {
     noun: 'service',
     existing: async (em, ids) => (await em.find(Service, { id: { $in: ids } }, { fields: ['id'] })).map((s) => s.id),
+  },
+  brandVoice: {
+    noun: 'brand voice',
+    existing: async (em, ids) => (await em.find(BrandVoice, { id: { $in: ids } }, { fields: ['id'] })).map((v) => v.id),
   },
 };
 

@@ -68,6 +68,8 @@ export const contentCheckResult = z.object({
   sms: smsSegmentsSchema.nullable(),
   /** Personalization variables the content uses, for the preview. */
   variables: z.array(z.string()),
+  /** The WhatsApp text as a template to submit for review: variables become {{1}}, {{2}}… (the parameters, filled at send). */
+  whatsappTemplate: z.object({ body: z.string(), parameters: z.array(z.string()) }).nullable(),
 });
 
 export const whatsappTemplateSchema = z

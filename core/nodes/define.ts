@@ -4,7 +4,7 @@ import type { z } from 'zod';
  * Kinds of tenant records a node field can name by id. The inspector edits such a field with a
  * picker of those records, and publishing refuses ids the tenant does not have.
  */
-export type ReferenceKind = 'knowledgeBase' | 'service';
+export type ReferenceKind = 'knowledgeBase' | 'service' | 'brandVoice';
 
 /** A node's settings as the builder holds them while editing: not validated yet. */
 export type RawData = Record<string, unknown>;

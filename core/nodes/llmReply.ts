@@ -25,6 +25,7 @@ export const llmReplyNode = defineNode({
   data: z.object({
     systemPrompt: z.string().max(20_000).default('You are a helpful assistant.').describe('Instructions for the model: its role, what to answer and what not'),
     brandVoice: z.string().max(2000).optional().describe('Tone and style, appended to the system prompt'),
+    brandVoiceId: z.string().uuid('brandVoiceId must be a brand voice id').optional().describe('A brand voice profile (tone, words to use and avoid, emoji, language) joined to the system prompt'),
     model: z.string().optional().describe('Overrides the tenant’s default model'),
     temperature: z.number().min(0).max(2).optional().describe('0 gives steady, factual answers; higher values more varied ones'),
     maxTokens: z.number().int().positive().max(32_000).optional().describe('Upper limit on the length of the answer, in tokens'),
@@ -47,7 +48,7 @@ export const llmReplyNode = defineNode({
   outputs: ['next', 'handoff'],
   // Unconnected, the model's handoff behaves like a Hand-off node, then continues on `next`.
   optionalOutputs: ['handoff'],
-  references: { knowledgeBaseIds: 'knowledgeBase' },
+  references: { knowledgeBaseIds: 'knowledgeBase', brandVoiceId: 'brandVoice' },
   templateFields: ['systemPrompt', 'brandVoice'],
   longTextFields: ['systemPrompt', 'brandVoice'],
   sets: (d) => variableIn(d.saveAs),

@@ -27,6 +27,7 @@ const RunPage = named(() => import('../pages/RunPage'), 'RunPage');
 const KnowledgePage = named(() => import('../pages/KnowledgePage'), 'KnowledgePage');
 const SettingsPage = named(() => import('../pages/SettingsPage'), 'SettingsPage');
 const WebhooksPage = named(() => import('../pages/WebhooksPage'), 'WebhooksPage');
+const ContentPage = named(() => import('../pages/ContentPage'), 'ContentPage');
 const AppointmentsPage = named(() => import('../pages/scheduling/AppointmentsPage'), 'AppointmentsPage');
 const ContactsPage = named(() => import('../pages/audiences/ContactsPage'), 'ContactsPage');
 const SegmentsPage = named(() => import('../pages/audiences/SegmentsPage'), 'SegmentsPage');
@@ -58,6 +59,8 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/campaigns/new', preload: CampaignWizard.preload, render: () => <CampaignWizard /> },
   { pattern: '/campaigns/:campaignId', preload: CampaignPage.preload, render: (p) => <CampaignPage key={p.campaignId} campaignId={p.campaignId} /> },
   { pattern: '/campaigns/:campaignId/edit', preload: CampaignWizard.preload, render: (p) => <CampaignWizard key={p.campaignId} campaignId={p.campaignId} /> },
+  { pattern: '/content', preload: ContentPage.preload, render: () => <ContentPage /> },
+  { pattern: '/content/:section', preload: ContentPage.preload, render: () => <ContentPage /> },
   { pattern: '/webhooks', preload: WebhooksPage.preload, render: (_p, { role }) => adminOnly(role, <WebhooksPage />) },
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },

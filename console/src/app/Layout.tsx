@@ -12,6 +12,7 @@ const NAV = [
   { to: '/contacts', label: 'Contacts' },
   { to: '/segments', label: 'Segments' },
   { to: '/campaigns', label: 'Campaigns' },
+  { to: '/content', label: 'Content' },
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },
   { to: '/settings', label: 'Settings', adminOnly: true },
 ];

@@ -104,36 +104,44 @@ function KnowledgeBasePicker({ label, help, error, value, onChange }: ReferenceP
   );
 }
 
-interface ServiceOption {
+interface Option {
   id: string;
   name: string;
-  active: boolean;
+  /** A service may be inactive; a brand voice may be the default. */
+  note?: string;
 }
 
-/** One service (or none: the node then asks the contact); an id the tenant no longer has shows as missing. */
-function ServicePicker({ label, help, error, value, onChange }: ReferencePickerProps) {
-  const query = useQuery(async () => (await api.get<{ items: ServiceOption[] }>('/v1/services')).items, []);
-  const current = value.at(-1) ?? '';
-  const missing = query.data && current && !query.data.some((s) => s.id === current);
-  const options = [
-    { value: '', label: 'Ask the contact' },
-    ...(query.data ?? []).map((s) => ({ value: s.id, label: s.active ? s.name : `${s.name} (inactive)` })),
-    ...(missing ? [{ value: current, label: `missing service ${current}` }] : []),
-  ];
-  return (
-    <Field label={label} help={help} error={error ?? (query.error != null ? `Could not load the services: ${errorMessage(query.error)}` : undefined)}>
-      <Select value={current} options={options} onChange={(e) => onChange(e.target.value ? [e.target.value] : [])} />
-    </Field>
-  );
+/** A picker of one record (or none); an id the tenant no longer has shows as missing. */
+function singlePicker(opts: { path: string; noun: string; none: string; option: (row: any) => Option }) {
+  return function SinglePicker({ label, help, error, value, onChange }: ReferencePickerProps) {
+    const query = useQuery(async () => (await api.get<{ items: unknown[] }>(opts.path)).items.map(opts.option), []);
+    const current = value.at(-1) ?? '';
+    const missing = query.data && current && !query.data.some((s) => s.id === current);
+    const options = [
+      { value: '', label: opts.none },
+      ...(query.data ?? []).map((s) => ({ value: s.id, label: s.note ? `${s.name} (${s.note})` : s.name })),
+      ...(missing ? [{ value: current, label: `missing ${opts.noun} ${current}` }] : []),
+    ];
+    return (
+      <Field label={label} help={help} error={error ?? (query.error != null ? `Could not load the ${opts.noun}s: ${errorMessage(query.error)}` : undefined)}>
+        <Select value={current} options={options} onChange={(e) => onChange(e.target.value ? [e.target.value] : [])} />
+      </Field>
+    );
+  };
 }
+
+const ServicePicker = singlePicker({ path: '/v1/services', noun: 'service', none: 'Ask the contact', option: (s) => ({ id: s.id, name: s.name, note: s.active ? undefined : 'inactive' }) });
+const BrandVoicePicker = singlePicker({ path: '/v1/brand-voices', noun: 'brand voice', none: 'No brand voice', option: (v) => ({ id: v.id, name: v.name, note: v.isDefault ? 'default' : undefined }) });
 
 export const REFERENCE_PICKERS: Record<ReferenceKind, ComponentType<ReferencePickerProps>> = {
   knowledgeBase: KnowledgeBasePicker,
   service: ServicePicker,
+  brandVoice: BrandVoicePicker,
 };
 
 /** The picker's legend for each kind (the field names end in "Ids", which reads as a UUID box). */
 export const REFERENCE_LABELS: Record<ReferenceKind, string> = {
   knowledgeBase: 'Knowledge bases',
   service: 'Service',
+  brandVoice: 'Brand voice',
 };

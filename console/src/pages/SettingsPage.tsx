@@ -8,6 +8,7 @@ import { EmbeddingsSection } from './settings/EmbeddingsSection';
 import { LlmSection } from './settings/LlmSection';
 import { RerankerSection } from './settings/RerankerSection';
 import { UsersSection } from './settings/UsersSection';
+import { WhatsappChannelsTemplates } from './content/WhatsappTemplates';
 import './pages.css';
 
 const SECTIONS = [
@@ -17,6 +18,7 @@ const SECTIONS = [
   { id: 'embeddings', label: 'Embeddings', render: () => <EmbeddingsSection /> },
   { id: 'reranker', label: 'Reranker', render: () => <RerankerSection /> },
   { id: 'email', label: 'Email channels', render: () => <EmailChannelsSection /> },
+  { id: 'whatsapp', label: 'WhatsApp templates', render: () => <WhatsappChannelsTemplates canManage /> },
   { id: 'audit', label: 'Audit log', render: () => <AuditLogSection /> },
 ];
 

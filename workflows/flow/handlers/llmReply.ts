@@ -59,6 +59,7 @@ export const llmReply: NodeHandler<'llmReply'> = {
         messages,
         tools: call < MAX_LLM_CALLS ? tools : [],
         model: data.model,
+        ...(data.brandVoiceId ? { brandVoiceId: data.brandVoiceId } : {}),
         temperature: data.temperature,
         maxTokens: data.maxTokens,
       });
