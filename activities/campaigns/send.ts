@@ -55,15 +55,22 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
     }
   }
 
-  async function flowFor(em: EntityManager, c: Campaign, channel: LoadedChannel) {
+  /** The flow new conversations start on: the campaign's, else the channel's, at its published version (asked once per flow and page). */
+  function flowFor(em: EntityManager, c: Campaign, channel: LoadedChannel, cache: Map<string, Promise<{ flowId: string; version: number }>>) {
     const flowId = c.flowId ?? channel.row.flow;
-    if (!flowId) throw new Error('neither the campaign nor the channel has a flow to answer replies');
-    const version = await getFlowVersion(em, flowId);
-    if (!version) throw new Error(`the flow ${flowId} has no published version`);
-    return { flowId, version: version.version };
+    if (!flowId) return Promise.reject(new Error('neither the campaign nor the channel has a flow to answer replies'));
+    let found = cache.get(flowId);
+    if (!found) {
+      found = getFlowVersion(em, flowId).then((version) => {
+        if (!version) throw new Error(`the flow ${flowId} has no published version`);
+        return { flowId, version: version.version };
+      });
+      cache.set(flowId, found);
+    }
+    return found;
   }
 
-  async function sendOne(em: EntityManager, c: Campaign, r: DueRecipient, ctx: { zone: string; rates: Partial<Record<CampaignChannel, number>>; key: Buffer; stopped: () => boolean }): Promise<Outcome> {
+  async function sendOne(em: EntityManager, c: Campaign, r: DueRecipient, ctx: { zone: string; rates: Partial<Record<CampaignChannel, number>>; key: Buffer; stopped: () => boolean; flows: Map<string, Promise<{ flowId: string; version: number }>> }): Promise<Outcome> {
     const fail = async (error: string, conversationId: string | null = null, messageId: string | null = null) => {
       await finishRecipient(em, r.id, { status: 'failed', conversationId, messageId, error });
       return { kind: 'done' } as const;
@@ -87,7 +94,7 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
     if (!channel) return fail('the channel is gone (deleted?)');
     let conversation;
     try {
-      conversation = await campaignConversation(em, c.tenant, { channelId: r.channelId, channelType: r.channel, threadKey: r.address, contactId: r.contactId }, () => flowFor(em, c, channel));
+      conversation = await campaignConversation(em, c.tenant, { channelId: r.channelId, channelType: r.channel, threadKey: r.address, contactId: r.contactId }, () => flowFor(em, c, channel, ctx.flows));
     } catch (err) {
       if (err instanceof Error && /flow/.test(err.message)) return fail(err.message);
       throw err;
@@ -137,7 +144,7 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
       const c = await getCampaign(em, campaignId);
       const due = c.status === 'sending' ? await dueRecipients(em, campaignId, limit) : [];
       let stop = false;
-      const ctx = { zone: usableZone(c.timezone, await tenantTimezone(em, tenantId)), rates: ratePerSecond, key: configuredLinkKey(config), stopped: () => stop };
+      const ctx = { zone: usableZone(c.timezone, await tenantTimezone(em, tenantId)), rates: ratePerSecond, key: configuredLinkKey(config), stopped: () => stop, flows: new Map() };
       let next = 0;
       let done = 0;
       let checkedAt = Date.now();

@@ -119,6 +119,11 @@ export const PATHS: Path[] = [
   { kind: 'appointment', name: 'update refused: slot taken', shows: (r) => r.facts.updates.includes('reschedule') },
   { kind: 'appointment', name: 'cancelled by update', shows: (r) => r.facts.updates.includes('cancel') && r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'cancelled' },
   { kind: 'appointment', name: 'attended, then follow-up', shows: (r) => r.facts.updates.includes('complete') && r.facts.activities.some((a) => a.type === 'sendAppointmentNotice' && a.input?.kind === 'followUp') },
+  { kind: 'campaign', name: 'send time on a durable timer, then materialize and send pages', shows: (r) => r.facts.timersFired > 0 && scheduled(r, 'materializeCampaignPage') && scheduled(r, 'sendCampaignPage') },
+  { kind: 'campaign', name: 'A/B winner sent to the held rest', shows: (r) => scheduled(r, 'decideCampaignWinner') && r.facts.end?.kind === 'completed' && r.facts.end.result?.winnerVariant },
+  { kind: 'campaign', name: 'changes requested, paused, resumed, rate changed, cancelled', shows: (r) => ['requestChanges', 'pause', 'resume', 'changeRate', 'cancel'].every((u) => r.facts.updates.includes(u)) && r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'cancelled' },
+  { kind: 'campaign', name: 'continueAsNew while sending', shows: (r) => r.facts.end?.kind === 'continuedAsNew' && r.facts.end.input?.carried?.phase === 'send' },
+  { kind: 'campaign', name: 'run continued with carried state', shows: (r) => !!r.facts.input?.carried && r.facts.end?.kind === 'completed' },
   { kind: 'ingestDocument', name: 'superseded version', shows: (r) => r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'failed' && !scheduled(r, 'failDocumentVersion') },
 ];
 
