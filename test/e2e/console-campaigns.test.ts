@@ -128,6 +128,14 @@ it('writes a campaign in the wizard and submits it for approval', { timeout: 120
   await page.waitForURL(new RegExp(`#/campaigns/${campaignId}$`));
   await page.getByRole('heading', { name: /Tasting menu/ }).getByText('Awaiting approval').waitFor();
   await app.screenshot('campaigns-05-submitted');
+  const stored = (await bench.stack.request('GET', `/v1/campaigns/${campaignId}`, { apiKey: bench.apiKey })).body;
+  expect(stored).toMatchObject({ quietHours: QUIET, ratePerSecond: { sms: 1 }, timezone: 'UTC', segmentId: null });
+
+  // Whoever writes a campaign does not approve it: the queue shows it without the buttons.
+  await app.goto('/campaigns/approvals');
+  await page.getByRole('region', { name: 'Tasting menu' }).waitFor();
+  await page.getByText('Approvers and admins approve campaigns').waitFor();
+  expect(await page.getByRole('button', { name: /^Approve/ }).count()).toBe(0);
   expect(app.errors).toEqual([]);
 });
 
@@ -147,7 +155,7 @@ it('is sent back with a comment, resubmitted, approved, and sends live: pause ho
   await desk.getByText('Nothing awaits approval').waitFor();
 
   const { page, app } = marketer;
-  await page.reload();
+  await app.goto(`/campaigns/${campaignId}`);
   await page.getByRole('note', { name: 'Changes requested' }).getByText('Say which Friday.').waitFor();
   await page.getByRole('button', { name: 'Edit' }).click();
   await page.waitForURL(/step=review$/);

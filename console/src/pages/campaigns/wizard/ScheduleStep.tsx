@@ -17,7 +17,8 @@ export function ScheduleStep({ draft, setDraft }: StepProps) {
     return list.includes(zone) ? list : [zone, ...list];
   }, [zone]);
   const local = draft.sendAt ? DateTime.fromISO(draft.sendAt, { zone }).toFormat("yyyy-LL-dd'T'HH:mm") : '';
-  const setLocal = (value: string, inZone = zone) => setDraft({ sendAt: value ? DateTime.fromISO(value, { zone: inZone }).toUTC().toISO() : null });
+  // The zone shown is the one stored: a time picked here means that wall clock in that zone.
+  const setLocal = (value: string, inZone = zone) => setDraft({ sendAt: value ? DateTime.fromISO(value, { zone: inZone }).toUTC().toISO() : null, timezone: inZone });
   const variants = draft.variants?.length ?? 0;
   const setRate = (ch: CampaignChannel, value: string) => {
     const next = { ...draft.ratePerSecond };
@@ -60,7 +61,7 @@ export function ScheduleStep({ draft, setDraft }: StepProps) {
         <Checkbox
           label="Hold messages during quiet hours, in each recipient's own timezone (the campaign's when unknown)"
           checked={Boolean(draft.quietHours)}
-          onChange={(e) => setDraft({ quietHours: e.target.checked ? { start: '21:00', end: '08:00' } : null })}
+          onChange={(e) => setDraft({ quietHours: e.target.checked ? { start: '21:00', end: '08:00' } : null, timezone: zone })}
         />
         {draft.quietHours && (
           <div className="cp-grid2">
