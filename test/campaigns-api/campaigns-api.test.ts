@@ -286,3 +286,31 @@ describe('content', () => {
     expect(fieldOf(late)).toBe('status');
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents every campaign route', async () => {
+    const doc = await stack.request('GET', '/docs/json');
+    expect(doc.status).toBe(200);
+    const paths = Object.keys(doc.body.paths).filter((p) => p.startsWith('/v1/campaigns'));
+    expect(paths.sort()).toEqual(
+      [
+        '/v1/campaigns',
+        '/v1/campaigns/approvals',
+        '/v1/campaigns/{id}',
+        '/v1/campaigns/{id}/approve',
+        '/v1/campaigns/{id}/cancel',
+        '/v1/campaigns/{id}/generate',
+        '/v1/campaigns/{id}/pause',
+        '/v1/campaigns/{id}/preview',
+        '/v1/campaigns/{id}/progress',
+        '/v1/campaigns/{id}/rate',
+        '/v1/campaigns/{id}/request-changes',
+        '/v1/campaigns/{id}/results',
+        '/v1/campaigns/{id}/results.csv',
+        '/v1/campaigns/{id}/resume',
+        '/v1/campaigns/{id}/submit',
+      ].sort(),
+    );
+    expect(doc.body.paths['/v1/campaigns'].post.requestBody.content['application/json'].schema.properties).toHaveProperty('quietHours');
+  });
+});
