@@ -113,12 +113,18 @@ export class InboundProcessor {
     }
   }
 
-  /** Meta's review of a template: a template this channel does not track (made elsewhere) waits for a refresh. */
+  /**
+   * Meta's review of a template. Like a receipt it may overtake the row it changes (the submit
+   * still storing Meta's answer), so it is retried a few times; a template this channel does not
+   * track (made in Meta's manager) then waits for a refresh.
+   */
   private async applyTemplate(row: InboundRow, channel: LoadedChannel): Promise<undefined> {
     const event = row.payload as Extract<InboundEvent, { kind: 'template' }>;
     const status = templateStatusOf(event.event);
     if (!status) return;
-    await applyWhatsappTemplateStatus(tenantEm(this.deps.orm, row.tenantId), channel.row.id, { providerTemplateId: event.externalId, status, reason: event.reason });
+    if (await applyWhatsappTemplateStatus(tenantEm(this.deps.orm, row.tenantId), channel.row.id, { providerTemplateId: event.externalId, status, reason: event.reason })) return;
+    if (row.attempts >= STATUS_ATTEMPTS) throw new Unprocessable(`no template with provider id ${event.externalId} on this channel (a refresh adds templates made elsewhere)`);
+    throw new Error(`no template with provider id ${event.externalId} yet`);
   }
 
   /** A reaction, edit or deletion: like a receipt, it may overtake the message it changes, so it is retried a few times. */

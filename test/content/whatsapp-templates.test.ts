@@ -51,6 +51,11 @@ describe('WhatsApp templates', () => {
     bench.graph.reviewTemplate(remote!.id, 'PAUSED');
     expect((await bench.graph.post(hook, SECRET, statusUpdate(remote!.id, remote!.name, 'PAUSED'))).status).toBe(200);
     await waitUntil(async () => (await api('GET', templatesPath())).body.items[0]?.status === 'PAUSED', 20_000, 'the template paused');
+    // A review of a template not stored (yet) is retried, as a receipt that overtakes its message is.
+    expect((await bench.graph.post(hook, SECRET, statusUpdate('998877665544', 'unknown_one', 'APPROVED'))).status).toBe(200);
+    const unknown = async () => (await bench.rows(`select status, attempts, error from inbound_messages where channel_id = $1 and external_id like 'template:998877665544:%'`, [channel.id]))[0];
+    await waitUntil(async () => (await unknown())?.attempts >= 2, 30_000, 'the unknown review retried');
+    expect(await unknown()).toMatchObject({ status: 'pending', error: 'no template with provider id 998877665544 yet' });
     // A forged review (wrong signature) changes nothing.
     expect((await bench.graph.post(hook, SECRET, statusUpdate(remote!.id, remote!.name, 'APPROVED'), { signature: 'sha256=00' })).status).toBe(403);
   });
