@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { AppError, INVALID_DATA_ERROR_TYPE, isInvalidDataError } from '../core/errors';
 import type { ActivityDeps } from './deps';
 import { calendarActivities } from './calendars/sync';
+import { generateActivities } from './campaigns/generate';
 import { lifecycleActivities } from './campaigns/lifecycle';
 import { materializeActivities } from './campaigns/materialize';
 import { sendCampaignActivities } from './campaigns/send';
@@ -45,6 +46,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...bookingFlowActivities(deps),
     ...appointmentToolActivities(deps),
     ...lifecycleActivities(deps),
+    ...generateActivities(deps),
     ...materializeActivities(deps),
     ...sendCampaignActivities(deps),
   };

@@ -6,12 +6,15 @@
  * campaign-sending.ts), continuing as new to keep each run's history bounded.
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { CAMPAIGN_APPROVER_ROLES } from '../core/campaigns';
+import { CAMPAIGN_APPROVER_ROLES, type CampaignBrief, type CampaignChannel, type CampaignVariant } from '../core/campaigns';
+
+type GenerateArgs = { brief?: CampaignBrief; channelsOnly?: CampaignChannel[] };
 import {
   approveUpdate,
   campaignCancelUpdate,
   campaignProgressQuery,
   changeRateUpdate,
+  generateUpdate,
   pauseUpdate,
   requestChangesUpdate,
   resumeUpdate,
@@ -36,6 +39,8 @@ export async function campaign(input: CampaignInput): Promise<CampaignState> {
   const started = s.start();
 
   setHandler(campaignProgressQuery, () => s.state());
+  const generate = (args: GenerateArgs): Promise<{ variants: CampaignVariant[] }> => started.then(() => s.generate(args ?? {}));
+  setHandler<{ variants: CampaignVariant[] }, [GenerateArgs], typeof generateUpdate>(generateUpdate, generate, { validator: () => s.refuse('generate') });
   setHandler(submitUpdate, (args) => started.then(() => s.act('submit', { by: args.by })), { validator: (a) => (byOf(a), s.refuse('submit')) });
   setHandler(approveUpdate, (args) => started.then(() => s.act('approve', { by: args.by })), {
     validator: (a) => {

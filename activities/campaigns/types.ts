@@ -1,5 +1,5 @@
 /** The `campaign` workflow's activities (activities/campaigns/): signatures shared with the workflow. */
-import type { CampaignAction, CampaignChannel, CampaignCounts, CampaignStatus } from '../../core/campaigns';
+import type { CampaignAction, CampaignBrief, CampaignChannel, CampaignCounts, CampaignStatus, CampaignVariant } from '../../core/campaigns';
 
 export interface CampaignRef {
   tenantId: string;
@@ -52,4 +52,9 @@ export interface CampaignSendingActivities {
   decideCampaignWinner(input: CampaignRef): Promise<{ winnerVariant: string; counts: CampaignCounts }>;
 }
 
-export type CampaignActivities = CampaignLifecycleActivities & CampaignSendingActivities;
+export interface CampaignGenerateActivities {
+  /** Writes generated variants on the campaign (brand voice, limits: campaigns/content). */
+  generateCampaignVariants(input: CampaignRef & { brief?: CampaignBrief; channelsOnly?: CampaignChannel[] }): Promise<{ variants: CampaignVariant[] }>;
+}
+
+export type CampaignActivities = CampaignLifecycleActivities & CampaignSendingActivities & CampaignGenerateActivities;

@@ -60,4 +60,16 @@ describe('transitionCampaign', () => {
     const other = await makeTenant(deps.orm);
     await expect(new MockActivityEnvironment().run(acts.loadCampaign, { tenantId: other.tenantId, campaignId: id })).rejects.toThrow(/not found/);
   });
+
+  it('generates the variants from the brief offline (template writer) and stores them', async () => {
+    const t = await makeTenant(deps.orm);
+    const brief = { goal: 'Fill the tasting menu nights', offer: 'Seven courses for 65 €', link: 'https://example.com/menu', channels: ['sms' as const, 'email' as const], variants: 2 };
+    const id = await draft(t.tenantId, { variants: [], brief });
+    const acts = activitiesFor(deps);
+    const out = (await new MockActivityEnvironment().run(acts.generateCampaignVariants, { tenantId: t.tenantId, campaignId: id })) as { variants: { id: string; generatedBy: string; content: Record<string, unknown> }[] };
+    expect(out.variants.map((v) => [v.id, v.generatedBy])).toEqual([['A', 'template-writer'], ['B', 'template-writer']]);
+    expect(Object.keys(out.variants[0]!.content).sort()).toEqual(['email', 'sms']);
+    const row = await tenantEm(deps.orm, t.tenantId).findOneOrFail(Campaign, { id });
+    expect(row.variants).toHaveLength(2);
+  });
 });

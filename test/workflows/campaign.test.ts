@@ -53,11 +53,15 @@ describe('campaign workflow: approval and schedule', () => {
   it('sends changes back with the comment, then is submitted again', async () => {
     const id = randomUUID();
     await campaigns.startCampaign('t1', id);
+    const generated = await campaigns.campaignUpdate('t1', id, 'generate', { channelsOnly: ['sms'] });
+    expect(generated.variants[0]?.generatedBy).toBe('template-writer');
+    expect((await campaigns.campaignProgress('t1', id))?.status).toBe('draft');
     await campaigns.campaignUpdate('t1', id, 'submit', { by: 'u1' });
     const back = await campaigns.campaignUpdate('t1', id, 'requestChanges', { by: 'u2', comment: 'Say the date' });
     expect(back.status).toBe('changes_requested');
     expect(fakes.of(`camp:t1:${id}`, 'transitionCampaign').at(-1)?.input).toMatchObject({ action: 'requestChanges', comment: 'Say the date', by: 'u2' });
     expect((await campaigns.campaignUpdate('t1', id, 'submit', { by: 'u1' })).status).toBe('awaiting_approval');
+    await expect(campaigns.campaignUpdate('t1', id, 'generate', {})).rejects.toMatchObject({ message: /cannot generate a campaign that is awaiting approval/ });
     await campaigns.campaignUpdate('t1', id, 'cancel', { by: 'u1' });
   });
 

@@ -98,6 +98,8 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // The campaign workflow (workflows/campaign.ts): database work retried ~8 minutes, then the campaign fails with the reason.
   loadCampaign: booking,
   transitionCampaign: booking,
+  // The model (with its own fallback chain) or the offline writer: a few attempts, the update answers the failure.
+  generateCampaignVariants: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 3 }) },
   materializeCampaignPage: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
   // A page is bounded to a few seconds of sends; a worker that dies mid-page is noticed by the heartbeat, and the retry resumes it (sent rows are done).
   sendCampaignPage: { startToCloseTimeout: '2m', heartbeatTimeout: '15s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 }) },

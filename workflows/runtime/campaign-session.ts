@@ -7,7 +7,7 @@
  */
 import { workflowInfo } from '@temporalio/workflow';
 import type { CampaignSnapshot, CampaignTransition } from '../../activities/campaigns/types';
-import { FINAL_CAMPAIGN_STATUSES, refuseAction, SKIP_REASONS, type CampaignAction, type CampaignStatus } from '../../core/campaigns';
+import { FINAL_CAMPAIGN_STATUSES, refuseAction, SKIP_REASONS, type CampaignAction, type CampaignBrief, type CampaignChannel, type CampaignStatus, type CampaignVariant } from '../../core/campaigns';
 import type { CampaignCarry, CampaignCounts, CampaignInput, CampaignPhase, CampaignState } from '../messages';
 import { ActivityCaller } from '../flow/activities';
 import { Mutex } from '../flow/mutex';
@@ -90,6 +90,20 @@ export class CampaignSession {
     return this.mutex.run(async () => {
       if (refuseAction(action, this.status)) return;
       await this.transition(action, args);
+    });
+  }
+
+  /** Generation runs with status `generating` and goes back to where it was; a failure is the update's, never the run's. */
+  generate(args: { brief?: CampaignBrief; channelsOnly?: CampaignChannel[] }): Promise<{ variants: CampaignVariant[] }> {
+    return this.mutex.run(async () => {
+      this.refuse('generate');
+      const back = this.status;
+      this.setStatus('generating');
+      try {
+        return await this.activities.call('@generate', 'generateCampaignVariants', { ...this.ref, ...args });
+      } finally {
+        this.setStatus(back);
+      }
     });
   }
 

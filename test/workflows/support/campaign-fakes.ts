@@ -42,6 +42,7 @@ const TARGET: Partial<Record<string, CampaignStatus>> = { submit: 'awaiting_appr
 
 export const campaignFakes = (): CampaignActivities => ({
   loadCampaign: async ({ campaignId }) => snapshot(row(campaignId)),
+  generateCampaignVariants: async () => ({ variants: [{ id: 'A', content: { sms: { text: 'Tasting menu Friday' } }, generatedBy: 'template-writer', warnings: [] }] }),
   transitionCampaign: async ({ campaignId, action, resumeTo, ratePerSecond }) => {
     const r = row(campaignId);
     const refusal = refuseAction(action, r.status);
