@@ -1,12 +1,11 @@
 /**
  * Campaigns over REST. A campaign is a row (the marketer's fields and content, edited here while it
  * is a draft or sent back) and one `campaign` workflow, started with the draft: every action after
- * that (submit, approve, request changes, pause, resume, cancel, rate) is an update of the run
- * through temporal/campaigns.ts, answered with the run's new state, or a 409 naming why the run
- * refused it. Writing the content is an edit of the draft: the model (or the offline writer) is
- * called here, as `POST /v1/content/generate` does, and the variants stored while still editable.
- * Reads (progress, preview, results, the CSV) never change anything. Who may do what is
- * api/plugins/roles.ts: marketers write, approvers approve.
+ * that (generate, submit, approve, request changes, pause, resume, cancel, rate) is an update of
+ * the run through temporal/campaigns.ts, answered with the run's new state (generate: the campaign
+ * with its content), or a 409 naming why the run refused it. Reads (progress, preview, results,
+ * the CSV) never change anything. Who may do what is api/plugins/roles.ts: marketers write,
+ * approvers approve.
  */
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
@@ -34,8 +33,7 @@ import type { AppDeps } from '../deps';
 import { recordChange } from '../plugins/audit';
 import { campaignProgress, csvCell, recipientCsvRow } from '../services/campaign-progress';
 import { previewCampaign } from '../services/campaign-preview';
-import { awaitingApproval, campaignDto, createCampaign, deleteDraft, generateContent, listCampaigns, requireCampaign, updateCampaign } from '../services/campaigns';
-import { withModel } from '../services/content';
+import { awaitingApproval, campaignDto, checkReferences, createCampaign, deleteDraft, listCampaigns, requireCampaign, updateCampaign } from '../services/campaigns';
 
 const CSV_PAGE = 1000;
 
@@ -95,7 +93,10 @@ export const campaignRoutes =
       { schema: { tags, summary: "Write the content from the brief (or a new brief) with the tenant's model or the offline template-writer: every channel, or `channelsOnly` (the others kept); answers the campaign with its variants", params: uuidParam, body: generateBody, response: { 200: campaignSchema, ...errorResponses } } },
       async (request) => {
         const campaign = await requireCampaign(request.em, request.params.id);
-        return campaignDto(await withModel(() => generateContent(deps, request.em, campaign, request.body)));
+        if (request.body.brief) await checkReferences(request.em, { brief: request.body.brief });
+        // The run writes the content (status `generating` meanwhile) and stores it on the row.
+        await runs.campaignUpdate(request.tenantId, campaign.id, 'generate', request.body);
+        return campaignDto((await request.em.refresh(campaign)) ?? campaign);
       },
     );
 

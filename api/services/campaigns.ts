@@ -5,11 +5,9 @@
  * `campaign` workflow (workflows/campaign.ts); an edit is accepted only while the campaign is a
  * draft or sent back with changes, in one conditional UPDATE, so it cannot slip in after a submit.
  */
-import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { generateCampaignContent } from '../../campaigns/content/generate';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CampaignDto, CreateCampaignBody, PatchCampaignBody, listCampaignsQuery } from '../../core/api/campaigns';
-import { EDITABLE_CAMPAIGN_STATUSES, type CampaignBrief, type CampaignChannel, type CampaignStatus, type CampaignVariant } from '../../core/campaigns';
-import type { Config } from '../../core/config';
+import { EDITABLE_CAMPAIGN_STATUSES, type CampaignChannel, type CampaignStatus, type CampaignVariant } from '../../core/campaigns';
 import { checkVariant } from '../../core/campaigns/limits';
 import { AppError } from '../../core/errors';
 import { BrandVoice, Campaign, Channel, Segment } from '../../db/entities';
@@ -55,7 +53,7 @@ export async function requireCampaign(em: EntityManager, id: string): Promise<Ca
 }
 
 /** Every id the body names must be the caller's own (a 404 naming the field otherwise), and a channel of the right type. */
-async function checkReferences(em: EntityManager, body: Partial<CreateCampaignBody>): Promise<void> {
+export async function checkReferences(em: EntityManager, body: Partial<CreateCampaignBody>): Promise<void> {
   if (body.segmentId && !(await em.findOne(Segment, { id: body.segmentId }))) throw new AppError('not_found', 'segment not found', { field: 'segmentId' });
   if (body.flowId) await requireFlow(em, body.flowId, 'flowId');
   if (body.brief?.knowledgeBaseId) await requireKnowledgeBase(em, body.brief.knowledgeBaseId, 'brief.knowledgeBaseId');
@@ -138,27 +136,6 @@ async function writeEditable(em: EntityManager, campaign: Campaign, changes: Par
     throw notEditable(campaign.status);
   }
   return (await em.refresh(campaign)) ?? campaign;
-}
-
-/**
- * Writes the content from the brief (a new one if given, else the stored one): every channel, or
- * `channelsOnly` with the others kept, through the tenant's model or the offline template writer
- * (campaigns/content/generate.ts), and stores the variants as written, while still editable.
- */
-export async function generateContent(
-  deps: { orm: MikroORM; config: Config },
-  em: EntityManager,
-  campaign: Campaign,
-  opts: { brief?: CampaignBrief; channelsOnly?: CampaignChannel[] },
-): Promise<Campaign> {
-  if (!EDITABLE_CAMPAIGN_STATUSES.includes(campaign.status)) throw notEditable(campaign.status);
-  if (opts.brief) await checkReferences(em, { brief: opts.brief });
-  const brief = opts.brief ? briefFor({ brief: opts.brief, channels: campaign.channels }) : campaign.brief;
-  if (!brief) throw new AppError('validation_failed', 'write a brief first: the content is written from it', { field: 'brief' });
-  const written = await generateCampaignContent(deps, campaign.tenant, brief, { channelsOnly: opts.channelsOnly, previous: campaign.variants, workflowId: campaign.workflowId ?? undefined });
-  // What the writer says about the whole run (a model that could not be read) belongs with each variant.
-  const variants = written.variants.map((v) => ({ ...v, warnings: [...v.warnings, ...written.warnings] }));
-  return writeEditable(em, campaign, { variants, ...(opts.brief && { brief }) });
 }
 
 const notEditable = (status: CampaignStatus) =>
