@@ -21,6 +21,7 @@ import { cspWithScript, registerSecurityHeaders } from './plugins/security-heade
 import { analyticsRoutes } from './routes/analytics';
 import { apiKeyRoutes } from './routes/api-keys';
 import { auditLogRoutes } from './routes/audit-log';
+import { campaignRoutes } from './routes/campaigns';
 import { appointmentRoutes } from './routes/appointments';
 import { authRoutes } from './routes/auth';
 import { calendarFeedRoutes, maskFeedToken } from './routes/calendar-feeds';
@@ -149,6 +150,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(publicBookingRoutes(deps));
   await app.register(campaignLinkRoutes(deps));
   await app.register(schedulingRoutes);
+  await app.register(campaignRoutes(deps));
   await app.register(brandVoiceRoutes(deps));
   await app.register(contentRoutes(deps));
   await app.register(whatsappTemplateRoutes(deps));

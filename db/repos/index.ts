@@ -31,3 +31,4 @@ export * from './contact-inbound';
 export * from './contacts';
 export * from './segments';
 export * from './contact-import';
+export * from './campaign-results';

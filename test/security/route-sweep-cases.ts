@@ -34,6 +34,9 @@ export interface Ids {
   service: string;
   exception: string;
   appointment: string;
+  /** Campaigns: a draft with content, and one awaiting approval. */
+  campaign: string;
+  queuedCampaign: string;
   /** Content: a brand voice. */
   brandVoice: string;
   /** Audiences: a contact and a segment. */
@@ -287,6 +290,33 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /l/:token': campaignLink,
   'GET /u/:token': campaignLink,
   'POST /u/:token': campaignLink,
+
+  // Campaigns (api/routes/campaigns.ts): the actions that move B's draft run last, in this order.
+  'GET /v1/campaigns': { roles: 'viewer', tenant: 'list' },
+  'GET /v1/campaigns/approvals': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/campaigns': {
+    roles: 'marketing',
+    tenant: (b) => [
+      { path: '/v1/campaigns', body: { name: 'Borrowed flow', channels: ['sms'], flowId: b.flow } },
+      { path: '/v1/campaigns', body: { name: 'Borrowed channel', channels: ['sms'], channelIds: { sms: b.channel } } },
+      { path: '/v1/campaigns', body: { name: 'Borrowed facts', channels: ['sms'], brief: { goal: 'Borrow', channels: ['sms'], knowledgeBaseId: b.knowledgeBase } } },
+    ],
+  },
+  'GET /v1/campaigns/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}` }] },
+  'PATCH /v1/campaigns/:id': { roles: 'marketing', tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}`, body: { name: 'Renamed by another tenant' } }] },
+  'GET /v1/campaigns/:id/progress': { roles: 'viewer', tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}/progress` }] },
+  'GET /v1/campaigns/:id/preview': { roles: 'viewer', tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}/preview?variant=A` }] },
+  'GET /v1/campaigns/:id/results': { roles: 'viewer', tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}/results` }] },
+  'GET /v1/campaigns/:id/results.csv': { roles: 'viewer', tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}/results.csv` }] },
+  'POST /v1/campaigns/:id/generate': { roles: 'marketing', tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}/generate`, body: {} }] },
+  'POST /v1/campaigns/:id/rate': { roles: 'marketing', tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}/rate`, body: { ratePerSecond: { sms: 2 } } }] },
+  'POST /v1/campaigns/:id/submit': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}/submit` }] },
+  'POST /v1/campaigns/:id/request-changes': { roles: 'approver', destroys: true, tenant: (b) => [{ path: `/v1/campaigns/${b.queuedCampaign}/request-changes`, body: { comment: 'Changed by another tenant' } }] },
+  'POST /v1/campaigns/:id/approve': { roles: 'approver', destroys: true, tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}/approve` }] },
+  'POST /v1/campaigns/:id/pause': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}/pause` }] },
+  'POST /v1/campaigns/:id/resume': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}/resume` }] },
+  'POST /v1/campaigns/:id/cancel': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/campaigns/${b.campaign}/cancel` }] },
+  'DELETE /v1/campaigns/:id': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/campaigns/${b.queuedCampaign}` }] },
 
   ...catalog('/v1/locations', (b) => b.location, null),
   ...catalog('/v1/staff', (b) => b.staff, (b) => ({ locationId: b.location, name: 'Planted' })),

@@ -17,6 +17,7 @@ import { startStack, type Stack } from '../support/stack';
 import { waitUntil } from '../support/wait';
 import { ChatClient } from '../support/ws';
 import { schedulingObjects } from '../scheduling/fixtures';
+import { campaignObjects } from '../campaigns-api/fixtures';
 import { contentObjects } from '../content/fixtures';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
 import { answer, concretePath, tenantFixture, type Fixture } from './support';
@@ -48,8 +49,9 @@ beforeAll(async () => {
   const imported = await stack.request('POST', `/v1/knowledge-bases/${fixtureB.ids.knowledgeBase}/documents:bulk`, { apiKey: fixtureB.apiKey, body: { documents: [{ name: 'Imported', text: 'Imported note.' }] } });
   expect(imported.status).toBe(202);
   const scheduling = await schedulingObjects(stack, fixtureB);
+  const campaigns = await campaignObjects(stack, fixtureB);
   const content = await contentObjects(stack, fixtureB);
-  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...content } };
+  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns, ...content } };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);
   // A route without an entry fails the first test and is left out of the others.
   routes = stack.app.routeAccess.flatMap((r) => {

@@ -32,6 +32,9 @@ const AppointmentsPage = named(() => import('../pages/scheduling/AppointmentsPag
 const AnalyticsPage = named(() => import('../pages/analytics/AnalyticsPage'), 'AnalyticsPage');
 const ContactsPage = named(() => import('../pages/audiences/ContactsPage'), 'ContactsPage');
 const SegmentsPage = named(() => import('../pages/audiences/SegmentsPage'), 'SegmentsPage');
+const CampaignsPage = named(() => import('../pages/campaigns/CampaignsPage'), 'CampaignsPage');
+const CampaignPage = named(() => import('../pages/campaigns/CampaignPage'), 'CampaignPage');
+const CampaignWizard = named(() => import('../pages/campaigns/CampaignWizard'), 'CampaignWizard');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
 
@@ -54,6 +57,12 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/content/:section', preload: ContentPage.preload, render: () => <ContentPage /> },
   { pattern: '/contacts', preload: ContactsPage.preload, render: () => <ContactsPage /> },
   { pattern: '/segments', preload: SegmentsPage.preload, render: () => <SegmentsPage /> },
+  { pattern: '/campaigns', preload: CampaignsPage.preload, render: () => <CampaignsPage /> },
+  { pattern: '/campaigns/calendar', preload: CampaignsPage.preload, render: () => <CampaignsPage /> },
+  { pattern: '/campaigns/approvals', preload: CampaignsPage.preload, render: () => <CampaignsPage /> },
+  { pattern: '/campaigns/new', preload: CampaignWizard.preload, render: () => <CampaignWizard /> },
+  { pattern: '/campaigns/:campaignId', preload: CampaignPage.preload, render: (p) => <CampaignPage key={p.campaignId} campaignId={p.campaignId} /> },
+  { pattern: '/campaigns/:campaignId/edit', preload: CampaignWizard.preload, render: (p) => <CampaignWizard key={p.campaignId} campaignId={p.campaignId} /> },
   { pattern: '/webhooks', preload: WebhooksPage.preload, render: (_p, { role }) => adminOnly(role, <WebhooksPage />) },
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },

@@ -9,10 +9,11 @@ const NAV = [
   { to: '/runs', label: 'Runs' },
   { to: '/knowledge', label: 'Knowledge' },
   { to: '/appointments', label: 'Appointments' },
-  { to: '/analytics', label: 'Analytics' },
-  { to: '/content', label: 'Content' },
   { to: '/contacts', label: 'Contacts' },
   { to: '/segments', label: 'Segments' },
+  { to: '/campaigns', label: 'Campaigns' },
+  { to: '/content', label: 'Content' },
+  { to: '/analytics', label: 'Analytics' },
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },
   { to: '/settings', label: 'Settings', adminOnly: true },
 ];
