@@ -58,7 +58,8 @@ function nonRetryableClientErrors<A extends unknown[], R>(fn: (...args: A) => Pr
     try {
       return await fn(...args);
     } catch (err) {
-      if (err instanceof AppError && err.status < 500) throw ApplicationFailure.nonRetryable(err.message, err.code);
+      // The field travels as the failure's details, so a caller (temporal/campaigns.ts) can name it.
+      if (err instanceof AppError && err.status < 500) throw ApplicationFailure.create({ message: err.message, type: err.code, nonRetryable: true, ...(err.field ? { details: [err.field] } : {}) });
       if (err instanceof ForeignKeyConstraintViolationException) throw ApplicationFailure.nonRetryable('referenced row not found (does the conversation exist?)', 'not_found');
       // The type is in NON_RETRYABLE_ERROR_TYPES; the message is PostgreSQL's, which names the problem, not the value.
       if (isInvalidDataError(err)) throw ApplicationFailure.create({ type: INVALID_DATA_ERROR_TYPE, message: `the database refused a value (SQLSTATE ${(err as { code: string }).code}): ${(err as Error).message}` });

@@ -3,13 +3,16 @@
  * checked against the row (a retried activity finds its own write and does nothing twice), and
  * announced on the event stream once (the job id is the activity's identity).
  */
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { CAMPAIGN_EVENTS, refuseAction, type CampaignAction, type CampaignStatus } from '../../core/campaigns';
 import { AppError } from '../../core/errors';
 import { campaignWorkflowId } from '../../core/ids';
 import type { Campaign } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
-import { audienceSnapshot, cancelOutstandingRecipients, getCampaign } from '../../db/repos/campaigns';
+import { templateRefusal } from '../../core/campaigns/whatsapp-templates';
+import { audienceSnapshot, cancelOutstandingRecipients, defaultChannelIds, getCampaign } from '../../db/repos/campaigns';
+import { findWhatsappTemplate } from '../../db/repos/whatsapp-templates';
 import { sha256 } from '../../events/sink';
 import { activityContext } from '../context';
 import type { ActivityDeps } from '../deps';
@@ -55,6 +58,19 @@ const EVENT_OF: Partial<Record<CampaignAction, keyof typeof CAMPAIGN_EVENTS>> = 
   fail: 'failed',
 };
 
+/** Each variant's WhatsApp template must be usable on the campaign's WhatsApp channel (templateRefusal says when). */
+async function checkWhatsappTemplates(em: EntityManager, tenantId: string, row: Campaign, action: 'submit' | 'approve'): Promise<void> {
+  if (!row.channels.includes('whatsapp')) return;
+  const channelId = row.channelIds.whatsapp ?? (await defaultChannelIds(em, tenantId)).whatsapp;
+  for (const [i, variant] of row.variants.entries()) {
+    const template = variant.content.whatsapp?.template;
+    if (!template) continue;
+    const found = channelId ? await findWhatsappTemplate(em, channelId, template.name, template.language) : null;
+    const refusal = templateRefusal(action, template, found);
+    if (refusal) throw new AppError('validation_failed', `variant ${variant.id}: ${refusal}`, { field: `variants.${i}.content.whatsapp.template` });
+  }
+}
+
 export function lifecycleActivities({ orm, eventsQueue }: ActivityDeps): Pick<CampaignActivities, 'loadCampaign' | 'transitionCampaign'> {
   async function emit(tenantId: string, campaignId: string, kind: keyof typeof CAMPAIGN_EVENTS, data: Record<string, unknown>): Promise<void> {
     const type = CAMPAIGN_EVENTS[kind];
@@ -81,8 +97,10 @@ export function lifecycleActivities({ orm, eventsQueue }: ActivityDeps): Pick<Ca
       if (action === 'submit' && !already) {
         if (!row.variants.length) throw new AppError('validation_failed', 'the campaign has no content yet: generate or write it first', { field: 'variants' });
         if (!row.channels.length) throw new AppError('validation_failed', 'the campaign has no channel', { field: 'channels' });
+        await checkWhatsappTemplates(em, tenantId, row, 'submit');
         Object.assign(row, { submittedBy: by, submittedAt: now });
       }
+      if (action === 'approve' && !already) await checkWhatsappTemplates(em, tenantId, row, 'approve');
       if (action === 'approve' && !already) Object.assign(row, { approvedBy: by, approvedAt: now, audienceFilter: await audienceSnapshot(em, tenantId, row), changesRequested: null });
       if (action === 'requestChanges' && !already) row.changesRequested = { by, at: now.toISOString(), comment: input.comment ?? '' };
       if (action === 'send' && !row.startedAt) row.startedAt = now;

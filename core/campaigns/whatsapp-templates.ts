@@ -70,3 +70,21 @@ export function templateFromText(text: string): { body: string; parameters: stri
   });
   return { body, parameters };
 }
+
+/**
+ * Why a campaign may not be submitted or approved with this WhatsApp template (null: it may).
+ * Approval needs it APPROVED for the channel (outside the 24-hour window nothing else is
+ * delivered); a submit refuses only one that cannot become so during the review (unknown to the
+ * channel, rejected, paused, disabled), since Meta may still approve a pending one.
+ */
+export function templateRefusal(
+  action: 'submit' | 'approve',
+  template: { name: string; language: string },
+  found: { status: WhatsappTemplateStatus; rejectedReason?: string | null } | null,
+): string | null {
+  const named = `the WhatsApp template ${template.name} (${template.language})`;
+  if (!found) return `${named} is not one of the channel's templates: submit it or refresh the list from Meta`;
+  if (found.status === 'APPROVED' || (action === 'submit' && found.status === 'PENDING')) return null;
+  const why = found.status === 'REJECTED' && found.rejectedReason ? ` (${found.rejectedReason})` : '';
+  return `${named} is ${found.status}${why}: only an APPROVED template can be sent outside the 24-hour window`;
+}

@@ -13,6 +13,7 @@ export interface TestContact {
   firstName?: string;
   phone?: string | null;
   email?: string | null;
+  messengerPsid?: string | null;
   timezone?: string;
   tags?: string[];
   consent?: Partial<Record<CampaignChannel, 'in' | 'out'>>;
@@ -21,7 +22,7 @@ export interface TestContact {
 export async function makeContacts(bench: ChannelBench, contacts: TestContact[]): Promise<string[]> {
   const em = tenantEm(bench.stack.orm, bench.tenantId);
   const rows = contacts.map((c, i) =>
-    em.create(Contact, { tenant: bench.tenantId, channel: 'api', externalId: `c-${Date.now()}-${i}-${Math.random()}`, firstName: c.firstName ?? null, phone: c.phone ?? null, email: c.email ?? null, timezone: c.timezone ?? null, tags: c.tags ?? [] } as Contact),
+    em.create(Contact, { tenant: bench.tenantId, channel: 'api', externalId: `c-${Date.now()}-${i}-${Math.random()}`, firstName: c.firstName ?? null, phone: c.phone ?? null, email: c.email ?? null, messengerPsid: c.messengerPsid ?? null, timezone: c.timezone ?? null, tags: c.tags ?? [] } as Contact),
   );
   await em.flush();
   for (const [i, c] of contacts.entries()) {
