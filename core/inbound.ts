@@ -22,6 +22,12 @@ export type InboundEvent =
        * address; email uses the thread's root Message-ID so each thread is its own conversation.
        */
       threadKey?: string;
+      /**
+       * Provider ids of earlier messages this one answers, most recent first (email's In-Reply-To,
+       * then References): routing finds the conversation one of them was sent in when no
+       * conversation has the thread key (a campaign email lives in the address's conversation).
+       */
+      repliesTo?: string[];
       /** Provider context to keep on the conversation and pass back to `send` (email subject, references). */
       thread?: Record<string, unknown>;
       message: Omit<NormalizedMessage, 'attachments'> & { attachments?: InboundAttachment[] };

@@ -145,7 +145,7 @@ export class InboundProcessor {
     const conversation = await routeConversation(
       em,
       row.tenantId,
-      { channelId: channel.row.id, channelType: channel.row.type as ChannelType, threadKey: event.threadKey ?? event.contactAddress, contactAddress: event.contactAddress, contactName: event.contactName },
+      { channelId: channel.row.id, channelType: channel.row.type as ChannelType, threadKey: event.threadKey ?? event.contactAddress, repliesTo: event.repliesTo, contactAddress: event.contactAddress, contactName: event.contactName },
       async () => {
         const version = await getFlowVersion(em, flowId);
         if (!version) throw new Unprocessable('the channel\'s flow has no published version');
@@ -156,7 +156,9 @@ export class InboundProcessor {
     const { attachments, pending } = await this.storeAttachments(row, conversation.id, channel.row.id, event);
     await noteContactActivity(em, conversation.id, new Date(event.message.sentAt ?? Date.now()), event.thread);
     // A reply to a campaign message: attributed to the campaign (its results count it, the message says so).
-    const campaignId = await attributeReply(em, conversation.id, new Date(event.message.sentAt ?? Date.now()));
+    // Timed by its arrival: a Date header or provider timestamp has whole seconds and the sender's clock,
+    // so a quick reply could otherwise look older than the campaign message it answers.
+    const campaignId = await attributeReply(em, conversation.id, new Date(Math.max(Date.parse(event.message.sentAt ?? '') || 0, Date.now())));
     const metadata = { ...(event.metadata ?? {}), ...(attachments.length ? { attachments } : {}), ...(campaignId ? { campaignId } : {}) };
     await this.signal(row.tenantId, conversation, channel.row.type as ChannelType, {
       text: event.message.text,

@@ -69,6 +69,7 @@ export async function parseInboundEmail(raw: Buffer): Promise<InboundEvent[]> {
       contactAddress: address,
       ...(from.name ? { contactName: from.name } : {}),
       threadKey: threadRootOf(references, inReplyTo, ownId),
+      ...(inReplyTo.length || references.length ? { repliesTo: [...new Set([...inReplyTo, ...[...references].reverse()])] } : {}),
       thread: { ...thread },
       message: {
         channel: 'email',

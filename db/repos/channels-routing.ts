@@ -14,6 +14,8 @@ export interface ThreadRoute {
   channelId: string;
   channelType: ChannelType;
   threadKey: string;
+  /** Provider ids of the messages this one answers (InboundEvent.repliesTo). */
+  repliesTo?: string[];
   contactAddress: string;
   contactName?: string;
 }
@@ -27,6 +29,23 @@ export interface RoutedConversation {
 
 const openConversation = (em: EntityManager, channelId: string, threadKey: string) =>
   em.findOne(Conversation, { channelId, threadKey, status: { $ne: 'closed' } }, { fields: ['id', 'flow', 'flowVersion'] });
+
+/**
+ * The open conversation on the channel that sent one of `repliesTo` to this same contact (most
+ * recent first): a reply to a campaign email, whose conversation is keyed by the address rather
+ * than by the email thread. A stranger quoting the thread (a forward) is not let in.
+ */
+async function repliedConversation(em: EntityManager, tenantId: string, channelId: string, repliesTo: string[], contactAddress: string) {
+  const [row] = await em.getConnection().execute<{ id: string; flow_id: string; flow_version: number }[]>(
+    `select c.id, c.flow_id, c.flow_version
+       from messages m join conversations c on c.id = m.conversation_id join contacts ct on ct.id = c.contact_id
+      where m.tenant_id = ? and m.channel_id = ? and m.external_id = any(array[?]::text[]) and m.direction = 'out' and c.channel_id = ? and c.status <> 'closed'
+        and (lower(ct.email) = ? or ct.external_id = ?)
+      order by array_position(array[?]::text[], m.external_id::text) limit 1`,
+    [tenantId, channelId, repliesTo, channelId, contactAddress.toLowerCase(), contactAddress, repliesTo],
+  );
+  return row ?? null;
+}
 
 /** A new open conversation on a thread; null when another one was opened on it first (the partial unique index). */
 export async function insertThreadConversation(
@@ -53,6 +72,8 @@ export async function routeConversation(
 ): Promise<RoutedConversation> {
   const open = await openConversation(em, route.channelId, route.threadKey);
   if (open) return { id: open.id, flowId: open.flow, flowVersion: open.flowVersion, created: false };
+  const replied = route.repliesTo?.length ? await repliedConversation(em, tenantId, route.channelId, route.repliesTo.slice(0, 50), route.contactAddress) : null;
+  if (replied) return { id: replied.id, flowId: replied.flow_id, flowVersion: replied.flow_version, created: false };
 
   const { flowId, version } = await flow();
   const profile = {

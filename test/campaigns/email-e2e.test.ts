@@ -6,17 +6,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChannelBench, type ChannelBench } from '../channels/support';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
-import { launch, makeCampaign, makeContacts, tagged, waitForStatus } from './support';
+import { composeEmail, postInboundEmail } from '../channels-email/support';
+import { waitUntil } from '../support/wait';
+import { launch, makeCampaign, makeContacts, recipients, tagged, waitForStatus } from './support';
 
 let smtp: FakeSmtp;
 let bench: ChannelBench;
-let channel: { id: string };
+let channel: { id: string; webhookUrl: string };
+const SIGNING = 'e'.repeat(32);
 
 beforeAll(async () => {
   smtp = await startFakeSmtp({ user: 'desk', pass: 'smtp-password' });
   bench = await startChannelBench();
   channel = await bench.channel('email', {
-    credentials: { smtpUser: 'desk', smtpPass: 'smtp-password', inboundSigningSecret: 'e'.repeat(32) },
+    credentials: { smtpUser: 'desk', smtpPass: 'smtp-password', inboundSigningSecret: SIGNING },
     settings: { fromAddress: 'news@bistro.example', fromName: 'Bistro', smtpHost: '127.0.0.1', smtpPort: smtp.port },
   });
 }, 60_000);
@@ -58,5 +61,34 @@ describe('an email campaign', () => {
     expect(res.status).toBe(200);
     const [consent] = await bench.rows(`select status, method from contact_consents where contact_id = $1 and channel = 'email'`, [contactId]);
     expect(consent).toEqual({ status: 'opted_out', method: 'list-unsubscribe' });
+  });
+
+  it('a reply to the campaign email lands in the campaign conversation, attributed, and the flow answers in the thread', async () => {
+    await makeContacts(bench, [{ firstName: 'Grace', email: 'grace@example.org', tags: ['reply'], consent: { email: 'in' } }]);
+    const content = { email: { subject: 'Friday tasting menu', preheader: '', html: '<p>Hi {{contact.firstName|there}}, join us on Friday.</p>', text: 'Hi {{contact.firstName|there}}, join us on Friday.' } };
+    const id = await makeCampaign(bench, { audienceFilter: tagged('reply'), channels: ['email'], channelIds: { email: channel.id }, ratePerSecond: { email: 0 }, variants: [{ id: 'A', content, generatedBy: 'edited', warnings: [] }] });
+    const before = smtp.messages.length;
+    await launch(bench, id);
+    await waitForStatus(bench, id, 'completed');
+    const mails = await smtp.waitFor(before + 1);
+    const campaignMail = mails.at(-1)!;
+    expect(campaignMail.envelope.to).toContain('grace@example.org');
+    const [recipient] = await recipients(bench, id);
+
+    // Grace answers from her mail client: a new Message-ID, In-Reply-To and References the campaign email's
+    const replyId = `<reply-${Date.now()}@example.org>`;
+    const raw = await composeEmail({ from: 'Grace <Grace@Example.org>', to: 'news@bistro.example', subject: 'Re: Friday tasting menu', messageId: replyId, inReplyTo: campaignMail.messageId, references: [campaignMail.messageId!], text: 'Two seats please' });
+    expect((await postInboundEmail(channel.webhookUrl, SIGNING, raw)).status).toBeLessThan(300);
+    await waitUntil(async () => (await bench.rows(`select 1 from messages where direction = 'in' and external_id = $1`, [replyId])).length === 1, 20_000, 'the reply stored');
+    const [inbound] = await bench.rows(`select conversation_id, metadata from messages where direction = 'in' and external_id = $1`, [replyId]);
+    expect(inbound.conversation_id).toBe(recipient!.conversation_id);
+    expect(inbound.metadata.campaignId).toBe(id);
+    await waitUntil(async () => (await recipients(bench, id))[0]!.replied_at !== null, 10_000, 'reply attributed');
+
+    // the flow answers in the same email thread
+    const answer = (await smtp.waitFor(before + 2)).at(-1)!;
+    expect(answer.subject).toBe('Re: Friday tasting menu');
+    expect(answer.inReplyTo).toBe(replyId);
+    expect(answer.references).toContain(campaignMail.messageId);
   });
 });
