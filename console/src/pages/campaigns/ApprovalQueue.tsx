@@ -13,6 +13,7 @@ import { useQuery } from '../shared/useQuery';
 import { sendLabel } from './CampaignList';
 import { VariantView } from './ContentView';
 import { ReviewActions } from './ReviewActions';
+import { TemplateApproval } from './TemplateApproval';
 import { CHANNEL_LABELS, type Campaign, type Page } from './types';
 
 export function ApprovalQueue() {
@@ -55,6 +56,7 @@ export function ApprovalQueue() {
                     {c.variants.map((v) => (
                       <VariantView key={v.id} variant={v} channels={c.channels} />
                     ))}
+                    <TemplateApproval campaign={c} />
                   </Panel>
                 </li>
               ))}

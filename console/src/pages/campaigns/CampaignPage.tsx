@@ -17,6 +17,7 @@ import { VariantView } from './ContentView';
 import { PreviewPanel } from './PreviewPanel';
 import { ProgressPanel } from './ProgressPanel';
 import { ReviewActions } from './ReviewActions';
+import { TemplateApproval } from './TemplateApproval';
 import { StatusBadge } from './StatusBadge';
 import { isEditable, LIVE_STATUSES, type Campaign, type CampaignState } from './types';
 import '../pages.css';
@@ -121,6 +122,7 @@ function CampaignBody({ campaign: c, reload }: { campaign: Campaign; reload: () 
         <div className="cp-split">
           <div className="pg-col">
             {c.variants.length === 0 ? <p className="pg-muted">No content yet.</p> : c.variants.map((v) => <VariantView key={v.id} variant={v} channels={c.channels} />)}
+            {(isEditable(c.status) || c.status === 'awaiting_approval') && <TemplateApproval campaign={c} />}
           </div>
           {c.variants.length > 0 && <PreviewPanel campaignId={c.id} variant={c.winnerVariant ?? c.variants[0].id} />}
         </div>

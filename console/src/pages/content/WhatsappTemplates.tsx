@@ -16,7 +16,7 @@ import { useQuery } from '../shared/useQuery';
 
 type Channel = z.infer<typeof channelDto>;
 
-const STATUS_TONES: Record<WhatsappTemplateStatus, Tone> = { PENDING: 'info', APPROVED: 'success', REJECTED: 'danger', PAUSED: 'warning', DISABLED: 'neutral' };
+export const STATUS_TONES: Record<WhatsappTemplateStatus, Tone> = { PENDING: 'info', APPROVED: 'success', REJECTED: 'danger', PAUSED: 'warning', DISABLED: 'neutral' };
 
 /** Every WhatsApp channel of the tenant with its templates. */
 export function WhatsappChannelsTemplates({ canManage }: { canManage: boolean }) {

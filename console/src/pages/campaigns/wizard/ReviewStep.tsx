@@ -2,6 +2,7 @@
 import { CampaignFacts } from '../CampaignFacts';
 import { VariantView } from '../ContentView';
 import { PreviewPanel } from '../PreviewPanel';
+import { TemplateApproval } from '../TemplateApproval';
 import type { StepProps } from './step';
 
 export function ReviewStep({ campaign }: StepProps) {
@@ -14,6 +15,7 @@ export function ReviewStep({ campaign }: StepProps) {
         {campaign.variants.map((v) => (
           <VariantView key={v.id} variant={v} channels={campaign.channels} />
         ))}
+        <TemplateApproval campaign={campaign} />
       </div>
       {campaign.variants.length > 0 && <PreviewPanel campaignId={campaign.id} variant={campaign.variants[0].id} />}
     </div>
