@@ -90,5 +90,13 @@ describe('an email campaign', () => {
     expect(answer.subject).toBe('Re: Friday tasting menu');
     expect(answer.inReplyTo).toBe(replyId);
     expect(answer.references).toContain(campaignMail.messageId);
+
+    // a colleague she forwarded it to answers the same thread: their own conversation, not Grace's
+    const strangerId = `<fwd-${Date.now()}@example.net>`;
+    const forwarded = await composeEmail({ from: 'bob@example.net', to: 'news@bistro.example', subject: 'Re: Fwd: Friday tasting menu', messageId: strangerId, inReplyTo: campaignMail.messageId, references: [campaignMail.messageId!], text: 'Me too' });
+    await postInboundEmail(channel.webhookUrl, SIGNING, forwarded);
+    await waitUntil(async () => (await bench.rows(`select 1 from messages where direction = 'in' and external_id = $1`, [strangerId])).length === 1, 20_000, 'the forward stored');
+    const [stranger] = await bench.rows(`select conversation_id from messages where direction = 'in' and external_id = $1`, [strangerId]);
+    expect(stranger.conversation_id).not.toBe(recipient!.conversation_id);
   });
 });
