@@ -45,6 +45,9 @@ const PUBLIC = [
   '/v1/public/booking/:tenantSlug/slots',
   '/v1/public/booking/:tenantSlug/appointments',
   '/v1/public/booking/:tenantSlug/appointments/:id/ics',
+  // A campaign's tracked link and unsubscribe page: the signed per-recipient token is the credential.
+  '/l/:token',
+  '/u/:token',
 ];
 const isPublicPattern = (url: string) => PUBLIC.includes(url) || url === '/docs' || url.startsWith('/docs/');
 

@@ -9,11 +9,14 @@ import { systemEm } from '../../db/orm';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { schedulingObjects } from '../scheduling/fixtures';
+import { campaignObjects } from '../campaigns-api/fixtures';
+import { contentObjects } from '../content/fixtures';
 import { answer, fault, tenantFixture, type Fixture } from './support';
 
 let stack: Stack;
 let t: Fixture;
 let scheduling: Awaited<ReturnType<typeof schedulingObjects>>;
+let marketing: Awaited<ReturnType<typeof campaignObjects>> & Awaited<ReturnType<typeof contentObjects>>;
 /** The fixture tenant's slug: the public booking routes name the tenant by it. */
 let slug: string;
 const routes: { method: string; path: string }[] = [];
@@ -71,6 +74,7 @@ beforeAll(async () => {
   stack = await startStack(sharedServers());
   t = await tenantFixture(stack);
   scheduling = await schedulingObjects(stack, t);
+  marketing = { ...(await campaignObjects(stack, t)), ...(await contentObjects(stack, t)) };
   // The public booking page answers only when on: bodies sent to it must reach its validation.
   await stack.request('PUT', '/v1/settings/booking-page', { apiKey: t.apiKey, body: { enabled: true } });
   slug = (await systemEm(stack.orm).findOneOrFail(Tenant, { id: t.tenantId })).slug;
@@ -107,12 +111,18 @@ function fill(path: string): string {
     services: scheduling.service,
     'availability-exceptions': scheduling.exception,
     appointments: scheduling.appointment,
+    contacts: t.ids.contact,
+    segments: t.ids.segment,
+    campaigns: marketing.campaign,
+    'brand-voices': marketing.brandVoice,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';
     if (name === 'type') return 'webchat';
     if (name === 'runId' || name === 'workflowId') return encodeURIComponent(t.ids.workflow);
     if (name === 'channelId') return t.ids.channel;
+    if (name === 'channel') return 'sms';
+    if (name === 'token') return 'not-a-signed-token';
     if (name === 'tenantSlug') return slug;
     const collection = path.slice(0, offset).split('/').filter(Boolean).pop()!;
     if (!byCollection[collection]) throw new Error(`no id for ${name} in ${path}`);
