@@ -16,6 +16,7 @@ import { insideWindow } from '../../channels/whatsapp';
 import { quietUntil, usableZone } from '../../core/campaigns/quiet-hours';
 import type { Campaign } from '../../db/entities';
 import type { DueRecipient } from '../../db/repos/campaign-recipients';
+import type { PageTally } from './page-counts';
 import {
   deferRecipients, finishRecipients, insertConversations, openConversations, skipOptedOut, storeCampaignMessages, threadOf,
   type CampaignConversation, type NewCampaignConversation, type NewCampaignMessage, type RecipientOutcome, type StoredCampaignMessage,
@@ -30,6 +31,8 @@ export interface PageContext {
   channel(id: string): Promise<LoadedChannel | null>;
   /** The flow a new conversation on the channel starts on; rejects naming the flow when there is none. */
   flow(channel: LoadedChannel): Promise<{ flowId: string; version: number }>;
+  /** What the page did, for its counts. */
+  tally: PageTally;
 }
 
 export interface ReadySend {
@@ -58,19 +61,23 @@ export async function prepareChunk(em: EntityManager, ctx: PageContext, chunk: D
   const optedOut: string[] = [];
   const deferred: { id: string; until: Date }[] = [];
   const finished: RecipientOutcome[] = [];
-  const fail = (r: DueRecipient, error: string, conversationId: string | null = null, messageId: string | null = null) =>
+  const fail = (r: DueRecipient, error: string, conversationId: string | null = null, messageId: string | null = null) => {
     finished.push({ id: r.id, status: 'failed', conversationId, messageId, error });
+    ctx.tally.move(r.status, 'failed');
+  };
 
   const rendered: Rendered[] = [];
   const now = new Date();
   for (const r of chunk) {
     if (r.optedOut) {
       optedOut.push(r.id);
+      ctx.tally.move(r.status, 'opted_out');
       continue;
     }
     const until = c.quietHours ? quietUntil(now, usableZone(r.timezone, ctx.zone), c.quietHours) : null;
     if (until) {
       deferred.push({ id: r.id, until });
+      ctx.tally.move(r.status, 'deferred');
       continue;
     }
     const variant = c.variants.find((v) => v.id === r.variant) ?? c.variants[0];
@@ -108,7 +115,10 @@ export async function prepareChunk(em: EntityManager, ctx: PageContext, chunk: D
   const ready: ReadySend[] = [];
   for (const m of messages) {
     const s = stored.get(m.key)!;
-    if (s.externalId) finished.push({ id: m.x.r.id, status: 'sent', conversationId: m.conversation.id, messageId: s.id });
+    if (s.externalId) {
+      finished.push({ id: m.x.r.id, status: 'sent', conversationId: m.conversation.id, messageId: s.id });
+      ctx.tally.move(m.x.r.status, 'sent');
+    }
     else if (s.status === 'failed') fail(m.x.r, s.error ?? 'failed', m.conversation.id, s.id);
     else ready.push({ recipient: m.x.r, channel: m.x.channel, conversation: m.conversation, stored: s, message: { text: m.x.text, ...m.rich }, lastInboundAt: m.lastInboundAt });
   }

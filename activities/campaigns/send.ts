@@ -27,6 +27,7 @@ import { channelSends } from '../../metrics';
 import { providerSend } from '../channels/send';
 import { heartbeat } from '../context';
 import type { ActivityDeps } from '../deps';
+import { pageCounts, PageTally } from './page-counts';
 import { prepareChunk, type PageContext, type ReadySend } from './send-prepare';
 import type { CampaignActivities } from './types';
 
@@ -47,6 +48,7 @@ type Retry = { error: string; retryAfterMs?: number };
 
 export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pick<CampaignActivities, 'sendCampaignPage'> {
   const channels = channelLoader(orm, config);
+  const countsAfter = pageCounts();
 
   /** Waits for the channel's next send slot at `perSecond` (0: no limit), heartbeating while it waits; false when the page stopped meanwhile. */
   async function slot(channelId: string, perSecond: number, stopped: () => boolean): Promise<boolean> {
@@ -93,6 +95,7 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
         linkKey: configuredLinkKey(config),
         channel: (id) => channels.get(id),
         flow: flows(em, c),
+        tally: new PageTally(),
       };
       const chunkSize = Math.min(CHUNK_MAX, Math.max(16, Math.ceil(due.length / 4)));
       let stop = false;
@@ -154,6 +157,7 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
           if (result.thread && Object.keys(result.thread).length) await mergeThread(em, s.conversation.id, result.thread);
           sent.push({ messageId: s.stored.id, channelId: r.channelId, providerMessageId: result.providerMessageId });
           finished.push({ id: r.id, status: 'sent', conversationId: s.conversation.id, messageId: s.stored.id });
+          ctx.tally.move(r.status, 'sent');
           channelSends.inc({ channel: r.channel, outcome: 'sent' });
         } else if (result.retryable) {
           retry ??= { error: result.error, ...(result.retryAfterMs !== undefined ? { retryAfterMs: result.retryAfterMs } : {}) };
@@ -163,6 +167,7 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
           channelSends.inc({ channel: r.channel, outcome: 'failed' });
           refused.push({ messageId: s.stored.id, channelId: r.channelId, error: result.error });
           finished.push({ id: r.id, status: 'failed', conversationId: s.conversation.id, messageId: s.stored.id, error: result.error });
+          ctx.tally.move(r.status, 'failed');
         }
         heartbeat(++done);
         if (finished.length >= FLUSH_EVERY) await flush();
@@ -196,7 +201,7 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
       if (failure) throw failure;
       // The provider asked to slow down or failed for a moment: the page runs again later (sent rows are done).
       if (retry) throw ApplicationFailure.create({ message: (retry as Retry).error, type: 'ProviderRetryable', nextRetryDelay: (retry as Retry).retryAfterMs });
-      const counts = await recipientCounts(em, campaignId);
+      const counts = await countsAfter(campaignId, ctx.tally, done === 0, () => recipientCounts(em, campaignId));
       const deferredAt = done === 0 && counts.deferred > 0 ? await nextDeferred(em, campaignId) : null;
       return { claimed: done, counts, nextSendAfter: deferredAt?.toISOString() ?? null };
     },
