@@ -94,7 +94,7 @@ export async function prepareChunk(em: EntityManager, ctx: PageContext, chunk: D
     rendered.push({ r, channel, variant: variant!.id, text: out.text, rich: out.rich });
   }
 
-  const conversations = await chunkConversations(em, ctx, tenantId, rendered, fail);
+  const { conversations, opened } = await chunkConversations(em, ctx, tenantId, rendered, fail);
   const withConversation = rendered.filter((x) => conversations.has(threadOf(x.r.channelId, x.r.address)));
   const messages: (NewCampaignMessage & { x: Rendered; conversation: CampaignConversation; lastInboundAt: string | null; rich: RichContent })[] = withConversation.map((x) => {
     const conversation = conversations.get(threadOf(x.r.channelId, x.r.address))!;
@@ -110,7 +110,7 @@ export async function prepareChunk(em: EntityManager, ctx: PageContext, chunk: D
       metadata: { campaignId: c.id, recipientId: x.r.id, variant: x.variant, ...(Object.keys(rich).length ? { rich } : {}) },
     };
   });
-  const stored = await storeCampaignMessages(em, tenantId, messages.map(({ conversationId, key, text, channelId, metadata }) => ({ conversationId, key, text, channelId, metadata })));
+  const stored = await storeCampaignMessages(em, tenantId, messages.map(({ conversationId, key, text, channelId, metadata }) => ({ conversationId, key, text, channelId, metadata })), opened);
 
   const ready: ReadySend[] = [];
   for (const m of messages) {
@@ -128,8 +128,10 @@ export async function prepareChunk(em: EntityManager, ctx: PageContext, chunk: D
   return { ready, settled: optedOut.length + deferred.length + finished.length };
 }
 
-/** The chunk's conversations by thread: the open ones, and new ones for the rest (a channel without a flow fails its recipients). */
-async function chunkConversations(em: EntityManager, ctx: PageContext, tenantId: string, rendered: Rendered[], fail: (r: DueRecipient, error: string) => void): Promise<Map<string, CampaignConversation>> {
+/** The chunk's conversations by thread: the open ones, and new ones for the rest (`opened`; a channel without a flow fails its recipients). */
+async function chunkConversations(
+  em: EntityManager, ctx: PageContext, tenantId: string, rendered: Rendered[], fail: (r: DueRecipient, error: string) => void,
+): Promise<{ conversations: Map<string, CampaignConversation>; opened: Set<string> }> {
   const threads = new Map(rendered.map((x) => [threadOf(x.r.channelId, x.r.address), { channelId: x.r.channelId, threadKey: x.r.address }]));
   const found = await openConversations(em, tenantId, [...threads.values()]);
   const missing = new Map<string, NewCampaignConversation>();
@@ -148,13 +150,17 @@ async function chunkConversations(em: EntityManager, ctx: PageContext, tenantId:
     }
     missing.set(key, { channelId: x.r.channelId, channelType: x.r.channel, threadKey: x.r.address, contactId: x.r.contactId, ...flow });
   }
-  if (!missing.size) return found;
-  for (const [key, conversation] of await insertConversations(em, tenantId, [...missing.values()])) found.set(key, conversation);
+  const opened = new Set<string>();
+  if (!missing.size) return { conversations: found, opened };
+  for (const [key, conversation] of await insertConversations(em, tenantId, [...missing.values()])) {
+    found.set(key, conversation);
+    opened.add(conversation.id);
+  }
   const raced = [...missing.keys()].filter((key) => !found.has(key));
   if (raced.length) {
     for (const [key, conversation] of await openConversations(em, tenantId, raced.map((key) => threads.get(key)!))) found.set(key, conversation);
     const vanished = raced.find((key) => !found.has(key));
     if (vanished) throw new Error(`conversation for ${threads.get(vanished)!.threadKey} vanished while routing`);
   }
-  return found;
+  return { conversations: found, opened };
 }

@@ -95,9 +95,10 @@ export interface StoredCampaignMessage {
 
 /**
  * Stores each message once (by its key) and returns every one, new or stored by an earlier
- * attempt, by key. The conversations that got a new message move up the inbox.
+ * attempt, by key. The conversations that got a new message move up the inbox, except those
+ * `opened` just now (their last_message_at is already now: one index-touching update fewer).
  */
-export async function storeCampaignMessages(em: EntityManager, tenantId: string, list: NewCampaignMessage[]): Promise<Map<string, StoredCampaignMessage>> {
+export async function storeCampaignMessages(em: EntityManager, tenantId: string, list: NewCampaignMessage[], opened: ReadonlySet<string> = new Set()): Promise<Map<string, StoredCampaignMessage>> {
   const stored = new Map<string, StoredCampaignMessage>();
   if (!list.length) return stored;
   const conn = em.getConnection();
@@ -109,8 +110,8 @@ export async function storeCampaignMessages(em: EntityManager, tenantId: string,
     [tenantId, rows(list.map((m) => ({ id: randomUUID(), ...m })))],
   );
   for (const r of inserted) stored.set(r.idempotency_key, { id: r.id, externalId: null, status: null, error: null, existed: false, createdAt: new Date(r.created_at) });
-  if (inserted.length) {
-    const conversations = [...new Set(inserted.map((r) => r.conversation_id))];
+  const conversations = [...new Set(inserted.map((r) => r.conversation_id))].filter((id) => !opened.has(id));
+  if (conversations.length) {
     await conn.execute(`update conversations set last_message_at = now(), updated_at = now() where id = ${anyOf('uuid')} and tenant_id = ?`, [rows(conversations), tenantId]);
   }
   const earlier = list.filter((m) => !stored.has(m.key)).map((m) => m.key);
