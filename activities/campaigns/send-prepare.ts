@@ -13,7 +13,7 @@ import { renderForRecipient } from '../../campaigns/render';
 import type { LoadedChannel } from '../../channels/directory';
 import type { OutboundSend } from '../../channels/types';
 import { insideWindow } from '../../channels/whatsapp';
-import { quietUntil, usableZone } from '../../core/campaigns/quiet-hours';
+import { quietUntil, quietWindowFor, usableZone } from '../../core/campaigns/quiet-hours';
 import type { Campaign } from '../../db/entities';
 import type { DueRecipient } from '../../db/repos/campaign-recipients';
 import type { PageTally } from './page-counts';
@@ -74,7 +74,7 @@ export async function prepareChunk(em: EntityManager, ctx: PageContext, chunk: D
       ctx.tally.move(r.status, 'opted_out');
       continue;
     }
-    const until = c.quietHours ? quietUntil(now, usableZone(r.timezone, ctx.zone), c.quietHours) : null;
+    const until = c.quietHours ? quietUntil(now, usableZone(r.timezone, ctx.zone), quietWindowFor(c.quietHours, r.channel)) : null;
     if (until) {
       deferred.push({ id: r.id, until });
       ctx.tally.move(r.status, 'deferred');

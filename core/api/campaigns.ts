@@ -16,9 +16,22 @@ const hhmm = (field: string) => text().refine(isLocalTime, { message: `${field} 
 
 export const campaignTimezone = text().refine(isValidTimezone, { message: 'timezone must be an IANA timezone such as Europe/Berlin' });
 
-/** No campaign message between `start` and `end` in the recipient's own timezone; may cross midnight (21:00–08:00). */
+const quietWindow = (field: string) =>
+  z
+    .object({ start: hhmm(`${field}.start`), end: hhmm(`${field}.end`) })
+    .strict()
+    .refine((q) => q.start !== q.end, { message: 'quiet hours must not start and end at the same time', path: ['end'] });
+
+/**
+ * No campaign message between `start` and `end` in the recipient's own timezone; may cross midnight
+ * (21:00–08:00). `channels` gives a channel its own window (SMS 20:00–09:00, email none stricter).
+ */
 export const quietHoursSchema = z
-  .object({ start: hhmm('quietHours.start'), end: hhmm('quietHours.end') })
+  .object({
+    start: hhmm('quietHours.start'),
+    end: hhmm('quietHours.end'),
+    channels: z.partialRecord(channel, quietWindow('quietHours.channels')).optional(),
+  })
   .strict()
   .refine((q) => q.start !== q.end, { message: 'quiet hours must not start and end at the same time', path: ['end'] });
 export type QuietHours = z.infer<typeof quietHoursSchema>;

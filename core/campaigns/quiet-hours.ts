@@ -1,13 +1,21 @@
 /**
- * Quiet hours of a campaign ('21:00'–'08:00', may wrap midnight), in the recipient's timezone:
+ * Quiet hours of a campaign ('21:00'–'08:00', may wrap midnight; per channel where set), in the recipient's timezone:
  * a recipient whose local time is inside the window waits until it ends. Pure (luxon).
  */
 import { DateTime } from 'luxon';
+import type { CampaignChannel } from './channels';
 
 export interface QuietWindow {
   start: string;
   end: string;
 }
+
+/** A campaign's quiet hours: one window for every channel, or a channel's own where it has one (SMS stricter than email). */
+export interface CampaignQuietHours extends QuietWindow {
+  channels?: Partial<Record<CampaignChannel, QuietWindow>>;
+}
+
+export const quietWindowFor = (quiet: CampaignQuietHours, channel: CampaignChannel): QuietWindow => quiet.channels?.[channel] ?? quiet;
 
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 export const isHhMm = (value: string) => HHMM.test(value);

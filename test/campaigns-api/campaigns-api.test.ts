@@ -34,9 +34,9 @@ const NEXT_YEAR = new Date(Date.now() + 365 * 86_400_000).toISOString();
 
 describe('drafts', () => {
   it('creates a draft whose run answers at once', async () => {
-    const created = await marketer.request('POST', '/v1/campaigns', { body: { name: 'Flu shots', channels: ['sms', 'email'], timezone: 'Europe/Paris', quietHours: { start: '21:00', end: '08:00' } } });
+    const created = await marketer.request('POST', '/v1/campaigns', { body: { name: 'Flu shots', channels: ['sms', 'email'], timezone: 'Europe/Paris', quietHours: { start: '21:00', end: '08:00', channels: { sms: { start: '20:00', end: '09:00' } } } } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Flu shots', status: 'draft', channels: ['sms', 'email'], timezone: 'Europe/Paris', quietHours: { start: '21:00', end: '08:00' }, createdBy: expect.stringContaining('marketer'), variants: [] });
+    expect(created.body).toMatchObject({ name: 'Flu shots', status: 'draft', channels: ['sms', 'email'], timezone: 'Europe/Paris', quietHours: { start: '21:00', end: '08:00', channels: { sms: { start: '20:00', end: '09:00' } } }, createdBy: expect.stringContaining('marketer'), variants: [] });
     expect(created.body.workflowId).toContain(created.body.id);
     const progress = await marketer.request('GET', `/v1/campaigns/${created.body.id}/progress`);
     expect(progress.status).toBe(200);
@@ -53,6 +53,7 @@ describe('drafts', () => {
       [{ ...base, name: '  ' }, 'name'],
       [{ ...base, quietHours: { start: '25:00', end: '08:00' } }, 'quietHours.start'],
       [{ ...base, quietHours: { start: '08:00', end: '08:00' } }, 'quietHours.end'],
+      [{ ...base, quietHours: { start: '21:00', end: '08:00', channels: { sms: { start: '7pm', end: '09:00' } } } }, 'quietHours.channels.sms.start'],
       [{ ...base, sendAt: '2027-01-01' }, 'sendAt'],
       [{ ...base, timezone: 'Mars/Olympus' }, 'timezone'],
       [{ ...base, ratePerSecond: { sms: -1 } }, 'ratePerSecond.sms'],

@@ -93,13 +93,15 @@ describe('an SMS campaign', () => {
     expect(list.map((p) => sentTo(p).length)).toEqual(list.map(() => 1));
   });
 
-  it('defers recipients inside quiet hours in their timezone, and a cancel stops them', async () => {
+  it("defers recipients inside their channel's quiet hours in their timezone, and a cancel stops them", async () => {
     const list = [newPhone(), newPhone()];
     await makeContacts(bench, list.map((phone) => ({ phone, timezone: 'Pacific/Kiritimati', tags: ['quiet'], consent: { sms: 'in' as const } })));
-    // quiet for the whole day except one minute that is never now in Kiritimati (UTC+14)
+    // SMS is quiet from an hour before now to an hour after in Kiritimati (UTC+14); the campaign's
+    // own window is the rest of the day, so only the channel's window can hold these recipients.
     const local = new Date(Date.now() + 14 * 3_600_000);
     const hhmm = (d: Date) => d.toISOString().slice(11, 16);
-    const quietHours = { start: hhmm(new Date(local.getTime() - 3_600_000)), end: hhmm(new Date(local.getTime() + 3_600_000)) };
+    const [before, after] = [hhmm(new Date(local.getTime() - 3_600_000)), hhmm(new Date(local.getTime() + 3_600_000))];
+    const quietHours = { start: after, end: before, channels: { sms: { start: before, end: after } } };
     const id = await makeCampaign(bench, { audienceFilter: tagged('quiet'), channels: ['sms'], channelIds: { sms: channel.id }, ratePerSecond: { sms: 0 }, quietHours, variants: [smsVariant('Late night offer')] });
     const client = await launch(bench, id);
     await waitUntil(async () => (await client.campaignProgress(bench.tenantId, id))?.deferred === 2, 20_000, 'deferred');

@@ -3,7 +3,7 @@ import { api } from '../../api/client';
 import { formatDateTime } from '../shared/format';
 import { useQuery } from '../shared/useQuery';
 import { sendLabel } from './CampaignList';
-import { CHANNEL_LABELS, type Campaign, type Segment } from './types';
+import { CHANNEL_LABELS, type Campaign, type CampaignChannel, type Segment } from './types';
 
 export function CampaignFacts({ campaign: c }: { campaign: Campaign }) {
   const segment = useQuery(() => api.get<Segment>(`/v1/segments/${c.segmentId}`), [c.segmentId], { enabled: Boolean(c.segmentId) });
@@ -26,7 +26,11 @@ export function CampaignFacts({ campaign: c }: { campaign: Campaign }) {
         {c.timezone && !c.startedAt && c.sendAt ? ` (${c.timezone})` : ''}
       </dd>
       <dt>Quiet hours</dt>
-      <dd>{c.quietHours ? `${c.quietHours.start}–${c.quietHours.end}, recipient's time` : 'None'}</dd>
+      <dd>
+        {c.quietHours
+          ? [`${c.quietHours.start}–${c.quietHours.end}`, ...Object.entries(c.quietHours.channels ?? {}).map(([ch, w]) => `${CHANNEL_LABELS[ch as CampaignChannel]} ${w!.start}–${w!.end}`)].join(', ') + ", recipient's time"
+          : 'None'}
+      </dd>
       <dt>Rate</dt>
       <dd>{rates.length ? rates.join(', ') : "Each channel's own limit"}</dd>
       <dt>A/B test</dt>

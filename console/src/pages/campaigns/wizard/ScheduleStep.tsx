@@ -73,6 +73,32 @@ export function ScheduleStep({ draft, setDraft }: StepProps) {
             </Field>
           </div>
         )}
+        {draft.quietHours &&
+          (draft.channels ?? []).map((ch) => {
+            const quiet = draft.quietHours!;
+            const own = quiet.channels?.[ch];
+            const setOwn = (window: { start: string; end: string } | null) => {
+              const channels = { ...quiet.channels };
+              if (window) channels[ch] = window;
+              else delete channels[ch];
+              setDraft({ quietHours: { start: quiet.start, end: quiet.end, ...(Object.keys(channels).length ? { channels } : {}) } });
+            };
+            return (
+              <div key={ch}>
+                <Checkbox label={`Other quiet hours on ${CHANNEL_LABELS[ch]}`} checked={Boolean(own)} onChange={(e) => setOwn(e.target.checked ? { start: quiet.start, end: quiet.end } : null)} />
+                {own && (
+                  <div className="cp-grid2">
+                    <Field label={`${CHANNEL_LABELS[ch]} quiet from`}>
+                      <Input type="time" value={own.start} onChange={(e) => setOwn({ ...own, start: e.target.value })} />
+                    </Field>
+                    <Field label={`${CHANNEL_LABELS[ch]} quiet until`}>
+                      <Input type="time" value={own.end} onChange={(e) => setOwn({ ...own, end: e.target.value })} />
+                    </Field>
+                  </div>
+                )}
+              </div>
+            );
+          })}
       </fieldset>
       <fieldset className="cp-fieldset">
         <legend>Send rate</legend>
