@@ -3,9 +3,10 @@
  * bar chart (recharts), sends per minute, provider failures by reason, clicks per link, and the
  * per-recipient CSV. Loaded on demand: the chart library is most of this page's weight.
  */
-import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../../api/client';
 import { Table } from '../../ui';
+import { Chart } from '../shared/Figures';
 import { QueryStatus } from '../shared/QueryStatus';
 import { usePolling, useQuery } from '../shared/useQuery';
 import { Figure } from './ProgressPanel';
@@ -49,36 +50,30 @@ function ResultsBody({ results: r, campaignId }: { results: Results; campaignId:
           <Figure key={k} label={`Skipped: ${SKIP_LABELS[k]}`} value={t.skipped[k]} />
         ))}
       </dl>
-      <div className="cp-charts">
-        <figure className="cp-chart" aria-label="Funnel per variant">
-          <figcaption className="pg-h3">Funnel per variant</figcaption>
-          <ResponsiveContainer width="100%" height={240}>
-            <BarChart data={byVariant}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="name" tick={{ fontSize: 11 }} />
-              <YAxis allowDecimals={false} />
-              <Tooltip />
-              <Legend />
-              {FUNNEL.map(([key, label, color]) => (
-                <Bar key={key} dataKey={key} name={label} fill={color} isAnimationActive={false} />
-              ))}
-            </BarChart>
-          </ResponsiveContainer>
-        </figure>
-        <figure className="cp-chart" aria-label="Sends over time">
-          <figcaption className="pg-h3">{r.timeline.bucketMinutes === 1 ? 'Sends per minute' : `Sends per ${r.timeline.bucketMinutes} minutes`}</figcaption>
-          <ResponsiveContainer width="100%" height={240}>
-            <LineChart data={r.timeline.points.map((p) => ({ ...p, label: new Date(p.at).toLocaleString(undefined, { dateStyle: r.timeline.bucketMinutes >= 60 ? 'short' : undefined, timeStyle: 'short' }) }))}>
-              <CartesianGrid strokeDasharray="3 3" />
-              <XAxis dataKey="label" tick={{ fontSize: 11 }} />
-              <YAxis allowDecimals={false} />
-              <Tooltip />
-              <Legend />
-              <Line type="monotone" dataKey="sent" name="Sent" stroke="#2457d6" dot={false} isAnimationActive={false} />
-              <Line type="monotone" dataKey="failed" name="Failed" stroke="#c2410c" dot={false} isAnimationActive={false} />
-            </LineChart>
-          </ResponsiveContainer>
-        </figure>
+      <div className="sc-charts">
+        <Chart title="Funnel per variant">
+          <BarChart data={byVariant}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="name" tick={{ fontSize: 11 }} />
+            <YAxis allowDecimals={false} />
+            <Tooltip />
+            <Legend />
+            {FUNNEL.map(([key, label, color]) => (
+              <Bar key={key} dataKey={key} name={label} fill={color} isAnimationActive={false} />
+            ))}
+          </BarChart>
+        </Chart>
+        <Chart title={r.timeline.bucketMinutes === 1 ? 'Sends per minute' : `Sends per ${r.timeline.bucketMinutes} minutes`}>
+          <LineChart data={r.timeline.points.map((p) => ({ ...p, label: new Date(p.at).toLocaleString(undefined, { dateStyle: r.timeline.bucketMinutes >= 60 ? 'short' : undefined, timeStyle: 'short' }) }))}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="label" tick={{ fontSize: 11 }} />
+            <YAxis allowDecimals={false} />
+            <Tooltip />
+            <Legend />
+            <Line type="monotone" dataKey="sent" name="Sent" stroke="#2457d6" dot={false} isAnimationActive={false} />
+            <Line type="monotone" dataKey="failed" name="Failed" stroke="#c2410c" dot={false} isAnimationActive={false} />
+          </LineChart>
+        </Chart>
       </div>
       <Table
         caption="Per variant"
