@@ -8,6 +8,7 @@ import { api } from '../../api/client';
 import { can, useAuth } from '../../app/auth';
 import { Button, Field, Input, Panel, useToast } from '../../ui';
 import { errorMessage } from '../shared/errors';
+import { Figure } from '../shared/Figure';
 import { useToastAction } from '../shared/useAsyncAction';
 import { useConfirmAction } from '../shared/useConfirmAction';
 import { usePolling, useQuery } from '../shared/useQuery';
@@ -87,7 +88,7 @@ export function ProgressPanel({ campaign, onStatus }: { campaign: Campaign; onSt
             {done} of {total} ({percent}%) · {state.stage}
           </span>
         </div>
-        <dl className="cp-figures" aria-label="Counters">
+        <dl className="sc-figures" aria-label="Counters">
           <Figure label="Targeted" value={state.targeted} />
           <Figure label="Sent" value={state.sent} />
           <Figure label="Failed" value={state.failed} />
@@ -103,15 +104,6 @@ export function ProgressPanel({ campaign, onStatus }: { campaign: Campaign; onSt
       </div>
       {cancel.dialog}
     </Panel>
-  );
-}
-
-export function Figure({ label, value }: { label: string; value: number | string }) {
-  return (
-    <div className="cp-figure">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
   );
 }
 

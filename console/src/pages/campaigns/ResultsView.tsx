@@ -6,10 +6,9 @@
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../../api/client';
 import { Table } from '../../ui';
-import { Chart } from '../shared/Figures';
+import { Chart, Figure } from '../shared/Figures';
 import { QueryStatus } from '../shared/QueryStatus';
 import { usePolling, useQuery } from '../shared/useQuery';
-import { Figure } from './ProgressPanel';
 import { CHANNEL_LABELS, SKIP_LABELS, type Counts, type Results } from './types';
 
 const FUNNEL = [
@@ -37,7 +36,7 @@ function ResultsBody({ results: r, campaignId }: { results: Results; campaignId:
   const byVariant = r.byVariant.map((v) => ({ ...v, name: `Variant ${v.variant}${r.winnerVariant === v.variant ? ' (winner)' : ''}` }));
   return (
     <div className="pg-col">
-      <dl className="cp-figures" aria-label="Results">
+      <dl className="sc-figures" aria-label="Results">
         <Figure label="Targeted" value={t.targeted} />
         <Figure label="Sent" value={t.sent} />
         <Figure label="Delivered" value={`${t.delivered} (${rate(t.delivered, t.sent)})`} />

@@ -3,15 +3,7 @@ import type { ReactElement } from 'react';
 import { ResponsiveContainer } from 'recharts';
 import './figures.css';
 
-export function Figure({ label, value, hint }: { label: string; value: string; hint?: string }) {
-  return (
-    <div className="sc-figure">
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-      {hint && <dd className="sc-figure-hint">{hint}</dd>}
-    </div>
-  );
-}
+export { Figure } from './Figure';
 
 export function Chart({ title, children, actions }: { title: string; children: ReactElement; actions?: ReactElement }) {
   return (

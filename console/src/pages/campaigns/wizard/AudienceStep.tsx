@@ -7,6 +7,7 @@ import { api } from '../../../api/client';
 import { Link } from '../../../app/router';
 import { Field, Select, Spinner } from '../../../ui';
 import { errorMessage } from '../../shared/errors';
+import { Figure } from '../../shared/Figure';
 import { useQuery } from '../../shared/useQuery';
 import { CHANNEL_LABELS, type AudienceCount, type CampaignChannel, type ChannelSummary, type FlowSummary, type Page, type Segment } from '../types';
 import type { StepProps } from './step';
@@ -46,16 +47,10 @@ export function AudienceStep({ draft, setDraft }: StepProps) {
         ) : !count.data ? (
           <Spinner label="Counting the audience" />
         ) : (
-          <dl className="cp-figures">
-            <div className="cp-figure">
-              <dt>Contacts</dt>
-              <dd>{count.data.total}</dd>
-            </div>
+          <dl className="sc-figures">
+            <Figure label="Contacts" value={count.data.total} />
             {channels.map((ch) => (
-              <div key={ch} className="cp-figure">
-                <dt>Reachable on {CHANNEL_LABELS[ch]}</dt>
-                <dd>{count.data!.reachable[ch] ?? 0}</dd>
-              </div>
+              <Figure key={ch} label={`Reachable on ${CHANNEL_LABELS[ch]}`} value={count.data!.reachable[ch] ?? 0} />
             ))}
           </dl>
         )}
