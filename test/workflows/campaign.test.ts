@@ -50,6 +50,25 @@ describe('campaign workflow: approval and schedule', () => {
     expect(actions).toEqual(['submit', 'approve', 'pause', 'resume', 'changeRate', 'cancel']);
   });
 
+  it('refuses an action queued behind its own completion with a 409, without failing the run', async () => {
+    const id = randomUUID();
+    let reached!: () => void;
+    let release!: () => void;
+    const completing = new Promise<void>((resolve) => (reached = resolve));
+    fakeCampaigns.set(id, { status: 'draft', sendAt: null, ratePerSecond: {}, holdComplete: { reached: () => reached(), release: new Promise((resolve) => (release = resolve)) } });
+    await campaigns.startCampaign('t1', id);
+    await campaigns.campaignUpdate('t1', id, 'submit', { by: 'u1' });
+    await campaigns.campaignUpdate('t1', id, 'approve', { by: 'u2', role: 'approver' });
+    // An empty audience: the run completes at once; the cancel passes the validator (still sending)
+    // and waits behind the completion, then finds the campaign over.
+    await completing;
+    const cancel = campaigns.campaignUpdate('t1', id, 'cancel', { by: 'u2' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await expect(cancel).rejects.toMatchObject({ code: 'conflict', message: /cannot cancel a campaign that is completed/ });
+    expect((await server.env.client.workflow.getHandle(`camp:t1:${id}`).result()).status).toBe('completed');
+  }, 30_000);
+
   it('sends changes back with the comment, then is submitted again', async () => {
     const id = randomUUID();
     await campaigns.startCampaign('t1', id);

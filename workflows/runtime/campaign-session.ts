@@ -5,7 +5,7 @@
  * Counts come from the recipients table (each page returns them), so they survive restarts and
  * continue-as-new without being added up in the workflow.
  */
-import { workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import type { CampaignSnapshot, CampaignTransition } from '../../activities/campaigns/types';
 import { FINAL_CAMPAIGN_STATUSES, refuseAction, SKIP_REASONS, type CampaignAction, type CampaignBrief, type CampaignChannel, type CampaignStatus, type CampaignVariant } from '../../core/campaigns';
 import type { CampaignCarry, CampaignCounts, CampaignInput, CampaignPhase, CampaignState } from '../messages';
@@ -70,10 +70,13 @@ export class CampaignSession {
     await this.mutex.run(async () => this.apply(await this.activities.call('@load', 'loadCampaign', this.ref)));
   }
 
-  /** Throws the refusal (the update's validator): nothing is written for a refused action. */
+  /** Throws the refusal (the update's validator, and again in its handler): nothing is written for a refused action. */
   refuse(action: CampaignAction): void {
     const reason = refuseAction(action, this.status);
-    if (reason) throw new Error(reason);
+    // An ApplicationFailure, because handlers refuse too (an action queued behind another, such as a
+    // cancel behind the run's own completion): any other error there fails the workflow task, which
+    // is retried for ever while the caller waits, instead of failing the update.
+    if (reason) throw ApplicationFailure.nonRetryable(reason, 'conflict');
   }
 
   /** A user's action: refused again inside the mutex (an action queued behind another may no longer apply). */

@@ -16,6 +16,8 @@ interface FakeCampaign {
   abSharePercent?: number;
   abWaitMinutes?: number;
   winner?: string | null;
+  /** The run's own `complete` transition waits for this (after calling `reached`): an action can be sent meanwhile. */
+  holdComplete?: { reached: () => void; release: Promise<void> };
   /** Recipient rows: status per contact index. */
   rows?: { status: 'pending' | 'held' | 'sent' | 'skipped' | 'cancelled'; variant: string | null }[];
   /** Sends per contact index (the tests check exactly once). */
@@ -45,6 +47,10 @@ export const campaignFakes = (): CampaignActivities => ({
   generateCampaignVariants: async () => ({ variants: [{ id: 'A', content: { sms: { text: 'Tasting menu Friday' } }, generatedBy: 'template-writer', warnings: [] }] }),
   transitionCampaign: async ({ campaignId, action, resumeTo, ratePerSecond }) => {
     const r = row(campaignId);
+    if (action === 'complete' && r.holdComplete) {
+      r.holdComplete.reached();
+      await r.holdComplete.release;
+    }
     const refusal = refuseAction(action, r.status);
     if (refusal) throw new Error(refusal);
     if (action === 'changeRate') r.ratePerSecond = { ...r.ratePerSecond, ...ratePerSecond };
