@@ -7,7 +7,7 @@ import { WebhookSubscription } from './webhook-subscription';
 /**
  * One event for one subscription. Its id, derived from (subscription, event), is the
  * `Switchboard-Delivery-Id` the receiver dedupes by; replays keep it. Deliveries with the same
- * `orderKey` (the conversation) for the same subscription go out one at a time in `eventAt` order.
+ * `orderKey` (the conversation) for the same subscription go out one at a time in `chainSeq` order.
  */
 export const WebhookDelivery = defineEntity({
   name: 'WebhookDelivery',
@@ -18,8 +18,13 @@ export const WebhookDelivery = defineEntity({
     subscription: p.manyToOne(WebhookSubscription).mapToPk().deleteRule('cascade'),
     eventId: p.uuid(),
     eventType: p.string(),
-    /** The event's time (when the workflow emitted it): the order within a chain. */
+    /** The event's time (when the workflow emitted it). */
     eventAt: p.datetime(),
+    /**
+     * The order within a chain: rows are numbered as the sink creates them, one event of a
+     * conversation after another. Event times tie within a millisecond, and a tie fell to the id.
+     */
+    chainSeq: p.bigint().generated('by default as identity'),
     orderKey: p.string().nullable(),
     /** The body's `data`. */
     payload: jsonObject(),
@@ -36,6 +41,6 @@ export const WebhookDelivery = defineEntity({
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  indexes: [{ properties: ['tenant', 'status', 'createdAt'] }, { properties: ['subscription', 'orderKey', 'eventAt'] }],
+  indexes: [{ properties: ['tenant', 'status', 'createdAt'] }, { properties: ['subscription', 'orderKey', 'chainSeq'] }],
 });
 export type WebhookDelivery = InferEntity<typeof WebhookDelivery>;

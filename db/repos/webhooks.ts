@@ -123,14 +123,14 @@ export interface ClaimedDelivery {
 const CHAIN_HEAD = `(d.order_key is null or not exists (
          select 1 from webhook_deliveries e
          where e.subscription_id = d.subscription_id and e.order_key = d.order_key and e.status in ('pending', 'delivering')
-           and (e.event_at, e.id) < (d.event_at, d.id)))`;
+           and e.chain_seq < d.chain_seq))`;
 
 /** A claim older than this belongs to a worker that died mid-attempt (attempts time out far sooner). */
 const STALE_CLAIM_SECONDS = 120;
 
 /**
  * Takes a due delivery for one attempt, unless an earlier delivery of its chain (same
- * subscription and order key, earlier event) is unfinished. Null when there is nothing to do now.
+ * subscription and order key, created before it) is unfinished. Null when there is nothing to do now.
  */
 export async function claimDelivery(em: EntityManager, id: string): Promise<ClaimedDelivery | null> {
   const rows = await em.getConnection().execute<(Omit<ClaimedDelivery, 'subscription'> & { url: string; enabled: boolean; secretEncrypted: string; consecutiveDead: number })[]>(
@@ -187,7 +187,7 @@ export async function abandonDelivery(em: EntityManager, id: string, reason: str
 /** The chain's new head once a delivery is finished: the earliest unfinished delivery after it. */
 export async function nextInChain(em: EntityManager, subscriptionId: string, orderKey: string): Promise<{ id: string; nextAttemptAt: string | Date | null } | null> {
   const rows = await em.getConnection().execute<{ id: string; nextAttemptAt: string | Date | null }[]>(
-    `select id, next_attempt_at as "nextAttemptAt" from webhook_deliveries where subscription_id = ? and order_key = ? and status = 'pending' order by event_at, id limit 1`,
+    `select id, next_attempt_at as "nextAttemptAt" from webhook_deliveries where subscription_id = ? and order_key = ? and status = 'pending' order by chain_seq limit 1`,
     [subscriptionId, orderKey],
   );
   return rows[0] ?? null;

@@ -115,6 +115,19 @@ describe('order', () => {
     const c2At = r.received.find((x) => x.json.data.conversationId === c2)!.at;
     expect(c2At).toBeLessThan(ofC1[3].at);
   });
+
+  it('keeps the order of events stamped in the same millisecond', async () => {
+    const t = await rig.stack.createTenant();
+    const conversationId = randomUUID();
+    // A slow first answer: the other five are all waiting when the chain moves on.
+    const r = await receiver((_, n) => ({ status: 200, delayMs: n === 0 ? 300 : 0 }));
+    await subscribe(rig.stack, t.apiKey, r.url, ['message.sent']);
+    // Six events with one time: ordered by anything but their arrival, 5 of 6 are sent in a random order.
+    const at = new Date();
+    for (let seq = 1; seq <= 6; seq++) await rig.emit(t.tenantId, 'message.sent', { conversationId, seq }, at);
+    await waitUntil(() => r.received.length === 6, 20_000, 'six requests');
+    expect(r.received.map((x) => x.json.data.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
 });
 
 describe('dead-letter queue', () => {

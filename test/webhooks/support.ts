@@ -75,7 +75,7 @@ export const FAST_RETRIES = {
 export interface Rig {
   stack: Stack;
   /** Queues a platform event as emitEvent does; the sink stores it and fans it out. */
-  emit(tenantId: string, type: string, data?: Record<string, unknown>): Promise<void>;
+  emit(tenantId: string, type: string, data?: Record<string, unknown>, occurredAt?: Date): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,8 +96,8 @@ export async function startRig(opts: { env?: Record<string, string>; mailer?: Sy
   const sink = startEventSink({ connection: sinkRedis, orm: stack.orm, queue: eventsQueueName, afterStore: webhooks.fanOut });
   return {
     stack,
-    async emit(tenantId, type, data = {}) {
-      await events.add(type, { tenantId, type, workflowId: `conv:${tenantId}:test`, data, occurredAt: new Date().toISOString() }, { jobId: randomUUID(), attempts: 5, backoff: { type: 'fixed', delay: 200 } });
+    async emit(tenantId, type, data = {}, occurredAt = new Date()) {
+      await events.add(type, { tenantId, type, workflowId: `conv:${tenantId}:test`, data, occurredAt: occurredAt.toISOString() }, { jobId: randomUUID(), attempts: 5, backoff: { type: 'fixed', delay: 200 } });
     },
     async close() {
       await closeQueueWorker(sink);
