@@ -7,7 +7,10 @@ import { WebhookSubscription } from './webhook-subscription';
 /**
  * One event for one subscription. Its id, derived from (subscription, event), is the
  * `Switchboard-Delivery-Id` the receiver dedupes by; replays keep it. Deliveries with the same
- * `orderKey` (the conversation) for the same subscription go out one at a time in `chainSeq` order.
+ * `orderKey` (the conversation) for the same subscription go out one at a time in the order
+ * of the `chain_seq` column (an identity the database numbers rows by as the sink creates them;
+ * event times tie within a millisecond). Only the chain's SQL reads it (db/repos/webhooks.ts), so
+ * the entity leaves it out: inserts must not name it.
  */
 export const WebhookDelivery = defineEntity({
   name: 'WebhookDelivery',
@@ -20,11 +23,6 @@ export const WebhookDelivery = defineEntity({
     eventType: p.string(),
     /** The event's time (when the workflow emitted it). */
     eventAt: p.datetime(),
-    /**
-     * The order within a chain: rows are numbered as the sink creates them, one event of a
-     * conversation after another. Event times tie within a millisecond, and a tie fell to the id.
-     */
-    chainSeq: p.bigint().generated('by default as identity'),
     orderKey: p.string().nullable(),
     /** The body's `data`. */
     payload: jsonObject(),
@@ -41,6 +39,7 @@ export const WebhookDelivery = defineEntity({
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  indexes: [{ properties: ['tenant', 'status', 'createdAt'] }, { properties: ['subscription', 'orderKey', 'chainSeq'] }],
+  // The chain's index (subscription_id, order_key, chain_seq) is in its migration.
+  indexes: [{ properties: ['tenant', 'status', 'createdAt'] }],
 });
 export type WebhookDelivery = InferEntity<typeof WebhookDelivery>;
