@@ -60,6 +60,9 @@ const WORD_SCORES: Record<string, number> = {
 const YES = new Set(['yes', 'y', 'yeah', 'yep', 'yup', 'sure', 'satisfied', 'happy', 'helpful', 'thumbs up', 'si', 'sí', 'claro', 'satisfecho', 'satisfecha', 'vale', 'de acuerdo']);
 const NO = new Set(['no', 'n', 'nope', 'nah', 'not really', 'unsatisfied', 'dissatisfied', 'unhappy', 'not helpful', 'thumbs down', 'insatisfecho', 'insatisfecha', 'para nada', 'no mucho']);
 
+/** Replies that say the contact cannot tell, although they begin with "no" / "not". */
+const UNSURE = /(?<!\p{L})(no idea|not sure|dunno|don ?t know|no s[eé]|ni idea|no lo s[eé])(?!\p{L})/u;
+
 /**
  * A contact's rating, leniently: a digit ("4", "5 stars", "4/5" — the first number), stars
  * ("⭐⭐⭐"), a thumb or face emoji, a number word, or a yes/no or quality word in English or
@@ -86,6 +89,7 @@ function readScore(text: string): number | null {
   if (THUMB_UP.test(text) && !THUMB_DOWN.test(text)) return 5;
   if (THUMB_DOWN.test(text) && !THUMB_UP.test(text)) return 1;
   const words = text.replace(/[^\p{L}\p{N}\s]/gu, ' ').replace(/\s+/g, ' ').trim();
+  if (UNSURE.test(words)) return null;
   if (words in NUMBER_WORDS) return NUMBER_WORDS[words];
   if (words in WORD_SCORES) return WORD_SCORES[words];
   if (YES.has(words)) return 5;

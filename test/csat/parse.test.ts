@@ -29,7 +29,7 @@ describe('parseCsat on the five scale', () => {
     ['no', 1],
   ])('%s → %s', (text, score) => expect(parseCsat(text, 'five')).toBe(score));
 
-  it.each(['', '   ', '0', '6', '10 out of 10', 'what?', 'maybe later', 'can I talk to someone about my invoice from last month please'])('%j is no rating', (text) =>
+  it.each(['', '   ', '0', '6', '10 out of 10', 'what?', 'maybe later', 'no idea', 'not sure', 'I don\'t know', 'no sé', 'can I talk to someone about my invoice from last month please'])('%j is no rating', (text) =>
     expect(parseCsat(text, 'five')).toBeNull(),
   );
 });
