@@ -51,7 +51,13 @@ export interface RichContent {
   template?: { name: string; language: string; parameters: string[] };
   media?: { url: string; contentType: string; caption?: string; name?: string };
   /** Buttons (≤ 3) or a list: native where the channel has them, numbered text elsewhere. */
-  interactive?: { type: 'buttons' | 'list'; options: { id: string; title: string }[]; button?: string };
+  interactive?: {
+    type: 'buttons' | 'list';
+    options: { id: string; title: string }[];
+    button?: string;
+    /** How the web-chat widget draws the options (a CSAT rating); other channels ignore it. */
+    style?: 'stars' | 'thumbs';
+  };
   /** Email only: a composed message (campaigns) — its own subject, inbox preview line, HTML part and extra headers (List-Unsubscribe…); the text part is the message's text. */
   email?: { subject: string; preheader?: string; html: string; headers?: Record<string, string> };
   /** Messenger only: the message tag that allows a message outside the 24-hour window. */

@@ -24,7 +24,7 @@ export async function flowRun(input: FlowRunInput): Promise<FlowRunOutput> {
       const ms = inputTimeoutMs(s, result.nodeId);
       const replied = ms === null ? (await condition(() => s.inbox.length > 0), true) : await condition(() => s.inbox.length > 0, ms);
       s.setStatus('running');
-      result = replied ? await answer(s, result, s.takeReply()) : await timeout(s, result.nodeId);
+      result = replied ? await answer(s, result, s.takeReply()) : await timeout(s, result);
     } else if (result.state === 'handoff') {
       // Already 'waiting' (set by the handoff); `resume` plays the agent's release.
       await condition(() => s.inbox.length > 0);

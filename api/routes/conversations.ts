@@ -11,7 +11,7 @@ import {
   transcriptPage,
 } from '../../core/api/conversations';
 import { inboxPage, inboxQuery } from '../../core/api/inbox';
-import { createConversation, listInboxConversations, listMessages, setAssignedAgent, upsertContact } from '../../db/repos';
+import { createConversation, csatOfConversation, listInboxConversations, listMessages, setAssignedAgent, upsertContact } from '../../db/repos';
 import { inboxItems } from '../services/inbox';
 import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
 import { conversationDto, messageDto, replyDto } from '../services/serialize';
@@ -86,7 +86,12 @@ export const conversationRoutes =
     app.get(
       '/v1/conversations/:id',
       { schema: { tags, summary: 'One conversation', params: uuidParam, response: { 200: conversationSchema, ...errorResponses } } },
-      async (request) => conversationDto(await requireConversation(request.em, request.params.id)),
+      async (request) => {
+        const conversation = await requireConversation(request.em, request.params.id);
+        const [latest] = await csatOfConversation(request.em, request.tenantId, conversation.id);
+        const csat = latest ? { score: latest.score, scale: latest.scale, answer: latest.answer, comment: latest.comment, createdAt: latest.createdAt } : null;
+        return { ...conversationDto(conversation), csat };
+      },
     );
 
     app.get(

@@ -31,6 +31,14 @@ export function messageContentDto(m: Pick<Message, 'direction' | 'metadata' | 's
   for (const key of ['location', 'order', 'reply', 'postback', 'referral', 'optin'] as const) if (obj(meta[key])) (out as any)[key] = meta[key];
   for (const key of ['contacts', 'links', 'reactions', 'history'] as const) if (list(meta[key])?.length) (out as any)[key] = meta[key];
   if (typeof meta.replyTo === 'string') out.replyTo = meta.replyTo;
+  const interactive = obj(obj(meta.rich)?.interactive);
+  if (interactive && list(interactive.options)?.length) {
+    out.interactive = {
+      type: interactive.type === 'buttons' ? 'buttons' : 'list',
+      ...(interactive.style === 'stars' || interactive.style === 'thumbs' ? { style: interactive.style } : {}),
+      options: interactive.options.map((o: Record<string, unknown>) => ({ id: String(o.id), title: String(o.title) })),
+    };
+  }
   if (obj(meta.revoked)?.at) out.revokedAt = String(meta.revoked.at);
   if (typeof meta.subject === 'string' && typeof meta.messageId === 'string') {
     out.email = {

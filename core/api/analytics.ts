@@ -62,6 +62,12 @@ export const analyticsFigures = z.object({
   costUsd: z.number(),
   /** Failed sends, failed conversation turns and failed automation runs. */
   errors: z.number().int(),
+  /** Ratings given at csat nodes. */
+  csatResponses: z.number().int(),
+  /** Mean rating, 1–5 (a thumbs up counts 5, down 1); null without ratings. */
+  csatAverage: z.number().nullable(),
+  /** Share of ratings of 4–5 or a thumbs up; null without ratings. */
+  csatSatisfiedRate: z.number().nullable(),
 });
 export type AnalyticsFigures = z.infer<typeof analyticsFigures>;
 

@@ -79,6 +79,11 @@ export const conversationSchema = z.object({
   variables: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
   lastMessageAt: z.string().nullable(),
+  /** `GET /v1/conversations/:id` only: the latest CSAT rating given in the conversation (score 1–5; thumbs: 5 or 1), null when none. */
+  csat: z
+    .object({ score: z.number().int(), scale: z.enum(['five', 'thumbs']), answer: z.string(), comment: z.string().nullable(), createdAt: z.string() })
+    .nullable()
+    .optional(),
 });
 
 export const listConversationsQuery = z.object({

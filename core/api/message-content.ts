@@ -47,6 +47,14 @@ export const messageContentShape = {
   history: z.array(z.object({ type: z.enum(['edit', 'revoke']), text: z.string(), at: z.string() })).optional(),
   revokedAt: str,
   email: z.object({ subject: z.string(), messageId: str, inReplyTo: str, references: z.array(z.string()).optional(), to: z.array(z.string()).optional(), cc: z.array(z.string()).optional() }).optional(),
+  /** A bot message's buttons or list (a choice question, a CSAT rating): the widget draws them, a tap sends the option's title. */
+  interactive: z
+    .object({
+      type: z.enum(['buttons', 'list']),
+      style: z.enum(['stars', 'thumbs']).optional(),
+      options: z.array(z.object({ id: z.string(), title: z.string() })),
+    })
+    .optional(),
   /** Replies on provider channels: pending until the provider takes it, then sent, delivered, read or failed with the provider's reason. */
   delivery: z.object({ status: z.enum(['pending', 'sent', 'delivered', 'read', 'failed']), error: z.string().nullable() }).optional(),
 };

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { askNode } from './ask';
 import { bookAppointmentNode } from './bookAppointment';
 import { conditionNode } from './condition';
+import { csatNode } from './csat';
 import type { NodeDefinition } from './define';
 import { endNode } from './end';
 import { handoffNode } from './handoff';
@@ -28,6 +29,7 @@ export const NODE_CATALOGUE = [
   waitNode,
   bookAppointmentNode,
   endNode,
+  csatNode,
 ] as const;
 
 export type NodeType = (typeof NODE_CATALOGUE)[number]['type'];
@@ -41,5 +43,6 @@ type Typed<D> = D extends NodeDefinition<infer T, infer S> ? { id: string; type:
 export type ValidNode = Typed<(typeof NODE_CATALOGUE)[number]>;
 
 export { askNode, bookAppointmentNode, conditionNode, endNode, handoffNode, httpRequestNode, llmReplyNode, sendMessageNode, setVariableNode, startNode, waitNode };
+export { csatNode };
 export { llmToolSchema, outputFilterSchema } from './llmReply';
 export type { NodeDefinition } from './define';

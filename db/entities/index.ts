@@ -15,6 +15,7 @@ import { Chunk } from './chunk';
 import { Contact } from './contact';
 import { ContactConsent } from './contact-consent';
 import { Conversation } from './conversation';
+import { CsatResponse } from './csat-response';
 import { Document } from './document';
 import { DocumentImport } from './document-import';
 import { DocumentSource } from './document-source';
@@ -53,6 +54,7 @@ export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
 export { INBOUND_STATUSES, type InboundStatus } from './inbound-message';
 export type { LlmPricing, LlmProviderSettings, TenantSettings } from './tenant';
+export { CsatResponse };
 
 /** Every entity with a `tenant` column: the `tenant` filter (db/orm.ts) covers exactly these. */
 export const TENANT_SCOPED_ENTITIES = [
@@ -65,6 +67,7 @@ export const TENANT_SCOPED_ENTITIES = [
   BrandVoice, WhatsappTemplate,
   ContactConsent, Segment,
   Campaign, CampaignRecipient, CampaignLinkClick,
+  CsatResponse,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

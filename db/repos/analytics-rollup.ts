@@ -8,6 +8,7 @@
  */
 import type { QueryResult } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CSAT_SATISFIED_MIN } from '../../core/csat';
 
 export const ROLLUP_COLUMNS = [
   'conversations',
@@ -24,6 +25,9 @@ export const ROLLUP_COLUMNS = [
   'completion_tokens',
   'cost_usd',
   'errors',
+  'csat_responses',
+  'csat_score_sum',
+  'csat_satisfied',
 ] as const;
 
 /** Every metric column zero but the ones given: the union below adds the parts up. */
@@ -91,6 +95,10 @@ const PARTS = [
   `select e.tenant_id, ${HOUR('e.created_at')}, 'api', f.id, ${cols({ errors: '1' })}
      from events e join flows f on f.tenant_id = e.tenant_id and f.id::text = e.data->>'flowId'
     where e.type = 'run.failed' and ${IN_RANGE('e.created_at')} and ${TENANT('e')}`,
+  // CSAT ratings (csat_responses, scores 1–5 whatever the scale), in the hour they were given; satisfied = 4 or 5.
+  `select r.tenant_id, ${HOUR('r.created_at')}, c.channel, c.flow_id, ${cols({ csat_responses: '1', csat_score_sum: 'r.score', csat_satisfied: `(r.score >= ${CSAT_SATISFIED_MIN})::int` })}
+     from csat_responses r join conversations c on c.id = r.conversation_id and not c.is_test
+    where ${IN_RANGE('r.created_at')} and ${TENANT('r')}`,
 ];
 
 export interface RollupRange {

@@ -23,7 +23,8 @@ const SUMS = `coalesce(sum(h.conversations), 0) as conversations, coalesce(sum(h
   coalesce(sum(h.first_response_ms_sum), 0) as first_response_ms_sum, coalesce(sum(h.first_response_count), 0) as first_response_count,
   coalesce(sum(h.time_to_human_ms_sum), 0) as time_to_human_ms_sum, coalesce(sum(h.time_to_human_count), 0) as time_to_human_count,
   coalesce(sum(h.prompt_tokens), 0) as prompt_tokens, coalesce(sum(h.completion_tokens), 0) as completion_tokens,
-  coalesce(sum(h.cost_usd), 0) as cost_usd, coalesce(sum(h.errors), 0) as errors`;
+  coalesce(sum(h.cost_usd), 0) as cost_usd, coalesce(sum(h.errors), 0) as errors,
+  coalesce(sum(h.csat_responses), 0) as csat_responses, coalesce(sum(h.csat_score_sum), 0) as csat_score_sum, coalesce(sum(h.csat_satisfied), 0) as csat_satisfied`;
 
 /** The rollup rows of the filter: the range's local midnights as instants, then channel and flow. */
 function scope(f: AnalyticsFilter): { where: string; params: unknown[] } {
@@ -47,6 +48,7 @@ function figures(r: Record<string, unknown> | undefined): AnalyticsFigures {
   const closed = num(r?.closed);
   const closedWithoutHuman = num(r?.closed_without_human);
   const handoffs = num(r?.handoffs);
+  const csatResponses = num(r?.csat_responses);
   return {
     conversations,
     messagesIn: num(r?.messages_in),
@@ -62,6 +64,9 @@ function figures(r: Record<string, unknown> | undefined): AnalyticsFigures {
     completionTokens: num(r?.completion_tokens),
     costUsd: round(num(r?.cost_usd), 8)!,
     errors: num(r?.errors),
+    csatResponses,
+    csatAverage: round(ratio(num(r?.csat_score_sum), csatResponses), 2),
+    csatSatisfiedRate: round(ratio(num(r?.csat_satisfied), csatResponses)),
   };
 }
 

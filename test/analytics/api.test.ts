@@ -58,6 +58,10 @@ it("answers the day's totals and series as computed by hand", async () => {
     completionTokens: 30,
     costUsd: 0.0015,
     errors: 3,
+    // Ratings 5, 1 (a thumbs down), 4 and 3: mean 13 / 4; two of four are 4 or more.
+    csatResponses: 4,
+    csatAverage: 3.25,
+    csatSatisfiedRate: 0.5,
   };
   expect(res.body).toEqual({ from: DAY, to: DAY, granularity: 'day', timezone: 'UTC', totals, series: [{ bucket: DAY, ...totals }] });
 
@@ -66,12 +70,14 @@ it("answers the day's totals and series as computed by hand", async () => {
   const [ten, eleven] = [hourly.body.series[10], hourly.body.series[11]];
   expect(ten).toMatchObject({ bucket: `${DAY}T10:00:00Z`, conversations: 2, messagesIn: 2, messagesOut: 2, closed: 1, closedWithoutHuman: 1, avgFirstResponseSeconds: 30 });
   expect(eleven).toMatchObject({ bucket: `${DAY}T11:00:00Z`, conversations: 1, messagesOut: 4, handoffs: 1, avgFirstResponseSeconds: 607.5, avgTimeToHumanSeconds: 120, errors: 3 });
-  expect(hourly.body.series[9]).toMatchObject({ bucket: `${DAY}T09:00:00Z`, conversations: 0, avgFirstResponseSeconds: null });
+  expect(hourly.body.series[9]).toMatchObject({ bucket: `${DAY}T09:00:00Z`, conversations: 0, avgFirstResponseSeconds: null, csatResponses: 0, csatAverage: null, csatSatisfiedRate: null });
+  expect(ten).toMatchObject({ csatResponses: 1, csatAverage: 5, csatSatisfiedRate: 1 });
+  expect(eleven).toMatchObject({ csatResponses: 3, csatAverage: 2.67, csatSatisfiedRate: 0.3333 });
 });
 
 it('filters by channel and flow, and breaks down per channel and per flow', async () => {
   const whatsapp = await get(`/v1/analytics/overview?from=${DAY}&to=${DAY}&channel=whatsapp`);
-  expect(whatsapp.body.totals).toMatchObject({ conversations: 1, messagesIn: 1, messagesOut: 1, errors: 2, avgFirstResponseSeconds: 5 });
+  expect(whatsapp.body.totals).toMatchObject({ conversations: 1, messagesIn: 1, messagesOut: 1, errors: 2, avgFirstResponseSeconds: 5, csatResponses: 2, csatAverage: 3.5, csatSatisfiedRate: 0.5 });
   const sales = await get(`/v1/analytics/overview?from=${DAY}&to=${DAY}&flowId=${a.sales}`);
   expect(sales.body.totals).toMatchObject({ conversations: 1, errors: 3 });
 
@@ -103,13 +109,15 @@ it('exports the series and the breakdown as CSV', async () => {
   expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
   expect(res.headers.get('content-disposition')).toBe(`attachment; filename="analytics-day-${DAY}-${DAY}.csv"`);
   const rows = parse(await res.text(), { columns: true }) as Record<string, string>[];
-  expect(rows).toEqual([expect.objectContaining({ day: DAY, conversations: '3', handoffRate: '0.3333', avgFirstResponseSeconds: '415', costUsd: '0.0015', errors: '3' })]);
+  expect(rows).toEqual([expect.objectContaining({ day: DAY, conversations: '3', handoffRate: '0.3333', avgFirstResponseSeconds: '415', costUsd: '0.0015', errors: '3', csatResponses: '4', csatAverage: '3.25', csatSatisfiedRate: '0.5' })]);
+  // The CSAT figures are the last columns.
+  expect(Object.keys(rows[0]).slice(-3)).toEqual(['csatResponses', 'csatAverage', 'csatSatisfiedRate']);
 
   const flows = await fetch(`${stack.url}/v1/analytics/breakdown.csv?by=flow&from=${DAY}&to=${DAY}`, { headers: { authorization: `Bearer ${a.apiKey}` } });
   const flowRows = parse(await flows.text(), { columns: true }) as Record<string, string>[];
-  expect(flowRows.map((r) => [r.flow, r.label, r.conversations, r.avgTimeToHumanSeconds])).toEqual([
-    [a.support, 'Support', '2', '120'],
-    [a.sales, 'Sales', '1', ''],
+  expect(flowRows.map((r) => [r.flow, r.label, r.conversations, r.avgTimeToHumanSeconds, r.csatResponses, r.csatAverage])).toEqual([
+    [a.support, 'Support', '2', '120', '2', '3'],
+    [a.sales, 'Sales', '1', '', '2', '3.5'],
   ]);
 });
 

@@ -41,6 +41,15 @@ export async function addEvent(exec: Exec, e: { tenantId: string; type: string; 
   await exec(`insert into events (tenant_id, type, workflow_id, data, created_at) values (?, ?, 'wf', ?::jsonb, ?)`, [e.tenantId, e.type, JSON.stringify(e.data), e.at]);
 }
 
+/** A rating at a csat node, scored 1–5 (thumbs: 5 or 1). */
+export async function addCsat(exec: Exec, r: { tenantId: string; conversationId: string; scale?: 'five' | 'thumbs'; score: number; at: Date }) {
+  await exec(
+    `insert into csat_responses (tenant_id, conversation_id, flow_id, flow_version, node_id, channel, scale, score, answer, idempotency_key, created_at)
+     select tenant_id, id, flow_id, flow_version, 'rate', channel, ?, ?, ?, ?, ? from conversations where id = ?`,
+    [r.scale ?? 'five', r.score, String(r.score), randomUUID(), r.at, r.conversationId],
+  );
+}
+
 /** Two flows, Support and Sales, in a new tenant or the one given. */
 export async function makeAnalyticsTenant(orm: Orm, existingTenantId?: string) {
   const tenantId = existingTenantId ?? (await ensureTenant(systemEm(orm), uniqueSlug('an'), 'Analytics tenant')).id;
@@ -56,7 +65,8 @@ export async function makeAnalyticsTenant(orm: Orm, existingTenantId?: string) {
  * - C2 webchat/Support, 10:40: contact 10:40:00, reply 11:00:10 (50+10 tokens, $0.0005), handoff 11:01:00, agent 11:03:00 and 11:04:00, closed 11:10.
  * - C3 whatsapp/Sales, 11:30: contact 11:30:00, reply 11:30:05 whose send failed, a failed turn (flow.failed) 11:31.
  * - a failed automation run of Sales at 11:45 (run.failed).
- * - T1, a "Try it" conversation at 10:10 with two messages and a handoff: left out.
+ * - CSAT: C1 rated 5 at 10:21; C2 a thumbs down (1) at 11:12; C3 rated 4 at 11:35 and 3 at 11:50.
+ * - T1, a "Try it" conversation at 10:10 with two messages, a handoff and a rating of 1: left out.
  */
 export async function writeDay(orm: Orm, t: { tenantId: string; support: string; sales: string }) {
   const exec = execOf(systemEm(orm));
@@ -89,6 +99,13 @@ export async function writeDay(orm: Orm, t: { tenantId: string; support: string;
   await msg(test, 'in', 'contact', '10:10:00');
   await msg(test, 'out', 'bot', '10:10:01', { promptTokens: 999, costUsd: 1 });
   await event('handoff.requested', '10:11:00', { conversationId: test });
+
+  const rate = (conversationId: string, score: number, time: string, scale: 'five' | 'thumbs' = 'five') => addCsat(exec, { tenantId, conversationId, score, scale, at: at(time) });
+  await rate(c1, 5, '10:21:00');
+  await rate(c2, 1, '11:12:00', 'thumbs');
+  await rate(c3, 4, '11:35:00');
+  await rate(c3, 3, '11:50:00');
+  await rate(test, 1, '10:12:00');
   return { c1, c2, c3 };
 }
 
@@ -96,16 +113,17 @@ const zero = {
   conversations: 0, messages_in: 0, messages_out: 0, handoffs: 0, closed: 0, closed_without_human: 0,
   first_response_ms_sum: 0, first_response_count: 0, time_to_human_ms_sum: 0, time_to_human_count: 0,
   prompt_tokens: 0, completion_tokens: 0, cost_usd: 0, errors: 0,
+  csat_responses: 0, csat_score_sum: 0, csat_satisfied: 0,
 };
 
 /** By hand, from the list above. */
 export const expectedRows = (t: { support: string; sales: string }) => [
   // C1 and C2 start; C1's greeting and reply, both contacts' first messages; C1's 30 s first response; C1 closed by the bot alone.
-  { hour: at('10:00:00').toISOString(), channel: 'webchat', flow_id: t.support, ...zero, conversations: 2, messages_in: 2, messages_out: 2, closed: 1, closed_without_human: 1, first_response_ms_sum: 30_000, first_response_count: 1, prompt_tokens: 100, completion_tokens: 20, cost_usd: 0.001 },
+  { hour: at('10:00:00').toISOString(), channel: 'webchat', flow_id: t.support, ...zero, conversations: 2, messages_in: 2, messages_out: 2, closed: 1, closed_without_human: 1, first_response_ms_sum: 30_000, first_response_count: 1, prompt_tokens: 100, completion_tokens: 20, cost_usd: 0.001, csat_responses: 1, csat_score_sum: 5, csat_satisfied: 1 },
   // C2: the reply 20 min 10 s after the contact (1,210 s), the handoff, two agent messages (the first 120 s after the handoff), closed with a human.
-  { hour: at('11:00:00').toISOString(), channel: 'webchat', flow_id: t.support, ...zero, messages_out: 3, handoffs: 1, closed: 1, first_response_ms_sum: 1_210_000, first_response_count: 1, time_to_human_ms_sum: 120_000, time_to_human_count: 1, prompt_tokens: 50, completion_tokens: 10, cost_usd: 0.0005 },
+  { hour: at('11:00:00').toISOString(), channel: 'webchat', flow_id: t.support, ...zero, messages_out: 3, handoffs: 1, closed: 1, first_response_ms_sum: 1_210_000, first_response_count: 1, time_to_human_ms_sum: 120_000, time_to_human_count: 1, prompt_tokens: 50, completion_tokens: 10, cost_usd: 0.0005, csat_responses: 1, csat_score_sum: 1 },
   // C3: started, one message each way, a 5 s first response, a failed send and a failed turn.
-  { hour: at('11:00:00').toISOString(), channel: 'whatsapp', flow_id: t.sales, ...zero, conversations: 1, messages_in: 1, messages_out: 1, first_response_ms_sum: 5_000, first_response_count: 1, errors: 2 },
+  { hour: at('11:00:00').toISOString(), channel: 'whatsapp', flow_id: t.sales, ...zero, conversations: 1, messages_in: 1, messages_out: 1, first_response_ms_sum: 5_000, first_response_count: 1, errors: 2, csat_responses: 2, csat_score_sum: 7, csat_satisfied: 1 },
   // The failed run, counted on the api channel.
   { hour: at('11:00:00').toISOString(), channel: 'api', flow_id: t.sales, ...zero, errors: 1 },
 ];

@@ -59,6 +59,9 @@ it('shows the day’s figures, narrows them to a channel and downloads the serie
   expect(await tile('First response').textContent()).toBe('6.9 min');
   expect(await tile('Time to human').textContent()).toBe('2 min');
   expect(await tile('Errors').textContent()).toBe('3');
+  // Ratings 5, 1, 4 and 3.
+  expect(await tile('CSAT').textContent()).toBe('3.25 / 5');
+  expect(await tile('Satisfied').textContent()).toBe('50%');
   // A viewer reads the zone but may not change it.
   await page.getByText('Days in UTC.').waitFor();
   expect(await page.getByRole('button', { name: 'Change timezone' }).count()).toBe(0);
@@ -82,6 +85,7 @@ it('shows the day’s figures, narrows them to a channel and downloads the serie
   await page.getByLabel('Channel', { exact: true }).selectOption('whatsapp');
   await expect.poll(() => tile('Conversations').textContent(), eventually).toBe('1');
   expect(await tile('Errors').textContent()).toBe('2');
+  expect(await tile('CSAT').textContent()).toBe('3.50 / 5');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download series (CSV)' }).click()]);
   const csv = await readFile((await download.path())!, 'utf8');

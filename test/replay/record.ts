@@ -29,9 +29,11 @@ import { bookingRecorders } from './recorders/booking';
 import { ingestBatchRecorders } from './recorders/ingest-batch';
 import { mediaRecorders } from './recorders/media';
 import { campaignRecorders } from './recorders/campaign';
+import { csatRecorders } from './recorders/csat';
 import type { Recorder } from './recorders/types';
 
 const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders, ...imapRecorders, ...calendarSyncRecorders, ...appointmentRecorders, ...bookingRecorders, ...campaignRecorders };
+Object.assign(recorders, csatRecorders);
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
 

@@ -70,6 +70,30 @@ export function contentParts(m: MessageContentDto, t: Strings, base: string): HT
   return parts;
 }
 
+/**
+ * A bot message's options as buttons: a tap sends the option's title, as a provider returns a tapped
+ * button. Stars (a 1–5 rating) are five ★ buttons in a row, best last; hovering one lights it and
+ * those before it. Only the transcript's last message keeps its options (WidgetUi hides older ones).
+ */
+export function optionButtons(interactive: MessageContentDto['interactive'], onPick: (text: string) => void): HTMLElement | null {
+  if (!interactive?.options.length) return null;
+  const stars = interactive.style === 'stars';
+  const group = el('div', { class: `choices${stars ? ' stars' : ''}${interactive.style === 'thumbs' ? ' thumbs' : ''}`, role: 'group' });
+  // Stars are laid out right to left (CSS), so the DOM runs best first and `:hover ~ button` lights the lower ones.
+  const options = stars ? [...interactive.options].sort((a, b) => scoreOf(b.id) - scoreOf(a.id)) : interactive.options;
+  for (const option of options) {
+    const button = el('button', { type: 'button', class: 'choice', 'aria-label': option.title, title: option.title }, stars ? '★' : option.title);
+    button.addEventListener('click', () => {
+      for (const b of group.querySelectorAll('button')) b.disabled = true;
+      button.classList.add('picked');
+      onPick(option.title);
+    });
+    group.append(button);
+  }
+  return group;
+}
+const scoreOf = (id: string) => Number(id.split(':').pop()) || 0;
+
 /** ✓ sent, ✓✓ delivered or read, "failed" with the provider's reason on hover. */
 export function deliveryMark(delivery: MessageContentDto['delivery'], t: Strings): HTMLElement | null {
   if (!delivery || delivery.status === 'pending') return null;

@@ -39,6 +39,14 @@ header h2 { font-size: 16px; font-weight: 600; margin: 0; flex: 1; }
 .file.pending, .file.failed { font-size: 13px; opacity: .8; font-style: italic; }
 audio.file, video.file { max-width: 100%; }
 .card { padding: 6px 8px; border-radius: 8px; background: rgba(0,0,0,.05); color: inherit; white-space: normal; }
+.choices { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; white-space: normal; }
+.choices[hidden] { display: none; }
+.choice { border: 1px solid var(--brand); background: #fff; color: var(--brand); border-radius: 16px; padding: 4px 12px; font: inherit; cursor: pointer; }
+.choice:disabled { cursor: default; opacity: .6; }
+.choice.picked { background: var(--brand); color: var(--on-brand); opacity: 1; }
+.choices.stars { flex-direction: row-reverse; justify-content: flex-end; gap: 2px; }
+.choices.stars .choice { border: 0; background: transparent; color: #c4c7cc; font-size: 26px; line-height: 1; padding: 2px; }
+.choices.stars:not(:has(:disabled)) .choice:hover, .choices.stars:not(:has(:disabled)) .choice:hover ~ .choice, .choices.stars .choice.picked, .choices.stars .choice.picked ~ .choice { color: #f5a623; background: transparent; }
 .delivery { display: block; font-size: 11px; text-align: right; opacity: .75; }
 .delivery.failed { color: #b00020; opacity: 1; }
 .who { display: block; font-size: 12px; font-weight: 600; color: #1e6b41; margin-bottom: 2px; }

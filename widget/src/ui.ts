@@ -7,7 +7,7 @@ import type { WidgetConfig } from './api';
 import type { Strings } from './i18n';
 import { STYLES } from './styles';
 import type { ChatMessage } from './transcript';
-import { contentParts, deliveryMark, textIsReadableForm } from './content';
+import { contentParts, deliveryMark, optionButtons, textIsReadableForm } from './content';
 
 const ICON_CHAT = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
 const ICON_CLOSE = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z"/></svg>';
@@ -212,6 +212,8 @@ export class WidgetUi {
     }
     if (!textIsReadableForm(message)) withLinks(div, message.text);
     div.append(...contentParts(message, this.t, this.apiBase));
+    const options = optionButtons(message.interactive, (text) => this.handlers.onSend(text));
+    if (options) div.append(options);
     const mark = deliveryMark(message.delivery, this.t);
     if (mark) div.append(mark);
     return div;
@@ -229,7 +231,15 @@ export class WidgetUi {
     const stored = this.log.querySelectorAll(':scope > .msg[data-id]');
     const anchor = stored[index] ?? this.log.querySelector(':scope > .msg.pending') ?? null;
     this.log.insertBefore(this.bubble(message), anchor);
+    this.hideStaleOptions();
     this.scrollDown();
+  }
+
+  /** Options answer the latest message only: once anything follows, older buttons go. */
+  private hideStaleOptions() {
+    const stored = this.log.querySelectorAll(':scope > .msg[data-id]');
+    const last = stored[stored.length - 1];
+    for (const group of this.log.querySelectorAll<HTMLElement>('.choices')) group.hidden = group.parentElement !== last;
   }
 
   addPending(clientId: string, text: string) {

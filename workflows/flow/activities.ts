@@ -31,7 +31,7 @@ const store: LocalActivityOptions = {
   retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 150 }),
 };
 
-const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus']);
+const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus', 'recordCsat', 'completeCsat']);
 
 /** The appointment workflow's database work: ten attempts (~8 minutes of backoff), then the run page shows what failed. */
 const booking: ActivityOptions = { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) };
@@ -104,6 +104,9 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // A page is bounded to a few seconds of sends; a worker that dies mid-page is noticed by the heartbeat, and the retry resumes it (sent rows are done).
   sendCampaignPage: { startToCloseTimeout: '2m', heartbeatTimeout: '15s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 }) },
   decideCampaignWinner: booking,
+  // The csat node: a rating row and its event, written like a message.
+  recordCsat: store,
+  completeCsat: store,
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

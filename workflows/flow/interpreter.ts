@@ -23,10 +23,10 @@ export const answer = (rt: FlowRuntime, cursor: { nodeId: string; retries: numbe
   });
 
 /** Resumes a walk suspended at a node whose reply did not come in time. */
-export const timeout = (rt: FlowRuntime, nodeId: string) =>
-  drive(rt, nodeId, (n) => {
+export const timeout = (rt: FlowRuntime, cursor: { nodeId: string; retries: number }) =>
+  drive(rt, cursor.nodeId, (n) => {
     const h = handlerFor(n);
-    return h.timeout ? h.timeout(n, rt) : Promise.resolve({ kind: 'end' } as const);
+    return h.timeout ? h.timeout(n, rt, cursor.retries) : Promise.resolve({ kind: 'end' } as const);
   });
 
 /** Milliseconds before an awaiting node gives up; null when it waits forever. */

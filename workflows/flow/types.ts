@@ -59,8 +59,8 @@ export interface NodeHandler<T extends ValidNode['type']> {
   run(node: NodeOf<T>, rt: FlowRuntime): Promise<Outcome>;
   /** For nodes that wait for input: the contact's reply; `retries` = invalid answers so far. */
   answer?(node: NodeOf<T>, rt: FlowRuntime, text: string, retries: number): Promise<Outcome>;
-  /** For nodes that wait for input: no reply came in time. */
-  timeout?(node: NodeOf<T>, rt: FlowRuntime): Promise<Outcome>;
+  /** For nodes that wait for input: no reply came in time; `retries` as the last `await` left it. */
+  timeout?(node: NodeOf<T>, rt: FlowRuntime, retries: number): Promise<Outcome>;
   /** For nodes that wait for input: milliseconds before `timeout`; null (or no method) waits forever. */
   inputTimeoutMs?(node: NodeOf<T>): number | null;
 }

@@ -172,7 +172,7 @@ export class ConversationSession implements FlowRuntime {
     this.inputDeadline = null;
     return this.mutex.run(async () => {
       if (!this.cursor || this.status !== 'bot') return;
-      await this.apply(await timeout(this, this.cursor.nodeId));
+      await this.apply(await timeout(this, this.cursor));
       await this.afterTurn();
     });
   }

@@ -78,6 +78,9 @@ const defaults = (): Acts => ({
     slot: slotLabel(startsAt),
   }),
   appointmentTool: async ({ name, arguments: args }) => ({ content: `booking tool ${name} saw ${args}` }),
+  // The csat node: a response id per key.
+  recordCsat: async ({ key }) => ({ responseId: `csat-${key}` }),
+  completeCsat: async () => {},
   ...campaignFakes(),
 });
 

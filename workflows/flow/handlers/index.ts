@@ -4,6 +4,7 @@ import type { NodeHandler } from '../types';
 import { ask } from './ask';
 import { bookAppointment } from './bookAppointment';
 import { condition } from './condition';
+import { csat } from './csat';
 import { end } from './end';
 import { handoff } from './handoff';
 import { httpRequest } from './httpRequest';
@@ -26,6 +27,7 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   wait,
   bookAppointment,
   end,
+  csat,
 };
 
 export function handlerFor<N extends ValidNode>(node: N): NodeHandler<N['type']> {

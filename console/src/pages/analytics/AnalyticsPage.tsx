@@ -84,6 +84,9 @@ export function AnalyticsPage() {
                 <Figure label="Time to human" value={seconds(o.totals.avgTimeToHumanSeconds)} hint="average" />
                 <Figure label="LLM tokens" value={count(o.totals.promptTokens + o.totals.completionTokens)} hint={money(o.totals.costUsd)} />
                 <Figure label="Errors" value={count(o.totals.errors)} />
+                {/* CSAT: ratings given at csat nodes (1–5; a thumbs up counts 5). */}
+                <Figure label="CSAT" value={o.totals.csatAverage === null ? '—' : `${o.totals.csatAverage.toFixed(2)} / 5`} hint={`${count(o.totals.csatResponses)} rating${o.totals.csatResponses === 1 ? '' : 's'}`} />
+                <Figure label="Satisfied" value={percent(o.totals.csatSatisfiedRate)} hint="rated 4–5 or 👍" />
               </dl>
               <TimezoneSetting
                 timezone={o.timezone}

@@ -15,7 +15,7 @@ import { Composer } from './Composer';
 import { Transcript } from './Transcript';
 import { useTranscript } from './useTranscript';
 import type { InboxLive } from './useInboxLive';
-import { contactName, STATUS_LABELS, STATUS_TONES, type ConversationStatus, type InboxConversation } from './types';
+import { contactName, STATUS_LABELS, STATUS_TONES, type ConversationStatus, type InboxConversation, type OpenConversation } from './types';
 
 type Action = 'takeover' | 'release' | 'close';
 const ACTION_STATUS: Record<Action, ConversationStatus> = { takeover: 'human', release: 'bot', close: 'closed' };
@@ -77,6 +77,7 @@ export function ConversationView({ conversationId, listItem, live }: { conversat
             <span>{conv?.channel ?? '\u00a0'}</span>
             {conv?.assignedAgent && <span>· {conv.assignedAgent}</span>}
             {conv?.createdAt && <span title={formatDateTime(conv.createdAt)}>· started {formatTime(conv.createdAt)}</span>}
+            {conv?.csat && <CsatRating csat={conv.csat} />}
             {conv?.workflowId && (
               <>
                 <span>·</span>
@@ -145,5 +146,16 @@ export function ConversationView({ conversationId, listItem, live }: { conversat
         onCancel={() => setConfirmClose(false)}
       />
     </Panel>
+  );
+}
+
+/** The latest rating the contact gave at a csat node: stars or a thumb, the comment on hover. */
+function CsatRating({ csat }: { csat: NonNullable<OpenConversation['csat']> }) {
+  const shown = csat.scale === 'thumbs' ? (csat.score >= 4 ? '👍' : '👎') : `${'★'.repeat(csat.score)}${'☆'.repeat(5 - csat.score)}`;
+  const label = csat.scale === 'thumbs' ? `Rated ${csat.score >= 4 ? 'thumbs up' : 'thumbs down'}` : `Rated ${csat.score} of 5`;
+  return (
+    <span className="ib-csat" data-testid="csat-rating" aria-label={label} title={[label, csat.comment ? `“${csat.comment}”` : null, formatDateTime(csat.createdAt)].filter(Boolean).join(' · ')}>
+      · CSAT {shown}
+    </span>
   );
 }
