@@ -4,7 +4,7 @@
  * and per campaign — filtered by channel (and flow), the filters in the URL, every chart's data
  * downloadable as CSV. Reads the rollups the worker keeps; days are the tenant's.
  */
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { CHANNELS } from '../../../../core/messages';
 import type { AnalyticsFigures } from '../../../../core/api/analytics';
 import { api } from '../../api/client';
@@ -16,11 +16,13 @@ import { useQuery } from '../shared/useQuery';
 import { CampaignsTab } from './CampaignsTab';
 import { ChannelTab } from './ChannelTab';
 import { ANALYTICS_TABS, useAnalyticsFilters } from './filters';
-import { FlowTab } from './FlowTab';
 import { CsvLink, SeriesCharts } from './SeriesCharts';
 import { TimezoneSetting } from './TimezoneSetting';
 import { count, money, percent, query, seconds, type AnalyticsBreakdown, type AnalyticsOverview, type Filters } from './format';
 import '../pages.css';
+
+// The flow graph (React Flow) loads only when the per-flow tab opens.
+const FlowTab = lazy(() => import('./FlowTab').then((m) => ({ default: m.FlowTab })));
 
 /** The KPI tiles of a set of figures: the overview's, a channel's, a flow's. */
 export function KpiTiles({ totals }: { totals: AnalyticsFigures }) {
@@ -112,7 +114,11 @@ export function AnalyticsPage() {
   const content = {
     overview: () => <OverviewTab filters={filters} />,
     channels: () => <ChannelTab filters={filters} set={set} figures={(f) => <FiguresAndSeries filters={f} />} />,
-    flows: () => <FlowTab filters={filters} set={set} flows={flows.data} figures={(f) => <FiguresAndSeries filters={f} />} />,
+    flows: () => (
+      <Suspense fallback={<Spinner label="Loading the flow graph" />}>
+        <FlowTab filters={filters} set={set} flows={flows.data} figures={(f) => <FiguresAndSeries filters={f} />} />
+      </Suspense>
+    ),
     campaigns: () => <CampaignsTab filters={filters} />,
   };
 
