@@ -25,11 +25,13 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-/** Runs a conversation with one contact message until the idle timer closes it; the close event's data. */
-async function closeData(graph: ValidGraph, text: string) {
+/** Runs a conversation through the contact's messages until the idle timer closes it; the close event's data. */
+async function closeData(graph: ValidGraph, texts: string[]) {
   const input = conversationInput(graph);
   const workflowId = conversationWorkflowId(input.tenantId, input.conversationId);
-  const handle = await env.client.workflow.signalWithStart('conversation', { workflowId, taskQueue, args: [input], signal: inboundSignal, signalArgs: [{ text }] });
+  const send = (text: string) => env.client.workflow.signalWithStart('conversation', { workflowId, taskQueue, args: [input], signal: inboundSignal, signalArgs: [{ text }] });
+  const handle = await send(texts[0]!);
+  for (const text of texts.slice(1)) await send(text);
   await handle.result();
   const closes = fakes.of(workflowId, 'emitEvent').filter((e) => e.input.type === 'conversation.closed');
   expect(closes).toHaveLength(1);
@@ -48,7 +50,7 @@ const edges: [string, string, string?][] = [['start', 'email'], ['email', 'thank
 const settings = { idleTimeoutMinutes: 30, handoffKeywords: ['agent'] };
 
 it('reports the path and the last node of a conversation the bot had when it idled out', async () => {
-  const data = await closeData(flow(nodes, edges, settings), 'hi');
+  const data = await closeData(flow(nodes, edges, settings), ['hi']);
   expect(data).toMatchObject({
     reason: 'idle',
     // The ask timed out, the nudge was said and the walk ended at End.
@@ -61,14 +63,7 @@ it('reports the path and the last node of a conversation the bot had when it idl
 });
 
 it('reports the handoff node of a conversation handed to a human', async () => {
-  const input = conversationInput(flow(nodes, edges, settings));
-  const workflowId = conversationWorkflowId(input.tenantId, input.conversationId);
-  const start = (text: string) => env.client.workflow.signalWithStart('conversation', { workflowId, taskQueue, args: [input], signal: inboundSignal, signalArgs: [{ text }] });
-  const handle = await start('hi');
-  await start('me@example.com');
-  await handle.result();
-  const closed = fakes.of(workflowId, 'emitEvent').find((e) => e.input.type === 'conversation.closed');
-  expect(closed?.input.data).toMatchObject({
+  expect(await closeData(flow(nodes, edges, settings), ['hi', 'me@example.com'])).toMatchObject({
     nodeId: 'human',
     statusBefore: 'waiting',
     handoffNodeId: 'human',
@@ -78,12 +73,10 @@ it('reports the handoff node of a conversation handed to a human', async () => {
 });
 
 it('places a keyword handoff at the question the contact was at', async () => {
-  const input = conversationInput(flow(nodes, edges, settings));
-  const workflowId = conversationWorkflowId(input.tenantId, input.conversationId);
-  const start = (text: string) => env.client.workflow.signalWithStart('conversation', { workflowId, taskQueue, args: [input], signal: inboundSignal, signalArgs: [{ text }] });
-  const handle = await start('hi');
-  await start('I want an agent');
-  await handle.result();
-  const closed = fakes.of(workflowId, 'emitEvent').find((e) => e.input.type === 'conversation.closed');
-  expect(closed?.input.data).toMatchObject({ nodeId: 'email', statusBefore: 'waiting', handoffNodeId: 'email', visitedNodeIds: ['start', 'email'] });
+  expect(await closeData(flow(nodes, edges, settings), ['hi', 'I want an agent'])).toMatchObject({
+    nodeId: 'email',
+    statusBefore: 'waiting',
+    handoffNodeId: 'email',
+    visitedNodeIds: ['start', 'email'],
+  });
 });
