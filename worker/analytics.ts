@@ -10,6 +10,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../core/config';
 import { systemEm } from '../db/orm';
 import { rollupHours } from '../db/repos/analytics-rollup';
+import { rollupNodeHours } from '../db/repos/analytics-nodes-rollup';
 
 export interface RollupJob {
   /** Hours before now to recompute (the current hour included). */
@@ -20,7 +21,10 @@ type AnalyticsConfig = Pick<Config, 'ANALYTICS_REFRESH_SECONDS' | 'ANALYTICS_REC
 
 /** Recomputes the `hours` before now; what the job runs. */
 export async function refreshRecentHours(orm: MikroORM, hours: number, now = new Date()) {
-  return rollupHours(systemEm(orm), { from: new Date(now.getTime() - hours * 3_600_000), to: new Date(now.getTime() + 1) });
+  const range = { from: new Date(now.getTime() - hours * 3_600_000), to: new Date(now.getTime() + 1) };
+  const result = await rollupHours(systemEm(orm), range);
+  await rollupNodeHours(systemEm(orm), range);
+  return result;
 }
 
 export async function startAnalyticsRollups(opts: { connection: ConnectionOptions; orm: MikroORM; config: AnalyticsConfig; log?: (msg: string, fields?: Record<string, unknown>) => void }) {

@@ -4,6 +4,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Channel, Reply } from '../core/messages';
 import type { ValidGraph } from '../core/graph/schema';
+import type { PathState } from './flow/path';
 import type { ChatMessage } from '../core/chat';
 import type { ConversationStatus } from '../core/conversations';
 import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
@@ -54,6 +55,8 @@ export interface CarriedState {
   generation: number;
   /** Provider message ids of recent inbound messages (bounded), so a redelivered one makes no second turn. */
   seenExternalIds?: string[];
+  /** Nodes visited and edges followed so far (the drop-off figures read them from `conversation.closed`). */
+  path?: PathState;
 }
 
 export interface ConversationInput {

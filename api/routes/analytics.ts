@@ -14,9 +14,19 @@ import {
   MAX_DAYS,
   MAX_HOURLY_DAYS,
   analyticsBreakdown,
+  analyticsBreakdownCsvQuery,
   analyticsBreakdownQuery,
+  analyticsCampaigns,
+  analyticsCampaignsCsvQuery,
+  analyticsCampaignsQuery,
+  analyticsFlowNodes,
+  analyticsFlowNodesCsvQuery,
+  analyticsFlowNodesQuery,
+  analyticsFlowParams,
   analyticsOverview,
+  analyticsOverviewCsvQuery,
   analyticsOverviewQuery,
+  CAMPAIGN_FUNNEL_STAGES,
   isTimeZone,
   timezoneSetting,
   type AnalyticsFigures,
@@ -27,14 +37,16 @@ import { systemEm } from '../../db/orm';
 import { tenantById, updateTenantSettings } from '../../db/repos';
 import { recordChange } from '../plugins/audit';
 import * as analytics from '../../db/repos/analytics';
+import { campaignsDashboard, flowDropOff } from '../../db/repos/analytics-dashboards';
 import type { AppDeps } from '../deps';
+import { csvCell } from '../services/campaign-progress';
 
 const localToday = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 const maxDaysOf = (granularity: 'hour' | 'day') => (granularity === 'hour' ? MAX_HOURLY_DAYS : MAX_DAYS);
 
-const csvRow = (lead: string[], f: AnalyticsFigures) => [...lead, ...ANALYTICS_CSV_FIGURES.map((k) => f[k] ?? '')];
+const csvRow = (lead: string[], f: AnalyticsFigures, figures: readonly (keyof AnalyticsFigures)[] = ANALYTICS_CSV_FIGURES) => [...lead, ...figures.map((k) => f[k] ?? '')];
 
 function sendCsv(reply: FastifyReply, name: string, header: string[], rows: unknown[][]) {
   return reply
@@ -70,11 +82,12 @@ export const analyticsRoutes =
 
     app.get(
       '/v1/analytics/overview.csv',
-      { schema: { tags, summary: 'The overview’s series as CSV, one row per bucket', querystring: analyticsOverviewQuery, produces: ['text/csv'], response: { 200: z.unknown(), ...errorResponses } } },
+      { schema: { tags, summary: 'The overview’s series as CSV, one row per bucket (`figures=a,b`: only those columns, a chart’s own)', querystring: analyticsOverviewCsvQuery, produces: ['text/csv'], response: { 200: z.unknown(), ...errorResponses } } },
       async (request, reply) => {
         const q = request.query;
         const data = await analytics.analyticsOverview(request.em, await filterOf(request.tenantId, maxDaysOf(q.granularity), q), q.granularity);
-        return sendCsv(reply, `analytics-${q.granularity}-${data.from}-${data.to}`, [q.granularity, ...ANALYTICS_CSV_FIGURES], data.series.map((s) => csvRow([s.bucket], s)));
+        const figures = q.figures ?? ANALYTICS_CSV_FIGURES;
+        return sendCsv(reply, `analytics-${q.granularity}-${data.from}-${data.to}`, [q.granularity, ...figures], data.series.map((s) => csvRow([s.bucket], s, figures)));
       },
     );
 
@@ -85,11 +98,54 @@ export const analyticsRoutes =
 
     app.get(
       '/v1/analytics/breakdown.csv',
-      { schema: { tags, summary: 'The breakdown as CSV, one row per channel or flow', querystring: analyticsBreakdownQuery, produces: ['text/csv'], response: { 200: z.unknown(), ...errorResponses } } },
+      { schema: { tags, summary: 'The breakdown as CSV, one row per channel or flow (`figures=a,b`: only those columns)', querystring: analyticsBreakdownCsvQuery, produces: ['text/csv'], response: { 200: z.unknown(), ...errorResponses } } },
       async (request, reply) => {
         const q = request.query;
         const data = await analytics.analyticsBreakdown(request.em, await filterOf(request.tenantId, MAX_DAYS, q), q.by);
-        return sendCsv(reply, `analytics-by-${q.by}-${data.from}-${data.to}`, [q.by, 'label', ...ANALYTICS_CSV_FIGURES], data.rows.map((r) => csvRow([r.key, r.label], r)));
+        const figures = q.figures ?? ANALYTICS_CSV_FIGURES;
+        return sendCsv(reply, `analytics-by-${q.by}-${data.from}-${data.to}`, [q.by, 'label', ...figures], data.rows.map((r) => csvRow([r.key, csvCell(r.label)], r, figures)));
+      },
+    );
+
+    // Flow drop-off: per node of one version, among the conversations that closed in the range.
+    const flowFigures = async (request: { tenantId: string; em: Parameters<typeof flowDropOff>[0]; params: { flowId: string }; query: { from?: string; to?: string; channel?: analytics.AnalyticsFilter['channel']; version?: number } }) => {
+      const data = await flowDropOff(request.em, { ...(await filterOf(request.tenantId, MAX_DAYS, request.query)), flowId: request.params.flowId }, request.query.version);
+      if (!data) throw new AppError('not_found', 'flow not found');
+      return data;
+    };
+    const flowSummary = 'Per node of a flow version: conversations (closed in from..to) that reached it, ended at it, were handed off at it; turns failed at it; the drop-off rate; and per edge, conversations that followed it';
+    app.get(
+      '/v1/analytics/flows/:flowId/nodes',
+      { schema: { tags, summary: flowSummary, params: analyticsFlowParams, querystring: analyticsFlowNodesQuery, response: { 200: analyticsFlowNodes, ...errorResponses } } },
+      async (request) => flowFigures(request),
+    );
+    app.get(
+      '/v1/analytics/flows/:flowId/nodes.csv',
+      { schema: { tags, summary: 'The flow drop-off as CSV: one row per node (part=nodes) or per edge (part=edges)', params: analyticsFlowParams, querystring: analyticsFlowNodesCsvQuery, produces: ['text/csv'], response: { 200: z.unknown(), ...errorResponses } } },
+      async (request, reply) => {
+        const data = await flowFigures(request);
+        const name = `analytics-flow-${data.flowId}-v${data.version ?? 0}-${request.query.part}-${data.from}-${data.to}`;
+        return request.query.part === 'edges'
+          ? sendCsv(reply, name, ['edge', 'followed'], data.edges.map((e) => [csvCell(e.edgeId), e.followed]))
+          : sendCsv(reply, name, ['node', 'type', 'reached', 'ended', 'handedOff', 'failed', 'dropOffRate'], data.nodes.map((n) => [csvCell(n.nodeId), n.type ?? '', n.reached, n.ended, n.handedOff, n.failed, n.dropOffRate ?? '']));
+      },
+    );
+
+    // Campaigns of the range with their funnels, and a per-day series of their recipients.
+    const campaignsSummary = 'Campaigns started (or scheduled) in from..to with their funnel (sent, delivered, read, clicked, replied, opted out, failed) and a per-day series';
+    app.get('/v1/analytics/campaigns', { schema: { tags, summary: campaignsSummary, querystring: analyticsCampaignsQuery, response: { 200: analyticsCampaigns, ...errorResponses } } }, async (request) =>
+      campaignsDashboard(request.em, await filterOf(request.tenantId, MAX_DAYS, request.query)),
+    );
+    app.get(
+      '/v1/analytics/campaigns.csv',
+      { schema: { tags, summary: 'The campaigns dashboard as CSV: one row per campaign (part=campaigns), per funnel stage (part=funnel) or per day (part=series)', querystring: analyticsCampaignsCsvQuery, produces: ['text/csv'], response: { 200: z.unknown(), ...errorResponses } } },
+      async (request, reply) => {
+        const data = await campaignsDashboard(request.em, await filterOf(request.tenantId, MAX_DAYS, request.query));
+        const name = `analytics-campaigns-${request.query.part}-${data.from}-${data.to}`;
+        if (request.query.part === 'funnel') return sendCsv(reply, name, ['stage', 'recipients'], CAMPAIGN_FUNNEL_STAGES.map((k) => [k, data.totals[k]]));
+        return request.query.part === 'series'
+          ? sendCsv(reply, name, ['day', ...CAMPAIGN_FUNNEL_STAGES], data.series.map((s) => [s.bucket, ...CAMPAIGN_FUNNEL_STAGES.map((k) => s[k])]))
+          : sendCsv(reply, name, ['campaign', 'name', 'status', 'startedAt', ...CAMPAIGN_FUNNEL_STAGES], data.campaigns.map((c) => [c.id, csvCell(c.name), c.status, c.startedAt ?? '', ...CAMPAIGN_FUNNEL_STAGES.map((k) => c[k])]));
       },
     );
 

@@ -113,3 +113,102 @@ export const timezoneSetting = z.object({
 
 /** The figures' order in the CSV exports, after the bucket or key/label columns. */
 export const ANALYTICS_CSV_FIGURES = Object.keys(analyticsFigures.shape) as (keyof AnalyticsFigures)[];
+
+// ---- Dashboards: flow drop-off, campaigns, chart-exact CSV columns ----
+
+/** `figures=a,b` on overview.csv / breakdown.csv: only those columns (a chart's own), in that order. */
+const figureList = text()
+  .transform((s) => s.split(',').map((f) => f.trim()).filter(Boolean))
+  .refine((fs) => fs.length > 0 && fs.every((f) => (ANALYTICS_CSV_FIGURES as string[]).includes(f)), { message: `figures must be a comma-separated list of ${ANALYTICS_CSV_FIGURES.join(', ')}` })
+  .transform((fs) => fs as (keyof AnalyticsFigures)[]);
+export const analyticsOverviewCsvQuery = analyticsOverviewQuery.safeExtend({ figures: figureList.optional() });
+export const analyticsBreakdownCsvQuery = analyticsBreakdownQuery.safeExtend({ figures: figureList.optional() });
+
+export const analyticsFlowParams = z.object({ flowId: z.uuid({ message: 'flowId must be a UUID' }) });
+export const analyticsFlowNodesQuery = z
+  .object({
+    from: range.from,
+    to: range.to,
+    channel: range.channel,
+    /** The flow version whose graph is drawn and counted; the latest published one by default. */
+    version: z.coerce.number({ message: 'version must be a number' }).int('version must be an integer').positive('version must be positive').optional(),
+  })
+  .refine(inOrder, ordered)
+  .refine((q) => days(q) <= MAX_DAYS, { message: `the range may span ${MAX_DAYS} days at most`, path: ['to'] });
+export const ANALYTICS_FLOW_CSV_PARTS = ['nodes', 'edges'] as const;
+export const analyticsFlowNodesCsvQuery = analyticsFlowNodesQuery.safeExtend({
+  part: z.enum(ANALYTICS_FLOW_CSV_PARTS, { message: 'part must be nodes or edges' }).default('nodes'),
+});
+
+/** One node's drop-off among the conversations that closed in the range. */
+export const analyticsNodeFigures = z.object({
+  nodeId: z.string(),
+  /** The node's type in the drawn version; null for a node that version does not have. */
+  type: z.string().nullable(),
+  /** Conversations (closed in the range) that visited the node. */
+  reached: z.number().int(),
+  /** Closed (idle or requested) while the bot was at the node. */
+  ended: z.number().int(),
+  /** Left the bot for a human at the node (and closed after). */
+  handedOff: z.number().int(),
+  /** Turns that failed at the node (flow.failed), counted when they happened. */
+  failed: z.number().int(),
+  /** (ended + handedOff) / reached; null when nothing reached it. */
+  dropOffRate: z.number().nullable(),
+});
+export type AnalyticsNodeFigures = z.infer<typeof analyticsNodeFigures>;
+
+export const analyticsFlowNodes = z.object({
+  from: z.string(),
+  to: z.string(),
+  timezone: z.string(),
+  flowId: z.string(),
+  flowName: z.string(),
+  /** The version counted and drawn; null when the flow has never been published. */
+  version: z.number().int().nullable(),
+  /** Published versions, newest first, with the conversations of each that closed in the range. */
+  versions: z.array(z.object({ version: z.number().int(), conversations: z.number().int() })),
+  /** Conversations of that version that closed in the range (the cohort). */
+  conversations: z.number().int(),
+  /** The version's graph, to draw the figures on. */
+  graph: z.object({ nodes: z.array(z.unknown()), edges: z.array(z.unknown()) }).nullable(),
+  /** Every node of the graph (zeros included), then nodes only older data names; most reached first. */
+  nodes: z.array(analyticsNodeFigures),
+  /** Edges followed at least once: conversations that went along each. */
+  edges: z.array(z.object({ edgeId: z.string(), followed: z.number().int() })),
+});
+export type AnalyticsFlowNodes = z.infer<typeof analyticsFlowNodes>;
+
+export const analyticsCampaignsQuery = z
+  .object({ from: range.from, to: range.to, channel: range.channel })
+  .refine(inOrder, ordered)
+  .refine((q) => days(q) <= MAX_DAYS, { message: `the range may span ${MAX_DAYS} days at most`, path: ['to'] });
+export const ANALYTICS_CAMPAIGN_CSV_PARTS = ['campaigns', 'funnel', 'series'] as const;
+export const analyticsCampaignsCsvQuery = analyticsCampaignsQuery.safeExtend({
+  part: z.enum(ANALYTICS_CAMPAIGN_CSV_PARTS, { message: 'part must be campaigns, funnel or series' }).default('campaigns'),
+});
+
+/** A campaign funnel: recipients that reached each stage. */
+export const campaignFunnel = z.object({
+  sent: z.number().int(),
+  delivered: z.number().int(),
+  read: z.number().int(),
+  clicked: z.number().int(),
+  replied: z.number().int(),
+  optedOut: z.number().int(),
+  failed: z.number().int(),
+});
+export type CampaignFunnel = z.infer<typeof campaignFunnel>;
+export const CAMPAIGN_FUNNEL_STAGES = Object.keys(campaignFunnel.shape) as (keyof CampaignFunnel)[];
+
+export const analyticsCampaigns = z.object({
+  from: z.string(),
+  to: z.string(),
+  timezone: z.string(),
+  /** Campaigns started (or, not started yet, scheduled) in the range, newest first; each funnel is the whole campaign's. */
+  campaigns: z.array(campaignFunnel.extend({ id: z.string(), name: z.string(), status: z.string(), startedAt: z.string().nullable(), channels: z.array(z.string()) })),
+  totals: campaignFunnel,
+  /** Per local day: recipients of any campaign that reached each stage that day. */
+  series: z.array(campaignFunnel.extend({ bucket: z.string() })),
+});
+export type AnalyticsCampaigns = z.infer<typeof analyticsCampaigns>;

@@ -21,6 +21,7 @@ import { Migration20261224120000_campaigns } from './Migration20261224120000_cam
 import { Migration20261224140000_analytics } from './Migration20261224140000_analytics';
 import { Migration20261225090000_webhook_chain_seq } from './Migration20261225090000_webhook_chain_seq';
 import { Migration20261226090000_csat } from './Migration20261226090000_csat';
+import { Migration20261226110000_analytics_nodes } from './Migration20261226110000_analytics_nodes';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -44,4 +45,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261224140000_analytics', class: Migration20261224140000_analytics },
   { name: 'Migration20261225090000_webhook_chain_seq', class: Migration20261225090000_webhook_chain_seq },
   { name: 'Migration20261226090000_csat', class: Migration20261226090000_csat },
+  { name: 'Migration20261226110000_analytics_nodes', class: Migration20261226110000_analytics_nodes },
 ];

@@ -4,6 +4,7 @@
  * nor the job's advisory lock for long; the recent-window job keeps running in between.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { rollupNodeHours } from './analytics-nodes-rollup';
 import { firstActivity, rollupHours } from './analytics-rollup';
 
 const CHUNK_MS = 7 * 24 * 3_600_000;
@@ -18,6 +19,7 @@ export async function backfillAnalytics(em: EntityManager, opts: { tenantId?: st
   while (start < end) {
     const to = new Date(Math.min(start.getTime() + CHUNK_MS, end.getTime() + 1));
     const done = await rollupHours(em.fork(), { from: start, to, tenantId: opts.tenantId });
+    await rollupNodeHours(em.fork(), { from: start, to, tenantId: opts.tenantId });
     rows += done.rows;
     progress?.(`${done.from.toISOString()} .. ${done.to.toISOString()}: ${done.rows} row(s)`);
     start = done.to;

@@ -33,14 +33,14 @@ export const ROLLUP_COLUMNS = [
 /** Every metric column zero but the ones given: the union below adds the parts up. */
 const cols = (given: Partial<Record<(typeof ROLLUP_COLUMNS)[number], string>>) => ROLLUP_COLUMNS.map((c) => `${given[c] ?? '0'} as ${c}`).join(', ');
 
-const HOUR = (column: string) => `date_trunc('hour', ${column}, 'UTC')`;
+export const HOUR = (column: string) => `date_trunc('hour', ${column}, 'UTC')`;
 const MS = (interval: string) => `(extract(epoch from ${interval}) * 1000)::bigint`;
 /** An event's conversation, joined only when the id is one (events are platform-written, but jsonb is jsonb). */
-const EVENT_CONVERSATION = `join conversations c on c.tenant_id = e.tenant_id and c.id::text = e.data->>'conversationId' and not c.is_test`;
+export const EVENT_CONVERSATION = `join conversations c on c.tenant_id = e.tenant_id and c.id::text = e.data->>'conversationId' and not c.is_test`;
 
 // Placeholders: :from and :to (the hour range [from, to)), :tenant (an id, or null for every tenant).
-const IN_RANGE = (column: string) => `${column} >= :from and ${column} < :to`;
-const TENANT = (alias: string) => `(:tenant::uuid is null or ${alias}.tenant_id = :tenant::uuid)`;
+export const IN_RANGE = (column: string) => `${column} >= :from and ${column} < :to`;
+export const TENANT = (alias: string) => `(:tenant::uuid is null or ${alias}.tenant_id = :tenant::uuid)`;
 
 const PARTS = [
   // Conversations started, by their first row.
@@ -110,8 +110,8 @@ export interface RollupRange {
   tenantId?: string;
 }
 
-const floorHour = (d: Date) => new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);
-const ceilHour = (d: Date) => new Date(Math.ceil(d.getTime() / 3_600_000) * 3_600_000);
+export const floorHour = (d: Date) => new Date(Math.floor(d.getTime() / 3_600_000) * 3_600_000);
+export const ceilHour = (d: Date) => new Date(Math.ceil(d.getTime() / 3_600_000) * 3_600_000);
 
 /**
  * Rewrites the rollup rows of the range in one transaction: delete, then insert what the source
@@ -141,7 +141,7 @@ export async function rollupHours(em: EntityManager, range: RollupRange): Promis
 }
 
 /** `:name` placeholders (not `::casts`) to the driver's positional `?`, with their values in order. */
-function positional(sql: string, values: Record<string, unknown>): [string, unknown[]] {
+export function positional(sql: string, values: Record<string, unknown>): [string, unknown[]] {
   const params: unknown[] = [];
   const text = sql.replace(/(?<!:):(from|to|tenant)\b/g, (_m, name: string) => {
     params.push(values[name]);

@@ -27,7 +27,7 @@ const SUMS = `coalesce(sum(h.conversations), 0) as conversations, coalesce(sum(h
   coalesce(sum(h.csat_responses), 0) as csat_responses, coalesce(sum(h.csat_score_sum), 0) as csat_score_sum, coalesce(sum(h.csat_satisfied), 0) as csat_satisfied`;
 
 /** The rollup rows of the filter: the range's local midnights as instants, then channel and flow. */
-function scope(f: AnalyticsFilter): { where: string; params: unknown[] } {
+export function scope(f: AnalyticsFilter): { where: string; params: unknown[] } {
   const where = [
     `h.tenant_id = ?`,
     `h.hour >= (?::date)::timestamp at time zone ?`,
@@ -39,9 +39,9 @@ function scope(f: AnalyticsFilter): { where: string; params: unknown[] } {
   return { where, params };
 }
 
-const num = (v: unknown) => Number(v ?? 0);
-const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
-const round = (v: number | null, places = 4) => (v === null ? null : Math.round(v * 10 ** places) / 10 ** places);
+export const num = (v: unknown) => Number(v ?? 0);
+export const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+export const round = (v: number | null, places = 4) => (v === null ? null : Math.round(v * 10 ** places) / 10 ** places);
 
 function figures(r: Record<string, unknown> | undefined): AnalyticsFigures {
   const conversations = num(r?.conversations);

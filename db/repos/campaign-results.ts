@@ -11,6 +11,15 @@ import { CAMPAIGN_CHANNELS, SKIP_REASONS, type CampaignChannel, type RecipientSt
 type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v ?? 0);
 
+/** The recipients that reached each stage of the funnel (the analytics campaign dashboard counts the same). */
+export const FUNNEL_COUNTS = `count(*) filter (where sent_at is not null) as sent,
+         count(*) filter (where delivered_at is not null) as delivered,
+         count(*) filter (where read_at is not null) as read,
+         count(*) filter (where status = 'failed') as failed,
+         count(*) filter (where replied_at is not null) as replied,
+         count(*) filter (where clicked_at is not null) as clicked,
+         count(*) filter (where opted_out_at is not null) as opted_out`;
+
 /** One row per grouping set: the whole campaign, each variant, each channel. */
 const COUNTS = `
   select variant, channel, grouping(variant) as by_variant, grouping(channel) as by_channel,
@@ -20,18 +29,12 @@ const COUNTS = `
          count(*) filter (where status = 'deferred') as deferred,
          count(*) filter (where status = 'held') as held,
          count(*) filter (where status = 'cancelled') as cancelled,
-         count(*) filter (where sent_at is not null) as sent,
-         count(*) filter (where delivered_at is not null) as delivered,
-         count(*) filter (where read_at is not null) as read,
-         count(*) filter (where status = 'failed') as failed,
-         count(*) filter (where replied_at is not null) as replied,
-         count(*) filter (where clicked_at is not null) as clicked,
-         count(*) filter (where opted_out_at is not null) as opted_out
+         ${FUNNEL_COUNTS}
     from campaign_recipients
    where tenant_id = ? and campaign_id = ?
    group by grouping sets ((), (variant), (channel))`;
 
-function toCounts(row: Row | undefined): ResultCounts {
+export function toCounts(row: Row | undefined): ResultCounts {
   const skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, num(row?.[`skipped_${r}`])])) as Record<SkipReason, number>;
   return {
     targeted: num(row?.targeted),

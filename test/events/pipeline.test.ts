@@ -106,7 +106,21 @@ it('a conversation’s events reach the events table through the queue and the s
   const rows = all.filter((r) => !perMessage.includes(r));
   expect(rows.map((r) => ({ tenant: r.tenant, type: r.type, workflowId: r.workflowId, data: r.data }))).toEqual([
     { tenant: t.tenantId, type: 'handoff.requested', workflowId: t.workflowId, data: { conversationId: t.conversationId, nodeId: 'agent', reason: 'wants a person' } },
-    { tenant: t.tenantId, type: 'conversation.closed', workflowId: t.workflowId, data: { conversationId: t.conversationId, reason: 'requested' } },
+    {
+      tenant: t.tenantId,
+      type: 'conversation.closed',
+      workflowId: t.workflowId,
+      // Where it ended, for the flow drop-off figures: handed off at `agent` and closed while waiting for one.
+      data: {
+        conversationId: t.conversationId,
+        reason: 'requested',
+        nodeId: 'agent',
+        statusBefore: 'waiting',
+        handoffNodeId: 'agent',
+        visitedNodeIds: ['start', 'topic', 'agent'],
+        followedEdgeIds: ['start-next', 'topic-next'],
+      },
+    },
   ]);
   // Nothing landed under another tenant for this workflow.
   const anywhere = await deps.orm.em.fork().getConnection().execute<{ tenant_id: string }[]>('select tenant_id from events where workflow_id = ?', [t.workflowId]);

@@ -340,6 +340,11 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'DELETE /v1/staff/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/staff/${b.staff}` }] },
   'DELETE /v1/resources/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/resources/${b.resource}` }] },
   'DELETE /v1/locations/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/locations/${b.location}` }] },
+  // Dashboards: a flow's drop-off names the flow (B's answers 404); campaigns are the caller's own (test/analytics/dashboards.test.ts).
+  'GET /v1/analytics/flows/:flowId/nodes': { roles: 'viewer', tenant: (b) => [{ path: `/v1/analytics/flows/${b.flow}/nodes` }] },
+  'GET /v1/analytics/flows/:flowId/nodes.csv': { roles: 'viewer', tenant: (b) => [{ path: `/v1/analytics/flows/${b.flow}/nodes.csv` }] },
+  'GET /v1/analytics/campaigns': { roles: 'viewer', tenant: own('aggregates of the caller’s own tenant: test/analytics/dashboards.test.ts checks B’s campaigns are not listed') },
+  'GET /v1/analytics/campaigns.csv': { roles: 'viewer', tenant: own('the campaigns dashboard as CSV, of the caller’s own tenant') },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

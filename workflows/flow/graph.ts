@@ -5,11 +5,15 @@ import { nodeDefinition } from '../../core/nodes';
 export class FlowGraph {
   private readonly nodes = new Map<string, ValidNode>();
   private readonly targets = new Map<string, string>();
+  private readonly edgeIds = new Map<string, string>();
   readonly startId: string;
 
   constructor(readonly graph: ValidGraph) {
     for (const n of graph.nodes) this.nodes.set(n.id, n);
-    for (const e of graph.edges) this.targets.set(edgeKey(e.source, e.sourceHandle ?? 'next'), e.target);
+    for (const e of graph.edges) {
+      this.targets.set(edgeKey(e.source, e.sourceHandle ?? 'next'), e.target);
+      this.edgeIds.set(edgeKey(e.source, e.sourceHandle ?? 'next'), e.id);
+    }
     const start = graph.nodes.find((n) => nodeDefinition(n.type)?.entry);
     if (!start) throw new Error('flow graph has no start node');
     this.startId = start.id;
@@ -26,6 +30,11 @@ export class FlowGraph {
   /** Node the given output handle leads to; null when the handle is not connected. */
   target(nodeId: string, handle: string): string | null {
     return this.targets.get(edgeKey(nodeId, handle)) ?? null;
+  }
+
+  /** Id of the edge leaving `nodeId` by `handle`; null when the handle is not connected. */
+  edgeId(nodeId: string, handle: string): string | null {
+    return this.edgeIds.get(edgeKey(nodeId, handle)) ?? null;
   }
 }
 

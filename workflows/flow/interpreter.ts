@@ -42,6 +42,7 @@ async function drive(rt: FlowRuntime, startId: string, first: Step): Promise<Wal
     const node = rt.graph.node(nodeId);
     if (!node) return { state: 'failed', nodeId, error: `node '${nodeId}' does not exist in this flow version` };
     const entry = rt.trace.begin(node.id, node.type, rt.turn);
+    rt.path?.visit(node.id);
     if (steps >= MAX_STEPS_PER_WALK) {
       const error = `stopped after ${MAX_STEPS_PER_WALK} steps without waiting for the contact: the flow loops`;
       rt.trace.finish(entry, { error });
@@ -57,6 +58,7 @@ async function drive(rt: FlowRuntime, startId: string, first: Step): Promise<Wal
         rt.trace.finish(entry, { handle: outcome.handle, output: outcome.output });
         const next = rt.graph.target(node.id, outcome.handle);
         if (!next) return { state: 'ended', nodeId: node.id };
+        rt.path?.follow(rt.graph.edgeId(node.id, outcome.handle));
         nodeId = next;
         step = (n) => handlerFor(n).run(n, rt);
         continue;

@@ -3,6 +3,7 @@ import type { Channel, RichContent, TokenUsage } from '../../core/messages';
 import type { ChatMessage, Citation } from '../../activities/types';
 import type { ActivityCaller } from './activities';
 import type { FlowGraph } from './graph';
+import type { PathLog } from './path';
 import type { TraceLog } from './trace';
 
 /**
@@ -15,6 +16,8 @@ export interface FlowRuntime {
   readonly variables: Record<string, unknown>;
   readonly activities: ActivityCaller;
   readonly trace: TraceLog;
+  /** A conversation's visited nodes and followed edges (for the drop-off figures); none in a flowRun. */
+  readonly path?: PathLog;
   readonly tenantId: string;
   readonly workflowId: string;
   readonly conversationId?: string;

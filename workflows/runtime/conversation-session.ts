@@ -16,6 +16,7 @@ import { FlowGraph } from '../flow/graph';
 import { DEFAULT_HANDOFF_MESSAGE, handOff } from '../flow/handlers/handoff';
 import { answer, inputTimeoutMs, timeout, walk } from '../flow/interpreter';
 import { Mutex } from '../flow/mutex';
+import { PathLog } from '../flow/path';
 import { TraceLog } from '../flow/trace';
 import type { FlowRuntime, WalkResult } from '../flow/types';
 import { setRunAttributes } from './search-attributes';
@@ -24,6 +25,7 @@ export class ConversationSession implements FlowRuntime {
   readonly graph: FlowGraph;
   readonly activities = new ActivityCaller();
   readonly trace = new TraceLog();
+  readonly path: PathLog;
   readonly tenantId: string;
   readonly workflowId: string;
   /**
@@ -72,6 +74,7 @@ export class ConversationSession implements FlowRuntime {
     this.resumeNodeId = c?.resumeNodeId ?? null;
     this.generation = c?.generation ?? 0;
     this.seenExternalIds = c?.seenExternalIds ?? [];
+    this.path = new PathLog(c?.path);
     this.persisted = { status: this.status, nodeId: this.cursor?.nodeId ?? null };
     if (input.test) this.nodeStatus = (nodeId, status) => this.publishNodeStatus(nodeId, status);
     this.touch();
@@ -94,6 +97,7 @@ export class ConversationSession implements FlowRuntime {
 
   async handoff(nodeId: string, reason?: string): Promise<void> {
     this.setStatus('waiting');
+    this.path.handedOff(nodeId, this.cursor?.nodeId ?? this.path.lastNodeId);
     await this.emit('handoff.requested', { nodeId, reason: reason ?? null });
   }
 
@@ -179,10 +183,13 @@ export class ConversationSession implements FlowRuntime {
 
   close(reason: 'idle' | 'requested'): Promise<void> {
     return this.mutex.run(async () => {
+      // Where it ended and who had it, before the close clears them: the flow drop-off figures.
+      const { nodes, edges, lastNodeId, handoffNodeId } = this.path.state();
+      const at = { nodeId: this.cursor?.nodeId ?? lastNodeId, statusBefore: this.status, handoffNodeId, visitedNodeIds: nodes, followedEdgeIds: edges };
       this.cursor = null;
       this.setStatus('closed');
       await this.afterTurn();
-      await this.emit('conversation.closed', { reason });
+      await this.emit('conversation.closed', { reason, ...at });
     });
   }
 
@@ -366,6 +373,6 @@ export class ConversationSession implements FlowRuntime {
 
   private carried(): CarriedState {
     const { variables, window, summary, status, cursor, turn, resumeNodeId, generation, seenExternalIds } = this;
-    return { variables, window, summary, status, cursor, turn, resumeNodeId, generation, ...(seenExternalIds.length ? { seenExternalIds } : {}) };
+    return { variables, window, summary, status, cursor, turn, resumeNodeId, generation, ...(seenExternalIds.length ? { seenExternalIds } : {}), path: this.path.state() };
   }
 }

@@ -66,6 +66,7 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/webhooks', preload: WebhooksPage.preload, render: (_p, { role }) => adminOnly(role, <WebhooksPage />) },
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
+  { pattern: '/analytics/:section', preload: AnalyticsPage.preload, render: () => <AnalyticsPage /> },
 ];
 
 // The page a deep link opens downloads alongside GET /v1/auth/me instead of after it.

@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import '@xyflow/react/dist/style.css';
 import type { GraphInput } from '../../../core/graph/schema';
 import { nodeTypes } from './FlowNodeView';
-import { minimapClass, takenEdges, toFlowEdges, toFlowNodes, type NodeHighlight } from './model';
+import { minimapClass, takenEdges, toFlowEdges, toFlowNodes, type NodeDropOff, type NodeHighlight } from './model';
 import './graph.css';
 
 export interface FlowCanvasProps {
@@ -19,19 +19,34 @@ export interface FlowCanvasProps {
   onNodeClick?: (nodeId: string) => void;
   height?: number | string;
   minimap?: boolean;
+  /** Analytics: each node's drop-off (a badge and a heat colour) and each edge's count of conversations. */
+  dropOff?: { nodes: Record<string, NodeDropOff>; edges: Record<string, number> };
 }
 
-export function FlowCanvas({ graph, highlight, taken, onNodeClick, height = '100%', minimap = true }: FlowCanvasProps) {
+export function FlowCanvas({ graph, highlight, taken, onNodeClick, height = '100%', minimap = true, dropOff }: FlowCanvasProps) {
   const nodes = useMemo(
-    () => toFlowNodes(graph).map((n) => ({ ...n, data: { ...n.data, highlight: highlight?.[n.id] }, className: highlight && !highlight[n.id] ? 'fnode-dim' : undefined })),
-    [graph, highlight],
+    () =>
+      toFlowNodes(graph).map((n) => ({
+        ...n,
+        data: { ...n.data, highlight: highlight?.[n.id], dropOff: dropOff?.nodes[n.id] },
+        className: (highlight && !highlight[n.id]) || (dropOff && !dropOff.nodes[n.id]?.reached) ? 'fnode-dim' : undefined,
+      })),
+    [graph, highlight, dropOff],
   );
   const edges = useMemo(() => {
     const all = toFlowEdges(graph);
+    if (dropOff) {
+      const most = Math.max(1, ...Object.values(dropOff.edges));
+      return all.map((e) => {
+        const followed = dropOff.edges[e.id] ?? 0;
+        const label = `${e.label ? `${e.label} · ` : ''}${followed}`;
+        return followed ? { ...e, label, className: 'fedge-counted', style: { strokeWidth: 1.5 + (3 * followed) / most } } : { ...e, label, className: 'fedge-dim' };
+      });
+    }
     if (!highlight) return all;
     const lit = taken ?? takenEdges(all, highlight);
     return all.map((e) => (lit.has(e.id) ? { ...e, animated: true, className: 'fedge-taken' } : { ...e, className: 'fedge-dim' }));
-  }, [graph, highlight, taken]);
+  }, [graph, highlight, taken, dropOff]);
 
   return (
     <div className="flow-canvas" style={{ height }}>
@@ -57,4 +72,4 @@ export function FlowCanvas({ graph, highlight, taken, onNodeClick, height = '100
   );
 }
 
-export type { NodeHighlight } from './model';
+export type { NodeDropOff, NodeHighlight } from './model';

@@ -6,7 +6,7 @@
 import { Handle, Position, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { memo } from 'react';
 import type { NodeDefinition } from '../../../core/nodes';
-import { CATALOGUE, definitionOf, stepNumbers, type FlowNode } from './model';
+import { CATALOGUE, definitionOf, dropOffHeat, stepNumbers, type FlowNode, type NodeDropOff } from './model';
 
 /** Fields a node without its own `summary` is summarized by: the first one set. */
 const SUMMARY_FIELDS = ['text', 'prompt', 'expression', 'url', 'message', 'systemPrompt', 'seconds', 'variable'];
@@ -20,6 +20,19 @@ function summarize(def: NodeDefinition | undefined, config: Record<string, unkno
     if (typeof v === 'number') return String(v);
   }
   return '';
+}
+
+/** "12 in · 3 ended · 1 to a human · 33%": a node's drop-off on the analytics graph. */
+function DropOffBadge({ d }: { d: NodeDropOff }) {
+  const rate = d.dropOffRate === null ? '—' : `${Math.round(d.dropOffRate * 1000) / 10}%`;
+  return (
+    <div className={`fnode-dropoff fnode-dropoff-${dropOffHeat(d.dropOffRate)}`} data-reached={d.reached} data-ended={d.ended} data-handed-off={d.handedOff} title={`${d.reached} reached, ${d.ended} ended here, ${d.handedOff} handed off here: ${rate} drop off`}>
+      <span>{d.reached} in</span>
+      {d.ended > 0 && <span>{d.ended} ended</span>}
+      {d.handedOff > 0 && <span>{d.handedOff} to a human</span>}
+      <strong>{rate}</strong>
+    </div>
+  );
 }
 
 const formatDuration = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
@@ -36,6 +49,7 @@ function NodeView({ id, type, data, selected }: NodeProps<FlowNode>) {
     errors.length > 0 && 'fnode-invalid',
     h && `fnode-run-${h.status}`,
     data.active && 'fnode-active',
+    data.dropOff && `fnode-heat-${dropOffHeat(data.dropOff.dropOffRate)}`,
   ].filter(Boolean);
   const summary = summarize(def, data.config);
   return (
@@ -58,6 +72,7 @@ function NodeView({ id, type, data, selected }: NodeProps<FlowNode>) {
       <div className="fnode-summary" title={summary}>
         {summary || <span className="fnode-id">{id}</span>}
       </div>
+      {data.dropOff && <DropOffBadge d={data.dropOff} />}
       {outputs.map((handle, i) => (
         <Handle
           key={handle}

@@ -16,12 +16,24 @@ export interface NodeHighlight {
   durationMs?: number;
 }
 
+/** A node's drop-off figures (analytics), drawn as a badge and a heat colour. */
+export interface NodeDropOff {
+  reached: number;
+  ended: number;
+  handedOff: number;
+  dropOffRate: number | null;
+}
+
 export interface FlowNodeData extends Record<string, unknown> {
   config: Record<string, unknown>;
   errors?: string[];
   highlight?: NodeHighlight;
   active?: boolean;
+  dropOff?: NodeDropOff;
 }
+
+/** Heat of a drop-off rate: low under 20 %, high from 50 %. */
+export const dropOffHeat = (rate: number | null) => (rate === null ? 'none' : rate >= 0.5 ? 'high' : rate >= 0.2 ? 'mid' : 'low');
 
 export type FlowNode = Node<FlowNodeData>;
 export type FlowEdge = Edge;
