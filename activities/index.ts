@@ -25,6 +25,8 @@ import { schedulingActivities } from './scheduling';
 import { bookingFlowActivities } from './scheduling/flow';
 import { appointmentToolActivities } from './scheduling/llm-tools';
 import { storeActivities } from './store';
+import { alertActivities } from './reports/alerts';
+import { reportActivities } from './reports/report';
 import type { SwitchboardActivities } from './types';
 
 export type { ActivityDeps } from './deps';
@@ -49,6 +51,8 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...generateActivities(deps),
     ...materializeActivities(deps),
     ...sendCampaignActivities(deps),
+    ...reportActivities(deps),
+    ...alertActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

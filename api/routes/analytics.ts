@@ -28,6 +28,7 @@ import { tenantById, updateTenantSettings } from '../../db/repos';
 import { recordChange } from '../plugins/audit';
 import * as analytics from '../../db/repos/analytics';
 import type { AppDeps } from '../deps';
+import { syncReportSchedule } from '../services/reports';
 
 const localToday = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -104,6 +105,8 @@ export const analyticsRoutes =
       async (request) => {
         const before = await timezoneOf(request.tenantId);
         await updateTenantSettings(systemEm(deps.orm), request.tenantId, { timezone: request.body.timezone });
+        // The weekly report's hour is local: its Schedule moves with the zone.
+        await syncReportSchedule(deps, request.tenantId);
         recordChange(request, { targetType: 'settings.timezone', before: { timezone: before }, after: { timezone: request.body.timezone } });
         return { timezone: request.body.timezone };
       },
