@@ -63,7 +63,7 @@ export const alertRoutes =
       return rule;
     }
     async function checkFlow(em: Parameters<typeof getAlertRule>[0], tenantId: string, flowId: string | null | undefined) {
-      if (flowId && !(await em.findOne(Flow, { tenant: tenantId, id: flowId }))) throw new AppError('validation_failed', 'flowId is not a flow of this workspace', { field: 'flowId' });
+      if (flowId && !(await em.findOne(Flow, { tenant: tenantId, id: flowId }))) throw new AppError('not_found', 'flow not found', { field: 'flowId' });
     }
     const firingRules = async (em: Parameters<typeof getAlertRule>[0], tenantId: string) =>
       new Set((await em.getConnection().execute<{ rule_id: string }[]>(`select rule_id from alert_events where tenant_id = ? and status = 'firing'`, [tenantId])).map((r) => r.rule_id));

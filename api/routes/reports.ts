@@ -40,7 +40,7 @@ export const reportRoutes =
         const body = request.body;
         const userIds = [...new Set(body.userIds)];
         const found = userIds.length ? await request.em.count(User, { tenant: request.tenantId, id: { $in: userIds } }) : 0;
-        if (found !== userIds.length) throw new AppError('validation_failed', 'a userId is not a user of this workspace', { field: 'userIds' });
+        if (found !== userIds.length) throw new AppError('not_found', 'user not found', { field: 'userIds' });
         if (body.enabled && userIds.length + body.emails.length === 0) throw new AppError('validation_failed', 'an enabled report needs at least one recipient (userIds or emails)', { field: 'userIds' });
         const before = (await tenantById(systemEm(deps.orm), request.tenantId))?.settings.reports ?? null;
         const after = { enabled: body.enabled, weekday: body.weekday, hour: body.hour, userIds, emails: [...new Set(body.emails)] };
