@@ -1,7 +1,7 @@
 /**
  * `/v1/alerts/*`: alert rules (thresholds on handoff rate, failed sends, webhook failures and LLM
  * spend over a window) and their firings. Admins only, reads included (a rule shows its webhook
- * URL): writes by the default rule of plugins/roles.ts, reads by the routes' own `roles`. The rules
+ * URL), by the /v1/alerts rule of plugins/roles.ts. The rules
  * are evaluated by the `alertEvaluation` workflow every ALERT_EVALUATION_SECONDS; the list answers
  * each rule's value now, computed the same way.
  */
@@ -17,8 +17,6 @@ import { newWebhookSecret } from '../../webhooks/signature';
 import type { AppDeps } from '../deps';
 import { recordChange } from '../plugins/audit';
 import { iso } from '../services/serialize';
-
-const ADMIN = { roles: ['admin'] as const };
 
 const ruleDto = (r: AlertRule, firing: boolean) => ({
   id: r.id,
@@ -68,7 +66,7 @@ export const alertRoutes =
     const firingRules = async (em: Parameters<typeof getAlertRule>[0], tenantId: string) =>
       new Set((await em.getConnection().execute<{ rule_id: string }[]>(`select rule_id from alert_events where tenant_id = ? and status = 'firing'`, [tenantId])).map((r) => r.rule_id));
 
-    app.get('/v1/alerts/rules', { config: ADMIN, schema: { tags, summary: 'Alert rules, each with its metric’s value now and whether it is firing', response: { 200: alertRuleList, ...errorResponses } } }, async (request) => {
+    app.get('/v1/alerts/rules', { schema: { tags, summary: 'Alert rules, each with its metric’s value now and whether it is firing', response: { 200: alertRuleList, ...errorResponses } } }, async (request) => {
       const rules = await listAlertRules(request.em, request.tenantId);
       const firing = await firingRules(request.em, request.tenantId);
       const now = new Date();
@@ -95,7 +93,7 @@ export const alertRoutes =
 
     app.get(
       '/v1/alerts/rules/:id',
-      { config: ADMIN, schema: { tags, summary: 'An alert rule (never its webhook secret) with its value now', params: uuidParam, response: { 200: alertRuleWithValue, ...errorResponses } } },
+      { schema: { tags, summary: 'An alert rule (never its webhook secret) with its value now', params: uuidParam, response: { 200: alertRuleWithValue, ...errorResponses } } },
       async (request) => {
         const r = await requireRule(request.em, request.tenantId, request.params.id);
         const firing = await firingRules(request.em, request.tenantId);
@@ -146,7 +144,7 @@ export const alertRoutes =
 
     app.get(
       '/v1/alerts/events',
-      { config: ADMIN, schema: { tags, summary: 'Firing history, newest first: value and threshold, when it fired and resolved, what was notified', querystring: alertEventQuery, response: { 200: alertEventList, ...errorResponses } } },
+      { schema: { tags, summary: 'Firing history, newest first: value and threshold, when it fired and resolved, what was notified', querystring: alertEventQuery, response: { 200: alertEventList, ...errorResponses } } },
       async (request) => {
         if (request.query.ruleId) await requireRule(request.em, request.tenantId, request.query.ruleId);
         return { items: (await listAlertEvents(request.em, request.tenantId, request.query)).map(eventDto) };
