@@ -1,7 +1,8 @@
 /**
  * Alert rules and their firings. A metric's value is read from the source tables over the rule's
  * window (minutes, not the rollups' hours): conversations and handoff events, failed outbound
- * messages, dead webhook deliveries, LLM call costs — each statement names `tenant_id` and uses an
+ * messages (test conversations left out, as in analytics), dead webhook deliveries, LLM call costs
+ * (test conversations included: their cost is real) — each statement names `tenant_id` and uses an
  * index on (tenant, time). A rule has at most one open firing (a partial unique index), so two
  * evaluations racing cannot open two.
  */
@@ -35,7 +36,7 @@ export async function alertMetricValue(em: EntityManager, s: MetricScope, now: D
     const [row] = await conn.execute(
       `select (select count(*) from conversations c where c.tenant_id = ? and not c.is_test and c.created_at > ? and c.created_at <= ?${scope.sql}) as conversations,
               (select count(distinct c.id) from events e join conversations c on c.id::text = e.data->>'conversationId' and c.tenant_id = e.tenant_id
-                where e.tenant_id = ? and e.type = 'handoff.requested' and e.created_at > ? and e.created_at <= ?${scope.sql}) as handoffs`,
+                where e.tenant_id = ? and e.type = 'handoff.requested' and not c.is_test and e.created_at > ? and e.created_at <= ?${scope.sql}) as handoffs`,
       [s.tenantId, since, now, ...scope.params, s.tenantId, since, now, ...scope.params],
     );
     const conversations = Number(row?.conversations ?? 0);
@@ -44,7 +45,7 @@ export async function alertMetricValue(em: EntityManager, s: MetricScope, now: D
   if (s.metric === 'failed_sends') {
     const [row] = await conn.execute(
       `select count(*) as n from messages m join conversations c on c.id = m.conversation_id
-        where m.tenant_id = ? and m.direction = 'out' and m.status = 'failed' and m.created_at > ? and m.created_at <= ?${scope.sql}`,
+        where m.tenant_id = ? and m.direction = 'out' and m.status = 'failed' and not c.is_test and m.created_at > ? and m.created_at <= ?${scope.sql}`,
       [s.tenantId, since, now, ...scope.params],
     );
     return Number(row?.n ?? 0);
