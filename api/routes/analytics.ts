@@ -106,7 +106,7 @@ export const analyticsRoutes =
         const before = await timezoneOf(request.tenantId);
         await updateTenantSettings(systemEm(deps.orm), request.tenantId, { timezone: request.body.timezone });
         // The weekly report's hour is local: its Schedule moves with the zone.
-        await syncReportSchedule(deps, request.tenantId);
+        await syncReportSchedule(deps, request.tenantId, { ifReports: true });
         recordChange(request, { targetType: 'settings.timezone', before: { timezone: before }, after: { timezone: request.body.timezone } });
         return { timezone: request.body.timezone };
       },

@@ -9,9 +9,14 @@ import { tenantById } from '../../db/repos';
 import { recentReportSends, tenantZone } from '../../db/repos/reports';
 import type { AppDeps } from '../deps';
 
-/** Brings the tenant's report Schedule in line with its stored settings and zone. */
-export async function syncReportSchedule(deps: Pick<AppDeps, 'orm' | 'workflows'>, tenantId: string): Promise<void> {
+/**
+ * Brings the tenant's report Schedule in line with its stored settings and zone (no settings:
+ * deleted). `ifReports`: only when the tenant has report settings (a timezone change of a tenant
+ * without reports costs no Temporal call).
+ */
+export async function syncReportSchedule(deps: Pick<AppDeps, 'orm' | 'workflows'>, tenantId: string, opts: { ifReports?: boolean } = {}): Promise<void> {
   const tenant = await tenantById(systemEm(deps.orm), tenantId);
+  if (opts.ifReports && !tenant?.settings.reports) return;
   await deps.workflows.reports.syncReportSchedule(tenantId, tenant?.settings.reports, tenantZone(tenant));
 }
 
