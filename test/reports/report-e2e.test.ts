@@ -1,12 +1,13 @@
 /**
  * The weekly report end to end: rollup rows seeded by hand for the last 7 days, the 7 before and
  * earlier; `send-now` runs the `analyticsReport` workflow on a real worker, which mails through
- * the fake SMTP server — the figures in the text and HTML parts are the seeded ones. Then the
+ * the fake SMTP server — the figures in the text and HTML parts (campaign sends included) are the seeded ones. Then the
  * tenant's Schedule itself is triggered: its run mails the saved recipients once, and the same
  * scheduled run started again finds it sent and mails nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reportScheduleId } from '../../core/ids';
+import { Campaign } from '../../db/entities';
 import { systemEm } from '../../db/orm';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
 import { createConsoleUser } from '../e2e/support/console';
@@ -48,6 +49,22 @@ beforeAll(async () => {
   // Older and today: in neither period.
   await seedHour(a.tenantId, flowId, 20, { conversations: 99 });
   await seedHour(a.tenantId, flowId, 0, { conversations: 77 });
+  // Campaign sends: two sent and one failed this week, one sent the week before (not counted).
+  const em = systemEm(stack.orm).fork();
+  const campaign = em.create(Campaign, { tenant: a.tenantId, name: 'Spring sale', channels: ['email'] } as never) as Campaign;
+  await em.flush();
+  const sends: [string, 'sent_at' | 'failed_at', number][] = [['sent', 'sent_at', 1], ['sent', 'sent_at', 2], ['failed', 'failed_at', 2], ['sent', 'sent_at', 10]];
+  for (const [i, [status, column, daysAgo]] of sends.entries()) {
+    const contact = await stack.request('POST', '/v1/contacts', { apiKey: a.apiKey, body: { name: `Recipient ${i}`, email: `r${i}@example.com` } });
+    await em.getConnection().execute(`insert into campaign_recipients (tenant_id, campaign_id, contact_id, idempotency_key, status, ${column}) values (?, ?, ?, ?, ?, ?)`, [
+      a.tenantId,
+      campaign.id,
+      contact.body.id,
+      `report-test-${i}`,
+      status,
+      new Date(dayStart(daysAgo).getTime() + 9 * 3_600_000),
+    ]);
+  }
 });
 afterAll(async () => {
   await stack?.close();
@@ -63,6 +80,7 @@ const EXPECTED_LINES = [
   'Cost: $2.00 (previous $4.00, -50%)',
   'Errors: 1 (previous 4, -75%)',
   '- Support: 20 conversations, handoff rate 25.0%',
+  '- Spring sale: 2 sent, 1 failed',
 ];
 
 describe('weekly report', () => {
