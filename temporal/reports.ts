@@ -8,9 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import { AppError } from '../core/errors';
 import { ALERT_EVALUATION_WORKFLOW_ID, ALERT_SCHEDULE_ID, reportScheduleId, reportWorkflowId } from '../core/ids';
 import { REPORT_WEEKDAYS, type AnalyticsReportInput, type AnalyticsReportResult, type ReportSettings } from '../core/reports';
 import { searchAttributePairs } from '../workflows/search-attributes';
+
+/** How long `send-now` waits for its run before answering 503 (the run itself goes on). */
+const SEND_NOW_WAIT_MS = 60_000;
 
 export interface ReportScheduleView {
   scheduleId: string;
@@ -93,8 +97,17 @@ export class ReportsClient {
     const workflowId = reportWorkflowId(tenantId, `now-${randomUUID()}`);
     const input: AnalyticsReportInput = { tenantId, preview: true, ...(to?.length ? { to } : {}) };
     const handle = await this.client.workflow.start('analyticsReport', { workflowId, taskQueue: this.taskQueue, args: [input], typedSearchAttributes: searchAttributePairs({ TenantId: tenantId }) });
-    const result: AnalyticsReportResult = await handle.result();
-    return { workflowId, ...result };
+    // No worker (or a mail server that keeps refusing): the caller hears so instead of waiting; the run goes on.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AppError('upstream_unavailable', `the report was not sent within ${SEND_NOW_WAIT_MS / 1000} s; see run ${workflowId}`)), SEND_NOW_WAIT_MS);
+    });
+    try {
+      const result: AnalyticsReportResult = await Promise.race([handle.result(), timeout]);
+      return { workflowId, ...result };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The evaluation Schedule of this task queue: created once, its interval kept in step with the configuration. */
