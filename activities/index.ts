@@ -26,6 +26,8 @@ import { bookingFlowActivities } from './scheduling/flow';
 import { appointmentToolActivities } from './scheduling/llm-tools';
 import { storeActivities } from './store';
 import { csatActivities } from './csat';
+import { alertActivities } from './reports/alerts';
+import { reportActivities } from './reports/report';
 import type { SwitchboardActivities } from './types';
 
 export type { ActivityDeps } from './deps';
@@ -51,6 +53,8 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...materializeActivities(deps),
     ...sendCampaignActivities(deps),
     ...csatActivities(deps),
+    ...reportActivities(deps),
+    ...alertActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

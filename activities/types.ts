@@ -15,6 +15,7 @@ import type { BookingFlowActivities } from './scheduling/flow-types';
 import type { AppointmentActivities } from './scheduling/types';
 import type { CampaignActivities } from './campaigns/types';
 import type { CsatActivities } from './csat/types';
+import type { ReportActivities } from './reports/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -96,7 +97,12 @@ export interface IngestRef {
   version: number;
 }
 
-export interface SwitchboardActivities extends AppointmentActivities, BookingFlowActivities, CampaignActivities, CsatActivities {
+export interface SwitchboardActivities
+  extends AppointmentActivities,
+    BookingFlowActivities,
+    CampaignActivities,
+    CsatActivities,
+    ReportActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

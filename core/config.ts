@@ -195,6 +195,8 @@ const envSchema = z.object({
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().optional()),
   /** A conversation's next workflow task waits this long for the worker that ran its last one (which may be dead). */
   WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(3_000),
+  /** How often the alert Schedule evaluates every tenant's alert rules (ARCHITECTURE.md "Reports and alerts"). */
+  ALERT_EVALUATION_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -51,3 +51,10 @@ export function uuidFromSeed(seed: string): string {
   const h = createHash('sha256').update(seed).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16], 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
+
+/** The Temporal Schedule of a tenant's weekly report; its runs are `report:{tenant}:weekly-<scheduled time>`. */
+export const reportScheduleId = (tenantId: string) => `report-schedule:${tenantId}`;
+export const reportWorkflowId = (tenantId: string, key: string) => `report:${tenantId}:${key}`;
+/** The one Schedule that evaluates every tenant's alert rules; its runs are `alerts:system:evaluate-<time>`. */
+export const ALERT_SCHEDULE_ID = 'alerts-evaluation';
+export const ALERT_EVALUATION_WORKFLOW_ID = 'alerts:system:evaluate';

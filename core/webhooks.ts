@@ -23,6 +23,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'campaign.cancelled',
   'campaign.failed',
   'csat.submitted',
+  'alert.triggered',
+  'alert.resolved',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -9,7 +9,7 @@ import { sendSmtp, type SmtpServer } from '../channels/email/smtp';
 import { configPolicy } from '../net/address-policy';
 
 /** `icalEvent` makes the mail a calendar invitation (a text/calendar part mail clients offer to add). */
-export type SystemMailer = (mail: Pick<Mail.Options, 'to' | 'subject' | 'text' | 'icalEvent'>) => Promise<void>;
+export type SystemMailer = (mail: Pick<Mail.Options, 'to' | 'subject' | 'text' | 'icalEvent' | 'html'>) => Promise<void>;
 
 /** The bare address of SMTP_FROM (`Name <a@b>` → `a@b`): an invitation's organizer. */
 export const mailerAddress = (config: Pick<Config, 'SMTP_FROM'>) => /<([^>]+)>/.exec(config.SMTP_FROM)?.[1] ?? config.SMTP_FROM.trim();

@@ -20,6 +20,7 @@ import { watchQueues } from '../metrics';
 import { startMetricsServer } from '../metrics/server';
 import { createWorker } from './create';
 import { startAnalyticsRollups } from './analytics';
+import { ensureReportAndAlertSchedules } from './schedules';
 import { temporalPinoLogger, traceLogFields } from '../telemetry/log';
 import { temporalClientInterceptors } from '../telemetry/temporal';
 import { startTelemetry } from '../telemetry/tracing';
@@ -72,6 +73,7 @@ const inbound = startInboundProcessing({ orm, config, temporal: temporalClient }
 // Not awaited: the worker serves its task queue at once; a Temporal still away is retried by the next start.
 resumeImapPolls(orm, temporalClient, config.TEMPORAL_TASK_QUEUE).catch((err) => console.warn(`IMAP polls not resumed: ${(err as Error).message}`));
 resumeCalendarSyncs(orm, temporalClient, config.TEMPORAL_TASK_QUEUE, config.CALENDAR_SYNC_SECONDS).catch((err) => console.warn(`calendar syncs not resumed: ${(err as Error).message}`));
+ensureReportAndAlertSchedules({ orm, client: temporalClient, config }).catch((err) => console.warn(`report and alert schedules not ensured: ${(err as Error).message}`));
 
 // Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling, lets in-flight
 // activities finish within WORKER_SHUTDOWN_GRACE_MS, then resolves.

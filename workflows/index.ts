@@ -8,3 +8,5 @@ export { flowRun } from './flowRun';
 export { imapMailbox } from './imapMailbox';
 export { ingestBatch } from './ingestBatch';
 export { ingestDocument } from './ingestDocument';
+export { analyticsReport } from './analyticsReport';
+export { alertEvaluation } from './alertEvaluation';

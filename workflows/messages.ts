@@ -11,6 +11,7 @@ import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome } from '../core/inbound';
 import type { ImapCursor } from '../core/email-inbound';
 import type { CalendarSyncProgress } from '../core/calendar-sync';
+import type { AnalyticsReportResult } from '../core/reports';
 import type { AppointmentChange, AppointmentRecord } from '../activities/scheduling/types';
 import type { AppointmentStatus, AwaitedReply } from '../core/appointment-answers';
 import type { CampaignBrief, CampaignChannel, CampaignCounts, CampaignStatus, CampaignVariant } from '../core/campaigns';
@@ -249,3 +250,18 @@ export const resumeUpdate = defineUpdate<CampaignState, [{ by: string }]>('resum
 export const campaignCancelUpdate = defineUpdate<CampaignState, [{ by: string }]>('cancel');
 export const changeRateUpdate = defineUpdate<CampaignState, [{ by: string; ratePerSecond: Partial<Record<CampaignChannel, number>> }]>('changeRate');
 export const campaignProgressQuery = defineQuery<CampaignState>('progress');
+
+/** `analyticsReport`: where the run is (loading figures, sending, done) and what it sent. */
+export interface AnalyticsReportProgress {
+  stage: 'loading' | 'sending' | 'done';
+  result: AnalyticsReportResult | null;
+}
+export const analyticsReportProgressQuery = defineQuery<AnalyticsReportProgress>('progress');
+
+/** `alertEvaluation`: tenants visited so far and the notices sent. */
+export interface AlertEvaluationProgress {
+  tenants: number;
+  evaluated: number;
+  notices: number;
+}
+export const alertEvaluationProgressQuery = defineQuery<AlertEvaluationProgress>('progress');

@@ -40,6 +40,7 @@ import * as analytics from '../../db/repos/analytics';
 import { campaignsDashboard, flowDropOff } from '../../db/repos/analytics-dashboards';
 import type { AppDeps } from '../deps';
 import { csvCell } from '../services/campaign-progress';
+import { syncReportSchedule } from '../services/reports';
 
 const localToday = (zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -160,6 +161,8 @@ export const analyticsRoutes =
       async (request) => {
         const before = await timezoneOf(request.tenantId);
         await updateTenantSettings(systemEm(deps.orm), request.tenantId, { timezone: request.body.timezone });
+        // The weekly report's hour is local: its Schedule moves with the zone.
+        await syncReportSchedule(deps, request.tenantId, { ifReports: true });
         recordChange(request, { targetType: 'settings.timezone', before: { timezone: before }, after: { timezone: request.body.timezone } });
         return { timezone: request.body.timezone };
       },

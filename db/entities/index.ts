@@ -39,6 +39,7 @@ import { User } from './user';
 import { WebhookAttempt } from './webhook-attempt';
 import { WebhookDelivery } from './webhook-delivery';
 import { WebhookSubscription } from './webhook-subscription';
+import { AlertEvent, AlertRule, ReportSend } from './alert';
 
 export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource, EmbeddingCache, Event, Flow, FlowVersion, InboundMessage, KnowledgeBase, LlmCall, MediaAsset, Message, Tenant };
 export { CannedResponse, DocumentImport, Session, User };
@@ -55,6 +56,8 @@ export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type
 export { INBOUND_STATUSES, type InboundStatus } from './inbound-message';
 export type { LlmPricing, LlmProviderSettings, TenantSettings } from './tenant';
 export { CsatResponse };
+export { AlertEvent, AlertRule, ReportSend };
+export type { AlertNotified } from './alert';
 
 /** Every entity with a `tenant` column: the `tenant` filter (db/orm.ts) covers exactly these. */
 export const TENANT_SCOPED_ENTITIES = [
@@ -68,6 +71,7 @@ export const TENANT_SCOPED_ENTITIES = [
   ContactConsent, Segment,
   Campaign, CampaignRecipient, CampaignLinkClick,
   CsatResponse,
+  AlertRule, AlertEvent, ReportSend,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

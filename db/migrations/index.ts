@@ -22,6 +22,7 @@ import { Migration20261224140000_analytics } from './Migration20261224140000_ana
 import { Migration20261225090000_webhook_chain_seq } from './Migration20261225090000_webhook_chain_seq';
 import { Migration20261226090000_csat } from './Migration20261226090000_csat';
 import { Migration20261226110000_analytics_nodes } from './Migration20261226110000_analytics_nodes';
+import { Migration20261226120000_reports_alerts } from './Migration20261226120000_reports_alerts';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -46,4 +47,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261225090000_webhook_chain_seq', class: Migration20261225090000_webhook_chain_seq },
   { name: 'Migration20261226090000_csat', class: Migration20261226090000_csat },
   { name: 'Migration20261226110000_analytics_nodes', class: Migration20261226110000_analytics_nodes },
+  { name: 'Migration20261226120000_reports_alerts', class: Migration20261226120000_reports_alerts },
 ];

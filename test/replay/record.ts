@@ -30,10 +30,25 @@ import { ingestBatchRecorders } from './recorders/ingest-batch';
 import { mediaRecorders } from './recorders/media';
 import { campaignRecorders } from './recorders/campaign';
 import { csatRecorders } from './recorders/csat';
+import { reportRecorders } from './recorders/reports';
 import type { Recorder } from './recorders/types';
 
-const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders, ...imapRecorders, ...calendarSyncRecorders, ...appointmentRecorders, ...bookingRecorders, ...campaignRecorders };
-Object.assign(recorders, csatRecorders);
+// One line a kind: a new kind appends its line.
+const recorders: Record<string, Recorder> = {
+  ...conversationRecorders,
+  ...conversationLifecycleRecorders,
+  ...flowRunRecorders,
+  ...ingestRecorders,
+  ...ingestBatchRecorders,
+  ...mediaRecorders,
+  ...imapRecorders,
+  ...calendarSyncRecorders,
+  ...appointmentRecorders,
+  ...bookingRecorders,
+  ...campaignRecorders,
+  ...csatRecorders,
+  ...reportRecorders,
+};
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
 

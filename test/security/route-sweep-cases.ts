@@ -42,6 +42,8 @@ export interface Ids {
   /** Audiences: a contact and a segment. */
   contact: string;
   segment: string;
+  /** Reports and alerts: an alert rule. */
+  alertRule: string;
 }
 
 export interface Call {
@@ -345,6 +347,18 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /v1/analytics/flows/:flowId/nodes.csv': { roles: 'viewer', tenant: (b) => [{ path: `/v1/analytics/flows/${b.flow}/nodes.csv` }] },
   'GET /v1/analytics/campaigns': { roles: 'viewer', tenant: own('aggregates of the caller’s own tenant: test/analytics/dashboards.test.ts checks B’s campaigns are not listed') },
   'GET /v1/analytics/campaigns.csv': { roles: 'viewer', tenant: own('the campaigns dashboard as CSV, of the caller’s own tenant') },
+
+  // Reports and alerts: admins only (alert rules show their webhook URL).
+  'GET /v1/settings/reports': { roles: 'admin', tenant: own('the caller’s own tenant settings and its own schedule') },
+  'PUT /v1/settings/reports': { roles: 'admin', tenant: (b) => [{ path: '/v1/settings/reports', body: { enabled: true, userIds: [b.user] } }] },
+  'DELETE /v1/settings/reports': { roles: 'admin', tenant: own('the caller’s own tenant settings and its own schedule') },
+  'POST /v1/settings/reports/send-now': { roles: 'admin', tenant: own('a report of the caller’s own tenant') },
+  'GET /v1/alerts/rules': { roles: 'admin', tenant: 'list' },
+  'POST /v1/alerts/rules': { roles: 'admin', tenant: (b) => [{ path: '/v1/alerts/rules', body: { name: 'Foreign flow', metric: 'spend', comparison: 'gt', threshold: 1, windowMinutes: 60, flowId: b.flow } }] },
+  'GET /v1/alerts/rules/:id': { roles: 'admin', tenant: (b) => [{ path: `/v1/alerts/rules/${b.alertRule}` }] },
+  'PATCH /v1/alerts/rules/:id': { roles: 'admin', tenant: (b) => [{ path: `/v1/alerts/rules/${b.alertRule}`, body: { webhookUrl: 'https://evil.example/hook', rotateSecret: true } }] },
+  'DELETE /v1/alerts/rules/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/alerts/rules/${b.alertRule}` }] },
+  'GET /v1/alerts/events': { roles: 'admin', tenant: (b) => [{ path: `/v1/alerts/events?ruleId=${b.alertRule}` }] },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

@@ -16,7 +16,10 @@ interface AudienceIds {
 export interface Fixture {
   tenantId: string;
   apiKey: string;
-  ids: { flow: string; conversation: string; workflow: string; knowledgeBase: string; document: string; channel: string; canned: string; user: string; apiKey: string; webhook: string; delivery: string } & AudienceIds;
+  ids: { flow: string; conversation: string; workflow: string; knowledgeBase: string; document: string; channel: string; canned: string; user: string; apiKey: string; webhook: string; delivery: string } & AudienceIds & {
+    /** An alert rule with a webhook. */
+    alertRule: string;
+  };
   /** A widget visitor token on the tenant's webchat channel. */
   visitorToken: string;
 }
@@ -43,6 +46,7 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
   const delivery = randomUUID();
   await insertDeliveries(systemEm(stack.orm), [{ id: delivery, tenantId, subscriptionId: webhook.id, eventId: randomUUID(), eventType: 'run.completed', eventAt: new Date(), orderKey: null, payload: {} }]);
   await abandonDelivery(systemEm(stack.orm), delivery, 'fixture');
+  const alertRule = await ok('POST', '/v1/alerts/rules', { name: 'Fixture alert', metric: 'failed_sends', comparison: 'gt', threshold: 5, windowMinutes: 60, webhookUrl: 'https://receiver.example/alerts' });
   const session = await fetch(`${stack.url}/v1/widget/${channelId}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   const visitor = (await session.json()) as { token: string };
   expect(visitor.token).toBeTruthy();
@@ -64,6 +68,7 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
       delivery,
       contact: contact.id,
       segment: segment.id,
+      alertRule: alertRule.id,
     },
   };
 }

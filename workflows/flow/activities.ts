@@ -107,6 +107,13 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // The csat node: a rating row and its event, written like a message.
   recordCsat: store,
   completeCsat: store,
+  // Weekly reports and alerts (workflows/analyticsReport.ts, workflows/alertEvaluation.ts): reads and mail, retried for minutes;
+  // an alert webhook gets ALERT_WEBHOOK_ATTEMPTS tries (activities/reports/alerts.ts) before it is recorded as failed.
+  loadWeeklyReport: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
+  sendWeeklyReport: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 8 }) },
+  listAlertTenants: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 }) },
+  evaluateTenantAlerts: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 }) },
+  notifyAlert: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

@@ -37,6 +37,7 @@ const CampaignPage = named(() => import('../pages/campaigns/CampaignPage'), 'Cam
 const CampaignWizard = named(() => import('../pages/campaigns/CampaignWizard'), 'CampaignWizard');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
+const AlertsPage = named(() => import('../pages/alerts/AlertsPage'), 'AlertsPage');
 
 const adminOnly = (role: Role | undefined, page: ReactNode) =>
   can.administer(role) ? page : <EmptyState title="Admins only">Ask an admin of your workspace for access.</EmptyState>;
@@ -67,6 +68,7 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/analytics/:section', preload: AnalyticsPage.preload, render: () => <AnalyticsPage /> },
+  { pattern: '/alerts', preload: AlertsPage.preload, render: (_p, { role }) => adminOnly(role, <AlertsPage />) },
 ];
 
 // The page a deep link opens downloads alongside GET /v1/auth/me instead of after it.

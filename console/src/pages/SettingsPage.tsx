@@ -9,6 +9,7 @@ import { LlmSection } from './settings/LlmSection';
 import { RerankerSection } from './settings/RerankerSection';
 import { UsersSection } from './settings/UsersSection';
 import { WhatsappChannelsTemplates } from './content/WhatsappTemplates';
+import { ReportsSection } from './settings/ReportsSection';
 import './pages.css';
 
 const SECTIONS = [
@@ -20,6 +21,7 @@ const SECTIONS = [
   { id: 'email', label: 'Email channels', render: () => <EmailChannelsSection /> },
   { id: 'whatsapp', label: 'WhatsApp templates', render: () => <WhatsappChannelsTemplates canManage /> },
   { id: 'audit', label: 'Audit log', render: () => <AuditLogSection /> },
+  { id: 'reports', label: 'Reports', render: () => <ReportsSection /> },
 ];
 
 export function SettingsPage() {

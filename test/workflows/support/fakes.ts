@@ -82,6 +82,18 @@ const defaults = (): Acts => ({
   recordCsat: async ({ key }) => ({ responseId: `csat-${key}` }),
   completeCsat: async () => {},
   ...campaignFakes(),
+  loadWeeklyReport: async ({ asOf }) => ({
+    tenantName: 'Fake',
+    timezone: 'UTC',
+    current: { from: asOf.slice(0, 10), to: asOf.slice(0, 10), conversations: 0, messages: 0, resolutionRate: null, handoffRate: null, avgFirstResponseSeconds: null, costUsd: 0, errors: 0 },
+    previous: { from: asOf.slice(0, 10), to: asOf.slice(0, 10), conversations: 0, messages: 0, resolutionRate: null, handoffRate: null, avgFirstResponseSeconds: null, costUsd: 0, errors: 0 },
+    topFlows: [],
+    campaigns: [],
+  }),
+  sendWeeklyReport: async ({ to }) => ({ sentTo: to ?? ['owner@example.com'], skipped: null }),
+  listAlertTenants: async () => ({ tenantIds: [] }),
+  evaluateTenantAlerts: async () => ({ rules: 0, notices: [] }),
+  notifyAlert: async () => {},
 });
 
 /** `count` free slots from `fromDay` days after 2030-01-01, labelled like the real activity's (one per hour from 10:00 UTC). */

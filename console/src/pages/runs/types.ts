@@ -26,6 +26,8 @@ const RUN_TYPE_LABELS = {
   calendarSync: 'Calendar sync',
   appointment: 'Appointment',
   campaign: 'Campaign',
+  analyticsReport: 'Weekly report',
+  alertEvaluation: 'Alert evaluation',
 } satisfies Record<WorkflowType, string>;
 export const RUN_TYPES = Object.entries(RUN_TYPE_LABELS).map(([value, label]) => ({ value, label }));
 
