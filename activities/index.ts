@@ -25,6 +25,7 @@ import { schedulingActivities } from './scheduling';
 import { bookingFlowActivities } from './scheduling/flow';
 import { appointmentToolActivities } from './scheduling/llm-tools';
 import { storeActivities } from './store';
+import { retentionActivities } from './retention';
 import type { SwitchboardActivities } from './types';
 
 export type { ActivityDeps } from './deps';
@@ -49,6 +50,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...generateActivities(deps),
     ...materializeActivities(deps),
     ...sendCampaignActivities(deps),
+    ...retentionActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

@@ -195,6 +195,8 @@ const envSchema = z.object({
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().optional()),
   /** A conversation's next workflow task waits this long for the worker that ran its last one (which may be dead). */
   WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(3_000),
+  /** The hour (UTC, 0-23) the daily retention run starts (the `retention` schedule, set at worker start). */
+  RETENTION_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(3),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -6,6 +6,7 @@ import { ConversationClient } from './conversation';
 import { FlowRunClient } from './flow-run';
 import { ImapMailboxClient } from './imap-mailbox';
 import { IngestClient } from './ingest';
+import { RetentionClient } from './retention';
 import { RunsClient } from './runs';
 
 export class WorkflowGateway {
@@ -16,6 +17,7 @@ export class WorkflowGateway {
   readonly calendarSync: CalendarSyncClient;
   readonly campaigns: CampaignClient;
   readonly runs: RunsClient;
+  readonly retention: RetentionClient;
 
   constructor(client: Client, taskQueue: string, opts: { calendarSyncSeconds?: number } = {}) {
     this.conversation = new ConversationClient(client, taskQueue);
@@ -25,5 +27,6 @@ export class WorkflowGateway {
     this.calendarSync = new CalendarSyncClient(client, taskQueue, opts.calendarSyncSeconds);
     this.campaigns = new CampaignClient(client, taskQueue);
     this.runs = new RunsClient(client);
+    this.retention = new RetentionClient(client, taskQueue);
   }
 }

@@ -2,22 +2,22 @@
  * What the API asks of any workflow kind: describe a run (status, output, live state through the
  * kind's state query), its history with the node trace, and the runs list through visibility.
  */
-import { type Client, isGrpcServiceError } from '@temporalio/client';
+import { type Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { AppError } from '../core/errors';
 import { ownWorkflowId, parseWorkflowId } from '../core/ids';
 import type { WorkflowType } from '../core/workflows';
 import { calendarSyncProgressQuery, CALENDAR_SYNC_SIGNALS, conversationStateQuery, flowRunStateQuery, imapProgressQuery, ingestBatchProgressQuery, ingestProgressQuery, mediaProgressQuery, type FlowRunOutput, type TraceEntry } from '../workflows/messages';
-import { appointmentStateQuery, APPOINTMENT_SIGNALS, campaignProgressQuery } from '../workflows/messages';
+import { appointmentStateQuery, APPOINTMENT_SIGNALS, campaignProgressQuery, retentionProgressQuery } from '../workflows/messages';
 import { CONVERSATION_SIGNALS } from './conversation';
 import { describeWorkflow } from './describe';
 import { FLOW_RUN_SIGNALS } from './flow-run';
 import { summarizeExecution } from './visibility';
 
 /** Each workflow kind answers its own live-state query. */
-const STATE_QUERIES = { conversation: conversationStateQuery, flowRun: flowRunStateQuery, ingestDocument: ingestProgressQuery, fetchInboundMedia: mediaProgressQuery, ingestBatch: ingestBatchProgressQuery, imapMailbox: imapProgressQuery, calendarSync: calendarSyncProgressQuery, appointment: appointmentStateQuery, campaign: campaignProgressQuery } satisfies Record<WorkflowType, unknown>;
+const STATE_QUERIES = { conversation: conversationStateQuery, flowRun: flowRunStateQuery, ingestDocument: ingestProgressQuery, fetchInboundMedia: mediaProgressQuery, ingestBatch: ingestBatchProgressQuery, imapMailbox: imapProgressQuery, calendarSync: calendarSyncProgressQuery, appointment: appointmentStateQuery, campaign: campaignProgressQuery, retention: retentionProgressQuery } satisfies Record<WorkflowType, unknown>;
 
 /** Signals each workflow kind handles; anything else is refused. */
-const KNOWN_SIGNALS: Record<WorkflowType, readonly string[]> = { conversation: CONVERSATION_SIGNALS, flowRun: FLOW_RUN_SIGNALS, ingestDocument: [], fetchInboundMedia: [], ingestBatch: [], imapMailbox: [], calendarSync: CALENDAR_SYNC_SIGNALS, appointment: APPOINTMENT_SIGNALS, campaign: [] };
+const KNOWN_SIGNALS: Record<WorkflowType, readonly string[]> = { conversation: CONVERSATION_SIGNALS, flowRun: FLOW_RUN_SIGNALS, ingestDocument: [], fetchInboundMedia: [], ingestBatch: [], imapMailbox: [], calendarSync: CALENDAR_SYNC_SIGNALS, appointment: APPOINTMENT_SIGNALS, campaign: [], retention: [] };
 
 const isWorkflowType = (type: string): type is WorkflowType => Object.hasOwn(STATE_QUERIES, type);
 
@@ -73,6 +73,32 @@ export class RunsClient {
     return { events: history.events ?? [], trace: state?.trace ?? [], type: description.type, status: description.status.name.toLowerCase() };
   }
 
+  /**
+   * Erasure: terminates the running run of each workflow id and deletes every run the server keeps
+   * (closed ones included, found through visibility), history and visibility record alike. The
+   * server deletes asynchronously; what an archival store already holds is not reached (see README).
+   */
+  async deleteExecutions(workflowIds: readonly string[]): Promise<{ terminated: number; deleted: number }> {
+    let terminated = 0;
+    let deleted = 0;
+    const namespace = this.client.options.namespace;
+    const ignoreNotFound = (err: unknown) => {
+      if (!(isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) && !(err instanceof WorkflowNotFoundError)) throw err;
+    };
+    for (const workflowId of workflowIds) {
+      const runs: { runId: string; running: boolean }[] = [];
+      for await (const run of this.client.workflow.list({ query: `WorkflowId = ${quote(workflowId)}` })) runs.push({ runId: run.runId, running: run.status.name === 'RUNNING' });
+      for (const run of runs.filter((r) => r.running)) {
+        await this.client.workflow.getHandle(workflowId, run.runId).terminate('contact erased').then(() => terminated++, ignoreNotFound);
+      }
+      // The latest run too, by id alone: visibility may not list a run started a moment ago.
+      for (const runId of [...runs.map((r) => r.runId), undefined]) {
+        await this.client.workflowService.deleteWorkflowExecution({ namespace, workflowExecution: { workflowId, runId } }).then(() => runId && deleted++, ignoreNotFound);
+      }
+    }
+    return { terminated, deleted };
+  }
+
   /** Lists runs through visibility, always filtered by the tenant's search attribute. */
   async listRuns(
     tenantId: string,
@@ -111,6 +137,7 @@ export class RunsClient {
 }
 
 const GRPC_INVALID_ARGUMENT = 3;
+const GRPC_NOT_FOUND = 5;
 
 const EXECUTION_STATUS: Record<string, string> = {
   running: 'Running',

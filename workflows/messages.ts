@@ -12,6 +12,7 @@ import type { ImapCursor } from '../core/email-inbound';
 import type { CalendarSyncProgress } from '../core/calendar-sync';
 import type { AppointmentChange, AppointmentRecord } from '../activities/scheduling/types';
 import type { AppointmentStatus, AwaitedReply } from '../core/appointment-answers';
+import type { RetentionProgress } from '../core/retention';
 import type { CampaignBrief, CampaignChannel, CampaignCounts, CampaignStatus, CampaignVariant } from '../core/campaigns';
 export type { CampaignCounts } from '../core/campaigns';
 
@@ -246,3 +247,8 @@ export const resumeUpdate = defineUpdate<CampaignState, [{ by: string }]>('resum
 export const campaignCancelUpdate = defineUpdate<CampaignState, [{ by: string }]>('cancel');
 export const changeRateUpdate = defineUpdate<CampaignState, [{ by: string; ratePerSecond: Partial<Record<CampaignChannel, number>> }]>('changeRate');
 export const campaignProgressQuery = defineQuery<CampaignState>('progress');
+
+// ---- retention (workflows/retention.ts) ----
+
+/** Which tenants are done and what was deleted for each, so far. */
+export const retentionProgressQuery = defineQuery<RetentionProgress>('progress');

@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { AppointmentSettings } from '../../core/appointments';
+import type { RetentionPolicy } from '../../core/retention';
 import { createdAt, jsonObject, uuidPk } from './common';
 
 export interface LlmPricing {
@@ -35,6 +36,8 @@ export interface TenantSettings {
   bookingPage?: { enabled: boolean; title: string; intro: string; embedOrigins: string[] };
   /** IANA zone analytics cut days in (UTC when unset). */
   timezone?: string;
+  /** Days to keep each kind of data, enforced by the daily retention workflow (core/retention.ts); unset → for ever. */
+  retention?: RetentionPolicy;
 }
 
 /** The one entity not covered by the tenant filter: it *is* the tenant. */

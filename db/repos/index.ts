@@ -32,3 +32,5 @@ export * from './contacts';
 export * from './segments';
 export * from './contact-import';
 export * from './campaign-results';
+export * from './retention';
+export * from './contact-privacy';

@@ -104,6 +104,10 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // A page is bounded to a few seconds of sends; a worker that dies mid-page is noticed by the heartbeat, and the retry resumes it (sent rows are done).
   sendCampaignPage: { startToCloseTimeout: '2m', heartbeatTimeout: '15s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 }) },
   decideCampaignWinner: booking,
+  // The retention workflow (workflows/retention.ts): each batch is a bounded delete, retried ~8 minutes, then the run fails and the next day's resumes.
+  listRetentionTenants: booking,
+  deleteExpiredBatch: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
+  recordRetentionRun: booking,
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };
