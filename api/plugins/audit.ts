@@ -51,7 +51,7 @@ export const isAudited = (method: string, route: string) =>
 
 const METHOD_VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
 /** A route's last segment that names what it does to the resource before it. */
-const ACTION_SEGMENTS = new Set(['publish', 'reindex', 'replay', 'restore', 'takeover', 'release', 'close', 'cancel', 'terminate', 'reset', 'resume', 'signal', 'bulk', 'reschedule', 'confirm', 'complete', 'no-show', 'generate', 'submit', 'approve', 'request-changes', 'pause', 'rate', 'refresh', 'import']);
+const ACTION_SEGMENTS = new Set(['publish', 'reindex', 'replay', 'restore', 'takeover', 'release', 'close', 'cancel', 'terminate', 'reset', 'resume', 'signal', 'bulk', 'reschedule', 'confirm', 'complete', 'no-show', 'generate', 'submit', 'approve', 'request-changes', 'pause', 'rate', 'refresh', 'import', 'erase']);
 
 const singular = (noun: string) => (noun === 'settings' ? noun : noun.endsWith('ies') ? `${noun.slice(0, -3)}y` : noun.endsWith('s') && !noun.endsWith('ss') ? noun.slice(0, -1) : noun);
 
