@@ -42,6 +42,8 @@ export interface Ids {
   /** Audiences: a contact and a segment. */
   contact: string;
   segment: string;
+  /** Retention and privacy: a contact that only the erasure removes. */
+  erasableContact: string;
 }
 
 export interface Call {
@@ -340,6 +342,11 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'DELETE /v1/staff/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/staff/${b.staff}` }] },
   'DELETE /v1/resources/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/resources/${b.resource}` }] },
   'DELETE /v1/locations/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/locations/${b.location}` }] },
+  // Retention and privacy.
+  'GET /v1/settings/retention': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  'PUT /v1/settings/retention': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  'GET /v1/contacts/:id/export': { roles: 'admin', tenant: (b) => [{ path: `/v1/contacts/${b.contact}/export` }] },
+  'POST /v1/contacts/:id/erase': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/contacts/${b.erasableContact}/erase`, body: { confirm: 'ERASE' } }] },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */
