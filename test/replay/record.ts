@@ -29,9 +29,10 @@ import { bookingRecorders } from './recorders/booking';
 import { ingestBatchRecorders } from './recorders/ingest-batch';
 import { mediaRecorders } from './recorders/media';
 import { campaignRecorders } from './recorders/campaign';
+import { retentionRecorders } from './recorders/retention';
 import type { Recorder } from './recorders/types';
 
-const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders, ...imapRecorders, ...calendarSyncRecorders, ...appointmentRecorders, ...bookingRecorders, ...campaignRecorders };
+const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders, ...imapRecorders, ...calendarSyncRecorders, ...appointmentRecorders, ...bookingRecorders, ...campaignRecorders, ...retentionRecorders };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
 
