@@ -14,6 +14,7 @@ export class Migration20261226140000_retention extends Migration {
     this.addSql(`create index if not exists "events_tenant_id_created_at_index" on "events" ("tenant_id", "created_at");`);
     this.addSql(`create index if not exists "webhook_deliveries_tenant_id_created_at_index" on "webhook_deliveries" ("tenant_id", "created_at");`);
     this.addSql(`create index if not exists "inbound_messages_conversation_id_index" on "inbound_messages" ("conversation_id") where "conversation_id" is not null;`);
+    this.addSql(`create index if not exists "inbound_messages_tenant_id_created_at_index" on "inbound_messages" ("tenant_id", "created_at");`);
   }
 
   override down(): void {
@@ -22,5 +23,6 @@ export class Migration20261226140000_retention extends Migration {
     this.addSql(`drop index if exists "events_tenant_id_created_at_index";`);
     this.addSql(`drop index if exists "webhook_deliveries_tenant_id_created_at_index";`);
     this.addSql(`drop index if exists "inbound_messages_conversation_id_index";`);
+    this.addSql(`drop index if exists "inbound_messages_tenant_id_created_at_index";`);
   }
 }

@@ -15,6 +15,9 @@ import { hasRetention, RETENTION_KINDS, type RetentionCounts, type RetentionKind
  */
 const AGED_CONVERSATION = `(c.status = 'closed' or c.last_message_at < ?)`;
 
+/** How long recorded provider webhooks stay whatever the policy: they are what makes a redelivery a duplicate. */
+export const INBOUND_DEDUPE_DAYS = 7;
+
 interface Step {
   /** The table the count is reported under. */
   table: string;
@@ -43,6 +46,16 @@ const STEPS: Record<RetentionKind, Step[]> = {
               select c.id from conversations c
                where c.tenant_id = ? and c.status = 'closed' and c.last_message_at < ?
                  and not exists (select 1 from messages m where m.conversation_id = c.id) limit ?)`,
+      params: plain,
+    },
+    {
+      // Provider webhooks as recorded (raw payloads with the message in them), once dispatched or
+      // failed. A week at least: a provider redelivering an old webhook must still find its row,
+      // or the message would be stored twice.
+      table: 'inbound_messages',
+      sql: `delete from inbound_messages where id in (
+              select i.id from inbound_messages i
+               where i.tenant_id = ? and i.created_at < least(?::timestamptz, now() - interval '${INBOUND_DEDUPE_DAYS} days') and i.status <> 'pending' limit ?)`,
       params: plain,
     },
   ],

@@ -70,6 +70,12 @@ export async function media(exec: Exec, s: Seeded, conversationId: string | null
   });
 }
 
+/** A recorded provider webhook, labelled by its external id. */
+export async function inbound(exec: Exec, s: Seeded, label: string, age: number, status = 'dispatched'): Promise<string> {
+  const channelId = await insert(exec, 'channels', { tenant_id: s.tenantId, type: 'sms', name: `SMS ${label}` });
+  return insert(exec, 'inbound_messages', { tenant_id: s.tenantId, channel_id: channelId, external_id: label, kind: 'message', payload: { label }, status, created_at: daysAgo(age) });
+}
+
 export async function knowledgeBase(exec: Exec, s: Seeded): Promise<string> {
   return insert(exec, 'knowledge_bases', { tenant_id: s.tenantId, name: 'FAQ', retrieval: {} });
 }

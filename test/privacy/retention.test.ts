@@ -8,6 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETENTION_SCHEDULE_ID, RETENTION_WORKFLOW_ID } from '../../core/ids';
+import { systemEm } from '../../db/orm';
+import { deleteExpiredBatch } from '../../db/repos';
 import { RetentionClient } from '../../temporal/retention';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
@@ -25,6 +27,10 @@ async function seed(tenantId: string) {
   const active = await f.conversation(exec, s, 'open-active', { status: 'bot', lastMessageDaysAgo: 1, messageAges: [120, 50, 1] });
   await f.conversation(exec, s, 'open-idle', { status: 'human', lastMessageDaysAgo: 60, messageAges: [60] });
   await f.conversation(exec, s, 'closed-recent', { status: 'closed', lastMessageDaysAgo: 2, messageAges: [35, 2] });
+  await f.inbound(exec, s, 'in-old', 40);
+  await f.inbound(exec, s, 'in-old-pending', 40, 'pending');
+  // Past a 1-day policy, but inside the week redeliveries are recognised by.
+  await f.inbound(exec, s, 'in-5d', 5);
   await f.media(exec, s, null, 'm-old', 40);
   await f.media(exec, s, active, 'm-old-active', 40);
   await f.media(exec, s, null, 'm-recent', 5);
@@ -48,6 +54,7 @@ async function left(tenantId: string) {
   return {
     messages: await col(`select text as v from messages where tenant_id = ?`),
     conversations: await col(`select variables->>'label' as v from conversations where tenant_id = ?`),
+    inbound: await col(`select external_id as v from inbound_messages where tenant_id = ?`),
     media: await col(`select ref as v from media_assets where tenant_id = ?`),
     documents: await col(`select name as v from documents where tenant_id = ?`),
     chunks: await col(`select text as v from chunks where tenant_id = ?`),
@@ -60,6 +67,7 @@ async function left(tenantId: string) {
 const ALL = {
   messages: ['closed-mid:40d', 'closed-mid:45d', 'closed-old:100d', 'closed-old:95d', 'closed-recent:2d', 'closed-recent:35d', 'open-active:120d', 'open-active:1d', 'open-active:50d', 'open-idle:60d'],
   conversations: ['closed-mid', 'closed-old', 'closed-recent', 'open-active', 'open-idle'],
+  inbound: ['in-5d', 'in-old', 'in-old-pending'],
   media: ['m-old', 'm-old-active', 'm-recent'],
   documents: ['doc-mid', 'doc-old', 'doc-old-processing'],
   chunks: ['doc-mid', 'doc-old', 'doc-old-processing'],
@@ -108,6 +116,7 @@ describe('the retention run', () => {
       messages: ['closed-recent:2d', 'open-active:120d', 'open-active:1d', 'open-active:50d'],
       // Emptied closed conversations go; the idle open one stays without messages.
       conversations: ['closed-recent', 'open-active', 'open-idle'],
+      inbound: ['in-5d', 'in-old-pending'],
       media: ['m-old-active', 'm-recent'],
       documents: ['doc-mid', 'doc-old-processing'],
       chunks: ['doc-mid', 'doc-old-processing'],
@@ -126,8 +135,8 @@ describe('the retention run', () => {
     expect(await left(tenants.c.tenantId)).toEqual(ALL);
 
     const byTenant = Object.fromEntries(result.done.map((d) => [d.tenantId, d.counts]));
-    expect(byTenant[tenants.a.tenantId]).toEqual({ messages: 6, conversations: 2, media_assets: 1, documents: 1, events: 2, webhook_deliveries: 2 });
-    expect(byTenant[tenants.b.tenantId]).toEqual({ messages: 2, conversations: 1, events: 1, webhook_deliveries: 1 });
+    expect(byTenant[tenants.a.tenantId]).toEqual({ messages: 6, conversations: 2, inbound_messages: 1, media_assets: 1, documents: 1, events: 2, webhook_deliveries: 2 });
+    expect(byTenant[tenants.b.tenantId]).toEqual({ messages: 2, conversations: 1, inbound_messages: 0, events: 1, webhook_deliveries: 1 });
 
     // Batches of 2, 4 per run: the run continued as new at least once.
     const runs = [];
@@ -154,6 +163,14 @@ describe('the retention run', () => {
     for (const d of again.done) expect(Object.values(d.counts).every((n) => n === 0)).toBe(true);
     expect((await left(tenants.b.tenantId)).messages).toHaveLength(8);
   }, 120_000);
+});
+
+describe('recorded provider webhooks', () => {
+  it('stay a week whatever the cutoff, so a redelivery is still recognised', async () => {
+    const { tenantId } = tenants.c;
+    await deleteExpiredBatch(systemEm(stack.orm), { tenantId, kind: 'messages', cutoff: new Date().toISOString(), limit: 1000 });
+    expect((await left(tenantId)).inbound).toEqual(['in-5d', 'in-old-pending']);
+  });
 });
 
 describe('the daily schedule', () => {
