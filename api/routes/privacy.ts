@@ -107,11 +107,16 @@ export const privacyRoutes =
         const keys = scope.conversationIds.flatMap((id) => conversationCacheKeys(scope.tenantId, id));
         const cacheKeys = keys.length ? await deps.redis.del(...keys) : 0;
         const data = { contactId: scope.contactId, erased };
-        await eventsQueue.add(
-          'contact.erased',
-          { tenantId: scope.tenantId, type: 'contact.erased', workflowId: `contact:${scope.tenantId}:${scope.contactId}`, data, occurredAt: new Date().toISOString() },
-          { jobId: sha256(JSON.stringify([scope.tenantId, 'contact.erased', scope.contactId])), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 24 * 3600 } },
-        );
+        try {
+          await eventsQueue.add(
+            'contact.erased',
+            { tenantId: scope.tenantId, type: 'contact.erased', workflowId: `contact:${scope.tenantId}:${scope.contactId}`, data, occurredAt: new Date().toISOString() },
+            { jobId: sha256(JSON.stringify([scope.tenantId, 'contact.erased', scope.contactId])), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 24 * 3600 } },
+          );
+        } catch (err) {
+          // The erasure is done and cannot be repeated (a retry answers 404): answer it, and let ops see the lost event.
+          request.log.error({ err, contactId: scope.contactId }, 'contact.erased not queued');
+        }
         // Ids and counts only: the entry must not keep what was erased.
         recordChange(request, { targetType: 'contact', targetId: scope.contactId, before: {}, after: { erased, workflows, cacheKeys } });
         return { contactId: scope.contactId, erased, workflows, cacheKeys };
