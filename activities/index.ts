@@ -28,6 +28,7 @@ import { storeActivities } from './store';
 import { csatActivities } from './csat';
 import { alertActivities } from './reports/alerts';
 import { reportActivities } from './reports/report';
+import { retentionActivities } from './retention';
 import type { SwitchboardActivities } from './types';
 
 export type { ActivityDeps } from './deps';
@@ -55,6 +56,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...csatActivities(deps),
     ...reportActivities(deps),
     ...alertActivities(deps),
+    ...retentionActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

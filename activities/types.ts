@@ -16,6 +16,7 @@ import type { AppointmentActivities } from './scheduling/types';
 import type { CampaignActivities } from './campaigns/types';
 import type { CsatActivities } from './csat/types';
 import type { ReportActivities } from './reports/types';
+import type { RetentionActivities } from './retention/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -102,7 +103,8 @@ export interface SwitchboardActivities
     BookingFlowActivities,
     CampaignActivities,
     CsatActivities,
-    ReportActivities {
+    ReportActivities,
+    RetentionActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

@@ -32,6 +32,7 @@ import { whatsappTemplateRoutes } from './routes/whatsapp-templates';
 import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
 import { contactRoutes } from './routes/contacts';
+import { privacyRoutes } from './routes/privacy';
 import { conversationRoutes } from './routes/conversations';
 import { documentImportRoutes } from './routes/document-imports';
 import { documentRoutes } from './routes/documents';
@@ -158,6 +159,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(whatsappTemplateRoutes(deps));
   await app.register(reportRoutes(deps));
   await app.register(alertRoutes(deps));
+  await app.register(privacyRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

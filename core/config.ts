@@ -197,6 +197,8 @@ const envSchema = z.object({
   WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(3_000),
   /** How often the alert Schedule evaluates every tenant's alert rules (ARCHITECTURE.md "Reports and alerts"). */
   ALERT_EVALUATION_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
+  /** The hour (UTC, 0-23) the daily retention run starts (the `retention` schedule, set at worker start). */
+  RETENTION_HOUR_UTC: z.coerce.number().int().min(0).max(23).default(3),
 });
 
 export type Config = z.infer<typeof envSchema>;

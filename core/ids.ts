@@ -21,6 +21,10 @@ export const ingestWorkflowId = (tenantId: string, documentId: string, version: 
 /** One long-lived two-way sync per staff member with a connected CalDAV calendar. */
 export const calendarSyncWorkflowId = (tenantId: string, staffId: string) => `calsync:${tenantId}:${staffId}`;
 
+/** The daily retention run is every tenant's: `all` is no tenant's id, so no tenant's API can name it. The schedule appends the scheduled time. */
+export const RETENTION_WORKFLOW_ID = 'retention:all:daily';
+export const RETENTION_SCHEDULE_ID = 'switchboard-retention';
+
 /** `conv:{tenant}:{id}` → {kind, tenantId, rest}; null when the id is not one of ours. */
 export function parseWorkflowId(workflowId: string): { kind: string; tenantId: string; rest: string } | null {
   const m = /^([a-z]+):([^:]+):(.+)$/.exec(workflowId);

@@ -25,6 +25,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'csat.submitted',
   'alert.triggered',
   'alert.resolved',
+  'contact.erased',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

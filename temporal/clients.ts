@@ -6,6 +6,7 @@ import { ConversationClient } from './conversation';
 import { FlowRunClient } from './flow-run';
 import { ImapMailboxClient } from './imap-mailbox';
 import { IngestClient } from './ingest';
+import { RetentionClient } from './retention';
 import { RunsClient } from './runs';
 import { ReportsClient } from './reports';
 
@@ -18,6 +19,7 @@ export class WorkflowGateway {
   readonly campaigns: CampaignClient;
   readonly runs: RunsClient;
   readonly reports: ReportsClient;
+  readonly retention: RetentionClient;
 
   constructor(client: Client, taskQueue: string, opts: { calendarSyncSeconds?: number } = {}) {
     this.conversation = new ConversationClient(client, taskQueue);
@@ -28,5 +30,6 @@ export class WorkflowGateway {
     this.campaigns = new CampaignClient(client, taskQueue);
     this.runs = new RunsClient(client);
     this.reports = new ReportsClient(client, taskQueue);
+    this.retention = new RetentionClient(client, taskQueue);
   }
 }

@@ -2,23 +2,49 @@
  * What the API asks of any workflow kind: describe a run (status, output, live state through the
  * kind's state query), its history with the node trace, and the runs list through visibility.
  */
-import { type Client, isGrpcServiceError } from '@temporalio/client';
+import { type Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { AppError } from '../core/errors';
 import { ownWorkflowId, parseWorkflowId } from '../core/ids';
 import type { WorkflowType } from '../core/workflows';
 import { calendarSyncProgressQuery, CALENDAR_SYNC_SIGNALS, conversationStateQuery, flowRunStateQuery, imapProgressQuery, ingestBatchProgressQuery, ingestProgressQuery, mediaProgressQuery, type FlowRunOutput, type TraceEntry } from '../workflows/messages';
 import { appointmentStateQuery, APPOINTMENT_SIGNALS, campaignProgressQuery } from '../workflows/messages';
-import { alertEvaluationProgressQuery, analyticsReportProgressQuery } from '../workflows/messages';
+import { alertEvaluationProgressQuery, analyticsReportProgressQuery, retentionProgressQuery } from '../workflows/messages';
 import { CONVERSATION_SIGNALS } from './conversation';
 import { describeWorkflow } from './describe';
 import { FLOW_RUN_SIGNALS } from './flow-run';
 import { summarizeExecution } from './visibility';
 
-/** Each workflow kind answers its own live-state query. */
-const STATE_QUERIES = { conversation: conversationStateQuery, flowRun: flowRunStateQuery, ingestDocument: ingestProgressQuery, fetchInboundMedia: mediaProgressQuery, ingestBatch: ingestBatchProgressQuery, imapMailbox: imapProgressQuery, calendarSync: calendarSyncProgressQuery, appointment: appointmentStateQuery, campaign: campaignProgressQuery, analyticsReport: analyticsReportProgressQuery, alertEvaluation: alertEvaluationProgressQuery } satisfies Record<WorkflowType, unknown>;
+/** Each workflow kind answers its own live-state query (one line a kind). */
+const STATE_QUERIES = {
+  conversation: conversationStateQuery,
+  flowRun: flowRunStateQuery,
+  ingestDocument: ingestProgressQuery,
+  fetchInboundMedia: mediaProgressQuery,
+  ingestBatch: ingestBatchProgressQuery,
+  imapMailbox: imapProgressQuery,
+  calendarSync: calendarSyncProgressQuery,
+  appointment: appointmentStateQuery,
+  campaign: campaignProgressQuery,
+  analyticsReport: analyticsReportProgressQuery,
+  alertEvaluation: alertEvaluationProgressQuery,
+  retention: retentionProgressQuery,
+} satisfies Record<WorkflowType, unknown>;
 
-/** Signals each workflow kind handles; anything else is refused. */
-const KNOWN_SIGNALS: Record<WorkflowType, readonly string[]> = { conversation: CONVERSATION_SIGNALS, flowRun: FLOW_RUN_SIGNALS, ingestDocument: [], fetchInboundMedia: [], ingestBatch: [], imapMailbox: [], calendarSync: CALENDAR_SYNC_SIGNALS, appointment: APPOINTMENT_SIGNALS, campaign: [], analyticsReport: [], alertEvaluation: [] };
+/** Signals each workflow kind handles; anything else is refused (one line a kind). */
+const KNOWN_SIGNALS: Record<WorkflowType, readonly string[]> = {
+  conversation: CONVERSATION_SIGNALS,
+  flowRun: FLOW_RUN_SIGNALS,
+  ingestDocument: [],
+  fetchInboundMedia: [],
+  ingestBatch: [],
+  imapMailbox: [],
+  calendarSync: CALENDAR_SYNC_SIGNALS,
+  appointment: APPOINTMENT_SIGNALS,
+  campaign: [],
+  analyticsReport: [],
+  alertEvaluation: [],
+  retention: [],
+};
 
 const isWorkflowType = (type: string): type is WorkflowType => Object.hasOwn(STATE_QUERIES, type);
 
@@ -74,6 +100,32 @@ export class RunsClient {
     return { events: history.events ?? [], trace: state?.trace ?? [], type: description.type, status: description.status.name.toLowerCase() };
   }
 
+  /**
+   * Erasure: deletes every run the server keeps of each workflow id (closed ones included, found
+   * through visibility), history and visibility record alike; the server terminates a running one
+   * first. (Terminating it ourselves just before raced the deletion, which then left the closed run
+   * in place.) Deletion is asynchronous; what an archival store already holds is not reached (README).
+   */
+  async deleteExecutions(workflowIds: readonly string[]): Promise<{ terminated: number; deleted: number }> {
+    let terminated = 0;
+    let deleted = 0;
+    const namespace = this.client.options.namespace;
+    const ignoreNotFound = (err: unknown) => {
+      if (!(isGrpcServiceError(err) && err.code === GRPC_NOT_FOUND) && !(err instanceof WorkflowNotFoundError)) throw err;
+    };
+    for (const workflowId of workflowIds) {
+      const runs: { runId: string; running: boolean }[] = [];
+      for await (const run of this.client.workflow.list({ query: `WorkflowId = ${quote(workflowId)}` })) runs.push({ runId: run.runId, running: run.status.name === 'RUNNING' });
+      // A running run is terminated by the deletion itself.
+      terminated += runs.filter((r) => r.running).length;
+      // The latest run too, by id alone: visibility may not list a run started a moment ago.
+      for (const runId of [...runs.map((r) => r.runId), undefined]) {
+        await this.client.workflowService.deleteWorkflowExecution({ namespace, workflowExecution: { workflowId, runId } }).then(() => runId && deleted++, ignoreNotFound);
+      }
+    }
+    return { terminated, deleted };
+  }
+
   /** Lists runs through visibility, always filtered by the tenant's search attribute. */
   async listRuns(
     tenantId: string,
@@ -112,6 +164,7 @@ export class RunsClient {
 }
 
 const GRPC_INVALID_ARGUMENT = 3;
+const GRPC_NOT_FOUND = 5;
 
 const EXECUTION_STATUS: Record<string, string> = {
   running: 'Running',

@@ -24,6 +24,7 @@ import { ensureReportAndAlertSchedules } from './schedules';
 import { temporalPinoLogger, traceLogFields } from '../telemetry/log';
 import { temporalClientInterceptors } from '../telemetry/temporal';
 import { startTelemetry } from '../telemetry/tracing';
+import { RetentionClient } from '../temporal/retention';
 
 const config = loadConfig();
 if (config.WORKER_NICE > 0) os.setPriority(config.WORKER_NICE);
@@ -74,6 +75,7 @@ const inbound = startInboundProcessing({ orm, config, temporal: temporalClient }
 resumeImapPolls(orm, temporalClient, config.TEMPORAL_TASK_QUEUE).catch((err) => console.warn(`IMAP polls not resumed: ${(err as Error).message}`));
 resumeCalendarSyncs(orm, temporalClient, config.TEMPORAL_TASK_QUEUE, config.CALENDAR_SYNC_SECONDS).catch((err) => console.warn(`calendar syncs not resumed: ${(err as Error).message}`));
 ensureReportAndAlertSchedules({ orm, client: temporalClient, config }).catch((err) => console.warn(`report and alert schedules not ensured: ${(err as Error).message}`));
+new RetentionClient(temporalClient, config.TEMPORAL_TASK_QUEUE).ensureSchedule(config.RETENTION_HOUR_UTC).catch((err) => console.warn(`retention schedule not set: ${(err as Error).message}`));
 
 // Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling, lets in-flight
 // activities finish within WORKER_SHUTDOWN_GRACE_MS, then resolves.

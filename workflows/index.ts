@@ -10,3 +10,4 @@ export { ingestBatch } from './ingestBatch';
 export { ingestDocument } from './ingestDocument';
 export { analyticsReport } from './analyticsReport';
 export { alertEvaluation } from './alertEvaluation';
+export { retention } from './retention';

@@ -14,6 +14,7 @@ import type { CalendarSyncProgress } from '../core/calendar-sync';
 import type { AnalyticsReportResult } from '../core/reports';
 import type { AppointmentChange, AppointmentRecord } from '../activities/scheduling/types';
 import type { AppointmentStatus, AwaitedReply } from '../core/appointment-answers';
+import type { RetentionProgress } from '../core/retention';
 import type { CampaignBrief, CampaignChannel, CampaignCounts, CampaignStatus, CampaignVariant } from '../core/campaigns';
 export type { CampaignCounts } from '../core/campaigns';
 
@@ -265,3 +266,7 @@ export interface AlertEvaluationProgress {
   notices: number;
 }
 export const alertEvaluationProgressQuery = defineQuery<AlertEvaluationProgress>('progress');
+// ---- retention (workflows/retention.ts) ----
+
+/** Which tenants are done and what was deleted for each, so far. */
+export const retentionProgressQuery = defineQuery<RetentionProgress>('progress');

@@ -6,8 +6,9 @@
  */
 import type { Redis } from 'ioredis';
 import { isAwaitedReply, type AwaitedReply } from '../../core/appointments';
+import { awaitedReplyKey } from '../../core/conversations';
 
-const key = (tenantId: string, conversationId: string) => `appt-reply:${tenantId}:${conversationId}`;
+const key = awaitedReplyKey;
 
 interface Pointer {
   workflowId: string;

@@ -51,7 +51,7 @@ export const isAudited = (method: string, route: string) =>
 
 const METHOD_VERBS: Record<string, string> = { POST: 'create', PUT: 'update', PATCH: 'update', DELETE: 'delete' };
 /** A route's last segment that names what it does to the resource before it. */
-const ACTION_SEGMENTS = new Set(['publish', 'reindex', 'replay', 'restore', 'takeover', 'release', 'close', 'cancel', 'terminate', 'reset', 'resume', 'signal', 'bulk', 'reschedule', 'confirm', 'complete', 'no-show', 'generate', 'submit', 'approve', 'request-changes', 'pause', 'rate', 'refresh', 'import']);
+const ACTION_SEGMENTS = new Set(['publish', 'reindex', 'replay', 'restore', 'takeover', 'release', 'close', 'cancel', 'terminate', 'reset', 'resume', 'signal', 'bulk', 'reschedule', 'confirm', 'complete', 'no-show', 'generate', 'submit', 'approve', 'request-changes', 'pause', 'rate', 'refresh', 'import', 'erase']);
 
 const singular = (noun: string) => (noun === 'settings' ? noun : noun.endsWith('ies') ? `${noun.slice(0, -3)}y` : noun.endsWith('s') && !noun.endsWith('ss') ? noun.slice(0, -1) : noun);
 
@@ -89,6 +89,28 @@ function changesOf(request: FastifyRequest): AuditChange[] {
   return body && typeof body === 'object' && !Buffer.isBuffer(body) ? diff({}, body) : [];
 }
 
+/**
+ * Appends one entry for this request's caller. The hook below uses it for every audited write; a
+ * read that must be on record (a contact's export) calls it itself.
+ */
+export async function appendRequestAudit(request: FastifyRequest, entry: { action: string; targetType: string | null; targetId: string | null; statusCode: number; changes: AuditChange[] }): Promise<void> {
+  const principal = request.principal;
+  await appendAuditEntry(request.em, {
+    tenantId: principal.tenantId,
+    actorKind: principal.kind === 'apiKey' ? 'apiKey' : 'user',
+    actorLabel: principal.label,
+    userId: principal.userId,
+    role: principal.role,
+    scope: principal.scope ?? null,
+    method: request.method,
+    route: request.routeOptions.url ?? request.url,
+    path: request.url.split('?')[0],
+    ip: request.ip,
+    userAgent: request.headers['user-agent']?.slice(0, 500) ?? null,
+    ...entry,
+  });
+}
+
 export function registerAudit(app: FastifyInstance): void {
   app.decorateRequest('auditChange', null);
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
@@ -97,24 +119,7 @@ export function registerAudit(app: FastifyInstance): void {
     if (!route || !principal || reply.statusCode >= 400 || !isAudited(request.method, route)) return payload;
     const { action, targetType } = auditAction(request.method, route);
     try {
-      await appendAuditEntry(request.em, {
-        tenantId: principal.tenantId,
-        actorKind: principal.kind === 'apiKey' ? 'apiKey' : 'user',
-        actorLabel: principal.label,
-        userId: principal.userId,
-        role: principal.role,
-        scope: principal.scope ?? null,
-        action,
-        method: request.method,
-        route,
-        path: request.url.split('?')[0],
-        targetType: request.auditChange?.targetType ?? targetType,
-        targetId: targetIdOf(request, payload),
-        statusCode: reply.statusCode,
-        changes: changesOf(request),
-        ip: request.ip,
-        userAgent: request.headers['user-agent']?.slice(0, 500) ?? null,
-      });
+      await appendRequestAudit(request, { action, targetType: request.auditChange?.targetType ?? targetType, targetId: targetIdOf(request, payload), statusCode: reply.statusCode, changes: changesOf(request) });
     } catch (err) {
       // The change is made and committed: answering 500 would invite a retry of it. Ops see this line.
       request.log.error({ err, route, action }, 'audit entry not written');

@@ -9,7 +9,7 @@
  * - builder: viewer + flows, test sessions, knowledge bases, documents, runs, canned responses, chat sessions, appointments
  * - marketer: viewer + contacts, segments, brand voices, content and campaigns (not their approval)
  * - approver: marketer + approving a campaign or sending it back with changes
- * - admin:   everything, including /v1/users, /v1/api-keys, /v1/settings, /v1/audit-log, /v1/alerts, staff calendars and outbound webhooks
+ * - admin:   everything, including /v1/users, /v1/api-keys, /v1/settings, /v1/audit-log, /v1/alerts, staff calendars, outbound webhooks and a contact's export and erasure
  *            (/v1/webhooks/subscriptions, /v1/webhooks/deliveries: reads too, they show integration details)
  * Anything not covered (a new write route) is admin-only until a rule or the route says otherwise.
  * `POST /v1/runs/:runId/signal` also applies, per signal, the rule of the route that sends that
@@ -43,6 +43,8 @@ export const ROLE_RULES: readonly Rule[] = [
   { route: /^\/v1\/(users|api-keys|settings|webhooks\/subscriptions|webhooks\/deliveries|audit-log)(\/|$)/, methods: 'any', roles: ['admin'] },
   // Alert rules show their webhook URL: reads are admins' too.
   { route: /^\/v1\/alerts(\/|$)/, methods: 'any', roles: ['admin'] },
+  // A contact's export (all its data) and erasure are the admin's, reads included.
+  { route: /^\/v1\/contacts\/:id\/(export|erase)$/, methods: 'any', roles: ['admin'] },
   // A staff member's calendar connection (server, user name) and private feed URL are integration secrets.
   { route: /^\/v1\/calendars\/staff\//, methods: 'any', roles: ['admin'] },
   { route: /^\/v1\/auth\//, methods: 'any', roles: EVERYONE },

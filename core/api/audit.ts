@@ -22,7 +22,7 @@ export const auditChangeSchema = z.object({ path: z.string(), before: z.unknown(
 export const auditEntrySchema = z.object({
   id: z.string(),
   createdAt: z.string(),
-  actorKind: z.enum(['user', 'apiKey']),
+  actorKind: z.enum(['user', 'apiKey', 'system']),
   actorLabel: z.string(),
   userId: z.string().nullable(),
   role: z.string(),

@@ -1,6 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { AppointmentSettings } from '../../core/appointments';
 import type { ReportSettings } from '../../core/reports';
+import type { RetentionPolicy } from '../../core/retention';
 import { createdAt, jsonObject, uuidPk } from './common';
 
 export interface LlmPricing {
@@ -38,6 +39,8 @@ export interface TenantSettings {
   timezone?: string;
   /** The weekly email report (core/reports.ts); off when unset. */
   reports?: ReportSettings;
+  /** Days to keep each kind of data, enforced by the daily retention workflow (core/retention.ts); unset → for ever. */
+  retention?: RetentionPolicy;
 }
 
 /** The one entity not covered by the tenant filter: it *is* the tenant. */

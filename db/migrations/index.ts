@@ -23,6 +23,7 @@ import { Migration20261225090000_webhook_chain_seq } from './Migration2026122509
 import { Migration20261226090000_csat } from './Migration20261226090000_csat';
 import { Migration20261226110000_analytics_nodes } from './Migration20261226110000_analytics_nodes';
 import { Migration20261226120000_reports_alerts } from './Migration20261226120000_reports_alerts';
+import { Migration20261226140000_retention } from './Migration20261226140000_retention';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -48,4 +49,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261226090000_csat', class: Migration20261226090000_csat },
   { name: 'Migration20261226110000_analytics_nodes', class: Migration20261226110000_analytics_nodes },
   { name: 'Migration20261226120000_reports_alerts', class: Migration20261226120000_reports_alerts },
+  { name: 'Migration20261226140000_retention', class: Migration20261226140000_retention },
 ];

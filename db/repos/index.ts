@@ -33,3 +33,5 @@ export * from './segments';
 export * from './contact-import';
 export * from './campaign-results';
 export * from './csat';
+export * from './retention';
+export * from './contact-privacy';

@@ -125,6 +125,8 @@ export const PATHS: Path[] = [
   { kind: 'campaign', name: 'continueAsNew while sending', shows: (r) => r.facts.end?.kind === 'continuedAsNew' && r.facts.end.input?.carried?.phase === 'send' },
   { kind: 'campaign', name: 'run continued with carried state', shows: (r) => !!r.facts.input?.carried && r.facts.end?.kind === 'completed' },
   { kind: 'ingestDocument', name: 'superseded version', shows: (r) => r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'failed' && !scheduled(r, 'failDocumentVersion') },
+  { kind: 'retention', name: 'continueAsNew mid-tenant with the cursor and counts', shows: (r) => r.facts.end?.kind === 'continuedAsNew' && !!r.facts.end.input?.resume },
+  { kind: 'retention', name: 'continued run finishes and audits each tenant', shows: (r) => !!r.facts.input?.resume && r.facts.end?.kind === 'completed' && scheduled(r, 'recordRetentionRun') },
 ];
 
 /** A run interprets a flow when its input carries the graph: such a kind must visit every node type. */

@@ -31,6 +31,7 @@ import { mediaRecorders } from './recorders/media';
 import { campaignRecorders } from './recorders/campaign';
 import { csatRecorders } from './recorders/csat';
 import { reportRecorders } from './recorders/reports';
+import { retentionRecorders } from './recorders/retention';
 import type { Recorder } from './recorders/types';
 
 // One line a kind: a new kind appends its line.
@@ -48,6 +49,7 @@ const recorders: Record<string, Recorder> = {
   ...campaignRecorders,
   ...csatRecorders,
   ...reportRecorders,
+  ...retentionRecorders,
 };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));

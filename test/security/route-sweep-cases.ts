@@ -44,6 +44,8 @@ export interface Ids {
   segment: string;
   /** Reports and alerts: an alert rule. */
   alertRule: string;
+  /** Retention and privacy: a contact that only the erasure removes. */
+  erasableContact: string;
 }
 
 export interface Call {
@@ -359,6 +361,11 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'PATCH /v1/alerts/rules/:id': { roles: 'admin', tenant: (b) => [{ path: `/v1/alerts/rules/${b.alertRule}`, body: { webhookUrl: 'https://evil.example/hook', rotateSecret: true } }] },
   'DELETE /v1/alerts/rules/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/alerts/rules/${b.alertRule}` }] },
   'GET /v1/alerts/events': { roles: 'admin', tenant: (b) => [{ path: `/v1/alerts/events?ruleId=${b.alertRule}` }] },
+  // Retention and privacy.
+  'GET /v1/settings/retention': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  'PUT /v1/settings/retention': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  'GET /v1/contacts/:id/export': { roles: 'admin', tenant: (b) => [{ path: `/v1/contacts/${b.contact}/export` }] },
+  'POST /v1/contacts/:id/erase': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/contacts/${b.erasableContact}/erase`, body: { confirm: 'ERASE' } }] },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

@@ -11,6 +11,8 @@ import { createWebchatChannel } from '../widget/support';
 interface AudienceIds {
   contact: string;
   segment: string;
+  /** A contact only the erasure route removes (the contact above goes by DELETE). */
+  erasableContact: string;
 }
 
 export interface Fixture {
@@ -37,6 +39,7 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
   const document = await ok('POST', `/v1/knowledge-bases/${kb.id}/documents`, { name: 'Note', text: 'Opening hours are nine to five.' });
   const canned = await ok('POST', '/v1/canned-responses', { shortcut: 'hello', text: 'Hello!' });
   const contact = await ok('POST', '/v1/contacts', { name: 'Fuzz contact', phone: '+14155550123', tags: ['fuzz'], consent: { sms: 'opted_in' } });
+  const erasableContact = await ok('POST', '/v1/contacts', { name: 'Erasable contact', email: 'erasable@example.com' });
   const segment = await ok('POST', '/v1/segments', { name: 'Fuzz segment', filter: { match: 'all', conditions: [{ field: 'tag', op: 'has', value: 'fuzz' }] } });
   const user = await ok('POST', '/v1/users', { email: `fuzz-${tenantId.slice(0, 8)}@example.com`, name: 'Fuzz', role: 'viewer', password: 'a long enough password 1' });
   // A second key, so a route acting on a key never revokes the one the test uses.
@@ -69,6 +72,7 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
       contact: contact.id,
       segment: segment.id,
       alertRule: alertRule.id,
+      erasableContact: erasableContact.id,
     },
   };
 }

@@ -1,4 +1,4 @@
-/** Settings (admins): users, API keys, the language model, embeddings, reranker, email channels and the audit log, one tab each (`#/settings/:section`). */
+/** Settings (admins): users, API keys, the language model, embeddings, reranker, email channels, the audit log and retention, one tab each (`#/settings/:section`). */
 import { matchPath, navigate, useLocation } from '../app/router';
 import { Panel, Tabs } from '../ui';
 import { ApiKeysSection } from './settings/ApiKeysSection';
@@ -7,6 +7,7 @@ import { EmailChannelsSection } from './settings/EmailChannelsSection';
 import { EmbeddingsSection } from './settings/EmbeddingsSection';
 import { LlmSection } from './settings/LlmSection';
 import { RerankerSection } from './settings/RerankerSection';
+import { RetentionSection } from './settings/RetentionSection';
 import { UsersSection } from './settings/UsersSection';
 import { WhatsappChannelsTemplates } from './content/WhatsappTemplates';
 import { ReportsSection } from './settings/ReportsSection';
@@ -22,6 +23,7 @@ const SECTIONS = [
   { id: 'whatsapp', label: 'WhatsApp templates', render: () => <WhatsappChannelsTemplates canManage /> },
   { id: 'audit', label: 'Audit log', render: () => <AuditLogSection /> },
   { id: 'reports', label: 'Reports', render: () => <ReportsSection /> },
+  { id: 'retention', label: 'Retention', render: () => <RetentionSection /> },
 ];
 
 export function SettingsPage() {

@@ -44,6 +44,10 @@ const defaults = (): Acts => ({
   pollImapMailbox: async ({ cursor }) => ({ stop: true, cursor, recorded: 0, idled: false }),
   syncStaffCalendar: async () => ({ stop: true, busy: 0, pushed: 0, removed: 0, deleted: [], error: null }),
   cancelDeletedAppointment: async () => {},
+  // The retention workflow: no tenant has a policy.
+  listRetentionTenants: async () => [],
+  deleteExpiredBatch: async () => ({ counts: {}, more: false }),
+  recordRetentionRun: async () => {},
   downloadInboundMedia: async ({ file }) => ({ status: 'stored', mediaAssetId: `asset-${file.index}`, contentType: file.contentType ?? 'application/octet-stream', byteSize: 1 }),
   markInboundMedia: async () => {},
   // The appointment workflow: a booking in three days with the default reminders, on WhatsApp.

@@ -5,6 +5,8 @@ import { api } from '../../api/client';
 import { Button, Field, FormDialog, Input, Select, Textarea } from '../../ui';
 import { useSubmit } from '../shared/useAsyncAction';
 import { useConfirmAction } from '../shared/useConfirmAction';
+import { can, useAuth } from '../../app/auth';
+import { ContactPrivacyActions } from './ContactPrivacy';
 import { CHANNEL_LABELS, type CampaignChannel, type ConsentStatus, type ContactDto } from './types';
 
 const FIELDS = ['firstName', 'lastName', 'email', 'phone', 'tags', 'timezone', 'locale', 'attributes', 'consent'] as const;
@@ -28,6 +30,7 @@ function parseAttributes(text: string): Record<string, string> | string {
 
 export function ContactDialog({ contact, readOnly, onClose, onSaved }: { contact: ContactDto | 'new' | null; readOnly: boolean; onClose: () => void; onSaved: () => void }) {
   const editing = contact && contact !== 'new' ? contact : null;
+  const { user } = useAuth();
   const [form, setForm] = useState<Form>(EMPTY);
   const [consent, setConsent] = useState<Partial<Record<CampaignChannel, ConsentStatus>>>({});
   useEffect(() => {
@@ -129,6 +132,7 @@ export function ContactDialog({ contact, readOnly, onClose, onSaved }: { contact
             Delete contact
           </Button>
         )}
+        {editing && can.administer(user?.role) && <ContactPrivacyActions contactId={editing.id} onErased={onSaved} />}
       </FormDialog>
       {remove.dialog}
     </>

@@ -28,6 +28,7 @@ const RUN_TYPE_LABELS = {
   campaign: 'Campaign',
   analyticsReport: 'Weekly report',
   alertEvaluation: 'Alert evaluation',
+  retention: 'Retention run',
 } satisfies Record<WorkflowType, string>;
 export const RUN_TYPES = Object.entries(RUN_TYPE_LABELS).map(([value, label]) => ({ value, label }));
 
