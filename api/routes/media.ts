@@ -2,11 +2,13 @@
  * `GET /media/{key}?expires=…&signature=…`: the media store's objects for browsers and channel
  * providers (WhatsApp and Messenger fetch a video by link). The signed URL is the credential
  * (media/signed-url.ts): a tampered or expired one gets 403. Range requests (206, 416) let players
- * seek; the ETag is the object's SHA-256 and caches may keep it until the URL expires.
+ * seek; the ETag is the object's SHA-256 and caches may keep it until the URL expires. An HLS
+ * playlist is served with its segments' own signed URLs (media/playlist.ts).
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { mediaQuery } from '../../core/api/media';
 import { AppError } from '../../core/errors';
+import { isPlaylistKey, MAX_PLAYLIST_BYTES, PLAYLIST_CONTENT_TYPE, signPlaylist } from '../../media/playlist';
 import { parseRange } from '../../media/range';
 import { isValidMediaKey, mediaStoreFromConfig, mediaUrlSignerFromConfig } from '../../media/store';
 import type { AppDeps } from '../deps';
@@ -22,6 +24,20 @@ export const mediaRoutes =
   async (app) => {
     const store = deps.mediaStore ?? mediaStoreFromConfig(deps.config);
     const signer = mediaUrlSignerFromConfig(deps.config);
+
+    /** A playlist (never large) with its segments signed until the playlist's own URL expires. */
+    const signedPlaylist = async (key: string, ttlSeconds: number) => {
+      const read = await store.read(key);
+      if (!read) throw new AppError('not_found', 'no such media');
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of read.body) {
+        size += chunk.length;
+        if (size > MAX_PLAYLIST_BYTES) throw new AppError('payload_too_large', 'the playlist is too large');
+        chunks.push(Buffer.from(chunk));
+      }
+      return signPlaylist(Buffer.concat(chunks).toString('utf8'), key, store, Math.max(1, ttlSeconds));
+    };
 
     app.get('/media/*', { config: { public: true }, schema: { hide: true, querystring: mediaQuery } }, async (request, reply) => {
       const key = (request.params as { '*': string })['*'];
@@ -41,6 +57,8 @@ export const mediaRoutes =
         .header('content-disposition', `inline; filename="${key.split('/').at(-1)}"`);
       if (etag) reply.header('etag', etag);
       if (etag && request.headers['if-none-match']?.split(',').some((t) => t.trim() === etag)) return reply.code(304).send();
+
+      if (isPlaylistKey(key)) return reply.type(PLAYLIST_CONTENT_TYPE).send(await signedPlaylist(key, remaining));
 
       const answer = parseRange(request.headers.range, object.byteSize);
       if (answer.kind === 'unsatisfiable') return reply.code(416).header('content-range', `bytes */${object.byteSize}`).send();

@@ -122,6 +122,36 @@ describe.each([
   });
 });
 
+describe('HLS playlists', () => {
+  it.each([
+    ['local disk', () => localMediaConfig()],
+    ['S3 with presigned URLs', () => localMediaConfig(s3MediaEnv(s3, true))],
+  ])('%s: served by the API with every segment signed, and each segment plays by its URL', async (_name, makeConfig) => {
+    const config = await makeConfig();
+    const store = storeOf(config);
+    const playlist = '#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\nsegment000.ts\n#EXTINF:2.0,\nsegment001.ts\n#EXTINF:1.0,\n../../other/evil.ts\n#EXT-X-ENDLIST\n';
+    await store.put('t/tenant-a/renders/r2/hls/index.m3u8', Buffer.from(playlist), 'application/vnd.apple.mpegurl');
+    await store.put('t/tenant-a/renders/r2/hls/segment000.ts', Buffer.from('first segment'), 'video/mp2t');
+    await store.put('t/tenant-a/renders/r2/hls/segment001.ts', Buffer.from('second segment'), 'video/mp2t');
+    const url = await store.signedUrl('t/tenant-a/renders/r2/hls/index.m3u8', 600);
+    // Even with presigned S3 URLs the playlist comes from the API, which can sign its segments.
+    expect(url).toMatch(/^http:\/\/media\.test\/media\/t\/tenant-a\/renders\/r2\/hls\/index\.m3u8\?expires=/);
+    const app = await appFor(config, store);
+    const res = await app.inject({ method: 'GET', url: pathOf(url) });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/vnd.apple.mpegurl');
+    const lines = res.body.split('\n');
+    expect(lines.filter((l) => l.startsWith('#'))).toEqual(playlist.split('\n').filter((l) => l.startsWith('#')));
+    const segments = lines.filter((l) => l && !l.startsWith('#'));
+    expect(segments).toHaveLength(2);
+    for (const [i, segment] of segments.entries()) {
+      const body = segment.startsWith('http://media.test') ? (await app.inject({ method: 'GET', url: pathOf(segment) })).body : await (await fetch(segment)).text();
+      expect(body).toBe(i === 0 ? 'first segment' : 'second segment');
+    }
+    await app.close();
+  });
+});
+
 describe('media URLs', () => {
   it('start at MEDIA_CDN_BASE_URL when set, and the origin verifies them', async () => {
     const config = await localMediaConfig({ MEDIA_CDN_BASE_URL: 'https://cdn.example.com/media' });
