@@ -340,6 +340,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'DELETE /v1/staff/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/staff/${b.staff}` }] },
   'DELETE /v1/resources/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/resources/${b.resource}` }] },
   'DELETE /v1/locations/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/locations/${b.location}` }] },
+
+  // The media store's objects (api/routes/media.ts): the signed expiring URL is the credential; test/media/route.test.ts refuses altered ones.
+  'GET /media/*': { public: 'media store objects: the HMAC-signed expiring URL is the credential; an unsigned, altered or expired one is a 403' },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */
