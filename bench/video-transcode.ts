@@ -8,7 +8,7 @@
  * `measureTranscode` is exported for the render benchmark (bench:video), which reports the same figures.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,14 +25,29 @@ export interface TranscodeFigures {
   seconds: number;
   /** Seconds per minute of video: the figure that scales with script length. */
   secondsPerOutputMinute: number;
+  /** ffmpeg's CPU seconds per minute of video (independent of other load on the machine). */
+  cpuSecondsPerOutputMinute: number;
   bytes: number | null;
 }
 
 const SCRIPT_WORDS = 'Hello and welcome. This week our chef presents a special lasagna with fresh basil, ripe tomatoes from the market and a glass of house wine. Book your table today and enjoy ten percent off on Tuesdays.';
 
+/**
+ * CPU seconds of this process's finished children (ffmpeg), from /proc/self/stat (cutime + cstime,
+ * in 1/100 s): unlike wall-clock time, it does not grow when other work shares the cores.
+ */
+function childCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+  // After "pid (comm) ", cutime and cstime are the 14th and 15th fields.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+let lastCpu = 0;
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const start = performance.now();
+  const cpuBefore = childCpuSeconds();
   const value = await fn();
+  lastCpu = childCpuSeconds() - cpuBefore;
   return [(performance.now() - start) / 1000, value];
 }
 
@@ -52,10 +67,11 @@ export async function measureTranscode(opts: { seconds: number; width: number; h
     const image = join(dir, 'avatar.png');
     execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=800x800', '-frames:v', '1', image]);
 
-    const runs: Record<string, { seconds: number[]; bytes: number | null }> = {};
+    const runs: Record<string, { seconds: number[]; cpu: number[]; bytes: number | null }> = {};
     const record = (kind: string, seconds: number, bytes: number | null) => {
-      runs[kind] ??= { seconds: [], bytes };
+      runs[kind] ??= { seconds: [], cpu: [], bytes };
       runs[kind].seconds.push(seconds);
+      runs[kind].cpu.push(lastCpu);
       runs[kind].bytes = bytes;
     };
     const size = (p: string) => statSync(p).size;
@@ -69,9 +85,12 @@ export async function measureTranscode(opts: { seconds: number; width: number; h
       record('offline render (zoompan + captions, H.264)', renderSec, probe.byteSize);
       const [qcSec] = await timed(() => checkVideo(source, { minSec: 0, maxSec: Infinity, requireAudio: true }));
       record('quality check (ffprobe + volumedetect)', qcSec, null);
+      const rewrapped = join(dir, `rewrap${run}.mp4`);
+      const [copySec, copy] = await timed(() => encodeMp4(source, rewrapped, { ...o, durationSec, hasAudio: true, copy: true }));
+      record('mp4 rewrap of an H.264/AAC render (faststart)', copySec, copy.bytes);
       const mp4 = join(dir, `out${run}.mp4`);
       const [mp4Sec, plain] = await timed(() => encodeMp4(source, mp4, { ...o, durationSec, hasAudio: true }));
-      record('mp4 (H.264 CRF 23 + AAC, faststart)', mp4Sec, plain.bytes);
+      record('mp4 encode (H.264 CRF 23 + AAC, faststart)', mp4Sec, plain.bytes);
       // A cap at half the CRF size forces exactly the re-encode the WhatsApp limit causes for a long video.
       const capped = join(dir, `capped${run}.mp4`);
       const [capSec, capResult] = await timed(() => encodeMp4(source, capped, { ...o, durationSec, hasAudio: true, maxBytes: Math.floor(plain.bytes / 2) }));
@@ -90,7 +109,8 @@ export async function measureTranscode(opts: { seconds: number; width: number; h
     }
     const figures = Object.entries(runs).map(([kind, r]) => {
       const seconds = median(r.seconds);
-      return { kind, seconds: round(seconds), secondsPerOutputMinute: round(seconds / (durationSec / 60)), bytes: r.bytes };
+      const cpu = median(r.cpu);
+      return { kind, seconds: round(seconds), secondsPerOutputMinute: round(seconds / (durationSec / 60)), cpuSecondsPerOutputMinute: round(cpu / (durationSec / 60)), bytes: r.bytes };
     });
     return { durationSec: round(durationSec), figures };
   } finally {
@@ -106,7 +126,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const loadAverageBefore = os.loadavg();
   const result = await measureTranscode(opts);
   console.log(`video of ${result.durationSec} s at ${opts.width}x${opts.height}, ${opts.threads} encoder thread(s), median of ${opts.runs} run(s):`);
-  for (const f of result.figures) console.log(`  ${f.kind.padEnd(48)} ${String(f.seconds).padStart(7)} s  ${String(f.secondsPerOutputMinute).padStart(7)} s/output-min  ${f.bytes === null ? '' : `${Math.round(f.bytes / 1024)} kB`}`);
+  for (const f of result.figures) {
+    const bytes = f.bytes === null ? '' : `${Math.round(f.bytes / 1024)} kB`;
+    console.log(`  ${f.kind.padEnd(48)} ${String(f.seconds).padStart(7)} s  ${String(f.secondsPerOutputMinute).padStart(7)} s/output-min  ${String(f.cpuSecondsPerOutputMinute).padStart(7)} CPU s/output-min  ${bytes}`);
+  }
   writeResult(fileURLToPath(new URL('./results/video-transcode.json', import.meta.url)), {
     at: new Date().toISOString(),
     machine: { cpus: os.cpus().length, loadAverageBefore, loadAverageAfter: os.loadavg() },

@@ -5,7 +5,11 @@
 import { stat } from 'node:fs/promises';
 import { runTool, runToolOrThrow, SAFE_INPUT_ARGS } from './ffmpeg';
 
-export interface MediaProbe { durationSec: number; width: number | null; height: number | null; videoCodec: string | null; audioCodec: string | null; byteSize: number; meanVolumeDb: number | null }
+export interface MediaProbe {
+  durationSec: number; width: number | null; height: number | null; videoCodec: string | null; audioCodec: string | null; byteSize: number; meanVolumeDb: number | null;
+  /** The video's pixel format (`yuv420p`…): players and WhatsApp need 4:2:0. */
+  pixelFormat?: string | null;
+}
 
 const PROBE_TIMEOUT_MS = 20_000;
 /** Decoding the whole audio track: a few seconds for minutes of speech. */
@@ -13,7 +17,7 @@ const VOLUME_TIMEOUT_MS = 120_000;
 
 interface FfprobeJson {
   format?: { duration?: string };
-  streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string; disposition?: { attached_pic?: number } }[];
+  streams?: { codec_type?: string; codec_name?: string; pix_fmt?: string; width?: number; height?: number; duration?: string; disposition?: { attached_pic?: number } }[];
 }
 
 /** Throws when the file is empty or not a media file ffprobe can read. */
@@ -40,6 +44,7 @@ export async function probeMedia(path: string): Promise<MediaProbe> {
     audioCodec: audio?.codec_name ?? null,
     byteSize,
     meanVolumeDb: audio ? await meanVolume(path) : null,
+    pixelFormat: video?.pix_fmt ?? null,
   };
 }
 
