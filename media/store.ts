@@ -22,9 +22,14 @@ export function mediaUrlKey(platformSecret: string): Buffer {
 
 export const mediaDir = (config: Pick<Config, 'MEDIA_DIR' | 'DATA_DIR'>) => resolve(config.MEDIA_DIR ?? join(config.DATA_DIR, 'media'));
 
-/** The signer of URLs the API serves at `/media/…` (or the CDN in front of it). */
-export function mediaUrlSignerFromConfig(config: Config): MediaUrlSigner {
-  const base = config.MEDIA_CDN_BASE_URL ?? `${publicUrl(config).replace(/\/+$/, '')}/media`;
+/**
+ * The signer of URLs the API serves at `/media/…` (or the CDN in front of it). `relative`: without
+ * PUBLIC_URL the URLs are paths (`/media/…`), which the console and the widget resolve against the
+ * API they talk to, instead of the guessed `http://localhost:PORT` that providers would be given.
+ */
+export function mediaUrlSignerFromConfig(config: Config, opts: { relative?: boolean } = {}): MediaUrlSigner {
+  const origin = opts.relative && !config.PUBLIC_URL ? '' : publicUrl(config).replace(/\/+$/, '');
+  const base = config.MEDIA_CDN_BASE_URL ?? `${origin}/media`;
   return new MediaUrlSigner(base, () => {
     if (!config.SWITCHBOARD_SECRET_KEY) throw new Error('SWITCHBOARD_SECRET_KEY is not set: media URLs cannot be signed');
     return mediaUrlKey(config.SWITCHBOARD_SECRET_KEY);

@@ -18,7 +18,7 @@ export type FileLink = ((asset: { id: string; name?: string | null }) => string)
  * PUBLIC_URL; media store objects through `/media/…` (or the CDN), signed for MEDIA_URL_TTL_SECONDS.
  */
 export const fileLinks = (deps: Pick<AppDeps, 'secretKey' | 'config'>): FileLink => {
-  const signer = mediaUrlSignerFromConfig(deps.config);
+  const signer = mediaUrlSignerFromConfig(deps.config, { relative: true });
   return Object.assign((asset: { id: string; name?: string | null }) => widgetFileUrl(deps.secretKey, deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? '', asset), {
     media: (key: string) => signer.url(key, deps.config.MEDIA_URL_TTL_SECONDS),
   });
