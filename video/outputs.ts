@@ -1,8 +1,8 @@
 /**
  * The formats a finished video is delivered in, made with ffmpeg from one source file:
  * - `video.mp4`: H.264 (main profile, yuv420p) + AAC with `+faststart` (the index first, so a
- *   player starts before the download ends), kept under a size cap (WhatsApp: 16 MB) by
- *   re-encoding at a computed lower bitrate until it fits;
+ *   player starts before the download ends), rewrapped without encoding when the source already is
+ *   that, kept under a size cap (WhatsApp: 16 MB) by re-encoding at a computed lower bitrate;
  * - `video.webm`: VP9 + Opus for browsers that prefer it;
  * - `poster.jpg`: one frame for players and email;
  * - `sprite.jpg`: a grid of frames for seek previews;

@@ -3,7 +3,7 @@
  * (the mean loudness of the first audio stream, to tell speech from silence).
  */
 import { stat } from 'node:fs/promises';
-import { runTool, runToolOrThrow, SAFE_INPUT_ARGS } from './ffmpeg';
+import { runTool, runToolOrThrow, safeInputArgs, SAFE_INPUT_ARGS } from './ffmpeg';
 
 export interface MediaProbe {
   durationSec: number; width: number | null; height: number | null; videoCodec: string | null; audioCodec: string | null; byteSize: number; meanVolumeDb: number | null;
@@ -26,7 +26,7 @@ export async function probeMedia(path: string): Promise<MediaProbe> {
   if (byteSize === 0) throw new Error('the file is empty');
   const run = await runToolOrThrow(
     'ffprobe',
-    // ffprobe shares ffmpeg's input options except -nostdin/-loglevel placement: both are accepted.
+    // ffprobe takes ffmpeg's input options except -nostdin (it never reads stdin).
     [...SAFE_INPUT_ARGS.filter((a) => a !== '-nostdin'), '-print_format', 'json', '-show_format', '-show_streams', path],
     { timeoutMs: PROBE_TIMEOUT_MS, maxOutputBytes: 1024 * 1024 },
   );
@@ -52,7 +52,8 @@ export async function probeMedia(path: string): Promise<MediaProbe> {
 async function meanVolume(path: string): Promise<number | null> {
   const run = await runTool(
     'ffmpeg',
-    [...SAFE_INPUT_ARGS.map((a) => (a === 'error' ? 'info' : a)), '-threads', '1', '-i', path, '-map', '0:a:0', '-af', 'volumedetect', '-vn', '-sn', '-dn', '-f', 'null', '-'],
+    // volumedetect reports at the info level.
+    [...safeInputArgs('info'), '-threads', '1', '-i', path, '-map', '0:a:0', '-af', 'volumedetect', '-vn', '-sn', '-dn', '-f', 'null', '-'],
     { timeoutMs: VOLUME_TIMEOUT_MS, maxOutputBytes: 1024 * 1024 },
   );
   const match = /mean_volume:\s*(-?[\d.]+|-inf) dB/.exec(run.stderr);
