@@ -13,6 +13,8 @@ import { parseRange } from '../../media/range';
 import { isValidMediaKey, mediaStoreFromConfig, mediaUrlSignerFromConfig } from '../../media/store';
 import type { AppDeps } from '../deps';
 
+const INLINE_TYPES = /^(video\/|audio\/|image\/(jpeg|png|webp|gif|avif)$|application\/vnd\.apple\.mpegurl$)/i;
+
 /** Shared caches (a CDN in front) may keep an object this long at most, however long its URL lives. */
 const MAX_CACHE_SECONDS = 86_400;
 
@@ -54,7 +56,8 @@ export const mediaRoutes =
         .header('cache-control', `public, max-age=${Math.max(0, Math.min(remaining, MAX_CACHE_SECONDS))}`)
         // Players on other sites (the web-chat widget) load it; the type is never sniffed.
         .header('cross-origin-resource-policy', 'cross-origin')
-        .header('content-disposition', `inline; filename="${key.split('/').at(-1)}"`);
+        // Pictures, sound and video play in place; anything else (a stored HTML or SVG file) only downloads, never runs on this origin.
+        .header('content-disposition', `${INLINE_TYPES.test(object.contentType) ? 'inline' : 'attachment'}; filename="${key.split('/').at(-1)}"`);
       if (etag) reply.header('etag', etag);
       if (etag && request.headers['if-none-match']?.split(',').some((t) => t.trim() === etag)) return reply.code(304).send();
 

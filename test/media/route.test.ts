@@ -169,6 +169,19 @@ describe('media URLs', () => {
     expect(await storeOf(config).signedUrl('t/tenant-a/x/poster.jpg', 60)).toMatch(/^https:\/\/cdn\.example\.com\/media\/t\/tenant-a\/x\/poster\.jpg\?expires=/);
   });
 
+  it('download anything but pictures, sound and video instead of showing it on the API’s origin', async () => {
+    const config = await localMediaConfig();
+    const store = storeOf(config);
+    await store.put('t/tenant-a/x/page.html', Buffer.from('<script>alert(1)</script>'), 'text/html');
+    await store.put('t/tenant-a/x/logo.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'image/svg+xml');
+    const app = await appFor(config, store);
+    for (const key of ['t/tenant-a/x/page.html', 't/tenant-a/x/logo.svg']) {
+      const res = await app.inject({ method: 'GET', url: pathOf(await store.signedUrl(key, 60)) });
+      expect(res.headers['content-disposition']).toMatch(/^attachment; filename=/);
+    }
+    await app.close();
+  });
+
   it('are logged without their signature', () => {
     expect(maskMediaSignature('/media/t/a/v.mp4?expires=1&signature=abc')).toBe('/media/t/a/v.mp4?expires=1&signature=***');
   });
