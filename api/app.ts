@@ -60,12 +60,13 @@ import { SocketGate } from './services/socket-guard';
 import type { AppDeps } from './deps';
 import { registerTracing } from './plugins/tracing';
 import { traceLogFields } from '../telemetry/log';
+import { maskMediaSignature, mediaRoutes } from './routes/media';
 
 const CHAT_PAGE = new URL('./public/chat.html', import.meta.url);
 
 /** Fastify's request fields, with secrets that travel in a path (a calendar feed's token) masked. */
 function requestForLog(req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
-  return { method: req.method, url: maskFeedToken(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+  return { method: req.method, url: maskMediaSignature(maskFeedToken(req.url)), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
 }
 
 /** Every logger the API is given (tests pass their own) logs requests through requestForLog. */
@@ -160,6 +161,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(reportRoutes(deps));
   await app.register(alertRoutes(deps));
   await app.register(privacyRoutes(deps));
+  await app.register(mediaRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

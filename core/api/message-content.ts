@@ -57,6 +57,8 @@ export const messageContentShape = {
     .optional(),
   /** Replies on provider channels: pending until the provider takes it, then sent, delivered, read or failed with the provider's reason. */
   delivery: z.object({ status: z.enum(['pending', 'sent', 'delivered', 'read', 'failed']), error: z.string().nullable() }).optional(),
+  /** A file a reply sends by link (a rendered video): its URL, type, poster still and HLS playlist, signed when shown. */
+  media: z.object({ url: z.string(), contentType: z.string(), posterUrl: str, hlsUrl: str, caption: str, name: str }).optional(),
 };
 
 export const messageContentSchema = z.object(messageContentShape);

@@ -366,6 +366,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'PUT /v1/settings/retention': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
   'GET /v1/contacts/:id/export': { roles: 'admin', tenant: (b) => [{ path: `/v1/contacts/${b.contact}/export` }] },
   'POST /v1/contacts/:id/erase': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/contacts/${b.erasableContact}/erase`, body: { confirm: 'ERASE' } }] },
+
+  // The media store's objects (api/routes/media.ts): the signed expiring URL is the credential; test/media/route.test.ts refuses altered ones.
+  'GET /media/*': { public: 'media store objects: the HMAC-signed expiring URL is the credential; an unsigned, altered or expired one is a 403' },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */
