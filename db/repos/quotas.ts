@@ -1,0 +1,74 @@
+/**
+ * Quotas in PostgreSQL: the operator's overrides per tenant, the usage of each period (written from
+ * Redis by the worker, read back to seed Redis after a restart), the 80 %/100 % notices already sent,
+ * and the bytes a tenant stores (documents and media), counted where they are.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { QUOTAS, type QuotaOverrides } from '../../core/quotas';
+
+const run = <T>(em: EntityManager, sql: string, params: unknown[] = []) => em.getConnection().execute(sql, params) as Promise<T>;
+
+export async function quotaOverrides(em: EntityManager, tenantId: string): Promise<QuotaOverrides> {
+  const [row] = await run<{ limits: Record<string, unknown> }[]>(em, `select limits from tenant_quotas where tenant_id = ?`, [tenantId]);
+  const out: QuotaOverrides = {};
+  for (const q of QUOTAS) if (typeof row?.limits[q] === 'number') out[q] = row.limits[q] as number;
+  return out;
+}
+
+/** Sets (a number) or clears (null: back to the default) each quota given; returns the overrides after. */
+export async function setQuotaOverrides(em: EntityManager, tenantId: string, changes: Partial<Record<string, number | null>>, by: string): Promise<QuotaOverrides> {
+  const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== null));
+  const cleared = Object.entries(changes).filter(([, v]) => v === null).map(([k]) => k);
+  await run(
+    em,
+    `insert into tenant_quotas (tenant_id, limits, updated_by) values (?, ?::jsonb, ?)
+     on conflict (tenant_id) do update set limits = (tenant_quotas.limits - ?::text[]) || excluded.limits, updated_by = excluded.updated_by, updated_at = now()`,
+    [tenantId, JSON.stringify(set), by, `{${cleared.filter((k) => (QUOTAS as readonly string[]).includes(k)).join(',')}}`],
+  );
+  return quotaOverrides(em, tenantId);
+}
+
+/** Usage kept for one period; 0 when none was written. */
+export async function storedUsage(em: EntityManager, tenantId: string, quota: string, period: string): Promise<number> {
+  const [row] = await run<{ used: string }[]>(em, `select used from quota_usage where tenant_id = ? and quota = ? and period = ?`, [tenantId, quota, period]);
+  return row ? Number(row.used) : 0;
+}
+
+/** Writes counters read from Redis; a lower value never replaces a higher one (a counter re-seeded after a restart catches up). */
+export async function saveUsage(em: EntityManager, rows: { tenantId: string; quota: string; period: string; used: number }[]): Promise<void> {
+  if (!rows.length) return;
+  await run(
+    em,
+    `insert into quota_usage (tenant_id, quota, period, used)
+     select tenant_id, quota, period, used from jsonb_to_recordset(?::jsonb) as r(tenant_id uuid, quota text, period text, used bigint)
+     on conflict (tenant_id, quota, period) do update set used = greatest(quota_usage.used, excluded.used), updated_at = now()`,
+    [JSON.stringify(rows.map((r) => ({ tenant_id: r.tenantId, quota: r.quota, period: r.period, used: Math.max(0, Math.round(r.used)) })))],
+  );
+}
+
+/** Records a notice as sent; false when this period's notice of that level went out already. */
+export async function claimQuotaNotice(em: EntityManager, n: { tenantId: string; quota: string; period: string; level: string; used: number; limit: number }): Promise<boolean> {
+  const rows = await run<unknown[]>(
+    em,
+    `insert into quota_notices (tenant_id, quota, period, level, used, quota_limit) values (?, ?, ?, ?, ?, ?) on conflict do nothing returning tenant_id`,
+    [n.tenantId, n.quota, n.period, n.level, n.used, n.limit],
+  );
+  return rows.length > 0;
+}
+
+/** Bytes stored for the tenant: its documents' files and the media of its conversations. */
+export async function storedBytes(em: EntityManager, tenantId: string): Promise<number> {
+  const [row] = await run<{ bytes: string | null }[]>(
+    em,
+    `select (select coalesce(sum(byte_size), 0) from documents where tenant_id = ?) + (select coalesce(sum(byte_size), 0) from media_assets where tenant_id = ?) as bytes`,
+    [tenantId, tenantId],
+  );
+  return Number(row?.bytes ?? 0);
+}
+
+/** A tenant by id or slug (the operator's command line names either). */
+export async function findTenantId(em: EntityManager, idOrSlug: string): Promise<string | null> {
+  const uuid = /^[0-9a-f-]{36}$/i.test(idOrSlug);
+  const [row] = await run<{ id: string }[]>(em, uuid ? `select id from tenants where id = ?` : `select id from tenants where slug = ?`, [idOrSlug]);
+  return row?.id ?? null;
+}
