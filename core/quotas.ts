@@ -80,6 +80,13 @@ export function busyNotice(language?: string | null): string {
   return BUSY_NOTICE[lang] ?? BUSY_NOTICE.en;
 }
 
+/**
+ * The metadata key the dispatcher sets on a channel message that arrived over the messages-per-minute
+ * quota: `{quota, notice}` (notice null after the window's first). The conversation stores the message
+ * and makes no turn.
+ */
+export const QUOTA_HOLD_KEY = 'quotaHeld';
+
 /** The JSON `details` of a 429 for a quota: which one, its limit, and when to try again. */
 export interface QuotaRefusal {
   quota: QuotaName;

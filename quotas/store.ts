@@ -7,10 +7,8 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../core/config';
 import { defaultLimits, effectiveLimits, type QuotaLimits, type QuotaOverrides } from '../core/quotas';
 import { systemEm } from '../db/orm';
-import { claimQuotaNotice, quotaOverrides, saveUsage, setQuotaOverrides, storedBytes, storedUsage } from '../db/repos/quotas';
+import { changeQuotaOverrides, claimQuotaNotice, quotaOverrides, saveUsage, storedBytes, storedUsage, type OperatorActor } from '../db/repos/quotas';
 import { tenantAdminEmails } from '../db/repos/webhooks';
-import { appendAuditEntry } from '../db/repos/audit';
-import { diff } from '../core/audit';
 
 /** An operator's change reaches the process that made it at once, every other one within this. */
 export const LIMITS_TTL_MS = 10_000;
@@ -32,27 +30,8 @@ export function quotaStore(orm: MikroORM, config: Config) {
     limits: async (tenantId: string): Promise<QuotaLimits> => effectiveLimits(defaultLimits(config), await overrides(tenantId)),
     /** The operator's change (API or command line), with its audit entry in the tenant's log. */
     async setOverrides(tenantId: string, changes: Partial<Record<string, number | null>>, actor: OperatorActor): Promise<QuotaOverrides> {
-      const before = await quotaOverrides(em(), tenantId);
-      const after = await setQuotaOverrides(em(), tenantId, changes, actor.label);
+      const after = await changeQuotaOverrides(em(), tenantId, changes, actor);
       cache.delete(tenantId);
-      await appendAuditEntry(em(), {
-        tenantId,
-        actorKind: 'operator',
-        actorLabel: actor.label,
-        userId: null,
-        role: 'operator',
-        scope: null,
-        action: 'quota.update',
-        method: actor.method,
-        route: actor.route,
-        path: actor.path,
-        targetType: 'quota',
-        targetId: tenantId,
-        statusCode: 200,
-        changes: diff(before, after),
-        ip: actor.ip,
-        userAgent: actor.userAgent,
-      });
       return after;
     },
     storedUsage: (tenantId: string, quota: string, period: string) => storedUsage(em(), tenantId, quota, period),
@@ -63,14 +42,5 @@ export function quotaStore(orm: MikroORM, config: Config) {
   };
 }
 
-/** Who changed a tenant's limits, as the audit entry names them. */
-export interface OperatorActor {
-  label: string;
-  method: string;
-  route: string;
-  path: string;
-  ip: string;
-  userAgent: string | null;
-}
-
+export type { OperatorActor };
 export type QuotaStore = ReturnType<typeof quotaStore>;

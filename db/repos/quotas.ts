@@ -4,9 +4,12 @@
  * and the bytes a tenant stores (documents and media), counted where they are.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { diff } from '../../core/audit';
 import { QUOTAS, type QuotaOverrides } from '../../core/quotas';
+import { appendAuditEntry } from './audit';
 
-const run = <T>(em: EntityManager, sql: string, params: unknown[] = []) => em.getConnection().execute(sql, params) as Promise<T>;
+// Inside a transaction (changeQuotaOverrides) the statement joins it.
+const run = <T>(em: EntityManager, sql: string, params: unknown[] = []) => em.getConnection().execute(sql, params, 'all', em.getTransactionContext()) as Promise<T>;
 
 export async function quotaOverrides(em: EntityManager, tenantId: string): Promise<QuotaOverrides> {
   const [row] = await run<{ limits: Record<string, unknown> }[]>(em, `select limits from tenant_quotas where tenant_id = ?`, [tenantId]);
@@ -26,6 +29,43 @@ export async function setQuotaOverrides(em: EntityManager, tenantId: string, cha
     [tenantId, JSON.stringify(set), by, `{${cleared.filter((k) => (QUOTAS as readonly string[]).includes(k)).join(',')}}`],
   );
   return quotaOverrides(em, tenantId);
+}
+
+/** Who changed a tenant's limits, as the audit entry names them. */
+export interface OperatorActor {
+  label: string;
+  method: string;
+  route: string;
+  path: string;
+  ip: string;
+  userAgent: string | null;
+}
+
+/** The operator's change (API or command line) with its audit entry in the tenant's log, in one transaction. */
+export async function changeQuotaOverrides(em: EntityManager, tenantId: string, changes: Partial<Record<string, number | null>>, actor: OperatorActor): Promise<QuotaOverrides> {
+  return em.transactional(async (tx) => {
+    const before = await quotaOverrides(tx, tenantId);
+    const after = await setQuotaOverrides(tx, tenantId, changes, actor.label);
+    await appendAuditEntry(tx, {
+      tenantId,
+      actorKind: 'operator',
+      actorLabel: actor.label,
+      userId: null,
+      role: 'operator',
+      scope: null,
+      action: 'quota.update',
+      method: actor.method,
+      route: actor.route,
+      path: actor.path,
+      targetType: 'quota',
+      targetId: tenantId,
+      statusCode: 200,
+      changes: diff(before, after),
+      ip: actor.ip,
+      userAgent: actor.userAgent,
+    });
+    return after;
+  });
 }
 
 /** Usage kept for one period; 0 when none was written. */
@@ -71,4 +111,10 @@ export async function findTenantId(em: EntityManager, idOrSlug: string): Promise
   const uuid = /^[0-9a-f-]{36}$/i.test(idOrSlug);
   const [row] = await run<{ id: string }[]>(em, uuid ? `select id from tenants where id = ?` : `select id from tenants where slug = ?`, [idOrSlug]);
   return row?.id ?? null;
+}
+
+/** The conversation's contact's locale (`pt-BR`…), for the quota notice's language; null when unknown. */
+export async function conversationLocale(em: EntityManager, conversationId: string): Promise<string | null> {
+  const [row] = await run<{ locale: string | null }[]>(em, `select ct.locale from conversations c join contacts ct on ct.id = c.contact_id where c.id = ?`, [conversationId]);
+  return row?.locale ?? null;
 }
