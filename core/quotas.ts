@@ -3,7 +3,6 @@
  * (UTC: one period for every process and every tenant, so a counter key never depends on a
  * timezone lookup), the 80 %/100 % notice levels, and the notice a contact gets on a channel.
  */
-import type { Config } from './config';
 
 export const QUOTAS = ['messages_per_minute', 'llm_tokens_per_month', 'campaign_sends_per_day', 'storage_bytes'] as const;
 export type QuotaName = (typeof QUOTAS)[number];
@@ -24,7 +23,8 @@ export const QUOTA_INFO: Record<QuotaName, { label: string; unit: string; period
 export type PeriodQuota = 'llm_tokens_per_month' | 'campaign_sends_per_day';
 export const PERIOD_QUOTAS: readonly PeriodQuota[] = ['llm_tokens_per_month', 'campaign_sends_per_day'];
 
-export function defaultLimits(config: Pick<Config, 'QUOTA_MESSAGES_PER_MINUTE' | 'QUOTA_LLM_TOKENS_PER_MONTH' | 'QUOTA_CAMPAIGN_SENDS_PER_DAY' | 'QUOTA_STORAGE_MB'>): QuotaLimits {
+/** The QUOTA_* variables (core/config.ts) as limits; typed by shape so the console can share this file. */
+export function defaultLimits(config: { QUOTA_MESSAGES_PER_MINUTE: number; QUOTA_LLM_TOKENS_PER_MONTH: number; QUOTA_CAMPAIGN_SENDS_PER_DAY: number; QUOTA_STORAGE_MB: number }): QuotaLimits {
   return {
     messages_per_minute: config.QUOTA_MESSAGES_PER_MINUTE,
     llm_tokens_per_month: config.QUOTA_LLM_TOKENS_PER_MONTH,

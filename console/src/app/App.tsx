@@ -37,6 +37,7 @@ const CampaignPage = named(() => import('../pages/campaigns/CampaignPage'), 'Cam
 const CampaignWizard = named(() => import('../pages/campaigns/CampaignWizard'), 'CampaignWizard');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
+const UsagePage = named(() => import('../pages/usage/UsagePage'), 'UsagePage');
 
 const adminOnly = (role: Role | undefined, page: ReactNode) =>
   can.administer(role) ? page : <EmptyState title="Admins only">Ask an admin of your workspace for access.</EmptyState>;
@@ -66,6 +67,7 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/webhooks', preload: WebhooksPage.preload, render: (_p, { role }) => adminOnly(role, <WebhooksPage />) },
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
+  { pattern: '/usage', preload: UsagePage.preload, render: () => <UsagePage /> },
 ];
 
 // The page a deep link opens downloads alongside GET /v1/auth/me instead of after it.
