@@ -4,7 +4,7 @@
  * and the bytes a tenant stores (documents and media), counted where they are.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { diff } from '../../core/audit';
+import type { AuditChange } from '../../core/audit';
 import { QUOTAS, type QuotaOverrides } from '../../core/quotas';
 import { appendAuditEntry } from './audit';
 
@@ -60,12 +60,21 @@ export async function changeQuotaOverrides(em: EntityManager, tenantId: string, 
       targetType: 'quota',
       targetId: tenantId,
       statusCode: 200,
-      changes: diff(before, after),
+      changes: limitChanges(before, after),
       ip: actor.ip,
       userAgent: actor.userAgent,
     });
     return after;
   });
+}
+
+/**
+ * The audit entry's changes, one per quota whose limit changed. Written out here rather than by the
+ * generic diff: a limit is no secret, but `llm_tokens_per_month` has "token" in its name, which the
+ * audit log's redaction would hide.
+ */
+function limitChanges(before: QuotaOverrides, after: QuotaOverrides): AuditChange[] {
+  return QUOTAS.filter((q) => before[q] !== after[q]).map((q) => ({ path: q, ...(before[q] !== undefined && { before: before[q] }), ...(after[q] !== undefined && { after: after[q] }) }));
 }
 
 /** Usage kept for one period; 0 when none was written. */
