@@ -48,6 +48,8 @@ const PUBLIC = [
   // A campaign's tracked link and unsubscribe page: the signed per-recipient token is the credential.
   '/l/:token',
   '/u/:token',
+  // The platform operator's API: its own OPERATOR_TOKEN Bearer check (api/routes/operator.ts); 404 when none is configured.
+  '/v1/operator/tenants/:tenantId/quotas',
 ];
 const isPublicPattern = (url: string) => PUBLIC.includes(url) || url === '/docs' || url.startsWith('/docs/');
 

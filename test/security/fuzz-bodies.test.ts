@@ -115,6 +115,7 @@ function fill(path: string): string {
     segments: t.ids.segment,
     campaigns: marketing.campaign,
     'brand-voices': marketing.brandVoice,
+    tenants: t.tenantId,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';
