@@ -97,14 +97,15 @@ export class Quotas {
   async reserveCampaignSends(tenantId: string, wanted: number): Promise<{ granted: number; resetsAt: Date }> {
     const resetsAt = periodEnd('campaign_sends_per_day')!;
     const limit = (await this.limits(tenantId)).campaign_sends_per_day;
-    if (limit <= 0 || wanted <= 0) return { granted: wanted, resetsAt };
+    // Counted when unlimited too (limit 0 grants everything): the usage page shows the day's sends.
+    if (wanted <= 0) return { granted: wanted, resetsAt };
     const { granted } = await this.period(tenantId, 'campaign_sends_per_day', wanted, limit, 'reserve');
     return { granted, resetsAt };
   }
 
   /** Gives back reserved sends that did not go out (consent, quiet hours, a stopped page). */
   async returnCampaignSends(tenantId: string, unused: number): Promise<void> {
-    if (unused > 0 && (await this.limits(tenantId)).campaign_sends_per_day > 0) await this.period(tenantId, 'campaign_sends_per_day', -unused, 0, 'add');
+    if (unused > 0) await this.period(tenantId, 'campaign_sends_per_day', -unused, 0, 'add');
   }
 
   /** Throws 413 naming the quota when `bytes` more would pass the tenant's storage limit. */
