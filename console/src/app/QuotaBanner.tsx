@@ -27,7 +27,7 @@ export function QuotaBanner() {
   }, []);
   if (!over.length) return null;
   const exceeded = over.filter((q) => q.level === 'exceeded');
-  const names = (list: QuotaUsageDto[]) => list.map((q) => q.label.toLowerCase()).join(', ');
+  const names = (list: QuotaUsageDto[]) => list.map((q) => q.label).join(', ');
   return (
     <div className={`quota-banner${exceeded.length ? ' quota-banner-exceeded' : ''}`} role="status">
       <span>
