@@ -74,10 +74,16 @@ export function startQuotaUpkeep(opts: QuotaUpkeepOptions) {
     }
   }
 
-  async function check(tenantId: string, quota: QuotaName, period: string, used: number): Promise<void> {
-    const limit = (await quotas.limits(tenantId))[quota];
-    const level = quotaLevel(used, limit);
-    if (level !== 'ok') await notify({ tenantId, quota, period, level, used, limit });
+  /** One tenant's quota against its limit; a failure is logged and the pass goes on with the others. */
+  async function check(tenantId: string, quota: QuotaName, period: string, used: () => Promise<number> | number): Promise<void> {
+    try {
+      const limit = (await quotas.limits(tenantId))[quota];
+      const value = await used();
+      const level = quotaLevel(value, limit);
+      if (level !== 'ok') await notify({ tenantId, quota, period, level, used: value, limit });
+    } catch (err) {
+      log('quota notice check failed', { tenantId, quota, error: (err as Error).message });
+    }
   }
 
   /** One pass; returns how many counters it wrote. */
@@ -98,10 +104,10 @@ export function startQuotaUpkeep(opts: QuotaUpkeepOptions) {
       await redis.sadd(DIRTY_SET, ...members).catch(() => undefined);
       throw err;
     }
-    for (const r of rows) await check(r.tenantId, r.quota as QuotaName, r.period, r.used);
+    for (const r of rows) await check(r.tenantId, r.quota as QuotaName, r.period, () => r.used);
     for (const key of members) {
       const tenantId = key.startsWith(storageMarker('')) ? key.slice(storageMarker('').length) : null;
-      if (tenantId) await check(tenantId, 'storage_bytes', periodKey('storage_bytes'), await quotas.store.storedBytes(tenantId));
+      if (tenantId) await check(tenantId, 'storage_bytes', periodKey('storage_bytes'), () => quotas.store.storedBytes(tenantId));
     }
     return rows.length;
   }

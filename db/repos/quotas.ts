@@ -83,13 +83,18 @@ export async function storedUsage(em: EntityManager, tenantId: string, quota: st
   return row ? Number(row.used) : 0;
 }
 
-/** Writes counters read from Redis; a lower value never replaces a higher one (a counter re-seeded after a restart catches up). */
+/**
+ * Writes counters read from Redis; a lower value never replaces a higher one (a counter re-seeded
+ * after a restart catches up). A counter of a tenant that is gone (deleted since) is dropped, so it
+ * cannot fail the batch for every other tenant.
+ */
 export async function saveUsage(em: EntityManager, rows: { tenantId: string; quota: string; period: string; used: number }[]): Promise<void> {
   if (!rows.length) return;
   await run(
     em,
     `insert into quota_usage (tenant_id, quota, period, used)
-     select tenant_id, quota, period, used from jsonb_to_recordset(?::jsonb) as r(tenant_id uuid, quota text, period text, used bigint)
+     select r.tenant_id, r.quota, r.period, r.used from jsonb_to_recordset(?::jsonb) as r(tenant_id uuid, quota text, period text, used bigint)
+     join tenants t on t.id = r.tenant_id
      on conflict (tenant_id, quota, period) do update set used = greatest(quota_usage.used, excluded.used), updated_at = now()`,
     [JSON.stringify(rows.map((r) => ({ tenant_id: r.tenantId, quota: r.quota, period: r.period, used: Math.max(0, Math.round(r.used)) })))],
   );
@@ -99,8 +104,9 @@ export async function saveUsage(em: EntityManager, rows: { tenantId: string; quo
 export async function claimQuotaNotice(em: EntityManager, n: { tenantId: string; quota: string; period: string; level: string; used: number; limit: number }): Promise<boolean> {
   const rows = await run<unknown[]>(
     em,
-    `insert into quota_notices (tenant_id, quota, period, level, used, quota_limit) values (?, ?, ?, ?, ?, ?) on conflict do nothing returning tenant_id`,
-    [n.tenantId, n.quota, n.period, n.level, n.used, n.limit],
+    `insert into quota_notices (tenant_id, quota, period, level, used, quota_limit)
+     select id, ?, ?, ?, ?, ? from tenants where id = ? on conflict do nothing returning tenant_id`,
+    [n.quota, n.period, n.level, n.used, n.limit, n.tenantId],
   );
   return rows.length > 0;
 }

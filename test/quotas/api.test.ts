@@ -15,11 +15,13 @@ import { OVER_QUOTA_REPLY } from '../../llm/offline';
 import { counterKey } from '../../quotas/buckets';
 import { Quotas } from '../../quotas/quotas';
 import { startQuotaUpkeep } from '../../worker/quotas';
+import type { SystemMailer } from '../../webhooks/mailer';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 import { echoFlow } from '../support/flows';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
-import { ChatClient, openLlmChat } from '../support/ws';
+import { openLlmChat } from '../support/ws';
+import { createWebchatChannel, openSession, PNG_BYTES, upload } from '../widget/support';
 
 const OPERATOR_TOKEN = randomBytes(24).toString('hex');
 let stack: Stack;
@@ -148,6 +150,15 @@ describe('storage', () => {
     expect(over.body.error.message).toContain('storage quota');
     const usage = await stack.request('GET', '/v1/usage', { apiKey: a.apiKey });
     expect(usage.body.quotas.find((q: any) => q.quota === 'storage_bytes')).toMatchObject({ used: 22, limit: 40, level: 'ok', resetsAt: null });
+
+    // A visitor's file on the web-chat widget counts against the same quota.
+    const { channelId } = await createWebchatChannel(stack, a.apiKey, echoFlow, { fileUpload: true });
+    const session = await openSession(stack, channelId);
+    const refused = await upload(stack, session.body.token, { bytes: PNG_BYTES, name: 'photo.png', type: 'image/png' });
+    expect(refused.status).toBe(413);
+    expect(refused.body.error.details).toMatchObject({ quota: 'storage_bytes', limit: 40, used: 22 });
+    await setLimits(a.tenantId, { storage_bytes: null });
+    expect((await upload(stack, session.body.token, { bytes: PNG_BYTES, name: 'photo.png', type: 'image/png' })).status).toBe(201);
   }, 60_000);
 });
 
@@ -179,7 +190,7 @@ describe('80 % and 100 % notices', () => {
     const a = await stack.createTenant();
     await setLimits(a.tenantId, { llm_tokens_per_month: 100 });
     await systemEm(stack.orm).getConnection().execute(`insert into users (id, tenant_id, email, name, role, password_hash, created_at, updated_at) values (gen_random_uuid(), ?, 'owner@example.com', 'Owner', 'admin', 'x', now(), now())`, [a.tenantId]);
-    const mails: { to: unknown; subject?: string; text?: string }[] = [];
+    const mails: Parameters<SystemMailer>[0][] = [];
     const eventsQueue = new Queue(`quota-events-${Date.now()}`, { connection: redis });
     const upkeep = startQuotaUpkeep({ orm: stack.orm, redis, config: stack.config, eventsQueue, mailer: async (m) => void mails.push(m), log: () => undefined });
     const quotas = new Quotas(redis, stack.orm, stack.config);

@@ -16,7 +16,8 @@ let two: ApiProcess;
 
 beforeAll(async () => {
   one = await startStack({ ...sharedServers(), env: { OPERATOR_TOKEN } });
-  two = await startApiProcess({ ...one.workerEnv(), OPERATOR_TOKEN });
+  // The second process has no OPERATOR_TOKEN: its operator API is off (404), while its quotas still hold.
+  two = await startApiProcess(one.workerEnv());
 }, 120_000);
 
 afterAll(async () => {
@@ -48,6 +49,10 @@ it('the second process refuses once the first used the bucket, and the other way
   expect(refused.status).toBe(429);
   expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   expect((await refused.json()).error.details).toMatchObject({ quota: 'messages_per_minute', limit: 3 });
+
+  const off = await fetch(`${two.url}/v1/operator/tenants/00000000-0000-4000-8000-000000000000/quotas`, { headers: { authorization: `Bearer ${OPERATOR_TOKEN}` } });
+  expect(off.status).toBe(404);
+  expect((await off.json()).error.message).toContain('OPERATOR_TOKEN');
 
   const second = await tenantWithLimit(2);
   for (const text of ['a', 'b']) expect((await say(two.url, second, text)).status).toBe(200);
