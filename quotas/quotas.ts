@@ -10,6 +10,7 @@ import { AppError } from '../core/errors';
 import { periodEnd, periodKey, QUOTA_INFO, QUOTAS, quotaLevel, type PeriodQuota, type QuotaLevel, type QuotaName, type QuotaRefusal } from '../core/quotas';
 import { addToPeriod, bucketKey, counterKey, DIRTY_SET, readCounter, takeTokens } from './buckets';
 import { quotaStore, type QuotaStore } from './store';
+import { quotaRefusals } from '../metrics';
 
 /** A counter outlives its period by this much, so the worker's last flush of it still finds it. */
 const PERIOD_GRACE_SECONDS = 3 * 86_400;
@@ -57,6 +58,7 @@ export class Quotas {
     if (limit <= 0) return null;
     const taken = await takeTokens(this.redis, bucketKey(tenantId), limit);
     if (taken.allowed) return null;
+    quotaRefusals.inc({ quota: 'messages_per_minute' });
     return { quota: 'messages_per_minute', limit, used: limit - Math.floor(taken.tokens), retryAfterSeconds: Math.max(1, Math.ceil(taken.waitMs / 1000)) };
   }
 
@@ -85,6 +87,7 @@ export class Quotas {
     if (limit <= 0) return null;
     const { used } = await this.period(tenantId, 'llm_tokens_per_month', 0, limit, 'add');
     if (used < limit) return null;
+    quotaRefusals.inc({ quota: 'llm_tokens_per_month' });
     return { quota: 'llm_tokens_per_month', limit, used, retryAfterSeconds: secondsUntil(periodEnd('llm_tokens_per_month')!) };
   }
 
@@ -100,6 +103,7 @@ export class Quotas {
     // Counted when unlimited too (limit 0 grants everything): the usage page shows the day's sends.
     if (wanted <= 0) return { granted: wanted, resetsAt };
     const { granted } = await this.period(tenantId, 'campaign_sends_per_day', wanted, limit, 'reserve');
+    if (granted === 0) quotaRefusals.inc({ quota: 'campaign_sends_per_day' });
     return { granted, resetsAt };
   }
 
@@ -113,7 +117,10 @@ export class Quotas {
     const limit = (await this.limits(tenantId)).storage_bytes;
     if (limit <= 0) return;
     const used = await this.store.storedBytes(tenantId);
-    if (used + bytes > limit) throw quotaError({ quota: 'storage_bytes', limit, used, retryAfterSeconds: 0 });
+    if (used + bytes > limit) {
+      quotaRefusals.inc({ quota: 'storage_bytes' });
+      throw quotaError({ quota: 'storage_bytes', limit, used, retryAfterSeconds: 0 });
+    }
     // The worker's next flush checks the 80 %/100 % notices (best effort: Redis away only delays them).
     await this.redis.sadd(DIRTY_SET, storageMarker(tenantId)).catch(() => undefined);
   }

@@ -4,7 +4,7 @@
  * with 413, a model call over the month's tokens answered offline, and the 80 %/100 % notices sent
  * once per period — each tenant's quotas its own.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,8 @@ import { periodKey } from '../../core/quotas';
 import { systemEm } from '../../db/orm';
 import { quotaCommand } from '../../db/quota-cli';
 import { OVER_QUOTA_REPLY } from '../../llm/offline';
-import { counterKey } from '../../quotas/buckets';
+import { quotaRefusals } from '../../metrics';
+import { counterKey, DIRTY_SET } from '../../quotas/buckets';
 import { Quotas } from '../../quotas/quotas';
 import { startQuotaUpkeep } from '../../worker/quotas';
 import type { SystemMailer } from '../../webhooks/mailer';
@@ -76,6 +77,7 @@ describe('messages per minute', () => {
     const body = await refused.json();
     expect(body.error).toMatchObject({ code: 'quota_exceeded', details: { quota: 'messages_per_minute', limit: 2, retryAfterSeconds: retryAfter } });
     expect(body.error.message).toContain('messages_per_minute');
+    expect((await quotaRefusals.get()).values.find((v) => v.labels.quota === 'messages_per_minute')?.value).toBeGreaterThanOrEqual(1);
 
     const other = await echoConversation(b.apiKey);
     for (const text of ['one', 'two', 'three']) expect((await say(b.apiKey, other.conversationId, text)).status).toBe(200);
@@ -195,6 +197,11 @@ describe('80 % and 100 % notices', () => {
     const upkeep = startQuotaUpkeep({ orm: stack.orm, redis, config: stack.config, eventsQueue, mailer: async (m) => void mails.push(m), log: () => undefined });
     const quotas = new Quotas(redis, stack.orm, stack.config);
     try {
+      // A counter of a tenant this database does not have (deleted, or another installation's) is dropped, not a failed pass.
+      const stray = counterKey(randomUUID(), 'llm_tokens_per_month', periodKey('llm_tokens_per_month'));
+      await redis.set(stray, '999', 'EX', 60);
+      await redis.sadd(DIRTY_SET, stray);
+      await expect(upkeep.flush()).resolves.toBeGreaterThanOrEqual(0);
       await quotas.countLlmTokens(a.tenantId, 50);
       await upkeep.flush();
       expect(mails).toHaveLength(0);
