@@ -17,6 +17,7 @@ import { Quotas, storageMarker } from '../quotas/quotas';
 import { systemMailer, type SystemMailer } from '../webhooks/mailer';
 
 const BATCH = 1000;
+const CLOSE_WAIT_MS = 5_000;
 
 export interface QuotaUpkeepOptions {
   orm: MikroORM;
@@ -122,9 +123,11 @@ export function startQuotaUpkeep(opts: QuotaUpkeepOptions) {
     flush,
     async close() {
       clearInterval(timer);
-      await running;
-      // What was counted since the last pass is written before the process goes.
-      await flush().catch(() => undefined);
+      // What was counted since the last pass is written before the process goes — unless Redis or
+      // PostgreSQL is away (the worker's Redis client waits for ever): then shutdown goes on after CLOSE_WAIT_MS.
+      const last = running.then(() => flush()).catch(() => undefined);
+      let wait: NodeJS.Timeout | undefined;
+      await Promise.race([last, new Promise((done) => (wait = setTimeout(done, CLOSE_WAIT_MS)))]).finally(() => clearTimeout(wait));
     },
   };
 }
