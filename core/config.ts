@@ -216,6 +216,18 @@ const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: unsetIfEmpty(z.string().optional()),
   /** `true`: signed URLs are S3 presigned URLs (browsers fetch from the bucket); `false`: the API serves them at /media. */
   S3_PRESIGNED_URLS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /**
+   * Quotas per tenant (README "Quotas"): the defaults a tenant gets unless the operator sets its own
+   * (`/v1/operator/tenants/:id/quotas`, `npm run quota`). 0 = unlimited, the default of each.
+   */
+  QUOTA_MESSAGES_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  QUOTA_LLM_TOKENS_PER_MONTH: z.coerce.number().int().min(0).default(0),
+  QUOTA_CAMPAIGN_SENDS_PER_DAY: z.coerce.number().int().min(0).default(0),
+  QUOTA_STORAGE_MB: z.coerce.number().int().min(0).default(0),
+  /** How often the worker writes the month's and day's counters from Redis to PostgreSQL and sends 80 %/100 % notices. */
+  QUOTA_FLUSH_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  /** Bearer token of the platform operator's API (`/v1/operator/…`); unset: those routes answer 404. */
+  OPERATOR_TOKEN: unsetIfEmpty(z.string().min(32, 'OPERATOR_TOKEN needs at least 32 characters').optional()),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -17,7 +17,8 @@ export type ErrorCode =
   | 'slot_taken'
   | 'rate_limited'
   | 'upstream_unavailable'
-  | 'internal';
+  | 'internal'
+  | 'quota_exceeded';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_request: 400,
@@ -35,6 +36,7 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   upstream_unavailable: 503,
   internal: 500,
+  quota_exceeded: 429,
 };
 
 export class AppError extends Error {

@@ -26,6 +26,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'alert.triggered',
   'alert.resolved',
   'contact.erased',
+  'quota.warning',
+  'quota.exceeded',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -3,6 +3,7 @@
  * `tsx db/cli.ts seed`    — demo data; prints one JSON line `{"tenantId","apiKey","flowId"}`.
  * `tsx db/cli.ts rekey`   — re-encrypt secrets at rest under the current key (after a rotation).
  * `tsx db/cli.ts analytics:backfill [--tenant id] [--from YYYY-MM-DD]` — recompute the analytics rollups (all of them by default).
+ * `tsx db/cli.ts quota show|set <tenant> [<quota>=<value>…]` — the operator's view and change of a tenant's limits (db/quota-cli.ts).
  */
 import { loadConfig } from '../core/config';
 import { runMigrations } from './migrate';
@@ -11,6 +12,7 @@ import { backfillAnalytics } from './repos/analytics-backfill';
 import { rekeySecrets } from './rekey';
 import { secretBoxFromConfig } from './secrets';
 import { seed } from './seed';
+import { quotaCommand } from './quota-cli';
 
 async function main(command: string | undefined): Promise<void> {
   const config = loadConfig();
@@ -49,7 +51,16 @@ async function main(command: string | undefined): Promise<void> {
     }
     return;
   }
-  throw new Error('usage: tsx db/cli.ts migrate|seed|rekey|analytics:backfill [--tenant id] [--from YYYY-MM-DD]');
+  if (command === 'quota') {
+    const orm = await createOrm(config.DATABASE_URL, { poolSize: 2 });
+    try {
+      console.log(await quotaCommand(systemEm(orm), config, process.argv.slice(3)));
+    } finally {
+      await orm.close(true);
+    }
+    return;
+  }
+  throw new Error('usage: tsx db/cli.ts migrate|seed|rekey|analytics:backfill [--tenant id] [--from YYYY-MM-DD]|quota show|set <tenant> …');
 }
 
 function parseBackfillArgs(args: string[]): { tenantId?: string; from?: Date } {

@@ -28,6 +28,10 @@ import type { FetchInboundMediaInput, PendingMedia } from '../core/inbound';
 import { WATERMARK_PREFIX } from '../channels/messenger/inbound';
 import { tooLargeError } from '../channels/media';
 import { ProviderError, type InboundAttachment, type InboundEvent, type MediaLimits } from '../channels/types';
+import { busyNotice, QUOTA_HOLD_KEY } from '../core/quotas';
+import { conversationLocale } from '../db/repos/quotas';
+import { firstInWindow } from '../quotas/buckets';
+import { Quotas } from '../quotas/quotas';
 
 /** Receipts (and amendments) may overtake the message they name: retried this many times, then dropped. */
 const STATUS_ATTEMPTS = 8;
@@ -47,9 +51,11 @@ export interface InboundProcessorDeps {
 
 export class InboundProcessor {
   private readonly channels;
+  private readonly quotas: Quotas | null;
 
   constructor(private readonly deps: InboundProcessorDeps) {
     this.channels = channelLoader(deps.orm, deps.config);
+    this.quotas = deps.redis ? new Quotas(deps.redis, deps.orm, deps.config) : null;
   }
 
   set temporal(client: Client) {
@@ -159,7 +165,8 @@ export class InboundProcessor {
     // Timed by its arrival: a Date header or provider timestamp has whole seconds and the sender's clock,
     // so a quick reply could otherwise look older than the campaign message it answers.
     const campaignId = await attributeReply(em, conversation.id, new Date(Math.max(Date.parse(event.message.sentAt ?? '') || 0, Date.now())));
-    const metadata = { ...(event.metadata ?? {}), ...(attachments.length ? { attachments } : {}), ...(campaignId ? { campaignId } : {}) };
+    const held = await this.quotaHold(row.tenantId, conversation.id);
+    const metadata = { ...(event.metadata ?? {}), ...(attachments.length ? { attachments } : {}), ...(campaignId ? { campaignId } : {}), ...(held ? { [QUOTA_HOLD_KEY]: held } : {}) };
     await this.signal(row.tenantId, conversation, channel.row.type as ChannelType, {
       text: event.message.text,
       externalId: event.externalId,
@@ -167,6 +174,19 @@ export class InboundProcessor {
     });
     if (pending.length) await this.startDownloads(row.tenantId, channel.row.id, conversation.id, event.externalId, pending);
     return conversation.id;
+  }
+
+  /**
+   * The tenant's messages-per-minute bucket (shared with the API). A message over it is not dropped
+   * or delayed: it is stored like any other, the conversation makes no turn for it, and the contact
+   * gets one notice per conversation and window (the time the bucket needs to give a token back).
+   */
+  private async quotaHold(tenantId: string, conversationId: string): Promise<{ quota: string; notice: string | null } | null> {
+    const refusal = await this.quotas?.takeMessage(tenantId);
+    if (!refusal) return null;
+    const first = await firstInWindow(this.deps.redis!, `quota:notice:${tenantId}:${conversationId}`, Math.max(60, refusal.retryAfterSeconds));
+    const notice = first ? busyNotice(await conversationLocale(tenantEm(this.deps.orm, tenantId), conversationId).catch(() => null)) : null;
+    return { quota: refusal.quota, notice };
   }
 
   /**

@@ -64,6 +64,13 @@ export const webhookLatency = new Histogram({
   registers: [metricsRegistry],
 });
 
+export const quotaRefusals = new Counter({
+  name: 'switchboard_quota_refusals_total',
+  help: 'Calls held back by a tenant quota, by quota (messages refused or held, model calls answered offline, campaign pages deferred, uploads refused)',
+  labelNames: ['quota'] as const,
+  registers: [metricsRegistry],
+});
+
 /** What a queue depth gauge reads on each scrape: BullMQ's `Queue.getJobCounts`. */
 export interface CountableQueue {
   name: string;

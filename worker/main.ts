@@ -21,6 +21,7 @@ import { startMetricsServer } from '../metrics/server';
 import { createWorker } from './create';
 import { startAnalyticsRollups } from './analytics';
 import { ensureReportAndAlertSchedules } from './schedules';
+import { startQuotaUpkeep } from './quotas';
 import { temporalPinoLogger, traceLogFields } from '../telemetry/log';
 import { temporalClientInterceptors } from '../telemetry/temporal';
 import { startTelemetry } from '../telemetry/tracing';
@@ -51,6 +52,8 @@ const sink = startEventSink({ connection: sinkRedis, orm, afterStore: webhooks.f
 const analyticsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const analytics = await startAnalyticsRollups({ connection: analyticsRedis, orm, config });
 watchQueues([eventsQueue, inboundQueue, webhooks.queue, analytics.queue]);
+// Quota usage into PostgreSQL and the 80 %/100 % notices.
+const quotaUpkeep = startQuotaUpkeep({ orm, redis, config, eventsQueue });
 const metricsServer =
   config.WORKER_METRICS_PORT === undefined ? null : await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN });
 if (metricsServer) console.log(`worker metrics on http://${config.WORKER_METRICS_HOST}:${metricsServer.port}/metrics`);
@@ -86,6 +89,7 @@ await metricsServer?.close();
 await closeQueueWorker(sink);
 await webhooks.close(closeQueueWorker);
 await analytics.close(closeQueueWorker);
+await quotaUpkeep.close();
 await eventsQueue.close();
 await inboundQueue.close();
 await telemetry?.shutdown();

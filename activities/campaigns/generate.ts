@@ -11,14 +11,14 @@ import { getCampaign } from '../../db/repos/campaigns';
 import type { ActivityDeps } from '../deps';
 import type { CampaignGenerateActivities } from './types';
 
-export function generateActivities({ orm, config }: ActivityDeps): CampaignGenerateActivities {
+export function generateActivities({ orm, config, redis }: ActivityDeps): CampaignGenerateActivities {
   return {
     async generateCampaignVariants({ tenantId, campaignId, brief, channelsOnly }) {
       const em = tenantEm(orm, tenantId);
       const row = await getCampaign(em, campaignId);
       const use = brief ?? row.brief;
       if (!use) throw ApplicationFailure.create({ type: 'validation_failed', message: 'the campaign has no brief to write from', details: ['brief'], nonRetryable: true });
-      const { variants } = await generateCampaignContent({ orm, config }, tenantId, use, {
+      const { variants } = await generateCampaignContent({ orm, config, redis }, tenantId, use, {
         ...(channelsOnly?.length ? { channelsOnly } : {}),
         ...(row.variants.length ? { previous: row.variants } : {}),
         workflowId: campaignWorkflowId(tenantId, campaignId),

@@ -25,7 +25,8 @@ import { mergeThread } from '../../db/repos/channels-delivery';
 import { getFlowVersion } from '../../db/repos/flows';
 import { channelSends } from '../../metrics';
 import { providerSend } from '../channels/send';
-import { heartbeat } from '../context';
+import { activityContext, heartbeat } from '../context';
+import { Quotas } from '../../quotas/quotas';
 import type { ActivityDeps } from '../deps';
 import { pageCounts, PageTally } from './page-counts';
 import { prepareChunk, type PageContext, type ReadySend } from './send-prepare';
@@ -49,6 +50,7 @@ type Retry = { error: string; retryAfterMs?: number };
 export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pick<CampaignActivities, 'sendCampaignPage'> {
   const channels = channelLoader(orm, config);
   const countsAfter = pageCounts();
+  const quotas = new Quotas(redis, orm, config);
 
   /** Waits for the channel's next send slot at `perSecond` (0: no limit), heartbeating while it waits; false when the page stopped meanwhile. */
   async function slot(channelId: string, perSecond: number, stopped: () => boolean): Promise<boolean> {
@@ -87,7 +89,18 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
     async sendCampaignPage({ tenantId, campaignId, limit, ratePerSecond }) {
       const em = tenantEm(orm, tenantId);
       const c = await getCampaign(em, campaignId);
-      const due = c.status === 'sending' ? await dueRecipients(em, campaignId, limit) : [];
+      // Today's campaign sends (the tenant's quota, across campaigns and workers): the page takes what is
+      // left; with none left and recipients waiting, the workflow sleeps durably until the next UTC day.
+      const today = c.status === 'sending' ? await quotas.reserveCampaignSends(tenantId, limit) : { granted: 0, resetsAt: null };
+      if (c.status === 'sending' && today.granted === 0) {
+        const counts = await recipientCounts(em, campaignId);
+        if (counts.pending > 0) {
+          activityContext()?.log.info('campaign sends quota reached: waiting for the next day', { tenantId, campaignId, resumesAt: today.resetsAt?.toISOString() });
+          return { claimed: 0, counts, nextSendAfter: today.resetsAt!.toISOString() };
+        }
+      }
+      const due = today.granted > 0 ? await dueRecipients(em, campaignId, today.granted) : [];
+      let sentCount = 0;
       const ctx: PageContext = {
         campaign: c,
         zone: usableZone(c.timezone, await tenantTimezone(em, tenantId)),
@@ -154,6 +167,7 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
           ...(s.stored.existed ? { retryingSince: s.stored.createdAt.toISOString() } : {}),
         });
         if (result.ok) {
+          sentCount++;
           if (result.thread && Object.keys(result.thread).length) await mergeThread(em, s.conversation.id, result.thread);
           sent.push({ messageId: s.stored.id, channelId: r.channelId, providerMessageId: result.providerMessageId });
           finished.push({ id: r.id, status: 'sent', conversationId: s.conversation.id, messageId: s.stored.id });
@@ -196,6 +210,8 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, due.length) }, worker));
       await Promise.allSettled(preparing);
+      // What the page reserved and did not send (consent, quiet hours, refusals, a stop) goes back to today's quota.
+      await quotas.returnCampaignSends(tenantId, today.granted - sentCount);
       // What was sent is written before anything else happens, whatever stopped the page.
       await flush();
       if (failure) throw failure;

@@ -11,6 +11,9 @@ export function registerErrorHandling(app: FastifyInstance) {
     if (err instanceof AppError) {
       const body: Record<string, unknown> = err.toJSON();
       if (err.details !== undefined) body.details = err.details;
+      // A quota refusal says when to come back (core/quotas.ts QuotaRefusal).
+      const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
       return reply.status(err.status).send({ error: body });
     }
     if (hasZodFastifySchemaValidationErrors(err)) {

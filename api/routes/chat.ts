@@ -175,7 +175,8 @@ function handleIncoming(
     queue = queue.then(async () => {
       if (!(await started)) return;
       await turn(message).catch((err) => {
-        const error = err instanceof AppError ? err.toJSON() : { code: 'internal', message: 'the message could not be processed' };
+        // A quota refusal's details say which quota and when to send again.
+        const error = err instanceof AppError ? { ...err.toJSON(), ...(err.code === 'quota_exceeded' ? { details: err.details } : {}) } : { code: 'internal', message: 'the message could not be processed' };
         if (!(err instanceof AppError)) log.warn({ err }, 'chat turn failed');
         send({ type: 'error', error });
       });

@@ -16,6 +16,7 @@ import { ingestPin, tooLarge } from '../services/knowledge';
 import { requireKnowledgeBase } from '../services/lookups';
 import { multipartError } from '../services/multipart';
 import type { AppDeps } from '../deps';
+import { quotasOf } from '../services/quotas';
 
 async function readImportFile(request: FastifyRequest): Promise<ParsedRows> {
   let file: { bytes: Buffer; fileName: string; mimeType: string } | null = null;
@@ -70,6 +71,7 @@ export const documentImportRoutes =
           const first = parsed.rejected[0];
           throw new AppError('validation_failed', first ? `no row can be imported; row ${first.row}: ${first.message}` : 'the file has no rows', { field: first?.field ?? 'file' });
         }
+        await quotasOf(deps).enforceStorage(request.tenantId, parsed.rows.reduce((sum, r) => sum + Buffer.byteLength(r.text, 'utf8'), 0));
         const pin = await ingestPin(deps, request.em, request.tenantId, kb.id);
         const { importId, documentIds } = await createImport(request.em, request.tenantId, kb.id, parsed.rows, parsed.rejected);
         const workflowIds: string[] = [];

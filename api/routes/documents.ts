@@ -13,6 +13,7 @@ import { documentDto, readUpload, startIngestion, tooLarge } from '../services/k
 import { requireDocument, requireKnowledgeBase } from '../services/lookups';
 import { reindexDocument } from '../services/reindex';
 import type { AppDeps } from '../deps';
+import { quotasOf } from '../services/quotas';
 
 const uploadErrors = { 413: errorResponses[400], 415: errorResponses[400] };
 
@@ -77,6 +78,8 @@ export const documentRoutes =
         } else {
           throw new AppError('bad_request', 'send JSON {text, name} or {url}, or upload a file as multipart/form-data', { field: 'text' });
         }
+        // A URL's bytes are unknown until fetched: it is refused only once the quota is already used up.
+        await quotasOf(deps).enforceStorage(request.tenantId, input.content.length);
         const { document, source } = await createDocument(request.em, request.tenantId, input);
         const workflowId = await startIngestion(deps, request.em, request.tenantId, document, source.version);
         return reply.status(202).send({ id: document.id, version: source.version, workflowId });

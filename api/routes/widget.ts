@@ -26,6 +26,7 @@ import { enforceRateLimit } from '../services/rate-limit';
 import { openVisitorConversation, signVisitorToken, verifyVisitorToken } from '../services/widget-sessions';
 import { loadWidgetFile, readWidgetUpload, storeWidgetUpload, verifyFileSignature, widgetFileUrl } from '../services/widget-uploads';
 import type { AppDeps } from '../deps';
+import { quotasOf } from '../services/quotas';
 
 export const WIDGET_SCRIPT = new URL('../public/widget.js', import.meta.url);
 
@@ -111,6 +112,7 @@ export const widgetRoutes =
         if (!channel.settings.fileUpload) throw new AppError('forbidden', 'file upload is turned off for this channel', { field: 'file' });
         await enforceRateLimit(deps.redis, `widget-upload:${session.conversationId}`, WIDGET_UPLOAD_LIMIT, reply);
         const upload = await readWidgetUpload(request);
+        await quotasOf(deps).enforceStorage(channel.tenantId, upload.bytes.length);
         const asset = await storeWidgetUpload(deps.orm, session, upload);
         const url = widgetFileUrl(deps.secretKey, deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`, asset);
         return reply.status(201).send({ id: asset.id, url, name: upload.name, contentType: upload.contentType, size: upload.bytes.length });

@@ -8,21 +8,14 @@
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { AppError } from '../../core/errors';
+import { orUncounted } from '../../core/fail-open';
+
+export { REDIS_WAIT_MS } from '../../core/fail-open';
 
 export interface RateLimit {
   /** Requests allowed per window. */
   max: number;
   windowSeconds: number;
-}
-
-/** The longest a limit waits for Redis before the request goes through uncounted. */
-export const REDIS_WAIT_MS = 300;
-
-/** `work`'s result, or `uncounted` when Redis fails or is slower than REDIS_WAIT_MS. */
-async function orUncounted<T>(work: Promise<T>, uncounted: T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(uncounted), REDIS_WAIT_MS)));
-  return Promise.race([work.catch(() => uncounted), late]).finally(() => clearTimeout(timer));
 }
 
 /** Counts one hit in the key's window; returns the count so far and the seconds left in the window. */

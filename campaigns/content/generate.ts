@@ -11,10 +11,9 @@ import type { CampaignChannel } from '../../core/campaigns/channels';
 import type { CampaignBrief, CampaignVariant, VariantContent } from '../../core/campaigns/content';
 import { checkVariant, fitVariant } from '../../core/campaigns/limits';
 import type { ChatMessage } from '../../core/chat';
-import type { Config } from '../../core/config';
 import { runWithFallback } from '../../llm/run';
 import { contentPrompt, readModelAnswer } from './model-writer';
-import { knowledgeFacts, loadContentContext, type ContentContext } from './store';
+import { knowledgeFacts, loadContentContext, type ContentContext, type ContentDeps } from './store';
 import { TEMPLATE_WRITER, templateWriterVariant } from './template-writer';
 
 export { TEMPLATE_WRITER };
@@ -82,6 +81,7 @@ async function writeWithModel(orm: MikroORM, tenantId: string, workflowId: strin
   // One answer, then at most two corrections: an unreadable answer, or content beyond the limits.
   for (let round = 0; round < 3; round++) {
     const { completion } = await runWithFallback(orm, scope, ctx.providers, { messages: conversation, temperature: 0.7, maxTokens: 3000 });
+    await ctx.countTokens(completion);
     model = completion.model;
     const answer = read(completion.content ?? '');
     let feedback: string;
@@ -99,7 +99,7 @@ async function writeWithModel(orm: MikroORM, tenantId: string, workflowId: strin
 }
 
 export async function generateCampaignContent(
-  deps: { orm: MikroORM; config: Config },
+  deps: ContentDeps,
   tenantId: string,
   brief: CampaignBrief,
   opts: GenerateOptions = {},
@@ -112,6 +112,7 @@ export async function generateCampaignContent(
 
   let written: Written | null = null;
   const runWarnings: string[] = [];
+  if (ctx.overQuota) runWarnings.push(`the month's LLM token quota is used up: the ${TEMPLATE_WRITER} wrote this content`);
   if (ctx.providers.length) {
     const messages = contentPrompt({ ...writerInput, variants: count, previous: opts.previous });
     written = await writeWithModel(deps.orm, tenantId, opts.workflowId ?? 'content', ctx, messages, (content) => readModelAnswer(content, { brief, channels, voice: ctx.voice }));

@@ -4,6 +4,7 @@
  * module's one file that touches the database.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Redis } from 'ioredis';
 import type { BrandVoiceProfile } from '../../core/campaigns/brand-voice';
 import type { Config } from '../../core/config';
 import { AppError } from '../../core/errors';
@@ -12,16 +13,24 @@ import { tenantEm } from '../../db/orm';
 import { getBrandVoice, resolveBrandVoice } from '../../db/repos/brand-voices';
 import { searchByText } from '../../knowledge/retrieve';
 import { tenantProviders, type ResolvedProvider } from '../../llm/providers';
+import { Quotas } from '../../quotas/quotas';
 
 export interface ContentDeps {
   orm: MikroORM;
   config: Config;
+  /** Holds writing to the tenant's LLM-token quota (every caller passes it; absent: not counted). */
+  redis?: Redis;
 }
 
 export interface ContentContext {
   tenantName: string;
+  /** Empty without a model, or while the month's LLM tokens are used up: the template writer writes. */
   providers: ResolvedProvider[];
   voice: BrandVoiceProfile | null;
+  /** Set when the LLM-token quota kept the model out. */
+  overQuota: boolean;
+  /** Counts a completion's tokens against the quota. */
+  countTokens: (completion: { promptTokens: number; completionTokens: number }) => Promise<void>;
 }
 
 const FACT_PASSAGES = 5;
@@ -42,7 +51,15 @@ export async function loadContentContext(deps: ContentDeps, tenantId: string, br
   const tenant = await em.findOneOrFail(Tenant, { id: tenantId });
   const voice = brandVoiceId ? await getBrandVoice(em, brandVoiceId) : await resolveBrandVoice(em);
   if (brandVoiceId && !voice) throw new AppError('not_found', 'brand voice not found', { field: 'brandVoiceId' });
-  return { tenantName: tenant.name, providers: tenantProviders(tenant, deps.config), voice: voice ? profileOf(voice) : null };
+  const quotas = deps.redis ? new Quotas(deps.redis, deps.orm, deps.config) : null;
+  const overQuota = !!(quotas && (await quotas.llmRefusal(tenantId)));
+  return {
+    tenantName: tenant.name,
+    providers: overQuota ? [] : tenantProviders(tenant, deps.config),
+    voice: voice ? profileOf(voice) : null,
+    overQuota,
+    countTokens: async (c) => void (await quotas?.countLlmTokens(tenantId, c.promptTokens + c.completionTokens)),
+  };
 }
 
 /** A voice by id for the llmReply node; null when it was deleted since the flow was published. */

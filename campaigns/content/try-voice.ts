@@ -3,13 +3,11 @@
  * with no model, the message checked against the voice (the offline writer rewrites nothing; it
  * says so). A brief is written as campaign content in the voice instead.
  */
-import type { MikroORM } from '@mikro-orm/postgresql';
 import { brandVoiceInstructions, stripEmoji, voiceViolations } from '../../core/campaigns/brand-voice';
 import type { CampaignBrief } from '../../core/campaigns/content';
-import type { Config } from '../../core/config';
 import { runWithFallback } from '../../llm/run';
 import { generateCampaignContent, type GeneratedContent } from './generate';
-import { loadContentContext } from './store';
+import { loadContentContext, type ContentDeps } from './store';
 import { TEMPLATE_WRITER } from './template-writer';
 
 export interface VoiceSample {
@@ -19,7 +17,7 @@ export interface VoiceSample {
   variants?: GeneratedContent['variants'];
 }
 
-export async function tryBrandVoice(deps: { orm: MikroORM; config: Config }, tenantId: string, brandVoiceId: string, input: { text?: string; brief?: Omit<CampaignBrief, 'brandVoiceId' | 'channels'> & { channels?: CampaignBrief['channels'] } }): Promise<VoiceSample> {
+export async function tryBrandVoice(deps: ContentDeps, tenantId: string, brandVoiceId: string, input: { text?: string; brief?: Omit<CampaignBrief, 'brandVoiceId' | 'channels'> & { channels?: CampaignBrief['channels'] } }): Promise<VoiceSample> {
   if (input.brief) {
     const brief: CampaignBrief = { ...input.brief, channels: input.brief.channels ?? ['sms'], brandVoiceId };
     const generated = await generateCampaignContent(deps, tenantId, brief, { workflowId: 'content:try' });
@@ -32,7 +30,8 @@ export async function tryBrandVoice(deps: { orm: MikroORM; config: Config }, ten
   const voice = ctx.voice!;
   if (!ctx.providers.length) {
     const sample = voice.emojiPolicy === 'none' ? stripEmoji(text) : text;
-    return { sample, generatedBy: TEMPLATE_WRITER, warnings: ['no language model is configured: the text is checked against the voice, not rewritten', ...voiceViolations(voice, text)] };
+    const why = ctx.overQuota ? "the month's LLM token quota is used up" : 'no language model is configured';
+    return { sample, generatedBy: TEMPLATE_WRITER, warnings: [`${why}: the text is checked against the voice, not rewritten`, ...voiceViolations(voice, text)] };
   }
   const { completion } = await runWithFallback(deps.orm, { tenantId, workflowId: 'content:try', nodeId: 'tryBrandVoice' }, ctx.providers, {
     messages: [
@@ -42,6 +41,7 @@ export async function tryBrandVoice(deps: { orm: MikroORM; config: Config }, ten
     temperature: 0.7,
     maxTokens: 800,
   });
+  await ctx.countTokens(completion);
   const sample = (completion.content ?? '').trim();
   return { sample, generatedBy: `model:${completion.model}`, warnings: voiceViolations(voice, sample) };
 }

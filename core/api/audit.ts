@@ -22,7 +22,8 @@ export const auditChangeSchema = z.object({ path: z.string(), before: z.unknown(
 export const auditEntrySchema = z.object({
   id: z.string(),
   createdAt: z.string(),
-  actorKind: z.enum(['user', 'apiKey', 'system']),
+  // `system`: a scheduled run (retention); `operator`: the platform operator (OPERATOR_TOKEN or `npm run quota`), changing a tenant's quotas.
+  actorKind: z.enum(['user', 'apiKey', 'system', 'operator']),
   actorLabel: z.string(),
   userId: z.string().nullable(),
   role: z.string(),

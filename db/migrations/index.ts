@@ -24,6 +24,7 @@ import { Migration20261226090000_csat } from './Migration20261226090000_csat';
 import { Migration20261226110000_analytics_nodes } from './Migration20261226110000_analytics_nodes';
 import { Migration20261226120000_reports_alerts } from './Migration20261226120000_reports_alerts';
 import { Migration20261226140000_retention } from './Migration20261226140000_retention';
+import { Migration20261226130000_quotas } from './Migration20261226130000_quotas';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -50,4 +51,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261226110000_analytics_nodes', class: Migration20261226110000_analytics_nodes },
   { name: 'Migration20261226120000_reports_alerts', class: Migration20261226120000_reports_alerts },
   { name: 'Migration20261226140000_retention', class: Migration20261226140000_retention },
+  { name: 'Migration20261226130000_quotas', class: Migration20261226130000_quotas },
 ];

@@ -35,3 +35,4 @@ export * from './campaign-results';
 export * from './csat';
 export * from './retention';
 export * from './contact-privacy';
+export * from './quotas';

@@ -50,6 +50,8 @@ const PUBLIC = [
   '/u/:token',
   // Media store objects: the signed expiring URL is the credential (test/media/route.test.ts).
   '/media/*',
+  // The platform operator's API: its own OPERATOR_TOKEN Bearer check (api/routes/operator.ts); 404 when none is configured.
+  '/v1/operator/tenants/:tenantId/quotas',
 ];
 const isPublicPattern = (url: string) => PUBLIC.includes(url) || url === '/docs' || url.startsWith('/docs/');
 

@@ -116,6 +116,7 @@ function fill(path: string): string {
     campaigns: marketing.campaign,
     'brand-voices': marketing.brandVoice,
     rules: t.ids.alertRule,
+    tenants: t.tenantId,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';

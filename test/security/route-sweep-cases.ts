@@ -369,6 +369,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
 
   // The media store's objects (api/routes/media.ts): the signed expiring URL is the credential; test/media/route.test.ts refuses altered ones.
   'GET /media/*': { public: 'media store objects: the HMAC-signed expiring URL is the credential; an unsigned, altered or expired one is a 403' },
+
+  // Quotas: the usage of the caller's own tenant (test/quotas/api.test.ts checks one tenant's 429s leave another's usage alone).
+  'GET /v1/usage': { roles: 'viewer', tenant: own('the caller’s own tenant’s quotas and usage: test/quotas/api.test.ts checks B’s usage is not A’s') },
+  // The platform operator's API: not a tenant's route at all; test/quotas/api.test.ts checks a tenant's admin key is refused (401).
+  'GET /v1/operator/tenants/:tenantId/quotas': { public: 'the platform operator’s API: its own OPERATOR_TOKEN Bearer check (constant time; 404 when unset), no tenant credentials accepted' },
+  'PUT /v1/operator/tenants/:tenantId/quotas': { public: 'the platform operator’s API: its own OPERATOR_TOKEN Bearer check (constant time; 404 when unset), no tenant credentials accepted' },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

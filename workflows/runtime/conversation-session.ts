@@ -2,6 +2,7 @@
  * State and FlowRuntime of one `conversation` run. All work that touches state (turns, agent
  * messages, release, timeouts, close) goes through one mutex so turns never interleave.
  */
+import { QUOTA_HOLD_KEY } from '../../core/quotas';
 import { getExternalWorkflowHandle, log, sleep, workflowInfo } from '@temporalio/workflow';
 import { containsHandoffKeyword } from '../../core/handoff';
 import { isExternalChannel, SEEN_EXTERNAL_IDS } from '../../core/channels';
@@ -250,6 +251,13 @@ export class ConversationSession implements FlowRuntime {
       await this.afterTurn();
       return;
     }
+    const held = quotaHold(metadata);
+    if (held) {
+      // Over the tenant's messages-per-minute quota (ingress/dispatcher.ts): stored, no turn; the notice goes out once per window.
+      if (held.notice) await this.deliver({ key: this.key('@quota'), text: held.notice, author: 'system', source: 'quota' });
+      await this.afterTurn();
+      return;
+    }
     if (recorded.appointmentWorkflowId && (await this.handToAppointment(recorded.appointmentWorkflowId, text, recorded.messageId))) {
       await this.afterTurn();
       return;
@@ -375,4 +383,10 @@ export class ConversationSession implements FlowRuntime {
     const { variables, window, summary, status, cursor, turn, resumeNodeId, generation, seenExternalIds } = this;
     return { variables, window, summary, status, cursor, turn, resumeNodeId, generation, ...(seenExternalIds.length ? { seenExternalIds } : {}), path: this.path.state() };
   }
+}
+
+/** The dispatcher's mark on a message that arrived over the messages-per-minute quota (core/quotas.ts QUOTA_HOLD_KEY). */
+function quotaHold(metadata: Record<string, unknown> | undefined): { notice: string | null } | null {
+  const held = metadata?.[QUOTA_HOLD_KEY] as { notice?: unknown } | undefined;
+  return held && typeof held === 'object' ? { notice: typeof held.notice === 'string' ? held.notice : null } : null;
 }

@@ -38,6 +38,7 @@ const CampaignWizard = named(() => import('../pages/campaigns/CampaignWizard'), 
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
 const AlertsPage = named(() => import('../pages/alerts/AlertsPage'), 'AlertsPage');
+const UsagePage = named(() => import('../pages/usage/UsagePage'), 'UsagePage');
 
 const adminOnly = (role: Role | undefined, page: ReactNode) =>
   can.administer(role) ? page : <EmptyState title="Admins only">Ask an admin of your workspace for access.</EmptyState>;
@@ -69,6 +70,7 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/analytics/:section', preload: AnalyticsPage.preload, render: () => <AnalyticsPage /> },
   { pattern: '/alerts', preload: AlertsPage.preload, render: (_p, { role }) => adminOnly(role, <AlertsPage />) },
+  { pattern: '/usage', preload: UsagePage.preload, render: () => <UsagePage /> },
 ];
 
 // The page a deep link opens downloads alongside GET /v1/auth/me instead of after it.

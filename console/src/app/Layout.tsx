@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Button } from '../ui';
 import { can, useAuth } from './auth';
 import { Link, useLocation } from './router';
+import { QuotaBanner } from './QuotaBanner';
 
 const NAV = [
   { to: '/flows', label: 'Flows' },
@@ -17,6 +18,7 @@ const NAV = [
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },
   { to: '/settings', label: 'Settings', adminOnly: true },
   { to: '/alerts', label: 'Alerts', adminOnly: true },
+  { to: '/usage', label: 'Usage' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
@@ -55,6 +57,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
       </nav>
       <main id="main" className="shell-main" tabIndex={-1}>
+        <QuotaBanner />
         {children}
       </main>
     </div>
