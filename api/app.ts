@@ -51,6 +51,7 @@ import { settingsRoutes } from './routes/settings';
 import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
 import { widgetRoutes } from './routes/widget';
+import { intentRoutes } from './routes/intents';
 import { MAX_DOCUMENT_BYTES } from '../core/api/knowledge';
 import { LiveHub } from './services/live-hub';
 import { SocketGate } from './services/socket-guard';
@@ -154,6 +155,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(brandVoiceRoutes(deps));
   await app.register(contentRoutes(deps));
   await app.register(whatsappTemplateRoutes(deps));
+  await app.register(intentRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

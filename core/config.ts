@@ -195,6 +195,14 @@ const envSchema = z.object({
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().optional()),
   /** A conversation's next workflow task waits this long for the worker that ran its last one (which may be dead). */
   WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(3_000),
+  /**
+   * Conversation labels (worker/labels.ts): a conversation is labelled LABEL_DEBOUNCE_SECONDS after a
+   * contact message (later messages within the window join the same run) and at its close. Below
+   * INTENT_CONFIDENCE_THRESHOLD the offline classifier says `unknown`.
+   */
+  LABEL_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  INTENT_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
+  LABELS_QUEUE_NAME: z.string().default('labels'),
 });
 
 export type Config = z.infer<typeof envSchema>;

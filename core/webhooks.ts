@@ -22,6 +22,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'campaign.completed',
   'campaign.cancelled',
   'campaign.failed',
+  'conversation.labelled',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -20,6 +20,7 @@ import { watchQueues } from '../metrics';
 import { startMetricsServer } from '../metrics/server';
 import { createWorker } from './create';
 import { startAnalyticsRollups } from './analytics';
+import { startLabelling } from './labels';
 import { temporalPinoLogger, traceLogFields } from '../telemetry/log';
 import { temporalClientInterceptors } from '../telemetry/temporal';
 import { startTelemetry } from '../telemetry/tracing';
@@ -45,10 +46,19 @@ const inboundQueue = createInboundQueue(redis, config);
 const sinkRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const webhookRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const webhooks = startWebhookDelivery({ connection: webhookRedis, orm, config });
-const sink = startEventSink({ connection: sinkRedis, orm, afterStore: webhooks.fanOut });
+const labelsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const labels = startLabelling({ connection: labelsRedis, orm, config, eventsQueue });
+const sink = startEventSink({
+  connection: sinkRedis,
+  orm,
+  afterStore: async (event) => {
+    await webhooks.fanOut(event);
+    await labels.schedule(event);
+  },
+});
 const analyticsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const analytics = await startAnalyticsRollups({ connection: analyticsRedis, orm, config });
-watchQueues([eventsQueue, inboundQueue, webhooks.queue, analytics.queue]);
+watchQueues([eventsQueue, inboundQueue, webhooks.queue, analytics.queue, labels.queue]);
 const metricsServer =
   config.WORKER_METRICS_PORT === undefined ? null : await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN });
 if (metricsServer) console.log(`worker metrics on http://${config.WORKER_METRICS_HOST}:${metricsServer.port}/metrics`);
@@ -82,8 +92,9 @@ await metricsServer?.close();
 await closeQueueWorker(sink);
 await webhooks.close(closeQueueWorker);
 await analytics.close(closeQueueWorker);
+await labels.close(closeQueueWorker);
 await eventsQueue.close();
 await inboundQueue.close();
 await telemetry?.shutdown();
-await Promise.allSettled([sinkRedis.quit(), webhookRedis.quit(), analyticsRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
+await Promise.allSettled([sinkRedis.quit(), webhookRedis.quit(), analyticsRedis.quit(), labelsRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
 console.log('worker stopped');

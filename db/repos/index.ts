@@ -32,3 +32,6 @@ export * from './contacts';
 export * from './segments';
 export * from './contact-import';
 export * from './campaign-results';
+export * from './intents';
+export * from './intent-model';
+export * from './conversation-labels';
