@@ -93,14 +93,15 @@ export async function scheduleLabelling(queue: Queue<LabelJob>, config: Pick<Con
   const conversationId = typeof event.data.conversationId === 'string' ? event.data.conversationId : null;
   if (!conversationId) return;
   const data = { tenantId: event.tenantId, conversationId };
+  // BullMQ job ids may not hold a colon.
   const opts = { attempts: 5, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: { age: 3600 }, removeOnFail: { age: 7 * 24 * 3600 } };
   if (event.type === 'conversation.closed') {
-    await queue.add('close', data, { ...opts, jobId: `${conversationId}:close` });
+    await queue.add('close', data, { ...opts, jobId: `${conversationId}-close` });
   } else if (isContactMessage(event)) {
     const windowMs = config.LABEL_DEBOUNCE_SECONDS * 1000;
-    if (windowMs === 0) return void (await queue.add('message', data, { ...opts, jobId: `${conversationId}:${String(event.id)}` }));
+    if (windowMs === 0) return void (await queue.add('message', data, { ...opts, jobId: `${conversationId}-${event.id}` }));
     const windowEnd = (Math.floor(now / windowMs) + 1) * windowMs;
-    await queue.add('message', data, { ...opts, jobId: `${conversationId}:${windowEnd}`, delay: windowEnd - now });
+    await queue.add('message', data, { ...opts, jobId: `${conversationId}-${windowEnd}`, delay: windowEnd - now });
   }
 }
 
