@@ -38,9 +38,12 @@ export async function listIntents(em: EntityManager, tenantId: string): Promise<
 export async function getIntent(em: EntityManager, id: string): Promise<{ intent: Intent; examples: string[] } | null> {
   const intent = await em.findOne(Intent, { id });
   if (!intent) return null;
-  const examples = await em.find(IntentExample, { intent: id }, { orderBy: { createdAt: 'asc', text: 'asc' } });
+  const examples = await em.find(IntentExample, { intent: id }, { orderBy: { text: 'asc' } });
   return { intent, examples: examples.map((e) => e.text) };
 }
+
+/** A PostgreSQL array literal: the driver binds a JS array as a list of parameters, not as one array. */
+const pgArray = (values: string[]) => `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 
 const unique = (texts: string[]) => [...new Set(texts.map((t) => t.trim()).filter(Boolean))];
 
@@ -80,16 +83,16 @@ export async function importIntentExamples(em: EntityManager, tenantId: string, 
     const names = [...new Set(rows.map((r) => r.intent))];
     const created = await conn.execute<{ id: string }[]>(
       `insert into intents (tenant_id, name) select ?, unnest(?::text[]) on conflict (tenant_id, name) do nothing returning id`,
-      [tenantId, names],
+      [tenantId, pgArray(names)],
     );
-    const ids = await conn.execute<{ id: string; name: string }[]>(`select id, name from intents where tenant_id = ? and name = any(?::text[])`, [tenantId, names]);
+    const ids = await conn.execute<{ id: string; name: string }[]>(`select id, name from intents where tenant_id = ? and name = any(?::text[])`, [tenantId, pgArray(names)]);
     const idOf = new Map(ids.map((r) => [r.name, r.id]));
     const added = await conn.execute<{ id: string }[]>(
       `insert into intent_examples (tenant_id, intent_id, text) select ?, i, t from unnest(?::uuid[], ?::text[]) as x(i, t)
        on conflict (intent_id, text) do nothing returning id`,
-      [tenantId, rows.map((r) => idOf.get(r.intent)!), rows.map((r) => r.text)],
+      [tenantId, pgArray(rows.map((r) => idOf.get(r.intent)!)), pgArray(rows.map((r) => r.text))],
     );
-    await conn.execute(`update intents set updated_at = now() where tenant_id = ? and name = any(?::text[])`, [tenantId, names]);
+    await conn.execute(`update intents set updated_at = now() where tenant_id = ? and name = any(?::text[])`, [tenantId, pgArray(names)]);
     return { intentsCreated: created.length, examplesAdded: added.length, duplicates: rows.length - added.length };
   });
 }
@@ -98,7 +101,7 @@ export async function importIntentExamples(em: EntityManager, tenantId: string, 
 export async function trainingExamples(em: EntityManager, tenantId: string): Promise<{ version: string; examples: LabelledExample[] }> {
   const version = await examplesVersion(em, tenantId);
   const rows = await em.getConnection().execute<{ intent: string; text: string }[]>(
-    `select i.name as intent, e.text from intent_examples e join intents i on i.id = e.intent_id where e.tenant_id = ? order by i.name, e.created_at, e.text`,
+    `select i.name as intent, e.text from intent_examples e join intents i on i.id = e.intent_id where e.tenant_id = ? order by i.name, e.text`,
     [tenantId],
   );
   return { version, examples: rows };
