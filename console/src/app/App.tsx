@@ -36,6 +36,7 @@ const CampaignsPage = named(() => import('../pages/campaigns/CampaignsPage'), 'C
 const CampaignPage = named(() => import('../pages/campaigns/CampaignPage'), 'CampaignPage');
 const CampaignWizard = named(() => import('../pages/campaigns/CampaignWizard'), 'CampaignWizard');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
+const IntentsPage = named(() => import('../pages/intents/IntentsPage'), 'IntentsPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
 
 const adminOnly = (role: Role | undefined, page: ReactNode) =>
@@ -66,6 +67,7 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/webhooks', preload: WebhooksPage.preload, render: (_p, { role }) => adminOnly(role, <WebhooksPage />) },
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
+  { pattern: '/intents', preload: IntentsPage.preload, render: () => <IntentsPage /> },
 ];
 
 // The page a deep link opens downloads alongside GET /v1/auth/me instead of after it.

@@ -16,6 +16,7 @@ const NAV = [
   { to: '/analytics', label: 'Analytics' },
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },
   { to: '/settings', label: 'Settings', adminOnly: true },
+  { to: '/intents', label: 'Intents' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
