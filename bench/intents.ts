@@ -10,6 +10,7 @@
  * `--embedder` adds nearest-centroid and kNN over the offline sentence model (scripts/models.sh),
  * on a sample of each test split (embedding the whole of both datasets takes minutes on 2 cores).
  */
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import vader from 'vader-sentiment';
@@ -139,5 +140,6 @@ for (const name of datasets) {
   const ds = name === 'clinc150' ? loadClinc150() : loadBanking77();
   for (const c of candidates) intents.push(await evaluate(c, ds));
 }
-writeResult(out, { intents, sentiment: sentimentRows(), node: process.version, at: new Date().toISOString() });
+// The machine is shared: train times depend on what else runs, so the load is recorded with them.
+writeResult(out, { intents, sentiment: sentimentRows(), loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10), node: process.version, at: new Date().toISOString() });
 console.log(`wrote ${out}`);
