@@ -32,7 +32,13 @@ export function centroidModel(examples: LabelledExample[]): IntentModel {
   vectors.forEach((v, i) => v.idx.forEach((f, j) => (centroids[classOf.get(examples[i]!.intent)!]![f]! += v.val[j]!)));
   const unit = centroids.map(normalize);
   const dot = (x: SparseVector, c: Float64Array) => x.idx.reduce((s, f, j) => s + x.val[j]! * c[f]!, 0);
-  return { intents, classify: (text, top = 3) => ranked(intents, unit.map((c) => dot(vectorizer.transform(text), c)), top) };
+  return {
+    intents,
+    classify(text, top = 3) {
+      const x = vectorizer.transform(text);
+      return ranked(intents, unit.map((c) => dot(x, c)), top);
+    },
+  };
 }
 
 /**
@@ -41,10 +47,14 @@ export function centroidModel(examples: LabelledExample[]): IntentModel {
  */
 export function embeddingModels(embedder: Embedder, sample: number) {
   const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
-  async function embedAll(examples: LabelledExample[]) {
-    return embedder.embed(examples.map((e) => e.text));
-  }
+  // One cache for both candidates: each training set is embedded once.
   const cached = new Map<string, number[]>();
+  async function embedAll(examples: LabelledExample[]) {
+    const missing = [...new Set(examples.map((e) => e.text).filter((t) => !cached.has(t)))];
+    const vectors = await embedder.embed(missing);
+    missing.forEach((t, i) => cached.set(t, vectors[i]!));
+    return examples.map((e) => cached.get(e.text)!);
+  }
   const embedOne = (text: string) => cached.get(text) ?? [];
   /** Embeds the test utterances the bench will ask about, ahead of the synchronous classify calls. */
   async function warm(texts: string[]) {
