@@ -56,6 +56,7 @@ import { alertRoutes } from './routes/alerts';
 import { reportRoutes } from './routes/reports';
 import { operatorRoutes } from './routes/operator';
 import { usageRoutes } from './routes/usage';
+import { intentRoutes } from './routes/intents';
 import { MAX_DOCUMENT_BYTES } from '../core/api/knowledge';
 import { LiveHub } from './services/live-hub';
 import { SocketGate } from './services/socket-guard';
@@ -166,6 +167,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(mediaRoutes(deps));
   await app.register(usageRoutes(deps));
   await app.register(operatorRoutes(deps));
+  await app.register(intentRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

@@ -228,6 +228,14 @@ const envSchema = z.object({
   QUOTA_FLUSH_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   /** Bearer token of the platform operator's API (`/v1/operator/…`); unset: those routes answer 404. */
   OPERATOR_TOKEN: unsetIfEmpty(z.string().min(32, 'OPERATOR_TOKEN needs at least 32 characters').optional()),
+  /**
+   * Conversation labels (worker/labels.ts): a conversation is labelled LABEL_DEBOUNCE_SECONDS after a
+   * contact message (later messages within the window join the same run) and at its close. Below
+   * INTENT_CONFIDENCE_THRESHOLD the offline classifier says `unknown`.
+   */
+  LABEL_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  INTENT_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
+  LABELS_QUEUE_NAME: z.string().default('labels'),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -28,6 +28,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'contact.erased',
   'quota.warning',
   'quota.exceeded',
+  'conversation.labelled',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

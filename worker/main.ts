@@ -22,6 +22,7 @@ import { createWorker } from './create';
 import { startAnalyticsRollups } from './analytics';
 import { ensureReportAndAlertSchedules } from './schedules';
 import { startQuotaUpkeep } from './quotas';
+import { startLabelling } from './labels';
 import { temporalPinoLogger, traceLogFields } from '../telemetry/log';
 import { temporalClientInterceptors } from '../telemetry/temporal';
 import { startTelemetry } from '../telemetry/tracing';
@@ -48,12 +49,21 @@ const inboundQueue = createInboundQueue(redis, config);
 const sinkRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const webhookRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const webhooks = startWebhookDelivery({ connection: webhookRedis, orm, config });
-const sink = startEventSink({ connection: sinkRedis, orm, afterStore: webhooks.fanOut });
+const labelsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+const labels = startLabelling({ connection: labelsRedis, orm, config, eventsQueue });
+const sink = startEventSink({
+  connection: sinkRedis,
+  orm,
+  afterStore: async (event) => {
+    await webhooks.fanOut(event);
+    await labels.schedule(event);
+  },
+});
 const analyticsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const analytics = await startAnalyticsRollups({ connection: analyticsRedis, orm, config });
-watchQueues([eventsQueue, inboundQueue, webhooks.queue, analytics.queue]);
 // Quota usage into PostgreSQL and the 80 %/100 % notices.
 const quotaUpkeep = startQuotaUpkeep({ orm, redis, config, eventsQueue });
+watchQueues([eventsQueue, inboundQueue, webhooks.queue, analytics.queue, labels.queue]);
 const metricsServer =
   config.WORKER_METRICS_PORT === undefined ? null : await startMetricsServer({ port: config.WORKER_METRICS_PORT, host: config.WORKER_METRICS_HOST, token: config.METRICS_TOKEN });
 if (metricsServer) console.log(`worker metrics on http://${config.WORKER_METRICS_HOST}:${metricsServer.port}/metrics`);
@@ -90,8 +100,9 @@ await closeQueueWorker(sink);
 await webhooks.close(closeQueueWorker);
 await analytics.close(closeQueueWorker);
 await quotaUpkeep.close();
+await labels.close(closeQueueWorker);
 await eventsQueue.close();
 await inboundQueue.close();
 await telemetry?.shutdown();
-await Promise.allSettled([sinkRedis.quit(), webhookRedis.quit(), analyticsRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
+await Promise.allSettled([sinkRedis.quit(), webhookRedis.quit(), analyticsRedis.quit(), labelsRedis.quit(), redis.quit(), orm.close(), connection.close(), clientConnection.close()]);
 console.log('worker stopped');

@@ -44,6 +44,7 @@ export const AUDIT_EXCLUDED: readonly { method: string; route: RegExp; why: stri
   { method: 'POST', route: /^\/v1\/brand-voices\/:id\/try$/, why: 'trying a voice writes a sample and stores nothing' },
   { method: 'POST', route: /^\/v1\/content\/(generate|check)$/, why: 'writing or checking content stores nothing; the campaign that keeps it is audited' },
   { method: 'POST', route: /^\/v1\/segments\/count$/, why: 'counting an audience changes nothing' },
+  { method: 'POST', route: /^\/v1\/intents\/classify$/, why: 'trying the intent classifier on a sentence stores nothing' },
 ];
 
 export const isAudited = (method: string, route: string) =>

@@ -64,6 +64,9 @@ export const ROLE_RULES: readonly Rule[] = [
     methods: 'write',
     roles: ['admin', 'builder'],
   },
+  // Trying the intent classifier on a sentence reads; intents and their examples are the builder's.
+  { route: /^\/v1\/intents\/classify$/, methods: 'write', roles: EVERYONE },
+  { route: /^\/v1\/intents(\/|$)/, methods: 'write', roles: ['admin', 'builder'] },
 ];
 
 export function allowedRoles(method: string, routeUrl: string, declared?: readonly Role[]): readonly Role[] {

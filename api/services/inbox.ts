@@ -4,9 +4,10 @@
  * turns them into full list items, leaving test conversations out.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Message, type Conversation } from '../../db/entities';
+import { Message, type Conversation, type ConversationLabel } from '../../db/entities';
+import { UNKNOWN_INTENT } from '../../core/api/intents';
 import { tenantEm } from '../../db/orm';
-import { getConversation, inboxExtras } from '../../db/repos';
+import { getConversation, inboxExtras, labelsOf } from '../../db/repos';
 import { tenantLiveChannel, type TenantLiveEvent } from '../../events/live';
 import type { InboxFrame } from '../../core/api/inbox';
 import type { AppDeps } from '../deps';
@@ -14,14 +15,21 @@ import type { LiveHub } from './live-hub';
 import { fileLinks } from './message-content';
 import { conversationDto, messageDto } from './serialize';
 
+const labelsDto = (l: ConversationLabel | undefined) =>
+  l
+    ? { intent: l.intent ?? UNKNOWN_INTENT, intentConfidence: l.intentConfidence ?? null, sentiment: l.sentiment, sentimentScore: l.sentimentScore, labelledBy: l.labelledBy, labelledAt: new Date(l.labelledAt).toISOString() }
+    : null;
+
 export async function inboxItems(em: EntityManager, tenantId: string, conversations: Conversation[]) {
   const extras = await inboxExtras(em, tenantId, conversations);
+  const labels = await labelsOf(em, conversations.map((c) => c.id));
   return conversations.map((c) => ({
     ...conversationDto(c),
     isTest: c.isTest,
     contact: extras.get(c.id)?.contact ?? null,
     lastMessage: extras.get(c.id)?.lastMessage ?? null,
     assignedAgent: c.assignedAgent ?? null,
+    labels: labelsDto(labels.get(c.id)),
   }));
 }
 

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { conversationStatusSchema } from '../conversations';
 import { text } from './common';
+import { conversationLabelsSchema, SENTIMENTS } from './intents';
 import { conversationSchema, messageSchema } from './conversations';
 
 export const inboxQuery = z.object({
@@ -15,6 +16,9 @@ export const inboxQuery = z.object({
     .transform((v) => v === 'true'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: text().max(200).optional(),
+  /** Conversations labelled with this intent (`unknown`: labelled, no intent fits). */
+  intent: text().max(100, 'intent must be at most 100 characters').optional(),
+  sentiment: z.enum(SENTIMENTS, { message: `sentiment must be one of ${SENTIMENTS.join(', ')}` }).optional(),
 });
 
 export const inboxItemSchema = conversationSchema.extend({
@@ -22,6 +26,8 @@ export const inboxItemSchema = conversationSchema.extend({
   contact: z.object({ id: z.string(), name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable() }).nullable(),
   lastMessage: z.object({ text: z.string(), author: z.string(), createdAt: z.string() }).nullable(),
   assignedAgent: z.string().nullable(),
+  /** Intent and sentiment (worker/labels.ts); null until the conversation is labelled. */
+  labels: conversationLabelsSchema.nullable(),
 });
 
 export const inboxPage = z.object({ conversations: z.array(inboxItemSchema), nextCursor: z.string().nullable() });

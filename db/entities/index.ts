@@ -40,6 +40,8 @@ import { WebhookAttempt } from './webhook-attempt';
 import { WebhookDelivery } from './webhook-delivery';
 import { WebhookSubscription } from './webhook-subscription';
 import { AlertEvent, AlertRule, ReportSend } from './alert';
+import { Intent, IntentExample } from './intent';
+import { ConversationLabel } from './conversation-label';
 
 export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource, EmbeddingCache, Event, Flow, FlowVersion, InboundMessage, KnowledgeBase, LlmCall, MediaAsset, Message, Tenant };
 export { CannedResponse, DocumentImport, Session, User };
@@ -50,6 +52,7 @@ export { Appointment, AppointmentHold, AvailabilityException, CalendarBusyBlock,
 export { Campaign, CampaignLinkClick, CampaignRecipient };
 export type { AbTestSettings, QuietHours } from './campaign';
 export { ContactConsent, Segment };
+export { ConversationLabel, Intent, IntentExample };
 export type { CaldavSettings } from './staff-member';
 export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
@@ -72,6 +75,7 @@ export const TENANT_SCOPED_ENTITIES = [
   Campaign, CampaignRecipient, CampaignLinkClick,
   CsatResponse,
   AlertRule, AlertEvent, ReportSend,
+  Intent, IntentExample, ConversationLabel,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

@@ -25,6 +25,7 @@ import { Migration20261226110000_analytics_nodes } from './Migration202612261100
 import { Migration20261226120000_reports_alerts } from './Migration20261226120000_reports_alerts';
 import { Migration20261226140000_retention } from './Migration20261226140000_retention';
 import { Migration20261226130000_quotas } from './Migration20261226130000_quotas';
+import { Migration20261226100000_intents } from './Migration20261226100000_intents';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -52,4 +53,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261226120000_reports_alerts', class: Migration20261226120000_reports_alerts },
   { name: 'Migration20261226140000_retention', class: Migration20261226140000_retention },
   { name: 'Migration20261226130000_quotas', class: Migration20261226130000_quotas },
+  { name: 'Migration20261226100000_intents', class: Migration20261226100000_intents },
 ];

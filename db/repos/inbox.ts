@@ -3,7 +3,9 @@
  * for), each with its contact and last message. `em` must be tenant-scoped (tenantEm).
  */
 import { randomUUID } from 'node:crypto';
+import { raw } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { UNKNOWN_INTENT, type Sentiment } from '../../core/api/intents';
 import type { ValidGraph } from '../../core/graph/schema';
 import { conversationWorkflowId } from '../../core/ids';
 import type { ConversationStatus } from '../../core/conversations';
@@ -17,6 +19,19 @@ export interface InboxFilter {
   includeTest?: boolean;
   limit?: number;
   cursor?: string;
+  intent?: string;
+  sentiment?: Sentiment;
+}
+
+/** The labels condition (conversation_labels, worker/labels.ts) as one `exists`; null without label filters. */
+function labelsCondition(filter: InboxFilter) {
+  const conditions: string[] = [];
+  const params: string[] = [];
+  if (filter.intent === UNKNOWN_INTENT) conditions.push('l.intent is null');
+  else if (filter.intent) conditions.push('l.intent = ?') && params.push(filter.intent);
+  if (filter.sentiment) conditions.push('l.sentiment = ?') && params.push(filter.sentiment);
+  if (conditions.length === 0) return null;
+  return raw((alias: string) => `exists (select 1 from conversation_labels l where l.conversation_id = ${alias}.id and ${conditions.join(' and ')})`, params);
 }
 
 export async function listInboxConversations(em: EntityManager, filter: InboxFilter = {}): Promise<Page<Conversation>> {
@@ -26,6 +41,8 @@ export async function listInboxConversations(em: EntityManager, filter: InboxFil
   if (filter.channel) where.channel = filter.channel;
   if (filter.flowId) where.flow = filter.flowId;
   if (!filter.includeTest) where.isTest = false;
+  const labels = labelsCondition(filter);
+  if (labels) where[labels as unknown as string] = [];
   const rows = await em.find(Conversation, where, { orderBy: { lastMessageAt: 'desc', id: 'desc' }, limit: limit + 1 });
   return toPage(rows, limit, (c) => c.lastMessageAt);
 }

@@ -36,3 +36,6 @@ export * from './csat';
 export * from './retention';
 export * from './contact-privacy';
 export * from './quotas';
+export * from './intents';
+export * from './intent-model';
+export * from './conversation-labels';

@@ -11,12 +11,14 @@ import { startStack, type Stack } from '../support/stack';
 import { schedulingObjects } from '../scheduling/fixtures';
 import { campaignObjects } from '../campaigns-api/fixtures';
 import { contentObjects } from '../content/fixtures';
+import { intentObjects } from '../intents/fixtures';
 import { answer, fault, tenantFixture, type Fixture } from './support';
 
 let stack: Stack;
 let t: Fixture;
 let scheduling: Awaited<ReturnType<typeof schedulingObjects>>;
 let marketing: Awaited<ReturnType<typeof campaignObjects>> & Awaited<ReturnType<typeof contentObjects>>;
+let intents: Awaited<ReturnType<typeof intentObjects>>;
 /** The fixture tenant's slug: the public booking routes name the tenant by it. */
 let slug: string;
 const routes: { method: string; path: string }[] = [];
@@ -75,6 +77,7 @@ beforeAll(async () => {
   t = await tenantFixture(stack);
   scheduling = await schedulingObjects(stack, t);
   marketing = { ...(await campaignObjects(stack, t)), ...(await contentObjects(stack, t)) };
+  intents = await intentObjects(stack, t);
   // The public booking page answers only when on: bodies sent to it must reach its validation.
   await stack.request('PUT', '/v1/settings/booking-page', { apiKey: t.apiKey, body: { enabled: true } });
   slug = (await systemEm(stack.orm).findOneOrFail(Tenant, { id: t.tenantId })).slug;
@@ -117,6 +120,7 @@ function fill(path: string): string {
     'brand-voices': marketing.brandVoice,
     rules: t.ids.alertRule,
     tenants: t.tenantId,
+    intents: intents.intent,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';

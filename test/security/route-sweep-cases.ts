@@ -46,6 +46,8 @@ export interface Ids {
   alertRule: string;
   /** Retention and privacy: a contact that only the erasure removes. */
   erasableContact: string;
+  /** Intents: one with examples. */
+  intent: string;
 }
 
 export interface Call {
@@ -375,6 +377,16 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   // The platform operator's API: not a tenant's route at all; test/quotas/api.test.ts checks a tenant's admin key is refused (401).
   'GET /v1/operator/tenants/:tenantId/quotas': { public: 'the platform operator’s API: its own OPERATOR_TOKEN Bearer check (constant time; 404 when unset), no tenant credentials accepted' },
   'PUT /v1/operator/tenants/:tenantId/quotas': { public: 'the platform operator’s API: its own OPERATOR_TOKEN Bearer check (constant time; 404 when unset), no tenant credentials accepted' },
+  'GET /v1/intents': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/intents': { roles: 'builder', tenant: own('creates an intent in the caller’s tenant') },
+  'POST /v1/intents/import': { roles: 'builder', tenant: own('adds examples to the caller’s own intents (by name, created when missing)') },
+  'POST /v1/intents/classify': { roles: 'viewer', tenant: own('classifies with the caller’s own intents: test/intents/api.test.ts checks another tenant’s are not used') },
+  'GET /v1/intents/evaluation': { roles: 'viewer', tenant: own('cross-validates the caller’s own examples') },
+  'GET /v1/intents/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/intents/${b.intent}` }] },
+  'PUT /v1/intents/:id': { roles: 'builder', tenant: (b) => [{ path: `/v1/intents/${b.intent}`, body: { description: 'Changed by another tenant' } }] },
+  'DELETE /v1/intents/:id': { roles: 'builder', destroys: true, tenant: (b) => [{ path: `/v1/intents/${b.intent}` }] },
+  'GET /v1/analytics/labels': { roles: 'viewer', tenant: own('counts of the caller’s own labelled conversations: test/intents/api.test.ts checks B’s are not counted') },
+  'GET /v1/analytics/labels.csv': { roles: 'viewer', tenant: own('the label counts as CSV, of the caller’s own tenant') },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

@@ -36,6 +36,7 @@ const CampaignsPage = named(() => import('../pages/campaigns/CampaignsPage'), 'C
 const CampaignPage = named(() => import('../pages/campaigns/CampaignPage'), 'CampaignPage');
 const CampaignWizard = named(() => import('../pages/campaigns/CampaignWizard'), 'CampaignWizard');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
+const IntentsPage = named(() => import('../pages/intents/IntentsPage'), 'IntentsPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
 const AlertsPage = named(() => import('../pages/alerts/AlertsPage'), 'AlertsPage');
 const UsagePage = named(() => import('../pages/usage/UsagePage'), 'UsagePage');
@@ -71,6 +72,7 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/analytics/:section', preload: AnalyticsPage.preload, render: () => <AnalyticsPage /> },
   { pattern: '/alerts', preload: AlertsPage.preload, render: (_p, { role }) => adminOnly(role, <AlertsPage />) },
   { pattern: '/usage', preload: UsagePage.preload, render: () => <UsagePage /> },
+  { pattern: '/intents', preload: IntentsPage.preload, render: () => <IntentsPage /> },
 ];
 
 // The page a deep link opens downloads alongside GET /v1/auth/me instead of after it.

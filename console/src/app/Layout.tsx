@@ -19,6 +19,7 @@ const NAV = [
   { to: '/settings', label: 'Settings', adminOnly: true },
   { to: '/alerts', label: 'Alerts', adminOnly: true },
   { to: '/usage', label: 'Usage' },
+  { to: '/intents', label: 'Intents' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

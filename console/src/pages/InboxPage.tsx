@@ -14,7 +14,7 @@ import './pages.css';
 export function InboxPage() {
   const { path } = useLocation();
   const selectedId = matchPath('/inbox/:conversationId', path)?.conversationId;
-  const [filters, setFilters] = useState<InboxFilters>({ status: '', channel: '' });
+  const [filters, setFilters] = useState<InboxFilters>({ status: '', channel: '', intent: '', sentiment: '' });
   const live = useInboxLive();
   const conversations = useConversations(filters, live);
 

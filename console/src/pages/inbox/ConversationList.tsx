@@ -1,10 +1,11 @@
-/** The inbox list: filters by state and channel, then conversations, most recent first. */
+/** The inbox list: filters by state, channel, intent and sentiment, then conversations, most recent first. */
 import { CHANNELS } from '../../../../core/messages';
 import { useState } from 'react';
 import { Badge, Button, Field, Select, Spinner, Tabs, useToast } from '../../ui';
 import { errorMessage } from '../shared/errors';
 import { formatTime } from '../shared/format';
 import type { InboxFilters } from './useConversations';
+import { ConversationLabels, LabelFilters } from './LabelFilters';
 import { contactName, STATUS_LABELS, STATUS_TONES, type ConversationStatus, type InboxConversation } from './types';
 
 const STATUS_TABS: { id: ConversationStatus | ''; label: string }[] = [
@@ -61,6 +62,7 @@ export function ConversationList({ filters, onFilters, items, loading, error, se
               <div className="pg-row">
                 <Badge tone={STATUS_TONES[c.status]}>{STATUS_LABELS[c.status]}</Badge>
                 <span className="pg-muted">{c.channel}</span>
+                {c.labels && <ConversationLabels labels={c.labels} />}
               </div>
               <div className="pg-list-sub">{c.lastMessage ? `${c.lastMessage.author === 'contact' ? '' : `${c.lastMessage.author}: `}${c.lastMessage.text}` : '\u00a0'}</div>
             </button>
@@ -83,6 +85,7 @@ export function ConversationList({ filters, onFilters, items, loading, error, se
         <Field label="Channel">
           <Select value={filters.channel} onChange={(e) => onFilters({ ...filters, channel: e.target.value })} options={[{ value: '', label: 'All channels' }, ...CHANNELS]} />
         </Field>
+        <LabelFilters filters={filters} onFilters={onFilters} />
         <span className="pg-muted pg-status-line" role="status">
           {connected ? 'Live' : 'Reconnecting…'}
         </span>

@@ -8,6 +8,9 @@ import type { ConversationStatus, InboxConversation, InboxPage } from './types';
 export interface InboxFilters {
   status: ConversationStatus | '';
   channel: string;
+  /** A label of conversations (worker/labels.ts); '' = any. */
+  intent: string;
+  sentiment: '' | 'positive' | 'neutral' | 'negative';
 }
 
 const PAGE = 100;
@@ -15,12 +18,18 @@ const PAGE = 100;
 const byRecent = (a: InboxConversation, b: InboxConversation) => (b.lastMessageAt ?? b.createdAt ?? '').localeCompare(a.lastMessageAt ?? a.createdAt ?? '');
 
 export const matchesFilters = (c: InboxConversation, f: InboxFilters) =>
-  !c.isTest && (!f.status || c.status === f.status) && (!f.channel || c.channel === f.channel);
+  !c.isTest &&
+  (!f.status || c.status === f.status) &&
+  (!f.channel || c.channel === f.channel) &&
+  (!f.intent || c.labels?.intent === f.intent) &&
+  (!f.sentiment || c.labels?.sentiment === f.sentiment);
 
 function fetchPage(filters: InboxFilters, cursor: string | null): Promise<InboxPage> {
   const params = new URLSearchParams({ limit: String(PAGE) });
   if (filters.status) params.set('status', filters.status);
   if (filters.channel) params.set('channel', filters.channel);
+  if (filters.intent) params.set('intent', filters.intent);
+  if (filters.sentiment) params.set('sentiment', filters.sentiment);
   if (cursor) params.set('cursor', cursor);
   return api.get<InboxPage>(`/v1/conversations?${params}`);
 }
@@ -44,7 +53,7 @@ export function useConversations(filters: InboxFilters, live: InboxLive) {
         },
         (list, conv) => applyConversation(list, conv, filters),
       ),
-    [filters.status, filters.channel],
+    [filters.status, filters.channel, filters.intent, filters.sentiment],
   );
   const { setData, reload } = query;
 

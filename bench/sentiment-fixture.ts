@@ -1,0 +1,53 @@
+/**
+ * Customer-service chat messages labelled by hand (written for this project, no dataset): the
+ * sentiment lexicons are compared on these (bench/intents.ts) and the unit tests hold the chosen
+ * one to them. Many are neutral requests, as most contact messages are.
+ */
+import type { Sentiment } from '../core/api/intents';
+
+export const SENTIMENT_FIXTURE: { text: string; sentiment: Sentiment }[] = [
+  { text: 'Thank you so much, that fixed it!', sentiment: 'positive' },
+  { text: 'Great service, really appreciate the quick help', sentiment: 'positive' },
+  { text: 'Perfect, thanks', sentiment: 'positive' },
+  { text: 'Love the new app, it is so easy to use', sentiment: 'positive' },
+  { text: 'That was really helpful :)', sentiment: 'positive' },
+  { text: 'Awesome, the refund arrived already', sentiment: 'positive' },
+  { text: 'You guys are the best', sentiment: 'positive' },
+  { text: 'ok cool, thanks a lot', sentiment: 'positive' },
+  { text: 'Brilliant, my card works now', sentiment: 'positive' },
+  { text: 'I am happy with how this was handled', sentiment: 'positive' },
+  { text: 'Excellent, booked for Tuesday then', sentiment: 'positive' },
+  { text: 'Wonderful news, thank you!!', sentiment: 'positive' },
+  { text: 'This is ridiculous, I have been waiting for two weeks', sentiment: 'negative' },
+  { text: 'My card still has not arrived and nobody answers', sentiment: 'negative' },
+  { text: 'Terrible service, I want to close my account', sentiment: 'negative' },
+  { text: 'I am very angry about the fee you charged me', sentiment: 'negative' },
+  { text: 'This is not helpful at all', sentiment: 'negative' },
+  { text: 'Why was I charged twice?? This is unacceptable', sentiment: 'negative' },
+  { text: 'The app keeps crashing, so frustrating', sentiment: 'negative' },
+  { text: 'worst bank ever', sentiment: 'negative' },
+  { text: 'I am disappointed, the delivery was late again', sentiment: 'negative' },
+  { text: 'Someone stole my card and you did nothing', sentiment: 'negative' },
+  { text: 'I hate waiting on hold for an hour', sentiment: 'negative' },
+  { text: 'Your bot is useless', sentiment: 'negative' },
+  { text: 'The transfer failed and I lost money', sentiment: 'negative' },
+  { text: 'not happy with this at all', sentiment: 'negative' },
+  { text: 'What is my account balance?', sentiment: 'neutral' },
+  { text: 'How do I change my PIN', sentiment: 'neutral' },
+  { text: 'I want to book an appointment for next Monday', sentiment: 'neutral' },
+  { text: 'Can I pay by bank transfer?', sentiment: 'neutral' },
+  { text: 'What are your opening hours on Saturday', sentiment: 'neutral' },
+  { text: 'My order number is 48213', sentiment: 'neutral' },
+  { text: 'Which documents do I need to open an account', sentiment: 'neutral' },
+  { text: 'Please send me the invoice by email', sentiment: 'neutral' },
+  { text: 'Is there a fee for withdrawing cash abroad?', sentiment: 'neutral' },
+  { text: 'I would like to speak to an agent', sentiment: 'neutral' },
+  { text: 'Where is the nearest branch', sentiment: 'neutral' },
+  { text: 'When will my card arrive', sentiment: 'neutral' },
+  { text: 'Change my address to 12 Main Street', sentiment: 'neutral' },
+  { text: 'How long does a top up take', sentiment: 'neutral' },
+  { text: 'yes', sentiment: 'neutral' },
+  { text: 'Tuesday at 3pm', sentiment: 'neutral' },
+  { text: 'I need to update my phone number', sentiment: 'neutral' },
+  { text: 'Do you ship to Canada?', sentiment: 'neutral' },
+];
