@@ -75,6 +75,21 @@ const eventsSection: ExportSection = async (em, s) => [
   },
 ];
 
+/** Its ratings at csat nodes and the intent and sentiment its conversations were labelled with. */
+const feedbackSection: ExportSection = async (em, s) => [
+  {
+    path: 'ratings.json',
+    json: await rows(em, `select * from csat_responses where tenant_id = ? and (contact_id = ? or conversation_id = any(?::uuid[])) order by created_at, id`, [s.tenantId, s.contactId, uuids(s.conversationIds)]),
+  },
+  {
+    path: 'labels.json',
+    json: await rows(em, `select conversation_id, intent, intent_confidence, sentiment, sentiment_score, labelled_by, labelled_at from conversation_labels where tenant_id = ? and conversation_id = any(?::uuid[]) order by conversation_id`, [
+      s.tenantId,
+      uuids(s.conversationIds),
+    ]),
+  },
+];
+
 /** Files received or sent in its conversations (and future call recordings): an index, and each file under media/. */
 const mediaSection: ExportSection = async (em, s) => {
   const assets = await rows(
@@ -94,7 +109,7 @@ const mediaSection: ExportSection = async (em, s) => {
 const safeName = (name: string) => name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '').slice(0, 100) || 'file';
 
 /** In the zip's order. A new table group is one line here. */
-export const CONTACT_EXPORT_SECTIONS: readonly ExportSection[] = [contactSection, conversationsSection, appointmentsSection, campaignsSection, eventsSection, mediaSection];
+export const CONTACT_EXPORT_SECTIONS: readonly ExportSection[] = [contactSection, conversationsSection, appointmentsSection, campaignsSection, feedbackSection, eventsSection, mediaSection];
 
 /** The contact's scope, or null when the tenant has no such contact (another tenant's, or erased). */
 export async function contactScope(em: EntityManager, tenantId: string, contactId: string): Promise<ContactScope | null> {

@@ -46,6 +46,7 @@ async function rowsAbout(s: f.Seeded, contactId: string, conversationId: string)
   await f.appointment(exec, s, conversationId, contactId);
   await f.campaignSend(exec, s, contactId);
   await f.consent(exec, s, contactId);
+  await f.feedback(exec, s, conversationId, contactId);
   const sub = await f.subscription(exec, s);
   const eventId = await f.event(exec, s, 'about-ada', 1, { conversationId });
   await f.delivery(exec, s, sub, eventId, 'about-ada', 1, 'succeeded');
@@ -124,7 +125,7 @@ describe('a contact’s export', () => {
     expect(res.type).toBe('application/zip');
     const files = await unzip(res.bytes);
     const mediaPath = [...files.keys()].find((k) => k.startsWith('media/'))!;
-    expect([...files.keys()].sort()).toEqual(['appointments.json', 'campaigns.json', 'contact.json', 'conversations.json', 'events.json', 'media.json', mediaPath].sort());
+    expect([...files.keys()].sort()).toEqual(['appointments.json', 'campaigns.json', 'contact.json', 'conversations.json', 'events.json', 'labels.json', 'media.json', 'ratings.json', mediaPath].sort());
     expect(mediaPath).toBe(`media/${ada.mediaId}-xray.txt`);
     expect(files.get(mediaPath)!.equals(FILE)).toBe(true);
 
@@ -140,6 +141,8 @@ describe('a contact’s export', () => {
     const sends = json(files, 'campaigns.json');
     expect(sends).toEqual([expect.objectContaining({ contactId: ada.contactId, campaignName: 'Spring sale', clicks: [expect.objectContaining({ url: 'https://shop.test/sale' })] })]);
     expect(json(files, 'events.json').map((e: { data: { label: string } }) => e.data.label)).toEqual(['about-ada']);
+    expect(json(files, 'ratings.json')).toEqual([expect.objectContaining({ contactId: ada.contactId, conversationId: ada.conversationId, score: 4 })]);
+    expect(json(files, 'labels.json')).toEqual([expect.objectContaining({ conversationId: ada.conversationId, intent: 'billing', sentiment: 'positive' })]);
     expect(json(files, 'media.json')).toEqual([expect.objectContaining({ id: ada.mediaId, path: mediaPath, byteSize: FILE.length })]);
     // Nothing of the other contact or of tenant B.
     const all = [...files.values()].map((v) => v.toString('utf8')).join('\n');
@@ -211,6 +214,8 @@ describe('a contact’s erasure', () => {
       appointments: beforeA.appointments - 1,
       campaign_recipients: beforeA.campaign_recipients - 1,
       campaign_link_clicks: beforeA.campaign_link_clicks - 1,
+      csat_responses: beforeA.csat_responses - 1,
+      conversation_labels: beforeA.conversation_labels - 1,
     });
     // The other contact keeps one of everything; tenant B is untouched.
     expect(afterA.contacts).toBe(1);

@@ -139,9 +139,27 @@ export async function consent(exec: Exec, s: Seeded, contactId: string): Promise
   return insert(exec, 'contact_consents', { tenant_id: s.tenantId, contact_id: contactId, channel: 'sms', status: 'opted_in', method: 'api' });
 }
 
+/** A rating at a csat node and the conversation's intent and sentiment labels. */
+export async function feedback(exec: Exec, s: Seeded, conversationId: string, contactId: string): Promise<void> {
+  await insert(exec, 'csat_responses', {
+    tenant_id: s.tenantId,
+    conversation_id: conversationId,
+    contact_id: contactId,
+    flow_id: s.flowId,
+    flow_version: 1,
+    node_id: 'rate',
+    channel: 'api',
+    scale: 'five',
+    score: 4,
+    answer: '4',
+    idempotency_key: `csat:${conversationId}`,
+  });
+  await exec(`insert into conversation_labels (conversation_id, tenant_id, intent, intent_confidence, sentiment, sentiment_score, labelled_by, input_key) values (?, ?, 'billing', 0.9, 'positive', 0.5, 'offline', 'k')`, [conversationId, s.tenantId]);
+}
+
 /** Rows per table for one tenant (the tables a retention run or an erasure may touch). */
 export async function tableCounts(exec: Exec, tenantId: string): Promise<Record<string, number>> {
-  const tables = ['contacts', 'contact_consents', 'conversations', 'messages', 'media_assets', 'documents', 'chunks', 'events', 'webhook_deliveries', 'webhook_attempts', 'appointments', 'campaign_recipients', 'campaign_link_clicks', 'analytics_hourly', 'llm_calls'];
+  const tables = ['contacts', 'contact_consents', 'conversations', 'messages', 'media_assets', 'documents', 'chunks', 'events', 'webhook_deliveries', 'webhook_attempts', 'appointments', 'campaign_recipients', 'campaign_link_clicks', 'analytics_hourly', 'llm_calls', 'csat_responses', 'conversation_labels'];
   const out: Record<string, number> = {};
   for (const t of tables) out[t] = Number((await exec(`select count(*)::int as n from ${t} where tenant_id = ?`, [tenantId]))[0]!.n);
   return out;
