@@ -38,6 +38,9 @@ import { User } from './user';
 import { WebhookAttempt } from './webhook-attempt';
 import { WebhookDelivery } from './webhook-delivery';
 import { WebhookSubscription } from './webhook-subscription';
+import { Avatar } from './avatar';
+import { VideoRender } from './video-render';
+import { VoiceProfile } from './voice-profile';
 
 export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource, EmbeddingCache, Event, Flow, FlowVersion, InboundMessage, KnowledgeBase, LlmCall, MediaAsset, Message, Tenant };
 export { CannedResponse, DocumentImport, Session, User };
@@ -53,6 +56,7 @@ export { USER_ROLES, type UserRole } from './user';
 export { DOCUMENT_SOURCE_TYPES, DOCUMENT_STATUSES, type DocumentSourceType, type DocumentStatus } from './document';
 export { INBOUND_STATUSES, type InboundStatus } from './inbound-message';
 export type { LlmPricing, LlmProviderSettings, TenantSettings } from './tenant';
+export { Avatar, VideoRender, VoiceProfile };
 
 /** Every entity with a `tenant` column: the `tenant` filter (db/orm.ts) covers exactly these. */
 export const TENANT_SCOPED_ENTITIES = [
@@ -65,6 +69,7 @@ export const TENANT_SCOPED_ENTITIES = [
   BrandVoice, WhatsappTemplate,
   ContactConsent, Segment,
   Campaign, CampaignRecipient, CampaignLinkClick,
+  VoiceProfile, Avatar, VideoRender,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

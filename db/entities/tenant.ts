@@ -35,6 +35,10 @@ export interface TenantSettings {
   bookingPage?: { enabled: boolean; title: string; intro: string; embedOrigins: string[] };
   /** IANA zone analytics cut days in (UTC when unset). */
   timezone?: string;
+  /** The tenant's own ElevenLabs account (text-to-speech of renders); unset → ELEVENLABS_API_KEY, else espeak-ng. */
+  elevenlabs?: { baseURL: string; apiKeyEncrypted: string; modelId?: string };
+  /** The tenant's own D-ID account (talking-avatar renders); unset → DID_API_KEY, else the offline renderer. */
+  did?: { baseURL: string; apiKeyEncrypted: string };
 }
 
 /** The one entity not covered by the tenant filter: it *is* the tenant. */

@@ -20,6 +20,7 @@ import { Migration20261224110000_content } from './Migration20261224110000_conte
 import { Migration20261224120000_campaigns } from './Migration20261224120000_campaigns';
 import { Migration20261224140000_analytics } from './Migration20261224140000_analytics';
 import { Migration20261225090000_webhook_chain_seq } from './Migration20261225090000_webhook_chain_seq';
+import { Migration20261226160000_video_renders } from './Migration20261226160000_video_renders';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -42,4 +43,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261224120000_campaigns', class: Migration20261224120000_campaigns },
   { name: 'Migration20261224140000_analytics', class: Migration20261224140000_analytics },
   { name: 'Migration20261225090000_webhook_chain_seq', class: Migration20261225090000_webhook_chain_seq },
+  { name: 'Migration20261226160000_video_renders', class: Migration20261226160000_video_renders },
 ];
