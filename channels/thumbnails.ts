@@ -4,10 +4,10 @@
  * unsupported type, a missing binary or a run past its time limit gives no thumbnail: the file
  * itself stays stored either way, so every failure here answers `null`.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runTool, SAFE_INPUT_ARGS } from '../video/ffmpeg';
 
 /** The longer side of a thumbnail, in pixels (smaller images are not enlarged). */
 export const THUMBNAIL_MAX_PX = 320;
@@ -17,15 +17,6 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const MAX_OUTPUT_BYTES = 2 * 1024 * 1024;
 /** Video frames are taken at ~1 s (past a black first frame), or at the start of a shorter clip. */
 const VIDEO_SEEK_SECONDS = ['1', '0'];
-
-/**
- * Only the demuxers of real image and video files: a "video" that is really an HLS playlist or a
- * concat list would make ffmpeg open other files or URLs named inside it.
- */
-const INPUT_FORMATS = [
-  'image2', 'png_pipe', 'jpeg_pipe', 'webp_pipe', 'gif', 'gif_pipe', 'bmp_pipe', 'tiff_pipe', 'heif', 'avif',
-  'mov,mp4,m4a,3gp,3g2,mj2', 'matroska,webm', 'avi', 'mpeg', 'mpegts', 'flv', 'ogg', 'asf',
-].join(',');
 
 export const thumbnailable = (contentType: string | undefined): boolean => !!contentType && /^(image|video)\//i.test(contentType) && !/svg/i.test(contentType);
 
@@ -60,8 +51,7 @@ export async function makeThumbnail(data: Buffer, contentType: string | undefine
 function frameArgs(input: string, seek: string | null): string[] {
   const scale = `scale=w='min(${THUMBNAIL_MAX_PX},iw)':h='min(${THUMBNAIL_MAX_PX},ih)':force_original_aspect_ratio=decrease`;
   return [
-    '-nostdin', '-hide_banner', '-loglevel', 'error',
-    '-protocol_whitelist', 'file', '-format_whitelist', INPUT_FORMATS,
+    ...SAFE_INPUT_ARGS,
     ...(seek ? ['-ss', seek] : []),
     // One thread each way: a preview is small, and the worker's other activities share the cores.
     '-threads', '1', '-i', input, '-threads', '1', '-filter_threads', '1',
@@ -70,10 +60,7 @@ function frameArgs(input: string, seek: string | null): string[] {
   ];
 }
 
-function runFfmpeg(bin: string, args: string[], timeoutMs: number): Promise<Buffer | null> {
-  return new Promise((resolve) => {
-    execFile(bin, args, { encoding: 'buffer', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true }, (err, stdout) => {
-      resolve(err ? null : stdout);
-    });
-  });
+async function runFfmpeg(bin: string, args: string[], timeoutMs: number): Promise<Buffer | null> {
+  const run = await runTool(bin, args, { timeoutMs, maxOutputBytes: MAX_OUTPUT_BYTES });
+  return run.ok ? run.stdout : null;
 }

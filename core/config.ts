@@ -195,6 +195,23 @@ const envSchema = z.object({
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().optional()),
   /** A conversation's next workflow task waits this long for the worker that ran its last one (which may be dead). */
   WORKER_STICKY_TIMEOUT_MS: z.coerce.number().int().min(1000).default(3_000),
+  /** Where rendered media lives: `local` (files under MEDIA_DIR, the default) or `s3` (any S3-compatible service). */
+  MEDIA_STORE: z.enum(['local', 's3']).default('local'),
+  /** The local media store's directory; unset: `DATA_DIR/media` (0700, files 0600 like the rest of the data). */
+  MEDIA_DIR: unsetIfEmpty(z.string().optional()),
+  /** Lifetime of a signed media URL handed to a browser or a channel provider. */
+  MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(24 * 3600),
+  /** Media URLs start here instead of PUBLIC_URL/media (a CDN whose origin is PUBLIC_URL/media, or the bucket). */
+  MEDIA_CDN_BASE_URL: unsetIfEmpty(z.string().url().optional()),
+  /** The S3-compatible store: endpoint (unset: AWS), bucket, region, path-style addressing (MinIO, Ceph), credentials. */
+  S3_ENDPOINT: unsetIfEmpty(z.string().url().optional()),
+  S3_BUCKET: unsetIfEmpty(z.string().optional()),
+  S3_REGION: z.string().default('us-east-1'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  S3_ACCESS_KEY_ID: unsetIfEmpty(z.string().optional()),
+  S3_SECRET_ACCESS_KEY: unsetIfEmpty(z.string().optional()),
+  /** `true`: signed URLs are S3 presigned URLs (browsers fetch from the bucket); `false`: the API serves them at /media. */
+  S3_PRESIGNED_URLS: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** ElevenLabs text-to-speech (renders/voices): the API base URL, the platform's key (tenants may set their own), the model. Unset key: espeak-ng speaks. */
   ELEVENLABS_API_URL: z.string().url().default('https://api.elevenlabs.io'),
   ELEVENLABS_API_KEY: unsetIfEmpty(z.string().optional()),

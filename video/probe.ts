@@ -1,0 +1,56 @@
+/**
+ * What a media file is, by `ffprobe` (container, streams, duration) and ffmpeg's `volumedetect`
+ * (the mean loudness of the first audio stream, to tell speech from silence).
+ */
+import { stat } from 'node:fs/promises';
+import { runTool, runToolOrThrow, SAFE_INPUT_ARGS } from './ffmpeg';
+
+export interface MediaProbe { durationSec: number; width: number | null; height: number | null; videoCodec: string | null; audioCodec: string | null; byteSize: number; meanVolumeDb: number | null }
+
+const PROBE_TIMEOUT_MS = 20_000;
+/** Decoding the whole audio track: a few seconds for minutes of speech. */
+const VOLUME_TIMEOUT_MS = 120_000;
+
+interface FfprobeJson {
+  format?: { duration?: string };
+  streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string; disposition?: { attached_pic?: number } }[];
+}
+
+/** Throws when the file is empty or not a media file ffprobe can read. */
+export async function probeMedia(path: string): Promise<MediaProbe> {
+  const { size: byteSize } = await stat(path);
+  if (byteSize === 0) throw new Error('the file is empty');
+  const run = await runToolOrThrow(
+    'ffprobe',
+    // ffprobe shares ffmpeg's input options except -nostdin/-loglevel placement: both are accepted.
+    [...SAFE_INPUT_ARGS.filter((a) => a !== '-nostdin'), '-print_format', 'json', '-show_format', '-show_streams', path],
+    { timeoutMs: PROBE_TIMEOUT_MS, maxOutputBytes: 1024 * 1024 },
+  );
+  const json = JSON.parse(run.stdout.toString('utf8')) as FfprobeJson;
+  const streams = json.streams ?? [];
+  // A cover picture in an audio file is a "video" stream too, but not a video.
+  const video = streams.find((s) => s.codec_type === 'video' && !s.disposition?.attached_pic);
+  const audio = streams.find((s) => s.codec_type === 'audio');
+  const durationSec = Number(json.format?.duration ?? video?.duration ?? audio?.duration ?? 0) || 0;
+  return {
+    durationSec,
+    width: video?.width ?? null,
+    height: video?.height ?? null,
+    videoCodec: video?.codec_name ?? null,
+    audioCodec: audio?.codec_name ?? null,
+    byteSize,
+    meanVolumeDb: audio ? await meanVolume(path) : null,
+  };
+}
+
+/** `mean_volume` of the first audio stream in dBFS; -91 dB is digital silence. */
+async function meanVolume(path: string): Promise<number | null> {
+  const run = await runTool(
+    'ffmpeg',
+    [...SAFE_INPUT_ARGS.map((a) => (a === 'error' ? 'info' : a)), '-threads', '1', '-i', path, '-map', '0:a:0', '-af', 'volumedetect', '-vn', '-sn', '-dn', '-f', 'null', '-'],
+    { timeoutMs: VOLUME_TIMEOUT_MS, maxOutputBytes: 1024 * 1024 },
+  );
+  const match = /mean_volume:\s*(-?[\d.]+|-inf) dB/.exec(run.stderr);
+  if (!run.ok || !match) return null;
+  return match[1] === '-inf' ? -Infinity : Number(match[1]);
+}
