@@ -3,8 +3,8 @@
  * activities/temporal → capability modules → db → core. `test/architecture/imports.test.ts` runs
  * this in `npm test`; `npx depcruise --config .dependency-cruiser.cjs <folders>` shows the same.
  */
-const SERVER = 'activities|api|bench|campaigns|channels|core|db|events|ingress|knowledge|llm|metrics|net|scheduling|scripts|telemetry|temporal|test|webhooks|worker|workflows|media|video';
-const CAPABILITY = 'campaigns|channels|events|knowledge|llm|metrics|net|scheduling|webhooks|media|video';
+const SERVER = 'activities|api|bench|campaigns|channels|core|db|events|ingress|knowledge|llm|metrics|net|scheduling|scripts|telemetry|temporal|test|webhooks|worker|workflows|media|video|renders';
+const CAPABILITY = 'campaigns|channels|events|knowledge|llm|metrics|net|scheduling|webhooks|media|video|renders';
 const folders = (list) => `^(${list})/`;
 const except = (list, drop) => list.split('|').filter((f) => !drop.includes(f)).join('|');
 /** The one file per capability module that may read or write the database. */

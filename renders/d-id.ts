@@ -100,8 +100,9 @@ export function classifyDid(status: number, kind = '', description = '', retryAf
 export function jobFailure(job: DidJob): RenderProviderError {
   const kind = job.error?.kind ?? (job.status === 'rejected' ? 'ModerationRejected' : 'RenderError');
   const description = job.error?.description ?? '';
-  // A failed render with no specific kind is D-ID's trouble, not ours: another attempt may work.
-  const base = classifyDid(job.status === 'rejected' ? 451 : 500, kind, description);
+  // A failed render with no specific kind (or an internal one) is D-ID's trouble, not ours: another attempt may work.
+  const status = job.status === 'rejected' ? 451 : !job.error?.kind || /internal|server|unknown|render|timeout/i.test(kind) ? 500 : 400;
+  const base = classifyDid(status, kind, description);
   return new RenderProviderError(base.errorClass, `D-ID could not render the video: ${kind}${description ? ` (${description})` : ''}`);
 }
 

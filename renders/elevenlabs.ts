@@ -90,11 +90,12 @@ export function classifyElevenLabs(err: unknown): Error {
   if (err instanceof RenderProviderError) return err;
   const { ElevenLabsError, ElevenLabsTimeoutError } = elevenLabsSdk();
   if (err instanceof ElevenLabsTimeoutError) return new RenderProviderError('transient', 'ElevenLabs did not answer in time');
-  if (err instanceof ElevenLabsError && typeof err.statusCode === 'number') {
-    const detail = detailOf(err.body);
-    const cls = detail.status === 'quota_exceeded' ? 'quota' : classOfStatus(err.statusCode);
+  const answered = err instanceof ElevenLabsError ? (err as { statusCode?: number; body?: unknown }) : null;
+  if (answered && typeof answered.statusCode === 'number') {
+    const detail = detailOf(answered.body);
+    const cls = detail.status === 'quota_exceeded' ? 'quota' : classOfStatus(answered.statusCode);
     const what = detail.message ?? detail.status ?? 'no detail';
-    return new RenderProviderError(cls, `ElevenLabs answered HTTP ${err.statusCode}: ${what}`);
+    return new RenderProviderError(cls, `ElevenLabs answered HTTP ${answered.statusCode}: ${what}`);
   }
   // No answer at all (refused, reset): worth another attempt. Address-policy refusals are not.
   const refused = refusalIn(err);

@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VoiceSettings } from '../core/renders';
-import { runTool } from './exec';
+import { runToolOrThrow } from '../video/ffmpeg';
 
 /** espeak-ng's default speaking rate, words per minute; `settings.speed` scales it. */
 export const ESPEAK_BASE_WPM = 175;
@@ -25,8 +25,8 @@ export async function espeakSpeech(input: { voiceId: string; settings: VoiceSett
     // The text goes through a file: a script starting with "-" is never read as an option.
     await writeFile(textFile, input.text);
     const wpm = Math.round(ESPEAK_BASE_WPM * (input.settings.speed ?? 1));
-    await runTool('espeak-ng', ['-v', input.voiceId, '-s', String(wpm), '-p', String(input.settings.pitch ?? 50), '-w', wav, '-f', textFile], TIMEOUT_MS);
-    await runTool('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', wav, '-ac', '1', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '96k', mp3], TIMEOUT_MS);
+    await runToolOrThrow('espeak-ng', ['-v', input.voiceId, '-s', String(wpm), '-p', String(input.settings.pitch ?? 50), '-w', wav, '-f', textFile], { timeoutMs: TIMEOUT_MS });
+    await runToolOrThrow('ffmpeg', ['-nostdin', '-hide_banner', '-loglevel', 'error', '-y', '-i', wav, '-ac', '1', '-ar', '44100', '-c:a', 'libmp3lame', '-b:a', '96k', mp3], { timeoutMs: TIMEOUT_MS });
     return await readFile(mp3);
   } finally {
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
