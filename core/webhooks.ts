@@ -22,6 +22,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'campaign.completed',
   'campaign.cancelled',
   'campaign.failed',
+  'video.completed',
+  'video.failed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -6,7 +6,7 @@
 import type { ValidGraph } from './graph/schema';
 
 /** Workflow type names: part of recorded histories, never renamed. */
-export const WORKFLOW_TYPES = ['conversation', 'flowRun', 'ingestDocument', 'fetchInboundMedia', 'ingestBatch', 'imapMailbox', 'calendarSync', 'appointment', 'campaign'] as const;
+export const WORKFLOW_TYPES = ['conversation', 'flowRun', 'ingestDocument', 'fetchInboundMedia', 'ingestBatch', 'imapMailbox', 'calendarSync', 'appointment', 'campaign', 'videoRender'] as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
 
 /** Name → visibility type. The namespace must have them registered (temporal/dev-server.ts), or a workflow task fails. */

@@ -7,6 +7,7 @@ import { FlowRunClient } from './flow-run';
 import { ImapMailboxClient } from './imap-mailbox';
 import { IngestClient } from './ingest';
 import { RunsClient } from './runs';
+import { VideoRenderClient } from './video-render';
 
 export class WorkflowGateway {
   readonly conversation: ConversationClient;
@@ -16,6 +17,7 @@ export class WorkflowGateway {
   readonly calendarSync: CalendarSyncClient;
   readonly campaigns: CampaignClient;
   readonly runs: RunsClient;
+  readonly videoRender: VideoRenderClient;
 
   constructor(client: Client, taskQueue: string, opts: { calendarSyncSeconds?: number } = {}) {
     this.conversation = new ConversationClient(client, taskQueue);
@@ -25,5 +27,6 @@ export class WorkflowGateway {
     this.calendarSync = new CalendarSyncClient(client, taskQueue, opts.calendarSyncSeconds);
     this.campaigns = new CampaignClient(client, taskQueue);
     this.runs = new RunsClient(client);
+    this.videoRender = new VideoRenderClient(client, taskQueue);
   }
 }

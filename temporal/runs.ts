@@ -7,17 +7,17 @@ import { AppError } from '../core/errors';
 import { ownWorkflowId, parseWorkflowId } from '../core/ids';
 import type { WorkflowType } from '../core/workflows';
 import { calendarSyncProgressQuery, CALENDAR_SYNC_SIGNALS, conversationStateQuery, flowRunStateQuery, imapProgressQuery, ingestBatchProgressQuery, ingestProgressQuery, mediaProgressQuery, type FlowRunOutput, type TraceEntry } from '../workflows/messages';
-import { appointmentStateQuery, APPOINTMENT_SIGNALS, campaignProgressQuery } from '../workflows/messages';
+import { appointmentStateQuery, APPOINTMENT_SIGNALS, campaignProgressQuery, videoRenderStageQuery } from '../workflows/messages';
 import { CONVERSATION_SIGNALS } from './conversation';
 import { describeWorkflow } from './describe';
 import { FLOW_RUN_SIGNALS } from './flow-run';
 import { summarizeExecution } from './visibility';
 
 /** Each workflow kind answers its own live-state query. */
-const STATE_QUERIES = { conversation: conversationStateQuery, flowRun: flowRunStateQuery, ingestDocument: ingestProgressQuery, fetchInboundMedia: mediaProgressQuery, ingestBatch: ingestBatchProgressQuery, imapMailbox: imapProgressQuery, calendarSync: calendarSyncProgressQuery, appointment: appointmentStateQuery, campaign: campaignProgressQuery } satisfies Record<WorkflowType, unknown>;
+const STATE_QUERIES = { conversation: conversationStateQuery, flowRun: flowRunStateQuery, ingestDocument: ingestProgressQuery, fetchInboundMedia: mediaProgressQuery, ingestBatch: ingestBatchProgressQuery, imapMailbox: imapProgressQuery, calendarSync: calendarSyncProgressQuery, appointment: appointmentStateQuery, campaign: campaignProgressQuery, videoRender: videoRenderStageQuery } satisfies Record<WorkflowType, unknown>;
 
 /** Signals each workflow kind handles; anything else is refused. */
-const KNOWN_SIGNALS: Record<WorkflowType, readonly string[]> = { conversation: CONVERSATION_SIGNALS, flowRun: FLOW_RUN_SIGNALS, ingestDocument: [], fetchInboundMedia: [], ingestBatch: [], imapMailbox: [], calendarSync: CALENDAR_SYNC_SIGNALS, appointment: APPOINTMENT_SIGNALS, campaign: [] };
+const KNOWN_SIGNALS: Record<WorkflowType, readonly string[]> = { conversation: CONVERSATION_SIGNALS, flowRun: FLOW_RUN_SIGNALS, ingestDocument: [], fetchInboundMedia: [], ingestBatch: [], imapMailbox: [], calendarSync: CALENDAR_SYNC_SIGNALS, appointment: APPOINTMENT_SIGNALS, campaign: [], videoRender: [] };
 
 const isWorkflowType = (type: string): type is WorkflowType => Object.hasOwn(STATE_QUERIES, type);
 

@@ -8,3 +8,4 @@ export { flowRun } from './flowRun';
 export { imapMailbox } from './imapMailbox';
 export { ingestBatch } from './ingestBatch';
 export { ingestDocument } from './ingestDocument';
+export { videoRender } from './videoRender';

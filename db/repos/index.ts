@@ -32,3 +32,4 @@ export * from './contacts';
 export * from './segments';
 export * from './contact-import';
 export * from './campaign-results';
+export * from './renders';

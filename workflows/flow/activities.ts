@@ -104,6 +104,13 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // A page is bounded to a few seconds of sends; a worker that dies mid-page is noticed by the heartbeat, and the retry resumes it (sent rows are done).
   sendCampaignPage: { startToCloseTimeout: '2m', heartbeatTimeout: '15s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 20 }) },
   decideCampaignWinner: booking,
+  // The videoRender workflow (workflows/videoRender.ts): provider calls retried only when transient (the activities mark the rest non-retryable).
+  speakRenderScript: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 6 }) },
+  startProviderRender: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 }) },
+  checkProviderRender: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
+  // Download, checks and encoding of a few minutes of video; a worker that dies mid-way is noticed by the heartbeat.
+  finishRender: { startToCloseTimeout: '30m', heartbeatTimeout: '1m', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 }) },
+  failRender: booking,
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

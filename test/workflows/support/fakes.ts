@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { SwitchboardActivities } from '../../../activities/types';
 import type { AppointmentRecord, AppointmentSnapshot } from '../../../activities/scheduling/types';
 import { campaignFakes } from './campaign-fakes';
+import { renderFakes } from './render-fakes';
 
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
@@ -79,6 +80,7 @@ const defaults = (): Acts => ({
   }),
   appointmentTool: async ({ name, arguments: args }) => ({ content: `booking tool ${name} saw ${args}` }),
   ...campaignFakes(),
+  ...renderFakes(),
 });
 
 /** `count` free slots from `fromDay` days after 2030-01-01, labelled like the real activity's (one per hour from 10:00 UTC). */
