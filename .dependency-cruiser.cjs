@@ -8,7 +8,7 @@ const CAPABILITY = 'campaigns|channels|events|knowledge|llm|metrics|net|scheduli
 const folders = (list) => `^(${list})/`;
 const except = (list, drop) => list.split('|').filter((f) => !drop.includes(f)).join('|');
 /** The one file per capability module that may read or write the database. */
-const DB_FILES = ['channels/directory.ts', 'knowledge/tenant-embedder.ts', 'llm/providers.ts', 'events/sink.ts', 'webhooks/store.ts', 'scheduling/service.ts', 'campaigns/content/store.ts'];
+const DB_FILES = ['channels/directory.ts', 'knowledge/tenant-embedder.ts', 'llm/providers.ts', 'events/sink.ts', 'webhooks/store.ts', 'scheduling/service.ts', 'campaigns/content/store.ts', 'renders/store.ts'];
 // Tests may import anything; the layer rules apply to the code they test.
 const notTest = '(^test/|\\.test\\.ts$)';
 /** A rule on the code (not the tests) under `from`. */

@@ -24,7 +24,7 @@ const operatorPolicy = (config: Config, baseURL: string): AddressPolicy => ({
 
 export function speechEndpoint(config: Config, settings: TenantSettings, decrypt: (s: string) => string): SpeechEndpoint | null {
   const own = settings.elevenlabs;
-  if (own) return { baseURL: own.baseURL, apiKey: decrypt(own.apiKeyEncrypted), modelId: own.modelId ?? config.ELEVENLABS_MODEL_ID, policy: configPolicy(config) };
+  if (own) return { baseURL: own.baseURL, apiKey: decrypt(own.apiKeyEncrypted), modelId: own.model || config.ELEVENLABS_MODEL_ID, policy: configPolicy(config) };
   if (!config.ELEVENLABS_API_KEY) return null;
   return { baseURL: config.ELEVENLABS_API_URL, apiKey: config.ELEVENLABS_API_KEY, modelId: config.ELEVENLABS_MODEL_ID, policy: operatorPolicy(config, config.ELEVENLABS_API_URL) };
 }

@@ -20,6 +20,9 @@ export interface SpeechVoice {
   settings: VoiceSettings;
 }
 
+/** A render without a voice profile speaks with espeak-ng's American English voice. */
+export const DEFAULT_VOICE: SpeechVoice = { provider: 'espeak', voiceId: 'en-us', modelId: null, settings: {} };
+
 export interface SpokenScript {
   key: string;
   /** Characters ElevenLabs billed for this call (0 from the cache or espeak). */

@@ -36,7 +36,7 @@ export interface TenantSettings {
   /** IANA zone analytics cut days in (UTC when unset). */
   timezone?: string;
   /** The tenant's own ElevenLabs account (text-to-speech of renders); unset → ELEVENLABS_API_KEY, else espeak-ng. */
-  elevenlabs?: { baseURL: string; apiKeyEncrypted: string; modelId?: string };
+  elevenlabs?: { baseURL: string; model: string; apiKeyEncrypted: string };
   /** The tenant's own D-ID account (talking-avatar renders); unset → DID_API_KEY, else the offline renderer. */
   did?: { baseURL: string; apiKeyEncrypted: string };
 }
