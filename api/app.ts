@@ -61,12 +61,13 @@ import { SocketGate } from './services/socket-guard';
 import type { AppDeps } from './deps';
 import { registerTracing } from './plugins/tracing';
 import { traceLogFields } from '../telemetry/log';
+import { maskMediaSignature, mediaRoutes } from './routes/media';
 
 const CHAT_PAGE = new URL('./public/chat.html', import.meta.url);
 
 /** Fastify's request fields, with secrets that travel in a path (a calendar feed's token) masked. */
 function requestForLog(req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
-  return { method: req.method, url: maskFeedToken(req.url), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
+  return { method: req.method, url: maskMediaSignature(maskFeedToken(req.url)), host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
 }
 
 /** Every logger the API is given (tests pass their own) logs requests through requestForLog. */
@@ -158,6 +159,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(brandVoiceRoutes(deps));
   await app.register(contentRoutes(deps));
   await app.register(whatsappTemplateRoutes(deps));
+  await app.register(mediaRoutes(deps));
   await app.register(voiceRoutes(deps));
   await app.register(avatarRoutes(deps));
   await app.register(videoRoutes(deps));

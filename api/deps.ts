@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Config } from '../core/config';
 import type { WorkflowGateway } from '../temporal/clients';
+import type { MediaStore } from '../media/store';
 
 export interface AppDeps {
   config: Config;
@@ -16,4 +17,6 @@ export interface AppDeps {
   workflows: WorkflowGateway;
   /** 32-byte key that signs chat tokens. */
   secretKey: Buffer;
+  /** The media store (media/store.ts); unset: the one the config names. */
+  mediaStore?: MediaStore;
 }
