@@ -25,6 +25,7 @@ export function classOfStatus(status: number): RenderErrorClass {
 }
 
 export const retryAfterSeconds = (value: string | null | undefined): number | undefined => {
+  if (!value) return undefined;
   const n = Number(value);
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 };
