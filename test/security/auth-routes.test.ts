@@ -48,6 +48,8 @@ const PUBLIC = [
   // A campaign's tracked link and unsubscribe page: the signed per-recipient token is the credential.
   '/l/:token',
   '/u/:token',
+  // D-ID's callback: the HMAC token in the URL is the credential (renders/webhook-token.ts).
+  '/v1/webhooks/d-id/:token',
 ];
 const isPublicPattern = (url: string) => PUBLIC.includes(url) || url === '/docs' || url.startsWith('/docs/');
 

@@ -11,12 +11,14 @@ import { startStack, type Stack } from '../support/stack';
 import { schedulingObjects } from '../scheduling/fixtures';
 import { campaignObjects } from '../campaigns-api/fixtures';
 import { contentObjects } from '../content/fixtures';
+import { renderObjects } from '../renders/fixtures';
 import { answer, fault, tenantFixture, type Fixture } from './support';
 
 let stack: Stack;
 let t: Fixture;
 let scheduling: Awaited<ReturnType<typeof schedulingObjects>>;
 let marketing: Awaited<ReturnType<typeof campaignObjects>> & Awaited<ReturnType<typeof contentObjects>>;
+let videos: Awaited<ReturnType<typeof renderObjects>>;
 /** The fixture tenant's slug: the public booking routes name the tenant by it. */
 let slug: string;
 const routes: { method: string; path: string }[] = [];
@@ -75,6 +77,7 @@ beforeAll(async () => {
   t = await tenantFixture(stack);
   scheduling = await schedulingObjects(stack, t);
   marketing = { ...(await campaignObjects(stack, t)), ...(await contentObjects(stack, t)) };
+  videos = await renderObjects(stack, t);
   // The public booking page answers only when on: bodies sent to it must reach its validation.
   await stack.request('PUT', '/v1/settings/booking-page', { apiKey: t.apiKey, body: { enabled: true } });
   slug = (await systemEm(stack.orm).findOneOrFail(Tenant, { id: t.tenantId })).slug;
@@ -115,6 +118,9 @@ function fill(path: string): string {
     segments: t.ids.segment,
     campaigns: marketing.campaign,
     'brand-voices': marketing.brandVoice,
+    voices: videos.voice,
+    avatars: videos.avatar,
+    videos: videos.video,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';

@@ -19,6 +19,7 @@ import { ChatClient } from '../support/ws';
 import { schedulingObjects } from '../scheduling/fixtures';
 import { campaignObjects } from '../campaigns-api/fixtures';
 import { contentObjects } from '../content/fixtures';
+import { renderObjects } from '../renders/fixtures';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
 import { answer, concretePath, tenantFixture, type Fixture } from './support';
 
@@ -51,7 +52,8 @@ beforeAll(async () => {
   const scheduling = await schedulingObjects(stack, fixtureB);
   const campaigns = await campaignObjects(stack, fixtureB);
   const content = await contentObjects(stack, fixtureB);
-  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns, ...content } };
+  const videos = await renderObjects(stack, fixtureB);
+  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns, ...content, ...videos } };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);
   // A route without an entry fails the first test and is left out of the others.
   routes = stack.app.routeAccess.flatMap((r) => {
