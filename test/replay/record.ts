@@ -29,9 +29,10 @@ import { bookingRecorders } from './recorders/booking';
 import { ingestBatchRecorders } from './recorders/ingest-batch';
 import { mediaRecorders } from './recorders/media';
 import { campaignRecorders } from './recorders/campaign';
+import { videoRenderRecorders } from './recorders/video-render';
 import type { Recorder } from './recorders/types';
 
-const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders, ...imapRecorders, ...calendarSyncRecorders, ...appointmentRecorders, ...bookingRecorders, ...campaignRecorders };
+const recorders: Record<string, Recorder> = { ...conversationRecorders, ...conversationLifecycleRecorders, ...flowRunRecorders, ...ingestRecorders, ...ingestBatchRecorders, ...mediaRecorders, ...imapRecorders, ...calendarSyncRecorders, ...appointmentRecorders, ...bookingRecorders, ...campaignRecorders, ...videoRenderRecorders };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
 
