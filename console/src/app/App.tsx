@@ -35,6 +35,9 @@ const SegmentsPage = named(() => import('../pages/audiences/SegmentsPage'), 'Seg
 const CampaignsPage = named(() => import('../pages/campaigns/CampaignsPage'), 'CampaignsPage');
 const CampaignPage = named(() => import('../pages/campaigns/CampaignPage'), 'CampaignPage');
 const CampaignWizard = named(() => import('../pages/campaigns/CampaignWizard'), 'CampaignWizard');
+const AvatarsPage = named(() => import('../pages/videos/AvatarsPage'), 'AvatarsPage');
+const RendersPage = named(() => import('../pages/videos/RendersPage'), 'RendersPage');
+const RenderPage = named(() => import('../pages/videos/RenderPage'), 'RenderPage');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
 
@@ -66,6 +69,10 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/webhooks', preload: WebhooksPage.preload, render: (_p, { role }) => adminOnly(role, <WebhooksPage />) },
   { pattern: '/settings', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
   { pattern: '/settings/:section', render: (_p, { role }) => adminOnly(role, <SettingsPage />) },
+  { pattern: '/avatars', preload: AvatarsPage.preload, render: () => <AvatarsPage /> },
+  { pattern: '/videos', preload: RendersPage.preload, render: () => <RendersPage /> },
+  { pattern: '/videos/new', preload: RenderPage.preload, render: () => <RenderPage /> },
+  { pattern: '/videos/:renderId', preload: RenderPage.preload, render: (p) => <RenderPage key={p.renderId} renderId={p.renderId} /> },
 ];
 
 // The page a deep link opens downloads alongside GET /v1/auth/me instead of after it.

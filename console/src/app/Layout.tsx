@@ -16,6 +16,8 @@ const NAV = [
   { to: '/analytics', label: 'Analytics' },
   { to: '/webhooks', label: 'Webhooks', adminOnly: true },
   { to: '/settings', label: 'Settings', adminOnly: true },
+  { to: '/videos', label: 'Videos' },
+  { to: '/avatars', label: 'Avatars' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -26,6 +26,7 @@ const RUN_TYPE_LABELS = {
   calendarSync: 'Calendar sync',
   appointment: 'Appointment',
   campaign: 'Campaign',
+  videoRender: 'Video render',
 } satisfies Record<WorkflowType, string>;
 export const RUN_TYPES = Object.entries(RUN_TYPE_LABELS).map(([value, label]) => ({ value, label }));
 
