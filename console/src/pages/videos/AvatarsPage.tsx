@@ -35,7 +35,7 @@ export function AvatarsPage() {
   const avatars = useQuery(async () => (await api.get<{ items: AvatarDto[] }>('/v1/avatars')).items, []);
   const voices = useQuery(async () => (await api.get<{ items: VoiceProfileDto[] }>('/v1/voices')).items, []);
   return (
-    <div className="pg-col">
+    <div className="page pg-col">
       <h1>Avatars</h1>
       <div className="pg-split pg-split-right">
         <Panel title="Avatars">

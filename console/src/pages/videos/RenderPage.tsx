@@ -46,7 +46,7 @@ function NewRender() {
   });
   if (!canMakeVideos(user?.role)) return <Panel title="New render">Your role may watch videos but not render them.</Panel>;
   return (
-    <div className="pg-col">
+    <div className="page pg-col">
       <h1>New render</h1>
       <Panel title="Script">
         <form className="pg-col" onSubmit={(e) => void write.submit(e)}>
@@ -100,7 +100,7 @@ function RenderView({ id }: { id: string }) {
     <QueryStatus query={render} loadingLabel="Loading the render">
       {(r) =>
         r && (
-          <div className="pg-col">
+          <div className="page pg-col">
             <div className="pg-row pg-row-between">
               <h1>{r.title || 'Video'}</h1>
               <Link to={`/runs/${encodeURIComponent(r.workflowId)}`}>Run history</Link>

@@ -15,7 +15,7 @@ export function RendersPage() {
   const { user } = useAuth();
   const renders = useQuery(async () => (await api.get<{ items: RenderDto[] }>('/v1/videos?limit=100')).items, []);
   return (
-    <div className="pg-col">
+    <div className="page pg-col">
       <div className="pg-row pg-row-between">
         <h1>Videos</h1>
         <div className="pg-row">
