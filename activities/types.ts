@@ -14,7 +14,7 @@ import type { InboundConsent } from '../core/campaigns';
 import type { BookingFlowActivities } from './scheduling/flow-types';
 import type { AppointmentActivities } from './scheduling/types';
 import type { CampaignActivities } from './campaigns/types';
-import type { VideoRenderActivities } from './renders/types';
+import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -96,7 +96,7 @@ export interface IngestRef {
   version: number;
 }
 
-export interface SwitchboardActivities extends AppointmentActivities, BookingFlowActivities, CampaignActivities, VideoRenderActivities {
+export interface SwitchboardActivities extends AppointmentActivities, BookingFlowActivities, CampaignActivities, VideoRenderActivities, FlowVideoActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

@@ -3,10 +3,11 @@ import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
 import { renderContext } from './context';
 import { finishActivities } from './finish';
+import { flowVideoActivities } from './flow';
 import { providerActivities } from './provider';
-import type { VideoRenderActivities } from './types';
+import type { FlowVideoActivities, VideoRenderActivities } from './types';
 
-export function renderActivities(deps: ActivityDeps): Pick<SwitchboardActivities, keyof VideoRenderActivities> {
+export function renderActivities(deps: ActivityDeps): Pick<SwitchboardActivities, keyof VideoRenderActivities | keyof FlowVideoActivities> {
   const ctx = renderContext(deps);
-  return { ...providerActivities(ctx), ...finishActivities(ctx) };
+  return { ...providerActivities(ctx), ...finishActivities(ctx), ...flowVideoActivities(ctx) };
 }

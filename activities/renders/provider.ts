@@ -8,13 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { publicUrl } from '../../core/config';
 import { createDidJob, findDidJob, getDidJob, jobFailure, type DidJobKind } from '../../renders/d-id';
 import { RenderProviderError } from '../../renders/errors';
-import { speakScript, type SpeechVoice } from '../../renders/speech';
+import { DEFAULT_VOICE, speakScript } from '../../renders/speech';
 import { didWebhookToken } from '../../renders/webhook-token';
 import type { SwitchboardActivities } from '../types';
 import { classified, missing, type RenderContext } from './context';
-
-/** A render without a voice profile speaks with espeak-ng's American English voice. */
-export const DEFAULT_VOICE: SpeechVoice = { provider: 'espeak', voiceId: 'en-us', modelId: null, settings: {} };
 
 /** How long a media URL handed to D-ID stays valid: it fetches the image and audio when it starts rendering. */
 const PROVIDER_URL_TTL_SECONDS = 6 * 3600;

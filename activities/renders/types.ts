@@ -22,3 +22,15 @@ export interface VideoRenderActivities {
   /** The row becomes failed (or canceled) with the reason; `video.failed` is emitted. */
   failRender(input: RenderRef & { reason: string; errorClass: RenderErrorClass | null; canceled: boolean }): Promise<void>;
 }
+
+export interface FlowVideoActivities {
+  /** A flow's render request: claimed by its cache key; `start` when this claim must start its workflow (`workflowId`, `input`). */
+  prepareFlowVideo(input: { tenantId: string; avatarId: string; voiceProfileId: string | null; script: string; personalized: boolean; conversationId: string | null }): Promise<{
+    renderId: string;
+    workflowId: string;
+    start: boolean;
+    input: { tenantId: string; renderId: string; attempt: number; provider: 'd-id' | 'offline'; pollSeconds: number; timeoutMinutes: number };
+  }>;
+  /** A render as a message can carry it: its status, and when completed a signed URL of the MP4 and the poster. */
+  videoForMessage(input: { tenantId: string; renderId: string }): Promise<{ status: 'running' | 'completed' | 'failed' | 'canceled' | 'missing'; url?: string; posterUrl?: string; error?: string }>;
+}

@@ -111,6 +111,9 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // Download, checks and encoding of a few minutes of video; a worker that dies mid-way is noticed by the heartbeat.
   finishRender: { startToCloseTimeout: '30m', heartbeatTimeout: '1m', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 }) },
   failRender: booking,
+  // The sendVideo node: a claim (database) and a look at the render, each a few quick attempts.
+  prepareFlowVideo: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
+  videoForMessage: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };
