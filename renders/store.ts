@@ -16,8 +16,8 @@ import type { RenderProvider, RenderSettings } from '../core/renders';
 import { parseTemplate, renderTemplate } from '../core/template';
 import type { VideoRender } from '../db/entities';
 import { tenantEm } from '../db/orm';
-import { claimVideoRender, getAvatar, getVoiceProfile, type RenderClaim } from '../db/repos/renders';
-import { tenantById } from '../db/repos/tenants';
+import { claimVideoRender, findVideoRenderByKey, getAvatar, getVoiceProfile, type RenderClaim } from '../db/repos/renders';
+import { cachedTenant } from '../db/repos/tenants';
 import { secretBoxFromConfig } from '../db/secrets';
 import { didEndpoint } from './endpoints';
 import { writeVideoScript } from './script-writer';
@@ -61,7 +61,7 @@ export async function prepareRender(deps: Deps, tenantId: string, request: Rende
   const voiceRow = voiceProfileId ? await getVoiceProfile(em, voiceProfileId) : null;
   if (voiceProfileId && !voiceRow) throw new AppError('not_found', 'voice profile not found', { field: 'voiceProfileId' });
   const script = await resolveScript(deps, tenantId, request.script);
-  const tenant = await tenantById(em, tenantId);
+  const tenant = await cachedTenant(deps.orm, tenantId);
   const did = didEndpoint(deps.config, tenant?.settings ?? {}, (s) => secretBoxFromConfig(deps.config).decrypt(s));
   const provider: RenderProvider = did ? 'd-id' : 'offline';
   const settings = {
@@ -71,6 +71,9 @@ export async function prepareRender(deps: Deps, tenantId: string, request: Rende
   };
   const voice = voiceRow ? { provider: voiceRow.provider, voiceId: voiceRow.voiceId, modelId: voiceRow.modelId ?? null, settings: voiceRow.settings } : DEFAULT_VOICE;
   const cacheKey = renderCacheKey({ script, voice, avatar: { imageSha256: avatar.imageSha256 ?? null, presenterId: avatar.presenterId ?? null }, renderer: provider, settings });
+  // A hit is a plain indexed read: no transaction, no lock (the claim below is for everything else).
+  const hit = await findVideoRenderByKey(em, cacheKey);
+  if (hit?.status === 'completed') return { row: hit, action: 'cached', input: workflowInput(deps.config, tenantId, hit) };
   const claim = await claimVideoRender(
     em,
     {

@@ -11,6 +11,7 @@ export const getVoiceProfile = (em: EntityManager, id: string) => em.findOne(Voi
 export const listAvatars = (em: EntityManager) => em.find(Avatar, {}, byName);
 export const getAvatar = (em: EntityManager, id: string) => em.findOne(Avatar, { id });
 export const getVideoRender = (em: EntityManager, id: string) => em.findOne(VideoRender, { id });
+export const findVideoRenderByKey = (em: EntityManager, cacheKey: string) => em.findOne(VideoRender, { cacheKey });
 
 /** Applies the fields that are set (undefined = unchanged). */
 export async function patchRow<T extends object>(em: EntityManager, row: T, patch: Partial<T>): Promise<T> {
