@@ -28,6 +28,9 @@ export function plainTextOf(message: OutboundSend, opts: { mediaAsLink: boolean 
   if (text) parts.push(text);
   const options = message.interactive?.options ?? [];
   if (options.length > 0) parts.push(options.map((o, i) => `${i + 1}. ${o.title}`).join('\n'));
-  if (opts.mediaAsLink && message.media) parts.push(`${message.media.name ?? 'Attachment'}: ${message.media.url}`);
+  if (opts.mediaAsLink && message.media) parts.push(`${message.media.name ?? (isVideo(message.media) ? 'Video' : 'Attachment')}: ${message.media.url}`);
   return parts.join('\n\n');
 }
+
+/** A video sent by link (`rich.media` with a `video/…` type). */
+export const isVideo = (media: { contentType: string }) => /^video\//i.test(media.contentType);

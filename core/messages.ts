@@ -49,7 +49,13 @@ export interface OutboundMessage {
 export interface RichContent {
   /** WhatsApp template (required outside the 24-hour window). */
   template?: { name: string; language: string; parameters: string[] };
-  media?: { url: string; contentType: string; caption?: string; name?: string };
+  /**
+   * A file by link. For a video (`video/mp4`): `posterUrl` is its still (email shows it linking to the
+   * video, players show it before playing), `hlsUrl` an HLS playlist for players that stream it,
+   * `byteSize` lets a channel with a size limit (MMS) link instead of attaching, and `key` /
+   * `posterKey` / `hlsKey` name the media store objects so a transcript shown later signs fresh URLs.
+   */
+  media?: { url: string; contentType: string; caption?: string; name?: string; posterUrl?: string; hlsUrl?: string; byteSize?: number; key?: string; posterKey?: string; hlsKey?: string };
   /** Buttons (≤ 3) or a list: native where the channel has them, numbered text elsewhere. */
   interactive?: { type: 'buttons' | 'list'; options: { id: string; title: string }[]; button?: string };
   /** Email only: a composed message (campaigns) — its own subject, inbox preview line, HTML part and extra headers (List-Unsubscribe…); the text part is the message's text. */

@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { MediaUrlSigner } from './signed-url';
-import { assertMediaKey, type ByteRange, type MediaStore, type StoredObject } from './store';
+import { assertMediaKey } from './keys';
+import type { ByteRange, MediaStore, StoredObject } from './types';
 
 export class LocalMediaStore implements MediaStore {
   readonly backend = 'local' as const;

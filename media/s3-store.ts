@@ -13,8 +13,10 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { isPlaylistKey } from './playlist';
 import type { MediaUrlSigner } from './signed-url';
-import { assertMediaKey, type ByteRange, type MediaStore, type StoredObject } from './store';
+import { assertMediaKey } from './keys';
+import type { ByteRange, MediaStore, StoredObject } from './types';
 
 export interface S3StoreOptions {
   endpoint?: string;
@@ -98,7 +100,8 @@ export class S3MediaStore implements MediaStore {
 
   async signedUrl(key: string, ttlSeconds: number): Promise<string> {
     assertMediaKey(key);
-    if (this.opts.urls === 'signer') return this.opts.signer.url(key, ttlSeconds);
+    // A playlist names its segments relatively, and a bucket cannot sign them: the API serves playlists (media/playlist.ts).
+    if (this.opts.urls === 'signer' || isPlaylistKey(key)) return this.opts.signer.url(key, ttlSeconds);
     return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.opts.bucket, Key: key }), { expiresIn: Math.max(1, Math.floor(ttlSeconds)) });
   }
 

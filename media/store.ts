@@ -6,44 +6,14 @@
  */
 import { hkdfSync } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
 import { publicUrl, type Config } from '../core/config';
 import { LocalMediaStore } from './local-store';
 import { S3MediaStore } from './s3-store';
 import { MediaUrlSigner } from './signed-url';
+import type { MediaStore } from './types';
 
-export interface StoredObject { key: string; byteSize: number; sha256: string; contentType: string }
-
-/** An inclusive byte range, as HTTP's `Range: bytes=start-end` names it. */
-export interface ByteRange { start: number; end: number }
-
-export interface MediaStore {
-  put(key: string, body: Buffer | NodeJS.ReadableStream, contentType: string): Promise<StoredObject>;
-  /** Local copy for ffmpeg; the caller deletes `path` when done. */
-  download(key: string, path: string): Promise<void>;
-  head(key: string): Promise<StoredObject | null>;
-  delete(key: string): Promise<void>;
-  /** A URL a browser or a provider can fetch (GET, range requests) until it expires. */
-  signedUrl(key: string, ttlSeconds: number): Promise<string>;
-  /** The object's bytes (all, or one range) for the API's media route; null when there is no such object. */
-  read(key: string, range?: ByteRange): Promise<{ object: StoredObject; body: Readable } | null>;
-  readonly backend: 'local' | 's3';
-}
-
-/** `t/{tenant}/…`: letters, digits, `-_.` in each part, no empty or dot-only parts (no traversal). */
-const KEY_PATTERN = /^t\/[A-Za-z0-9_-]+(\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/;
-export const MAX_KEY_LENGTH = 512;
-
-export function isValidMediaKey(key: string): boolean {
-  return key.length <= MAX_KEY_LENGTH && KEY_PATTERN.test(key) && !key.split('/').some((p) => p === '.' || p === '..');
-}
-
-export function assertMediaKey(key: string): void {
-  if (!isValidMediaKey(key)) throw new Error(`invalid media key ${JSON.stringify(key.slice(0, 80))}: keys look like t/{tenantId}/path/file.ext`);
-}
-
-/** The tenant a key belongs to. */
-export const tenantOfKey = (key: string): string | null => (isValidMediaKey(key) ? key.split('/')[1] : null);
+export type { ByteRange, MediaStore, StoredObject } from './types';
+export { assertMediaKey, isValidMediaKey, MAX_KEY_LENGTH, tenantOfKey } from './keys';
 
 /** Secret for media URL signatures, derived from the platform key so it needs no setting of its own. */
 export function mediaUrlKey(platformSecret: string): Buffer {
@@ -52,9 +22,14 @@ export function mediaUrlKey(platformSecret: string): Buffer {
 
 export const mediaDir = (config: Pick<Config, 'MEDIA_DIR' | 'DATA_DIR'>) => resolve(config.MEDIA_DIR ?? join(config.DATA_DIR, 'media'));
 
-/** The signer of URLs the API serves at `/media/…` (or the CDN in front of it). */
-export function mediaUrlSignerFromConfig(config: Config): MediaUrlSigner {
-  const base = config.MEDIA_CDN_BASE_URL ?? `${publicUrl(config).replace(/\/+$/, '')}/media`;
+/**
+ * The signer of URLs the API serves at `/media/…` (or the CDN in front of it). `relative`: without
+ * PUBLIC_URL the URLs are paths (`/media/…`), which the console and the widget resolve against the
+ * API they talk to, instead of the guessed `http://localhost:PORT` that providers would be given.
+ */
+export function mediaUrlSignerFromConfig(config: Config, opts: { relative?: boolean } = {}): MediaUrlSigner {
+  const origin = opts.relative && !config.PUBLIC_URL ? '' : publicUrl(config).replace(/\/+$/, '');
+  const base = config.MEDIA_CDN_BASE_URL ?? `${origin}/media`;
   return new MediaUrlSigner(base, () => {
     if (!config.SWITCHBOARD_SECRET_KEY) throw new Error('SWITCHBOARD_SECRET_KEY is not set: media URLs cannot be signed');
     return mediaUrlKey(config.SWITCHBOARD_SECRET_KEY);

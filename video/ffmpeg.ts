@@ -16,8 +16,9 @@ export const MEDIA_INPUT_FORMATS = [
   'mp3', 'wav', 'flac', 'aac',
 ].join(',');
 
-/** The options every run starts with: quiet, no stdin, local files only, real media demuxers only. */
-export const SAFE_INPUT_ARGS = ['-nostdin', '-hide_banner', '-loglevel', 'error', '-protocol_whitelist', 'file', '-format_whitelist', MEDIA_INPUT_FORMATS];
+/** The options every run starts with: no stdin, local files only, real media demuxers only; errors alone printed unless a filter's report is wanted (`info`). */
+export const safeInputArgs = (loglevel: 'error' | 'info' = 'error') => ['-nostdin', '-hide_banner', '-loglevel', loglevel, '-protocol_whitelist', 'file', '-format_whitelist', MEDIA_INPUT_FORMATS];
+export const SAFE_INPUT_ARGS = safeInputArgs();
 
 export interface ToolRun {
   ok: boolean;

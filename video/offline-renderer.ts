@@ -35,23 +35,28 @@ export async function renderOffline(input: OfflineRenderInput, opts: { timeoutMs
       await writeFile(file, wrapCaption(cue.text, maxCaptionChars(width, height)), { mode: 0o600 });
       return drawtext(file, cue.start, cue.end, width, height);
     }));
-    // Oversample 2× before zoompan: at the output size its integer crop offsets make the motion jitter.
+    // The image is read once and zoompan makes every frame from it (d = all frames): looping the
+    // image instead scaled it again for each frame, twice the time. It is oversampled 2× first:
+    // at the output size zoompan's whole-pixel crop offsets make the motion jitter.
+    const frames = Math.ceil(audio.durationSec * FPS) + 1;
     const motion = [
       `scale=${width * 2}:${height * 2}:force_original_aspect_ratio=increase`,
       `crop=${width * 2}:${height * 2}`,
-      `zoompan=z='min(${MAX_ZOOM},1+${ZOOM_PER_FRAME}*on)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=${width}x${height}:fps=${FPS}`,
+      `zoompan=z='min(${MAX_ZOOM},1+${ZOOM_PER_FRAME}*on)':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=${frames}:s=${width}x${height}:fps=${FPS}`,
       'setsar=1',
     ];
     const filter = [...motion, ...captionFilters, 'format=yuv420p'].join(',');
     const threads = String(opts.threads ?? 1);
     await runToolOrThrow('ffmpeg', [
       ...SAFE_INPUT_ARGS,
-      '-threads', threads, '-loop', '1', '-framerate', String(FPS), '-i', input.imagePath,
+      '-threads', threads, '-i', input.imagePath,
       '-threads', threads, '-i', input.audioPath,
       '-threads', threads, '-filter_threads', threads, '-y',
       '-map', '0:v:0', '-map', '1:a:0', '-vf', filter,
       '-t', audio.durationSec.toFixed(3),
       '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'main', '-pix_fmt', 'yuv420p', '-r', String(FPS),
+      // Keyframes every 2 s, as the delivery MP4 has them: the outputs can then copy this stream.
+      '-force_key_frames', 'expr:gte(t,n_forced*2)',
       '-c:a', 'aac', '-b:a', '128k', '-ac', '2',
       '-movflags', '+faststart', '-f', 'mp4', input.outPath,
     ], { timeoutMs: opts.timeoutMs ?? 10 * 60_000, maxOutputBytes: 1024 * 1024 });

@@ -1,8 +1,8 @@
 /**
  * The formats a finished video is delivered in, made with ffmpeg from one source file:
  * - `video.mp4`: H.264 (main profile, yuv420p) + AAC with `+faststart` (the index first, so a
- *   player starts before the download ends), kept under a size cap (WhatsApp: 16 MB) by
- *   re-encoding at a computed lower bitrate until it fits;
+ *   player starts before the download ends), rewrapped without encoding when the source already is
+ *   that, kept under a size cap (WhatsApp: 16 MB) by re-encoding at a computed lower bitrate;
  * - `video.webm`: VP9 + Opus for browsers that prefer it;
  * - `poster.jpg`: one frame for players and email;
  * - `sprite.jpg`: a grid of frames for seek previews;
@@ -11,7 +11,7 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runToolOrThrow, SAFE_INPUT_ARGS } from './ffmpeg';
-import { probeMedia } from './probe';
+import { probeMedia, type MediaProbe } from './probe';
 
 export interface VideoOutputs { mp4: string; webm: string; poster: string; sprite: string; hls: { playlist: string; files: string[] } | null }
 
@@ -39,7 +39,7 @@ export async function makeOutputs(input: string, outDir: string, opts: { maxMp4B
   await mkdir(outDir, { recursive: true, mode: 0o700 });
   const source = await probeMedia(input);
   const mp4 = join(outDir, 'video.mp4');
-  await encodeMp4(input, mp4, { ...opts, durationSec: source.durationSec, maxBytes: opts.maxMp4Bytes, hasAudio: !!source.audioCodec });
+  await encodeMp4(input, mp4, { ...opts, durationSec: source.durationSec, maxBytes: opts.maxMp4Bytes, hasAudio: !!source.audioCodec, copy: deliverableAsIs(source) });
   const webm = join(outDir, 'video.webm');
   await encodeWebm(input, webm, { ...opts, hasAudio: !!source.audioCodec });
   const poster = join(outDir, 'poster.jpg');
@@ -50,20 +50,30 @@ export async function makeOutputs(input: string, outDir: string, opts: { maxMp4B
   return { mp4, webm, poster, sprite, hls };
 }
 
+/** H.264 in 4:2:0 with AAC (or no audio): what every player and WhatsApp take, so the MP4 copies the streams. */
+export const deliverableAsIs = (p: MediaProbe) => p.videoCodec === 'h264' && p.pixelFormat === 'yuv420p' && (p.audioCodec === 'aac' || p.audioCodec === null);
+
 /**
- * H.264 MP4 with faststart. With a cap, a file over it is encoded again at the bitrate that fits
+ * H.264 MP4 with faststart; `copy` rewraps the source's streams (a render that is already H.264 +
+ * AAC: a fraction of a second instead of an encode) and encodes only if that breaks the cap. With a cap, a file over it is encoded again at the bitrate that fits
  * (cap × headroom × 8 / duration − audio), each retry 15 % lower than the last, at most 4 times.
  */
-export async function encodeMp4(input: string, out: string, o: EncodeOptions & { durationSec: number; maxBytes?: number; hasAudio: boolean }): Promise<{ bytes: number; attempts: number; videoKbps: number | null }> {
-  await run(mp4Args(input, out, null, o), o);
+export async function encodeMp4(input: string, out: string, o: EncodeOptions & { durationSec: number; maxBytes?: number; hasAudio: boolean; copy?: boolean }): Promise<{ bytes: number; attempts: number; videoKbps: number | null; copied: boolean }> {
+  if (o.copy) {
+    await run(['-i', input, '-y', '-map', '0:v:0', ...(o.hasAudio ? ['-map', '0:a:0'] : []), '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', out], o);
+    const bytes = (await stat(out)).size;
+    if (!o.maxBytes || bytes <= o.maxBytes) return { bytes, attempts: 1, videoKbps: null, copied: true };
+  } else {
+    await run(mp4Args(input, out, null, o), o);
+  }
   let bytes = (await stat(out)).size;
-  if (!o.maxBytes || bytes <= o.maxBytes) return { bytes, attempts: 1, videoKbps: null };
+  if (!o.maxBytes || bytes <= o.maxBytes) return { bytes, attempts: 1, videoKbps: null, copied: false };
   let kbps = Math.floor(((o.maxBytes * SIZE_CAP_HEADROOM * 8) / Math.max(o.durationSec, 0.1)) / 1000 - (o.hasAudio ? AUDIO_KBPS : 0));
   for (let attempt = 2; attempt <= SIZE_CAP_ATTEMPTS + 1; attempt++) {
     if (kbps < 50) break;
     await run(mp4Args(input, out, kbps, o), o);
     bytes = (await stat(out)).size;
-    if (bytes <= o.maxBytes) return { bytes, attempts: attempt, videoKbps: kbps };
+    if (bytes <= o.maxBytes) return { bytes, attempts: attempt, videoKbps: kbps, copied: false };
     kbps = Math.floor(kbps * 0.85);
   }
   throw new Error(`the MP4 stays above ${o.maxBytes} bytes (${bytes}) even at a low bitrate: the video is too long for this channel`);

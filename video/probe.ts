@@ -3,9 +3,13 @@
  * (the mean loudness of the first audio stream, to tell speech from silence).
  */
 import { stat } from 'node:fs/promises';
-import { runTool, runToolOrThrow, SAFE_INPUT_ARGS } from './ffmpeg';
+import { runTool, runToolOrThrow, safeInputArgs, SAFE_INPUT_ARGS } from './ffmpeg';
 
-export interface MediaProbe { durationSec: number; width: number | null; height: number | null; videoCodec: string | null; audioCodec: string | null; byteSize: number; meanVolumeDb: number | null }
+export interface MediaProbe {
+  durationSec: number; width: number | null; height: number | null; videoCodec: string | null; audioCodec: string | null; byteSize: number; meanVolumeDb: number | null;
+  /** The video's pixel format (`yuv420p`…): players and WhatsApp need 4:2:0. */
+  pixelFormat?: string | null;
+}
 
 const PROBE_TIMEOUT_MS = 20_000;
 /** Decoding the whole audio track: a few seconds for minutes of speech. */
@@ -13,7 +17,7 @@ const VOLUME_TIMEOUT_MS = 120_000;
 
 interface FfprobeJson {
   format?: { duration?: string };
-  streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string; disposition?: { attached_pic?: number } }[];
+  streams?: { codec_type?: string; codec_name?: string; pix_fmt?: string; width?: number; height?: number; duration?: string; disposition?: { attached_pic?: number } }[];
 }
 
 /** Throws when the file is empty or not a media file ffprobe can read. */
@@ -22,7 +26,7 @@ export async function probeMedia(path: string): Promise<MediaProbe> {
   if (byteSize === 0) throw new Error('the file is empty');
   const run = await runToolOrThrow(
     'ffprobe',
-    // ffprobe shares ffmpeg's input options except -nostdin/-loglevel placement: both are accepted.
+    // ffprobe takes ffmpeg's input options except -nostdin (it never reads stdin).
     [...SAFE_INPUT_ARGS.filter((a) => a !== '-nostdin'), '-print_format', 'json', '-show_format', '-show_streams', path],
     { timeoutMs: PROBE_TIMEOUT_MS, maxOutputBytes: 1024 * 1024 },
   );
@@ -40,6 +44,7 @@ export async function probeMedia(path: string): Promise<MediaProbe> {
     audioCodec: audio?.codec_name ?? null,
     byteSize,
     meanVolumeDb: audio ? await meanVolume(path) : null,
+    pixelFormat: video?.pix_fmt ?? null,
   };
 }
 
@@ -47,7 +52,8 @@ export async function probeMedia(path: string): Promise<MediaProbe> {
 async function meanVolume(path: string): Promise<number | null> {
   const run = await runTool(
     'ffmpeg',
-    [...SAFE_INPUT_ARGS.map((a) => (a === 'error' ? 'info' : a)), '-threads', '1', '-i', path, '-map', '0:a:0', '-af', 'volumedetect', '-vn', '-sn', '-dn', '-f', 'null', '-'],
+    // volumedetect reports at the info level.
+    [...safeInputArgs('info'), '-threads', '1', '-i', path, '-map', '0:a:0', '-af', 'volumedetect', '-vn', '-sn', '-dn', '-f', 'null', '-'],
     { timeoutMs: VOLUME_TIMEOUT_MS, maxOutputBytes: 1024 * 1024 },
   );
   const match = /mean_volume:\s*(-?[\d.]+|-inf) dB/.exec(run.stderr);

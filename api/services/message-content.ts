@@ -6,22 +6,28 @@
 import type { MessageContentDto } from '../../core/api/message-content';
 import { MESSAGE_KINDS, type MessageKind } from '../../core/message-content';
 import type { Message } from '../../db/entities';
+import { mediaUrlSignerFromConfig, tenantOfKey } from '../../media/store';
 import type { AppDeps } from '../deps';
 import { widgetFileUrl } from './widget-uploads';
 
-/** Builds the signed download link of a stored file. */
-export type FileLink = (asset: { id: string; name?: string | null }) => string;
+/** Builds the signed download link of a stored file; `media` signs a media store key (media/store.ts). */
+export type FileLink = ((asset: { id: string; name?: string | null }) => string) & { media?: (key: string) => string };
 
-/** Links through the signed file route (`/v1/widget/files/…`, which serves any stored attachment), on PUBLIC_URL. */
-export const fileLinks =
-  (deps: Pick<AppDeps, 'secretKey' | 'config'>): FileLink =>
-  (asset) =>
-    widgetFileUrl(deps.secretKey, deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? '', asset);
+/**
+ * Links through the signed file route (`/v1/widget/files/…`, which serves any stored attachment), on
+ * PUBLIC_URL; media store objects through `/media/…` (or the CDN), signed for MEDIA_URL_TTL_SECONDS.
+ */
+export const fileLinks = (deps: Pick<AppDeps, 'secretKey' | 'config'>): FileLink => {
+  const signer = mediaUrlSignerFromConfig(deps.config, { relative: true });
+  return Object.assign((asset: { id: string; name?: string | null }) => widgetFileUrl(deps.secretKey, deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? '', asset), {
+    media: (key: string) => signer.url(key, deps.config.MEDIA_URL_TTL_SECONDS),
+  });
+};
 
 const obj = (v: unknown): Record<string, any> | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : undefined);
 const list = (v: unknown): any[] | undefined => (Array.isArray(v) ? v : undefined);
 
-export function messageContentDto(m: Pick<Message, 'direction' | 'metadata' | 'status' | 'error' | 'channelId'>, fileLink?: FileLink): MessageContentDto {
+export function messageContentDto(m: Pick<Message, 'direction' | 'metadata' | 'status' | 'error' | 'channelId'> & { tenant?: string }, fileLink?: FileLink): MessageContentDto {
   const meta: Record<string, any> = m.metadata ?? {};
   const out: MessageContentDto = {};
   const kind = (typeof meta.kind === 'string' ? meta.kind : typeof meta.mediaType === 'string' ? meta.mediaType : undefined) as MessageKind | undefined;
@@ -42,8 +48,29 @@ export function messageContentDto(m: Pick<Message, 'direction' | 'metadata' | 's
       ...(list(meta.cc) ? { cc: meta.cc } : {}),
     };
   }
+  const media = obj(obj(meta.rich)?.media);
+  if (media && typeof media.url === 'string' && typeof media.contentType === 'string') out.media = mediaDto(media, m.tenant, fileLink?.media);
   if (m.direction === 'out' && (m.status || m.channelId)) out.delivery = { status: (m.status ?? 'pending') as NonNullable<MessageContentDto['delivery']>['status'], error: m.error ?? null };
   return out;
+}
+
+/**
+ * A reply's linked file: URLs signed afresh from the store keys (the ones sent have expired by now),
+ * only for keys of the message's own tenant; otherwise the URLs as sent.
+ */
+function mediaDto(media: Record<string, any>, tenant: string | undefined, sign?: (key: string) => string): NonNullable<MessageContentDto['media']> {
+  const own = (key: unknown): key is string => typeof key === 'string' && tenant !== undefined && tenantOfKey(key) === tenant;
+  const link = (key: unknown, url: unknown) => (sign && own(key) ? sign(key) : typeof url === 'string' ? url : undefined);
+  const posterUrl = link(media.posterKey, media.posterUrl);
+  const hlsUrl = link(media.hlsKey, media.hlsUrl);
+  return {
+    url: link(media.key, media.url)!,
+    contentType: media.contentType,
+    ...(posterUrl ? { posterUrl } : {}),
+    ...(hlsUrl ? { hlsUrl } : {}),
+    ...(typeof media.caption === 'string' ? { caption: media.caption } : {}),
+    ...(typeof media.name === 'string' ? { name: media.name } : {}),
+  };
 }
 
 function attachmentDto(a: Record<string, any>, fileLink?: FileLink): NonNullable<MessageContentDto['attachments']>[number] {

@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import { AppError } from '../../core/errors';
 import { EMAIL_INBOUND_PROVIDERS } from '../../core/email-inbound';
-import type { AdapterEnv, ChannelAdapter, ChannelConfig } from '../types';
-import { mediaTypeOf, plainTextOf } from '../wire';
+import type { AdapterEnv, ChannelAdapter, ChannelConfig, OutboundSend } from '../types';
+import { isVideo, mediaTypeOf, plainTextOf } from '../wire';
 import { parseInboundEmail } from './inbound';
 import { verifyInboundEmail } from './signature';
 import { POSTMARK_USER, postmarkToMime, verifyBasicAuth } from './providers/postmark';
@@ -119,7 +119,7 @@ export const emailAdapter = (env: AdapterEnv): ChannelAdapter<EmailCredentials, 
       ...(thread.lastMessageId ? { inReplyTo: thread.lastMessageId } : {}),
       ...(thread.references.length ? { references: thread.references } : {}),
       text,
-      html: composed ? withPreheader(composed.html, composed.preheader) : htmlOf(text),
+      html: composed ? withPreheader(composed.html, composed.preheader) : withVideoPoster(htmlOf(text), message.media),
       // RFC 3834: an automatic answer, so the contact's auto-responder does not answer it back;
       // a composed (campaign) message is bulk mail with its own headers (List-Unsubscribe…).
       headers: composed ? { 'Auto-Submitted': 'auto-generated', Precedence: 'bulk', ...composed.headers } : { 'Auto-Submitted': 'auto-replied' },
@@ -162,6 +162,20 @@ export function withPreheader(html: string, preheader?: string): string {
   if (!preheader) return html;
   const hidden = `<div style="display:none;max-height:0;overflow:hidden;opacity:0">${escapeHtml(preheader)}</div>`;
   return /<body[^>]*>/i.test(html) ? html.replace(/<body[^>]*>/i, (tag) => tag + hidden) : hidden + html;
+}
+
+/**
+ * A video in an email: mail clients play no video, so its poster still links to it (the text part
+ * and the paragraph above carry the same link for clients that block images).
+ */
+export function withVideoPoster(html: string, media: OutboundSend['media']): string {
+  if (!media || !isVideo(media) || !media.posterUrl) return html;
+  const url = escapeHtml(media.url);
+  const alt = escapeHtml(media.caption ?? media.name ?? 'Play the video');
+  const poster =
+    `<p><a href="${url}" style="display:inline-block;position:relative"><img src="${escapeHtml(media.posterUrl)}" alt="${alt}" width="480" style="max-width:100%;height:auto;border:0;display:block"></a></p>` +
+    `<p><a href="${url}">&#9654; Play the video</a></p>`;
+  return html.replace('</body>', `${poster}</body>`);
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -8,9 +8,9 @@
  */
 import { z } from 'zod';
 import { AppError } from '../../core/errors';
-import type { AdapterEnv, ChannelAdapter, ChannelConfig, InboundRequest } from '../types';
+import type { AdapterEnv, ChannelAdapter, ChannelConfig, InboundRequest, OutboundSend } from '../types';
 import { ProviderError } from '../types';
-import { headerOf, mediaTypeOf, plainTextOf } from '../wire';
+import { headerOf, isVideo, mediaTypeOf, plainTextOf } from '../wire';
 import { createMessage, downloadMedia, fetchAccount, listMessages, TWILIO_API_BASE, type TwilioAuth, type TwilioMessage } from './client';
 import { parseTwilioWebhook } from './inbound';
 import { formValue, hasBodyHash, isValidTwilioBodySignature, isValidTwilioSignature, parseForm, type FormParams } from './signature';
@@ -77,10 +77,11 @@ export const twilioAdapter = (env: AdapterEnv): ChannelAdapter<TwilioCredentials
   async send(channel, message, context) {
     const { fromNumber, messagingServiceSid, statusCallbacks } = channel.settings;
     if (!fromNumber && !messagingServiceSid) throw new ProviderError('the SMS channel has no fromNumber or messagingServiceSid', false);
-    const form: FormParams = { To: context.contactAddress, Body: clip(plainTextOf(message, { mediaAsLink: false })) };
+    const attach = !!message.media && mmsAttaches(message.media, context.contactAddress);
+    const form: FormParams = { To: context.contactAddress, Body: clip(plainTextOf(message, { mediaAsLink: !!message.media && !attach })) };
     if (messagingServiceSid) form.MessagingServiceSid = messagingServiceSid;
     else form.From = fromNumber!;
-    if (message.media) form.MediaUrl = message.media.url;
+    if (message.media && attach) form.MediaUrl = message.media.url;
     if (statusCallbacks !== false) form.StatusCallback = channel.webhookUrl;
     const auth = authOf(env, channel);
     if (context.retryingSince) {
@@ -145,6 +146,17 @@ function signedUrlCandidates(request: InboundRequest, channel: TwilioChannel): s
 
 
 
+
+/**
+ * Whether a file goes as MMS media or as a link in the text. Twilio sends MMS to US and Canadian
+ * numbers only (elsewhere it turns the message into an SMS with a link of its own) and caps a message's
+ * media at 5 MB: a video goes as media only within both, else as our link. Images keep going as media.
+ */
+const MMS_MAX_BYTES = 5 * 1024 * 1024;
+function mmsAttaches(media: NonNullable<OutboundSend['media']>, to: string): boolean {
+  if (!isVideo(media)) return true;
+  return /^\+1\d{10}$/.test(to) && media.byteSize !== undefined && media.byteSize <= MMS_MAX_BYTES;
+}
 
 function clip(text: string): string {
   const chars = [...text];

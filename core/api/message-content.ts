@@ -49,6 +49,8 @@ export const messageContentShape = {
   email: z.object({ subject: z.string(), messageId: str, inReplyTo: str, references: z.array(z.string()).optional(), to: z.array(z.string()).optional(), cc: z.array(z.string()).optional() }).optional(),
   /** Replies on provider channels: pending until the provider takes it, then sent, delivered, read or failed with the provider's reason. */
   delivery: z.object({ status: z.enum(['pending', 'sent', 'delivered', 'read', 'failed']), error: z.string().nullable() }).optional(),
+  /** A file a reply sends by link (a rendered video): its URL, type, poster still and HLS playlist, signed when shown. */
+  media: z.object({ url: z.string(), contentType: z.string(), posterUrl: str, hlsUrl: str, caption: str, name: str }).optional(),
 };
 
 export const messageContentSchema = z.object(messageContentShape);

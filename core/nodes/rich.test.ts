@@ -36,6 +36,16 @@ describe('sendMessage media and template', () => {
     expect(messages({ template: { name: 'order_update', language: 'English', parameters: [] } })).toEqual([`Node 'send': template.language must be a language code such as en or en_US`]);
   });
 
+  it('takes a video with its poster, and names a poster that is no web URL', () => {
+    expect(validateGraph(flowWith({ media: { url: 'https://cdn.example.com/v.mp4', contentType: 'video/mp4', posterUrl: '{{poster}}' } })).valid).toBe(true);
+    expect(messages({ media: { url: 'https://cdn.example.com/v.mp4', contentType: 'video/mp4', posterUrl: 'file:///etc/passwd' } })).toEqual([
+      `Node 'send': media.posterUrl must start with http:// or https:// (or be a {{variable}})`,
+    ]);
+    expect(messages({ media: { url: 'https://cdn.example.com/v.mp4', contentType: 'video/mp4', posterUrl: 'https://x.example/{{#p}}' } })).toEqual([
+      expect.stringMatching(/^Node 'send': media\.posterUrl has a broken placeholder/),
+    ]);
+  });
+
   it('checks placeholders inside nested template fields', () => {
     expect(messages({ template: { name: 'order_update', language: 'en', parameters: ['{{name}}', '{{#open}}'] } })).toEqual([
       expect.stringMatching(/^Node 'send': template\.parameters\.1 has a broken placeholder/),

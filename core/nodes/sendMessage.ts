@@ -14,6 +14,12 @@ const media = z
       .regex(/^[\w.+-]+\/[\w.+-]+$/, 'media.contentType must be a MIME type such as image/jpeg or application/pdf')
       .describe('MIME type: image/* is sent as an image, video/* and audio/* as such, anything else as a document'),
     caption: z.string().max(1024).optional().describe('Shown under the file; defaults to the message text. May contain {{variables}}'),
+    posterUrl: z
+      .string()
+      .max(2048)
+      .refine((u) => /^https?:\/\//i.test(u) || u.trimStart().startsWith('{{'), { message: 'media.posterUrl must start with http:// or https:// (or be a {{variable}})' })
+      .optional()
+      .describe('A video’s still: players show it before playing, email shows it linking to the video. May contain {{variables}}'),
   })
   .describe('A file sent with the message (WhatsApp, Messenger, MMS attach it; other channels get a link)');
 
@@ -36,6 +42,6 @@ export const sendMessageNode = defineNode({
     template: template.optional(),
   }),
   outputs: ['next'],
-  templateFields: ['text', 'media.url', 'media.caption', 'template.parameters'],
+  templateFields: ['text', 'media.url', 'media.caption', 'template.parameters', 'media.posterUrl'],
   longTextFields: ['text'],
 });

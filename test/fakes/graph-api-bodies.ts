@@ -40,6 +40,8 @@ export function validateWhatsAppBody(b: any): string | null {
     }
     default:
       if (!MEDIA.includes(b.type)) return `Invalid message type ${b.type}`;
+      // Captions: image, video and document only, up to 1024 characters.
+      if (b[b.type]?.caption !== undefined && (!['image', 'video', 'document'].includes(b.type) || !isText(b[b.type].caption, 1024))) return `Invalid parameter ${b.type}[caption]`;
       return isText(b[b.type]?.link, 2048) || isText(b[b.type]?.id, 128) ? null : `The parameter ${b.type}[link] or ${b.type}[id] is required.`;
   }
 }

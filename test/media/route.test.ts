@@ -122,6 +122,36 @@ describe.each([
   });
 });
 
+describe('HLS playlists', () => {
+  it.each([
+    ['local disk', () => localMediaConfig()],
+    ['S3 with presigned URLs', () => localMediaConfig(s3MediaEnv(s3, true))],
+  ])('%s: served by the API with every segment signed, and each segment plays by its URL', async (_name, makeConfig) => {
+    const config = await makeConfig();
+    const store = storeOf(config);
+    const playlist = '#EXTM3U\n#EXT-X-TARGETDURATION:6\n#EXTINF:6.0,\nsegment000.ts\n#EXTINF:2.0,\nsegment001.ts\n#EXTINF:1.0,\n../../other/evil.ts\n#EXT-X-ENDLIST\n';
+    await store.put('t/tenant-a/renders/r2/hls/index.m3u8', Buffer.from(playlist), 'application/vnd.apple.mpegurl');
+    await store.put('t/tenant-a/renders/r2/hls/segment000.ts', Buffer.from('first segment'), 'video/mp2t');
+    await store.put('t/tenant-a/renders/r2/hls/segment001.ts', Buffer.from('second segment'), 'video/mp2t');
+    const url = await store.signedUrl('t/tenant-a/renders/r2/hls/index.m3u8', 600);
+    // Even with presigned S3 URLs the playlist comes from the API, which can sign its segments.
+    expect(url).toMatch(/^http:\/\/media\.test\/media\/t\/tenant-a\/renders\/r2\/hls\/index\.m3u8\?expires=/);
+    const app = await appFor(config, store);
+    const res = await app.inject({ method: 'GET', url: pathOf(url) });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/vnd.apple.mpegurl');
+    const lines = res.body.split('\n');
+    expect(lines.filter((l) => l.startsWith('#'))).toEqual(playlist.split('\n').filter((l) => l.startsWith('#')));
+    const segments = lines.filter((l) => l && !l.startsWith('#'));
+    expect(segments).toHaveLength(2);
+    for (const [i, segment] of segments.entries()) {
+      const body = segment.startsWith('http://media.test') ? (await app.inject({ method: 'GET', url: pathOf(segment) })).body : await (await fetch(segment)).text();
+      expect(body).toBe(i === 0 ? 'first segment' : 'second segment');
+    }
+    await app.close();
+  });
+});
+
 describe('media URLs', () => {
   it('start at MEDIA_CDN_BASE_URL when set, and the origin verifies them', async () => {
     const config = await localMediaConfig({ MEDIA_CDN_BASE_URL: 'https://cdn.example.com/media' });
@@ -137,6 +167,19 @@ describe('media URLs', () => {
   it('S3 with a CDN hands out CDN URLs instead of presigned ones', async () => {
     const config = await localMediaConfig({ ...s3MediaEnv(s3, true), MEDIA_CDN_BASE_URL: 'https://cdn.example.com/media' });
     expect(await storeOf(config).signedUrl('t/tenant-a/x/poster.jpg', 60)).toMatch(/^https:\/\/cdn\.example\.com\/media\/t\/tenant-a\/x\/poster\.jpg\?expires=/);
+  });
+
+  it('download anything but pictures, sound and video instead of showing it on the API’s origin', async () => {
+    const config = await localMediaConfig();
+    const store = storeOf(config);
+    await store.put('t/tenant-a/x/page.html', Buffer.from('<script>alert(1)</script>'), 'text/html');
+    await store.put('t/tenant-a/x/logo.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'image/svg+xml');
+    const app = await appFor(config, store);
+    for (const key of ['t/tenant-a/x/page.html', 't/tenant-a/x/logo.svg']) {
+      const res = await app.inject({ method: 'GET', url: pathOf(await store.signedUrl(key, 60)) });
+      expect(res.headers['content-disposition']).toMatch(/^attachment; filename=/);
+    }
+    await app.close();
   });
 
   it('are logged without their signature', () => {

@@ -48,6 +48,8 @@ const PUBLIC = [
   // A campaign's tracked link and unsubscribe page: the signed per-recipient token is the credential.
   '/l/:token',
   '/u/:token',
+  // Media store objects: the signed expiring URL is the credential (test/media/route.test.ts).
+  '/media/*',
   // D-ID's callback: the HMAC token in the URL is the credential (renders/webhook-token.ts).
   '/v1/webhooks/d-id/:token',
 ];

@@ -346,6 +346,8 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'DELETE /v1/resources/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/resources/${b.resource}` }] },
   'DELETE /v1/locations/:id': { roles: 'admin', destroys: true, tenant: (b) => [{ path: `/v1/locations/${b.location}` }] },
 
+  // The media store's objects (api/routes/media.ts): the signed expiring URL is the credential; test/media/route.test.ts refuses altered ones.
+  'GET /media/*': { public: 'media store objects: the HMAC-signed expiring URL is the credential; an unsigned, altered or expired one is a 403' },
   ...settings('elevenlabs'),
   ...settings('did'),
   'GET /v1/voices': { roles: 'viewer', tenant: 'list' },

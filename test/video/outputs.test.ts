@@ -3,6 +3,7 @@
  * the size cap honoured by re-encoding, VP9/Opus WebM, a poster, a 5×5 sprite and, above the
  * length threshold, a valid HLS playlist whose segments add up to the video.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -66,7 +67,27 @@ describe('makeOutputs', () => {
   });
 });
 
+describe('the delivery MP4', () => {
+  it('rewraps a source that is already H.264 4:2:0 + AAC, and encodes any other', async () => {
+    const copied = await encodeMp4(source, join(dir, 'copied.mp4'), { durationSec: 8, hasAudio: true, copy: true });
+    expect(copied).toMatchObject({ copied: true, attempts: 1 });
+    expect(mp4Boxes(readFileSync(join(dir, 'copied.mp4'))).indexOf('moov')).toBeLessThan(mp4Boxes(readFileSync(join(dir, 'copied.mp4'))).indexOf('mdat'));
+    // A 4:4:4 source (what a PNG sequence or a screen capture gives) is not for phones: encoded to 4:2:0.
+    const full = join(dir, 'yuv444.mkv');
+    execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-f', 'lavfi', '-i', 'sine', '-t', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv444p', '-c:a', 'aac', full]);
+    const out = await makeOutputs(full, join(dir, 'from444'), { hlsAboveSec: 60 });
+    expect(await probeMedia(out.mp4)).toMatchObject({ videoCodec: 'h264', pixelFormat: 'yuv420p', audioCodec: 'aac' });
+  });
+});
+
 describe('the MP4 size cap', () => {
+  it('encodes a rewrapped source that is over the cap', async () => {
+    const noisy = makeClip(dir, 'noisy-copy.mp4', { seconds: 3, width: 640, height: 360, noise: true });
+    const result = await encodeMp4(noisy, join(dir, 'capped-copy.mp4'), { durationSec: 3, maxBytes: 300 * 1024, hasAudio: true, copy: true });
+    expect(result.copied).toBe(false);
+    expect(result.bytes).toBeLessThanOrEqual(300 * 1024);
+  });
+
   it('re-encodes a video over the cap at a lower bitrate until it fits', async () => {
     // Noise does not compress: at CRF 23 this is several times the cap.
     const noisy = makeClip(dir, 'noisy.mp4', { seconds: 4, width: 640, height: 360, noise: true });

@@ -54,9 +54,41 @@ function attachment(file: Attachment, t: Strings, base: string): HTMLElement {
   return el('a', { class: 'file', href: url, target: '_blank', rel: 'noopener noreferrer', download: file.name ?? '' }, `📎 ${label}`);
 }
 
+type Media = NonNullable<MessageContentDto['media']>;
+
+/**
+ * A file a reply sends by link. A video is an inline player showing its poster, loading nothing
+ * until played; with an HLS playlist first (Safari and iOS stream it natively), the MP4 after it
+ * for every other browser.
+ */
+function linkedMedia(media: Media, t: Strings, base: string): HTMLElement | null {
+  const url = safeUrl(media.url, base);
+  if (!url) return null;
+  const label = media.caption ?? media.name ?? media.contentType;
+  if (media.contentType.startsWith('video/')) {
+    const poster = safeUrl(media.posterUrl, base);
+    const player = el('video', { class: 'file player', controls: '', playsinline: '', preload: poster ? 'none' : 'metadata', 'aria-label': label, ...(poster ? { poster } : {}) });
+    const hls = safeUrl(media.hlsUrl, base);
+    if (hls) player.append(el('source', { src: hls, type: 'application/vnd.apple.mpegurl' }));
+    player.append(el('source', { src: url, type: media.contentType }));
+    // Shown only by browsers that play no video at all.
+    player.append(el('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, `▶ ${t.openVideo}`));
+    return player;
+  }
+  if (media.contentType.startsWith('image/')) {
+    const link = el('a', { class: 'file preview', href: url, target: '_blank', rel: 'noopener noreferrer' });
+    link.append(el('img', { src: url, alt: label, loading: 'lazy' }));
+    return link;
+  }
+  if (media.contentType.startsWith('audio/')) return el('audio', { class: 'file', src: url, controls: '', preload: 'metadata', 'aria-label': label });
+  return el('a', { class: 'file', href: url, target: '_blank', rel: 'noopener noreferrer' }, `📎 ${media.name ?? label}`);
+}
+
 /** The parts of a message, in the order the inbox shows them; `base` is the API's origin. */
 export function contentParts(m: MessageContentDto, t: Strings, base: string): HTMLElement[] {
   const parts: HTMLElement[] = (m.attachments ?? []).map((file) => attachment(file, t, base));
+  const media = m.media ? linkedMedia(m.media, t, base) : null;
+  if (media) parts.push(media);
   if (m.location) {
     const { latitude, longitude, name } = m.location;
     const href = safeUrl(m.location.url, base) ?? mapLink(latitude, longitude);

@@ -17,6 +17,8 @@ export interface Strings {
   downloading: string;
   fileFailed: string;
   openMap: string;
+  /** The link under a video player, for browsers that cannot play it. */
+  openVideo: string;
   delivery: { sent: string; delivered: string; read: string; failed: string };
 }
 
@@ -37,6 +39,7 @@ const en: Strings = {
   downloading: 'Downloading…',
   fileFailed: 'failed',
   openMap: 'open map',
+  openVideo: 'Watch the video',
   delivery: { sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not delivered' },
 };
 
@@ -59,6 +62,7 @@ const STRINGS: Record<string, Strings> = {
     downloading: 'Downloaden…',
     fileFailed: 'mislukt',
     openMap: 'kaart openen',
+    openVideo: 'Bekijk de video',
     delivery: { sent: 'Verstuurd', delivered: 'Afgeleverd', read: 'Gelezen', failed: 'Niet afgeleverd' },
   },
   de: {
@@ -78,6 +82,7 @@ const STRINGS: Record<string, Strings> = {
     downloading: 'Wird geladen…',
     fileFailed: 'fehlgeschlagen',
     openMap: 'Karte öffnen',
+    openVideo: 'Video ansehen',
     delivery: { sent: 'Gesendet', delivered: 'Zugestellt', read: 'Gelesen', failed: 'Nicht zugestellt' },
   },
   fr: {
@@ -97,6 +102,7 @@ const STRINGS: Record<string, Strings> = {
     downloading: 'Téléchargement…',
     fileFailed: 'échec',
     openMap: 'ouvrir la carte',
+    openVideo: 'Voir la vidéo',
     delivery: { sent: 'Envoyé', delivered: 'Distribué', read: 'Lu', failed: 'Non distribué' },
   },
   es: {
@@ -116,6 +122,7 @@ const STRINGS: Record<string, Strings> = {
     downloading: 'Descargando…',
     fileFailed: 'falló',
     openMap: 'abrir el mapa',
+    openVideo: 'Ver el vídeo',
     delivery: { sent: 'Enviado', delivered: 'Entregado', read: 'Leído', failed: 'No entregado' },
   },
 };

@@ -38,6 +38,7 @@ header h2 { font-size: 16px; font-weight: 600; margin: 0; flex: 1; }
 .file.preview img { display: block; max-width: 100%; max-height: 200px; border-radius: 10px; }
 .file.pending, .file.failed { font-size: 13px; opacity: .8; font-style: italic; }
 audio.file, video.file { max-width: 100%; }
+video.player { display: block; width: 100%; max-height: 320px; border-radius: 10px; background: #000; }
 .card { padding: 6px 8px; border-radius: 8px; background: rgba(0,0,0,.05); color: inherit; white-space: normal; }
 .delivery { display: block; font-size: 11px; text-align: right; opacity: .75; }
 .delivery.failed { color: #b00020; opacity: 1; }

@@ -31,9 +31,9 @@ export interface InboxBench {
   close(): Promise<void>;
 }
 
-export async function startInboxBench(flowName: string): Promise<InboxBench> {
+export async function startInboxBench(flowName: string, env?: Record<string, string>): Promise<InboxBench> {
   await buildConsoleOnce();
-  const stack = await startStack(sharedServers());
+  const stack = await startStack({ ...sharedServers(), env });
   const redis = new Redis(sharedServers().redisUrl);
   const browser = await launchBrowser();
   const { apiKey, tenantId } = await stack.createTenant();

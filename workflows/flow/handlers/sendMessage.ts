@@ -14,7 +14,8 @@ function richContent({ data }: NodeOf<'sendMessage'>, variables: Record<string, 
   const rich: RichContent = {};
   if (data.media) {
     const caption = data.media.caption ? renderTemplate(data.media.caption, variables) : undefined;
-    rich.media = { url: renderTemplate(data.media.url, variables).trim(), contentType: data.media.contentType, ...(caption ? { caption } : {}) };
+    const posterUrl = data.media.posterUrl ? renderTemplate(data.media.posterUrl, variables).trim() : undefined;
+    rich.media = { url: renderTemplate(data.media.url, variables).trim(), contentType: data.media.contentType, ...(caption ? { caption } : {}), ...(posterUrl ? { posterUrl } : {}) };
   }
   if (data.template) {
     const { name, language, parameters } = data.template;

@@ -50,6 +50,29 @@ function AttachmentView({ file }: { file: Attachment }) {
   );
 }
 
+type LinkedMedia = NonNullable<TranscriptMessage['media']>;
+
+/** A file a reply sent by link (a rendered video): a player with its poster, streaming HLS where the browser can. */
+function LinkedMediaView({ media }: { media: LinkedMedia }) {
+  const url = ownOrigin(media.url);
+  const label = media.caption ?? media.name ?? media.contentType;
+  if (media.contentType.startsWith('video/')) {
+    return (
+      <video className="ib-media ib-player" controls playsInline preload={media.posterUrl ? 'none' : 'metadata'} poster={media.posterUrl ? ownOrigin(media.posterUrl) : undefined} aria-label={label} data-media="video">
+        {media.hlsUrl && <source src={ownOrigin(media.hlsUrl)} type="application/vnd.apple.mpegurl" />}
+        <source src={url} type={media.contentType} />
+      </video>
+    );
+  }
+  if (media.contentType.startsWith('image/')) return <img className="ib-media" src={url} alt={label} loading="lazy" />;
+  if (media.contentType.startsWith('audio/')) return <audio className="ib-audio" src={url} controls preload="metadata" aria-label={label} />;
+  return (
+    <a className="ib-file" href={url} target="_blank" rel="noreferrer">
+      ⬇ {media.name ?? label}
+    </a>
+  );
+}
+
 const DELIVERY: Record<Delivery['status'], { mark: string; label: string }> = {
   pending: { mark: '…', label: 'Sending' },
   sent: { mark: '✓', label: 'Sent' },
@@ -84,6 +107,7 @@ export function MessageContent({ m }: { m: TranscriptMessage }) {
     <>
       {m.email?.subject && <div className="ib-subject">Subject: {m.email.subject}</div>}
       {m.attachments?.map((file, i) => <AttachmentView key={file.id ?? i} file={file} />)}
+      {m.media && <LinkedMediaView media={m.media} />}
       {m.location && (
         <a className="ib-card ib-location" href={m.location.url ?? mapLink(m.location.latitude, m.location.longitude)} target="_blank" rel="noreferrer">
           📍 {m.location.name ?? 'Location'} ({m.location.latitude}, {m.location.longitude}) · open map
