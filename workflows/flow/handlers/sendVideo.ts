@@ -42,7 +42,7 @@ export const sendVideo: NodeHandler<'sendVideo'> = {
         const video = await rt.activities.call(node.id, 'videoForMessage', { tenantId: rt.tenantId, renderId });
         if (video.status === 'completed') {
           const caption = renderTemplate(data.text, rt.variables);
-          await rt.say(node.id, caption || 'Video', 'template', undefined, undefined, { media: { url: video.url!, contentType: 'video/mp4', ...(caption ? { caption } : {}) } });
+          await rt.say(node.id, caption || 'Video', 'template', undefined, undefined, { media: { url: video.url!, contentType: 'video/mp4', ...(video.posterUrl ? { posterUrl: video.posterUrl } : {}), ...(caption ? { caption } : {}) } });
           return { kind: 'follow', handle: 'next', output: { renderId } };
         }
         if (video.status !== 'running') return fail(video.error ?? `the render is ${video.status}`);
