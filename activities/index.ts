@@ -12,6 +12,7 @@ import { generateActivities } from './campaigns/generate';
 import { lifecycleActivities } from './campaigns/lifecycle';
 import { materializeActivities } from './campaigns/materialize';
 import { sendCampaignActivities } from './campaigns/send';
+import { renderActivities } from './renders';
 import { mediaActivities } from './channels/media';
 import { imapActivities } from './channels/imap';
 import { sendActivities } from './channels/send';
@@ -57,6 +58,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...reportActivities(deps),
     ...alertActivities(deps),
     ...retentionActivities(deps),
+    ...renderActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

@@ -17,6 +17,7 @@ import type { CampaignActivities } from './campaigns/types';
 import type { CsatActivities } from './csat/types';
 import type { ReportActivities } from './reports/types';
 import type { RetentionActivities } from './retention/types';
+import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -104,7 +105,9 @@ export interface SwitchboardActivities
     CampaignActivities,
     CsatActivities,
     ReportActivities,
-    RetentionActivities {
+    RetentionActivities,
+    VideoRenderActivities,
+    FlowVideoActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

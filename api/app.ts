@@ -29,6 +29,10 @@ import { cannedResponseRoutes } from './routes/canned-responses';
 import { brandVoiceRoutes } from './routes/brand-voices';
 import { contentRoutes } from './routes/content';
 import { whatsappTemplateRoutes } from './routes/whatsapp-templates';
+import { avatarRoutes } from './routes/avatars';
+import { renderSettingsRoutes } from './routes/render-settings';
+import { videoRoutes } from './routes/videos';
+import { voiceRoutes } from './routes/voices';
 import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
 import { contactRoutes } from './routes/contacts';
@@ -168,6 +172,10 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(usageRoutes(deps));
   await app.register(operatorRoutes(deps));
   await app.register(intentRoutes(deps));
+  await app.register(voiceRoutes(deps));
+  await app.register(avatarRoutes(deps));
+  await app.register(videoRoutes(deps));
+  await app.register(renderSettingsRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

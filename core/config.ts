@@ -236,6 +236,19 @@ const envSchema = z.object({
   LABEL_DEBOUNCE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   INTENT_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.3),
   LABELS_QUEUE_NAME: z.string().default('labels'),
+  /** ElevenLabs text-to-speech (renders/voices): the API base URL, the platform's key (tenants may set their own), the model. Unset key: espeak-ng speaks. */
+  ELEVENLABS_API_URL: z.string().url().default('https://api.elevenlabs.io'),
+  ELEVENLABS_API_KEY: unsetIfEmpty(z.string().optional()),
+  ELEVENLABS_MODEL_ID: z.string().default('eleven_multilingual_v2'),
+  /** D-ID talking-avatar renders (renders/d-id): the API base URL and key (`user:secret` as D-ID issues it, sent as Basic auth). Unset key: the offline renderer. */
+  DID_API_URL: z.string().url().default('https://api.d-id.com'),
+  DID_API_KEY: unsetIfEmpty(z.string().optional()),
+  /** How often a render waiting for D-ID asks for its status when no webhook came (a durable timer, no worker slot held). */
+  DID_POLL_SECONDS: z.coerce.number().positive().default(15),
+  /** A render still not done at D-ID after this long fails as transient-exhausted. */
+  DID_RENDER_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
+  /** Largest presenter image an avatar accepts. */
+  AVATAR_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -17,6 +17,8 @@ export const appointmentWorkflowId = (tenantId: string, appointmentId: string) =
 /** One per campaign, from its draft to its last message. */
 export const campaignWorkflowId = (tenantId: string, campaignId: string) => `camp:${tenantId}:${campaignId}`;
 export const ingestWorkflowId = (tenantId: string, documentId: string, version: number) => `ingest:${tenantId}:${documentId}:${version}`;
+/** One per attempt of a video render: a retried request finds the attempt already started; asking again after a failure is the next attempt. */
+export const videoRenderWorkflowId = (tenantId: string, renderId: string, attempt: number) => `video:${tenantId}:${renderId}:${attempt}`;
 
 /** One long-lived two-way sync per staff member with a connected CalDAV calendar. */
 export const calendarSyncWorkflowId = (tenantId: string, staffId: string) => `calsync:${tenantId}:${staffId}`;

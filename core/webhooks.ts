@@ -29,6 +29,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'quota.warning',
   'quota.exceeded',
   'conversation.labelled',
+  'video.completed',
+  'video.failed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

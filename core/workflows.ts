@@ -19,6 +19,7 @@ export const WORKFLOW_TYPES = [
   'analyticsReport',
   'alertEvaluation',
   'retention',
+  'videoRender',
 ] as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
 

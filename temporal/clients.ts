@@ -9,6 +9,7 @@ import { IngestClient } from './ingest';
 import { RetentionClient } from './retention';
 import { RunsClient } from './runs';
 import { ReportsClient } from './reports';
+import { VideoRenderClient } from './video-render';
 
 export class WorkflowGateway {
   readonly conversation: ConversationClient;
@@ -20,6 +21,7 @@ export class WorkflowGateway {
   readonly runs: RunsClient;
   readonly reports: ReportsClient;
   readonly retention: RetentionClient;
+  readonly videoRender: VideoRenderClient;
 
   constructor(client: Client, taskQueue: string, opts: { calendarSyncSeconds?: number } = {}) {
     this.conversation = new ConversationClient(client, taskQueue);
@@ -31,5 +33,6 @@ export class WorkflowGateway {
     this.runs = new RunsClient(client);
     this.reports = new ReportsClient(client, taskQueue);
     this.retention = new RetentionClient(client, taskQueue);
+    this.videoRender = new VideoRenderClient(client, taskQueue);
   }
 }

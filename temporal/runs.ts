@@ -8,7 +8,7 @@ import { ownWorkflowId, parseWorkflowId } from '../core/ids';
 import type { WorkflowType } from '../core/workflows';
 import { calendarSyncProgressQuery, CALENDAR_SYNC_SIGNALS, conversationStateQuery, flowRunStateQuery, imapProgressQuery, ingestBatchProgressQuery, ingestProgressQuery, mediaProgressQuery, type FlowRunOutput, type TraceEntry } from '../workflows/messages';
 import { appointmentStateQuery, APPOINTMENT_SIGNALS, campaignProgressQuery } from '../workflows/messages';
-import { alertEvaluationProgressQuery, analyticsReportProgressQuery, retentionProgressQuery } from '../workflows/messages';
+import { alertEvaluationProgressQuery, analyticsReportProgressQuery, retentionProgressQuery, videoRenderStageQuery } from '../workflows/messages';
 import { CONVERSATION_SIGNALS } from './conversation';
 import { describeWorkflow } from './describe';
 import { FLOW_RUN_SIGNALS } from './flow-run';
@@ -28,6 +28,7 @@ const STATE_QUERIES = {
   analyticsReport: analyticsReportProgressQuery,
   alertEvaluation: alertEvaluationProgressQuery,
   retention: retentionProgressQuery,
+  videoRender: videoRenderStageQuery,
 } satisfies Record<WorkflowType, unknown>;
 
 /** Signals each workflow kind handles; anything else is refused (one line a kind). */
@@ -44,7 +45,11 @@ const KNOWN_SIGNALS: Record<WorkflowType, readonly string[]> = {
   analyticsReport: [],
   alertEvaluation: [],
   retention: [],
+  videoRender: [],
 };
+/** Each workflow kind answers its own live-state query. */
+
+/** Signals each workflow kind handles; anything else is refused. */
 
 const isWorkflowType = (type: string): type is WorkflowType => Object.hasOwn(STATE_QUERIES, type);
 

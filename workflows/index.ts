@@ -11,3 +11,4 @@ export { ingestDocument } from './ingestDocument';
 export { analyticsReport } from './analyticsReport';
 export { alertEvaluation } from './alertEvaluation';
 export { retention } from './retention';
+export { videoRender } from './videoRender';

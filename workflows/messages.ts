@@ -16,6 +16,7 @@ import type { AppointmentChange, AppointmentRecord } from '../activities/schedul
 import type { AppointmentStatus, AwaitedReply } from '../core/appointment-answers';
 import type { RetentionProgress } from '../core/retention';
 import type { CampaignBrief, CampaignChannel, CampaignCounts, CampaignStatus, CampaignVariant } from '../core/campaigns';
+import type { RenderErrorClass, RenderProvider, RenderStage } from '../core/renders';
 export type { CampaignCounts } from '../core/campaigns';
 
 export interface InboundText {
@@ -270,3 +271,31 @@ export const alertEvaluationProgressQuery = defineQuery<AlertEvaluationProgress>
 
 /** Which tenants are done and what was deleted for each, so far. */
 export const retentionProgressQuery = defineQuery<RetentionProgress>('progress');
+// --- videoRender (workflows/videoRender.ts) ---
+export interface VideoRenderInput {
+  tenantId: string;
+  renderId: string;
+  attempt: number;
+  /** Chosen when the render was asked for: D-ID when the tenant has a key, else the offline renderer. */
+  provider: RenderProvider;
+  /** Durable poll interval while D-ID renders (the webhook usually ends the wait first). */
+  pollSeconds: number;
+  /** D-ID not done after this long: the render fails (transient, nothing was delivered). */
+  timeoutMinutes: number;
+}
+export interface VideoRenderProgress {
+  stage: RenderStage;
+  error: string | null;
+  errorClass: RenderErrorClass | null;
+  /** Polls made while waiting, and whether D-ID's webhook ended the wait. */
+  polls: number;
+  webhook: boolean;
+}
+export interface VideoRenderResult {
+  status: 'completed' | 'failed';
+  error: string | null;
+  errorClass: RenderErrorClass | null;
+}
+export const videoRenderStageQuery = defineQuery<VideoRenderProgress>('stage');
+/** Sent by the D-ID webhook route (after checking its token): ends the wait before the next poll. */
+export const providerDoneSignal = defineSignal<[{ jobId: string }]>('providerDone');

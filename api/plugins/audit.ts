@@ -45,6 +45,8 @@ export const AUDIT_EXCLUDED: readonly { method: string; route: RegExp; why: stri
   { method: 'POST', route: /^\/v1\/content\/(generate|check)$/, why: 'writing or checking content stores nothing; the campaign that keeps it is audited' },
   { method: 'POST', route: /^\/v1\/segments\/count$/, why: 'counting an audience changes nothing' },
   { method: 'POST', route: /^\/v1\/intents\/classify$/, why: 'trying the intent classifier on a sentence stores nothing' },
+  { method: 'POST', route: /^\/v1\/voices\/:id\/sample$/, why: 'a voice sample is speech in the cache, not a change' },
+  { method: 'POST', route: /^\/v1\/videos\/script$/, why: 'writing a script stores nothing; the render that uses it is audited' },
 ];
 
 export const isAudited = (method: string, route: string) =>

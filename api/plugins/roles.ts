@@ -7,7 +7,7 @@
  * - viewer:  every GET (and knowledge-base search), except users, API keys and settings
  * - agent:   viewer + inbox actions (takeover, release, agent messages, typing, close) + booking and changing appointments
  * - builder: viewer + flows, test sessions, knowledge bases, documents, runs, canned responses, chat sessions, appointments
- * - marketer: viewer + contacts, segments, brand voices, content and campaigns (not their approval)
+ * - marketer: viewer + contacts, segments, brand voices, content and campaigns (not their approval), voices, avatars and videos
  * - approver: marketer + approving a campaign or sending it back with changes
  * - admin:   everything, including /v1/users, /v1/api-keys, /v1/settings, /v1/audit-log, /v1/alerts, staff calendars, outbound webhooks and a contact's export and erasure
  *            (/v1/webhooks/subscriptions, /v1/webhooks/deliveries: reads too, they show integration details)
@@ -67,6 +67,8 @@ export const ROLE_RULES: readonly Rule[] = [
   // Trying the intent classifier on a sentence reads; intents and their examples are the builder's.
   { route: /^\/v1\/intents\/classify$/, methods: 'write', roles: EVERYONE },
   { route: /^\/v1\/intents(\/|$)/, methods: 'write', roles: ['admin', 'builder'] },
+  // Videos are campaign material and flow material: marketers and builders make them.
+  { route: /^\/v1\/(voices|avatars|videos)(\/|$)/, methods: 'write', roles: ['admin', 'marketer', 'approver', 'builder'] },
 ];
 
 export function allowedRoles(method: string, routeUrl: string, declared?: readonly Role[]): readonly Role[] {

@@ -33,9 +33,9 @@ import { reindexTenantDocuments } from '../services/reindex';
 import type { AppDeps } from '../deps';
 import { recordChange } from '../plugins/audit';
 
-type Key = 'llm' | 'embeddings' | 'reranker';
+type Key = 'llm' | 'embeddings' | 'reranker' | 'elevenlabs' | 'did';
 
-interface Resource<K extends Key, Body extends z.ZodType, TestBody extends z.ZodType> {
+export interface Resource<K extends Key, Body extends z.ZodType, TestBody extends z.ZodType> {
   key: K;
   /** What the summaries call it. */
   noun: string;
@@ -51,7 +51,7 @@ interface Resource<K extends Key, Body extends z.ZodType, TestBody extends z.Zod
   afterChange?: { view: z.ZodType; run(tenantId: string, before: TenantSettings[K], after: TenantSettings[K]): Promise<object> };
 }
 
-function resourceRoutes<K extends Key, Body extends z.ZodType, TestBody extends z.ZodType>(app: FastifyInstance, deps: AppDeps, r: Resource<K, Body, TestBody>) {
+export function resourceRoutes<K extends Key, Body extends z.ZodType, TestBody extends z.ZodType>(app: FastifyInstance, deps: AppDeps, r: Resource<K, Body, TestBody>) {
   const tags = ['settings'];
   const path = `/v1/settings/${r.key}`;
   const current = async (tenantId: string) => (await tenantById(systemEm(deps.orm), tenantId))?.settings[r.key];

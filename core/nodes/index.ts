@@ -12,6 +12,7 @@ import { sendMessageNode } from './sendMessage';
 import { setVariableNode } from './setVariable';
 import { startNode } from './start';
 import { waitNode } from './wait';
+import { sendVideoNode } from './sendVideo';
 
 /**
  * The node catalogue. A node type is its module here plus one line in this list and one handler
@@ -30,6 +31,7 @@ export const NODE_CATALOGUE = [
   bookAppointmentNode,
   endNode,
   csatNode,
+  sendVideoNode,
 ] as const;
 
 export type NodeType = (typeof NODE_CATALOGUE)[number]['type'];

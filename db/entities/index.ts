@@ -42,6 +42,9 @@ import { WebhookSubscription } from './webhook-subscription';
 import { AlertEvent, AlertRule, ReportSend } from './alert';
 import { Intent, IntentExample } from './intent';
 import { ConversationLabel } from './conversation-label';
+import { Avatar } from './avatar';
+import { VideoRender } from './video-render';
+import { VoiceProfile } from './voice-profile';
 
 export { ApiKey, Channel, Chunk, Contact, Conversation, Document, DocumentSource, EmbeddingCache, Event, Flow, FlowVersion, InboundMessage, KnowledgeBase, LlmCall, MediaAsset, Message, Tenant };
 export { CannedResponse, DocumentImport, Session, User };
@@ -61,6 +64,7 @@ export type { LlmPricing, LlmProviderSettings, TenantSettings } from './tenant';
 export { CsatResponse };
 export { AlertEvent, AlertRule, ReportSend };
 export type { AlertNotified } from './alert';
+export { Avatar, VideoRender, VoiceProfile };
 
 /** Every entity with a `tenant` column: the `tenant` filter (db/orm.ts) covers exactly these. */
 export const TENANT_SCOPED_ENTITIES = [
@@ -76,6 +80,7 @@ export const TENANT_SCOPED_ENTITIES = [
   CsatResponse,
   AlertRule, AlertEvent, ReportSend,
   Intent, IntentExample, ConversationLabel,
+  VoiceProfile, Avatar, VideoRender,
 ];
 /** EmbeddingCache holds only (embedder, content hash, vector): nothing tenant-specific to scope. */
 export const ALL_ENTITIES = [Tenant, EmbeddingCache, ...TENANT_SCOPED_ENTITIES];

@@ -41,6 +41,10 @@ export interface TenantSettings {
   reports?: ReportSettings;
   /** Days to keep each kind of data, enforced by the daily retention workflow (core/retention.ts); unset → for ever. */
   retention?: RetentionPolicy;
+  /** The tenant's own ElevenLabs account (text-to-speech of renders); unset → ELEVENLABS_API_KEY, else espeak-ng. */
+  elevenlabs?: { baseURL: string; model: string; apiKeyEncrypted: string };
+  /** The tenant's own D-ID account (talking-avatar renders); unset → DID_API_KEY, else the offline renderer. */
+  did?: { baseURL: string; apiKeyEncrypted: string };
 }
 
 /** The one entity not covered by the tenant filter: it *is* the tenant. */

@@ -26,6 +26,7 @@ import { Migration20261226120000_reports_alerts } from './Migration2026122612000
 import { Migration20261226140000_retention } from './Migration20261226140000_retention';
 import { Migration20261226130000_quotas } from './Migration20261226130000_quotas';
 import { Migration20261226100000_intents } from './Migration20261226100000_intents';
+import { Migration20261226160000_video_renders } from './Migration20261226160000_video_renders';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -54,4 +55,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261226140000_retention', class: Migration20261226140000_retention },
   { name: 'Migration20261226130000_quotas', class: Migration20261226130000_quotas },
   { name: 'Migration20261226100000_intents', class: Migration20261226100000_intents },
+  { name: 'Migration20261226160000_video_renders', class: Migration20261226160000_video_renders },
 ];

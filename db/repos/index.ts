@@ -39,3 +39,4 @@ export * from './quotas';
 export * from './intents';
 export * from './intent-model';
 export * from './conversation-labels';
+export * from './renders';

@@ -32,6 +32,8 @@ import { campaignRecorders } from './recorders/campaign';
 import { csatRecorders } from './recorders/csat';
 import { reportRecorders } from './recorders/reports';
 import { retentionRecorders } from './recorders/retention';
+import { videoRenderRecorders } from './recorders/video-render';
+import { sendVideoRecorders } from './recorders/send-video';
 import type { Recorder } from './recorders/types';
 
 // One line a kind: a new kind appends its line.
@@ -50,6 +52,8 @@ const recorders: Record<string, Recorder> = {
   ...csatRecorders,
   ...reportRecorders,
   ...retentionRecorders,
+  ...videoRenderRecorders,
+  ...sendVideoRecorders,
 };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));

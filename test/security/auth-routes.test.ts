@@ -52,6 +52,8 @@ const PUBLIC = [
   '/media/*',
   // The platform operator's API: its own OPERATOR_TOKEN Bearer check (api/routes/operator.ts); 404 when none is configured.
   '/v1/operator/tenants/:tenantId/quotas',
+  // D-ID's callback: the HMAC token in the URL is the credential (renders/webhook-token.ts).
+  '/v1/webhooks/d-id/:token',
 ];
 const isPublicPattern = (url: string) => PUBLIC.includes(url) || url === '/docs' || url.startsWith('/docs/');
 

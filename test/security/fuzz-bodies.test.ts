@@ -12,6 +12,7 @@ import { schedulingObjects } from '../scheduling/fixtures';
 import { campaignObjects } from '../campaigns-api/fixtures';
 import { contentObjects } from '../content/fixtures';
 import { intentObjects } from '../intents/fixtures';
+import { renderObjects } from '../renders/fixtures';
 import { answer, fault, tenantFixture, type Fixture } from './support';
 
 let stack: Stack;
@@ -19,6 +20,7 @@ let t: Fixture;
 let scheduling: Awaited<ReturnType<typeof schedulingObjects>>;
 let marketing: Awaited<ReturnType<typeof campaignObjects>> & Awaited<ReturnType<typeof contentObjects>>;
 let intents: Awaited<ReturnType<typeof intentObjects>>;
+let videos: Awaited<ReturnType<typeof renderObjects>>;
 /** The fixture tenant's slug: the public booking routes name the tenant by it. */
 let slug: string;
 const routes: { method: string; path: string }[] = [];
@@ -78,6 +80,7 @@ beforeAll(async () => {
   scheduling = await schedulingObjects(stack, t);
   marketing = { ...(await campaignObjects(stack, t)), ...(await contentObjects(stack, t)) };
   intents = await intentObjects(stack, t);
+  videos = await renderObjects(stack, t);
   // The public booking page answers only when on: bodies sent to it must reach its validation.
   await stack.request('PUT', '/v1/settings/booking-page', { apiKey: t.apiKey, body: { enabled: true } });
   slug = (await systemEm(stack.orm).findOneOrFail(Tenant, { id: t.tenantId })).slug;
@@ -121,6 +124,9 @@ function fill(path: string): string {
     rules: t.ids.alertRule,
     tenants: t.tenantId,
     intents: intents.intent,
+    voices: videos.voice,
+    avatars: videos.avatar,
+    videos: videos.video,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';

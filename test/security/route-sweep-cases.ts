@@ -48,6 +48,10 @@ export interface Ids {
   erasableContact: string;
   /** Intents: one with examples. */
   intent: string;
+  /** Videos: a voice profile, an avatar and a finished render. */
+  voice: string;
+  avatar: string;
+  video: string;
 }
 
 export interface Call {
@@ -62,7 +66,7 @@ export interface RouteCase {
    * Who may call it besides admin: viewer = every role, builder or agent = that role, member = builder and agent,
    * marketing = marketer and approver, approver = that role, admin = admin only.
    */
-  roles?: 'viewer' | 'builder' | 'agent' | 'member' | 'marketing' | 'approver' | 'admin';
+  roles?: 'viewer' | 'builder' | 'agent' | 'member' | 'marketing' | 'approver' | 'admin' | 'video';
   /** Calls naming B's objects (A must get 404), 'list' (A's answer names no id of B), or why there is no object to reach. */
   tenant?: ((b: Ids) => Call[]) | 'list' | { none: string };
   /** The owner's own call changes or removes the object: run after every other owner call. */
@@ -81,6 +85,7 @@ export const ROLE_SETS: Record<NonNullable<RouteCase['roles']>, readonly Role[]>
   marketing: ['admin', 'marketer', 'approver'],
   approver: ['admin', 'approver'],
   admin: ['admin'],
+  video: ['admin', 'marketer', 'approver', 'builder'],
 };
 
 const docs = { public: 'the OpenAPI description and its UI, no tenant data' };
@@ -387,6 +392,26 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'DELETE /v1/intents/:id': { roles: 'builder', destroys: true, tenant: (b) => [{ path: `/v1/intents/${b.intent}` }] },
   'GET /v1/analytics/labels': { roles: 'viewer', tenant: own('counts of the caller’s own labelled conversations: test/intents/api.test.ts checks B’s are not counted') },
   'GET /v1/analytics/labels.csv': { roles: 'viewer', tenant: own('the label counts as CSV, of the caller’s own tenant') },
+  ...settings('elevenlabs'),
+  ...settings('did'),
+  'GET /v1/voices': { roles: 'viewer', tenant: 'list' },
+  'GET /v1/voices/provider-voices': { roles: 'viewer', tenant: own('the voices of the caller’s own provider account') },
+  'POST /v1/voices': { roles: 'video', tenant: own('creates a voice profile in the caller’s tenant') },
+  'GET /v1/voices/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/voices/${b.voice}` }] },
+  'PATCH /v1/voices/:id': { roles: 'video', tenant: (b) => [{ path: `/v1/voices/${b.voice}`, body: { name: 'Renamed by another tenant' } }] },
+  'POST /v1/voices/:id/sample': { roles: 'video', tenant: (b) => [{ path: `/v1/voices/${b.voice}/sample`, body: {} }] },
+  'GET /v1/avatars': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/avatars': { roles: 'video', tenant: (b) => [{ path: '/v1/avatars', body: { name: 'Borrowed voice', presenterId: 'amy-jcwCkr1grs', voiceProfileId: b.voice } }] },
+  'GET /v1/avatars/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/avatars/${b.avatar}` }] },
+  'PATCH /v1/avatars/:id': { roles: 'video', tenant: (b) => [{ path: `/v1/avatars/${b.avatar}`, body: { name: 'Renamed by another tenant' } }] },
+  'GET /v1/videos': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/videos': { roles: 'video', tenant: (b) => [{ path: '/v1/videos', body: { script: { type: 'text', text: 'Hello' }, avatarId: b.avatar } }] },
+  'POST /v1/videos/script': { roles: 'video', tenant: own('writes a script with the caller’s own model and brand voice') },
+  'GET /v1/videos/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/videos/${b.video}` }] },
+  'POST /v1/videos/:id/cancel': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/videos/${b.video}/cancel` }] },
+  'POST /v1/webhooks/d-id/:token': { public: 'D-ID’s completion callback: the HMAC token in its URL is the credential, and it only wakes the render, which asks D-ID itself' },
+  'DELETE /v1/avatars/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/avatars/${b.avatar}` }] },
+  'DELETE /v1/voices/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/voices/${b.voice}` }] },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

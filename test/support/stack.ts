@@ -110,7 +110,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     },
     { logger: process.env.TEST_API_LOG ? { level: process.env.TEST_API_LOG } : false },
   );
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  // PORT 0 unless a test needs a known address (its PUBLIC_URL, for signed media URLs a fake provider fetches).
+  await app.listen({ port: config.PORT, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const box = secretBoxFromConfig(config);
 

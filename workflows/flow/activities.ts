@@ -118,6 +118,16 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   listRetentionTenants: booking,
   deleteExpiredBatch: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
   recordRetentionRun: booking,
+  // The videoRender workflow (workflows/videoRender.ts): provider calls retried only when transient (the activities mark the rest non-retryable).
+  speakRenderScript: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 6 }) },
+  startProviderRender: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 }) },
+  checkProviderRender: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
+  // Download, checks and encoding of a few minutes of video; a worker that dies mid-way is noticed by the heartbeat.
+  finishRender: { startToCloseTimeout: '30m', heartbeatTimeout: '1m', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 }) },
+  failRender: booking,
+  // The sendVideo node: a claim (database) and a look at the render, each a few quick attempts.
+  prepareFlowVideo: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
+  videoForMessage: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

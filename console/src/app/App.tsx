@@ -35,6 +35,9 @@ const SegmentsPage = named(() => import('../pages/audiences/SegmentsPage'), 'Seg
 const CampaignsPage = named(() => import('../pages/campaigns/CampaignsPage'), 'CampaignsPage');
 const CampaignPage = named(() => import('../pages/campaigns/CampaignPage'), 'CampaignPage');
 const CampaignWizard = named(() => import('../pages/campaigns/CampaignWizard'), 'CampaignWizard');
+const AvatarsPage = named(() => import('../pages/videos/AvatarsPage'), 'AvatarsPage');
+const RendersPage = named(() => import('../pages/videos/RendersPage'), 'RendersPage');
+const RenderPage = named(() => import('../pages/videos/RenderPage'), 'RenderPage');
 const FlowListPage = named(() => import('../builder/FlowListPage'), 'FlowListPage');
 const IntentsPage = named(() => import('../pages/intents/IntentsPage'), 'IntentsPage');
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
@@ -73,6 +76,10 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/alerts', preload: AlertsPage.preload, render: (_p, { role }) => adminOnly(role, <AlertsPage />) },
   { pattern: '/usage', preload: UsagePage.preload, render: () => <UsagePage /> },
   { pattern: '/intents', preload: IntentsPage.preload, render: () => <IntentsPage /> },
+  { pattern: '/avatars', preload: AvatarsPage.preload, render: () => <AvatarsPage /> },
+  { pattern: '/videos', preload: RendersPage.preload, render: () => <RendersPage /> },
+  { pattern: '/videos/new', preload: RenderPage.preload, render: () => <RenderPage /> },
+  { pattern: '/videos/:renderId', preload: RenderPage.preload, render: (p) => <RenderPage key={p.renderId} renderId={p.renderId} /> },
 ];
 
 // The page a deep link opens downloads alongside GET /v1/auth/me instead of after it.

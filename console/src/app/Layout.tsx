@@ -20,6 +20,8 @@ const NAV = [
   { to: '/alerts', label: 'Alerts', adminOnly: true },
   { to: '/usage', label: 'Usage' },
   { to: '/intents', label: 'Intents' },
+  { to: '/videos', label: 'Videos' },
+  { to: '/avatars', label: 'Avatars' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -50,6 +50,7 @@ export function RunPage({ runId }: { runId: string }) {
               </Badge>
             )}
             {type && <span>{runTypeLabel(type)}</span>}
+            {type === 'videoRender' && <Link to={`/videos/${workflowId.split(':')[2]}`}>the video</Link>}
             {graph.data?.flowId && (
               <Link to={`/flows/${graph.data.flowId}`}>
                 flow{graph.data.version !== null ? ` v${graph.data.version}` : ''}

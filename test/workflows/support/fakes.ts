@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { SwitchboardActivities } from '../../../activities/types';
 import type { AppointmentRecord, AppointmentSnapshot } from '../../../activities/scheduling/types';
 import { campaignFakes } from './campaign-fakes';
+import { renderFakes } from './render-fakes';
 
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
@@ -98,6 +99,7 @@ const defaults = (): Acts => ({
   listAlertTenants: async () => ({ tenantIds: [] }),
   evaluateTenantAlerts: async () => ({ rules: 0, notices: [] }),
   notifyAlert: async () => {},
+  ...renderFakes(),
 });
 
 /** `count` free slots from `fromDay` days after 2030-01-01, labelled like the real activity's (one per hour from 10:00 UTC). */

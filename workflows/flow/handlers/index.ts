@@ -13,6 +13,7 @@ import { sendMessage } from './sendMessage';
 import { setVariable } from './setVariable';
 import { start } from './start';
 import { wait } from './wait';
+import { sendVideo } from './sendVideo';
 
 /** One handler per node type of the catalogue (core/nodes), one line each; the compiler checks none is missing. */
 const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
@@ -28,6 +29,7 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   bookAppointment,
   end,
   csat,
+  sendVideo,
 };
 
 export function handlerFor<N extends ValidNode>(node: N): NodeHandler<N['type']> {

@@ -29,6 +29,7 @@ const RUN_TYPE_LABELS = {
   analyticsReport: 'Weekly report',
   alertEvaluation: 'Alert evaluation',
   retention: 'Retention run',
+  videoRender: 'Video render',
 } satisfies Record<WorkflowType, string>;
 export const RUN_TYPES = Object.entries(RUN_TYPE_LABELS).map(([value, label]) => ({ value, label }));
 
