@@ -9,6 +9,9 @@ export default defineConfig({
     globalSetup: ['test/setup/global.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll gives up after 1 s by default: on two loaded cores a page reload or a re-render can
+    // take longer than that without anything being wrong. A poll still ends at its first match.
+    expect: { poll: { timeout: 10_000 } },
     fileParallelism: true,
     maxWorkers: 2,
     // The fake providers listen on 127.0.0.1: the operator allow-list lets the platform reach that
