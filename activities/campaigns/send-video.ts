@@ -7,7 +7,9 @@
  * picks them up again, so sending waits for the video without a new workflow command.
  */
 import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CampaignVideo } from '../../core/campaigns';
+import { escapeHtml } from '../../core/campaigns/email-html';
 import { personalize, type PersonalizationContact } from '../../core/campaigns/personalize';
 import type { RichContent } from '../../core/messages';
 import type { VideoRender } from '../../db/entities';
@@ -15,7 +17,6 @@ import { tenantEm } from '../../db/orm';
 import { getVideoRender } from '../../db/repos/renders';
 import { mediaStoreFromConfig, type MediaStore } from '../../media/store';
 import { prepareRender } from '../../renders/store';
-import { VideoRenderClient } from '../../temporal/video-render';
 import type { ActivityDeps } from '../deps';
 
 /** A recipient whose video is still rendering is looked at again after this long. */
@@ -67,8 +68,13 @@ export function pageVideos(deps: ActivityDeps, tenantId: string, campaignName: s
     if (prepared.action === 'cached') return asMedia(prepared.row);
     if (prepared.action === 'start') {
       started += 1;
+      // Like the sendVideo node's child: one run per attempt, a run another page started already is joined.
       const ctx = Context.current();
-      await new VideoRenderClient(ctx.client, ctx.info.taskQueue).start(prepared.row.workflowId, prepared.input);
+      await ctx.client.workflow
+        .start('videoRender', { workflowId: prepared.row.workflowId, taskQueue: ctx.info.taskQueue, args: [prepared.input], workflowIdReusePolicy: 'REJECT_DUPLICATE' })
+        .catch((err) => {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        });
       if (prepared.row.attempt > MAX_ATTEMPTS) return { kind: 'failed', error: `the video failed to render ${MAX_ATTEMPTS} times (render ${prepared.row.id})` };
     }
     return { kind: 'wait' };
@@ -97,8 +103,6 @@ export function pageVideos(deps: ActivityDeps, tenantId: string, campaignName: s
 
 export type PageVideos = ReturnType<typeof pageVideos>;
 
-const escapeAttr = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 /**
  * The rendered message with its video: WhatsApp and SMS/MMS carry it as `rich.media` (the adapters
  * send a video message with the text as caption, or MMS / a link where MMS does not reach);
@@ -110,7 +114,7 @@ export function withVideo<T extends { text: string; rich: RichContent }>(out: T,
   if (channel === 'messenger') return { ...out, text: `${out.text}\n\n▶ ${media.url}` };
   const email = out.rich.email;
   if (!email) return out;
-  const block = `<p><a href="${escapeAttr(media.url)}">${media.posterUrl ? `<img src="${escapeAttr(media.posterUrl)}" alt="Watch the video" width="320" style="max-width:100%;border-radius:8px">` : 'Watch the video'}</a></p>`;
+  const block = `<p><a href="${escapeHtml(media.url)}">${media.posterUrl ? `<img src="${escapeHtml(media.posterUrl)}" alt="Watch the video" width="320" style="max-width:100%;border-radius:8px">` : 'Watch the video'}</a></p>`;
   const html = /<\/body>/i.test(email.html) ? email.html.replace(/<\/body>/i, `${block}</body>`) : email.html + block;
   return { ...out, text: `${out.text}\n\nWatch the video: ${media.url}`, rich: { ...out.rich, email: { ...email, html } } };
 }
