@@ -11,6 +11,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CampaignVideo } from '../../core/campaigns';
 import { escapeHtml } from '../../core/campaigns/email-html';
 import { personalize, type PersonalizationContact } from '../../core/campaigns/personalize';
+import { AppError } from '../../core/errors';
 import type { RichContent } from '../../core/messages';
 import type { VideoRender } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
@@ -56,6 +57,7 @@ export function pageVideos(deps: ActivityDeps, tenantId: string, campaignName: s
   }
 
   async function scripted(video: CampaignVideo, script: string, contactId: string | null): Promise<VideoReady> {
+    // An avatar or voice deleted since the edit fails the recipients that need it, not the page.
     const prepared = await prepareRender(deps, tenantId, {
       title: `Campaign ${campaignName}`.slice(0, 200),
       script: { type: 'text', text: script },
@@ -64,7 +66,11 @@ export function pageVideos(deps: ActivityDeps, tenantId: string, campaignName: s
       settings: { captions: true },
       contactId,
       createdBy: 'campaign',
+    }).catch((err: unknown) => {
+      if (err instanceof AppError) return err;
+      throw err;
     });
+    if (prepared instanceof AppError) return { kind: 'failed', error: prepared.message };
     if (prepared.action === 'cached') return asMedia(prepared.row);
     if (prepared.action === 'start') {
       started += 1;

@@ -109,7 +109,7 @@ describe('a campaign with a video', () => {
     expect(renders.every((r) => r.contact_id)).toBe(true);
   });
 
-  it('refuses edits naming a missing video, an avatar that is not the tenant’s, or an unknown variable', async () => {
+  it('refuses edits naming a missing video, another tenant’s video or avatar, or an unknown variable', { timeout: 60_000 }, async () => {
     const draft = await req('POST', '/v1/campaigns', { name: 'Video draft', channels: ['whatsapp'] });
     expect(draft.status).toBe(201);
     const patch = (video: unknown) => req('PATCH', `/v1/campaigns/${draft.body.id}`, { variants: [{ ...videoVariant({ script: 'x', avatarId }), content: { whatsapp: { text: 'Hi' }, video } }] });
@@ -122,6 +122,17 @@ describe('a campaign with a video', () => {
     const both = await patch({ renderId: '00000000-0000-4000-8000-000000000000', script: 'Hi', avatarId });
     expect(both.status).toBe(400);
     expect(JSON.stringify(both.body)).toContain('either a renderId or a script');
+    // Another tenant names this tenant's render and avatar on its own draft: not found, naming the field.
+    const other = await bench.stack.createTenant();
+    const asOther = (method: string, path: string, body?: unknown) => bench.stack.request(method, path, { apiKey: other.apiKey, body });
+    const theirs = await asOther('POST', '/v1/campaigns', { name: 'Borrowed video', channels: ['whatsapp'] });
+    const [ours] = await bench.rows(`select id from video_renders where tenant_id = $1 and status = 'completed' limit 1`, [bench.tenantId]);
+    for (const [video, field] of [[{ renderId: ours.id }, 'renderId'], [{ script: 'Hi', avatarId }, 'avatarId']] as const) {
+      const res = await asOther('PATCH', `/v1/campaigns/${theirs.body.id}`, { variants: [{ ...videoVariant({ script: 'x', avatarId }), content: { whatsapp: { text: 'Hi' }, video } }] });
+      expect([res.status, res.body.error.field]).toEqual([404, `variants.0.content.video.${field}`]);
+    }
+    expect((await asOther('PATCH', `/v1/campaigns/${draft.body.id}`, { name: 'Renamed by another tenant' })).status).toBe(404);
+
     const ok = await patch({ script: 'Hi {{contact.firstName|there}}', avatarId });
     expect(ok.status).toBe(200);
     expect(ok.body.variants[0].content.video).toEqual({ script: 'Hi {{contact.firstName|there}}', avatarId });
