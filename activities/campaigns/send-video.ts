@@ -10,7 +10,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CampaignVideo } from '../../core/campaigns';
 import { escapeHtml } from '../../core/campaigns/email-html';
-import { personalize, type PersonalizationContact } from '../../core/campaigns/personalize';
+import { personalizationVariables, personalize, type PersonalizationContact } from '../../core/campaigns/personalize';
 import { AppError } from '../../core/errors';
 import type { RichContent } from '../../core/messages';
 import type { VideoRender } from '../../db/entities';
@@ -90,7 +90,8 @@ export function pageVideos(deps: ActivityDeps, tenantId: string, campaignName: s
   return function videoFor(video: CampaignVideo, contact: PersonalizationContact & { contactId: string }): Promise<VideoReady> {
     if (video.renderId) return memo(`r:${video.renderId}`, () => stored(video.renderId!));
     const script = personalize(video.script!, { contact, campaign: { name: campaignName } }).trim();
-    const personalized = script !== video.script!.trim();
+    // `{{campaign.name}}` is the same for everyone: only contact variables make a render per recipient.
+    const personalized = personalizationVariables(video.script!).some((path) => path.startsWith('contact.'));
     const key = `s:${video.avatarId}:${video.voiceProfileId ?? ''}:${script}`;
     if (personalized && !known.has(key) && started >= VIDEO_STARTS_PER_PAGE) return Promise.resolve({ kind: 'wait' });
     // A personalized render is the contact's data: it goes when the contact is erased.
