@@ -136,5 +136,10 @@ describe('a campaign with a video', () => {
     const ok = await patch({ script: 'Hi {{contact.firstName|there}}', avatarId });
     expect(ok.status).toBe(200);
     expect(ok.body.variants[0].content.video).toEqual({ script: 'Hi {{contact.firstName|there}}', avatarId });
+    // Rewriting the text (the offline writer here) keeps the variant's video.
+    const rewritten = await req('POST', `/v1/campaigns/${draft.body.id}/generate`, { brief: { goal: 'Fill Friday', channels: ['whatsapp'] } });
+    expect(rewritten.status).toBe(200);
+    expect(rewritten.body.variants[0].content.video).toEqual({ script: 'Hi {{contact.firstName|there}}', avatarId });
+    expect(rewritten.body.variants[0].generatedBy).not.toBe('edited');
   });
 });
