@@ -141,5 +141,8 @@ describe('a campaign with a video', () => {
     expect(rewritten.status).toBe(200);
     expect(rewritten.body.variants[0].content.video).toEqual({ script: 'Hi {{contact.firstName|there}}', avatarId });
     expect(rewritten.body.variants[0].generatedBy).not.toBe('edited');
+    // The preview says the script as this contact's render would (nobody: the fallback).
+    const preview = await req('GET', `/v1/campaigns/${draft.body.id}/preview?variant=A`);
+    expect(preview.body.video).toEqual({ script: 'Hi there', personalized: true });
   });
 });
