@@ -25,10 +25,15 @@ export function generateActivities({ orm, config, redis }: ActivityDeps): Campai
       });
       // The row is read again: a user's edit while the model wrote must not be lost for the other fields.
       const fresh = await getCampaign(em.fork(), campaignId);
-      fresh.variants = variants;
+      // The model writes text; a variant's video is the marketer's choice and stays through a rewrite.
+      const kept = variants.map((v) => {
+        const video = fresh.variants.find((p) => p.id === v.id)?.content.video;
+        return video ? { ...v, content: { ...v.content, video } } : v;
+      });
+      fresh.variants = kept;
       if (brief) fresh.brief = brief;
       await em.fork().persist(fresh).flush();
-      return { variants };
+      return { variants: kept };
     },
   };
 }

@@ -17,6 +17,7 @@ import { quietUntil, quietWindowFor, usableZone } from '../../core/campaigns/qui
 import type { Campaign } from '../../db/entities';
 import type { DueRecipient } from '../../db/repos/campaign-recipients';
 import type { PageTally } from './page-counts';
+import { VIDEO_RETRY_MS, withVideo, type PageVideos } from './send-video';
 import {
   deferRecipients, finishRecipients, insertConversations, openConversations, skipOptedOut, storeCampaignMessages, threadOf,
   type CampaignConversation, type NewCampaignConversation, type NewCampaignMessage, type RecipientOutcome, type StoredCampaignMessage,
@@ -33,6 +34,8 @@ export interface PageContext {
   flow(channel: LoadedChannel): Promise<{ flowId: string; version: number }>;
   /** What the page did, for its counts. */
   tally: PageTally;
+  /** The variants' videos, looked up once per page. */
+  video: PageVideos;
 }
 
 export interface ReadySend {
@@ -91,7 +94,20 @@ export async function prepareChunk(em: EntityManager, ctx: PageContext, chunk: D
       fail(r, 'the channel is gone (deleted?)');
       continue;
     }
-    rendered.push({ r, channel, variant: variant!.id, text: out.text, rich: out.rich });
+    const video = variant!.content.video;
+    const ready = video ? await ctx.video(video, r) : null;
+    if (ready?.kind === 'wait') {
+      // Still rendering: deferred like quiet hours, so the workflow's durable wait comes back for it.
+      deferred.push({ id: r.id, until: new Date(now.getTime() + VIDEO_RETRY_MS) });
+      ctx.tally.move(r.status, 'deferred');
+      continue;
+    }
+    if (ready?.kind === 'failed') {
+      fail(r, `video: ${ready.error}`);
+      continue;
+    }
+    const message = ready ? withVideo(out, r.channel, ready.media) : out;
+    rendered.push({ r, channel, variant: variant!.id, text: message.text, rich: message.rich });
   }
 
   const { conversations, opened } = await chunkConversations(em, ctx, tenantId, rendered, fail);

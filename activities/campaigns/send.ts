@@ -30,6 +30,7 @@ import { Quotas } from '../../quotas/quotas';
 import type { ActivityDeps } from '../deps';
 import { pageCounts, PageTally } from './page-counts';
 import { prepareChunk, type PageContext, type ReadySend } from './send-prepare';
+import { pageVideos } from './send-video';
 import type { CampaignActivities } from './types';
 
 /** Provider calls in flight at once within a page (a limited rate paces them through its slots). */
@@ -47,7 +48,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Retry = { error: string; retryAfterMs?: number };
 
-export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pick<CampaignActivities, 'sendCampaignPage'> {
+export function sendCampaignActivities({ orm, redis, config, eventsQueue }: ActivityDeps): Pick<CampaignActivities, 'sendCampaignPage'> {
   const channels = channelLoader(orm, config);
   const countsAfter = pageCounts();
   const quotas = new Quotas(redis, orm, config);
@@ -109,6 +110,7 @@ export function sendCampaignActivities({ orm, redis, config }: ActivityDeps): Pi
         channel: (id) => channels.get(id),
         flow: flows(em, c),
         tally: new PageTally(),
+        video: pageVideos({ orm, redis, config, eventsQueue }, tenantId, c.name),
       };
       const chunkSize = Math.min(CHUNK_MAX, Math.max(16, Math.ceil(due.length / 4)));
       let stop = false;

@@ -54,8 +54,12 @@ export async function previewCampaign(em: EntityManager, campaign: Campaign, opt
       texts.push(content.messenger.text);
     }
   }
+  const video = content.video && (content.video.renderId
+    ? { renderId: content.video.renderId, personalized: false }
+    : { script: fill(content.video.script!), personalized: personalizationVariables(content.video.script!).some((path) => path.startsWith('contact.')) });
+  if (content.video?.script) texts.push(content.video.script);
   // A variable is missing when this contact gives it no value (its fallback, if any, is used).
   const paths = [...new Set(texts.flatMap(personalizationVariables))];
   const missing = paths.filter((path) => fill(`{{${path}}}`) === '');
-  return { variant: variant.id, contact: found ? { id: found.id, name: found.name ?? ([found.firstName, found.lastName].filter(Boolean).join(' ') || null) } : null, missing, channels };
+  return { variant: variant.id, contact: found ? { id: found.id, name: found.name ?? ([found.firstName, found.lastName].filter(Boolean).join(' ') || null) } : null, missing, channels, ...(video && { video }) };
 }

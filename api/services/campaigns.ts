@@ -12,6 +12,7 @@ import { checkVariant } from '../../core/campaigns/limits';
 import { AppError } from '../../core/errors';
 import { BrandVoice, Campaign, Channel, Segment } from '../../db/entities';
 import { keysetAfter, pageLimit, toPage, type Page } from '../../db/repos';
+import { checkVariantVideos } from './campaign-videos';
 import { requireFlow, requireKnowledgeBase } from './lookups';
 import { iso } from './serialize';
 import type { z } from 'zod';
@@ -110,6 +111,7 @@ export async function updateCampaign(em: EntityManager, campaign: Campaign, patc
   const channels = patch.channels ?? campaign.channels;
   const abTest = patch.abTest === undefined ? campaign.abTest : patch.abTest;
   const variants = patch.variants ? storedVariants(campaign.variants ?? [], patch.variants) : campaign.variants;
+  if (patch.variants) await checkVariantVideos(em, patch.variants);
   if (abTest && variants.length < 2) throw new AppError('validation_failed', 'an A/B test needs two variants or more', { field: 'abTest' });
   const changes: Partial<Campaign> = {
     ...(patch.name !== undefined && { name: patch.name }),

@@ -12,7 +12,12 @@ export function whatsappBody(to: string, message: OutboundSend): Body {
   const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: to.replace(/^\+/, '') };
   if (message.template) {
     const { name, language, parameters } = message.template;
-    const components = parameters.length ? [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text })) }] : [];
+    const components: Body[] = parameters.length ? [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text })) }] : [];
+    // A template with a media header (a campaign's video) takes the file as the header's parameter.
+    if (message.media) {
+      const type = mediaType(message.media.contentType);
+      if (type !== 'audio') components.unshift({ type: 'header', parameters: [{ type, [type]: { link: message.media.url } }] });
+    }
     return { ...base, type: 'template', template: { name, language: { code: language }, components } };
   }
   if (message.media) {

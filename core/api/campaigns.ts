@@ -179,6 +179,8 @@ export const previewSchema = z.object({
     email: z.object({ subject: z.string(), preheader: z.string(), html: z.string(), text: z.string() }).optional(),
     messenger: z.object({ text: z.string(), tag: z.string().optional() }).optional(),
   }),
+  /** The variant's video: a stored render, or the script as this contact's render would say it (`personalized`: one render per recipient). */
+  video: z.object({ renderId: z.string().optional(), script: z.string().optional(), personalized: z.boolean() }).optional(),
 });
 export type CampaignPreview = z.infer<typeof previewSchema>;
 

@@ -52,7 +52,27 @@ export const messengerContent = z.object({
 });
 export const socialCaptions = z.object({ instagram: text().max(2200), facebook: text().max(5000), google: text().max(1500) });
 
+/**
+ * A video sent with the variant on every channel it goes out on (WhatsApp video message, Messenger
+ * attachment, email and SMS/MMS link with the poster): a finished render of /v1/videos, or a script
+ * rendered before sending — once for everyone, or per recipient when it has `{{contact.…}}` variables.
+ */
+export const campaignVideo = z
+  .object({
+    renderId: z.uuid({ message: 'video.renderId must be a UUID' }).optional(),
+    script: text().trim().min(1).max(2000).optional(),
+    avatarId: z.uuid({ message: 'video.avatarId must be a UUID' }).optional(),
+    voiceProfileId: z.uuid({ message: 'video.voiceProfileId must be a UUID' }).nullable().optional(),
+  })
+  .strict()
+  .refine((v) => (v.renderId ? !v.script && !v.avatarId : !!v.script && !!v.avatarId), {
+    message: 'a video is either a renderId or a script with an avatarId',
+    path: ['renderId'],
+  });
+export type CampaignVideo = z.infer<typeof campaignVideo>;
+
 export const variantContent = z.object({
+  video: campaignVideo.optional(),
   sms: smsContent.optional(),
   whatsapp: whatsappContent.optional(),
   email: emailContent.optional(),

@@ -5,6 +5,7 @@
  */
 import { smsSegments } from '../../../../core/campaigns/sms';
 import { Badge } from '../../ui';
+import { VideoSummary } from './VariantVideo';
 import { CHANNEL_LABELS, type CampaignChannel, type CampaignVariant, type VariantContent } from './types';
 
 export function SmsCounter({ text }: { text: string }) {
@@ -76,6 +77,7 @@ export function VariantView({ variant, channels }: { variant: CampaignVariant; c
           <ChannelContent channel={ch} content={variant.content} />
         </section>
       ))}
+      {variant.content.video && <VideoSummary video={variant.content.video} />}
       {variant.warnings.length > 0 && (
         <ul className="cp-warnings" aria-label="Warnings">
           {variant.warnings.map((w) => (

@@ -9,6 +9,7 @@ import { Field, Input, Select } from '../../ui';
 import { QueryStatus } from '../shared/QueryStatus';
 import { useQuery } from '../shared/useQuery';
 import { ChannelContent } from './ContentView';
+import { VideoSummary } from './VariantVideo';
 import { CHANNEL_LABELS, type CampaignChannel, type ContactSummary, type Page, type Preview } from './types';
 
 export function PreviewPanel({ campaignId, variant, stale }: { campaignId: string; variant: string; stale?: boolean }) {
@@ -47,6 +48,7 @@ export function PreviewPanel({ campaignId, variant, stale }: { campaignId: strin
                   <ChannelContent channel={ch} content={{ [ch]: p.channels[ch] }} />
                 </section>
               ))}
+              {p.video && <VideoSummary video={p.video} personalized={p.video.personalized} />}
             </>
           )
         }

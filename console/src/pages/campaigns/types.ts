@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import type { CampaignDto, CampaignPreview, CampaignResults, CampaignStateDto, patchCampaignBody, ResultCounts } from '../../../../core/api/campaigns';
-import type { CampaignBrief, CampaignChannel, CampaignStatus, CampaignVariant, SegmentFilter, VariantContent } from '../../../../core/campaigns';
+import type { CampaignBrief, CampaignChannel, CampaignStatus, CampaignVariant, CampaignVideo, SegmentFilter, VariantContent } from '../../../../core/campaigns';
 import type { Tone } from '../../ui';
 
 export type Campaign = CampaignDto;
@@ -13,7 +13,7 @@ export type Results = CampaignResults;
 export type Counts = ResultCounts;
 export type Preview = CampaignPreview;
 export type CampaignPatch = z.infer<typeof patchCampaignBody>;
-export type { CampaignBrief, CampaignChannel, CampaignStatus, CampaignVariant, SegmentFilter, VariantContent };
+export type { CampaignBrief, CampaignChannel, CampaignStatus, CampaignVariant, CampaignVideo, SegmentFilter, VariantContent };
 export { CAMPAIGN_CHANNELS, EDITABLE_CAMPAIGN_STATUSES, FINAL_CAMPAIGN_STATUSES, MESSENGER_TAGS, SKIP_REASONS } from '../../../../core/campaigns';
 
 export interface Page<T> {

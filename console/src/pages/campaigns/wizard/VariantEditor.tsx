@@ -1,10 +1,11 @@
 /**
  * One variant's content, channel by channel, as editable fields: SMS with its live segment counter,
  * WhatsApp text and template, email subject, preheader, HTML and text parts, Messenger text and
- * tag. Social captions are for copying, not sending.
+ * tag, and the video sent with it. Social captions are for copying, not sending.
  */
 import { Button, Field, Input, Select, Textarea, useToast } from '../../../ui';
 import { SmsCounter } from '../ContentView';
+import { VideoFields } from '../VariantVideo';
 import { CHANNEL_LABELS, MESSENGER_TAGS, type CampaignChannel, type VariantContent } from '../types';
 
 interface Props {
@@ -73,6 +74,7 @@ export function VariantEditor({ variantId, channels, content, onChange, onRegene
           </Field>
         </fieldset>
       )}
+      <VideoFields variantId={variantId} video={content.video} onChange={(video) => set('video', video)} />
       {content.social && <SocialCaptions social={content.social} />}
     </div>
   );
