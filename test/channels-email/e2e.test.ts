@@ -76,7 +76,10 @@ describe('email', () => {
     expect(greeting.inReplyTo).toBe(answerId);
     expect(greeting.references).toEqual([rootId, question.messageId, answerId]);
 
-    const messages = (await transcript(bench, channel.id)).filter((m) => [rootId, answerId, question.messageId, greeting.messageId].includes(m.external_id!));
+    // The send activity records the provider's message id after the SMTP server has the mail: poll.
+    const ours = async () => (await transcript(bench, channel.id)).filter((m) => [rootId, answerId, question.messageId, greeting.messageId].includes(m.external_id!));
+    await expect.poll(async () => (await ours()).length).toBe(4);
+    const messages = await ours();
     expect(messages.map((m) => [m.direction, m.text])).toEqual([
       ['in', 'Hi, I would like to book a table.'],
       ['out', 'Hello! What is your name?'],
