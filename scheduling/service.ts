@@ -15,6 +15,7 @@ import { Appointment, Location, Resource, Service, StaffMember } from '../db/ent
 import {
   busySpans,
   claimSeat,
+  DEADLOCK_DETECTED,
   EXCLUSION_VIOLATION,
   activeAssignees,
   exceptionRows,
@@ -167,6 +168,7 @@ async function candidatesAt(em: EntityManager, tenantId: string, service: Servic
 }
 
 class SeatsFull extends Error {}
+const MAX_DEADLOCK_RETRIES = 5;
 
 /**
  * Writes an appointment at one of `candidates` in a transaction that also holds its seats; a
@@ -175,7 +177,9 @@ class SeatsFull extends Error {}
  */
 async function place(em: EntityManager, tenantId: string, service: Service, candidates: Slot[], write: (tx: EntityManager, slot: Slot) => Promise<Appointment>): Promise<Appointment | null> {
   const tries = candidates.flatMap((c) => Array.from({ length: Math.min(service.capacity, 3) }, () => c));
-  for (const slot of tries) {
+  let deadlocks = 0;
+  for (let i = 0; i < tries.length; i++) {
+    const slot = tries[i];
     try {
       return await em.fork().transactional(async (tx) => {
         const appt = await write(tx, slot);
@@ -191,6 +195,13 @@ async function place(em: EntityManager, tenantId: string, service: Service, cand
         return appt;
       });
     } catch (err) {
+      // An exclusion constraint is checked after the row is inserted, so two bookings inserting the
+      // same seat at once can each wait for the other: PostgreSQL aborts one as a deadlock. That one
+      // lost no seat to a committed booking, so it tries the same slot again (a bounded number of times).
+      if (sqlState(err) === DEADLOCK_DETECTED && deadlocks++ < MAX_DEADLOCK_RETRIES) {
+        i--;
+        continue;
+      }
       if (!(err instanceof SeatsFull) && sqlState(err) !== EXCLUSION_VIOLATION) throw err;
     }
   }

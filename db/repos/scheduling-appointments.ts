@@ -13,6 +13,8 @@ import { keysetAfter, pageLimit, toPage, type Page } from './cursor';
 /** SQLSTATE of an exclusion-constraint violation; MikroORM's exception keeps the driver's `code`. */
 export const EXCLUSION_VIOLATION = '23P01';
 export const UNIQUE_VIOLATION = '23505';
+/** SQLSTATE of a deadlock PostgreSQL broke by aborting one of the transactions. */
+export const DEADLOCK_DETECTED = '40P01';
 export const sqlState = (err: unknown): string | undefined => {
   const e = err as { code?: string; cause?: { code?: string } } | null;
   return e?.code ?? e?.cause?.code;

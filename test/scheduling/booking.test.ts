@@ -41,8 +41,9 @@ describe('booking one slot from many places at once', () => {
     const t = await makeSchedulingTenant(orm, { capacity: 3 });
     const startsAt = nextMondayAt('11:00');
     const results = await settle(Array.from({ length: 8 }, (_, n) => bookAppointment(tenantEm(orm, t.tenantId), t.tenantId, { serviceId: t.service.id, startsAt, customer: customer(n), source: 'page' })));
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
-    expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof SlotTakenError)).toHaveLength(5);
+    const outcomes = JSON.stringify(results.map((r) => (r.status === 'fulfilled' ? 'booked' : String(r.reason))));
+    expect(results.filter((r) => r.status === 'fulfilled'), outcomes).toHaveLength(3);
+    expect(results.filter((r) => r.status === 'rejected' && r.reason instanceof SlotTakenError), outcomes).toHaveLength(5);
     const seats = await t.em.execute<{ seat: number }[]>(`select seat from appointment_holds where tenant_id = ? order by seat`, [t.tenantId]);
     expect(seats.map((s) => s.seat)).toEqual([1, 2, 3]);
     const slot = (await findSlots(tenantEm(orm, t.tenantId), t.tenantId, { serviceId: t.service.id, from: nextMondayAt('10:30'), to: nextMondayAt('12:00') })).map((s) => [s.startsAt, s.seatsLeft]);
