@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { requestBody } from './request-body';
 
 const run = promisify(execFile);
 
@@ -185,11 +186,10 @@ export async function startFakeDid(opts: { apiKey?: string; renderMs?: number; c
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const raw = await requestBody(req);
     let body: any = null;
     try {
-      body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : null;
+      body = raw.length ? JSON.parse(raw.toString('utf8')) : null;
     } catch {
       return refuse(res, 400, 'BadRequestError', 'invalid JSON body');
     }

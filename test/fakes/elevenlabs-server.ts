@@ -14,6 +14,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+import { requestBody } from './request-body';
 
 const run = promisify(execFile);
 
@@ -100,11 +101,10 @@ export async function startFakeElevenLabs(opts: { apiKey?: string; maxConcurrent
 
   const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://fake');
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const raw = await requestBody(req);
     let body: any = null;
     try {
-      body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : null;
+      body = raw.length ? JSON.parse(raw.toString('utf8')) : null;
     } catch {
       return json(res, 400, { detail: { status: 'invalid_json', message: 'The request body is not valid JSON.' } });
     }

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseForm, twilioSignature, type FormParams } from '../../channels/twilio/signature';
+import { requestBody } from './request-body';
 
 export interface FakeTwilioFailure {
   status: number;
@@ -79,11 +80,10 @@ export async function startFakeTwilio(opts: { accounts: Record<string, string> }
   let baseUrl = '';
 
   const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const raw = await requestBody(req);
     const [path, search = ''] = (req.url ?? '/').split('?');
     const isForm = (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
-    const form = isForm ? parseForm(Buffer.concat(chunks)) : {};
+    const form = isForm ? parseForm(raw) : {};
     requests.push({ method: req.method ?? 'GET', path, headers: flatHeaders(req), form });
 
     const account = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})(\.json|\/.*)$/i.exec(path);
