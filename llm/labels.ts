@@ -19,7 +19,8 @@ const answer = z.object({
 });
 export type ModelLabels = { intent: string; confidence: number | null; sentiment: (typeof SENTIMENTS)[number]; score: number };
 
-const PROMPT =
+/** The labelling call's system prompt opens with this (the test fake tells labelling calls apart by it). */
+export const LABELLING_PROMPT =
   'You label customer conversations. From the customer messages, pick the one intent below that best matches what the customer wants, ' +
   `or "${UNKNOWN_INTENT}" when none fits, and judge the customer's sentiment. Answer with one JSON object only, no prose: ` +
   '{"intent": "<intent name>", "confidence": <0..1>, "sentiment": "positive" | "neutral" | "negative", "score": <-1..1>}';
@@ -42,7 +43,7 @@ export async function modelLabels(
   // The last messages say most about sentiment; 4,000 characters bound the prompt.
   const transcript = input.contactTexts.join('\n').slice(-4000);
   const messages: ChatMessage[] = [
-    { role: 'system', content: `${PROMPT}\n\nIntents:\n${intents}` },
+    { role: 'system', content: `${LABELLING_PROMPT}\n\nIntents:\n${intents}` },
     { role: 'user', content: `Customer messages:\n${transcript}` },
   ];
   const { completion } = await runWithFallback(orm, scope, providers, { messages, temperature: 0, maxTokens: 120 });

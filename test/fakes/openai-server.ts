@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LABELLING_PROMPT } from '../../llm/labels';
 import { checkChatBody, checkEmbeddingsBody, checkKey, type ProviderError } from './openai-checks';
 
 export interface FakeToolCall {
@@ -24,6 +25,8 @@ export interface FakeToolCall {
 }
 
 export interface FakeResponse {
+  /** `labels`: only a conversation-labelling call (worker/labels.ts) takes this response; other calls never do. */
+  for?: 'labels';
   content?: string;
   toolCalls?: FakeToolCall[];
   /** Defaults: prompt = characters of the request's messages / 4, completion = characters of the answer / 4. */
@@ -57,8 +60,10 @@ export interface FakeOpenAI {
   /** Base URL without `/v1`. */
   url: string;
   requests: RecordedRequest[];
-  /** Chat completion requests only. */
+  /** Chat completion requests only, conversation labelling's apart. */
   readonly chatRequests: RecordedRequest[];
+  /** Conversation labelling's chat completion requests. */
+  readonly labelRequests: RecordedRequest[];
   /** Queue responses, served in order before the script. */
   enqueue(...responses: FakeResponse[]): void;
   /**
@@ -87,6 +92,17 @@ export interface FakeOpenAIOptions {
    */
   rerankScore?: (query: string, document: string) => number;
 }
+
+/**
+ * A conversation-labelling call. A worker process labels conversations on its own debounce timer
+ * (worker/labels.ts), so such a call can come between a test's model calls: it takes only responses
+ * queued `for: 'labels'` and is not counted in `chatRequests`.
+ */
+export function isLabellingRequest(req: RecordedRequest): boolean {
+  const first = req.body?.messages?.[0];
+  return first?.role === 'system' && typeof first.content === 'string' && first.content.startsWith(LABELLING_PROMPT);
+}
+const isChatCompletion = (r: RecordedRequest) => r.path.startsWith('/v1/chat/completions');
 
 const defaultResponder: Responder = (req) => {
   const last = [...(req.body?.messages ?? [])].reverse().find((m: { role: string }) => m.role === 'user');
@@ -118,7 +134,9 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     if (refused(checkKey(recorded.headers.authorization, opts.apiKeys))) return;
     if (req.method === 'POST' && path === '/v1/chat/completions') {
       if (refused(checkChatBody(recorded.body))) return;
-      const scripted = queue.length ? queue.shift()! : await responder(recorded);
+      const labelling = isLabellingRequest(recorded);
+      const queued = queue.findIndex((r) => (r.for === 'labels') === labelling);
+      const scripted = queued >= 0 ? queue.splice(queued, 1)[0]! : await responder(recorded);
       return chat(recorded, scripted, req, res);
     }
     if (req.method === 'POST' && path === '/v1/embeddings') {
@@ -187,7 +205,10 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     url,
     requests,
     get chatRequests() {
-      return requests.filter((r) => r.path.startsWith('/v1/chat/completions'));
+      return requests.filter((r) => isChatCompletion(r) && !isLabellingRequest(r));
+    },
+    get labelRequests() {
+      return requests.filter((r) => isChatCompletion(r) && isLabellingRequest(r));
     },
     enqueue: (...responses) => void queue.push(...responses),
     holdEmbeddings(match) {

@@ -132,17 +132,17 @@ it("labels by the tenant's model when one is configured, and offline when its an
     llm: { baseURL: `${llm.url}/v1`, model: 'fake-gpt', apiKeyEncrypted: secretBoxFromConfig(config).encrypt('sk-test') },
   });
   const job = { orm: deps.orm, config, eventsQueue: deps.eventsQueue, log: () => undefined };
-  llm.enqueue({ content: '```json\n{"intent": "refund", "confidence": 0.92, "sentiment": "negative", "score": -0.6}\n```' });
+  llm.enqueue({ for: 'labels', content: '```json\n{"intent": "refund", "confidence": 0.92, "sentiment": "negative", "score": -0.6}\n```' });
   await contactSays(t, t.conversationId, 'the blender broke after a day');
   // The sink's job may run first; either way the model labelled it.
   await labelConversation(job, { tenantId: t.tenantId, conversationId: t.conversationId });
   expect(await labelsOf(t.tenantId, t.conversationId)).toMatchObject({ intent: 'refund', intentConfidence: 0.92, sentiment: 'negative', sentimentScore: -0.6, labelledBy: 'model' });
-  const request = llm.chatRequests.at(-1)!;
+  const request = llm.labelRequests.at(-1)!;
   expect(request.body.messages[0].content).toContain('- refund');
   expect(request.body.messages[1].content).toContain('the blender broke after a day');
 
   // An intent that is not the tenant's: the offline classifier labels instead.
-  llm.enqueue({ content: '{"intent": "cancel_subscription", "confidence": 0.9, "sentiment": "neutral", "score": 0}' });
+  llm.enqueue({ for: 'labels', content: '{"intent": "cancel_subscription", "confidence": 0.9, "sentiment": "neutral", "score": 0}' });
   await contactSays(t, t.conversationId, 'I lost my card, please block it');
   await waitUntil(async () => (await labelsOf(t.tenantId, t.conversationId))?.labelledBy === 'offline', 20_000, 'labelled offline after an invalid answer');
   expect(await labelsOf(t.tenantId, t.conversationId)).toMatchObject({ intent: 'lost_card', labelledBy: 'offline' });

@@ -148,6 +148,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       TEMPORAL_TASK_QUEUE: taskQueue,
       SWITCHBOARD_SECRET_KEY: config.SWITCHBOARD_SECRET_KEY!,
       OUTBOUND_ALLOWED_PRIVATE: config.OUTBOUND_ALLOWED_PRIVATE.join(','),
+      // Its own labelling queue: worker processes of other test files share this Redis and would
+      // otherwise label this stack's conversations with this stack's model (and the reverse).
+      LABELS_QUEUE_NAME: `labels-${taskQueue}`,
       LOG_LEVEL: 'warn',
     }),
     async request(method, path, reqOpts = {}) {
