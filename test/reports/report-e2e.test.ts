@@ -95,7 +95,7 @@ describe('weekly report', () => {
     for (const line of EXPECTED_LINES) expect(mail.parsed.text).toContain(line);
     // Hours seeded outside both weeks (99 and 77 conversations) stay out; the title is skipped since
     // the tenant's random name can hold those digits.
-    const figures = mail.parsed.text.split('\n').slice(1).join('\n');
+    const figures = String(mail.parsed.text).split('\n').slice(1).join('\n');
     expect(figures).not.toMatch(/\b(99|77)\b/);
     const html = String(mail.parsed.html);
     for (const figure of ['>20<', '>16<', '>75.0%<', '>25.0%<', '>4.0s<', '>$2.00<', '>Support<', '+25%']) expect(html).toContain(figure);
