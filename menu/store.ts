@@ -74,7 +74,7 @@ export async function upsertMenuItems(em: EntityManager, tenantId: string, items
 /** The items already known by these keys. */
 export async function itemsByKey(em: EntityManager, tenantId: string, keys: readonly string[]): Promise<Map<string, MenuItem>> {
   if (!keys.length) return new Map();
-  const rows: Row[] = await em.getConnection().execute(`select item_key, ${ITEM_COLUMNS} from menu_items where tenant_id = ? and item_key = any(?::text[])`, [tenantId, [...keys]]);
+  const rows: Row[] = await em.getConnection().execute(`select item_key, ${ITEM_COLUMNS} from menu_items where tenant_id = ? and item_key = any(array(select jsonb_array_elements_text(?::jsonb)))`, [tenantId, JSON.stringify(keys)]);
   return new Map(rows.map((r) => [String(r.item_key), toItem(r)]));
 }
 
@@ -130,10 +130,10 @@ export interface PeriodQuery {
 
 /** Units and revenue per item and day in the period (optionally of some items). */
 export async function dailySales(em: EntityManager, tenantId: string, period: PeriodQuery & { itemIds?: string[] }): Promise<DailySale[]> {
-  const byItem = period.itemIds ? ` and item_id = any(?::uuid[])` : '';
+  const byItem = period.itemIds ? ` and item_id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))` : '';
   const rows: Row[] = await em.getConnection().execute(
     `select item_id, day, quantity, revenue_cents from menu_sales where tenant_id = ? and day between ? and ?${byItem} order by day, item_id`,
-    [tenantId, period.from, period.to, ...(period.itemIds ? [period.itemIds] : [])],
+    [tenantId, period.from, period.to, ...(period.itemIds ? [JSON.stringify(period.itemIds)] : [])],
   );
   return rows.map((r) => ({ itemId: String(r.item_id), day: dayOf(r.day), quantity: num(r.quantity), revenueCents: num(r.revenue_cents) }));
 }

@@ -91,7 +91,7 @@ export function importMenuRow(cells: readonly string[], fields: readonly string[
     if (raw === undefined) return null;
     const cents = parseMoney(raw);
     if (cents === null) return reject(field, `"${raw.slice(0, 40)}" is not an amount`);
-    if (cents < 0) return reject(field, `${field} is negative`);
+    if (cents < 0) return reject(field, field === 'revenue' ? 'a negative revenue (a refund or void) is not a sale' : `${field} is negative`);
     if (cents > 100_000_000) return reject(field, `${field} is over 1,000,000`);
     return cents;
   };
