@@ -56,6 +56,19 @@ export const WIDGET_UPLOAD_LIMIT = { max: 20, windowSeconds: 300 };
 export const WIDGET_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
 export const WIDGET_UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'] as const;
 
+/** Push-to-talk: a recording of up to about a minute (browser Opus/WebM, Ogg, MP4 audio or WAV), per conversation and five minutes at most this many. */
+export const WIDGET_VOICE_MAX_BYTES = 2 * 1024 * 1024;
+export const WIDGET_VOICE_LIMIT = { max: 30, windowSeconds: 300 };
+
+/** What `POST /v1/widget/voice` answers: what was heard, the turn's replies, and the replies spoken (an MP3 URL, null when no engine could speak). */
+export const widgetVoiceSchema = z.object({
+  transcript: z.string(),
+  transcriptEngine: z.enum(['openai', 'pocketsphinx']),
+  replies: z.array(z.object({ id: z.string(), text: z.string() })),
+  audioUrl: z.string().nullable(),
+  speechEngine: z.enum(['elevenlabs', 'espeak-ng', 'twilio-say']).nullable(),
+});
+
 /** What `GET /v1/widget/:channelId/config` returns: the settings a page may see, nothing else. */
 export const widgetConfigSchema = z.object({
   channelId: z.string(),
