@@ -3,7 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runToolOrThrow } from '../../video/ffmpeg';
-import { checkSpeechAudio, plausibleSeconds } from '../../voice/audio';
+import { checkSpeechAudio, convertAudio, plausibleSeconds } from '../../voice/audio';
+import { probeMedia } from '../../video/probe';
 import { spokenWav, tempStore } from './support';
 
 let media: Awaited<ReturnType<typeof tempStore>>;
@@ -34,6 +35,19 @@ describe('speech quality check', () => {
     const text2 = join(media.dir, 'page.mp3');
     await writeFile(text2, '<html>busy</html>');
     expect(await checkSpeechAudio(text2, text)).toMatchObject({ ok: false, reason: expect.stringMatching(/^not decodable audio/) });
+  });
+
+  it('encodes for the phone, the web and Opus', async () => {
+    const spoken = await spokenWav(media.dir, text, 'enc.wav');
+    const codecs: string[] = [];
+    for (const [target, file] of [['telephony', 'enc-phone.wav'], ['web', 'enc-web.mp3'], ['opus', 'enc-web.ogg']] as const) {
+      const out = join(media.dir, file);
+      await convertAudio(spoken, out, target);
+      const probe = await probeMedia(out);
+      expect(probe.durationSec).toBeGreaterThan(2);
+      codecs.push(probe.audioCodec!);
+    }
+    expect(codecs).toEqual(['pcm_mulaw', 'mp3', 'opus']);
   });
 
   it('allows numbers their spoken length', () => {
