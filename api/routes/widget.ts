@@ -70,7 +70,7 @@ export const widgetRoutes =
       async (request, reply) => {
         const channel = await requireWebchatChannel(deps.orm, request.params.channelId);
         allowOrigin(channel, request, reply);
-        const { allowedOrigins: _allowedOrigins, ...visible } = channel.settings;
+        const { allowedOrigins: _allowedOrigins, voiceProfileId: _voiceProfileId, ...visible } = channel.settings;
         reply.header('cache-control', 'public, max-age=60');
         return { channelId: channel.id, ...visible, upload: { maxBytes: WIDGET_UPLOAD_MAX_BYTES, types: [...WIDGET_UPLOAD_TYPES] } };
       },
@@ -140,7 +140,7 @@ export const widgetRoutes =
         await enforceRateLimit(deps.redis, `widget-voice:${session.conversationId}`, WIDGET_VOICE_LIMIT, reply);
         const recording = await readVoiceRecording(request);
         await quotasOf(deps).enforceStorage(channel.tenantId, recording.bytes.length);
-        return voiceTurn(deps, session, recording, request.log);
+        return voiceTurn(deps, session, recording, channel.settings.voiceProfileId ?? null, request.log);
       },
     );
 

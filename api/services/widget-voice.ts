@@ -2,7 +2,8 @@
  * The widget's push-to-talk: one recording (multipart field `audio`) from a visitor is kept on
  * the conversation in the media store, transcribed (voice/stt.ts: the tenant's provider, else
  * PocketSphinx), and sent through the conversation workflow exactly like a typed message; the
- * turn's replies are spoken (voice/tts.ts, MP3 for the browser) and answered with the text.
+ * turn's replies are spoken (voice/tts.ts, MP3 for the browser, in the channel's voice profile)
+ * and answered with the text.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +16,8 @@ import { tenantEm } from '../../db/orm';
 import { cachedTenant } from '../../db/repos/tenants';
 import { secretBoxFromConfig } from '../../db/secrets';
 import { mediaUrlSignerFromConfig } from '../../media/store';
-import { speechEngines } from '../../voice/setup';
+import { speechEngines, speechVoiceOf } from '../../voice/setup';
+import { getVoiceProfile } from '../../db/repos/renders';
 import { transcribe } from '../../voice/stt';
 import { synthesize } from '../../voice/tts';
 import type { AppDeps } from '../deps';
@@ -77,7 +79,7 @@ export interface VoiceTurn {
 }
 
 /** Keeps, transcribes and sends the recording as the visitor's message; speaks the replies. */
-export async function voiceTurn(deps: AppDeps, session: VisitorTokenPayload, recording: VoiceRecording, log: FastifyRequest['log']): Promise<VoiceTurn> {
+export async function voiceTurn(deps: AppDeps, session: VisitorTokenPayload, recording: VoiceRecording, voiceProfileId: string | null, log: FastifyRequest['log']): Promise<VoiceTurn> {
   const { tenantId, conversationId } = session;
   const tenant = await cachedTenant(deps.orm, tenantId);
   if (!tenant) throw new AppError('not_found', 'conversation not found', { field: 'token' });
@@ -106,9 +108,11 @@ export async function voiceTurn(deps: AppDeps, session: VisitorTokenPayload, rec
   if (!replies.length) return { transcript: heard.text, transcriptEngine: heard.engine, replies, audioUrl: null, speechEngine: null };
 
   const text = replies.map((r) => r.text).join('\n');
+  // The channel's voice profile, looked up in the tenant's own: another tenant's id is simply not found.
+  const profile = voiceProfileId ? await getVoiceProfile(em, voiceProfileId) : null;
   const spoken = await synthesize(
     { store, elevenlabs: engines.elevenlabs, urlTtlSeconds: deps.config.MEDIA_URL_TTL_SECONDS, onFallback: (engine, reason) => log.warn({ engine, reason }, 'speech engine passed over') },
-    { tenantId, text, voice: null, format: 'web' },
+    { tenantId, text, voice: speechVoiceOf(profile), format: 'web' },
   );
   return { transcript: heard.text, transcriptEngine: heard.engine, replies, audioUrl: spoken.mediaKey ? await browserUrl(deps, spoken.mediaKey) : null, speechEngine: spoken.engine };
 }

@@ -40,6 +40,8 @@ export const webchatSettingsSchema = z
     /** Sites that may embed the widget; empty allows any origin. */
     allowedOrigins: z.array(originSchema).max(100).default([]),
     fileUpload: z.boolean().default(true),
+    /** The voice profile push-to-talk replies are spoken in (one of the tenant's, /v1/voices); unset or deleted: espeak-ng. */
+    voiceProfileId: z.uuid({ message: 'voiceProfileId must be a voice profile id' }).nullable().optional(),
   })
   .strict();
 export type WebchatSettings = z.infer<typeof webchatSettingsSchema>;

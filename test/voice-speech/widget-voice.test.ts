@@ -11,20 +11,22 @@ import { echoFlow } from '../support/flows';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { createWebchatChannel, openSession } from '../widget/support';
+import { FAKE_VOICES, startFakeElevenLabs, type FakeElevenLabs } from '../fakes/elevenlabs-server';
 import { spokenWav, tempStore } from './support';
 
 let stack: Stack;
 let media: Awaited<ReturnType<typeof tempStore>>;
 let wav: Buffer;
+let eleven: FakeElevenLabs;
 
 beforeAll(async () => {
-  media = await tempStore();
-  stack = await startStack({ ...sharedServers(), env: { MEDIA_DIR: media.dir } });
+  [media, eleven] = await Promise.all([tempStore(), startFakeElevenLabs({ apiKey: 'xi-widget' })]);
+  stack = await startStack({ ...sharedServers(), env: { MEDIA_DIR: media.dir, ELEVENLABS_API_URL: eleven.url, ELEVENLABS_API_KEY: 'xi-widget', OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' } });
   wav = await readFile(await spokenWav(media.dir, 'I would like to speak to someone about my order'));
 });
 afterAll(async () => {
   await stack?.close();
-  await media?.close();
+  await Promise.all([media?.close(), eleven?.close()]);
 });
 
 async function postVoice(token: string | null, parts: { audio?: { bytes: Buffer; type: string }; clientId?: string } = {}) {
@@ -63,6 +65,26 @@ describe('widget push-to-talk route', () => {
     const texts = messages.body.messages.map((m: { author: string; text: string }) => `${m.author}: ${m.text}`);
     expect(texts).toContain(`contact: ${answer.body.transcript}`);
     expect(texts).toContain(`bot: Echo: ${answer.body.transcript}`);
+  });
+
+  it("speaks the replies in the channel's voice profile, never in another tenant's", async () => {
+    const a = await stack.createTenant();
+    const b = await stack.createTenant();
+    const mine = await stack.request('POST', '/v1/voices', { apiKey: a.apiKey, body: { name: 'Rachel', provider: 'elevenlabs', voiceId: FAKE_VOICES[0].voice_id } });
+    const theirs = await stack.request('POST', '/v1/voices', { apiKey: b.apiKey, body: { name: 'Adam', provider: 'elevenlabs', voiceId: FAKE_VOICES[1].voice_id } });
+    const own = await createWebchatChannel(stack, a.apiKey, echoFlow, { voiceProfileId: mine.body.id });
+    const config = await fetch(`${stack.url}/v1/widget/${own.channelId}/config`).then((r) => r.json());
+    expect(config).not.toHaveProperty('voiceProfileId');
+    const before = eleven.streamed;
+    const spoken = await postVoice((await openSession(stack, own.channelId)).body.token, { audio: { bytes: wav, type: 'audio/wav' } });
+    expect(spoken.body.speechEngine).toBe('elevenlabs');
+    expect(eleven.streamed - before).toBe(1);
+    expect(eleven.requests.at(-1)!.path).toBe(`/v1/text-to-speech/${FAKE_VOICES[0].voice_id}/stream`);
+
+    const other = await createWebchatChannel(stack, a.apiKey, echoFlow, { voiceProfileId: theirs.body.id });
+    const offline = await postVoice((await openSession(stack, other.channelId)).body.token, { audio: { bytes: wav, type: 'audio/wav' } });
+    expect(offline.body.speechEngine).toBe('espeak-ng');
+    expect(eleven.streamed - before).toBe(1);
   });
 
   it('refuses what it cannot take, naming the field', async () => {
