@@ -128,6 +128,9 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // The sendVideo node: a claim (database) and a look at the render, each a few quick attempts.
   prepareFlowVideo: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
   videoForMessage: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
+  // Speech (activities/voice/speech.ts): the engines fall back inside the activity (ElevenLabs → espeak-ng → <Say>), so an attempt rarely fails; a caller is waiting.
+  synthesizeSpeech: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 }) },
+  transcribeAudio: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 4 }) },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };
