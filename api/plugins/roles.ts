@@ -56,6 +56,8 @@ export const ROLE_RULES: readonly Rule[] = [
   // Whoever writes a campaign is not who lets it go out: approval is the approver's (and the admin's).
   { route: /^\/v1\/campaigns\/:id\/(approve|request-changes)$/, methods: 'write', roles: ['admin', 'approver'] },
   { route: /^\/v1\/(contacts|segments|brand-voices|content|campaigns)(\/|$)/, methods: 'write', roles: MARKETING },
+  // Presence audits (the grader) are marketing work.
+  { route: /^\/v1\/presence\/audits(\/|$)/, methods: 'write', roles: MARKETING },
   // Campaign content on WhatsApp needs approved templates: submitting them is the marketer's work.
   { route: /^\/v1\/channels\/:id\/whatsapp-templates(\/|$)/, methods: 'write', roles: MARKETING },
   { route: /^\/v1\//, methods: 'read', roles: EVERYONE },
