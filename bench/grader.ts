@@ -14,11 +14,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startLocalTestServer } from '../temporal/test-server';
-import { makeCerts } from '../test/presence/fixtures/certs';
+import { makeCerts, trustTestCa } from '../test/presence/fixtures/certs';
 import { serveSite, type SiteOptions } from '../test/presence/fixtures/server';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
 import { startStack } from '../test/support/stack';
 import { startWorkerProcess } from '../test/support/worker-process';
+import { auditDirect } from '../test/presence/support';
 import { summarize, writeResult } from './stats';
 
 const { values } = parseArgs({ options: { audits: { type: 'string', default: '50' } } });
@@ -71,6 +72,15 @@ try {
   const completed = runs.filter((r) => r.status === 'completed');
   const duration = summarize(runs.map((r) => r.ms));
   const byKind = Object.fromEntries(kinds.map(([kind]) => [kind, { ...summarize(runs.filter((r) => r.kind === kind).map((r) => r.ms)), overall: [...new Set(runs.filter((r) => r.kind === kind).map((r) => r.overall))] }]));
+
+  // The same audits through the check modules alone, in this process (no Temporal, no database): what the checks themselves cost.
+  trustTestCa(certs.ca);
+  const directCpu = process.cpuUsage();
+  const directStart = performance.now();
+  await Promise.all(Array.from({ length: audits }, (_, i) => auditDirect(stack.config, sites[i % kinds.length]!.url)));
+  const directUsed = process.cpuUsage(directCpu);
+  const direct = { wallMs: Math.round(performance.now() - directStart), cpuMs: Math.round((directUsed.user + directUsed.system) / 1000) };
+
   const result = {
     audits,
     completed: completed.length,
@@ -83,6 +93,7 @@ try {
     checkingAndScoringMs: summarize(runs.flatMap((r) => (r.checkingMs === null ? [] : [r.checkingMs]))),
     // This process holds the API and the fixture sites: its CPU time over the run's wall time.
     benchProcessCpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / elapsedSec) * 1000) / 10,
+    checksAloneInProcess: direct,
     barP95Ms: BAR_P95_MS,
     barMet: duration.p95 <= BAR_P95_MS,
     byKind,
