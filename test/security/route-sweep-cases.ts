@@ -55,6 +55,8 @@ export interface Ids {
   /** Menu engineering: an item with sales, and a proposed promotion. */
   menuItem: string;
   promotion: string;
+  /** Presence grader: a finished audit. */
+  presenceAudit: string;
 }
 
 export interface Call {
@@ -435,6 +437,10 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/menu/promotions/:id/accept': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/menu/promotions/${b.promotion}/accept`, body: { channels: ['sms'] } }] },
   'DELETE /v1/menu/items/:id': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/menu/items/${b.menuItem}` }] },
   'DELETE /v1/menu/square': { roles: 'admin', destroys: true, tenant: own('disconnects the caller’s own tenant') },
+  'POST /v1/presence/audits': { roles: 'marketing', tenant: (b) => [{ path: '/v1/presence/audits', body: { url: 'https://example.com', brandVoiceId: b.brandVoice } }] },
+  'GET /v1/presence/audits': { roles: 'viewer', tenant: 'list' },
+  'GET /v1/presence/audits/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}` }] },
+  'GET /v1/presence/audits/:id/progress': { roles: 'viewer', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}/progress` }] },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

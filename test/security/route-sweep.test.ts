@@ -22,6 +22,7 @@ import { contentObjects } from '../content/fixtures';
 import { intentObjects } from '../intents/fixtures';
 import { menuObjects } from '../menu/fixtures';
 import { renderObjects } from '../renders/fixtures';
+import { presenceObjects } from '../presence/objects';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
 import { answer, concretePath, tenantFixture, type Fixture } from './support';
 
@@ -57,7 +58,24 @@ beforeAll(async () => {
   const intents = await intentObjects(stack, fixtureB);
   const videos = await renderObjects(stack, fixtureB);
   const menu = await menuObjects(stack, fixtureB);
-  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns, ...content, ...intents, ...videos, ...menu } };
+  const presence = await presenceObjects(stack, fixtureB);
+  // One line per module's objects: a new module appends its own.
+  b = {
+    apiKey: fixtureB.apiKey,
+    ids: {
+      ...fixtureB.ids,
+      run: run.body.workflowId,
+      automation: flow.body.id,
+      import: imported.body.id,
+      ...scheduling,
+      ...campaigns,
+      ...content,
+      ...intents,
+      ...videos,
+      ...menu,
+      ...presence,
+    },
+  };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);
   // A route without an entry fails the first test and is left out of the others.
   routes = stack.app.routeAccess.flatMap((r) => {

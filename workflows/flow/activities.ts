@@ -131,6 +131,12 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // Speech (activities/voice/speech.ts): the engines fall back inside the activity (ElevenLabs → espeak-ng → <Say>), so an attempt rarely fails; a caller is waiting.
   synthesizeSpeech: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 }) },
   transcribeAudio: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 4 }) },
+  // The presenceAudit workflow (workflows/presenceAudit.ts): each module has its own deadline inside (presence/checks/), a phase one retry
+  // after a crash; the row's writes are retried for minutes.
+  planPresenceAudit: booking,
+  runPresenceModules: { startToCloseTimeout: '60s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 2 }) },
+  finishPresenceAudit: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 }) },
+  failPresenceAudit: booking,
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

@@ -7,6 +7,7 @@ import type { SwitchboardActivities } from '../../../activities/types';
 import type { AppointmentRecord, AppointmentSnapshot } from '../../../activities/scheduling/types';
 import { campaignFakes } from './campaign-fakes';
 import { renderFakes } from './render-fakes';
+import { presenceFakes } from './presence-fakes';
 
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
@@ -102,6 +103,7 @@ const defaults = (): Acts => ({
   ...renderFakes(),
   synthesizeSpeech: async ({ tenantId, text, format }) => ({ url: `https://media.test/t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`, mediaKey: `t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`, engine: 'espeak-ng', cached: false, durationMs: text.length * 60 }),
   transcribeAudio: async () => ({ text: 'fake transcript', engine: 'pocketsphinx', confidence: 0.9 }),
+  ...presenceFakes(),
 });
 
 /** `count` free slots from `fromDay` days after 2030-01-01, labelled like the real activity's (one per hour from 10:00 UTC). */
