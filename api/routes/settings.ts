@@ -33,7 +33,7 @@ import { reindexTenantDocuments } from '../services/reindex';
 import type { AppDeps } from '../deps';
 import { recordChange } from '../plugins/audit';
 
-type Key = 'llm' | 'embeddings' | 'reranker' | 'elevenlabs' | 'did';
+type Key = 'llm' | 'embeddings' | 'reranker' | 'elevenlabs' | 'did' | 'googlePlaces' | 'yelp' | 'facebookGraph';
 
 export interface Resource<K extends Key, Body extends z.ZodType, TestBody extends z.ZodType> {
   key: K;

@@ -49,7 +49,7 @@ const CODES: Record<string, ListingErrorCode> = {
 
 function readError(status: number, body: unknown): ListingProviderError {
   const providerCode = (body as { error?: { code?: string } } | undefined)?.error?.code;
-  return new ListingProviderError('yelp', (providerCode && CODES[providerCode]) ?? codeOfStatus(status), `Yelp answered HTTP ${status}${providerCode ? ` ${providerCode}` : ''}`, status, providerCode);
+  return new ListingProviderError('yelp', (providerCode ? CODES[providerCode] : undefined) ?? codeOfStatus(status), `Yelp answered HTTP ${status}${providerCode ? ` ${providerCode}` : ''}`, status, providerCode);
 }
 
 const auth = (endpoint: ListingEndpoint) => ({ authorization: `Bearer ${endpoint.apiKey}` });

@@ -1,0 +1,90 @@
+/**
+ * The presence grader's surface: scheduled re-audits, share links, and the public lead-generation
+ * grader page (its settings, the form it posts, its limits). The audit itself, its report and its
+ * checks are core/presence/.
+ */
+import { z } from 'zod';
+import { text } from './api/common';
+
+const httpUrl = z.url({ message: 'must be an http(s) URL', protocol: /^https?$/ }).max(2000);
+const profile = text().trim().min(1).max(500).optional();
+
+/** What an audit is told besides the site: profile ids or URLs of the listings. */
+export const presenceProfilesSchema = z
+  .object({ google: profile, yelp: profile, facebook: profile })
+  .strict();
+
+export const PRESENCE_CADENCES = ['weekly', 'monthly'] as const;
+export type PresenceCadence = (typeof PRESENCE_CADENCES)[number];
+
+export const presenceScheduleSchema = z
+  .object({
+    enabled: z.boolean(),
+    cadence: z.enum(PRESENCE_CADENCES),
+    websiteUrl: httpUrl,
+    profiles: presenceProfilesSchema.default({}),
+  })
+  .strict();
+export type PresenceScheduleSettings = z.infer<typeof presenceScheduleSchema>;
+export const presenceScheduleView = presenceScheduleSchema.extend({ nextRuns: z.array(z.string()), scheduleId: z.string() }).partial({ websiteUrl: true }).extend({ enabled: z.boolean(), cadence: z.enum(PRESENCE_CADENCES) });
+
+/** Share links: the console makes and revokes them; the token opens a read-only report without login. */
+export const shareLinkSchema = z.object({ id: z.string(), auditId: z.string(), url: z.string(), pdfUrl: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() });
+export const shareTokenParams = z.object({ token: text().regex(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/, 'token is not a share token') });
+
+/** The public grader page (`/grader/:slug`): off until an admin turns it on. */
+export const publicGraderSettingsSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    title: text().trim().min(1).max(80).default('How findable is your business online?'),
+    intro: text().trim().max(500).default('Enter your website and get a free report on your website, listings and reviews by email.'),
+    /** The consent sentence the visitor ticks; stored with the consent as its source. */
+    consentText: text().trim().min(1).max(300).default('Email me the report and occasional marketing tips. I can unsubscribe at any time.'),
+  })
+  .strict();
+export type PublicGraderSettings = z.infer<typeof publicGraderSettingsSchema>;
+
+export const publicGraderBody = z
+  .object({
+    websiteUrl: httpUrl,
+    email: z.email({ message: 'email must be an email address' }).max(254),
+    name: text().trim().max(120).optional(),
+    consent: z.literal(true, { message: 'consent must be given to receive the report' }),
+    /** Signed when the form was served (timing check); see api/services/grader-abuse.ts. */
+    formToken: text().max(200),
+    /** The honeypot: a field people never see and bots fill in. */
+    company: text().max(200).optional(),
+  })
+  .strict();
+
+/**
+ * Limits of the public grader (fixed windows in Redis). An audit costs outbound requests to a third
+ * party's site and provider quota, so the limits are per visitor, per audited site and per email.
+ */
+export const PUBLIC_GRADER_LIMITS = {
+  perIp: { max: 5, windowSeconds: 3600 },
+  perSite: { max: 3, windowSeconds: 86_400 },
+  perEmail: { max: 3, windowSeconds: 86_400 },
+  perTenant: { max: 200, windowSeconds: 86_400 },
+  reads: { max: 120, windowSeconds: 60 },
+};
+/** A form submitted sooner than this after it was served was not filled in by a person; later than the max, the page is stale. */
+export const GRADER_FORM_MIN_SECONDS = 3;
+export const GRADER_FORM_MAX_SECONDS = 3600;
+
+/**
+ * A report as the share page, the mail and the PDF show it: everything they print, flattened from
+ * the audit's report (core/presence/) by `reportView` in api/services/presence-report.ts.
+ */
+export interface ReportView {
+  businessName: string | null;
+  site: string;
+  finishedAt: string;
+  score: number;
+  grade: string;
+  categories: { id: string; label: string; score: number }[];
+  checks: { id: string; category: string; label: string; status: 'pass' | 'warn' | 'fail' | 'skipped'; points: number; maxPoints: number; evidence: string; inferred: boolean }[];
+  recommendations: { title: string; action: string; snippet?: string; impact: string; effort: string }[];
+  sources: string[];
+  notes: string[];
+}
