@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { text } from './api/common';
+import type { AuditReport, CheckStatus, PresenceCategory } from './presence/types';
 
 const httpUrl = z.url({ message: 'must be an http(s) URL', protocol: /^https?$/ }).max(2000);
 const profile = text().trim().min(1).max(500).optional();
@@ -72,9 +73,22 @@ export const PUBLIC_GRADER_LIMITS = {
 export const GRADER_FORM_MIN_SECONDS = 3;
 export const GRADER_FORM_MAX_SECONDS = 3600;
 
+/** How the report pages name the categories (core/presence/types.ts lists and weighs them). */
+export const CATEGORY_LABELS: Record<PresenceCategory, string> = {
+  website: 'Website',
+  discoverability: 'Search and sharing',
+  structuredData: 'Structured data',
+  content: 'Content',
+  accessibility: 'Accessibility',
+  listings: 'Listings',
+  consistency: 'Consistency',
+  reviews: 'Reviews',
+};
+
 /**
- * A report as the share page, the mail and the PDF show it: everything they print, flattened from
- * the audit's report (core/presence/) by `reportView` in api/services/presence-report.ts.
+ * A report as the share page, the mail and the PDF print it: flattened from the stored report
+ * (categories with nothing measured left out, evidence as one line, the brand-voice wording of a
+ * recommendation where there is one).
  */
 export interface ReportView {
   businessName: string | null;
@@ -83,8 +97,60 @@ export interface ReportView {
   score: number;
   grade: string;
   categories: { id: string; label: string; score: number }[];
-  checks: { id: string; category: string; label: string; status: 'pass' | 'warn' | 'fail' | 'skipped'; points: number; maxPoints: number; evidence: string; inferred: boolean }[];
+  checks: { id: string; category: string; label: string; status: CheckStatus; points: number; maxPoints: number; evidence: string; inferred: boolean }[];
   recommendations: { title: string; action: string; snippet?: string; impact: string; effort: string }[];
   sources: string[];
   notes: string[];
+}
+
+export function reportViewOf(r: AuditReport, opts: { businessName: string | null }): ReportView {
+  const name = opts.businessName ?? r.facts.find((f) => f.name)?.name ?? null;
+  return {
+    businessName: name,
+    site: r.finalUrl ?? r.url,
+    finishedAt: r.finishedAt,
+    score: r.overall,
+    grade: r.grade,
+    categories: r.categories.flatMap((c) => (c.score === null ? [] : [{ id: c.category, label: CATEGORY_LABELS[c.category], score: c.score }])),
+    checks: r.checks.map((c) => ({
+      id: c.id,
+      category: c.category,
+      label: c.label,
+      status: c.status,
+      points: Math.round(c.points * 10) / 10,
+      maxPoints: c.maxPoints,
+      evidence: [c.summary, ...c.evidence.map((e) => `${e.label}: ${e.value}`)].filter(Boolean).join(' · '),
+      inferred: c.inferred,
+    })),
+    recommendations: r.recommendations.map((x) => ({ title: x.title, action: x.rewritten ?? x.action, ...(x.snippet ? { snippet: x.snippet } : {}), impact: x.impact, effort: x.effort })),
+    sources: r.sources,
+    notes: r.notes,
+  };
+}
+
+/** What changed from one audit to a later one: the score, each category, and every check whose status or points moved. */
+export interface ReportChanges {
+  overall: { from: number; to: number; delta: number };
+  grade: { from: string; to: string };
+  categories: { category: PresenceCategory; label: string; from: number | null; to: number | null }[];
+  checks: { id: string; label: string; from: CheckStatus | null; to: CheckStatus | null; pointsFrom: number; pointsTo: number }[];
+}
+
+export function compareReports(before: AuditReport, after: AuditReport): ReportChanges {
+  const prev = new Map(before.checks.map((c) => [c.id, c]));
+  const next = new Map(after.checks.map((c) => [c.id, c]));
+  const ids = [...new Set([...prev.keys(), ...next.keys()])];
+  return {
+    overall: { from: before.overall, to: after.overall, delta: after.overall - before.overall },
+    grade: { from: before.grade, to: after.grade },
+    categories: after.categories.map((c) => ({ category: c.category, label: CATEGORY_LABELS[c.category], from: before.categories.find((b) => b.category === c.category)?.score ?? null, to: c.score })).filter((c) => c.from !== c.to),
+    checks: ids
+      .map((id) => {
+        const a = prev.get(id);
+        const b = next.get(id);
+        return { id, label: (b ?? a)!.label, from: a?.status ?? null, to: b?.status ?? null, pointsFrom: a?.points ?? 0, pointsTo: b?.points ?? 0 };
+      })
+      .filter((c) => c.from !== c.to || c.pointsFrom !== c.pointsTo)
+      .sort((x, y) => Math.abs(y.pointsTo - y.pointsFrom) - Math.abs(x.pointsTo - x.pointsFrom) || x.id.localeCompare(y.id)),
+  };
 }

@@ -90,3 +90,9 @@ export async function finishLead(em: EntityManager, id: string, status: 'mailed'
 export function listLeads(em: EntityManager, limit: number): Promise<LeadRow[]> {
   return em.getConnection().execute<LeadRow[]>(`select ${LEAD} from presence_leads where tenant_id = ? order by created_at desc limit ?`, [scopedTenant(em), limit]);
 }
+
+/** The audit a scheduled run made (its `created_by` is the run's key), so a retried activity finds it instead of making a second. */
+export async function auditByCreator(em: EntityManager, createdBy: string): Promise<string | null> {
+  const [row] = await em.getConnection().execute<{ id: string }[]>(`select id from presence_audits where tenant_id = ? and created_by = ? limit 1`, [scopedTenant(em), createdBy]);
+  return row?.id ?? null;
+}

@@ -128,3 +128,18 @@ export function hoursDifferences(a: WeeklyHours, b: WeeklyHours): { day: string;
 
 /** "Mon 09:00-17:00; Tue …" — a week in one line. */
 export const describeWeek = (w: WeeklyHours) => w.map((d, i) => `${WEEKDAYS[i].slice(0, 3)} ${d.length ? d.join(', ') : 'closed'}`).join('; ');
+
+const TWO = ['Mo', 'Tu', 'We', 'Th', 'Fr', 'Sa', 'Su'];
+
+/** The audit's facts form (`{days: ['Mo'], opens, closes}`, core/presence/types.ts), one entry per day and interval. */
+export function toDaySpecs(week: WeeklyHours): { days: string[]; opens: string; closes: string }[] {
+  return week.flatMap((day, i) => day.map((interval) => {
+    const [opens, closes] = interval.split('-');
+    return { days: [TWO[i]], opens, closes };
+  }));
+}
+
+/** Back from the facts form (days as `Mo`, `Monday` or schema.org URLs). */
+export function fromDaySpecs(specs: { days: string[]; opens: string; closes: string }[]): WeeklyHours | null {
+  return fromSchemaOrg(specs.map((s) => ({ dayOfWeek: s.days.map((d) => (TWO.includes(d) ? WEEKDAYS[TWO.indexOf(d)] : d)), opens: s.opens, closes: s.closes })), undefined);
+}

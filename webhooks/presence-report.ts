@@ -1,16 +1,17 @@
 /**
- * The report as one HTML document, for the read-only share page and the public grader's mail:
+ * A presence report as one HTML document, for the read-only share page and the public grader's mail:
  * inline styles only (mail clients drop style sheets and block images and scripts), every value
  * escaped. The grade dial is a CSS ring (a conic gradient) with the figure in its middle; mail
  * clients that ignore gradients still show the figure and the grade.
  */
-import type { ReportView } from '../../core/presence-surface';
+import type { ReportView } from '../core/presence-surface';
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export const gradeColor = (score: number) => (score >= 80 ? '#1a7f37' : score >= 60 ? '#9a6700' : '#cf222e');
 const STATUS = { pass: ['#1a7f37', 'Pass'], warn: ['#9a6700', 'Warning'], fail: ['#cf222e', 'Fail'], skipped: ['#57606a', 'Not measured'] } as const;
 
+/** `footer` is HTML the caller built (a link, an escaped sentence); everything from the report is escaped here. */
 export function reportHtml(r: ReportView, opts: { heading?: string; footer?: string } = {}): string {
   const color = gradeColor(r.score);
   const categories = r.categories
