@@ -30,14 +30,15 @@ export async function presenceFollowUp(input: PresenceFollowUpInput): Promise<Pr
     state.stage = 'skipped';
     return { auditId: null, grade: null, overall: null, mailed: false };
   }
-  state.auditId = audit.input.auditId;
+  const { workflowId, input: auditInput } = audit;
+  state.auditId = auditInput.auditId;
   state.stage = 'auditing';
-  const result = await executeChild<(i: typeof audit.input) => Promise<PresenceAuditResult>>('presenceAudit', { workflowId: audit.workflowId, args: [audit.input] });
+  const result = await executeChild<(i: typeof auditInput) => Promise<PresenceAuditResult>>('presenceAudit', { workflowId, args: [auditInput] });
   let mailed = false;
   if (input.kind === 'lead') {
     state.stage = 'mailing';
     mailed = (await acts.call('@mail', 'mailPresenceLead', { tenantId: input.tenantId, leadId: input.leadId })).mailed;
   }
   state.stage = 'done';
-  return { auditId: audit.input.auditId, grade: result.grade, overall: result.overall, mailed };
+  return { auditId: auditInput.auditId, grade: result.grade, overall: result.overall, mailed };
 }

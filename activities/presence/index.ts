@@ -6,6 +6,7 @@ import { buildReport, rewordReport } from '../../presence/report';
 import { siteReader } from '../../presence/site';
 import { presenceStore } from '../../presence/store';
 import type { ActivityDeps } from '../deps';
+import { listingEndpointsFor } from '../presence-surface/listings';
 import type { PresenceAuditActivities } from './types';
 
 class ModuleTimeoutError extends Error {
@@ -36,7 +37,7 @@ export function presenceActivities(deps: ActivityDeps): PresenceAuditActivities 
         }, ms);
       });
       try {
-        const result = await Promise.race([mod.run({ tenantId, auditId, url, profiles, facts, site: siteReader(deps.config, auditId, url), config: deps.config, signal: controller.signal }), deadline]);
+        const result = await Promise.race([mod.run({ tenantId, auditId, url, profiles, facts, site: siteReader(deps.config, auditId, url), config: deps.config, signal: controller.signal, listings: () => listingEndpointsFor(deps, tenantId) }), deadline]);
         return { checks: result.checks, facts: result.facts ?? [], notes: result.notes ?? [], sources: result.sources ?? [], finalUrl: result.finalUrl ?? null };
       } catch (err) {
         // Out of time is an answer (not measured), not something a retry would change.

@@ -6,12 +6,11 @@
 import { z } from 'zod';
 import { text } from '../../core/api/common';
 import type { Config } from '../../core/config';
-import type { TenantSettings } from '../../db/entities';
 import { secretBoxFromConfig } from '../../db/secrets';
 import { configPolicy } from '../../net/address-policy';
 import { facebookPage, FACEBOOK_GRAPH_URL } from '../../presence/providers/facebook';
 import { googleTextSearch, GOOGLE_PLACES_URL } from '../../presence/providers/google-places';
-import { listingEndpoints, ListingProviderError, LISTING_SETTING_KEYS, type ListingEndpoint, type ListingSettingKey, type ListingSource, type StoredListingAccount } from '../../presence/providers';
+import { ListingProviderError, type ListingEndpoint, type ListingSource, type StoredListingAccount } from '../../presence/providers';
 import { yelpFind, YELP_URL } from '../../presence/providers/yelp';
 import { keptKey, timedTest } from './provider-settings';
 import { AppError } from '../../core/errors';
@@ -55,12 +54,4 @@ export function testListingAccount(source: ListingSource) {
       return 'the key was accepted';
     });
   };
-}
-
-/** The decrypted endpoints of the tenant's configured accounts, for an audit. */
-export function tenantListingEndpoints(config: Config, settings: TenantSettings) {
-  const accounts: Partial<Record<ListingSettingKey, StoredListingAccount>> = {};
-  for (const key of Object.values(LISTING_SETTING_KEYS)) if (settings[key]) accounts[key] = settings[key];
-  const box = secretBoxFromConfig(config);
-  return listingEndpoints(accounts, (s) => box.decrypt(s), configPolicy(config));
 }

@@ -3,11 +3,15 @@
  * theirs). The workflow asks for it once per audit (`planPresenceAudit`), so a module added
  * later does not change a recorded run.
  */
+import { consistencyModule } from './consistency';
+import { listingsModule } from './listings';
 import { transportModule } from './transport';
 import type { CheckModule } from './types';
 
 export const CHECK_MODULES: readonly CheckModule[] = [
   transportModule,
+  listingsModule,
+  consistencyModule,
 ];
 
 export function checkModule(id: string): CheckModule | undefined {

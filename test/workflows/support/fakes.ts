@@ -8,6 +8,7 @@ import type { AppointmentRecord, AppointmentSnapshot } from '../../../activities
 import { campaignFakes } from './campaign-fakes';
 import { renderFakes } from './render-fakes';
 import { presenceFakes } from './presence-fakes';
+import { presenceSurfaceFakes } from './presence-surface-fakes';
 
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
@@ -102,6 +103,7 @@ const defaults = (): Acts => ({
   notifyAlert: async () => {},
   ...renderFakes(),
   ...presenceFakes(),
+  ...presenceSurfaceFakes(),
 });
 
 /** `count` free slots from `fromDay` days after 2030-01-01, labelled like the real activity's (one per hour from 10:00 UTC). */
