@@ -10,6 +10,7 @@ import type { CheerioAPI } from 'cheerio/slim';
 import { checkResultOf } from '../../core/presence/rubric';
 import type { BusinessFacts, CheckResult, EvidenceItem } from '../../core/presence/types';
 import { toDaySpecs } from '../providers/hours';
+import { normalizePhone } from '../providers/nap';
 import { lookupListings, SOURCE_LABELS, type Listing, type ListingEndpoint, type ListingHints, type ListingLookup, type ListingSource } from '../providers';
 import type { CheckContext, CheckModule } from './types';
 
@@ -37,6 +38,8 @@ export interface SiteClaims {
   name?: string;
   address?: string;
   phone?: string;
+  /** `addressCountry` (ISO code), to read the phone in. */
+  country?: string;
   profileLinks: string[];
   rating?: { value: number; count?: number };
 }
@@ -75,6 +78,8 @@ export function siteClaims($: CheerioAPI | null, base: URL | null): SiteClaims {
       claims.name ??= typeof n.name === 'string' ? n.name : undefined;
       claims.address ??= addressText(n.address);
       claims.phone ??= typeof n.telephone === 'string' ? n.telephone : undefined;
+      const country = (n.address as { addressCountry?: unknown } | undefined)?.addressCountry;
+      if (typeof country === 'string' && /^[A-Za-z]{2}$/.test(country)) claims.country ??= country.toUpperCase();
       for (const s of ([] as unknown[]).concat(n.sameAs ?? [])) if (typeof s === 'string') claims.profileLinks.push(s);
       const r = n.aggregateRating as Record<string, unknown> | undefined;
       const value = Number(r?.ratingValue);
@@ -199,7 +204,8 @@ export async function runListings(ctx: CheckContext, endpoints: Partial<Record<L
     facebookPageId: ctx.profiles.facebook ?? linkFor('facebook', claims.profileLinks),
     name: claims.name,
     address: claims.address,
-    phone: claims.phone,
+    // Yelp's phone search takes E.164 only.
+    phone: normalizePhone(claims.phone, claims.country) ?? undefined,
   };
   const lookups = await lookupListings(endpoints, hints);
   const found = lookups.flatMap((l) => (l.status === 'found' ? [l.listing] : []));

@@ -85,7 +85,7 @@ export async function yelpBusiness(endpoint: ListingEndpoint, id: string): Promi
 
 /** The business with this phone (E.164), else the first search match for name and location; null when neither finds one. */
 export async function yelpFind(endpoint: ListingEndpoint, hints: { name?: string; address?: string; phone?: string }): Promise<string | null> {
-  if (hints.phone) {
+  if (hints.phone?.startsWith('+')) {
     const byPhone = await get<{ businesses?: YelpBusiness[] }>(endpoint, '/v3/businesses/search/phone', { phone: hints.phone });
     if (byPhone.businesses?.[0]) return byPhone.businesses[0].id;
   }
