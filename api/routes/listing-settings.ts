@@ -11,8 +11,8 @@ import { resourceRoutes } from './settings';
 export const listingSettingsRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const common = { view: s.listingAccountView, toView: s.listingAccountToView, merge: s.mergeListingAccount };
-    resourceRoutes(app, deps, { ...common, key: 'googlePlaces', path: 'google-places', noun: 'Google Places account', without: 'Google listings are read from the website only', body: s.googlePlacesSettingsBody, testBody: s.googlePlacesSettingsBody.partial(), test: s.testListingAccount('google') });
-    resourceRoutes(app, deps, { ...common, key: 'yelp', path: 'yelp', noun: 'Yelp Fusion account', without: 'Yelp listings are read from the website only', body: s.yelpSettingsBody, testBody: s.yelpSettingsBody.partial(), test: s.testListingAccount('yelp') });
-    resourceRoutes(app, deps, { ...common, key: 'facebookGraph', path: 'facebook-graph', noun: 'Facebook Graph account', without: 'Facebook pages are read from the website only', body: s.facebookGraphSettingsBody, testBody: s.facebookGraphSettingsBody.partial(), test: s.testListingAccount('facebook') });
+    const common = { view: s.listingAccountView, testBody: s.listingTestBody, toView: s.listingAccountToView, merge: s.mergeListingAccount };
+    resourceRoutes(app, deps, { ...common, key: 'googlePlaces', path: 'google-places', noun: 'Google Places account', without: 'Google listings are read from the website only', body: s.googlePlacesSettingsBody, test: s.testListingAccount('google') });
+    resourceRoutes(app, deps, { ...common, key: 'yelp', path: 'yelp', noun: 'Yelp Fusion account', without: 'Yelp listings are read from the website only', body: s.yelpSettingsBody, test: s.testListingAccount('yelp') });
+    resourceRoutes(app, deps, { ...common, key: 'facebookGraph', path: 'facebook-graph', noun: 'Facebook Graph account', without: 'Facebook pages are read from the website only', body: s.facebookGraphSettingsBody, test: s.testListingAccount('facebook') });
   };

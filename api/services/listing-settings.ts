@@ -21,6 +21,8 @@ const body = (url: string) => z.object({ baseURL: baseURL.default(url), apiKey }
 export const googlePlacesSettingsBody = body(GOOGLE_PLACES_URL);
 export const yelpSettingsBody = body(YELP_URL);
 export const facebookGraphSettingsBody = body(FACEBOOK_GRAPH_URL);
+/** A connection test's form: the stored account's fields where a field is left out (no defaults, unlike a save). */
+export const listingTestBody = z.object({ baseURL: baseURL.optional(), apiKey });
 export const listingAccountView = z.object({ configured: z.boolean(), baseURL: z.string().optional(), apiKeySet: z.boolean() });
 
 export const listingAccountToView = (s: StoredListingAccount | undefined) => (s ? { configured: true, baseURL: s.baseURL, apiKeySet: !!s.apiKeyEncrypted } : { configured: false, apiKeySet: false });
