@@ -3,6 +3,12 @@
  * theirs). The workflow asks for it once per audit (`planPresenceAudit`), so a module added
  * later does not change a recorded run.
  */
+import { accessibilityModule } from './accessibility';
+import { contentModule } from './content';
+import { crawlModule } from './crawl';
+import { linksModule } from './links';
+import { pageModule } from './page';
+import { structuredDataModule } from './structured-data';
 import { consistencyModule } from './consistency';
 import { listingsModule } from './listings';
 import { transportModule } from './transport';
@@ -10,6 +16,12 @@ import type { CheckModule } from './types';
 
 export const CHECK_MODULES: readonly CheckModule[] = [
   transportModule,
+  pageModule,
+  structuredDataModule,
+  contentModule,
+  linksModule,
+  crawlModule,
+  accessibilityModule,
   listingsModule,
   consistencyModule,
 ];
