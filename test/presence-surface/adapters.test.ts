@@ -86,7 +86,7 @@ describe('Yelp Fusion', () => {
     const invalid = await failure(readYelpBusiness(ep('yelp', 'nope'), yelpBusiness.id));
     expect([invalid.code, invalid.status, invalid.providerCode]).toEqual(['auth', 401, 'TOKEN_INVALID']);
     expect((await failure(readYelpBusiness(ep('yelp'), 'no-such-biz'))).providerCode).toBe('BUSINESS_NOT_FOUND');
-    const phone = await failure(yelpFind(ep('yelp'), { phone: '217-555' }));
+    const phone = await failure(yelpFind(ep('yelp'), { phone: '+1217' }));
     expect([phone.code, phone.providerCode]).toEqual(['bad_request', 'VALIDATION_ERROR']);
     fakes.yelp.failNext(1, { status: 429, body: yelpError('TOO_MANY_REQUESTS_PER_SECOND', 'You have exceeded the queries-per-second limit for this endpoint.') });
     expect((await failure(readYelpBusiness(ep('yelp'), yelpBusiness.id))).code).toBe('rate_limited');
