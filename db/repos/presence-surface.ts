@@ -4,6 +4,7 @@
  * route calls with the system EntityManager: the token's HMAC is checked before the row is trusted.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PresenceScheduleSettings } from '../../core/presence-surface';
 import { scopedTenant } from './audience';
 
 export interface ShareLinkRow {
@@ -95,4 +96,12 @@ export function listLeads(em: EntityManager, limit: number): Promise<LeadRow[]> 
 export async function auditByCreator(em: EntityManager, createdBy: string): Promise<string | null> {
   const [row] = await em.getConnection().execute<{ id: string }[]>(`select id from presence_audits where tenant_id = ? and created_by = ? limit 1`, [scopedTenant(em), createdBy]);
   return row?.id ?? null;
+}
+
+/** Every tenant with a re-audit setting, for the worker's start (its Schedule brought in line). Runs on the system EntityManager. */
+export async function tenantsWithPresenceSchedule(em: EntityManager): Promise<{ id: string; schedule: PresenceScheduleSettings; timezone: string }[]> {
+  const rows = await em.getConnection().execute<{ id: string; schedule: PresenceScheduleSettings; timezone: string | null }[]>(
+    `select id, settings->'presenceSchedule' as schedule, settings->>'timezone' as timezone from tenants where settings->'presenceSchedule' is not null`,
+  );
+  return rows.map((r) => ({ id: r.id, schedule: r.schedule, timezone: r.timezone ?? 'UTC' }));
 }

@@ -15,6 +15,7 @@ import { chatTokenKey } from '../../api/services/chat-token';
 import { formToken } from '../../api/services/presence-links';
 import { Redis } from 'ioredis';
 import { PresenceFollowUpClient } from '../../temporal/presence-follow-up';
+import { ensurePresenceSchedules } from '../../worker/schedules';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
@@ -236,6 +237,10 @@ describe('scheduled re-audits', () => {
     }
     expect(items[0].createdBy).toMatch(/^schedule:grader:/);
     expect((await finishedAudit(a, items[0].id)).status).toBe('completed');
+    // A dev server that lost its Schedules gets them back at the next worker start.
+    await stack.temporal.schedule.getHandle(`presence-schedule:${a.tenantId}`).delete();
+    expect(await ensurePresenceSchedules({ orm: stack.orm, client: stack.temporal, config: stack.config })).toBeGreaterThanOrEqual(1);
+    expect((await ok(a, 'GET', '/v1/settings/presence-schedule')).nextRuns).toHaveLength(3);
     const off = await ok(a, 'PUT', '/v1/settings/presence-schedule', { enabled: false, cadence: 'monthly', websiteUrl: site.url });
     expect([off.paused, off.nextRuns]).toEqual([true, []]);
     const bad = await call(a, 'PUT', '/v1/settings/presence-schedule', { enabled: true, cadence: 'daily', websiteUrl: site.url });
