@@ -22,6 +22,7 @@ const NAV = [
   { to: '/intents', label: 'Intents' },
   { to: '/videos', label: 'Videos' },
   { to: '/avatars', label: 'Avatars' },
+  { to: '/presence', label: 'Presence' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {
