@@ -24,7 +24,9 @@ export const trattoriaJsonLd: SiteJsonLd = {
 
 export async function startSite(initial: SiteJsonLd | null = trattoriaJsonLd) {
   let jsonLd = initial;
-  const server = createServer((req, res) => {
+  let delayMs = 0;
+  const server = createServer(async (req, res) => {
+    if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
     if (req.url !== '/' && req.url !== '/index.html') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -38,6 +40,10 @@ export async function startSite(initial: SiteJsonLd | null = trattoriaJsonLd) {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
     set(next: SiteJsonLd | null) {
       jsonLd = next;
+    },
+    /** Every answer waits this long (a slow site, to watch an audit's progress). */
+    slow(ms: number) {
+      delayMs = ms;
     },
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
