@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { text } from './api/common';
+import { websiteUrl } from './api/presence';
 import type { AuditReport, CheckStatus, PresenceCategory } from './presence/types';
 
-const httpUrl = z.url({ message: 'must be an http(s) URL', protocol: /^https?$/ }).max(2000);
 const profile = text().trim().min(1).max(500).optional();
 
 /** What an audit is told besides the site: profile ids or URLs of the listings. */
@@ -22,12 +22,12 @@ export const presenceScheduleSchema = z
   .object({
     enabled: z.boolean(),
     cadence: z.enum(PRESENCE_CADENCES),
-    websiteUrl: httpUrl,
+    /** As the audits API reads it (`example.com` is `https://example.com/`). */
+    websiteUrl,
     profiles: presenceProfilesSchema.default({}),
   })
   .strict();
 export type PresenceScheduleSettings = z.infer<typeof presenceScheduleSchema>;
-export const presenceScheduleView = presenceScheduleSchema.extend({ nextRuns: z.array(z.string()), scheduleId: z.string() }).partial({ websiteUrl: true }).extend({ enabled: z.boolean(), cadence: z.enum(PRESENCE_CADENCES) });
 
 /** Share links: the console makes and revokes them; the token opens a read-only report without login. */
 export const shareLinkSchema = z.object({ id: z.string(), auditId: z.string(), url: z.string(), pdfUrl: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() });
@@ -47,7 +47,7 @@ export type PublicGraderSettings = z.infer<typeof publicGraderSettingsSchema>;
 
 export const publicGraderBody = z
   .object({
-    websiteUrl: httpUrl,
+    websiteUrl,
     email: z.email({ message: 'email must be an email address' }).max(254),
     name: text().trim().max(120).optional(),
     consent: z.literal(true, { message: 'consent must be given to receive the report' }),

@@ -12,7 +12,6 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { errorResponses, uuidParam } from '../../core/api/common';
 import { tenantSlugParams } from '../../core/api/public-booking';
-import { websiteUrl } from '../../core/api/presence';
 import { normalizeEmail } from '../../core/campaigns/contact-fields';
 import { AppError } from '../../core/errors';
 import { PUBLIC_GRADER_LIMITS, publicGraderBody, publicGraderSettingsSchema, type PublicGraderSettings } from '../../core/presence-surface';
@@ -39,7 +38,6 @@ const base = '/v1/public/grader/:tenantSlug';
 const settingsOf = (stored: unknown): PublicGraderSettings => publicGraderSettingsSchema.parse(stored ?? {});
 const settingsView = publicGraderSettingsSchema.extend({ path: z.string() });
 
-const startBody = publicGraderBody.extend({ websiteUrl });
 const leadStatus = z.object({
   id: z.string(),
   status: z.enum(['auditing', 'mailing', 'mailed', 'failed']),
@@ -84,7 +82,7 @@ export const publicGraderRoutes =
           tags,
           summary: 'Grade a website and email the report: makes the contact with its consent, answers the lead to follow (rate-limited per IP, website, email and tenant)',
           params: tenantSlugParams,
-          body: startBody,
+          body: publicGraderBody,
           response: { 202: z.object({ id: z.string(), token: z.string() }), ...errorResponses },
         },
       },
