@@ -28,6 +28,7 @@ import { Migration20261226130000_quotas } from './Migration20261226130000_quotas
 import { Migration20261226100000_intents } from './Migration20261226100000_intents';
 import { Migration20261226160000_video_renders } from './Migration20261226160000_video_renders';
 import { Migration20261227200000_presence_audits } from './Migration20261227200000_presence_audits';
+import { Migration20261227200100_presence_progress } from './Migration20261227200100_presence_progress';
 import { Migration20261227210000_presence_surface } from './Migration20261227210000_presence_surface';
 
 export const MIGRATIONS: MigrationObject[] = [
@@ -59,5 +60,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261226100000_intents', class: Migration20261226100000_intents },
   { name: 'Migration20261226160000_video_renders', class: Migration20261226160000_video_renders },
   { name: 'Migration20261227200000_presence_audits', class: Migration20261227200000_presence_audits },
+  { name: 'Migration20261227200100_presence_progress', class: Migration20261227200100_presence_progress },
   { name: 'Migration20261227210000_presence_surface', class: Migration20261227210000_presence_surface },
 ];
