@@ -28,6 +28,8 @@ export const presenceScheduleSchema = z
   })
   .strict();
 export type PresenceScheduleSettings = z.infer<typeof presenceScheduleSchema>;
+/** The stored setting as the API answers it (the URL already normalized). */
+export const presenceScheduleStored = z.object({ enabled: z.boolean(), cadence: z.enum(PRESENCE_CADENCES), websiteUrl: z.string(), profiles: presenceProfilesSchema });
 
 /** Share links: the console makes and revokes them; the token opens a read-only report without login. */
 export const shareLinkSchema = z.object({ id: z.string(), auditId: z.string(), url: z.string(), pdfUrl: z.string(), createdAt: z.string(), revokedAt: z.string().nullable() });

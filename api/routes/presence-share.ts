@@ -11,7 +11,7 @@ import { errorResponses, uuidParam } from '../../core/api/common';
 import { publicUrl } from '../../core/config';
 import { AppError } from '../../core/errors';
 import { isUuid } from '../../core/ids';
-import { compareReports, presenceScheduleSchema, reportViewOf, shareLinkSchema, shareTokenParams, type ReportView } from '../../core/presence-surface';
+import { compareReports, presenceScheduleSchema, presenceScheduleStored, reportViewOf, shareLinkSchema, shareTokenParams, type ReportView } from '../../core/presence-surface';
 import { systemEm } from '../../db/orm';
 import { tenantById, updateTenantSettings } from '../../db/repos';
 import { createShareLink, listShareLinks, revokeShareLink, shareLinkById, type ShareLinkRow } from '../../db/repos/presence-surface';
@@ -37,7 +37,7 @@ const changesSchema = z.object({
 });
 
 const scheduleView = z.object({
-  schedule: presenceScheduleSchema.nullable(),
+  schedule: presenceScheduleStored.nullable(),
   scheduleId: z.string().nullable(),
   paused: z.boolean(),
   nextRuns: z.array(z.string()),
