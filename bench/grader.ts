@@ -50,12 +50,13 @@ try {
       const t0 = performance.now();
       const res = await stack.request('POST', '/v1/presence/audits', { apiKey, body: { url: sites[kind]!.url } });
       if (res.status !== 202) throw new Error(`POST /v1/presence/audits → ${res.status} ${JSON.stringify(res.body)}`);
+      const postMs = performance.now() - t0;
       const result = await stack.temporal.workflow.getHandle(res.body.workflowId).result();
       const ms = performance.now() - t0;
       const { report } = (await stack.request('GET', `/v1/presence/audits/${res.body.id}`, { apiKey })).body;
       // Where the time went: before the plan activity ran (queued), inside (checks and scoring), after.
       const queuedMs = report ? Date.parse(report.startedAt) - Date.parse(res.body.createdAt) : null;
-      return { kind: kinds[kind]![0], ms, status: result.status as string, overall: result.overall as number | null, queuedMs, checkingMs: report?.durationMs ?? null };
+      return { kind: kinds[kind]![0], ms, postMs, status: result.status as string, overall: result.overall as number | null, queuedMs, checkingMs: report?.durationMs ?? null };
     }),
   );
   const elapsedSec = (performance.now() - started) / 1000;
@@ -70,6 +71,7 @@ try {
     elapsedSec: Math.round(elapsedSec * 10) / 10,
     auditsPerMinute: Math.round((completed.length / elapsedSec) * 60 * 10) / 10,
     durationMs: duration,
+    postMs: summarize(runs.map((r) => r.postMs)),
     queuedMs: summarize(runs.flatMap((r) => (r.queuedMs === null ? [] : [r.queuedMs]))),
     checkingAndScoringMs: summarize(runs.flatMap((r) => (r.checkingMs === null ? [] : [r.checkingMs]))),
     // This process holds the API, the worker and the fixture sites: its CPU time over the run's wall time.
