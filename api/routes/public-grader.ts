@@ -20,7 +20,7 @@ import { systemEm, tenantEm } from '../../db/orm';
 import { tenantById, tenantBySlug, updateTenantSettings } from '../../db/repos';
 import { optIn } from '../../db/repos/audience';
 import { createContact } from '../../db/repos/contacts';
-import { createLead, getLead } from '../../db/repos/presence-surface';
+import { createLead, finishLead, getLead } from '../../db/repos/presence-surface';
 import { presenceStore } from '../../presence/store';
 import { esc } from '../../webhooks/presence-report';
 import { recordChange } from '../plugins/audit';
@@ -106,7 +106,14 @@ export const publicGraderRoutes =
 
         const row = await store.insert({ tenantId: tenant.id, url: body.websiteUrl, profiles: {}, brandVoiceId: null, createdBy: 'public grader' });
         const lead = await createLead(em, { auditId: row.id, contactId, siteHost });
-        await deps.workflows.presenceFollowUp.startLead(tenant.id, lead.id, { workflowId: row.workflowId, input: { tenantId: tenant.id, auditId: row.id, url: row.url, profiles: {}, brandVoiceId: null } });
+        try {
+          await deps.workflows.presenceFollowUp.startLead(tenant.id, lead.id, { workflowId: row.workflowId, input: { tenantId: tenant.id, auditId: row.id, url: row.url, profiles: {}, brandVoiceId: null } });
+        } catch (err) {
+          // Nothing will run them: the row and the lead say so instead of staying "running".
+          await store.fail(tenant.id, row.id, 'the audit could not be started');
+          await finishLead(em, lead.id, 'failed', 'the audit could not be started');
+          throw err;
+        }
         return reply.status(202).send({ id: lead.id, token: leadToken(deps.secretKey, tenant.id, lead.id) });
       },
     );
