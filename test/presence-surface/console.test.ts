@@ -145,3 +145,20 @@ it('schedules re-audits and turns the public grader page on, where a visitor get
   expect(mail.envelope.to).toEqual(['visitor@trattoria.example']);
   await visitorContext.close();
 });
+
+it('sets a listing account in Settings → Listings: a wrong key fails the test, the right one is saved and never shown', { timeout: 60_000 }, async () => {
+  await app.goto('/settings/listings');
+  const yelp = page.getByRole('form', { name: 'Yelp Fusion account' });
+  await yelp.getByText('key set').waitFor();
+  await yelp.getByLabel('API key').fill('not-the-key');
+  await yelp.getByRole('button', { name: 'Test connection' }).click();
+  await yelp.getByRole('status', { name: 'Connection test result' }).getByText('the provider answered HTTP 401').waitFor();
+  await yelp.getByLabel('API key').fill(KEYS.yelp);
+  await yelp.getByRole('button', { name: 'Test connection' }).click();
+  await yelp.getByRole('status', { name: 'Connection test result' }).getByText('Connected').waitFor();
+  await yelp.getByRole('button', { name: 'Save' }).click();
+  await app.toast('Yelp Fusion account saved').waitFor();
+  expect(await yelp.getByLabel('API key').inputValue()).toBe('');
+  await app.screenshot('presence-listing-settings');
+  expect(app.errors).toEqual([]);
+});
