@@ -12,6 +12,7 @@ import { schedulingObjects } from '../scheduling/fixtures';
 import { campaignObjects } from '../campaigns-api/fixtures';
 import { contentObjects } from '../content/fixtures';
 import { intentObjects } from '../intents/fixtures';
+import { presenceObjects } from '../presence/objects';
 import { renderObjects } from '../renders/fixtures';
 import { answer, fault, tenantFixture, type Fixture } from './support';
 
@@ -21,6 +22,7 @@ let scheduling: Awaited<ReturnType<typeof schedulingObjects>>;
 let marketing: Awaited<ReturnType<typeof campaignObjects>> & Awaited<ReturnType<typeof contentObjects>>;
 let intents: Awaited<ReturnType<typeof intentObjects>>;
 let videos: Awaited<ReturnType<typeof renderObjects>>;
+let presence: Awaited<ReturnType<typeof presenceObjects>>;
 /** The fixture tenant's slug: the public booking routes name the tenant by it. */
 let slug: string;
 const routes: { method: string; path: string }[] = [];
@@ -81,6 +83,7 @@ beforeAll(async () => {
   marketing = { ...(await campaignObjects(stack, t)), ...(await contentObjects(stack, t)) };
   intents = await intentObjects(stack, t);
   videos = await renderObjects(stack, t);
+  presence = await presenceObjects(stack, t);
   // The public booking page answers only when on: bodies sent to it must reach its validation.
   await stack.request('PUT', '/v1/settings/booking-page', { apiKey: t.apiKey, body: { enabled: true } });
   slug = (await systemEm(stack.orm).findOneOrFail(Tenant, { id: t.tenantId })).slug;
@@ -127,6 +130,7 @@ function fill(path: string): string {
     voices: videos.voice,
     avatars: videos.avatar,
     videos: videos.video,
+    audits: presence.presenceAudit,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';
