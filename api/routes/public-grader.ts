@@ -66,11 +66,14 @@ export const publicGraderRoutes =
     app.get('/grader/:tenantSlug', { config: publicRoute, schema: { hide: true, params: tenantSlugParams } }, async (request, reply) => {
       const tenant = await graderTenant(request.params.tenantSlug);
       await enforceRateLimit(deps.redis, `grader-read:${tenant.id}:${request.ip}`, PUBLIC_GRADER_LIMITS.reads, reply);
-      const page = html
-        .replaceAll('{{title}}', esc(tenant.settings.title))
-        .replace('{{intro}}', esc(tenant.settings.intro))
-        .replace('{{consentText}}', esc(tenant.settings.consentText))
-        .replace('{{formToken}}', formToken(deps.secretKey, tenant.id, Math.floor(Date.now() / 1000)));
+      // A function replacer: a `$&` in a title is text, not a replacement pattern.
+      const values: Record<string, string> = {
+        title: esc(tenant.settings.title),
+        intro: esc(tenant.settings.intro),
+        consentText: esc(tenant.settings.consentText),
+        formToken: formToken(deps.secretKey, tenant.id, Math.floor(Date.now() / 1000)),
+      };
+      const page = html.replace(/\{\{(title|intro|consentText|formToken)\}\}/g, (_, key: string) => values[key]);
       return reply.header('content-security-policy', csp).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(page);
     });
 
