@@ -14,6 +14,7 @@ import { materializeActivities } from './campaigns/materialize';
 import { sendCampaignActivities } from './campaigns/send';
 import { renderActivities } from './renders';
 import { presenceActivities } from './presence';
+import { presenceSurfaceActivities } from './presence-surface';
 import { mediaActivities } from './channels/media';
 import { imapActivities } from './channels/imap';
 import { sendActivities } from './channels/send';
@@ -63,6 +64,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...renderActivities(deps),
     ...speechActivities(deps),
     ...presenceActivities(deps),
+    ...presenceSurfaceActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

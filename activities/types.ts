@@ -20,6 +20,7 @@ import type { RetentionActivities } from './retention/types';
 import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
 import type { SpeechActivities } from './voice/types';
 import type { PresenceAuditActivities } from './presence/types';
+import type { PresenceSurfaceActivities } from './presence-surface/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -111,7 +112,8 @@ export interface SwitchboardActivities
     VideoRenderActivities,
     FlowVideoActivities,
     SpeechActivities,
-    PresenceAuditActivities {
+    PresenceAuditActivities,
+    PresenceSurfaceActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

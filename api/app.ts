@@ -33,6 +33,9 @@ import { avatarRoutes } from './routes/avatars';
 import { renderSettingsRoutes } from './routes/render-settings';
 import { videoRoutes } from './routes/videos';
 import { presenceRoutes } from './routes/presence';
+import { presenceShareRoutes } from './routes/presence-share';
+import { publicGraderRoutes } from './routes/public-grader';
+import { listingSettingsRoutes } from './routes/listing-settings';
 import { voiceRoutes } from './routes/voices';
 import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
@@ -180,6 +183,9 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(renderSettingsRoutes(deps));
   await app.register(menuRoutes(deps));
   await app.register(presenceRoutes(deps));
+  await app.register(presenceShareRoutes(deps));
+  await app.register(publicGraderRoutes(deps));
+  await app.register(listingSettingsRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

@@ -20,6 +20,10 @@ export const ingestWorkflowId = (tenantId: string, documentId: string, version: 
 /** One per attempt of a video render: a retried request finds the attempt already started; asking again after a failure is the next attempt. */
 /** One presence audit: `presence:{tenant}:{auditId}`. */
 export const presenceAuditWorkflowId = (tenantId: string, auditId: string) => `presence:${tenantId}:${auditId}`;
+/** What follows an audit started outside the console: `grader:{tenant}:lead-{leadId}`, or a scheduled re-audit `grader:{tenant}:scheduled-<time>`. */
+export const presenceFollowUpWorkflowId = (tenantId: string, key: string) => `grader:${tenantId}:${key}`;
+/** The Temporal Schedule of a tenant's re-audits. */
+export const presenceScheduleId = (tenantId: string) => `presence-schedule:${tenantId}`;
 export const videoRenderWorkflowId = (tenantId: string, renderId: string, attempt: number) => `video:${tenantId}:${renderId}:${attempt}`;
 
 /** One long-lived two-way sync per staff member with a connected CalDAV calendar. */

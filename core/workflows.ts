@@ -21,6 +21,7 @@ export const WORKFLOW_TYPES = [
   'retention',
   'videoRender',
   'presenceAudit',
+  'presenceFollowUp',
 ] as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
 

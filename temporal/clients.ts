@@ -5,6 +5,7 @@ import { CampaignClient } from './campaigns';
 import { ConversationClient } from './conversation';
 import { FlowRunClient } from './flow-run';
 import { PresenceAuditClient } from './presence-audit';
+import { PresenceFollowUpClient } from './presence-follow-up';
 import { ImapMailboxClient } from './imap-mailbox';
 import { IngestClient } from './ingest';
 import { RetentionClient } from './retention';
@@ -24,6 +25,7 @@ export class WorkflowGateway {
   readonly retention: RetentionClient;
   readonly videoRender: VideoRenderClient;
   readonly presenceAudit: PresenceAuditClient;
+  readonly presenceFollowUp: PresenceFollowUpClient;
 
   constructor(client: Client, taskQueue: string, opts: { calendarSyncSeconds?: number } = {}) {
     this.conversation = new ConversationClient(client, taskQueue);
@@ -37,5 +39,6 @@ export class WorkflowGateway {
     this.retention = new RetentionClient(client, taskQueue);
     this.videoRender = new VideoRenderClient(client, taskQueue);
     this.presenceAudit = new PresenceAuditClient(client, taskQueue);
+    this.presenceFollowUp = new PresenceFollowUpClient(client, taskQueue);
   }
 }

@@ -9,7 +9,7 @@ import type { WorkflowType } from '../core/workflows';
 import { calendarSyncProgressQuery, CALENDAR_SYNC_SIGNALS, conversationStateQuery, flowRunStateQuery, imapProgressQuery, ingestBatchProgressQuery, ingestProgressQuery, mediaProgressQuery, type FlowRunOutput, type TraceEntry } from '../workflows/messages';
 import { appointmentStateQuery, APPOINTMENT_SIGNALS, campaignProgressQuery } from '../workflows/messages';
 import { alertEvaluationProgressQuery, analyticsReportProgressQuery, retentionProgressQuery, videoRenderStageQuery } from '../workflows/messages';
-import { presenceAuditProgressQuery } from '../workflows/messages';
+import { presenceAuditProgressQuery, presenceFollowUpStateQuery } from '../workflows/messages';
 import { CONVERSATION_SIGNALS } from './conversation';
 import { describeWorkflow } from './describe';
 import { FLOW_RUN_SIGNALS } from './flow-run';
@@ -31,6 +31,7 @@ const STATE_QUERIES = {
   retention: retentionProgressQuery,
   videoRender: videoRenderStageQuery,
   presenceAudit: presenceAuditProgressQuery,
+  presenceFollowUp: presenceFollowUpStateQuery,
 } satisfies Record<WorkflowType, unknown>;
 
 /** Signals each workflow kind handles; anything else is refused (one line a kind). */
@@ -49,6 +50,7 @@ const KNOWN_SIGNALS: Record<WorkflowType, readonly string[]> = {
   retention: [],
   videoRender: [],
   presenceAudit: [],
+  presenceFollowUp: [],
 };
 /** Each workflow kind answers its own live-state query. */
 

@@ -20,7 +20,7 @@ import { watchQueues } from '../metrics';
 import { startMetricsServer } from '../metrics/server';
 import { createWorker } from './create';
 import { startAnalyticsRollups } from './analytics';
-import { ensureReportAndAlertSchedules } from './schedules';
+import { ensurePresenceSchedules, ensureReportAndAlertSchedules } from './schedules';
 import { startQuotaUpkeep } from './quotas';
 import { startLabelling } from './labels';
 import { temporalPinoLogger, traceLogFields } from '../telemetry/log';
@@ -88,6 +88,7 @@ const inbound = startInboundProcessing({ orm, config, temporal: temporalClient }
 resumeImapPolls(orm, temporalClient, config.TEMPORAL_TASK_QUEUE).catch((err) => console.warn(`IMAP polls not resumed: ${(err as Error).message}`));
 resumeCalendarSyncs(orm, temporalClient, config.TEMPORAL_TASK_QUEUE, config.CALENDAR_SYNC_SECONDS).catch((err) => console.warn(`calendar syncs not resumed: ${(err as Error).message}`));
 ensureReportAndAlertSchedules({ orm, client: temporalClient, config }).catch((err) => console.warn(`report and alert schedules not ensured: ${(err as Error).message}`));
+ensurePresenceSchedules({ orm, client: temporalClient, config }).catch((err) => console.warn(`re-audit schedules not ensured: ${(err as Error).message}`));
 new RetentionClient(temporalClient, config.TEMPORAL_TASK_QUEUE).ensureSchedule(config.RETENTION_HOUR_UTC).catch((err) => console.warn(`retention schedule not set: ${(err as Error).message}`));
 
 // Worker.run() installs its own SIGINT/SIGTERM handling: it stops polling, lets in-flight

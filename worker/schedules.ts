@@ -10,6 +10,8 @@ import type { Config } from '../core/config';
 import { systemEm } from '../db/orm';
 import { tenantsWithReportSettings } from '../db/repos/reports';
 import { ReportsClient } from '../temporal/reports';
+import { PresenceFollowUpClient } from '../temporal/presence-follow-up';
+import { tenantsWithPresenceSchedule } from '../db/repos/presence-surface';
 
 export async function ensureReportAndAlertSchedules(opts: { orm: MikroORM; client: Client; config: Pick<Config, 'TEMPORAL_TASK_QUEUE' | 'ALERT_EVALUATION_SECONDS'> }): Promise<{ alertScheduleId: string; reportSchedules: number }> {
   const reports = new ReportsClient(opts.client, opts.config.TEMPORAL_TASK_QUEUE);
@@ -17,4 +19,12 @@ export async function ensureReportAndAlertSchedules(opts: { orm: MikroORM; clien
   const tenants = await tenantsWithReportSettings(systemEm(opts.orm));
   for (const t of tenants) await reports.syncReportSchedule(t.id, t.reports, t.timezone);
   return { alertScheduleId, reportSchedules: tenants.length };
+}
+
+/** The re-audit Schedule of every tenant with the setting (created, updated or paused to match it): idempotent, as above. */
+export async function ensurePresenceSchedules(opts: { orm: MikroORM; client: Client; config: Pick<Config, 'TEMPORAL_TASK_QUEUE'> }): Promise<number> {
+  const presence = new PresenceFollowUpClient(opts.client, opts.config.TEMPORAL_TASK_QUEUE);
+  const tenants = await tenantsWithPresenceSchedule(systemEm(opts.orm));
+  for (const t of tenants) await presence.syncSchedule(t.id, t.schedule, t.timezone);
+  return tenants.length;
 }

@@ -13,3 +13,4 @@ export { alertEvaluation } from './alertEvaluation';
 export { retention } from './retention';
 export { videoRender } from './videoRender';
 export { presenceAudit } from './presenceAudit';
+export { presenceFollowUp } from './presenceFollowUp';

@@ -319,3 +319,19 @@ export interface PresenceAuditResult {
 }
 /** Stage, and each check module's state: pending, running, done (with its number of checks) or failed (why). */
 export const presenceAuditProgressQuery = defineQuery<AuditProgress>('progress');
+
+// --- presenceFollowUp (workflows/presenceFollowUp.ts) ---
+export type PresenceFollowUpInput =
+  | { kind: 'schedule'; tenantId: string }
+  | { kind: 'lead'; tenantId: string; leadId: string; auditWorkflowId: string; audit: PresenceAuditInput };
+export interface PresenceFollowUpResult {
+  auditId: string | null;
+  grade: Grade | null;
+  overall: number | null;
+  mailed: boolean;
+}
+export interface PresenceFollowUpState {
+  stage: 'preparing' | 'auditing' | 'mailing' | 'done' | 'skipped';
+  auditId: string | null;
+}
+export const presenceFollowUpStateQuery = defineQuery<PresenceFollowUpState>('state');

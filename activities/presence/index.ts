@@ -6,6 +6,7 @@ import { buildReport, rewordReport } from '../../presence/report';
 import { siteReader } from '../../presence/site';
 import { presenceStore } from '../../presence/store';
 import type { ActivityDeps } from '../deps';
+import { listingEndpointsFor } from '../presence-surface/listings';
 import type { PresenceAuditActivities, PresenceModuleOutcome } from './types';
 
 /** Runs a module within its deadline; its failure or lateness is the outcome's reason. */
@@ -43,7 +44,7 @@ export function presenceActivities(deps: ActivityDeps): PresenceAuditActivities 
       const site = siteReader(deps.config, auditId, url);
       return Promise.all(
         modules.map(async (id) => {
-          const outcome = await runWithin(checkModule(id)!, { tenantId, auditId, url, profiles, facts, site, config: deps.config });
+          const outcome = await runWithin(checkModule(id)!, { tenantId, auditId, url, profiles, facts, site, config: deps.config, listings: () => listingEndpointsFor(deps, tenantId) });
           // The live view between the workflow's phase boundaries; a lost write costs only that.
           await store.moduleEnded(tenantId, auditId, outcome.id, { status: outcome.status, checks: outcome.output?.checks.length ?? 0, error: outcome.error }).catch(() => undefined);
           return outcome;

@@ -7,7 +7,7 @@
  * - viewer:  every GET (and knowledge-base search), except users, API keys and settings
  * - agent:   viewer + inbox actions (takeover, release, agent messages, typing, close) + booking and changing appointments
  * - builder: viewer + flows, test sessions, knowledge bases, documents, runs, canned responses, chat sessions, appointments
- * - marketer: viewer + contacts, segments, brand voices, content and campaigns (not their approval), voices, avatars and videos, the menu (not connecting Square)
+ * - marketer: viewer + contacts, segments, brand voices, content and campaigns (not their approval), voices, avatars and videos, the menu (not connecting Square), presence audits and their share links
  * - approver: marketer + approving a campaign or sending it back with changes
  * - admin:   everything, including /v1/users, /v1/api-keys, /v1/settings, /v1/audit-log, /v1/alerts, staff calendars, outbound webhooks and a contact's export and erasure
  *            (/v1/webhooks/subscriptions, /v1/webhooks/deliveries: reads too, they show integration details)
@@ -59,8 +59,8 @@ export const ROLE_RULES: readonly Rule[] = [
   // The Square access token is an integration secret: connecting and disconnecting are the admin's; the rest of the menu is marketing work.
   { route: /^\/v1\/menu\/square$/, methods: 'write', roles: ['admin'] },
   { route: /^\/v1\/menu(\/|$)/, methods: 'write', roles: MARKETING },
-  // Presence audits (the grader) are marketing work.
-  { route: /^\/v1\/presence\/audits(\/|$)/, methods: 'write', roles: MARKETING },
+  // The presence grader: marketers run audits, share and revoke their reports.
+  { route: /^\/v1\/presence(\/|$)/, methods: 'write', roles: MARKETING },
   // Campaign content on WhatsApp needs approved templates: submitting them is the marketer's work.
   { route: /^\/v1\/channels\/:id\/whatsapp-templates(\/|$)/, methods: 'write', roles: MARKETING },
   { route: /^\/v1\//, methods: 'read', roles: EVERYONE },

@@ -33,10 +33,12 @@ import { reindexTenantDocuments } from '../services/reindex';
 import type { AppDeps } from '../deps';
 import { recordChange } from '../plugins/audit';
 
-type Key = 'llm' | 'embeddings' | 'reranker' | 'elevenlabs' | 'did';
+type Key = 'llm' | 'embeddings' | 'reranker' | 'elevenlabs' | 'did' | 'googlePlaces' | 'yelp' | 'facebookGraph';
 
 export interface Resource<K extends Key, Body extends z.ZodType, TestBody extends z.ZodType> {
   key: K;
+  /** The URL segment when it is not the key (`google-places` for `googlePlaces`). */
+  path?: string;
   /** What the summaries call it. */
   noun: string;
   /** What answers once it is removed. */
@@ -53,7 +55,7 @@ export interface Resource<K extends Key, Body extends z.ZodType, TestBody extend
 
 export function resourceRoutes<K extends Key, Body extends z.ZodType, TestBody extends z.ZodType>(app: FastifyInstance, deps: AppDeps, r: Resource<K, Body, TestBody>) {
   const tags = ['settings'];
-  const path = `/v1/settings/${r.key}`;
+  const path = `/v1/settings/${r.path ?? r.key}`;
   const current = async (tenantId: string) => (await tenantById(systemEm(deps.orm), tenantId))?.settings[r.key];
   const changed = async (tenantId: string, before: TenantSettings[K], after: TenantSettings[K]) => ({
     ...r.toView(after),

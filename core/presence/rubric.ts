@@ -65,6 +65,16 @@ export const RUBRIC: Readonly<Record<string, RubricEntry>> = {
   'a11y.headings': { category: 'accessibility', label: 'Heading structure', points: 25, effort: 'low' },
   'a11y.contrast': { category: 'accessibility', label: 'Text contrast', points: 25, effort: 'medium' },
   'a11y.lang': { category: 'accessibility', label: 'Page language', points: 15, effort: 'low' },
+  'listings.google': { category: 'listings', label: 'Google Business Profile', points: 40, effort: 'medium' },
+  'listings.yelp': { category: 'listings', label: 'Yelp listing', points: 30, effort: 'medium' },
+  'listings.facebook': { category: 'listings', label: 'Facebook page', points: 30, effort: 'medium' },
+  'reviews.rating': { category: 'reviews', label: 'Average rating', points: 40, effort: 'high' },
+  'reviews.count': { category: 'reviews', label: 'Number of reviews', points: 30, effort: 'high' },
+  'reviews.recency': { category: 'reviews', label: 'Recent reviews', points: 30, effort: 'medium' },
+  'consistency.name': { category: 'consistency', label: 'Same name everywhere', points: 20, effort: 'low' },
+  'consistency.address': { category: 'consistency', label: 'Same address everywhere', points: 30, effort: 'low' },
+  'consistency.phone': { category: 'consistency', label: 'Same phone everywhere', points: 30, effort: 'low' },
+  'consistency.hours': { category: 'consistency', label: 'Same opening hours everywhere', points: 20, effort: 'low' },
 };
 
 /** The share of a check's points each status earns. */

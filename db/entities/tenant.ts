@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { AppointmentSettings } from '../../core/appointments';
+import type { PresenceScheduleSettings, PublicGraderSettings } from '../../core/presence-surface';
 import type { ReportSettings } from '../../core/reports';
 import type { RetentionPolicy } from '../../core/retention';
 import { createdAt, jsonObject, uuidPk } from './common';
@@ -45,6 +46,14 @@ export interface TenantSettings {
   elevenlabs?: { baseURL: string; model: string; apiKeyEncrypted: string };
   /** The tenant's own D-ID account (talking-avatar renders); unset → DID_API_KEY, else the offline renderer. */
   did?: { baseURL: string; apiKeyEncrypted: string };
+  /** The presence grader's listing providers (presence/providers/); each unset → listings are read from the website's structured data only. */
+  googlePlaces?: { baseURL: string; apiKeyEncrypted: string };
+  yelp?: { baseURL: string; apiKeyEncrypted: string };
+  facebookGraph?: { baseURL: string; apiKeyEncrypted: string };
+  /** Scheduled re-audits of the tenant's own site (core/api/presence-surface.ts); off when unset. */
+  presenceSchedule?: PresenceScheduleSettings;
+  /** The public lead-generation grader page at /grader/{slug}; off when unset. */
+  publicGrader?: PublicGraderSettings;
 }
 
 /** The one entity not covered by the tenant filter: it *is* the tenant. */

@@ -30,6 +30,7 @@ import { Migration20261226160000_video_renders } from './Migration20261226160000
 import { Migration20261227220000_menu } from './Migration20261227220000_menu';
 import { Migration20261227200000_presence_audits } from './Migration20261227200000_presence_audits';
 import { Migration20261227200100_presence_progress } from './Migration20261227200100_presence_progress';
+import { Migration20261227210000_presence_surface } from './Migration20261227210000_presence_surface';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -62,4 +63,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261227220000_menu', class: Migration20261227220000_menu },
   { name: 'Migration20261227200000_presence_audits', class: Migration20261227200000_presence_audits },
   { name: 'Migration20261227200100_presence_progress', class: Migration20261227200100_presence_progress },
+  { name: 'Migration20261227210000_presence_surface', class: Migration20261227210000_presence_surface },
 ];

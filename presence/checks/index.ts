@@ -9,6 +9,8 @@ import { crawlModule } from './crawl';
 import { linksModule } from './links';
 import { pageModule } from './page';
 import { structuredDataModule } from './structured-data';
+import { consistencyModule } from './consistency';
+import { listingsModule } from './listings';
 import { transportModule } from './transport';
 import type { CheckModule } from './types';
 
@@ -20,6 +22,8 @@ export const CHECK_MODULES: readonly CheckModule[] = [
   linksModule,
   crawlModule,
   accessibilityModule,
+  listingsModule,
+  consistencyModule,
 ];
 
 export function checkModule(id: string): CheckModule | undefined {

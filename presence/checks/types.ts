@@ -6,6 +6,7 @@
  */
 import type { Config } from '../../core/config';
 import type { BusinessFacts, CheckResult, PresenceProfiles } from '../../core/presence/types';
+import type { ListingEndpoint, ListingSource } from '../providers/types';
 import type { SiteReader } from '../site';
 
 export interface CheckContext {
@@ -21,6 +22,8 @@ export interface CheckContext {
   config: Config;
   /** Aborted when the module's deadline passes. */
   signal: AbortSignal;
+  /** The tenant's listing-provider accounts, decrypted (presence/providers/); absent or empty: listings are read from the website only. */
+  listings?: () => Promise<Partial<Record<ListingSource, ListingEndpoint>>>;
 }
 
 export interface ModuleResult {

@@ -57,7 +57,7 @@ describe('presence audits API', () => {
     const done = await finished(a.apiKey, started.body.id);
     expect(done).toMatchObject({ status: 'completed', stage: 'completed', overall: 100, grade: 'A' });
     expect(done.report.overall).toBe(100);
-    expect(done.report.checks).toHaveLength(30);
+    expect(done.report.checks).toHaveLength(40);
     expect(done.report.wording).toEqual({ by: 'plain', brandVoiceId: null, note: null });
     const run = await stack.request('GET', `/v1/runs/${encodeURIComponent(done.workflowId)}`, { apiKey: a.apiKey });
     expect(run.body).toMatchObject({ type: 'presenceAudit', status: 'completed' });
@@ -84,8 +84,8 @@ describe('presence audits API', () => {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(live?.total).toBe(7);
-    expect(live?.modules.map((m) => m.id)).toEqual(['transport', 'page', 'structuredData', 'content', 'links', 'crawl', 'accessibility']);
+    expect(live?.total).toBe(9);
+    expect(live?.modules.map((m) => m.id)).toEqual(['transport', 'page', 'structuredData', 'content', 'links', 'crawl', 'accessibility', 'listings', 'consistency']);
     const run = await stack.request('GET', `/v1/runs/${encodeURIComponent(started.body.workflowId)}`, { apiKey: a.apiKey });
     expect(run.body.type).toBe('presenceAudit');
     if (run.body.status === 'running') expect(run.body.state.stage).toMatch(/checking|scoring/);

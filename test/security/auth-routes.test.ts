@@ -54,6 +54,13 @@ const PUBLIC = [
   '/v1/operator/tenants/:tenantId/quotas',
   // D-ID's callback: the HMAC token in the URL is the credential (renders/webhook-token.ts).
   '/v1/webhooks/d-id/:token',
+  // A shared presence report: the HMAC-signed, revocable share token is the credential.
+  '/presence/share/:token',
+  '/presence/share/:token/pdf',
+  // The public website grader: on only when the tenant's admin turned it on; timing token, honeypot and limits (api/services/grader-abuse.ts).
+  '/grader/:tenantSlug',
+  '/v1/public/grader/:tenantSlug/audits',
+  '/v1/public/grader/:tenantSlug/leads/:id',
 ];
 const isPublicPattern = (url: string) => PUBLIC.includes(url) || url === '/docs' || url.startsWith('/docs/');
 

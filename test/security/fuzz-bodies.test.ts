@@ -12,6 +12,7 @@ import { schedulingObjects } from '../scheduling/fixtures';
 import { campaignObjects } from '../campaigns-api/fixtures';
 import { contentObjects } from '../content/fixtures';
 import { intentObjects } from '../intents/fixtures';
+import { presenceObjects } from '../presence/objects';
 import { renderObjects } from '../renders/fixtures';
 import { menuObjects } from '../menu/fixtures';
 import { answer, fault, tenantFixture, type Fixture } from './support';
@@ -23,6 +24,7 @@ let marketing: Awaited<ReturnType<typeof campaignObjects>> & Awaited<ReturnType<
 let intents: Awaited<ReturnType<typeof intentObjects>>;
 let videos: Awaited<ReturnType<typeof renderObjects>>;
 let menu: Awaited<ReturnType<typeof menuObjects>>;
+let presence: Awaited<ReturnType<typeof presenceObjects>>;
 /** The fixture tenant's slug: the public booking routes name the tenant by it. */
 let slug: string;
 const routes: { method: string; path: string }[] = [];
@@ -84,6 +86,7 @@ beforeAll(async () => {
   intents = await intentObjects(stack, t);
   videos = await renderObjects(stack, t);
   menu = await menuObjects(stack, t);
+  presence = await presenceObjects(stack, t);
   // The public booking page answers only when on: bodies sent to it must reach its validation.
   await stack.request('PUT', '/v1/settings/booking-page', { apiKey: t.apiKey, body: { enabled: true } });
   slug = (await systemEm(stack.orm).findOneOrFail(Tenant, { id: t.tenantId })).slug;
@@ -132,6 +135,7 @@ function fill(path: string): string {
     videos: videos.video,
     items: menu.menuItem,
     promotions: menu.promotion,
+    audits: presence.presenceAudit,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';

@@ -57,6 +57,8 @@ export interface Ids {
   promotion: string;
   /** Presence grader: a finished audit. */
   presenceAudit: string;
+  /** Presence grader: a share link on that audit. */
+  presenceShareLink: string;
 }
 
 export interface Call {
@@ -98,6 +100,8 @@ const widget = { public: 'the embeddable widget: the channel id and a signed vis
 const webhook = { public: 'provider webhooks: each is checked against the channel’s own signature or token' };
 const booking = { public: 'the public booking page: a tenant’s page answers only when its admin turned it on, and a booking’s .ics needs its signed link' };
 const campaignLink = { public: 'campaign links: the recipient’s signed token is the credential; an unsigned or altered one is a 404' };
+const grader = { public: 'the public website grader: a tenant’s page answers only when its admin turned it on; submissions pass the timing token, honeypot and per-IP/site/email limits, and a request’s progress needs its signed token' };
+const sharedReport = { public: 'a shared presence report: the HMAC-signed share token is the credential; a forged, unknown or revoked one is a 404' };
 const consoleFiles = { public: 'the console’s static files and client-side routes' };
 const own = (why: string) => ({ none: why });
 const settings = (key: string): Record<string, RouteCase> => ({
@@ -441,6 +445,24 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /v1/presence/audits': { roles: 'viewer', tenant: 'list' },
   'GET /v1/presence/audits/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}` }] },
   'GET /v1/presence/audits/:id/progress': { roles: 'viewer', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}/progress` }] },
+  'POST /v1/presence/audits/:id/share-links': { roles: 'marketing', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}/share-links` }] },
+  'GET /v1/presence/audits/:id/share-links': { roles: 'viewer', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}/share-links` }] },
+  'DELETE /v1/presence/share-links/:id': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/presence/share-links/${b.presenceShareLink}` }] },
+  'GET /v1/presence/audits/:id/pdf': { roles: 'viewer', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}/pdf` }] },
+  'GET /v1/presence/audits/:id/changes': { roles: 'viewer', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}/changes` }] },
+  'GET /presence/share/:token': sharedReport,
+  'GET /presence/share/:token/pdf': sharedReport,
+  'GET /v1/settings/presence-schedule': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  'PUT /v1/settings/presence-schedule': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  'DELETE /v1/settings/presence-schedule': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  'GET /v1/settings/public-grader': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  'PUT /v1/settings/public-grader': { roles: 'admin', tenant: own('the caller’s own tenant settings') },
+  ...settings('google-places'),
+  ...settings('yelp'),
+  ...settings('facebook-graph'),
+  'GET /grader/:tenantSlug': grader,
+  'POST /v1/public/grader/:tenantSlug/audits': grader,
+  'GET /v1/public/grader/:tenantSlug/leads/:id': grader,
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

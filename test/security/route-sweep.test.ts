@@ -23,6 +23,7 @@ import { intentObjects } from '../intents/fixtures';
 import { menuObjects } from '../menu/fixtures';
 import { renderObjects } from '../renders/fixtures';
 import { presenceObjects } from '../presence/objects';
+import { presenceSurfaceObjects } from '../presence-surface/objects';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
 import { answer, concretePath, tenantFixture, type Fixture } from './support';
 
@@ -59,6 +60,7 @@ beforeAll(async () => {
   const videos = await renderObjects(stack, fixtureB);
   const menu = await menuObjects(stack, fixtureB);
   const presence = await presenceObjects(stack, fixtureB);
+  const presenceSurface = await presenceSurfaceObjects(stack, fixtureB, presence.presenceAudit);
   // One line per module's objects: a new module appends its own.
   b = {
     apiKey: fixtureB.apiKey,
@@ -74,6 +76,7 @@ beforeAll(async () => {
       ...videos,
       ...menu,
       ...presence,
+      ...presenceSurface,
     },
   };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);

@@ -137,6 +137,9 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   runPresenceModules: { startToCloseTimeout: '60s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 2 }) },
   finishPresenceAudit: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 }) },
   failPresenceAudit: booking,
+  // presenceFollowUp (workflows/presenceFollowUp.ts): a row written once per run; a mail retried for minutes (SMTP has no idempotency key: a lead is claimed first).
+  preparePresenceScheduledAudit: booking,
+  mailPresenceLead: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 8 }) },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

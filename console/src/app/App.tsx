@@ -44,6 +44,8 @@ const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEdi
 const AlertsPage = named(() => import('../pages/alerts/AlertsPage'), 'AlertsPage');
 const UsagePage = named(() => import('../pages/usage/UsagePage'), 'UsagePage');
 const MenuPage = named(() => import('../pages/menu/MenuPage'), 'MenuPage');
+const PresencePage = named(() => import('../pages/presence/PresencePage'), 'PresencePage');
+const PresenceReportPage = named(() => import('../pages/presence/ReportPage'), 'ReportPage');
 
 const adminOnly = (role: Role | undefined, page: ReactNode) =>
   can.administer(role) ? page : <EmptyState title="Admins only">Ask an admin of your workspace for access.</EmptyState>;
@@ -80,6 +82,8 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/avatars', preload: AvatarsPage.preload, render: () => <AvatarsPage /> },
   { pattern: '/videos', preload: RendersPage.preload, render: () => <RendersPage /> },
   { pattern: '/videos/new', preload: RenderPage.preload, render: () => <RenderPage /> },
+  { pattern: '/presence', preload: PresencePage.preload, render: () => <PresencePage /> },
+  { pattern: '/presence/:auditId', preload: PresenceReportPage.preload, render: (p) => <PresenceReportPage key={p.auditId} auditId={p.auditId} /> },
   { pattern: '/videos/:renderId', preload: RenderPage.preload, render: (p) => <RenderPage key={p.renderId} renderId={p.renderId} /> },
   { pattern: '/menu', preload: MenuPage.preload, render: () => <MenuPage /> },
   { pattern: '/menu/:section', preload: MenuPage.preload, render: () => <MenuPage /> },

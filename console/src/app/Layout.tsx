@@ -23,6 +23,7 @@ const NAV = [
   { to: '/videos', label: 'Videos' },
   { to: '/avatars', label: 'Avatars' },
   { to: '/menu', label: 'Menu' },
+  { to: '/presence', label: 'Presence' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

@@ -11,6 +11,7 @@ import { RetentionSection } from './settings/RetentionSection';
 import { UsersSection } from './settings/UsersSection';
 import { WhatsappChannelsTemplates } from './content/WhatsappTemplates';
 import { ReportsSection } from './settings/ReportsSection';
+import { ListingsSection } from './presence/ListingsSection';
 import './pages.css';
 
 const SECTIONS = [
@@ -24,6 +25,7 @@ const SECTIONS = [
   { id: 'audit', label: 'Audit log', render: () => <AuditLogSection /> },
   { id: 'reports', label: 'Reports', render: () => <ReportsSection /> },
   { id: 'retention', label: 'Retention', render: () => <RetentionSection /> },
+  { id: 'listings', label: 'Listings', render: () => <ListingsSection /> },
 ];
 
 export function SettingsPage() {

@@ -8,6 +8,7 @@ import type { AppointmentRecord, AppointmentSnapshot } from '../../../activities
 import { campaignFakes } from './campaign-fakes';
 import { renderFakes } from './render-fakes';
 import { presenceFakes } from './presence-fakes';
+import { presenceSurfaceFakes } from './presence-surface-fakes';
 
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
@@ -104,6 +105,7 @@ const defaults = (): Acts => ({
   synthesizeSpeech: async ({ tenantId, text, format }) => ({ url: `https://media.test/t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`, mediaKey: `t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`, engine: 'espeak-ng', cached: false, durationMs: text.length * 60 }),
   transcribeAudio: async () => ({ text: 'fake transcript', engine: 'pocketsphinx', confidence: 0.9 }),
   ...presenceFakes(),
+  ...presenceSurfaceFakes(),
 });
 
 /** `count` free slots from `fromDay` days after 2030-01-01, labelled like the real activity's (one per hour from 10:00 UTC). */

@@ -30,6 +30,8 @@ const RUN_TYPE_LABELS = {
   alertEvaluation: 'Alert evaluation',
   retention: 'Retention run',
   videoRender: 'Video render',
+  presenceAudit: 'Presence audit',
+  presenceFollowUp: 'Presence re-audit or grader lead',
 } satisfies Record<WorkflowType, string>;
 export const RUN_TYPES = Object.entries(RUN_TYPE_LABELS).map(([value, label]) => ({ value, label }));
 

@@ -93,17 +93,19 @@ export function ProviderLoading({ what }: { what: string }) {
   );
 }
 
-/** Base URL, model and key. */
-export function EndpointFields<V extends ProviderView>({ form, urlHelp, modelPlaceholder }: { form: ProviderForm<V>; urlHelp: string; modelPlaceholder: string }) {
+/** Base URL, model (unless `modelPlaceholder` is null: an API without models) and key. */
+export function EndpointFields<V extends ProviderView>({ form, urlHelp, modelPlaceholder }: { form: ProviderForm<V>; urlHelp: string; modelPlaceholder: string | null }) {
   const { endpoint, setEndpoint, fieldError, view } = form;
   return (
     <>
       <Field label="Base URL" help={urlHelp} error={fieldError('baseURL')}>
         <Input type="url" value={endpoint.baseURL} onChange={(e) => setEndpoint({ baseURL: e.target.value })} autoComplete="off" />
       </Field>
-      <Field label="Model" error={fieldError('model')}>
-        <Input value={endpoint.model} onChange={(e) => setEndpoint({ model: e.target.value })} placeholder={modelPlaceholder} autoComplete="off" />
-      </Field>
+      {modelPlaceholder !== null && (
+        <Field label="Model" error={fieldError('model')}>
+          <Input value={endpoint.model} onChange={(e) => setEndpoint({ model: e.target.value })} placeholder={modelPlaceholder} autoComplete="off" />
+        </Field>
+      )}
       <Field
         label="API key"
         help={view?.apiKeySet ? 'A key is stored and never shown. Leave empty to keep it; type a new one to replace it.' : 'Leave empty for servers without a key.'}
