@@ -118,6 +118,10 @@ export class CallSession implements FlowRuntime, CallRuntime {
     return speechVerb(text, options);
   }
 
+  note(nodeId: string, text: string, source: string): void {
+    this.addLine({ author: 'bot', text, nodeId, source });
+  }
+
   callbackUrl(kind: CallbackKind, nodeId: string): string {
     return `${this.input.callbackBase}/${kind}?node=${encodeURIComponent(nodeId)}`;
   }
