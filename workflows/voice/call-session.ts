@@ -197,6 +197,7 @@ export class CallSession implements FlowRuntime, CallRuntime {
     // An answer for a node that no longer waits (a retried webhook): the document that followed it.
     if (!this.cursor || (ev.nodeId && ev.nodeId !== this.cursor.nodeId)) return this.cursor ? this.lastAnswer : this.answerWith([{ verb: 'hangup' }]);
     if (ev.kind === 'gather') this.callerLine(ev);
+    this.resumedAt = this.cursor.nodeId;
     return this.finish(await this.resume(this.cursor, ev));
   }
 
@@ -305,11 +306,16 @@ export class CallSession implements FlowRuntime, CallRuntime {
   }
 
   private lastSynced: TraceEntry | null = null;
+  /** The node a webhook resumed: its trace entry continues the visit the path already has. */
+  private resumedAt: string | null = null;
   /** The trace's node visits since the last webhook join the call's path (the trace itself is capped). */
   private syncPath(): void {
     const entries = this.trace.entries;
     const from = this.lastSynced ? entries.lastIndexOf(this.lastSynced) + 1 : 0;
-    for (const e of entries.slice(from)) if (this.visited.length < PATH_LIMIT) this.visited.push(e.nodeId);
+    const fresh = entries.slice(from);
+    if (fresh[0] && fresh[0].nodeId === this.resumedAt) fresh.shift();
+    this.resumedAt = null;
+    for (const e of fresh) if (this.visited.length < PATH_LIMIT) this.visited.push(e.nodeId);
     this.lastSynced = entries[entries.length - 1] ?? this.lastSynced;
   }
 
