@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callWorkflowId } from '../../core/ids';
 import { waitUntil } from '../support/wait';
-import { spoken } from './support/caller';
 import { newPhone, receptionistFlow, startVoiceBench, type VoiceBench } from './support/bench';
 
 let bench: VoiceBench;
@@ -21,7 +20,7 @@ afterAll(async () => {
 });
 
 const transcriptOf = (conversationId: string) =>
-  bench.rows<{ author: string; text: string; source: string }>(`select author, text, source from messages where conversation_id = ? order by created_at, id`, [conversationId]);
+  bench.rows<{ author: string; text: string; source: string; metadata: any }>(`select author, text, source, metadata from messages where conversation_id = ? order by created_at, id`, [conversationId]);
 
 describe('an inbound call', () => {
   it('greets a known caller by name, continues their open chat, follows the menu and records the call', async () => {
@@ -35,18 +34,22 @@ describe('an inbound call', () => {
     const caller = bench.caller(channel, phone);
     const first = await caller.answer();
     expect(first.status).toBe(200);
-    expect(spoken(first.verbs)).toEqual(['Hello Ada, thanks for calling.', 'For bookings press 1 or say booking. For opening hours press 2.']);
+    expect(await bench.heard(caller)).toEqual(['Hello Ada, thanks for calling.', 'For bookings press 1 or say booking. For opening hours press 2.']);
+    // espeak-ng spoke (no ElevenLabs voice here): audio Twilio plays, the menu's prompt inside the Gather so the caller may answer over it.
+    expect(first.verbs.map((v) => v.name)).toEqual(['Play', 'Gather']);
     const gather = caller.gather();
+    expect(gather.children.map((c) => c.name)).toEqual(['Play']);
+    expect(gather.children[0].text).toMatch(/^http/);
     expect(gather.attrs).toMatchObject({ input: 'dtmf speech', numDigits: '1', actionOnEmptyResult: 'true', method: 'POST' });
     expect(gather.attrs.action).toBe(`${channel.webhookUrl}/gather?node=menu`);
     expect(gather.attrs.hints).toBe('booking, book a table, hours, opening');
 
     const party = await caller.say('I want to book a table please');
-    expect(spoken(party.verbs)).toEqual(['How many people? Enter the number, then press hash.']);
+    expect(await bench.heard(caller)).toEqual(['How many people? Enter the number, then press hash.']);
     expect(caller.gather().attrs.action).toBe(`${channel.webhookUrl}/gather?node=party`);
 
     const done = await caller.press('4');
-    expect(spoken(done.verbs)).toEqual(['A table for 4. See you soon!', 'Goodbye.']);
+    expect(await bench.heard(caller)).toEqual(['A table for 4. See you soon!', 'Goodbye.']);
     expect(done.verbs.at(-1)?.name).toBe('Hangup');
 
     expect((await caller.hangup(37)).status).toBe(204);
@@ -69,17 +72,19 @@ describe('an inbound call', () => {
       'bot:Goodbye.',
     ]);
     expect(lines.filter((l) => l.author === 'contact').map((l) => l.source)).toEqual(['speech', 'dtmf']);
+    // The engine that spoke each line is on it (and in the run history, as the synthesizeSpeech result).
+    expect(lines.filter((l) => l.author === 'bot').map((l) => l.metadata.engine)).toEqual(Array(5).fill('espeak-ng'));
   });
 
   it('creates the contact of an unknown number (E.164), asks again on silence, then leaves on no input', async () => {
     const phone = newPhone();
     const caller = bench.caller(channel, phone);
     const first = await caller.answer();
-    expect(spoken(first.verbs)[0]).toBe('Hello, thanks for calling.');
+    expect((await bench.heard(caller))[0]).toBe('Hello, thanks for calling.');
     const again = await caller.silence();
-    expect(spoken(again.verbs)).toEqual(['Sorry, I did not hear anything.', 'For bookings press 1 or say booking. For opening hours press 2.']);
+    expect(await bench.heard(caller)).toEqual(['Sorry, I did not hear anything.', 'For bookings press 1 or say booking. For opening hours press 2.']);
     const gone = await caller.silence();
-    expect(spoken(gone.verbs)).toEqual(['Sorry, goodbye.']);
+    expect(await bench.heard(caller)).toEqual(['Sorry, goodbye.']);
     expect(gone.verbs.at(-1)?.name).toBe('Hangup');
 
     const contacts = await bench.rows(`select id, phone, channel, external_id from contacts where tenant_id = ? and phone = ?`, [bench.tenantId, phone]);
@@ -148,12 +153,12 @@ describe('chat nodes on a call', () => {
     const chatChannel = await bench.channel(flow);
     const caller = bench.caller(chatChannel, newPhone());
     const first = await caller.answer();
-    expect(spoken(first.verbs)).toEqual(['What is your email?']);
+    expect(await bench.heard(caller)).toEqual(['What is your email?']);
     expect(caller.gather().attrs).toMatchObject({ input: 'speech dtmf', action: `${chatChannel.webhookUrl}/gather?node=q` });
     const retry = await caller.say('not an address');
-    expect(spoken(retry.verbs)).toEqual(['Please enter a valid e-mail address, like name@example.com.']);
+    expect(await bench.heard(caller)).toEqual(['Please enter a valid e-mail address, like name@example.com.']);
     const done = await caller.say('ada@example.com');
-    expect(spoken(done.verbs)).toEqual(['Thanks, we will write to ada@example.com.']);
+    expect(await bench.heard(caller)).toEqual(['Thanks, we will write to ada@example.com.']);
     expect(done.verbs.at(-1)?.name).toBe('Hangup');
     await caller.hangup(12);
     await waitUntil(async () => (await bench.rows(`select status from calls where call_sid = ?`, [caller.sid]))[0]?.status === 'completed', 10_000, 'call completed');

@@ -8,7 +8,7 @@ import { log, workflowInfo } from '@temporalio/workflow';
 import type { ChatMessage } from '../../core/chat';
 import { FINAL_CALL_STATUSES, WAITING_VERBS, type AnsweredBy, type CallAnswer, type CallbackKind, type CallEvent, type CallStatus, type PromptVerb, type VoiceVerb } from '../../core/voice/types';
 import type { Citation } from '../../activities/types';
-import type { BeganCall, TranscriptLine } from '../../activities/voice/types';
+import type { BeganCall, SynthesizeSpeechResult, TranscriptLine } from '../../activities/voice/types';
 import { ActivityCaller } from '../flow/activities';
 import { errorMessage } from '../flow/errors';
 import { FlowGraph } from '../flow/graph';
@@ -113,9 +113,21 @@ export class CallSession implements FlowRuntime, CallRuntime {
     this.verbs.push(verb);
   }
 
+  /** Audio from `synthesizeSpeech` (its engine and media key on the transcript line), else Twilio's `<Say>`. */
   async speech(nodeId: string, text: string, options: SpeechOptions = {}, source = 'voice'): Promise<PromptVerb> {
-    this.addLine({ author: 'bot', text, nodeId, source });
-    return speechVerb(text, options);
+    const audio = await this.synthesize(nodeId, text, options.voiceProfileId ?? this.input.voiceProfileId);
+    this.addLine({ author: 'bot', text, nodeId, source, metadata: { engine: audio.engine, ...(audio.mediaKey ? { mediaKey: audio.mediaKey } : {}) } });
+    return speechVerb(text, options, audio.url);
+  }
+
+  private async synthesize(nodeId: string, text: string, voiceProfileId: string | null): Promise<Pick<SynthesizeSpeechResult, 'url' | 'mediaKey' | 'engine'>> {
+    try {
+      return await this.activities.call(nodeId, 'synthesizeSpeech', { tenantId: this.tenantId, text, voiceProfileId, format: 'telephony' });
+    } catch (err) {
+      // A caller is waiting: Twilio's own voice says it rather than nothing.
+      log.warn('speech not synthesized: Twilio says it', { nodeId, error: errorMessage(err) });
+      return { url: null, mediaKey: null, engine: 'twilio-say' };
+    }
   }
 
   note(nodeId: string, text: string, source: string): void {

@@ -16,6 +16,8 @@ export interface VoiceBench {
   channel(flow: GraphInput, settings?: Record<string, unknown>): Promise<{ id: string; webhookUrl: string }>;
   caller(channel: { webhookUrl: string }, from: string): Caller;
   rows<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** What the caller heard since the last look (the call's transcript lines spoken by the flow): audio or <Say>, the words are on the line. */
+  heard(caller: Caller): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,8 @@ export const voiceAccount = () => ({ sid: `AC${randomBytes(16).toString('hex')}`
 let phones = 0;
 /** A fresh US number per call, so tests never share a contact by accident. */
 export const newPhone = () => `+1415${String(Date.now()).slice(-5)}${String(++phones % 100).padStart(2, '0')}`;
+
+const heardSoFar = new Map<string, number>();
 
 export async function startVoiceBench(opts: { worker?: boolean; env?: Record<string, string> } = {}): Promise<VoiceBench> {
   const stack = await startStack({ ...sharedServers(), worker: opts.worker ?? true, env: { CHANNEL_PROVIDER_URLS_ALLOWED: 'http://127.0.0.1:*', ...opts.env } });
@@ -39,6 +43,18 @@ export async function startVoiceBench(opts: { worker?: boolean; env?: Record<str
     channel: (flow, settings = {}) => connectChannel(stack, apiKey, 'voice', { credentials: { accountSid: account.sid, authToken: account.token }, settings: { numbers: [number], ...settings } }, flow),
     caller: (channel, from) => new Caller(channel, account, from, number),
     rows: (sql, params = []) => stack.orm.em.getConnection().execute(sql, params as unknown[]),
+    async heard(caller) {
+      const lines = await stack.orm.em
+        .getConnection()
+        .execute<{ text: string }[]>(
+          `select m.text from messages m join calls c on c.conversation_id = m.conversation_id
+            where c.call_sid = ? and m.author = 'bot' and m.idempotency_key like ? order by m.created_at, m.id`,
+          [caller.sid, `call:${tenantId}:${caller.sid}:%`],
+        );
+      const seen = heardSoFar.get(caller.sid) ?? 0;
+      heardSoFar.set(caller.sid, lines.length);
+      return lines.slice(seen).map((l) => l.text);
+    },
     close: () => stack.close(),
   };
 }
