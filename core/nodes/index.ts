@@ -13,6 +13,8 @@ import { setVariableNode } from './setVariable';
 import { startNode } from './start';
 import { waitNode } from './wait';
 import { sendVideoNode } from './sendVideo';
+import { sayNode } from './say';
+import { hangupNode } from './hangup';
 
 /**
  * The node catalogue. A node type is its module here plus one line in this list and one handler
@@ -32,6 +34,8 @@ export const NODE_CATALOGUE = [
   endNode,
   csatNode,
   sendVideoNode,
+  sayNode,
+  hangupNode,
 ] as const;
 
 export type NodeType = (typeof NODE_CATALOGUE)[number]['type'];

@@ -14,6 +14,8 @@ import { setVariable } from './setVariable';
 import { start } from './start';
 import { wait } from './wait';
 import { sendVideo } from './sendVideo';
+import { say } from './say';
+import { hangup } from './hangup';
 
 /** One handler per node type of the catalogue (core/nodes), one line each; the compiler checks none is missing. */
 const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
@@ -30,6 +32,8 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   end,
   csat,
   sendVideo,
+  say,
+  hangup,
 };
 
 export function handlerFor<N extends ValidNode>(node: N): NodeHandler<N['type']> {
