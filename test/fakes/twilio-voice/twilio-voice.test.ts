@@ -281,6 +281,8 @@ describe('the REST API', () => {
     expect(await api('/Calls.json', { To: '555', From: '+15557654321', Url: `${app.url}/out` })).toMatchObject({ status: 400, body: { code: 21211 } });
     expect(await api('/Calls.json', { To: '+15550001111', From: '+15557654321' })).toMatchObject({ status: 400, body: { code: 21205 } });
     expect(await api(`/Calls/CA${'0'.repeat(32)}.json`, { Twiml: '<Response/>' })).toMatchObject({ status: 404, body: { code: 20404 } });
+    const account = await fetch(`${twilio.url}/2010-04-01/Accounts/${ACCOUNT}.json`, { headers: { authorization: basic() } });
+    expect(await account.json()).toMatchObject({ sid: ACCOUNT, status: 'active' });
   });
 
   it('places an outbound call: status events in order, AnsweredBy on the first request', async () => {
