@@ -31,6 +31,7 @@ import { alertActivities } from './reports/alerts';
 import { reportActivities } from './reports/report';
 import { retentionActivities } from './retention';
 import { callActivities } from './voice/calls';
+import { speechActivities } from './voice/speech';
 import type { SwitchboardActivities } from './types';
 
 export type { ActivityDeps } from './deps';
@@ -61,6 +62,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...retentionActivities(deps),
     ...renderActivities(deps),
     ...callActivities(deps),
+    ...speechActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

@@ -19,6 +19,7 @@ import type { ReportActivities } from './reports/types';
 import type { RetentionActivities } from './retention/types';
 import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
 import type { CallActivities } from './voice/types';
+import type { SpeechActivities } from './voice/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -109,7 +110,8 @@ export interface SwitchboardActivities
     RetentionActivities,
     VideoRenderActivities,
     FlowVideoActivities,
-    CallActivities {
+    CallActivities,
+    SpeechActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

@@ -15,6 +15,9 @@ import { waitNode } from './wait';
 import { sendVideoNode } from './sendVideo';
 import { sayNode } from './say';
 import { hangupNode } from './hangup';
+import { playNode } from './play';
+import { menuNode } from './menu';
+import { gatherNode } from './gather';
 
 /**
  * The node catalogue. A node type is its module here plus one line in this list and one handler
@@ -36,6 +39,9 @@ export const NODE_CATALOGUE = [
   sendVideoNode,
   sayNode,
   hangupNode,
+  playNode,
+  menuNode,
+  gatherNode,
 ] as const;
 
 export type NodeType = (typeof NODE_CATALOGUE)[number]['type'];

@@ -16,6 +16,9 @@ import { wait } from './wait';
 import { sendVideo } from './sendVideo';
 import { say } from './say';
 import { hangup } from './hangup';
+import { play } from './play';
+import { menu } from './menu';
+import { gather } from './gather';
 
 /** One handler per node type of the catalogue (core/nodes), one line each; the compiler checks none is missing. */
 const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
@@ -34,6 +37,9 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   sendVideo,
   say,
   hangup,
+  play,
+  menu,
+  gather,
 };
 
 export function handlerFor<N extends ValidNode>(node: N): NodeHandler<N['type']> {
