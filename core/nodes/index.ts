@@ -13,6 +13,7 @@ import { setVariableNode } from './setVariable';
 import { startNode } from './start';
 import { waitNode } from './wait';
 import { sendVideoNode } from './sendVideo';
+import { businessHoursNode } from './businessHours';
 
 /**
  * The node catalogue. A node type is its module here plus one line in this list and one handler
@@ -32,6 +33,7 @@ export const NODE_CATALOGUE = [
   endNode,
   csatNode,
   sendVideoNode,
+  businessHoursNode,
 ] as const;
 
 export type NodeType = (typeof NODE_CATALOGUE)[number]['type'];

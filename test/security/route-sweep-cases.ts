@@ -412,6 +412,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/webhooks/d-id/:token': { public: 'D-ID’s completion callback: the HMAC token in its URL is the credential, and it only wakes the render, which asks D-ID itself' },
   'DELETE /v1/avatars/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/avatars/${b.avatar}` }] },
   'DELETE /v1/voices/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/voices/${b.voice}` }] },
+  // Opening hours: a tenant's own setting; test/voice-nodes/opening-hours.test.ts checks B's hours never answer or change A's.
+  'GET /v1/settings/opening-hours': { roles: 'admin', tenant: own('the caller’s own tenant settings: test/voice-nodes/opening-hours.test.ts checks tenants do not see each other’s hours') },
+  'PUT /v1/settings/opening-hours': { roles: 'admin', tenant: own('the caller’s own tenant settings: test/voice-nodes/opening-hours.test.ts checks tenants do not see each other’s hours') },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

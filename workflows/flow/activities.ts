@@ -31,7 +31,7 @@ const store: LocalActivityOptions = {
   retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 150 }),
 };
 
-const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus', 'recordCsat', 'completeCsat']);
+const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus', 'recordCsat', 'completeCsat', 'openingHoursStatus']);
 
 /** The appointment workflow's database work: ten attempts (~8 minutes of backoff), then the run page shows what failed. */
 const booking: ActivityOptions = { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) };
@@ -128,6 +128,8 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // The sendVideo node: a claim (database) and a look at the render, each a few quick attempts.
   prepareFlowVideo: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
   videoForMessage: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
+  // The businessHours node: one settings read inside the workflow task (a caller waits on it), retried like a store read.
+  openingHoursStatus: store,
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

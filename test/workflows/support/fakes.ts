@@ -86,6 +86,7 @@ const defaults = (): Acts => ({
   // The csat node: a response id per key.
   recordCsat: async ({ key }) => ({ responseId: `csat-${key}` }),
   completeCsat: async () => {},
+  openingHoursStatus: async ({ at }) => ({ open: true, reason: 'unset', timezone: 'UTC', localTime: new Date(at).toISOString().slice(0, 16) }),
   ...campaignFakes(),
   loadWeeklyReport: async ({ asOf }) => ({
     tenantName: 'Fake',

@@ -14,6 +14,7 @@ import { setVariable } from './setVariable';
 import { start } from './start';
 import { wait } from './wait';
 import { sendVideo } from './sendVideo';
+import { businessHours } from './businessHours';
 
 /** One handler per node type of the catalogue (core/nodes), one line each; the compiler checks none is missing. */
 const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
@@ -30,6 +31,7 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   end,
   csat,
   sendVideo,
+  businessHours,
 };
 
 export function handlerFor<N extends ValidNode>(node: N): NodeHandler<N['type']> {
