@@ -1,7 +1,7 @@
 /** The run page's call metrics (console/src/pages/runs/call-metrics.ts) from a history as the API returns it. */
 import { describe, expect, it } from 'vitest';
 import { callMetrics, lastStepAt } from '../../console/src/pages/runs/call-metrics';
-import type { NodeHistory, NodeStep } from '../../console/src/pages/runs/types';
+import type { NodeHistory, NodeStep } from '../../core/api/runs';
 
 const T0 = Date.parse('2026-12-05T20:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();

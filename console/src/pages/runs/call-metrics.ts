@@ -7,7 +7,7 @@
  * after the first is a re-prompt: an answer that did not match, or no answer in time. Activity
  * attempts beyond the first are counted apart (a speech or database call that was retried).
  */
-import type { NodeHistory } from './types';
+import type { NodeHistory } from '../../../../core/api/runs';
 
 export interface NodeCallMetrics {
   nodeId: string;
