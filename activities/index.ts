@@ -30,6 +30,7 @@ import { csatActivities } from './csat';
 import { alertActivities } from './reports/alerts';
 import { reportActivities } from './reports/report';
 import { retentionActivities } from './retention';
+import { callActivities } from './voice/calls';
 import { openingHoursActivities } from './opening-hours';
 import type { SwitchboardActivities } from './types';
 
@@ -60,6 +61,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...alertActivities(deps),
     ...retentionActivities(deps),
     ...renderActivities(deps),
+    ...callActivities(deps),
     ...openingHoursActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;

@@ -18,6 +18,7 @@ import type { CsatActivities } from './csat/types';
 import type { ReportActivities } from './reports/types';
 import type { RetentionActivities } from './retention/types';
 import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
+import type { CallActivities } from './voice/types';
 import type { OpeningHoursActivities } from './opening-hours/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
@@ -109,6 +110,7 @@ export interface SwitchboardActivities
     RetentionActivities,
     VideoRenderActivities,
     FlowVideoActivities,
+    CallActivities,
     OpeningHoursActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an

@@ -20,6 +20,9 @@ export const ingestWorkflowId = (tenantId: string, documentId: string, version: 
 /** One per attempt of a video render: a retried request finds the attempt already started; asking again after a failure is the next attempt. */
 export const videoRenderWorkflowId = (tenantId: string, renderId: string, attempt: number) => `video:${tenantId}:${renderId}:${attempt}`;
 
+/** One per phone call (inbound or outbound), keyed by Twilio's CallSid: every webhook of the call reaches the same run. */
+export const callWorkflowId = (tenantId: string, callSid: string) => `call:${tenantId}:${callSid}`;
+
 /** One long-lived two-way sync per staff member with a connected CalDAV calendar. */
 export const calendarSyncWorkflowId = (tenantId: string, staffId: string) => `calsync:${tenantId}:${staffId}`;
 

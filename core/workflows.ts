@@ -20,6 +20,7 @@ export const WORKFLOW_TYPES = [
   'alertEvaluation',
   'retention',
   'videoRender',
+  'ivrCall',
 ] as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
 

@@ -10,6 +10,7 @@ import { RetentionClient } from './retention';
 import { RunsClient } from './runs';
 import { ReportsClient } from './reports';
 import { VideoRenderClient } from './video-render';
+import { IvrCallClient } from './ivr-call';
 
 export class WorkflowGateway {
   readonly conversation: ConversationClient;
@@ -22,6 +23,7 @@ export class WorkflowGateway {
   readonly reports: ReportsClient;
   readonly retention: RetentionClient;
   readonly videoRender: VideoRenderClient;
+  readonly ivrCall: IvrCallClient;
 
   constructor(client: Client, taskQueue: string, opts: { calendarSyncSeconds?: number } = {}) {
     this.conversation = new ConversationClient(client, taskQueue);
@@ -34,5 +36,6 @@ export class WorkflowGateway {
     this.reports = new ReportsClient(client, taskQueue);
     this.retention = new RetentionClient(client, taskQueue);
     this.videoRender = new VideoRenderClient(client, taskQueue);
+    this.ivrCall = new IvrCallClient(client, taskQueue);
   }
 }

@@ -17,7 +17,7 @@ export interface NodeDefinition<T extends string = string, S extends z.ZodType =
   type: T;
   label: string;
   description: string;
-  category: 'flow' | 'messaging' | 'logic' | 'ai' | 'integration';
+  category: 'flow' | 'messaging' | 'logic' | 'ai' | 'integration' | 'voice';
   /**
    * Schema of `node.data`: defaults, help text (`.describe`) and cross-field rules (`.refine`).
    * Fastify validates with it, the console generates its inspector from it.

@@ -13,6 +13,8 @@ import { setVariableNode } from './setVariable';
 import { startNode } from './start';
 import { waitNode } from './wait';
 import { sendVideoNode } from './sendVideo';
+import { sayNode } from './say';
+import { hangupNode } from './hangup';
 import { businessHoursNode } from './businessHours';
 
 /**
@@ -33,6 +35,8 @@ export const NODE_CATALOGUE = [
   endNode,
   csatNode,
   sendVideoNode,
+  sayNode,
+  hangupNode,
   businessHoursNode,
 ] as const;
 

@@ -31,7 +31,11 @@ const store: LocalActivityOptions = {
   retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 150 }),
 };
 
-const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus', 'recordCsat', 'completeCsat', 'openingHoursStatus']);
+const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus', 'recordCsat', 'completeCsat']);
+// A call's webhooks wait on these (workflows/voice/): no activity task round trip through the server.
+for (const name of ['beginCall', 'recordCallTurn'] as const) LOCAL.add(name);
+// The businessHours node's settings read: a caller may be waiting on it.
+LOCAL.add('openingHoursStatus');
 
 /** The appointment workflow's database work: ten attempts (~8 minutes of backoff), then the run page shows what failed. */
 const booking: ActivityOptions = { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) };
@@ -128,6 +132,9 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // The sendVideo node: a claim (database) and a look at the render, each a few quick attempts.
   prepareFlowVideo: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
   videoForMessage: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
+  // The ivrCall workflow (workflows/voice/): the caller is on the line, so a few seconds of attempts, then the call goes on without the row.
+  beginCall: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
+  recordCallTurn: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
   // The businessHours node: one settings read inside the workflow task (a caller waits on it), retried like a store read.
   openingHoursStatus: store,
 };

@@ -14,6 +14,8 @@ import { setVariable } from './setVariable';
 import { start } from './start';
 import { wait } from './wait';
 import { sendVideo } from './sendVideo';
+import { say } from './say';
+import { hangup } from './hangup';
 import { businessHours } from './businessHours';
 
 /** One handler per node type of the catalogue (core/nodes), one line each; the compiler checks none is missing. */
@@ -31,6 +33,8 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   end,
   csat,
   sendVideo,
+  say,
+  hangup,
   businessHours,
 };
 

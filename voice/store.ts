@@ -1,0 +1,105 @@
+/**
+ * The voice module's one database file: the `calls` rows and what a call writes elsewhere (the
+ * caller's contact, the conversation its transcript joins, the transcript's messages). Raw SQL
+ * carries its own `tenant_id` condition (the tenant filter does not see raw statements).
+ */
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { normalizePhone } from '../core/campaigns/contact-fields';
+import { stripUnstorableDeep } from '../core/text';
+import type { BeganCall, BeginCallInput, CallTurnInput } from '../core/voice/calls';
+import { tenantEm } from '../db/orm';
+import { createConversation, insertMessageOnce, upsertContact } from '../db/repos';
+
+/** E.164 of a number as Twilio sent it; null for `anonymous`, `restricted` or anything unparseable. */
+export function e164(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  const checked = normalizePhone(raw);
+  return checked.ok ? checked.value : null;
+}
+
+/** How many earlier messages of a continued conversation the call's model context starts with. */
+const RECENT_MESSAGES = 20;
+
+/**
+ * The caller (inbound: From; outbound: To) is found or created by E.164 number; their open
+ * conversation (any channel) continues, else a voice conversation opens. The call row is upserted
+ * on (tenant, CallSid), so a retried attempt finds what the first one wrote.
+ */
+export async function beginCall(orm: MikroORM, input: BeginCallInput): Promise<BeganCall> {
+  const em = tenantEm(orm, input.tenantId);
+  const conn = em.getConnection();
+  const phone = e164(input.direction === 'inbound' ? input.from : input.to);
+  const [existing] = await conn.execute<{ id: string; contact_id: string | null; conversation_id: string | null }[]>(
+    `select id, contact_id, conversation_id from calls where tenant_id = ? and call_sid = ?`,
+    [input.tenantId, input.callSid],
+  );
+  let contactId = existing?.contact_id ?? input.contactId;
+  if (!contactId && phone) contactId = (await upsertContact(em, input.tenantId, 'voice', phone, { phone })).id;
+  const [contact] = contactId
+    ? await conn.execute<{ name: string | null; first_name: string | null }[]>(`select name, first_name from contacts where id = ? and tenant_id = ?`, [contactId, input.tenantId])
+    : [];
+  let conversationId = existing?.conversation_id ?? null;
+  let continued = false;
+  if (!conversationId && contactId) {
+    const [open] = await conn.execute<{ id: string }[]>(
+      `select id from conversations where tenant_id = ? and contact_id = ? and status <> 'closed' and is_test = false order by last_message_at desc limit 1`,
+      [input.tenantId, contactId],
+    );
+    if (open) {
+      conversationId = open.id;
+      continued = true;
+    }
+  }
+  if (!conversationId) {
+    const created = await createConversation(em, input.tenantId, { flowId: input.flowId, flowVersion: input.flowVersion, channel: 'voice', contactId });
+    await conn.execute(`update conversations set channel_id = ?, thread_key = ? where id = ? and tenant_id = ?`, [input.channelId, phone ?? input.callSid, created.id, input.tenantId]);
+    conversationId = created.id;
+  }
+  const [row] = await conn.execute<{ id: string }[]>(
+    `insert into calls (tenant_id, channel_id, call_sid, direction, from_number, to_number, status, answered_by, contact_id, conversation_id, workflow_id, flow_id, flow_version, started_at)
+     values (?, ?, ?, ?, ?, ?, 'in-progress', ?, ?, ?, ?, ?, ?, now())
+     on conflict (tenant_id, call_sid) do update set
+       contact_id = coalesce(calls.contact_id, excluded.contact_id), conversation_id = coalesce(calls.conversation_id, excluded.conversation_id),
+       workflow_id = excluded.workflow_id, flow_id = coalesce(calls.flow_id, excluded.flow_id), flow_version = coalesce(calls.flow_version, excluded.flow_version),
+       answered_by = coalesce(excluded.answered_by, calls.answered_by), started_at = coalesce(calls.started_at, now()),
+       status = case when calls.status in ('queued', 'ringing') then 'in-progress' else calls.status end, updated_at = now()
+     returning id`,
+    [input.tenantId, input.channelId, input.callSid, input.direction, input.from, input.to, input.answeredBy, contactId, conversationId, input.workflowId, input.flowId, input.flowVersion],
+  );
+  const recent = await conn.execute<{ author: string; text: string }[]>(
+    `select author, text from messages where conversation_id = ? and tenant_id = ? order by created_at desc, id desc limit ?`,
+    [conversationId, input.tenantId, RECENT_MESSAGES],
+  );
+  return {
+    callId: row.id,
+    contactId: contactId ?? null,
+    conversationId,
+    contactName: contact?.first_name || contact?.name || null,
+    phone,
+    continued,
+    recent: recent.reverse().map((m) => ({ role: m.author === 'contact' ? 'user' : 'assistant', content: m.text })),
+  };
+}
+
+/** The webhook's transcript lines (once each, by key) and the call row's progress. */
+export async function recordCallTurn(orm: MikroORM, input: CallTurnInput): Promise<void> {
+  const em = tenantEm(orm, input.tenantId);
+  for (const line of input.lines) {
+    await insertMessageOnce(em, input.tenantId, {
+      conversationId: input.conversationId,
+      direction: line.author === 'contact' ? 'in' : 'out',
+      author: line.author,
+      text: stripUnstorableDeep(line.text),
+      idempotencyKey: line.key,
+      ...(line.nodeId ? { nodeId: line.nodeId } : {}),
+      source: line.source,
+      metadata: { channel: 'voice', ...(line.metadata ?? {}) },
+    });
+  }
+  await em.getConnection().execute(
+    `update calls set status = coalesce(?, status), path = ?, current_node_id = ?, duration_seconds = coalesce(?, duration_seconds),
+       answered_by = coalesce(?, answered_by), recording_keys = ?, ended_at = case when ? then coalesce(ended_at, now()) else ended_at end, updated_at = now()
+     where id = ? and tenant_id = ?`,
+    [input.status, JSON.stringify(input.path), input.currentNodeId, input.durationSeconds, input.answeredBy, JSON.stringify(input.recordingKeys), input.ended, input.callId, input.tenantId],
+  );
+}
