@@ -18,7 +18,7 @@ import type { CsatActivities } from './csat/types';
 import type { ReportActivities } from './reports/types';
 import type { RetentionActivities } from './retention/types';
 import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
-import type { CallActivities } from './voice/types';
+import type { CallActivities, SpeechActivities } from './voice/types';
 import type { OpeningHoursActivities } from './opening-hours/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
@@ -111,7 +111,8 @@ export interface SwitchboardActivities
     VideoRenderActivities,
     FlowVideoActivities,
     CallActivities,
-    OpeningHoursActivities {
+    OpeningHoursActivities,
+    SpeechActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

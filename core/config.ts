@@ -240,6 +240,8 @@ const envSchema = z.object({
   ELEVENLABS_API_URL: z.string().url().default('https://api.elevenlabs.io'),
   ELEVENLABS_API_KEY: unsetIfEmpty(z.string().optional()),
   ELEVENLABS_MODEL_ID: z.string().default('eleven_multilingual_v2'),
+  /** Speech to text (voice/stt.ts): the model asked of the tenant's OpenAI-compatible `/audio/transcriptions`; without a provider PocketSphinx transcribes. */
+  TRANSCRIPTION_MODEL: z.string().default('whisper-1'),
   /** D-ID talking-avatar renders (renders/d-id): the API base URL and key (`user:secret` as D-ID issues it, sent as Basic auth). Unset key: the offline renderer. */
   DID_API_URL: z.string().url().default('https://api.d-id.com'),
   DID_API_KEY: unsetIfEmpty(z.string().optional()),

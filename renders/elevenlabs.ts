@@ -13,7 +13,7 @@ import type { SpeechEndpoint } from './endpoints';
 import { classOfStatus, RenderProviderError } from './errors';
 
 /** MP3 as D-ID and the browsers take it; 44.1 kHz 128 kbit/s is ElevenLabs' default. */
-export const ELEVENLABS_OUTPUT_FORMAT = 'mp3_44100_128';
+export const ELEVENLABS_OUTPUT_FORMAT = 'mp3_44100_128' as const;
 const TIMEOUT_SECONDS = 120;
 
 let sdk: typeof import('@elevenlabs/elevenlabs-js') | undefined;
@@ -38,16 +38,31 @@ export interface SpeechRequest {
   text: string;
 }
 
+/** The request body both endpoints take: text, model, MP3 output and the voice's settings. */
+const speechBody = ({ settings: s, text, modelId }: SpeechRequest) => ({
+  text,
+  modelId,
+  outputFormat: ELEVENLABS_OUTPUT_FORMAT,
+  voiceSettings: { stability: s.stability, similarityBoost: s.similarityBoost, style: s.style, useSpeakerBoost: s.useSpeakerBoost, speed: s.speed },
+});
+
+/**
+ * Streaming synthesis (`POST /v1/text-to-speech/{voice_id}/stream`): the MP3 arrives in chunks
+ * as it is spoken. Errors before and during the stream come out classified.
+ */
+export async function* elevenLabsSpeechStream(endpoint: SpeechEndpoint, request: SpeechRequest): AsyncGenerator<Uint8Array> {
+  try {
+    const stream = await elevenLabsClient(endpoint).textToSpeech.stream(request.voiceId, speechBody(request));
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) yield chunk;
+  } catch (err) {
+    throw classifyElevenLabs(err);
+  }
+}
+
 /** One synthesis: the MP3 bytes. */
 export async function elevenLabsSpeech(endpoint: SpeechEndpoint, request: SpeechRequest): Promise<Buffer> {
-  const s = request.settings;
   try {
-    const stream = await elevenLabsClient(endpoint).textToSpeech.convert(request.voiceId, {
-      text: request.text,
-      modelId: request.modelId,
-      outputFormat: ELEVENLABS_OUTPUT_FORMAT,
-      voiceSettings: { stability: s.stability, similarityBoost: s.similarityBoost, style: s.style, useSpeakerBoost: s.useSpeakerBoost, speed: s.speed },
-    });
+    const stream = await elevenLabsClient(endpoint).textToSpeech.convert(request.voiceId, speechBody(request));
     const chunks: Uint8Array[] = [];
     for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(chunk);
     const audio = Buffer.concat(chunks);

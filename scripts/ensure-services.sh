@@ -55,6 +55,19 @@ if ! command -v chromium >/dev/null; then
   else missing+=("Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium)"); fi
 fi
 
+# Speech: espeak-ng (offline TTS) and PocketSphinx with its US English model (offline STT), voice/.
+speech_pkgs=()
+command -v espeak-ng >/dev/null || speech_pkgs+=(espeak-ng)
+command -v pocketsphinx_continuous >/dev/null || speech_pkgs+=(pocketsphinx)
+[ -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || speech_pkgs+=(pocketsphinx-en-us)
+if [ ${#speech_pkgs[@]} -gt 0 ]; then
+  if is_root && command -v apt-get >/dev/null; then
+    echo "ensure-services: installing ${speech_pkgs[*]}" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${speech_pkgs[@]}" >/dev/null 2>&1 \
+      || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${speech_pkgs[@]}" >/dev/null; }
+  else missing+=("${speech_pkgs[*]} (Debian: apt-get install -y ${speech_pkgs[*]})"); fi
+fi
+
 # Radicale, the CalDAV server the calendar tests start (test/fakes/radicale.ts). A --target install
 # keeps it and its pure-Python dependencies in one folder that PYTHONPATH points at; no root needed.
 radicale_version=3.9.0

@@ -50,13 +50,23 @@ export async function probeMedia(path: string): Promise<MediaProbe> {
 
 /** `mean_volume` of the first audio stream in dBFS; -91 dB is digital silence. */
 async function meanVolume(path: string): Promise<number | null> {
+  return (await volumeLevels(path))?.meanDb ?? null;
+}
+
+/** The first audio stream's mean and peak levels in dBFS (volumedetect), null when it cannot be decoded. */
+export async function volumeLevels(path: string): Promise<{ meanDb: number; maxDb: number } | null> {
   const run = await runTool(
     'ffmpeg',
     // volumedetect reports at the info level.
     [...safeInputArgs('info'), '-threads', '1', '-i', path, '-map', '0:a:0', '-af', 'volumedetect', '-vn', '-sn', '-dn', '-f', 'null', '-'],
     { timeoutMs: VOLUME_TIMEOUT_MS, maxOutputBytes: 1024 * 1024 },
   );
-  const match = /mean_volume:\s*(-?[\d.]+|-inf) dB/.exec(run.stderr);
-  if (!run.ok || !match) return null;
-  return match[1] === '-inf' ? -Infinity : Number(match[1]);
+  const level = (name: string) => {
+    const match = new RegExp(`${name}:\\s*(-?[\\d.]+|-inf) dB`).exec(run.stderr);
+    return match ? (match[1] === '-inf' ? -Infinity : Number(match[1])) : null;
+  };
+  const meanDb = level('mean_volume');
+  const maxDb = level('max_volume');
+  if (!run.ok || meanDb === null || maxDb === null) return null;
+  return { meanDb, maxDb };
 }

@@ -9,3 +9,45 @@ export interface CallActivities {
   /** Stores the transcript lines of one webhook (idempotent per line key) and the call row's status, path and duration. */
   recordCallTurn(input: CallTurnInput): Promise<void>;
 }
+
+/** The speech activities (activities/voice/speech.ts): workflows import these types only. */
+
+export interface SynthesizeSpeechInput {
+  tenantId: string;
+  text: string;
+  /** The tenant's voice profile; unset, or deleted since → espeak-ng's American English. */
+  voiceProfileId?: string | null;
+  /** `telephony`: 8 kHz μ-law WAV for Twilio's `<Play>`; `web`: MP3 for the widget. */
+  format: 'telephony' | 'web';
+}
+
+export interface SynthesizeSpeechResult {
+  /** A signed absolute URL Twilio or a browser can fetch; null → speak the text with `<Say>`. */
+  url: string | null;
+  mediaKey: string | null;
+  /** Which engine spoke: ElevenLabs, the offline espeak-ng fallback, or none (Twilio's `<Say>`). */
+  engine: 'elevenlabs' | 'espeak-ng' | 'twilio-say';
+  cached: boolean;
+  durationMs: number | null;
+}
+
+export interface TranscribeAudioInput {
+  tenantId: string;
+  /** The recording in the media store (`t/{tenantId}/…`): another tenant's key is not found. */
+  mediaKey: string;
+  /** `en`, `en-US`…; unset → the provider detects it (PocketSphinx knows English only). */
+  language?: string;
+}
+
+export interface TranscribeAudioResult {
+  text: string;
+  engine: 'openai' | 'pocketsphinx';
+  confidence: number | null;
+}
+
+export interface SpeechActivities {
+  /** Speaks `text` in the voice profile's voice, once per (text, voice, settings, format): later calls hit the media store. */
+  synthesizeSpeech(input: SynthesizeSpeechInput): Promise<SynthesizeSpeechResult>;
+  /** Transcribes a stored recording: the tenant's OpenAI-compatible `/audio/transcriptions`, else PocketSphinx. */
+  transcribeAudio(input: TranscribeAudioInput): Promise<TranscribeAudioResult>;
+}

@@ -137,6 +137,9 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   recordCallTurn: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
   // The businessHours node: one settings read inside the workflow task (a caller waits on it), retried like a store read.
   openingHoursStatus: store,
+  // Speech (activities/voice/speech.ts): the engines fall back inside the activity (ElevenLabs → espeak-ng → <Say>), so an attempt rarely fails; a caller is waiting.
+  synthesizeSpeech: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 }) },
+  transcribeAudio: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 4 }) },
 };
 
 type WithOptions<K extends Name> = { executeWithOptions(o: ActivityOptions | LocalActivityOptions, args: Parameters<Acts[K]>): ReturnType<Acts[K]> };

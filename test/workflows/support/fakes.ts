@@ -103,6 +103,8 @@ const defaults = (): Acts => ({
   notifyAlert: async () => {},
   ...renderFakes(),
   ...callFakes(),
+  synthesizeSpeech: async ({ tenantId, text, format }) => ({ url: `https://media.test/t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`, mediaKey: `t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`, engine: 'espeak-ng', cached: false, durationMs: text.length * 60 }),
+  transcribeAudio: async () => ({ text: 'fake transcript', engine: 'pocketsphinx', confidence: 0.9 }),
 });
 
 /** `count` free slots from `fromDay` days after 2030-01-01, labelled like the real activity's (one per hour from 10:00 UTC). */
