@@ -32,6 +32,7 @@ import { reportActivities } from './reports/report';
 import { retentionActivities } from './retention';
 import { callActivities } from './voice/calls';
 import { openingHoursActivities } from './opening-hours';
+import { voiceNodeActivities } from './voice-nodes';
 import { speechActivities } from './voice/speech';
 import type { SwitchboardActivities } from './types';
 
@@ -64,6 +65,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...renderActivities(deps),
     ...callActivities(deps),
     ...openingHoursActivities(deps),
+    ...voiceNodeActivities(deps),
     ...speechActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;

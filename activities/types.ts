@@ -20,6 +20,7 @@ import type { RetentionActivities } from './retention/types';
 import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
 import type { CallActivities, SpeechActivities } from './voice/types';
 import type { OpeningHoursActivities } from './opening-hours/types';
+import type { VoiceNodeActivities } from './voice-nodes/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -112,6 +113,7 @@ export interface SwitchboardActivities
     FlowVideoActivities,
     CallActivities,
     OpeningHoursActivities,
+    VoiceNodeActivities,
     SpeechActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an

@@ -16,6 +16,9 @@ import { sendVideoNode } from './sendVideo';
 import { sayNode } from './say';
 import { hangupNode } from './hangup';
 import { businessHoursNode } from './businessHours';
+import { transferNode } from './transfer';
+import { conferenceNode } from './conference';
+import { recordNode } from './record';
 
 /**
  * The node catalogue. A node type is its module here plus one line in this list and one handler
@@ -38,6 +41,9 @@ export const NODE_CATALOGUE = [
   sayNode,
   hangupNode,
   businessHoursNode,
+  transferNode,
+  conferenceNode,
+  recordNode,
 ] as const;
 
 export type NodeType = (typeof NODE_CATALOGUE)[number]['type'];

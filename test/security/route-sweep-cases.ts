@@ -415,6 +415,8 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   // Opening hours: a tenant's own setting; test/voice-nodes/opening-hours.test.ts checks B's hours never answer or change A's.
   'GET /v1/settings/opening-hours': { roles: 'admin', tenant: own('the caller’s own tenant settings: test/voice-nodes/opening-hours.test.ts checks tenants do not see each other’s hours') },
   'PUT /v1/settings/opening-hours': { roles: 'admin', tenant: own('the caller’s own tenant settings: test/voice-nodes/opening-hours.test.ts checks tenants do not see each other’s hours') },
+  'POST /v1/webhooks/voice-whisper/:token': { public: 'Twilio fetches a warm transfer’s whisper TwiML: the HMAC token in the URL is the credential and holds the text; no tenant data is read' },
+  'GET /v1/webhooks/voice-whisper/:token': { public: 'Twilio fetches a warm transfer’s whisper TwiML (GET when the TwiML asks for it): the HMAC token is the credential' },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

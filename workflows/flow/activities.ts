@@ -36,6 +36,7 @@ const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversat
 for (const name of ['beginCall', 'recordCallTurn'] as const) LOCAL.add(name);
 // The businessHours node's settings read: a caller may be waiting on it.
 LOCAL.add('openingHoursStatus');
+LOCAL.add('prepareTransfer');
 
 /** The appointment workflow's database work: ten attempts (~8 minutes of backoff), then the run page shows what failed. */
 const booking: ActivityOptions = { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) };
@@ -137,6 +138,10 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   recordCallTurn: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
   // The businessHours node: one settings read inside the workflow task (a caller waits on it), retried like a store read.
   openingHoursStatus: store,
+  // The transfer and record nodes (activities/voice-nodes/): the caller is on the line.
+  prepareTransfer: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
+  storeCallRecording: { startToCloseTimeout: '60s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 }) },
+  recordVoicemail: { startToCloseTimeout: '10s', retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 30 }) },
   // Speech (activities/voice/speech.ts): the engines fall back inside the activity (ElevenLabs → espeak-ng → <Say>), so an attempt rarely fails; a caller is waiting.
   synthesizeSpeech: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 }) },
   transcribeAudio: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 4 }) },

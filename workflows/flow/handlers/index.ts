@@ -17,6 +17,9 @@ import { sendVideo } from './sendVideo';
 import { say } from './say';
 import { hangup } from './hangup';
 import { businessHours } from './businessHours';
+import { transfer } from './transfer';
+import { conference } from './conference';
+import { record } from './record';
 
 /** One handler per node type of the catalogue (core/nodes), one line each; the compiler checks none is missing. */
 const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
@@ -36,6 +39,9 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   say,
   hangup,
   businessHours,
+  transfer,
+  conference,
+  record,
 };
 
 export function handlerFor<N extends ValidNode>(node: N): NodeHandler<N['type']> {
