@@ -18,7 +18,8 @@ import type { CsatActivities } from './csat/types';
 import type { ReportActivities } from './reports/types';
 import type { RetentionActivities } from './retention/types';
 import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
-import type { CallActivities, SpeechActivities } from './voice/types';
+import type { CallActivities } from './voice/types';
+import type { SpeechActivities } from './voice/types';
 import type { OpeningHoursActivities } from './opening-hours/types';
 import type { VoiceNodeActivities } from './voice-nodes/types';
 

@@ -54,6 +54,7 @@ import { schedulingAnalyticsRoutes } from './routes/scheduling-analytics';
 import { schedulingRoutes } from './routes/scheduling';
 import { segmentRoutes } from './routes/segments';
 import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
+import { voiceWebhookRoutes } from './routes/voice-webhooks';
 import { settingsRoutes } from './routes/settings';
 import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
@@ -144,6 +145,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(documentImportRoutes(deps));
   await app.register(channelRoutes(deps));
   await app.register(webhookRoutes(deps));
+  await app.register(voiceWebhookRoutes(deps));
   await app.register(outboundWebhookRoutes(deps));
   defaultPublicUrl(app, deps);
   await app.register(widgetRoutes(deps));

@@ -103,3 +103,23 @@ export async function recordCallTurn(orm: MikroORM, input: CallTurnInput): Promi
     [input.status, JSON.stringify(input.path), input.currentNodeId, input.durationSeconds, input.answeredBy, JSON.stringify(input.recordingKeys), input.ended, input.callId, input.tenantId],
   );
 }
+
+export interface OutboundCallContext {
+  flowId: string | null;
+  flowVersion: number | null;
+  contactId: string | null;
+  variables: Record<string, unknown>;
+  from: string;
+  to: string;
+}
+
+/** What POST /v1/calls stored for an outbound call, read when Twilio fetches its first TwiML. */
+export async function outboundCallContext(orm: MikroORM, tenantId: string, callId: string): Promise<OutboundCallContext | null> {
+  const [row] = await tenantEm(orm, tenantId)
+    .getConnection()
+    .execute<{ flow_id: string | null; flow_version: number | null; contact_id: string | null; variables: Record<string, unknown>; from_number: string; to_number: string }[]>(
+      `select flow_id, flow_version, contact_id, variables, from_number, to_number from calls where id = ? and tenant_id = ? and direction = 'outbound'`,
+      [callId, tenantId],
+    );
+  return row ? { flowId: row.flow_id, flowVersion: row.flow_version, contactId: row.contact_id, variables: row.variables ?? {}, from: row.from_number, to: row.to_number } : null;
+}

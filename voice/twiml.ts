@@ -8,11 +8,14 @@ import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import type { PromptVerb, VoiceVerb } from '../core/voice/types';
 
 type Sayer = Pick<VoiceResponse, 'say' | 'play' | 'pause'>;
+// The package types voices and languages as closed unions; ours are checked where they are set (node schemas).
+type SayAttributes = NonNullable<Parameters<VoiceResponse['say']>[0]>;
+type GatherAttributes = NonNullable<Parameters<VoiceResponse['gather']>[0]>;
 
 function prompt(target: Sayer, verb: PromptVerb): void {
   switch (verb.verb) {
     case 'say':
-      target.say({ ...(verb.voice ? { voice: verb.voice as VoiceResponse.SayVoice } : {}), ...(verb.language ? { language: verb.language as VoiceResponse.SayLanguage } : {}), ...(verb.loop ? { loop: verb.loop } : {}) }, verb.text);
+      target.say({ ...(verb.voice ? { voice: verb.voice } : {}), ...(verb.language ? { language: verb.language } : {}), ...(verb.loop ? { loop: verb.loop } : {}) } as SayAttributes, verb.text);
       return;
     case 'play':
       target.play(verb.loop ? { loop: verb.loop } : {}, verb.url);
@@ -34,7 +37,7 @@ export function renderTwiml(verbs: readonly VoiceVerb[]): string {
         break;
       case 'gather': {
         const g = r.gather({
-          input: v.input as VoiceResponse.GatherInput[],
+          input: v.input,
           action: v.action,
           method: 'POST',
           actionOnEmptyResult: true,
@@ -43,8 +46,8 @@ export function renderTwiml(verbs: readonly VoiceVerb[]): string {
           ...(v.timeout ? { timeout: v.timeout } : {}),
           ...(v.speechTimeout !== undefined ? { speechTimeout: String(v.speechTimeout) } : {}),
           ...(v.hints?.length ? { hints: v.hints.join(', ') } : {}),
-          ...(v.language ? { language: v.language as VoiceResponse.GatherLanguage } : {}),
-        });
+          ...(v.language ? { language: v.language } : {}),
+        } as GatherAttributes);
         for (const p of v.prompt ?? []) prompt(g, p);
         break;
       }

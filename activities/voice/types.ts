@@ -10,7 +10,7 @@ export interface CallActivities {
   recordCallTurn(input: CallTurnInput): Promise<void>;
 }
 
-/** The speech activities (activities/voice/speech.ts): workflows import these types only. */
+// ---- speech (activities/voice/speech.ts) ----
 
 export interface SynthesizeSpeechInput {
   tenantId: string;

@@ -15,6 +15,9 @@ import { waitNode } from './wait';
 import { sendVideoNode } from './sendVideo';
 import { sayNode } from './say';
 import { hangupNode } from './hangup';
+import { playNode } from './play';
+import { menuNode } from './menu';
+import { gatherNode } from './gather';
 import { businessHoursNode } from './businessHours';
 import { transferNode } from './transfer';
 import { conferenceNode } from './conference';
@@ -40,6 +43,9 @@ export const NODE_CATALOGUE = [
   sendVideoNode,
   sayNode,
   hangupNode,
+  playNode,
+  menuNode,
+  gatherNode,
   businessHoursNode,
   transferNode,
   conferenceNode,

@@ -33,7 +33,7 @@ const store: LocalActivityOptions = {
 
 const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus', 'recordCsat', 'completeCsat']);
 // A call's webhooks wait on these (workflows/voice/): no activity task round trip through the server.
-for (const name of ['beginCall', 'recordCallTurn'] as const) LOCAL.add(name);
+for (const name of ['beginCall', 'recordCallTurn', 'synthesizeSpeech'] as const) LOCAL.add(name);
 // The businessHours node's settings read: a caller may be waiting on it.
 LOCAL.add('openingHoursStatus');
 LOCAL.add('prepareTransfer');

@@ -8,7 +8,7 @@ import { log, workflowInfo } from '@temporalio/workflow';
 import type { ChatMessage } from '../../core/chat';
 import { FINAL_CALL_STATUSES, WAITING_VERBS, type AnsweredBy, type CallAnswer, type CallbackKind, type CallEvent, type CallStatus, type PromptVerb, type VoiceVerb } from '../../core/voice/types';
 import type { Citation } from '../../activities/types';
-import type { BeganCall, TranscriptLine } from '../../activities/voice/types';
+import type { BeganCall, SynthesizeSpeechResult, TranscriptLine } from '../../activities/voice/types';
 import { ActivityCaller } from '../flow/activities';
 import { errorMessage } from '../flow/errors';
 import { FlowGraph } from '../flow/graph';
@@ -113,9 +113,25 @@ export class CallSession implements FlowRuntime, CallRuntime {
     this.verbs.push(verb);
   }
 
+  /** Audio from `synthesizeSpeech` (its engine and media key on the transcript line), else Twilio's `<Say>`. */
   async speech(nodeId: string, text: string, options: SpeechOptions = {}, source = 'voice'): Promise<PromptVerb> {
+    const audio = await this.synthesize(nodeId, text, options.voiceProfileId ?? this.input.voiceProfileId);
+    this.addLine({ author: 'bot', text, nodeId, source, metadata: { engine: audio.engine, ...(audio.mediaKey ? { mediaKey: audio.mediaKey } : {}) } });
+    return speechVerb(text, options, audio.url);
+  }
+
+  private async synthesize(nodeId: string, text: string, voiceProfileId: string | null): Promise<Pick<SynthesizeSpeechResult, 'url' | 'mediaKey' | 'engine'>> {
+    try {
+      return await this.activities.call(nodeId, 'synthesizeSpeech', { tenantId: this.tenantId, text, voiceProfileId, format: 'telephony' });
+    } catch (err) {
+      // A caller is waiting: Twilio's own voice says it rather than nothing.
+      log.warn('speech not synthesized: Twilio says it', { nodeId, error: errorMessage(err) });
+      return { url: null, mediaKey: null, engine: 'twilio-say' };
+    }
+  }
+
+  note(nodeId: string, text: string, source: string): void {
     this.addLine({ author: 'bot', text, nodeId, source });
-    return speechVerb(text, options);
   }
 
   callbackUrl(kind: CallbackKind, nodeId: string): string {
@@ -193,6 +209,7 @@ export class CallSession implements FlowRuntime, CallRuntime {
     // An answer for a node that no longer waits (a retried webhook): the document that followed it.
     if (!this.cursor || (ev.nodeId && ev.nodeId !== this.cursor.nodeId)) return this.cursor ? this.lastAnswer : this.answerWith([{ verb: 'hangup' }]);
     if (ev.kind === 'gather') this.callerLine(ev);
+    this.resumedAt = this.cursor.nodeId;
     return this.finish(await this.resume(this.cursor, ev));
   }
 
@@ -301,11 +318,16 @@ export class CallSession implements FlowRuntime, CallRuntime {
   }
 
   private lastSynced: TraceEntry | null = null;
+  /** The node a webhook resumed: its trace entry continues the visit the path already has. */
+  private resumedAt: string | null = null;
   /** The trace's node visits since the last webhook join the call's path (the trace itself is capped). */
   private syncPath(): void {
     const entries = this.trace.entries;
     const from = this.lastSynced ? entries.lastIndexOf(this.lastSynced) + 1 : 0;
-    for (const e of entries.slice(from)) if (this.visited.length < PATH_LIMIT) this.visited.push(e.nodeId);
+    const fresh = entries.slice(from);
+    if (fresh[0] && fresh[0].nodeId === this.resumedAt) fresh.shift();
+    this.resumedAt = null;
+    for (const e of fresh) if (this.visited.length < PATH_LIMIT) this.visited.push(e.nodeId);
     this.lastSynced = entries[entries.length - 1] ?? this.lastSynced;
   }
 

@@ -41,6 +41,8 @@ export interface CallRuntime {
   verb(verb: VoiceVerb): void;
   /** The verb that speaks `text` (not appended), recorded in the call's transcript. */
   speech(nodeId: string, text: string, options?: SpeechOptions): Promise<PromptVerb>;
+  /** Records a line in the call's transcript without speaking it (what a played file says). */
+  note(nodeId: string, text: string, source: string): void;
   /** Absolute URL of one of this call's callbacks, naming the node that waits for it. */
   callbackUrl(kind: CallbackKind, nodeId: string): string;
 }

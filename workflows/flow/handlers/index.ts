@@ -16,6 +16,9 @@ import { wait } from './wait';
 import { sendVideo } from './sendVideo';
 import { say } from './say';
 import { hangup } from './hangup';
+import { play } from './play';
+import { menu } from './menu';
+import { gather } from './gather';
 import { businessHours } from './businessHours';
 import { transfer } from './transfer';
 import { conference } from './conference';
@@ -38,6 +41,9 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   sendVideo,
   say,
   hangup,
+  play,
+  menu,
+  gather,
   businessHours,
   transfer,
   conference,
