@@ -103,7 +103,7 @@ export async function startFakeTwilioVoice(opts: FakeTwilioVoiceOptions): Promis
     };
     const error = (status: number, code: number, message: string) => reply(status, { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 
-    const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})(\/.*)?$/i.exec(path);
+    const m = /^\/2010-04-01\/Accounts\/(AC[0-9a-f]{32})(\.json|\/.*)?$/i.exec(path);
     if (!m) return error(404, 20404, 'The requested resource was not found');
     const [, accountSid, rest = ''] = m;
     // Recording media is public by default on Twilio (no HTTP auth on media URLs).
@@ -119,6 +119,8 @@ export async function startFakeTwilioVoice(opts: FakeTwilioVoiceOptions): Promis
     if (failure) return error(failure.status, failure.code ?? failure.status, failure.message ?? 'Service unavailable');
 
     const v = (name: string) => formValue(form, name);
+    // The Account resource: what a channel's connection test reads.
+    if (rest === '.json' && req.method === 'GET') return reply(200, { sid: accountSid, friendly_name: 'Test account', status: 'active', type: 'Full', owner_account_sid: accountSid, uri: `/2010-04-01/Accounts/${accountSid}.json` });
     if (rest === '/Calls.json' && req.method === 'GET') {
       const query = new URL(req.url ?? '/', 'http://x').searchParams;
       const found = calls.filter((c) => c.accountSid === accountSid && (!query.get('To') || c.to === query.get('To')) && (!query.get('Status') || c.status === query.get('Status')));

@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import VoiceResponse from 'twilio/lib/twiml/VoiceResponse';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { renderTwiml } from '../../../voice/twiml';
 import { isValidTwilioSignature, parseForm, type FormParams } from '../../../channels/twilio/signature';
 import { requestBody } from '../request-body';
 import { toneWav, wavDurationMs } from './audio';
@@ -280,6 +281,8 @@ describe('the REST API', () => {
     expect(await api('/Calls.json', { To: '555', From: '+15557654321', Url: `${app.url}/out` })).toMatchObject({ status: 400, body: { code: 21211 } });
     expect(await api('/Calls.json', { To: '+15550001111', From: '+15557654321' })).toMatchObject({ status: 400, body: { code: 21205 } });
     expect(await api(`/Calls/CA${'0'.repeat(32)}.json`, { Twiml: '<Response/>' })).toMatchObject({ status: 404, body: { code: 20404 } });
+    const account = await fetch(`${twilio.url}/2010-04-01/Accounts/${ACCOUNT}.json`, { headers: { authorization: basic() } });
+    expect(await account.json()).toMatchObject({ sid: ACCOUNT, status: 'active' });
   });
 
   it('places an outbound call: status events in order, AnsweredBy on the first request', async () => {
@@ -344,5 +347,38 @@ describe('the REST API', () => {
     await third.waitForListening();
     await api(`/Calls/${third.sid}.json`, { Status: 'completed' });
     expect((await third.ended).status).toBe('completed');
+  });
+});
+
+describe("the platform's own TwiML (voice/twiml.ts)", () => {
+  it('follows every verb the renderer writes: gather with prompts, dial with a whisper, record, conference, redirect, hangup', async () => {
+    const cb = (kind: string, node: string) => `${app.url}/cb/${kind}?node=${node}`;
+    route('/voice', () =>
+      renderTwiml([
+        { verb: 'say', text: 'Welcome.', language: 'en-US' },
+        { verb: 'gather', input: ['speech', 'dtmf'], action: cb('gather', 'menu'), numDigits: 1, timeout: 4, speechTimeout: 'auto', hints: ['hours', 'book'], prompt: [{ verb: 'play', url: `${app.url}/tone.wav` }, { verb: 'pause', length: 1 }] },
+      ]),
+    );
+    route('/cb/gather', (p) => renderTwiml(p.Digits === '2' ? [{ verb: 'dial', action: cb('dial', 'transfer'), number: '+15550002222', whisperUrl: `${app.url}/whisper`, timeout: 15 }] : [{ verb: 'hangup' }]));
+    route('/whisper', () => renderTwiml([{ verb: 'say', text: 'Transferred from the menu.' }]));
+    route('/cb/dial', (p) =>
+      renderTwiml(p.DialCallStatus === 'no-answer' ? [{ verb: 'record', action: cb('record', 'voicemail'), maxLength: 60, playBeep: true, recordingStatusCallback: cb('recording', 'voicemail') }] : [{ verb: 'redirect', url: cb('end', 'bye') }]),
+    );
+    route('/cb/end', () => renderTwiml([{ verb: 'hangup' }]));
+    route('/cb/record', () => renderTwiml([{ verb: 'conference', name: 'room-1', action: cb('dial', 'conf'), startConferenceOnEnter: true }]));
+    route('/cb/recording', () => ({ status: 204, body: '' }));
+    route('/tone.wav', () => ({ status: 200, contentType: 'audio/wav', body: toneWav(1) }));
+    route('/voice/status', () => ({ status: 204, body: '' }));
+    const call = dialIn();
+    call.dialResults.push({ status: 'no-answer' }, { status: 'completed', durationSeconds: 30 });
+    call.press('2').leaveMessage(toneWav(2));
+    await call.ended;
+    expect(call.errors).toEqual([]);
+    expect(call.path()).toEqual(['say', 'play', 'pause', 'gather', 'dial', 'record', 'dial', 'redirect', 'hangup']);
+    expect(call.heard.filter((h) => h.verb === 'dial').map((h) => h.verb === 'dial' && h.targets[0].kind)).toEqual(['number', 'conference']);
+    expect(app.requests.find((r) => r.path === '/cb/dial')!.params).toMatchObject({ DialCallStatus: 'no-answer' });
+    expect(app.requests.filter((r) => r.path === '/cb/dial').map((r) => r.params.DialCallStatus)).toEqual(['no-answer', 'completed']);
+    expect(app.requests.find((r) => r.path === '/cb/recording')).toBeDefined();
+    expect(app.requests.every((r) => r.path === '/tone.wav' || r.signed)).toBe(true);
   });
 });
