@@ -55,6 +55,7 @@ import { schedulingRoutes } from './routes/scheduling';
 import { segmentRoutes } from './routes/segments';
 import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
 import { voiceWebhookRoutes } from './routes/voice-webhooks';
+import { callRoutes } from './routes/calls';
 import { settingsRoutes } from './routes/settings';
 import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
@@ -180,6 +181,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(avatarRoutes(deps));
   await app.register(videoRoutes(deps));
   await app.register(renderSettingsRoutes(deps));
+  await app.register(callRoutes(deps));
   await app.register(openingHoursRoutes(deps));
   await app.register(voiceWhisperRoutes(deps));
 

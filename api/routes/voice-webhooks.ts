@@ -114,7 +114,7 @@ export const voiceWebhookRoutes = (deps: AppDeps) => async (app: FastifyInstance
             graph: flow.graph,
             callbackBase: channel.webhookUrl,
             voiceProfileId: channel.settings.voiceProfileId ?? null,
-            ...(outbound ? { contactId: outbound.contactId, variables: outbound.variables } : {}),
+            ...(outbound ? { contactId: outbound.contactId, variables: outbound.variables, callId: q.call } : {}),
           },
           event,
         );
