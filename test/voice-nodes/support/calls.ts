@@ -102,9 +102,8 @@ export class DrivenCall {
   }
 }
 
-/** The words spoken by an answer's `<Say>` verbs (also inside a gather). */
-export const spoken = (answer: CallAnswer): string[] => answer.verbs.flatMap((v) => (v.verb === 'say' ? [v.text] : v.verb === 'gather' ? (v.prompt ?? []).flatMap((p) => (p.verb === 'say' ? [p.text] : [])) : []));
-export const verbNames = (answer: CallAnswer): string[] => answer.verbs.map((v) => v.verb);
+/** The verbs of an answer; spoken text (`<Play>` of synthesized audio, or `<Say>`) is `speak`. */
+export const verbNames = (answer: CallAnswer): string[] => answer.verbs.map((v) => (v.verb === 'say' || v.verb === 'play' ? 'speak' : v.verb));
 
 /** What the flow said on the call, in order (the transcript's bot lines), with the node that said it. */
 export async function botLines(stack: Stack, tenantId: string, conversationId: string): Promise<{ nodeId: string | null; text: string }[]> {
