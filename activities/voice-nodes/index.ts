@@ -65,7 +65,8 @@ export function voiceNodeActivities({ orm, redis, config }: ActivityDeps): Voice
         if (err instanceof ProviderError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'MediaRefused');
         throw err;
       }
-      const contentType = /^audio\//.test(fetched.contentType) ? fetched.contentType.split(';')[0] : 'audio/wav';
+      // Twilio serves audio/x-wav; anything that is not MP3 is stored as the WAV it is asked for.
+      const contentType = /^audio\/(mpeg|mp3)\b/.test(fetched.contentType) ? 'audio/mpeg' : 'audio/wav';
       const name = (recordingSid ?? recordingUrl.split('/').pop() ?? 'recording').replace(/[^A-Za-z0-9_-]/g, '').slice(0, 64) || 'recording';
       const key = `t/${tenantId}/calls/${callSid.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 64)}/${name}.${contentType === 'audio/mpeg' ? 'mp3' : 'wav'}`;
       const stored = await media.put(key, fetched.data, contentType);
