@@ -167,26 +167,17 @@ export class CallSession implements FlowRuntime, CallRuntime {
   // ---- the update ----
 
   /**
-   * One webhook of the call; resolves with the verbs of its answer as soon as they are known. The
-   * webhook's transcript and the call row are stored after (an activity scheduled in the same
-   * workflow task that answers), so the caller never waits on that write; the next webhook does.
+   * One webhook of the call; resolves with the verbs of its answer once the webhook's transcript
+   * and the call row are stored (one local activity in the same workflow task), so whoever reads
+   * the conversation after the answer finds every line said so far.
    */
   event(ev: CallEvent): Promise<CallAnswer> {
-    return new Promise<CallAnswer>((resolve, reject) => {
-      void this.mutex.run(async () => {
-        try {
-          this.turn++;
-          if (ev.callStatus) this.setStatus(ev.callStatus);
-          const answer = await this.process(ev);
-          // No caller waits on a status callback: it is answered once stored, so the row is final when Twilio hears back.
-          if (ev.kind === 'status') await this.recordTurn();
-          resolve(answer);
-          if (ev.kind === 'status') return;
-        } catch (err) {
-          reject(err);
-        }
-        await this.recordTurn();
-      });
+    return this.mutex.run(async () => {
+      this.turn++;
+      if (ev.callStatus) this.setStatus(ev.callStatus);
+      const answer = await this.process(ev);
+      await this.recordTurn();
+      return answer;
     });
   }
 
