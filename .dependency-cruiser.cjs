@@ -32,6 +32,7 @@ const SERVER = [
   'renders',
   'menu',
   'presence',
+  'voice',
 ].join('|');
 const CAPABILITY = [
   'campaigns',
@@ -49,6 +50,7 @@ const CAPABILITY = [
   'renders',
   'menu',
   'presence',
+  'voice',
 ].join('|');
 const folders = (list) => `^(${list})/`;
 const except = (list, drop) => list.split('|').filter((f) => !drop.includes(f)).join('|');
@@ -65,6 +67,7 @@ const DB_FILES = [
   'renders/store.ts',
   'menu/store.ts',
   'presence/store.ts',
+  'voice/store.ts',
 ];
 // Tests may import anything; the layer rules apply to the code they test.
 const notTest = '(^test/|\\.test\\.ts$)';

@@ -32,6 +32,9 @@ import { csatActivities } from './csat';
 import { alertActivities } from './reports/alerts';
 import { reportActivities } from './reports/report';
 import { retentionActivities } from './retention';
+import { callActivities } from './voice/calls';
+import { openingHoursActivities } from './opening-hours';
+import { voiceNodeActivities } from './voice-nodes';
 import { speechActivities } from './voice/speech';
 import type { SwitchboardActivities } from './types';
 
@@ -62,6 +65,9 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...alertActivities(deps),
     ...retentionActivities(deps),
     ...renderActivities(deps),
+    ...callActivities(deps),
+    ...openingHoursActivities(deps),
+    ...voiceNodeActivities(deps),
     ...speechActivities(deps),
     ...presenceActivities(deps),
     ...presenceSurfaceActivities(deps),

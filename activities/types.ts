@@ -18,9 +18,11 @@ import type { CsatActivities } from './csat/types';
 import type { ReportActivities } from './reports/types';
 import type { RetentionActivities } from './retention/types';
 import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
-import type { SpeechActivities } from './voice/types';
+import type { CallActivities, SpeechActivities } from './voice/types';
 import type { PresenceAuditActivities } from './presence/types';
 import type { PresenceSurfaceActivities } from './presence-surface/types';
+import type { OpeningHoursActivities } from './opening-hours/types';
+import type { VoiceNodeActivities } from './voice-nodes/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -113,7 +115,10 @@ export interface SwitchboardActivities
     FlowVideoActivities,
     SpeechActivities,
     PresenceAuditActivities,
-    PresenceSurfaceActivities {
+    PresenceSurfaceActivities,
+    CallActivities,
+    OpeningHoursActivities,
+    VoiceNodeActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

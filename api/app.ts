@@ -41,6 +41,9 @@ import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
 import { contactRoutes } from './routes/contacts';
 import { privacyRoutes } from './routes/privacy';
+import { openingHoursRoutes } from './routes/opening-hours';
+import { voiceWhisperRoutes } from './routes/voice-whisper';
+import { callTakeOverRoutes } from './routes/call-takeover';
 import { conversationRoutes } from './routes/conversations';
 import { documentImportRoutes } from './routes/document-imports';
 import { documentRoutes } from './routes/documents';
@@ -56,6 +59,8 @@ import { schedulingAnalyticsRoutes } from './routes/scheduling-analytics';
 import { schedulingRoutes } from './routes/scheduling';
 import { segmentRoutes } from './routes/segments';
 import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
+import { voiceWebhookRoutes } from './routes/voice-webhooks';
+import { callRoutes } from './routes/calls';
 import { settingsRoutes } from './routes/settings';
 import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
@@ -147,6 +152,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(documentImportRoutes(deps));
   await app.register(channelRoutes(deps));
   await app.register(webhookRoutes(deps));
+  await app.register(voiceWebhookRoutes(deps));
   await app.register(outboundWebhookRoutes(deps));
   defaultPublicUrl(app, deps);
   await app.register(widgetRoutes(deps));
@@ -186,6 +192,10 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(presenceShareRoutes(deps));
   await app.register(publicGraderRoutes(deps));
   await app.register(listingSettingsRoutes(deps));
+  await app.register(callRoutes(deps));
+  await app.register(openingHoursRoutes(deps));
+  await app.register(voiceWhisperRoutes(deps));
+  await app.register(callTakeOverRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

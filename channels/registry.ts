@@ -16,6 +16,7 @@ import { twilioAdapter } from './twilio/adapter';
 import type { AdapterEnv, ChannelAdapter } from './types';
 import { webchatAdapter } from './webchat/adapter';
 import { whatsappAdapter } from './whatsapp';
+import { voiceAdapter } from './voice/adapter';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyAdapter = ChannelAdapter<any, any>;
@@ -34,6 +35,7 @@ const ADAPTERS: Record<ChannelType, Entry> = {
   webchat: webchatAdapter,
   sms: twilioAdapter,
   email: emailAdapter,
+  voice: voiceAdapter,
 };
 
 const built = new WeakMap<Config, Map<ChannelType, AnyAdapter>>();

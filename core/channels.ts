@@ -12,7 +12,7 @@ export const CHANNEL_TABLE = {
   messenger: { adapter: true, external: true },
   sms: { adapter: true, external: true },
   email: { adapter: true, external: true },
-  voice: { adapter: false, external: false },
+  voice: { adapter: true, external: false },
 } as const satisfies Record<string, { adapter: boolean; external: boolean }>;
 
 type Table = typeof CHANNEL_TABLE;

@@ -26,6 +26,9 @@ export const presenceFollowUpWorkflowId = (tenantId: string, key: string) => `gr
 export const presenceScheduleId = (tenantId: string) => `presence-schedule:${tenantId}`;
 export const videoRenderWorkflowId = (tenantId: string, renderId: string, attempt: number) => `video:${tenantId}:${renderId}:${attempt}`;
 
+/** One per phone call (inbound or outbound), keyed by Twilio's CallSid: every webhook of the call reaches the same run. */
+export const callWorkflowId = (tenantId: string, callSid: string) => `call:${tenantId}:${callSid}`;
+
 /** One long-lived two-way sync per staff member with a connected CalDAV calendar. */
 export const calendarSyncWorkflowId = (tenantId: string, staffId: string) => `calsync:${tenantId}:${staffId}`;
 

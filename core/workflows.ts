@@ -22,6 +22,7 @@ export const WORKFLOW_TYPES = [
   'videoRender',
   'presenceAudit',
   'presenceFollowUp',
+  'ivrCall',
 ] as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
 

@@ -12,6 +12,7 @@ import { RetentionClient } from './retention';
 import { RunsClient } from './runs';
 import { ReportsClient } from './reports';
 import { VideoRenderClient } from './video-render';
+import { IvrCallClient } from './ivr-call';
 
 export class WorkflowGateway {
   readonly conversation: ConversationClient;
@@ -26,6 +27,7 @@ export class WorkflowGateway {
   readonly videoRender: VideoRenderClient;
   readonly presenceAudit: PresenceAuditClient;
   readonly presenceFollowUp: PresenceFollowUpClient;
+  readonly ivrCall: IvrCallClient;
 
   constructor(client: Client, taskQueue: string, opts: { calendarSyncSeconds?: number } = {}) {
     this.conversation = new ConversationClient(client, taskQueue);
@@ -40,5 +42,6 @@ export class WorkflowGateway {
     this.videoRender = new VideoRenderClient(client, taskQueue);
     this.presenceAudit = new PresenceAuditClient(client, taskQueue);
     this.presenceFollowUp = new PresenceFollowUpClient(client, taskQueue);
+    this.ivrCall = new IvrCallClient(client, taskQueue);
   }
 }

@@ -10,6 +10,7 @@ import { calendarSyncProgressQuery, CALENDAR_SYNC_SIGNALS, conversationStateQuer
 import { appointmentStateQuery, APPOINTMENT_SIGNALS, campaignProgressQuery } from '../workflows/messages';
 import { alertEvaluationProgressQuery, analyticsReportProgressQuery, retentionProgressQuery, videoRenderStageQuery } from '../workflows/messages';
 import { presenceAuditProgressQuery, presenceFollowUpStateQuery } from '../workflows/messages';
+import { callStateQuery } from '../workflows/messages';
 import { CONVERSATION_SIGNALS } from './conversation';
 import { describeWorkflow } from './describe';
 import { FLOW_RUN_SIGNALS } from './flow-run';
@@ -32,6 +33,7 @@ const STATE_QUERIES = {
   videoRender: videoRenderStageQuery,
   presenceAudit: presenceAuditProgressQuery,
   presenceFollowUp: presenceFollowUpStateQuery,
+  ivrCall: callStateQuery,
 } satisfies Record<WorkflowType, unknown>;
 
 /** Signals each workflow kind handles; anything else is refused (one line a kind). */
@@ -51,6 +53,7 @@ const KNOWN_SIGNALS: Record<WorkflowType, readonly string[]> = {
   videoRender: [],
   presenceAudit: [],
   presenceFollowUp: [],
+  ivrCall: [],
 };
 /** Each workflow kind answers its own live-state query. */
 

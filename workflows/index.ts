@@ -14,3 +14,4 @@ export { retention } from './retention';
 export { videoRender } from './videoRender';
 export { presenceAudit } from './presenceAudit';
 export { presenceFollowUp } from './presenceFollowUp';
+export { ivrCall } from './ivrCall';

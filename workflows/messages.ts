@@ -18,6 +18,8 @@ import type { AppointmentStatus, AwaitedReply } from '../core/appointment-answer
 import type { RetentionProgress } from '../core/retention';
 import type { CampaignBrief, CampaignChannel, CampaignCounts, CampaignStatus, CampaignVariant } from '../core/campaigns';
 import type { RenderErrorClass, RenderProvider, RenderStage } from '../core/renders';
+import type { AnsweredBy, CallAnswer, CallDirection, CallEvent, CallStatus } from '../core/voice/types';
+import type { CallIdentity } from '../core/voice/calls';
 export type { CampaignCounts } from '../core/campaigns';
 
 export interface InboundText {
@@ -335,3 +337,42 @@ export interface PresenceFollowUpState {
   auditId: string | null;
 }
 export const presenceFollowUpStateQuery = defineQuery<PresenceFollowUpState>('state');
+// --- ivrCall (workflows/ivrCall.ts, workflows/voice/) ---
+export interface IvrCallInput extends CallIdentity {
+  graph: ValidGraph;
+  /** `{PUBLIC_URL}/v1/webhooks/voice/{channelId}`: callbacks are `${callbackBase}/gather?node=…`. */
+  callbackBase: string;
+  /** The voice channel's profile, used when a node names none. */
+  voiceProfileId: string | null;
+  /** The contact an outbound call was placed to (POST /v1/calls). */
+  contactId?: string | null;
+  /** The calls row POST /v1/calls wrote. */
+  callId?: string | null;
+  /** Variables an outbound call starts with. */
+  variables?: Record<string, unknown>;
+}
+
+export interface CallState {
+  callSid: string;
+  channelId: string;
+  direction: CallDirection;
+  from: string;
+  to: string;
+  status: CallStatus | null;
+  answeredBy: AnsweredBy | null;
+  callId: string | null;
+  conversationId: string | null;
+  contactId: string | null;
+  /** The node waiting for the caller's next event; null while nothing waits. */
+  currentNodeId: string | null;
+  /** Visited nodes in order (repeats included). */
+  path: string[];
+  variables: Record<string, unknown>;
+  trace: TraceEntry[];
+  ended: boolean;
+}
+
+/** One webhook of the call → the verbs of its TwiML answer. The first (`answered`) starts the run (update-with-start). */
+export const callEventUpdate = defineUpdate<CallAnswer, [CallEvent]>('callEvent');
+export const callStateQuery = defineQuery<CallState>('state');
+

@@ -1,4 +1,28 @@
-/** The speech activities (activities/voice/speech.ts): workflows import these types only. */
+/** The `ivrCall` workflow's activities (activities/voice/calls.ts): signatures shared with the workflow. */
+import type { BeganCall, BeginCallInput, CallTurnInput } from '../../core/voice/calls';
+
+export type { BeganCall, BeginCallInput, CallTurnInput, TranscriptLine } from '../../core/voice/calls';
+
+export interface CallActivities {
+  /** Finds or creates the caller's contact (E.164), continues their open conversation or opens one, and records the call row. Idempotent on the call sid. */
+  beginCall(input: BeginCallInput): Promise<BeganCall>;
+  /** Stores the transcript lines of one webhook (idempotent per line key) and the call row's status, path and duration. */
+  recordCallTurn(input: CallTurnInput): Promise<void>;
+  /** A flow's placeCall node: the outbound call (voice/outbound.ts), once per key; Twilio's refusal is a non-retryable failure with its message. */
+  placeCall(input: PlaceCallInput): Promise<{ id: string; callSid: string | null; status: string }>;
+}
+
+export interface PlaceCallInput {
+  tenantId: string;
+  idempotencyKey: string;
+  channelId: string;
+  to: string;
+  flowId?: string;
+  variables?: Record<string, unknown>;
+  machineDetection?: 'Enable' | 'DetectMessageEnd';
+}
+
+// ---- speech (activities/voice/speech.ts) ----
 
 export interface SynthesizeSpeechInput {
   tenantId: string;

@@ -124,7 +124,8 @@ async function findEarlierSend(auth: TwilioAuth, form: FormParams, since: string
   );
 }
 
-function authOf(env: AdapterEnv, channel: TwilioChannel): TwilioAuth {
+/** REST credentials of a Twilio channel (SMS, and voice: channels/voice/adapter.ts). */
+export function authOf(env: AdapterEnv, channel: { credentials: TwilioCredentials; settings: { apiBaseUrl?: string } }): TwilioAuth {
   return {
     fetch: env.fetch,
     mediaHosts: env.config.TWILIO_MEDIA_HOSTS,

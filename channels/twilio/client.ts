@@ -148,3 +148,6 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 function basicAuth(auth: TwilioAuth): string {
   return `Basic ${Buffer.from(`${auth.accountSid}:${auth.authToken}`).toString('base64')}`;
 }
+
+/** One authenticated REST call to Twilio (the voice module places and modifies calls with it: voice/twilio-calls.ts). */
+export { call as twilioApiCall };

@@ -13,6 +13,16 @@ import { setVariableNode } from './setVariable';
 import { startNode } from './start';
 import { waitNode } from './wait';
 import { sendVideoNode } from './sendVideo';
+import { sayNode } from './say';
+import { hangupNode } from './hangup';
+import { playNode } from './play';
+import { menuNode } from './menu';
+import { gatherNode } from './gather';
+import { placeCallNode } from './placeCall';
+import { businessHoursNode } from './businessHours';
+import { transferNode } from './transfer';
+import { conferenceNode } from './conference';
+import { recordNode } from './record';
 
 /**
  * The node catalogue. A node type is its module here plus one line in this list and one handler
@@ -32,6 +42,16 @@ export const NODE_CATALOGUE = [
   endNode,
   csatNode,
   sendVideoNode,
+  sayNode,
+  hangupNode,
+  playNode,
+  menuNode,
+  gatherNode,
+  placeCallNode,
+  businessHoursNode,
+  transferNode,
+  conferenceNode,
+  recordNode,
 ] as const;
 
 export type NodeType = (typeof NODE_CATALOGUE)[number]['type'];

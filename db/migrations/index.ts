@@ -31,6 +31,9 @@ import { Migration20261227220000_menu } from './Migration20261227220000_menu';
 import { Migration20261227200000_presence_audits } from './Migration20261227200000_presence_audits';
 import { Migration20261227200100_presence_progress } from './Migration20261227200100_presence_progress';
 import { Migration20261227210000_presence_surface } from './Migration20261227210000_presence_surface';
+import { Migration20261227100000_calls } from './Migration20261227100000_calls';
+import { Migration20261227100001_call_keys } from './Migration20261227100001_call_keys';
+import { Migration20261227120000_user_phone } from './Migration20261227120000_user_phone';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -64,4 +67,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261227200000_presence_audits', class: Migration20261227200000_presence_audits },
   { name: 'Migration20261227200100_presence_progress', class: Migration20261227200100_presence_progress },
   { name: 'Migration20261227210000_presence_surface', class: Migration20261227210000_presence_surface },
+  { name: 'Migration20261227100000_calls', class: Migration20261227100000_calls },
+  { name: 'Migration20261227100001_call_keys', class: Migration20261227100001_call_keys },
+  { name: 'Migration20261227120000_user_phone', class: Migration20261227120000_user_phone },
 ];

@@ -36,6 +36,7 @@ import { videoRenderRecorders } from './recorders/video-render';
 import { sendVideoRecorders } from './recorders/send-video';
 import { presenceAuditRecorders } from './recorders/presence-audit';
 import { presenceFollowUpRecorders } from './recorders/presence-follow-up';
+import { ivrCallRecorders } from './recorders/ivr-call';
 import type { Recorder } from './recorders/types';
 
 // One line a kind: a new kind appends its line.
@@ -58,6 +59,7 @@ const recorders: Record<string, Recorder> = {
   ...sendVideoRecorders,
   ...presenceAuditRecorders,
   ...presenceFollowUpRecorders,
+  ...ivrCallRecorders,
 };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));

@@ -24,6 +24,7 @@ import { menuObjects } from '../menu/fixtures';
 import { renderObjects } from '../renders/fixtures';
 import { presenceObjects } from '../presence/objects';
 import { presenceSurfaceObjects } from '../presence-surface/objects';
+import { voiceObjects } from '../voice-call/fixtures';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
 import { answer, concretePath, tenantFixture, type Fixture } from './support';
 
@@ -61,6 +62,7 @@ beforeAll(async () => {
   const menu = await menuObjects(stack, fixtureB);
   const presence = await presenceObjects(stack, fixtureB);
   const presenceSurface = await presenceSurfaceObjects(stack, fixtureB, presence.presenceAudit);
+  const calls = await voiceObjects(stack, fixtureB);
   // One line per module's objects: a new module appends its own.
   b = {
     apiKey: fixtureB.apiKey,
@@ -77,6 +79,7 @@ beforeAll(async () => {
       ...menu,
       ...presence,
       ...presenceSurface,
+      ...calls,
     },
   };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);

@@ -151,6 +151,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // Its own labelling queue: worker processes of other test files share this Redis and would
       // otherwise label this stack's conversations with this stack's model (and the reverse).
       LABELS_QUEUE_NAME: `labels-${taskQueue}`,
+      // Links the worker signs (media-store URLs Twilio fetches) must name the API the stack serves.
+      ...(config.PUBLIC_URL ? { PUBLIC_URL: config.PUBLIC_URL } : {}),
       LOG_LEVEL: 'warn',
     }),
     async request(method, path, reqOpts = {}) {

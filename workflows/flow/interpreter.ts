@@ -4,6 +4,7 @@
  */
 import { isCancellation } from '@temporalio/workflow';
 import type { ValidNode } from '../../core/graph/schema';
+import type { CallEvent } from '../../core/voice/types';
 import { errorMessage } from './errors';
 import { handlerFor } from './handlers';
 import type { FlowRuntime, Outcome, WalkResult } from './types';
@@ -20,6 +21,13 @@ export const answer = (rt: FlowRuntime, cursor: { nodeId: string; retries: numbe
   drive(rt, cursor.nodeId, (n) => {
     const h = handlerFor(n);
     return h.answer ? h.answer(n, rt, text, cursor.retries) : Promise.resolve(fail(`node '${n.id}' does not take answers`));
+  });
+
+/** Resumes a walk suspended at a voice node with the call's next event (workflows/voice/runtime.ts). */
+export const callEvent = (rt: FlowRuntime, cursor: { nodeId: string; retries: number }, event: CallEvent) =>
+  drive(rt, cursor.nodeId, (n) => {
+    const h = handlerFor(n);
+    return h.event ? h.event(n, rt, event, cursor.retries) : Promise.resolve(fail(`node '${n.id}' does not take call events`));
   });
 
 /** Resumes a walk suspended at a node whose reply did not come in time. */

@@ -5,6 +5,8 @@ import type { ActivityCaller } from './activities';
 import type { FlowGraph } from './graph';
 import type { PathLog } from './path';
 import type { TraceLog } from './trace';
+import type { CallEvent } from '../../core/voice/types';
+import type { CallRuntime } from '../voice/runtime';
 
 /**
  * What the interpreter needs from the workflow running it. The conversation delivers messages on
@@ -35,6 +37,8 @@ export interface FlowRuntime {
   context(limit: number): { summary: string; messages: ChatMessage[] };
   /** Durable timer; a conversation returns the current turn's replies before sleeping. */
   sleep(ms: number): Promise<void>;
+  /** Set only on a phone call (the `ivrCall` workflow): TwiML verbs, speech, callbacks (workflows/voice/runtime.ts). */
+  readonly call?: CallRuntime;
   /** Set only for test conversations: announces node starts and finishes to the builder. */
   readonly nodeStatus?: (nodeId: string, status: 'started' | 'finished' | 'failed') => Promise<void>;
 }
@@ -64,6 +68,8 @@ export interface NodeHandler<T extends ValidNode['type']> {
   answer?(node: NodeOf<T>, rt: FlowRuntime, text: string, retries: number): Promise<Outcome>;
   /** For nodes that wait for input: no reply came in time; `retries` as the last `await` left it. */
   timeout?(node: NodeOf<T>, rt: FlowRuntime, retries: number): Promise<Outcome>;
+  /** For voice nodes that wait on a call: the call's next event (a gather's digits, a dial's result…); `retries` as the last `await` left it. */
+  event?(node: NodeOf<T>, rt: FlowRuntime, event: CallEvent, retries: number): Promise<Outcome>;
   /** For nodes that wait for input: milliseconds before `timeout`; null (or no method) waits forever. */
   inputTimeoutMs?(node: NodeOf<T>): number | null;
 }

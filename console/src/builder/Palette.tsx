@@ -13,6 +13,7 @@ const CATEGORIES = [
   { id: 'logic', label: 'Logic' },
   { id: 'ai', label: 'AI' },
   { id: 'integration', label: 'Integrations' },
+  { id: 'voice', label: 'Voice' },
 ] as const;
 
 export const Palette = memo(function Palette({ onAdd, disabled }: { onAdd: (type: string) => void; disabled?: boolean }) {

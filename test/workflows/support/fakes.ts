@@ -9,6 +9,7 @@ import { campaignFakes } from './campaign-fakes';
 import { renderFakes } from './render-fakes';
 import { presenceFakes } from './presence-fakes';
 import { presenceSurfaceFakes } from './presence-surface-fakes';
+import { callFakes } from '../../voice-call/support/call-fakes';
 
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
@@ -88,6 +89,10 @@ const defaults = (): Acts => ({
   // The csat node: a response id per key.
   recordCsat: async ({ key }) => ({ responseId: `csat-${key}` }),
   completeCsat: async () => {},
+  openingHoursStatus: async ({ at }) => ({ open: true, reason: 'unset', timezone: 'UTC', localTime: new Date(at).toISOString().slice(0, 16) }),
+  prepareTransfer: async ({ agents, whisper }) => ({ agentNumbers: agents ? ['+15550000001', '+15550000002'] : [], whisperUrl: whisper ? `https://switchboard.test/v1/webhooks/voice-whisper/${whisper.length}` : null }),
+  storeCallRecording: async ({ tenantId, callSid, recordingSid }) => ({ mediaKey: `t/${tenantId}/calls/${callSid}/${recordingSid ?? 'recording'}.wav`, contentType: 'audio/wav', byteSize: 1600 }),
+  recordVoicemail: async ({ key }) => ({ messageId: `voicemail-${key}` }),
   ...campaignFakes(),
   loadWeeklyReport: async ({ asOf }) => ({
     tenantName: 'Fake',
@@ -102,6 +107,7 @@ const defaults = (): Acts => ({
   evaluateTenantAlerts: async () => ({ rules: 0, notices: [] }),
   notifyAlert: async () => {},
   ...renderFakes(),
+  ...callFakes(),
   synthesizeSpeech: async ({ tenantId, text, format }) => ({ url: `https://media.test/t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`, mediaKey: `t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`, engine: 'espeak-ng', cached: false, durationMs: text.length * 60 }),
   transcribeAudio: async () => ({ text: 'fake transcript', engine: 'pocketsphinx', confidence: 0.9 }),
   ...presenceFakes(),

@@ -14,6 +14,16 @@ import { setVariable } from './setVariable';
 import { start } from './start';
 import { wait } from './wait';
 import { sendVideo } from './sendVideo';
+import { say } from './say';
+import { hangup } from './hangup';
+import { play } from './play';
+import { menu } from './menu';
+import { gather } from './gather';
+import { placeCall } from './placeCall';
+import { businessHours } from './businessHours';
+import { transfer } from './transfer';
+import { conference } from './conference';
+import { record } from './record';
 
 /** One handler per node type of the catalogue (core/nodes), one line each; the compiler checks none is missing. */
 const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
@@ -30,6 +40,16 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   end,
   csat,
   sendVideo,
+  say,
+  hangup,
+  play,
+  menu,
+  gather,
+  placeCall,
+  businessHours,
+  transfer,
+  conference,
+  record,
 };
 
 export function handlerFor<N extends ValidNode>(node: N): NodeHandler<N['type']> {

@@ -8,6 +8,7 @@
  * through `search_knowledge_base` (`tool`, one of the loop's calls); the answer's [n] markers
  * become the message's citations. Without a model, the best passage is quoted instead.
  */
+import { SPOKEN_MAX_TOKENS, SPOKEN_REPLY_PROMPT, spokenAnswer } from '../../../core/voice/spoken';
 import { isCancellation } from '@temporalio/workflow';
 import { applyOutputFilter } from '../../../core/output-filter';
 import { renderTemplate } from '../../../core/template';
@@ -61,7 +62,7 @@ export const llmReply: NodeHandler<'llmReply'> = {
         model: data.model,
         ...(data.brandVoiceId ? { brandVoiceId: data.brandVoiceId } : {}),
         temperature: data.temperature,
-        maxTokens: data.maxTokens,
+        maxTokens: rt.call ? Math.min(data.maxTokens ?? SPOKEN_MAX_TOKENS, SPOKEN_MAX_TOKENS) : data.maxTokens,
       });
       addUsage(usage, result.usage);
       if (!result.toolCalls.length) break;
@@ -87,11 +88,12 @@ export const llmReply: NodeHandler<'llmReply'> = {
     // Tool mode never searched without a model (it made no tool call): search the way auto mode does.
     if (offline && knowledge && !auto) sources.add((await searchKnowledge(node, rt, latestContactMessage(rt))).passages);
     const quote = offline ? sources.passages[0] : undefined;
-    const raw = quote ? offlinePassageReply(citationLabel(quote.citation), quote.text) : result?.content?.trim() || FALLBACK_TEXT;
+    // On a call the passage is read without its source label, and every answer is cut for the ear (core/voice/spoken.ts).
+    const raw = quote ? (rt.call ? spokenAnswer(quote.text) : offlinePassageReply(citationLabel(quote.citation), quote.text)) : result?.content?.trim() || FALLBACK_TEXT;
     const answer = applyOutputFilter(raw, data.outputFilter);
     const citations = quote ? [quote.citation] : sources.citationsFor(raw);
     // A quoted passage already names its source; a model's answer gets the "Sources:" line.
-    const text = quote ? answer : withSourcesLine(answer, citations, rt.channel);
+    const text = rt.call ? spokenAnswer(answer) : quote ? answer : withSourcesLine(answer, citations, rt.channel);
     await rt.say(node.id, text, offline ? 'offline-responder' : 'llm', usage, citations.length ? citations : undefined);
     if (data.saveAs) rt.variables[data.saveAs] = answer;
     return {
@@ -107,6 +109,7 @@ function buildMessages(node: NodeOf<'llmReply'>, rt: FlowRuntime, knowledgePromp
   const system = [
     renderTemplate(node.data.systemPrompt, rt.variables),
     node.data.brandVoice && `Brand voice: ${node.data.brandVoice}`,
+    rt.call && SPOKEN_REPLY_PROMPT,
     knowledgePrompt,
     summary && `Summary of the earlier conversation:\n${summary}`,
   ]

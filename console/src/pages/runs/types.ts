@@ -32,6 +32,7 @@ const RUN_TYPE_LABELS = {
   videoRender: 'Video render',
   presenceAudit: 'Presence audit',
   presenceFollowUp: 'Presence re-audit or grader lead',
+  ivrCall: 'Phone call',
 } satisfies Record<WorkflowType, string>;
 export const RUN_TYPES = Object.entries(RUN_TYPE_LABELS).map(([value, label]) => ({ value, label }));
 
