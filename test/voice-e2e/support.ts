@@ -67,11 +67,23 @@ export function menuFlow(opts: { answer?: 'template' | 'model' } = {}): GraphInp
   };
 }
 
+/** The transcript of a call that booked through the menu (keys, then words), as the conversation stores it. */
+export const bookingTranscript = (request: string) => [
+  `bot: ${GREETING}`,
+  `bot: ${MENU_PROMPT}`,
+  'contact: 2',
+  `bot: ${BOOKING_QUESTION}`,
+  `contact: ${request}`,
+  `bot: You asked: ${request}. We will call you back to confirm.`,
+];
+
 export interface VoiceBench {
   stack: Stack;
   twilio: FakeTwilioVoice;
   apiKey: string;
   tenantId: string;
+  /** Environment for a worker process: the stack's, with its PUBLIC_URL (the worker signs the media URLs Twilio plays). */
+  workerEnv(): Record<string, string>;
   /** Publishes `flow` and connects a voice channel on the fake Twilio to it. */
   channel(flow: GraphInput): Promise<{ id: string; webhookUrl: string; flowId: string }>;
   close(): Promise<void>;
@@ -90,6 +102,7 @@ export async function startVoiceBench(servers: Omit<StackOptions, 'env'>, opts: 
     twilio,
     apiKey,
     tenantId,
+    workerEnv: () => ({ ...stack.workerEnv(), PUBLIC_URL: stack.config.PUBLIC_URL! }),
     async channel(flow) {
       const created = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Phone menu', graph: flow } });
       if (created.status !== 201) throw new Error(`flow not created: ${JSON.stringify(created.body)}`);
