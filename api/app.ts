@@ -53,6 +53,7 @@ import { schedulingRoutes } from './routes/scheduling';
 import { segmentRoutes } from './routes/segments';
 import { defaultPublicUrl, webhookRoutes } from './routes/webhooks';
 import { voiceWebhookRoutes } from './routes/voice-webhooks';
+import { callRoutes } from './routes/calls';
 import { settingsRoutes } from './routes/settings';
 import { templateRoutes } from './routes/templates';
 import { userRoutes } from './routes/users';
@@ -178,6 +179,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(avatarRoutes(deps));
   await app.register(videoRoutes(deps));
   await app.register(renderSettingsRoutes(deps));
+  await app.register(callRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

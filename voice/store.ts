@@ -29,6 +29,8 @@ export async function beginCall(orm: MikroORM, input: BeginCallInput): Promise<B
   const em = tenantEm(orm, input.tenantId);
   const conn = em.getConnection();
   const phone = e164(input.direction === 'inbound' ? input.from : input.to);
+  // An outbound call's row was written by POST /v1/calls (maybe before Twilio's sid was on it): it is this call.
+  if (input.callId) await conn.execute(`update calls set call_sid = coalesce(call_sid, ?) where id = ? and tenant_id = ?`, [input.callSid, input.callId, input.tenantId]);
   const [existing] = await conn.execute<{ id: string; contact_id: string | null; conversation_id: string | null }[]>(
     `select id, contact_id, conversation_id from calls where tenant_id = ? and call_sid = ?`,
     [input.tenantId, input.callSid],
@@ -122,4 +124,92 @@ export async function outboundCallContext(orm: MikroORM, tenantId: string, callI
       [callId, tenantId],
     );
   return row ? { flowId: row.flow_id, flowVersion: row.flow_version, contactId: row.contact_id, variables: row.variables ?? {}, from: row.from_number, to: row.to_number } : null;
+}
+
+export interface NewOutboundCall {
+  tenantId: string;
+  channelId: string;
+  from: string;
+  to: string;
+  flowId: string;
+  flowVersion: number;
+  contactId: string | null;
+  variables: Record<string, unknown>;
+  machineDetection: string | null;
+}
+
+/** The row of an outbound call before Twilio places it (its id goes into the call's Url). */
+export async function insertOutboundCall(orm: MikroORM, c: NewOutboundCall): Promise<string> {
+  const [row] = await tenantEm(orm, c.tenantId)
+    .getConnection()
+    .execute<{ id: string }[]>(
+      `insert into calls (tenant_id, channel_id, direction, from_number, to_number, status, contact_id, flow_id, flow_version, variables, machine_detection)
+       values (?, ?, 'outbound', ?, ?, 'queued', ?, ?, ?, ?, ?) returning id`,
+      [c.tenantId, c.channelId, c.from, c.to, c.contactId, c.flowId, c.flowVersion, JSON.stringify(stripUnstorableDeep(c.variables)), c.machineDetection],
+    );
+  return row.id;
+}
+
+/** Twilio accepted the call (its sid), or refused it (the reason; the call is failed). */
+export async function settleOutboundCall(orm: MikroORM, tenantId: string, callId: string, outcome: { callSid: string } | { error: string }): Promise<void> {
+  const conn = tenantEm(orm, tenantId).getConnection();
+  if ('callSid' in outcome) await conn.execute(`update calls set call_sid = coalesce(call_sid, ?), updated_at = now() where id = ? and tenant_id = ?`, [outcome.callSid, callId, tenantId]);
+  else await conn.execute(`update calls set status = 'failed', error = ?, ended_at = now(), updated_at = now() where id = ? and tenant_id = ?`, [outcome.error.slice(0, 1000), callId, tenantId]);
+}
+
+export interface CallRow {
+  id: string;
+  call_sid: string | null;
+  channel_id: string | null;
+  direction: 'inbound' | 'outbound';
+  from_number: string;
+  to_number: string;
+  status: string;
+  answered_by: string | null;
+  contact_id: string | null;
+  conversation_id: string | null;
+  workflow_id: string | null;
+  flow_id: string | null;
+  flow_version: number | null;
+  path: string[];
+  current_node_id: string | null;
+  recording_keys: string[];
+  duration_seconds: number | null;
+  error: string | null;
+  started_at: Date | null;
+  ended_at: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS = `id, call_sid, channel_id, direction, from_number, to_number, status, answered_by, contact_id, conversation_id, workflow_id, flow_id, flow_version,
+  path, current_node_id, recording_keys, duration_seconds, error, started_at, ended_at, created_at`;
+
+export async function getCall(orm: MikroORM, tenantId: string, id: string): Promise<CallRow | null> {
+  const [row] = await tenantEm(orm, tenantId).getConnection().execute<CallRow[]>(`select ${COLUMNS} from calls where id = ? and tenant_id = ?`, [id, tenantId]);
+  return row ?? null;
+}
+
+export interface CallFilter {
+  status?: string;
+  direction?: string;
+  contactId?: string;
+  conversationId?: string;
+  /** Keyset: (created_at, id) of the last row of the previous page. */
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** The tenant's calls, newest first. */
+export async function listCalls(orm: MikroORM, tenantId: string, f: CallFilter): Promise<CallRow[]> {
+  const where = ['tenant_id = ?'];
+  const params: unknown[] = [tenantId];
+  if (f.status) (where.push('status = ?'), params.push(f.status));
+  if (f.direction) (where.push('direction = ?'), params.push(f.direction));
+  if (f.contactId) (where.push('contact_id = ?'), params.push(f.contactId));
+  if (f.conversationId) (where.push('conversation_id = ?'), params.push(f.conversationId));
+  if (f.before) (where.push('(created_at, id) < (?, ?)'), params.push(f.before.createdAt, f.before.id));
+  params.push(f.limit);
+  return tenantEm(orm, tenantId)
+    .getConnection()
+    .execute<CallRow[]>(`select ${COLUMNS} from calls where ${where.join(' and ')} order by created_at desc, id desc limit ?`, params);
 }

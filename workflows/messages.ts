@@ -311,6 +311,8 @@ export interface IvrCallInput extends CallIdentity {
   voiceProfileId: string | null;
   /** The contact an outbound call was placed to (POST /v1/calls). */
   contactId?: string | null;
+  /** The calls row POST /v1/calls wrote. */
+  callId?: string | null;
   /** Variables an outbound call starts with. */
   variables?: Record<string, unknown>;
 }

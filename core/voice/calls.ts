@@ -19,6 +19,8 @@ export interface BeginCallInput extends CallIdentity {
   answeredBy: AnsweredBy | null;
   /** An outbound call started through the API names its contact; inbound calls are identified by number. */
   contactId: string | null;
+  /** The row POST /v1/calls wrote for an outbound call (its Url carries it), which this call completes. */
+  callId?: string | null;
 }
 
 export interface BeganCall {

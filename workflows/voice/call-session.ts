@@ -265,6 +265,7 @@ export class CallSession implements FlowRuntime, CallRuntime {
       flowVersion: this.input.flowVersion,
       answeredBy: this.answeredBy,
       contactId: this.input.contactId ?? null,
+      callId: this.input.callId ?? null,
     });
     this.began = began;
     this.conversationId = began.conversationId;
