@@ -31,6 +31,8 @@ import { alertActivities } from './reports/alerts';
 import { reportActivities } from './reports/report';
 import { retentionActivities } from './retention';
 import { callActivities } from './voice/calls';
+import { openingHoursActivities } from './opening-hours';
+import { voiceNodeActivities } from './voice-nodes';
 import { speechActivities } from './voice/speech';
 import type { SwitchboardActivities } from './types';
 
@@ -62,6 +64,8 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...retentionActivities(deps),
     ...renderActivities(deps),
     ...callActivities(deps),
+    ...openingHoursActivities(deps),
+    ...voiceNodeActivities(deps),
     ...speechActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;

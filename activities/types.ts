@@ -20,6 +20,8 @@ import type { RetentionActivities } from './retention/types';
 import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
 import type { CallActivities } from './voice/types';
 import type { SpeechActivities } from './voice/types';
+import type { OpeningHoursActivities } from './opening-hours/types';
+import type { VoiceNodeActivities } from './voice-nodes/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -111,6 +113,8 @@ export interface SwitchboardActivities
     VideoRenderActivities,
     FlowVideoActivities,
     CallActivities,
+    OpeningHoursActivities,
+    VoiceNodeActivities,
     SpeechActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an

@@ -37,6 +37,9 @@ import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
 import { contactRoutes } from './routes/contacts';
 import { privacyRoutes } from './routes/privacy';
+import { openingHoursRoutes } from './routes/opening-hours';
+import { voiceWhisperRoutes } from './routes/voice-whisper';
+import { callTakeOverRoutes } from './routes/call-takeover';
 import { conversationRoutes } from './routes/conversations';
 import { documentImportRoutes } from './routes/document-imports';
 import { documentRoutes } from './routes/documents';
@@ -180,6 +183,9 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(videoRoutes(deps));
   await app.register(renderSettingsRoutes(deps));
   await app.register(callRoutes(deps));
+  await app.register(openingHoursRoutes(deps));
+  await app.register(voiceWhisperRoutes(deps));
+  await app.register(callTakeOverRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

@@ -30,7 +30,7 @@ export const authRoutes =
         em.findOneOrFail(User, { id: userId }, { filters: { [TENANT_FILTER]: false } }),
       ]);
       return {
-        user: { id: user.id, email: user.email, name: user.name, role: user.role },
+        user: { id: user.id, email: user.email, name: user.name, role: user.role, phone: user.phone ?? null },
         tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
         csrfToken,
       };

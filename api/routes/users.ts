@@ -16,6 +16,7 @@ export const userDto = (u: User) => ({
   name: u.name,
   role: u.role,
   disabled: u.disabled,
+  phone: u.phone ?? null,
   createdAt: iso(u.createdAt)!,
   lastLoginAt: iso(u.lastLoginAt),
 });
@@ -37,7 +38,7 @@ export const userRoutes: FastifyPluginAsyncZod = async (app) => {
 
   app.patch(
     '/v1/users/:id',
-    { schema: { tags, summary: 'Rename, change role or password, disable or enable a user', params: uuidParam, body: updateUserBody, response: { 200: userSchema, ...errorResponses } } },
+    { schema: { tags, summary: 'Rename, change role, password or phone, disable or enable a user', params: uuidParam, body: updateUserBody, response: { 200: userSchema, ...errorResponses } } },
     async (request) => {
       const { id } = request.params;
       if (id === request.principal.userId) {

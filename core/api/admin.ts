@@ -12,12 +12,17 @@ const password = text()
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 
+/** A phone number in E.164 form (+ and 7–15 digits). */
+export const phoneSchema = z.string().regex(/^\+[1-9]\d{6,14}$/, 'phone must be an E.164 number such as +4930123456');
+
 export const userSchema = z.object({
   id: z.string(),
   email: z.string(),
   name: z.string(),
   role: userRoleSchema,
   disabled: z.boolean(),
+  /** E.164: calls this user takes over ring here; agents with one ring on a transfer to the human agents. */
+  phone: z.string().nullable(),
   createdAt: z.string(),
   lastLoginAt: z.string().nullable(),
 });
@@ -30,6 +35,7 @@ export const createUserBody = z
     name: text().trim().min(1, 'name is required').max(200),
     role: userRoleSchema,
     password,
+    phone: phoneSchema.optional(),
   })
   .superRefine((body, ctx) => {
     const problem = passwordProblem(body.password, body.email);
@@ -37,8 +43,8 @@ export const createUserBody = z
   });
 
 export const updateUserBody = z
-  .object({ name: text().trim().min(1).max(200).optional(), role: userRoleSchema.optional(), password: password.optional(), disabled: z.boolean().optional() })
-  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to update: send name, role, password or disabled', path: ['name'] });
+  .object({ name: text().trim().min(1).max(200).optional(), role: userRoleSchema.optional(), password: password.optional(), disabled: z.boolean().optional(), phone: phoneSchema.nullable().optional() })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), { message: 'nothing to update: send name, role, password, disabled or phone', path: ['name'] });
 
 /**
  * What a key may do: `admin` everything in its tenant; `read-only` what the viewer role may (reads

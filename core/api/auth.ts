@@ -15,7 +15,7 @@ export const loginBody = z.object({
 
 export const sessionBody = z
   .object({
-    user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: userRoleSchema }),
+    user: z.object({ id: z.string(), email: z.string(), name: z.string(), role: userRoleSchema, phone: z.string().nullable() }),
     tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
     /** Send back as `x-csrf-token` on every POST/PUT/PATCH/DELETE made with the session cookie. */
     csrfToken: z.string(),

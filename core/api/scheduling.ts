@@ -27,7 +27,7 @@ export const intervalSchema = z
   .refine((i) => minuteOfDay(i.start) < minuteOfDay(i.end), { message: 'end must be after start (an interval cannot cross midnight: split it)', path: ['end'] });
 
 /** A day's intervals, sorted and not overlapping (a break is the gap between two). */
-const dayHours = z
+export const dayHours = z
   .array(intervalSchema)
   .max(12)
   .refine((list) => list.every((i, n) => n === 0 || minuteOfDay(i.start) >= minuteOfDay(list[n - 1].end)), { message: 'intervals of a day must be in order and must not overlap' });

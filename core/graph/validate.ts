@@ -58,6 +58,7 @@ export function validateGraph(input: unknown): GraphValidation {
     for (const s of starts.slice(1)) errors.push({ nodeId: s.id, message: `Node '${s.id}': a flow has exactly one Start node` });
   }
 
+  errors.push(...channelErrors(parsed.data.nodes));
   errors.push(...wiringErrors(parsed.data.nodes, edges));
   if (starts.length === 1) errors.push(...reachabilityErrors(starts[0].id, parsed.data.nodes, edges));
 
@@ -99,6 +100,19 @@ function templateValues(value: unknown, [key, ...rest]: string[], at: string): (
   if (value === null || typeof value !== 'object') return [];
   const entries = key === '*' ? Object.entries(value) : [[key, (value as Record<string, unknown>)[key]] as const];
   return entries.flatMap(([k, v]) => templateValues(v, rest, at ? `${at}.${k}` : k));
+}
+
+/**
+ * A flow with a voice node (category `voice`: say, menu, transfer…) answers phone calls; node types
+ * that cannot run on a call (`chatOnly` in the catalogue) are refused in it, each by its id.
+ */
+function channelErrors(nodes: { id: string; type: string }[]): GraphError[] {
+  const voice = nodes.find((n) => nodeDefinition(n.type)?.category === 'voice');
+  if (!voice) return [];
+  return nodes.flatMap((n) => {
+    const def = nodeDefinition(n.type);
+    return def?.chatOnly ? [{ nodeId: n.id, message: `Node '${n.id}': ${def.label} does not work on a phone call (this flow has the voice node '${voice.id}'): ${def.chatOnly}` }] : [];
+  });
 }
 
 function wiringErrors(nodes: { id: string; type: string }[], edges: GraphEdge[]): GraphError[] {

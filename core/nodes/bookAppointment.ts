@@ -34,6 +34,7 @@ export const bookAppointmentNode = defineNode({
     maxRetries: z.number().int().min(0).max(10).default(2).describe('How many answers that name no time to allow before following "cancelled"'),
     timeoutSeconds: z.number().int().positive().max(30 * 24 * 3600).optional().describe('Seconds to wait for each answer before following the "timeout" edge; empty waits forever'),
   }),
+  chatOnly: 'its slot choices are written lists and buttons; on a call, ask for the time with Gather or Menu and book with the AI reply’s booking tools',
   outputs: ['booked', 'noSlots', 'cancelled', 'timeout'],
   // Unconnected, `timeout` ends the walk: the next message starts over.
   optionalOutputs: ['timeout'],

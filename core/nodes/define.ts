@@ -29,6 +29,11 @@ export interface NodeDefinition<T extends string = string, S extends z.ZodType =
   optionalOutputs?: readonly string[];
   /** Where every walk begins: a flow has exactly one, and it has no input handle. */
   entry?: boolean;
+  /**
+   * Set on node types that cannot run on a phone call: why, and what to use instead. A flow with a
+   * voice node (category `voice`) is a phone flow, and the validator refuses these in it by node id.
+   */
+  chatOnly?: string;
   /** True when the node stops the walk until the contact replies. */
   waitsForInput?: boolean;
   /** Top-level fields of `data` holding ids (a string or a list of strings) of tenant records. */

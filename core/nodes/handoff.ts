@@ -10,6 +10,7 @@ export const handoffNode = defineNode({
     message: z.string().max(4096).default('Let me connect you with a member of our team.').describe('Sent to the contact while a human is found; may contain {{variables}}'),
     reason: z.string().max(500).optional().describe('Shown to agents in the inbox, e.g. "wants to reschedule"'),
   }),
+  chatOnly: 'on a call the bot would hang up while waiting for an agent; use Transfer call to the human agents',
   outputs: ['next'],
   // Unconnected, the bot waits for the contact's next message after the agent releases.
   optionalOutputs: ['next'],

@@ -18,6 +18,10 @@ import { hangupNode } from './hangup';
 import { playNode } from './play';
 import { menuNode } from './menu';
 import { gatherNode } from './gather';
+import { businessHoursNode } from './businessHours';
+import { transferNode } from './transfer';
+import { conferenceNode } from './conference';
+import { recordNode } from './record';
 
 /**
  * The node catalogue. A node type is its module here plus one line in this list and one handler
@@ -42,6 +46,10 @@ export const NODE_CATALOGUE = [
   playNode,
   menuNode,
   gatherNode,
+  businessHoursNode,
+  transferNode,
+  conferenceNode,
+  recordNode,
 ] as const;
 
 export type NodeType = (typeof NODE_CATALOGUE)[number]['type'];

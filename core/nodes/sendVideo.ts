@@ -19,6 +19,7 @@ export const sendVideoNode = defineNode({
       text: z.string().max(1024).default('').describe('Caption sent with the video; may contain {{variables}}'),
     })
     .refine((d) => (d.source === 'render' ? !!d.avatarId && !!d.script?.trim() : !!d.renderId), { message: 'a render needs avatarId and script; a stored video needs renderId', path: ['script'] }),
+  chatOnly: 'a phone call cannot show a video; use Say or Play',
   outputs: ['next', 'error'],
   // Unconnected, `error` fails the run with the reason.
   optionalOutputs: ['error'],

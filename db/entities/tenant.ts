@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { AppointmentSettings } from '../../core/appointments';
+import type { OpeningHours } from '../../core/opening-hours';
 import type { ReportSettings } from '../../core/reports';
 import type { RetentionPolicy } from '../../core/retention';
 import { createdAt, jsonObject, uuidPk } from './common';
@@ -37,6 +38,8 @@ export interface TenantSettings {
   bookingPage?: { enabled: boolean; title: string; intro: string; embedOrigins: string[] };
   /** IANA zone analytics cut days in (UTC when unset). */
   timezone?: string;
+  /** Opening hours read in `timezone` (the `businessHours` node); unset → always open. */
+  openingHours?: OpeningHours;
   /** The weekly email report (core/reports.ts); off when unset. */
   reports?: ReportSettings;
   /** Days to keep each kind of data, enforced by the daily retention workflow (core/retention.ts); unset → for ever. */

@@ -20,6 +20,8 @@ export const User = defineEntity({
     /** argon2id (PHC string). */
     passwordHash: p.text().lazy(),
     disabled: p.boolean().default(false),
+    /** E.164; where a call this user takes over rings, and whether transfers to the human agents ring them. */
+    phone: p.string().length(20).nullable(),
     lastLoginAt: p.datetime().nullable(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),

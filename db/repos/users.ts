@@ -27,6 +27,7 @@ export interface NewUser {
   email: string;
   name: string;
   role: UserRole;
+  phone?: string;
   password: string;
 }
 
@@ -36,6 +37,7 @@ export async function createUser(em: EntityManager, tenantId: string, input: New
     email: normalizeEmail(input.email),
     name: input.name,
     role: input.role,
+    phone: input.phone ?? null,
     passwordHash: await hashPassword(input.password),
   });
   try {
@@ -53,13 +55,14 @@ export const getUser = (em: EntityManager, id: string) => em.findOne(User, { id 
 export async function updateUser(
   em: EntityManager,
   id: string,
-  patch: { name?: string; role?: UserRole; password?: string; disabled?: boolean },
+  patch: { name?: string; role?: UserRole; password?: string; disabled?: boolean; phone?: string | null },
 ): Promise<User | null> {
   const user = await em.findOne(User, { id });
   if (!user) return null;
   if (patch.name !== undefined) user.name = patch.name;
   if (patch.role !== undefined) user.role = patch.role;
   if (patch.disabled !== undefined) user.disabled = patch.disabled;
+  if (patch.phone !== undefined) user.phone = patch.phone;
   if (patch.password !== undefined) user.passwordHash = await hashPassword(patch.password);
   await em.flush();
   // A new password or a disabled account signs the user out everywhere.

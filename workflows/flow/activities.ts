@@ -34,6 +34,9 @@ const store: LocalActivityOptions = {
 const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus', 'recordCsat', 'completeCsat']);
 // A call's webhooks wait on these (workflows/voice/): no activity task round trip through the server.
 for (const name of ['beginCall', 'recordCallTurn', 'synthesizeSpeech'] as const) LOCAL.add(name);
+// The businessHours node's settings read: a caller may be waiting on it.
+LOCAL.add('openingHoursStatus');
+LOCAL.add('prepareTransfer');
 
 /** The appointment workflow's database work: ten attempts (~8 minutes of backoff), then the run page shows what failed. */
 const booking: ActivityOptions = { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) };
@@ -133,6 +136,12 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // The ivrCall workflow (workflows/voice/): the caller is on the line, so a few seconds of attempts, then the call goes on without the row.
   beginCall: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
   recordCallTurn: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
+  // The businessHours node: one settings read inside the workflow task (a caller waits on it), retried like a store read.
+  openingHoursStatus: store,
+  // The transfer and record nodes (activities/voice-nodes/): the caller is on the line.
+  prepareTransfer: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
+  storeCallRecording: { startToCloseTimeout: '60s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 }) },
+  recordVoicemail: { startToCloseTimeout: '10s', retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 30 }) },
   // Speech (activities/voice/speech.ts): the engines fall back inside the activity (ElevenLabs → espeak-ng → <Say>), so an attempt rarely fails; a caller is waiting.
   synthesizeSpeech: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 3 }) },
   transcribeAudio: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 4 }) },

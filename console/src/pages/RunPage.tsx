@@ -13,6 +13,7 @@ import { formatDateTime, formatDuration, formatJson } from './shared/format';
 import { ExecutedPath, NodeDetail } from './runs/NodeDetails';
 import { RunActions } from './runs/RunActions';
 import { TimersPanel } from './runs/TimersPanel';
+import { CallMetricsPanel } from './runs/CallMetricsPanel';
 import { runStatusTone, runTypeLabel } from './runs/types';
 import { useRun } from './runs/useRun';
 import './pages.css';
@@ -118,6 +119,8 @@ export function RunPage({ runId }: { runId: string }) {
       </div>
 
       <TimersPanel state={run?.state} />
+
+      <CallMetricsPanel history={history.data} type={type} closeTime={run?.closeTime ?? null} running={running} />
 
       {run && run.output !== undefined && run.output !== null && (
         <Panel title="Output">

@@ -1,4 +1,4 @@
-/** Settings (admins): users, API keys, the language model, embeddings, reranker, email channels, the audit log and retention, one tab each (`#/settings/:section`). */
+/** Settings (admins): users, API keys, the language model, embeddings, reranker, email channels, the audit log, retention and opening hours, one tab each (`#/settings/:section`). */
 import { matchPath, navigate, useLocation } from '../app/router';
 import { Panel, Tabs } from '../ui';
 import { ApiKeysSection } from './settings/ApiKeysSection';
@@ -11,6 +11,7 @@ import { RetentionSection } from './settings/RetentionSection';
 import { UsersSection } from './settings/UsersSection';
 import { WhatsappChannelsTemplates } from './content/WhatsappTemplates';
 import { ReportsSection } from './settings/ReportsSection';
+import { OpeningHoursSection } from './settings/OpeningHoursSection';
 import './pages.css';
 
 const SECTIONS = [
@@ -24,6 +25,7 @@ const SECTIONS = [
   { id: 'audit', label: 'Audit log', render: () => <AuditLogSection /> },
   { id: 'reports', label: 'Reports', render: () => <ReportsSection /> },
   { id: 'retention', label: 'Retention', render: () => <RetentionSection /> },
+  { id: 'opening-hours', label: 'Opening hours', render: () => <OpeningHoursSection /> },
 ];
 
 export function SettingsPage() {

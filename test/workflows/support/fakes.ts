@@ -87,6 +87,10 @@ const defaults = (): Acts => ({
   // The csat node: a response id per key.
   recordCsat: async ({ key }) => ({ responseId: `csat-${key}` }),
   completeCsat: async () => {},
+  openingHoursStatus: async ({ at }) => ({ open: true, reason: 'unset', timezone: 'UTC', localTime: new Date(at).toISOString().slice(0, 16) }),
+  prepareTransfer: async ({ agents, whisper }) => ({ agentNumbers: agents ? ['+15550000001', '+15550000002'] : [], whisperUrl: whisper ? `https://switchboard.test/v1/webhooks/voice-whisper/${whisper.length}` : null }),
+  storeCallRecording: async ({ tenantId, callSid, recordingSid }) => ({ mediaKey: `t/${tenantId}/calls/${callSid}/${recordingSid ?? 'recording'}.wav`, contentType: 'audio/wav', byteSize: 1600 }),
+  recordVoicemail: async ({ key }) => ({ messageId: `voicemail-${key}` }),
   ...campaignFakes(),
   loadWeeklyReport: async ({ asOf }) => ({
     tenantName: 'Fake',

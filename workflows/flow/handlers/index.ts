@@ -19,6 +19,10 @@ import { hangup } from './hangup';
 import { play } from './play';
 import { menu } from './menu';
 import { gather } from './gather';
+import { businessHours } from './businessHours';
+import { transfer } from './transfer';
+import { conference } from './conference';
+import { record } from './record';
 
 /** One handler per node type of the catalogue (core/nodes), one line each; the compiler checks none is missing. */
 const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
@@ -40,6 +44,10 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   play,
   menu,
   gather,
+  businessHours,
+  transfer,
+  conference,
+  record,
 };
 
 export function handlerFor<N extends ValidNode>(node: N): NodeHandler<N['type']> {

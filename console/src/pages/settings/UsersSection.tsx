@@ -1,5 +1,5 @@
 /** Users of the workspace (admins): create with a role, change role, disable or enable, delete. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { z } from 'zod';
 import type { userList, userSchema } from '../../../../core/api/admin';
 import { api } from '../../api/client';
@@ -28,6 +28,7 @@ export function UsersSection() {
   const toast = useToast();
   const users = useQuery(async () => (await api.get<z.infer<typeof userList>>('/v1/users')).items, []);
   const [creating, setCreating] = useState(false);
+  const [phoneOf, setPhoneOf] = useState<User | null>(null);
   const action = useToastAction();
   const busyId = action.pending;
 
@@ -81,6 +82,15 @@ export function UsersSection() {
                   />
                 ),
               },
+              {
+                key: 'phone',
+                header: 'Phone',
+                render: (u) => (
+                  <Button size="sm" variant="ghost" aria-label={`Phone of ${u.email}`} onClick={() => setPhoneOf(u)}>
+                    {u.phone ?? 'Set phone'}
+                  </Button>
+                ),
+              },
               { key: 'status', header: 'Status', render: (u) => (u.disabled ? <Badge tone="warning">disabled</Badge> : <Badge tone="success">active</Badge>) },
               { key: 'lastLoginAt', header: 'Last sign-in', render: (u) => (u.lastLoginAt ? formatDateTime(u.lastLoginAt) : 'never') },
               actionsColumn(
@@ -108,8 +118,35 @@ export function UsersSection() {
           setCreating(false);
         }}
       />
+      <PhoneDialog
+        user={phoneOf}
+        onClose={() => setPhoneOf(null)}
+        onSaved={(u) => {
+          users.setData((list = []) => list.map((x) => (x.id === u.id ? u : x)));
+          setPhoneOf(null);
+        }}
+      />
       {remove.dialog}
     </div>
+  );
+}
+
+/** A user's phone: where calls they take over ring; agents with one ring on a transfer to the human agents. */
+function PhoneDialog({ user, onClose, onSaved }: { user: User | null; onClose: () => void; onSaved: (u: User) => void }) {
+  const toast = useToast();
+  const [phone, setPhone] = useState('');
+  useEffect(() => setPhone(user?.phone ?? ''), [user]);
+  const { submit, busy, errors, fieldError } = useSubmit(['phone'], async () => {
+    const updated = await api.patch<User>(`/v1/users/${user!.id}`, { phone: phone.trim() || null });
+    toast.success(updated.phone ? `${updated.email}: calls ring ${updated.phone}` : `${updated.email} has no phone`);
+    onSaved(updated);
+  });
+  return (
+    <FormDialog title="Phone" open={user !== null} onClose={onClose} onSubmit={() => void submit()} submitLabel="Save phone" busy={busy} error={errors.form}>
+      <Field label="Phone number" help="E.164, such as +4930123456. Calls this user takes over from the inbox ring here; agents with a phone ring when a flow transfers a call to the human agents. Empty removes it." error={fieldError('phone')}>
+        <Input type="tel" value={phone} onChange={(e) => setPhone(e.target.value)} autoFocus autoComplete="off" />
+      </Field>
+    </FormDialog>
   );
 }
 
