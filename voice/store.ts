@@ -8,7 +8,9 @@ import { normalizePhone } from '../core/campaigns/contact-fields';
 import { stripUnstorableDeep } from '../core/text';
 import type { BeganCall, BeginCallInput, CallTurnInput } from '../core/voice/calls';
 import { tenantEm } from '../db/orm';
-import { createConversation, insertMessageOnce, upsertContact } from '../db/repos';
+import { createConversation, getFlowVersion, insertMessageOnce, upsertContact } from '../db/repos';
+import { Contact } from '../db/entities';
+import { AppError } from '../core/errors';
 
 /** E.164 of a number as Twilio sent it; null for `anonymous`, `restricted` or anything unparseable. */
 export function e164(raw: string | null | undefined): string | null {
@@ -136,18 +138,34 @@ export interface NewOutboundCall {
   contactId: string | null;
   variables: Record<string, unknown>;
   machineDetection: string | null;
+  /** A flow's placeCall node: a retried activity finds the row (and the call) its first attempt made. */
+  idempotencyKey: string | null;
 }
 
-/** The row of an outbound call before Twilio places it (its id goes into the call's Url). */
-export async function insertOutboundCall(orm: MikroORM, c: NewOutboundCall): Promise<string> {
-  const [row] = await tenantEm(orm, c.tenantId)
-    .getConnection()
-    .execute<{ id: string }[]>(
-      `insert into calls (tenant_id, channel_id, direction, from_number, to_number, status, contact_id, flow_id, flow_version, variables, machine_detection)
-       values (?, ?, 'outbound', ?, ?, 'queued', ?, ?, ?, ?, ?) returning id`,
-      [c.tenantId, c.channelId, c.from, c.to, c.contactId, c.flowId, c.flowVersion, JSON.stringify(stripUnstorableDeep(c.variables)), c.machineDetection],
-    );
-  return row.id;
+/** The row of an outbound call before Twilio places it (its id goes into the call's Url); `created` false when the key's row existed. */
+export async function insertOutboundCall(orm: MikroORM, c: NewOutboundCall): Promise<{ id: string; created: boolean }> {
+  const conn = tenantEm(orm, c.tenantId).getConnection();
+  const [row] = await conn.execute<{ id: string }[]>(
+    `insert into calls (tenant_id, channel_id, direction, from_number, to_number, status, contact_id, flow_id, flow_version, variables, machine_detection, idempotency_key)
+     values (?, ?, 'outbound', ?, ?, 'queued', ?, ?, ?, ?, ?, ?) on conflict (tenant_id, idempotency_key) do nothing returning id`,
+    [c.tenantId, c.channelId, c.from, c.to, c.contactId, c.flowId, c.flowVersion, JSON.stringify(stripUnstorableDeep(c.variables)), c.machineDetection, c.idempotencyKey],
+  );
+  if (row) return { id: row.id, created: true };
+  const [existing] = await conn.execute<{ id: string }[]>(`select id from calls where tenant_id = ? and idempotency_key = ?`, [c.tenantId, c.idempotencyKey]);
+  return { id: existing.id, created: false };
+}
+
+/** The flow's latest published version and the contact called (named, or found / created by number). */
+export async function outboundTargets(orm: MikroORM, tenantId: string, t: { flowId: string; contactId: string | null; to: string }): Promise<{ flowVersion: number; contactId: string }> {
+  const em = tenantEm(orm, tenantId);
+  const version = await getFlowVersion(em, t.flowId);
+  if (!version) throw new AppError('not_found', 'flow not found or never published', { field: 'flowId' });
+  if (t.contactId) {
+    const contact = await em.findOne(Contact, { id: t.contactId });
+    if (!contact) throw new AppError('not_found', 'contact not found', { field: 'contactId' });
+    return { flowVersion: version.version, contactId: contact.id };
+  }
+  return { flowVersion: version.version, contactId: (await upsertContact(em, tenantId, 'voice', t.to, { phone: t.to })).id };
 }
 
 /** Twilio accepted the call (its sid), or refused it (the reason; the call is failed). */

@@ -136,6 +136,8 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // The ivrCall workflow (workflows/voice/): the caller is on the line, so a few seconds of attempts, then the call goes on without the row.
   beginCall: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
   recordCallTurn: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
+  // The placeCall node: Twilio's Calls API; a refusal is final, an outage retried a few times (the key keeps it to one call).
+  placeCall: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 4 }) },
   // The businessHours node: one settings read inside the workflow task (a caller waits on it), retried like a store read.
   openingHoursStatus: store,
   // The transfer and record nodes (activities/voice-nodes/): the caller is on the line.
