@@ -84,7 +84,7 @@ const bench = await startVoiceBench(
   { temporalAddress: temporal.connection.options.address, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false },
   { llm: { baseURL: `${openai.url}/v1` } },
 );
-const worker = await startWorkerProcess({ ...bench.workerEnv(), OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' }, 120_000);
+const worker = await startWorkerProcess({ ...bench.stack.workerEnv(), OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' }, 120_000);
 const sql = new pg.Client({ connectionString: db.url });
 await sql.connect();
 const baselineDir = mkdtempSync(join(tmpdir(), 'bench-voice-'));

@@ -25,7 +25,7 @@ afterAll(async () => {
 const rows = <T = any>(sql: string, params: unknown[]) => systemEm(bench.stack.orm).getConnection().execute<T[]>(sql, params);
 
 it('answers the caller correctly after the worker died between the menu prompt and the digit, and completes the path once', async () => {
-  const env = bench.workerEnv();
+  const env = bench.stack.workerEnv();
   const first = await startWorkerProcess(env, 120_000);
   workers.push(first);
   const channel = await bench.channel(menuFlow());

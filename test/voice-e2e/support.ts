@@ -82,8 +82,6 @@ export interface VoiceBench {
   twilio: FakeTwilioVoice;
   apiKey: string;
   tenantId: string;
-  /** Environment for a worker process: the stack's, with its PUBLIC_URL (the worker signs the media URLs Twilio plays). */
-  workerEnv(): Record<string, string>;
   /** Publishes `flow` and connects a voice channel on the fake Twilio to it. */
   channel(flow: GraphInput): Promise<{ id: string; webhookUrl: string; flowId: string }>;
   close(): Promise<void>;
@@ -102,7 +100,6 @@ export async function startVoiceBench(servers: Omit<StackOptions, 'env'>, opts: 
     twilio,
     apiKey,
     tenantId,
-    workerEnv: () => ({ ...stack.workerEnv(), PUBLIC_URL: stack.config.PUBLIC_URL! }),
     async channel(flow) {
       const created = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Phone menu', graph: flow } });
       if (created.status !== 201) throw new Error(`flow not created: ${JSON.stringify(created.body)}`);
