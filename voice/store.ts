@@ -54,26 +54,28 @@ export async function beginCall(orm: MikroORM, input: BeginCallInput): Promise<B
       continued = true;
     }
   }
-  if (!conversationId) {
+  if (!conversationId && input.answered !== false) {
     const created = await createConversation(em, input.tenantId, { flowId: input.flowId, flowVersion: input.flowVersion, channel: 'voice', contactId });
     await conn.execute(`update conversations set channel_id = ?, thread_key = ? where id = ? and tenant_id = ?`, [input.channelId, phone ?? input.callSid, created.id, input.tenantId]);
     conversationId = created.id;
   }
   const [row] = await conn.execute<{ id: string }[]>(
     `insert into calls (tenant_id, channel_id, call_sid, direction, from_number, to_number, status, answered_by, contact_id, conversation_id, workflow_id, flow_id, flow_version, started_at)
-     values (?, ?, ?, ?, ?, ?, 'in-progress', ?, ?, ?, ?, ?, ?, now())
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, case when ? then now() end)
      on conflict (tenant_id, call_sid) do update set
        contact_id = coalesce(calls.contact_id, excluded.contact_id), conversation_id = coalesce(calls.conversation_id, excluded.conversation_id),
        workflow_id = excluded.workflow_id, flow_id = coalesce(calls.flow_id, excluded.flow_id), flow_version = coalesce(calls.flow_version, excluded.flow_version),
-       answered_by = coalesce(excluded.answered_by, calls.answered_by), started_at = coalesce(calls.started_at, now()),
-       status = case when calls.status in ('queued', 'ringing') then 'in-progress' else calls.status end, updated_at = now()
+       answered_by = coalesce(excluded.answered_by, calls.answered_by), started_at = coalesce(calls.started_at, excluded.started_at),
+       status = case when calls.status in ('queued', 'ringing') then excluded.status else calls.status end, updated_at = now()
      returning id`,
-    [input.tenantId, input.channelId, input.callSid, input.direction, input.from, input.to, input.answeredBy, contactId, conversationId, input.workflowId, input.flowId, input.flowVersion],
+    [input.tenantId, input.channelId, input.callSid, input.direction, input.from, input.to, input.answered === false ? 'queued' : 'in-progress', input.answeredBy, contactId, conversationId, input.workflowId, input.flowId, input.flowVersion, input.answered !== false],
   );
-  const recent = await conn.execute<{ author: string; text: string }[]>(
-    `select author, text from messages where conversation_id = ? and tenant_id = ? order by created_at desc, id desc limit ?`,
-    [conversationId, input.tenantId, RECENT_MESSAGES],
-  );
+  const recent = conversationId
+    ? await conn.execute<{ author: string; text: string }[]>(
+        `select author, text from messages where conversation_id = ? and tenant_id = ? order by created_at desc, id desc limit ?`,
+        [conversationId, input.tenantId, RECENT_MESSAGES],
+      )
+    : [];
   return {
     callId: row.id,
     contactId: contactId ?? null,
@@ -88,9 +90,9 @@ export async function beginCall(orm: MikroORM, input: BeginCallInput): Promise<B
 /** The webhook's transcript lines (once each, by key) and the call row's progress. */
 export async function recordCallTurn(orm: MikroORM, input: CallTurnInput): Promise<void> {
   const em = tenantEm(orm, input.tenantId);
-  for (const line of input.lines) {
+  for (const line of input.conversationId ? input.lines : []) {
     await insertMessageOnce(em, input.tenantId, {
-      conversationId: input.conversationId,
+      conversationId: input.conversationId!,
       direction: line.author === 'contact' ? 'in' : 'out',
       author: line.author,
       text: stripUnstorableDeep(line.text),

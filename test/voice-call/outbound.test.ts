@@ -85,6 +85,8 @@ describe('outbound calls', () => {
     const busy = await place({ to: newPhone() });
     expect(busy.status).toBe(201);
     await waitUntil(async () => (await getCall(busy.body.id)).body.status === 'busy', 15_000, 'busy recorded');
+    // Unanswered: the row says so, and no conversation was opened for it.
+    expect((await getCall(busy.body.id)).body).toMatchObject({ conversationId: null, startedAt: null });
     expect((await getCall(busy.body.id)).body.endedAt).not.toBeNull();
 
     twilio.failNext({ status: 400, code: 21217, message: 'Phone number does not appear to be valid' });
