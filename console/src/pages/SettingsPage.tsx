@@ -12,6 +12,7 @@ import { UsersSection } from './settings/UsersSection';
 import { WhatsappChannelsTemplates } from './content/WhatsappTemplates';
 import { ReportsSection } from './settings/ReportsSection';
 import { OpeningHoursSection } from './settings/OpeningHoursSection';
+import { VoiceChannelsSection } from './settings/VoiceChannelsSection';
 import './pages.css';
 
 const SECTIONS = [
@@ -26,6 +27,7 @@ const SECTIONS = [
   { id: 'reports', label: 'Reports', render: () => <ReportsSection /> },
   { id: 'retention', label: 'Retention', render: () => <RetentionSection /> },
   { id: 'opening-hours', label: 'Opening hours', render: () => <OpeningHoursSection /> },
+  { id: 'voice', label: 'Voice channels', render: () => <VoiceChannelsSection /> },
 ];
 
 export function SettingsPage() {

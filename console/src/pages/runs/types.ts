@@ -30,6 +30,7 @@ const RUN_TYPE_LABELS = {
   alertEvaluation: 'Alert evaluation',
   retention: 'Retention run',
   videoRender: 'Video render',
+  ivrCall: 'Phone call',
 } satisfies Record<WorkflowType, string>;
 export const RUN_TYPES = Object.entries(RUN_TYPE_LABELS).map(([value, label]) => ({ value, label }));
 

@@ -82,7 +82,7 @@ export function AvatarsPage() {
   );
 }
 
-function VoiceSample({ voice, canPlay }: { voice: VoiceProfileDto; canPlay: boolean }) {
+export function VoiceSample({ voice, canPlay }: { voice: VoiceProfileDto; canPlay: boolean }) {
   const toast = useToast();
   const [url, setUrl] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
