@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { NODE_TYPES } from '../../core/nodes';
+import { NODE_TYPES, nodeDefinition } from '../../core/nodes';
 import { WORKFLOW_TYPES } from '../../core/workflows';
 import * as workflowFunctions from '../../workflows/index';
 import type { HistoryFacts } from './history';
@@ -160,7 +160,8 @@ export function coverageGaps(
       continue;
     }
     if (ofKind.some(runsFlow)) {
-      for (const type of types) if (!ofKind.some((r) => visitedBy(r, type))) gaps.push(`node type ${type} has no recorded ${kind} history`);
+      // A phone call never runs a chat-only node type: the validator refuses it in a phone flow.
+      for (const type of types) if (!(kind === 'ivrCall' && nodeDefinition(type)?.chatOnly) && !ofKind.some((r) => visitedBy(r, type))) gaps.push(`node type ${type} has no recorded ${kind} history`);
     }
   }
   for (const p of paths) {
