@@ -27,8 +27,10 @@ function num(params: VoiceParams, name: string): number | null {
 }
 
 function callStatus(params: VoiceParams): CallStatus | null {
-  const s = one(params, 'CallStatus');
-  if (s === null) return null;
+  const raw = one(params, 'CallStatus');
+  if (raw === null) return null;
+  // The `initiated` status callback reports the call as Twilio created it: queued.
+  const s = raw === 'initiated' ? 'queued' : raw;
   if (!isCallStatus(s)) throw new AppError('bad_request', `CallStatus "${s.slice(0, 40)}" is not a Twilio call status`, { field: 'CallStatus' });
   return s;
 }

@@ -57,8 +57,6 @@ export const callRoutes =
     app.post(
       '/v1/calls',
       {
-        // Placing a call is the front desk's (agents) and automation's (builders) work.
-        config: { roles: ['admin', 'builder', 'agent'] },
         schema: { tags, summary: 'Place an outbound call that runs a flow (answering-machine detection passed through to Twilio)', body: placeCallBody, response: { 201: callSchema, ...errorResponses } },
       },
       async (request, reply) => {

@@ -14,7 +14,7 @@ import { verifyVoiceRequest, type VoiceChannel } from '../../channels/voice/adap
 import type { InboundRequest } from '../../channels/types';
 import { AppError } from '../../core/errors';
 import { isUuid } from '../../core/ids';
-import { CALLBACK_KINDS, type CallAnswer, type CallbackKind, type CallEvent } from '../../core/voice/types';
+import { CALLBACK_KINDS, FINAL_CALL_STATUSES, type CallAnswer, type CallbackKind, type CallEvent } from '../../core/voice/types';
 import type { ValidGraph } from '../../core/graph/schema';
 import { tenantEm } from '../../db/orm';
 import { getFlowVersion } from '../../db/repos';
@@ -94,8 +94,9 @@ export const voiceWebhookRoutes = (deps: AppDeps) => async (app: FastifyInstance
     const tenantId = row.tenant;
     try {
       const answer = await deps.temporal.withDeadline(Date.now() + UPDATE_DEADLINE_MS, async () => {
-        // Later webhooks go to the running call; the first (and a status of a call never answered) may start it.
-        if (kind !== null && kind !== 'status') return deps.workflows.ivrCall.update(tenantId, event.callSid, event);
+        // Later webhooks go to the running call; the first, and the final status of a call never answered, may start it.
+        const final = event.kind === 'status' && event.callStatus !== null && FINAL_CALL_STATUSES.includes(event.callStatus);
+        if (kind !== null && !final) return deps.workflows.ivrCall.update(tenantId, event.callSid, event);
         const outbound = q.call && isUuid(q.call) ? await outboundCallContext(deps.orm, tenantId, q.call) : null;
         const flowId = outbound?.flowId ?? row.flow;
         const flow = flowId ? await flowFor(tenantId, flowId, outbound?.flowVersion ?? null) : null;

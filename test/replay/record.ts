@@ -34,6 +34,7 @@ import { reportRecorders } from './recorders/reports';
 import { retentionRecorders } from './recorders/retention';
 import { videoRenderRecorders } from './recorders/video-render';
 import { sendVideoRecorders } from './recorders/send-video';
+import { ivrCallRecorders } from './recorders/ivr-call';
 import { ivrCallNodeRecorders } from './recorders/ivr-call-nodes';
 import type { Recorder } from './recorders/types';
 
@@ -55,6 +56,7 @@ const recorders: Record<string, Recorder> = {
   ...retentionRecorders,
   ...videoRenderRecorders,
   ...sendVideoRecorders,
+  ...ivrCallRecorders,
   ...ivrCallNodeRecorders,
 };
 

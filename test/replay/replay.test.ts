@@ -46,7 +46,7 @@ describe('coverage of the recorded histories', () => {
       expect.arrayContaining(['node type wait has no recorded conversation history', 'node type wait has no recorded flowRun history']),
     );
     const gaps = coverageGaps(recorded, { kinds: [...workflowKinds(), 'survey'], types: [...nodeTypes(), 'sendEmail'], manifest: visited });
-    expect(gaps).toEqual(['node type sendEmail has no recorded conversation history', 'node type sendEmail has no recorded flowRun history', 'workflow kind survey has no recorded history']);
+    expect(gaps).toEqual(['node type sendEmail has no recorded conversation history', 'node type sendEmail has no recorded flowRun history', 'node type sendEmail has no recorded ivrCall history', 'workflow kind survey has no recorded history']);
     const withoutClose = recorded.filter((r) => !r.facts.signals.some((s) => s.name === 'close'));
     expect(coverageGaps(withoutClose, { types: [] })).toContain('path "close" of conversation has no recorded history');
   });

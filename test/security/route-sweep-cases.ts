@@ -52,6 +52,9 @@ export interface Ids {
   voice: string;
   avatar: string;
   video: string;
+  /** Calls: a voice channel and a finished call. */
+  voiceChannel: string;
+  call: string;
 }
 
 export interface Call {
@@ -412,6 +415,12 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/webhooks/d-id/:token': { public: 'D-ID’s completion callback: the HMAC token in its URL is the credential, and it only wakes the render, which asks D-ID itself' },
   'DELETE /v1/avatars/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/avatars/${b.avatar}` }] },
   'DELETE /v1/voices/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/voices/${b.voice}` }] },
+  'POST /v1/webhooks/voice/:channelId': webhook,
+  'POST /v1/webhooks/voice/:channelId/:kind': webhook,
+  // B's own call stops at its `from` (not one of the channel's numbers, a 400): no call is placed.
+  'POST /v1/calls': { roles: 'member', tenant: (b) => [{ path: '/v1/calls', body: { channelId: b.voiceChannel, to: '+14155550123', from: '+14155559999' } }] },
+  'GET /v1/calls': { roles: 'viewer', tenant: 'list' },
+  'GET /v1/calls/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/calls/${b.call}` }] },
   // Opening hours: a tenant's own setting; test/voice-nodes/opening-hours.test.ts checks B's hours never answer or change A's.
   'GET /v1/settings/opening-hours': { roles: 'admin', tenant: own('the caller’s own tenant settings: test/voice-nodes/opening-hours.test.ts checks tenants do not see each other’s hours') },
   'PUT /v1/settings/opening-hours': { roles: 'admin', tenant: own('the caller’s own tenant settings: test/voice-nodes/opening-hours.test.ts checks tenants do not see each other’s hours') },

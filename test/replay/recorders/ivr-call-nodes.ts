@@ -138,7 +138,7 @@ async function recordConversation(ctx: RecordContext) {
   const { trace } = await c.state();
   const handles = trace.map((t) => `${t.nodeId}:${t.handle ?? ''}`).join(',');
   expectPath(handles.includes('hours:open') && handles.includes('desk:failed') && handles.includes('room:failed') && handles.includes('vm:empty'), `a chat falls through the call nodes (saw ${handles})`);
-  await closeAndSave(ctx, c, 'conversation-voice-nodes');
+  await closeAndSave(ctx, c, 'conversation-call-nodes');
 }
 
 async function recordFlowRun(ctx: RecordContext) {
@@ -156,9 +156,9 @@ async function recordFlowRunCallNodes(ctx: RecordContext) {
   const output = await run.result();
   expectPath(output.status === 'completed', 'the automation completed');
   expectPath((await run.query(flowRunStateQuery)).trace.some((t) => t.nodeId === 'vm' && t.handle === 'empty'), 'record had no call: empty');
-  await ctx.save('flowrun-voice-nodes', run.workflowId);
+  await ctx.save('flowrun-call-nodes', run.workflowId);
 }
 
-ivrCallNodeRecorders['conversation-voice-nodes'] = { record: recordConversation };
+ivrCallNodeRecorders['conversation-call-nodes'] = { record: recordConversation };
 ivrCallNodeRecorders['flowrun-business-hours'] = { record: recordFlowRun };
-ivrCallNodeRecorders['flowrun-voice-nodes'] = { record: recordFlowRunCallNodes };
+ivrCallNodeRecorders['flowrun-call-nodes'] = { record: recordFlowRunCallNodes };
