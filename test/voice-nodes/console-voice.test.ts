@@ -36,7 +36,7 @@ afterAll(async () => {
   await bench?.close();
 });
 
-it('connects a voice channel; the auth token is write-only; a bad number is refused on its field', { timeout: 90_000 }, async () => {
+it('connects a voice channel; the auth token is write-only; a bad number is refused on its field; the voice profile plays a sample', { timeout: 90_000 }, async () => {
   await app.goto('/settings/voice');
   await page.getByRole('button', { name: 'Connect voice channel' }).click();
   const dialog = page.getByRole('dialog', { name: 'Connect voice channel' });
@@ -61,15 +61,22 @@ it('connects a voice channel; the auth token is write-only; a bad number is refu
   expect(channel).toMatchObject({ type: 'voice', settings: { numbers: ['+14155550100', '+14155550101'] }, credentialFields: ['accountSid', 'authToken'] });
   expect(JSON.stringify(channel)).not.toContain(TOKEN);
 
+  const voice = await bench.stack.request('POST', '/v1/voices', { apiKey: bench.apiKey, body: { name: 'Front desk voice', provider: 'espeak', voiceId: 'en-us' } });
+  expect(voice.status, JSON.stringify(voice.body)).toBe(201);
   // Editing keeps the stored token when the field stays empty.
   await page.getByRole('button', { name: 'Edit Front desk line' }).click();
   const edit = page.getByRole('dialog', { name: 'Edit voice channel' });
   await expect.poll(() => edit.getByLabel('Twilio auth token').inputValue(), eventually).toBe('');
   await edit.getByLabel('Language').fill('en-GB');
+  // The voice profile calls speak with, and a sample of it.
+  await edit.getByLabel('Voice profile').selectOption({ label: 'Front desk voice' });
+  await edit.getByRole('button', { name: 'Play sample' }).click();
+  await edit.getByLabel('Front desk voice sample').waitFor();
+  expect(await edit.getByLabel('Front desk voice sample').getAttribute('src')).toMatch(/\/media\//);
   await edit.getByRole('button', { name: 'Save' }).click();
   await edit.waitFor({ state: 'detached' });
   const after = (await bench.stack.request('GET', `/v1/channels/${channel.id}`, { apiKey: bench.apiKey })).body;
-  expect(after).toMatchObject({ settings: { language: 'en-GB' }, credentialFields: ['accountSid', 'authToken'] });
+  expect(after).toMatchObject({ settings: { language: 'en-GB', voiceProfileId: voice.body.id }, credentialFields: ['accountSid', 'authToken'] });
   expect(app.errors).toEqual([]);
 });
 
