@@ -8,7 +8,9 @@ import { normalizePhone } from '../core/campaigns/contact-fields';
 import { stripUnstorableDeep } from '../core/text';
 import type { BeganCall, BeginCallInput, CallTurnInput } from '../core/voice/calls';
 import { tenantEm } from '../db/orm';
-import { createConversation, insertMessageOnce, upsertContact } from '../db/repos';
+import { createConversation, getFlowVersion, insertMessageOnce, upsertContact } from '../db/repos';
+import { Contact } from '../db/entities';
+import { AppError } from '../core/errors';
 
 /** E.164 of a number as Twilio sent it; null for `anonymous`, `restricted` or anything unparseable. */
 export function e164(raw: string | null | undefined): string | null {
@@ -52,26 +54,28 @@ export async function beginCall(orm: MikroORM, input: BeginCallInput): Promise<B
       continued = true;
     }
   }
-  if (!conversationId) {
+  if (!conversationId && input.answered !== false) {
     const created = await createConversation(em, input.tenantId, { flowId: input.flowId, flowVersion: input.flowVersion, channel: 'voice', contactId });
     await conn.execute(`update conversations set channel_id = ?, thread_key = ? where id = ? and tenant_id = ?`, [input.channelId, phone ?? input.callSid, created.id, input.tenantId]);
     conversationId = created.id;
   }
   const [row] = await conn.execute<{ id: string }[]>(
     `insert into calls (tenant_id, channel_id, call_sid, direction, from_number, to_number, status, answered_by, contact_id, conversation_id, workflow_id, flow_id, flow_version, started_at)
-     values (?, ?, ?, ?, ?, ?, 'in-progress', ?, ?, ?, ?, ?, ?, now())
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, case when ? then now() end)
      on conflict (tenant_id, call_sid) do update set
        contact_id = coalesce(calls.contact_id, excluded.contact_id), conversation_id = coalesce(calls.conversation_id, excluded.conversation_id),
        workflow_id = excluded.workflow_id, flow_id = coalesce(calls.flow_id, excluded.flow_id), flow_version = coalesce(calls.flow_version, excluded.flow_version),
-       answered_by = coalesce(excluded.answered_by, calls.answered_by), started_at = coalesce(calls.started_at, now()),
-       status = case when calls.status in ('queued', 'ringing') then 'in-progress' else calls.status end, updated_at = now()
+       answered_by = coalesce(excluded.answered_by, calls.answered_by), started_at = coalesce(calls.started_at, excluded.started_at),
+       status = case when calls.status in ('queued', 'ringing') then excluded.status else calls.status end, updated_at = now()
      returning id`,
-    [input.tenantId, input.channelId, input.callSid, input.direction, input.from, input.to, input.answeredBy, contactId, conversationId, input.workflowId, input.flowId, input.flowVersion],
+    [input.tenantId, input.channelId, input.callSid, input.direction, input.from, input.to, input.answered === false ? 'queued' : 'in-progress', input.answeredBy, contactId, conversationId, input.workflowId, input.flowId, input.flowVersion, input.answered !== false],
   );
-  const recent = await conn.execute<{ author: string; text: string }[]>(
-    `select author, text from messages where conversation_id = ? and tenant_id = ? order by created_at desc, id desc limit ?`,
-    [conversationId, input.tenantId, RECENT_MESSAGES],
-  );
+  const recent = conversationId
+    ? await conn.execute<{ author: string; text: string }[]>(
+        `select author, text from messages where conversation_id = ? and tenant_id = ? order by created_at desc, id desc limit ?`,
+        [conversationId, input.tenantId, RECENT_MESSAGES],
+      )
+    : [];
   return {
     callId: row.id,
     contactId: contactId ?? null,
@@ -86,9 +90,9 @@ export async function beginCall(orm: MikroORM, input: BeginCallInput): Promise<B
 /** The webhook's transcript lines (once each, by key) and the call row's progress. */
 export async function recordCallTurn(orm: MikroORM, input: CallTurnInput): Promise<void> {
   const em = tenantEm(orm, input.tenantId);
-  for (const line of input.lines) {
+  for (const line of input.conversationId ? input.lines : []) {
     await insertMessageOnce(em, input.tenantId, {
-      conversationId: input.conversationId,
+      conversationId: input.conversationId!,
       direction: line.author === 'contact' ? 'in' : 'out',
       author: line.author,
       text: stripUnstorableDeep(line.text),
@@ -136,18 +140,34 @@ export interface NewOutboundCall {
   contactId: string | null;
   variables: Record<string, unknown>;
   machineDetection: string | null;
+  /** A flow's placeCall node: a retried activity finds the row (and the call) its first attempt made. */
+  idempotencyKey: string | null;
 }
 
-/** The row of an outbound call before Twilio places it (its id goes into the call's Url). */
-export async function insertOutboundCall(orm: MikroORM, c: NewOutboundCall): Promise<string> {
-  const [row] = await tenantEm(orm, c.tenantId)
-    .getConnection()
-    .execute<{ id: string }[]>(
-      `insert into calls (tenant_id, channel_id, direction, from_number, to_number, status, contact_id, flow_id, flow_version, variables, machine_detection)
-       values (?, ?, 'outbound', ?, ?, 'queued', ?, ?, ?, ?, ?) returning id`,
-      [c.tenantId, c.channelId, c.from, c.to, c.contactId, c.flowId, c.flowVersion, JSON.stringify(stripUnstorableDeep(c.variables)), c.machineDetection],
-    );
-  return row.id;
+/** The row of an outbound call before Twilio places it (its id goes into the call's Url); `created` false when the key's row existed. */
+export async function insertOutboundCall(orm: MikroORM, c: NewOutboundCall): Promise<{ id: string; created: boolean }> {
+  const conn = tenantEm(orm, c.tenantId).getConnection();
+  const [row] = await conn.execute<{ id: string }[]>(
+    `insert into calls (tenant_id, channel_id, direction, from_number, to_number, status, contact_id, flow_id, flow_version, variables, machine_detection, idempotency_key)
+     values (?, ?, 'outbound', ?, ?, 'queued', ?, ?, ?, ?, ?, ?) on conflict (tenant_id, idempotency_key) do nothing returning id`,
+    [c.tenantId, c.channelId, c.from, c.to, c.contactId, c.flowId, c.flowVersion, JSON.stringify(stripUnstorableDeep(c.variables)), c.machineDetection, c.idempotencyKey],
+  );
+  if (row) return { id: row.id, created: true };
+  const [existing] = await conn.execute<{ id: string }[]>(`select id from calls where tenant_id = ? and idempotency_key = ?`, [c.tenantId, c.idempotencyKey]);
+  return { id: existing.id, created: false };
+}
+
+/** The flow's latest published version and the contact called (named, or found / created by number). */
+export async function outboundTargets(orm: MikroORM, tenantId: string, t: { flowId: string; contactId: string | null; to: string }): Promise<{ flowVersion: number; contactId: string }> {
+  const em = tenantEm(orm, tenantId);
+  const version = await getFlowVersion(em, t.flowId);
+  if (!version) throw new AppError('not_found', 'flow not found or never published', { field: 'flowId' });
+  if (t.contactId) {
+    const contact = await em.findOne(Contact, { id: t.contactId });
+    if (!contact) throw new AppError('not_found', 'contact not found', { field: 'contactId' });
+    return { flowVersion: version.version, contactId: contact.id };
+  }
+  return { flowVersion: version.version, contactId: (await upsertContact(em, tenantId, 'voice', t.to, { phone: t.to })).id };
 }
 
 /** Twilio accepted the call (its sid), or refused it (the reason; the call is failed). */

@@ -23,7 +23,8 @@ export async function ivrCall(input: IvrCallInput): Promise<void> {
 
   const over = await condition(() => s.ended, MAX_CALL_MS);
   if (!over) await s.expire();
-  await condition(allHandlersFinished);
+  // The last webhook's transcript is stored after its answer: wait for it, and for every handler.
+  await condition(() => s.idle && allHandlersFinished());
 }
 
 const KINDS = new Set(['answered', 'gather', 'dial', 'record', 'status']);

@@ -8,6 +8,18 @@ export interface CallActivities {
   beginCall(input: BeginCallInput): Promise<BeganCall>;
   /** Stores the transcript lines of one webhook (idempotent per line key) and the call row's status, path and duration. */
   recordCallTurn(input: CallTurnInput): Promise<void>;
+  /** A flow's placeCall node: the outbound call (voice/outbound.ts), once per key; Twilio's refusal is a non-retryable failure with its message. */
+  placeCall(input: PlaceCallInput): Promise<{ id: string; callSid: string | null; status: string }>;
+}
+
+export interface PlaceCallInput {
+  tenantId: string;
+  idempotencyKey: string;
+  channelId: string;
+  to: string;
+  flowId?: string;
+  variables?: Record<string, unknown>;
+  machineDetection?: 'Enable' | 'DetectMessageEnd';
 }
 
 // ---- speech (activities/voice/speech.ts) ----

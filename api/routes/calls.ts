@@ -10,14 +10,10 @@ import { errorResponses, uuidParam } from '../../core/api/common';
 import { callList, callListQuery, callSchema, placeCallBody, type CallDto } from '../../core/api/calls';
 import { AppError } from '../../core/errors';
 import { isUuid } from '../../core/ids';
-import { adapterEnv } from '../../channels/registry';
-import { channelLoader } from '../../channels/directory';
 import { ProviderError } from '../../channels/types';
-import { voiceAuth, type VoiceChannel } from '../../channels/voice/adapter';
-import { decodeCursor, encodeCursor, getFlowVersion, upsertContact } from '../../db/repos';
-import { Contact } from '../../db/entities';
-import { getCall, insertOutboundCall, listCalls, settleOutboundCall, type CallRow } from '../../voice/store';
-import { placeCall } from '../../voice/twilio-calls';
+import { decodeCursor, encodeCursor } from '../../db/repos';
+import { placeOutboundCall } from '../../voice/outbound';
+import { getCall, listCalls, type CallRow } from '../../voice/store';
 import type { AppDeps } from '../deps';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -52,7 +48,6 @@ export const callRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
     const tags = ['calls'];
-    const channels = channelLoader(deps.orm, deps.config);
 
     app.post(
       '/v1/calls',
@@ -60,52 +55,13 @@ export const callRoutes =
         schema: { tags, summary: 'Place an outbound call that runs a flow (answering-machine detection passed through to Twilio)', body: placeCallBody, response: { 201: callSchema, ...errorResponses } },
       },
       async (request, reply) => {
-        const body = request.body;
-        const loaded = await channels.get(body.channelId);
-        if (!loaded || loaded.row.tenant !== request.tenantId || loaded.row.type !== 'voice') throw new AppError('not_found', 'voice channel not found', { field: 'channelId' });
-        const channel = loaded.config as unknown as VoiceChannel;
-        const from = body.from ?? channel.settings.numbers?.[0];
-        if (!from || !channel.settings.numbers?.includes(from)) throw new AppError('bad_request', "from must be one of the channel's numbers", { field: 'from' });
-        const flowId = body.flowId ?? loaded.row.flow;
-        if (!flowId) throw new AppError('bad_request', 'the channel has no flow: name one in flowId', { field: 'flowId' });
-        const version = await getFlowVersion(request.em, flowId);
-        if (!version) throw new AppError('not_found', 'flow not found or never published', { field: 'flowId' });
-        let contactId: string;
-        if (body.contactId) {
-          const contact = await request.em.findOne(Contact, { id: body.contactId });
-          if (!contact) throw new AppError('not_found', 'contact not found', { field: 'contactId' });
-          contactId = contact.id;
-        } else contactId = (await upsertContact(request.em, request.tenantId, 'voice', body.to, { phone: body.to })).id;
-
-        const callId = await insertOutboundCall(deps.orm, {
-          tenantId: request.tenantId,
-          channelId: loaded.row.id,
-          from,
-          to: body.to,
-          flowId,
-          flowVersion: version.version,
-          contactId,
-          variables: body.variables ?? {},
-          machineDetection: body.machineDetection ?? null,
-        });
         try {
-          const placed = await placeCall(voiceAuth(adapterEnv(deps.config), channel), {
-            to: body.to,
-            from,
-            url: `${channel.webhookUrl}?call=${callId}`,
-            statusCallback: `${channel.webhookUrl}/status?call=${callId}`,
-            ...(body.machineDetection ? { machineDetection: body.machineDetection } : {}),
-            ...(body.asyncAmd ? { asyncAmd: true, asyncAmdStatusCallback: `${channel.webhookUrl}/status?call=${callId}` } : {}),
-            ...(body.timeoutSeconds ? { timeout: body.timeoutSeconds } : {}),
-          });
-          await settleOutboundCall(deps.orm, request.tenantId, callId, { callSid: placed.sid });
+          return reply.status(201).send(callDto(await placeOutboundCall(deps, request.tenantId, request.body)));
         } catch (err) {
           if (!(err instanceof ProviderError)) throw err;
-          await settleOutboundCall(deps.orm, request.tenantId, callId, { error: err.message });
           // Twilio refused (a bad number, an unverified caller id) or is down: the caller decides.
           throw new AppError(err.retryable ? 'upstream_unavailable' : 'bad_request', err.message, { field: err.retryable ? 'provider' : 'to' });
         }
-        return reply.status(201).send(callDto((await getCall(deps.orm, request.tenantId, callId))!));
       },
     );
 

@@ -18,6 +18,7 @@ import { hangupNode } from './hangup';
 import { playNode } from './play';
 import { menuNode } from './menu';
 import { gatherNode } from './gather';
+import { placeCallNode } from './placeCall';
 import { businessHoursNode } from './businessHours';
 import { transferNode } from './transfer';
 import { conferenceNode } from './conference';
@@ -46,6 +47,7 @@ export const NODE_CATALOGUE = [
   playNode,
   menuNode,
   gatherNode,
+  placeCallNode,
   businessHoursNode,
   transferNode,
   conferenceNode,

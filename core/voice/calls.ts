@@ -21,12 +21,15 @@ export interface BeginCallInput extends CallIdentity {
   contactId: string | null;
   /** The row POST /v1/calls wrote for an outbound call (its Url carries it), which this call completes. */
   callId?: string | null;
+  /** False for a call that ended unanswered (busy, no answer): its row is kept, no conversation is opened. */
+  answered?: boolean;
 }
 
 export interface BeganCall {
   callId: string;
   contactId: string | null;
-  conversationId: string;
+  /** Null only for a call that ended unanswered. */
+  conversationId: string | null;
   /** The known contact's name (greeted by it); null for a new or nameless caller. */
   contactName: string | null;
   /** The caller's number in E.164 (null when Twilio sent none, e.g. an anonymous caller). */
@@ -53,7 +56,7 @@ export interface CallTurnInput {
   tenantId: string;
   workflowId: string;
   callId: string;
-  conversationId: string;
+  conversationId: string | null;
   lines: TranscriptLine[];
   status: CallStatus | null;
   /** Nodes visited so far (the call's path). */

@@ -28,6 +28,7 @@ import { Migration20261226130000_quotas } from './Migration20261226130000_quotas
 import { Migration20261226100000_intents } from './Migration20261226100000_intents';
 import { Migration20261226160000_video_renders } from './Migration20261226160000_video_renders';
 import { Migration20261227100000_calls } from './Migration20261227100000_calls';
+import { Migration20261227100001_call_keys } from './Migration20261227100001_call_keys';
 import { Migration20261227120000_user_phone } from './Migration20261227120000_user_phone';
 
 export const MIGRATIONS: MigrationObject[] = [
@@ -59,5 +60,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261226100000_intents', class: Migration20261226100000_intents },
   { name: 'Migration20261226160000_video_renders', class: Migration20261226160000_video_renders },
   { name: 'Migration20261227100000_calls', class: Migration20261227100000_calls },
+  { name: 'Migration20261227100001_call_keys', class: Migration20261227100001_call_keys },
   { name: 'Migration20261227120000_user_phone', class: Migration20261227120000_user_phone },
 ];

@@ -148,6 +148,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       TEMPORAL_TASK_QUEUE: taskQueue,
       SWITCHBOARD_SECRET_KEY: config.SWITCHBOARD_SECRET_KEY!,
       OUTBOUND_ALLOWED_PRIVATE: config.OUTBOUND_ALLOWED_PRIVATE.join(','),
+      // Links the worker signs (media-store URLs Twilio fetches) must name the API the stack serves.
+      ...(config.PUBLIC_URL ? { PUBLIC_URL: config.PUBLIC_URL } : {}),
       LOG_LEVEL: 'warn',
     }),
     async request(method, path, reqOpts = {}) {

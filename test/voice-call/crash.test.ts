@@ -29,7 +29,7 @@ it('answers the digit pressed after the worker died, from a new worker, where th
   const menu = await caller.answer();
   expect(menu.status).toBe(200);
   expect(caller.gather().attrs.action).toBe(`${channel.webhookUrl}/gather?node=menu`);
-  expect(await bench.heard(caller)).toEqual(['Hello, thanks for calling.', 'For bookings press 1 or say booking. For opening hours press 2.']);
+  expect(await bench.heard(caller, 2)).toEqual(['Hello, thanks for calling.', 'For bookings press 1 or say booking. For opening hours press 2.']);
 
   await first.kill('SIGKILL');
   const second = await startWorkerProcess(env);
@@ -39,7 +39,7 @@ it('answers the digit pressed after the worker died, from a new worker, where th
   const hours = await caller.press('2');
   expect(hours.status).toBe(200);
   expect(hours.verbs.at(-1)?.name).toBe('Hangup');
-  expect(await bench.heard(caller)).toEqual(['We are open from noon to midnight.', 'Goodbye.']);
+  expect(await bench.heard(caller, 2)).toEqual(['We are open from noon to midnight.', 'Goodbye.']);
 
   await caller.hangup(20);
   await bench.stack.temporal.workflow.getHandle(callWorkflowId(bench.tenantId, caller.sid)).result();

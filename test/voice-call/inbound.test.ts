@@ -34,7 +34,7 @@ describe('an inbound call', () => {
     const caller = bench.caller(channel, phone);
     const first = await caller.answer();
     expect(first.status).toBe(200);
-    expect(await bench.heard(caller)).toEqual(['Hello Ada, thanks for calling.', 'For bookings press 1 or say booking. For opening hours press 2.']);
+    expect(await bench.heard(caller, 2)).toEqual(['Hello Ada, thanks for calling.', 'For bookings press 1 or say booking. For opening hours press 2.']);
     // espeak-ng spoke (no ElevenLabs voice here): audio Twilio plays, the menu's prompt inside the Gather so the caller may answer over it.
     expect(first.verbs.map((v) => v.name)).toEqual(['Play', 'Gather']);
     const gather = caller.gather();
@@ -45,11 +45,11 @@ describe('an inbound call', () => {
     expect(gather.attrs.hints).toBe('booking, book a table, hours, opening');
 
     const party = await caller.say('I want to book a table please');
-    expect(await bench.heard(caller)).toEqual(['How many people? Enter the number, then press hash.']);
+    expect(await bench.heard(caller, 1)).toEqual(['How many people? Enter the number, then press hash.']);
     expect(caller.gather().attrs.action).toBe(`${channel.webhookUrl}/gather?node=party`);
 
     const done = await caller.press('4');
-    expect(await bench.heard(caller)).toEqual(['A table for 4. See you soon!', 'Goodbye.']);
+    expect(await bench.heard(caller, 2)).toEqual(['A table for 4. See you soon!', 'Goodbye.']);
     expect(done.verbs.at(-1)?.name).toBe('Hangup');
 
     expect((await caller.hangup(37)).status).toBe(204);
@@ -80,11 +80,11 @@ describe('an inbound call', () => {
     const phone = newPhone();
     const caller = bench.caller(channel, phone);
     const first = await caller.answer();
-    expect((await bench.heard(caller))[0]).toBe('Hello, thanks for calling.');
+    expect((await bench.heard(caller, 2))[0]).toBe('Hello, thanks for calling.');
     const again = await caller.silence();
-    expect(await bench.heard(caller)).toEqual(['Sorry, I did not hear anything.', 'For bookings press 1 or say booking. For opening hours press 2.']);
+    expect(await bench.heard(caller, 2)).toEqual(['Sorry, I did not hear anything.', 'For bookings press 1 or say booking. For opening hours press 2.']);
     const gone = await caller.silence();
-    expect(await bench.heard(caller)).toEqual(['Sorry, goodbye.']);
+    expect(await bench.heard(caller, 1)).toEqual(['Sorry, goodbye.']);
     expect(gone.verbs.at(-1)?.name).toBe('Hangup');
 
     const contacts = await bench.rows(`select id, phone, channel, external_id from contacts where tenant_id = ? and phone = ?`, [bench.tenantId, phone]);
@@ -153,12 +153,12 @@ describe('chat nodes on a call', () => {
     const chatChannel = await bench.channel(flow);
     const caller = bench.caller(chatChannel, newPhone());
     const first = await caller.answer();
-    expect(await bench.heard(caller)).toEqual(['What is your email?']);
+    expect(await bench.heard(caller, 1)).toEqual(['What is your email?']);
     expect(caller.gather().attrs).toMatchObject({ input: 'speech dtmf', action: `${chatChannel.webhookUrl}/gather?node=q` });
     const retry = await caller.say('not an address');
-    expect(await bench.heard(caller)).toEqual(['Please enter a valid e-mail address, like name@example.com.']);
+    expect(await bench.heard(caller, 1)).toEqual(['Please enter a valid e-mail address, like name@example.com.']);
     const done = await caller.say('ada@example.com');
-    expect(await bench.heard(caller)).toEqual(['Thanks, we will write to ada@example.com.']);
+    expect(await bench.heard(caller, 1)).toEqual(['Thanks, we will write to ada@example.com.']);
     expect(done.verbs.at(-1)?.name).toBe('Hangup');
     await caller.hangup(12);
     await waitUntil(async () => (await bench.rows(`select status from calls where call_sid = ?`, [caller.sid]))[0]?.status === 'completed', 10_000, 'call completed');

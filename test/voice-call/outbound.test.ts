@@ -20,7 +20,7 @@ const reminderFlow = {
     { id: 'start', type: 'start', data: {} },
     { id: 'machine', type: 'condition', data: { expression: 'call.answeredBy != "human"' } },
     { id: 'voicemail', type: 'hangup', data: { message: 'Reminder: table for {{party}} tonight.' } },
-    { id: 'confirm', type: 'menu', data: { prompt: 'Hi {{caller.name}}, your table for {{party}} is at eight. Press 1 to confirm.', options: [{ key: '1', keywords: ['yes', 'confirm'] }], retries: 0 } },
+    { id: 'confirm', type: 'menu', data: { prompt: 'Hi{{#caller.name}} {{caller.name}}{{/caller.name}}, your table for {{party}} is at eight. Press 1 to confirm.', options: [{ key: '1', keywords: ['yes', 'confirm'] }], retries: 0 } },
     { id: 'thanks', type: 'hangup', data: { message: 'Confirmed, thank you.' } },
   ],
   edges: [edge('start', 'machine'), edge('machine', 'voicemail', 'true'), edge('machine', 'confirm', 'false'), edge('confirm', 'thanks', 'key1')],
@@ -85,6 +85,8 @@ describe('outbound calls', () => {
     const busy = await place({ to: newPhone() });
     expect(busy.status).toBe(201);
     await waitUntil(async () => (await getCall(busy.body.id)).body.status === 'busy', 15_000, 'busy recorded');
+    // Unanswered: the row says so, and no conversation was opened for it.
+    expect((await getCall(busy.body.id)).body).toMatchObject({ conversationId: null, startedAt: null });
     expect((await getCall(busy.body.id)).body.endedAt).not.toBeNull();
 
     twilio.failNext({ status: 400, code: 21217, message: 'Phone number does not appear to be valid' });
@@ -102,6 +104,38 @@ describe('outbound calls', () => {
     const noChannel = await bench.stack.request('POST', '/v1/calls', { apiKey: bench.apiKey, body: { channelId: 'nope', to: newPhone() } });
     expect(noChannel.status).toBe(400);
     expect(noChannel.body.error.field).toBe('channelId');
+  });
+});
+
+describe('calls placed by a flow', () => {
+  it('places the call from an automation once, with the variables the called flow reads', async () => {
+    const to = newPhone();
+    const automation = {
+      nodes: [
+        { id: 'start', type: 'start', data: {} },
+        { id: 'ring', type: 'placeCall', data: { channelId: channel.id, to: '{{phone}}', variables: { party: '{{party}}' }, machineDetection: 'Enable', saveAs: 'placed' } },
+        { id: 'end', type: 'end', data: {} },
+      ],
+      edges: [edge('start', 'ring'), edge('ring', 'end')],
+      settings: { handoffKeywords: [], idleTimeoutMinutes: 30, contextWindow: 20, variables: {} },
+    };
+    const created = await bench.stack.request('POST', '/v1/flows', { apiKey: bench.apiKey, body: { name: 'reminders', graph: automation } });
+    expect((await bench.stack.request('POST', `/v1/flows/${created.body.id}/publish`, { apiKey: bench.apiKey, body: {} })).status).toBe(201);
+    twilio.answerNext({ answeredBy: 'human' });
+    const run = await bench.stack.request('POST', `/v1/flows/${created.body.id}/runs`, { apiKey: bench.apiKey, body: { input: { phone: to, party: '6' } } });
+    expect(run.status).toBe(202);
+    const output = await bench.stack.temporal.workflow.getHandle(run.body.workflowId).result();
+    expect(output.status).toBe('completed');
+    const placed = output.variables.placed;
+    expect(placed.callSid).toMatch(/^CA/);
+    expect(twilio.apiRequests.filter((r) => r.form.To === to)).toHaveLength(1);
+    expect(twilio.apiRequests.find((r) => r.form.To === to)!.form.MachineDetection).toBe('Enable');
+    const call = await twilio.waitForCall((c) => c.sid === placed.callSid);
+    call.press('1');
+    await call.ended;
+    await waitUntil(async () => (await getCall(placed.id)).body.status === 'completed', 15_000, 'the placed call completed');
+    const lines = await bench.rows(`select text from messages where conversation_id = ? and author = 'bot' order by created_at, id`, [(await getCall(placed.id)).body.conversationId]);
+    expect(lines[0].text).toBe('Hi, your table for 6 is at eight. Press 1 to confirm.');
   });
 });
 

@@ -33,7 +33,7 @@ const store: LocalActivityOptions = {
 
 const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus', 'recordCsat', 'completeCsat']);
 // A call's webhooks wait on these (workflows/voice/): no activity task round trip through the server.
-for (const name of ['beginCall', 'recordCallTurn', 'synthesizeSpeech'] as const) LOCAL.add(name);
+for (const name of ['beginCall', 'synthesizeSpeech'] as const) LOCAL.add(name);
 // The businessHours node's settings read: a caller may be waiting on it.
 LOCAL.add('openingHoursStatus');
 LOCAL.add('prepareTransfer');
@@ -133,9 +133,12 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // The sendVideo node: a claim (database) and a look at the render, each a few quick attempts.
   prepareFlowVideo: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
   videoForMessage: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
-  // The ivrCall workflow (workflows/voice/): the caller is on the line, so a few seconds of attempts, then the call goes on without the row.
+  // The ivrCall workflow (workflows/voice/): the caller is on the line, so a few seconds of attempts.
   beginCall: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
-  recordCallTurn: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
+  // Stored after the webhook is answered (an activity, off the caller's path); a store that stays down costs the transcript, never the call.
+  recordCallTurn: { startToCloseTimeout: '10s', retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 20 }) },
+  // The placeCall node: Twilio's Calls API; a refusal is final, an outage retried a few times (the key keeps it to one call).
+  placeCall: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 4 }) },
   // The businessHours node: one settings read inside the workflow task (a caller waits on it), retried like a store read.
   openingHoursStatus: store,
   // The transfer and record nodes (activities/voice-nodes/): the caller is on the line.

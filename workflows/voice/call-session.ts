@@ -24,6 +24,13 @@ import type { CallState, IvrCallInput } from '../messages';
 import type { CallRuntime, SpeechOptions } from './runtime';
 import { speechVerb } from './speech';
 
+/** A spoken line's `<Say>` becomes `<Play>` of its audio, in place (it may sit inside a `<Gather>`'s prompt). */
+function playInstead(verb: PromptVerb, url: string): void {
+  const v = verb as unknown as Record<string, unknown>;
+  for (const key of Object.keys(v)) delete v[key];
+  Object.assign(v, { verb: 'play', url });
+}
+
 /** Seconds Twilio listens after a chat node's question before posting an empty answer. */
 export const DEFAULT_GATHER_TIMEOUT = 6;
 const PATH_LIMIT = 500;
@@ -51,6 +58,7 @@ export class CallSession implements FlowRuntime, CallRuntime {
   private cursor: { nodeId: string; retries: number } | null = null;
   private verbs: VoiceVerb[] = [];
   private lines: TranscriptLine[] = [];
+  private unspoken: { nodeId: string; text: string; voiceProfileId: string | null; verb: PromptVerb; metadata: Record<string, unknown> }[] = [];
   private lastAnswer: CallAnswer = { verbs: [], status: null };
   private readonly visited: string[] = [];
   private readonly recordingKeys: string[] = [];
@@ -113,11 +121,29 @@ export class CallSession implements FlowRuntime, CallRuntime {
     this.verbs.push(verb);
   }
 
-  /** Audio from `synthesizeSpeech` (its engine and media key on the transcript line), else Twilio's `<Say>`. */
+  /**
+   * The verb that speaks `text`: `<Say>` now, turned into `<Play>` of the `synthesizeSpeech` audio
+   * before the webhook is answered (`voice()`), so every line of a webhook is synthesized at once
+   * rather than one after the other. The transcript line gets the engine that spoke it.
+   */
   async speech(nodeId: string, text: string, options: SpeechOptions = {}, source = 'voice'): Promise<PromptVerb> {
-    const audio = await this.synthesize(nodeId, text, options.voiceProfileId ?? this.input.voiceProfileId);
-    this.addLine({ author: 'bot', text, nodeId, source, metadata: { engine: audio.engine, ...(audio.mediaKey ? { mediaKey: audio.mediaKey } : {}) } });
-    return speechVerb(text, options, audio.url);
+    const verb = speechVerb(text, options);
+    const metadata: Record<string, unknown> = {};
+    this.addLine({ author: 'bot', text, nodeId, source, metadata });
+    this.unspoken.push({ nodeId, text, voiceProfileId: options.voiceProfileId ?? this.input.voiceProfileId, verb, metadata });
+    return verb;
+  }
+
+  /** Synthesizes this webhook's lines together (local activities in parallel); a line without audio stays `<Say>`. */
+  private async voice(): Promise<void> {
+    const lines = this.unspoken;
+    this.unspoken = [];
+    const audio = await Promise.all(lines.map((l) => this.synthesize(l.nodeId, l.text, l.voiceProfileId)));
+    lines.forEach((line, i) => {
+      const { url, mediaKey, engine } = audio[i];
+      Object.assign(line.metadata, { engine, ...(mediaKey ? { mediaKey } : {}) });
+      if (url) playInstead(line.verb, url);
+    });
   }
 
   private async synthesize(nodeId: string, text: string, voiceProfileId: string | null): Promise<Pick<SynthesizeSpeechResult, 'url' | 'mediaKey' | 'engine'>> {
@@ -140,15 +166,29 @@ export class CallSession implements FlowRuntime, CallRuntime {
 
   // ---- the update ----
 
-  /** One webhook of the call; resolves with the verbs of its answer. */
+  /**
+   * One webhook of the call; resolves with the verbs of its answer as soon as they are known. The
+   * webhook's transcript and the call row are stored after (an activity scheduled in the same
+   * workflow task that answers), so the caller never waits on that write; the next webhook does.
+   */
   event(ev: CallEvent): Promise<CallAnswer> {
-    return this.mutex.run(async () => {
-      this.turn++;
-      if (ev.callStatus) this.setStatus(ev.callStatus);
-      const answer = await this.process(ev);
-      await this.recordTurn();
-      return answer;
+    return new Promise<CallAnswer>((resolve, reject) => {
+      void this.mutex.run(async () => {
+        try {
+          this.turn++;
+          if (ev.callStatus) this.setStatus(ev.callStatus);
+          resolve(await this.process(ev));
+        } catch (err) {
+          reject(err);
+        }
+        await this.recordTurn();
+      });
     });
+  }
+
+  /** No webhook is being answered or recorded. */
+  get idle(): boolean {
+    return !this.mutex.busy;
   }
 
   /** The call outlived any plausible length without a final status: it is recorded as over. */
@@ -189,7 +229,8 @@ export class CallSession implements FlowRuntime, CallRuntime {
       if (ev.callStatus && FINAL_CALL_STATUSES.includes(ev.callStatus)) {
         this.ended = true;
         this.cursor = null;
-        if (!this.began) await this.begin(ev.callSid);
+        // A call that ended unanswered (busy, no answer) keeps its row and opens no conversation.
+        if (!this.began) await this.begin(ev.callSid, false);
       }
       return { verbs: [], status: this.status };
     }
@@ -244,6 +285,7 @@ export class CallSession implements FlowRuntime, CallRuntime {
     }
     const verbs = this.verbs;
     this.verbs = [];
+    await this.voice();
     return this.answerWith(verbs);
   }
 
@@ -252,7 +294,7 @@ export class CallSession implements FlowRuntime, CallRuntime {
     return this.lastAnswer;
   }
 
-  private async begin(callSid: string): Promise<void> {
+  private async begin(callSid: string, answered = true): Promise<void> {
     const began = await this.activities.call('@call', 'beginCall', {
       tenantId: this.tenantId,
       workflowId: this.workflowId,
@@ -266,9 +308,10 @@ export class CallSession implements FlowRuntime, CallRuntime {
       answeredBy: this.answeredBy,
       contactId: this.input.contactId ?? null,
       callId: this.input.callId ?? null,
+      ...(answered ? {} : { answered: false }),
     });
     this.began = began;
-    this.conversationId = began.conversationId;
+    this.conversationId = began.conversationId ?? undefined;
     this.window.push(...began.recent);
     // Flows greet known callers by name: {{caller.name}}, {{caller.phone}}, {{caller.known}}.
     this.variables.caller = { name: began.contactName, phone: began.phone, known: began.contactName !== null, continued: began.continued };

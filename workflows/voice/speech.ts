@@ -1,4 +1,4 @@
-/** The verb that speaks a text on a call: the synthesized audio (`<Play>`), or Twilio's own `<Say>` in the language asked for. */
+/** The verb that speaks a text on a call: the synthesized audio (`<Play>`), or Twilio's own `<Say>` in the language asked for (until the audio is known). */
 import type { PromptVerb } from '../../core/voice/types';
 import type { SpeechOptions } from './runtime';
 

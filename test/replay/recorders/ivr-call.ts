@@ -15,6 +15,7 @@ import { startRun, waitingAt } from './flow-run';
 import { expectPath, type RecordContext, type Recorder } from './types';
 
 const SID = 'CA0123456789abcdef0123456789abcdef';
+const CHANNEL = '3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
 const FROM = '+14155550100';
 
 const graph = () =>
@@ -67,7 +68,7 @@ async function recordCall(ctx: RecordContext) {
   await ctx.save('ivr-call', workflowId);
 }
 
-/** Chat nodes on a call: setVariable, condition, ask (speech), httpRequest, llmReply (spoken), wait (a pause), csat (speech), end. */
+/** Chat nodes on a call: setVariable, condition, ask (speech), httpRequest, llmReply (spoken), wait (a pause), placeCall, csat (speech), end. */
 const chatOnCall = () =>
   flow(
     [
@@ -78,10 +79,11 @@ const chatOnCall = () =>
       { id: 'lookup', type: 'httpRequest', data: { method: 'GET', url: 'https://api.test/guests/{{name}}', responseMapping: { table: 'body.table' } } },
       { id: 'answer', type: 'llmReply', data: { allowHandoff: false } },
       { id: 'hold', type: 'wait', data: { seconds: 2 } },
+      { id: 'callback', type: 'placeCall', data: { channelId: CHANNEL, to: '+14155550123', variables: { about: 'table for {{name}}' } } },
       { id: 'rate', type: 'csat', data: { question: 'From 1 to 5, how did we do?' } },
       { id: 'end', type: 'end', data: { message: 'Thank you, {{name}}.' } },
     ],
-    [['start', 'count'], ['count', 'first'], ['first', 'name', 'true'], ['first', 'end', 'false'], ['name', 'lookup'], ['lookup', 'answer'], ['lookup', 'answer', 'error'], ['answer', 'hold'], ['hold', 'rate'], ['rate', 'end', 'satisfied'], ['rate', 'end', 'unsatisfied'], ['rate', 'end', 'noAnswer']],
+    [['start', 'count'], ['count', 'first'], ['first', 'name', 'true'], ['first', 'end', 'false'], ['name', 'lookup'], ['lookup', 'answer'], ['lookup', 'answer', 'error'], ['answer', 'hold'], ['hold', 'callback'], ['callback', 'rate'], ['rate', 'end', 'satisfied'], ['rate', 'end', 'unsatisfied'], ['rate', 'end', 'noAnswer']],
     { variables: { calls: 0 } },
   );
 
@@ -93,13 +95,13 @@ async function recordChatNodesOnCall(ctx: RecordContext) {
   const last = await said({ kind: 'gather', callSid: sid, callStatus: 'in-progress', nodeId: 'rate', digits: '5', speech: null, confidence: null });
   expectPath(last.verbs.some((v) => v.verb === 'pause') || last.verbs.at(-1)?.verb === 'hangup', 'the rating ends the call');
   const state = await handle.query(callStateQuery);
-  expectPath(state.path.join(',') === 'start,count,first,name,lookup,answer,hold,rate,end', `took its path (saw ${state.path.join(',')})`);
+  expectPath(state.path.join(',') === 'start,count,first,name,lookup,answer,hold,callback,rate,end', `took its path (saw ${state.path.join(',')})`);
   await send({ kind: 'status', callSid: sid, callStatus: 'completed', callDuration: 33, sequenceNumber: 3, timestamp: null, answeredBy: null });
   await handle.result();
   await ctx.save('ivr-call-chat-nodes', workflowId);
 }
 
-/** The voice nodes in a chat: say and play send messages, menu and gather take typed answers, hangup ends. */
+/** The voice nodes in a chat: say and play send messages, menu and gather take typed answers, placeCall calls back, hangup ends. */
 const voiceInChat = () =>
   flow(
     [
@@ -108,9 +110,10 @@ const voiceInChat = () =>
       { id: 'jingle', type: 'play', data: { url: 'https://media.example/jingle.mp3', caption: 'Our jingle' } },
       { id: 'menu', type: 'menu', data: { prompt: 'Type 1 or booking.', options: [{ key: '1', keywords: ['booking'] }], retries: 0 } },
       { id: 'people', type: 'gather', data: { prompt: 'How many people?', variable: 'people', inputType: 'number' } },
+      { id: 'callback', type: 'placeCall', data: { channelId: CHANNEL, to: '+14155550123', variables: { people: '{{people}}' }, saveAs: 'reminder' } },
       { id: 'bye', type: 'hangup', data: { message: 'A table for {{people}}. Bye!' } },
     ],
-    [['start', 'hello'], ['hello', 'jingle'], ['jingle', 'menu'], ['menu', 'people', 'key1'], ['menu', 'bye', 'noMatch'], ['menu', 'bye', 'noInput'], ['people', 'bye']],
+    [['start', 'hello'], ['hello', 'jingle'], ['jingle', 'menu'], ['menu', 'people', 'key1'], ['menu', 'bye', 'noMatch'], ['menu', 'bye', 'noInput'], ['people', 'callback'], ['callback', 'bye']],
   );
 
 async function recordVoiceNodesInConversation(ctx: RecordContext) {

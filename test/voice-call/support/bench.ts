@@ -16,8 +16,12 @@ export interface VoiceBench {
   channel(flow: GraphInput, settings?: Record<string, unknown>): Promise<{ id: string; webhookUrl: string }>;
   caller(channel: { webhookUrl: string }, from: string): Caller;
   rows<T = any>(sql: string, params?: unknown[]): Promise<T[]>;
-  /** What the caller heard since the last look (the call's transcript lines spoken by the flow): audio or <Say>, the words are on the line. */
-  heard(caller: Caller): Promise<string[]>;
+  /**
+   * What the caller heard since the last look (the call's transcript lines spoken by the flow: audio
+   * or <Say>, the words are on the line), once at least `count` new lines are stored — the
+   * transcript is written just after each webhook is answered.
+   */
+  heard(caller: Caller, count: number): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -43,15 +47,18 @@ export async function startVoiceBench(opts: { worker?: boolean; env?: Record<str
     channel: (flow, settings = {}) => connectChannel(stack, apiKey, 'voice', { credentials: { accountSid: account.sid, authToken: account.token }, settings: { numbers: [number], ...settings } }, flow),
     caller: (channel, from) => new Caller(channel, account, from, number),
     rows: (sql, params = []) => stack.orm.em.getConnection().execute(sql, params as unknown[]),
-    async heard(caller) {
-      const lines = await stack.orm.em
-        .getConnection()
-        .execute<{ text: string }[]>(
-          `select m.text from messages m join calls c on c.conversation_id = m.conversation_id
-            where c.call_sid = ? and m.author = 'bot' and m.idempotency_key like ? order by m.created_at, m.id`,
-          [caller.sid, `call:${tenantId}:${caller.sid}:%`],
-        );
+    async heard(caller, count) {
       const seen = heardSoFar.get(caller.sid) ?? 0;
+      const read = () =>
+        stack.orm.em
+          .getConnection()
+          .execute<{ text: string }[]>(
+            `select m.text from messages m join calls c on c.conversation_id = m.conversation_id
+              where c.call_sid = ? and m.author = 'bot' and m.idempotency_key like ? order by m.created_at, m.id`,
+            [caller.sid, `call:${tenantId}:${caller.sid}:%`],
+          );
+      let lines = await read();
+      for (const until = Date.now() + 10_000; lines.length < seen + count && Date.now() < until; lines = await read()) await new Promise((r) => setTimeout(r, 50));
       heardSoFar.set(caller.sid, lines.length);
       return lines.slice(seen).map((l) => l.text);
     },

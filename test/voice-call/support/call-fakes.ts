@@ -12,4 +12,5 @@ export const callFakes = (): CallActivities => ({
     recent: [],
   }),
   recordCallTurn: async () => {},
+  placeCall: async ({ idempotencyKey }) => ({ id: `call-${idempotencyKey.length}`, callSid: 'CA00000000000000000000000000000001', status: 'queued' }),
 });

@@ -19,6 +19,7 @@ import { hangup } from './hangup';
 import { play } from './play';
 import { menu } from './menu';
 import { gather } from './gather';
+import { placeCall } from './placeCall';
 import { businessHours } from './businessHours';
 import { transfer } from './transfer';
 import { conference } from './conference';
@@ -44,6 +45,7 @@ const HANDLERS: { [T in NodeType]: NodeHandler<T> } = {
   play,
   menu,
   gather,
+  placeCall,
   businessHours,
   transfer,
   conference,
