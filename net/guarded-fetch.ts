@@ -99,6 +99,13 @@ async function fetchGuarded(input: URL, init: RequestInit, opts: GuardOptions): 
   let method = (init.method ?? 'GET').toUpperCase();
   let body = init.body;
   let headers = new Headers(init.headers);
+  if (body instanceof FormData) {
+    // undici's fetch does not know the platform's FormData class (it would send "[object FormData]"):
+    // the form is encoded here, boundary header and all (an upload, e.g. a recording to transcribe).
+    const encoded = new Response(body);
+    headers.set('content-type', encoded.headers.get('content-type')!);
+    body = Buffer.from(await encoded.arrayBuffer());
+  }
   try {
     for (let hop = 0; ; hop++) {
       if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OutboundRefusedError(url.protocol, 'protocol');

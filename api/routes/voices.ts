@@ -17,6 +17,7 @@ import { speechEndpoint } from '../../renders/endpoints';
 import { RenderProviderError } from '../../renders/errors';
 import { ESPEAK_VOICE } from '../../renders/espeak';
 import { speakScript } from '../../renders/speech';
+import { synthesize } from '../../voice/tts';
 import type { AppDeps } from '../deps';
 import { recordChange } from '../plugins/audit';
 import { renderMedia, voiceProfileDto } from '../services/renders';
@@ -24,6 +25,8 @@ import { renderMedia, voiceProfileDto } from '../services/renders';
 const notFound = () => new AppError('not_found', 'voice profile not found', { field: 'id' });
 /** What a sample says when the request gives no text. */
 export const SAMPLE_TEXT = 'Hello! This is how I sound in your videos.';
+/** What a phone sample says: the voice as callers hear it. */
+export const PHONE_SAMPLE_TEXT = 'Hello, thanks for calling! This is how I sound on the phone.';
 /** espeak-ng's voices a picker offers (any espeak voice name is accepted). */
 const ESPEAK_VOICES = [
   { voiceId: 'en-us', name: 'English (America)' },
@@ -100,6 +103,13 @@ export const voiceRoutes =
         const endpoint = row.provider === 'elevenlabs' ? await endpointOf(request.tenantId) : null;
         const store = renderMedia(deps.config);
         const voice = { provider: row.provider, voiceId: row.voiceId, modelId: row.modelId ?? null, settings: row.settings };
+        if (request.body?.format === 'telephony') {
+          // As a call plays it: the speech engines' chain and cache, 8 kHz μ-law WAV.
+          const text = request.body.text ?? PHONE_SAMPLE_TEXT;
+          const spoken = await synthesize({ store, elevenlabs: endpoint, urlTtlSeconds: deps.config.MEDIA_URL_TTL_SECONDS }, { tenantId: request.tenantId, text, voice, format: 'telephony' });
+          if (!spoken.url || spoken.engine === 'twilio-say') throw new AppError('upstream_unavailable', 'no speech engine could speak the sample', { field: 'provider' });
+          return { url: spoken.url, cached: spoken.cached, characters: spoken.engine === 'elevenlabs' && !spoken.cached ? text.length : 0, engine: spoken.engine };
+        }
         const spoken = await speakScript(store, endpoint, request.tenantId, voice, request.body?.text ?? SAMPLE_TEXT).catch((err) => Promise.reject(providerError(err)));
         return { url: await store.signedUrl(spoken.key, deps.config.MEDIA_URL_TTL_SECONDS), cached: spoken.cached, characters: spoken.characters };
       },

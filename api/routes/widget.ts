@@ -14,17 +14,21 @@ import {
   WIDGET_UPLOAD_LIMIT,
   WIDGET_UPLOAD_MAX_BYTES,
   WIDGET_UPLOAD_TYPES,
+  WIDGET_VOICE_LIMIT,
+  WIDGET_VOICE_MAX_BYTES,
   widgetChannelParams,
   widgetConfigSchema,
   widgetSessionBody,
   widgetSessionSchema,
   widgetUploadSchema,
+  widgetVoiceSchema,
 } from '../../core/api/widget';
 import { AppError } from '../../core/errors';
 import { allowOrigin, answerPreflight, requireWebchatChannel } from '../services/widget-channels';
 import { enforceRateLimit } from '../services/rate-limit';
 import { openVisitorConversation, signVisitorToken, verifyVisitorToken } from '../services/widget-sessions';
 import { loadWidgetFile, readWidgetUpload, storeWidgetUpload, verifyFileSignature, widgetFileUrl } from '../services/widget-uploads';
+import { readVoiceRecording, voiceTurn } from '../services/widget-voice';
 import type { AppDeps } from '../deps';
 import { quotasOf } from '../services/quotas';
 
@@ -48,7 +52,7 @@ export const widgetRoutes =
         .send(script);
     });
 
-    for (const url of ['/v1/widget/:channelId/config', '/v1/widget/:channelId/sessions', '/v1/widget/uploads']) {
+    for (const url of ['/v1/widget/:channelId/config', '/v1/widget/:channelId/sessions', '/v1/widget/uploads', '/v1/widget/voice']) {
       app.options(url, { config: publicRoute, schema: { hide: true } }, answerPreflight);
     }
 
@@ -66,7 +70,7 @@ export const widgetRoutes =
       async (request, reply) => {
         const channel = await requireWebchatChannel(deps.orm, request.params.channelId);
         allowOrigin(channel, request, reply);
-        const { allowedOrigins: _allowedOrigins, ...visible } = channel.settings;
+        const { allowedOrigins: _allowedOrigins, voiceProfileId: _voiceProfileId, ...visible } = channel.settings;
         reply.header('cache-control', 'public, max-age=60');
         return { channelId: channel.id, ...visible, upload: { maxBytes: WIDGET_UPLOAD_MAX_BYTES, types: [...WIDGET_UPLOAD_TYPES] } };
       },
@@ -116,6 +120,27 @@ export const widgetRoutes =
         const asset = await storeWidgetUpload(deps.orm, session, upload);
         const url = widgetFileUrl(deps.secretKey, deps.config.PUBLIC_URL?.replace(/\/$/, '') ?? `${request.protocol}://${request.host}`, asset);
         return reply.status(201).send({ id: asset.id, url, name: upload.name, contentType: upload.contentType, size: upload.bytes.length });
+      },
+    );
+
+    app.post(
+      '/v1/widget/voice',
+      {
+        config: publicRoute,
+        schema: {
+          tags,
+          summary: `Push-to-talk: a recording (multipart field "audio": WebM/Ogg Opus, MP4 audio or WAV; ${WIDGET_VOICE_MAX_BYTES / (1024 * 1024)} MB at most; optional field "clientId") with "Authorization: Bearer <visitor token>" is transcribed and sent as the visitor's message; answers the replies' text and their speech (MP3 URL)`,
+          response: { 200: widgetVoiceSchema, ...errorResponses, ...uploadErrors },
+        },
+      },
+      async (request, reply) => {
+        const session = verifyVisitorToken(deps.secretKey, bearer(request));
+        const channel = await requireWebchatChannel(deps.orm, session.channelId);
+        allowOrigin(channel, request, reply);
+        await enforceRateLimit(deps.redis, `widget-voice:${session.conversationId}`, WIDGET_VOICE_LIMIT, reply);
+        const recording = await readVoiceRecording(request);
+        await quotasOf(deps).enforceStorage(channel.tenantId, recording.bytes.length);
+        return voiceTurn(deps, session, recording, channel.settings.voiceProfileId ?? null, request.log);
       },
     );
 

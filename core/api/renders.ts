@@ -30,8 +30,12 @@ export const voiceProfileBody = z.object({
   settings: voiceSettings.default({}),
 });
 export const voiceProfilePatch = voiceProfileBody.partial().refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'nothing to change' });
-export const voiceSampleBody = z.object({ text: text().trim().min(1).max(500).optional() });
-export const voiceSampleResult = z.object({ url: z.string(), cached: z.boolean(), characters: z.number() });
+export const voiceSampleBody = z.object({
+  text: text().trim().min(1).max(500).optional(),
+  /** `telephony`: the 8 kHz μ-law WAV a phone call plays (voice/tts.ts), to hear the voice as callers will; default the MP3 of renders. */
+  format: z.enum(['web', 'telephony']).optional(),
+});
+export const voiceSampleResult = z.object({ url: z.string(), cached: z.boolean(), characters: z.number(), engine: z.enum(['elevenlabs', 'espeak-ng']).optional() });
 export const providerVoiceList = z.object({
   /** `elevenlabs` when the tenant (or the platform) has an ElevenLabs key; else espeak-ng's voices. */
   provider: z.enum(VOICE_PROVIDERS),

@@ -40,6 +40,8 @@ export const webchatSettingsSchema = z
     /** Sites that may embed the widget; empty allows any origin. */
     allowedOrigins: z.array(originSchema).max(100).default([]),
     fileUpload: z.boolean().default(true),
+    /** The voice profile push-to-talk replies are spoken in (one of the tenant's, /v1/voices); unset or deleted: espeak-ng. */
+    voiceProfileId: z.uuid({ message: 'voiceProfileId must be a voice profile id' }).nullable().optional(),
   })
   .strict();
 export type WebchatSettings = z.infer<typeof webchatSettingsSchema>;
@@ -55,6 +57,19 @@ export const WIDGET_UPLOAD_LIMIT = { max: 20, windowSeconds: 300 };
 /** Widget uploads: small files a visitor may attach (images, PDFs, plain text). */
 export const WIDGET_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
 export const WIDGET_UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'application/pdf', 'text/plain'] as const;
+
+/** Push-to-talk: a recording of up to about a minute (browser Opus/WebM, Ogg, MP4 audio or WAV), per conversation and five minutes at most this many. */
+export const WIDGET_VOICE_MAX_BYTES = 2 * 1024 * 1024;
+export const WIDGET_VOICE_LIMIT = { max: 30, windowSeconds: 300 };
+
+/** What `POST /v1/widget/voice` answers: what was heard, the turn's replies, and the replies spoken (an MP3 URL, null when no engine could speak). */
+export const widgetVoiceSchema = z.object({
+  transcript: z.string(),
+  transcriptEngine: z.enum(['openai', 'pocketsphinx']),
+  replies: z.array(z.object({ id: z.string(), text: z.string() })),
+  audioUrl: z.string().nullable(),
+  speechEngine: z.enum(['elevenlabs', 'espeak-ng', 'twilio-say']).nullable(),
+});
 
 /** What `GET /v1/widget/:channelId/config` returns: the settings a page may see, nothing else. */
 export const widgetConfigSchema = z.object({

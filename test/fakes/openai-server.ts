@@ -2,7 +2,8 @@
  * A local OpenAI-compatible server for tests and benchmarks. Speaks the real wire format of
  * POST /v1/chat/completions (JSON, or SSE `data: {...}` chunks ending in `data: [DONE]`, usage in
  * a final chunk when `stream_options.include_usage`; tool calls streamed as index + partial
- * arguments), POST /v1/embeddings (deterministic vectors; requests can be held) and POST /v1/rerank.
+ * arguments), POST /v1/embeddings (deterministic vectors; requests can be held), POST /v1/rerank and
+ * POST /v1/audio/transcriptions (multipart; openai-transcriptions.ts).
  * Responses are scripted per test. Requests are checked as OpenAI checks them (openai-checks.ts): a
  * missing or unknown key, or a malformed chat body, gets the provider's own 401 or 400.
  *
@@ -15,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkChatBody, checkEmbeddingsBody, checkKey, type ProviderError } from './openai-checks';
+import { readTranscriptionForm, transcriptionBody, type TranscriptionAnswer, type Transcriber, type TranscriptionRequest } from './openai-transcriptions';
 
 export interface FakeToolCall {
   id?: string;
@@ -59,6 +61,12 @@ export interface FakeOpenAI {
   requests: RecordedRequest[];
   /** Chat completion requests only. */
   readonly chatRequests: RecordedRequest[];
+  /** Every accepted `/v1/audio/transcriptions` form (file bytes, model, language…). */
+  transcriptions: TranscriptionRequest[];
+  /** Answers for the next transcriptions, served in order before the transcriber. */
+  enqueueTranscription(...answers: TranscriptionAnswer[]): void;
+  /** What the fake hears in a file when nothing is queued (default: the transcriber option, else "hello from the fake"). */
+  transcriber(next: Transcriber): void;
   /** Queue responses, served in order before the script. */
   enqueue(...responses: FakeResponse[]): void;
   /**
@@ -86,6 +94,8 @@ export interface FakeOpenAIOptions {
    * default: how many of the query's words the document contains.
    */
   rerankScore?: (query: string, document: string) => number;
+  /** What `/v1/audio/transcriptions` hears in a file (default: "hello from the fake"). */
+  transcriber?: Transcriber;
 }
 
 const defaultResponder: Responder = (req) => {
@@ -99,6 +109,10 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   const requests: RecordedRequest[] = [];
   const model = opts.model ?? 'fake-gpt';
   const holds = new Set<{ match: (texts: string[]) => boolean; released: Promise<void> }>();
+  const transcriptions: TranscriptionRequest[] = [];
+  let heard: TranscriptionAnswer[] = [];
+  const defaultTranscriber: Transcriber = opts.transcriber ?? (() => ({ text: 'hello from the fake' }));
+  let transcriber = defaultTranscriber;
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -108,12 +122,14 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const multipart = /^multipart\//.test(req.headers['content-type'] ?? '');
+    const raw = multipart ? '' : bytes.toString('utf8');
     const recorded: RecordedRequest = { method: req.method ?? 'GET', path: req.url ?? '/', headers: flatHeaders(req), body: raw ? safeJson(raw) : undefined, at: Date.now() };
     requests.push(recorded);
     const path = recorded.path.split('?')[0];
     const refused = (e: ProviderError | null) => (e ? (sendJson(res, e.status, e.body), true) : false);
-    const known = ['POST /v1/chat/completions', 'POST /v1/embeddings', 'POST /v1/rerank', 'GET /v1/models'].includes(`${req.method} ${path}`);
+    const known = ['POST /v1/chat/completions', 'POST /v1/embeddings', 'POST /v1/rerank', 'POST /v1/audio/transcriptions', 'GET /v1/models'].includes(`${req.method} ${path}`);
     if (!known) return sendError(res, 404, `no route ${req.method} ${path}`);
     if (refused(checkKey(recorded.headers.authorization, opts.apiKeys))) return;
     if (req.method === 'POST' && path === '/v1/chat/completions') {
@@ -129,6 +145,16 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
       return embeddings(recorded, res, opts.embeddingDimensions ?? 64);
     }
     if (req.method === 'POST' && path === '/v1/rerank') return rerank(recorded, res, opts.rerankScore ?? sharedWords);
+    if (req.method === 'POST' && path === '/v1/audio/transcriptions') {
+      const form = await readTranscriptionForm(bytes, req.headers['content-type']);
+      if ('status' in form) return sendJson(res, form.status, form.body);
+      transcriptions.push(form);
+      const answer = heard.length ? heard.shift()! : await transcriber(form);
+      if ('status' in answer) return sendError(res, answer.status, answer.error ?? `scripted HTTP ${answer.status}`);
+      const [type, body] = transcriptionBody(form, answer.text, answer.durationSec ?? 2);
+      res.writeHead(200, { 'content-type': type });
+      return void res.end(body);
+    }
     sendJson(res, 200, { object: 'list', data: [{ id: model, object: 'model', owned_by: 'fake' }] });
   }
 
@@ -189,6 +215,11 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     get chatRequests() {
       return requests.filter((r) => r.path.startsWith('/v1/chat/completions'));
     },
+    transcriptions,
+    enqueueTranscription: (...answers) => void heard.push(...answers),
+    transcriber(next) {
+      transcriber = next;
+    },
     enqueue: (...responses) => void queue.push(...responses),
     holdEmbeddings(match) {
       let release!: () => void;
@@ -205,7 +236,10 @@ export async function startFakeOpenAI(opts: FakeOpenAIOptions = {}): Promise<Fak
     },
     reset() {
       queue = [];
+      heard = [];
+      transcriber = defaultTranscriber;
       requests.length = 0;
+      transcriptions.length = 0;
       responder = opts.responder ?? defaultResponder;
     },
     close: () =>
@@ -267,11 +301,11 @@ function flatHeaders(req: IncomingMessage): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

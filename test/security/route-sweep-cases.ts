@@ -133,6 +133,8 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /v1/widget/:channelId/config': widget,
   'POST /v1/widget/:channelId/sessions': widget,
   'POST /v1/widget/uploads': widget,
+  'OPTIONS /v1/widget/voice': widget,
+  'POST /v1/widget/voice': widget,
   'GET /v1/widget/files/:id/:name': widget,
   'GET /v1/chat': { public: 'the web chat socket: its signed session token is the credential', socket: true },
   'GET /v1/webhooks/:type/:channelId': webhook,

@@ -26,6 +26,13 @@ export interface Uploaded {
   size: number;
 }
 
+export interface VoiceAnswer {
+  transcript: string;
+  replies: { id: string; text: string }[];
+  /** The replies spoken (MP3); relative to the API when it has no public URL. */
+  audioUrl: string | null;
+}
+
 /** An API error with its `{error:{code,message}}` body and HTTP status. */
 export class WidgetApiError extends Error {
   constructor(
@@ -95,6 +102,14 @@ export class WidgetApi {
     const form = new FormData();
     form.append('file', file, file.name);
     return json(await fetch(`${this.base}/v1/widget/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }));
+  }
+
+  /** A push-to-talk recording: transcribed and sent as the visitor's message; answers the replies and their speech. */
+  async voice(token: string, recording: Blob, clientId: string): Promise<VoiceAnswer> {
+    const form = new FormData();
+    form.append('clientId', clientId);
+    form.append('audio', recording, 'recording');
+    return json(await fetch(`${this.base}/v1/widget/voice`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form }));
   }
 
   socketUrl(token: string, since: string | undefined): string {

@@ -120,7 +120,7 @@ export class Connection {
   }
 }
 
-function randomId(): string {
+export function randomId(): string {
   // randomUUID exists only in secure contexts; a plain-http page still has getRandomValues.
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');

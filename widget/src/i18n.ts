@@ -20,6 +20,8 @@ export interface Strings {
   /** The link under a video player, for browsers that cannot play it. */
   openVideo: string;
   delivery: { sent: string; delivered: string; read: string; failed: string };
+  /** Push-to-talk: the button, while recording, and what went wrong. */
+  voice: { talk: string; listening: string; noMic: string; failed: string; notHeard: string };
 }
 
 const en: Strings = {
@@ -41,6 +43,7 @@ const en: Strings = {
   openMap: 'open map',
   openVideo: 'Watch the video',
   delivery: { sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Not delivered' },
+  voice: { talk: 'Hold to talk', listening: 'Listening… release to send', noMic: 'The microphone could not be used.', failed: 'Your message could not be sent.', notHeard: 'Sorry, nothing was heard. Try again.' },
 };
 
 const STRINGS: Record<string, Strings> = {
@@ -64,6 +67,7 @@ const STRINGS: Record<string, Strings> = {
     openMap: 'kaart openen',
     openVideo: 'Bekijk de video',
     delivery: { sent: 'Verstuurd', delivered: 'Afgeleverd', read: 'Gelezen', failed: 'Niet afgeleverd' },
+    voice: { talk: 'Ingedrukt houden om te praten', listening: 'Luisteren… loslaten om te versturen', noMic: 'De microfoon kon niet worden gebruikt.', failed: 'Je bericht kon niet worden verstuurd.', notHeard: 'Sorry, er was niets te horen. Probeer het opnieuw.' },
   },
   de: {
     open: 'Chat öffnen',
@@ -84,6 +88,7 @@ const STRINGS: Record<string, Strings> = {
     openMap: 'Karte öffnen',
     openVideo: 'Video ansehen',
     delivery: { sent: 'Gesendet', delivered: 'Zugestellt', read: 'Gelesen', failed: 'Nicht zugestellt' },
+    voice: { talk: 'Zum Sprechen gedrückt halten', listening: 'Ich höre zu… zum Senden loslassen', noMic: 'Das Mikrofon konnte nicht verwendet werden.', failed: 'Deine Nachricht konnte nicht gesendet werden.', notHeard: 'Leider war nichts zu hören. Bitte noch einmal.' },
   },
   fr: {
     open: 'Ouvrir le chat',
@@ -104,6 +109,7 @@ const STRINGS: Record<string, Strings> = {
     openMap: 'ouvrir la carte',
     openVideo: 'Voir la vidéo',
     delivery: { sent: 'Envoyé', delivered: 'Distribué', read: 'Lu', failed: 'Non distribué' },
+    voice: { talk: 'Maintenir pour parler', listening: 'Écoute… relâchez pour envoyer', noMic: "Le microphone n'a pas pu être utilisé.", failed: "Votre message n'a pas pu être envoyé.", notHeard: "Désolé, rien n'a été entendu. Réessayez." },
   },
   es: {
     open: 'Abrir el chat',
@@ -124,6 +130,7 @@ const STRINGS: Record<string, Strings> = {
     openMap: 'abrir el mapa',
     openVideo: 'Ver el vídeo',
     delivery: { sent: 'Enviado', delivered: 'Entregado', read: 'Leído', failed: 'No entregado' },
+    voice: { talk: 'Mantén pulsado para hablar', listening: 'Escuchando… suelta para enviar', noMic: 'No se pudo usar el micrófono.', failed: 'No se pudo enviar tu mensaje.', notHeard: 'Lo siento, no se oyó nada. Inténtalo de nuevo.' },
   },
 };
 

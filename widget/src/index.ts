@@ -5,10 +5,11 @@
  * avatar, language, title, uploads) come from GET /v1/widget/:channelId/config.
  */
 import { WidgetApi, WidgetApiError, type WidgetConfig } from './api';
-import { Connection, type Frame } from './connection';
+import { Connection, randomId, type Frame } from './connection';
 import { stringsFor } from './i18n';
 import { Transcript, type ChatMessage } from './transcript';
 import { WidgetUi } from './ui';
+import { canRecord, VoiceRecorder } from './voice';
 
 function findScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -34,6 +35,7 @@ function mount(api: WidgetApi, config: WidgetConfig) {
   const transcript = new Transcript();
 
   const openState = new SessionFlag(`switchboard-widget:${config.channelId}:open`);
+  const recorder = canRecord() ? new VoiceRecorder() : null;
   const ui: WidgetUi = new WidgetUi(host, config, t, {
     onOpen: () => {
       openState.set(true);
@@ -43,6 +45,7 @@ function mount(api: WidgetApi, config: WidgetConfig) {
     onSend: (text) => send(text),
     onTyping: (typing) => connection.sendTyping(typing),
     onFile: (file) => void attach(file),
+    voice: recorder ? { start: () => void recorder.start().catch(() => ui.notice(t.voice.noMic)), stop: () => void talk(recorder) } : undefined,
   }, api.base);
 
   const connection = new Connection(api, transcript, (frame) => handleFrame(frame), (state) =>
@@ -69,6 +72,18 @@ function mount(api: WidgetApi, config: WidgetConfig) {
     else if (frame.type === 'reset') ui.dropDraft(frame.streamKey);
     else if (frame.type === 'typing' && frame.author === 'agent') ui.showTyping(frame.typing ? (frame.name ?? '') : null);
     else if (frame.type === 'error' && frame.error?.code !== 'unauthorized') ui.notice(frame.error?.message ?? 'error');
+  }
+
+  /** The held recording goes out as the visitor's message; the replies arrive on the socket like typed ones, and are spoken. */
+  async function talk(voice: VoiceRecorder) {
+    const recording = await voice.stop();
+    if (!recording) return;
+    try {
+      const answer = await api.voice((await connection.ensureSession()).token, recording, randomId());
+      if (answer.audioUrl) ui.playReply(new URL(answer.audioUrl, api.base).toString());
+    } catch (err) {
+      ui.notice(err instanceof WidgetApiError && err.code === 'validation_failed' ? t.voice.notHeard : t.voice.failed);
+    }
   }
 
   async function attach(file: File) {

@@ -55,6 +55,9 @@ video.player { display: block; width: 100%; max-height: 320px; border-radius: 10
 form { display: flex; align-items: flex-end; gap: 6px; padding: 10px; border-top: 1px solid #e1e4e8; background: #fff; }
 textarea { flex: 1; resize: none; font: inherit; padding: 9px 10px; border: 1px solid #c9ced6; border-radius: 10px; max-height: 120px; min-height: 40px; color: inherit; background: #fff; }
 form .icon-button { color: #5f6368; }
+.talk[aria-pressed="true"] { color: var(--on-brand); background: var(--brand); }
+.reply-audio:not([controls]) { display: none; }
+.reply-audio { width: 100%; }
 .send { background: var(--brand); color: var(--on-brand); border: 0; border-radius: 10px; padding: 0 14px; height: 40px; font: inherit; font-weight: 600; cursor: pointer; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 480px) {

@@ -13,6 +13,8 @@ const ICON_CHAT = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a
 const ICON_CLOSE = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M18.3 5.7 12 12l6.3 6.3-1.4 1.4L10.6 13.4 4.3 19.7 2.9 18.3 9.2 12 2.9 5.7 4.3 4.3l6.3 6.3 6.3-6.3z"/></svg>';
 const ICON_ATTACH = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z"/></svg>';
 
+const ICON_MIC = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1a7 7 0 0 0 6-6.9z"/></svg>';
+
 const URL_PATTERN = /https?:\/\/[^\s<>"']+/g;
 
 /** Black or white text, whichever reads better on the brand colour (WCAG relative luminance). */
@@ -62,6 +64,8 @@ export interface UiHandlers {
   onSend(text: string): void;
   onTyping(typing: boolean): void;
   onFile(file: File): void;
+  /** Push-to-talk, when the browser can record: pressed, released. */
+  voice?: { start(): void; stop(): void };
 }
 
 export class WidgetUi {
@@ -74,6 +78,7 @@ export class WidgetUi {
   private readonly input: HTMLTextAreaElement;
   private readonly drafts = new Map<string, HTMLDivElement>();
   private greeting: HTMLDivElement | null = null;
+  private replyAudio: HTMLAudioElement | null = null;
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
   private visitorTyping = false;
   private visitorTypingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -119,6 +124,7 @@ export class WidgetUi {
       });
       form.append(file, attach);
     }
+    if (handlers.voice) form.append(this.talkButton(handlers.voice));
     form.append(this.input, send);
     this.panel.append(header, this.status, this.log, this.typingLine, form);
     this.root.append(style, this.launcher, this.panel);
@@ -149,6 +155,42 @@ export class WidgetUi {
       }
     });
     this.input.addEventListener('input', () => this.typed());
+  }
+
+  /** Held (pointer, or Space / Enter on the keyboard) to record; released to send. */
+  private talkButton(voice: NonNullable<UiHandlers['voice']>): HTMLButtonElement {
+    const t = this.t.voice;
+    const mic = el('button', { type: 'button', class: 'icon-button talk', 'aria-label': t.talk, title: t.talk, 'aria-pressed': 'false' }, ICON_MIC);
+    const held = () => mic.getAttribute('aria-pressed') === 'true';
+    const press = (e: Event) => {
+      e.preventDefault();
+      if (held()) return;
+      mic.setAttribute('aria-pressed', 'true');
+      this.setStatus(t.listening);
+      voice.start();
+    };
+    const release = () => {
+      if (!held()) return;
+      mic.setAttribute('aria-pressed', 'false');
+      this.setStatus(null);
+      voice.stop();
+    };
+    mic.addEventListener('pointerdown', press);
+    mic.addEventListener('pointerup', release);
+    mic.addEventListener('pointerleave', release);
+    mic.addEventListener('keydown', (e) => (e.key === ' ' || e.key === 'Enter') && !e.repeat && press(e));
+    mic.addEventListener('keyup', (e) => (e.key === ' ' || e.key === 'Enter') && release());
+    return mic;
+  }
+
+  /** Plays the spoken reply; where the browser refuses to play by itself, shows the player to press. */
+  playReply(url: string) {
+    this.replyAudio?.pause();
+    this.replyAudio?.remove();
+    const audio = el('audio', { class: 'reply-audio', src: url, preload: 'auto' });
+    this.replyAudio = audio;
+    this.panel.insertBefore(audio, this.typingLine);
+    audio.play().catch(() => (audio.controls = true));
   }
 
   isOpen() {

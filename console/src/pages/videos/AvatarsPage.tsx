@@ -83,10 +83,20 @@ export function AvatarsPage() {
 }
 
 export function VoiceSample({ voice, canPlay }: { voice: VoiceProfileDto; canPlay: boolean }) {
+  return (
+    <div className="pg-row">
+      <SamplePlayer voice={voice} canPlay={canPlay} format="web" label="Play sample" />
+      <SamplePlayer voice={voice} canPlay={canPlay} format="telephony" label="Phone sample" />
+    </div>
+  );
+}
+
+/** One sample of the voice: `web` as videos speak it (MP3), `telephony` as a phone call plays it (8 kHz μ-law WAV). */
+function SamplePlayer({ voice, canPlay, format, label }: { voice: VoiceProfileDto; canPlay: boolean; format: 'web' | 'telephony'; label: string }) {
   const toast = useToast();
   const [url, setUrl] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  if (url) return <audio controls autoPlay src={url} aria-label={`${voice.name} sample`} />;
+  if (url) return <audio controls autoPlay src={url} aria-label={`${voice.name} ${format === 'web' ? 'sample' : 'phone sample'}`} />;
   return (
     <Button
       size="sm"
@@ -94,7 +104,7 @@ export function VoiceSample({ voice, canPlay }: { voice: VoiceProfileDto; canPla
       onClick={async () => {
         setBusy(true);
         try {
-          setUrl((await api.post<{ url: string }>(`/v1/voices/${voice.id}/sample`, {})).url);
+          setUrl((await api.post<{ url: string }>(`/v1/voices/${voice.id}/sample`, format === 'web' ? {} : { format })).url);
         } catch (err) {
           toast.error((err as Error).message);
         } finally {
@@ -102,7 +112,7 @@ export function VoiceSample({ voice, canPlay }: { voice: VoiceProfileDto; canPla
         }
       }}
     >
-      Play sample
+      {label}
     </Button>
   );
 }
