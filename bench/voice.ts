@@ -26,7 +26,9 @@ import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/databa
 import { freePort } from '../test/support/ports';
 import { startProcess, startWorkerProcess } from '../test/support/worker-process';
 import { ACCOUNT_SID, AUTH_TOKEN, NUMBER, menuFlow, newCaller, startVoiceBench } from '../test/voice-e2e/support';
+import { callWorkflowId } from '../core/ids';
 import { summarize, writeResult } from './stats';
+import { profileCalls, type WebhookProfile } from './voice-profile';
 
 const { values } = parseArgs({ options: { levels: { type: 'string', default: '1,20,100' }, calls: { type: 'string', default: '3' } } });
 const levels = values.levels!.split(',').map(Number);
@@ -38,6 +40,8 @@ const TWIML_KINDS = new Set(['voice', 'gather']);
 
 interface LevelResult {
   calls: number;
+  /** Where the time of a sample of these calls' webhooks went (bench/voice-profile.ts); platform only. */
+  profile?: WebhookProfile;
   webhook: ReturnType<typeof summarize>;
   statusCallback: ReturnType<typeof summarize>;
   callsPerSecond: number;
@@ -45,7 +49,7 @@ interface LevelResult {
 }
 
 /** `concurrency` callers, each placing `callsPerCaller` calls one after another. */
-async function load(place: () => FakeCall, concurrency: number, check: (call: FakeCall) => Promise<string | null>): Promise<LevelResult> {
+async function load(place: () => FakeCall, concurrency: number, check: (call: FakeCall) => Promise<string | null>, profile?: (calls: FakeCall[]) => Promise<WebhookProfile>): Promise<LevelResult> {
   const calls: FakeCall[] = [];
   const started = performance.now();
   await Promise.all(
@@ -61,9 +65,18 @@ async function load(place: () => FakeCall, concurrency: number, check: (call: Fa
   const webhooks = calls.flatMap((c) => c.webhooks.filter((w) => TWIML_KINDS.has(w.kind)).map((w) => w.ms));
   const statuses = calls.flatMap((c) => c.requests('status').map((w) => w.ms));
   const failures = (await Promise.all(calls.map(check))).filter((f): f is string => f !== null);
-  return { calls: calls.length, webhook: summarize(webhooks), statusCallback: summarize(statuses), callsPerSecond: Math.round((calls.length / seconds) * 10) / 10, failures };
+  return {
+    calls: calls.length,
+    webhook: summarize(webhooks),
+    statusCallback: summarize(statuses),
+    callsPerSecond: Math.round((calls.length / seconds) * 10) / 10,
+    failures,
+    ...(profile ? { profile: await profile(calls.slice(0, 10)) } : {}),
+  };
 }
 
+// The machine may be shared: the load average before the run says how much of it the bench had.
+const loadAverageBefore = os.loadavg().map((l) => Math.round(l * 10) / 10);
 const temporal = await startLocalTestServer();
 const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_bench');
 const openai = await startFakeOpenAI({ responder: () => ({ content: 'A table for two is noted; we will text you to confirm.' }) });
@@ -103,6 +116,11 @@ try {
     return n === expectedLines ? null : `${call.sid}: ${n} transcript lines, expected ${expectedLines}`;
   };
   for (const c of warm) if (await check(c)) throw new Error(`warm-up: ${await check(c)}`);
+  const profile = (calls: FakeCall[]) =>
+    profileCalls(
+      bench.stack.temporal,
+      calls.map((c) => ({ workflowId: callWorkflowId(bench.tenantId, c.sid), webhookMs: c.webhooks.filter((w) => TWIML_KINDS.has(w.kind)).map((w) => w.ms) })),
+    );
 
   // The baseline answers the same documents, its own URLs in place of the platform's.
   const basePort = await freePort();
@@ -122,7 +140,7 @@ try {
   const rows = [];
   for (const concurrency of levels) {
     const floor = await load(placeBaseline, concurrency, checkBaseline);
-    const ours = await load(place, concurrency, check);
+    const ours = await load(place, concurrency, check, profile);
     const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
     const row = { concurrency, platform: ours, baseline: floor, ratio: { p50: ratio(ours.webhook.p50, floor.webhook.p50), p99: ratio(ours.webhook.p99, floor.webhook.p99) } };
     rows.push(row);
@@ -131,6 +149,11 @@ try {
         `${ours.failures.length} off their path | baseline p50 ${floor.webhook.p50} ms p99 ${floor.webhook.p99} ms, ${floor.callsPerSecond} calls/s | ratio p50 ${row.ratio.p50}× p99 ${row.ratio.p99}×`,
     );
     for (const f of ours.failures.slice(0, 5)) console.log(`    ${f}`);
+    const p = ours.profile!;
+    console.log(
+      `    where a webhook's ${p.totalMs} ms go (mean of 10 calls): API + HTTP ${p.apiAndHttpMs} ms, Temporal ${p.temporalMs} ms = workflow tasks waiting for the worker ${p.workflowTaskQueueMs} ms + ` +
+        `running ${p.workflowTaskRunMs} ms (local activities ${JSON.stringify(p.localActivityMs)}) + activities ${JSON.stringify(p.activities)}`,
+    );
   }
   const at20 = rows.find((r) => r.concurrency === 20);
   const bar = at20 ? { p50Ms: 60, p99Ms: 250, met: at20.platform.webhook.p50 <= 60 && at20.platform.webhook.p99 <= 250 } : null;
@@ -143,6 +166,7 @@ try {
     baseline: 'bare Fastify process: signature check + the same TwiML replayed (bench/voice-baseline.ts)',
     callsPerCaller,
     bar,
+    loadAverageBefore,
     machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
     results: rows,
   });

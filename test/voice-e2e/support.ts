@@ -67,6 +67,16 @@ export function menuFlow(opts: { answer?: 'template' | 'model' } = {}): GraphInp
   };
 }
 
+/** The transcript of a call that booked through the menu (keys, then words), as the conversation stores it. */
+export const bookingTranscript = (request: string) => [
+  `bot: ${GREETING}`,
+  `bot: ${MENU_PROMPT}`,
+  'contact: 2',
+  `bot: ${BOOKING_QUESTION}`,
+  `contact: ${request}`,
+  `bot: You asked: ${request}. We will call you back to confirm.`,
+];
+
 export interface VoiceBench {
   stack: Stack;
   twilio: FakeTwilioVoice;

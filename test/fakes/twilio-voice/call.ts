@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { parseTwiml, TwimlError, type TwimlNode } from './twiml';
 import { geo, rfc2822, sendWebhook, type WebhookExchange, type WebhookKind } from './webhooks';
 import type { AnsweredBy, CallError, CallStatus, CallerAction, DialOutcome, DialTarget, Heard, Recording, StatusEvent } from './types';
-import { runVerbs } from './verbs';
 
 export const newSid = (prefix: string) => prefix + randomBytes(16).toString('hex');
 
@@ -40,8 +39,6 @@ export interface CallSetup {
   /** With AsyncAmd the first request has no AnsweredBy; it is posted here afterwards. */
   asyncAmd?: { url: string; method: 'GET' | 'POST' } | null;
 }
-
-const MAX_DOCUMENTS = 250;
 
 export class FakeCall {
   readonly sid: string;
@@ -308,37 +305,11 @@ export class FakeCall {
     return null;
   }
 
-  private fatal(code: number, message: string, url?: string): null {
+  /** A failure that ends the call (after Twilio's apology, once the call was answered). */
+  fatal(code: number, message: string, url?: string): null {
     this.errors.push({ code, message, url, fatal: true });
     if (this.status === 'in-progress') this.heard.push({ verb: 'say', text: 'We are sorry, an application error has occurred. Goodbye.', voice: null, language: null, loop: 1, inGather: false });
     return null;
-  }
-
-  /** Answers (the TwiML's first verb, unless it is <Reject>) and follows documents until the call ends. */
-  async run(first: DocSource): Promise<void> {
-    try {
-      let next: DocSource | null = first;
-      for (let docs = 0; next && this.isLive; docs++) {
-        if (docs >= MAX_DOCUMENTS) {
-          this.fatal(11215, `more than ${MAX_DOCUMENTS} TwiML documents in one call`);
-          break;
-        }
-        const doc = await this.load(next);
-        if (!doc) break;
-        if (this.status !== 'in-progress') {
-          if (doc.node.children[0]?.name === 'Reject') {
-            this.rejected = doc.node.children[0].attrs.reason === 'busy' ? 'busy' : 'no-answer';
-            this.heard.push({ verb: 'reject', reason: doc.node.children[0].attrs.reason ?? 'rejected' });
-            break;
-          }
-          await this.answer();
-        }
-        next = await runVerbs(this, doc.node, doc.url);
-      }
-    } catch (err) {
-      this.errors.push({ code: 0, message: `fake Twilio failed: ${(err as Error).stack ?? err}`, fatal: true });
-    }
-    await this.finish();
   }
 
   /** The line is picked up: in-progress, and the `answered` status callback. */
@@ -354,7 +325,8 @@ export class FakeCall {
     await this.finish();
   }
 
-  private async finish(): Promise<void> {
+  /** The call is over: its final status, duration and `completed` callback; `ended` resolves. */
+  async finish(): Promise<void> {
     this.over = true;
     this.status = this.rejected ?? 'completed';
     this.endedAt = new Date();

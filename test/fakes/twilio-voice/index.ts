@@ -18,6 +18,7 @@ import { formValue, parseForm, type FormParams } from '../../../channels/twilio/
 import { requestBody } from '../request-body';
 import { FakeCall, newSid, type CallEnv, type CallSetup } from './call';
 import { callResource, outboundCall, type OutboundAnswer } from './outbound';
+import { runCall } from './verbs';
 import { method, TWILIO_TIMEOUT_MS } from './webhooks';
 import type { DialOutcome, DialTarget, Recording, StatusEvent } from './types';
 
@@ -202,7 +203,7 @@ export async function startFakeTwilioVoice(opts: FakeTwilioVoiceOptions): Promis
       void (async () => {
         await call.statusCallback('initiated', 'ringing');
         await call.statusCallback('ringing', 'ringing');
-        await call.run({ kind: 'voice', url: inbound.url, method: inbound.method ?? 'POST', extra: {} });
+        await runCall(call, { kind: 'voice', url: inbound.url, method: inbound.method ?? 'POST', extra: {} });
       })();
       return call;
     },

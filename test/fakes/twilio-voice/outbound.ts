@@ -6,6 +6,7 @@
  */
 import { formValue, type FormParams } from '../../../channels/twilio/signature';
 import { FakeCall, type CallEnv } from './call';
+import { runCall } from './verbs';
 import { method, rfc2822 } from './webhooks';
 import type { AnsweredBy, CallStatus, StatusEvent } from './types';
 
@@ -68,7 +69,7 @@ export function outboundCall(form: FormParams, accountSid: string, env: CallEnv,
       const params = { AccountSid: accountSid, CallSid: call.sid, AnsweredBy: call.answeredBy!, MachineDetectionDuration: String(answer.detectionMs ?? 2400) };
       call.background(call.callback('amd', amd.url, amd.method, params));
     }
-    await call.run(twiml !== undefined ? { kind: 'inline', twiml } : { kind: 'voice', url: url!, method: method(v('Method')), extra: {} });
+    await runCall(call, twiml !== undefined ? { kind: 'inline', twiml } : { kind: 'voice', url: url!, method: method(v('Method')), extra: {} });
   };
   return { call, start };
 }

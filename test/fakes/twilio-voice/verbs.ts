@@ -12,10 +12,39 @@ import { flag, num, type TwimlNode } from './twiml';
 import { method, resolveUrl, rfc2822 } from './webhooks';
 import type { DialTarget } from './types';
 
+const MAX_DOCUMENTS = 250;
 const UNSUPPORTED = new Set(['Enqueue', 'Leave', 'Connect', 'Start', 'Stop', 'Refer', 'Pay', 'Prompt', 'Sms', 'Echo', 'Queue']);
 const PROMPT_VERBS = new Set(['Say', 'Play', 'Pause']);
 
-export async function runVerbs(call: FakeCall, doc: TwimlNode, docUrl: string | null): Promise<DocSource | null> {
+/** Answers (the TwiML's first verb, unless it is <Reject>) and follows documents until the call ends. */
+export async function runCall(call: FakeCall, first: DocSource): Promise<void> {
+  try {
+    let next: DocSource | null = first;
+    for (let docs = 0; next && call.isLive; docs++) {
+      if (docs >= MAX_DOCUMENTS) {
+        call.fatal(11215, `more than ${MAX_DOCUMENTS} TwiML documents in one call`);
+        break;
+      }
+      const doc = await call.load(next);
+      if (!doc) break;
+      if (call.status !== 'in-progress') {
+        const first = doc.node.children[0];
+        if (first?.name === 'Reject') {
+          call.rejected = first.attrs.reason === 'busy' ? 'busy' : 'no-answer';
+          call.heard.push({ verb: 'reject', reason: first.attrs.reason ?? 'rejected' });
+          break;
+        }
+        await call.answer();
+      }
+      next = await runVerbs(call, doc.node, doc.url);
+    }
+  } catch (err) {
+    call.errors.push({ code: 0, message: `fake Twilio failed: ${(err as Error).stack ?? err}`, fatal: true });
+  }
+  await call.finish();
+}
+
+async function runVerbs(call: FakeCall, doc: TwimlNode, docUrl: string | null): Promise<DocSource | null> {
   for (const verb of doc.children) {
     if (!call.isLive) return null;
     const redirect = call.takeRedirect();
