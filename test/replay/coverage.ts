@@ -120,7 +120,7 @@ export const PATHS: Path[] = [
   { kind: 'appointment', name: 'cancelled by update', shows: (r) => r.facts.updates.includes('cancel') && r.facts.end?.kind === 'completed' && r.facts.end.result?.status === 'cancelled' },
   { kind: 'appointment', name: 'attended, then follow-up', shows: (r) => r.facts.updates.includes('complete') && r.facts.activities.some((a) => a.type === 'sendAppointmentNotice' && a.input?.kind === 'followUp') },
   { kind: 'ivrCall', name: 'webhooks as callEvent updates, the first starting the call', shows: (r) => r.facts.updates.filter((u) => u === 'callEvent').length > 1 && r.facts.end?.kind === 'completed' },
-  { kind: 'ivrCall', name: 'caller identified and transcript stored', shows: (r) => ranLocal(r, 'beginCall') && (ranLocal(r, 'recordCallTurn') || scheduled(r, 'recordCallTurn')) },
+  { kind: 'ivrCall', name: 'caller identified and transcript stored', shows: (r) => ranLocal(r, 'beginCall') && scheduled(r, 'recordCallTurn') },
   { kind: 'ivrCall', name: 'menu retried after no match, then chosen', shows: (r) => visitedBy(r, 'menu', 'key1') && visitedBy(r, 'gather', 'next') },
   { kind: 'campaign', name: 'send time on a durable timer, then materialize and send pages', shows: (r) => r.facts.timersFired > 0 && scheduled(r, 'materializeCampaignPage') && scheduled(r, 'sendCampaignPage') },
   { kind: 'campaign', name: 'A/B winner sent to the held rest', shows: (r) => scheduled(r, 'decideCampaignWinner') && r.facts.end?.kind === 'completed' && r.facts.end.result?.winnerVariant },

@@ -177,7 +177,11 @@ export class CallSession implements FlowRuntime, CallRuntime {
         try {
           this.turn++;
           if (ev.callStatus) this.setStatus(ev.callStatus);
-          resolve(await this.process(ev));
+          const answer = await this.process(ev);
+          // No caller waits on a status callback: it is answered once stored, so the row is final when Twilio hears back.
+          if (ev.kind === 'status') await this.recordTurn();
+          resolve(answer);
+          if (ev.kind === 'status') return;
         } catch (err) {
           reject(err);
         }
