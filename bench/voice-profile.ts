@@ -26,25 +26,29 @@ export interface WebhookProfile {
 
 const ms = (t: Event['eventTime']) => Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
 
-/** One profile per update of the run, in order. */
+/**
+ * One profile per update of the run, in order. An update's stretch starts with the workflow task
+ * that accepted it (the one its arrival scheduled) and ends at its completed event; activities
+ * that finish outside any update (work scheduled with an answer, off the caller's path) count for
+ * none.
+ */
 export function profileUpdates(events: Event[]): Array<Omit<WebhookProfile, 'totalMs' | 'apiAndHttpMs'>> {
   const out: Array<Omit<WebhookProfile, 'totalMs' | 'apiAndHttpMs'>> = [];
-  let cur: Omit<WebhookProfile, 'totalMs' | 'apiAndHttpMs'> & { first: number | null } = fresh();
-  let scheduled = 0;
-  let started = 0;
+  let cur: ReturnType<typeof fresh> | null = null;
+  /** The workflow task in progress or last completed, with its local activities. */
+  let task = { scheduled: 0, started: 0, completed: 0, local: {} as Record<string, number> };
   let lastStep = 0;
   const activityScheduled = new Map<string, { at: number; type: string }>();
   for (const e of events) {
     const at = ms(e.eventTime);
     if (e.workflowTaskScheduledEventAttributes) {
-      scheduled = at;
-      cur.first ??= at;
+      task = { scheduled: at, started: 0, completed: 0, local: {} };
     } else if (e.workflowTaskStartedEventAttributes) {
-      cur.workflowTaskQueueMs += at - scheduled;
-      started = at;
+      task.started = at;
       lastStep = at;
     } else if (e.workflowTaskCompletedEventAttributes) {
-      cur.workflowTaskRunMs += at - started;
+      task.completed = at;
+      if (cur) addTask(cur, task);
     } else if (e.markerRecordedEventAttributes) {
       const data = e.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data;
       if (data) {
@@ -52,30 +56,43 @@ export function profileUpdates(events: Event[]): Array<Omit<WebhookProfile, 'tot
           const d = JSON.parse(Buffer.from(data).toString()) as { activity_type?: string; complete_time?: { seconds: number; nanos: number } };
           if (d.activity_type && d.complete_time) {
             const done = d.complete_time.seconds * 1000 + d.complete_time.nanos / 1e6;
-            cur.localActivityMs[d.activity_type] = (cur.localActivityMs[d.activity_type] ?? 0) + Math.max(0, done - lastStep);
-            lastStep = done;
+            // Markers are written with the task's completion, after the update it accepted.
+            const into = cur ? cur.localActivityMs : task.local;
+            into[d.activity_type] = (into[d.activity_type] ?? 0) + Math.max(0, done - lastStep);
+            lastStep = Math.max(lastStep, done);
           }
         } catch {
           // Not a local activity marker.
         }
       }
+    } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {
+      cur = fresh();
+      cur.first = task.scheduled;
+      addTask(cur, task);
     } else if (e.activityTaskScheduledEventAttributes) {
       activityScheduled.set(String(e.eventId), { at, type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?' });
     } else if (e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes) {
       const attrs = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes!;
       const s = activityScheduled.get(String(attrs.scheduledEventId));
-      if (s) {
+      if (s && cur) {
         cur.activityMs += at - s.at;
         cur.activities[s.type] = (cur.activities[s.type] ?? 0) + at - s.at;
       }
-    } else if (e.workflowExecutionUpdateCompletedEventAttributes) {
+    } else if (e.workflowExecutionUpdateCompletedEventAttributes && cur) {
       cur.temporalMs = at - (cur.first ?? at);
       const { first: _first, ...done } = cur;
       out.push(done);
-      cur = fresh();
+      cur = null;
     }
   }
   return out;
+}
+
+function addTask(cur: ReturnType<typeof fresh>, task: { scheduled: number; started: number; completed: number; local: Record<string, number> }) {
+  if (!task.completed) return;
+  cur.workflowTaskQueueMs += task.started - task.scheduled;
+  cur.workflowTaskRunMs += task.completed - task.started;
+  for (const [k, v] of Object.entries(task.local)) cur.localActivityMs[k] = (cur.localActivityMs[k] ?? 0) + v;
 }
 
 function fresh() {

@@ -100,6 +100,7 @@ try {
   await first.ended;
   if (first.errors.some((e) => e.fatal) || first.requests('gather').length !== 2) throw new Error(`the warm-up call did not take the menu path: ${JSON.stringify({ errors: first.errors, heard: first.heard })}`);
   const expectedPath = first.path();
+  await bench.stack.temporal.workflow.getHandle(callWorkflowId(bench.tenantId, first.sid)).result();
   const [row] = (await sql.query(`select path from calls where call_sid = $1`, [first.sid])).rows;
   const expectedNodes: string[] = row.path;
   const lines = async (sid: string) => Number((await sql.query(`select count(*) from messages m join calls c on c.conversation_id = m.conversation_id where c.call_sid = $1`, [sid])).rows[0].count);
@@ -110,6 +111,8 @@ try {
   const check = async (call: FakeCall): Promise<string | null> => {
     if (call.errors.length) return `${call.sid}: ${call.errors.map((e) => `${e.code} ${e.message}`).join('; ')}`;
     if (call.path().join(',') !== expectedPath.join(',')) return `${call.sid}: heard ${call.path().join(',')}`;
+    // The call row is stored beside the answers: the run has finished once it is.
+    await bench.stack.temporal.workflow.getHandle(callWorkflowId(bench.tenantId, call.sid)).result();
     const [r] = (await sql.query(`select path, status from calls where call_sid = $1`, [call.sid])).rows;
     if (!r || r.status !== 'completed' || (r.path as string[]).join(',') !== expectedNodes.join(',')) return `${call.sid}: stored ${JSON.stringify(r)}`;
     const n = await lines(call.sid);
