@@ -5,7 +5,7 @@
  * held to the routes that start and follow flow runs (RUNS_ONLY_ROUTES).
  *
  * - viewer:  every GET (and knowledge-base search), except users, API keys and settings
- * - agent:   viewer + inbox actions (takeover, release, agent messages, typing, close) + booking and changing appointments + placing calls
+ * - agent:   viewer + inbox actions (takeover, release, agent messages, typing, close) + booking and changing appointments + placing calls and taking them over
  * - builder: viewer + flows, test sessions, knowledge bases, documents, runs, canned responses, chat sessions, appointments, placing calls
  * - marketer: viewer + contacts, segments, brand voices, content and campaigns (not their approval), voices, avatars and videos, the menu (not connecting Square), presence audits and their share links
  * - approver: marketer + approving a campaign or sending it back with changes
@@ -55,6 +55,8 @@ export const ROLE_RULES: readonly Rule[] = [
   { route: /^\/v1\/appointments(\/|$)/, methods: 'write', roles: ['admin', 'builder', 'agent'] },
   // Placing a phone call is the front desk's (agents) and automation's (builders) work.
   { route: /^\/v1\/calls$/, methods: 'write', roles: ['admin', 'builder', 'agent'] },
+  // Taking a live call over to one's own phone is the inbox's work.
+  { route: /^\/v1\/calls\/:id\/take-over$/, methods: 'write', roles: ['admin', 'agent'] },
   // Whoever writes a campaign is not who lets it go out: approval is the approver's (and the admin's).
   { route: /^\/v1\/campaigns\/:id\/(approve|request-changes)$/, methods: 'write', roles: ['admin', 'approver'] },
   { route: /^\/v1\/(contacts|segments|brand-voices|content|campaigns)(\/|$)/, methods: 'write', roles: MARKETING },

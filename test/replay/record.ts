@@ -37,6 +37,7 @@ import { sendVideoRecorders } from './recorders/send-video';
 import { presenceAuditRecorders } from './recorders/presence-audit';
 import { presenceFollowUpRecorders } from './recorders/presence-follow-up';
 import { ivrCallRecorders } from './recorders/ivr-call';
+import { ivrCallNodeRecorders } from './recorders/ivr-call-nodes';
 import type { Recorder } from './recorders/types';
 
 // One line a kind: a new kind appends its line.
@@ -60,6 +61,7 @@ const recorders: Record<string, Recorder> = {
   ...presenceAuditRecorders,
   ...presenceFollowUpRecorders,
   ...ivrCallRecorders,
+  ...ivrCallNodeRecorders,
 };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));

@@ -477,7 +477,7 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'PUT /v1/settings/opening-hours': { roles: 'admin', tenant: own('the caller’s own tenant settings: test/voice-nodes/opening-hours.test.ts checks tenants do not see each other’s hours') },
   'POST /v1/webhooks/voice-whisper/:token': { public: 'Twilio fetches a warm transfer’s whisper TwiML: the HMAC token in the URL is the credential and holds the text; no tenant data is read' },
   'GET /v1/webhooks/voice-whisper/:token': { public: 'Twilio fetches a warm transfer’s whisper TwiML (GET when the TwiML asks for it): the HMAC token is the credential' },
-  'POST /v1/calls/:id/take-over': { roles: 'agent', tenant: own('a call of another tenant is not found: test/voice-nodes/calls-e2e.test.ts takes tenant A’s live call over with tenant B’s key and gets 404') },
+  'POST /v1/calls/:id/take-over': { roles: 'agent', tenant: (b) => [{ path: `/v1/calls/${b.call}/take-over`, body: { phone: '+14155550177' } }] },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

@@ -51,6 +51,10 @@ const agents = {
   edges: [link('start', 'desk'), link('desk', 'bye', 'completed'), link('desk', 'sorry', 'busy'), link('desk', 'sorry', 'failed')].map((e, i) => ({ ...e, id: `e${i}` })),
 };
 
+/** The transcript is stored by an activity after the webhook is answered: read it until it is there. */
+const stored = { timeout: 15_000, interval: 100 };
+const spokenOn = (conversationId: string) => async () => (await botLines(stack, tenant.tenantId, conversationId)).map((l) => l.text);
+
 const dialOf = (verbs: VoiceVerb[]) => verbs.find((v): v is DialVerb => v.verb === 'dial');
 
 beforeAll(async () => {
@@ -88,8 +92,7 @@ describe('transfer', () => {
     const state = await call.state();
     expect(state?.path.filter((n, i, all) => n !== all[i - 1])).toEqual(['start', 'hours', 'transfer', 'thanks']);
     expect(state?.variables.hours).toBe('open');
-    const lines = await botLines(stack, tenant.tenantId, state!.conversationId!);
-    expect(lines.map((l) => l.text)).toEqual(['Please hold while I transfer your call.', 'Thanks for calling.']);
+    await expect.poll(spokenOn(state!.conversationId!), stored).toEqual(['Please hold while I transfer your call.', 'Thanks for calling.']);
   });
 
   it('goes to the conference on busy, and to voicemail when nobody answers (noAnswer unconnected follows failed)', { timeout: 60_000 }, async () => {
@@ -115,7 +118,7 @@ describe('transfer', () => {
     expect(verbNames(empty)).toEqual(['speak', 'hangup']);
     const state = await unanswered.state();
     expect(state?.path.slice(-2)).toEqual(['voicemail', 'nothing']);
-    expect((await botLines(stack, tenant.tenantId, state!.conversationId!)).at(-1)?.text).toBe('No message recorded. Goodbye.');
+    await expect.poll(async () => (await spokenOn(state!.conversationId!)()).at(-1), stored).toBe('No message recorded. Goodbye.');
   });
 
   it('tries the human agents one after another, the first to answer takes the call', { timeout: 60_000 }, async () => {
@@ -134,7 +137,7 @@ describe('transfer', () => {
     const done = await call.dialed('desk', 'busy');
     expect(verbNames(done)).toEqual(['speak', 'hangup']);
     const state = await call.state();
-    expect((await botLines(stack, tenant.tenantId, state!.conversationId!)).map((l) => l.text)).toEqual(['Nobody could take your call.']);
+    await expect.poll(spokenOn(state!.conversationId!), stored).toEqual(['Nobody could take your call.']);
 
     // The run page's metrics: the transfer rang twice in one stay, the second ring a retry.
     const history = await stack.request('GET', `/v1/runs/${encodeURIComponent(call.workflowId)}/history`, { apiKey: tenant.apiKey });

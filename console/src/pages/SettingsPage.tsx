@@ -13,6 +13,7 @@ import { WhatsappChannelsTemplates } from './content/WhatsappTemplates';
 import { ReportsSection } from './settings/ReportsSection';
 import { ListingsSection } from './presence/ListingsSection';
 import { OpeningHoursSection } from './settings/OpeningHoursSection';
+import { VoiceChannelsSection } from './settings/VoiceChannelsSection';
 import './pages.css';
 
 const SECTIONS = [
@@ -28,6 +29,7 @@ const SECTIONS = [
   { id: 'retention', label: 'Retention', render: () => <RetentionSection /> },
   { id: 'listings', label: 'Listings', render: () => <ListingsSection /> },
   { id: 'opening-hours', label: 'Opening hours', render: () => <OpeningHoursSection /> },
+  { id: 'voice', label: 'Voice channels', render: () => <VoiceChannelsSection /> },
 ];
 
 export function SettingsPage() {

@@ -2,6 +2,7 @@
  * The open conversation: who and where, its state, the live transcript, and the agent's actions
  * (take over, reply, release to the bot, close). Agents and admins act; everyone else reads.
  */
+import { CallPanel } from './CallPanel';
 import { useState } from 'react';
 import { api, ApiError } from '../../api/client';
 import { can, useAuth } from '../../app/auth';
@@ -112,6 +113,7 @@ export function ConversationView({ conversationId, listItem, live }: { conversat
     >
       <div className="pg-col ib-page">
         {conversation.error != null && !conv ? <p className="pg-error-text" role="alert">{errorMessage(conversation.error)}</p> : null}
+        <CallPanel conversationId={conversationId} mayAct={mayAct} />
         <Transcript messages={messages.data} loading={messages.loading} typing={contactTyping ? 'Contact is typing…' : null} />
         <Composer
           conversationId={conversationId}

@@ -82,7 +82,7 @@ export function AvatarsPage() {
   );
 }
 
-function VoiceSample({ voice, canPlay }: { voice: VoiceProfileDto; canPlay: boolean }) {
+export function VoiceSample({ voice, canPlay }: { voice: VoiceProfileDto; canPlay: boolean }) {
   return (
     <div className="pg-row">
       <SamplePlayer voice={voice} canPlay={canPlay} format="web" label="Play sample" />
