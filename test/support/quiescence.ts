@@ -8,6 +8,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Client } from '@temporalio/client';
+import { EXTERNAL_CHANNELS } from '../../core/channels';
 import type { Config } from '../../core/config';
 import type { Orm } from '../../db/orm';
 import { inboundQueueName } from '../../ingress/queue';
@@ -66,10 +67,13 @@ async function busyRows(orm: Orm, tenantId?: string): Promise<string | null> {
   const scope = (table: string) => (tenantId ? ` and ${table}.tenant_id = ?` : '');
   const params = tenantId ? [tenantId] : [];
   // A reply on a provider's channel is waiting for its send until it has a provider id or failed.
+  // Only channels whose replies leave through the provider send: a call's spoken lines were
+  // delivered in its TwiML, and a web chat's by publishing.
+  const sending = EXTERNAL_CHANNELS.map((c) => `'${c}'`).join(', ');
   const [row] = await orm.em.fork().getConnection().execute<{ inbound: string; outbound: string }[]>(
     `select (select count(*) from inbound_messages i where i.status = 'pending'${scope('i')}) as inbound,
-            (select count(*) from messages m join conversations c on c.id = m.conversation_id
-              where m.direction = 'out' and c.channel_id is not null and m.external_id is null and m.status is null${scope('m')}) as outbound`,
+            (select count(*) from messages m join conversations c on c.id = m.conversation_id join channels ch on ch.id = c.channel_id
+              where m.direction = 'out' and ch.type in (${sending}) and m.external_id is null and m.status is null${scope('m')}) as outbound`,
     [...params, ...params],
   );
   if (Number(row.inbound) > 0) return `${row.inbound} inbound rows pending`;
