@@ -30,6 +30,7 @@ import { csatActivities } from './csat';
 import { alertActivities } from './reports/alerts';
 import { reportActivities } from './reports/report';
 import { retentionActivities } from './retention';
+import { assistantActivities } from './assistant';
 import type { SwitchboardActivities } from './types';
 
 export type { ActivityDeps } from './deps';
@@ -59,6 +60,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...alertActivities(deps),
     ...retentionActivities(deps),
     ...renderActivities(deps),
+    ...assistantActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

@@ -18,6 +18,7 @@ import type { CsatActivities } from './csat/types';
 import type { ReportActivities } from './reports/types';
 import type { RetentionActivities } from './retention/types';
 import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
+import type { AssistantActivities } from './assistant/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -107,7 +108,8 @@ export interface SwitchboardActivities
     ReportActivities,
     RetentionActivities,
     VideoRenderActivities,
-    FlowVideoActivities {
+    FlowVideoActivities,
+    AssistantActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

@@ -35,6 +35,8 @@ export interface FlowRuntime {
   context(limit: number): { summary: string; messages: ChatMessage[] };
   /** Durable timer; a conversation returns the current turn's replies before sleeping. */
   sleep(ms: number): Promise<void>;
+  /** The console's marketing assistant: AI replies get the marketing tools (ConversationInput.assistant). */
+  readonly assistant?: boolean;
   /** Set only for test conversations: announces node starts and finishes to the builder. */
   readonly nodeStatus?: (nodeId: string, status: 'started' | 'finished' | 'failed') => Promise<void>;
 }

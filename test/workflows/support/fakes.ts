@@ -86,6 +86,9 @@ const defaults = (): Acts => ({
   // The csat node: a response id per key.
   recordCsat: async ({ key }) => ({ responseId: `csat-${key}` }),
   completeCsat: async () => {},
+  // The marketing assistant's tools and offline answer.
+  assistantTool: async ({ name, arguments: args }) => ({ content: `assistant tool ${name} saw ${args}`, source: { documentId: `tool:${name}`, document: `Fake ${name}`, section: 'figures' } }),
+  assistantOffline: async ({ question }) => ({ text: `offline answer to ${question}`, sources: [] }),
   ...campaignFakes(),
   loadWeeklyReport: async ({ asOf }) => ({
     tenantName: 'Fake',
