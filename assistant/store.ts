@@ -12,6 +12,8 @@ import { Campaign, Tenant } from '../db/entities';
 import { tenantEm } from '../db/orm';
 import { analyticsBreakdown, analyticsOverview } from '../db/repos/analytics';
 import { campaignResults, FUNNEL_COUNTS, toCounts } from '../db/repos/campaign-results';
+import type { MenuItem, MenuMatrix } from '../core/menu/types';
+import { listMenuItems, menuMatrixFor, salesByWeekday, salesSpan, topItems, type RankedItem, type Ranking, type WeekdaySales } from '../menu/store';
 
 export interface TenantClock {
   name: string;
@@ -94,4 +96,29 @@ export async function campaignWithResults(orm: MikroORM, tenantId: string, id: s
 /** The names of the tenant's campaigns (for matching a name the owner wrote in a question). */
 export async function campaignNames(orm: MikroORM, tenantId: string): Promise<{ id: string; name: string }[]> {
   return tenantEm(orm, tenantId).find(Campaign, {}, { fields: ['id', 'name'], orderBy: { startedAt: 'desc nulls last', createdAt: 'desc' }, limit: 500 });
+}
+
+// ---- menu (menu/store.ts, the menu module's reads) ----
+
+export interface MenuRange {
+  from: string;
+  to: string;
+}
+
+export async function menuMatrix(orm: MikroORM, tenantId: string, range: MenuRange & { category?: string }): Promise<{ matrix: MenuMatrix; items: MenuItem[]; span: { first: string; last: string } | null }> {
+  const em = tenantEm(orm, tenantId);
+  const [matrix, items, span] = await Promise.all([menuMatrixFor(em, tenantId, range), listMenuItems(em, tenantId), salesSpan(em, tenantId)]);
+  return { matrix, items, span };
+}
+
+export async function rankedMenuItems(orm: MikroORM, tenantId: string, query: MenuRange & { by: Ranking; order: 'top' | 'bottom'; limit: number; category?: string }): Promise<RankedItem[]> {
+  return topItems(tenantEm(orm, tenantId), tenantId, query);
+}
+
+export async function weekdaySales(orm: MikroORM, tenantId: string, range: MenuRange): Promise<WeekdaySales[]> {
+  return salesByWeekday(tenantEm(orm, tenantId), tenantId, range);
+}
+
+export async function menuCurrency(orm: MikroORM, tenantId: string): Promise<string | null> {
+  return (await listMenuItems(tenantEm(orm, tenantId), tenantId))[0]?.currency ?? null;
 }

@@ -7,38 +7,16 @@
  */
 import { CHANNELS, type Channel } from '../core/channels';
 import { CAMPAIGN_STATUSES, campaignBrief, type CampaignChannel, type CampaignStatus } from '../core/campaigns';
-import { previousPeriod, resolvePeriod, localDate, type Period } from '../core/assistant/period';
-import { DRAFT_CHANNELS, TOOL_SOURCE_PREFIX, type AssistantSource, type DraftChannel } from '../core/assistant/tools';
+import { previousPeriod } from '../core/assistant/period';
+import { DRAFT_CHANNELS, TOOL_SOURCE_PREFIX, type DraftChannel } from '../core/assistant/tools';
+import { isUuid } from '../core/ids';
 import { generateCampaignContent } from '../campaigns/content/generate';
-import type { ContentDeps } from '../campaigns/content/store';
 import { change, csat, figuresLine, funnelLine, pct, secs } from './format';
-import { byChannel, campaignNames, campaignWithResults, listCampaigns, overviewTotals, tenantClock } from './store';
+import { MENU_TOOL_RUNNERS } from './menu-tools';
+import { byChannel, campaignNames, campaignWithResults, listCampaigns, overviewTotals } from './store';
+import { capital, failed, periodOf, str, type Args, type AssistantDeps, type Tool, type ToolOutcome, mentionedIn } from './tool-kit';
 
-export type AssistantDeps = ContentDeps;
-
-export interface ToolOutcome {
-  /** JSON for the model, or `error: …`. */
-  content: string;
-  source?: AssistantSource;
-  /** The result in sentences (the offline answer). */
-  summary: string;
-}
-
-/** What a tool gives back; the source's id is added by runAssistantTool. */
-type Outcome = Omit<ToolOutcome, 'source'> & { source?: Omit<AssistantSource, 'documentId'> };
-
-type Args = Record<string, unknown>;
-type Tool = (deps: AssistantDeps, tenantId: string, args: Args, now: Date) => Promise<Outcome>;
-
-const failed = (message: string): { content: string; summary: string } => ({ content: `error: ${message}`, summary: message });
-const str = (args: Args, key: string) => (typeof args[key] === 'string' && (args[key] as string).trim() ? (args[key] as string).trim() : undefined);
-const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
-
-async function periodOf(deps: AssistantDeps, tenantId: string, args: Args, now: Date): Promise<{ period: Period; timezone: string } | { error: string }> {
-  const { timezone } = await tenantClock(deps.orm, tenantId);
-  const period = resolvePeriod(args, localDate(timezone, now));
-  return 'error' in period ? period : { period, timezone };
-}
+export type { AssistantDeps, ToolOutcome };
 
 const analyticsOverviewTool: Tool = async (deps, tenantId, args, now) => {
   const channel = str(args, 'channel');
@@ -87,14 +65,6 @@ const listCampaignsTool: Tool = async (deps, tenantId, args) => {
   };
 };
 
-/** A campaign named in the owner's words: its whole name in the question, or every word of it. */
-function mentioned(names: { id: string; name: string }[], question: string): string | undefined {
-  const q = question.toLowerCase();
-  const words = (s: string) => s.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 2);
-  const qWords = new Set(words(q));
-  return (names.find((c) => q.includes(c.name.toLowerCase())) ?? names.find((c) => words(c.name).length > 0 && words(c.name).every((w) => qWords.has(w))))?.id;
-}
-
 const campaignResultsTool: Tool = async (deps, tenantId, args) => {
   const idArg = str(args, 'campaignId');
   const name = str(args, 'name');
@@ -107,7 +77,7 @@ const campaignResultsTool: Tool = async (deps, tenantId, args) => {
     if (!id) return failed(`no campaign is named like "${name}"`);
   } else {
     const question = str(args, 'mentionedIn');
-    id = (question && mentioned(await campaignNames(deps.orm, tenantId), question)) || (await listCampaigns(deps.orm, tenantId, { limit: 1 }))[0]?.id;
+    id = (question && mentionedIn(await campaignNames(deps.orm, tenantId), question)?.id) || (await listCampaigns(deps.orm, tenantId, { limit: 1 }))[0]?.id;
     if (!id) return failed('there are no campaigns yet');
   }
   const found = await campaignWithResults(deps.orm, tenantId, id);
@@ -170,14 +140,13 @@ const draftPostTool: Tool = async (deps, tenantId, args) => {
   };
 };
 
-const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
 export const ASSISTANT_TOOL_RUNNERS: Record<string, Tool> = {
   analytics_overview: analyticsOverviewTool,
   analytics_by_channel: analyticsByChannelTool,
   list_campaigns: listCampaignsTool,
   campaign_results: campaignResultsTool,
   draft_post: draftPostTool,
+  ...MENU_TOOL_RUNNERS,
 };
 
 /** One tool call; `raw` is the model's JSON arguments text or, offline, the matched rule's arguments. */

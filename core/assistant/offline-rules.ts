@@ -70,11 +70,16 @@ const WEEKDAY = /\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|ton
 
 const DRAFT_VERB = /\b(draft|write|compose|create|make|suggest)\b/;
 const DRAFT_THING = /\b(post|caption|message|sms|e-?mail|newsletter|text|story|announcement|copy|tweet)\b/;
+/** A name in quotes: "Spring sale". */
+const QUOTED = /["“]([^"”]{2,100})["”]/;
 const CAMPAIGN = /\b(campaigns?|promos?|promotions?|blasts?|newsletters?|offers?)\b/;
 const RESULT = /\b(how (did|is|was|are|were|'s)|results?|perform|performance|did .* do|went|doing|reach|delivered|opened|read|replied|clicks?|failed)\b/;
 const LIST = /\b(list|show|which|what|all|my|our)\b/;
 const CHANNEL = /\b(per|by|each|every|which) channels?\b|\bchannels?\b/;
 const FIGURES = /\b(conversations?|chats?|messages|resolution|resolved|handoffs?|hand-offs?|handed|csat|satisfaction|ratings?|figures|numbers|stats|statistics|analytics|kpis?|response times?|busy|traffic)\b/;
+const MATRIX = /\b(quadrants?|plow ?horses?|puzzles?|matrix|menu engineering)\b|\b(stars?|dogs?) (items?|dish(es)?|on (my|the) menu)\b|\bmenu class\w*|\ban? (star|dog|plowhorse|puzzle)\b/;
+const SELLERS = /\b(best|top|worst|bottom|least|most|lowest|highest)\b.*\b(sell\w*|sold|items?|dish(es)?|plates?|popular|revenue|margin|profitable)\b|\b(best|worst|top|bottom)[- ]sellers?\b/;
+const SLOW_DAYS = both(/\b(slow\w*|quiet\w*|weak\w*|dead)\b/, /\b(days?|weekdays?|nights?)\b/);
 const JUDGEMENT = /^(why|should|how (can|do|could|should) i|what should|what can i do|recommend|suggest|explain)\b|\b(why|improve|advice|recommend)\b/;
 
 /** First match wins: drafts before campaign results before lists before analytics. */
@@ -94,13 +99,32 @@ export const OFFLINE_RULES: readonly OfflineRule[] = [
     id: 'campaign-results',
     tool: 'campaign_results',
     example: 'how did last week’s promo do? (a campaign by name, else the latest)',
-    matches: both(CAMPAIGN, RESULT),
+    matches: (q) => (CAMPAIGN.test(q) || QUOTED.test(q)) && RESULT.test(q),
     args: (_q, original) => {
-      const quoted = /["“']([^"”']{2,100})["”']/.exec(original)?.[1];
+      const quoted = QUOTED.exec(original)?.[1];
       return quoted ? { name: quoted } : { mentionedIn: original };
     },
   },
   { id: 'campaign-list', tool: 'list_campaigns', example: 'list my campaigns', matches: both(LIST, /\bcampaigns\b/), args: () => ({}) },
+  {
+    id: 'menu-matrix',
+    tool: 'menu_matrix',
+    example: 'which quadrant is the burger in? / show my menu matrix',
+    matches: has(MATRIX),
+    args: (q, original) => ({ ...withPeriod(q), mentionedIn: original }),
+  },
+  {
+    id: 'menu-sellers',
+    tool: 'menu_top_items',
+    example: 'what are my worst sellers this month? (by units, revenue or margin)',
+    matches: has(SELLERS),
+    args: (q) => ({
+      ...withPeriod(q),
+      order: /\b(worst|bottom|least|lowest)\b/.test(q) ? 'bottom' : 'top',
+      by: /\b(margin|profit\w*)\b/.test(q) ? 'margin' : /\brevenue\b/.test(q) ? 'revenue' : 'quantity',
+    }),
+  },
+  { id: 'menu-slow-days', tool: 'menu_slow_days', example: 'which are my slow days?', matches: SLOW_DAYS, args: (q) => withPeriod(q) },
   {
     id: 'analytics-by-channel',
     tool: 'analytics_by_channel',

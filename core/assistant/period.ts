@@ -58,9 +58,9 @@ function named(name: PeriodName, today: string): { from: string; to: string } {
 
 /**
  * A tool's period arguments: explicit `from`/`to` dates win, then a named `period`, else the last
- * 7 days. Refuses (a message the model can act on) what cannot be a range.
+ * 7 days (or `fallback`). Refuses (a message the model can act on) what cannot be a range.
  */
-export function resolvePeriod(args: { period?: unknown; from?: unknown; to?: unknown }, today: string): Period | { error: string } {
+export function resolvePeriod(args: { period?: unknown; from?: unknown; to?: unknown }, today: string, fallback: PeriodName = DEFAULT_PERIOD): Period | { error: string } {
   if (args.from !== undefined || args.to !== undefined) {
     if (!isDate(args.from) || (args.to !== undefined && !isDate(args.to))) return { error: 'from and to must be dates written YYYY-MM-DD' };
     const to = (args.to as string | undefined) ?? today;
@@ -69,7 +69,7 @@ export function resolvePeriod(args: { period?: unknown; from?: unknown; to?: unk
     return { from: args.from, to, label: `${args.from} – ${to}` };
   }
   if (args.period !== undefined && !isPeriodName(args.period)) return { error: `period must be one of ${PERIODS.join(', ')}` };
-  const name = (args.period as PeriodName | undefined) ?? DEFAULT_PERIOD;
+  const name = (args.period as PeriodName | undefined) ?? fallback;
   const { from, to } = named(name, today);
   return { from, to, label: `${name.replaceAll('_', ' ')} (${from === to ? from : `${from} – ${to}`})` };
 }

@@ -52,9 +52,24 @@ export const ASSISTANT_TOOLS: readonly ToolSpec[] = [
     },
     ['channel', 'topic'],
   ),
+  spec(
+    'menu_matrix',
+    'Menu engineering (Kasavana & Smith) for a period, default the last 30 days: each item’s class (star, plowhorse, puzzle, dog) with its units sold, menu-mix share against the popularity threshold and unit margin against the category’s average. With item, just that item.',
+    { ...PERIOD_ARGS, item: { type: 'string', description: 'An item’s name or part of it, e.g. "burger"' }, category: { type: 'string', description: 'Only this menu category' } },
+  ),
+  spec(
+    'menu_top_items',
+    'The best or worst selling menu items of a period (default the last 30 days) by units sold, revenue or total margin.',
+    {
+      ...PERIOD_ARGS,
+      by: { type: 'string', enum: ['quantity', 'revenue', 'margin'], description: 'Rank by (default quantity)' },
+      order: { type: 'string', enum: ['top', 'bottom'], description: 'top: best sellers (default); bottom: worst' },
+      limit: { type: 'integer', description: 'How many (default 5, at most 20)' },
+      category: { type: 'string', description: 'Only this menu category' },
+    },
+  ),
+  spec('menu_slow_days', 'Menu sales per weekday over a period (default the last 30 days), slowest first, as average units sold per such day.', { ...PERIOD_ARGS }),
 ];
-
-export type AssistantToolName = 'analytics_overview' | 'analytics_by_channel' | 'list_campaigns' | 'campaign_results' | 'draft_post';
 
 export const TOOL_SOURCE_PREFIX = 'tool:';
 

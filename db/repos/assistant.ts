@@ -4,7 +4,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ValidGraph } from '../../core/graph/schema';
-import { Flow } from '../entities';
+import { Flow, Message } from '../entities';
 
 /** The tenant's assistant flow, created on first use (two first uses at once make one). */
 export async function assistantFlowId(em: EntityManager, tenantId: string, name: string, graph: ValidGraph): Promise<string> {
@@ -42,4 +42,10 @@ export async function saveAssistantConversation(em: EntityManager, tenantId: str
 export async function assistantConversationOwner(em: EntityManager, tenantId: string, conversationId: string): Promise<string | null> {
   const [row] = await em.getConnection().execute<{ user_key: string }[]>(`select user_key from assistant_sessions where tenant_id = ? and conversation_id = ?`, [tenantId, conversationId]);
   return row?.user_key ?? null;
+}
+
+/** The conversation's last `limit` messages, oldest first. */
+export async function recentMessages(em: EntityManager, conversationId: string, limit: number): Promise<Message[]> {
+  const rows = await em.find(Message, { conversation: conversationId }, { orderBy: { createdAt: 'desc', id: 'desc' }, limit });
+  return rows.reverse();
 }

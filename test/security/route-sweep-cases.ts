@@ -412,6 +412,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/webhooks/d-id/:token': { public: 'D-ID’s completion callback: the HMAC token in its URL is the credential, and it only wakes the render, which asks D-ID itself' },
   'DELETE /v1/avatars/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/avatars/${b.avatar}` }] },
   'DELETE /v1/voices/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/voices/${b.voice}` }] },
+  // The marketing assistant (api/routes/assistant.ts): the caller's own conversation only (test/assistant/api.test.ts also tries B's assistant conversation).
+  'POST /v1/assistant/conversations': { roles: 'marketing', tenant: own('starts or continues the caller’s own assistant conversation in its own tenant') },
+  'POST /v1/assistant/conversations/:id/messages': { roles: 'marketing', tenant: (b) => [{ path: `/v1/assistant/conversations/${b.conversation}/messages`, body: { text: 'How many conversations last week?' } }] },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */
