@@ -3,12 +3,12 @@
  * activities/temporal → capability modules → db → core. `test/architecture/imports.test.ts` runs
  * this in `npm test`; `npx depcruise --config .dependency-cruiser.cjs <folders>` shows the same.
  */
-const SERVER = 'activities|api|bench|campaigns|channels|core|db|events|ingress|knowledge|llm|metrics|net|scheduling|scripts|telemetry|temporal|test|webhooks|worker|workflows|media|video|quotas|renders|menu|assistant';
-const CAPABILITY = 'campaigns|channels|events|knowledge|llm|metrics|net|scheduling|webhooks|media|video|quotas|renders|menu|assistant';
+const SERVER = 'activities|api|bench|campaigns|channels|core|db|events|ingress|knowledge|llm|metrics|net|scheduling|scripts|telemetry|temporal|test|webhooks|worker|workflows|media|video|quotas|renders|presence|menu|assistant';
+const CAPABILITY = 'campaigns|channels|events|knowledge|llm|metrics|net|scheduling|webhooks|media|video|quotas|renders|presence|menu|assistant';
 const folders = (list) => `^(${list})/`;
 const except = (list, drop) => list.split('|').filter((f) => !drop.includes(f)).join('|');
 /** The one file per capability module that may read or write the database. */
-const DB_FILES = ['channels/directory.ts', 'knowledge/tenant-embedder.ts', 'llm/providers.ts', 'events/sink.ts', 'webhooks/store.ts', 'scheduling/service.ts', 'campaigns/content/store.ts', 'quotas/store.ts', 'renders/store.ts', 'menu/store.ts', 'assistant/store.ts'];
+const DB_FILES = ['channels/directory.ts', 'knowledge/tenant-embedder.ts', 'llm/providers.ts', 'events/sink.ts', 'webhooks/store.ts', 'scheduling/service.ts', 'campaigns/content/store.ts', 'quotas/store.ts', 'renders/store.ts', 'presence/store.ts', 'menu/store.ts', 'assistant/store.ts'];
 // Tests may import anything; the layer rules apply to the code they test.
 const notTest = '(^test/|\\.test\\.ts$)';
 /** A rule on the code (not the tests) under `from`. */

@@ -13,6 +13,7 @@ import { lifecycleActivities } from './campaigns/lifecycle';
 import { materializeActivities } from './campaigns/materialize';
 import { sendCampaignActivities } from './campaigns/send';
 import { renderActivities } from './renders';
+import { presenceActivities } from './presence';
 import { mediaActivities } from './channels/media';
 import { imapActivities } from './channels/imap';
 import { sendActivities } from './channels/send';
@@ -60,6 +61,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...alertActivities(deps),
     ...retentionActivities(deps),
     ...renderActivities(deps),
+    ...presenceActivities(deps),
     ...assistantActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;

@@ -18,6 +18,7 @@ import type { CsatActivities } from './csat/types';
 import type { ReportActivities } from './reports/types';
 import type { RetentionActivities } from './retention/types';
 import type { FlowVideoActivities, VideoRenderActivities } from './renders/types';
+import type { PresenceAuditActivities } from './presence/types';
 import type { AssistantActivities } from './assistant/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
@@ -109,6 +110,7 @@ export interface SwitchboardActivities
     RetentionActivities,
     VideoRenderActivities,
     FlowVideoActivities,
+    PresenceAuditActivities,
     AssistantActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an

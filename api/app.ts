@@ -32,6 +32,7 @@ import { whatsappTemplateRoutes } from './routes/whatsapp-templates';
 import { avatarRoutes } from './routes/avatars';
 import { renderSettingsRoutes } from './routes/render-settings';
 import { videoRoutes } from './routes/videos';
+import { presenceRoutes } from './routes/presence';
 import { voiceRoutes } from './routes/voices';
 import { channelRoutes } from './routes/channels';
 import { chatRoutes } from './routes/chat';
@@ -177,6 +178,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(avatarRoutes(deps));
   await app.register(videoRoutes(deps));
   await app.register(renderSettingsRoutes(deps));
+  await app.register(presenceRoutes(deps));
   await app.register(assistantRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');

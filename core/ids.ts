@@ -18,6 +18,8 @@ export const appointmentWorkflowId = (tenantId: string, appointmentId: string) =
 export const campaignWorkflowId = (tenantId: string, campaignId: string) => `camp:${tenantId}:${campaignId}`;
 export const ingestWorkflowId = (tenantId: string, documentId: string, version: number) => `ingest:${tenantId}:${documentId}:${version}`;
 /** One per attempt of a video render: a retried request finds the attempt already started; asking again after a failure is the next attempt. */
+/** One presence audit: `presence:{tenant}:{auditId}`. */
+export const presenceAuditWorkflowId = (tenantId: string, auditId: string) => `presence:${tenantId}:${auditId}`;
 export const videoRenderWorkflowId = (tenantId: string, renderId: string, attempt: number) => `video:${tenantId}:${renderId}:${attempt}`;
 
 /** One long-lived two-way sync per staff member with a connected CalDAV calendar. */

@@ -20,6 +20,7 @@ export const WORKFLOW_TYPES = [
   'alertEvaluation',
   'retention',
   'videoRender',
+  'presenceAudit',
 ] as const;
 export type WorkflowType = (typeof WORKFLOW_TYPES)[number];
 

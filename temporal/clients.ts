@@ -4,6 +4,7 @@ import { CalendarSyncClient } from './calendar-sync';
 import { CampaignClient } from './campaigns';
 import { ConversationClient } from './conversation';
 import { FlowRunClient } from './flow-run';
+import { PresenceAuditClient } from './presence-audit';
 import { ImapMailboxClient } from './imap-mailbox';
 import { IngestClient } from './ingest';
 import { RetentionClient } from './retention';
@@ -22,6 +23,7 @@ export class WorkflowGateway {
   readonly reports: ReportsClient;
   readonly retention: RetentionClient;
   readonly videoRender: VideoRenderClient;
+  readonly presenceAudit: PresenceAuditClient;
 
   constructor(client: Client, taskQueue: string, opts: { calendarSyncSeconds?: number } = {}) {
     this.conversation = new ConversationClient(client, taskQueue);
@@ -34,5 +36,6 @@ export class WorkflowGateway {
     this.reports = new ReportsClient(client, taskQueue);
     this.retention = new RetentionClient(client, taskQueue);
     this.videoRender = new VideoRenderClient(client, taskQueue);
+    this.presenceAudit = new PresenceAuditClient(client, taskQueue);
   }
 }

@@ -9,6 +9,7 @@ import type { WorkflowType } from '../core/workflows';
 import { calendarSyncProgressQuery, CALENDAR_SYNC_SIGNALS, conversationStateQuery, flowRunStateQuery, imapProgressQuery, ingestBatchProgressQuery, ingestProgressQuery, mediaProgressQuery, type FlowRunOutput, type TraceEntry } from '../workflows/messages';
 import { appointmentStateQuery, APPOINTMENT_SIGNALS, campaignProgressQuery } from '../workflows/messages';
 import { alertEvaluationProgressQuery, analyticsReportProgressQuery, retentionProgressQuery, videoRenderStageQuery } from '../workflows/messages';
+import { presenceAuditProgressQuery } from '../workflows/messages';
 import { CONVERSATION_SIGNALS } from './conversation';
 import { describeWorkflow } from './describe';
 import { FLOW_RUN_SIGNALS } from './flow-run';
@@ -29,6 +30,7 @@ const STATE_QUERIES = {
   alertEvaluation: alertEvaluationProgressQuery,
   retention: retentionProgressQuery,
   videoRender: videoRenderStageQuery,
+  presenceAudit: presenceAuditProgressQuery,
 } satisfies Record<WorkflowType, unknown>;
 
 /** Signals each workflow kind handles; anything else is refused (one line a kind). */
@@ -46,6 +48,7 @@ const KNOWN_SIGNALS: Record<WorkflowType, readonly string[]> = {
   alertEvaluation: [],
   retention: [],
   videoRender: [],
+  presenceAudit: [],
 };
 /** Each workflow kind answers its own live-state query. */
 

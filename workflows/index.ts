@@ -12,3 +12,4 @@ export { analyticsReport } from './analyticsReport';
 export { alertEvaluation } from './alertEvaluation';
 export { retention } from './retention';
 export { videoRender } from './videoRender';
+export { presenceAudit } from './presenceAudit';

@@ -10,6 +10,7 @@ import type { ConversationStatus } from '../core/conversations';
 import type { IngestBatchInput, IngestPin } from '../core/knowledge/types';
 import type { MediaOutcome } from '../core/inbound';
 import type { ImapCursor } from '../core/email-inbound';
+import type { AuditProgress, Grade, PresenceProfiles } from '../core/presence/types';
 import type { CalendarSyncProgress } from '../core/calendar-sync';
 import type { AnalyticsReportResult } from '../core/reports';
 import type { AppointmentChange, AppointmentRecord } from '../activities/scheduling/types';
@@ -301,3 +302,22 @@ export interface VideoRenderResult {
 export const videoRenderStageQuery = defineQuery<VideoRenderProgress>('stage');
 /** Sent by the D-ID webhook route (after checking its token): ends the wait before the next poll. */
 export const providerDoneSignal = defineSignal<[{ jobId: string }]>('providerDone');
+
+// --- presenceAudit (workflows/presenceAudit.ts) ---
+export interface PresenceAuditInput {
+  tenantId: string;
+  auditId: string;
+  /** The website, normalized by the API (core/api/presence.ts websiteUrl). */
+  url: string;
+  profiles: PresenceProfiles;
+  /** Rewrite the recommendations in this brand voice (the model when one is configured). */
+  brandVoiceId: string | null;
+}
+export interface PresenceAuditResult {
+  status: 'completed' | 'failed';
+  overall: number | null;
+  grade: Grade | null;
+  error: string | null;
+}
+/** Stage, and each check module's state: pending, running, done (with its number of checks) or failed (why). */
+export const presenceAuditProgressQuery = defineQuery<AuditProgress>('progress');

@@ -52,6 +52,8 @@ export interface Ids {
   voice: string;
   avatar: string;
   video: string;
+  /** Presence grader: a finished audit. */
+  presenceAudit: string;
 }
 
 export interface Call {
@@ -412,6 +414,10 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/webhooks/d-id/:token': { public: 'D-ID’s completion callback: the HMAC token in its URL is the credential, and it only wakes the render, which asks D-ID itself' },
   'DELETE /v1/avatars/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/avatars/${b.avatar}` }] },
   'DELETE /v1/voices/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/voices/${b.voice}` }] },
+  'POST /v1/presence/audits': { roles: 'marketing', tenant: (b) => [{ path: '/v1/presence/audits', body: { url: 'https://example.com', brandVoiceId: b.brandVoice } }] },
+  'GET /v1/presence/audits': { roles: 'viewer', tenant: 'list' },
+  'GET /v1/presence/audits/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}` }] },
+  'GET /v1/presence/audits/:id/progress': { roles: 'viewer', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}/progress` }] },
   // The marketing assistant (api/routes/assistant.ts): the caller's own conversation only (test/assistant/api.test.ts also tries B's assistant conversation).
   'POST /v1/assistant/conversations': { roles: 'marketing', tenant: own('starts or continues the caller’s own assistant conversation in its own tenant') },
   'POST /v1/assistant/conversations/:id/messages': { roles: 'marketing', tenant: (b) => [{ path: `/v1/assistant/conversations/${b.conversation}/messages`, body: { text: 'How many conversations last week?' } }] },

@@ -21,6 +21,7 @@ import { campaignObjects } from '../campaigns-api/fixtures';
 import { contentObjects } from '../content/fixtures';
 import { intentObjects } from '../intents/fixtures';
 import { renderObjects } from '../renders/fixtures';
+import { presenceObjects } from '../presence/objects';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
 import { answer, concretePath, tenantFixture, type Fixture } from './support';
 
@@ -55,7 +56,8 @@ beforeAll(async () => {
   const content = await contentObjects(stack, fixtureB);
   const intents = await intentObjects(stack, fixtureB);
   const videos = await renderObjects(stack, fixtureB);
-  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns, ...content, ...intents, ...videos } };
+  const presence = await presenceObjects(stack, fixtureB);
+  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns, ...content, ...intents, ...videos, ...presence } };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);
   // A route without an entry fails the first test and is left out of the others.
   routes = stack.app.routeAccess.flatMap((r) => {

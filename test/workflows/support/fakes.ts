@@ -7,6 +7,7 @@ import type { SwitchboardActivities } from '../../../activities/types';
 import type { AppointmentRecord, AppointmentSnapshot } from '../../../activities/scheduling/types';
 import { campaignFakes } from './campaign-fakes';
 import { renderFakes } from './render-fakes';
+import { presenceFakes } from './presence-fakes';
 
 type Acts = SwitchboardActivities;
 type Name = keyof Acts;
@@ -103,6 +104,7 @@ const defaults = (): Acts => ({
   evaluateTenantAlerts: async () => ({ rules: 0, notices: [] }),
   notifyAlert: async () => {},
   ...renderFakes(),
+  ...presenceFakes(),
 });
 
 /** `count` free slots from `fromDay` days after 2030-01-01, labelled like the real activity's (one per hour from 10:00 UTC). */

@@ -1,0 +1,15 @@
+/**
+ * The registry of check modules, one line a module (the listing and consistency modules add
+ * theirs). The workflow asks for it once per audit (`planPresenceAudit`), so a module added
+ * later does not change a recorded run.
+ */
+import { transportModule } from './transport';
+import type { CheckModule } from './types';
+
+export const CHECK_MODULES: readonly CheckModule[] = [
+  transportModule,
+];
+
+export function checkModule(id: string): CheckModule | undefined {
+  return CHECK_MODULES.find((m) => m.id === id);
+}

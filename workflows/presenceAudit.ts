@@ -1,0 +1,78 @@
+/**
+ * `presenceAudit`: one audit of a business's web presence (ARCHITECTURE "Presence grader: checks
+ * and scoring"). plan (which check modules, in which phase) → each phase's modules in parallel,
+ * one activity each with its own deadline (website transport, page, structured data, content,
+ * links, crawl files, accessibility, and the listing modules) → score with the rubric, rank and
+ * optionally reword the recommendations, store the report.
+ *
+ * A module that fails or times out does not fail the audit: its checks are reported as not
+ * measured, with the reason. The `progress` query answers each module's state for the live view;
+ * activities are tagged `@<module>` so the run page groups the history by module.
+ */
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
+import type { PresenceModuleOutcome } from '../activities/presence/types';
+import type { AuditProgress, AuditStage, ModuleProgress } from '../core/presence/types';
+import { ActivityCaller } from './flow/activities';
+import { failureReason } from './ingestDocument';
+import { presenceAuditProgressQuery, type PresenceAuditInput, type PresenceAuditResult } from './messages';
+import { setRunAttributes } from './runtime/search-attributes';
+
+export async function presenceAudit(input: PresenceAuditInput): Promise<PresenceAuditResult> {
+  setRunAttributes({ TenantId: input.tenantId });
+  const acts = new ActivityCaller();
+  const ref = { tenantId: input.tenantId, auditId: input.auditId };
+  let modules: ModuleProgress[] = [];
+  let stage: AuditStage = 'queued';
+  let error: string | null = null;
+  const progress = (): AuditProgress => ({ stage, modules, done: modules.filter((m) => m.status === 'done' || m.status === 'failed').length, total: modules.length, error });
+  setHandler(presenceAuditProgressQuery, progress);
+  const toStage = (next: AuditStage) => {
+    stage = next;
+    setRunAttributes({ Stage: next });
+  };
+  const mark = (id: string, patch: Partial<ModuleProgress>) => {
+    modules = modules.map((m) => (m.id === id ? { ...m, ...patch } : m));
+  };
+
+  try {
+    const plan = await acts.call('@plan', 'planPresenceAudit', ref);
+    modules = plan.modules.map((m) => ({ id: m.id, status: 'pending', checks: 0, error: null }));
+    toStage('checking');
+    const outcomes = new Map<string, PresenceModuleOutcome>();
+    const phases = [...new Set(plan.modules.map((m) => m.phase))].sort((a, b) => a - b);
+    for (const phase of phases) {
+      // Later phases (consistency) read the facts the earlier ones found.
+      const facts = [...outcomes.values()].flatMap((o) => o.output?.facts ?? []);
+      await Promise.all(
+        plan.modules
+          .filter((m) => m.phase === phase)
+          .map(async (m) => {
+            mark(m.id, { status: 'running' });
+            try {
+              const output = await acts.call(`@${m.id}`, 'runPresenceModule', { ...ref, module: m.id, url: input.url, profiles: input.profiles, facts });
+              outcomes.set(m.id, { id: m.id, status: 'done', output, error: null });
+              mark(m.id, { status: 'done', checks: output.checks.length });
+            } catch (err) {
+              if (!(err instanceof ActivityFailure)) throw err;
+              const reason = failureReason(err);
+              outcomes.set(m.id, { id: m.id, status: 'failed', output: null, error: reason });
+              mark(m.id, { status: 'failed', error: reason });
+            }
+          }),
+      );
+    }
+    toStage('scoring');
+    const ordered = plan.modules.map((m) => outcomes.get(m.id)!);
+    const scored = await acts.call('@score', 'finishPresenceAudit', { ...ref, url: input.url, brandVoiceId: input.brandVoiceId, startedAt: plan.startedAt, outcomes: ordered });
+    toStage('completed');
+    return { status: 'completed', overall: scored.overall, grade: scored.grade, error: null };
+  } catch (err) {
+    const canceled = isCancellation(err);
+    if (!canceled && !(err instanceof ActivityFailure) && !(err instanceof ApplicationFailure)) throw err;
+    error = canceled ? 'The audit was cancelled.' : err instanceof ActivityFailure ? failureReason(err) : (err as Error).message;
+    await CancellationScope.nonCancellable(() => acts.call('@fail', 'failPresenceAudit', { ...ref, reason: error! }));
+    toStage('failed');
+    if (canceled) throw err;
+    return { status: 'failed', overall: null, grade: null, error };
+  }
+}
