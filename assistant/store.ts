@@ -13,6 +13,7 @@ import { tenantEm } from '../db/orm';
 import { analyticsBreakdown, analyticsOverview } from '../db/repos/analytics';
 import { campaignResults, FUNNEL_COUNTS, toCounts } from '../db/repos/campaign-results';
 import type { MenuItem, MenuMatrix } from '../core/menu/types';
+import { presenceStore, type AuditRow } from '../presence/store';
 import { listMenuItems, menuMatrixFor, salesByWeekday, salesSpan, topItems, type RankedItem, type Ranking, type WeekdaySales } from '../menu/store';
 
 export interface TenantClock {
@@ -121,4 +122,16 @@ export async function weekdaySales(orm: MikroORM, tenantId: string, range: MenuR
 
 export async function menuCurrency(orm: MikroORM, tenantId: string): Promise<string | null> {
   return (await listMenuItems(tenantEm(orm, tenantId), tenantId))[0]?.currency ?? null;
+}
+
+// ---- the presence grader (presence/store.ts) ----
+
+/** The latest completed audit and the completed one before it of the same site, with their reports. */
+export async function latestAudits(orm: MikroORM, tenantId: string): Promise<{ latest: AuditRow; previous: AuditRow | null } | null> {
+  const store = presenceStore(orm);
+  const [newest] = await store.list(tenantId, { status: 'completed', limit: 1 });
+  if (!newest) return null;
+  const [latestRow, previousRow] = await store.list(tenantId, { status: 'completed', url: newest.url, limit: 2 });
+  const [latest, previous] = await Promise.all([store.get(tenantId, latestRow!.id), previousRow ? store.get(tenantId, previousRow.id) : null]);
+  return latest?.report ? { latest, previous: previous?.report ? previous : null } : null;
 }

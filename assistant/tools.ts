@@ -13,6 +13,7 @@ import { isUuid } from '../core/ids';
 import { generateCampaignContent } from '../campaigns/content/generate';
 import { change, csat, figuresLine, funnelLine, pct, secs } from './format';
 import { MENU_TOOL_RUNNERS } from './menu-tools';
+import { PRESENCE_TOOL_RUNNERS } from './presence-tools';
 import { byChannel, campaignNames, campaignWithResults, listCampaigns, overviewTotals } from './store';
 import { capital, failed, periodOf, str, type Args, type AssistantDeps, type Tool, type ToolOutcome, mentionedIn } from './tool-kit';
 
@@ -147,6 +148,7 @@ export const ASSISTANT_TOOL_RUNNERS: Record<string, Tool> = {
   campaign_results: campaignResultsTool,
   draft_post: draftPostTool,
   ...MENU_TOOL_RUNNERS,
+  ...PRESENCE_TOOL_RUNNERS,
 };
 
 /** One tool call; `raw` is the model's JSON arguments text or, offline, the matched rule's arguments. */

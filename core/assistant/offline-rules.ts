@@ -80,9 +80,10 @@ const FIGURES = /\b(conversations?|chats?|messages|resolution|resolved|handoffs?
 const MATRIX = /\b(quadrants?|plow ?horses?|puzzles?|matrix|menu engineering)\b|\b(stars?|dogs?) (items?|dish(es)?|on (my|the) menu)\b|\bmenu class\w*|\ban? (star|dog|plowhorse|puzzle)\b/;
 const SELLERS = /\b(best|top|worst|bottom|least|most|lowest|highest)\b.*\b(sell\w*|sold|items?|dish(es)?|plates?|popular|revenue|margin|profitable)\b|\b(best|worst|top|bottom)[- ]sellers?\b/;
 const SLOW_DAYS = both(/\b(slow\w*|quiet\w*|weak\w*|dead)\b/, /\b(days?|weekdays?|nights?)\b/);
+const GRADE = /\b(grade|presence|audit|score|seo|website|listings?)\b/;
 const JUDGEMENT = /^(why|should|how (can|do|could|should) i|what should|what can i do|recommend|suggest|explain)\b|\b(why|improve|advice|recommend)\b/;
 
-/** First match wins: drafts before campaign results before lists before analytics. */
+/** First match wins: drafts, campaigns, menu, analytics, then the presence grade ("score" alone is a grade, "CSAT score" a figure). */
 export const OFFLINE_RULES: readonly OfflineRule[] = [
   {
     id: 'draft',
@@ -139,7 +140,17 @@ export const OFFLINE_RULES: readonly OfflineRule[] = [
     matches: has(FIGURES),
     args: (q) => withPeriod(q),
   },
+  {
+    id: 'presence-grade',
+    tool: 'presence_grade',
+    example: 'why did my grade drop? (the latest audit and the checks that changed)',
+    matches: has(GRADE),
+    args: () => ({}),
+  },
 ];
+
+/** Tools whose result is the whole answer even to a "why": a draft, and the checks that moved a grade. */
+const ANSWERS_WHY: ReadonlySet<string> = new Set(['draft_post', 'presence_grade']);
 
 const normalize = (question: string) => question.toLowerCase().replace(/[’‘]/g, "'").replace(/\s+/g, ' ').trim();
 
@@ -149,5 +160,5 @@ export function matchOfflineQuestion(question: string, rules: readonly OfflineRu
   if (!q) return null;
   const rule = rules.find((r) => r.matches(q));
   if (!rule) return null;
-  return { rule: rule.id, tool: rule.tool, args: rule.args(q, question.trim()), needsModel: rule.tool !== 'draft_post' && JUDGEMENT.test(q) };
+  return { rule: rule.id, tool: rule.tool, args: rule.args(q, question.trim()), needsModel: !ANSWERS_WHY.has(rule.tool) && JUDGEMENT.test(q) };
 }

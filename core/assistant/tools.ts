@@ -68,6 +68,11 @@ export const ASSISTANT_TOOLS: readonly ToolSpec[] = [
       category: { type: 'string', description: 'Only this menu category' },
     },
   ),
+  spec(
+    'presence_grade',
+    'The business’s latest presence audit (website, listings, structured data…): score 0–100, grade, category scores and top recommendations, and what changed since the audit of the same site before it, with the checks that moved the score, biggest loss first. Use it for "why did my grade drop?".',
+    {},
+  ),
   spec('menu_slow_days', 'Menu sales per weekday over a period (default the last 30 days), slowest first, as average units sold per such day.', { ...PERIOD_ARGS }),
 ];
 

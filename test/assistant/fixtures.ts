@@ -20,6 +20,8 @@ import { randomUUID } from 'node:crypto';
 import { addDays } from '../../core/assistant/period';
 import { systemEm, tenantEm, type Orm } from '../../db/orm';
 import { replaceSales, upsertMenuItems } from '../../menu/store';
+import type { AuditReport } from '../../core/presence/types';
+import { presenceStore } from '../../presence/store';
 import { writeCampaignDay } from '../analytics/dashboard-fixtures';
 
 export const todayUtc = () => new Date().toISOString().slice(0, 10);
@@ -63,4 +65,49 @@ export async function seedMenu(orm: Orm, tenantId: string, names = { burger: 'Bu
   }
   await replaceSales(em, tenantId, sales, 'csv');
   return ids;
+}
+
+type Check = AuditReport['checks'][number];
+const check = (id: string, category: Check['category'], label: string, status: Check['status'], points: number, maxPoints: number, summary: string): Check => ({ id, category, label, status, points, maxPoints, evidence: [], inferred: false, summary });
+
+/** A report as the grader stores it, with only what the assistant reads filled in. */
+function report(url: string, overall: number, grade: AuditReport['grade'], checks: Check[], categories: [Check['category'], number][]): AuditReport {
+  return {
+    url,
+    finalUrl: url,
+    overall,
+    grade,
+    categories: categories.map(([category, score]) => ({ category, score, earned: score, max: 100, weight: 1, checks: 1 })),
+    checks,
+    recommendations: overall < 80 ? [{ checkId: 'jsonld.openingHours', category: 'structuredData', title: 'Add your opening hours to your JSON-LD', action: 'Add openingHoursSpecification.', impact: 'high', effort: 'low', gain: 6 }] : [],
+    sources: ['website', 'jsonld'],
+    facts: [],
+    notes: [],
+    wording: { by: 'plain', brandVoiceId: null, note: null },
+    rubricVersion: 1,
+    startedAt: new Date().toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationMs: 1000,
+  };
+}
+
+/**
+ * Two audits of the same site: 82 (B), then 70 (C) because the opening hours went missing from the
+ * JSON-LD (6 → 0 of 6) and the title became too long (4 → 2 of 4); HTTPS stayed 10 of 10.
+ */
+export async function seedAudits(orm: Orm, tenantId: string, url = 'https://bistro.example/') {
+  const store = presenceStore(orm);
+  const first = await store.insert({ tenantId, url, profiles: {}, brandVoiceId: null, createdBy: null });
+  await store.complete(tenantId, first.id, report(url, 82, 'B', [
+    check('https', 'website', 'HTTPS', 'pass', 10, 10, 'The site answers over HTTPS.'),
+    check('jsonld.openingHours', 'structuredData', 'Opening hours in JSON-LD', 'pass', 6, 6, 'openingHoursSpecification is present.'),
+    check('title', 'discoverability', 'Page title', 'pass', 4, 4, 'The title is 42 characters.'),
+  ], [['website', 100], ['structuredData', 100], ['discoverability', 100]]));
+  const second = await store.insert({ tenantId, url, profiles: {}, brandVoiceId: null, createdBy: null });
+  await store.complete(tenantId, second.id, report(url, 70, 'C', [
+    check('https', 'website', 'HTTPS', 'pass', 10, 10, 'The site answers over HTTPS.'),
+    check('jsonld.openingHours', 'structuredData', 'Opening hours in JSON-LD', 'fail', 0, 6, 'No openingHoursSpecification in the JSON-LD.'),
+    check('title', 'discoverability', 'Page title', 'warn', 2, 4, 'The title is 88 characters (over 60).'),
+  ], [['website', 100], ['structuredData', 0], ['discoverability', 50]]));
+  return { first: first.id, second: second.id };
 }

@@ -24,6 +24,8 @@ describe('offline rules', () => {
     ['How many conversations did we get yesterday?', 'analytics-overview', 'analytics_overview', { period: 'yesterday' }],
     ['What was our CSAT in the past 30 days?', 'analytics-overview', 'analytics_overview', { period: 'last_30_days' }],
     ['handoff rate last week', 'analytics-overview', 'analytics_overview', { period: 'last_week' }],
+    ['What is my CSAT score?', 'analytics-overview', 'analytics_overview', {}],
+    ['What is my website score?', 'presence-grade', 'presence_grade', {}],
   ])('%s → %s', (question, rule, tool, args) => {
     expect(matchOfflineQuestion(question)).toEqual({ rule, tool, args, needsModel: false });
   });
@@ -31,6 +33,8 @@ describe('offline rules', () => {
   it('marks a judgement question as needing a model, and answers its figures', () => {
     expect(matchOfflineQuestion('Why did my resolution rate drop last week?')).toMatchObject({ tool: 'analytics_overview', args: { period: 'last_week' }, needsModel: true });
     expect(matchOfflineQuestion('What should I do about my worst sellers?')).toMatchObject({ tool: 'menu_top_items', needsModel: true });
+    // The checks that moved a grade are the answer to why it moved.
+    expect(matchOfflineQuestion('Why did my grade drop?')).toEqual({ rule: 'presence-grade', tool: 'presence_grade', args: {}, needsModel: false });
     // A draft is the answer itself, whatever the verb.
     expect(matchOfflineQuestion('Suggest a Facebook post about our terrace')).toMatchObject({ tool: 'draft_post', needsModel: false, args: { channel: 'facebook' } });
   });

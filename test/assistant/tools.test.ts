@@ -9,7 +9,7 @@ import { runAssistantTool, type AssistantDeps } from '../../assistant/tools';
 import { systemEm } from '../../db/orm';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
-import { MENU_WINDOW, seedAnalytics, seedCampaigns, seedMenu } from './fixtures';
+import { MENU_WINDOW, seedAnalytics, seedAudits, seedCampaigns, seedMenu } from './fixtures';
 
 let stack: Stack;
 let deps: AssistantDeps;
@@ -25,11 +25,13 @@ beforeAll(async () => {
   await seedAnalytics(stack.orm, a);
   await seedCampaigns(stack.orm, a);
   await seedMenu(stack.orm, a);
-  // B: seven times the figures, its own campaign and item names.
-  await seedAnalytics(stack.orm, b, 7);
+  await seedAudits(stack.orm, a);
+  // B: nine times the figures, its own campaign, item names and site.
+  await seedAnalytics(stack.orm, b, 9);
   bCampaign = (await seedCampaigns(stack.orm, b)).spring;
   await systemEm(stack.orm).getConnection().execute(`update campaigns set name = 'Bravo ' || name where tenant_id = ?`, [b], 'run');
   await seedMenu(stack.orm, b, { burger: 'Bravo burger', salmon: 'Bravo salmon', salad: 'Bravo salad', risotto: 'Bravo risotto' });
+  await seedAudits(stack.orm, b, 'https://bravo.example/');
 }, 120_000);
 
 afterAll(async () => {
@@ -112,6 +114,23 @@ describe('menu', () => {
   });
 });
 
+describe('presence grade', () => {
+  it('answers the latest grade and which checks moved it since the audit before', async () => {
+    const out = await run('presence_grade');
+    const body = json(out.content);
+    expect(body.latest).toMatchObject({ url: 'https://bistro.example/', overall: 70, grade: 'C' });
+    expect(body.previous).toMatchObject({ overall: 82, grade: 'B' });
+    expect(body.changes.overall).toEqual({ before: 82, after: 70, change: -12 });
+    expect(body.changes.checks.map((c: { id: string; pointsChange: number }) => [c.id, c.pointsChange])).toEqual([
+      ['jsonld.openingHours', -6],
+      ['title', -2],
+    ]);
+    expect(out.source!.section).toBe('82 → 70 (grade B → C) · Opening hours in JSON-LD -6 · Page title -2');
+    expect(out.summary).toContain('- Opening hours in JSON-LD (structuredData): pass 6/6 → fail 0/6 (-6 points) — No openingHoursSpecification in the JSON-LD.');
+    expect(out.summary).toContain('Categories: structuredData 100 → 0, discoverability 100 → 50.');
+  });
+});
+
 describe('drafts', () => {
   it('writes a post with the offline template writer when no model is configured, from the owner’s words only', async () => {
     const out = await run('draft_post', { channel: 'instagram', topic: 'live music on Friday night', dates: 'Friday 8 pm' });
@@ -135,6 +154,9 @@ describe('offline answers', () => {
     expect(promo.text).toMatch(/^"Spring sale" \(completed/);
     const quadrant = await answerOffline(deps, a, 'Which quadrant is the salmon in?');
     expect(quadrant.text).toMatch(/Salmon \(Mains\) is a Puzzle/);
+    const grade = await answerOffline(deps, a, 'Why did my grade drop?');
+    expect(grade.text).toMatch(/^Your latest presence audit of https:\/\/bistro\.example\/ .*70\/100, grade C\.\nSince the audit/);
+    expect(grade.text).not.toContain(NEEDS_MODEL);
     const slow = await answerOffline(deps, a, 'Which are my slow days?');
     expect(slow.text).toMatch(/slowest first .*\n- Monday/);
     const free = await answerOffline(deps, a, 'Write me a poem about my business plan');
@@ -157,17 +179,19 @@ describe('tenant isolation', () => {
       ['menu_matrix', { item: 'Bravo burger' }],
       ['menu_top_items', { limit: 20, ...MENU_WINDOW() }],
       ['menu_slow_days', MENU_WINDOW()],
+      ['presence_grade', {}],
     ];
     for (const [name, args] of calls) {
       const out = await run(name, args);
       // What the tool echoes of its own arguments ("no campaign is named like …") is not B's data.
       const echoed = Object.values(args).filter((v): v is string => typeof v === 'string');
       const all = echoed.reduce((text, v) => text.replaceAll(v, '…'), `${out.content}\n${out.summary}\n${JSON.stringify(out.source ?? {})}`);
-      expect(all, name).not.toMatch(/Bravo|\b70\b|\b35\b/);
+      expect(all, name).not.toMatch(/bravo|"conversations":(90|45|54|36)\b|\b(90|54|36) conversations/i);
       expect(all, name).not.toContain(bCampaign);
     }
     expect((await run('campaign_results', { campaignId: bCampaign })).content).toBe('error: campaign not found');
     // B's own tools see B's.
-    expect(json((await run('analytics_overview', {}, b)).content).figures.conversations).toBe(70);
+    expect(json((await run('analytics_overview', {}, b)).content).figures.conversations).toBe(90);
+    expect(json((await run('presence_grade', {}, b)).content).latest.url).toBe('https://bravo.example/');
   });
 });
