@@ -137,7 +137,7 @@ const draftPostTool: Tool = async (deps, tenantId, args) => {
   return {
     content: JSON.stringify({ channel, text, generatedBy: generated.generatedBy, warnings }),
     source: { document: `Draft · ${channel}`, section: `written by ${generated.generatedBy}${warnings.length ? ` · ${warnings.length} warning${warnings.length > 1 ? 's' : ''}` : ''}` },
-    summary: `A ${channel} draft, written by ${by}. Nothing has been posted or sent:\n\n${text}${warnings.length ? `\n\nNotes: ${warnings.join('; ')}` : ''}`,
+    summary: `${/^[aeiou]/.test(channel) ? 'An' : 'A'} ${channel} draft, written by ${by}. Nothing has been posted or sent:\n\n${text}${warnings.length ? `\n\nNotes: ${warnings.join('; ')}` : ''}`,
   };
 };
 

@@ -137,7 +137,7 @@ describe('drafts', () => {
     const body = json(out.content);
     expect(body).toMatchObject({ channel: 'instagram', generatedBy: 'template-writer' });
     expect(body.text).toContain('Live music on Friday night. When: Friday 8 pm.');
-    expect(out.summary).toMatch(/^A instagram draft, written by the offline template writer/);
+    expect(out.summary).toMatch(/^An instagram draft, written by the offline template writer/);
     expect((await run('draft_post', { channel: 'tiktok', topic: 'x' })).content).toMatch(/^error: channel must be one of/);
     expect((await run('draft_post', { channel: 'sms' })).content).toMatch(/^error: topic:/);
   });

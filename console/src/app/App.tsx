@@ -43,6 +43,7 @@ const IntentsPage = named(() => import('../pages/intents/IntentsPage'), 'Intents
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
 const AlertsPage = named(() => import('../pages/alerts/AlertsPage'), 'AlertsPage');
 const UsagePage = named(() => import('../pages/usage/UsagePage'), 'UsagePage');
+const AssistantPage = named(() => import('../pages/assistant/AssistantPage'), 'AssistantPage');
 
 const adminOnly = (role: Role | undefined, page: ReactNode) =>
   can.administer(role) ? page : <EmptyState title="Admins only">Ask an admin of your workspace for access.</EmptyState>;
@@ -80,6 +81,7 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/videos', preload: RendersPage.preload, render: () => <RendersPage /> },
   { pattern: '/videos/new', preload: RenderPage.preload, render: () => <RenderPage /> },
   { pattern: '/videos/:renderId', preload: RenderPage.preload, render: (p) => <RenderPage key={p.renderId} renderId={p.renderId} /> },
+  { pattern: '/assistant', preload: AssistantPage.preload, render: () => <AssistantPage /> },
 ];
 
 // The page a deep link opens downloads alongside GET /v1/auth/me instead of after it.
