@@ -102,6 +102,32 @@ it('answers with the tools the model calls, citing the figures it used, in the c
   expect(inbox.body.conversations.map((c: { id: string }) => c.id)).not.toContain(id);
 }, 60_000);
 
+it('drafts a post in the tenant’s brand voice with its model, citing the draft', async () => {
+  const voice = await stack.request('POST', '/v1/brand-voices', { apiKey: a.apiKey, body: { name: 'Jazz bar', tone: 'relaxed, late-night', useWords: ['groove'], emojiPolicy: 'none', language: 'en' } });
+  expect(voice.status).toBe(201);
+  expect((await stack.request('PATCH', `/v1/brand-voices/${voice.body.id}`, { apiKey: a.apiKey, body: { isDefault: true } })).status).toBe(200);
+  const { conversationId } = (await start(a.apiKey, { restart: true })).body;
+  const caption = 'Friday night, the groove is back: live music from 8 pm. #livemusic #jazz #friday';
+  let writerPrompt = '';
+  let step = 0;
+  fake.script((req) => {
+    const system = String(req.body.messages[0].content);
+    // The content writer's own call (campaigns/content), made inside the draft_post tool.
+    if (system.startsWith('You write marketing messages')) {
+      writerPrompt = system;
+      return { content: JSON.stringify({ variants: [{ master: 'Live music on Friday.', sms: 'Live music Friday 8 pm.', social: { instagram: caption, facebook: 'Live music Friday from 8 pm.', google: 'Live music Friday from 8 pm.' } }] }) };
+    }
+    if (step++ === 0) return call('draft_post', { channel: 'instagram', topic: 'live music on Friday night', dates: 'Friday 8 pm' });
+    const draft = JSON.parse(toolResults(req).at(-1)!);
+    return { content: `Here is your post:\n\n${draft.text}` };
+  });
+  const turn = await ask(a.apiKey, conversationId, 'Draft an Instagram post for Friday’s live music');
+  expect(writerPrompt).toContain('relaxed, late-night');
+  expect(turn.body.replies).toEqual([
+    expect.objectContaining({ text: `Here is your post:\n\n${caption}`, citations: [{ documentId: 'tool:draft_post', document: 'Draft · instagram', section: 'written by model:gpt-test' }] }),
+  ]);
+}, 60_000);
+
 it('answers offline from the matched tool, and says what needs a model', async () => {
   const session = await start(b.apiKey);
   expect(session.body).toMatchObject({ modelConfigured: false, offlineExamples: expect.arrayContaining(['list my campaigns']) });

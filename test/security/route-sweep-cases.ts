@@ -54,6 +54,8 @@ export interface Ids {
   video: string;
   /** Presence grader: a finished audit. */
   presenceAudit: string;
+  /** The marketing assistant: the tenant key's own assistant conversation. */
+  assistantConversation: string;
 }
 
 export interface Call {
@@ -418,9 +420,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /v1/presence/audits': { roles: 'viewer', tenant: 'list' },
   'GET /v1/presence/audits/:id': { roles: 'viewer', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}` }] },
   'GET /v1/presence/audits/:id/progress': { roles: 'viewer', tenant: (b) => [{ path: `/v1/presence/audits/${b.presenceAudit}/progress` }] },
-  // The marketing assistant (api/routes/assistant.ts): the caller's own conversation only (test/assistant/api.test.ts also tries B's assistant conversation).
+  // The marketing assistant (api/routes/assistant.ts): the caller's own conversation only (test/assistant/api.test.ts also tries another key's).
   'POST /v1/assistant/conversations': { roles: 'marketing', tenant: own('starts or continues the caller’s own assistant conversation in its own tenant') },
-  'POST /v1/assistant/conversations/:id/messages': { roles: 'marketing', tenant: (b) => [{ path: `/v1/assistant/conversations/${b.conversation}/messages`, body: { text: 'How many conversations last week?' } }] },
+  'POST /v1/assistant/conversations/:id/messages': { roles: 'marketing', tenant: (b) => [{ path: `/v1/assistant/conversations/${b.assistantConversation}/messages`, body: { text: 'How many conversations last week?' } }] },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

@@ -22,6 +22,7 @@ import { contentObjects } from '../content/fixtures';
 import { intentObjects } from '../intents/fixtures';
 import { renderObjects } from '../renders/fixtures';
 import { presenceObjects } from '../presence/objects';
+import { assistantObjects } from '../assistant/objects';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
 import { answer, concretePath, tenantFixture, type Fixture } from './support';
 
@@ -57,7 +58,8 @@ beforeAll(async () => {
   const intents = await intentObjects(stack, fixtureB);
   const videos = await renderObjects(stack, fixtureB);
   const presence = await presenceObjects(stack, fixtureB);
-  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns, ...content, ...intents, ...videos, ...presence } };
+  const assistant = await assistantObjects(stack, fixtureB);
+  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns, ...content, ...intents, ...videos, ...presence, ...assistant } };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);
   // A route without an entry fails the first test and is left out of the others.
   routes = stack.app.routeAccess.flatMap((r) => {
