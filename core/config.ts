@@ -249,6 +249,8 @@ const envSchema = z.object({
   DID_RENDER_TIMEOUT_MINUTES: z.coerce.number().positive().default(30),
   /** Largest presenter image an avatar accepts. */
   AVATAR_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  /** Square's API (menu/square.ts): production, or https://connect.squareupsandbox.com for sandbox tokens; tenants bring their own access token. */
+  SQUARE_API_URL: z.string().url().default('https://connect.squareup.com'),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -6,7 +6,9 @@
  * and `dailySales`; they take an EntityManager and the tenant id.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../core/config';
 import { buildMatrix } from '../core/menu/matrix';
+import { secretBoxFromConfig } from '../db/secrets';
 import type { DailySale, MenuItem, MenuMatrix, MenuSource, PromotionKind, PromotionProposal, PromotionStatus } from '../core/menu/types';
 
 type Row = Record<string, unknown>;
@@ -69,11 +71,11 @@ export async function upsertMenuItems(em: EntityManager, tenantId: string, items
   return { ids, created, updated: rows.length - created };
 }
 
-/** The ids of items already known by these keys. */
-export async function itemIdsByKey(em: EntityManager, tenantId: string, keys: readonly string[]): Promise<Map<string, string>> {
+/** The items already known by these keys. */
+export async function itemsByKey(em: EntityManager, tenantId: string, keys: readonly string[]): Promise<Map<string, MenuItem>> {
   if (!keys.length) return new Map();
-  const rows: Row[] = await em.getConnection().execute(`select id, item_key from menu_items where tenant_id = ? and item_key = any(?::text[])`, [tenantId, [...keys]]);
-  return new Map(rows.map((r) => [String(r.item_key), String(r.id)]));
+  const rows: Row[] = await em.getConnection().execute(`select item_key, ${ITEM_COLUMNS} from menu_items where tenant_id = ? and item_key = any(array(select jsonb_array_elements_text(?::jsonb)))`, [tenantId, JSON.stringify(keys)]);
+  return new Map(rows.map((r) => [String(r.item_key), toItem(r)]));
 }
 
 export interface ItemPatch {
@@ -128,10 +130,10 @@ export interface PeriodQuery {
 
 /** Units and revenue per item and day in the period (optionally of some items). */
 export async function dailySales(em: EntityManager, tenantId: string, period: PeriodQuery & { itemIds?: string[] }): Promise<DailySale[]> {
-  const byItem = period.itemIds ? ` and item_id = any(?::uuid[])` : '';
+  const byItem = period.itemIds ? ` and item_id = any(array(select jsonb_array_elements_text(?::jsonb)::uuid))` : '';
   const rows: Row[] = await em.getConnection().execute(
     `select item_id, day, quantity, revenue_cents from menu_sales where tenant_id = ? and day between ? and ?${byItem} order by day, item_id`,
-    [tenantId, period.from, period.to, ...(period.itemIds ? [period.itemIds] : [])],
+    [tenantId, period.from, period.to, ...(period.itemIds ? [JSON.stringify(period.itemIds)] : [])],
   );
   return rows.map((r) => ({ itemId: String(r.item_id), day: dayOf(r.day), quantity: num(r.quantity), revenueCents: num(r.revenue_cents) }));
 }
@@ -293,6 +295,16 @@ export async function decidePromotion(em: EntityManager, tenantId: string, id: s
   return rows.length === 1;
 }
 
+/** The campaign draft an accepted promotion became. */
+export async function linkPromotionCampaign(em: EntityManager, tenantId: string, id: string, campaignId: string): Promise<void> {
+  await em.getConnection().execute(`update menu_promotions set campaign_id = ? where tenant_id = ? and id = ?`, [campaignId, tenantId, id], 'run');
+}
+
+/** An acceptance whose campaign could not be made: the promotion is open again. */
+export async function reopenPromotion(em: EntityManager, tenantId: string, id: string): Promise<void> {
+  await em.getConnection().execute(`update menu_promotions set status = 'proposed', decided_at = null, campaign_id = null where tenant_id = ? and id = ? and status = 'accepted'`, [tenantId, id], 'run');
+}
+
 /** Clears proposals the next generation replaces (decided ones stay as history). */
 export async function clearProposed(em: EntityManager, tenantId: string): Promise<void> {
   await em.getConnection().execute(`delete from menu_promotions where tenant_id = ? and status = 'proposed'`, [tenantId], 'run');
@@ -343,4 +355,13 @@ export async function recordPosSync(em: EntityManager, tenantId: string, summary
 export async function deletePosConnection(em: EntityManager, tenantId: string): Promise<boolean> {
   const res = await em.getConnection().execute(`delete from menu_pos_connections where tenant_id = ? and provider = 'square'`, [tenantId], 'run');
   return num((res as { affectedRows?: number }).affectedRows) > 0;
+}
+
+/** The platform's secret box (AES-256-GCM, db/secrets.ts) for the POS access token: encrypted before it is stored, decrypted only to call the POS. */
+export const encryptPosToken = (config: Config, token: string) => secretBoxFromConfig(config).encrypt(token);
+export const decryptPosToken = (config: Config, stored: string) => secretBoxFromConfig(config).decrypt(stored);
+
+/** Removes one source's sales in [from, to] (a POS sync replaces its window whole: a day that sold nothing after all is cleared). */
+export async function clearSales(em: EntityManager, tenantId: string, period: PeriodQuery, source: MenuSource): Promise<void> {
+  await em.getConnection().execute(`delete from menu_sales where tenant_id = ? and source = ? and day between ? and ?`, [tenantId, source, period.from, period.to], 'run');
 }

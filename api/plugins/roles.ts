@@ -7,7 +7,7 @@
  * - viewer:  every GET (and knowledge-base search), except users, API keys and settings
  * - agent:   viewer + inbox actions (takeover, release, agent messages, typing, close) + booking and changing appointments
  * - builder: viewer + flows, test sessions, knowledge bases, documents, runs, canned responses, chat sessions, appointments
- * - marketer: viewer + contacts, segments, brand voices, content and campaigns (not their approval), voices, avatars and videos
+ * - marketer: viewer + contacts, segments, brand voices, content and campaigns (not their approval), voices, avatars and videos, the menu (not connecting Square)
  * - approver: marketer + approving a campaign or sending it back with changes
  * - the marketing assistant (/v1/assistant): admin, marketer and approver
  * - admin:   everything, including /v1/users, /v1/api-keys, /v1/settings, /v1/audit-log, /v1/alerts, staff calendars, outbound webhooks and a contact's export and erasure
@@ -59,6 +59,9 @@ export const ROLE_RULES: readonly Rule[] = [
   // Whoever writes a campaign is not who lets it go out: approval is the approver's (and the admin's).
   { route: /^\/v1\/campaigns\/:id\/(approve|request-changes)$/, methods: 'write', roles: ['admin', 'approver'] },
   { route: /^\/v1\/(contacts|segments|brand-voices|content|campaigns)(\/|$)/, methods: 'write', roles: MARKETING },
+  // The Square access token is an integration secret: connecting and disconnecting are the admin's; the rest of the menu is marketing work.
+  { route: /^\/v1\/menu\/square$/, methods: 'write', roles: ['admin'] },
+  { route: /^\/v1\/menu(\/|$)/, methods: 'write', roles: MARKETING },
   // Campaign content on WhatsApp needs approved templates: submitting them is the marketer's work.
   { route: /^\/v1\/channels\/:id\/whatsapp-templates(\/|$)/, methods: 'write', roles: MARKETING },
   { route: /^\/v1\//, methods: 'read', roles: EVERYONE },

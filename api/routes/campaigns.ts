@@ -33,7 +33,7 @@ import type { AppDeps } from '../deps';
 import { recordChange } from '../plugins/audit';
 import { campaignProgress, csvCell, recipientCsvRow } from '../services/campaign-progress';
 import { previewCampaign } from '../services/campaign-preview';
-import { awaitingApproval, campaignDto, checkReferences, createCampaign, deleteDraft, listCampaigns, requireCampaign, updateCampaign } from '../services/campaigns';
+import { awaitingApproval, campaignDto, checkReferences, createDraftWithRun, deleteDraft, listCampaigns, requireCampaign, updateCampaign } from '../services/campaigns';
 
 const CSV_PAGE = 1000;
 
@@ -54,15 +54,7 @@ export const campaignRoutes =
     }));
 
     app.post('/v1/campaigns', { schema: { tags, summary: 'Create a draft campaign; its workflow starts with it and waits for the next action', body: createCampaignBody, response: { 201: campaignSchema, ...errorResponses } } }, async (request, reply) => {
-      const campaign = await createCampaign(request.em, request.tenantId, request.body, request.principal.label);
-      try {
-        campaign.workflowId = await runs.startCampaign(request.tenantId, campaign.id);
-        await request.em.flush();
-      } catch (err) {
-        // A draft without its run could never be submitted: it goes, and the caller may retry.
-        await deleteDraft(request.em, campaign, async () => {}).catch(() => {});
-        throw err;
-      }
+      const campaign = await createDraftWithRun(request.em, request.tenantId, request.body, request.principal.label, (id) => runs.startCampaign(request.tenantId, id));
       return reply.status(201).send(campaignDto(campaign));
     });
 

@@ -92,6 +92,19 @@ export async function createCampaign(em: EntityManager, tenantId: string, body: 
   return campaign;
 }
 
+/** A draft with its run started (`start` answers the workflow id); if the start fails the draft goes, since a draft without its run could never be submitted. */
+export async function createDraftWithRun(em: EntityManager, tenantId: string, body: CreateCampaignBody, createdBy: string, start: (campaignId: string) => Promise<string>): Promise<Campaign> {
+  const campaign = await createCampaign(em, tenantId, body, createdBy);
+  try {
+    campaign.workflowId = await start(campaign.id);
+    await em.flush();
+  } catch (err) {
+    await deleteDraft(em, campaign, async () => {}).catch(() => {});
+    throw err;
+  }
+  return campaign;
+}
+
 /**
  * The edited variants as stored: a variant whose content changed is `edited`, and every variant's
  * warnings are worked out again from its content (the limits of core/campaigns/limits.ts), so

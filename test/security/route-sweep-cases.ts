@@ -56,6 +56,9 @@ export interface Ids {
   presenceAudit: string;
   /** The marketing assistant: the tenant key's own assistant conversation. */
   assistantConversation: string;
+  /** Menu engineering: an item with sales, and a proposed promotion. */
+  menuItem: string;
+  promotion: string;
 }
 
 export interface Call {
@@ -423,6 +426,24 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   // The marketing assistant (api/routes/assistant.ts): the caller's own conversation only (test/assistant/api.test.ts also tries another key's).
   'POST /v1/assistant/conversations': { roles: 'marketing', tenant: own('starts or continues the caller’s own assistant conversation in its own tenant') },
   'POST /v1/assistant/conversations/:id/messages': { roles: 'marketing', tenant: (b) => [{ path: `/v1/assistant/conversations/${b.assistantConversation}/messages`, body: { text: 'How many conversations last week?' } }] },
+  'GET /v1/menu/items': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/menu/items': { roles: 'marketing', tenant: own('adds an item to the caller’s own menu') },
+  'PATCH /v1/menu/items/:id': { roles: 'marketing', tenant: (b) => [{ path: `/v1/menu/items/${b.menuItem}`, body: { name: 'Renamed by another tenant' } }] },
+  'POST /v1/menu/import': { roles: 'marketing', tenant: own('imports into the caller’s own menu: items are known by key within the tenant, and sales rows join only the caller’s items (test/menu/store.test.ts)') },
+  'GET /v1/menu/matrix': { roles: 'viewer', tenant: 'list' },
+  'GET /v1/menu/trends': { roles: 'viewer', tenant: 'list' },
+  'GET /v1/menu/recommendations': { roles: 'viewer', tenant: 'list' },
+  'GET /v1/menu/weekdays': { roles: 'viewer', tenant: (b) => [{ path: `/v1/menu/weekdays?itemId=${b.menuItem}` }] },
+  'GET /v1/menu/forecast': { roles: 'viewer', tenant: (b) => [{ path: `/v1/menu/forecast?itemId=${b.menuItem}` }] },
+  'GET /v1/menu/square': { roles: 'viewer', tenant: own('the caller’s own Square connection (never the token)') },
+  'PUT /v1/menu/square': { roles: 'admin', tenant: own('connects the caller’s own tenant') },
+  'POST /v1/menu/square/sync': { roles: 'marketing', tenant: own('syncs the caller’s own connection into the caller’s own menu') },
+  'GET /v1/menu/promotions': { roles: 'viewer', tenant: 'list' },
+  'POST /v1/menu/promotions/generate': { roles: 'marketing', tenant: own('proposes from the caller’s own matrix and writes with the caller’s own model and voice') },
+  'POST /v1/menu/promotions/:id/dismiss': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/menu/promotions/${b.promotion}/dismiss` }] },
+  'POST /v1/menu/promotions/:id/accept': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/menu/promotions/${b.promotion}/accept`, body: { channels: ['sms'] } }] },
+  'DELETE /v1/menu/items/:id': { roles: 'marketing', destroys: true, tenant: (b) => [{ path: `/v1/menu/items/${b.menuItem}` }] },
+  'DELETE /v1/menu/square': { roles: 'admin', destroys: true, tenant: own('disconnects the caller’s own tenant') },
 };
 
 /** The entry for a registered route: HEAD routes share their GET entry unless they have their own. */

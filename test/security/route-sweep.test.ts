@@ -20,6 +20,7 @@ import { schedulingObjects } from '../scheduling/fixtures';
 import { campaignObjects } from '../campaigns-api/fixtures';
 import { contentObjects } from '../content/fixtures';
 import { intentObjects } from '../intents/fixtures';
+import { menuObjects } from '../menu/fixtures';
 import { renderObjects } from '../renders/fixtures';
 import { presenceObjects } from '../presence/objects';
 import { assistantObjects } from '../assistant/objects';
@@ -58,8 +59,9 @@ beforeAll(async () => {
   const intents = await intentObjects(stack, fixtureB);
   const videos = await renderObjects(stack, fixtureB);
   const presence = await presenceObjects(stack, fixtureB);
+  const menu = await menuObjects(stack, fixtureB);
   const assistant = await assistantObjects(stack, fixtureB);
-  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns, ...content, ...intents, ...videos, ...presence, ...assistant } };
+  b = { apiKey: fixtureB.apiKey, ids: { ...fixtureB.ids, run: run.body.workflowId, automation: flow.body.id, import: imported.body.id, ...scheduling, ...campaigns, ...content, ...intents, ...videos, ...presence, ...menu, ...assistant } };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);
   // A route without an entry fails the first test and is left out of the others.
   routes = stack.app.routeAccess.flatMap((r) => {

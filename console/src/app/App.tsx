@@ -44,6 +44,7 @@ const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEdi
 const AlertsPage = named(() => import('../pages/alerts/AlertsPage'), 'AlertsPage');
 const UsagePage = named(() => import('../pages/usage/UsagePage'), 'UsagePage');
 const AssistantPage = named(() => import('../pages/assistant/AssistantPage'), 'AssistantPage');
+const MenuPage = named(() => import('../pages/menu/MenuPage'), 'MenuPage');
 
 const adminOnly = (role: Role | undefined, page: ReactNode) =>
   can.administer(role) ? page : <EmptyState title="Admins only">Ask an admin of your workspace for access.</EmptyState>;
@@ -82,6 +83,8 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/videos/new', preload: RenderPage.preload, render: () => <RenderPage /> },
   { pattern: '/videos/:renderId', preload: RenderPage.preload, render: (p) => <RenderPage key={p.renderId} renderId={p.renderId} /> },
   { pattern: '/assistant', preload: AssistantPage.preload, render: () => <AssistantPage /> },
+  { pattern: '/menu', preload: MenuPage.preload, render: () => <MenuPage /> },
+  { pattern: '/menu/:section', preload: MenuPage.preload, render: () => <MenuPage /> },
 ];
 
 // The page a deep link opens downloads alongside GET /v1/auth/me instead of after it.

@@ -22,6 +22,7 @@ const NAV = [
   { to: '/intents', label: 'Intents' },
   { to: '/videos', label: 'Videos' },
   { to: '/avatars', label: 'Avatars' },
+  { to: '/menu', label: 'Menu' },
   { to: '/assistant', label: 'Assistant' },
 ];
 

@@ -8,6 +8,7 @@ import { CAMPAIGN_CHANNELS } from '../../../../core/campaigns/channels';
 import { defaultField, IMPORT_FIELDS } from '../../../../core/campaigns/import-fields';
 import { Button, Dialog, Field, Input, Select, Table } from '../../ui';
 import { errorMessage } from '../shared/errors';
+import { RejectedRows } from '../shared/RejectedRows';
 import { uploadForm } from '../knowledge/upload';
 import { CHANNEL_LABELS, type ImportResult } from './types';
 
@@ -125,19 +126,7 @@ export function ImportDialog({ open, onClose, onImported }: { open: boolean; onC
             <strong>{result.imported}</strong> new, <strong>{result.updated}</strong> updated, <strong>{result.rejectedCount}</strong> rejected
             {result.optOutsKept > 0 && <> · {result.optOutsKept} opt-outs kept (a contact who opted out is not opted back in by an import)</>} · {(result.durationMs / 1000).toFixed(1)} s
           </p>
-          {result.rejected.length > 0 && (
-            <Table
-              caption="Rejected rows"
-              rows={result.rejected}
-              rowKey={(r) => `${r.row}:${r.field}`}
-              columns={[
-                { key: 'row', header: 'Row', render: (r) => String(r.row) },
-                { key: 'field', header: 'Field', render: (r) => <span className="pg-mono">{r.field}</span> },
-                { key: 'message', header: 'Why' },
-              ]}
-            />
-          )}
-          {result.rejectedCount > result.rejected.length && <p className="pg-muted">The first {result.rejected.length} of {result.rejectedCount} rejected rows are listed.</p>}
+          <RejectedRows rejected={result.rejected} total={result.rejectedCount} />
         </div>
       )}
     </Dialog>
