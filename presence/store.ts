@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { AuditStage, AuditReport, Grade, PresenceProfiles } from '../core/presence/types';
+import type { AuditStage, AuditReport, Grade, ModuleProgress, PresenceProfiles } from '../core/presence/types';
 import { presenceAuditWorkflowId } from '../core/ids';
 import { systemEm } from '../db/orm';
 
@@ -22,6 +22,8 @@ export interface AuditRow {
   grade: Grade | null;
   report: AuditReport | null;
   error: string | null;
+  /** Modules that ended while the audit runs (the activity writes each as it ends). */
+  moduleProgress: Record<string, Omit<ModuleProgress, 'id'>>;
   createdBy: string | null;
   createdAt: Date;
   completedAt: Date | null;
@@ -40,12 +42,13 @@ interface Raw {
   grade: Grade | null;
   report: AuditReport | null;
   error: string | null;
+  module_progress: Record<string, Omit<ModuleProgress, 'id'>> | null;
   created_by: string | null;
   created_at: Date | string;
   completed_at: Date | string | null;
 }
 
-const COLUMNS = 'id, tenant_id, url, profiles, brand_voice_id, workflow_id, status, stage, overall, grade, report, error, created_by, created_at, completed_at';
+const COLUMNS = 'id, tenant_id, url, profiles, brand_voice_id, workflow_id, status, stage, overall, grade, report, error, module_progress, created_by, created_at, completed_at';
 const SUMMARY_COLUMNS = COLUMNS.replace('report, ', 'null as report, ');
 
 const rowOf = (r: Raw): AuditRow => ({
@@ -61,6 +64,7 @@ const rowOf = (r: Raw): AuditRow => ({
   grade: r.grade,
   report: r.report,
   error: r.error,
+  moduleProgress: r.module_progress ?? {},
   createdBy: r.created_by,
   createdAt: new Date(r.created_at),
   completedAt: r.completed_at ? new Date(r.completed_at) : null,
@@ -97,6 +101,11 @@ export function presenceStore(orm: MikroORM) {
 
     async setStage(tenantId: string, id: string, stage: AuditStage): Promise<void> {
       await run(`update presence_audits set stage = ?, updated_at = now() where tenant_id = ? and id = ? and status = 'running'`, [stage, tenantId, id]);
+    },
+
+    /** One module ended (done with its number of checks, or failed with why): merged into the row's live progress. */
+    async moduleEnded(tenantId: string, id: string, module: string, state: Omit<ModuleProgress, 'id'>): Promise<void> {
+      await run(`update presence_audits set module_progress = module_progress || ?::jsonb, updated_at = now() where tenant_id = ? and id = ? and status = 'running'`, [JSON.stringify({ [module]: state }), tenantId, id]);
     },
 
     /** The report, its score and grade; the row is completed (a retried write stores the same). */

@@ -1,13 +1,16 @@
 /**
  * `presenceAudit`: one audit of a business's web presence (ARCHITECTURE "Presence grader: checks
- * and scoring"). plan (which check modules, in which phase) → each phase's modules in parallel,
- * one activity each with its own deadline (website transport, page, structured data, content,
- * links, crawl files, accessibility, and the listing modules) → score with the rubric, rank and
- * optionally reword the recommendations, store the report.
+ * and scoring"). plan (which check modules, in which phase) → each phase's modules in parallel
+ * inside one activity, each module with its own deadline (website transport, page, structured
+ * data, content, links, crawl files, accessibility, and the listing modules; consistency in phase
+ * 2) → score with the rubric, rank and optionally reword the recommendations, store the report.
+ * One activity a phase, not one a module: an audit is then about five tasks for the Temporal
+ * server instead of about twenty (ARCHITECTURE, "Presence grader: checks and scoring").
  *
  * A module that fails or times out does not fail the audit: its checks are reported as not
- * measured, with the reason. The `progress` query answers each module's state for the live view;
- * activities are tagged `@<module>` so the run page groups the history by module.
+ * measured, with the reason. The `progress` query answers each module's state at the phase
+ * boundaries; between them the activity writes each module's end to the row, and the API merges
+ * the two. Activities are tagged `@plan`, `@phase1`, `@score` so the run page groups the history.
  */
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
 import type { PresenceModuleOutcome } from '../activities/presence/types';
@@ -43,23 +46,21 @@ export async function presenceAudit(input: PresenceAuditInput): Promise<Presence
     for (const phase of phases) {
       // Later phases (consistency) read the facts the earlier ones found.
       const facts = [...outcomes.values()].flatMap((o) => o.output?.facts ?? []);
-      await Promise.all(
-        plan.modules
-          .filter((m) => m.phase === phase)
-          .map(async (m) => {
-            mark(m.id, { status: 'running' });
-            try {
-              const output = await acts.call(`@${m.id}`, 'runPresenceModule', { ...ref, module: m.id, url: input.url, profiles: input.profiles, facts });
-              outcomes.set(m.id, { id: m.id, status: 'done', output, error: null });
-              mark(m.id, { status: 'done', checks: output.checks.length });
-            } catch (err) {
-              if (!(err instanceof ActivityFailure)) throw err;
-              const reason = failureReason(err);
-              outcomes.set(m.id, { id: m.id, status: 'failed', output: null, error: reason });
-              mark(m.id, { status: 'failed', error: reason });
-            }
-          }),
-      );
+      const ids = plan.modules.filter((m) => m.phase === phase).map((m) => m.id);
+      ids.forEach((id) => mark(id, { status: 'running' }));
+      try {
+        for (const outcome of await acts.call(`@phase${phase}`, 'runPresenceModules', { ...ref, modules: ids, url: input.url, profiles: input.profiles, facts })) {
+          outcomes.set(outcome.id, outcome);
+          mark(outcome.id, { status: outcome.status, checks: outcome.output?.checks.length ?? 0, error: outcome.error });
+        }
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        const reason = failureReason(err);
+        for (const id of ids) {
+          outcomes.set(id, { id, status: 'failed', output: null, error: reason });
+          mark(id, { status: 'failed', error: reason });
+        }
+      }
     }
     toStage('scoring');
     const ordered = plan.modules.map((m) => outcomes.get(m.id)!);

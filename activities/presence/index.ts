@@ -1,17 +1,31 @@
 /** The `presenceAudit` workflow's activities over presence/ (checks through the guarded client, scoring, the row). */
 import { ApplicationFailure } from '@temporalio/common';
 import { CHECK_MODULES, checkModule } from '../../presence/checks';
-import { MODULE_TIMEOUT_MS } from '../../presence/checks/types';
+import { MODULE_TIMEOUT_MS, type CheckModule } from '../../presence/checks/types';
 import { buildReport, rewordReport } from '../../presence/report';
 import { siteReader } from '../../presence/site';
 import { presenceStore } from '../../presence/store';
 import type { ActivityDeps } from '../deps';
-import type { PresenceAuditActivities } from './types';
+import type { PresenceAuditActivities, PresenceModuleOutcome } from './types';
 
-class ModuleTimeoutError extends Error {
-  constructor(id: string, ms: number) {
-    super(`the ${id} checks did not finish within ${ms / 1000} s`);
-    this.name = 'ModuleTimeoutError';
+/** Runs a module within its deadline; its failure or lateness is the outcome's reason. */
+async function runWithin(mod: CheckModule, ctx: Omit<Parameters<CheckModule['run']>[0], 'signal'>): Promise<PresenceModuleOutcome> {
+  const ms = mod.timeoutMs ?? MODULE_TIMEOUT_MS;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`the ${mod.id} checks did not finish within ${ms / 1000} s`));
+    }, ms);
+  });
+  try {
+    const result = await Promise.race([mod.run({ ...ctx, signal: controller.signal }), late]);
+    return { id: mod.id, status: 'done', output: { checks: result.checks, facts: result.facts ?? [], notes: result.notes ?? [], sources: result.sources ?? [], finalUrl: result.finalUrl ?? null }, error: null };
+  } catch (err) {
+    return { id: mod.id, status: 'failed', output: null, error: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -23,28 +37,18 @@ export function presenceActivities(deps: ActivityDeps): PresenceAuditActivities 
       return { modules: CHECK_MODULES.map((m) => ({ id: m.id, phase: m.phase })), startedAt: new Date().toISOString() };
     },
 
-    async runPresenceModule({ tenantId, auditId, module, url, profiles, facts }) {
-      const mod = checkModule(module);
-      if (!mod) throw ApplicationFailure.nonRetryable(`no check module ${module}`, 'not_found');
-      const ms = mod.timeoutMs ?? MODULE_TIMEOUT_MS;
-      const controller = new AbortController();
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          controller.abort();
-          reject(new ModuleTimeoutError(module, ms));
-        }, ms);
-      });
-      try {
-        const result = await Promise.race([mod.run({ tenantId, auditId, url, profiles, facts, site: siteReader(deps.config, auditId, url), config: deps.config, signal: controller.signal }), deadline]);
-        return { checks: result.checks, facts: result.facts ?? [], notes: result.notes ?? [], sources: result.sources ?? [], finalUrl: result.finalUrl ?? null };
-      } catch (err) {
-        // Out of time is an answer (not measured), not something a retry would change.
-        if (err instanceof ModuleTimeoutError) throw ApplicationFailure.nonRetryable(err.message, 'presence_timeout');
-        throw err;
-      } finally {
-        clearTimeout(timer);
-      }
+    async runPresenceModules({ tenantId, auditId, modules, url, profiles, facts }) {
+      const unknown = modules.find((id) => !checkModule(id));
+      if (unknown) throw ApplicationFailure.nonRetryable(`no check module ${unknown}`, 'not_found');
+      const site = siteReader(deps.config, auditId, url);
+      return Promise.all(
+        modules.map(async (id) => {
+          const outcome = await runWithin(checkModule(id)!, { tenantId, auditId, url, profiles, facts, site, config: deps.config });
+          // The live view between the workflow's phase boundaries; a lost write costs only that.
+          await store.moduleEnded(tenantId, auditId, outcome.id, { status: outcome.status, checks: outcome.output?.checks.length ?? 0, error: outcome.error }).catch(() => undefined);
+          return outcome;
+        }),
+      );
     },
 
     async finishPresenceAudit({ tenantId, auditId, url, brandVoiceId, startedAt, outcomes }) {

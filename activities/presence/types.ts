@@ -27,8 +27,12 @@ export interface PresenceModuleOutcome {
 export interface PresenceAuditActivities {
   /** The row says `checking`; answers the registered check modules with their phase (later phases see earlier facts). */
   planPresenceAudit(input: PresenceAuditRef): Promise<{ modules: { id: string; phase: number }[]; startedAt: string }>;
-  /** Runs one check module against the site (and profiles) within its deadline, through the guarded HTTP client. */
-  runPresenceModule(input: PresenceAuditRef & { module: string; url: string; profiles: PresenceProfiles; facts: BusinessFacts[] }): Promise<PresenceModuleOutput>;
+  /**
+   * Runs a phase's check modules in parallel against the site (and profiles), each within its own
+   * deadline, through the guarded HTTP client; each module's end is written to the row's live
+   * progress as it happens. A module that fails or runs out of time is an outcome (failed, why), not an error.
+   */
+  runPresenceModules(input: PresenceAuditRef & { modules: string[]; url: string; profiles: PresenceProfiles; facts: BusinessFacts[] }): Promise<PresenceModuleOutcome[]>;
   /** Scores the checks with the rubric, ranks the recommendations (rewritten in the brand voice when asked and a model is there), stores the report. */
   finishPresenceAudit(input: PresenceAuditRef & { url: string; brandVoiceId: string | null; startedAt: string; outcomes: PresenceModuleOutcome[] }): Promise<{ overall: number; grade: Grade }>;
   /** The row becomes failed with the reason. */

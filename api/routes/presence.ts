@@ -33,6 +33,15 @@ const summaryOf = (row: AuditRow): AuditSummary => ({
   completedAt: row.completedAt?.toISOString() ?? null,
 });
 
+/** The workflow knows its modules' states at phase boundaries; the row has each module's end as it happens. */
+function withEndedModules(live: AuditProgress, row: AuditRow): AuditProgress {
+  const modules = live.modules.map((m) => {
+    const ended = m.status === 'running' ? row.moduleProgress[m.id] : undefined;
+    return ended ? { ...m, ...ended, id: m.id } : m;
+  });
+  return { ...live, modules, done: modules.filter((m) => m.status === 'done' || m.status === 'failed').length };
+}
+
 /** The stored stage when the workflow cannot be asked (finished long ago, or not yet picked up). */
 const storedProgress = (row: AuditRow): AuditProgress => ({ stage: row.stage, modules: [], done: 0, total: 0, error: row.error });
 
@@ -42,7 +51,10 @@ export const presenceRoutes =
     const tags = ['presence'];
     const store = presenceStore(deps.orm);
 
-    const progressOf = async (row: AuditRow): Promise<AuditProgress> => (row.status === 'running' ? ((await deps.workflows.presenceAudit.progress(row.workflowId)) ?? storedProgress(row)) : storedProgress(row));
+    const progressOf = async (row: AuditRow): Promise<AuditProgress> => {
+      const live = row.status === 'running' ? await deps.workflows.presenceAudit.progress(row.workflowId) : null;
+      return live ? withEndedModules(live, row) : storedProgress(row);
+    };
     const viewOf = async (row: AuditRow): Promise<AuditView> => ({
       ...summaryOf(row),
       profiles: row.profiles,

@@ -151,9 +151,10 @@ export function rankRecommendations(checks: readonly CheckResult[], categories: 
   return checks
     .filter((c) => c.recommendation && c.points < c.maxPoints)
     .map((c) => {
-      const gain = overallGain(c, categories);
+      // Ranked on the gain as shown (one decimal), so the order is the one a reader can check.
+      const gain = Math.round(overallGain(c, categories) * 10) / 10;
       const effort = rubricEntry(c.id).effort;
-      return { ...c.recommendation!, checkId: c.id, category: c.category, impact: impactOf(gain), effort, gain: Math.round(gain * 10) / 10, rank: gain / EFFORT_COST[effort] };
+      return { ...c.recommendation!, checkId: c.id, category: c.category, impact: impactOf(gain), effort, gain, rank: gain / EFFORT_COST[effort] };
     })
     .sort((a, b) => b.rank - a.rank || b.gain - a.gain || a.checkId.localeCompare(b.checkId))
     .map(({ rank: _rank, ...r }) => r);

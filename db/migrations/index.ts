@@ -28,6 +28,7 @@ import { Migration20261226130000_quotas } from './Migration20261226130000_quotas
 import { Migration20261226100000_intents } from './Migration20261226100000_intents';
 import { Migration20261226160000_video_renders } from './Migration20261226160000_video_renders';
 import { Migration20261227200000_presence_audits } from './Migration20261227200000_presence_audits';
+import { Migration20261227200100_presence_progress } from './Migration20261227200100_presence_progress';
 import { Migration20261227220000_menu } from './Migration20261227220000_menu';
 import { Migration20261227230000_assistant } from './Migration20261227230000_assistant';
 
@@ -60,6 +61,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261226100000_intents', class: Migration20261226100000_intents },
   { name: 'Migration20261226160000_video_renders', class: Migration20261226160000_video_renders },
   { name: 'Migration20261227200000_presence_audits', class: Migration20261227200000_presence_audits },
+  { name: 'Migration20261227200100_presence_progress', class: Migration20261227200100_presence_progress },
   { name: 'Migration20261227220000_menu', class: Migration20261227220000_menu },
   { name: 'Migration20261227230000_assistant', class: Migration20261227230000_assistant },
 ];

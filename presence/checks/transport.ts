@@ -29,6 +29,9 @@ function redirectsCheck(page: FetchedPage): CheckResult {
       recommendation: { title: 'Fix the redirect loop', action: `Make ${page.requestedUrl} answer the page directly, or redirect once to its final address; the chain now goes ${chain}.` },
     });
   }
+  if (page.status === null) {
+    return checkResultOf('redirects', { status: 'fail', summary: `The homepage did not answer (${page.error}), so its redirects could not be followed.`, evidence: [{ label: 'chain', value: chain || page.requestedUrl }, { label: 'result', value: page.error ?? 'no answer' }] });
+  }
   const count = Math.max(0, page.hops.length - 1);
   const status = count <= 1 ? 'pass' : count <= 3 ? 'warn' : 'fail';
   return checkResultOf('redirects', {

@@ -1,7 +1,8 @@
 /**
- * The presenceAudit workflow on the dev server with fake activities: modules of a phase run in
- * parallel, a later phase sees the facts of earlier ones, a module that fails is reported (not
- * fatal), the progress query follows the modules, and a failed plan fails the audit's row.
+ * The presenceAudit workflow on the dev server with fake activities: a phase's modules go to one
+ * activity, a later phase gets the facts of earlier ones, a failed module (or a whole phase's
+ * activity failing) is reported and the audit still scored, the progress query follows the
+ * modules, and an audit that cannot be stored fails its row with the reason.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -21,20 +22,7 @@ const input = (auditId: string): PresenceAuditInput => ({ tenantId: 't1', auditI
 const start = (auditId: string) => h.client.workflow.start('presenceAudit', { workflowId: `presence:t1:${auditId}`, taskQueue: h.taskQueue, args: [input(auditId)] });
 
 describe('presenceAudit', () => {
-  it('runs phase 1 in parallel, gives phase 2 their facts, and scores every outcome in plan order', async () => {
-    let running = 0;
-    let peak = 0;
-    let releasePhase1!: () => void;
-    const phase1 = new Promise<void>((r) => (releasePhase1 = r));
-    const base = h.fakes.impl.runPresenceModule;
-    h.fakes.impl.runPresenceModule = async (i) => {
-      running++;
-      peak = Math.max(peak, running);
-      if (running === 2) releasePhase1();
-      if (i.module !== 'consistency') await phase1;
-      running--;
-      return base(i);
-    };
+  it('runs each phase’s modules in one activity, gives phase 2 the facts of phase 1, and scores every outcome in plan order', async () => {
     let outcomes: PresenceModuleOutcome[] = [];
     h.fakes.impl.finishPresenceAudit = async (i) => {
       outcomes = i.outcomes;
@@ -43,10 +31,14 @@ describe('presenceAudit', () => {
     const handle = await start('a1');
     const result: PresenceAuditResult = await handle.result();
     expect(result).toEqual({ status: 'completed', overall: 88, grade: 'B', error: null });
-    expect(peak).toBe(2);
-    const consistency = h.fakes.of('presence:t1:a1', 'runPresenceModule').find((c) => c.input.module === 'consistency')!;
-    expect(consistency.input.facts).toEqual([{ source: 'website', name: 'Fake Bistro' }]);
-    expect(consistency.input.profiles).toEqual({ google: 'ChIJ123' });
+    const phases = h.fakes.of('presence:t1:a1', 'runPresenceModules');
+    expect(phases.map((c) => [c.activityId.split('#')[0], c.input.modules])).toEqual([
+      ['@phase1', ['transport', 'page']],
+      ['@phase2', ['consistency']],
+    ]);
+    expect(phases[0]!.input.facts).toEqual([]);
+    expect(phases[1]!.input.facts).toEqual([{ source: 'website', name: 'Fake Bistro' }]);
+    expect(phases[1]!.input.profiles).toEqual({ google: 'ChIJ123' });
     expect(outcomes.map((o) => [o.id, o.status])).toEqual([
       ['transport', 'done'],
       ['page', 'done'],
@@ -54,13 +46,18 @@ describe('presenceAudit', () => {
     ]);
     const progress = await handle.query<AuditProgress>('progress');
     expect(progress).toMatchObject({ stage: 'completed', done: 3, total: 3 });
-    expect(progress.modules.map((m) => m.status)).toEqual(['done', 'done', 'done']);
+    expect(progress.modules.map((m) => [m.id, m.status, m.checks])).toEqual([
+      ['transport', 'done', 1],
+      ['page', 'done', 1],
+      ['consistency', 'done', 1],
+    ]);
   });
 
-  it('reports a module that fails as failed with its reason and still finishes the audit', async () => {
-    h.fakes.impl.runPresenceModule = async (i) => {
-      if (i.module === 'page') throw ApplicationFailure.nonRetryable('the page checks did not finish within 25 s', 'presence_timeout');
-      return { checks: [], facts: [], notes: [], sources: [], finalUrl: null };
+  it('reports a failed module, and every module of a phase whose activity failed, and still scores the audit', async () => {
+    const base = h.fakes.impl.runPresenceModules;
+    h.fakes.impl.runPresenceModules = async (i) => {
+      if (i.modules.includes('consistency')) throw ApplicationFailure.nonRetryable('the listing provider answered garbage', 'bad_answer');
+      return (await base(i)).map((o) => (o.id === 'page' ? { id: 'page', status: 'failed' as const, output: null, error: 'the page checks did not finish within 25 s' } : o));
     };
     let outcomes: PresenceModuleOutcome[] = [];
     h.fakes.impl.finishPresenceAudit = async (i) => {
@@ -69,7 +66,11 @@ describe('presenceAudit', () => {
     };
     const handle = await start('a2');
     expect((await handle.result()).status).toBe('completed');
-    expect(outcomes.find((o) => o.id === 'page')).toEqual({ id: 'page', status: 'failed', output: null, error: 'the page checks did not finish within 25 s' });
+    expect(outcomes.map((o) => [o.id, o.status, o.error])).toEqual([
+      ['transport', 'done', null],
+      ['page', 'failed', 'the page checks did not finish within 25 s'],
+      ['consistency', 'failed', 'the listing provider answered garbage'],
+    ]);
     const progress = await handle.query<AuditProgress>('progress');
     expect(progress.modules.find((m) => m.id === 'page')).toMatchObject({ status: 'failed', error: 'the page checks did not finish within 25 s' });
     expect(h.fakes.of('presence:t1:a2', 'failPresenceAudit')).toHaveLength(0);

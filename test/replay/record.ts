@@ -34,6 +34,7 @@ import { reportRecorders } from './recorders/reports';
 import { retentionRecorders } from './recorders/retention';
 import { videoRenderRecorders } from './recorders/video-render';
 import { sendVideoRecorders } from './recorders/send-video';
+import { presenceAuditRecorders } from './recorders/presence-audit';
 import type { Recorder } from './recorders/types';
 
 // One line a kind: a new kind appends its line.
@@ -54,6 +55,7 @@ const recorders: Record<string, Recorder> = {
   ...retentionRecorders,
   ...videoRenderRecorders,
   ...sendVideoRecorders,
+  ...presenceAuditRecorders,
 };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));

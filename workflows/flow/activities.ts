@@ -131,10 +131,10 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   // The sendVideo node: a claim (database) and a look at the render, each a few quick attempts.
   prepareFlowVideo: { startToCloseTimeout: '2m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
   videoForMessage: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 }) },
-  // The presenceAudit workflow (workflows/presenceAudit.ts): a module has its own deadline inside (presence/checks/), one retry after a crash;
-  // the row's writes are retried for minutes.
+  // The presenceAudit workflow (workflows/presenceAudit.ts): each module has its own deadline inside (presence/checks/), a phase one retry
+  // after a crash; the row's writes are retried for minutes.
   planPresenceAudit: booking,
-  runPresenceModule: { startToCloseTimeout: '60s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 2 }) },
+  runPresenceModules: { startToCloseTimeout: '60s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 2 }) },
   finishPresenceAudit: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 }) },
   failPresenceAudit: booking,
 };

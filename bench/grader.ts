@@ -1,0 +1,86 @@
+/**
+ * The presence grader under load: 50 audits started at once through the API, against local
+ * fixture sites (the test's good, bad, broken, expired-certificate, slow and redirect-loop sites,
+ * in turn), served by the platform's worker with its real activities. Measures audits completed a
+ * minute and each audit's duration from its POST to its workflow's end (bar: p95 ≤ 10 s). Writes
+ * bench/results/grader.json.
+ *
+ *   npm run bench:grader [-- --audits 50]
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startLocalTestServer } from '../temporal/test-server';
+import { makeCerts, trustTestCa } from '../test/presence/fixtures/certs';
+import { serveSite, type SiteOptions } from '../test/presence/fixtures/server';
+import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
+import { startStack } from '../test/support/stack';
+import { summarize, writeResult } from './stats';
+
+const { values } = parseArgs({ options: { audits: { type: 'string', default: '50' } } });
+const audits = Number(values.audits);
+const out = fileURLToPath(new URL('./results/grader.json', import.meta.url));
+const BAR_P95_MS = 10_000;
+
+const certs = makeCerts();
+// The worker runs in this process: the test CA joins its trust store, as it would a machine's.
+trustTestCa(certs.ca);
+const kinds: [string, SiteOptions][] = [
+  ['good', { files: 'good', tls: certs.valid }],
+  ['bad', { files: 'bad' }],
+  ['broken', { files: 'broken' }],
+  ['expired', { files: 'good', tls: certs.expired }],
+  ['slow', { files: 'good', tls: certs.valid, delayMs: 2500 }],
+  ['loop', { redirectLoop: true }],
+];
+const sites = await Promise.all(kinds.map(([, opts]) => serveSite(opts)));
+const temporal = await startLocalTestServer();
+const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? process.env.TEST_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_grader');
+const stack = await startStack({ temporalAddress: temporal.connection.options.address, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', env: { OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' } });
+try {
+  const { apiKey } = await stack.createTenant();
+  // One audit first, so the worker's workflow bundle and connections are warm before timing.
+  const warm = await stack.request('POST', '/v1/presence/audits', { apiKey, body: { url: sites[0]!.url } });
+  await stack.temporal.workflow.getHandle(warm.body.workflowId).result();
+
+  const started = performance.now();
+  const runs = await Promise.all(
+    Array.from({ length: audits }, async (_, i) => {
+      const kind = i % kinds.length;
+      const t0 = performance.now();
+      const res = await stack.request('POST', '/v1/presence/audits', { apiKey, body: { url: sites[kind]!.url } });
+      if (res.status !== 202) throw new Error(`POST /v1/presence/audits → ${res.status} ${JSON.stringify(res.body)}`);
+      const result = await stack.temporal.workflow.getHandle(res.body.workflowId).result();
+      const ms = performance.now() - t0;
+      const { report } = (await stack.request('GET', `/v1/presence/audits/${res.body.id}`, { apiKey })).body;
+      // Where the time went: before the plan activity ran (queued), inside (checks and scoring), after.
+      const queuedMs = report ? Date.parse(report.startedAt) - Date.parse(res.body.createdAt) : null;
+      return { kind: kinds[kind]![0], ms, status: result.status as string, overall: result.overall as number | null, queuedMs, checkingMs: report?.durationMs ?? null };
+    }),
+  );
+  const elapsedSec = (performance.now() - started) / 1000;
+  const completed = runs.filter((r) => r.status === 'completed');
+  const duration = summarize(runs.map((r) => r.ms));
+  const byKind = Object.fromEntries(kinds.map(([kind]) => [kind, { ...summarize(runs.filter((r) => r.kind === kind).map((r) => r.ms)), overall: [...new Set(runs.filter((r) => r.kind === kind).map((r) => r.overall))] }]));
+  const result = {
+    audits,
+    completed: completed.length,
+    failed: runs.length - completed.length,
+    elapsedSec: Math.round(elapsedSec * 10) / 10,
+    auditsPerMinute: Math.round((completed.length / elapsedSec) * 60 * 10) / 10,
+    durationMs: duration,
+    queuedMs: summarize(runs.flatMap((r) => (r.queuedMs === null ? [] : [r.queuedMs]))),
+    checkingAndScoringMs: summarize(runs.flatMap((r) => (r.checkingMs === null ? [] : [r.checkingMs]))),
+    barP95Ms: BAR_P95_MS,
+    barMet: duration.p95 <= BAR_P95_MS,
+    byKind,
+    machine: '2 shared cores; API, worker, fixture sites, PostgreSQL, Redis and Temporal in one machine (the worker in the benchmark process)',
+  };
+  console.log(JSON.stringify(result, null, 2));
+  writeResult(out, result);
+} finally {
+  await stack.close();
+  await db.drop();
+  await temporal.teardown();
+  await Promise.all(sites.map((s) => s.close()));
+}
+process.exit(0);
