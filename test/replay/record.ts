@@ -35,6 +35,7 @@ import { retentionRecorders } from './recorders/retention';
 import { videoRenderRecorders } from './recorders/video-render';
 import { sendVideoRecorders } from './recorders/send-video';
 import { presenceAuditRecorders } from './recorders/presence-audit';
+import { assistantRecorders } from './recorders/assistant';
 import type { Recorder } from './recorders/types';
 
 // One line a kind: a new kind appends its line.
@@ -56,6 +57,7 @@ const recorders: Record<string, Recorder> = {
   ...videoRenderRecorders,
   ...sendVideoRecorders,
   ...presenceAuditRecorders,
+  ...assistantRecorders,
 };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));
