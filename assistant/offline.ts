@@ -6,9 +6,11 @@
  */
 import { matchOfflineQuestion, OFFLINE_RULES } from '../core/assistant/offline-rules';
 import type { AssistantSource } from '../core/assistant/tools';
+import { hasModel } from './store';
 import { runAssistantTool, type AssistantDeps } from './tools';
 
 export const NO_MODEL_LEAD = 'No language model is configured, so I answer only what my tools can answer directly.';
+export const OVER_QUOTA_LEAD = 'This month’s language-model allowance is used up, so until it renews I answer only what my tools can answer directly.';
 export const NEEDS_MODEL = 'Explaining why, or advising what to do, needs a language model; these are the figures to judge by.';
 
 export const canAnswerList = () => OFFLINE_RULES.map((r) => `- ${r.example}`).join('\n');
@@ -22,10 +24,12 @@ export interface OfflineAnswer {
 
 export async function answerOffline(deps: AssistantDeps, tenantId: string, question: string, now: Date = new Date()): Promise<OfflineAnswer> {
   const match = matchOfflineQuestion(question);
+  // A tenant with a model is offline only while its month's LLM tokens are used up.
+  const lead = async () => ((await hasModel(deps.orm, tenantId)) ? OVER_QUOTA_LEAD : NO_MODEL_LEAD);
   if (!match) {
-    return { text: `${NO_MODEL_LEAD} That question needs a model. Without one, I can answer:\n${canAnswerList()}`, sources: [], rule: null };
+    return { text: `${await lead()} That question needs a model. Without one, I can answer:\n${canAnswerList()}`, sources: [], rule: null };
   }
   const outcome = await runAssistantTool(deps, tenantId, match.tool, match.args, now);
-  if (!outcome.source) return { text: `${NO_MODEL_LEAD} ${outcome.summary.charAt(0).toUpperCase()}${outcome.summary.slice(1)}.`, sources: [], rule: match.rule };
+  if (!outcome.source) return { text: `${await lead()} ${outcome.summary.charAt(0).toUpperCase()}${outcome.summary.slice(1)}.`, sources: [], rule: match.rule };
   return { text: [outcome.summary, ...(match.needsModel ? [NEEDS_MODEL] : [])].join('\n\n'), sources: [outcome.source], rule: match.rule };
 }

@@ -27,6 +27,11 @@ export async function tenantClock(orm: MikroORM, tenantId: string): Promise<Tena
   return { name: tenant.name, timezone: zone && isTimeZone(zone) ? zone : 'UTC' };
 }
 
+/** Whether the tenant has a model configured (offline then means its month's tokens are used up). */
+export async function hasModel(orm: MikroORM, tenantId: string): Promise<boolean> {
+  return Boolean((await tenantEm(orm, tenantId).findOneOrFail(Tenant, { id: tenantId })).settings.llm);
+}
+
 export interface Range {
   from: string;
   to: string;

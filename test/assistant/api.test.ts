@@ -13,11 +13,14 @@ import { startFakeOpenAI, type FakeOpenAI, type FakeResponse, type RecordedReque
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { seedAnalytics, seedCampaigns } from './fixtures';
+import { Redis } from 'ioredis';
+import { Quotas } from '../../quotas/quotas';
 
 let stack: Stack;
 let fake: FakeOpenAI;
 let a: { tenantId: string; apiKey: string };
 let b: { tenantId: string; apiKey: string };
+const redis = new Redis(sharedServers().redisUrl, { maxRetriesPerRequest: 3 });
 
 beforeAll(async () => {
   fake = await startFakeOpenAI();
@@ -32,6 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
   await fake?.close();
+  redis.disconnect();
 });
 
 const start = (apiKey: string, body: unknown = {}) => stack.request('POST', '/v1/assistant/conversations', { apiKey, body });
@@ -138,6 +142,25 @@ it('answers offline from the matched tool, and says what needs a model', async (
   ]);
   const free = await ask(b.apiKey, id, 'Tell me a joke');
   expect(free.body.replies[0].text).toMatch(/^No language model is configured, so I answer only what my tools can answer directly\. That question needs a model\./);
+}, 60_000);
+
+it('keeps the tools when the conversation starts again after its run closed, and says when the month’s tokens are used up', async () => {
+  const { conversationId } = (await start(a.apiKey, { restart: true })).body;
+  await stack.temporal.workflow.getHandle(`conv:${a.tenantId}:${conversationId}`).terminate('closed for the test');
+  scriptTurn([() => call('list_campaigns', {}), (list) => ({ content: `${list.campaigns.length} campaigns.` })]);
+  const again = await ask(a.apiKey, conversationId, 'How many campaigns do I have?');
+  expect(again.body.replies).toEqual([expect.objectContaining({ text: '3 campaigns.', citations: [expect.objectContaining({ documentId: 'tool:list_campaigns' })] })]);
+
+  // A tenant with a model whose month's tokens are used up is answered offline, and told why.
+  const c = await stack.createTenant({ llm: { baseURL: `${fake.url}/v1` } });
+  const quotas = new Quotas(redis, stack.orm, stack.config);
+  await quotas.store.setOverrides(c.tenantId, { llm_tokens_per_month: 100 }, { label: 'operator (test)', method: 'PUT', route: 'test', path: 'test', ip: 'local', userAgent: null });
+  await quotas.countLlmTokens(c.tenantId, 150);
+  const asked = fake.chatRequests.length;
+  const { conversationId: cId } = (await start(c.apiKey)).body;
+  const reply = await ask(c.apiKey, cId, 'Tell me a joke');
+  expect(reply.body.replies[0].text).toMatch(/^This month’s language-model allowance is used up, so until it renews I answer only what my tools can answer directly\. That question needs a model\./);
+  expect(fake.chatRequests.length).toBe(asked);
 }, 60_000);
 
 it('refuses bad input naming the field', async () => {
