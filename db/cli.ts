@@ -35,7 +35,7 @@ async function main(command: string | undefined): Promise<void> {
     const orm = await createOrm(config.DATABASE_URL, { poolSize: 2 });
     try {
       const result = await rekeySecrets(systemEm(orm), secretBoxFromConfig(config), config.SWITCHBOARD_SECRET_KEY_VERSION);
-      console.error(`re-encrypted ${result.channels} channel credential set(s), ${result.webhookSecrets} webhook secret(s) and ${result.tenantSecrets} tenant secret(s) under ${config.SWITCHBOARD_SECRET_KEY_VERSION}`);
+      console.error(`re-encrypted ${result.channels} channel credential set(s), ${result.webhookSecrets} webhook secret(s), ${result.posTokens} point-of-sale token(s) and ${result.tenantSecrets} tenant secret(s) under ${config.SWITCHBOARD_SECRET_KEY_VERSION}`);
     } finally {
       await orm.close(true);
     }

@@ -1,6 +1,6 @@
 /**
  * Key rotation: re-encrypts every secret at rest under the current key — channel credentials,
- * webhook signing secrets and every `…Encrypted` string in tenant settings (LLM, embedding, reranker keys). Idempotent; values
+ * webhook signing secrets, point-of-sale tokens and every `…Encrypted` string in tenant settings (LLM, embedding, reranker keys). Idempotent; values
  * already under the current version are left alone, so it can be re-run after an interruption.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -10,6 +10,8 @@ export interface RekeyResult {
   channels: number;
   webhookSecrets: number;
   tenantSecrets: number;
+  /** Point-of-sale access tokens (menu_pos_connections). */
+  posTokens: number;
 }
 
 /** Re-encrypts one encrypted column of a table, row by row (a row changed meanwhile is left to the next run). */
@@ -42,6 +44,7 @@ export async function rekeySecrets(em: EntityManager, box: SecretBox, currentVer
   const conn = em.getConnection();
   const channels = await rekeyColumn(conn, box, currentVersion, 'channels', 'credentials_encrypted');
   const webhookSecrets = await rekeyColumn(conn, box, currentVersion, 'webhook_subscriptions', 'secret_encrypted');
+  const posTokens = await rekeyColumn(conn, box, currentVersion, 'menu_pos_connections', 'access_token_encrypted');
   const count = { n: 0 };
   const tenants = await conn.execute<{ id: string; settings: Record<string, unknown> }[]>(`select id, settings from tenants`);
   for (const tenant of tenants) {
@@ -49,5 +52,5 @@ export async function rekeySecrets(em: EntityManager, box: SecretBox, currentVer
     const settings = reencryptTree(tenant.settings, box, currentVersion, count);
     if (count.n > before) await conn.execute(`update tenants set settings = ?::jsonb where id = ?`, [JSON.stringify(settings), tenant.id]);
   }
-  return { channels, webhookSecrets, tenantSecrets: count.n };
+  return { channels, webhookSecrets, tenantSecrets: count.n, posTokens };
 }

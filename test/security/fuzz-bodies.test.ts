@@ -13,6 +13,7 @@ import { campaignObjects } from '../campaigns-api/fixtures';
 import { contentObjects } from '../content/fixtures';
 import { intentObjects } from '../intents/fixtures';
 import { renderObjects } from '../renders/fixtures';
+import { menuObjects } from '../menu/fixtures';
 import { answer, fault, tenantFixture, type Fixture } from './support';
 
 let stack: Stack;
@@ -21,6 +22,7 @@ let scheduling: Awaited<ReturnType<typeof schedulingObjects>>;
 let marketing: Awaited<ReturnType<typeof campaignObjects>> & Awaited<ReturnType<typeof contentObjects>>;
 let intents: Awaited<ReturnType<typeof intentObjects>>;
 let videos: Awaited<ReturnType<typeof renderObjects>>;
+let menu: Awaited<ReturnType<typeof menuObjects>>;
 /** The fixture tenant's slug: the public booking routes name the tenant by it. */
 let slug: string;
 const routes: { method: string; path: string }[] = [];
@@ -81,6 +83,7 @@ beforeAll(async () => {
   marketing = { ...(await campaignObjects(stack, t)), ...(await contentObjects(stack, t)) };
   intents = await intentObjects(stack, t);
   videos = await renderObjects(stack, t);
+  menu = await menuObjects(stack, t);
   // The public booking page answers only when on: bodies sent to it must reach its validation.
   await stack.request('PUT', '/v1/settings/booking-page', { apiKey: t.apiKey, body: { enabled: true } });
   slug = (await systemEm(stack.orm).findOneOrFail(Tenant, { id: t.tenantId })).slug;
@@ -127,6 +130,8 @@ function fill(path: string): string {
     voices: videos.voice,
     avatars: videos.avatar,
     videos: videos.video,
+    items: menu.menuItem,
+    promotions: menu.promotion,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';
