@@ -12,13 +12,18 @@
  * boundaries; between them the activity writes each module's end to the row, and the API merges
  * the two. Activities are tagged `@plan`, `@phase1`, `@score` so the run page groups the history.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, proxyLocalActivities, setHandler, type LocalActivityOptions } from '@temporalio/workflow';
 import type { PresenceModuleOutcome } from '../activities/presence/types';
+import type { SwitchboardActivities } from '../activities/types';
+import { activityTag, localActivitySummary } from '../core/activity-tags';
 import type { AuditProgress, AuditStage, ModuleProgress } from '../core/presence/types';
-import { ActivityCaller } from './flow/activities';
+import { ACTIVITY_OPTIONS, ActivityCaller } from './flow/activities';
 import { failureReason } from './ingestDocument';
 import { presenceAuditProgressQuery, type PresenceAuditInput, type PresenceAuditResult } from './messages';
 import { setRunAttributes } from './runtime/search-attributes';
+
+/** The plan is one short row update: a local activity, inside the first workflow task (no task of its own for the server). */
+const { planPresenceAudit } = proxyLocalActivities<SwitchboardActivities>(ACTIVITY_OPTIONS.planPresenceAudit as LocalActivityOptions);
 
 export async function presenceAudit(input: PresenceAuditInput): Promise<PresenceAuditResult> {
   setRunAttributes({ TenantId: input.tenantId });
@@ -38,7 +43,7 @@ export async function presenceAudit(input: PresenceAuditInput): Promise<Presence
   };
 
   try {
-    const plan = await acts.call('@plan', 'planPresenceAudit', ref);
+    const plan = await planPresenceAudit.executeWithOptions({ summary: localActivitySummary('planPresenceAudit', activityTag('@plan', 0)) }, [ref]);
     modules = plan.modules.map((m) => ({ id: m.id, status: 'pending', checks: 0, error: null }));
     toStage('checking');
     const outcomes = new Map<string, PresenceModuleOutcome>();

@@ -62,6 +62,8 @@ export const ROLE_RULES: readonly Rule[] = [
   // The Square access token is an integration secret: connecting and disconnecting are the admin's; the rest of the menu is marketing work.
   { route: /^\/v1\/menu\/square$/, methods: 'write', roles: ['admin'] },
   { route: /^\/v1\/menu(\/|$)/, methods: 'write', roles: MARKETING },
+  // Presence audits (the grader) are marketing work.
+  { route: /^\/v1\/presence\/audits(\/|$)/, methods: 'write', roles: MARKETING },
   // Campaign content on WhatsApp needs approved templates: submitting them is the marketer's work.
   { route: /^\/v1\/channels\/:id\/whatsapp-templates(\/|$)/, methods: 'write', roles: MARKETING },
   { route: /^\/v1\//, methods: 'read', roles: EVERYONE },

@@ -17,7 +17,6 @@ import { presenceStore, type AuditRow } from '../../presence/store';
 import type { AppDeps } from '../deps';
 import { recordChange } from '../plugins/audit';
 
-const MARKETING = ['admin', 'marketer', 'approver'] as const;
 const notFound = () => new AppError('not_found', 'audit not found', { field: 'id' });
 
 const summaryOf = (row: AuditRow): AuditSummary => ({
@@ -68,7 +67,6 @@ export const presenceRoutes =
     app.post(
       '/v1/presence/audits',
       {
-        config: { roles: MARKETING },
         schema: {
           tags,
           summary: 'Audit a business’s web presence: its website (and optional profile URLs or ids); answers at once, the audit runs as a workflow',
