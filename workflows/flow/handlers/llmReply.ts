@@ -51,10 +51,11 @@ export const llmReply: NodeHandler<'llmReply'> = {
       .map(({ name, description, parameters }) => ({ name, description, parameters }));
     if (data.appointmentTools) tools.push(...APPOINTMENT_TOOLS);
     if (rt.assistant) tools.push(...ASSISTANT_TOOLS);
-    const figures: AssistantSource[] = [];
     if (knowledge && !auto) tools.push(knowledgeTool);
     if (data.allowHandoff) tools.push(handoffTool);
     const usage: TokenUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
+    /** The sources of the marketing tools' results, cited with the answer. */
+    const figures: AssistantSource[] = [];
     let result: LlmChatResult | undefined;
 
     for (let call = 1; call <= MAX_LLM_CALLS; call++) {
