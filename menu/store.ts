@@ -110,16 +110,16 @@ export async function deleteMenuItem(em: EntityManager, tenantId: string, id: st
 /** Sets each (item, day)'s units and revenue: an import of the same day again replaces, never adds. */
 export async function replaceSales(em: EntityManager, tenantId: string, sales: readonly DailySale[], source: MenuSource): Promise<number> {
   if (!sales.length) return 0;
-  const rows: Row[] = await em.getConnection().execute(
+  const res = await em.getConnection().execute<{ affectedRows: number }>(
     `insert into menu_sales (tenant_id, item_id, day, quantity, revenue_cents, source)
      select ?, r.item_id, r.day, r.quantity, r.revenue_cents, ?
        from jsonb_to_recordset(?::jsonb) as r(item_id uuid, day date, quantity numeric, revenue_cents bigint)
        join menu_items i on i.id = r.item_id and i.tenant_id = ?
-     on conflict (item_id, day) do update set quantity = excluded.quantity, revenue_cents = excluded.revenue_cents, source = excluded.source, updated_at = now()
-     returning item_id`,
+     on conflict (item_id, day) do update set quantity = excluded.quantity, revenue_cents = excluded.revenue_cents, source = excluded.source, updated_at = now()`,
     [tenantId, source, JSON.stringify(sales.map((s) => ({ item_id: s.itemId, day: s.day, quantity: s.quantity, revenue_cents: Math.round(s.revenueCents) }))), tenantId],
+    'run',
   );
-  return rows.length;
+  return res.affectedRows;
 }
 
 export interface PeriodQuery {

@@ -226,7 +226,13 @@ export const menuRoutes =
         }
         await linkPromotionCampaign(request.em, request.tenantId, p.id, campaign.id);
         // The run writes the content (the tenant's model in the brand voice, or the template writer) and stores it on the draft.
-        await runs.campaignUpdate(request.tenantId, campaign.id, 'generate', {});
+        try {
+          await runs.campaignUpdate(request.tenantId, campaign.id, 'generate', {});
+        } catch (err) {
+          // The draft and the acceptance stand; the content can be written again from the campaign's page.
+          if (!(err instanceof AppError)) throw err;
+          throw new AppError(err.code, `campaign draft ${campaign.id} was made from the promotion, but its content could not be written (${err.message}): open it and generate the content again`, { field: 'campaignId' });
+        }
         const fresh = (await request.em.refresh(campaign)) ?? campaign;
         return reply.status(201).send({ promotion: promotionDto((await getPromotion(request.em, request.tenantId, p.id))!), campaign: campaignDto(fresh) });
       },

@@ -12,7 +12,8 @@ import { QueryStatus } from '../shared/QueryStatus';
 import { useQuery } from '../shared/useQuery';
 import { percent, type ForecastDto } from './types';
 
-const round = (x: number) => Math.round(x * 10) / 10;
+const round = (x: number) => Math.round(x * 10) / 10 || 0;
+const signed = (x: number) => (round(x) > 0 ? `+${round(x)}` : String(round(x)));
 
 export function ForecastSection() {
   const [weeks, setWeeks] = useState(12);
@@ -61,8 +62,8 @@ export function ForecastSection() {
                     <YAxis />
                     <Tooltip />
                     <Legend />
-                    <Line dataKey="actual" stroke="#2457d6" name="Actual" />
-                    <Line dataKey="forecast" stroke="#c2410c" strokeDasharray="4 4" name="Forecast" />
+                    <Line dataKey="actual" stroke="#2457d6" name="Actual" isAnimationActive={false} />
+                    <Line dataKey="forecast" stroke="#c2410c" strokeDasharray="4 4" name="Forecast" isAnimationActive={false} />
                   </LineChart>
                 </Chart>
               )}
@@ -74,7 +75,7 @@ export function ForecastSection() {
                 columns={[
                   { key: 'name', header: 'Item' },
                   { key: 'mape', header: 'MAPE', render: (i) => percent(i.backtest?.mape) },
-                  { key: 'trend', header: 'Trend a week', render: (i) => `${i.model.slopePerDay >= 0 ? '+' : ''}${round(i.model.slopePerDay * 7)}` },
+                  { key: 'trend', header: 'Trend a week', render: (i) => signed(i.model.slopePerDay * 7) },
                   { key: 'next', header: 'Next 7 days', render: (i) => i.next.map((d) => `${d.weekday.slice(0, 3)} ${round(d.quantity)}`).join(' · ') },
                 ]}
               />

@@ -31,7 +31,7 @@ function CategoryChart({ category, currency }: { category: MenuMatrixDto['catego
         <ReferenceLine x={Math.round(category.popularityThreshold * 1000) / 10} stroke="#6b7280" strokeDasharray="4 4" label={{ value: '70 % of fair share', position: 'insideTopRight', fontSize: 11 }} />
         <ReferenceLine y={category.averageCmCents / 100} stroke="#6b7280" strokeDasharray="4 4" label={{ value: 'average margin', position: 'insideTopRight', fontSize: 11 }} />
         {CLASSES.map((c) => (
-          <Scatter key={c} name={MENU_CLASS_LABELS[c]} data={points.filter((p) => p.class === c)} fill={CLASS_COLOURS[c]} />
+          <Scatter key={c} name={MENU_CLASS_LABELS[c]} data={points.filter((p) => p.class === c)} fill={CLASS_COLOURS[c]} isAnimationActive={false} />
         ))}
       </ScatterChart>
     </Chart>
