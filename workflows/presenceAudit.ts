@@ -22,8 +22,13 @@ import { failureReason } from './ingestDocument';
 import { presenceAuditProgressQuery, type PresenceAuditInput, type PresenceAuditResult } from './messages';
 import { setRunAttributes } from './runtime/search-attributes';
 
-/** The plan is one short row update: a local activity, inside the first workflow task (no task of its own for the server). */
+/**
+ * The plan is one short row update, and scoring without a brand voice is arithmetic and one row
+ * update: local activities, inside a workflow task, with no task of their own for the server.
+ * Scoring with a brand voice calls the model (seconds, with retries): a normal activity then.
+ */
 const { planPresenceAudit } = proxyLocalActivities<SwitchboardActivities>(ACTIVITY_OPTIONS.planPresenceAudit as LocalActivityOptions);
+const { finishPresenceAudit: finishLocally } = proxyLocalActivities<SwitchboardActivities>(ACTIVITY_OPTIONS.finishPresenceAudit as LocalActivityOptions);
 
 export async function presenceAudit(input: PresenceAuditInput): Promise<PresenceAuditResult> {
   setRunAttributes({ TenantId: input.tenantId });
@@ -69,7 +74,10 @@ export async function presenceAudit(input: PresenceAuditInput): Promise<Presence
     }
     toStage('scoring');
     const ordered = plan.modules.map((m) => outcomes.get(m.id)!);
-    const scored = await acts.call('@score', 'finishPresenceAudit', { ...ref, url: input.url, brandVoiceId: input.brandVoiceId, startedAt: plan.startedAt, outcomes: ordered });
+    const finish = { ...ref, url: input.url, brandVoiceId: input.brandVoiceId, startedAt: plan.startedAt, outcomes: ordered };
+    const scored = input.brandVoiceId
+      ? await acts.call('@score', 'finishPresenceAudit', finish)
+      : await finishLocally.executeWithOptions({ summary: localActivitySummary('finishPresenceAudit', activityTag('@score', 0)) }, [finish]);
     toStage('completed');
     return { status: 'completed', overall: scored.overall, grade: scored.grade, error: null };
   } catch (err) {

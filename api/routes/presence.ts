@@ -54,11 +54,12 @@ export const presenceRoutes =
       const live = row.status === 'running' ? await deps.workflows.presenceAudit.progress(row.workflowId) : null;
       return live ? withEndedModules(live, row) : storedProgress(row);
     };
-    const viewOf = async (row: AuditRow): Promise<AuditView> => ({
+    /** `live: false` for an audit just started: asking its workflow before its first task would only queue a query behind it. */
+    const viewOf = async (row: AuditRow, live = true): Promise<AuditView> => ({
       ...summaryOf(row),
       profiles: row.profiles,
       brandVoiceId: row.brandVoiceId,
-      progress: await progressOf(row),
+      progress: live ? await progressOf(row) : storedProgress(row),
       report: row.report,
       error: row.error,
     });
@@ -80,7 +81,7 @@ export const presenceRoutes =
         const row = await store.insert({ tenantId: request.tenantId, url, profiles, brandVoiceId: brandVoiceId ?? null, createdBy: request.principal.label });
         await deps.workflows.presenceAudit.start(row.workflowId, { tenantId: request.tenantId, auditId: row.id, url, profiles, brandVoiceId: brandVoiceId ?? null });
         recordChange(request, { targetType: 'presence.audit', targetId: row.id, after: { url } });
-        return reply.status(202).send(await viewOf(row));
+        return reply.status(202).send(await viewOf(row, false));
       },
     );
 

@@ -1,6 +1,7 @@
 /**
  * `presenceAudit` recordings: an audit whose modules all answer (two in phase 1, the consistency
- * module in phase 2 given their facts), one where a module runs out of time (reported, the audit
+ * module in phase 2 given their facts; scored in a local activity), one with a brand voice (scored,
+ * with the model's rewording, in an activity of its own), one where a module runs out of time (reported, the audit
  * still scored), one whose phase-2 activity fails (its modules reported failed), and one that
  * cannot be stored (the row failed with the reason).
  */
@@ -12,8 +13,8 @@ import { expectPath, type Recorder, type RecordContext } from './types';
 
 const input = (auditId: string): PresenceAuditInput => ({ tenantId: 't1', auditId, url: 'https://bistro.example/', profiles: { google: 'ChIJ123' }, brandVoiceId: null });
 
-async function run(ctx: RecordContext, auditId: string) {
-  const args = input(auditId);
+async function run(ctx: RecordContext, auditId: string, brandVoiceId: string | null = null) {
+  const args = { ...input(auditId), brandVoiceId };
   const handle = await ctx.h.client.workflow.start<typeof presenceAudit>('presenceAudit', { workflowId: presenceAuditWorkflowId(args.tenantId, auditId), taskQueue: ctx.h.taskQueue, args: [args] });
   return { handle, result: await handle.result() };
 }
@@ -25,6 +26,14 @@ export const presenceAuditRecorders: Record<string, Recorder> = {
       const consistency = ctx.h.fakes.of(handle.workflowId, 'runPresenceModules').find((c) => c.input.modules.includes('consistency'));
       expectPath(result.status === 'completed' && consistency?.input.facts.length === 1, 'completed, phase 2 given the facts of phase 1');
       await ctx.save('presence-audit-completed', handle.workflowId);
+    },
+  },
+  'presence-audit-brand-voice': {
+    async record(ctx) {
+      const { handle, result } = await run(ctx, 'a-voice', 'v1');
+      const finish = ctx.h.fakes.of(handle.workflowId, 'finishPresenceAudit')[0];
+      expectPath(result.status === 'completed' && finish?.activityId.startsWith('@score') === true && finish.input.brandVoiceId === 'v1', 'scored in an activity of its own, with the voice');
+      await ctx.save('presence-audit-brand-voice', handle.workflowId);
     },
   },
   'presence-audit-module-timeout': {
