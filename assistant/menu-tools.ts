@@ -11,6 +11,8 @@ import { capital, failed, mentionedIn, periodOf, str, type Tool } from './tool-k
 
 const money = (cents: number, currency: string | null) => `${(cents / 100).toFixed(2)}${currency ? ` ${currency}` : ''}`;
 const RANKINGS = ['quantity', 'revenue', 'margin'] as const;
+/** Items of the whole matrix given to the model, best sellers first. */
+const MATRIX_ITEMS = 60;
 
 function itemLine(i: MatrixItem, threshold: number, averageCm: number, currency: string | null): string {
   return (
@@ -49,7 +51,15 @@ const menuMatrixTool: Tool = async (deps, tenantId, args, now) => {
   const byClass = (['star', 'plowhorse', 'puzzle', 'dog'] as const).map((k) => ({ class: k, items: placed.filter((i) => i.class === k).map((i) => i.name) }));
   const lines = byClass.map((c) => `${MENU_CLASS_LABELS[c.class]}s (${c.items.length}): ${c.items.join(', ') || '–'}`);
   return {
-    content: JSON.stringify({ period, categories: matrix.categories.map((c) => ({ ...c, items: c.items.map(({ itemId: _id, ...rest }) => rest) })), excluded: matrix.excluded }),
+    content: JSON.stringify({
+      period,
+      currency,
+      categories: matrix.categories.map(({ items: _items, ...c }) => c),
+      // The best-selling items, compact: a long menu stays a short prompt (the rest are counted).
+      items: [...placed].sort((x, y) => y.sold - x.sold).slice(0, MATRIX_ITEMS).map((i) => ({ name: i.name, category: i.category, class: i.class, sold: i.sold, mixShare: i.mixShare, unitCmCents: i.unitCmCents })),
+      itemsLeftOut: Math.max(0, placed.length - MATRIX_ITEMS),
+      excluded: matrix.excluded.slice(0, MATRIX_ITEMS).map(({ itemId: _id, ...e }) => e),
+    }),
     source: { document: `Menu matrix · ${period.label}`, section: byClass.map((c) => `${MENU_CLASS_LABELS[c.class]}s ${c.items.length}`).join(' · ') },
     summary: `Menu engineering, ${period.label}:\n${lines.map((l) => `- ${l}`).join('\n')}${matrix.excluded.length ? `\nLeft out: ${matrix.excluded.map((e) => `${e.name} (${e.reason})`).join('; ')}.` : ''}${placed.length ? '' : spanNote}`,
   };

@@ -95,6 +95,10 @@ describe('menu', () => {
     expect(burger.source!.section).toBe('Star · sold 248 · mix 50 % (threshold 18 %) · unit margin 10.00 EUR (average 9.33 EUR)');
     const whole = await run('menu_matrix', MENU_WINDOW());
     expect(whole.summary).toContain('- Stars (1): Burger\n- Plowhorses (1): Salad\n- Puzzles (1): Salmon\n- Dogs (1): Risotto');
+    const compact = json(whole.content);
+    expect(compact.items.map((i: { name: string; class: string }) => `${i.name} ${i.class}`)).toEqual(['Burger star', 'Salad plowhorse', 'Salmon puzzle', 'Risotto dog']);
+    expect(compact.categories).toEqual([expect.objectContaining({ category: 'Mains', itemCount: 4, totalSold: 500, popularityThreshold: 0.175 })]);
+    expect(compact.itemsLeftOut).toBe(0);
     expect((await run('menu_matrix', { item: 'lobster' })).content).toMatch(/^error: "lobster" is not in the matrix .*no menu item has that name/);
   });
 
