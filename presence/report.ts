@@ -64,7 +64,13 @@ export function buildReport(input: { url: string; startedAt: string; outcomes: r
 export async function rewordReport(deps: ContentDeps, tenantId: string, brandVoiceId: string, report: AuditReport): Promise<AuditReport> {
   const top = report.recommendations.slice(0, REWRITE_TOP);
   if (top.length === 0) return { ...report, wording: { by: 'plain', brandVoiceId, note: 'nothing to rewrite: no recommendations' } };
-  const samples = await Promise.all(top.map((r) => tryBrandVoice(deps, tenantId, brandVoiceId, { text: `${r.title}. ${r.action}` })));
+  let samples: Awaited<ReturnType<typeof tryBrandVoice>>[];
+  try {
+    samples = await Promise.all(top.map((r) => tryBrandVoice(deps, tenantId, brandVoiceId, { text: `${r.title}. ${r.action}` })));
+  } catch (err) {
+    // The audit is worth more than its wording: a voice deleted meanwhile or a model that fails keeps the plain text, and says why.
+    return { ...report, wording: { by: 'plain', brandVoiceId, note: `the recommendations could not be reworded (${(err as Error).message}); they are in plain text` } };
+  }
   if (samples[0]!.generatedBy === TEMPLATE_WRITER) {
     const why = samples[0]!.warnings[0] ?? 'no language model is configured';
     return { ...report, wording: { by: 'plain', brandVoiceId, note: `${why}; the recommendations are in plain text` } };

@@ -74,8 +74,9 @@ async function menuCheck(ctx: Parameters<CheckModule['run']>[0], $: CheerioAPI, 
       kinds.push('image');
       evidence.push({ label: url.toString(), value: 'an image' });
     } else {
-      const prices = /html/i.test(type) ? countPrices(textOf(load(page.body))) : 0;
-      const images = /html/i.test(type) ? load(page.body)('img').length : 0;
+      const doc = /html/i.test(type) ? load(page.body) : null;
+      const prices = doc ? countPrices(textOf(doc)) : 0;
+      const images = doc ? doc('img').length : 0;
       kinds.push(prices >= MENU_MIN_PRICES ? 'text' : images > 0 ? 'image' : 'none');
       evidence.push({ label: url.toString(), value: `a page with ${prices} prices${images ? ` and ${images} images` : ''}` });
       if (prices >= MENU_MIN_PRICES) return checkResultOf('menu.text', { status: 'pass', summary: `The menu is a page of text (${prices} prices at ${url.pathname}).`, inferred: true, evidence });

@@ -5,7 +5,9 @@
  * 404, and the recommendations are rewritten in a brand voice by the (fake) model — or kept as
  * plain text, with the reason, when the tenant has no model.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rewordReport } from '../../presence/report';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
@@ -142,5 +144,13 @@ describe('presence audits API', () => {
     expect(done.report.wording.by).toBe('plain');
     expect(done.report.wording.note).toMatch(/no language model is configured.*; the recommendations are in plain text/);
     expect(done.report.recommendations.every((r: { rewritten?: string }) => r.rewritten === undefined)).toBe(true);
+  });
+
+  it('keeps the plain text when the voice is gone by the time the audit is scored', async () => {
+    const done = await finished(a.apiKey, (await stack.request('POST', '/v1/presence/audits', { apiKey: a.apiKey, body: { url: broken.url } })).body.id);
+    const gone = randomUUID();
+    const reworded = await rewordReport({ orm: stack.orm, config: stack.config }, a.tenantId, gone, done.report);
+    expect(reworded.wording).toEqual({ by: 'plain', brandVoiceId: gone, note: 'the recommendations could not be reworded (brand voice not found); they are in plain text' });
+    expect(reworded.recommendations).toEqual(done.report.recommendations);
   });
 });
