@@ -33,6 +33,7 @@ const SERVER = [
   'menu',
   'presence',
   'voice',
+  'assistant',
 ].join('|');
 const CAPABILITY = [
   'campaigns',
@@ -51,6 +52,7 @@ const CAPABILITY = [
   'menu',
   'presence',
   'voice',
+  'assistant',
 ].join('|');
 const folders = (list) => `^(${list})/`;
 const except = (list, drop) => list.split('|').filter((f) => !drop.includes(f)).join('|');
@@ -68,6 +70,7 @@ const DB_FILES = [
   'menu/store.ts',
   'presence/store.ts',
   'voice/store.ts',
+  'assistant/store.ts',
 ];
 // Tests may import anything; the layer rules apply to the code they test.
 const notTest = '(^test/|\\.test\\.ts$)';

@@ -36,6 +36,7 @@ import { callActivities } from './voice/calls';
 import { openingHoursActivities } from './opening-hours';
 import { voiceNodeActivities } from './voice-nodes';
 import { speechActivities } from './voice/speech';
+import { assistantActivities } from './assistant';
 import type { SwitchboardActivities } from './types';
 
 export type { ActivityDeps } from './deps';
@@ -71,6 +72,7 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...speechActivities(deps),
     ...presenceActivities(deps),
     ...presenceSurfaceActivities(deps),
+    ...assistantActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, nonRetryableClientErrors(fn)])) as unknown as SwitchboardActivities;
 }

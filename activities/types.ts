@@ -23,6 +23,7 @@ import type { PresenceAuditActivities } from './presence/types';
 import type { PresenceSurfaceActivities } from './presence-surface/types';
 import type { OpeningHoursActivities } from './opening-hours/types';
 import type { VoiceNodeActivities } from './voice-nodes/types';
+import type { AssistantActivities } from './assistant/types';
 
 export type { ChatMessage, ConversationStatus, ToolCall, ToolSpec };
 
@@ -118,7 +119,8 @@ export interface SwitchboardActivities
     PresenceSurfaceActivities,
     CallActivities,
     OpeningHoursActivities,
-    VoiceNodeActivities {
+    VoiceNodeActivities,
+    AssistantActivities {
   /**
    * Stores the contact's message (idempotent on `key`) and publishes it to live listeners. When an
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the

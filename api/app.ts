@@ -70,6 +70,7 @@ import { reportRoutes } from './routes/reports';
 import { operatorRoutes } from './routes/operator';
 import { usageRoutes } from './routes/usage';
 import { intentRoutes } from './routes/intents';
+import { assistantRoutes } from './routes/assistant';
 import { menuRoutes } from './routes/menu';
 import { MAX_DOCUMENT_BYTES } from '../core/api/knowledge';
 import { LiveHub } from './services/live-hub';
@@ -196,6 +197,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(openingHoursRoutes(deps));
   await app.register(voiceWhisperRoutes(deps));
   await app.register(callTakeOverRoutes(deps));
+  await app.register(assistantRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
   app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));

@@ -40,7 +40,8 @@ export interface OutboundMessage {
   /** The agent who wrote it (author `agent`), as the contact sees it named. */
   agentName?: string;
   usage?: TokenUsage;
-  citations?: { document: string; section?: string; page?: number }[];
+  /** Knowledge passages (`documentId` the document's) or, in the marketing assistant, tool results (`documentId` `tool:<name>`). */
+  citations?: { document: string; documentId?: string; section?: string; page?: number }[];
   /** Template, media or options for channels that render them; `text` stays the readable fallback. */
   rich?: RichContent;
 }

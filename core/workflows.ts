@@ -48,4 +48,6 @@ export interface PinnedFlow {
   graph: ValidGraph;
   /** A "Try it" conversation: see ConversationInput.test. */
   test?: boolean;
+  /** The console's marketing assistant: see ConversationInput.assistant. */
+  assistant?: boolean;
 }

@@ -39,6 +39,7 @@ export class ConversationClient {
       graph: flow.graph,
       channel,
       ...(flow.test ? { test: true } : {}),
+      ...(flow.assistant ? { assistant: true } : {}),
     };
     return {
       workflowId: conversationWorkflowId(tenantId, conversationId),

@@ -75,6 +75,8 @@ export interface ConversationInput {
   carried?: CarriedState;
   /** A "Try it" conversation on a draft: node statuses are published live, no events are emitted. */
   test?: boolean;
+  /** The console's marketing assistant (a test conversation too): its AI replies get the marketing tools (core/assistant/tools.ts). Set by the API only, never by a graph. */
+  assistant?: boolean;
 }
 
 export interface ConversationState extends CarriedState {

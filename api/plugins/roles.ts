@@ -9,6 +9,7 @@
  * - builder: viewer + flows, test sessions, knowledge bases, documents, runs, canned responses, chat sessions, appointments, placing calls
  * - marketer: viewer + contacts, segments, brand voices, content and campaigns (not their approval), voices, avatars and videos, the menu (not connecting Square), presence audits and their share links
  * - approver: marketer + approving a campaign or sending it back with changes
+ * - the marketing assistant (/v1/assistant): admin, marketer and approver
  * - admin:   everything, including /v1/users, /v1/api-keys, /v1/settings, /v1/audit-log, /v1/alerts, staff calendars, outbound webhooks and a contact's export and erasure
  *            (/v1/webhooks/subscriptions, /v1/webhooks/deliveries: reads too, they show integration details)
  * Anything not covered (a new write route) is admin-only until a rule or the route says otherwise.
@@ -48,6 +49,8 @@ export const ROLE_RULES: readonly Rule[] = [
   // A staff member's calendar connection (server, user name) and private feed URL are integration secrets.
   { route: /^\/v1\/calendars\/staff\//, methods: 'any', roles: ['admin'] },
   { route: /^\/v1\/auth\//, methods: 'any', roles: EVERYONE },
+  // The marketing assistant reads the business's figures and drafts its posts: the marketing roles'.
+  { route: /^\/v1\/assistant(\/|$)/, methods: 'any', roles: MARKETING },
   // A search reads, even though it is a POST.
   { route: /^\/v1\/knowledge-bases\/:id\/search$/, methods: 'write', roles: EVERYONE },
   { route: /^\/v1\/conversations\/:id\/(takeover|release|agent-messages|typing|close)$/, methods: 'write', roles: ['admin', 'agent'] },

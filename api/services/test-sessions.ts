@@ -5,7 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../core/errors';
-import { createTestConversation, testConversationGraph } from '../../db/repos';
+import { createTestConversation, isAssistantFlow, testConversationGraph } from '../../db/repos';
 import type { AppDeps } from '../deps';
 import { signChatToken } from './chat-token';
 import { requireValidGraph } from './flow-checks';
@@ -30,5 +30,7 @@ export async function startTestSession(deps: AppDeps, em: EntityManager, tenantI
 export async function testFlow(em: EntityManager, conversationId: string): Promise<PinnedFlow> {
   const found = await testConversationGraph(em, conversationId);
   if (!found) throw new AppError('not_found', 'test conversation not found', { field: 'id' });
-  return { flowId: found.flowId, version: 0, graph: found.graph, test: true };
+  // The marketing assistant's conversations are test conversations on the tenant's assistant flow.
+  const assistant = await isAssistantFlow(em, found.flowId);
+  return { flowId: found.flowId, version: 0, graph: found.graph, test: true, ...(assistant ? { assistant: true } : {}) };
 }

@@ -13,6 +13,8 @@ export const Flow = defineEntity({
     description: p.text().nullable(),
     /** Work in progress from the builder: only structurally valid; publishing validates fully. */
     draft: p.json<Graph>(),
+    /** `assistant`: the tenant's marketing assistant (its graph is built in code), kept out of the flow list and the builder. */
+    kind: p.string().length(16).$type<'flow' | 'assistant'>().default('flow'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

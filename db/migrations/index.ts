@@ -34,6 +34,7 @@ import { Migration20261227210000_presence_surface } from './Migration20261227210
 import { Migration20261227100000_calls } from './Migration20261227100000_calls';
 import { Migration20261227100001_call_keys } from './Migration20261227100001_call_keys';
 import { Migration20261227120000_user_phone } from './Migration20261227120000_user_phone';
+import { Migration20261227230000_assistant } from './Migration20261227230000_assistant';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -70,4 +71,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261227100000_calls', class: Migration20261227100000_calls },
   { name: 'Migration20261227100001_call_keys', class: Migration20261227100001_call_keys },
   { name: 'Migration20261227120000_user_phone', class: Migration20261227120000_user_phone },
+  { name: 'Migration20261227230000_assistant', class: Migration20261227230000_assistant },
 ];

@@ -18,11 +18,11 @@ export async function createFlow(em: EntityManager, tenantId: string, input: Flo
   return flow;
 }
 
-export const getFlow = (em: EntityManager, id: string) => em.findOne(Flow, { id });
-export const listFlows = (em: EntityManager) => em.find(Flow, {}, { orderBy: { updatedAt: 'desc', id: 'asc' } });
+export const getFlow = (em: EntityManager, id: string) => em.findOne(Flow, { id, kind: 'flow' });
+export const listFlows = (em: EntityManager) => em.find(Flow, { kind: 'flow' }, { orderBy: { updatedAt: 'desc', id: 'asc' } });
 
 export async function updateFlow(em: EntityManager, id: string, patch: Partial<FlowInput>): Promise<Flow | null> {
-  const flow = await em.findOne(Flow, { id });
+  const flow = await em.findOne(Flow, { id, kind: 'flow' });
   if (!flow) return null;
   em.assign(flow, patch);
   await em.flush();

@@ -40,3 +40,4 @@ export * from './intents';
 export * from './intent-model';
 export * from './conversation-labels';
 export * from './renders';
+export * from './assistant';

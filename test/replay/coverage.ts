@@ -97,6 +97,8 @@ export const PATHS: Path[] = [
   { kind: 'conversation', name: 'context summary', shows: (r) => scheduled(r, 'summarize') },
   { kind: 'conversation', name: 'close', shows: (r) => signalled(r, 'close') && r.facts.end?.kind === 'completed' },
   { kind: 'conversation', name: 'test conversation node statuses', shows: (r) => ranLocal(r, 'publishNodeStatus') },
+  { kind: 'conversation', name: 'marketing assistant tool call', shows: (r) => scheduled(r, 'assistantTool') },
+  { kind: 'conversation', name: 'marketing assistant offline answer', shows: (r) => scheduled(r, 'assistantOffline') },
   ...interpreterPaths('flowRun'),
   { kind: 'flowRun', name: 'ask answered by resume', shows: (r) => signalled(r, 'resume') && visitedBy(r, 'ask') },
   { kind: 'flowRun', name: 'handoff resumed', shows: (r) => visitedBy(r, 'handoff', 'handoff') && r.facts.signals.filter((s) => s.name === 'resume').length >= 2 },

@@ -38,6 +38,7 @@ import { presenceAuditRecorders } from './recorders/presence-audit';
 import { presenceFollowUpRecorders } from './recorders/presence-follow-up';
 import { ivrCallRecorders } from './recorders/ivr-call';
 import { ivrCallNodeRecorders } from './recorders/ivr-call-nodes';
+import { assistantRecorders } from './recorders/assistant';
 import type { Recorder } from './recorders/types';
 
 // One line a kind: a new kind appends its line.
@@ -62,6 +63,7 @@ const recorders: Record<string, Recorder> = {
   ...presenceFollowUpRecorders,
   ...ivrCallRecorders,
   ...ivrCallNodeRecorders,
+  ...assistantRecorders,
 };
 
 const manifest: VisitedManifest = JSON.parse(readFileSync(VISITED_PATH, 'utf8'));

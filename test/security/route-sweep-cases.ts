@@ -62,6 +62,8 @@ export interface Ids {
   /** Calls: a voice channel and a finished call. */
   voiceChannel: string;
   call: string;
+  /** The marketing assistant: the tenant key's own assistant conversation. */
+  assistantConversation: string;
 }
 
 export interface Call {
@@ -426,6 +428,9 @@ export const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /v1/webhooks/d-id/:token': { public: 'D-ID’s completion callback: the HMAC token in its URL is the credential, and it only wakes the render, which asks D-ID itself' },
   'DELETE /v1/avatars/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/avatars/${b.avatar}` }] },
   'DELETE /v1/voices/:id': { roles: 'video', destroys: true, tenant: (b) => [{ path: `/v1/voices/${b.voice}` }] },
+  // The marketing assistant (api/routes/assistant.ts): the caller's own conversation only (test/assistant/api.test.ts also tries another key's).
+  'POST /v1/assistant/conversations': { roles: 'marketing', tenant: own('starts or continues the caller’s own assistant conversation in its own tenant') },
+  'POST /v1/assistant/conversations/:id/messages': { roles: 'marketing', tenant: (b) => [{ path: `/v1/assistant/conversations/${b.assistantConversation}/messages`, body: { text: 'How many conversations last week?' } }] },
   'GET /v1/menu/items': { roles: 'viewer', tenant: 'list' },
   'POST /v1/menu/items': { roles: 'marketing', tenant: own('adds an item to the caller’s own menu') },
   'PATCH /v1/menu/items/:id': { roles: 'marketing', tenant: (b) => [{ path: `/v1/menu/items/${b.menuItem}`, body: { name: 'Renamed by another tenant' } }] },

@@ -25,6 +25,7 @@ import { renderObjects } from '../renders/fixtures';
 import { presenceObjects } from '../presence/objects';
 import { presenceSurfaceObjects } from '../presence-surface/objects';
 import { voiceObjects } from '../voice-call/fixtures';
+import { assistantObjects } from '../assistant/objects';
 import { caseFor, ROLE_SETS, ROUTE_CASES, type Call, type Ids, type RouteCase } from './route-sweep-cases';
 import { answer, concretePath, tenantFixture, type Fixture } from './support';
 
@@ -63,6 +64,7 @@ beforeAll(async () => {
   const presence = await presenceObjects(stack, fixtureB);
   const presenceSurface = await presenceSurfaceObjects(stack, fixtureB, presence.presenceAudit);
   const calls = await voiceObjects(stack, fixtureB);
+  const assistant = await assistantObjects(stack, fixtureB);
   // One line per module's objects: a new module appends its own.
   b = {
     apiKey: fixtureB.apiKey,
@@ -80,6 +82,7 @@ beforeAll(async () => {
       ...presence,
       ...presenceSurface,
       ...calls,
+      ...assistant,
     },
   };
   for (const role of ROLES) clients[role] = await signedIn(stack, a.apiKey, role);

@@ -98,6 +98,9 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   findBookingSlots: { startToCloseTimeout: '15s', retry: retry({ initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 }) },
   // The AI reply's booking tools; a reschedule or cancel waits on the booking run's update.
   appointmentTool: { startToCloseTimeout: '60s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 }) },
+  // The marketing assistant's tools (reads, or a draft by the model): a few attempts, the owner is waiting.
+  assistantTool: { startToCloseTimeout: '3m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 }) },
+  assistantOffline: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 3 }) },
   bookFromFlow: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 5 }) },
   notifyAppointmentStaff: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 5 }) },
   // The campaign workflow (workflows/campaign.ts): database work retried ~8 minutes, then the campaign fails with the reason.

@@ -39,6 +39,8 @@ export interface FlowRuntime {
   sleep(ms: number): Promise<void>;
   /** Set only on a phone call (the `ivrCall` workflow): TwiML verbs, speech, callbacks (workflows/voice/runtime.ts). */
   readonly call?: CallRuntime;
+  /** The console's marketing assistant: AI replies get the marketing tools (ConversationInput.assistant). */
+  readonly assistant?: boolean;
   /** Set only for test conversations: announces node starts and finishes to the builder. */
   readonly nodeStatus?: (nodeId: string, status: 'started' | 'finished' | 'failed') => Promise<void>;
 }

@@ -48,6 +48,7 @@ export class ConversationSession implements FlowRuntime {
   readonly generation: number;
   closeRequested = false;
   readonly nodeStatus?: FlowRuntime['nodeStatus'];
+  readonly assistant: boolean;
 
   private readonly mutex = new Mutex();
   private keySeq = 0;
@@ -78,6 +79,7 @@ export class ConversationSession implements FlowRuntime {
     this.path = new PathLog(c?.path);
     this.persisted = { status: this.status, nodeId: this.cursor?.nodeId ?? null };
     if (input.test) this.nodeStatus = (nodeId, status) => this.publishNodeStatus(nodeId, status);
+    this.assistant = input.assistant === true;
     this.touch();
     this.armInputTimer();
   }

@@ -43,6 +43,7 @@ const IntentsPage = named(() => import('../pages/intents/IntentsPage'), 'Intents
 const FlowEditorPage = named(() => import('../builder/FlowEditorPage'), 'FlowEditorPage');
 const AlertsPage = named(() => import('../pages/alerts/AlertsPage'), 'AlertsPage');
 const UsagePage = named(() => import('../pages/usage/UsagePage'), 'UsagePage');
+const AssistantPage = named(() => import('../pages/assistant/AssistantPage'), 'AssistantPage');
 const MenuPage = named(() => import('../pages/menu/MenuPage'), 'MenuPage');
 const PresencePage = named(() => import('../pages/presence/PresencePage'), 'PresencePage');
 const PresenceReportPage = named(() => import('../pages/presence/ReportPage'), 'ReportPage');
@@ -85,6 +86,7 @@ const ROUTES: RouteDef<{ role?: Role }>[] = [
   { pattern: '/presence', preload: PresencePage.preload, render: () => <PresencePage /> },
   { pattern: '/presence/:auditId', preload: PresenceReportPage.preload, render: (p) => <PresenceReportPage key={p.auditId} auditId={p.auditId} /> },
   { pattern: '/videos/:renderId', preload: RenderPage.preload, render: (p) => <RenderPage key={p.renderId} renderId={p.renderId} /> },
+  { pattern: '/assistant', preload: AssistantPage.preload, render: () => <AssistantPage /> },
   { pattern: '/menu', preload: MenuPage.preload, render: () => <MenuPage /> },
   { pattern: '/menu/:section', preload: MenuPage.preload, render: () => <MenuPage /> },
 ];

@@ -24,6 +24,7 @@ const NAV = [
   { to: '/avatars', label: 'Avatars' },
   { to: '/menu', label: 'Menu' },
   { to: '/presence', label: 'Presence' },
+  { to: '/assistant', label: 'Assistant' },
 ];
 
 export function Layout({ children }: { children: ReactNode }) {

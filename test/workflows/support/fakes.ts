@@ -93,6 +93,9 @@ const defaults = (): Acts => ({
   prepareTransfer: async ({ agents, whisper }) => ({ agentNumbers: agents ? ['+15550000001', '+15550000002'] : [], whisperUrl: whisper ? `https://switchboard.test/v1/webhooks/voice-whisper/${whisper.length}` : null }),
   storeCallRecording: async ({ tenantId, callSid, recordingSid }) => ({ mediaKey: `t/${tenantId}/calls/${callSid}/${recordingSid ?? 'recording'}.wav`, contentType: 'audio/wav', byteSize: 1600 }),
   recordVoicemail: async ({ key }) => ({ messageId: `voicemail-${key}` }),
+  // The marketing assistant's tools and offline answer.
+  assistantTool: async ({ name, arguments: args }) => ({ content: `assistant tool ${name} saw ${args}`, source: { documentId: `tool:${name}`, document: `Fake ${name}`, section: 'figures' } }),
+  assistantOffline: async ({ question }) => ({ text: `offline answer to ${question}`, sources: [] }),
   ...campaignFakes(),
   loadWeeklyReport: async ({ asOf }) => ({
     tenantName: 'Fake',

@@ -7,6 +7,10 @@
  * With knowledge bases attached, passages are searched before the call (`auto`) or by the model
  * through `search_knowledge_base` (`tool`, one of the loop's calls); the answer's [n] markers
  * become the message's citations. Without a model, the best passage is quoted instead.
+ *
+ * In the console's marketing assistant (`rt.assistant`) the model also gets the marketing tools
+ * (core/assistant/tools.ts); the figures each call returned are cited. Without a model, the
+ * question is answered by the tool the offline rules match it to.
  */
 import { SPOKEN_MAX_TOKENS, SPOKEN_REPLY_PROMPT, spokenAnswer } from '../../../core/voice/spoken';
 import { isCancellation } from '@temporalio/workflow';
@@ -19,6 +23,8 @@ import { errorMessage } from '../errors';
 import type { FlowRuntime, NodeHandler, NodeOf } from '../types';
 import { APPOINTMENT_TOOL_NAMES, APPOINTMENT_TOOLS } from '../../../core/appointment-tools';
 import { runAppointmentTool } from './appointment-run';
+import { ASSISTANT_TOOL_NAMES, ASSISTANT_TOOLS, type AssistantSource } from '../../../core/assistant/tools';
+import { offlineAssistantAnswer, runAssistantTool } from './assistant-run';
 import { DEFAULT_HANDOFF_MESSAGE, handOff } from './handoff';
 import { citationLabel, KNOWLEDGE_TOOL, knowledgeTool, latestContactMessage, runKnowledgeTool, searchKnowledge, Sources, sourcesPrompt, toolModePrompt, withSourcesLine } from './knowledge';
 
@@ -42,12 +48,15 @@ export const llmReply: NodeHandler<'llmReply'> = {
     if (auto) knowledgePrompt = sourcesPrompt(sources.add((await searchKnowledge(node, rt, latestContactMessage(rt))).passages));
     const messages = buildMessages(node, rt, knowledgePrompt);
     const tools: ToolSpec[] = data.tools
-      .filter((t) => (!knowledge || t.name !== KNOWLEDGE_TOOL) && !(data.appointmentTools && APPOINTMENT_TOOL_NAMES.has(t.name)))
+      .filter((t) => (!knowledge || t.name !== KNOWLEDGE_TOOL) && !(data.appointmentTools && APPOINTMENT_TOOL_NAMES.has(t.name)) && !(rt.assistant && ASSISTANT_TOOL_NAMES.has(t.name)))
       .map(({ name, description, parameters }) => ({ name, description, parameters }));
     if (data.appointmentTools) tools.push(...APPOINTMENT_TOOLS);
+    if (rt.assistant) tools.push(...ASSISTANT_TOOLS);
     if (knowledge && !auto) tools.push(knowledgeTool);
     if (data.allowHandoff) tools.push(handoffTool);
     const usage: TokenUsage = { promptTokens: 0, completionTokens: 0, costUsd: 0 };
+    /** The sources of the marketing tools' results, cited with the answer. */
+    const figures: AssistantSource[] = [];
     let result: LlmChatResult | undefined;
 
     for (let call = 1; call <= MAX_LLM_CALLS; call++) {
@@ -79,12 +88,20 @@ export const llmReply: NodeHandler<'llmReply'> = {
             ? await runKnowledgeTool(node, rt, sources, parseArgs(toolCall).query)
             : data.appointmentTools && APPOINTMENT_TOOL_NAMES.has(toolCall.function.name)
               ? await runAppointmentTool(node.id, rt, toolCall)
-              : await runTool(node, rt, toolCall);
+              : rt.assistant && ASSISTANT_TOOL_NAMES.has(toolCall.function.name)
+                ? await runAssistantTool(node.id, rt, toolCall, figures)
+                : await runTool(node, rt, toolCall);
         messages.push({ role: 'tool', tool_call_id: toolCall.id, content });
       }
     }
 
     const offline = result?.provider === 'offline';
+    if (offline && rt.assistant) {
+      const { text, sources: cited } = await offlineAssistantAnswer(node.id, rt, latestContactMessage(rt));
+      await rt.say(node.id, text, 'offline-responder', usage, cited.length ? cited : undefined);
+      if (data.saveAs) rt.variables[data.saveAs] = text;
+      return { kind: 'follow', handle: 'next', output: { provider: result?.provider, promptTokens: 0, completionTokens: 0, citations: cited.length } };
+    }
     // Tool mode never searched without a model (it made no tool call): search the way auto mode does.
     if (offline && knowledge && !auto) sources.add((await searchKnowledge(node, rt, latestContactMessage(rt))).passages);
     const quote = offline ? sources.passages[0] : undefined;
@@ -94,6 +111,8 @@ export const llmReply: NodeHandler<'llmReply'> = {
     const citations = quote ? [quote.citation] : sources.citationsFor(raw);
     // A quoted passage already names its source; a model's answer gets the "Sources:" line.
     const text = rt.call ? spokenAnswer(answer) : quote ? answer : withSourcesLine(answer, citations, rt.channel);
+    // The assistant's figures are cited beside the answer (the console shows them), not in its text.
+    citations.push(...figures);
     await rt.say(node.id, text, offline ? 'offline-responder' : 'llm', usage, citations.length ? citations : undefined);
     if (data.saveAs) rt.variables[data.saveAs] = answer;
     return {
