@@ -38,6 +38,8 @@ const PUBLIC = [
   '/v1/widget/:channelId/config',
   '/v1/widget/:channelId/sessions',
   '/v1/widget/uploads',
+  // Push-to-talk: the visitor's chat token is the credential, as for uploads.
+  '/v1/widget/voice',
   '/v1/widget/files/:id/:name',
   '/v1/calendars/feeds/:token.ics',
   '/book/:tenantSlug',
@@ -54,6 +56,11 @@ const PUBLIC = [
   '/v1/operator/tenants/:tenantId/quotas',
   // D-ID's callback: the HMAC token in the URL is the credential (renders/webhook-token.ts).
   '/v1/webhooks/d-id/:token',
+  // Twilio Voice: every request verified by X-Twilio-Signature (api/routes/voice-webhooks.ts); a warm
+  // transfer's whisper by the HMAC token in its URL (api/routes/voice-whisper.ts).
+  '/v1/webhooks/voice/:channelId',
+  '/v1/webhooks/voice/:channelId/:kind',
+  '/v1/webhooks/voice-whisper/:token',
   // A shared presence report: the HMAC-signed, revocable share token is the credential.
   '/presence/share/:token',
   '/presence/share/:token/pdf',

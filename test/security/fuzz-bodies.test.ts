@@ -13,6 +13,7 @@ import { campaignObjects } from '../campaigns-api/fixtures';
 import { contentObjects } from '../content/fixtures';
 import { intentObjects } from '../intents/fixtures';
 import { presenceObjects } from '../presence/objects';
+import { voiceObjects } from '../voice-call/fixtures';
 import { renderObjects } from '../renders/fixtures';
 import { menuObjects } from '../menu/fixtures';
 import { answer, fault, tenantFixture, type Fixture } from './support';
@@ -25,6 +26,7 @@ let intents: Awaited<ReturnType<typeof intentObjects>>;
 let videos: Awaited<ReturnType<typeof renderObjects>>;
 let menu: Awaited<ReturnType<typeof menuObjects>>;
 let presence: Awaited<ReturnType<typeof presenceObjects>>;
+let voice: Awaited<ReturnType<typeof voiceObjects>>;
 /** The fixture tenant's slug: the public booking routes name the tenant by it. */
 let slug: string;
 const routes: { method: string; path: string }[] = [];
@@ -87,6 +89,7 @@ beforeAll(async () => {
   videos = await renderObjects(stack, t);
   menu = await menuObjects(stack, t);
   presence = await presenceObjects(stack, t);
+  voice = await voiceObjects(stack, t);
   // The public booking page answers only when on: bodies sent to it must reach its validation.
   await stack.request('PUT', '/v1/settings/booking-page', { apiKey: t.apiKey, body: { enabled: true } });
   slug = (await systemEm(stack.orm).findOneOrFail(Tenant, { id: t.tenantId })).slug;
@@ -136,6 +139,7 @@ function fill(path: string): string {
     items: menu.menuItem,
     promotions: menu.promotion,
     audits: presence.presenceAudit,
+    calls: voice.call,
   };
   return path.replace(/\{(\w+)\}/g, (_, name: string, offset: number) => {
     if (name === 'version') return '1';
@@ -143,6 +147,8 @@ function fill(path: string): string {
     if (name === 'runId' || name === 'workflowId') return encodeURIComponent(t.ids.workflow);
     if (name === 'channelId') return t.ids.channel;
     if (name === 'channel') return 'sms';
+    // A voice channel's callback kind (api/routes/voice-webhooks.ts).
+    if (name === 'kind') return 'gather';
     if (name === 'token') return 'not-a-signed-token';
     if (name === 'tenantSlug') return slug;
     const collection = path.slice(0, offset).split('/').filter(Boolean).pop()!;
