@@ -9,9 +9,13 @@
  * exactly once (the fake's verbs, the call row's path and status, the transcript's line count).
  * Beside it, in the same run, a bare Fastify process answering the same TwiML to the same requests
  * (bench/voice-baseline.ts): the ratio is what the durable call costs over HTTP + signature + TwiML.
- * Writes bench/results/voice.json.
+ * Writes bench/results/voice.json (voice-paced.json with `--playback`).
  *
- *   npm run bench:voice [-- --levels 1,20,100 --calls 3]
+ * With `--playback 1` callers hear each prompt for as long as it lasts before they answer, as on a
+ * real call (Twilio plays the audio between two webhooks); the default 0 answers at once, a stress
+ * test where N callers keep N webhooks in flight all the time.
+ *
+ *   npm run bench:voice [-- --levels 1,20,100 --calls 3 --playback 0]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
@@ -30,10 +34,11 @@ import { callWorkflowId } from '../core/ids';
 import { summarize, writeResult } from './stats';
 import { profileCalls, type WebhookProfile } from './voice-profile';
 
-const { values } = parseArgs({ options: { levels: { type: 'string', default: '1,20,100' }, calls: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { levels: { type: 'string', default: '1,20,100' }, calls: { type: 'string', default: '3' }, playback: { type: 'string', default: '0' } } });
+const playback = Number(values.playback);
+const out = fileURLToPath(new URL(playback > 0 ? './results/voice-paced.json' : './results/voice.json', import.meta.url));
 const levels = values.levels!.split(',').map(Number);
 const callsPerCaller = Number(values.calls);
-const out = fileURLToPath(new URL('./results/voice.json', import.meta.url));
 const REQUEST = 'I want to book a table for two';
 /** The webhooks Twilio waits on for TwiML (status callbacks are answered empty and timed apart). */
 const TWIML_KINDS = new Set(['voice', 'gather']);
@@ -82,14 +87,14 @@ const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? D
 const openai = await startFakeOpenAI({ responder: () => ({ content: 'A table for two is noted; we will text you to confirm.' }) });
 const bench = await startVoiceBench(
   { temporalAddress: temporal.connection.options.address, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false },
-  { llm: { baseURL: `${openai.url}/v1` } },
+  { llm: { baseURL: `${openai.url}/v1` }, playback },
 );
 const worker = await startWorkerProcess({ ...bench.stack.workerEnv(), OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' }, 120_000);
 const sql = new pg.Client({ connectionString: db.url });
 await sql.connect();
 const baselineDir = mkdtempSync(join(tmpdir(), 'bench-voice-'));
 let baseline: Awaited<ReturnType<typeof startProcess>> | null = null;
-const baselineTwilio = await startFakeTwilioVoice({ accounts: { [ACCOUNT_SID]: AUTH_TOKEN } });
+const baselineTwilio = await startFakeTwilioVoice({ accounts: { [ACCOUNT_SID]: AUTH_TOKEN }, playback });
 
 try {
   const channel = await bench.channel(menuFlow({ answer: 'model' }));
@@ -168,6 +173,7 @@ try {
     path: { verbs: expectedPath, nodes: expectedNodes, transcriptLines: expectedLines },
     baseline: 'bare Fastify process: signature check + the same TwiML replayed (bench/voice-baseline.ts)',
     callsPerCaller,
+    playback,
     bar,
     loadAverageBefore,
     machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },

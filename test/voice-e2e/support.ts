@@ -87,8 +87,8 @@ export interface VoiceBench {
   close(): Promise<void>;
 }
 
-export async function startVoiceBench(servers: Omit<StackOptions, 'env'>, opts: { env?: Record<string, string>; llm?: { baseURL: string } } = {}): Promise<VoiceBench> {
-  const twilio = await startFakeTwilioVoice({ accounts: { [ACCOUNT_SID]: AUTH_TOKEN } });
+export async function startVoiceBench(servers: Omit<StackOptions, 'env'>, opts: { env?: Record<string, string>; llm?: { baseURL: string }; playback?: number } = {}): Promise<VoiceBench> {
+  const twilio = await startFakeTwilioVoice({ accounts: { [ACCOUNT_SID]: AUTH_TOKEN }, playback: opts.playback });
   const port = await freePort();
   const stack = await startStack({
     ...servers,

@@ -24,6 +24,8 @@ export interface CallEnv {
   fetchMedia(url: string): Promise<{ status: number; contentType: string | null; data: Buffer; error?: string }>;
   dial(targets: DialTarget[], call: FakeCall): DialOutcome | Promise<DialOutcome>;
   webhookTimeoutMs: number;
+  /** Real time per second of audio heard (FakeTwilioVoiceOptions.playback). */
+  playback: number;
 }
 
 export interface CallSetup {

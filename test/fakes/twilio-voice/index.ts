@@ -35,6 +35,11 @@ export interface FakeTwilioVoiceOptions {
   webhookTimeoutMs?: number;
   /** Twilio caches <Play> audio; off, every <Play> fetches again. Default on. */
   cacheMedia?: boolean;
+  /**
+   * Prompts take real time, scaled: 1 plays them as long as a caller hears them, 0.25 four times
+   * faster. Default 0: only the call's clock moves (CallDuration), and callers answer at once.
+   */
+  playback?: number;
 }
 
 export interface InboundCall {
@@ -157,6 +162,7 @@ export async function startFakeTwilioVoice(opts: FakeTwilioVoiceOptions): Promis
       apiUrl: baseUrl,
       authToken: opts.accounts[accountSid],
       webhookTimeoutMs: opts.webhookTimeoutMs ?? TWILIO_TIMEOUT_MS,
+      playback: opts.playback ?? 0,
       addRecording(rec) {
         const full = { ...rec, url: `${baseUrl}/2010-04-01/Accounts/${rec.accountSid}/Recordings/${rec.sid}` };
         recordings.set(rec.sid, full);

@@ -85,17 +85,23 @@ async function runVerbs(call: FakeCall, doc: TwimlNode, docUrl: string | null): 
   return call.takeRedirect();
 }
 
+/** The caller hears `ms` of audio: on the call's clock, and in real time scaled by the server's `playback`. */
+async function listen(call: FakeCall, ms: number): Promise<void> {
+  call.clockMs += ms;
+  if (call.env.playback > 0) await new Promise((resolve) => setTimeout(resolve, ms * call.env.playback));
+}
+
 /** <Say>, <Play> and <Pause>, at the top level or inside <Gather>. */
 async function prompt(call: FakeCall, verb: TwimlNode, docUrl: string | null, inGather: boolean): Promise<void> {
   const loop = num(verb.attrs.loop, 1);
   const times = Math.max(1, loop);
   if (verb.name === 'Say') {
     call.heard.push({ verb: 'say', text: verb.text, voice: verb.attrs.voice ?? null, language: verb.attrs.language ?? null, loop, inGather });
-    call.clockMs += sayDurationMs(verb.text) * times;
+    await listen(call, sayDurationMs(verb.text) * times);
   } else if (verb.name === 'Pause') {
     const seconds = num(verb.attrs.length, 1);
     call.heard.push({ verb: 'pause', seconds, inGather });
-    call.clockMs += seconds * 1000;
+    await listen(call, seconds * 1000);
   } else if (verb.attrs.digits && !verb.text) {
     call.heard.push({ verb: 'digits', digits: verb.attrs.digits });
   } else {
@@ -105,7 +111,7 @@ async function prompt(call: FakeCall, verb: TwimlNode, docUrl: string | null, in
     call.heard.push({ verb: 'play', url, ok: check.ok, contentType: media.contentType, durationMs: check.durationMs, ...(check.problem ? { problem: check.problem } : {}), inGather });
     // Twilio skips audio it cannot fetch or play, with a warning in the debugger.
     if (!check.ok) call.warn(media.status >= 200 && media.status < 300 ? 12300 : 11200, `<Play> ${url}: ${check.problem}`, url);
-    call.clockMs += (check.durationMs ?? 2000) * times;
+    await listen(call, (check.durationMs ?? 2000) * times);
   }
 }
 
