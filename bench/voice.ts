@@ -13,7 +13,8 @@
  *
  * With `--playback 1` callers hear each prompt for as long as it lasts before they answer, as on a
  * real call (Twilio plays the audio between two webhooks); the default 0 answers at once, a stress
- * test where N callers keep N webhooks in flight all the time.
+ * test where N callers keep N webhooks in flight all the time. Paced callers dial at even intervals
+ * over one call's length (the warm-up call's), so calls overlap at different points of the flow.
  *
  *   npm run bench:voice [-- --levels 1,20,100 --calls 3 --playback 0]
  */
@@ -36,6 +37,8 @@ import { profileCalls, type WebhookProfile } from './voice-profile';
 
 const { values } = parseArgs({ options: { levels: { type: 'string', default: '1,20,100' }, calls: { type: 'string', default: '3' }, playback: { type: 'string', default: '0' } } });
 const playback = Number(values.playback);
+/** With --playback: one call's length, over which the callers' first calls are spread. */
+let callSpreadMs = 0;
 const out = fileURLToPath(new URL(playback > 0 ? './results/voice-paced.json' : './results/voice.json', import.meta.url));
 const levels = values.levels!.split(',').map(Number);
 const callsPerCaller = Number(values.calls);
@@ -58,7 +61,10 @@ async function load(place: () => FakeCall, concurrency: number, check: (call: Fa
   const calls: FakeCall[] = [];
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, caller) => {
+      // Paced callers dial at even intervals over one call's length, as calls arrive one by one:
+      // started together they would stay in step and every webhook would meet 19 others.
+      if (callSpreadMs > 0) await new Promise((resolve) => setTimeout(resolve, (caller * callSpreadMs) / concurrency));
       for (let i = 0; i < callsPerCaller; i++) {
         const call = place().press('2').say(REQUEST, { confidence: 0.94 });
         calls.push(call);
@@ -101,8 +107,10 @@ try {
   const place = () => bench.twilio.call({ url: channel.webhookUrl, from: newCaller(), to: NUMBER });
 
   // Warm-up: synthesizes every prompt (later calls hit the TTS cache), fills pools and the JIT.
+  const firstStarted = performance.now();
   const first = place().press('2').say(REQUEST, { confidence: 0.94 });
   await first.ended;
+  if (playback > 0) callSpreadMs = performance.now() - firstStarted;
   if (first.errors.some((e) => e.fatal) || first.requests('gather').length !== 2) throw new Error(`the warm-up call did not take the menu path: ${JSON.stringify({ errors: first.errors, heard: first.heard })}`);
   const expectedPath = first.path();
   await bench.stack.temporal.workflow.getHandle(callWorkflowId(bench.tenantId, first.sid)).result();
@@ -174,6 +182,7 @@ try {
     baseline: 'bare Fastify process: signature check + the same TwiML replayed (bench/voice-baseline.ts)',
     callsPerCaller,
     playback,
+    callSpreadMs: Math.round(callSpreadMs),
     bar,
     loadAverageBefore,
     machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
