@@ -11,6 +11,38 @@ import type { Telemetry } from '../telemetry/tracing';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
+/**
+ * The core/ modules workflow code imports, evaluated once per worker thread and shared by every
+ * workflow (the SDK's `preloadModules`) rather than once per new run: building the node
+ * catalogue's, campaigns' and API shapes' zod schemas took ~20 ms of the first workflow task of
+ * every call, conversation and run. Only core/ modules whose libraries keep no state of their own
+ * qualify (zod's schemas are built once; mustache's template cache, filtrex's parser and re2js are
+ * left per run): the SDK deep-freezes what it shares, so a module or library that wrote to itself
+ * would fail, not leak into another run.
+ */
+const PRELOADED_CORE_MODULES = [
+  'activity-tags',
+  'appointment-answers',
+  'appointment-tools',
+  'assistant/tools',
+  'campaigns/index',
+  'channels',
+  'csat',
+  'errors',
+  'message-content',
+  'messages',
+  'nodes/index',
+  'quotas',
+  'renders',
+  'replies',
+  'retention',
+  'voice/menu',
+  'voice/spoken',
+  'voice/types',
+  'workflows',
+];
+export const PRELOADED_MODULES = PRELOADED_CORE_MODULES.map((m) => fileURLToPath(new URL(`../core/${m}.ts`, import.meta.url)));
+
 const bundles = new Map<boolean, Promise<WorkflowBundle>>();
 
 /**
@@ -20,7 +52,12 @@ const bundles = new Map<boolean, Promise<WorkflowBundle>>();
 export function workflowBundle(tracing = false): Promise<WorkflowBundle> {
   let bundle = bundles.get(tracing);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger, workflowInterceptorModules: tracing ? [WORKFLOW_TRACING_MODULE] : [] });
+    bundle = bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: quietBundlerLogger,
+      workflowInterceptorModules: tracing ? [WORKFLOW_TRACING_MODULE] : [],
+      preloadModules: PRELOADED_MODULES,
+    });
     bundles.set(tracing, bundle);
   }
   return bundle;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { PRELOADED_MODULES } from '../../../worker/create';
 import { createFakes, type Fakes } from './fakes';
 
 export const workflowsPath = fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url));
@@ -18,7 +19,8 @@ export function quietRuntime(): void {
   }
 }
 
-export const bundle = (): Promise<WorkflowBundleWithSourceMap> => bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+// The production bundle's shared modules too, so a workflow that writes to one fails here first.
+export const bundle = (): Promise<WorkflowBundleWithSourceMap> => bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN'), preloadModules: PRELOADED_MODULES });
 
 export interface Harness {
   client: Client;

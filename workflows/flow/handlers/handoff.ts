@@ -1,9 +1,5 @@
 import { renderTemplate } from '../../../core/template';
 import type { FlowRuntime, NodeHandler, Outcome } from '../types';
-import { handoffNode } from '../../../core/nodes/handoff';
-
-export const DEFAULT_HANDOFF_MESSAGE: string = handoffNode.data.parse({}).message;
-
 /** Says the message, stops the bot and asks for a human; shared with llmReply's handoff tool. */
 export async function handOff(rt: FlowRuntime, nodeId: string, message: string, reason?: string): Promise<Outcome> {
   if (message.trim()) await rt.say(nodeId, renderTemplate(message, rt.variables), 'template');

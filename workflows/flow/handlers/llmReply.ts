@@ -25,7 +25,8 @@ import { APPOINTMENT_TOOL_NAMES, APPOINTMENT_TOOLS } from '../../../core/appoint
 import { runAppointmentTool } from './appointment-run';
 import { ASSISTANT_TOOL_NAMES, ASSISTANT_TOOLS, type AssistantSource } from '../../../core/assistant/tools';
 import { offlineAssistantAnswer, runAssistantTool } from './assistant-run';
-import { DEFAULT_HANDOFF_MESSAGE, handOff } from './handoff';
+import { DEFAULT_HANDOFF_MESSAGE } from '../../../core/nodes/handoff';
+import { handOff } from './handoff';
 import { citationLabel, KNOWLEDGE_TOOL, knowledgeTool, latestContactMessage, runKnowledgeTool, searchKnowledge, Sources, sourcesPrompt, toolModePrompt, withSourcesLine } from './knowledge';
 
 export const MAX_LLM_CALLS = 5;
