@@ -13,5 +13,9 @@ export function activityContext(): Context | undefined {
 }
 
 export const attemptNumber = () => activityContext()?.info.attempt ?? 1;
-export const heartbeat = (details?: unknown) => activityContext()?.heartbeat(details);
+/** Local activities have no heartbeat of their own (their workflow task's keeps them alive). */
+export const heartbeat = (details?: unknown) => {
+  const context = activityContext();
+  if (context && !context.info.isLocal) context.heartbeat(details);
+};
 export const cancellationSignal = () => activityContext()?.cancellationSignal;

@@ -42,6 +42,7 @@ import type { SwitchboardActivities } from './types';
 export type { ActivityDeps } from './deps';
 
 export function createActivities(deps: ActivityDeps): SwitchboardActivities {
+  const speech = speechActivities(deps);
   const all: SwitchboardActivities = {
     ...storeActivities(deps),
     ...llmActivities(deps),
@@ -66,10 +67,10 @@ export function createActivities(deps: ActivityDeps): SwitchboardActivities {
     ...alertActivities(deps),
     ...retentionActivities(deps),
     ...renderActivities(deps),
-    ...callActivities(deps),
+    ...callActivities(deps, speech),
     ...openingHoursActivities(deps),
     ...voiceNodeActivities(deps),
-    ...speechActivities(deps),
+    ...speech,
     ...presenceActivities(deps),
     ...presenceSurfaceActivities(deps),
     ...assistantActivities(deps),

@@ -8,7 +8,7 @@ import { normalizePhone } from '../core/campaigns/contact-fields';
 import { stripUnstorableDeep } from '../core/text';
 import type { BeganCall, BeginCallInput, CallTurnInput } from '../core/voice/calls';
 import { tenantEm } from '../db/orm';
-import { createConversation, getFlowVersion, insertMessageOnce, upsertContact } from '../db/repos';
+import { createConversation, getFlowVersion, upsertContact } from '../db/repos';
 import { Contact } from '../db/entities';
 import { AppError } from '../core/errors';
 
@@ -87,27 +87,57 @@ export async function beginCall(orm: MikroORM, input: BeginCallInput): Promise<B
   };
 }
 
+/**
+ * One statement for a webhook's transcript lines (once each, by key; in the webhook's order) and
+ * the call row's progress: a caller waits on it, so one round trip and one commit, not one per
+ * line. A key already stored (a retried attempt) bumps nothing. Raw SQL: the tenant conditions
+ * are written out.
+ */
+const RECORD_TURN = `
+with line as (
+  select * from jsonb_to_recordset(?::jsonb) as x(seq int, key text, direction text, author text, text text, node_id text, source text, metadata jsonb)
+), ins as (
+  insert into messages (tenant_id, conversation_id, direction, author, text, idempotency_key, node_id, source, metadata, created_at)
+  select ?, ?, direction, author, text, key, node_id, source, metadata, now() + seq * interval '1 microsecond' from line order by seq
+  on conflict (idempotency_key) do nothing
+  returning created_at
+), bump as (
+  update conversations set last_message_at = (select max(created_at) from ins) where id = ? and tenant_id = ? and exists (select 1 from ins)
+)
+update calls set status = coalesce(?, status), path = ?, current_node_id = ?, duration_seconds = coalesce(?, duration_seconds),
+  answered_by = coalesce(?, answered_by), recording_keys = ?, ended_at = case when ? then coalesce(ended_at, now()) else ended_at end, updated_at = now()
+where id = ? and tenant_id = ?`;
+
 /** The webhook's transcript lines (once each, by key) and the call row's progress. */
 export async function recordCallTurn(orm: MikroORM, input: CallTurnInput): Promise<void> {
-  const em = tenantEm(orm, input.tenantId);
-  for (const line of input.conversationId ? input.lines : []) {
-    await insertMessageOnce(em, input.tenantId, {
-      conversationId: input.conversationId!,
-      direction: line.author === 'contact' ? 'in' : 'out',
-      author: line.author,
-      text: stripUnstorableDeep(line.text),
-      idempotencyKey: line.key,
-      ...(line.nodeId ? { nodeId: line.nodeId } : {}),
-      source: line.source,
-      metadata: { channel: 'voice', ...(line.metadata ?? {}) },
-    });
-  }
-  await em.getConnection().execute(
-    `update calls set status = coalesce(?, status), path = ?, current_node_id = ?, duration_seconds = coalesce(?, duration_seconds),
-       answered_by = coalesce(?, answered_by), recording_keys = ?, ended_at = case when ? then coalesce(ended_at, now()) else ended_at end, updated_at = now()
-     where id = ? and tenant_id = ?`,
-    [input.status, JSON.stringify(input.path), input.currentNodeId, input.durationSeconds, input.answeredBy, JSON.stringify(input.recordingKeys), input.ended, input.callId, input.tenantId],
-  );
+  const lines = (input.conversationId ? input.lines : []).map((line, seq) => ({
+    seq,
+    key: line.key,
+    direction: line.author === 'contact' ? 'in' : 'out',
+    author: line.author,
+    text: stripUnstorableDeep(line.text),
+    node_id: line.nodeId,
+    source: line.source,
+    metadata: stripUnstorableDeep({ channel: 'voice', ...(line.metadata ?? {}) }),
+  }));
+  await tenantEm(orm, input.tenantId)
+    .getConnection()
+    .execute(RECORD_TURN, [
+      JSON.stringify(lines),
+      input.tenantId,
+      input.conversationId,
+      input.conversationId,
+      input.tenantId,
+      input.status,
+      JSON.stringify(input.path),
+      input.currentNodeId,
+      input.durationSeconds,
+      input.answeredBy,
+      JSON.stringify(input.recordingKeys),
+      input.ended,
+      input.callId,
+      input.tenantId,
+    ]);
 }
 
 export interface OutboundCallContext {

@@ -8,9 +8,23 @@ export interface CallActivities {
   beginCall(input: BeginCallInput): Promise<BeganCall>;
   /** Stores the transcript lines of one webhook (idempotent per line key) and the call row's status, path and duration. */
   recordCallTurn(input: CallTurnInput): Promise<void>;
+  /**
+   * One webhook's end in one local activity: its spoken lines synthesized (in parallel; a line that
+   * cannot be is left to Twilio's `<Say>`), then its transcript, with each line's engine and audio,
+   * and the call row stored like `recordCallTurn`. One workflow task step instead of two.
+   */
+  finishCallTurn(input: FinishCallTurnInput): Promise<SpokenAudio[]>;
   /** A flow's placeCall node: the outbound call (voice/outbound.ts), once per key; Twilio's refusal is a non-retryable failure with its message. */
   placeCall(input: PlaceCallInput): Promise<{ id: string; callSid: string | null; status: string }>;
 }
+
+export interface FinishCallTurnInput extends CallTurnInput {
+  /** The webhook's spoken lines, by the key of their transcript line. */
+  speech: { lineKey: string; text: string; voiceProfileId: string | null }[];
+}
+
+/** The audio of one spoken line, in the order asked for; `url` null → `<Say>`. */
+export type SpokenAudio = Pick<SynthesizeSpeechResult, 'url' | 'mediaKey' | 'engine'>;
 
 export interface PlaceCallInput {
   tenantId: string;

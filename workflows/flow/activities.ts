@@ -33,7 +33,7 @@ const store: LocalActivityOptions = {
 
 const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'updateConversation', 'emitEvent', 'publishNodeStatus', 'recordCsat', 'completeCsat']);
 // A call's webhooks wait on these (workflows/voice/): no activity task round trip through the server.
-for (const name of ['beginCall', 'recordCallTurn', 'synthesizeSpeech'] as const) LOCAL.add(name);
+for (const name of ['beginCall', 'recordCallTurn', 'synthesizeSpeech', 'finishCallTurn'] as const) LOCAL.add(name);
 // The businessHours node's settings read: a caller may be waiting on it.
 LOCAL.add('openingHoursStatus');
 LOCAL.add('prepareTransfer');
@@ -140,6 +140,8 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   beginCall: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
   // A store that stays down costs the transcript, never the call: a few seconds of attempts.
   recordCallTurn: { startToCloseTimeout: '5s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
+  // The same store attempts, after the webhook's speech (a cache hit in a millisecond; a new line as long as the engine takes).
+  finishCallTurn: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 8 }) },
   // The placeCall node: Twilio's Calls API; a refusal is final, an outage retried a few times (the key keeps it to one call).
   placeCall: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 4 }) },
   // The businessHours node: one settings read inside the workflow task (a caller waits on it), retried like a store read.
@@ -171,13 +173,33 @@ const proxies = Object.fromEntries(
   ]),
 ) as unknown as { [K in Name]: WithOptions<K> };
 
+const localVariants = new Map<Name, WithOptions<Name>>();
+/** A regular activity run as a local one: its timeout and retries; the workflow task's own heartbeat stands in for the activity's. */
+function localVariant<K extends Name>(name: K): WithOptions<K> {
+  let proxy = localVariants.get(name);
+  if (!proxy) {
+    const { heartbeatTimeout: _heartbeat, ...options } = ACTIVITY_OPTIONS[name] as ActivityOptions;
+    proxy = proxyLocalActivities<Acts>(options as LocalActivityOptions)[name] as unknown as WithOptions<Name>;
+    localVariants.set(name, proxy);
+  }
+  return proxy as unknown as WithOptions<K>;
+}
+
 /** One per workflow run: owns the activity sequence number. */
 export class ActivityCaller {
   private seq = 0;
+  private readonly local = new Set<Name>();
+
+  /** From now on this run calls `name` as a local activity (a call's webhook waits on it: no activity task round trip). */
+  runLocally(name: Name): void {
+    this.local.add(name);
+  }
 
   call<K extends Name>(nodeId: string, name: K, input: Parameters<Acts[K]>[0]): ReturnType<Acts[K]> {
     const id = activityTag(nodeId, ++this.seq);
-    const options = LOCAL.has(name) ? { summary: localActivitySummary(name, id) } : { activityId: id, summary: activitySummary(name, nodeId) };
-    return proxies[name].executeWithOptions(options, [input] as Parameters<Acts[K]>);
+    const local = LOCAL.has(name) || this.local.has(name);
+    const options = local ? { summary: localActivitySummary(name, id) } : { activityId: id, summary: activitySummary(name, nodeId) };
+    const proxy = this.local.has(name) && !LOCAL.has(name) ? localVariant(name) : proxies[name];
+    return proxy.executeWithOptions(options, [input] as Parameters<Acts[K]>);
   }
 }

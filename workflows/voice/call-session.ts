@@ -4,11 +4,11 @@
  * (workflows/voice/runtime.ts), and the update answers with them. The transcript of each webhook
  * (what the caller said or typed, what was spoken) is stored in one local activity.
  */
-import { log, workflowInfo } from '@temporalio/workflow';
+import { log, patched, workflowInfo } from '@temporalio/workflow';
 import type { ChatMessage } from '../../core/chat';
 import { FINAL_CALL_STATUSES, WAITING_VERBS, type AnsweredBy, type CallAnswer, type CallbackKind, type CallEvent, type CallStatus, type PromptVerb, type VoiceVerb } from '../../core/voice/types';
 import type { Citation } from '../../activities/types';
-import type { BeganCall, SynthesizeSpeechResult, TranscriptLine } from '../../activities/voice/types';
+import type { BeganCall, CallTurnInput, SpokenAudio, TranscriptLine } from '../../activities/voice/types';
 import { ActivityCaller } from '../flow/activities';
 import { errorMessage } from '../flow/errors';
 import { FlowGraph } from '../flow/graph';
@@ -30,6 +30,15 @@ function playInstead(verb: PromptVerb, url: string): void {
   for (const key of Object.keys(v)) delete v[key];
   Object.assign(v, { verb: 'play', url });
 }
+
+/**
+ * Runs started since answer a webhook in fewer workflow task steps: it ends in one local activity
+ * (`finishCallTurn`: its speech, then its transcript and the call row) instead of one per spoken
+ * line plus `recordCallTurn`, and the model is called as a local activity (no activity task round
+ * trip through the server and no second workflow task). Runs started before keep the old
+ * sequence, which their histories hold.
+ */
+export const FEWER_STEPS_PATCH = 'call-webhook-fewer-steps';
 
 /** Seconds Twilio listens after a chat node's question before posting an empty answer. */
 export const DEFAULT_GATHER_TIMEOUT = 6;
@@ -58,7 +67,7 @@ export class CallSession implements FlowRuntime, CallRuntime {
   private cursor: { nodeId: string; retries: number } | null = null;
   private verbs: VoiceVerb[] = [];
   private lines: TranscriptLine[] = [];
-  private unspoken: { nodeId: string; text: string; voiceProfileId: string | null; verb: PromptVerb; metadata: Record<string, unknown> }[] = [];
+  private unspoken: { nodeId: string; lineKey: string; text: string; voiceProfileId: string | null; verb: PromptVerb; metadata: Record<string, unknown> }[] = [];
   private lastAnswer: CallAnswer = { verbs: [], status: null };
   private readonly visited: string[] = [];
   private readonly recordingKeys: string[] = [];
@@ -67,6 +76,7 @@ export class CallSession implements FlowRuntime, CallRuntime {
   private readonly keyPrefix: string;
   private durationSeconds: number | null = null;
   private keySeq = 0;
+  private readonly fewerSteps: boolean;
 
   constructor(private readonly input: IvrCallInput) {
     this.graph = new FlowGraph(input.graph);
@@ -79,6 +89,8 @@ export class CallSession implements FlowRuntime, CallRuntime {
     this.from = input.from;
     this.to = input.to;
     this.variables = { ...input.graph.settings.variables, ...input.variables };
+    this.fewerSteps = patched(FEWER_STEPS_PATCH);
+    if (this.fewerSteps) this.activities.runLocally('llmChat');
   }
 
   // ---- FlowRuntime ----
@@ -122,23 +134,20 @@ export class CallSession implements FlowRuntime, CallRuntime {
   }
 
   /**
-   * The verb that speaks `text`: `<Say>` now, turned into `<Play>` of the `synthesizeSpeech` audio
-   * before the webhook is answered (`voice()`), so every line of a webhook is synthesized at once
-   * rather than one after the other. The transcript line gets the engine that spoke it.
+   * The verb that speaks `text`: `<Say>` now, turned into `<Play>` of its audio before the webhook
+   * is answered (`endTurn()`), so every line of a webhook is synthesized at once rather than one
+   * after the other. The transcript line gets the engine that spoke it.
    */
   async speech(nodeId: string, text: string, options: SpeechOptions = {}, source = 'voice'): Promise<PromptVerb> {
     const verb = speechVerb(text, options);
     const metadata: Record<string, unknown> = {};
-    this.addLine({ author: 'bot', text, nodeId, source, metadata });
-    this.unspoken.push({ nodeId, text, voiceProfileId: options.voiceProfileId ?? this.input.voiceProfileId, verb, metadata });
+    const lineKey = this.addLine({ author: 'bot', text, nodeId, source, metadata });
+    this.unspoken.push({ nodeId, lineKey, text, voiceProfileId: options.voiceProfileId ?? this.input.voiceProfileId, verb, metadata });
     return verb;
   }
 
-  /** Synthesizes this webhook's lines together (local activities in parallel); a line without audio stays `<Say>`. */
-  private async voice(): Promise<void> {
-    const lines = this.unspoken;
-    this.unspoken = [];
-    const audio = await Promise.all(lines.map((l) => this.synthesize(l.nodeId, l.text, l.voiceProfileId)));
+  /** This webhook's lines get their audio (a line without any stays `<Say>`); the engine goes on its transcript line. */
+  private applyAudio(lines: CallSession['unspoken'], audio: SpokenAudio[]): void {
     lines.forEach((line, i) => {
       const { url, mediaKey, engine } = audio[i];
       Object.assign(line.metadata, { engine, ...(mediaKey ? { mediaKey } : {}) });
@@ -146,7 +155,14 @@ export class CallSession implements FlowRuntime, CallRuntime {
     });
   }
 
-  private async synthesize(nodeId: string, text: string, voiceProfileId: string | null): Promise<Pick<SynthesizeSpeechResult, 'url' | 'mediaKey' | 'engine'>> {
+  /** Runs from before FEWER_STEPS_PATCH: each line synthesized by its own local activity, in parallel. */
+  private async voice(): Promise<void> {
+    const lines = this.unspoken;
+    this.unspoken = [];
+    this.applyAudio(lines, await Promise.all(lines.map((l) => this.synthesize(l.nodeId, l.text, l.voiceProfileId))));
+  }
+
+  private async synthesize(nodeId: string, text: string, voiceProfileId: string | null): Promise<SpokenAudio> {
     try {
       return await this.activities.call(nodeId, 'synthesizeSpeech', { tenantId: this.tenantId, text, voiceProfileId, format: 'telephony' });
     } catch (err) {
@@ -176,7 +192,7 @@ export class CallSession implements FlowRuntime, CallRuntime {
       this.turn++;
       if (ev.callStatus) this.setStatus(ev.callStatus);
       const answer = await this.process(ev);
-      await this.recordTurn();
+      await this.endTurn();
       return answer;
     });
   }
@@ -191,7 +207,7 @@ export class CallSession implements FlowRuntime, CallRuntime {
     return this.mutex.run(async () => {
       this.ended = true;
       this.cursor = null;
-      await this.recordTurn();
+      await this.endTurn();
     });
   }
 
@@ -280,7 +296,6 @@ export class CallSession implements FlowRuntime, CallRuntime {
     }
     const verbs = this.verbs;
     this.verbs = [];
-    await this.voice();
     return this.answerWith(verbs);
   }
 
@@ -318,10 +333,11 @@ export class CallSession implements FlowRuntime, CallRuntime {
     else if (ev.digits) this.addLine({ author: 'contact', text: ev.digits, nodeId: ev.nodeId, source: 'dtmf' });
   }
 
-  private addLine(line: Omit<TranscriptLine, 'key'>): void {
+  private addLine(line: Omit<TranscriptLine, 'key'>): string {
     const key = `${this.keyPrefix}:${line.author === 'contact' ? 'in' : 'out'}:${this.turn}:${line.nodeId ?? '@'}:${++this.keySeq}`;
     this.lines.push({ key, ...line, ...(line.metadata ? { metadata: line.metadata } : {}) });
     this.window.push({ role: line.author === 'contact' ? 'user' : 'assistant', content: line.text });
+    return key;
   }
 
   private setStatus(status: CallStatus): void {
@@ -330,30 +346,63 @@ export class CallSession implements FlowRuntime, CallRuntime {
     setRunAttributes({ Stage: status });
   }
 
-  /** The call row (status, path, duration) and this webhook's transcript; a store that stays down costs the transcript, never the caller. */
-  private async recordTurn(): Promise<void> {
-    if (!this.began) return;
-    this.syncPath();
-    const lines = this.lines;
-    this.lines = [];
+  /**
+   * The webhook's speech, then its transcript and the call row (status, path, duration), before
+   * the answer goes: whoever reads the conversation after it finds every line said so far. A store
+   * that stays down costs the transcript (and, in one step, the audio: Twilio's voice speaks),
+   * never the caller.
+   */
+  private async endTurn(): Promise<void> {
+    if (!this.fewerSteps || !this.began) {
+      await this.voice();
+      await this.recordTurn();
+      return;
+    }
+    const spoken = this.unspoken;
+    this.unspoken = [];
+    const turn = this.turnRecord(this.began);
+    let audio: SpokenAudio[];
     try {
-      await this.activities.call('@call', 'recordCallTurn', {
-        tenantId: this.tenantId,
-        workflowId: this.workflowId,
-        callId: this.began.callId,
-        conversationId: this.began.conversationId,
-        lines,
-        status: this.status,
-        path: this.visited,
-        currentNodeId: this.cursor?.nodeId ?? null,
-        durationSeconds: this.durationSeconds,
-        answeredBy: this.answeredBy,
-        recordingKeys: this.recordingKeys,
-        ended: this.ended,
+      audio = await this.activities.call('@call', 'finishCallTurn', {
+        ...turn,
+        speech: spoken.map(({ lineKey, text, voiceProfileId }) => ({ lineKey, text, voiceProfileId })),
       });
     } catch (err) {
       log.error('call turn not recorded', { error: errorMessage(err) });
+      audio = spoken.map(() => ({ url: null, mediaKey: null, engine: 'twilio-say' }));
     }
+    this.applyAudio(spoken, audio);
+  }
+
+  /** Runs from before FEWER_STEPS_PATCH: the transcript and the call row in their own local activity. */
+  private async recordTurn(): Promise<void> {
+    if (!this.began) return;
+    try {
+      await this.activities.call('@call', 'recordCallTurn', this.turnRecord(this.began));
+    } catch (err) {
+      log.error('call turn not recorded', { error: errorMessage(err) });
+    }
+  }
+
+  /** What a webhook stores: its transcript lines (taken) and the call row's progress. */
+  private turnRecord(began: BeganCall): CallTurnInput {
+    this.syncPath();
+    const lines = this.lines;
+    this.lines = [];
+    return {
+      tenantId: this.tenantId,
+      workflowId: this.workflowId,
+      callId: began.callId,
+      conversationId: began.conversationId,
+      lines,
+      status: this.status,
+      path: this.visited,
+      currentNodeId: this.cursor?.nodeId ?? null,
+      durationSeconds: this.durationSeconds,
+      answeredBy: this.answeredBy,
+      recordingKeys: this.recordingKeys,
+      ended: this.ended,
+    };
   }
 
   private lastSynced: TraceEntry | null = null;

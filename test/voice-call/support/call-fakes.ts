@@ -1,7 +1,8 @@
 /** Fake call activities for workflow tests: a known caller "Ada" with a fresh conversation per call. */
-import type { CallActivities } from '../../../activities/voice/types';
+import type { CallActivities, SpeechActivities } from '../../../activities/voice/types';
 
-export const callFakes = (): CallActivities => ({
+/** `synthesizeSpeech` speaks each line of `finishCallTurn`, as in the real activity. */
+export const callFakes = (synthesizeSpeech: SpeechActivities['synthesizeSpeech']): CallActivities => ({
   beginCall: async ({ callSid, from }) => ({
     callId: `call-row-${callSid}`,
     contactId: 'contact-1',
@@ -12,5 +13,7 @@ export const callFakes = (): CallActivities => ({
     recent: [],
   }),
   recordCallTurn: async () => {},
+  finishCallTurn: ({ tenantId, speech }) =>
+    Promise.all(speech.map(({ text, voiceProfileId }) => synthesizeSpeech({ tenantId, text, voiceProfileId, format: 'telephony' }).then(({ url, mediaKey, engine }) => ({ url, mediaKey, engine })))),
   placeCall: async ({ idempotencyKey }) => ({ id: `call-${idempotencyKey.length}`, callSid: 'CA00000000000000000000000000000001', status: 'queued' }),
 });

@@ -22,6 +22,14 @@ export interface RecordedCall {
   attempt: number;
 }
 
+const fakeSynthesizeSpeech: Acts['synthesizeSpeech'] = async ({ tenantId, text, format }) => ({
+  url: `https://media.test/t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`,
+  mediaKey: `t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`,
+  engine: 'espeak-ng',
+  cached: false,
+  durationMs: text.length * 60,
+});
+
 const defaults = (): Acts => ({
   recordInbound: async ({ key }) => ({ messageId: key }),
   deliverMessage: async ({ message }) => ({ ...message, id: `msg-${message.key}`, createdAt: new Date(0).toISOString() }),
@@ -110,8 +118,8 @@ const defaults = (): Acts => ({
   evaluateTenantAlerts: async () => ({ rules: 0, notices: [] }),
   notifyAlert: async () => {},
   ...renderFakes(),
-  ...callFakes(),
-  synthesizeSpeech: async ({ tenantId, text, format }) => ({ url: `https://media.test/t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`, mediaKey: `t/${tenantId}/voice-speech/${text.length}.${format === 'web' ? 'mp3' : 'wav'}`, engine: 'espeak-ng', cached: false, durationMs: text.length * 60 }),
+  ...callFakes(fakeSynthesizeSpeech),
+  synthesizeSpeech: fakeSynthesizeSpeech,
   transcribeAudio: async () => ({ text: 'fake transcript', engine: 'pocketsphinx', confidence: 0.9 }),
   ...presenceFakes(),
   ...presenceSurfaceFakes(),
