@@ -3,13 +3,12 @@
  * Temporal history and prints each event with the time since the previous one, plus the API's own
  * round trip. Usage: npm run bench:timeline
  */
-import proto from '@temporalio/proto';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
 import { startFakeOpenAI } from '../test/fakes/openai-server';
 import { llmOnlyFlow } from '../test/support/flows';
 import { startStack } from '../test/support/stack';
-import { protoTimeToIso } from '../temporal/proto';
 import { startLocalTestServer } from '../temporal/test-server';
+import { printTimeline } from './history-timeline';
 
 const env = await startLocalTestServer();
 const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_timeline');
@@ -30,14 +29,7 @@ try {
   const history = await stack.temporal.workflow.getHandle(conv.body.workflowId).fetchHistory();
   const events = history.events ?? [];
   const lastTurnStart = events.findLastIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes);
-  let previous: number | null = null;
-  for (const e of events.slice(Math.max(0, lastTurnStart - 3))) {
-    const at = new Date(protoTimeToIso(e.eventTime)!).getTime();
-    const type = proto.temporal.api.enums.v1.EventType[e.eventType ?? 0].replace('EVENT_TYPE_', '');
-    const activity = e.activityTaskScheduledEventAttributes?.activityType?.name ?? '';
-    console.log(`${previous === null ? '      ' : `+${String(at - previous).padStart(4)}ms`}  ${type} ${activity}`);
-    previous = at;
-  }
+  printTimeline(events.slice(Math.max(0, lastTurnStart - 3)));
 } finally {
   await stack.close();
   await fake.close();
