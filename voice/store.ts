@@ -38,10 +38,15 @@ export async function beginCall(orm: MikroORM, input: BeginCallInput): Promise<B
     [input.tenantId, input.callSid],
   );
   let contactId = existing?.contact_id ?? input.contactId;
-  if (!contactId && phone) contactId = (await upsertContact(em, input.tenantId, 'voice', phone, { phone })).id;
-  const [contact] = contactId
-    ? await conn.execute<{ name: string | null; first_name: string | null }[]>(`select name, first_name from contacts where id = ? and tenant_id = ?`, [contactId, input.tenantId])
-    : [];
+  // A caller found or created by number comes back with their name: no second read for it.
+  let contact: { name: string | null; first_name: string | null } | undefined;
+  if (!contactId && phone) {
+    const found = await upsertContact(em, input.tenantId, 'voice', phone, { phone });
+    contactId = found.id;
+    contact = { name: found.name ?? null, first_name: found.firstName ?? null };
+  } else if (contactId) {
+    [contact] = await conn.execute<{ name: string | null; first_name: string | null }[]>(`select name, first_name from contacts where id = ? and tenant_id = ?`, [contactId, input.tenantId]);
+  }
   let conversationId = existing?.conversation_id ?? null;
   let continued = false;
   if (!conversationId && contactId) {
@@ -54,10 +59,18 @@ export async function beginCall(orm: MikroORM, input: BeginCallInput): Promise<B
       continued = true;
     }
   }
+  let opened = false;
   if (!conversationId && input.answered !== false) {
-    const created = await createConversation(em, input.tenantId, { flowId: input.flowId, flowVersion: input.flowVersion, channel: 'voice', contactId });
-    await conn.execute(`update conversations set channel_id = ?, thread_key = ? where id = ? and tenant_id = ?`, [input.channelId, phone ?? input.callSid, created.id, input.tenantId]);
+    const created = await createConversation(em, input.tenantId, {
+      flowId: input.flowId,
+      flowVersion: input.flowVersion,
+      channel: 'voice',
+      contactId,
+      channelId: input.channelId,
+      threadKey: phone ?? input.callSid,
+    });
     conversationId = created.id;
+    opened = true;
   }
   const [row] = await conn.execute<{ id: string }[]>(
     `insert into calls (tenant_id, channel_id, call_sid, direction, from_number, to_number, status, answered_by, contact_id, conversation_id, workflow_id, flow_id, flow_version, started_at)
@@ -70,7 +83,8 @@ export async function beginCall(orm: MikroORM, input: BeginCallInput): Promise<B
      returning id`,
     [input.tenantId, input.channelId, input.callSid, input.direction, input.from, input.to, input.answered === false ? 'queued' : 'in-progress', input.answeredBy, contactId, conversationId, input.workflowId, input.flowId, input.flowVersion, input.answered !== false],
   );
-  const recent = conversationId
+  // A conversation opened by this call has nothing to remember yet.
+  const recent = conversationId && !opened
     ? await conn.execute<{ author: string; text: string }[]>(
         `select author, text from messages where conversation_id = ? and tenant_id = ? order by created_at desc, id desc limit ?`,
         [conversationId, input.tenantId, RECENT_MESSAGES],

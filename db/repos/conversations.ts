@@ -15,6 +15,9 @@ export interface NewConversation {
   channel: Channel;
   contactId?: string | null;
   variables?: Record<string, unknown>;
+  /** The channel row and thread it came in on, when known at creation (a phone call's number). */
+  channelId?: string | null;
+  threadKey?: string | null;
 }
 
 /** Insert the row before starting the workflow: messages reference it. */
@@ -29,6 +32,8 @@ export async function createConversation(em: EntityManager, tenantId: string, in
     contact: input.contactId ?? null,
     workflowId: conversationWorkflowId(tenantId, id),
     variables: input.variables ?? {},
+    ...(input.channelId ? { channelId: input.channelId } : {}),
+    ...(input.threadKey ? { threadKey: input.threadKey } : {}),
   });
   await em.flush();
   return conversation;
