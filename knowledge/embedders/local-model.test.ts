@@ -41,6 +41,15 @@ describe.skipIf(!localModelInstalled())('local sentence-embedding model', () => 
     expect(cosine(alone[0], batched[1])).toBeGreaterThan(0.9999);
   });
 
+  it('cuts texts at maxTokens: a short text gets the same vector, a long one another', async () => {
+    const short = 'Parking is free behind the building.';
+    const long = `${short} ${'Refunds are issued within fourteen days to the original payment method. '.repeat(20)}`;
+    const [s256, l256] = await embedder.embed([short, long]);
+    const [s128, l128] = await localModelEmbedder({ maxTokens: 128 }).embed([short, long]);
+    expect(cosine(s256, s128)).toBeGreaterThan(0.9999);
+    expect(cosine(l256, l128)).toBeLessThan(0.9999);
+  });
+
   it('puts a paraphrase nearer than an unrelated text, where the lexical embedder cannot', async () => {
     for (const [question, paraphrase, unrelated] of TRIPLES) {
       const [q, p, u] = await embedder.embed([question, paraphrase, unrelated]);

@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Tokenizer } from '@huggingface/tokenizers';
+import { Tokenizer } from '@huggingface/tokenizers';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { EMBEDDING_DIMENSIONS, type Embedder } from '../../core/knowledge/types';
 
@@ -30,12 +30,17 @@ const MAX_TOKENS = 256;
 /** Texts per ONNX run: larger batches pad more, smaller ones pay more per-run overhead (bench/embed-offline.ts). */
 export const LOCAL_BATCH = 16;
 
-/** Where scripts/models.sh puts the model: $MODELS_DIR, else the repository's .tools/models. */
-export function localModelDir(): string {
-  return join(process.env.MODELS_DIR || resolve(import.meta.dirname, '..', '..', '.tools', 'models'), LOCAL_MODEL.folder);
-}
+/** Where scripts/models.sh puts the offline models: $MODELS_DIR, else the repository's .tools/models. */
+export const modelsDir = (): string => process.env.MODELS_DIR || resolve(import.meta.dirname, '..', '..', '.tools', 'models');
+
+export const localModelDir = (): string => join(modelsDir(), LOCAL_MODEL.folder);
 
 export const localModelInstalled = (dir = localModelDir()): boolean => FILES.every((f) => existsSync(join(dir, f)));
+
+/** A Hugging Face tokenizer.json (and its tokenizer_config.json, when the model has one) from local files. */
+export function loadTokenizer(path: string, configPath?: string): Tokenizer {
+  return new Tokenizer(JSON.parse(readFileSync(path, 'utf8')), configPath ? JSON.parse(readFileSync(configPath, 'utf8')) : {});
+}
 
 interface Loaded {
   session: InferenceSession;
@@ -43,10 +48,10 @@ interface Loaded {
   Tensor: typeof Tensor;
 }
 
-function tokenize(tokenizer: Tokenizer, text: string): number[] {
+function tokenize(tokenizer: Tokenizer, text: string, maxTokens: number): number[] {
   const ids = tokenizer.encode(text).ids;
   // Truncation keeps [CLS] and puts [SEP] back at the end.
-  return ids.length <= MAX_TOKENS ? ids : [...ids.slice(0, MAX_TOKENS - 1), ids[ids.length - 1]];
+  return ids.length <= maxTokens ? ids : [...ids.slice(0, maxTokens - 1), ids[ids.length - 1]];
 }
 
 /** One padded batch through the model, mean-pooled and normalized. */
@@ -86,8 +91,8 @@ async function load(dir: string): Promise<Loaded> {
   const missing = FILES.filter((f) => !existsSync(join(dir, f)));
   if (missing.length) throw new Error(`the local embedding model is not installed in ${dir} (missing ${missing.join(', ')}): run scripts/models.sh`);
   // Imported here: processes whose tenants never use the model do not load ONNX Runtime's native library.
-  const [ort, { Tokenizer }] = await Promise.all([import('onnxruntime-node'), import('@huggingface/tokenizers')]);
-  const tokenizer = new Tokenizer(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')));
+  const ort = await import('onnxruntime-node');
+  const tokenizer = loadTokenizer(join(dir, 'tokenizer.json'), join(dir, 'tokenizer_config.json'));
   // Two threads at most: the worker's other activities and the database share the machine.
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
     intraOpNumThreads: Math.min(2, availableParallelism()),
@@ -104,7 +109,8 @@ async function load(dir: string): Promise<Loaded> {
 /** One model per directory and process (~200 MB resident once loaded); embedding is reentrant. */
 const loaded = new Map<string, Promise<Loaded>>();
 
-export function localModelEmbedder({ dir = localModelDir(), batch = LOCAL_BATCH }: { dir?: string; batch?: number } = {}): Embedder {
+/** `maxTokens` other than the default is for measuring (bench/embed-offline*.ts): the stored vectors are made at MAX_TOKENS. */
+export function localModelEmbedder({ dir = localModelDir(), batch = LOCAL_BATCH, maxTokens = MAX_TOKENS }: { dir?: string; batch?: number; maxTokens?: number } = {}): Embedder {
   const model = () => {
     let promise = loaded.get(dir);
     if (!promise) {
@@ -121,7 +127,7 @@ export function localModelEmbedder({ dir = localModelDir(), batch = LOCAL_BATCH 
     async embed(texts) {
       if (texts.length === 0) return [];
       const m = await model();
-      const tokens = texts.map((t) => tokenize(m.tokenizer, t));
+      const tokens = texts.map((t) => tokenize(m.tokenizer, t, maxTokens));
       // Similar lengths share a batch, so little of each run is padding.
       const order = tokens.map((_, i) => i).sort((a, b) => tokens[a].length - tokens[b].length);
       const out: number[][] = new Array(texts.length);
