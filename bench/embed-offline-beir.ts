@@ -31,11 +31,13 @@ const { values } = parseArgs({
     'static-dir': { type: 'string' },
     // Word pieces per text for the local model (its default 256); a shorter cut embeds faster.
     'max-tokens': { type: 'string' },
+    // Embed a longer text as windows of this many word pieces, averaged (local-model.ts `window`).
+    window: { type: 'string' },
   },
 });
 if (values.embedder !== 'local' && values.embedder !== 'static') throw new Error('--embedder must be local or static');
 if (values.embedder === 'static' && !values['static-dir']) throw new Error('--embedder static needs --static-dir (see bench/static-embedder.ts)');
-const [model, embedder] = values.embedder === 'local' ? [LOCAL_MODEL, localModelEmbedder(values['max-tokens'] ? { maxTokens: Number(values['max-tokens']) } : {})] : [STATIC_MODEL, staticModelEmbedder({ dir: values['static-dir']! })];
+const [model, embedder] = values.embedder === 'local' ? [LOCAL_MODEL, localModelEmbedder({ maxTokens: values['max-tokens'] ? Number(values['max-tokens']) : undefined, window: values.window ? Number(values.window) : undefined })] : [STATIC_MODEL, staticModelEmbedder({ dir: values['static-dir']! })];
 const CHUNK_OPTIONS = { maxTokens: 400, overlapTokens: 60 };
 const dataset = readBeir(values.dataset);
 const cache: Record<string, number[]> = existsSync(values.cache) ? JSON.parse(readFileSync(values.cache, 'utf8')) : {};
@@ -101,7 +103,7 @@ try {
   for (const [m, q] of Object.entries(quality)) console.log(`${m.padEnd(10)} ${q.ndcg.toFixed(3).padStart(7)}  ${q.recall.toFixed(3).padStart(9)}  ${q.mrr.toFixed(3).padStart(6)}`);
   const embedLatency = summarize(queryEmbedding);
   console.log(`query embedding: p50 ${embedLatency.p50} ms, p95 ${embedLatency.p95} ms`);
-  writeResult(values.out, { embedder: model, maxTokens: values['max-tokens'] ? Number(values['max-tokens']) : undefined, dataset: values.dataset, queries: dataset.queries.length, chunkOptions: CHUNK_OPTIONS, settings, quality, queryEmbeddingMs: embedLatency });
+  writeResult(values.out, { embedder: model, maxTokens: values['max-tokens'] ? Number(values['max-tokens']) : undefined, window: values.window ? Number(values.window) : undefined, dataset: values.dataset, queries: dataset.queries.length, chunkOptions: CHUNK_OPTIONS, settings, quality, queryEmbeddingMs: embedLatency });
 } finally {
   await orm.close();
   await db.drop();

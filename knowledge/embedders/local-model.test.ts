@@ -50,6 +50,18 @@ describe.skipIf(!localModelInstalled())('local sentence-embedding model', () => 
     expect(cosine(l256, l128)).toBeLessThan(0.9999);
   });
 
+  it('embeds a long text in windows near its whole vector, a short one exactly as before', async () => {
+    const short = 'Parking is free behind the building.';
+    const long = `${short} ${'Refunds are issued within fourteen days to the original payment method. '.repeat(20)}`;
+    const [s256, l256] = await embedder.embed([short, long]);
+    const [sWin, lWin, again] = await localModelEmbedder({ window: 64 }).embed([short, long, short]);
+    expect(cosine(s256, sWin)).toBeGreaterThan(0.9999);
+    expect(cosine(sWin, again)).toBeGreaterThan(0.9999);
+    expect(Math.hypot(...lWin)).toBeCloseTo(1, 5);
+    expect(cosine(l256, lWin)).toBeLessThan(0.9999);
+    expect(cosine(l256, lWin)).toBeGreaterThan(0.9);
+  });
+
   it('puts a paraphrase nearer than an unrelated text, where the lexical embedder cannot', async () => {
     for (const [question, paraphrase, unrelated] of TRIPLES) {
       const [q, p, u] = await embedder.embed([question, paraphrase, unrelated]);

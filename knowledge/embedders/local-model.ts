@@ -109,8 +109,31 @@ async function load(dir: string): Promise<Loaded> {
 /** One model per directory and process (~200 MB resident once loaded); embedding is reentrant. */
 const loaded = new Map<string, Promise<Loaded>>();
 
-/** `maxTokens` other than the default is for measuring (bench/embed-offline*.ts): the stored vectors are made at MAX_TOKENS. */
-export function localModelEmbedder({ dir = localModelDir(), batch = LOCAL_BATCH, maxTokens = MAX_TOKENS }: { dir?: string; batch?: number; maxTokens?: number } = {}): Embedder {
+/**
+ * A text's windows: the whole (cut) text, or with `window`, pieces of at most `window` word pieces,
+ * each in its own [CLS] … [SEP], covering the same word pieces: attention costs the square of a
+ * run's length, so two windows of 128 cost less than one run of 256.
+ */
+function windows(ids: number[], window: number | undefined): number[][] {
+  if (!window || ids.length <= window) return [ids];
+  const [cls, sep] = [ids[0], ids[ids.length - 1]];
+  const body = ids.slice(1, -1);
+  const out: number[][] = [];
+  for (let i = 0; i < body.length; i += window - 2) out.push([cls, ...body.slice(i, i + window - 2), sep]);
+  return out;
+}
+
+/** Window vectors into one text vector: their mean weighted by length, normalized. */
+function combine(parts: { vector: number[]; tokens: number }[]): number[] {
+  if (parts.length === 1) return parts[0].vector;
+  const sum = new Float64Array(parts[0].vector.length);
+  for (const { vector, tokens } of parts) vector.forEach((v, d) => (sum[d] += v * tokens));
+  const norm = Math.sqrt(sum.reduce((s, v) => s + v * v, 0)) || 1;
+  return Array.from(sum, (v) => v / norm);
+}
+
+/** `maxTokens` and `window` other than the defaults are for measuring (bench/embed-offline*.ts). */
+export function localModelEmbedder({ dir = localModelDir(), batch = LOCAL_BATCH, maxTokens = MAX_TOKENS, window }: { dir?: string; batch?: number; maxTokens?: number; window?: number } = {}): Embedder {
   const model = () => {
     let promise = loaded.get(dir);
     if (!promise) {
@@ -127,16 +150,18 @@ export function localModelEmbedder({ dir = localModelDir(), batch = LOCAL_BATCH,
     async embed(texts) {
       if (texts.length === 0) return [];
       const m = await model();
-      const tokens = texts.map((t) => tokenize(m.tokenizer, t, maxTokens));
+      const pieces = texts.flatMap((t, text) => windows(tokenize(m.tokenizer, t, maxTokens), window).map((tokens) => ({ text, tokens })));
       // Similar lengths share a batch, so little of each run is padding.
-      const order = tokens.map((_, i) => i).sort((a, b) => tokens[a].length - tokens[b].length);
-      const out: number[][] = new Array(texts.length);
+      const order = pieces.map((_, i) => i).sort((a, b) => pieces[a].tokens.length - pieces[b].tokens.length);
+      const vectors: number[][] = new Array(pieces.length);
       for (let i = 0; i < order.length; i += batch) {
         const rows = order.slice(i, i + batch);
-        const vectors = await runBatch(m, rows.map((r) => tokens[r]));
-        rows.forEach((r, j) => (out[r] = vectors[j]));
+        const batchVectors = await runBatch(m, rows.map((r) => pieces[r].tokens));
+        rows.forEach((r, j) => (vectors[r] = batchVectors[j]));
       }
-      return out;
+      const parts: { vector: number[]; tokens: number }[][] = texts.map(() => []);
+      pieces.forEach((p, i) => parts[p.text].push({ vector: vectors[i], tokens: p.tokens.length }));
+      return parts.map(combine);
     },
   };
 }
