@@ -5,7 +5,9 @@
  * embedded in this process, bulk-inserted into a scratch database, and every judged query is run
  * with full text, vector only and hybrid, scored as bench/retrieval.ts scores (nDCG@10 at document
  * level). Vectors are kept in `--cache` by the embedded text's hash, so a second run (another
- * fusion setting, say) embeds nothing again.
+ * fusion setting, say) embeds nothing again (use another cache for another embedder or cut).
+ * `--max-tokens` and `--window` embed with the local model cut shorter or in windows;
+ * `--embedder static --static-dir <dir>` measures the static model of bench/static-embedder.ts.
  * `tsx bench/embed-offline-beir.ts --dataset ../shared/datasets/scifact`
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
 /**
- * A static token-embedding model for the benchmarks (bench/embed-offline*.ts `--embedder static`):
+ * A static token-embedding model for the benchmarks (embed-offline-beir.ts `--embedder static
+ * --static-dir <dir>`, embed-offline.ts `STATIC_MODEL_DIR=<dir>`):
  * WordLlama l2_supercat (256 dimensions, MIT), the one registry package found that ships static
  * embedding weights usable for English retrieval. A sentence vector is the mean of its tokens' rows
  * in one table, L2-normalized, zero-padded to the stored dimension (cosine is unchanged by the
