@@ -5,7 +5,7 @@
  * embedded in this process, bulk-inserted into a scratch database, and every judged query is run
  * with full text, vector only and hybrid, scored as bench/retrieval.ts scores (nDCG@10 at document
  * level). Vectors are kept in `--cache` by the embedded text's hash, so a second run (another
- * fusion setting, say) embeds nothing again (use another cache for another embedder or cut).
+ * fusion setting, say) embeds nothing again; a variant's vectors are keyed apart from the default's.
  * `--max-tokens` and `--window` embed with the local model cut shorter or in windows;
  * `--embedder static --static-dir <dir>` measures the static model of bench/static-embedder.ts.
  * `tsx bench/embed-offline-beir.ts --dataset ../shared/datasets/scifact`
@@ -39,6 +39,9 @@ const { values } = parseArgs({
 });
 if (values.embedder !== 'local' && values.embedder !== 'static') throw new Error('--embedder must be local or static');
 if (values.embedder === 'static' && !values['static-dir']) throw new Error('--embedder static needs --static-dir (see bench/static-embedder.ts)');
+// The default local model's keys are the bare hashes, so caches written before variants existed still serve.
+const variant = [values.embedder === 'static' ? 'static' : '', values['max-tokens'] ? `max${values['max-tokens']}` : '', values.window ? `win${values.window}` : ''].filter(Boolean).join('-');
+const keyOf = (text: string) => (variant ? `${variant}:` : '') + contentHash(text);
 const [model, embedder] = values.embedder === 'local' ? [LOCAL_MODEL, localModelEmbedder({ maxTokens: values['max-tokens'] ? Number(values['max-tokens']) : undefined, window: values.window ? Number(values.window) : undefined })] : [STATIC_MODEL, staticModelEmbedder({ dir: values['static-dir']! })];
 const CHUNK_OPTIONS = { maxTokens: 400, overlapTokens: 60 };
 const dataset = readBeir(values.dataset);
@@ -46,12 +49,12 @@ const cache: Record<string, number[]> = existsSync(values.cache) ? JSON.parse(re
 
 /** Embeds the texts the cache lacks, 256 at a time, saving the cache after each part. */
 async function embedAll(texts: string[], label: string) {
-  const todo = [...new Set(texts)].filter((t) => !cache[contentHash(t)]);
+  const todo = [...new Set(texts)].filter((t) => !cache[keyOf(t)]);
   const started = performance.now();
   for (let i = 0; i < todo.length; i += 256) {
     const part = todo.slice(i, i + 256);
     const vectors = await embedder.embed(part);
-    part.forEach((t, j) => (cache[contentHash(t)] = vectors[j]));
+    part.forEach((t, j) => (cache[keyOf(t)] = vectors[j]));
     writeFileSync(values.cache, JSON.stringify(cache));
     console.log(`${label}: ${i + part.length}/${todo.length} embedded, ${((i + part.length) / ((performance.now() - started) / 1000)).toFixed(1)}/s`);
   }
@@ -63,7 +66,7 @@ const documents = dataset.corpus.map((doc) => ({
 }));
 await embedAll(documents.flatMap((d) => d.chunks.map(embeddingInput)), 'chunks');
 await embedAll(dataset.queries.map((q) => q.text), 'queries');
-const vectorOf = (text: string) => cache[contentHash(text)];
+const vectorOf = (text: string) => cache[keyOf(text)];
 
 const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_bench_embed');
 const orm = await createOrm(db.url);
