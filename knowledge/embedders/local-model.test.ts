@@ -60,6 +60,8 @@ describe.skipIf(!localModelInstalled())('local sentence-embedding model', () => 
     expect(Math.hypot(...lWin)).toBeCloseTo(1, 5);
     expect(cosine(l256, lWin)).toBeLessThan(0.9999);
     expect(cosine(l256, lWin)).toBeGreaterThan(0.9);
+    expect(() => localModelEmbedder({ window: 2 })).toThrow(RangeError);
+    expect(() => localModelEmbedder({ maxTokens: 0 })).toThrow(RangeError);
   });
 
   it('puts a paraphrase nearer than an unrelated text, where the lexical embedder cannot', async () => {

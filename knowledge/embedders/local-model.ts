@@ -134,6 +134,9 @@ function combine(parts: { vector: number[]; tokens: number }[]): number[] {
 
 /** `maxTokens` and `window` other than the defaults are for measuring (bench/embed-offline*.ts). */
 export function localModelEmbedder({ dir = localModelDir(), batch = LOCAL_BATCH, maxTokens = MAX_TOKENS, window }: { dir?: string; batch?: number; maxTokens?: number; window?: number } = {}): Embedder {
+  // A window holds [CLS] and [SEP] and at least one word piece; a cut keeps [CLS] and [SEP].
+  if (window !== undefined && !(Number.isInteger(window) && window >= 3)) throw new RangeError(`window must be an integer of at least 3, not ${window}`);
+  if (!(Number.isInteger(maxTokens) && maxTokens >= 2)) throw new RangeError(`maxTokens must be an integer of at least 2, not ${maxTokens}`);
   const model = () => {
     let promise = loaded.get(dir);
     if (!promise) {
