@@ -2,13 +2,15 @@
  * Throughput of the offline embedders: chunks of ~300 tokens per second, on all the cores the
  * process gets. `tsx bench/embed-offline.ts` measures the hashed n-gram embedder and, when
  * scripts/models.sh installed it, the local model at several batch sizes with the resident memory
- * it adds; it prints the figures and writes bench/results/embed-offline.json.
+ * it adds, and with `STATIC_MODEL_DIR` the static model of bench/static-embedder.ts; it prints the
+ * figures and writes bench/results/embed-offline.json.
  */
 import { loadavg } from 'node:os';
 import { countTokens } from '../core/knowledge/chunk';
 import { offlineEmbedder } from '../core/knowledge/offline-embedder';
 import type { Embedder } from '../core/knowledge/types';
 import { LOCAL_MODEL, localModelEmbedder, localModelInstalled } from '../knowledge/embedders/local-model';
+import { STATIC_MODEL, staticModelEmbedder } from './static-embedder';
 import { writeResult } from './stats';
 
 const VOCABULARY = (
@@ -52,6 +54,13 @@ const LOCAL_ROUNDS = Number(process.env.LOCAL_ROUNDS ?? 1);
 const hashed = { embedder: offlineEmbedder.id, ...(await measure(offlineEmbedder, texts, 5)) };
 console.log(`${hashed.embedder}: ${hashed.chunksPerSecondMedian} chunks/s (median of 5, min ${hashed.chunksPerSecondMin}), ${meanTokens} tokens/chunk`);
 
+let staticModel: object | null = null;
+if (process.env.STATIC_MODEL_DIR) {
+  const result = await measure(staticModelEmbedder({ dir: process.env.STATIC_MODEL_DIR }), texts, 5);
+  staticModel = { embedder: STATIC_MODEL.id, ...result };
+  console.log(`${STATIC_MODEL.id}: ${result.chunksPerSecondMedian} chunks/s (median of 5, min ${result.chunksPerSecondMin})`);
+}
+
 let local: object | null = null;
 if (localModelInstalled()) {
   const rssBefore = process.memoryUsage().rss;
@@ -70,4 +79,4 @@ if (localModelInstalled()) {
   console.log(`${LOCAL_MODEL.id}: not installed (scripts/models.sh), skipped`);
 }
 // The machine's load goes with the figures: on shared cores the model's speed follows it closely.
-writeResult('bench/results/embed-offline.json', { hashed, local, meanTokensPerChunk: meanTokens, loadAverage: loadavg().map((l) => Math.round(l * 10) / 10), node: process.version });
+writeResult('bench/results/embed-offline.json', { hashed, static: staticModel, local, meanTokensPerChunk: meanTokens, loadAverage: loadavg().map((l) => Math.round(l * 10) / 10), node: process.version });

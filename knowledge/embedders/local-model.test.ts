@@ -41,6 +41,29 @@ describe.skipIf(!localModelInstalled())('local sentence-embedding model', () => 
     expect(cosine(alone[0], batched[1])).toBeGreaterThan(0.9999);
   });
 
+  it('cuts texts at maxTokens: a short text gets the same vector, a long one another', async () => {
+    const short = 'Parking is free behind the building.';
+    const long = `${short} ${'Refunds are issued within fourteen days to the original payment method. '.repeat(20)}`;
+    const [s256, l256] = await embedder.embed([short, long]);
+    const [s128, l128] = await localModelEmbedder({ maxTokens: 128 }).embed([short, long]);
+    expect(cosine(s256, s128)).toBeGreaterThan(0.9999);
+    expect(cosine(l256, l128)).toBeLessThan(0.9999);
+  });
+
+  it('embeds a long text in windows near its whole vector, a short one exactly as before', async () => {
+    const short = 'Parking is free behind the building.';
+    const long = `${short} ${'Refunds are issued within fourteen days to the original payment method. '.repeat(20)}`;
+    const [s256, l256] = await embedder.embed([short, long]);
+    const [sWin, lWin, again] = await localModelEmbedder({ window: 64 }).embed([short, long, short]);
+    expect(cosine(s256, sWin)).toBeGreaterThan(0.9999);
+    expect(cosine(sWin, again)).toBeGreaterThan(0.9999);
+    expect(Math.hypot(...lWin)).toBeCloseTo(1, 5);
+    expect(cosine(l256, lWin)).toBeLessThan(0.9999);
+    expect(cosine(l256, lWin)).toBeGreaterThan(0.9);
+    expect(() => localModelEmbedder({ window: 2 })).toThrow(RangeError);
+    expect(() => localModelEmbedder({ maxTokens: 0 })).toThrow(RangeError);
+  });
+
   it('puts a paraphrase nearer than an unrelated text, where the lexical embedder cannot', async () => {
     for (const [question, paraphrase, unrelated] of TRIPLES) {
       const [q, p, u] = await embedder.embed([question, paraphrase, unrelated]);

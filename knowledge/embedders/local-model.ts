@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Tokenizer } from '@huggingface/tokenizers';
+import { Tokenizer } from '@huggingface/tokenizers';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { EMBEDDING_DIMENSIONS, type Embedder } from '../../core/knowledge/types';
 
@@ -30,12 +30,17 @@ const MAX_TOKENS = 256;
 /** Texts per ONNX run: larger batches pad more, smaller ones pay more per-run overhead (bench/embed-offline.ts). */
 export const LOCAL_BATCH = 16;
 
-/** Where scripts/models.sh puts the model: $MODELS_DIR, else the repository's .tools/models. */
-export function localModelDir(): string {
-  return join(process.env.MODELS_DIR || resolve(import.meta.dirname, '..', '..', '.tools', 'models'), LOCAL_MODEL.folder);
-}
+/** Where scripts/models.sh puts the offline models: $MODELS_DIR, else the repository's .tools/models. */
+export const modelsDir = (): string => process.env.MODELS_DIR || resolve(import.meta.dirname, '..', '..', '.tools', 'models');
+
+export const localModelDir = (): string => join(modelsDir(), LOCAL_MODEL.folder);
 
 export const localModelInstalled = (dir = localModelDir()): boolean => FILES.every((f) => existsSync(join(dir, f)));
+
+/** A Hugging Face tokenizer.json (and its tokenizer_config.json, when the model has one) from local files. */
+export function loadTokenizer(path: string, configPath?: string): Tokenizer {
+  return new Tokenizer(JSON.parse(readFileSync(path, 'utf8')), configPath ? JSON.parse(readFileSync(configPath, 'utf8')) : {});
+}
 
 interface Loaded {
   session: InferenceSession;
@@ -43,10 +48,10 @@ interface Loaded {
   Tensor: typeof Tensor;
 }
 
-function tokenize(tokenizer: Tokenizer, text: string): number[] {
+function tokenize(tokenizer: Tokenizer, text: string, maxTokens: number): number[] {
   const ids = tokenizer.encode(text).ids;
   // Truncation keeps [CLS] and puts [SEP] back at the end.
-  return ids.length <= MAX_TOKENS ? ids : [...ids.slice(0, MAX_TOKENS - 1), ids[ids.length - 1]];
+  return ids.length <= maxTokens ? ids : [...ids.slice(0, maxTokens - 1), ids[ids.length - 1]];
 }
 
 /** One padded batch through the model, mean-pooled and normalized. */
@@ -86,8 +91,8 @@ async function load(dir: string): Promise<Loaded> {
   const missing = FILES.filter((f) => !existsSync(join(dir, f)));
   if (missing.length) throw new Error(`the local embedding model is not installed in ${dir} (missing ${missing.join(', ')}): run scripts/models.sh`);
   // Imported here: processes whose tenants never use the model do not load ONNX Runtime's native library.
-  const [ort, { Tokenizer }] = await Promise.all([import('onnxruntime-node'), import('@huggingface/tokenizers')]);
-  const tokenizer = new Tokenizer(JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')));
+  const ort = await import('onnxruntime-node');
+  const tokenizer = loadTokenizer(join(dir, 'tokenizer.json'), join(dir, 'tokenizer_config.json'));
   // Two threads at most: the worker's other activities and the database share the machine.
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
     intraOpNumThreads: Math.min(2, availableParallelism()),
@@ -104,7 +109,34 @@ async function load(dir: string): Promise<Loaded> {
 /** One model per directory and process (~200 MB resident once loaded); embedding is reentrant. */
 const loaded = new Map<string, Promise<Loaded>>();
 
-export function localModelEmbedder({ dir = localModelDir(), batch = LOCAL_BATCH }: { dir?: string; batch?: number } = {}): Embedder {
+/**
+ * A text's windows: the whole (cut) text, or with `window`, pieces of at most `window` word pieces,
+ * each in its own [CLS] … [SEP], covering the same word pieces: attention costs the square of a
+ * run's length, so two windows of 128 cost less than one run of 256.
+ */
+function windows(ids: number[], window: number | undefined): number[][] {
+  if (!window || ids.length <= window) return [ids];
+  const [cls, sep] = [ids[0], ids[ids.length - 1]];
+  const body = ids.slice(1, -1);
+  const out: number[][] = [];
+  for (let i = 0; i < body.length; i += window - 2) out.push([cls, ...body.slice(i, i + window - 2), sep]);
+  return out;
+}
+
+/** Window vectors into one text vector: their mean weighted by length, normalized. */
+function combine(parts: { vector: number[]; tokens: number }[]): number[] {
+  if (parts.length === 1) return parts[0].vector;
+  const sum = new Float64Array(parts[0].vector.length);
+  for (const { vector, tokens } of parts) vector.forEach((v, d) => (sum[d] += v * tokens));
+  const norm = Math.sqrt(sum.reduce((s, v) => s + v * v, 0)) || 1;
+  return Array.from(sum, (v) => v / norm);
+}
+
+/** `maxTokens` and `window` other than the defaults are for measuring (bench/embed-offline*.ts). */
+export function localModelEmbedder({ dir = localModelDir(), batch = LOCAL_BATCH, maxTokens = MAX_TOKENS, window }: { dir?: string; batch?: number; maxTokens?: number; window?: number } = {}): Embedder {
+  // A window holds [CLS] and [SEP] and at least one word piece; a cut keeps [CLS] and [SEP].
+  if (window !== undefined && !(Number.isInteger(window) && window >= 3)) throw new RangeError(`window must be an integer of at least 3, not ${window}`);
+  if (!(Number.isInteger(maxTokens) && maxTokens >= 2)) throw new RangeError(`maxTokens must be an integer of at least 2, not ${maxTokens}`);
   const model = () => {
     let promise = loaded.get(dir);
     if (!promise) {
@@ -121,16 +153,18 @@ export function localModelEmbedder({ dir = localModelDir(), batch = LOCAL_BATCH 
     async embed(texts) {
       if (texts.length === 0) return [];
       const m = await model();
-      const tokens = texts.map((t) => tokenize(m.tokenizer, t));
+      const pieces = texts.flatMap((t, text) => windows(tokenize(m.tokenizer, t, maxTokens), window).map((tokens) => ({ text, tokens })));
       // Similar lengths share a batch, so little of each run is padding.
-      const order = tokens.map((_, i) => i).sort((a, b) => tokens[a].length - tokens[b].length);
-      const out: number[][] = new Array(texts.length);
+      const order = pieces.map((_, i) => i).sort((a, b) => pieces[a].tokens.length - pieces[b].tokens.length);
+      const vectors: number[][] = new Array(pieces.length);
       for (let i = 0; i < order.length; i += batch) {
         const rows = order.slice(i, i + batch);
-        const vectors = await runBatch(m, rows.map((r) => tokens[r]));
-        rows.forEach((r, j) => (out[r] = vectors[j]));
+        const batchVectors = await runBatch(m, rows.map((r) => pieces[r].tokens));
+        rows.forEach((r, j) => (vectors[r] = batchVectors[j]));
       }
-      return out;
+      const parts: { vector: number[]; tokens: number }[][] = texts.map(() => []);
+      pieces.forEach((p, i) => parts[p.text].push({ vector: vectors[i], tokens: p.tokens.length }));
+      return parts.map(combine);
     },
   };
 }
