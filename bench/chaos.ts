@@ -34,7 +34,7 @@ const result = await runChaos({
   log: (line) => console.log(`chaos: ${line}`),
 });
 
-const { turns, webhooks, latencyMs } = result;
+const { turns, webhooks, latencyMs, workflowTasks: wft } = result;
 console.log(
   [
     '',
@@ -44,6 +44,7 @@ console.log(
     `webhooks         ${webhooks.accepted} accepted (${webhooks.conversationsPerPhone} conversation(s) per phone at most), ${webhooks.lost} lost, ${webhooks.duplicated} stored twice, ${webhooks.unanswered} unanswered, ${webhooks.answeredTwice} answered twice`,
     `turn latency     p50/p99 ${latencyMs.outsideFaults.p50}/${latencyMs.outsideFaults.p99} ms outside faults, ${latencyMs.duringFaults.p50}/${latencyMs.duringFaults.p99} ms within 15 s of a kill`,
     `settled          ${(result.settledAfterMs / 1000).toFixed(0)} s after the load stopped`,
+    `workflow tasks   ${wft.tasks} in ${wft.runs} conversation runs (timeout ${Object.keys(wft.taskTimeouts).join('/')} s), started → completed p50/p99/max ${wft.p50Ms}/${wft.p99Ms}/${wft.maxMs} ms; ${wft.timedOut} timed out after their worker or server was killed, ${wft.stickyTimedOut} left a killed worker's sticky queue`,
     `unavailability   longest ${(result.longestUnavailableMs / 1000).toFixed(1)} s after a kill (${Object.entries(result.longestUnavailableByPart).map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)} s`).join(', ')})`,
   ].join('\n'),
 );
