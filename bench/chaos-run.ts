@@ -20,6 +20,8 @@ export interface ChaosOptions {
   log?: (line: string) => void;
   /** Log the platform's own output (its parts' lines included) beside the run's. */
   verbose?: boolean;
+  /** A directory to write every conversation run's Temporal history to, for a closer look at a stall. */
+  historiesDir?: string;
 }
 
 /** mulberry32: a seeded order of kills, so a failing run can be replayed. */
@@ -240,7 +242,7 @@ export async function runChaos(o: ChaosOptions) {
         ...(restarted ? { partBackAfterS: restarted.seconds } : {}),
       };
     });
-    const workflowTasks = await workflowTaskStats(platform.temporalAddress);
+    const workflowTasks = await workflowTaskStats(platform.temporalAddress, o.historiesDir);
     const inFault = (t: { startedAt: number; endedAt: number }) => kills.some((k) => k.at <= t.endedAt && k.at + 15_000 >= t.startedAt);
     return {
       seed: o.seed,
