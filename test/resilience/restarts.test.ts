@@ -2,13 +2,17 @@
  * The embedded database and the Temporal dev server, each SIGKILLed under a running conversation and
  * started again on the same files and port, as `npm start`'s supervisor does: connections come back
  * by themselves, a turn sent while the part is down (the client retrying with the same
- * idempotencyKey) is answered once it is back, and every message is stored and answered once.
+ * idempotencyKey) is answered once it is back, and every message is stored and answered once. A
+ * turn already inside its workflow when the Temporal server dies is answered once the server is
+ * back, within a workflow task timeout.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { INTERACTIVE_TASK_TIMEOUT_MS } from '../../core/workflows';
 import { readOrCreateSecret } from '../../db/data-dir';
 import { runMigrations } from '../../db/migrate';
 import { startTemporalDevServer, type TemporalDevServer } from '../../temporal/dev-server';
@@ -18,6 +22,7 @@ import { freePort } from '../support/ports';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { storedMessageCounts } from '../support/stored-messages';
+import { waitUntil } from '../support/wait';
 import { startProcess } from '../support/worker-process';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -122,6 +127,41 @@ describe('restarts under a conversation', () => {
     await sleep(2_000);
     temporal = await startTemporal();
     expect(await during).toContain('Echo: m3');
+    expect(await say('m4')).toContain('Echo: m4');
+    await expectEachStoredOnce(stack, conversationId, ['m1', 'm2', 'm3', 'm4']);
+  }, 300_000);
+
+  it('answers a turn that was mid-way in the workflow when the Temporal server was killed, once, within a task timeout of its return', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'restart-temporal-inflight-'));
+    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const [port, uiPort] = [await freePort(), await freePort()];
+    const startTemporal = () => startTemporalDevServer({ dataDir, port, uiPort });
+    let temporal: TemporalDevServer = await startTemporal();
+    cleanup.push(() => temporal.stop());
+    const stack = await startStack({ ...sharedServers(), temporalAddress: temporal.address });
+    cleanup.push(() => stack.close());
+    const { conversationId, say } = await echoConversation(stack);
+    expect(await say('m1')).toEqual(['Ready.']);
+    expect(await say('m2')).toContain('Echo: m2');
+
+    // The conversation's row locked: the turn's store write waits inside its workflow task.
+    const locker = new pg.Client({ connectionString: sharedServers().databaseUrl });
+    await locker.connect();
+    cleanup.push(() => locker.end().catch(() => {}));
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+    const during = say('m3');
+    const blocked = async () => (await locker.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))')).rows[0].n > 0;
+    await waitUntil(blocked, 30_000, 'the turn to wait on the locked conversation');
+
+    await killed(temporal.process);
+    // The write finishes while the server is away; the worker cannot report it until it returns.
+    await locker.query('ROLLBACK');
+    await sleep(1_000);
+    temporal = await startTemporal();
+    const backAt = Date.now();
+    expect(await during).toContain('Echo: m3');
+    expect(Date.now() - backAt).toBeLessThan(INTERACTIVE_TASK_TIMEOUT_MS + 5_000);
     expect(await say('m4')).toContain('Echo: m4');
     await expectEachStoredOnce(stack, conversationId, ['m1', 'm2', 'm3', 'm4']);
   }, 300_000);
