@@ -4,6 +4,7 @@
  * every transcript is read back: each contact message stored once and answered exactly once.
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { startFakeTwilio } from '../test/fakes/twilio-server';
 import { echoFlow } from '../test/support/flows';
 import { workflowTaskStats } from './chaos-histories';
@@ -209,7 +210,11 @@ export async function runChaos(o: ChaosOptions) {
       return { totals, webhookTotals, conversationsPerPhone, lines, missing };
     };
 
+    // The machine's 1-minute load average while the load runs: the figures mean little without it.
+    const loads: number[] = [];
+    const sampler = setInterval(() => loads.push(loadavg()[0]), 10_000);
     await Promise.all([...conversations.map(driveConversation), driveWebhooks(), killParts()]);
+    clearInterval(sampler);
     log(`load stopped after ${((Date.now() - started) / 1000).toFixed(0)} s; reading every transcript`);
 
     // Let what was accepted last settle (the dispatcher, a send waiting out its retry backoff),
@@ -257,6 +262,7 @@ export async function runChaos(o: ChaosOptions) {
         outsideFaults: summarize(turns.filter((t) => !inFault(t)).map((t) => t.latencyMs)),
       },
       settledAfterMs,
+      loadAverage: { min: Math.min(...loads), max: Math.max(...loads), mean: Math.round((loads.reduce((a, b) => a + b, 0) / loads.length) * 10) / 10 },
       longestUnavailableMs: Math.max(0, ...afterKills.map((k) => k.ms)),
       longestUnavailableByPart: Object.fromEntries(o.parts.map((p) => [p, Math.max(0, ...afterKills.filter((k) => k.part === p).map((k) => k.ms))])),
       unavailableAfterEachKill: afterKills,

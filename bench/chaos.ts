@@ -40,7 +40,7 @@ const { turns, webhooks, latencyMs, workflowTasks: wft } = result;
 console.log(
   [
     '',
-    `seed ${result.seed}, ${result.seconds} s, ${result.conversations} conversations`,
+    `seed ${result.seed}, ${result.seconds} s, ${result.conversations} conversations, load average ${result.loadAverage.mean} (${result.loadAverage.min}-${result.loadAverage.max})`,
     `kills survived   ${result.kills} (${Object.entries(result.killsByPart).map(([p, n]) => `${p} ${n}`).join(', ')})`,
     `turns            ${turns.sent} sent, ${turns.answered} answered, ${turns.lost} lost, ${turns.duplicated} stored twice, ${turns.unanswered} unanswered, ${turns.answeredTwice} answered twice (client gave up on ${turns.clientGaveUp})`,
     `webhooks         ${webhooks.accepted} accepted (${webhooks.conversationsPerPhone} conversation(s) per phone at most), ${webhooks.lost} lost, ${webhooks.duplicated} stored twice, ${webhooks.unanswered} unanswered, ${webhooks.answeredTwice} answered twice`,
