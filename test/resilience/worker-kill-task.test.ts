@@ -5,9 +5,9 @@
  * INTERACTIVE_TASK_TIMEOUT_MS, not the SDK's 10 s, so the turn answers sooner after the kill, once,
  * and nothing is stored twice.
  */
-import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { INTERACTIVE_TASK_TIMEOUT_MS } from '../../core/workflows';
+import { lockConversation } from '../support/conversation-lock';
 import { echoFlow } from '../support/flows';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
@@ -17,15 +17,12 @@ import { startWorkerProcess, type WorkerProcess } from '../support/worker-proces
 
 let stack: Stack;
 const workers: WorkerProcess[] = [];
-const locker = new pg.Client({ connectionString: sharedServers().databaseUrl });
 
 beforeAll(async () => {
   stack = await startStack({ ...sharedServers(), worker: false });
-  await locker.connect();
 });
 
 afterAll(async () => {
-  await locker.end().catch(() => {});
   await Promise.all(workers.map((w) => w.kill('SIGKILL')));
   await stack?.close();
 });
@@ -43,14 +40,12 @@ it('hands the task of a killed worker to another within the task timeout, and an
 
   // The conversation's row locked: the turn's message insert (its foreign key) waits, and with it
   // the local activity and the workflow task that runs it, on the first worker.
-  await locker.query('BEGIN');
-  await locker.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [conversationId]);
+  const lock = await lockConversation(sharedServers().databaseUrl, conversationId);
   const turn = say('m3');
-  const blocked = async () => (await locker.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))')).rows[0].n > 0;
-  await waitUntil(blocked, 30_000, 'the turn to wait on the locked conversation');
+  await lock.waitForBlocked();
   // A second worker already polls, as in a deployment of several: only the timeout stands between it and the task.
   workers.push(await startWorkerProcess(stack.workerEnv(), 120_000));
-  expect(await blocked()).toBe(true);
+  expect(await lock.blocked()).toBe(true);
 
   // While its local activity waits, the first worker renews the task (a new task starts at 80 % of
   // the timeout): killed just after a renewal, the task is held for a whole timeout.
@@ -60,9 +55,10 @@ it('hands the task of a killed worker to another within the task timeout, and an
   await waitUntil(async () => (await tasksStarted()) > before, 30_000, 'the held workflow task to be renewed');
   await workers[0].kill('SIGKILL');
   const killedAt = Date.now();
-  await locker.query('ROLLBACK');
+  await lock.release();
   const answer = await turn;
   const tookMs = Date.now() - killedAt;
+  await lock.close();
 
   expect(answer.status).toBe(200);
   expect(answer.body.replies.map((r: { text: string }) => r.text)).toContain('Echo: m3');
