@@ -24,7 +24,7 @@ export interface WorkflowTaskStats {
   tasks: number;
   /** Started and never completed within the timeout: the worker or the server holding it died. */
   timedOut: number;
-  /** Waited on a killed worker's sticky queue until they went to the shared one. */
+  /** Waited on a worker's sticky queue until they went to the shared one: a killed worker's, or a live one with every slot taken. */
   stickyTimedOut: number;
   /** Started → completed, over every completed task. */
   p50Ms: number;

@@ -46,7 +46,7 @@ console.log(
     `webhooks         ${webhooks.accepted} accepted (${webhooks.conversationsPerPhone} conversation(s) per phone at most), ${webhooks.lost} lost, ${webhooks.duplicated} stored twice, ${webhooks.unanswered} unanswered, ${webhooks.answeredTwice} answered twice`,
     `turn latency     p50/p99 ${latencyMs.outsideFaults.p50}/${latencyMs.outsideFaults.p99} ms outside faults, ${latencyMs.duringFaults.p50}/${latencyMs.duringFaults.p99} ms within 15 s of a kill`,
     `settled          ${(result.settledAfterMs / 1000).toFixed(0)} s after the load stopped`,
-    `workflow tasks   ${wft.tasks} in ${wft.runs} conversation runs (timeout ${Object.keys(wft.taskTimeouts).join('/')} s), started → completed p50/p99/max ${wft.p50Ms}/${wft.p99Ms}/${wft.maxMs} ms (first on a restarted worker: p50/max ${wft.onNewWorker.p50Ms}/${wft.onNewWorker.maxMs} ms); ${wft.timedOut} timed out after their worker or server was killed, ${wft.stickyTimedOut} left a killed worker's sticky queue`,
+    `workflow tasks   ${wft.tasks} in ${wft.runs} conversation runs (timeout ${Object.keys(wft.taskTimeouts).join('/')} s), started → completed p50/p99/max ${wft.p50Ms}/${wft.p99Ms}/${wft.maxMs} ms (first on a restarted worker: p50/max ${wft.onNewWorker.p50Ms}/${wft.onNewWorker.maxMs} ms); ${wft.timedOut} timed out after their worker or server was killed, ${wft.stickyTimedOut} waited out a sticky queue`,
     `unavailability   longest ${(result.longestUnavailableMs / 1000).toFixed(1)} s after a kill (${Object.entries(result.longestUnavailableByPart).map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)} s`).join(', ')})`,
   ].join('\n'),
 );
