@@ -1,5 +1,5 @@
 /** API process entrypoint: connects to Postgres, Redis and Temporal, then serves on PORT. */
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../core/config';
 import { createOrm } from '../db/orm';
@@ -7,6 +7,7 @@ import { parseSecretKey } from '../db/secrets';
 import { chatTokenKey } from './services/chat-token';
 import { buildApp } from './app';
 import { WorkflowGateway } from '../temporal/clients';
+import { connectTemporal } from '../temporal/connection';
 import { temporalClientInterceptors } from '../telemetry/temporal';
 import { startTelemetry } from '../telemetry/tracing';
 
@@ -18,7 +19,7 @@ if (!config.SWITCHBOARD_SECRET_KEY) throw new Error('SWITCHBOARD_SECRET_KEY is n
 const telemetry = startTelemetry(config, 'api');
 const orm = await createOrm(config.DATABASE_URL);
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
-const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+const connection = await connectTemporal(config.TEMPORAL_ADDRESS);
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors(telemetry) });
 const app = await buildApp({
   config,

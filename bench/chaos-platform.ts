@@ -29,6 +29,8 @@ export interface Platform {
   url: string;
   apiKey: string;
   dataDir: string;
+  /** The Temporal dev server's frontend, host:port. */
+  temporalAddress: string;
   output(): string;
   /** The processes of a part. */
   pids(part: PartName): number[];
@@ -113,6 +115,7 @@ export async function startPlatform(env: Record<string, string> = {}, watch: { v
     url,
     apiKey,
     dataDir,
+    temporalAddress: `127.0.0.1:${temporalPort}`,
     output: () => log,
     pids: partPids,
     kill(part) {

@@ -4,8 +4,10 @@
  * every transcript is read back: each contact message stored once and answered exactly once.
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { startFakeTwilio } from '../test/fakes/twilio-server';
 import { echoFlow } from '../test/support/flows';
+import { workflowTaskStats } from './chaos-histories';
 import { startPlatform, type PartName, type Platform } from './chaos-platform';
 import { summarize } from './stats';
 
@@ -19,6 +21,8 @@ export interface ChaosOptions {
   log?: (line: string) => void;
   /** Log the platform's own output (its parts' lines included) beside the run's. */
   verbose?: boolean;
+  /** A directory to write every conversation run's Temporal history to, for a closer look at a stall. */
+  historiesDir?: string;
 }
 
 /** mulberry32: a seeded order of kills, so a failing run can be replayed. */
@@ -95,9 +99,18 @@ export async function runChaos(o: ChaosOptions) {
   const account = `AC${randomBytes(16).toString('hex')}`;
   const token = randomBytes(16).toString('hex');
   const twilio = await startFakeTwilio({ accounts: { [account]: token } });
+  // When the supervisor had each part serving again: `[start] db is running again, 2.3 s after it exited`.
+  const backUp: { part: string; at: number; seconds: number }[] = [];
   const platform = await startPlatform(
     { CHANNEL_PROVIDER_URLS_ALLOWED: 'http://127.0.0.1:*', OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1' },
-    { verbose: o.verbose, onLine: o.verbose ? (line) => log(`${new Date().toISOString().slice(11, 23)} ${line}`) : undefined },
+    {
+      verbose: o.verbose,
+      onLine: (line) => {
+        const up = /^\[start\] (\w+) is running again, ([\d.]+) s after it exited/.exec(line);
+        if (up) backUp.push({ part: up[1], at: Date.now(), seconds: Number(up[2]) });
+        if (o.verbose) log(`${new Date().toISOString().slice(11, 23)} ${line}`);
+      },
+    },
   );
   try {
     log(`platform up at ${platform.url} (data in ${platform.dataDir})`);
@@ -197,7 +210,11 @@ export async function runChaos(o: ChaosOptions) {
       return { totals, webhookTotals, conversationsPerPhone, lines, missing };
     };
 
+    // The machine's 1-minute load average while the load runs: the figures mean little without it.
+    const loads: number[] = [];
+    const sampler = setInterval(() => loads.push(loadavg()[0]), 10_000);
     await Promise.all([...conversations.map(driveConversation), driveWebhooks(), killParts()]);
+    clearInterval(sampler);
     log(`load stopped after ${((Date.now() - started) / 1000).toFixed(0)} s; reading every transcript`);
 
     // Let what was accepted last settle (the dispatcher, a send waiting out its retry backoff),
@@ -221,8 +238,16 @@ export async function runChaos(o: ChaosOptions) {
     const afterKills = kills.map((k, i) => {
       const until = Math.min(kills[i + 1]?.at ?? deadline, deadline);
       const marks = [k.at, ...ends.filter((e) => e > k.at && e < until), ends.find((e) => e >= until) ?? until];
-      return { part: k.part, atS: Math.round((k.at - started) / 100) / 10, ms: Math.max(...marks.slice(1).map((m, j) => m - marks[j])) };
+      // The supervisor's own measure of the part's outage: from its exit until it served again.
+      const restarted = backUp.find((b) => b.part === k.part && b.at >= k.at);
+      return {
+        part: k.part,
+        atS: Math.round((k.at - started) / 100) / 10,
+        ms: Math.max(...marks.slice(1).map((m, j) => m - marks[j])),
+        ...(restarted ? { partBackAfterS: restarted.seconds } : {}),
+      };
     });
+    const workflowTasks = await workflowTaskStats(platform.temporalAddress, o.historiesDir);
     const inFault = (t: { startedAt: number; endedAt: number }) => kills.some((k) => k.at <= t.endedAt && k.at + 15_000 >= t.startedAt);
     return {
       seed: o.seed,
@@ -237,9 +262,11 @@ export async function runChaos(o: ChaosOptions) {
         outsideFaults: summarize(turns.filter((t) => !inFault(t)).map((t) => t.latencyMs)),
       },
       settledAfterMs,
+      loadAverage: { min: Math.min(...loads), max: Math.max(...loads), mean: Math.round((loads.reduce((a, b) => a + b, 0) / loads.length) * 10) / 10 },
       longestUnavailableMs: Math.max(0, ...afterKills.map((k) => k.ms)),
       longestUnavailableByPart: Object.fromEntries(o.parts.map((p) => [p, Math.max(0, ...afterKills.filter((k) => k.part === p).map((k) => k.ms))])),
       unavailableAfterEachKill: afterKills,
+      workflowTasks,
     };
   } catch (err) {
     log(platform.output().slice(-3000));

@@ -1,5 +1,5 @@
 /**
- * `npm run chaos [-- --seconds 300 --conversations 20 --kill-every 8 --seed 1]`: the chaos run
+ * `npm run chaos [-- --seconds 300 --conversations 20 --kill-every 8 --seed 1 --verbose --histories DIR]`: the chaos run
  * (bench/chaos-run.ts). Prints kills survived, messages sent, lost and duplicated, latency in and
  * outside fault windows and the longest unavailability; writes bench/results/chaos.json; exits
  * non-zero when anything was lost or doubled.
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: String(Date.now() % 100000) },
     parts: { type: 'string', default: 'worker,api,db,temporal,redis' },
     verbose: { type: 'boolean', default: false },
+    histories: { type: 'string' },
     out: { type: 'string', default: fileURLToPath(new URL('./results/chaos.json', import.meta.url)) },
   },
 });
@@ -31,19 +32,21 @@ const result = await runChaos({
   seed: Number(values.seed),
   parts: values.parts.split(',') as PartName[],
   verbose: values.verbose,
+  historiesDir: values.histories,
   log: (line) => console.log(`chaos: ${line}`),
 });
 
-const { turns, webhooks, latencyMs } = result;
+const { turns, webhooks, latencyMs, workflowTasks: wft } = result;
 console.log(
   [
     '',
-    `seed ${result.seed}, ${result.seconds} s, ${result.conversations} conversations`,
+    `seed ${result.seed}, ${result.seconds} s, ${result.conversations} conversations, load average ${result.loadAverage.mean} (${result.loadAverage.min}-${result.loadAverage.max})`,
     `kills survived   ${result.kills} (${Object.entries(result.killsByPart).map(([p, n]) => `${p} ${n}`).join(', ')})`,
     `turns            ${turns.sent} sent, ${turns.answered} answered, ${turns.lost} lost, ${turns.duplicated} stored twice, ${turns.unanswered} unanswered, ${turns.answeredTwice} answered twice (client gave up on ${turns.clientGaveUp})`,
     `webhooks         ${webhooks.accepted} accepted (${webhooks.conversationsPerPhone} conversation(s) per phone at most), ${webhooks.lost} lost, ${webhooks.duplicated} stored twice, ${webhooks.unanswered} unanswered, ${webhooks.answeredTwice} answered twice`,
     `turn latency     p50/p99 ${latencyMs.outsideFaults.p50}/${latencyMs.outsideFaults.p99} ms outside faults, ${latencyMs.duringFaults.p50}/${latencyMs.duringFaults.p99} ms within 15 s of a kill`,
     `settled          ${(result.settledAfterMs / 1000).toFixed(0)} s after the load stopped`,
+    `workflow tasks   ${wft.tasks} in ${wft.runs} conversation runs (timeout ${Object.keys(wft.taskTimeouts).join('/')} s), started → completed p50/p99/max ${wft.p50Ms}/${wft.p99Ms}/${wft.maxMs} ms (first on a restarted worker: p50/max ${wft.onNewWorker.p50Ms}/${wft.onNewWorker.maxMs} ms); ${wft.timedOut} timed out after their worker or server was killed, ${wft.stickyTimedOut} waited out a sticky queue`,
     `unavailability   longest ${(result.longestUnavailableMs / 1000).toFixed(1)} s after a kill (${Object.entries(result.longestUnavailableByPart).map(([p, ms]) => `${p} ${(ms / 1000).toFixed(1)} s`).join(', ')})`,
   ].join('\n'),
 );

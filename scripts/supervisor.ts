@@ -1,8 +1,9 @@
 /**
  * Keeps the parts `npm start` runs alive. A part that dies after the platform is up is started again
- * after an exponential backoff while the others keep running; a part that dies again and again soon
- * after starting is crash-looping, and only then does the supervisor give up. Each change is written to a
- * state file that `GET /health` shows (api/routes/health.ts).
+ * at once while the others keep running, and with an exponential backoff when it keeps dying soon
+ * after its restarts; a part that dies again and again soon after starting is crash-looping, and
+ * only then does the supervisor give up. Each change is written to a state file that `GET /health`
+ * shows (api/routes/health.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { renameSync, writeFileSync } from 'node:fs';
@@ -121,10 +122,11 @@ export class Supervisor {
     if (!this.healing) return this.fail(part, how, `${name} exited unexpectedly (${how})`);
     const now = Date.now();
     part.diedAt = now;
-    let delay = this.backoff.initialMs;
-    // A part that was up and then killed from outside (an operator, the OOM killer) did not crash: it
-    // comes back after the first delay, however soon after its start and however often. Backing off
-    // would only stretch the outage (a database killed twice in a row waited 16 s).
+    // The first restart is at once: every second of waiting is a second of outage (the chaos run's
+    // kills each paid a fixed 1 s here). A part that was up and then killed from outside (an
+    // operator, the OOM killer) did not crash: it comes back at once, however soon after its start
+    // and however often (backing off stretched a database killed twice in a row to 16 s).
+    let delay = 0;
     if (!KILLED_FROM_OUTSIDE.has(how)) {
       // A part that served a while and then exited is not looping either.
       part.consecutive = now - part.upSince >= this.stableAfterMs ? 1 : part.consecutive + 1;
@@ -132,12 +134,15 @@ export class Supervisor {
         const seconds = Math.round(this.stableAfterMs / 1000);
         return this.fail(part, how, `${name} crash-looped (${part.consecutive} exits in a row, each within ${seconds} s of starting; last: ${how})`);
       }
-      delay = Math.min(this.backoff.initialMs * 2 ** (part.consecutive - 1), this.backoff.maxMs);
+      // Exiting again soon after that restart is what backs off: a cause outside the part (a port
+      // still taken, a dependency still starting) gets time to clear.
+      if (part.consecutive > 1) delay = Math.min(this.backoff.initialMs * 2 ** (part.consecutive - 2), this.backoff.maxMs);
     }
     part.status = this.status('restarting', part.status.restarts + 1, how);
     this.write();
-    this.options.log(`${name} exited (${how}); restarting it in ${(delay / 1000).toFixed(1)} s (restart ${part.status.restarts})`);
-    await new Promise((r) => setTimeout(r, delay));
+    const when = delay === 0 ? 'now' : `in ${(delay / 1000).toFixed(1)} s`;
+    this.options.log(`${name} exited (${how}); restarting it ${when} (restart ${part.status.restarts})`);
+    if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     if (this.stopping) return;
     try {
       await this.launch(part);

@@ -7,7 +7,7 @@ import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, Workflo
 import { AppError } from '../core/errors';
 import { conversationWorkflowId } from '../core/ids';
 import type { Channel } from '../core/messages';
-import type { PinnedFlow } from '../core/workflows';
+import { INTERACTIVE_TASK_TIMEOUT_MS, type PinnedFlow } from '../core/workflows';
 import {
   agentMessageSignal,
   closeSignal,
@@ -45,6 +45,7 @@ export class ConversationClient {
       workflowId: conversationWorkflowId(tenantId, conversationId),
       taskQueue: this.taskQueue,
       args: [input] as [ConversationInput],
+      workflowTaskTimeout: INTERACTIVE_TASK_TIMEOUT_MS,
       typedSearchAttributes: searchAttributePairs({ TenantId: tenantId, FlowId: flow.flowId, FlowVersion: flow.version, Stage: 'bot', Channel: channel }),
     };
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { AppError } from '../core/errors';
 import { flowRunWorkflowId, ownWorkflowId } from '../core/ids';
-import type { PinnedFlow } from '../core/workflows';
+import { INTERACTIVE_TASK_TIMEOUT_MS, type PinnedFlow } from '../core/workflows';
 import { resumeSignal, type FlowRunInput } from '../workflows/messages';
 import { searchAttributePairs } from '../workflows/search-attributes';
 import { describeWorkflow } from './describe';
@@ -26,6 +26,7 @@ export class FlowRunClient {
         workflowId,
         taskQueue: this.taskQueue,
         args: [args],
+        workflowTaskTimeout: INTERACTIVE_TASK_TIMEOUT_MS,
         typedSearchAttributes: searchAttributePairs({ TenantId: tenantId, FlowId: flow.flowId, FlowVersion: flow.version, Stage: 'running' }),
         // Running or finished, a second start with the same key fails: that is the idempotency.
         workflowIdReusePolicy: 'REJECT_DUPLICATE',

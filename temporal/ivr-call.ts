@@ -6,6 +6,7 @@
  */
 import { type Client, WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { callWorkflowId } from '../core/ids';
+import { INTERACTIVE_TASK_TIMEOUT_MS } from '../core/workflows';
 import type { CallAnswer, CallEvent } from '../core/voice/types';
 import { callEventUpdate, callStateQuery, type CallState, type IvrCallInput } from '../workflows/messages';
 import { searchAttributePairs } from '../workflows/search-attributes';
@@ -23,6 +24,7 @@ export class IvrCallClient {
       workflowId,
       taskQueue: this.taskQueue,
       args: [input],
+      workflowTaskTimeout: INTERACTIVE_TASK_TIMEOUT_MS,
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       typedSearchAttributes: searchAttributePairs({ TenantId: input.tenantId, FlowId: input.flowId, FlowVersion: input.flowVersion, Channel: 'voice', Stage: 'ringing' }),

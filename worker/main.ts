@@ -4,7 +4,7 @@
  * sweeper) to conversation workflows.
  */
 import os from 'node:os';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
@@ -27,6 +27,7 @@ import { temporalPinoLogger, traceLogFields } from '../telemetry/log';
 import { temporalClientInterceptors } from '../telemetry/temporal';
 import { startTelemetry } from '../telemetry/tracing';
 import { RetentionClient } from '../temporal/retention';
+import { lazyTemporalConnection } from '../temporal/connection';
 
 const config = loadConfig();
 if (config.WORKER_NICE > 0) os.setPriority(config.WORKER_NICE);
@@ -81,7 +82,7 @@ const { worker, connection } = await createWorker({
   telemetry,
 });
 // Lazy: a Temporal that is briefly away delays dispatch (rows stay pending), it does not stop the worker.
-const clientConnection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+const clientConnection = lazyTemporalConnection(config.TEMPORAL_ADDRESS);
 const temporalClient = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors(telemetry) });
 const inbound = startInboundProcessing({ orm, config, temporal: temporalClient });
 // Not awaited: the worker serves its task queue at once; a Temporal still away is retried by the next start.

@@ -2,13 +2,16 @@
  * The embedded database and the Temporal dev server, each SIGKILLed under a running conversation and
  * started again on the same files and port, as `npm start`'s supervisor does: connections come back
  * by themselves, a turn sent while the part is down (the client retrying with the same
- * idempotencyKey) is answered once it is back, and every message is stored and answered once.
+ * idempotencyKey) is answered once it is back, and every message is stored and answered once. A
+ * turn already inside its workflow when the Temporal server dies is answered once the server is
+ * back, within a workflow task timeout.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { INTERACTIVE_TASK_TIMEOUT_MS } from '../../core/workflows';
 import { readOrCreateSecret } from '../../db/data-dir';
 import { runMigrations } from '../../db/migrate';
 import { startTemporalDevServer, type TemporalDevServer } from '../../temporal/dev-server';
@@ -18,6 +21,7 @@ import { freePort } from '../support/ports';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { storedMessageCounts } from '../support/stored-messages';
+import { lockConversation } from '../support/conversation-lock';
 import { startProcess } from '../support/worker-process';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -72,6 +76,23 @@ async function expectEachStoredOnce(stack: Stack, conversationId: string, texts:
   for (const text of texts.slice(1)) expect(`Echo: ${text}: ${count('bot', `Echo: ${text}`)}`).toBe(`Echo: ${text}: 1`);
 }
 
+/** A Temporal dev server on its own file and ports (so it can be killed and started again), a stack on it, and an echo conversation two turns in. */
+async function onOwnTemporal(prefix: string) {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  const [port, uiPort] = [await freePort(), await freePort()];
+  const start = () => startTemporalDevServer({ dataDir, port, uiPort });
+  let server: TemporalDevServer = await start();
+  cleanup.push(() => server.stop());
+  const stack = await startStack({ ...sharedServers(), temporalAddress: server.address });
+  cleanup.push(() => stack.close());
+  const conversation = await echoConversation(stack);
+  expect(await conversation.say('m1')).toEqual(['Ready.']);
+  expect(await conversation.say('m2')).toContain('Echo: m2');
+  const temporal = { kill: () => killed(server.process), restart: async () => void (server = await start()) };
+  return { stack, temporal, ...conversation };
+}
+
 describe('restarts under a conversation', () => {
   it('answers a turn sent while the embedded database was down once it is back, and loses or doubles nothing', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'restart-pglite-'));
@@ -104,24 +125,32 @@ describe('restarts under a conversation', () => {
   }, 300_000);
 
   it('answers a turn sent while the Temporal server was down once it is back, and loses or doubles nothing', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'restart-temporal-'));
-    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const [port, uiPort] = [await freePort(), await freePort()];
-    const startTemporal = () => startTemporalDevServer({ dataDir, port, uiPort });
-    let temporal: TemporalDevServer = await startTemporal();
-    cleanup.push(() => temporal.stop());
-
-    const stack = await startStack({ ...sharedServers(), temporalAddress: temporal.address });
-    cleanup.push(() => stack.close());
-    const { conversationId, say } = await echoConversation(stack);
-    expect(await say('m1')).toEqual(['Ready.']);
-    expect(await say('m2')).toContain('Echo: m2');
-
-    await killed(temporal.process);
+    const { stack, temporal, conversationId, say } = await onOwnTemporal('restart-temporal-');
+    await temporal.kill();
     const during = say('m3');
     await sleep(2_000);
-    temporal = await startTemporal();
+    await temporal.restart();
     expect(await during).toContain('Echo: m3');
+    expect(await say('m4')).toContain('Echo: m4');
+    await expectEachStoredOnce(stack, conversationId, ['m1', 'm2', 'm3', 'm4']);
+  }, 300_000);
+
+  it('answers a turn that was mid-way in the workflow when the Temporal server was killed, once, within a task timeout of its return', async () => {
+    const { stack, temporal, conversationId, say } = await onOwnTemporal('restart-temporal-inflight-');
+    // The turn's store write waits inside its workflow task.
+    const lock = await lockConversation(sharedServers().databaseUrl, conversationId);
+    cleanup.push(() => lock.close());
+    const during = say('m3');
+    await lock.waitForBlocked();
+
+    await temporal.kill();
+    // The write finishes while the server is away; the worker cannot report it until it returns.
+    await lock.release();
+    await sleep(1_000);
+    await temporal.restart();
+    const backAt = Date.now();
+    expect(await during).toContain('Echo: m3');
+    expect(Date.now() - backAt).toBeLessThan(INTERACTIVE_TASK_TIMEOUT_MS + 5_000);
     expect(await say('m4')).toContain('Echo: m4');
     await expectEachStoredOnce(stack, conversationId, ['m1', 'm2', 'm3', 'm4']);
   }, 300_000);

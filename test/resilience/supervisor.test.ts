@@ -79,7 +79,7 @@ describe('npm start supervisor', () => {
     expect(db.pid()).toBe(dbPid);
     expect(alive(dbPid)).toBe(true);
     expect(gaveUp).toEqual([]);
-    expect(logs.some((l) => /^worker exited \(SIGKILL\); restarting it in 0\.1 s \(restart 1\)$/.test(l))).toBe(true);
+    expect(logs.some((l) => /^worker exited \(SIGKILL\); restarting it now \(restart 1\)$/.test(l))).toBe(true);
     const written = JSON.parse(readFileSync(stateFile, 'utf8')) as { parts: Record<string, PartStatus> };
     expect(written.parts.worker).toMatchObject({ state: 'running', restarts: 1, lastExit: 'SIGKILL' });
     expect(written.parts.db).toMatchObject({ state: 'running', restarts: 0 });
@@ -95,11 +95,12 @@ describe('npm start supervisor', () => {
 
     await waitUntil(() => gaveUp.length > 0, 15_000);
     expect(gaveUp).toEqual(['worker: worker crash-looped (4 exits in a row, each within 60 s of starting; last: code 3)']);
-    // Three restarts after the first start; each wait at least doubles (timers never fire early).
+    // Three restarts after the first start: the first at once, then waits that double (timers never fire early).
     expect(starts).toHaveLength(4);
-    const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+    const waits = logs.filter((l) => l.startsWith('worker exited (code 3)')).map((l) => / restarting it (now|in [\d.]+ s)/.exec(l)?.[1]);
+    expect(waits).toEqual(['now', 'in 0.1 s', 'in 0.2 s']);
+    const gaps = starts.slice(2).map((t, i) => t - starts[i + 1]);
     gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(100 * 2 ** i - 5));
-    expect(logs.filter((l) => l.startsWith('worker exited (code 3)'))).toHaveLength(3);
     expect(supervisor.snapshot().worker).toMatchObject({ state: 'failed', restarts: 3 });
     expect(alive(other.pid()!)).toBe(true);
   });
@@ -119,7 +120,7 @@ describe('npm start supervisor', () => {
     expect(supervisor.snapshot().worker.restarts).toBe(4);
   });
 
-  it('brings a part killed from outside back after the first delay, however soon after its start: a kill is not a crash', async () => {
+  it('brings a part killed from outside back at once, however soon after its start: a kill is not a crash', async () => {
     const { supervisor, gaveUp, logs } = make({ crashLoopExits: 2, stableAfterMs: 60_000 });
     const worker = nodePart('worker', []);
     await supervisor.add(worker);
@@ -130,8 +131,8 @@ describe('npm start supervisor', () => {
       await waitUntil(() => supervisor.snapshot().worker.state === 'running' && worker.pid() !== pid, 10_000);
     }
     expect(gaveUp).toEqual([]);
-    const waits = logs.filter((l) => l.startsWith('worker exited')).map((l) => / restarting it in ([\d.]+) s/.exec(l)?.[1]);
-    expect(waits).toEqual(['0.1', '0.1', '0.1', '0.1']);
+    const waits = logs.filter((l) => l.startsWith('worker exited')).map((l) => / restarting it (now|in [\d.]+ s)/.exec(l)?.[1]);
+    expect(waits).toEqual(['now', 'now', 'now', 'now']);
   });
 
   it('treats a death before the platform is up as fatal: there is nothing running to keep', async () => {
@@ -181,8 +182,8 @@ describe('npm start supervisor', () => {
     process.kill(pid, 'SIGKILL');
     await waitUntil(() => logs.some((l) => l.startsWith('worker is running again')), 10_000);
     const seconds = Number(/again, ([\d.]+) s after/.exec(logs.find((l) => l.startsWith('worker is running again'))!)![1]);
-    // 100 ms backoff + 600 ms until the line: "running" must not be claimed at spawn.
-    expect(seconds).toBeGreaterThanOrEqual(0.65);
+    // Restarted at once, then 600 ms until the line: "running" must not be claimed at spawn.
+    expect(seconds).toBeGreaterThanOrEqual(0.59);
   });
 
   it('fails a start whose process exits or stays silent, with its output in the error', async () => {

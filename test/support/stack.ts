@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../core/config';
@@ -14,6 +14,7 @@ import { createEventsQueue } from '../../events/queue';
 import { buildApp } from '../../api/app';
 import { chatTokenKey } from '../../api/services/chat-token';
 import { WorkflowGateway } from '../../temporal/clients';
+import { connectTemporal } from '../../temporal/connection';
 import { createOrm, systemEm, tenantEm, type Orm } from '../../db/orm';
 import { createApiKey, ensureTenant, updateTenantSettings } from '../../db/repos';
 import { parseSecretKey, secretBoxFromConfig } from '../../db/secrets';
@@ -74,7 +75,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const redis = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
   const subscribers: Redis[] = [];
   const subscriberName = `live-${taskQueue}`;
-  const connection = await Connection.connect({ address: opts.temporalAddress });
+  const connection = await connectTemporal(opts.temporalAddress);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors(telemetry) });
   const eventsQueue = createEventsQueue(redis);
 
