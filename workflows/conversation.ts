@@ -3,7 +3,7 @@
  * in through the `turn` update (sync channels) or the `inbound` signal (async channels); the flow
  * graph is pinned in the input and refreshed only at continue-as-new.
  */
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   agentMessageSignal,
   closeSignal,
@@ -17,6 +17,17 @@ import {
 } from './messages';
 import { ConversationSession } from './runtime/conversation-session';
 import { setRunAttributes } from './runtime/search-attributes';
+
+/**
+ * Events per run before a conversation continues as new, far below the server's suggestion (4K
+ * events): a worker that takes a conversation over (after a restart, or its sticky cache let it go)
+ * replays the whole run's history before the turn, and the chaos run measured a restarted worker's
+ * first task at 5.6 s median on histories of up to 2,200 events. A bounded history bounds that
+ * replay; carrying the state over costs one workflow task every ~70 turns. Runs started before
+ * the patch keep the server's suggestion, which their histories followed.
+ */
+export const CONVERSATION_HISTORY_LIMIT = 1000;
+export const BOUNDED_HISTORY_PATCH = 'conversation-bounded-history';
 
 export async function conversation(input: ConversationInput): Promise<void> {
   const s = new ConversationSession(input);
@@ -38,7 +49,11 @@ export async function conversation(input: ConversationInput): Promise<void> {
 
   setRunAttributes({ TenantId: input.tenantId, FlowId: input.flowId, FlowVersion: input.flowVersion, Channel: input.channel, Stage: s.status });
 
-  const canContinueAsNew = () => workflowInfo().continueAsNewSuggested && s.idle;
+  const bounded = patched(BOUNDED_HISTORY_PATCH);
+  const canContinueAsNew = () => {
+    const info = workflowInfo();
+    return (info.continueAsNewSuggested || (bounded && info.historyLength > CONVERSATION_HISTORY_LIMIT)) && s.idle;
+  };
   let reason: 'idle' | 'requested' = 'requested';
   for (;;) {
     // Sleep until the earliest deadline. Turns push the idle deadline later without waking the

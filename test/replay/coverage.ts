@@ -6,6 +6,7 @@
  * run (its `state` query, answered by replaying that history); every other fact is read from the
  * history's own events.
  */
+import { CONVERSATION_HISTORY_LIMIT } from '../../workflows/conversation';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NODE_TYPES, nodeDefinition } from '../../core/nodes';
@@ -87,6 +88,7 @@ export const PATHS: Path[] = [
   { kind: 'conversation', name: 'inbound de-duplication', shows: repeatedExternalId },
   { kind: 'conversation', name: 'continueAsNew carrying seenExternalIds', shows: (r) => r.facts.end?.kind === 'continuedAsNew' && carriedSeenIds(r.facts.end.input).length > 0 },
   { kind: 'conversation', name: 'run continued with carried state', shows: (r) => carriedSeenIds(r.facts.input).length > 0 },
+  { kind: 'conversation', name: 'continueAsNew on the run\'s own history bound', shows: (r) => r.facts.end?.kind === 'continuedAsNew' && r.facts.events > CONVERSATION_HISTORY_LIMIT && r.facts.events < 4000 },
   { kind: 'conversation', name: 'ask timeout edge', shows: (r) => visitedBy(r, 'ask', 'timeout') },
   { kind: 'conversation', name: 'idle timeout closes', shows: (r) => r.facts.end?.kind === 'completed' && !signalled(r, 'close') && r.facts.timersFired > 0 },
   { kind: 'conversation', name: 'handoff and agent reply', shows: (r) => visitedBy(r, 'handoff') && signalled(r, 'takeOver') && signalled(r, 'agentMessage') },

@@ -5,7 +5,8 @@
  */
 import type { ConversationState } from '../../../workflows/messages';
 import { talk } from '../../workflows/support/conversation';
-import { conversationInput, flow, onboardingFlow } from '../../workflows/support/flows';
+import { CONVERSATION_HISTORY_LIMIT } from '../../../workflows/conversation';
+import { conversationInput, echoLoopFlow, flow, onboardingFlow } from '../../workflows/support/flows';
 import { eventually } from '../../workflows/support/harness';
 import { knowledgeFinds, modelAnswer, modelHandingOff, modelUsingTools, passage, toolCall } from './model';
 import { expectPath, type RecordContext, type Recorder } from './types';
@@ -174,6 +175,21 @@ async function recordTryIt(ctx: RecordContext) {
   await closeAndSave(ctx, c, 'conversation-try-it');
 }
 
+/** A run past CONVERSATION_HISTORY_LIMIT events continues as new on that bound, not the server's suggestion (runs since the bounded-history patch). */
+async function recordBoundedHistory(ctx: RecordContext) {
+  const c = talk(ctx.h, conversationInput(echoLoopFlow()));
+  await c.turn('hello');
+  const { runId } = await c.handle().describe();
+  for (let i = 1; (await c.handle().describe()).runId === runId; i++) {
+    expectPath(i <= 400, 'the conversation continued as new');
+    await c.turn(`m${i}`);
+    await settled(c);
+  }
+  const events = (await ctx.h.client.workflow.getHandle(c.workflowId, runId).fetchHistory()).events ?? [];
+  expectPath(events.length > CONVERSATION_HISTORY_LIMIT && events.length < 4000, `continued on the bound (${events.length} events)`);
+  await ctx.save('conversation-bounded-history', c.workflowId, runId);
+}
+
 export const conversationRecorders: Record<string, Recorder> = {
   'conversation-nodes': { record: recordNodes },
   'conversation-llm-tools': { record: recordLlmTools },
@@ -181,4 +197,5 @@ export const conversationRecorders: Record<string, Recorder> = {
   'conversation-handoff': { record: recordHandoff },
   'conversation-onboarding': { record: recordOnboarding },
   'conversation-try-it': { record: recordTryIt },
+  'conversation-bounded-history': { record: recordBoundedHistory },
 };
