@@ -12,6 +12,7 @@ import {
   agentMessageSignal,
   closeSignal,
   inboundSignal,
+  keyedTurnUpdateId,
   releaseSignal,
   takeOverSignal,
   turnUpdate,
@@ -67,7 +68,7 @@ export class ConversationClient {
     const opts = this.startOptions(tenantId, conversationId, flow, channel);
     const startWorkflowOperation = new WithStartWorkflowOperation('conversation', { ...opts, workflowIdConflictPolicy: 'USE_EXISTING' });
     try {
-      return await this.client.workflow.executeUpdateWithStart(turnUpdate, { args: [{ text }], startWorkflowOperation, ...(idempotencyKey ? { updateId: `turn:${idempotencyKey}` } : {}) });
+      return await this.client.workflow.executeUpdateWithStart(turnUpdate, { args: [{ text }], startWorkflowOperation, ...(idempotencyKey ? { updateId: keyedTurnUpdateId(idempotencyKey) } : {}) });
     } catch (err) {
       throw mapUpdateError(err);
     }

@@ -33,7 +33,7 @@ export async function conversation(input: ConversationInput): Promise<void> {
   const s = new ConversationSession(input);
 
   // Handlers first, before any await: update-with-start delivers the first turn with the start.
-  setHandler(turnUpdate, (msg) => s.inbound(msg), { validator: (msg) => validateInbound(s, msg) });
+  setHandler(turnUpdate, (msg) => s.turnUpdate(msg), { validator: (msg) => validateInbound(s, msg) });
   setHandler(inboundSignal, async (msg) => {
     if (isText(msg) && !s.closeRequested) await s.inbound(msg);
   });

@@ -63,6 +63,8 @@ export interface CarriedState {
   seenExternalIds?: string[];
   /** Nodes visited and edges followed so far (the drop-off figures read them from `conversation.closed`). */
   path?: PathState;
+  /** The last turns sent with an idempotency key and what they answered, so a retry after continue-as-new is not a second turn. */
+  keyedTurns?: { updateId: string; result: TurnResult }[];
 }
 
 export interface ConversationInput {
@@ -86,6 +88,9 @@ export interface ConversationState extends CarriedState {
 }
 
 export const turnUpdate = defineUpdate<TurnResult, [InboundText]>('turn');
+/** The `turn` update's id for a client's idempotency key: Temporal runs an update id once per run, the conversation once across its runs. */
+export const keyedTurnUpdateId = (idempotencyKey: string) => `turn:${idempotencyKey}`;
+export const isKeyedTurnUpdateId = (updateId: string) => updateId.startsWith('turn:');
 export const inboundSignal = defineSignal<[InboundText]>('inbound');
 export const agentMessageSignal = defineSignal<[{ text: string; agent?: string }]>('agentMessage');
 export const takeOverSignal = defineSignal<[{ agent?: string }]>('takeOver');

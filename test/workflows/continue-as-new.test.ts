@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { agentMessageSignal, closeSignal, releaseSignal, takeOverSignal } from '../../workflows/messages';
+import { agentMessageSignal, closeSignal, keyedTurnUpdateId, releaseSignal, takeOverSignal, turnUpdate } from '../../workflows/messages';
 import { conversationInput, echoLoopFlow, flow } from './support/flows';
 import { eventually, startHarness, type Harness } from './support/harness';
 import { talk } from './support/conversation';
@@ -109,6 +109,26 @@ describe('conversation continue-as-new', () => {
     expect(after.turn).toBe(carried.turn + 1);
     expect(after.variables.count).toBe(carried.turn);
     expect(h.fakes.of(c.workflowId, 'recordInbound').slice(recordedBefore).map((x) => x.input.externalId)).toEqual(['SM-new']);
+  });
+
+  it('a turn sent with an idempotency key and retried after continue-as-new is answered from the first run: no second turn', async () => {
+    const c = talk(h, conversationInput(echoLoopFlow()));
+    await c.say('hello');
+    const keyed = (text: string, key: string) => c.handle().executeUpdate(turnUpdate, { args: [{ text }], updateId: keyedTurnUpdateId(key) });
+    const first = await keyed('keyed message', 'client-key-1');
+    expect(first.replies.map((r) => r.text)).toEqual(['#1: keyed message', 'Say something']);
+    await settled(c);
+    await untilContinued(c, (i) => c.say(`m${i}`));
+    const recordedBefore = h.fakes.of(c.workflowId, 'recordInbound').length;
+    const turnBefore = (await c.state()).turn;
+
+    // The client never saw the answer (its API process died) and sends the same key again.
+    const retried = await keyed('keyed message', 'client-key-1');
+    expect(retried).toEqual(first);
+    expect(h.fakes.of(c.workflowId, 'recordInbound').length).toBe(recordedBefore);
+    expect((await c.state()).turn).toBe(turnBefore);
+    // A new key is a new turn.
+    expect((await keyed('another', 'client-key-2')).replies.map((r) => r.text)).toEqual([`#${turnBefore}: another`, 'Say something']);
   });
 
   it('continues as new while waiting for an agent; release then resumes after the handoff', async () => {

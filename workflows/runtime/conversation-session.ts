@@ -3,14 +3,14 @@
  * messages, release, timeouts, close) goes through one mutex so turns never interleave.
  */
 import { QUOTA_HOLD_KEY } from '../../core/quotas';
-import { getExternalWorkflowHandle, log, sleep, workflowInfo } from '@temporalio/workflow';
+import { currentUpdateInfo, getExternalWorkflowHandle, log, sleep, workflowInfo } from '@temporalio/workflow';
 import { containsHandoffKeyword } from '../../core/handoff';
 import { isExternalChannel, SEEN_EXTERNAL_IDS } from '../../core/channels';
 import type { OutboundMessage, Reply, RichContent, TokenUsage } from '../../core/messages';
 import { messageVariable } from '../../core/message-content';
 import type { ChatMessage, Citation, ConversationRef, ConversationStatus, SwitchboardActivities } from '../../activities/types';
 import type { CarriedState, ConversationInput, ConversationState, InboundText, TurnResult } from '../messages';
-import { replySignal } from '../messages';
+import { isKeyedTurnUpdateId, replySignal } from '../messages';
 import { ActivityCaller } from '../flow/activities';
 import { errorMessage } from '../flow/errors';
 import { FlowGraph } from '../flow/graph';
@@ -22,6 +22,9 @@ import { PathLog } from '../flow/path';
 import { TraceLog } from '../flow/trace';
 import type { FlowRuntime, WalkResult } from '../flow/types';
 import { setRunAttributes } from './search-attributes';
+
+/** Keyed turns remembered across continue-as-new: a client retries within seconds, long before 20 more turns. */
+const KEYED_TURNS = 20;
 
 export class ConversationSession implements FlowRuntime {
   readonly graph: FlowGraph;
@@ -59,6 +62,7 @@ export class ConversationSession implements FlowRuntime {
   private settleTurn: (() => void) | null = null;
   private persisted: { status: ConversationStatus; nodeId: string | null };
   private seenExternalIds: string[];
+  private keyedTurns: NonNullable<CarriedState['keyedTurns']>;
 
   constructor(private readonly input: ConversationInput) {
     const c = input.carried;
@@ -77,6 +81,7 @@ export class ConversationSession implements FlowRuntime {
     this.resumeNodeId = c?.resumeNodeId ?? null;
     this.generation = c?.generation ?? 0;
     this.seenExternalIds = c?.seenExternalIds ?? [];
+    this.keyedTurns = c?.keyedTurns ?? [];
     this.path = new PathLog(c?.path);
     this.persisted = { status: this.status, nodeId: this.cursor?.nodeId ?? null };
     if (input.test) this.nodeStatus = (nodeId, status) => this.publishNodeStatus(nodeId, status);
@@ -118,6 +123,22 @@ export class ConversationSession implements FlowRuntime {
   // ---- operations (each serialized) ----
 
   /** One contact message; resolves with the replies of this turn. */
+  /**
+   * The `turn` update. Temporal runs an update id once per run; a turn sent with an idempotency key
+   * is also answered once across continue-as-new: its result is carried to the next runs (the
+   * last KEYED_TURNS of them), and a client retrying it there gets that result, not a second turn.
+   */
+  turnUpdate(msg: InboundText): Promise<TurnResult> {
+    const updateId = currentUpdateInfo()?.id;
+    if (!updateId || !isKeyedTurnUpdateId(updateId)) return this.inbound(msg);
+    const earlier = this.keyedTurns.find((t) => t.updateId === updateId);
+    if (earlier) return Promise.resolve(earlier.result);
+    return this.inbound(msg).then((result) => {
+      this.keyedTurns = [...this.keyedTurns, { updateId, result }].slice(-KEYED_TURNS);
+      return result;
+    });
+  }
+
   inbound(msg: InboundText): Promise<TurnResult> {
     return new Promise<TurnResult>((resolve, reject) => {
       void this.mutex.run(async () => {
@@ -217,7 +238,7 @@ export class ConversationSession implements FlowRuntime {
   }
 
   carry(): CarriedState {
-    return { ...this.carried(), generation: this.generation + 1 };
+    return { ...this.carried(), generation: this.generation + 1, ...(this.keyedTurns.length ? { keyedTurns: this.keyedTurns } : {}) };
   }
 
   state(): ConversationState {
