@@ -5,11 +5,12 @@
  * brought up to date idempotently (create, and on "already running" update), as the report
  * Schedules are (temporal/reports.ts), at every save and at worker start.
  */
-import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleSpec, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Client, ScheduleOverlapPolicy, type ScheduleSpec, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { presenceFollowUpWorkflowId, presenceScheduleId } from '../core/ids';
 import type { PresenceScheduleSettings } from '../core/presence-surface';
 import { presenceFollowUpStateQuery, type PresenceAuditInput, type PresenceFollowUpInput, type PresenceFollowUpState } from '../workflows/messages';
 import { searchAttributePairs } from '../workflows/search-attributes';
+import { describeScheduleIfAny, scheduleState, syncTenantSchedule } from './schedules';
 
 export const RE_AUDIT_HOUR = 6;
 
@@ -53,14 +54,7 @@ export class PresenceFollowUpClient {
 
   /** Creates, updates, pauses (off) or deletes (no setting) the tenant's re-audit Schedule. */
   async syncSchedule(tenantId: string, settings: PresenceScheduleSettings | undefined, timezone: string): Promise<void> {
-    const handle = this.client.schedule.getHandle(presenceScheduleId(tenantId));
-    if (!settings) {
-      await handle.delete().catch((err) => {
-        if (!(err instanceof ScheduleNotFoundError)) throw err;
-      });
-      return;
-    }
-    const spec = presenceScheduleSpec(settings, timezone);
+    if (!settings) return syncTenantSchedule(this.client, presenceScheduleId(tenantId), null);
     const input: PresenceFollowUpInput = { kind: 'schedule', tenantId };
     const action = {
       type: 'startWorkflow' as const,
@@ -72,34 +66,12 @@ export class PresenceFollowUpClient {
       typedSearchAttributes: searchAttributePairs({ TenantId: tenantId }),
     };
     const note = settings.enabled ? `${settings.cadence} re-audit of ${settings.websiteUrl}` : 're-audits turned off';
-    try {
-      await this.client.schedule.create({
-        scheduleId: handle.scheduleId,
-        spec,
-        action,
-        // A server away over the time still audits within the day; never two at once.
-        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-        state: { paused: !settings.enabled, note },
-      });
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await handle.update((previous) => ({ ...previous, spec, action, state: { ...previous.state, paused: !settings.enabled, note } }));
-    }
+    await syncTenantSchedule(this.client, presenceScheduleId(tenantId), { spec: presenceScheduleSpec(settings, timezone), action, enabled: settings.enabled, note });
   }
 
   async describeSchedule(tenantId: string): Promise<PresenceScheduleView | null> {
-    try {
-      const d = await this.client.schedule.getHandle(presenceScheduleId(tenantId)).describe();
-      return {
-        scheduleId: d.scheduleId,
-        paused: d.state.paused,
-        nextRuns: d.state.paused ? [] : d.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()),
-        lastRunAt: d.info.recentActions.at(-1)?.takenAt.toISOString() ?? null,
-      };
-    } catch (err) {
-      if (err instanceof ScheduleNotFoundError) return null;
-      throw err;
-    }
+    const d = await describeScheduleIfAny(this.client, presenceScheduleId(tenantId));
+    return d ? { ...scheduleState(d), lastRunAt: d.info.recentActions.at(-1)?.takenAt.toISOString() ?? null } : null;
   }
 
   /** Starts a run now (the console's "re-audit now", tests). */

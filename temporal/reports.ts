@@ -7,11 +7,12 @@
  * "already running" update), at worker start and whenever the settings change.
  */
 import { randomUUID } from 'node:crypto';
-import { type Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import { type Client, ScheduleOverlapPolicy, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import { AppError } from '../core/errors';
 import { ALERT_EVALUATION_WORKFLOW_ID, ALERT_SCHEDULE_ID, reportScheduleId, reportWorkflowId } from '../core/ids';
 import { REPORT_WEEKDAYS, type AnalyticsReportInput, type AnalyticsReportResult, type ReportSettings } from '../core/reports';
 import { searchAttributePairs } from '../workflows/search-attributes';
+import { describeScheduleIfAny, scheduleState, syncTenantSchedule, upsertSchedule } from './schedules';
 
 /** How long `send-now` waits for its run before answering 503 (the run itself goes on). */
 const SEND_NOW_WAIT_MS = 60_000;
@@ -51,45 +52,16 @@ export class ReportsClient {
 
   /** Creates, updates, pauses (reports off) or deletes (no settings) the tenant's Schedule to match its settings. */
   async syncReportSchedule(tenantId: string, settings: ReportSettings | undefined, timezone: string): Promise<void> {
-    const handle = this.client.schedule.getHandle(reportScheduleId(tenantId));
-    if (!settings) {
-      await handle.delete().catch((err) => {
-        if (!(err instanceof ScheduleNotFoundError)) throw err;
-      });
-      return;
-    }
-    const spec = reportScheduleSpec(settings, timezone);
-    const action = this.reportAction(tenantId);
-    const note = settings.enabled ? 'weekly report on' : 'weekly report turned off';
-    try {
-      await this.client.schedule.create({
-        scheduleId: handle.scheduleId,
-        spec,
-        action,
-        // A worker or server away over the report time still sends it within the day; never two at once.
-        policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-        state: { paused: !settings.enabled, note },
-      });
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await handle.update((previous) => ({ ...previous, spec, action, state: { ...previous.state, paused: !settings.enabled, note } }));
-    }
+    await syncTenantSchedule(
+      this.client,
+      reportScheduleId(tenantId),
+      settings ? { spec: reportScheduleSpec(settings, timezone), action: this.reportAction(tenantId), enabled: settings.enabled, note: settings.enabled ? 'weekly report on' : 'weekly report turned off' } : null,
+    );
   }
 
   async describeReportSchedule(tenantId: string): Promise<ReportScheduleView | null> {
-    try {
-      const d = await this.client.schedule.getHandle(reportScheduleId(tenantId)).describe();
-      return {
-        scheduleId: d.scheduleId,
-        paused: d.state.paused,
-        nextRuns: d.state.paused ? [] : d.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()),
-        lastRunAt: d.info.recentActions.at(-1)?.scheduledAt.toISOString() ?? null,
-        timezone: d.spec.timezone ?? 'UTC',
-      };
-    } catch (err) {
-      if (err instanceof ScheduleNotFoundError) return null;
-      throw err;
-    }
+    const d = await describeScheduleIfAny(this.client, reportScheduleId(tenantId));
+    return d ? { ...scheduleState(d), lastRunAt: d.info.recentActions.at(-1)?.scheduledAt.toISOString() ?? null, timezone: d.spec.timezone ?? 'UTC' } : null;
   }
 
   /** Sends a report now (a preview: even when reports are off) and waits for the run's answer. */
@@ -115,13 +87,8 @@ export class ReportsClient {
     const scheduleId = `${ALERT_SCHEDULE_ID}:${this.taskQueue}`;
     const spec: ScheduleSpec = { intervals: [{ every: `${everySeconds}s` }] };
     const action: ScheduleOptionsAction = { type: 'startWorkflow', workflowType: 'alertEvaluation', workflowId: ALERT_EVALUATION_WORKFLOW_ID, taskQueue: this.taskQueue, args: [] };
-    try {
-      // Missed ticks are not made up: the next evaluation looks at the same windows anyway.
-      await this.client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' } });
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await this.client.schedule.getHandle(scheduleId).update((previous) => ({ ...previous, spec, action }));
-    }
+    // Missed ticks are not made up: the next evaluation looks at the same windows anyway.
+    await upsertSchedule(this.client, { scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' } });
     return scheduleId;
   }
 
