@@ -7,6 +7,7 @@
  * history's own events.
  */
 import { CONVERSATION_HISTORY_LIMIT } from '../../workflows/conversation';
+import { ANSWER_BEFORE_BOOKKEEPING_PATCH, UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-session';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NODE_TYPES, nodeDefinition } from '../../core/nodes';
@@ -97,6 +98,16 @@ export const PATHS: Path[] = [
   { kind: 'conversation', name: 'handoff tool of the model', shows: (r) => visitedBy(r, 'llmReply', 'handoff') },
   { kind: 'conversation', name: 'handoff keyword', shows: (r) => r.facts.localActivities.some((a) => a.nodeId === '@keyword') },
   { kind: 'conversation', name: 'context summary', shows: (r) => scheduled(r, 'summarize') },
+  {
+    kind: 'conversation',
+    name: 'turns answered before the context fold',
+    shows: (r) => r.facts.patches.includes(ANSWER_BEFORE_BOOKKEEPING_PATCH) && scheduled(r, 'summarize') && visitedBy(r, 'llmReply'),
+  },
+  {
+    kind: 'conversation',
+    name: 'a flow that never reads the context folds on its slack',
+    shows: (r) => r.facts.patches.includes(ANSWER_BEFORE_BOOKKEEPING_PATCH) && r.facts.activities.some((a) => a.type === 'summarize' && a.input?.messages?.length > UNREAD_CONTEXT_SLACK),
+  },
   { kind: 'conversation', name: 'close', shows: (r) => signalled(r, 'close') && r.facts.end?.kind === 'completed' },
   { kind: 'conversation', name: 'test conversation node statuses', shows: (r) => ranLocal(r, 'publishNodeStatus') },
   { kind: 'conversation', name: 'marketing assistant tool call', shows: (r) => scheduled(r, 'assistantTool') },

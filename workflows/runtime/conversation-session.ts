@@ -3,7 +3,7 @@
  * messages, release, timeouts, close) goes through one mutex so turns never interleave.
  */
 import { QUOTA_HOLD_KEY } from '../../core/quotas';
-import { currentUpdateInfo, getExternalWorkflowHandle, log, sleep, workflowInfo } from '@temporalio/workflow';
+import { currentUpdateInfo, getExternalWorkflowHandle, log, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { containsHandoffKeyword } from '../../core/handoff';
 import { isExternalChannel, SEEN_EXTERNAL_IDS } from '../../core/channels';
 import type { OutboundMessage, Reply, RichContent, TokenUsage } from '../../core/messages';
@@ -25,6 +25,20 @@ import { setRunAttributes } from './search-attributes';
 
 /** Keyed turns remembered across continue-as-new: a client retries within seconds, long before 20 more turns. */
 const KEYED_TURNS = 20;
+
+/**
+ * A turn is answered once its replies are stored, before the bookkeeping after it (folding the
+ * context into the summary, which is an activity task and a second workflow task), and a flow
+ * with no node that reads the context folds only every UNREAD_CONTEXT_SLACK messages. Runs
+ * started before keep answering after the bookkeeping and folding every half window.
+ */
+export const ANSWER_BEFORE_BOOKKEEPING_PATCH = 'conversation-answer-before-bookkeeping';
+/**
+ * Messages a flow that never reads the context lets the window grow by before folding: the
+ * summary is still kept (a later version of the flow, taken at continue-as-new, may read it),
+ * in one summarize call per this many messages instead of one nearly every turn.
+ */
+export const UNREAD_CONTEXT_SLACK = 40;
 
 export class ConversationSession implements FlowRuntime {
   readonly graph: FlowGraph;
@@ -63,9 +77,11 @@ export class ConversationSession implements FlowRuntime {
   private persisted: { status: ConversationStatus; nodeId: string | null };
   private seenExternalIds: string[];
   private keyedTurns: NonNullable<CarriedState['keyedTurns']>;
+  private readonly answersBeforeBookkeeping: boolean;
 
   constructor(private readonly input: ConversationInput) {
     const c = input.carried;
+    this.answersBeforeBookkeeping = patched(ANSWER_BEFORE_BOOKKEEPING_PATCH);
     this.graph = new FlowGraph(input.graph);
     this.workflowId = workflowInfo().workflowId;
     this.keyPrefix = `${this.workflowId}:${workflowInfo().firstExecutionRunId}`;
@@ -350,12 +366,16 @@ export class ConversationSession implements FlowRuntime {
 
   /**
    * Folds messages that left the context window into the summary, then persists what changed.
-   * Folding waits until half a window has overflowed, so a long conversation pays for one
-   * summarize call every few turns rather than one per turn.
+   * Folding waits until half a window has overflowed (UNREAD_CONTEXT_SLACK messages when no node
+   * reads the context), so a long conversation pays for one summarize call every few turns
+   * rather than one per turn.
    */
   private async afterTurn(): Promise<void> {
+    // The replies are stored: the caller has its answer while the summary and the row are brought up to date.
+    if (this.answersBeforeBookkeeping) this.settleTurn?.();
     const size = this.graph.settings.contextWindow;
-    if (this.window.length > size + Math.max(1, Math.floor(size / 2))) {
+    const slack = this.answersBeforeBookkeeping && !this.graph.readsContext ? UNREAD_CONTEXT_SLACK : Math.max(1, Math.floor(size / 2));
+    if (this.window.length > size + slack) {
       const dropped = this.window.splice(0, this.window.length - size);
       const { summary } = await this.activities.call('@summary', 'summarize', {
         tenantId: this.tenantId,

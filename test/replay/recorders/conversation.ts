@@ -6,7 +6,7 @@
 import type { ConversationState } from '../../../workflows/messages';
 import { talk } from '../../workflows/support/conversation';
 import { CONVERSATION_HISTORY_LIMIT } from '../../../workflows/conversation';
-import { conversationInput, echoLoopFlow, flow, onboardingFlow } from '../../workflows/support/flows';
+import { conversationInput, echoLoopFlow, flow, modelLoopFlow, onboardingFlow } from '../../workflows/support/flows';
 import { eventually } from '../../workflows/support/harness';
 import { knowledgeFinds, modelAnswer, modelHandingOff, modelUsingTools, passage, toolCall } from './model';
 import { expectPath, type RecordContext, type Recorder } from './types';
@@ -190,7 +190,30 @@ async function recordBoundedHistory(ctx: RecordContext) {
   await ctx.save('conversation-bounded-history', c.workflowId, runId);
 }
 
+/** ask → llmReply → ask with a window of two: each turn is answered, then its overflow folded into the summary. */
+async function recordAnsweredBeforeFold(ctx: RecordContext) {
+  const c = talk(ctx.h, conversationInput(modelLoopFlow()));
+  for (const text of ['hello', 'first', 'second', 'third']) await c.turn(text);
+  await settled(c);
+  expectPath(ctx.h.fakes.of(c.workflowId, 'summarize').length >= 2, 'the context folded after the turns');
+  await closeAndSave(ctx, c, 'conversation-answered-before-fold');
+}
+
+/** The echo loop (no node reads the context) past UNREAD_CONTEXT_SLACK messages: one fold of them all. */
+async function recordUnreadContext(ctx: RecordContext) {
+  const c = talk(ctx.h, conversationInput(echoLoopFlow()));
+  await c.turn('hello');
+  for (let i = 1; !ctx.h.fakes.of(c.workflowId, 'summarize').length; i++) {
+    expectPath(i <= 30, 'the window reached its slack');
+    await c.turn(`m${i}`);
+  }
+  await settled(c);
+  await closeAndSave(ctx, c, 'conversation-unread-context');
+}
+
 export const conversationRecorders: Record<string, Recorder> = {
+  'conversation-answered-before-fold': { record: recordAnsweredBeforeFold },
+  'conversation-unread-context': { record: recordUnreadContext },
   'conversation-nodes': { record: recordNodes },
   'conversation-llm-tools': { record: recordLlmTools },
   'conversation-knowledge': { record: recordKnowledge },

@@ -65,3 +65,15 @@ export const echoLoopFlow = () =>
     [['start', 'ask'], ['ask', 'count'], ['count', 'echo'], ['echo', 'ask']],
     { contextWindow: 4, variables: { count: 0 } },
   );
+
+/** ask → llmReply → ask …, a window of two messages: the model reads the context every turn. */
+export const modelLoopFlow = () =>
+  flow(
+    [
+      { id: 'start', type: 'start' },
+      { id: 'ask', type: 'ask', data: { prompt: 'Go on', variable: 'last' } },
+      { id: 'model', type: 'llmReply', data: { systemPrompt: 'Answer.', contextMessages: 2 } },
+    ],
+    [['start', 'ask'], ['ask', 'model'], ['model', 'ask']],
+    { contextWindow: 2 },
+  );
