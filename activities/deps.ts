@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../core/config';
+import type { StoredEvent } from '../events/sink';
 
 /** What every activity capability needs; built once per worker process. */
 export interface ActivityDeps {
@@ -9,6 +10,12 @@ export interface ActivityDeps {
   /** Publishing connection (pub/sub to live listeners). */
   redis: Redis;
   eventsQueue: Queue;
+  /**
+   * What follows an event's storing (the webhook fan-out, the labelling debounce), for the events
+   * an activity stores itself with its data (a message's); the sink runs the same after storing a
+   * queued event. Called again on a retry: it must be idempotent.
+   */
+  afterEventsStored: (events: StoredEvent[]) => Promise<void>;
   config: Config;
   /** Queues recorded inbound rows for dispatch (the worker wires ingress/queue); without it the sweeper finds them. */
   enqueueInbound?: (ids: string[]) => Promise<void>;

@@ -134,6 +134,8 @@ export interface SwitchboardActivities
   }>;
   /** Stores a bot/agent message (idempotent on `message.key`), publishes it, and sends it on the channel. */
   deliverMessage(input: ConversationRef & { message: OutboundMessage }): Promise<Reply>;
+  /** A turn's replies stored (and published) in order in one activity: deliverMessage for each. */
+  deliverMessages(input: ConversationRef & { messages: OutboundMessage[] }): Promise<Reply[]>;
   /** One chat-completion call (streamed; deltas published out of band), usage and cost recorded. */
   llmChat(input: LlmChatInput): Promise<LlmChatResult>;
   /** Executes a tool the model called: an HTTP call to the tool's URL. */

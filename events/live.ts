@@ -44,11 +44,18 @@ function forTenant(conversationId: string, event: LiveEvent): TenantLiveEvent | 
 }
 
 /** Messages and the contact's typing also go out on the tenant's channel (one round trip for both). */
-export async function publishLive(redis: Redis, tenantId: string, conversationId: string, event: LiveEvent): Promise<void> {
-  const tenantEvent = forTenant(conversationId, event);
-  if (!tenantEvent) {
-    await redis.publish(liveChannel(tenantId, conversationId), JSON.stringify(event));
-    return;
+export function publishLive(redis: Redis, tenantId: string, conversationId: string, event: LiveEvent): Promise<void> {
+  return publishLiveMany(redis, tenantId, conversationId, [event]);
+}
+
+/** Several events of one conversation, in order, in one round trip (a turn's replies). */
+export async function publishLiveMany(redis: Redis, tenantId: string, conversationId: string, events: LiveEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  const batch = redis.multi();
+  for (const event of events) {
+    batch.publish(liveChannel(tenantId, conversationId), JSON.stringify(event));
+    const tenantEvent = forTenant(conversationId, event);
+    if (tenantEvent) batch.publish(tenantLiveChannel(tenantId), JSON.stringify(tenantEvent));
   }
-  await redis.multi().publish(liveChannel(tenantId, conversationId), JSON.stringify(event)).publish(tenantLiveChannel(tenantId), JSON.stringify(tenantEvent)).exec();
+  await batch.exec();
 }

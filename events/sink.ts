@@ -14,7 +14,7 @@ import { EVENTS_QUEUE, type EventJob } from './queue';
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Derived from the job id, so a redelivered job inserts nothing new. */
-const eventRowId = (jobId: string) => uuidFromSeed(`event:${jobId}`);
+export const eventRowId = (jobId: string) => uuidFromSeed(`event:${jobId}`);
 
 /** An event as stored: what consumers after the sink (outbound webhooks) receive. */
 export interface StoredEvent {

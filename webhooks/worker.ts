@@ -41,24 +41,34 @@ export function startWebhookDelivery(opts: WebhookDeliveryOptions) {
   const policy = configPolicy(config);
   const backoff = { baseMs: config.WEBHOOK_BACKOFF_BASE_MS, capMs: config.WEBHOOK_BACKOFF_CAP_MS, retryAfterMaxMs: config.WEBHOOK_RETRY_AFTER_MAX_MS };
 
-  async function fanOut(event: StoredEvent): Promise<void> {
+  /** `fanOut` for several events (a stored message's), with one read of the tenants' subscriptions. */
+  async function fanOutMany(events: StoredEvent[]): Promise<void> {
     const em = store.systemEm(orm);
-    const subs = (await store.enabledSubscriptions(em, event.tenantId)).filter((s) => subscriptionSelects(s.eventTypes, event.type));
-    if (subs.length === 0) return;
-    const orderKey = typeof event.data.conversationId === 'string' ? event.data.conversationId : null;
-    const rows = subs.map((s) => ({
-      id: uuidFromSeed(`webhook:${s.id}:${event.id}`),
-      tenantId: event.tenantId,
-      subscriptionId: s.id,
-      eventId: event.id,
-      eventType: event.type,
-      eventAt: event.createdAt,
-      orderKey,
-      payload: event.data,
-    }));
+    const subsOf = new Map<string, Awaited<ReturnType<typeof store.enabledSubscriptions>>>();
+    for (const tenantId of new Set(events.map((e) => e.tenantId))) subsOf.set(tenantId, await store.enabledSubscriptions(em, tenantId));
+    // Rows in event order: a conversation's chain follows the order they are inserted in.
+    const rows = events.flatMap((event) =>
+      subsOf
+        .get(event.tenantId)!
+        .filter((s) => subscriptionSelects(s.eventTypes, event.type))
+        .map((s) => ({
+          id: uuidFromSeed(`webhook:${s.id}:${event.id}`),
+          tenantId: event.tenantId,
+          subscriptionId: s.id,
+          eventId: event.id,
+          eventType: event.type,
+          eventAt: event.createdAt,
+          orderKey: typeof event.data.conversationId === 'string' ? event.data.conversationId : null,
+          payload: event.data,
+        })),
+    );
+    if (rows.length === 0) return;
     await store.insertDeliveries(em, rows);
-    await enqueueDeliveries(queue, rows.map((r) => r.id), orderKey ? config.WEBHOOK_ORDER_SETTLE_MS : 0);
+    await enqueueDeliveries(queue, rows.filter((r) => r.orderKey).map((r) => r.id), config.WEBHOOK_ORDER_SETTLE_MS);
+    await enqueueDeliveries(queue, rows.filter((r) => !r.orderKey).map((r) => r.id), 0);
   }
+
+  const fanOut = (event: StoredEvent): Promise<void> => fanOutMany([event]);
 
   async function wakeNext(subscriptionId: string, orderKey: string | null): Promise<void> {
     if (!orderKey) return;
@@ -140,6 +150,7 @@ export function startWebhookDelivery(opts: WebhookDeliveryOptions) {
 
   return {
     fanOut,
+    fanOutMany,
     queue,
     worker,
     async close(closeWorker: (w: Worker) => Promise<void> = (w) => w.close()) {

@@ -88,8 +88,30 @@ export async function labelConversation(deps: LabelDeps, job: LabelJob): Promise
 
 const isContactMessage = (e: StoredEvent) => e.type === 'message.received' && (e.data.message as { author?: string } | undefined)?.author === 'contact';
 
+/**
+ * The debounce window each conversation's labelling was last queued for, in this process: a second
+ * message in the same window would queue the same job id (a no-op in Redis), so it queues nothing.
+ * Bounded: the oldest conversations are forgotten first (forgetting only costs that no-op).
+ */
+export class QueuedWindows {
+  private readonly windows = new Map<string, number>();
+  constructor(private readonly max = 10_000) {}
+  /** True when `windowEnd` was not yet queued for the conversation; remembers it. */
+  claim(conversationId: string, windowEnd: number): boolean {
+    if (this.windows.get(conversationId) === windowEnd) return false;
+    this.windows.delete(conversationId);
+    this.windows.set(conversationId, windowEnd);
+    if (this.windows.size > this.max) this.windows.delete(this.windows.keys().next().value!);
+    return true;
+  }
+  /** The queueing failed: the next message of the window tries again. */
+  forget(conversationId: string): void {
+    this.windows.delete(conversationId);
+  }
+}
+
 /** Queues labelling for a stored event that changes what a conversation is labelled from; called after the sink. */
-export async function scheduleLabelling(queue: Queue<LabelJob>, config: Pick<Config, 'LABEL_DEBOUNCE_SECONDS'>, event: StoredEvent, now = Date.now()): Promise<void> {
+export async function scheduleLabelling(queue: Queue<LabelJob>, config: Pick<Config, 'LABEL_DEBOUNCE_SECONDS'>, event: StoredEvent, now = Date.now(), queued?: QueuedWindows): Promise<void> {
   const conversationId = typeof event.data.conversationId === 'string' ? event.data.conversationId : null;
   if (!conversationId) return;
   const data = { tenantId: event.tenantId, conversationId };
@@ -101,7 +123,13 @@ export async function scheduleLabelling(queue: Queue<LabelJob>, config: Pick<Con
     const windowMs = config.LABEL_DEBOUNCE_SECONDS * 1000;
     if (windowMs === 0) return void (await queue.add('message', data, { ...opts, jobId: `${conversationId}-${event.id}` }));
     const windowEnd = (Math.floor(now / windowMs) + 1) * windowMs;
-    await queue.add('message', data, { ...opts, jobId: `${conversationId}-${windowEnd}`, delay: windowEnd - now });
+    if (queued && !queued.claim(conversationId, windowEnd)) return;
+    try {
+      await queue.add('message', data, { ...opts, jobId: `${conversationId}-${windowEnd}`, delay: windowEnd - now });
+    } catch (err) {
+      queued?.forget(conversationId);
+      throw err;
+    }
   }
 }
 
@@ -110,12 +138,13 @@ export function startLabelling(opts: { connection: ConnectionOptions; orm: Mikro
   const queue = new Queue<LabelJob>(opts.config.LABELS_QUEUE_NAME, { connection: opts.connection });
   const deps: LabelDeps = { orm: opts.orm, config: opts.config, eventsQueue: opts.eventsQueue, log };
   const worker = new Worker<LabelJob>(opts.config.LABELS_QUEUE_NAME, (job) => labelConversation(deps, job.data), { connection: opts.connection, concurrency: 4 });
+  const queued = new QueuedWindows();
   worker.on('failed', (job, err) => log('conversation labelling failed', { conversationId: job?.data.conversationId, error: err.message }));
   return {
     queue,
     worker,
-    /** For the sink's `afterStore`. */
-    schedule: (event: StoredEvent) => scheduleLabelling(queue, opts.config, event),
+    /** For the sink's `afterStore` and the events activities store themselves. */
+    schedule: (event: StoredEvent) => scheduleLabelling(queue, opts.config, event, Date.now(), queued),
     async close(closeWorker: (w: Worker) => Promise<void>) {
       await closeWorker(worker);
       await queue.close();

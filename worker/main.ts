@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { loadConfig } from '../core/config';
 import { createActivities } from '../activities';
 import { createEventsQueue } from '../events/queue';
-import { startEventSink } from '../events/sink';
+import { startEventSink, type StoredEvent } from '../events/sink';
 import { startWebhookDelivery } from '../webhooks/worker';
 import { closeQueueWorker, createInboundQueue, enqueueInbound, startInboundProcessing } from '../ingress/queue';
 import { resumeCalendarSyncs, resumeImapPolls } from '../ingress/resume-loops';
@@ -52,14 +52,12 @@ const webhookRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null })
 const webhooks = startWebhookDelivery({ connection: webhookRedis, orm, config });
 const labelsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const labels = startLabelling({ connection: labelsRedis, orm, config, eventsQueue });
-const sink = startEventSink({
-  connection: sinkRedis,
-  orm,
-  afterStore: async (event) => {
-    await webhooks.fanOut(event);
-    await labels.schedule(event);
-  },
-});
+/** After events are stored, by the sink (a queued event) or by the activity that stored them with their data (a message's). */
+async function afterEventsStored(events: StoredEvent[]): Promise<void> {
+  await webhooks.fanOutMany(events);
+  for (const event of events) await labels.schedule(event);
+}
+const sink = startEventSink({ connection: sinkRedis, orm, afterStore: (event) => afterEventsStored([event]) });
 const analyticsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const analytics = await startAnalyticsRollups({ connection: analyticsRedis, orm, config });
 // Quota usage into PostgreSQL and the 80 %/100 % notices.
@@ -73,7 +71,14 @@ const { worker, connection } = await createWorker({
   address: config.TEMPORAL_ADDRESS,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
-  activities: createActivities({ orm, redis, eventsQueue, config, enqueueInbound: (ids) => enqueueInbound(inboundQueue, ids) }),
+  activities: createActivities({
+    orm,
+    redis,
+    eventsQueue,
+    config,
+    enqueueInbound: (ids) => enqueueInbound(inboundQueue, ids),
+    afterEventsStored,
+  }),
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
   workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,

@@ -48,7 +48,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Retry = { error: string; retryAfterMs?: number };
 
-export function sendCampaignActivities({ orm, redis, config, eventsQueue }: ActivityDeps): Pick<CampaignActivities, 'sendCampaignPage'> {
+export function sendCampaignActivities(deps: ActivityDeps): Pick<CampaignActivities, 'sendCampaignPage'> {
+  const { orm, redis, config } = deps;
   const channels = channelLoader(orm, config);
   const countsAfter = pageCounts();
   const quotas = new Quotas(redis, orm, config);
@@ -110,7 +111,7 @@ export function sendCampaignActivities({ orm, redis, config, eventsQueue }: Acti
         channel: (id) => channels.get(id),
         flow: flows(em, c),
         tally: new PageTally(),
-        video: pageVideos({ orm, redis, config, eventsQueue }, tenantId, c.name),
+        video: pageVideos(deps, tenantId, c.name),
       };
       const chunkSize = Math.min(CHUNK_MAX, Math.max(16, Math.ceil(due.length / 4)));
       let stop = false;

@@ -4,7 +4,7 @@
  */
 import { stripUnstorableDeep } from '../../core/text';
 import type { EventJob } from '../../events/queue';
-import { sha256 } from '../../events/sink';
+import { eventRowId, sha256 } from '../../events/sink';
 import { activityContext } from '../context';
 import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
@@ -37,6 +37,9 @@ export async function queueEvent(eventsQueue: ActivityDeps['eventsQueue'], input
 
 /** A job id for an event about one thing (a message, a document version): the same thing, the same id. */
 export const subjectJobId = (tenantId: string, type: string, subject: string) => sha256(JSON.stringify([tenantId, type, subject]));
+
+/** The row id of an event about one thing that an activity stores itself: the one the sink would give its job. */
+export const subjectEventId = (tenantId: string, type: string, subject: string) => eventRowId(subjectJobId(tenantId, type, subject));
 
 export function eventActivities({ eventsQueue }: ActivityDeps): Pick<SwitchboardActivities, 'emitEvent'> {
   return {

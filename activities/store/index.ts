@@ -8,45 +8,78 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { stripUnstorableDeep } from '../../core/text';
 import { tenantEm } from '../../db/orm';
-import { insertMessageOnce, messageEventInfo, noteContactInbound, patchConversation, toReply } from '../../db/repos';
+import { insertMessageWithEvents, noteContactInbound, patchConversation, toReply, type MessageEventRow, type NewMessage } from '../../db/repos';
 import type { Message } from '../../db/entities';
 import type { ActivityDeps } from '../deps';
-import { queueEvent, subjectJobId } from '../events';
-import { publishLive, publishTenantLive } from '../../events/live';
+import { subjectEventId } from '../events';
+import { publishLive, publishLiveMany, publishTenantLive } from '../../events/live';
+import type { StoredEvent } from '../../events/sink';
+import type { OutboundMessage, Reply } from '../../core/messages';
 import type { ConversationRef, SwitchboardActivities } from '../types';
 import { claimAwaited } from '../scheduling/replies';
 
-type Store = Pick<SwitchboardActivities, 'recordInbound' | 'deliverMessage' | 'updateConversation' | 'publishNodeStatus'>;
+type Store = Pick<SwitchboardActivities, 'recordInbound' | 'deliverMessage' | 'deliverMessages' | 'updateConversation' | 'publishNodeStatus'>;
 
-export function storeActivities({ orm, redis, eventsQueue }: ActivityDeps): Store {
+export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps): Store {
   /**
-   * `message.received` / `message.sent` for a stored message (and `conversation.started` before the
-   * conversation's first), on every attempt: the job ids derive from the message, so a retry queues nothing new.
+   * Stores a message once per key with its `message.received` / `message.sent` event (and
+   * `conversation.started` before the conversation's first) in the same statement, then fans the
+   * events out; a retry fans out again what the first attempt stored (the fan-out is idempotent).
    */
-  async function messageEvents(ref: ConversationRef, message: Message, type: 'message.received' | 'message.sent'): Promise<void> {
-    const info = await messageEventInfo(tenantEm(orm, ref.tenantId), ref.conversationId, message.id);
-    if (!info || info.isTest) return;
-    const base = { tenantId: ref.tenantId, workflowId: ref.workflowId };
-    if (info.first) await queueEvent(eventsQueue, { ...base, type: 'conversation.started', data: { conversationId: ref.conversationId, channel: ref.channel } }, subjectJobId(ref.tenantId, 'conversation.started', ref.conversationId));
-    const data = { conversationId: ref.conversationId, channel: ref.channel, message: { id: message.id, author: message.author, text: message.text, createdAt: new Date(message.createdAt).toISOString() } };
-    await queueEvent(eventsQueue, { ...base, type, data }, subjectJobId(ref.tenantId, type, message.id));
+  async function storeMessage(ref: ConversationRef, m: NewMessage, type: 'message.received' | 'message.sent'): Promise<{ message: Message; events: StoredEvent[] }> {
+    const eventsOf = (id: string, createdAt: Date): MessageEventRow[] => [
+      { id: subjectEventId(ref.tenantId, 'conversation.started', ref.conversationId), type: 'conversation.started', data: { conversationId: ref.conversationId, channel: ref.channel }, onlyIfFirst: true },
+      {
+        id: subjectEventId(ref.tenantId, type, id),
+        type,
+        data: { conversationId: ref.conversationId, channel: ref.channel, message: { id, author: m.author, text: m.text, createdAt: createdAt.toISOString() } },
+      },
+    ];
+    const { message, events } = await insertMessageWithEvents(tenantEm(orm, ref.tenantId), ref.tenantId, { ...m, workflowId: ref.workflowId }, eventsOf);
+    return { message, events: events.map((e) => ({ ...e, tenantId: ref.tenantId, workflowId: ref.workflowId })) };
+  }
+
+  /** Stores the bot's / agent's messages in order; their events are handed on together, once all are stored. */
+  async function deliver(ref: ConversationRef, outbound: OutboundMessage[]): Promise<Reply[]> {
+    const replies: Reply[] = [];
+    const events: StoredEvent[] = [];
+    for (const raw of outbound) {
+      const m = stripUnstorableDeep(raw);
+      const stored = await storeMessage(
+        ref,
+        {
+          conversationId: ref.conversationId,
+          direction: 'out',
+          author: m.author,
+          text: m.text,
+          idempotencyKey: m.key,
+          nodeId: m.nodeId,
+          source: m.source,
+          usage: m.usage,
+          citations: m.citations,
+          ...(m.agentName || m.rich ? { metadata: { ...(m.agentName ? { agentName: m.agentName } : {}), ...(m.rich ? { rich: m.rich } : {}) } } : {}),
+        },
+        'message.sent',
+      );
+      replies.push(toReply(stored.message));
+      events.push(...stored.events);
+    }
+    if (events.length) await afterEventsStored(events);
+    await publishLiveMany(redis, ref.tenantId, ref.conversationId, replies.map((message) => ({ type: 'message', message })));
+    return replies;
   }
 
   return {
     async recordInbound(input) {
-      const em = tenantEm(orm, input.tenantId);
-      const { message } = await insertMessageOnce(em, input.tenantId, {
-        conversationId: input.conversationId,
-        direction: 'in',
-        author: 'contact',
-        text: input.text,
-        idempotencyKey: input.key,
-        externalId: input.externalId,
-        metadata: input.metadata,
-      });
+      const { message, events } = await storeMessage(
+        input,
+        { conversationId: input.conversationId, direction: 'in', author: 'contact', text: input.text, idempotencyKey: input.key, externalId: input.externalId, metadata: input.metadata },
+        'message.received',
+      );
+      if (events.length) await afterEventsStored(events);
       const reply = toReply(message);
       await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: { ...reply, author: 'contact' } });
-      await messageEvents(input, message, 'message.received');
+      const em = tenantEm(orm, input.tenantId);
       const consent = await noteContactInbound(em, { conversationId: input.conversationId, channel: input.channel, text: input.text, messageId: message.id, at: new Date(message.createdAt), metadata: input.metadata });
       if (consent) return { messageId: message.id, consent };
       // After the message is stored: a claim is taken once, so nothing may fail after it.
@@ -57,25 +90,11 @@ export function storeActivities({ orm, redis, eventsQueue }: ActivityDeps): Stor
     // 'api' and 'webchat' deliver by storing and publishing; every attempt publishes again
     // (a listener may have missed the first), clients dedupe by message id.
     async deliverMessage(input) {
-      const em = tenantEm(orm, input.tenantId);
-      const m = stripUnstorableDeep(input.message);
-      const { message } = await insertMessageOnce(em, input.tenantId, {
-        conversationId: input.conversationId,
-        direction: 'out',
-        author: m.author,
-        text: m.text,
-        idempotencyKey: m.key,
-        nodeId: m.nodeId,
-        source: m.source,
-        usage: m.usage,
-        citations: m.citations,
-        ...(m.agentName || m.rich ? { metadata: { ...(m.agentName ? { agentName: m.agentName } : {}), ...(m.rich ? { rich: m.rich } : {}) } } : {}),
-      });
-      const reply = toReply(message);
-      await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: reply });
-      await messageEvents(input, message, 'message.sent');
+      const [reply] = await deliver(input, [input.message]);
       return reply;
     },
+
+    deliverMessages: (input) => deliver(input, input.messages),
 
     async updateConversation(input) {
       const found = await patchConversation(tenantEm(orm, input.tenantId), input.conversationId, {

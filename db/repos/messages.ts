@@ -1,4 +1,5 @@
 /** Conversation messages. `em` must be tenant-scoped (tenantEm). */
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Author, OutboundMessage, Reply } from '../../core/messages';
 import { AppError } from '../../core/errors';
@@ -39,25 +40,30 @@ select ins.*, true as created from ins
 union all
 select m.*, false as created from messages m where m.idempotency_key = ? and m.tenant_id = ? and not exists (select 1 from ins)`;
 
+/** The 16 values of a new message's row, in INSERT_ONCE's column order (from tenant_id to created_at). */
+const messageValues = (tenantId: string, m: NewMessage, now: Date): unknown[] => [
+  tenantId,
+  m.conversationId,
+  m.direction,
+  m.author,
+  m.text,
+  m.idempotencyKey,
+  m.nodeId ?? null,
+  m.source ?? null,
+  m.externalId ?? null,
+  m.usage?.promptTokens ?? 0,
+  m.usage?.completionTokens ?? 0,
+  m.usage?.costUsd ?? 0,
+  m.usage?.model ?? null,
+  m.citations ? JSON.stringify(m.citations) : null,
+  JSON.stringify(m.metadata ?? {}),
+  now,
+];
+
 export async function insertMessageOnce(em: EntityManager, tenantId: string, m: NewMessage): Promise<{ message: Message; created: boolean }> {
   const now = new Date();
   const rows = await em.getConnection().execute<(Record<string, unknown> & { created: boolean })[]>(INSERT_ONCE, [
-    tenantId,
-    m.conversationId,
-    m.direction,
-    m.author,
-    m.text,
-    m.idempotencyKey,
-    m.nodeId ?? null,
-    m.source ?? null,
-    m.externalId ?? null,
-    m.usage?.promptTokens ?? 0,
-    m.usage?.completionTokens ?? 0,
-    m.usage?.costUsd ?? 0,
-    m.usage?.model ?? null,
-    m.citations ? JSON.stringify(m.citations) : null,
-    JSON.stringify(m.metadata ?? {}),
-    now,
+    ...messageValues(tenantId, m, now),
     now,
     m.conversationId,
     tenantId,
@@ -68,6 +74,100 @@ export async function insertMessageOnce(em: EntityManager, tenantId: string, m: 
   if (rows.length === 0) throw new AppError('conflict', 'idempotency key already used');
   const { created, ...row } = rows[0];
   return { message: em.map(Message, row), created };
+}
+
+/** An event stored in the same statement as its message (the `events` table's row). */
+export interface MessageEventRow {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  /** Stored only when the message is the conversation's first (`conversation.started`). */
+  onlyIfFirst?: boolean;
+}
+
+export interface StoredMessageEvent {
+  id: string;
+  type: string;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/**
+ * INSERT_ONCE and the message's events in one statement: a new message of a conversation that is
+ * not a test writes its events with it, atomically (no separate read, no queue in between). The
+ * conversation's earlier messages are read in the statement's snapshot, which does not yet hold
+ * the new row: none means this one is the first.
+ */
+const INSERT_WITH_EVENTS = `
+with ins as (
+  insert into messages (id, tenant_id, conversation_id, direction, author, text, idempotency_key, node_id, source, external_id,
+                        prompt_tokens, completion_tokens, cost_usd, model, citations, metadata, created_at)
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  on conflict (idempotency_key) do nothing
+  returning *
+), conv as (
+  select c.is_test, not exists (select 1 from messages m where m.conversation_id = c.id) as first
+  from conversations c where c.id = ? and c.tenant_id = ?
+), bump as (
+  update conversations set last_message_at = ? where id = ? and tenant_id = ? and exists (select 1 from ins)
+), ev as (
+  insert into events (id, tenant_id, type, workflow_id, data, created_at)
+  select e.id, ?, e.type, ?, e.data, ?
+  from jsonb_to_recordset(?::jsonb) as e(id uuid, type text, data jsonb, "onlyIfFirst" boolean), conv
+  where exists (select 1 from ins) and not conv.is_test and (e."onlyIfFirst" is not true or conv.first)
+  on conflict (id) do nothing
+  returning id, type, data, created_at as "createdAt"
+)
+select ins.*, true as created, (select coalesce(jsonb_agg(ev), '[]'::jsonb) from ev) as events from ins
+union all
+select m.*, false as created, null::jsonb from messages m where m.idempotency_key = ? and m.tenant_id = ? and not exists (select 1 from ins)`;
+
+/**
+ * Stores a message once per key with the events `eventsOf(messageId, createdAt)` names, and returns the
+ * message and its stored events. A retry that finds the message stored by an earlier attempt
+ * returns the events that attempt stored (their ids derive from the message), so what follows
+ * the store (the webhook fan-out) can be done again; it must be idempotent.
+ */
+export async function insertMessageWithEvents(
+  em: EntityManager,
+  tenantId: string,
+  m: NewMessage & { workflowId: string },
+  eventsOf: (messageId: string, createdAt: Date) => MessageEventRow[],
+): Promise<{ message: Message; created: boolean; events: StoredMessageEvent[] }> {
+  const now = new Date();
+  const id = randomUUID();
+  const rows = await em.getConnection().execute<(Record<string, unknown> & { created: boolean; events: (StoredMessageEvent & { createdAt: string })[] | null })[]>(INSERT_WITH_EVENTS, [
+    id,
+    ...messageValues(tenantId, m, now),
+    m.conversationId,
+    tenantId,
+    now,
+    m.conversationId,
+    tenantId,
+    tenantId,
+    m.workflowId,
+    now,
+    JSON.stringify(eventsOf(id, now)),
+    m.idempotencyKey,
+    tenantId,
+  ]);
+  if (rows.length === 0) throw new AppError('conflict', 'idempotency key already used');
+  const { created, events, ...row } = rows[0];
+  const message = em.map(Message, row);
+  // In the order eventsOf gives them (the first message's `conversation.started` before it).
+  const named = eventsOf(message.id, message.createdAt);
+  const order = named.map((e) => e.id);
+  const inOrder = (list: StoredMessageEvent[]) => list.map((e) => ({ ...e, createdAt: new Date(e.createdAt) })).sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  if (created) return { message, created, events: inOrder(events ?? []) };
+  // The earlier attempt's events; one stored only with a first message, only when this message is that first one.
+  const ids = (only: boolean) => `{${named.filter((e) => Boolean(e.onlyIfFirst) === only).map((e) => e.id).join(',')}}`;
+  const stored = await em.getConnection().execute<StoredMessageEvent[]>(
+    `select id, type, data, created_at as "createdAt" from events
+     where tenant_id = ? and (id = any(?::uuid[]) or (id = any(?::uuid[]) and not exists (
+       select 1 from messages m where m.conversation_id = ? and m.tenant_id = ? and (m.created_at, m.id) < (?::timestamptz, ?::uuid))))`,
+    [tenantId, ids(false), ids(true), m.conversationId, tenantId, message.createdAt, message.id],
+  );
+  return { message, created, events: inOrder(stored) };
 }
 
 /** The API / workflow view of a stored outbound message. */

@@ -231,18 +231,3 @@ export async function overdueDeliveries(em: EntityManager, limit = 500): Promise
   );
   return rows.map((r) => r.id);
 }
-
-/**
- * For the message events: whether the conversation is a "Try it" test (no events), and whether
- * `messageId` is its first message (then it also starts `conversation.started`).
- */
-export async function messageEventInfo(em: EntityManager, conversationId: string, messageId: string): Promise<{ isTest: boolean; first: boolean } | null> {
-  const rows = await em.getConnection().execute<{ isTest: boolean; first: boolean }[]>(
-    `select c.is_test as "isTest", not exists (
-       select 1 from messages m, messages mine where mine.id = ? and m.conversation_id = c.id and m.id <> mine.id
-         and (m.created_at, m.id) < (mine.created_at, mine.id)) as first
-     from conversations c where c.id = ?`,
-    [messageId, conversationId],
-  );
-  return rows[0] ?? null;
-}

@@ -6,10 +6,13 @@ import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { liveChannel, type LiveEvent } from '../../events/live';
+import type { StoredEvent } from '../../events/sink';
 import type { Orm } from '../../db/orm';
 import { testConfig, testOrm } from '../db/fixtures';
 
 export interface TestDeps extends ActivityDeps {
+  /** The events activities stored themselves and handed on (`afterEventsStored`), in order. */
+  fannedOut: StoredEvent[];
   close(): Promise<void>;
 }
 
@@ -17,10 +20,13 @@ export async function testDeps(env: Record<string, string> = {}, queueName = `ev
   const orm: Orm = await testOrm();
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
   const eventsQueue = new Queue(queueName, { connection: redis });
+  const fannedOut: StoredEvent[] = [];
   return {
     orm,
     redis,
     eventsQueue,
+    fannedOut,
+    afterEventsStored: async (events) => void fannedOut.push(...events),
     config: testConfig(env),
     async close() {
       await eventsQueue.close();

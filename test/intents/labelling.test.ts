@@ -1,15 +1,15 @@
 /**
- * Conversation labelling end to end on real PostgreSQL and Redis: contact messages and their
- * `message.received` events go through the event sink (events/sink.ts) into the labelling queue
- * (worker/labels.ts); the job stores the intent and sentiment and emits `conversation.labelled`,
- * which the sink stores too. A repeated job labels once; the close labels again; a test conversation
+ * Conversation labelling end to end on real PostgreSQL and Redis: contact messages stored by
+ * `recordInbound` hand their `message.received` events to the labelling queue (worker/labels.ts),
+ * as the worker wires it; the job stores the intent and sentiment and emits `conversation.labelled`,
+ * which the event sink (events/sink.ts) stores. A repeated job labels once; the close labels again; a test conversation
  * is skipped; the tenant's model labels when one is configured, and a model answer that is not
  * valid falls back to the offline classifier; deleting the conversation deletes its labels.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Worker as QueueWorker } from 'bullmq';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { queueEvent, subjectJobId } from '../../activities/events';
+import { queueEvent } from '../../activities/events';
 import { ConversationLabel, Event } from '../../db/entities';
 import { systemEm, tenantEm } from '../../db/orm';
 import { createConversation, createIntent, updateTenantSettings } from '../../db/repos';
@@ -17,8 +17,8 @@ import { secretBoxFromConfig } from '../../db/secrets';
 import type { EventJob } from '../../events/queue';
 import { startEventSink } from '../../events/sink';
 import { closeQueueWorker } from '../../ingress/queue';
-import { labelConversation, startLabelling } from '../../worker/labels';
-import { testDeps, type TestDeps } from '../activities/support';
+import { labelConversation, QueuedWindows, startLabelling } from '../../worker/labels';
+import { activitiesFor, testDeps, type TestDeps } from '../activities/support';
 import { makeTenant } from '../db/fixtures';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server';
 import { waitUntil } from '../support/wait';
@@ -43,14 +43,10 @@ async function tenantWithIntents() {
   return t;
 }
 
-/** A contact message stored and its event queued, as recordInbound does. */
+/** A contact message stored by recordInbound, its events handed to the labelling as the worker does. */
 async function contactSays(t: { tenantId: string; workflowId: string }, conversationId: string, text: string) {
-  const id = randomUUID();
-  await systemEm(deps.orm)
-    .getConnection()
-    .execute(`insert into messages (id, tenant_id, conversation_id, direction, author, text, idempotency_key) values (?, ?, ?, 'in', 'contact', ?, ?)`, [id, t.tenantId, conversationId, text, id]);
-  const data = { conversationId, channel: 'api', message: { id, author: 'contact', text, createdAt: new Date().toISOString() } };
-  await queueEvent(deps.eventsQueue, { tenantId: t.tenantId, workflowId: t.workflowId, type: 'message.received', data }, subjectJobId(t.tenantId, 'message.received', id));
+  const acts = activitiesFor({ ...deps, afterEventsStored: async (events) => void (await Promise.all(events.map((e) => labels.schedule(e)))) });
+  await acts.recordInbound({ tenantId: t.tenantId, conversationId, workflowId: t.workflowId, channel: 'api', key: randomUUID(), text });
 }
 
 const labelsOf = (tenantId: string, conversationId: string) => tenantEm(deps.orm, tenantId).findOne(ConversationLabel, { conversation: conversationId });
@@ -146,4 +142,23 @@ it("labels by the tenant's model when one is configured, and offline when its an
   await contactSays(t, t.conversationId, 'I lost my card, please block it');
   await waitUntil(async () => (await labelsOf(t.tenantId, t.conversationId))?.labelledBy === 'offline', 20_000, 'labelled offline after an invalid answer');
   expect(await labelsOf(t.tenantId, t.conversationId)).toMatchObject({ intent: 'lost_card', labelledBy: 'offline' });
+});
+
+it('queues a conversation’s labelling once per debounce window, however many messages fall in it', async () => {
+  const queued = new QueuedWindows(2);
+  expect(queued.claim('c1', 1000)).toBe(true);
+  expect(queued.claim('c1', 1000)).toBe(false);
+  expect(queued.claim('c1', 2000)).toBe(true);
+  // Bounded: a third conversation forgets the oldest, which then queues again (a no-op in Redis).
+  expect(queued.claim('c2', 1000)).toBe(true);
+  expect(queued.claim('c3', 1000)).toBe(true);
+  expect(queued.claim('c1', 2000)).toBe(true);
+  queued.forget('c3');
+  expect(queued.claim('c3', 1000)).toBe(true);
+
+  const t = await tenantWithIntents();
+  for (const text of ['one', 'two', 'three']) await contactSays(t, t.conversationId, text);
+  const jobs = (await labels.queue.getJobs(['delayed', 'waiting', 'active', 'completed'])).filter((j) => j.data.conversationId === t.conversationId);
+  expect(jobs.length).toBeGreaterThanOrEqual(1);
+  expect(jobs.length).toBeLessThanOrEqual(2);
 });

@@ -140,7 +140,11 @@ describe('a contact’s export', () => {
     expect(json(files, 'appointments.json')).toEqual([expect.objectContaining({ contactId: ada.contactId, customerName: 'Ada Lovelace' })]);
     const sends = json(files, 'campaigns.json');
     expect(sends).toEqual([expect.objectContaining({ contactId: ada.contactId, campaignName: 'Spring sale', clicks: [expect.objectContaining({ url: 'https://shop.test/sale' })] })]);
-    expect(json(files, 'events.json').map((e: { data: { label: string } }) => e.data.label)).toEqual(['about-ada']);
+    // The seeded event and the events of the messages the conversation stored, all about Ada's conversations.
+    const events = json(files, 'events.json') as { type: string; data: { label?: string; conversationId: string } }[];
+    expect(events.filter((e) => e.data.label).map((e) => e.data.label)).toEqual(['about-ada']);
+    expect(events.filter((e) => e.type === 'message.sent').length).toBeGreaterThan(0);
+    expect(events.every((e) => [ada.conversationId, ada.otherConversation].includes(e.data.conversationId))).toBe(true);
     expect(json(files, 'ratings.json')).toEqual([expect.objectContaining({ contactId: ada.contactId, conversationId: ada.conversationId, score: 4 })]);
     expect(json(files, 'labels.json')).toEqual([expect.objectContaining({ conversationId: ada.conversationId, intent: 'billing', sentiment: 'positive' })]);
     expect(json(files, 'media.json')).toEqual([expect.objectContaining({ id: ada.mediaId, path: mediaPath, byteSize: FILE.length })]);
@@ -180,6 +184,9 @@ describe('a contact’s erasure', () => {
     const beforeA = await f.tableCounts(exec, a.tenantId);
     const beforeB = await f.tableCounts(exec, b.tenantId);
     const messages = Number((await exec(`select count(*)::int as n from messages where conversation_id = any(?::uuid[])`, [`{${ada.conversationId},${ada.otherConversation}}`]))[0]!.n);
+    // The seeded event and the stored messages' own events (conversation.started, message.*).
+    const events = Number((await exec(`select count(*)::int as n from events where data->>'conversationId' = any(?::text[])`, [`{${ada.conversationId},${ada.otherConversation}}`]))[0]!.n);
+    expect(events).toBeGreaterThan(1);
     await stack.temporal.workflow.getHandle(ada.workflowId).describe();
 
     const res = await stack.request('POST', `/v1/contacts/${ada.contactId}/erase`, { apiKey: a.apiKey, body: { confirm: 'ERASE' } });
@@ -188,7 +195,7 @@ describe('a contact’s erasure', () => {
       media_assets: 1,
       messages,
       inbound_messages: 0,
-      events: 1,
+      events,
       webhook_deliveries: 1,
       appointments: 1,
       conversations: 2,
@@ -208,7 +215,7 @@ describe('a contact’s erasure', () => {
       conversations: beforeA.conversations - 2,
       messages: beforeA.messages - messages,
       media_assets: beforeA.media_assets - 1,
-      events: beforeA.events - 1,
+      events: beforeA.events - events,
       webhook_deliveries: beforeA.webhook_deliveries - 1,
       webhook_attempts: beforeA.webhook_attempts - 1,
       appointments: beforeA.appointments - 1,

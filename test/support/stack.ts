@@ -87,7 +87,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       address: opts.temporalAddress,
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue,
-      activities: createActivities({ orm, redis, eventsQueue, config }),
+      // This worker runs no sink, webhook delivery or labelling: events are stored, not fanned out.
+      activities: createActivities({ orm, redis, eventsQueue, config, afterEventsStored: async () => {} }),
       telemetry,
     });
     worker = created.worker;

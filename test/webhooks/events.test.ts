@@ -1,11 +1,12 @@
 /**
- * The events webhooks need that the workflows do not emit themselves: the store activities queue
+ * The events webhooks need that the workflows do not emit themselves: the store activities store
  * `conversation.started` (before a conversation's first message), `message.received` and
- * `message.sent`, once per message however often the activity is retried, and none for a "Try it"
- * test conversation; the ingestion's activation queues `document.ready`, once per version.
+ * `message.sent` in the statement that stores the message, once per message however often the
+ * activity is retried, and hand them on to the fan-out (again on a retry: it is idempotent); none
+ * for a "Try it" test conversation. The ingestion's activation queues `document.ready`, once per version.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Conversation } from '../../db/entities';
+import { Conversation, Event } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import { createDocument, createKnowledgeBase } from '../../db/repos';
 import { makeTenant } from '../db/fixtures';
@@ -17,35 +18,44 @@ beforeAll(async () => {
 });
 afterAll(() => deps.close());
 
-const queued = async (workflowId: string) =>
-  (await deps.eventsQueue.getJobs(['waiting', 'delayed', 'active', 'completed']))
-    .filter((j) => j.data.workflowId === workflowId)
-    .sort((a, b) => a.timestamp - b.timestamp || a.data.occurredAt.localeCompare(b.data.occurredAt))
-    .map((j) => ({ type: j.data.type, data: j.data.data }));
+const stored = async (tenantId: string, workflowId: string) =>
+  (await tenantEm(deps.orm, tenantId).find(Event, { workflowId }, { orderBy: { createdAt: 'asc' } })).map((e) => ({ id: e.id, type: e.type, data: e.data }));
+const handedOn = (workflowId: string) => deps.fannedOut.filter((e) => e.workflowId === workflowId).map((e) => e.type);
 
-it('stored messages queue their events once each, the conversation’s start before its first', async () => {
+it('stored messages store their events once each, the conversation’s start before its first, and hand them on', async () => {
   const t = await makeTenant(deps.orm);
   const acts = activitiesFor(deps);
   const ref = { tenantId: t.tenantId, conversationId: t.conversationId, workflowId: t.workflowId, channel: 'api' as const };
   const inbound = { ...ref, key: `${t.workflowId}:in:1`, text: 'hello' };
   const { messageId } = await acts.recordInbound(inbound);
-  await acts.recordInbound(inbound);
-  const reply = await acts.deliverMessage({ ...ref, message: { key: `${t.workflowId}:greet:1`, text: 'Hi!', author: 'bot', nodeId: 'greet', source: 'template' } });
-  await acts.deliverMessage({ ...ref, message: { key: `${t.workflowId}:greet:1`, text: 'Hi!', author: 'bot', nodeId: 'greet', source: 'template' } });
+  const greet = { ...ref, message: { key: `${t.workflowId}:greet:1`, text: 'Hi!', author: 'bot' as const, nodeId: 'greet', source: 'template' } };
+  const reply = await acts.deliverMessage(greet);
+  expect(handedOn(t.workflowId)).toEqual(['conversation.started', 'message.received', 'message.sent']);
 
-  const events = await queued(t.workflowId);
-  expect(events.map((e) => e.type)).toEqual(['conversation.started', 'message.received', 'message.sent']);
-  expect(events[0].data).toEqual({ conversationId: t.conversationId, channel: 'api' });
-  expect(events[1].data).toMatchObject({ conversationId: t.conversationId, channel: 'api', message: { id: messageId, author: 'contact', text: 'hello' } });
-  expect(events[2].data).toMatchObject({ message: { id: reply.id, author: 'bot', text: 'Hi!' } });
+  // Retried after the store (the result was lost): nothing stored twice, the same events handed on again.
+  await acts.recordInbound(inbound);
+  await acts.deliverMessage(greet);
+  expect(handedOn(t.workflowId)).toEqual(['conversation.started', 'message.received', 'message.sent', 'conversation.started', 'message.received', 'message.sent']);
+  const again = deps.fannedOut.filter((e) => e.workflowId === t.workflowId).map((e) => e.id);
+  expect(again.slice(3)).toEqual(again.slice(0, 3));
+
+  const events = await stored(t.tenantId, t.workflowId);
+  expect(events.map((e) => e.type).sort()).toEqual(['conversation.started', 'message.received', 'message.sent']);
+  const of = (type: string) => events.find((e) => e.type === type)!;
+  expect(of('conversation.started').data).toEqual({ conversationId: t.conversationId, channel: 'api' });
+  expect(of('message.received').data).toMatchObject({ conversationId: t.conversationId, channel: 'api', message: { id: messageId, author: 'contact', text: 'hello' } });
+  expect(of('message.sent').data).toMatchObject({ message: { id: reply.id, author: 'bot', text: 'Hi!' } });
+  // Stored in the message's statement, not queued for the sink.
+  expect((await deps.eventsQueue.getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((j) => j.data.workflowId === t.workflowId)).toEqual([]);
 });
 
-it('a test conversation queues no message events', async () => {
+it('a test conversation stores and hands on no message events', async () => {
   const t = await makeTenant(deps.orm);
   const em = tenantEm(deps.orm, t.tenantId);
   await em.nativeUpdate(Conversation, { id: t.conversationId }, { isTest: true });
   await activitiesFor(deps).recordInbound({ tenantId: t.tenantId, conversationId: t.conversationId, workflowId: t.workflowId, channel: 'api', key: `${t.workflowId}:in:1`, text: 'try' });
-  expect(await queued(t.workflowId)).toEqual([]);
+  expect(await stored(t.tenantId, t.workflowId)).toEqual([]);
+  expect(handedOn(t.workflowId)).toEqual([]);
 });
 
 it('a document version that goes live queues document.ready once', async () => {

@@ -33,6 +33,8 @@ const fakeSynthesizeSpeech: Acts['synthesizeSpeech'] = async ({ tenantId, text, 
 const defaults = (): Acts => ({
   recordInbound: async ({ key }) => ({ messageId: key }),
   deliverMessage: async ({ message }) => ({ ...message, id: `msg-${message.key}`, createdAt: new Date(0).toISOString() }),
+  // Not called: createFakes runs a batch as one deliverMessage per message (see there).
+  deliverMessages: async () => [],
   llmChat: async () => ({
     provider: 'openai-compatible',
     content: 'LLM answer',
@@ -169,7 +171,19 @@ export function createFakes() {
       name,
       async (input: any) => {
         const info = Context.current().info;
-        calls.push({ name, input, workflowId: info.workflowExecution?.workflowId ?? '', activityId: info.activityId, attempt: info.attempt });
+        const record = (n: Name, i: unknown) => calls.push({ name: n, input: i, workflowId: info.workflowExecution?.workflowId ?? '', activityId: info.activityId, attempt: info.attempt });
+        if (name === 'deliverMessages') {
+          // A turn's batch is recorded and answered message by message, so tests read (and
+          // replace) deliverMessage whichever way the workflow stored the replies.
+          const { messages, ...ref } = input;
+          const replies = [];
+          for (const message of messages) {
+            record('deliverMessage', { ...ref, message });
+            replies.push(await impl.deliverMessage({ ...ref, message }));
+          }
+          return replies;
+        }
+        record(name, input);
         return (impl[name] as (i: any) => Promise<unknown>)(input);
       },
     ]),
