@@ -20,6 +20,7 @@ import { createWebchatChannel } from '../widget/support';
 import { spokenWav, tempStore } from './support';
 
 const OUT = 'test-results/voice-speech';
+const SENTENCE = 'I would like to speak to someone about my order';
 let stack: Stack;
 let media: Awaited<ReturnType<typeof tempStore>>;
 let browser: Browser;
@@ -32,7 +33,7 @@ beforeAll(async () => {
   media = await tempStore();
   stack = await startStack({ ...sharedServers(), env: { MEDIA_DIR: join(media.dir, 'media') } });
   // Half a second of silence, the sentence, a second of silence: 16-bit PCM, as Chromium's fake capture reads it.
-  const spoken = await spokenWav(media.dir, 'I would like to speak to someone about my order');
+  const spoken = await spokenWav(media.dir, SENTENCE);
   microphone = join(media.dir, 'microphone.wav');
   await runToolOrThrow('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-i', spoken, '-af', 'adelay=500,apad=pad_dur=1', '-ac', '1', '-ar', '48000', '-c:a', 'pcm_s16le', microphone], { timeoutMs: 30_000 });
   sentenceMs = Math.round((await probeMedia(microphone)).durationSec * 1000);
@@ -86,7 +87,10 @@ it('records the visitor while the button is held, answers in text and plays the 
   const echo = widget(page, '.msg').filter({ hasText: /^Echo: / });
   await expect.poll(() => echo.count(), { timeout: 60_000 }).toBe(1);
   const heard = (await echo.textContent())!.replace(/^Echo: /, '');
-  expect(heard).toMatch(/\bwould like\b/);
+  // PocketSphinx hears Chromium's capture of the sentence, not always word for word (on one
+  // machine "I would like to speak…" came out as "i would speak on our"): most of its words.
+  const said = new Set(SENTENCE.toLowerCase().split(' '));
+  expect(heard.toLowerCase().split(/\s+/).filter((w) => said.has(w)).length).toBeGreaterThanOrEqual(3);
   expect(await widget(page, '.msg').filter({ hasText: new RegExp(`^${heard}`) }).count()).toBeGreaterThanOrEqual(1);
 
   const reply = widget(page, 'audio.reply-audio');
