@@ -44,6 +44,16 @@ function localActivityStep(e: HistoryEvent, at: string | null): { nodeId: string
   };
 }
 
+/**
+ * A turn's replies stored together (`deliverMessages`) show as one delivery per reply, each on
+ * the node that said it, with the batch's timing: the run view reads as it did with one local
+ * activity per reply. A batch that failed has no replies to split and stays one step.
+ */
+function perReply(local: { nodeId: string; step: NodeStep }): { nodeId: string; step: NodeStep }[] {
+  if (local.step.name !== 'deliverMessages' || !Array.isArray(local.step.output)) return [local];
+  return (local.step.output as { nodeId?: string }[]).map((reply) => ({ nodeId: reply.nodeId ?? local.nodeId, step: { ...local.step, name: 'deliverMessage', output: reply } }));
+}
+
 const span = (a: string | null, b: string | null) => (a && b ? new Date(b).getTime() - new Date(a).getTime() : null);
 
 export function groupHistoryByNode(events: HistoryEvent[], trace: TraceEntry[] = []): NodeHistory[] {
@@ -60,8 +70,7 @@ export function groupHistoryByNode(events: HistoryEvent[], trace: TraceEntry[] =
     const at = iso(e.eventTime);
     const marker = e.markerRecordedEventAttributes;
     if (marker?.markerName === LOCAL_ACTIVITY_MARKER) {
-      const local = localActivityStep(e, at);
-      group(local.nodeId, null).steps.push(local.step);
+      for (const part of perReply(localActivityStep(e, at))) group(part.nodeId, null).steps.push(part.step);
       continue;
     }
     const scheduled = e.activityTaskScheduledEventAttributes;

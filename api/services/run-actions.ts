@@ -20,14 +20,20 @@ const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 /** A bare id is a flow run's key; a full id must be one of the tenant's workflows. */
 export const tenantWorkflowId = (tenantId: string, id: string): string => ownWorkflowId(tenantId, id, id.includes(':') ? null : 'run', 'runId');
 
-/** The node a history event belongs to, when it is a node's activity (see workflows/flow/activities.ts). */
-export function eventNodeId(e: HistoryEvent): string | null {
+/**
+ * The nodes a history event belongs to, when it is a node's activity (see workflows/flow/activities.ts):
+ * a turn's replies stored together (`deliverMessages`) belong to every node that said one.
+ */
+export function eventNodeIds(e: HistoryEvent): string[] {
   const scheduled = e.activityTaskScheduledEventAttributes;
-  if (scheduled?.activityId) return nodeOfActivityId(scheduled.activityId);
-  if (e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER && e.userMetadata?.summary) {
-    return nodeOfLocalSummary(String(decodePayload(e.userMetadata.summary)));
-  }
-  return null;
+  if (scheduled?.activityId) return [nodeOfActivityId(scheduled.activityId)].filter((n): n is string => Boolean(n));
+  const marker = e.markerRecordedEventAttributes;
+  if (marker?.markerName !== LOCAL_ACTIVITY_MARKER || !e.userMetadata?.summary) return [];
+  const tagged = nodeOfLocalSummary(String(decodePayload(e.userMetadata.summary)));
+  const result = marker.details?.result?.payloads?.[0];
+  const replies = result ? decodePayload(result) : null;
+  const said = Array.isArray(replies) ? replies.map((r: { nodeId?: unknown }) => r?.nodeId).filter((n): n is string => typeof n === 'string') : [];
+  return [...new Set([...(tagged ? [tagged] : []), ...said])];
 }
 
 /** The WorkflowTaskCompleted event that scheduled the node's first activity: resetting there re-runs the node. */
@@ -35,7 +41,7 @@ export function resetPointForNode(events: HistoryEvent[], nodeId: string): numbe
   let lastCompleted: number | null = null;
   for (const e of events) {
     if (e.workflowTaskCompletedEventAttributes) lastCompleted = Number(e.eventId);
-    else if (eventNodeId(e) === nodeId) return lastCompleted;
+    else if (eventNodeIds(e).includes(nodeId)) return lastCompleted;
   }
   return null;
 }

@@ -7,7 +7,7 @@
  * history's own events.
  */
 import { CONVERSATION_HISTORY_LIMIT } from '../../workflows/conversation';
-import { ANSWER_BEFORE_BOOKKEEPING_PATCH, UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-session';
+import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-session';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NODE_TYPES, nodeDefinition } from '../../core/nodes';
@@ -102,6 +102,11 @@ export const PATHS: Path[] = [
     kind: 'conversation',
     name: 'turns answered before the context fold',
     shows: (r) => r.facts.patches.includes(ANSWER_BEFORE_BOOKKEEPING_PATCH) && scheduled(r, 'summarize') && visitedBy(r, 'llmReply'),
+  },
+  {
+    kind: 'conversation',
+    name: 'a turn\'s replies stored in one local activity',
+    shows: (r) => r.facts.patches.includes(BATCHED_REPLIES_PATCH) && r.facts.localActivities.some((a) => a.type === 'deliverMessages' && a.result?.length > 1),
   },
   {
     kind: 'conversation',

@@ -39,7 +39,10 @@ describe('conversation workflow', () => {
     expect(tagsOf('recordInbound').every((tag) => /^@inbound#\d+$/.test(tag))).toBe(true);
     const delivered = h.fakes.of(c.workflowId, 'deliverMessage');
     expect(delivered[1].input.message.key).toBe(`${c.workflowId}:${runId}:0:2:greet:2`);
-    expect(tagsOf('deliverMessage').map((tag) => tag.split('#')[0])).toEqual(['askName', 'greet', 'askAge', 'askAge', 'adult', 'end']);
+    // A turn's replies are stored together, in one local activity tagged with the first reply's node.
+    expect(tagsOf('deliverMessage')).toEqual([]);
+    expect(tagsOf('deliverMessages').map((tag) => tag.split('#')[0])).toEqual(['askName', 'greet', 'askAge', 'adult']);
+    expect(delivered.map((d) => d.input.message.nodeId)).toEqual(['askName', 'greet', 'askAge', 'askAge', 'adult', 'end']);
     expect(h.fakes.of(c.workflowId, 'updateConversation').map((x) => x.input.currentNodeId)).toEqual(['askName', 'askAge', null]);
 
     const { searchAttributes } = await c.handle().describe();
@@ -84,7 +87,7 @@ describe('conversation workflow', () => {
     const agent = await eventually(async () => h.fakes.of(c.workflowId, 'deliverMessage').find((d) => d.input.message.author === 'agent'));
     expect((await c.state()).status).toBe('human');
     expect(agent?.input.message).toMatchObject({ author: 'agent', text: 'Hi, Bob here', source: 'agent' });
-    const agentTag = (await c.localActivityTags()).filter((t) => t.type === 'deliverMessage').at(-1)?.tag;
+    const agentTag = (await c.localActivityTags()).filter((t) => t.type === 'deliverMessages').at(-1)?.tag;
     expect(agentTag).toMatch(/^@agent#\d+$/);
 
     await c.handle().signal(releaseSignal);

@@ -27,10 +27,10 @@ import { setRunAttributes } from './search-attributes';
 const KEYED_TURNS = 20;
 
 /**
- * A turn is answered once its replies are stored, before the bookkeeping after it (folding the
- * context into the summary, which is an activity task and a second workflow task), and a flow
- * with no node that reads the context folds only every UNREAD_CONTEXT_SLACK messages. Runs
- * started before keep answering after the bookkeeping and folding every half window.
+ * A turn is answered once its replies and the conversation row are stored, before the context is
+ * folded into the summary (an activity task and a second workflow task), and a flow with no node
+ * that reads the context folds only every UNREAD_CONTEXT_SLACK messages. Runs started before keep
+ * answering after the fold, folding every half window.
  */
 export const ANSWER_BEFORE_BOOKKEEPING_PATCH = 'conversation-answer-before-bookkeeping';
 /**
@@ -39,6 +39,14 @@ export const ANSWER_BEFORE_BOOKKEEPING_PATCH = 'conversation-answer-before-bookk
  * in one summarize call per this many messages instead of one nearly every turn.
  */
 export const UNREAD_CONTEXT_SLACK = 40;
+
+/**
+ * The replies a walk produces on a channel the platform delivers itself (web chat, API) are
+ * stored together, in one local activity (`deliverMessages`), when the walk next does anything
+ * else or the turn is answered, instead of one local activity per reply. Runs started before
+ * keep one per reply.
+ */
+export const BATCHED_REPLIES_PATCH = 'conversation-batched-replies';
 
 export class ConversationSession implements FlowRuntime {
   readonly graph: FlowGraph;
@@ -78,10 +86,15 @@ export class ConversationSession implements FlowRuntime {
   private seenExternalIds: string[];
   private keyedTurns: NonNullable<CarriedState['keyedTurns']>;
   private readonly answersBeforeBookkeeping: boolean;
+  private readonly batchesReplies: boolean;
+  /** Replies said but not stored yet (batchesReplies): stored by flushReplies. */
+  private pendingReplies: OutboundMessage[] = [];
 
   constructor(private readonly input: ConversationInput) {
     const c = input.carried;
     this.answersBeforeBookkeeping = patched(ANSWER_BEFORE_BOOKKEEPING_PATCH);
+    this.batchesReplies = !isExternalChannel(input.channel) && patched(BATCHED_REPLIES_PATCH);
+    if (this.batchesReplies) this.activities.flushBefore(() => this.flushReplies());
     this.graph = new FlowGraph(input.graph);
     this.workflowId = workflowInfo().workflowId;
     this.keyPrefix = `${this.workflowId}:${workflowInfo().firstExecutionRunId}`;
@@ -132,6 +145,7 @@ export class ConversationSession implements FlowRuntime {
 
   async sleep(ms: number): Promise<void> {
     // A synchronous caller should not wait for a durable timer: answer the turn now.
+    if (this.batchesReplies) await this.flushReplies();
     this.settleTurn?.();
     await sleep(ms);
   }
@@ -169,6 +183,7 @@ export class ConversationSession implements FlowRuntime {
         };
         try {
           await this.processInbound(msg);
+          if (this.batchesReplies) await this.flushReplies();
           this.settleTurn();
         } catch (err) {
           if (!settled) reject(err);
@@ -348,10 +363,24 @@ export class ConversationSession implements FlowRuntime {
   }
 
   private async deliver(message: OutboundMessage): Promise<void> {
+    if (this.batchesReplies) {
+      this.pendingReplies.push(message);
+      this.window.push({ role: 'assistant', content: message.text });
+      return;
+    }
     const reply = await this.activities.call(message.nodeId ?? '@agent', 'deliverMessage', { ...this.ref, message });
     this.turnReplies?.push(reply);
     this.window.push({ role: 'assistant', content: message.text });
     if (isExternalChannel(this.ref.channel)) await this.sendOnChannel(message);
+  }
+
+  /** Stores the replies said since the last flush, in order, in one local activity. */
+  private async flushReplies(): Promise<void> {
+    if (this.pendingReplies.length === 0) return;
+    const messages = this.pendingReplies;
+    this.pendingReplies = [];
+    const replies = await this.activities.call(messages[0].nodeId ?? '@agent', 'deliverMessages', { ...this.ref, messages });
+    this.turnReplies?.push(...replies);
   }
 
   /** The stored reply goes out through the provider; a refusal is on the message row, never a failed turn. */
@@ -365,26 +394,44 @@ export class ConversationSession implements FlowRuntime {
   }
 
   /**
-   * Folds messages that left the context window into the summary, then persists what changed.
+   * After a turn (or an agent message, a release, a timeout, the close): the replies are stored,
+   * the conversation row brought up to date, the turn answered, and messages that left the
+   * context window folded into the summary — after the answer, since the fold is an activity task
+   * and a workflow task of its own. Runs started before the patch fold first and answer last.
+   */
+  private async afterTurn(): Promise<void> {
+    if (this.batchesReplies) await this.flushReplies();
+    if (!this.answersBeforeBookkeeping) {
+      await this.foldContext();
+      await this.persistRow();
+      return;
+    }
+    await this.persistRow();
+    this.settleTurn?.();
+    await this.foldContext();
+  }
+
+  /**
    * Folding waits until half a window has overflowed (UNREAD_CONTEXT_SLACK messages when no node
    * reads the context), so a long conversation pays for one summarize call every few turns
    * rather than one per turn.
    */
-  private async afterTurn(): Promise<void> {
-    // The replies are stored: the caller has its answer while the summary and the row are brought up to date.
-    if (this.answersBeforeBookkeeping) this.settleTurn?.();
+  private async foldContext(): Promise<void> {
     const size = this.graph.settings.contextWindow;
     const slack = this.answersBeforeBookkeeping && !this.graph.readsContext ? UNREAD_CONTEXT_SLACK : Math.max(1, Math.floor(size / 2));
-    if (this.window.length > size + slack) {
-      const dropped = this.window.splice(0, this.window.length - size);
-      const { summary } = await this.activities.call('@summary', 'summarize', {
-        tenantId: this.tenantId,
-        workflowId: this.workflowId,
-        summary: this.summary,
-        messages: dropped,
-      });
-      this.summary = summary;
-    }
+    if (this.window.length <= size + slack) return;
+    const dropped = this.window.splice(0, this.window.length - size);
+    const { summary } = await this.activities.call('@summary', 'summarize', {
+      tenantId: this.tenantId,
+      workflowId: this.workflowId,
+      summary: this.summary,
+      messages: dropped,
+    });
+    this.summary = summary;
+  }
+
+  /** The conversation row mirrors the workflow's state for the inbox and the API: written when its node or status changed. */
+  private async persistRow(): Promise<void> {
     const nodeId = this.cursor?.nodeId ?? null;
     if (nodeId === this.persisted.nodeId && this.status === this.persisted.status) return;
     try {
@@ -397,9 +444,9 @@ export class ConversationSession implements FlowRuntime {
       });
       this.persisted = { status: this.status, nodeId };
     } catch (err) {
-      // The row mirrors the workflow's state for the inbox; the turn's replies are out. A value the
-      // database refuses (e.g. a NUL an HTTP response put in a variable) must not fail every later
-      // turn, so the row is written again after the next turn that changes it.
+      // The turn's replies are out. A value the database refuses (e.g. a NUL an HTTP response put
+      // in a variable) must not fail every later turn, so the row is written again after the next
+      // turn that changes it.
       log.warn('conversation row not updated', { error: errorMessage(err) });
     }
   }

@@ -211,7 +211,16 @@ async function recordUnreadContext(ctx: RecordContext) {
   await closeAndSave(ctx, c, 'conversation-unread-context');
 }
 
+/** The onboarding flow on web chat: a turn's replies (the greeting and the next question) stored in one local activity. */
+async function recordBatchedReplies(ctx: RecordContext) {
+  const c = talk(ctx.h, conversationInput(onboardingFlow()));
+  for (const text of ['hello', 'Ada', '42']) await c.turn(text);
+  expectPath((await c.localActivityTags()).some((t) => t.type === 'deliverMessages'), 'replies stored together');
+  await closeAndSave(ctx, c, 'conversation-batched-replies');
+}
+
 export const conversationRecorders: Record<string, Recorder> = {
+  'conversation-batched-replies': { record: recordBatchedReplies },
   'conversation-answered-before-fold': { record: recordAnsweredBeforeFold },
   'conversation-unread-context': { record: recordUnreadContext },
   'conversation-nodes': { record: recordNodes },
