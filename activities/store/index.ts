@@ -8,8 +8,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { stripUnstorableDeep } from '../../core/text';
 import { tenantEm } from '../../db/orm';
-import { insertMessageWithEvents, noteContactInbound, patchConversation, toReply, type MessageEventRow, type NewMessage } from '../../db/repos';
-import type { Message } from '../../db/entities';
+import { insertMessageWithEvents, noteContactInbound, patchConversation, toReply, type MessageEventRow, type NewMessage, type StoredMessage } from '../../db/repos';
 import type { ActivityDeps } from '../deps';
 import { subjectEventId } from '../events';
 import { publishLive, publishLiveMany, publishTenantLive } from '../../events/live';
@@ -26,7 +25,7 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
    * `conversation.started` before the conversation's first) in the same statement, then fans the
    * events out; a retry fans out again what the first attempt stored (the fan-out is idempotent).
    */
-  async function storeMessage(ref: ConversationRef, m: NewMessage, type: 'message.received' | 'message.sent'): Promise<{ message: Message; events: StoredEvent[] }> {
+  async function storeMessage(ref: ConversationRef, m: NewMessage, type: 'message.received' | 'message.sent'): Promise<{ message: StoredMessage; events: StoredEvent[] }> {
     const eventsOf = (id: string, createdAt: Date): MessageEventRow[] => [
       { id: subjectEventId(ref.tenantId, 'conversation.started', ref.conversationId), type: 'conversation.started', data: { conversationId: ref.conversationId, channel: ref.channel }, onlyIfFirst: true },
       {

@@ -133,7 +133,7 @@ export async function insertMessageWithEvents(
   tenantId: string,
   m: NewMessage & { workflowId: string },
   eventsOf: (messageId: string, createdAt: Date) => MessageEventRow[],
-): Promise<{ message: Message; created: boolean; events: StoredMessageEvent[] }> {
+): Promise<{ message: StoredMessage; created: boolean; events: StoredMessageEvent[] }> {
   const now = new Date();
   const id = randomUUID();
   const rows = await em.getConnection().execute<(Record<string, unknown> & { created: boolean; events: (StoredMessageEvent & { createdAt: string })[] | null })[]>(INSERT_WITH_EVENTS, [
@@ -153,7 +153,7 @@ export async function insertMessageWithEvents(
   ]);
   if (rows.length === 0) throw new AppError('conflict', 'idempotency key already used');
   const { created, events, ...row } = rows[0];
-  const message = em.map(Message, row);
+  const message = messageFromRow(row);
   // In the order eventsOf gives them (the first message's `conversation.started` before it).
   const named = eventsOf(message.id, message.createdAt);
   const order = named.map((e) => e.id);
@@ -170,8 +170,30 @@ export async function insertMessageWithEvents(
   return { message, created, events: inOrder(stored) };
 }
 
+/** What a reply is made of (toReply): a Message entity, or a row as messageFromRow reads it. */
+export type StoredMessage = Pick<Message, 'id' | 'idempotencyKey' | 'text' | 'author' | 'createdAt' | 'nodeId' | 'source' | 'model' | 'promptTokens' | 'completionTokens' | 'costUsd' | 'citations' | 'metadata'>;
+
+/** A `messages` row as the driver returns it (snake_case, numeric as text), without hydrating an entity: a turn stores several. */
+function messageFromRow(row: Record<string, any>): StoredMessage {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    text: row.text,
+    author: row.author,
+    createdAt: new Date(row.created_at),
+    nodeId: row.node_id ?? null,
+    source: row.source ?? null,
+    model: row.model ?? null,
+    promptTokens: Number(row.prompt_tokens ?? 0),
+    completionTokens: Number(row.completion_tokens ?? 0),
+    costUsd: Number(row.cost_usd ?? 0),
+    citations: row.citations ?? null,
+    metadata: row.metadata ?? {},
+  };
+}
+
 /** The API / workflow view of a stored outbound message. */
-export function toReply(m: Message): Reply {
+export function toReply(m: StoredMessage): Reply {
   return {
     id: m.id,
     key: m.idempotencyKey,
