@@ -141,15 +141,18 @@ export class FlowBuilder {
 
   /** Selects a node and shows its settings (the side panel may be on another tab, e.g. "Try it"). */
   async select(nodeId: string) {
-    await this.node(nodeId).click();
-    await this.page.getByRole('tab', { name: 'Node' }).click();
+    const nodeTab = this.page.getByRole('tab', { name: 'Node' });
     const idField = this.inspector().getByLabel('Node id');
-    // A click while the canvas is still panning (after a problem was focused) can miss the node:
-    // bring every node into view and click again.
-    if ((await idField.inputValue({ timeout: 2_000 }).catch(() => '')) !== nodeId) {
+    // A click while the canvas is still panning (after a problem was focused) can miss the node,
+    // and then there is no node to show: bring every node into view and click again.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await this.node(nodeId).click();
+      if (await nodeTab.waitFor({ timeout: 2_000 }).then(() => true, () => false)) {
+        await nodeTab.click();
+        if ((await idField.inputValue({ timeout: 2_000 }).catch(() => '')) === nodeId) break;
+      }
       await this.page.getByRole('button', { name: 'Zoom to fit' }).click();
       await this.page.waitForTimeout(500);
-      await this.node(nodeId).click();
     }
     await expect.poll(() => idField.inputValue()).toBe(nodeId);
   }
