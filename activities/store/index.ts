@@ -22,8 +22,9 @@ type Store = Pick<SwitchboardActivities, 'recordInbound' | 'deliverMessage' | 'd
 export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps): Store {
   /**
    * Stores a message once per key with its `message.received` / `message.sent` event (and
-   * `conversation.started` before the conversation's first) in the same statement, then fans the
-   * events out; a retry fans out again what the first attempt stored (the fan-out is idempotent).
+   * `conversation.started` before the conversation's first) in the same statement, and returns the
+   * events for the caller to hand on (afterEventsStored); a retry returns what the first attempt
+   * stored, so they are handed on again (the fan-out is idempotent).
    */
   async function storeMessage(ref: ConversationRef, m: NewMessage, type: 'message.received' | 'message.sent'): Promise<{ message: StoredMessage; events: StoredEvent[] }> {
     const eventsOf = (id: string, createdAt: Date): MessageEventRow[] => [
