@@ -48,14 +48,19 @@ export function publishLive(redis: Redis, tenantId: string, conversationId: stri
   return publishLiveMany(redis, tenantId, conversationId, [event]);
 }
 
-/** Several events of one conversation, in order, in one round trip (a turn's replies). */
+/** Several events of one conversation, in order, in one round trip (a turn's replies); a lone one (a model's delta) is a plain PUBLISH. */
 export async function publishLiveMany(redis: Redis, tenantId: string, conversationId: string, events: LiveEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  const batch = redis.multi();
-  for (const event of events) {
-    batch.publish(liveChannel(tenantId, conversationId), JSON.stringify(event));
+  const publishes = events.flatMap((event): [string, string][] => {
     const tenantEvent = forTenant(conversationId, event);
-    if (tenantEvent) batch.publish(tenantLiveChannel(tenantId), JSON.stringify(tenantEvent));
+    const own: [string, string] = [liveChannel(tenantId, conversationId), JSON.stringify(event)];
+    return tenantEvent ? [own, [tenantLiveChannel(tenantId), JSON.stringify(tenantEvent)]] : [own];
+  });
+  if (publishes.length === 0) return;
+  if (publishes.length === 1) {
+    await redis.publish(...publishes[0]);
+    return;
   }
+  const batch = redis.multi();
+  for (const [channel, payload] of publishes) batch.publish(channel, payload);
   await batch.exec();
 }
