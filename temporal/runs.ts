@@ -2,7 +2,7 @@
  * What the API asks of any workflow kind: describe a run (status, output, live state through the
  * kind's state query), its history with the node trace, and the runs list through visibility.
  */
-import { type Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, isGrpcServiceError, QueryNotRegisteredError, type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import { AppError } from '../core/errors';
 import { ownWorkflowId, parseWorkflowId } from '../core/ids';
 import type { WorkflowType } from '../core/workflows';
@@ -15,6 +15,9 @@ import { CONVERSATION_SIGNALS } from './conversation';
 import { describeWorkflow } from './describe';
 import { FLOW_RUN_SIGNALS } from './flow-run';
 import { summarizeExecution } from './visibility';
+
+const TRACE_QUERY_ATTEMPTS = 2;
+const TRACE_QUERY_RETRY_MS = 250;
 
 /** Each workflow kind answers its own live-state query (one line a kind). */
 const STATE_QUERIES = {
@@ -104,13 +107,31 @@ export class RunsClient {
     };
   }
 
-  /** Full event history plus the workflow's node trace (when it can still be queried). */
-  async historyWithTrace(workflowId: string): Promise<{ events: unknown[]; trace: TraceEntry[]; type: string; status: string }> {
+  /**
+   * Full event history plus the workflow's node trace. `traceRead` is false when the trace query
+   * failed (a closed run is queried by replaying it on a worker, which a loaded worker may not
+   * answer in time): the history is still whole, and the caller can ask again for the path.
+   */
+  async historyWithTrace(workflowId: string): Promise<{ events: unknown[]; trace: TraceEntry[]; traceRead: boolean; type: string; status: string }> {
     const description = await describeWorkflow(this.client, workflowId);
     const handle = this.client.workflow.getHandle(workflowId);
     const history = await handle.fetchHistory();
-    const state = (await handle.query<{ trace?: TraceEntry[] }>('state').catch(() => null)) ?? null;
-    return { events: history.events ?? [], trace: state?.trace ?? [], type: description.type, status: description.status.name.toLowerCase() };
+    const trace = await this.readTrace(handle);
+    return { events: history.events ?? [], trace: trace ?? [], traceRead: trace !== null, type: description.type, status: description.status.name.toLowerCase() };
+  }
+
+  /** The trace from the `state` query, asked twice; `[]` for kinds without one, `null` if unread. */
+  private async readTrace(handle: WorkflowHandle): Promise<TraceEntry[] | null> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const state = await handle.query<{ trace?: TraceEntry[] } | null>('state');
+        return state?.trace ?? [];
+      } catch (err) {
+        if (err instanceof QueryNotRegisteredError) return [];
+        if (attempt === TRACE_QUERY_ATTEMPTS) return null;
+        await new Promise((resolve) => setTimeout(resolve, TRACE_QUERY_RETRY_MS));
+      }
+    }
   }
 
   /**

@@ -82,9 +82,9 @@ export const runRoutes =
       },
       async (request) => {
         const workflowId = ownWorkflowId(request.tenantId, request.params.workflowId, null);
-        const { events, trace, type, status } = await deps.workflows.runs.historyWithTrace(workflowId);
+        const { events, trace, traceRead, type, status } = await deps.workflows.runs.historyWithTrace(workflowId);
         const visits = trace.map((t) => ({ nodeId: t.nodeId, turn: t.turn, handle: t.handle ?? null }));
-        return { workflowId, type, status, nodes: groupHistoryByNode(events as never[], trace), visits, eventCount: events.length };
+        return { workflowId, type, status, nodes: groupHistoryByNode(events as never[], trace), visits, traceRead, eventCount: events.length };
       },
     );
 

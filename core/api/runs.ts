@@ -101,5 +101,7 @@ export const runHistory = z.object({
   nodes: z.array(nodeHistorySchema),
   /** Every node visit in order with the output it left by: the path the run took, loops included. */
   visits: z.array(z.object({ nodeId: z.string(), turn: z.number().int(), handle: z.string().nullable() })),
+  /** False when the worker did not answer the trace query: nodes and visits lack what only it knows. */
+  traceRead: z.boolean(),
   eventCount: z.number().int(),
 });

@@ -86,6 +86,8 @@ describe('automation runs', () => {
 
     const history = await stack.request('GET', `/v1/runs/${encodeURIComponent(first.body.workflowId)}/history`, { apiKey: tenantA.apiKey });
     expect(history.status).toBe(200);
+    expect(history.body).toMatchObject({ status: 'completed', traceRead: true });
+    expect(history.body.visits.map((v: any) => v.nodeId)).toEqual(['start', 'vip', 'big', 'tell', 'done']);
     const visited = history.body.nodes.map((n: any) => n.nodeId);
     expect(visited).toEqual(expect.arrayContaining(['start', 'vip', 'big', 'tell', 'done']));
     expect(visited).not.toContain('small');

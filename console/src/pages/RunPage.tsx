@@ -20,7 +20,7 @@ import './pages.css';
 
 export function RunPage({ runId }: { runId: string }) {
   const { user } = useAuth();
-  const { detail, history, graph, drawable, path, highlight, taken, running, refresh } = useRun(runId);
+  const { detail, history, graph, drawable, path, highlight, taken, running, traceUnread, retryingTrace, refresh } = useRun(runId);
   const [selected, setSelected] = useState<string | null>(null);
   const run = detail.data;
   const status = run?.status ?? history.data?.status;
@@ -104,6 +104,13 @@ export function RunPage({ runId }: { runId: string }) {
           {history.error != null && (
             <p className="pg-error-text" role="alert">
               {history.data ? `Could not refresh the history (showing the last one read): ${errorMessage(history.error)}` : errorMessage(history.error)}
+            </p>
+          )}
+          {traceUnread && (
+            <p className="pg-muted" role="status">
+              {retryingTrace
+                ? 'The worker has not yet answered for the path this run took (nodes that ran no activity may be missing): asking again…'
+                : 'The worker did not answer for the path this run took (nodes that ran no activity may be missing). Reload the page to ask again.'}
             </p>
           )}
           {!history.data && history.loading ? (

@@ -4,7 +4,7 @@
  * edges between consecutive visits, from the history's visit list; without one (an older API),
  * nodes are numbered by their first run and edges guessed from those numbers.
  */
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
 import { api } from '../../api/client';
 import { autoLayout } from '../../graph/layout';
 import { collapseVisits, definitionOf, toFlowEdges, toFlowNodes, traversedEdges, visitNumbers, type NodeHighlight, type Visit } from '../../graph/model';
@@ -12,6 +12,8 @@ import { usePolling, useQuery } from '../shared/useQuery';
 import type { NodeHistory, RunDetail, RunGraph, RunHistory } from './types';
 
 const POLL_MS = 1500;
+/** A closed run whose trace the worker did not answer for is asked again this many times (~30 s). */
+const TRACE_RETRIES = 20;
 
 /** Workflow-level pseudo nodes (`@inbound`, `@state`, `workflow`) are not on the canvas. */
 export const isFlowNode = (n: NodeHistory) => !n.nodeId.startsWith('@') && n.nodeId !== 'workflow';
@@ -98,10 +100,18 @@ export function useRun(runId: string) {
   // Status and output come from the run itself when the API describes it (flow runs); the history
   // alone carries type and status for every kind of run, so a failed describe is not re-asked.
   const describable = !(detail.error && !detail.data);
+  const traceRetries = useRef(0);
   const refresh = () => Promise.all([describable ? detail.reload() : undefined, history.reload()]);
+  const retryTrace = () => {
+    traceRetries.current++;
+    return refresh();
+  };
   // Until the history itself was read after the end, its last nodes may be missing: keep polling
-  // while either read still says running.
-  usePolling(refresh, POLL_MS, running || history.data?.status === 'running');
+  // while either read still says running, or (a while) while the worker left the trace unread.
+  const traceUnread = history.data?.traceRead === false;
+  const stillRunning = running || history.data?.status === 'running';
+  const retryingTrace = traceUnread && traceRetries.current < TRACE_RETRIES;
+  usePolling(stillRunning ? refresh : retryTrace, POLL_MS, stillRunning || retryingTrace);
 
   const drawable = useMemo(() => withPositions(graph.data?.graph ?? null), [graph.data]);
   const visits = useMemo(() => collapseVisits(history.data?.visits ?? []), [history.data]);
@@ -110,5 +120,5 @@ export function useRun(runId: string) {
   const highlight = useMemo(() => runHighlight(path, visits), [path, visits]);
   const taken = useMemo(() => (visits.length && drawable ? traversedEdges(toFlowEdges(drawable), visits) : undefined), [visits, drawable]);
 
-  return { detail, history, graph, drawable, path, highlight, taken, running, refresh };
+  return { detail, history, graph, drawable, path, highlight, taken, running, traceUnread, retryingTrace, refresh };
 }
