@@ -35,6 +35,7 @@ import { Migration20261227100000_calls } from './Migration20261227100000_calls';
 import { Migration20261227100001_call_keys } from './Migration20261227100001_call_keys';
 import { Migration20261227120000_user_phone } from './Migration20261227120000_user_phone';
 import { Migration20261227230000_assistant } from './Migration20261227230000_assistant';
+import { Migration20261228100000_bm25_statement_stats } from './Migration20261228100000_bm25_statement_stats';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -72,4 +73,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261227100001_call_keys', class: Migration20261227100001_call_keys },
   { name: 'Migration20261227120000_user_phone', class: Migration20261227120000_user_phone },
   { name: 'Migration20261227230000_assistant', class: Migration20261227230000_assistant },
+  { name: 'Migration20261228100000_bm25_statement_stats', class: Migration20261228100000_bm25_statement_stats },
 ];

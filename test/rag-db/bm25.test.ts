@@ -63,6 +63,34 @@ describe('BM25 statistics', () => {
     expect(chunks).toBe(12);
     expect([df.share, df.word, df.everywher]).toEqual([12, 12, 12]);
   });
+
+  it('move once per statement: documents of two knowledge bases activated, then re-versioned, in one UPDATE each count as rebuilt from scratch', async () => {
+    const [a, b] = [(await createKnowledgeBase(em(), tenantId, { name: 'Bulk A' })).id, (await createKnowledgeBase(em(), tenantId, { name: 'Bulk B' })).id];
+    const sources: [string, string][] = [[a, 'Parking is free.'], [a, 'Parking costs five euros.'], [a, 'Parking at night.'], [b, 'Opening hours daily.'], [b, 'Parking at the back.']];
+    const docs: string[] = [];
+    for (const [kb, text] of sources) {
+      const doc = await makeDocument(orm, tenantId, { knowledgeBaseId: kb });
+      await upsertChunks(em(), tenantId, doc.documentId, 1, [chunk(0, text, axis(0))], AXES);
+      docs.push(doc.documentId);
+    }
+    const activate = (version: number, ids: string[]) => em().execute(`update documents set active_version = ? where id in (${ids.map(() => '?').join(', ')})`, [version, ...ids], 'run');
+    await activate(1, docs);
+    expect(await stats(a)).toEqual({ chunks: 3, total: 2 + 4 + 2, df: { cost: 1, euro: 1, five: 1, free: 1, night: 1, park: 3 } });
+    expect(await stats(b)).toEqual({ chunks: 2, total: 3 + 2, df: { back: 1, daili: 1, hour: 1, open: 1, park: 1 } });
+
+    // Two of A's documents get a second version, swapped in by one statement: "free", "five",
+    // "euro", "cost" leave, "gate" arrives, "park" loses one.
+    await upsertChunks(em(), tenantId, docs[0], 2, [chunk(0, 'Gate code.', axis(0))], AXES);
+    await upsertChunks(em(), tenantId, docs[1], 2, [chunk(0, 'Parking gate.', axis(0))], AXES);
+    await activate(2, docs.slice(0, 2));
+    const incremental = await stats(a);
+    expect(incremental).toEqual({ chunks: 3, total: 2 + 2 + 2, df: { code: 1, gate: 2, night: 1, park: 2 } });
+    await em().execute('select bm25_rebuild(?)', [a]);
+    expect(await stats(a)).toEqual(incremental);
+    // An update that moves no version (a status change) leaves the statistics alone.
+    await em().execute(`update documents set status = 'ready' where id in (?, ?)`, docs.slice(3), 'run');
+    expect((await stats(b)).chunks).toBe(2);
+  });
 });
 
 describe('BM25 ranking', () => {
