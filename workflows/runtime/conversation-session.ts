@@ -21,6 +21,7 @@ import { Mutex } from '../flow/mutex';
 import { PathLog } from '../flow/path';
 import { TraceLog } from '../flow/trace';
 import type { FlowRuntime, WalkResult } from '../flow/types';
+import { ConversationOutbox } from './conversation-outbox';
 import { setRunAttributes } from './search-attributes';
 
 /** Keyed turns remembered across continue-as-new: a client retries within seconds, long before 20 more turns. */
@@ -80,27 +81,24 @@ export class ConversationSession implements FlowRuntime {
   private keySeq = 0;
   private idleDeadline = 0;
   private inputDeadline: number | null = null;
-  private turnReplies: Reply[] | null = null;
   private settleTurn: (() => void) | null = null;
   private persisted: { status: ConversationStatus; nodeId: string | null };
   private seenExternalIds: string[];
   private keyedTurns: NonNullable<CarriedState['keyedTurns']>;
   private readonly answersBeforeBookkeeping: boolean;
-  private readonly batchesReplies: boolean;
-  /** Replies said but not stored yet (batchesReplies): stored by flushReplies. */
-  private pendingReplies: OutboundMessage[] = [];
+  private readonly outbox: ConversationOutbox;
 
   constructor(private readonly input: ConversationInput) {
     const c = input.carried;
     this.answersBeforeBookkeeping = patched(ANSWER_BEFORE_BOOKKEEPING_PATCH);
-    this.batchesReplies = !isExternalChannel(input.channel) && patched(BATCHED_REPLIES_PATCH);
-    if (this.batchesReplies) this.activities.flushBefore(() => this.flushReplies());
     this.graph = new FlowGraph(input.graph);
     this.workflowId = workflowInfo().workflowId;
     this.keyPrefix = `${this.workflowId}:${workflowInfo().firstExecutionRunId}`;
     this.tenantId = input.tenantId;
     this.conversationId = input.conversationId;
     this.ref = { tenantId: input.tenantId, conversationId: input.conversationId, workflowId: this.workflowId, channel: input.channel };
+    const batchesReplies = !isExternalChannel(input.channel) && patched(BATCHED_REPLIES_PATCH);
+    this.outbox = new ConversationOutbox(this.activities, this.ref, batchesReplies, (text) => this.window.push({ role: 'assistant', content: text }));
     this.variables = c?.variables ?? { ...input.graph.settings.variables };
     this.window = c?.window ?? [];
     this.summary = c?.summary ?? '';
@@ -145,7 +143,7 @@ export class ConversationSession implements FlowRuntime {
 
   async sleep(ms: number): Promise<void> {
     // A synchronous caller should not wait for a durable timer: answer the turn now.
-    if (this.batchesReplies) await this.flushReplies();
+    if (this.outbox.batches) await this.outbox.flush();
     this.settleTurn?.();
     await sleep(ms);
   }
@@ -174,16 +172,16 @@ export class ConversationSession implements FlowRuntime {
       void this.mutex.run(async () => {
         const replies: Reply[] = [];
         let settled = false;
-        this.turnReplies = replies;
+        this.outbox.turnReplies = replies;
         this.settleTurn = () => {
           if (settled) return;
           settled = true;
-          this.turnReplies = null;
+          this.outbox.turnReplies = null;
           resolve({ replies, status: this.status });
         };
         try {
           await this.processInbound(msg);
-          if (this.batchesReplies) await this.flushReplies();
+          if (this.outbox.batches) await this.outbox.flush();
           this.settleTurn();
         } catch (err) {
           if (!settled) reject(err);
@@ -191,7 +189,7 @@ export class ConversationSession implements FlowRuntime {
         } finally {
           settled = true;
           this.settleTurn = null;
-          this.turnReplies = null;
+          this.outbox.turnReplies = null;
         }
       });
     });
@@ -362,35 +360,8 @@ export class ConversationSession implements FlowRuntime {
     setRunAttributes({ Stage: status });
   }
 
-  private async deliver(message: OutboundMessage): Promise<void> {
-    if (this.batchesReplies) {
-      this.pendingReplies.push(message);
-      this.window.push({ role: 'assistant', content: message.text });
-      return;
-    }
-    const reply = await this.activities.call(message.nodeId ?? '@agent', 'deliverMessage', { ...this.ref, message });
-    this.turnReplies?.push(reply);
-    this.window.push({ role: 'assistant', content: message.text });
-    if (isExternalChannel(this.ref.channel)) await this.sendOnChannel(message);
-  }
-
-  /** Stores the replies said since the last flush, in order, in one local activity. */
-  private async flushReplies(): Promise<void> {
-    if (this.pendingReplies.length === 0) return;
-    const messages = this.pendingReplies;
-    this.pendingReplies = [];
-    const replies = await this.activities.call(messages[0].nodeId ?? '@agent', 'deliverMessages', { ...this.ref, messages });
-    this.turnReplies?.push(...replies);
-  }
-
-  /** The stored reply goes out through the provider; a refusal is on the message row, never a failed turn. */
-  private async sendOnChannel(message: OutboundMessage): Promise<void> {
-    try {
-      const sent = await this.activities.call(message.nodeId ?? '@agent', 'sendChannelMessage', { ...this.ref, key: message.key });
-      if (sent.status === 'failed') log.warn('channel send refused', { key: message.key, error: sent.error });
-    } catch (err) {
-      log.error('channel send failed after retries', { key: message.key, error: String(err) });
-    }
+  private deliver(message: OutboundMessage): Promise<void> {
+    return this.outbox.deliver(message);
   }
 
   /**
@@ -400,7 +371,7 @@ export class ConversationSession implements FlowRuntime {
    * and a workflow task of its own. Runs started before the patch fold first and answer last.
    */
   private async afterTurn(): Promise<void> {
-    if (this.batchesReplies) await this.flushReplies();
+    if (this.outbox.batches) await this.outbox.flush();
     if (!this.answersBeforeBookkeeping) {
       await this.foldContext();
       await this.persistRow();
