@@ -5,8 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Connection } from '@temporalio/client';
 import { temporalCliPath } from './binaries';
+import { namespaceReady } from './namespace-probe';
 import { searchAttributeArgs } from './search-attributes';
 
 export interface TemporalDevServerOptions {
@@ -112,23 +112,13 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
     if (exited) {
       throw new TemporalStartError(`temporal dev server ${exited} before it was ready (is port ${o.port} or ${o.uiPort} in use?)\n${tail.join('\n')}`);
     }
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      try {
-        await connection.workflowService.getSystemInfo({});
-        // The namespace is registered shortly after the frontend answers.
-        await connection.workflowService.describeNamespace({ namespace: o.namespace });
-      } finally {
-        await connection.close();
-      }
-      break;
-    } catch (err) {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`temporal dev server did not answer on ${address}: ${(err as Error).message}`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
+    // The namespace is registered shortly after the frontend answers: ready once it is described.
+    if (await namespaceReady(address, o.namespace)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`temporal dev server did not describe namespace ${o.namespace} on ${address} within ${o.readyTimeoutMs ?? 60_000} ms`);
     }
+    await new Promise((r) => setTimeout(r, 250));
   }
   return { address, uiUrl: `http://127.0.0.1:${o.uiPort}`, process: child, stop };
 }
