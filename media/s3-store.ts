@@ -11,12 +11,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { createRequire } from 'node:module';
 import { isPlaylistKey } from './playlist';
 import type { MediaUrlSigner } from './signed-url';
 import { assertMediaKey } from './keys';
 import type { ByteRange, MediaStore, StoredObject } from './types';
+
+/**
+ * The AWS SDK (~40 MB with its dependencies) is required when an S3 store is made, so a process
+ * that keeps media on disk (the default) never loads it.
+ */
+type S3Sdk = typeof import('@aws-sdk/client-s3');
+type AwsSdk = { s3: S3Sdk; presigner: typeof import('@aws-sdk/s3-request-presigner') };
+let sdk: AwsSdk | undefined;
+const awsSdk = (): AwsSdk => (sdk ??= { s3: createRequire(import.meta.url)('@aws-sdk/client-s3'), presigner: createRequire(import.meta.url)('@aws-sdk/s3-request-presigner') });
 
 export interface S3StoreOptions {
   endpoint?: string;
@@ -31,9 +39,10 @@ export interface S3StoreOptions {
 
 export class S3MediaStore implements MediaStore {
   readonly backend = 's3' as const;
-  readonly client: S3Client;
+  readonly client: InstanceType<S3Sdk['S3Client']>;
 
   constructor(private readonly opts: S3StoreOptions) {
+    const { S3Client } = awsSdk().s3;
     this.client = new S3Client({
       endpoint: opts.endpoint,
       region: opts.region,
@@ -63,7 +72,7 @@ export class S3MediaStore implements MediaStore {
       });
       await pipeline(body as Readable, count, createWriteStream(file, { mode: 0o600 }));
       const sha256 = hash.digest('hex');
-      await this.client.send(new PutObjectCommand({ Bucket: this.opts.bucket, Key: key, Body: createReadStream(file), ContentLength: byteSize, ContentType: contentType, Metadata: { sha256 } }));
+      await this.client.send(new (awsSdk().s3.PutObjectCommand)({ Bucket: this.opts.bucket, Key: key, Body: createReadStream(file), ContentLength: byteSize, ContentType: contentType, Metadata: { sha256 } }));
       return { key, byteSize, sha256, contentType };
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -72,7 +81,7 @@ export class S3MediaStore implements MediaStore {
 
   private async putBuffer(key: string, body: Buffer, contentType: string): Promise<StoredObject> {
     const sha256 = createHash('sha256').update(body).digest('hex');
-    await this.client.send(new PutObjectCommand({ Bucket: this.opts.bucket, Key: key, Body: body, ContentLength: body.length, ContentType: contentType, Metadata: { sha256 } }));
+    await this.client.send(new (awsSdk().s3.PutObjectCommand)({ Bucket: this.opts.bucket, Key: key, Body: body, ContentLength: body.length, ContentType: contentType, Metadata: { sha256 } }));
     return { key, byteSize: body.length, sha256, contentType };
   }
 
@@ -85,7 +94,7 @@ export class S3MediaStore implements MediaStore {
   async head(key: string): Promise<StoredObject | null> {
     assertMediaKey(key);
     try {
-      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.opts.bucket, Key: key }));
+      const res = await this.client.send(new (awsSdk().s3.HeadObjectCommand)({ Bucket: this.opts.bucket, Key: key }));
       return { key, byteSize: res.ContentLength ?? 0, sha256: res.Metadata?.sha256 ?? '', contentType: res.ContentType ?? 'application/octet-stream' };
     } catch (err) {
       if (isNotFound(err)) return null;
@@ -95,21 +104,21 @@ export class S3MediaStore implements MediaStore {
 
   async delete(key: string): Promise<void> {
     assertMediaKey(key);
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: key }));
+    await this.client.send(new (awsSdk().s3.DeleteObjectCommand)({ Bucket: this.opts.bucket, Key: key }));
   }
 
   async signedUrl(key: string, ttlSeconds: number): Promise<string> {
     assertMediaKey(key);
     // A playlist names its segments relatively, and a bucket cannot sign them: the API serves playlists (media/playlist.ts).
     if (this.opts.urls === 'signer' || isPlaylistKey(key)) return this.opts.signer.url(key, ttlSeconds);
-    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.opts.bucket, Key: key }), { expiresIn: Math.max(1, Math.floor(ttlSeconds)) });
+    return awsSdk().presigner.getSignedUrl(this.client, new (awsSdk().s3.GetObjectCommand)({ Bucket: this.opts.bucket, Key: key }), { expiresIn: Math.max(1, Math.floor(ttlSeconds)) });
   }
 
   async read(key: string, range?: ByteRange) {
     const object = await this.head(key);
     if (!object) return null;
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
+      const res = await this.client.send(new (awsSdk().s3.GetObjectCommand)({ Bucket: this.opts.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
       return { object, body: res.Body as Readable };
     } catch (err) {
       if (isNotFound(err)) return null;
@@ -118,5 +127,7 @@ export class S3MediaStore implements MediaStore {
   }
 }
 
-const isNotFound = (err: unknown) =>
-  err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey');
+const isNotFound = (err: unknown) => {
+  const { S3ServiceException } = awsSdk().s3;
+  return err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey');
+};

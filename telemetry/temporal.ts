@@ -6,13 +6,8 @@
  * through the `exporter` sink into this process's span processor. All of it only with a Telemetry.
  */
 import { createRequire } from 'node:module';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-  OpenTelemetryWorkflowClientInterceptor,
-  type OpenTelemetrySinks,
-} from '@temporalio/interceptors-opentelemetry';
+import type * as OtelInterceptors from '@temporalio/interceptors-opentelemetry';
+import type { OpenTelemetrySinks } from '@temporalio/interceptors-opentelemetry';
 import type { ClientInterceptors } from '@temporalio/client';
 import type { InjectedSinks, WorkerInterceptors } from '@temporalio/worker';
 import type { Telemetry } from './tracing';
@@ -20,11 +15,15 @@ import type { Telemetry } from './tracing';
 /** The workflow interceptors' module, bundled into the workflow code only when tracing is on. */
 export const WORKFLOW_TRACING_MODULE = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 
+/** The interceptors (~23 MB with the OpenTelemetry SDK) are required only by a process that traces. */
+const otelInterceptors = (): typeof OtelInterceptors => createRequire(import.meta.url)('@temporalio/interceptors-opentelemetry');
+
 export function temporalClientInterceptors(telemetry: Telemetry | null): ClientInterceptors | undefined {
-  return telemetry ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+  return telemetry ? { workflow: [new (otelInterceptors().OpenTelemetryWorkflowClientInterceptor)()] } : undefined;
 }
 
 export function temporalWorkerTracing(telemetry: Telemetry): { interceptors: WorkerInterceptors; sinks: InjectedSinks<OpenTelemetrySinks> } {
+  const { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } = otelInterceptors();
   return {
     interceptors: {
       // The activities' own client (Context.client) carries the activity's span to what it starts or signals.

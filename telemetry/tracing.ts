@@ -4,12 +4,10 @@
  * Without one nothing is installed: the OpenTelemetry API stays on its no-op provider, the Temporal
  * interceptors are not added and the workflow bundle has no tracing code (see telemetry/temporal.ts).
  */
+import { createRequire } from 'node:module';
 import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { Resource } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { Resource } from '@opentelemetry/resources';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Config } from '../core/config';
 
 export type ProcessRole = 'api' | 'worker';
@@ -33,6 +31,18 @@ export const tracesUrl = (endpoint: string): string => `${endpoint.replace(/\/+$
 
 let installed: Telemetry | null = null;
 
+/** The SDK (~45 MB with the OTLP exporter) is required only by a process that traces. */
+function otelSdk() {
+  const load = createRequire(import.meta.url);
+  return {
+    ...(load('@opentelemetry/context-async-hooks') as typeof import('@opentelemetry/context-async-hooks')),
+    ...(load('@opentelemetry/core') as typeof import('@opentelemetry/core')),
+    ...(load('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http')),
+    ...(load('@opentelemetry/resources') as typeof import('@opentelemetry/resources')),
+    ...(load('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base')),
+  };
+}
+
 /**
  * Installs tracing for this process when configured, else returns null. Once per process: a second
  * call (the test stack runs the API and the worker in one process) gets the first one's.
@@ -40,6 +50,7 @@ let installed: Telemetry | null = null;
 export function startTelemetry(config: TelemetryConfig, role: ProcessRole): Telemetry | null {
   if (!config.OTEL_EXPORTER_OTLP_ENDPOINT) return null;
   if (installed) return installed;
+  const { AsyncLocalStorageContextManager, BasicTracerProvider, BatchSpanProcessor, CompositePropagator, OTLPTraceExporter, Resource, W3CBaggagePropagator, W3CTraceContextPropagator } = otelSdk();
   const resource = new Resource({ 'service.name': config.OTEL_SERVICE_NAME ?? `switchboard-${role}`, 'switchboard.process': role });
   const exporter = new OTLPTraceExporter({ url: tracesUrl(config.OTEL_EXPORTER_OTLP_ENDPOINT), headers: config.OTEL_EXPORTER_OTLP_HEADERS });
   const spanProcessor = new BatchSpanProcessor(exporter);

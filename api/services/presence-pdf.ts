@@ -4,7 +4,7 @@
  * not be measured. The standard Helvetica fonts need no font file; they encode WinAnsi only, so
  * text outside it is written with a replacement character rather than failing the export.
  */
-import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { PDFDocument, PDFFont, PDFPage, RGB } from 'pdf-lib';
 import type { ReportView } from '../../core/presence-surface';
 
 const A4: [number, number] = [595.28, 841.89];
@@ -14,9 +14,12 @@ const WINANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•
 /** Characters Helvetica can encode, the rest as '?'. */
 export const pdfSafe = (s: string) => [...s.replace(/\t/g, '  ')].map((c) => (c === '\n' || (c >= ' ' && c.charCodeAt(0) <= 0xff && !(c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) < 0xa0)) || WINANSI_EXTRA.has(c) ? c : '?')).join('');
 
-const hex = (h: string) => rgb(parseInt(h.slice(1, 3), 16) / 255, parseInt(h.slice(3, 5), 16) / 255, parseInt(h.slice(5, 7), 16) / 255);
+/** pdf-lib, loaded by the first export (~21 MB the API otherwise never needs); set before anything draws. */
+let lib: typeof import('pdf-lib');
+
+const hex = (h: string) => lib.rgb(parseInt(h.slice(1, 3), 16) / 255, parseInt(h.slice(3, 5), 16) / 255, parseInt(h.slice(5, 7), 16) / 255);
 const scoreColor = (score: number) => hex(score >= 80 ? '#1a7f37' : score >= 60 ? '#9a6700' : '#cf222e');
-const GREY = hex('#57606a');
+const grey = () => hex('#57606a');
 
 class Writer {
   page!: PDFPage;
@@ -59,13 +62,13 @@ class Writer {
     }
     return out;
   }
-  text(text: string, opts: { size?: number; font?: PDFFont; color?: ReturnType<typeof rgb>; indent?: number; gap?: number } = {}) {
+  text(text: string, opts: { size?: number; font?: PDFFont; color?: RGB; indent?: number; gap?: number } = {}) {
     const size = opts.size ?? 10;
     const font = opts.font ?? this.regular;
     const x = MARGIN + (opts.indent ?? 0);
     for (const line of this.wrap(text, font, size, A4[0] - MARGIN - x)) {
       this.room(size * 1.4);
-      this.page.drawText(line, { x, y: this.y - size, size, font, color: opts.color ?? rgb(0.12, 0.14, 0.16) });
+      this.page.drawText(line, { x, y: this.y - size, size, font, color: opts.color ?? lib.rgb(0.12, 0.14, 0.16) });
       this.y -= size * 1.4;
     }
     this.y -= opts.gap ?? 2;
@@ -73,15 +76,16 @@ class Writer {
 }
 
 export async function reportPdf(r: ReportView): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
+  lib ??= await import('pdf-lib');
+  const doc = await lib.PDFDocument.create();
   doc.setTitle(pdfSafe(`Presence report for ${r.businessName ?? r.site}`));
   doc.setSubject(pdfSafe(r.site));
   doc.setProducer('Switchboard');
   doc.setCreationDate(new Date(r.finishedAt));
-  const w = new Writer(doc, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold), await doc.embedFont(StandardFonts.Courier));
+  const w = new Writer(doc, await doc.embedFont(lib.StandardFonts.Helvetica), await doc.embedFont(lib.StandardFonts.HelveticaBold), await doc.embedFont(lib.StandardFonts.Courier));
 
   w.text(`Presence report for ${r.businessName ?? r.site}`, { size: 18, font: w.bold, gap: 4 });
-  w.text(`${r.site} - audited ${r.finishedAt.slice(0, 16).replace('T', ' ')} UTC`, { color: GREY, gap: 12 });
+  w.text(`${r.site} - audited ${r.finishedAt.slice(0, 16).replace('T', ' ')} UTC`, { color: grey(), gap: 12 });
 
   // The dial: a ring in the grade's colour, the grade and the score inside.
   const cx = MARGIN + 50;
@@ -107,7 +111,7 @@ export async function reportPdf(r: ReportView): Promise<Uint8Array> {
   if (!r.recommendations.length) w.text('Nothing: every check passed.');
   r.recommendations.forEach((x, i) => {
     w.text(`${i + 1}. ${x.title}`, { font: w.bold, gap: 0 });
-    w.text(`Impact ${x.impact}, effort ${x.effort}`, { color: GREY, size: 9, gap: 0 });
+    w.text(`Impact ${x.impact}, effort ${x.effort}`, { color: grey(), size: 9, gap: 0 });
     w.text(x.action, { gap: x.snippet ? 2 : 8 });
     if (x.snippet) w.text(x.snippet, { font: w.mono, size: 8, indent: 12, gap: 8 });
   });
@@ -116,7 +120,7 @@ export async function reportPdf(r: ReportView): Promise<Uint8Array> {
   const word = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skipped: 'NOT MEASURED' } as const;
   for (const c of r.checks) {
     w.text(`[${word[c.status]}] ${c.label} - ${c.points}/${c.maxPoints}${c.inferred ? ' (inferred)' : ''}`, { font: w.bold, size: 9, gap: 0 });
-    w.text(c.evidence, { size: 9, color: GREY, indent: 12, gap: 5 });
+    w.text(c.evidence, { size: 9, color: grey(), indent: 12, gap: 5 });
   }
 
   w.text('Sources', { size: 13, font: w.bold, gap: 4 });

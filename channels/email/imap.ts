@@ -10,7 +10,7 @@
  * BODY.PEEK, so the mailbox's \Seen flags stay the user's.
  */
 import { isIP } from 'node:net';
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import type { ImapCursor } from '../../core/email-inbound';
 import { normalizeHost, OutboundRefusedError, resolveChecked, type AddressPolicy } from '../../net/address-policy';
 
@@ -50,6 +50,8 @@ export const mailboxIdentity = (server: ImapServer) => `${server.user}@${normali
 async function clientFor(server: ImapServer, policy: AddressPolicy): Promise<ImapFlow> {
   const host = normalizeHost(server.host);
   const [address] = await resolveChecked(policy, host);
+  // Loaded at the first poll: most processes never speak IMAP (~33 MB with its dependencies).
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: address,
     port: server.port,

@@ -8,7 +8,6 @@
  * unknown CA, expired, another host's) are permanent: no retry changes the certificate.
  */
 import { isIP } from 'node:net';
-import nodemailer from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { normalizeHost, OutboundRefusedError, resolveChecked, type AddressPolicy } from '../../net/address-policy';
 import { ProviderError } from '../types';
@@ -32,6 +31,8 @@ const UNTRUSTED = 'the server’s TLS certificate is not trusted';
 async function transportFor(server: SmtpServer, policy: AddressPolicy) {
   const host = normalizeHost(server.host);
   const [address] = await resolveChecked(policy, host);
+  // Loaded at the first send: most processes never speak SMTP (~26 MB with its dependencies).
+  const { default: nodemailer } = await import('nodemailer');
   return nodemailer.createTransport({
     host: address,
     ...(isIP(host) ? {} : { servername: host }),

@@ -46,6 +46,18 @@ it('starts from dist/ under plain node, answers /health and a turn, with no tsx 
   expect(turn.body.replies.length).toBeGreaterThan(0);
 });
 
+it('keeps packages only some work needs out of the bundles’ static imports: they load at first use', () => {
+  const staticImports = (part: string) => new Set([...readFileSync(`dist/${part}.js`, 'utf8').matchAll(/^import .* from "([^"]+)";?$/gm)].map((m) => m[1]));
+  // Each was 10–50 MB of every idle worker and API (README, Startup).
+  const firstUse = [/^@aws-sdk\//, /^@opentelemetry\/(?!api$)/, /^@temporalio\/interceptors-opentelemetry/, /^imapflow$/, /^nodemailer/, /^pdf-lib$/];
+  for (const part of ['api', 'worker']) {
+    const eager = [...staticImports(part)].filter((name) => firstUse.some((re) => re.test(name)));
+    expect(eager, part).toEqual([]);
+  }
+  // The supervisor waits on Temporal with one HTTP/2 call, not the client.
+  expect([...staticImports('start')].filter((name) => name.startsWith('@temporalio/'))).toEqual([]);
+});
+
 it('restarts a killed worker and API as compiled processes', async () => {
   for (const part of ['worker', 'api'] as PartName[]) {
     const [before] = platform.pids(part);

@@ -7,7 +7,6 @@
  * definition and go through the platform's own `FormData` parser.
  */
 import Busboy from '@fastify/busboy';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import type { z } from 'zod';
 import { AppError } from '../../../core/errors';
@@ -152,7 +151,9 @@ export function required(form: ParsedForm, name: string, provider: string): stri
   return value;
 }
 
-export function composeMime(mail: Mail.Options): Promise<Buffer> {
+export async function composeMime(mail: Mail.Options): Promise<Buffer> {
+  // Loaded at the first message composed: nodemailer is heavy, and most processes never build one.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   return new MailComposer(mail).compile().build();
 }
 
