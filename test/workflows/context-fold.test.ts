@@ -49,7 +49,9 @@ describe('conversation context fold', () => {
     // prompt): this many turns take the window of four just past its slack.
     const turns = Math.floor((4 + UNREAD_CONTEXT_SLACK - 2) / 3) + 2;
     for (let i = 1; i < turns; i++) await c.say(`m${i}`);
-    await eventually(async () => ((await c.state()).window.length === 4 ? true : undefined));
+    // The window is cut when the fold starts, the summary written when its activity returns.
+    await eventually(async () => ((await c.state()).summary !== '' ? true : undefined));
+    expect((await c.state()).window).toHaveLength(4);
     expect(h.fakes.of(c.workflowId, 'summarize')).toHaveLength(1);
     expect((await c.state()).summary.startsWith('hello | Say something | m1 | #1: m1')).toBe(true);
 

@@ -60,6 +60,9 @@ describe('conversation continue-as-new', () => {
     await c.say('hello');
     const { runId: firstRunId } = await c.handle().describe();
     for (let i = 1; i <= 15; i++) expect(await c.say(`m${i}`)).toEqual([`#${i}: m${i}`, 'Say something']);
+    // The last turn's reply came before its fold (the summarize activity runs after the answer):
+    // read the state once nothing is pending. Under load the query could otherwise beat the fold.
+    await settled(c);
 
     const { runId } = await c.handle().describe();
     expect(runId).not.toBe(firstRunId);
