@@ -68,6 +68,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // so one test's failed keys would throttle another's, and benchmarks would measure the limiter.
     API_RATE_LIMIT: '0',
     AUTH_FAILURE_LIMIT: '0',
+    // Its own delivery queue: another test file's worker would take this stack's deliveries and
+    // fail them, since it cannot decrypt this stack's signing secrets (a different secret key).
+    WEBHOOK_QUEUE_NAME: `webhook-deliveries-${taskQueue}`,
     ...opts.env,
   });
   const telemetry = startTelemetry(config, 'api');
@@ -153,6 +156,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // Its own labelling queue: worker processes of other test files share this Redis and would
       // otherwise label this stack's conversations with this stack's model (and the reverse).
       LABELS_QUEUE_NAME: `labels-${taskQueue}`,
+      WEBHOOK_QUEUE_NAME: config.WEBHOOK_QUEUE_NAME,
       // Links the worker signs (media-store URLs Twilio fetches) must name the API the stack serves.
       ...(config.PUBLIC_URL ? { PUBLIC_URL: config.PUBLIC_URL } : {}),
       LOG_LEVEL: 'warn',
