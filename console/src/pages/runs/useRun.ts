@@ -100,17 +100,19 @@ export function useRun(runId: string) {
   // Status and output come from the run itself when the API describes it (flow runs); the history
   // alone carries type and status for every kind of run, so a failed describe is not re-asked.
   const describable = !(detail.error && !detail.data);
-  const traceRetries = useRef(0);
+  // Counted per run: the page may be given another run without being mounted again.
+  const traceRetries = useRef({ id, count: 0 });
+  if (traceRetries.current.id !== id) traceRetries.current = { id, count: 0 };
   const refresh = () => Promise.all([describable ? detail.reload() : undefined, history.reload()]);
   const retryTrace = () => {
-    traceRetries.current++;
+    traceRetries.current.count++;
     return refresh();
   };
   // Until the history itself was read after the end, its last nodes may be missing: keep polling
   // while either read still says running, or (a while) while the worker left the trace unread.
   const traceUnread = history.data?.traceRead === false;
   const stillRunning = running || history.data?.status === 'running';
-  const retryingTrace = traceUnread && traceRetries.current < TRACE_RETRIES;
+  const retryingTrace = traceUnread && traceRetries.current.count < TRACE_RETRIES;
   usePolling(stillRunning ? refresh : retryTrace, POLL_MS, stillRunning || retryingTrace);
 
   const drawable = useMemo(() => withPositions(graph.data?.graph ?? null), [graph.data]);
