@@ -105,6 +105,21 @@ export interface IngestRef {
   version: number;
 }
 
+/** A contact's message as the conversation stores it; `key` makes the store idempotent. */
+export interface InboundMessageInput {
+  key: string;
+  text: string;
+  externalId?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface RecordedInbound {
+  messageId: string;
+  appointmentWorkflowId?: string;
+  /** A STOP / START-like keyword on SMS or WhatsApp changed the contact's consent: the turn confirms it, the flow does not see it. */
+  consent?: InboundConsent;
+}
+
 export interface SwitchboardActivities
   extends AppointmentActivities,
     BookingFlowActivities,
@@ -126,12 +141,13 @@ export interface SwitchboardActivities
    * appointment of this conversation waits for exactly this answer ("C", "R", a slot's number), the
    * answer is claimed for it and its workflow id returned: the turn hands the message over.
    */
-  recordInbound(input: ConversationRef & { key: string; text: string; externalId?: string; metadata?: Record<string, unknown> }): Promise<{
-    messageId: string;
-    appointmentWorkflowId?: string;
-    /** A STOP / START-like keyword on SMS or WhatsApp changed the contact's consent: the turn confirms it, the flow does not see it. */
-    consent?: InboundConsent;
-  }>;
+  recordInbound(input: ConversationRef & InboundMessageInput): Promise<RecordedInbound>;
+  /**
+   * A turn stored in one activity: the contact's message as recordInbound stores it, then, unless
+   * it went elsewhere (a consent keyword, an appointment's awaited answer: `replies` is empty and
+   * the workflow discards its walk), the replies the walk said, as deliverMessages stores them.
+   */
+  recordTurn(input: ConversationRef & { inbound: InboundMessageInput; messages: OutboundMessage[] }): Promise<{ inbound: RecordedInbound; replies: Reply[] }>;
   /** Stores a bot/agent message (idempotent on `message.key`), publishes it, and sends it on the channel. */
   deliverMessage(input: ConversationRef & { message: OutboundMessage }): Promise<Reply>;
   /** A turn's replies stored (and published) in order in one activity: deliverMessage for each. */

@@ -29,10 +29,15 @@ export async function publishAwaited(redis: Redis, tenantId: string, conversatio
   await redis.set(key(tenantId, conversationId), JSON.stringify({ workflowId, awaited } satisfies Pointer), 'PX', ttl);
 }
 
-/** The appointment's workflow id when `text` answers what it waits for; the pointer is taken (once). */
-export async function claimAwaited(redis: Redis, tenantId: string, conversationId: string, text: string): Promise<{ workflowId: string } | null> {
+/**
+ * The appointment's workflow id when `text` answers what it waits for; the pointer is taken
+ * (once). `beforeTake` runs when it does answer, before the pointer is taken: nothing may fail
+ * after the take, so the caller's remaining work goes there.
+ */
+export async function claimAwaited(redis: Redis, tenantId: string, conversationId: string, text: string, beforeTake?: () => Promise<void>): Promise<{ workflowId: string } | null> {
   const pointer = await readPointer(redis, tenantId, conversationId);
   if (!pointer || !isAwaitedReply(pointer.awaited, text)) return null;
+  await beforeTake?.();
   // Two deliveries of one message race here: only the one that deleted the pointer hands it over.
   const taken = await redis.del(key(tenantId, conversationId));
   return taken ? { workflowId: pointer.workflowId } : null;

@@ -14,10 +14,10 @@ import { subjectEventId } from '../events';
 import { publishLive, publishLiveMany, publishTenantLive } from '../../events/live';
 import type { StoredEvent } from '../../events/sink';
 import type { OutboundMessage, Reply } from '../../core/messages';
-import type { ConversationRef, SwitchboardActivities } from '../types';
+import type { ConversationRef, InboundMessageInput, RecordedInbound, SwitchboardActivities } from '../types';
 import { claimAwaited } from '../scheduling/replies';
 
-type Store = Pick<SwitchboardActivities, 'recordInbound' | 'deliverMessage' | 'deliverMessages' | 'updateConversation' | 'publishNodeStatus'>;
+type Store = Pick<SwitchboardActivities, 'recordInbound' | 'recordTurn' | 'deliverMessage' | 'deliverMessages' | 'updateConversation' | 'publishNodeStatus'>;
 
 export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps): Store {
   /**
@@ -39,10 +39,13 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
     return { message, events: events.map((e) => ({ ...e, tenantId: ref.tenantId, workflowId: ref.workflowId })) };
   }
 
-  /** Stores the bot's / agent's messages in order; their events are handed on together, once all are stored. */
-  async function deliver(ref: ConversationRef, outbound: OutboundMessage[]): Promise<Reply[]> {
+  /**
+   * Stores the bot's / agent's messages in order; their events are handed on together, once all
+   * are stored, after `earlier` (the turn's contact message's, stored by the same activity).
+   */
+  async function deliver(ref: ConversationRef, outbound: OutboundMessage[], earlier: StoredEvent[] = []): Promise<Reply[]> {
     const replies: Reply[] = [];
-    const events: StoredEvent[] = [];
+    const events: StoredEvent[] = [...earlier];
     for (const raw of outbound) {
       const m = stripUnstorableDeep(raw);
       const stored = await storeMessage(
@@ -69,22 +72,47 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
     return replies;
   }
 
+  /**
+   * The contact's message stored and published, then what it means besides a turn: a consent
+   * keyword, or the answer an appointment waits for (claimed once). Its events are handed on
+   * before a claim is taken (nothing may fail after it); otherwise they are returned for the
+   * caller to hand on, with the replies' when it stores them.
+   */
+  async function recordContactMessage(input: ConversationRef & InboundMessageInput): Promise<{ recorded: RecordedInbound; events: StoredEvent[] }> {
+    const { message, events } = await storeMessage(
+      input,
+      { conversationId: input.conversationId, direction: 'in', author: 'contact', text: input.text, idempotencyKey: input.key, externalId: input.externalId, metadata: input.metadata },
+      'message.received',
+    );
+    const reply = toReply(message);
+    await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: { ...reply, author: 'contact' } });
+    const em = tenantEm(orm, input.tenantId);
+    const consent = await noteContactInbound(em, { conversationId: input.conversationId, channel: input.channel, text: input.text, messageId: message.id, at: new Date(message.createdAt), metadata: input.metadata });
+    if (consent) return { recorded: { messageId: message.id, consent }, events };
+    let unhanded = events;
+    const claimed = await claimAwaited(redis, input.tenantId, input.conversationId, input.text, async () => {
+      if (events.length) await afterEventsStored(events);
+      unhanded = [];
+    });
+    return { recorded: { messageId: message.id, ...(claimed ? { appointmentWorkflowId: claimed.workflowId } : {}) }, events: unhanded };
+  }
+
   return {
     async recordInbound(input) {
-      const { message, events } = await storeMessage(
-        input,
-        { conversationId: input.conversationId, direction: 'in', author: 'contact', text: input.text, idempotencyKey: input.key, externalId: input.externalId, metadata: input.metadata },
-        'message.received',
-      );
+      const { recorded, events } = await recordContactMessage(input);
       if (events.length) await afterEventsStored(events);
-      const reply = toReply(message);
-      await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: { ...reply, author: 'contact' } });
-      const em = tenantEm(orm, input.tenantId);
-      const consent = await noteContactInbound(em, { conversationId: input.conversationId, channel: input.channel, text: input.text, messageId: message.id, at: new Date(message.createdAt), metadata: input.metadata });
-      if (consent) return { messageId: message.id, consent };
-      // After the message is stored: a claim is taken once, so nothing may fail after it.
-      const claimed = await claimAwaited(redis, input.tenantId, input.conversationId, input.text);
-      return { messageId: message.id, ...(claimed ? { appointmentWorkflowId: claimed.workflowId } : {}) };
+      return recorded;
+    },
+
+    // The message's events are handed on with the replies' (one fan-out); a message that went
+    // elsewhere stores no replies: the workflow discards the walk that said them.
+    async recordTurn({ inbound, messages, ...ref }) {
+      const { recorded, events } = await recordContactMessage({ ...ref, ...inbound });
+      if (recorded.consent || recorded.appointmentWorkflowId || messages.length === 0) {
+        if (events.length) await afterEventsStored(events);
+        return { inbound: recorded, replies: [] };
+      }
+      return { inbound: recorded, replies: await deliver(ref, messages, events) };
     },
 
     // 'api' and 'webchat' deliver by storing and publishing; every attempt publishes again

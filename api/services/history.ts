@@ -47,12 +47,22 @@ function localActivityStep(e: HistoryEvent, at: string | null): { nodeId: string
 /**
  * A turn's replies stored together (`deliverMessages`) show as one delivery per reply, each on
  * the node that said it, with the batch's timing: the run view reads as it did with one local
- * activity per reply. A batch that failed has no replies to split and stays one step.
+ * activity per reply. A turn stored in one activity (`recordTurn`) shows its contact message as
+ * `recordInbound` on its own node, then its replies so. A batch that failed has no replies to
+ * split and stays one step.
  */
 function perReply(local: { nodeId: string; step: NodeStep }): { nodeId: string; step: NodeStep }[] {
+  const output = local.step.output as { inbound?: unknown; replies?: unknown } | undefined;
+  if (local.step.name === 'recordTurn' && output && Array.isArray(output.replies)) {
+    const inbound = { nodeId: local.nodeId, step: { ...local.step, name: 'recordInbound', output: output.inbound } };
+    return [inbound, ...splitReplies(local, output.replies)];
+  }
   if (local.step.name !== 'deliverMessages' || !Array.isArray(local.step.output)) return [local];
-  return (local.step.output as { nodeId?: string }[]).map((reply) => ({ nodeId: reply.nodeId ?? local.nodeId, step: { ...local.step, name: 'deliverMessage', output: reply } }));
+  return splitReplies(local, local.step.output);
 }
+
+const splitReplies = (local: { nodeId: string; step: NodeStep }, replies: { nodeId?: string }[]) =>
+  replies.map((reply) => ({ nodeId: reply.nodeId ?? local.nodeId, step: { ...local.step, name: 'deliverMessage', output: reply } }));
 
 const span = (a: string | null, b: string | null) => (a && b ? new Date(b).getTime() - new Date(a).getTime() : null);
 

@@ -22,7 +22,7 @@ export const tenantWorkflowId = (tenantId: string, id: string): string => ownWor
 
 /**
  * The nodes a history event belongs to, when it is a node's activity (see workflows/flow/activities.ts):
- * a turn's replies stored together (`deliverMessages`) belong to every node that said one.
+ * a turn's replies stored together (`deliverMessages`, `recordTurn`) belong to every node that said one.
  */
 export function eventNodeIds(e: HistoryEvent): string[] {
   const scheduled = e.activityTaskScheduledEventAttributes;
@@ -31,7 +31,9 @@ export function eventNodeIds(e: HistoryEvent): string[] {
   if (marker?.markerName !== LOCAL_ACTIVITY_MARKER || !e.userMetadata?.summary) return [];
   const tagged = nodeOfLocalSummary(String(decodePayload(e.userMetadata.summary)));
   const result = marker.details?.result?.payloads?.[0];
-  const replies = result ? decodePayload(result) : null;
+  const decoded = (result ? decodePayload(result) : null) as { replies?: unknown } | unknown[] | null;
+  // deliverMessages answers the replies; recordTurn the contact's message and the replies.
+  const replies = Array.isArray(decoded) ? decoded : decoded?.replies;
   const said = Array.isArray(replies) ? replies.map((r: { nodeId?: unknown }) => r?.nodeId).filter((n): n is string => typeof n === 'string') : [];
   return [...new Set([...(tagged ? [tagged] : []), ...said])];
 }

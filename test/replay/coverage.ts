@@ -7,7 +7,7 @@
  * history's own events.
  */
 import { CONVERSATION_HISTORY_LIMIT } from '../../workflows/conversation';
-import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-session';
+import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-session';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NODE_TYPES, nodeDefinition } from '../../core/nodes';
@@ -107,6 +107,19 @@ export const PATHS: Path[] = [
     kind: 'conversation',
     name: 'a turn\'s replies stored in one local activity',
     shows: (r) => r.facts.patches.includes(BATCHED_REPLIES_PATCH) && r.facts.localActivities.some((a) => a.type === 'deliverMessages' && a.result?.length > 1),
+  },
+  {
+    kind: 'conversation',
+    name: 'a turn stored in one local activity: the contact\'s message with its replies',
+    shows: (r) => r.facts.patches.includes(INBOUND_WITH_REPLIES_PATCH) && r.facts.localActivities.some((a) => a.type === 'recordTurn' && a.result?.replies?.length > 1),
+  },
+  {
+    kind: 'conversation',
+    name: 'a walk discarded (the message was an appointment\'s answer) and walked again when its run was over',
+    shows: (r) =>
+      r.facts.patches.includes(INBOUND_WITH_REPLIES_PATCH) &&
+      r.facts.localActivities.some((a) => a.type === 'recordTurn' && a.result?.inbound?.appointmentWorkflowId && a.result.replies.length === 0) &&
+      r.facts.localActivities.some((a) => a.type === 'deliverMessages'),
   },
   {
     kind: 'conversation',

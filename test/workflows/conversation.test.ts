@@ -35,13 +35,14 @@ describe('conversation workflow', () => {
     expect(inbound.map((x) => x.input.key)).toEqual([1, 2, 3, 4].map((t) => `${c.workflowId}:${runId}:in:${t}`));
     const tags = await c.localActivityTags();
     const tagsOf = (type: string) => tags.filter((t) => t.type === type).map((t) => t.tag);
-    expect(tagsOf('recordInbound')).toHaveLength(4);
-    expect(tagsOf('recordInbound').every((tag) => /^@inbound#\d+$/.test(tag))).toBe(true);
+    // A turn whose walk only talks is stored in one local activity: the contact's message, then the replies.
+    expect(tagsOf('recordTurn')).toHaveLength(4);
+    expect(tagsOf('recordTurn').every((tag) => /^@inbound#\d+$/.test(tag))).toBe(true);
+    expect(tagsOf('recordInbound')).toEqual([]);
+    expect(tagsOf('deliverMessage')).toEqual([]);
+    expect(tagsOf('deliverMessages')).toEqual([]);
     const delivered = h.fakes.of(c.workflowId, 'deliverMessage');
     expect(delivered[1].input.message.key).toBe(`${c.workflowId}:${runId}:0:2:greet:2`);
-    // A turn's replies are stored together, in one local activity tagged with the first reply's node.
-    expect(tagsOf('deliverMessage')).toEqual([]);
-    expect(tagsOf('deliverMessages').map((tag) => tag.split('#')[0])).toEqual(['askName', 'greet', 'askAge', 'adult']);
     expect(delivered.map((d) => d.input.message.nodeId)).toEqual(['askName', 'greet', 'askAge', 'askAge', 'adult', 'end']);
     expect(h.fakes.of(c.workflowId, 'updateConversation').map((x) => x.input.currentNodeId)).toEqual(['askName', 'askAge', null]);
 

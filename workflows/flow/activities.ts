@@ -31,7 +31,7 @@ const store: LocalActivityOptions = {
   retry: retry({ initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '2s', maximumAttempts: 150 }),
 };
 
-const LOCAL = new Set<Name>(['recordInbound', 'deliverMessage', 'deliverMessages', 'updateConversation', 'emitEvent', 'publishNodeStatus', 'recordCsat', 'completeCsat']);
+const LOCAL = new Set<Name>(['recordInbound', 'recordTurn', 'deliverMessage', 'deliverMessages', 'updateConversation', 'emitEvent', 'publishNodeStatus', 'recordCsat', 'completeCsat']);
 // A call's webhooks wait on these (workflows/voice/): no activity task round trip through the server.
 for (const name of ['beginCall', 'recordCallTurn', 'synthesizeSpeech', 'finishCallTurn'] as const) LOCAL.add(name);
 // The businessHours node's settings read: a caller may be waiting on it.
@@ -45,6 +45,7 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   recordInbound: store,
   deliverMessage: { ...store, startToCloseTimeout: '30s' },
   deliverMessages: { ...store, startToCloseTimeout: '30s' },
+  recordTurn: { ...store, startToCloseTimeout: '30s' },
   updateConversation: store,
   emitEvent: store,
   // A lost highlight in the builder is not worth holding up the flow.
@@ -199,9 +200,9 @@ export class ActivityCaller {
   private flushFirst: (() => Promise<void>) | null = null;
 
   /**
-   * From now on `flush` runs before every call but the replies' own (`deliverMessages`): a
-   * conversation's buffered replies are stored before anything else happens (activities,
-   * model calls, events), so the store keeps their order.
+   * From now on `flush` runs before every call but the flush's own (`deliverMessages`,
+   * `recordTurn`): a conversation's buffered messages are stored before anything else happens
+   * (activities, model calls, events), so the store keeps their order.
    */
   flushBefore(flush: () => Promise<void>): void {
     this.flushFirst = flush;
@@ -209,7 +210,7 @@ export class ActivityCaller {
 
   call<K extends Name>(nodeId: string, name: K, input: Parameters<Acts[K]>[0]): ReturnType<Acts[K]> {
     const flush = this.flushFirst;
-    if (flush && name !== 'deliverMessages') return flush().then((): unknown => this.start(nodeId, name, input)) as ReturnType<Acts[K]>;
+    if (flush && name !== 'deliverMessages' && name !== 'recordTurn') return flush().then((): unknown => this.start(nodeId, name, input)) as ReturnType<Acts[K]>;
     return this.start(nodeId, name, input);
   }
 

@@ -5,7 +5,7 @@
 import { isCancellation } from '@temporalio/workflow';
 import type { ValidNode } from '../../core/graph/schema';
 import type { CallEvent } from '../../core/voice/types';
-import { errorMessage } from './errors';
+import { errorMessage, WalkAbandoned } from './errors';
 import { handlerFor } from './handlers';
 import type { FlowRuntime, Outcome, WalkResult } from './types';
 
@@ -92,7 +92,7 @@ async function runStep(step: Step, node: ValidNode): Promise<Outcome> {
   try {
     return await step(node);
   } catch (err) {
-    if (isCancellation(err)) throw err;
+    if (isCancellation(err) || err instanceof WalkAbandoned) throw err;
     return fail(errorMessage(err));
   }
 }

@@ -38,6 +38,16 @@ export class PathLog {
     this.handoffNodeId = nodeId.startsWith('@') ? atNodeId : nodeId;
   }
 
+  /** Back to an earlier state (a discarded walk). */
+  restore(state: PathState): void {
+    this.nodeSet.clear();
+    this.edgeSet.clear();
+    for (const n of state.nodes) this.nodeSet.add(n);
+    for (const e of state.edges) this.edgeSet.add(e);
+    this.lastNodeId = state.lastNodeId;
+    this.handoffNodeId = state.handoffNodeId;
+  }
+
   state(): PathState {
     return { nodes: [...this.nodeSet], edges: [...this.edgeSet], lastNodeId: this.lastNodeId, handoffNodeId: this.handoffNodeId };
   }

@@ -8,11 +8,11 @@ import { containsHandoffKeyword } from '../../core/handoff';
 import { isExternalChannel, SEEN_EXTERNAL_IDS } from '../../core/channels';
 import type { OutboundMessage, Reply, RichContent, TokenUsage } from '../../core/messages';
 import { messageVariable } from '../../core/message-content';
-import type { ChatMessage, Citation, ConversationRef, ConversationStatus, SwitchboardActivities } from '../../activities/types';
-import type { CarriedState, ConversationInput, ConversationState, InboundText, TurnResult } from '../messages';
+import type { ChatMessage, Citation, ConversationRef, ConversationStatus, InboundMessageInput, RecordedInbound } from '../../activities/types';
+import type { CarriedState, ConversationInput, ConversationState, InboundText, TraceEntry, TurnResult } from '../messages';
 import { isKeyedTurnUpdateId, replySignal } from '../messages';
 import { ActivityCaller } from '../flow/activities';
-import { errorMessage } from '../flow/errors';
+import { errorMessage, WalkAbandoned } from '../flow/errors';
 import { FlowGraph } from '../flow/graph';
 import { DEFAULT_HANDOFF_MESSAGE } from '../../core/nodes/handoff';
 import { handOff } from '../flow/handlers/handoff';
@@ -48,6 +48,26 @@ export const UNREAD_CONTEXT_SLACK = 40;
  * keep one per reply.
  */
 export const BATCHED_REPLIES_PATCH = 'conversation-batched-replies';
+
+/**
+ * A turn on a batched channel walks before the contact's message is stored: the message is
+ * stored with the walk's replies in one local activity (`recordTurn`) at the walk's first
+ * activity, timer or answer, and the walk is discarded (the conversation's state put back) when
+ * the message turns out to be an appointment's awaited answer or a consent keyword, or cannot be
+ * stored. Runs started before store the message first, in its own local activity.
+ */
+export const INBOUND_WITH_REPLIES_PATCH = 'conversation-inbound-with-replies';
+
+/** What a discarded walk may have changed. */
+interface WalkSnapshot {
+  variables: string;
+  window: ChatMessage[];
+  status: ConversationStatus;
+  cursor: CarriedState['cursor'];
+  resumeNodeId: string | null;
+  path: ReturnType<PathLog['state']>;
+  trace: TraceEntry[];
+}
 
 export class ConversationSession implements FlowRuntime {
   readonly graph: FlowGraph;
@@ -87,6 +107,7 @@ export class ConversationSession implements FlowRuntime {
   private keyedTurns: NonNullable<CarriedState['keyedTurns']>;
   private readonly answersBeforeBookkeeping: boolean;
   private readonly outbox: ConversationOutbox;
+  private readonly storesInboundWithReplies: boolean;
 
   constructor(private readonly input: ConversationInput) {
     const c = input.carried;
@@ -99,6 +120,7 @@ export class ConversationSession implements FlowRuntime {
     this.ref = { tenantId: input.tenantId, conversationId: input.conversationId, workflowId: this.workflowId, channel: input.channel };
     const batchesReplies = !isExternalChannel(input.channel) && patched(BATCHED_REPLIES_PATCH);
     this.outbox = new ConversationOutbox(this.activities, this.ref, batchesReplies, (text) => this.window.push({ role: 'assistant', content: text }));
+    this.storesInboundWithReplies = batchesReplies && patched(INBOUND_WITH_REPLIES_PATCH);
     this.variables = c?.variables ?? { ...input.graph.settings.variables };
     this.window = c?.window ?? [];
     this.summary = c?.summary ?? '';
@@ -285,42 +307,100 @@ export class ConversationSession implements FlowRuntime {
     }
     this.turn++;
     this.touch();
-    let recorded: Awaited<ReturnType<SwitchboardActivities['recordInbound']>>;
+    const inbound = { key: `${this.keyPrefix}:in:${this.turn}`, text, externalId, ...(metadata ? { metadata } : {}) };
+    // A message held over the quota is stored and nothing more: no walk to store it with.
+    if (this.storesInboundWithReplies && !quotaHold(metadata)) return this.walkThenRecord(inbound);
+    let recorded: RecordedInbound;
     try {
-      recorded = await this.activities.call('@inbound', 'recordInbound', { ...this.ref, key: `${this.keyPrefix}:in:${this.turn}`, text, externalId, ...(metadata ? { metadata } : {}) });
+      recorded = await this.activities.call('@inbound', 'recordInbound', { ...this.ref, ...inbound });
     } catch (err) {
-      // A message that cannot be stored (the database refuses it, or the store stays down) fails
-      // this turn only: the contact is told and the next message is a turn like any other.
-      await this.deliver({ key: this.key('@error'), text: this.graph.settings.errorMessage, author: 'system', source: 'error' });
-      await this.emit('flow.failed', { nodeId: '@inbound', error: errorMessage(err) });
-      return;
+      return this.inboundNotStored(err);
     }
+    this.rememberInbound(text, metadata);
+    if (!(await this.turnWentElsewhere(recorded, text, metadata))) await this.runFlow(text);
+    await this.afterTurn();
+  }
+
+  /** INBOUND_WITH_REPLIES_PATCH: the walk runs first; its first flush stores the contact's message with its replies. */
+  private async walkThenRecord(inbound: InboundMessageInput): Promise<void> {
+    const before = this.snapshot();
+    this.rememberInbound(inbound.text, inbound.metadata);
+    this.outbox.deferInbound(inbound);
+    try {
+      await this.runFlow(inbound.text);
+    } catch (err) {
+      if (!(err instanceof WalkAbandoned)) {
+        // The contact's message is stored whatever became of the walk.
+        await this.outbox.endDeferral();
+        throw err;
+      }
+    }
+    const outcome = await this.outbox.endDeferral();
+    if ('error' in outcome) {
+      this.restore(before);
+      return this.inboundNotStored(outcome.error);
+    }
+    if (outcome.diverted) {
+      this.restore(before);
+      this.rememberInbound(inbound.text, inbound.metadata);
+      if (!(await this.turnWentElsewhere(outcome.recorded, inbound.text, inbound.metadata))) await this.runFlow(inbound.text);
+    }
+    await this.afterTurn();
+  }
+
+  /**
+   * A message that cannot be stored (the database refuses it, or the store stays down) fails
+   * this turn only: the contact is told and the next message is a turn like any other.
+   */
+  private async inboundNotStored(err: unknown): Promise<void> {
+    await this.deliver({ key: this.key('@error'), text: this.graph.settings.errorMessage, author: 'system', source: 'error' });
+    await this.emit('flow.failed', { nodeId: '@inbound', error: errorMessage(err) });
+  }
+
+  private rememberInbound(text: string, metadata: Record<string, unknown> | undefined): void {
     this.window.push({ role: 'user', content: text });
     // Flows read the contact's last message as `message` (kind, text, subject, location…): no command, so histories replay.
     this.variables.message = messageVariable(text, metadata);
+  }
+
+  /** A stored message that is not a flow turn (a consent keyword, over the quota, an appointment's answer) is handled here: true. */
+  private async turnWentElsewhere(recorded: RecordedInbound, text: string, metadata: Record<string, unknown> | undefined): Promise<boolean> {
     if (recorded.consent) {
       // STOP / START changed the contact's consent: confirmed once (unless the provider did), never a flow turn.
       if (recorded.consent.confirm) await this.deliver({ key: this.key('@consent'), text: recorded.consent.confirm, author: 'system', source: 'consent' });
-      await this.afterTurn();
-      return;
+      return true;
     }
     const held = quotaHold(metadata);
     if (held) {
       // Over the tenant's messages-per-minute quota (ingress/dispatcher.ts): stored, no turn; the notice goes out once per window.
       if (held.notice) await this.deliver({ key: this.key('@quota'), text: held.notice, author: 'system', source: 'quota' });
-      await this.afterTurn();
-      return;
+      return true;
     }
-    if (recorded.appointmentWorkflowId && (await this.handToAppointment(recorded.appointmentWorkflowId, text, recorded.messageId))) {
-      await this.afterTurn();
-      return;
-    }
-    if (this.status === 'bot') {
-      // A handoff keyword keeps the pending question: after release the next reply answers it.
-      if (containsHandoffKeyword(text, this.graph.settings.handoffKeywords)) await handOff(this, '@keyword', DEFAULT_HANDOFF_MESSAGE, 'keyword');
-      else await this.apply(this.cursor ? await answer(this, this.cursor, text) : await walk(this, this.graph.startId));
-    }
-    await this.afterTurn();
+    return Boolean(recorded.appointmentWorkflowId && (await this.handToAppointment(recorded.appointmentWorkflowId, text, recorded.messageId)));
+  }
+
+  private async runFlow(text: string): Promise<void> {
+    if (this.status !== 'bot') return;
+    // A handoff keyword keeps the pending question: after release the next reply answers it.
+    if (containsHandoffKeyword(text, this.graph.settings.handoffKeywords)) await handOff(this, '@keyword', DEFAULT_HANDOFF_MESSAGE, 'keyword');
+    else await this.apply(this.cursor ? await answer(this, this.cursor, text) : await walk(this, this.graph.startId));
+  }
+
+  private snapshot(): WalkSnapshot {
+    const { window, status, cursor, resumeNodeId } = this;
+    // Variables are JSON (they are carried across continue-as-new): a copy a discarded walk cannot have touched.
+    return { variables: JSON.stringify(this.variables), window: [...window], status, cursor, resumeNodeId, path: this.path.state(), trace: [...this.trace.entries] };
+  }
+
+  private restore(s: WalkSnapshot): void {
+    this.variables = JSON.parse(s.variables) as Record<string, unknown>;
+    this.window = s.window;
+    this.cursor = s.cursor;
+    this.resumeNodeId = s.resumeNodeId;
+    this.setStatus(s.status);
+    this.path.restore(s.path);
+    this.trace.entries.splice(0, this.trace.entries.length, ...s.trace);
+    this.armInputTimer();
   }
 
   /** The contact answered an appointment's reminder: its workflow replies, not the flow. False when that booking's run is over. */
@@ -426,6 +506,7 @@ export class ConversationSession implements FlowRuntime {
     try {
       await this.activities.call('@live', 'publishNodeStatus', { tenantId: this.tenantId, conversationId: this.conversationId, nodeId, status });
     } catch (err) {
+      if (err instanceof WalkAbandoned) throw err;
       log.warn('node status not published', { nodeId, error: String(err) });
     }
   }

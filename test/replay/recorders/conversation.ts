@@ -219,7 +219,23 @@ async function recordBatchedReplies(ctx: RecordContext) {
   await closeAndSave(ctx, c, 'conversation-batched-replies');
 }
 
+/** Turn 1 is an appointment's answer whose run is over: its walk is discarded and walked again; turns 2 and 3 are stored in one activity each. */
+async function recordTurnInOneActivity(ctx: RecordContext) {
+  const c = talk(ctx.h, conversationInput(onboardingFlow()));
+  ctx.h.fakes.impl.recordInbound = async ({ key, text }) => ({ messageId: key, ...(text === 'C' ? { appointmentWorkflowId: 'appt:t1:over' } : {}) });
+  try {
+    for (const text of ['C', 'Ada', '42']) await c.turn(text);
+  } finally {
+    ctx.h.fakes.reset();
+  }
+  const tags = await c.localActivityTags();
+  expectPath(tags.filter((t) => t.type === 'recordTurn').length === 3 && !tags.some((t) => t.type === 'recordInbound'), 'each contact message stored with its replies');
+  expectPath(tags.some((t) => t.type === 'deliverMessages'), 'the discarded walk walked again, its replies stored on their own');
+  await closeAndSave(ctx, c, 'conversation-turn-in-one-activity');
+}
+
 export const conversationRecorders: Record<string, Recorder> = {
+  'conversation-turn-in-one-activity': { record: recordTurnInOneActivity },
   'conversation-batched-replies': { record: recordBatchedReplies },
   'conversation-answered-before-fold': { record: recordAnsweredBeforeFold },
   'conversation-unread-context': { record: recordUnreadContext },

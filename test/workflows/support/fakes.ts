@@ -35,6 +35,8 @@ const defaults = (): Acts => ({
   deliverMessage: async ({ message }) => ({ ...message, id: `msg-${message.key}`, createdAt: new Date(0).toISOString() }),
   // Not called: createFakes runs a batch as one deliverMessage per message (see there).
   deliverMessages: async () => [],
+  // Not called: createFakes runs a turn as recordInbound, then deliverMessage per message (see there).
+  recordTurn: async () => ({ inbound: { messageId: '' }, replies: [] }),
   llmChat: async () => ({
     provider: 'openai-compatible',
     content: 'LLM answer',
@@ -172,16 +174,27 @@ export function createFakes() {
       async (input: any) => {
         const info = Context.current().info;
         const record = (n: Name, i: unknown) => calls.push({ name: n, input: i, workflowId: info.workflowExecution?.workflowId ?? '', activityId: info.activityId, attempt: info.attempt });
-        if (name === 'deliverMessages') {
-          // A turn's batch is recorded and answered message by message, so tests read (and
-          // replace) deliverMessage whichever way the workflow stored the replies.
-          const { messages, ...ref } = input;
+        const deliverEach = async (ref: object, messages: any[]) => {
           const replies = [];
           for (const message of messages) {
             record('deliverMessage', { ...ref, message });
-            replies.push(await impl.deliverMessage({ ...ref, message }));
+            replies.push(await impl.deliverMessage({ ...ref, message } as Parameters<Acts['deliverMessage']>[0]));
           }
           return replies;
+        };
+        // A turn's batch is recorded and answered message by message (and a turn stored in one
+        // activity as its contact message, then its replies), so tests read (and replace)
+        // recordInbound and deliverMessage whichever way the workflow stored them.
+        if (name === 'deliverMessages') {
+          const { messages, ...ref } = input;
+          return deliverEach(ref, messages);
+        }
+        if (name === 'recordTurn') {
+          const { inbound, messages, ...ref } = input;
+          record('recordInbound', { ...ref, ...inbound });
+          const recorded = await impl.recordInbound({ ...ref, ...inbound });
+          const diverted = recorded.consent || recorded.appointmentWorkflowId;
+          return { inbound: recorded, replies: diverted ? [] : await deliverEach(ref, messages) };
         }
         record(name, input);
         return (impl[name] as (i: any) => Promise<unknown>)(input);
