@@ -94,3 +94,9 @@ export interface QuotaRefusal {
   used: number;
   retryAfterSeconds: number;
 }
+
+/** The dispatcher's mark on a message that arrived over the messages-per-minute quota. */
+export function quotaHold(metadata: Record<string, unknown> | undefined): { notice: string | null } | null {
+  const held = metadata?.[QUOTA_HOLD_KEY] as { notice?: unknown } | undefined;
+  return held && typeof held === 'object' ? { notice: typeof held.notice === 'string' ? held.notice : null } : null;
+}

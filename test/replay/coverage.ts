@@ -7,7 +7,7 @@
  * history's own events.
  */
 import { CONVERSATION_HISTORY_LIMIT } from '../../workflows/conversation';
-import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-session';
+import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-patches';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NODE_TYPES, nodeDefinition } from '../../core/nodes';

@@ -4,7 +4,7 @@
  * it once per UNREAD_CONTEXT_SLACK messages instead of nearly every turn.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-session';
+import { UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-patches';
 import { conversationInput, echoLoopFlow, modelLoopFlow } from './support/flows';
 import { eventually, startHarness, type Harness } from './support/harness';
 import { talk } from './support/conversation';

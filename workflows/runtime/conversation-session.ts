@@ -2,7 +2,7 @@
  * State and FlowRuntime of one `conversation` run. All work that touches state (turns, agent
  * messages, release, timeouts, close) goes through one mutex so turns never interleave.
  */
-import { QUOTA_HOLD_KEY } from '../../core/quotas';
+import { quotaHold } from '../../core/quotas';
 import { currentUpdateInfo, getExternalWorkflowHandle, log, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { containsHandoffKeyword } from '../../core/handoff';
 import { isExternalChannel, SEEN_EXTERNAL_IDS } from '../../core/channels';
@@ -23,40 +23,10 @@ import { TraceLog } from '../flow/trace';
 import type { FlowRuntime, WalkResult } from '../flow/types';
 import { ConversationOutbox } from './conversation-outbox';
 import { setRunAttributes } from './search-attributes';
+import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, UNREAD_CONTEXT_SLACK } from './conversation-patches';
 
 /** Keyed turns remembered across continue-as-new: a client retries within seconds, long before 20 more turns. */
 const KEYED_TURNS = 20;
-
-/**
- * A turn is answered once its replies and the conversation row are stored, before the context is
- * folded into the summary (an activity task and a second workflow task), and a flow with no node
- * that reads the context folds only every UNREAD_CONTEXT_SLACK messages. Runs started before keep
- * answering after the fold, folding every half window.
- */
-export const ANSWER_BEFORE_BOOKKEEPING_PATCH = 'conversation-answer-before-bookkeeping';
-/**
- * Messages a flow that never reads the context lets the window grow by before folding: the
- * summary is still kept (a later version of the flow, taken at continue-as-new, may read it),
- * in one summarize call per this many messages instead of one nearly every turn.
- */
-export const UNREAD_CONTEXT_SLACK = 40;
-
-/**
- * The replies a walk produces on a channel the platform delivers itself (web chat, API) are
- * stored together, in one local activity (`deliverMessages`), when the walk next does anything
- * else or the turn is answered, instead of one local activity per reply. Runs started before
- * keep one per reply.
- */
-export const BATCHED_REPLIES_PATCH = 'conversation-batched-replies';
-
-/**
- * A turn on a batched channel walks before the contact's message is stored: the message is
- * stored with the walk's replies in one local activity (`recordTurn`) at the walk's first
- * activity, timer or answer, and the walk is discarded (the conversation's state put back) when
- * the message turns out to be an appointment's awaited answer or a consent keyword, or cannot be
- * stored. Runs started before store the message first, in its own local activity.
- */
-export const INBOUND_WITH_REPLIES_PATCH = 'conversation-inbound-with-replies';
 
 /** What a discarded walk may have changed. */
 interface WalkSnapshot {
@@ -526,10 +496,4 @@ export class ConversationSession implements FlowRuntime {
     const { variables, window, summary, status, cursor, turn, resumeNodeId, generation, seenExternalIds } = this;
     return { variables, window, summary, status, cursor, turn, resumeNodeId, generation, ...(seenExternalIds.length ? { seenExternalIds } : {}), path: this.path.state() };
   }
-}
-
-/** The dispatcher's mark on a message that arrived over the messages-per-minute quota (core/quotas.ts QUOTA_HOLD_KEY). */
-function quotaHold(metadata: Record<string, unknown> | undefined): { notice: string | null } | null {
-  const held = metadata?.[QUOTA_HOLD_KEY] as { notice?: unknown } | undefined;
-  return held && typeof held === 'object' ? { notice: typeof held.notice === 'string' ? held.notice : null } : null;
 }

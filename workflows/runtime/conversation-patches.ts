@@ -1,0 +1,36 @@
+/**
+ * The conversation workflow's patches (`patched()` names) and the constants they bring: each
+ * changed the commands a turn produces, so runs started before keep the old path and every
+ * recorded history replays (test/replay/coverage.ts names a history for each).
+ */
+
+/**
+ * A turn is answered once its replies and the conversation row are stored, before the context is
+ * folded into the summary (an activity task and a second workflow task), and a flow with no node
+ * that reads the context folds only every UNREAD_CONTEXT_SLACK messages. Runs started before keep
+ * answering after the fold, folding every half window.
+ */
+export const ANSWER_BEFORE_BOOKKEEPING_PATCH = 'conversation-answer-before-bookkeeping';
+/**
+ * Messages a flow that never reads the context lets the window grow by before folding: the
+ * summary is still kept (a later version of the flow, taken at continue-as-new, may read it),
+ * in one summarize call per this many messages instead of one nearly every turn.
+ */
+export const UNREAD_CONTEXT_SLACK = 40;
+
+/**
+ * The replies a walk produces on a channel the platform delivers itself (web chat, API) are
+ * stored together, in one local activity (`deliverMessages`), when the walk next does anything
+ * else or the turn is answered, instead of one local activity per reply. Runs started before
+ * keep one per reply.
+ */
+export const BATCHED_REPLIES_PATCH = 'conversation-batched-replies';
+
+/**
+ * A turn on a batched channel walks before the contact's message is stored: the message is
+ * stored with the walk's replies in one local activity (`recordTurn`) at the walk's first
+ * activity, timer or answer, and the walk is discarded (the conversation's state put back) when
+ * the message turns out to be an appointment's awaited answer or a consent keyword, or cannot be
+ * stored. Runs started before store the message first, in its own local activity.
+ */
+export const INBOUND_WITH_REPLIES_PATCH = 'conversation-inbound-with-replies';
