@@ -20,6 +20,7 @@ import { systemMailer, type SystemMailer } from './mailer';
 import { createWebhookQueue, enqueueDeliveries, type DeliveryJob } from './queue';
 import { isSuccess, sendAttempt } from './send';
 import * as store from './store';
+import type { EnabledSubscription } from '../db/repos/messages';
 import { webhookDeliveries, webhookLatency } from '../metrics';
 
 export interface WebhookDeliveryOptions {
@@ -41,11 +42,17 @@ export function startWebhookDelivery(opts: WebhookDeliveryOptions) {
   const policy = configPolicy(config);
   const backoff = { baseMs: config.WEBHOOK_BACKOFF_BASE_MS, capMs: config.WEBHOOK_BACKOFF_CAP_MS, retryAfterMaxMs: config.WEBHOOK_RETRY_AFTER_MAX_MS };
 
-  /** `fanOut` for several events (a stored message's), with one read of the tenants' subscriptions. */
-  async function fanOutMany(events: StoredEvent[]): Promise<void> {
+  /**
+   * `fanOut` for several events (a stored message's), with one read of the tenants'
+   * subscriptions — none when the caller has them (`read`: the events' one tenant's, read by the
+   * statement that stored them).
+   */
+  async function fanOutMany(events: StoredEvent[], read?: EnabledSubscription[]): Promise<void> {
     const em = store.systemEm(orm);
-    const subsOf = new Map<string, Awaited<ReturnType<typeof store.enabledSubscriptions>>>();
-    for (const tenantId of new Set(events.map((e) => e.tenantId))) subsOf.set(tenantId, await store.enabledSubscriptions(em, tenantId));
+    const tenants = new Set(events.map((e) => e.tenantId));
+    const subsOf = new Map<string, EnabledSubscription[]>();
+    if (read && tenants.size === 1) subsOf.set(events[0].tenantId, read);
+    else for (const tenantId of tenants) subsOf.set(tenantId, await store.enabledSubscriptions(em, tenantId));
     // Rows in event order: a conversation's chain follows the order they are inserted in.
     const rows = events.flatMap((event) =>
       subsOf

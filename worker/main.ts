@@ -12,6 +12,7 @@ import { loadConfig } from '../core/config';
 import { createActivities } from '../activities';
 import { createEventsQueue } from '../events/queue';
 import { startEventSink, type StoredEvent } from '../events/sink';
+import type { EnabledSubscription } from '../db/repos/messages';
 import { startWebhookDelivery } from '../webhooks/worker';
 import { closeQueueWorker, createInboundQueue, enqueueInbound, startInboundProcessing } from '../ingress/queue';
 import { resumeCalendarSyncs, resumeImapPolls } from '../ingress/resume-loops';
@@ -53,8 +54,8 @@ const webhooks = startWebhookDelivery({ connection: webhookRedis, orm, config })
 const labelsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const labels = startLabelling({ connection: labelsRedis, orm, config, eventsQueue });
 /** After events are stored, by the sink (a queued event) or by the activity that stored them with their data (a message's). */
-async function afterEventsStored(events: StoredEvent[]): Promise<void> {
-  await webhooks.fanOutMany(events);
+async function afterEventsStored(events: StoredEvent[], subscriptions?: EnabledSubscription[]): Promise<void> {
+  await webhooks.fanOutMany(events, subscriptions);
   for (const event of events) await labels.schedule(event);
 }
 const sink = startEventSink({ connection: sinkRedis, orm, afterStore: (event) => afterEventsStored([event]) });

@@ -8,7 +8,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { stripUnstorableDeep } from '../../core/text';
 import { tenantEm } from '../../db/orm';
-import { insertMessageWithEvents, noteContactInbound, patchConversation, toReply, type MessageEventRow, type NewMessage, type StoredMessage } from '../../db/repos';
+import { insertMessageWithEvents, noteContactInbound, patchConversation, toReply, type EnabledSubscription, type MessageEventRow, type NewMessage, type SeenContact, type StoredMessage } from '../../db/repos';
 import type { ActivityDeps } from '../deps';
 import { subjectEventId } from '../events';
 import { publishLive, publishLiveMany, publishTenantLive } from '../../events/live';
@@ -17,16 +17,23 @@ import type { OutboundMessage, Reply } from '../../core/messages';
 import type { ConversationRef, InboundMessageInput, RecordedInbound, SwitchboardActivities } from '../types';
 import { claimAwaited } from '../scheduling/replies';
 
+/** Events one activity stored, with the webhook subscriptions the last storing statement read (none read: the fan-out reads them). */
+interface StoredEvents {
+  events: StoredEvent[];
+  subscriptions?: EnabledSubscription[];
+}
+
 type Store = Pick<SwitchboardActivities, 'recordInbound' | 'recordTurn' | 'deliverMessage' | 'deliverMessages' | 'updateConversation' | 'publishNodeStatus'>;
 
 export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps): Store {
   /**
    * Stores a message once per key with its `message.received` / `message.sent` event (and
    * `conversation.started` before the conversation's first) in the same statement, and returns the
-   * events for the caller to hand on (afterEventsStored); a retry returns what the first attempt
-   * stored, so they are handed on again (the fan-out is idempotent).
+   * events for the caller to hand on (afterEventsStored, with the subscriptions the statement
+   * read); a retry returns what the first attempt stored, so they are handed on again (the
+   * fan-out is idempotent).
    */
-  async function storeMessage(ref: ConversationRef, m: NewMessage, type: 'message.received' | 'message.sent'): Promise<{ message: StoredMessage; events: StoredEvent[] }> {
+  async function storeMessage(ref: ConversationRef, m: NewMessage, type: 'message.received' | 'message.sent'): Promise<{ message: StoredMessage; stored: StoredEvents; seenContact: SeenContact | null }> {
     const eventsOf = (id: string, createdAt: Date): MessageEventRow[] => [
       { id: subjectEventId(ref.tenantId, 'conversation.started', ref.conversationId), type: 'conversation.started', data: { conversationId: ref.conversationId, channel: ref.channel }, onlyIfFirst: true },
       {
@@ -35,17 +42,20 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
         data: { conversationId: ref.conversationId, channel: ref.channel, message: { id, author: m.author, text: m.text, createdAt: createdAt.toISOString() } },
       },
     ];
-    const { message, events } = await insertMessageWithEvents(tenantEm(orm, ref.tenantId), ref.tenantId, { ...m, workflowId: ref.workflowId }, eventsOf);
-    return { message, events: events.map((e) => ({ ...e, tenantId: ref.tenantId, workflowId: ref.workflowId })) };
+    const { message, events, subscriptions, seenContact } = await insertMessageWithEvents(tenantEm(orm, ref.tenantId), ref.tenantId, { ...m, workflowId: ref.workflowId }, eventsOf);
+    return { message, stored: { events: events.map((e) => ({ ...e, tenantId: ref.tenantId, workflowId: ref.workflowId })), subscriptions }, seenContact };
   }
+
+  const handOn = ({ events, subscriptions }: StoredEvents) => (events.length ? afterEventsStored(events, subscriptions) : Promise.resolve());
 
   /**
    * Stores the bot's / agent's messages in order; their events are handed on together, once all
    * are stored, after `earlier` (the turn's contact message's, stored by the same activity).
    */
-  async function deliver(ref: ConversationRef, outbound: OutboundMessage[], earlier: StoredEvent[] = []): Promise<Reply[]> {
+  async function deliver(ref: ConversationRef, outbound: OutboundMessage[], earlier?: StoredEvents): Promise<Reply[]> {
     const replies: Reply[] = [];
-    const events: StoredEvent[] = [...earlier];
+    const events: StoredEvent[] = [...(earlier?.events ?? [])];
+    let subscriptions = earlier?.subscriptions;
     for (const raw of outbound) {
       const m = stripUnstorableDeep(raw);
       const stored = await storeMessage(
@@ -65,9 +75,10 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
         'message.sent',
       );
       replies.push(toReply(stored.message));
-      events.push(...stored.events);
+      events.push(...stored.stored.events);
+      subscriptions = stored.stored.subscriptions;
     }
-    if (events.length) await afterEventsStored(events);
+    await handOn({ events, subscriptions });
     await publishLiveMany(redis, ref.tenantId, ref.conversationId, replies.map((message) => ({ type: 'message', message })));
     return replies;
   }
@@ -78,8 +89,8 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
    * before a claim is taken (nothing may fail after it); otherwise they are returned for the
    * caller to hand on, with the replies' when it stores them.
    */
-  async function recordContactMessage(input: ConversationRef & InboundMessageInput): Promise<{ recorded: RecordedInbound; events: StoredEvent[] }> {
-    const { message, events } = await storeMessage(
+  async function recordContactMessage(input: ConversationRef & InboundMessageInput): Promise<{ recorded: RecordedInbound; stored: StoredEvents }> {
+    const { message, stored, seenContact } = await storeMessage(
       input,
       { conversationId: input.conversationId, direction: 'in', author: 'contact', text: input.text, idempotencyKey: input.key, externalId: input.externalId, metadata: input.metadata },
       'message.received',
@@ -87,32 +98,32 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
     const reply = toReply(message);
     await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: { ...reply, author: 'contact' } });
     const em = tenantEm(orm, input.tenantId);
-    const consent = await noteContactInbound(em, { conversationId: input.conversationId, channel: input.channel, text: input.text, messageId: message.id, at: new Date(message.createdAt), metadata: input.metadata });
-    if (consent) return { recorded: { messageId: message.id, consent }, events };
-    let unhanded = events;
+    const consent = await noteContactInbound(em, seenContact, { channel: input.channel, text: input.text, messageId: message.id, at: new Date(message.createdAt), metadata: input.metadata });
+    if (consent) return { recorded: { messageId: message.id, consent }, stored };
+    let unhanded = stored;
     const claimed = await claimAwaited(redis, input.tenantId, input.conversationId, input.text, async () => {
-      if (events.length) await afterEventsStored(events);
-      unhanded = [];
+      await handOn(stored);
+      unhanded = { events: [] };
     });
-    return { recorded: { messageId: message.id, ...(claimed ? { appointmentWorkflowId: claimed.workflowId } : {}) }, events: unhanded };
+    return { recorded: { messageId: message.id, ...(claimed ? { appointmentWorkflowId: claimed.workflowId } : {}) }, stored: unhanded };
   }
 
   return {
     async recordInbound(input) {
-      const { recorded, events } = await recordContactMessage(input);
-      if (events.length) await afterEventsStored(events);
+      const { recorded, stored } = await recordContactMessage(input);
+      await handOn(stored);
       return recorded;
     },
 
     // The message's events are handed on with the replies' (one fan-out); a message that went
     // elsewhere stores no replies: the workflow discards the walk that said them.
     async recordTurn({ inbound, messages, ...ref }) {
-      const { recorded, events } = await recordContactMessage({ ...ref, ...inbound });
+      const { recorded, stored } = await recordContactMessage({ ...ref, ...inbound });
       if (recorded.consent || recorded.appointmentWorkflowId || messages.length === 0) {
-        if (events.length) await afterEventsStored(events);
+        await handOn(stored);
         return { inbound: recorded, replies: [] };
       }
-      return { inbound: recorded, replies: await deliver(ref, messages, events) };
+      return { inbound: recorded, replies: await deliver(ref, messages, stored) };
     },
 
     // 'api' and 'webchat' deliver by storing and publishing; every attempt publishes again

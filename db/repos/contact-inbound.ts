@@ -2,12 +2,14 @@
  * What a contact's inbound message changes on the contact: when they were last seen, and — on SMS
  * and WhatsApp — a STOP-like keyword opts them out of that channel (a START-like one on SMS opts
  * them back in after a keyword opt-out). Called where the message is stored (recordInbound), so
- * every channel path passes here once per message.
+ * every channel path passes here once per message, with the contact as the statement storing the
+ * message left it (last seen moved; db/repos/messages.ts).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { keywordConfirmation, optOutKeyword, type InboundConsent, type KeywordAction } from '../../core/campaigns';
 import type { Channel } from '../../core/channels';
 import { optIn, optOut } from './audience';
+import type { SeenContact } from './messages';
 
 const KEYWORD_CHANNELS: readonly Channel[] = ['sms', 'whatsapp'];
 
@@ -23,17 +25,9 @@ const providerAction = (metadata?: Record<string, unknown>): KeywordAction | nul
  */
 export async function noteContactInbound(
   em: EntityManager,
-  input: { conversationId: string; channel: Channel; text: string; messageId: string; at: Date; metadata?: Record<string, unknown> },
+  contact: SeenContact | null,
+  input: { channel: Channel; text: string; messageId: string; at: Date; metadata?: Record<string, unknown> },
 ): Promise<InboundConsent | undefined> {
-  const [contact] = await em.getConnection().execute<{ id: string; locale: string | null; sms_status: string | null; sms_source: string | null }[]>(
-    `update contacts c set last_seen_at = greatest(coalesce(c.last_seen_at, ?), ?)
-       from conversations cv
-      where cv.id = ? and cv.contact_id = c.id and c.tenant_id = cv.tenant_id
-      returning c.id, c.locale,
-        (select status from contact_consents where contact_id = c.id and channel = 'sms') as sms_status,
-        (select source from contact_consents where contact_id = c.id and channel = 'sms') as sms_source`,
-    [input.at, input.at, input.conversationId],
-  );
   if (!contact || !KEYWORD_CHANNELS.includes(input.channel)) return undefined;
   const channel = input.channel as InboundConsent['channel'];
   const byProvider = channel === 'sms' ? providerAction(input.metadata) : null;

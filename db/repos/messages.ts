@@ -96,7 +96,10 @@ export interface StoredMessageEvent {
  * INSERT_ONCE and the message's events in one statement: a new message of a conversation that is
  * not a test writes its events with it, atomically (no separate read, no queue in between). The
  * conversation's earlier messages are read in the statement's snapshot, which does not yet hold
- * the new row: none means this one is the first.
+ * the new row: none means this one is the first. Two reads ride along, each a statement a turn
+ * no longer pays: the tenant's enabled webhook subscriptions (what the fan-out of the events
+ * needs), and, for a contact's message, the contact's last-seen time moved and its SMS consent
+ * (db/repos/contact-inbound.ts).
  */
 const INSERT_WITH_EVENTS = `
 with ins as (
@@ -106,7 +109,7 @@ with ins as (
   on conflict (idempotency_key) do nothing
   returning *
 ), conv as (
-  select c.is_test, not exists (select 1 from messages m where m.conversation_id = c.id) as first
+  select c.is_test, c.contact_id, not exists (select 1 from messages m where m.conversation_id = c.id) as first
   from conversations c where c.id = ? and c.tenant_id = ?
 ), bump as (
   update conversations set last_message_at = ? where id = ? and tenant_id = ? and exists (select 1 from ins)
@@ -117,10 +120,35 @@ with ins as (
   where exists (select 1 from ins) and not conv.is_test and (e."onlyIfFirst" is not true or conv.first)
   on conflict (id) do nothing
   returning id, type, data, created_at as "createdAt"
+), seen as (
+  update contacts c set last_seen_at = greatest(coalesce(c.last_seen_at, ?::timestamptz), ?::timestamptz)
+  from conv where ?::boolean and c.id = conv.contact_id and c.tenant_id = ?
+  returning c.id, c.locale,
+    (select status from contact_consents where contact_id = c.id and channel = 'sms') as sms_status,
+    (select source from contact_consents where contact_id = c.id and channel = 'sms') as sms_source
+), subs as (
+  select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'eventTypes', s.event_types)), '[]'::jsonb) as list
+  from webhook_subscriptions s where s.tenant_id = ? and s.enabled
 )
-select ins.*, true as created, (select coalesce(jsonb_agg(ev), '[]'::jsonb) from ev) as events from ins
+select ins.*, true as created, (select coalesce(jsonb_agg(ev), '[]'::jsonb) from ev) as events,
+       (select to_jsonb(seen) from seen) as seen_contact, (select list from subs) as subscriptions from ins
 union all
-select m.*, false as created, null::jsonb from messages m where m.idempotency_key = ? and m.tenant_id = ? and not exists (select 1 from ins)`;
+select m.*, false as created, null::jsonb, (select to_jsonb(seen) from seen), (select list from subs)
+from messages m where m.idempotency_key = ? and m.tenant_id = ? and not exists (select 1 from ins)`;
+
+/** The contact of a contact's message, as its storing statement moved its last-seen time. */
+export interface SeenContact {
+  id: string;
+  locale: string | null;
+  sms_status: string | null;
+  sms_source: string | null;
+}
+
+/** A tenant's enabled webhook subscription, as the fan-out reads it (db/repos/webhooks.ts enabledSubscriptions). */
+export interface EnabledSubscription {
+  id: string;
+  eventTypes: string[];
+}
 
 /**
  * Stores a message once per key with the events `eventsOf(messageId, createdAt)` names, and returns the
@@ -133,10 +161,11 @@ export async function insertMessageWithEvents(
   tenantId: string,
   m: NewMessage & { workflowId: string },
   eventsOf: (messageId: string, createdAt: Date) => MessageEventRow[],
-): Promise<{ message: StoredMessage; created: boolean; events: StoredMessageEvent[] }> {
+): Promise<{ message: StoredMessage; created: boolean; events: StoredMessageEvent[]; subscriptions: EnabledSubscription[]; seenContact: SeenContact | null }> {
   const now = new Date();
   const id = randomUUID();
-  const rows = await em.getConnection().execute<(Record<string, unknown> & { created: boolean; events: (StoredMessageEvent & { createdAt: string })[] | null })[]>(INSERT_WITH_EVENTS, [
+  type Row = Record<string, unknown> & { created: boolean; events: (StoredMessageEvent & { createdAt: string })[] | null; seen_contact: SeenContact | null; subscriptions: EnabledSubscription[] };
+  const rows = await em.getConnection().execute<Row[]>(INSERT_WITH_EVENTS, [
     id,
     ...messageValues(tenantId, m, now),
     m.conversationId,
@@ -148,17 +177,23 @@ export async function insertMessageWithEvents(
     m.workflowId,
     now,
     JSON.stringify(eventsOf(id, now)),
+    now,
+    now,
+    m.direction === 'in',
+    tenantId,
+    tenantId,
     m.idempotencyKey,
     tenantId,
   ]);
   if (rows.length === 0) throw new AppError('conflict', 'idempotency key already used');
-  const { created, events, ...row } = rows[0];
+  const { created, events, seen_contact: seenContact, subscriptions, ...row } = rows[0];
   const message = messageFromRow(row);
+  const rides = { subscriptions, seenContact };
   // In the order eventsOf gives them (the first message's `conversation.started` before it).
   const named = eventsOf(message.id, message.createdAt);
   const order = named.map((e) => e.id);
   const inOrder = (list: StoredMessageEvent[]) => list.map((e) => ({ ...e, createdAt: new Date(e.createdAt) })).sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
-  if (created) return { message, created, events: inOrder(events ?? []) };
+  if (created) return { message, created, events: inOrder(events ?? []), ...rides };
   // The earlier attempt's events; one stored only with a first message, only when this message is that first one.
   const ids = (only: boolean) => `{${named.filter((e) => Boolean(e.onlyIfFirst) === only).map((e) => e.id).join(',')}}`;
   const stored = await em.getConnection().execute<StoredMessageEvent[]>(
@@ -167,7 +202,7 @@ export async function insertMessageWithEvents(
        select 1 from messages m where m.conversation_id = ? and m.tenant_id = ? and (m.created_at, m.id) < (?::timestamptz, ?::uuid))))`,
     [tenantId, ids(false), ids(true), m.conversationId, tenantId, message.createdAt, message.id],
   );
-  return { message, created, events: inOrder(stored) };
+  return { message, created, events: inOrder(stored), ...rides };
 }
 
 /** What a reply is made of (toReply): a Message entity, or a row as messageFromRow reads it. */

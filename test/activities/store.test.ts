@@ -48,6 +48,26 @@ describe('store activities', () => {
     expect(after.getTime()).toBeGreaterThanOrEqual(before.getTime());
   });
 
+  it('recordTurn stores the contact message, then the replies, and hands their events on once with the subscriptions its statements read', async () => {
+    const t = await makeTenant(deps.orm);
+    const acts = activitiesFor(deps);
+    const exec = (sql: string, params: unknown[]) => tenantEm(deps.orm, t.tenantId).getConnection().execute(sql, params);
+    const [on] = await exec(`insert into webhook_subscriptions (tenant_id, url, event_types, secret_encrypted) values (?, 'https://hooks.test/a', '["message.sent"]', 'x') returning id`, [t.tenantId]);
+    await exec(`insert into webhook_subscriptions (tenant_id, url, event_types, secret_encrypted, enabled) values (?, 'https://hooks.test/b', '["message.sent"]', 'x', false)`, [t.tenantId]);
+    const ref = { tenantId: t.tenantId, conversationId: t.conversationId, workflowId: t.workflowId, channel: 'api' as const };
+    const said = (n: number) => ({ key: `${t.workflowId}:reply:${n}`, text: `Reply ${n}`, author: 'bot' as const, nodeId: `n${n}`, source: 'template' });
+    deps.handOns.length = 0;
+
+    const { inbound, replies } = await acts.recordTurn({ ...ref, inbound: { key: `${t.workflowId}:in:1`, text: 'Hi' }, messages: [said(1), said(2)] });
+    expect(replies.map((r) => r.text)).toEqual(['Reply 1', 'Reply 2']);
+    const rows = await exec(`select id, direction, text from messages where conversation_id = ? order by created_at, direction`, [t.conversationId]);
+    expect(rows.map((r: any) => r.text)).toEqual(['Hi', 'Reply 1', 'Reply 2']);
+    expect(rows[0].id).toBe(inbound.messageId);
+    expect(deps.handOns).toHaveLength(1);
+    expect(deps.handOns[0].events.map((e) => e.type)).toEqual(['conversation.started', 'message.received', 'message.sent', 'message.sent']);
+    expect(deps.handOns[0].subscriptions).toEqual([{ id: on.id, eventTypes: ['message.sent'] }]);
+  });
+
   it("refuses a conversation of another tenant without retrying", async () => {
     const [t, other] = await Promise.all([makeTenant(deps.orm), makeTenant(deps.orm)]);
     const acts = activitiesFor(deps);

@@ -8,11 +8,14 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import { liveChannel, type LiveEvent } from '../../events/live';
 import type { StoredEvent } from '../../events/sink';
 import type { Orm } from '../../db/orm';
+import type { EnabledSubscription } from '../../db/repos/messages';
 import { testConfig, testOrm } from '../db/fixtures';
 
 export interface TestDeps extends ActivityDeps {
   /** The events activities stored themselves and handed on (`afterEventsStored`), in order. */
   fannedOut: StoredEvent[];
+  /** Each hand-on: its events and the subscriptions the storing statement read. */
+  handOns: { events: StoredEvent[]; subscriptions?: EnabledSubscription[] }[];
   close(): Promise<void>;
 }
 
@@ -21,12 +24,17 @@ export async function testDeps(env: Record<string, string> = {}, queueName = `ev
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
   const eventsQueue = new Queue(queueName, { connection: redis });
   const fannedOut: StoredEvent[] = [];
+  const handOns: TestDeps['handOns'] = [];
   return {
     orm,
     redis,
     eventsQueue,
     fannedOut,
-    afterEventsStored: async (events) => void fannedOut.push(...events),
+    handOns,
+    afterEventsStored: async (events, subscriptions) => {
+      fannedOut.push(...events);
+      handOns.push({ events, subscriptions });
+    },
     config: testConfig(env),
     async close() {
       await eventsQueue.close();
