@@ -11,7 +11,7 @@ import { tenantEm } from '../../db/orm';
 import { insertMessageWithEvents, noteContactInbound, patchConversation, toReply, type EnabledSubscription, type MessageEventRow, type NewMessage, type SeenContact, type StoredMessage } from '../../db/repos';
 import type { ActivityDeps } from '../deps';
 import { subjectEventId } from '../events';
-import { publishLive, publishLiveMany, publishTenantLive } from '../../events/live';
+import { publishLive, publishLiveMany, publishTenantLive, type LiveEvent } from '../../events/live';
 import type { StoredEvent } from '../../events/sink';
 import type { OutboundMessage, Reply } from '../../core/messages';
 import type { ConversationRef, InboundMessageInput, RecordedInbound, SwitchboardActivities } from '../types';
@@ -50,9 +50,10 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
 
   /**
    * Stores the bot's / agent's messages in order; their events are handed on together, once all
-   * are stored, after `earlier` (the turn's contact message's, stored by the same activity).
+   * are stored, after `earlier` (the turn's contact message's, stored by the same activity), and
+   * published after `earlierLive` (that message's), in one round trip.
    */
-  async function deliver(ref: ConversationRef, outbound: OutboundMessage[], earlier?: StoredEvents): Promise<Reply[]> {
+  async function deliver(ref: ConversationRef, outbound: OutboundMessage[], earlier?: StoredEvents, earlierLive: LiveEvent[] = []): Promise<Reply[]> {
     const replies: Reply[] = [];
     const events: StoredEvent[] = [...(earlier?.events ?? [])];
     let subscriptions = earlier?.subscriptions;
@@ -79,51 +80,57 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
       subscriptions = stored.stored.subscriptions;
     }
     await handOn({ events, subscriptions });
-    await publishLiveMany(redis, ref.tenantId, ref.conversationId, replies.map((message) => ({ type: 'message', message })));
+    await publishLiveMany(redis, ref.tenantId, ref.conversationId, [...earlierLive, ...replies.map((message): LiveEvent => ({ type: 'message', message }))]);
     return replies;
   }
 
   /**
-   * The contact's message stored and published, then what it means besides a turn: a consent
-   * keyword, or the answer an appointment waits for (claimed once). Its events are handed on
-   * before a claim is taken (nothing may fail after it); otherwise they are returned for the
-   * caller to hand on, with the replies' when it stores them.
+   * The contact's message stored and published (at once, or, without `publishNow`, by the caller
+   * with its replies), then what it means besides a turn: a consent keyword, or the answer an
+   * appointment waits for (claimed once). Its events are handed on, and it is published, before a
+   * claim is taken (nothing may fail after it); otherwise the events are returned for the caller
+   * to hand on, with the replies' when it stores them.
    */
-  async function recordContactMessage(input: ConversationRef & InboundMessageInput): Promise<{ recorded: RecordedInbound; stored: StoredEvents }> {
+  async function recordContactMessage(input: ConversationRef & InboundMessageInput, publishNow: boolean): Promise<{ recorded: RecordedInbound; stored: StoredEvents; live: LiveEvent[] }> {
     const { message, stored, seenContact } = await storeMessage(
       input,
       { conversationId: input.conversationId, direction: 'in', author: 'contact', text: input.text, idempotencyKey: input.key, externalId: input.externalId, metadata: input.metadata },
       'message.received',
     );
-    const reply = toReply(message);
-    await publishLive(redis, input.tenantId, input.conversationId, { type: 'message', message: { ...reply, author: 'contact' } });
+    const live: LiveEvent = { type: 'message', message: { ...toReply(message), author: 'contact' } };
+    if (publishNow) await publishLive(redis, input.tenantId, input.conversationId, live);
+    let unpublished = publishNow ? [] : [live];
     const em = tenantEm(orm, input.tenantId);
     const consent = await noteContactInbound(em, seenContact, { channel: input.channel, text: input.text, messageId: message.id, at: new Date(message.createdAt), metadata: input.metadata });
-    if (consent) return { recorded: { messageId: message.id, consent }, stored };
+    if (consent) return { recorded: { messageId: message.id, consent }, stored, live: unpublished };
     let unhanded = stored;
     const claimed = await claimAwaited(redis, input.tenantId, input.conversationId, input.text, async () => {
       await handOn(stored);
+      await publishLiveMany(redis, input.tenantId, input.conversationId, unpublished);
       unhanded = { events: [] };
+      unpublished = [];
     });
-    return { recorded: { messageId: message.id, ...(claimed ? { appointmentWorkflowId: claimed.workflowId } : {}) }, stored: unhanded };
+    return { recorded: { messageId: message.id, ...(claimed ? { appointmentWorkflowId: claimed.workflowId } : {}) }, stored: unhanded, live: unpublished };
   }
 
   return {
     async recordInbound(input) {
-      const { recorded, stored } = await recordContactMessage(input);
+      const { recorded, stored } = await recordContactMessage(input, true);
       await handOn(stored);
       return recorded;
     },
 
-    // The message's events are handed on with the replies' (one fan-out); a message that went
-    // elsewhere stores no replies: the workflow discards the walk that said them.
+    // The message's events are handed on, and it is published, with the replies (one fan-out,
+    // one round trip to Redis); a message that went elsewhere stores no replies: the workflow
+    // discards the walk that said them.
     async recordTurn({ inbound, messages, ...ref }) {
-      const { recorded, stored } = await recordContactMessage({ ...ref, ...inbound });
+      const { recorded, stored, live } = await recordContactMessage({ ...ref, ...inbound }, false);
       if (recorded.consent || recorded.appointmentWorkflowId || messages.length === 0) {
         await handOn(stored);
+        await publishLiveMany(redis, ref.tenantId, ref.conversationId, live);
         return { inbound: recorded, replies: [] };
       }
-      return { inbound: recorded, replies: await deliver(ref, messages, stored) };
+      return { inbound: recorded, replies: await deliver(ref, messages, stored, live) };
     },
 
     // 'api' and 'webchat' deliver by storing and publishing; every attempt publishes again

@@ -3,6 +3,7 @@ import { Conversation, Message } from '../../db/entities';
 import { tenantEm } from '../../db/orm';
 import { makeTenant } from '../db/fixtures';
 import { activitiesFor, listen, testDeps, waitFor, type TestDeps } from './support';
+import { publishAwaited } from '../../activities/scheduling/replies';
 
 let deps: TestDeps;
 beforeAll(async () => {
@@ -48,7 +49,7 @@ describe('store activities', () => {
     expect(after.getTime()).toBeGreaterThanOrEqual(before.getTime());
   });
 
-  it('recordTurn stores the contact message, then the replies, and hands their events on once with the subscriptions its statements read', async () => {
+  it('recordTurn stores and publishes the contact message, then the replies, and hands their events on once with the subscriptions its statements read', async () => {
     const t = await makeTenant(deps.orm);
     const acts = activitiesFor(deps);
     const exec = (sql: string, params: unknown[]) => tenantEm(deps.orm, t.tenantId).getConnection().execute(sql, params);
@@ -57,15 +58,39 @@ describe('store activities', () => {
     const ref = { tenantId: t.tenantId, conversationId: t.conversationId, workflowId: t.workflowId, channel: 'api' as const };
     const said = (n: number) => ({ key: `${t.workflowId}:reply:${n}`, text: `Reply ${n}`, author: 'bot' as const, nodeId: `n${n}`, source: 'template' });
     deps.handOns.length = 0;
+    const live = await listen(t.tenantId, t.conversationId);
 
     const { inbound, replies } = await acts.recordTurn({ ...ref, inbound: { key: `${t.workflowId}:in:1`, text: 'Hi' }, messages: [said(1), said(2)] });
     expect(replies.map((r) => r.text)).toEqual(['Reply 1', 'Reply 2']);
+    // Published in order: the contact's message, then the replies.
+    await waitFor(() => live.events.length >= 3);
+    expect(live.events.map((e) => (e.type === 'message' ? `${e.message.author}: ${e.message.text}` : e.type))).toEqual(['contact: Hi', 'bot: Reply 1', 'bot: Reply 2']);
+    live.stop();
     const rows = await exec(`select id, direction, text from messages where conversation_id = ? order by created_at, direction`, [t.conversationId]);
     expect(rows.map((r: any) => r.text)).toEqual(['Hi', 'Reply 1', 'Reply 2']);
     expect(rows[0].id).toBe(inbound.messageId);
     expect(deps.handOns).toHaveLength(1);
     expect(deps.handOns[0].events.map((e) => e.type)).toEqual(['conversation.started', 'message.received', 'message.sent', 'message.sent']);
     expect(deps.handOns[0].subscriptions).toEqual([{ id: on.id, eventTypes: ['message.sent'] }]);
+  });
+
+  it('recordTurn hands an appointment’s awaited answer over: the message stored and published, no reply stored', async () => {
+    const t = await makeTenant(deps.orm);
+    const acts = activitiesFor(deps);
+    await publishAwaited(deps.redis, t.tenantId, t.conversationId, 'appt:x', { expects: 'answer' }, new Date(Date.now() + 3_600_000).toISOString());
+    const ref = { tenantId: t.tenantId, conversationId: t.conversationId, workflowId: t.workflowId, channel: 'webchat' as const };
+    deps.handOns.length = 0;
+    const live = await listen(t.tenantId, t.conversationId);
+    const said = { key: `${t.workflowId}:reply:1`, text: 'The flow would say this', author: 'bot' as const, nodeId: 'n1', source: 'template' };
+    const { inbound, replies } = await acts.recordTurn({ ...ref, inbound: { key: `${t.workflowId}:in:1`, text: 'C' }, messages: [said] });
+    expect(inbound.appointmentWorkflowId).toBe('appt:x');
+    expect(replies).toEqual([]);
+    const rows = await tenantEm(deps.orm, t.tenantId).getConnection().execute(`select text from messages where conversation_id = ?`, [t.conversationId]);
+    expect(rows.map((r: any) => r.text)).toEqual(['C']);
+    expect(deps.handOns.map((h) => h.events.map((e) => e.type))).toEqual([['conversation.started', 'message.received']]);
+    await waitFor(() => live.events.length >= 1);
+    expect(live.events.map((e) => (e.type === 'message' ? e.message.text : e.type))).toEqual(['C']);
+    live.stop();
   });
 
   it("refuses a conversation of another tenant without retrying", async () => {
