@@ -87,14 +87,22 @@ async function drive(rt: FlowRuntime, startId: string, first: Step): Promise<Wal
   }
 }
 
-/** A handler that throws fails its node, not the workflow task (which would retry forever). */
-async function runStep(step: Step, node: ValidNode): Promise<Outcome> {
+/**
+ * A handler that throws fails its node, not the workflow task (which would retry forever). Not an
+ * async function: the SDK formats a stack trace for every promise workflow code creates, and a
+ * walk runs this for every node.
+ */
+function runStep(step: Step, node: ValidNode): Promise<Outcome> {
   try {
-    return await step(node);
+    return step(node).catch(nodeFailed);
   } catch (err) {
-    if (isCancellation(err) || err instanceof WalkAbandoned) throw err;
-    return fail(errorMessage(err));
+    return Promise.resolve(nodeFailed(err));
   }
+}
+
+function nodeFailed(err: unknown): Outcome {
+  if (isCancellation(err) || err instanceof WalkAbandoned) throw err;
+  return fail(errorMessage(err));
 }
 
 const fail = (error: string): Outcome => ({ kind: 'fail', error });

@@ -36,6 +36,11 @@ export class ConversationOutbox {
     if (batches) activities.flushBefore(() => this.flush());
   }
 
+  /** A message (or the turn's contact message) waits for `flush`. */
+  get hasUnstored(): boolean {
+    return this.inbound !== null || this.pending.length > 0;
+  }
+
   async deliver(message: OutboundMessage): Promise<void> {
     if (this.batches) {
       this.pending.push(message);

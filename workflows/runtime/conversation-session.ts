@@ -173,7 +173,7 @@ export class ConversationSession implements FlowRuntime {
         };
         try {
           await this.processInbound(msg);
-          if (this.outbox.batches) await this.outbox.flush();
+          if (this.outbox.hasUnstored) await this.outbox.flush();
           this.settleTurn();
         } catch (err) {
           if (!settled) reject(err);
@@ -419,17 +419,19 @@ export class ConversationSession implements FlowRuntime {
    * the conversation row brought up to date, the turn answered, and messages that left the
    * context window folded into the summary — after the answer, since the fold is an activity task
    * and a workflow task of its own. Runs started before the patch fold first and answer last.
+   * Each step is awaited only when it has work: the SDK formats a stack trace for every promise
+   * workflow code creates (ARCHITECTURE.md, "Where the time goes").
    */
   private async afterTurn(): Promise<void> {
-    if (this.outbox.batches) await this.outbox.flush();
+    if (this.outbox.hasUnstored) await this.outbox.flush();
     if (!this.answersBeforeBookkeeping) {
-      await this.foldContext();
-      await this.persistRow();
+      if (this.foldDue()) await this.foldContext();
+      if (this.rowChanged()) await this.persistRow();
       return;
     }
-    await this.persistRow();
+    if (this.rowChanged()) await this.persistRow();
     this.settleTurn?.();
-    await this.foldContext();
+    if (this.foldDue()) await this.foldContext();
   }
 
   /**
@@ -437,11 +439,14 @@ export class ConversationSession implements FlowRuntime {
    * reads the context), so a long conversation pays for one summarize call every few turns
    * rather than one per turn.
    */
-  private async foldContext(): Promise<void> {
+  private foldDue(): boolean {
     const size = this.graph.settings.contextWindow;
     const slack = this.answersBeforeBookkeeping && !this.graph.readsContext ? UNREAD_CONTEXT_SLACK : Math.max(1, Math.floor(size / 2));
-    if (this.window.length <= size + slack) return;
-    const dropped = this.window.splice(0, this.window.length - size);
+    return this.window.length > size + slack;
+  }
+
+  private async foldContext(): Promise<void> {
+    const dropped = this.window.splice(0, this.window.length - this.graph.settings.contextWindow);
     const { summary } = await this.activities.call('@summary', 'summarize', {
       tenantId: this.tenantId,
       workflowId: this.workflowId,
@@ -452,9 +457,12 @@ export class ConversationSession implements FlowRuntime {
   }
 
   /** The conversation row mirrors the workflow's state for the inbox and the API: written when its node or status changed. */
+  private rowChanged(): boolean {
+    return (this.cursor?.nodeId ?? null) !== this.persisted.nodeId || this.status !== this.persisted.status;
+  }
+
   private async persistRow(): Promise<void> {
     const nodeId = this.cursor?.nodeId ?? null;
-    if (nodeId === this.persisted.nodeId && this.status === this.persisted.status) return;
     try {
       await this.activities.call('@state', 'updateConversation', {
         tenantId: this.tenantId,
