@@ -35,12 +35,22 @@ export async function publishAwaited(redis: Redis, tenantId: string, conversatio
  * after the take, so the caller's remaining work goes there.
  */
 export async function claimAwaited(redis: Redis, tenantId: string, conversationId: string, text: string, beforeTake?: () => Promise<void>): Promise<{ workflowId: string } | null> {
-  const pointer = await readPointer(redis, tenantId, conversationId);
-  if (!pointer || !isAwaitedReply(pointer.awaited, text)) return null;
+  const pointer = await awaitedPointer(redis, tenantId, conversationId, text);
+  if (!pointer) return null;
   await beforeTake?.();
   // Two deliveries of one message race here: only the one that deleted the pointer hands it over.
   const taken = await redis.del(key(tenantId, conversationId));
   return taken ? { workflowId: pointer.workflowId } : null;
+}
+
+/** Whether an appointment waits for exactly `text` from this conversation (nothing is taken). */
+export async function awaitsAnswer(redis: Redis, tenantId: string, conversationId: string, text: string): Promise<boolean> {
+  return (await awaitedPointer(redis, tenantId, conversationId, text)) !== null;
+}
+
+async function awaitedPointer(redis: Redis, tenantId: string, conversationId: string, text: string): Promise<Pointer | null> {
+  const pointer = await readPointer(redis, tenantId, conversationId);
+  return pointer && isAwaitedReply(pointer.awaited, text) ? pointer : null;
 }
 
 async function readPointer(redis: Redis, tenantId: string, conversationId: string): Promise<Pointer | null> {

@@ -8,14 +8,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { stripUnstorableDeep } from '../../core/text';
 import { tenantEm } from '../../db/orm';
-import { insertMessageWithEvents, noteContactInbound, patchConversation, toReply, type EnabledSubscription, type MessageEventRow, type NewMessage, type SeenContact, type StoredMessage } from '../../db/repos';
+import { inboundMayChangeConsent, insertMessagesWithEvents, noteContactInbound, patchConversation, toReply, type EnabledSubscription, type MessageEventRow, type NewMessage, type SeenContact, type StoredMessage } from '../../db/repos';
 import type { ActivityDeps } from '../deps';
 import { subjectEventId } from '../events';
 import { publishLive, publishLiveMany, publishTenantLive, type LiveEvent } from '../../events/live';
 import type { StoredEvent } from '../../events/sink';
 import type { OutboundMessage, Reply } from '../../core/messages';
 import type { ConversationRef, InboundMessageInput, RecordedInbound, SwitchboardActivities } from '../types';
-import { claimAwaited } from '../scheduling/replies';
+import { awaitsAnswer, claimAwaited } from '../scheduling/replies';
 
 /** Events one activity stored, with the webhook subscriptions the last storing statement read (none read: the fan-out reads them). */
 interface StoredEvents {
@@ -25,61 +25,76 @@ interface StoredEvents {
 
 type Store = Pick<SwitchboardActivities, 'recordInbound' | 'recordTurn' | 'deliverMessage' | 'deliverMessages' | 'updateConversation' | 'publishNodeStatus'>;
 
+/** A contact's message as a row. */
+const contactRow = (input: ConversationRef & InboundMessageInput): NewMessage => ({
+  conversationId: input.conversationId,
+  direction: 'in',
+  author: 'contact',
+  text: input.text,
+  idempotencyKey: input.key,
+  externalId: input.externalId,
+  metadata: input.metadata,
+});
+
+/** A bot's / agent's message as a row, cleaned of text PostgreSQL cannot store. */
+function outboundRow(ref: ConversationRef, raw: OutboundMessage): NewMessage {
+  const m = stripUnstorableDeep(raw);
+  return {
+    conversationId: ref.conversationId,
+    direction: 'out',
+    author: m.author,
+    text: m.text,
+    idempotencyKey: m.key,
+    nodeId: m.nodeId,
+    source: m.source,
+    usage: m.usage,
+    citations: m.citations,
+    ...(m.agentName || m.rich ? { metadata: { ...(m.agentName ? { agentName: m.agentName } : {}), ...(m.rich ? { rich: m.rich } : {}) } } : {}),
+  };
+}
+
+const contactLive = (message: StoredMessage): LiveEvent => ({ type: 'message', message: { ...toReply(message), author: 'contact' } });
+
 export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps): Store {
   /**
-   * Stores a message once per key with its `message.received` / `message.sent` event (and
-   * `conversation.started` before the conversation's first) in the same statement, and returns the
-   * events for the caller to hand on (afterEventsStored, with the subscriptions the statement
-   * read); a retry returns what the first attempt stored, so they are handed on again (the
-   * fan-out is idempotent).
+   * Stores messages of one conversation once per key, in order, each with its `message.received`
+   * / `message.sent` event (and `conversation.started` before the conversation's first), in one
+   * statement, and returns the events for the caller to hand on (afterEventsStored, with the
+   * subscriptions the statement read); a retry returns what the first attempt stored, so they are
+   * handed on again (the fan-out is idempotent).
    */
-  async function storeMessage(ref: ConversationRef, m: NewMessage, type: 'message.received' | 'message.sent'): Promise<{ message: StoredMessage; stored: StoredEvents; seenContact: SeenContact | null }> {
-    const eventsOf = (id: string, createdAt: Date): MessageEventRow[] => [
-      { id: subjectEventId(ref.tenantId, 'conversation.started', ref.conversationId), type: 'conversation.started', data: { conversationId: ref.conversationId, channel: ref.channel }, onlyIfFirst: true },
-      {
-        id: subjectEventId(ref.tenantId, type, id),
-        type,
-        data: { conversationId: ref.conversationId, channel: ref.channel, message: { id, author: m.author, text: m.text, createdAt: createdAt.toISOString() } },
-      },
-    ];
-    const { message, events, subscriptions, seenContact } = await insertMessageWithEvents(tenantEm(orm, ref.tenantId), ref.tenantId, { ...m, workflowId: ref.workflowId }, eventsOf);
-    return { message, stored: { events: events.map((e) => ({ ...e, tenantId: ref.tenantId, workflowId: ref.workflowId })), subscriptions }, seenContact };
+  async function storeMessages(ref: ConversationRef, rows: NewMessage[]): Promise<{ messages: StoredMessage[]; stored: StoredEvents; seenContact: SeenContact | null }> {
+    const eventsOf = (m: NewMessage, id: string, createdAt: Date): MessageEventRow[] => {
+      const type = m.direction === 'in' ? 'message.received' : 'message.sent';
+      return [
+        { id: subjectEventId(ref.tenantId, 'conversation.started', ref.conversationId), type: 'conversation.started', data: { conversationId: ref.conversationId, channel: ref.channel }, onlyIfFirst: true },
+        {
+          id: subjectEventId(ref.tenantId, type, id),
+          type,
+          data: { conversationId: ref.conversationId, channel: ref.channel, message: { id, author: m.author, text: m.text, createdAt: createdAt.toISOString() } },
+        },
+      ];
+    };
+    const { stored, subscriptions, seenContact } = await insertMessagesWithEvents(tenantEm(orm, ref.tenantId), ref.tenantId, ref, rows, eventsOf);
+    const events = stored.flatMap((s) => s.events).map((e) => ({ ...e, tenantId: ref.tenantId, workflowId: ref.workflowId }));
+    return { messages: stored.map((s) => s.message), stored: { events, subscriptions }, seenContact };
   }
 
   const handOn = ({ events, subscriptions }: StoredEvents) => (events.length ? afterEventsStored(events, subscriptions) : Promise.resolve());
 
   /**
-   * Stores the bot's / agent's messages in order; their events are handed on together, once all
-   * are stored, after `earlier` (the turn's contact message's, stored by the same activity), and
+   * Stores the bot's / agent's messages in order, in one statement; their events are handed on
+   * after `earlier` (the turn's contact message's, stored by the same activity), and they are
    * published after `earlierLive` (that message's), in one round trip.
    */
   async function deliver(ref: ConversationRef, outbound: OutboundMessage[], earlier?: StoredEvents, earlierLive: LiveEvent[] = []): Promise<Reply[]> {
-    const replies: Reply[] = [];
-    const events: StoredEvent[] = [...(earlier?.events ?? [])];
-    let subscriptions = earlier?.subscriptions;
-    for (const raw of outbound) {
-      const m = stripUnstorableDeep(raw);
-      const stored = await storeMessage(
-        ref,
-        {
-          conversationId: ref.conversationId,
-          direction: 'out',
-          author: m.author,
-          text: m.text,
-          idempotencyKey: m.key,
-          nodeId: m.nodeId,
-          source: m.source,
-          usage: m.usage,
-          citations: m.citations,
-          ...(m.agentName || m.rich ? { metadata: { ...(m.agentName ? { agentName: m.agentName } : {}), ...(m.rich ? { rich: m.rich } : {}) } } : {}),
-        },
-        'message.sent',
-      );
-      replies.push(toReply(stored.message));
-      events.push(...stored.stored.events);
-      subscriptions = stored.stored.subscriptions;
-    }
-    await handOn({ events, subscriptions });
+    const { messages, stored } = await storeMessages(ref, outbound.map((m) => outboundRow(ref, m)));
+    return finishTurn(ref, messages.map(toReply), { events: [...(earlier?.events ?? []), ...stored.events], subscriptions: stored.subscriptions }, earlierLive);
+  }
+
+  /** The stored messages' events handed on, then every message published, in order. */
+  async function finishTurn(ref: ConversationRef, replies: Reply[], stored: StoredEvents, earlierLive: LiveEvent[]): Promise<Reply[]> {
+    await handOn(stored);
     await publishLiveMany(redis, ref.tenantId, ref.conversationId, [...earlierLive, ...replies.map((message): LiveEvent => ({ type: 'message', message }))]);
     return replies;
   }
@@ -92,12 +107,12 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
    * to hand on, with the replies' when it stores them.
    */
   async function recordContactMessage(input: ConversationRef & InboundMessageInput, publishNow: boolean): Promise<{ recorded: RecordedInbound; stored: StoredEvents; live: LiveEvent[] }> {
-    const { message, stored, seenContact } = await storeMessage(
-      input,
-      { conversationId: input.conversationId, direction: 'in', author: 'contact', text: input.text, idempotencyKey: input.key, externalId: input.externalId, metadata: input.metadata },
-      'message.received',
-    );
-    const live: LiveEvent = { type: 'message', message: { ...toReply(message), author: 'contact' } };
+    const {
+      messages: [message],
+      stored,
+      seenContact,
+    } = await storeMessages(input, [contactRow(input)]);
+    const live = contactLive(message);
     if (publishNow) await publishLive(redis, input.tenantId, input.conversationId, live);
     let unpublished = publishNow ? [] : [live];
     const em = tenantEm(orm, input.tenantId);
@@ -120,11 +135,17 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
       return recorded;
     },
 
-    // The message's events are handed on, and it is published, with the replies (one fan-out,
-    // one round trip to Redis); a message that went elsewhere stores no replies: the workflow
-    // discards the walk that said them.
+    // The message is stored with the replies in one statement, its events handed on and it
+    // published with theirs (one fan-out, one round trip to Redis). A message an appointment
+    // waits for, or one that may be a consent keyword, is stored first: one that went elsewhere
+    // stores no replies, and the workflow discards the walk that said them.
     async recordTurn({ inbound, messages, ...ref }) {
-      const { recorded, stored, live } = await recordContactMessage({ ...ref, ...inbound }, false);
+      const input = { ...ref, ...inbound };
+      if (!inboundMayChangeConsent(ref.channel) && !(await awaitsAnswer(redis, ref.tenantId, ref.conversationId, inbound.text))) {
+        const { messages: [message, ...said], stored } = await storeMessages(ref, [contactRow(input), ...messages.map((m) => outboundRow(ref, m))]);
+        return { inbound: { messageId: message.id }, replies: await finishTurn(ref, said.map(toReply), stored, [contactLive(message)]) };
+      }
+      const { recorded, stored, live } = await recordContactMessage(input, false);
       if (recorded.consent || recorded.appointmentWorkflowId || messages.length === 0) {
         await handOn(stored);
         await publishLiveMany(redis, ref.tenantId, ref.conversationId, live);

@@ -13,6 +13,9 @@ import type { SeenContact } from './messages';
 
 const KEYWORD_CHANNELS: readonly Channel[] = ['sms', 'whatsapp'];
 
+/** Whether a message on `channel` can change the contact's consent (else noteContactInbound finds nothing). */
+export const inboundMayChangeConsent = (channel: Channel): boolean => KEYWORD_CHANNELS.includes(channel);
+
 /** Twilio's Advanced Opt-Out reports the keyword it acted on; it has already replied to the contact. */
 const providerAction = (metadata?: Record<string, unknown>): KeywordAction | null => {
   const type = typeof metadata?.optOutType === 'string' ? metadata.optOutType.toUpperCase() : null;
@@ -28,7 +31,7 @@ export async function noteContactInbound(
   contact: SeenContact | null,
   input: { channel: Channel; text: string; messageId: string; at: Date; metadata?: Record<string, unknown> },
 ): Promise<InboundConsent | undefined> {
-  if (!contact || !KEYWORD_CHANNELS.includes(input.channel)) return undefined;
+  if (!contact || !inboundMayChangeConsent(input.channel)) return undefined;
   const channel = input.channel as InboundConsent['channel'];
   const byProvider = channel === 'sms' ? providerAction(input.metadata) : null;
   const action = byProvider ?? optOutKeyword(input.text, contact.locale);

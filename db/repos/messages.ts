@@ -93,31 +93,39 @@ export interface StoredMessageEvent {
 }
 
 /**
- * INSERT_ONCE and the message's events in one statement: a new message of a conversation that is
- * not a test writes its events with it, atomically (no separate read, no queue in between). The
- * conversation's earlier messages are read in the statement's snapshot, which does not yet hold
- * the new row: none means this one is the first. Two reads ride along, each a statement a turn
- * no longer pays: the tenant's enabled webhook subscriptions (what the fan-out of the events
- * needs), and, for a contact's message, the contact's last-seen time moved and its SMS consent
- * (db/repos/contact-inbound.ts).
+ * Messages of one conversation and their events in one statement: the new ones are inserted
+ * (unless their key exists), and a conversation that is not a test writes each new message's
+ * events with it, atomically (no separate read, no queue in between). The conversation's earlier
+ * messages are read in the statement's snapshot, which does not yet hold the new rows: none
+ * means the batch's first is the conversation's first. Two reads ride along, each a statement a
+ * turn no longer pays: the tenant's enabled webhook subscriptions (what the fan-out of the events
+ * needs), and, when the batch holds a contact's message, the contact's last-seen time moved and
+ * its SMS consent (db/repos/contact-inbound.ts). Rows come back as JSON (one shape for the new
+ * rows, the existing ones and the statement's summary row, `created` null).
  */
 const INSERT_WITH_EVENTS = `
-with ins as (
+with input as (
+  select * from jsonb_to_recordset(?::jsonb) as m(ord int, id uuid, direction text, author text, text text, idempotency_key text,
+    node_id text, source text, external_id text, prompt_tokens int, completion_tokens int, cost_usd numeric, model text,
+    citations jsonb, metadata jsonb, created_at timestamptz)
+), ins as (
   insert into messages (id, tenant_id, conversation_id, direction, author, text, idempotency_key, node_id, source, external_id,
                         prompt_tokens, completion_tokens, cost_usd, model, citations, metadata, created_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  select id, ?, ?, direction, author, text, idempotency_key, node_id, source, external_id,
+         prompt_tokens, completion_tokens, cost_usd, model, citations, metadata, created_at
+  from input order by ord
   on conflict (idempotency_key) do nothing
   returning *
 ), conv as (
   select c.is_test, c.contact_id, not exists (select 1 from messages m where m.conversation_id = c.id) as first
   from conversations c where c.id = ? and c.tenant_id = ?
 ), bump as (
-  update conversations set last_message_at = ? where id = ? and tenant_id = ? and exists (select 1 from ins)
+  update conversations set last_message_at = (select max(created_at) from ins) where id = ? and tenant_id = ? and exists (select 1 from ins)
 ), ev as (
   insert into events (id, tenant_id, type, workflow_id, data, created_at)
-  select e.id, ?, e.type, ?, e.data, ?
-  from jsonb_to_recordset(?::jsonb) as e(id uuid, type text, data jsonb, "onlyIfFirst" boolean), conv
-  where exists (select 1 from ins) and not conv.is_test and (e."onlyIfFirst" is not true or conv.first)
+  select e.id, ?, e.type, ?, e.data, e.created_at
+  from jsonb_to_recordset(?::jsonb) as e(id uuid, key text, type text, data jsonb, "onlyIfFirst" boolean, created_at timestamptz), conv
+  where exists (select 1 from ins where ins.idempotency_key = e.key) and not conv.is_test and (e."onlyIfFirst" is not true or conv.first)
   on conflict (id) do nothing
   returning id, type, data, created_at as "createdAt"
 ), seen as (
@@ -130,11 +138,13 @@ with ins as (
   select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'eventTypes', s.event_types)), '[]'::jsonb) as list
   from webhook_subscriptions s where s.tenant_id = ? and s.enabled
 )
-select ins.*, true as created, (select coalesce(jsonb_agg(ev), '[]'::jsonb) from ev) as events,
-       (select to_jsonb(seen) from seen) as seen_contact, (select list from subs) as subscriptions from ins
+select to_jsonb(ins) as row, true as created from ins
 union all
-select m.*, false as created, null::jsonb, (select to_jsonb(seen) from seen), (select list from subs)
-from messages m where m.idempotency_key = ? and m.tenant_id = ? and not exists (select 1 from ins)`;
+select to_jsonb(m), false from messages m join input i on m.idempotency_key = i.idempotency_key
+where m.tenant_id = ? and not exists (select 1 from ins where ins.idempotency_key = i.idempotency_key)
+union all
+select jsonb_build_object('events', (select coalesce(jsonb_agg(ev), '[]'::jsonb) from ev), 'seen', (select to_jsonb(seen) from seen),
+                          'subscriptions', (select list from subs)), null`;
 
 /** The contact of a contact's message, as its storing statement moved its last-seen time. */
 export interface SeenContact {
@@ -150,59 +160,102 @@ export interface EnabledSubscription {
   eventTypes: string[];
 }
 
+/** One message of a batch as stored: this call's row, or (`created` false) an earlier attempt's, with the events stored with it. */
+export interface StoredInBatch {
+  message: StoredMessage;
+  created: boolean;
+  events: StoredMessageEvent[];
+}
+
+/** The row's values, in the input recordset's columns. */
+const inputRow = (m: NewMessage, ord: number, id: string, createdAt: Date) => ({
+  ord,
+  id,
+  direction: m.direction,
+  author: m.author,
+  text: m.text,
+  idempotency_key: m.idempotencyKey,
+  node_id: m.nodeId ?? null,
+  source: m.source ?? null,
+  external_id: m.externalId ?? null,
+  prompt_tokens: m.usage?.promptTokens ?? 0,
+  completion_tokens: m.usage?.completionTokens ?? 0,
+  cost_usd: m.usage?.costUsd ?? 0,
+  model: m.usage?.model ?? null,
+  citations: m.citations ?? null,
+  metadata: m.metadata ?? {},
+  created_at: createdAt.toISOString(),
+});
+
 /**
- * Stores a message once per key with the events `eventsOf(messageId, createdAt)` names, and returns the
- * message and its stored events. A retry that finds the message stored by an earlier attempt
- * returns the events that attempt stored (their ids derive from the message), so what follows
- * the store (the webhook fan-out) can be done again; it must be idempotent.
+ * Stores the messages of one conversation once per key, in order, each with the events
+ * `eventsOf(message, id, createdAt)` names (`onlyIfFirst` counts for the batch's first message
+ * only), and returns them as stored with their events. A retry that finds a message stored by an
+ * earlier attempt returns the events that attempt stored (their ids derive from the message), so
+ * what follows the store (the webhook fan-out) can be done again; it must be idempotent. Each
+ * message is a millisecond after the one before, so they list in order.
  */
-export async function insertMessageWithEvents(
+export async function insertMessagesWithEvents(
   em: EntityManager,
   tenantId: string,
-  m: NewMessage & { workflowId: string },
-  eventsOf: (messageId: string, createdAt: Date) => MessageEventRow[],
-): Promise<{ message: StoredMessage; created: boolean; events: StoredMessageEvent[]; subscriptions: EnabledSubscription[]; seenContact: SeenContact | null }> {
-  const now = new Date();
-  const id = randomUUID();
-  type Row = Record<string, unknown> & { created: boolean; events: (StoredMessageEvent & { createdAt: string })[] | null; seen_contact: SeenContact | null; subscriptions: EnabledSubscription[] };
-  const rows = await em.getConnection().execute<Row[]>(INSERT_WITH_EVENTS, [
-    id,
-    ...messageValues(tenantId, m, now),
-    m.conversationId,
+  ref: { conversationId: string; workflowId: string },
+  messages: NewMessage[],
+  eventsOf: (m: NewMessage, messageId: string, createdAt: Date) => MessageEventRow[],
+): Promise<{ stored: StoredInBatch[]; subscriptions: EnabledSubscription[]; seenContact: SeenContact | null }> {
+  if (messages.length === 0) return { stored: [], subscriptions: [], seenContact: null };
+  const start = Date.now();
+  const planned = messages.map((m, ord) => ({ m, ord, id: randomUUID(), createdAt: new Date(start + ord) }));
+  const named = (m: NewMessage, ord: number, id: string, createdAt: Date) => eventsOf(m, id, createdAt).filter((e) => ord === 0 || !e.onlyIfFirst);
+  const events = planned.flatMap(({ m, ord, id, createdAt }) => named(m, ord, id, createdAt).map((e) => ({ ...e, key: m.idempotencyKey, created_at: createdAt.toISOString() })));
+  const inbound = planned.find((p) => p.m.direction === 'in');
+  const seenAt = inbound?.createdAt ?? new Date(start);
+  const rows = await em.getConnection().execute<{ row: Record<string, any>; created: boolean | null }[]>(INSERT_WITH_EVENTS, [
+    JSON.stringify(planned.map((p) => inputRow(p.m, p.ord, p.id, p.createdAt))),
     tenantId,
-    now,
-    m.conversationId,
+    ref.conversationId,
+    ref.conversationId,
     tenantId,
-    tenantId,
-    m.workflowId,
-    now,
-    JSON.stringify(eventsOf(id, now)),
-    now,
-    now,
-    m.direction === 'in',
+    ref.conversationId,
     tenantId,
     tenantId,
-    m.idempotencyKey,
+    ref.workflowId,
+    JSON.stringify(events),
+    seenAt,
+    seenAt,
+    Boolean(inbound),
+    tenantId,
+    tenantId,
     tenantId,
   ]);
-  if (rows.length === 0) throw new AppError('conflict', 'idempotency key already used');
-  const { created, events, seen_contact: seenContact, subscriptions, ...row } = rows[0];
-  const message = messageFromRow(row);
-  const rides = { subscriptions, seenContact };
-  // In the order eventsOf gives them (the first message's `conversation.started` before it).
-  const named = eventsOf(message.id, message.createdAt);
-  const order = named.map((e) => e.id);
-  const inOrder = (list: StoredMessageEvent[]) => list.map((e) => ({ ...e, createdAt: new Date(e.createdAt) })).sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
-  if (created) return { message, created, events: inOrder(events ?? []), ...rides };
-  // The earlier attempt's events; one stored only with a first message, only when this message is that first one.
+  const summary = rows.find((r) => r.created === null)!.row as { events: (StoredMessageEvent & { createdAt: string })[]; seen: SeenContact | null; subscriptions: EnabledSubscription[] };
+  const byKey = new Map(rows.filter((r) => r.created !== null).map((r) => [r.row.idempotency_key as string, r]));
+  const newEvents = summary.events.map((e) => ({ ...e, createdAt: new Date(e.createdAt) }));
+  const stored: StoredInBatch[] = [];
+  for (const { m, ord } of planned) {
+    const found = byKey.get(m.idempotencyKey);
+    // The key exists but belongs to another tenant: never return or overwrite it.
+    if (!found) throw new AppError('conflict', 'idempotency key already used');
+    const message = messageFromRow(found.row);
+    // In the order eventsOf gives them (the first message's `conversation.started` before it).
+    const own = named(m, ord, message.id, message.createdAt);
+    const order = own.map((e) => e.id);
+    const inOrder = (list: StoredMessageEvent[]) => list.filter((e) => order.includes(e.id)).sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+    if (found.created) stored.push({ message, created: true, events: inOrder(newEvents) });
+    else stored.push({ message, created: false, events: inOrder(await eventsStoredWith(em, tenantId, ref.conversationId, message, own)) });
+  }
+  return { stored, subscriptions: summary.subscriptions, seenContact: summary.seen };
+}
+
+/** The events an earlier attempt stored with `message`; one stored only with a first message, only when this message is that first one. */
+async function eventsStoredWith(em: EntityManager, tenantId: string, conversationId: string, message: StoredMessage, named: MessageEventRow[]): Promise<StoredMessageEvent[]> {
   const ids = (only: boolean) => `{${named.filter((e) => Boolean(e.onlyIfFirst) === only).map((e) => e.id).join(',')}}`;
   const stored = await em.getConnection().execute<StoredMessageEvent[]>(
     `select id, type, data, created_at as "createdAt" from events
      where tenant_id = ? and (id = any(?::uuid[]) or (id = any(?::uuid[]) and not exists (
        select 1 from messages m where m.conversation_id = ? and m.tenant_id = ? and (m.created_at, m.id) < (?::timestamptz, ?::uuid))))`,
-    [tenantId, ids(false), ids(true), m.conversationId, tenantId, message.createdAt, message.id],
+    [tenantId, ids(false), ids(true), conversationId, tenantId, message.createdAt, message.id],
   );
-  return { message, created, events: inOrder(stored), ...rides };
+  return stored.map((e) => ({ ...e, createdAt: new Date(e.createdAt) }));
 }
 
 /** What a reply is made of (toReply): a Message entity, or a row as messageFromRow reads it. */
