@@ -63,6 +63,11 @@ export class ConversationOutbox {
     this.inboundOutcome = null;
   }
 
+  /** The walk failed: what it said is not stored (its contact message still is, by endDeferral). */
+  dropUnstoredReplies(): void {
+    this.pending = [];
+  }
+
   /** What storing the deferred message found (storing it now if nothing did); batching resumes as usual. */
   async endDeferral(): Promise<InboundOutcome> {
     if (this.inbound) await this.flush().catch((err) => {

@@ -300,7 +300,8 @@ export class ConversationSession implements FlowRuntime {
       await this.runFlow(inbound.text);
     } catch (err) {
       if (!(err instanceof WalkAbandoned)) {
-        // The contact's message is stored whatever became of the walk.
+        // The contact's message is stored whatever became of the walk; what the walk said is not.
+        this.outbox.dropUnstoredReplies();
         await this.outbox.endDeferral();
         throw err;
       }
