@@ -3,7 +3,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../core/config';
 import type { StoredEvent } from '../events/sink';
-import type { EnabledSubscription } from '../db/repos/messages';
+import type { EnabledSubscription } from '../db/repos/webhooks';
 
 /** What every activity capability needs; built once per worker process. */
 export interface ActivityDeps {

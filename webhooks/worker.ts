@@ -20,7 +20,7 @@ import { systemMailer, type SystemMailer } from './mailer';
 import { createWebhookQueue, enqueueDeliveries, type DeliveryJob } from './queue';
 import { isSuccess, sendAttempt } from './send';
 import * as store from './store';
-import type { EnabledSubscription } from '../db/repos/messages';
+import type { EnabledSubscription } from './store';
 import { webhookDeliveries, webhookLatency } from '../metrics';
 
 export interface WebhookDeliveryOptions {

@@ -12,7 +12,7 @@ import { loadConfig } from '../core/config';
 import { createActivities } from '../activities';
 import { createEventsQueue } from '../events/queue';
 import { startEventSink, type StoredEvent } from '../events/sink';
-import type { EnabledSubscription } from '../db/repos/messages';
+import type { EnabledSubscription } from '../db/repos/webhooks';
 import { startWebhookDelivery } from '../webhooks/worker';
 import { closeQueueWorker, createInboundQueue, enqueueInbound, startInboundProcessing } from '../ingress/queue';
 import { resumeCalendarSyncs, resumeImapPolls } from '../ingress/resume-loops';

@@ -5,6 +5,7 @@ import type { Author, OutboundMessage, Reply } from '../../core/messages';
 import { AppError } from '../../core/errors';
 import { Message } from '../entities';
 import { keysetAfter, pageLimit, toPage, type Page } from './cursor';
+import type { EnabledSubscription } from './webhooks';
 
 export interface NewMessage {
   conversationId: string;
@@ -152,12 +153,6 @@ export interface SeenContact {
   locale: string | null;
   sms_status: string | null;
   sms_source: string | null;
-}
-
-/** A tenant's enabled webhook subscription, as the fan-out reads it (db/repos/webhooks.ts enabledSubscriptions). */
-export interface EnabledSubscription {
-  id: string;
-  eventTypes: string[];
 }
 
 /** One message of a batch as stored: this call's row, or (`created` false) an earlier attempt's, with the events stored with it. */

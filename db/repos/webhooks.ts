@@ -90,10 +90,15 @@ export interface NewDelivery {
   payload: Record<string, unknown>;
 }
 
-/** Enabled subscriptions of a tenant (the caller filters by event type). */
-/** The tenant's enabled subscriptions, as the fan-out reads them for every stored event: one plain query, no entities. */
+/** A tenant's enabled subscription, as the fan-out reads it (the caller filters by event type). */
+export interface EnabledSubscription {
+  id: string;
+  eventTypes: string[];
+}
+
+/** The tenant's enabled subscriptions, for events stored without them (a message's statement reads them itself: db/repos/messages.ts). One plain query, no entities. */
 export const enabledSubscriptions = (em: EntityManager, tenantId: string) =>
-  em.getConnection().execute<{ id: string; eventTypes: string[] }[]>(`select id, event_types as "eventTypes" from webhook_subscriptions where tenant_id = ? and enabled`, [tenantId]);
+  em.getConnection().execute<EnabledSubscription[]>(`select id, event_types as "eventTypes" from webhook_subscriptions where tenant_id = ? and enabled`, [tenantId]);
 
 /** Idempotent: a redelivered event finds its deliveries already there. */
 export async function insertDeliveries(em: EntityManager, rows: NewDelivery[]): Promise<void> {

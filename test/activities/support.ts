@@ -8,7 +8,7 @@ import { createActivities, type ActivityDeps } from '../../activities';
 import { liveChannel, type LiveEvent } from '../../events/live';
 import type { StoredEvent } from '../../events/sink';
 import type { Orm } from '../../db/orm';
-import type { EnabledSubscription } from '../../db/repos/messages';
+import type { EnabledSubscription } from '../../db/repos/webhooks';
 import { testConfig, testOrm } from '../db/fixtures';
 
 export interface TestDeps extends ActivityDeps {
