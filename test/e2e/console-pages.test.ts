@@ -234,7 +234,9 @@ it('draws a loop: every visit numbered on its node, the back edge lit', { timeou
   await page.getByRole('list', { name: 'Executed nodes in order' }).locator('[data-node-id="check"]').getByText('#3, 5, 7').waitFor();
   expect(unread).toBe(0);
   await page.getByRole('status').filter({ hasText: 'has not yet answered' }).waitFor({ state: 'detached' });
-  await page.unroute('**/v1/runs/*/history');
+  // A history read may still be in the handler's fetch; unrouting without waiting let it outlive
+  // the page and fail as an unhandled rejection.
+  await page.unrouteAll({ behavior: 'wait' });
   await app.screenshot('pages-06b-run-loop');
   expect(app.errors).toEqual([]);
 });
@@ -256,7 +258,7 @@ it('resumes an automation run by signal and terminates another, from the run pag
   const stale = page.getByRole('alert').filter({ hasText: 'Could not refresh the history (showing the last one read): Temporal is busy' });
   await stale.waitFor({ timeout: 10_000 });
   expect((await runs.highlighted()).map((n) => n.nodeId)).toEqual(['start', 'approve']);
-  await page.unroute('**/v1/runs/*/history');
+  await page.unrouteAll({ behavior: 'wait' });
   await stale.waitFor({ state: 'detached', timeout: 10_000 });
 
   // The signal's arguments must be a JSON array: the error shows next to them.
@@ -314,7 +316,7 @@ it('uploads a text file, follows it to ready and finds it in the playground', { 
   await pollError.waitFor({ timeout: 10_000 });
   await expect.poll(() => knowledge.documentStatus('parking.txt'), { timeout: 60_000, interval: 500 }).toBe('ready');
   await pollError.waitFor({ state: 'detached' });
-  await page.unroute(/\/v1\/documents\/[^/]+$/);
+  await page.unrouteAll({ behavior: 'wait' });
   await app.screenshot('pages-08-knowledge');
 
   const hits = await knowledge.search('where can I park?');
