@@ -16,15 +16,23 @@ export function makePrivate(dataDir: string) {
   tighten(dataDir);
 }
 
-/** Directories 0700, files without group or other bits, below `path`. */
+/**
+ * Directories 0700, files without group or other bits, below `path`. Another process may be writing
+ * beside us (the Temporal dev server's SQLite journal comes and goes in DATA_DIR): what is gone by the
+ * time it is reached needs no tightening.
+ */
 export function tighten(path: string) {
-  const stat = lstatSync(path);
-  if (stat.isSymbolicLink()) return;
-  if (stat.isDirectory()) {
-    if ((stat.mode & 0o777) !== 0o700) chmodSync(path, 0o700);
-    for (const entry of readdirSync(path)) tighten(join(path, entry));
-  } else if ((stat.mode & 0o077) !== 0) {
-    chmodSync(path, stat.mode & 0o700);
+  try {
+    const stat = lstatSync(path);
+    if (stat.isSymbolicLink()) return;
+    if (stat.isDirectory()) {
+      if ((stat.mode & 0o777) !== 0o700) chmodSync(path, 0o700);
+      for (const entry of readdirSync(path)) tighten(join(path, entry));
+    } else if ((stat.mode & 0o077) !== 0) {
+      chmodSync(path, stat.mode & 0o700);
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 

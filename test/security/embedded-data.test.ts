@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makePrivate } from '../../db/data-dir';
+import { makePrivate, tighten } from '../../db/data-dir';
 import { writeRedisConfig, withRedisPassword } from '../../scripts/embedded-redis';
 import { createEventsQueue } from '../../events/queue';
 
@@ -116,6 +116,24 @@ describe('the embedded PGlite server', () => {
     expect(statSync(join(dataDir, 'pglite.password')).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(dataDir, 'pglite')).length).toBeGreaterThan(5);
     expect(openToOthers(dataDir)).toEqual([]);
+  });
+});
+
+describe('making DATA_DIR private', () => {
+  it('passes over a file that is gone by the time it is reached, and fails on any other error', () => {
+    // The Temporal dev server's SQLite journal comes and goes in DATA_DIR while the database starts:
+    // listed by readdir, deleted before lstat, it stopped npm start.
+    const dir = mkdtempSync(join(tmpdir(), 'switchboard-tighten-'));
+    try {
+      writeFileSync(join(dir, 'kept'), 'x', { mode: 0o644 });
+      chmodSync(join(dir, 'kept'), 0o644);
+      expect(() => tighten(join(dir, 'temporal.db-journal'))).not.toThrow();
+      tighten(dir);
+      expect(statSync(join(dir, 'kept')).mode & 0o777).toBe(0o600);
+      expect(() => tighten(join(dir, 'kept', 'below-a-file'))).toThrow(/ENOTDIR/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
