@@ -59,6 +59,15 @@ const envSchema = z.object({
    * 0 turns the periodic checkpoint off.
    */
   PGLITE_CHECKPOINT_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  /**
+   * The embedded database's buffer cache. PGlite's WASM Postgres touches all of shared_buffers at
+   * start, so initdb's 128MB was 128 MB of resident memory for a database of tens of MB; pages
+   * beyond the cache are read from the data directory through the OS page cache.
+   */
+  PGLITE_SHARED_BUFFERS: z
+    .string()
+    .regex(/^\d+(kB|MB|GB)$/, 'a size such as 32MB (kB, MB or GB)')
+    .default('32MB'),
   DATA_DIR: z.string().default('.data'),
   /** Set by `npm start`: the workflow bundle it built (worker/bundle.ts), so a restarted worker skips webpack. */
   WORKFLOW_BUNDLE_PATH: z.string().optional(),

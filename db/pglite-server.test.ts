@@ -20,12 +20,17 @@ describe('pglite server', () => {
   };
 
   beforeAll(async () => {
-    server = await startPgliteServer({ dataDir, port: 0, password: PASSWORD });
+    server = await startPgliteServer({ dataDir, port: 0, password: PASSWORD, sharedBuffers: '16MB' });
   });
   afterAll(async () => {
     await Promise.all(pools.map((p) => p.end()));
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs with the buffer cache it was given, not the data directory’s 128MB', async () => {
+    const { rows } = await pool().query('SHOW shared_buffers');
+    expect(rows[0].shared_buffers).toBe('16MB');
   });
 
   it('has pgvector', async () => {

@@ -18,7 +18,9 @@
  * plain `pg` queries use the unnamed one), session settings (SET), temp tables, LISTEN/NOTIFY.
  * A client that holds a transaction while waiting for another connection's query deadlocks.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -35,10 +37,19 @@ export interface PgliteServer {
   stop(): Promise<void>;
 }
 
-export async function startPgliteServer(opts: { dataDir: string; port: number; password: string; maxConnections?: number; checkpointSeconds?: number }): Promise<PgliteServer> {
+export async function startPgliteServer(opts: {
+  dataDir: string;
+  port: number;
+  password: string;
+  maxConnections?: number;
+  checkpointSeconds?: number;
+  /** Postgres's shared_buffers, e.g. '32MB'; unset: the data directory's postgresql.conf (128MB). */
+  sharedBuffers?: string;
+}): Promise<PgliteServer> {
   const dir = resolve(opts.dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
-  const db = await PGlite.create({ dataDir: dir, extensions: { vector, btree_gist } });
+  const startParams = opts.sharedBuffers ? [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.sharedBuffers}`] : undefined;
+  const db = await PGlite.create({ dataDir: dir, extensions: { vector, btree_gist }, startParams });
   // PGlite's file system layer sets 0666 on what it writes, whatever the umask: DATA_DIR (0700)
   // keeps others out, and the files are made private again at start and after each close.
   tighten(dir);
@@ -142,11 +153,33 @@ function serialized(db: PGlite): PGlite {
   });
 }
 
+/**
+ * A new data directory is initialised (initdb) by a child process that then exits: what initdb's WASM
+ * allocated stayed resident in the process that ran it (about 90 MB, measured by bench:startup), and
+ * the server that stays up now starts from an initialised directory, as on every later start.
+ */
+async function initialiseInChild(dir: string): Promise<void> {
+  if (existsSync(join(dir, 'PG_VERSION'))) return;
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!], { env: { ...process.env, [INITDB_ONLY]: '1' }, stdio: 'inherit' });
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  if (code !== 0) throw new Error(`initialising ${dir} failed (${signal ?? `exit code ${code}`})`);
+}
+
+const INITDB_ONLY = 'SWITCHBOARD_PGLITE_INITDB_ONLY';
+
 async function main() {
   const config = loadConfig();
   makePrivate(config.DATA_DIR);
+  const dir = resolve(config.DATA_DIR, 'pglite');
+  if (process.env[INITDB_ONLY] === '1') {
+    mkdirSync(dir, { recursive: true });
+    await (await PGlite.create({ dataDir: dir })).close();
+    tighten(dir);
+    return;
+  }
+  await initialiseInChild(dir);
   const password = readOrCreateSecret(config.DATA_DIR, 'pglite.password').value;
-  const server = await startPgliteServer({ dataDir: config.DATA_DIR, port: config.PGLITE_PORT, password, checkpointSeconds: config.PGLITE_CHECKPOINT_SECONDS });
+  const server = await startPgliteServer({ dataDir: config.DATA_DIR, port: config.PGLITE_PORT, password, checkpointSeconds: config.PGLITE_CHECKPOINT_SECONDS, sharedBuffers: config.PGLITE_SHARED_BUFFERS });
   const shutdown = async (signal: string) => {
     try {
       await server.stop();
