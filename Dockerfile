@@ -18,6 +18,8 @@ ENV HOST=0.0.0.0
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 # V8's compiled code kept between starts of a container (as npm start keeps it in dist/).
 ENV NODE_COMPILE_CACHE=/tmp/switchboard-compile-cache
+# Young generation capped as npm start caps it (scripts/entries.ts, YOUNG_GENERATION_FLAG).
+ENV NODE_OPTIONS=--max-semi-space-size=8
 # ffmpeg makes the thumbnails of inbound images and videos (without it, files are stored with none).
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./

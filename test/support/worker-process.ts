@@ -1,6 +1,7 @@
 /** Runs worker/main.ts (or api/main.ts) as a separate OS process, so a test can kill it like a crashed machine. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { YOUNG_GENERATION_FLAG } from '../../scripts/entries';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -26,9 +27,9 @@ export async function startApiProcess(env: Record<string, string>, readyTimeoutM
   return { ...handle, url: listening.exec(handle.output())![1] };
 }
 
-/** Runs a repository script as one OS process (no tsx launcher, so a SIGKILL frees its ports); resolves once `ready` sees its output. */
+/** Runs a repository script as one OS process (no tsx launcher, so a SIGKILL frees its ports), with the V8 flags npm start gives it; resolves once `ready` sees its output. */
 export function startProcess(entry: string, env: Record<string, string>, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
