@@ -9,11 +9,21 @@
  * that silently came back empty would free the staff member's busy times and, worse, make every
  * booking look deleted from the calendar.
  */
-import { createAccount, createCalendarObject, deleteCalendarObject, fetchCalendarObjects, fetchCalendars, getBasicAuthHeaders, updateCalendarObject, type DAVCalendar } from 'tsdav';
-import ical, { type VEvent } from 'node-ical';
+import { createRequire } from 'node:module';
+import type * as Tsdav from 'tsdav';
+import type { DAVCalendar } from 'tsdav';
+import type * as NodeIcal from 'node-ical';
+import type { VEvent } from 'node-ical';
 import { AppError } from '../core/errors';
 import type { AddressPolicy } from '../net/address-policy';
 import { guardedFetcher, isPermanentRefusal, OutboundTimeoutError } from '../net/guarded-fetch';
+
+/** tsdav and node-ical load when a calendar is first reached, not in every API and worker at start. */
+let libraries: { dav: typeof Tsdav; ical: typeof NodeIcal } | undefined;
+const calendarLibraries = () => {
+  const load = createRequire(import.meta.url);
+  return (libraries ??= { dav: load('tsdav') as typeof Tsdav, ical: load('node-ical') as typeof NodeIcal });
+};
 
 export interface CalDavCredentials {
   /** The server (or principal, or calendar) URL the staff member was given. */
@@ -93,7 +103,7 @@ function session(creds: CalDavCredentials, opts: CalDavOptions): Session {
     if (res.status >= 500) throw new CalendarAccessError('unreachable', `the calendar server answered ${res.status}`);
     return res;
   }) as typeof fetch;
-  return { headers: getBasicAuthHeaders({ username: creds.username, password: creds.password }), fetch: checked };
+  return { headers: calendarLibraries().dav.getBasicAuthHeaders({ username: creds.username, password: creds.password }), fetch: checked };
 }
 
 const nameOf = (c: DAVCalendar) => (typeof c.displayName === 'string' && c.displayName ? c.displayName : new URL(c.url).pathname);
@@ -114,8 +124,8 @@ export async function discoverCalendars(creds: CalDavCredentials, opts: CalDavOp
   const s = session(creds, opts);
   let found: DAVCalendar[];
   try {
-    const account = await createAccount({ account: { serverUrl: url.href, accountType: 'caldav' }, headers: s.headers, fetch: s.fetch });
-    found = await fetchCalendars({ account, headers: s.headers, fetch: s.fetch });
+    const account = await calendarLibraries().dav.createAccount({ account: { serverUrl: url.href, accountType: 'caldav' }, headers: s.headers, fetch: s.fetch });
+    found = await calendarLibraries().dav.fetchCalendars({ account, headers: s.headers, fetch: s.fetch });
   } catch (err) {
     if (err instanceof CalendarAccessError) throw err;
     throw new CalendarAccessError('not_found', `no CalDAV account at this URL (${(err as Error).message})`);
@@ -151,8 +161,8 @@ export class CalDavCalendar {
   async put(uid: string, ics: string, stored: StoredEvent | null): Promise<StoredEvent> {
     const href = stored?.href ?? new URL(`${encodeURIComponent(uid)}.ics`, this.calendar.url).href;
     const res = stored
-      ? await updateCalendarObject({ calendarObject: { url: href, data: ics }, headers: this.s.headers, fetch: this.s.fetch })
-      : await createCalendarObject({ calendar: this.calendar, iCalString: ics, filename: `${encodeURIComponent(uid)}.ics`, headers: { ...this.s.headers, 'If-None-Match': '*' }, fetch: this.s.fetch });
+      ? await calendarLibraries().dav.updateCalendarObject({ calendarObject: { url: href, data: ics }, headers: this.s.headers, fetch: this.s.fetch })
+      : await calendarLibraries().dav.createCalendarObject({ calendar: this.calendar, iCalString: ics, filename: `${encodeURIComponent(uid)}.ics`, headers: { ...this.s.headers, 'If-None-Match': '*' }, fetch: this.s.fetch });
     // 412 on create: an event with our UID's file name is already there (an earlier attempt wrote it).
     if (res.status === 412 && !stored) return this.put(uid, ics, { href, etag: null });
     if (!res.ok) throw new CalendarAccessError(res.status === 404 || res.status === 409 ? 'not_found' : 'unreachable', `the calendar refused the event: ${res.status} ${res.statusText}`);
@@ -160,7 +170,7 @@ export class CalDavCalendar {
   }
 
   async delete(event: StoredEvent): Promise<void> {
-    const res = await deleteCalendarObject({ calendarObject: { url: event.href, etag: undefined }, headers: this.s.headers, fetch: this.s.fetch });
+    const res = await calendarLibraries().dav.deleteCalendarObject({ calendarObject: { url: event.href, etag: undefined }, headers: this.s.headers, fetch: this.s.fetch });
     // Already gone is what we wanted.
     if (!res.ok && res.status !== 404 && res.status !== 410) throw new CalendarAccessError('unreachable', `the calendar refused the deletion: ${res.status}`);
   }
@@ -184,13 +194,13 @@ export class CalDavCalendar {
    * and "free" events left out), ours as they stand (href, etag), for the sync to compare.
    */
   async list(from: Date, to: Date): Promise<{ busy: BusyEvent[]; own: OwnEvent[] }> {
-    const objects = await fetchCalendarObjects({ calendar: this.calendar, timeRange: { start: from.toISOString(), end: to.toISOString() }, headers: this.s.headers, fetch: this.s.fetch });
+    const objects = await calendarLibraries().dav.fetchCalendarObjects({ calendar: this.calendar, timeRange: { start: from.toISOString(), end: to.toISOString() }, headers: this.s.headers, fetch: this.s.fetch });
     const busy: BusyEvent[] = [];
     const own: OwnEvent[] = [];
     for (const object of objects) {
       if (typeof object.data !== 'string') continue;
       const href = new URL(object.url, this.calendar.url).href;
-      const parsed = ical.sync.parseICS(object.data);
+      const parsed = calendarLibraries().ical.sync.parseICS(object.data);
       for (const component of Object.values(parsed)) {
         if (!component || component.type !== 'VEVENT') continue;
         const event = component as VEvent;
@@ -210,7 +220,7 @@ const text = (v: unknown) => (typeof v === 'string' ? v : v && typeof v === 'obj
 /** An event's occurrences inside [from, to) as busy blocks. */
 export function busyTimes(event: VEvent, from: Date, to: Date): BusyEvent[] {
   if (event.transparency === 'TRANSPARENT' || event.status === 'CANCELLED') return [];
-  const instances = ical.expandRecurringEvent(event, { from, to, expandOngoing: true });
+  const instances = calendarLibraries().ical.expandRecurringEvent(event, { from, to, expandOngoing: true });
   const out: BusyEvent[] = [];
   for (const instance of instances) {
     if (instance.event.transparency === 'TRANSPARENT' || instance.event.status === 'CANCELLED') continue;

@@ -6,10 +6,16 @@
  * words) of the previous one, up to `overlapTokens`, so a passage cut in two is still findable.
  */
 import { createHash } from 'node:crypto';
-import { encode } from 'gpt-tokenizer/encoding/cl100k_base';
+import { createRequire } from 'node:module';
+import type * as Cl100k from 'gpt-tokenizer/encoding/cl100k_base';
 import type { ChunkOptions, DocumentChunk, ExtractedDocument, ExtractedSection } from './types';
 
-export const countTokens = (text: string): number => encode(text).length;
+/** The tokenizer's tables (about 8 MB of heap) load at the first count, not in every API and worker at start. */
+let encode: typeof Cl100k.encode | undefined;
+export const countTokens = (text: string): number => {
+  encode ??= (createRequire(import.meta.url)('gpt-tokenizer/encoding/cl100k_base') as typeof Cl100k).encode;
+  return encode(text).length;
+};
 
 interface Level {
   split: RegExp;

@@ -48,8 +48,9 @@ it('starts from dist/ under plain node, answers /health and a turn, with no tsx 
 
 it('keeps packages only some work needs out of the bundles’ static imports: they load at first use', () => {
   const staticImports = (part: string) => new Set([...readFileSync(`dist/${part}.js`, 'utf8').matchAll(/^import .* from "([^"]+)";?$/gm)].map((m) => m[1]));
-  // Each was 10–50 MB of every idle worker and API (README, Startup).
-  const firstUse = [/^@aws-sdk\//, /^@opentelemetry\/(?!api$)/, /^@temporalio\/interceptors-opentelemetry/, /^imapflow$/, /^nodemailer/, /^pdf-lib$/];
+  // Each was 10–50 MB of every idle worker and API (README, Startup); chrono-node, the tokenizer and
+  // the CalDAV libraries 4–8 MB of heap each.
+  const firstUse = [/^@aws-sdk\//, /^@opentelemetry\/(?!api$)/, /^@temporalio\/interceptors-opentelemetry/, /^imapflow$/, /^nodemailer/, /^pdf-lib$/, /^chrono-node$/, /^gpt-tokenizer/, /^tsdav$/, /^node-ical$/];
   for (const part of ['api', 'worker']) {
     const eager = [...staticImports(part)].filter((name) => firstUse.some((re) => re.test(name)));
     expect(eager, part).toEqual([]);
