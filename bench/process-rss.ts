@@ -12,6 +12,20 @@ export function rssMb(pid: number): number | null {
   }
 }
 
+/**
+ * Proportional set size in MB (Linux smaps_rollup), or null for a process that is gone. RSS counts
+ * the node binary's pages (about 50 MB) in every node process; PSS shares them out among the
+ * processes mapping them, so a sum of PSS is what the processes hold together.
+ */
+export function pssMb(pid: number): number | null {
+  try {
+    const kb = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1]);
+    return Number.isFinite(kb) ? Math.round(kb / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function pidListening(port: number): number | null {
   try {
     const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });

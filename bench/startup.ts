@@ -3,7 +3,7 @@
  * saves. Starts the platform as `npm start` does (dist/ under node); with it up, starts an extra
  * worker and API `rounds` times each way, alternating (compiled, tsx, then tsx, compiled…), and times
  * spawn → ready (the worker's ready line, the API's first /health answer): a busy machine slows both
- * the same. Then the RSS of every process at idle, compiled and as `npm run start:dev` runs it.
+ * the same. Then the RSS and PSS of every process at idle, compiled and as `npm run start:dev` runs it.
  * Prints the ratios; writes bench/results/startup.json.
  */
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { entryCommand, type EntryName } from '../scripts/entries';
 import { spawnProcess } from '../scripts/supervisor';
 import { freePort } from '../test/support/ports';
+import { pssMb, rssMb } from './process-rss';
 import { pidsOf, startPlatform, type Platform } from './chaos-platform';
 import { writeResult } from './stats';
 
@@ -61,8 +62,10 @@ async function timeStart(platform: Platform, part: 'worker' | 'api', mode: Mode)
   }
 }
 
-/** Resident memory (MB) of every process of the platform at idle, summed by what it is. */
-function idleRss(platform: Platform): Record<string, number> {
+type Memory = Record<string, number>;
+
+/** Resident memory (MB) of every process of the platform at idle, RSS and PSS, summed by what it is. */
+function idleMemory(platform: Platform): { rss: Memory; pss: Memory } {
   const kinds: [string, RegExp][] = [
     ['worker', /dist\/worker\.js|worker\/main\.ts/],
     ['api', /dist\/api\.js|api\/main\.ts/],
@@ -71,32 +74,34 @@ function idleRss(platform: Platform): Record<string, number> {
     ['temporal', /server start-dev/],
     ['esbuild', /esbuild/],
   ];
-  const rss: Record<string, number> = {};
+  const rss: Memory = {};
+  const pss: Memory = {};
   const pids = [...pidsOf(platform.dataDir, ['']), ...platform.pids('redis')];
   for (const pid of new Set(pids)) {
     try {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
       const kind = platform.pids('redis').includes(pid) ? 'redis' : (kinds.find(([, re]) => re.test(cmdline))?.[0] ?? 'other');
-      rss[kind] = (rss[kind] ?? 0) + Math.round(kb / 1024);
+      rss[kind] = (rss[kind] ?? 0) + (rssMb(pid) ?? 0);
+      pss[kind] = (pss[kind] ?? 0) + (pssMb(pid) ?? 0);
     } catch {
       // Exited meanwhile.
     }
   }
-  rss.total = Object.values(rss).reduce((a, b) => a + b, 0);
-  return rss;
+  const total = (m: Memory) => Object.values(m).reduce((a, b) => a + b, 0);
+  return { rss: { ...rss, total: total(rss) }, pss: { ...pss, total: total(pss) } };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const startup: Record<'worker' | 'api', Record<Mode, number[]>> = { worker: { compiled: [], tsx: [] }, api: { compiled: [], tsx: [] } };
-const rss: Partial<Record<Mode, Record<string, number>>> = {};
+const rss: Partial<Record<Mode, Memory>> = {};
+const pss: Partial<Record<Mode, Memory>> = {};
 const loadBefore = loadavg()[0];
 
 say('starting the platform from dist/…');
 let platform = await startPlatform();
 try {
   await sleep(idleMs);
-  rss.compiled = idleRss(platform);
+  ({ rss: rss.compiled, pss: pss.compiled } = idleMemory(platform));
   for (let round = 0; round < rounds; round++) {
     const order: Mode[] = round % 2 ? ['tsx', 'compiled'] : ['compiled', 'tsx'];
     for (const part of ['worker', 'api'] as const) {
@@ -114,7 +119,7 @@ say('starting the platform from source (tsx, as npm run start:dev)…');
 platform = await startPlatform({}, { source: true });
 try {
   await sleep(idleMs);
-  rss.tsx = idleRss(platform);
+  ({ rss: rss.tsx, pss: pss.tsx } = idleMemory(platform));
 } finally {
   await platform.stop();
 }
@@ -134,5 +139,7 @@ for (const part of ['worker', 'api'] as const) {
 const kinds = [...new Set([...Object.keys(rss.compiled!), ...Object.keys(rss.tsx!)])].filter((k) => k !== 'total');
 console.log(`idle RSS (MB)   ${kinds.map((k) => `${k} ${rss.compiled![k] ?? 0}/${rss.tsx![k] ?? 0}`).join(', ')} (compiled/tsx)`);
 console.log(`idle RSS total  compiled ${rss.compiled!.total} MB, tsx ${rss.tsx!.total} MB = ${ratio(rss.compiled!.total, rss.tsx!.total)}×`);
+console.log(`idle PSS (MB)   ${kinds.map((k) => `${k} ${pss.compiled![k] ?? 0}/${pss.tsx![k] ?? 0}`).join(', ')} (compiled/tsx)`);
+console.log(`idle PSS total  compiled ${pss.compiled!.total} MB, tsx ${pss.tsx!.total} MB = ${ratio(pss.compiled!.total, pss.tsx!.total)}×`);
 console.log(`load average    ${loadBefore.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after (2-core machine shared with other work)`);
-writeResult(values.out, { at: new Date().toISOString(), rounds, startupMs: startup, summary, idleRssMb: rss, loadAverage: [loadBefore, loadavg()[0]] });
+writeResult(values.out, { at: new Date().toISOString(), rounds, startupMs: startup, summary, idleRssMb: rss, idlePssMb: pss, loadAverage: [loadBefore, loadavg()[0]] });
