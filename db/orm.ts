@@ -5,7 +5,7 @@
  */
 import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
-import type { Pool } from 'pg';
+import type { PoolClient } from 'pg';
 import { ALL_ENTITIES, TENANT_SCOPED_ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -31,11 +31,12 @@ export function ormConfig(databaseUrl: string, opts: CreateOrmOptions = {}): Opt
       // JIT is off: the knowledge search's estimated cost crosses jit_above_cost once a second
       // tenant's chunks share the table, and compiling it took ~50 ms of a 10 ms search; nothing
       // this application runs is long enough to win the compile time back.
-      onPoolCreated: (pool: Pool) =>
-        pool.on('connect', (client) => {
-          client.query(`select set_config('hnsw.iterative_scan', 'relaxed_order', false)`).catch(() => {});
-          client.query(`select set_config('jit', 'off', false)`).catch(() => {});
-        }),
+      // pg-pool awaits onConnect before it hands a new connection out. Sent from a 'connect' listener,
+      // these overlapped the caller's first query on the same client, which pg deprecates.
+      onConnect: async (client: PoolClient) => {
+        await client.query(`select set_config('hnsw.iterative_scan', 'relaxed_order', false)`).catch(() => {});
+        await client.query(`select set_config('jit', 'off', false)`).catch(() => {});
+      },
     },
     debug: opts.debug ?? false,
     extensions: [Migrator],
