@@ -21,6 +21,31 @@ export interface NewMessage {
   metadata?: Record<string, unknown>;
 }
 
+/** New messages as a recordset of `inputRow`s: one shape for the statements that store one or a batch. */
+const MESSAGE_INPUT = `jsonb_to_recordset(?::jsonb) as m(ord int, id uuid, direction text, author text, text text, idempotency_key text,
+    node_id text, source text, external_id text, prompt_tokens int, completion_tokens int, cost_usd numeric, model text,
+    citations jsonb, metadata jsonb, created_at timestamptz)`;
+
+/** The row's values, in the input recordset's columns. */
+const inputRow = (m: NewMessage, ord: number, id: string, createdAt: Date) => ({
+  ord,
+  id,
+  direction: m.direction,
+  author: m.author,
+  text: m.text,
+  idempotency_key: m.idempotencyKey,
+  node_id: m.nodeId ?? null,
+  source: m.source ?? null,
+  external_id: m.externalId ?? null,
+  prompt_tokens: m.usage?.promptTokens ?? 0,
+  completion_tokens: m.usage?.completionTokens ?? 0,
+  cost_usd: m.usage?.costUsd ?? 0,
+  model: m.usage?.model ?? null,
+  citations: m.citations ?? null,
+  metadata: m.metadata ?? {},
+  created_at: createdAt.toISOString(),
+});
+
 /**
  * One statement, because every turn stores two messages: insert unless the key exists, bump the
  * conversation's lastMessageAt when it was new, and return the stored row either way (this call's
@@ -28,10 +53,14 @@ export interface NewMessage {
  * which raw SQL bypasses.
  */
 const INSERT_ONCE = `
-with ins as (
-  insert into messages (tenant_id, conversation_id, direction, author, text, idempotency_key, node_id, source, external_id,
+with input as (
+  select * from ${MESSAGE_INPUT}
+), ins as (
+  insert into messages (id, tenant_id, conversation_id, direction, author, text, idempotency_key, node_id, source, external_id,
                         prompt_tokens, completion_tokens, cost_usd, model, citations, metadata, created_at)
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  select id, ?, ?, direction, author, text, idempotency_key, node_id, source, external_id,
+         prompt_tokens, completion_tokens, cost_usd, model, citations, metadata, created_at
+  from input
   on conflict (idempotency_key) do nothing
   returning *
 ), bump as (
@@ -41,30 +70,12 @@ select ins.*, true as created from ins
 union all
 select m.*, false as created from messages m where m.idempotency_key = ? and m.tenant_id = ? and not exists (select 1 from ins)`;
 
-/** The 16 values of a new message's row, in INSERT_ONCE's column order (from tenant_id to created_at). */
-const messageValues = (tenantId: string, m: NewMessage, now: Date): unknown[] => [
-  tenantId,
-  m.conversationId,
-  m.direction,
-  m.author,
-  m.text,
-  m.idempotencyKey,
-  m.nodeId ?? null,
-  m.source ?? null,
-  m.externalId ?? null,
-  m.usage?.promptTokens ?? 0,
-  m.usage?.completionTokens ?? 0,
-  m.usage?.costUsd ?? 0,
-  m.usage?.model ?? null,
-  m.citations ? JSON.stringify(m.citations) : null,
-  JSON.stringify(m.metadata ?? {}),
-  now,
-];
-
 export async function insertMessageOnce(em: EntityManager, tenantId: string, m: NewMessage): Promise<{ message: Message; created: boolean }> {
   const now = new Date();
   const rows = await em.getConnection().execute<(Record<string, unknown> & { created: boolean })[]>(INSERT_ONCE, [
-    ...messageValues(tenantId, m, now),
+    JSON.stringify([inputRow(m, 0, randomUUID(), now)]),
+    tenantId,
+    m.conversationId,
     now,
     m.conversationId,
     tenantId,
@@ -106,9 +117,7 @@ export interface StoredMessageEvent {
  */
 const INSERT_WITH_EVENTS = `
 with input as (
-  select * from jsonb_to_recordset(?::jsonb) as m(ord int, id uuid, direction text, author text, text text, idempotency_key text,
-    node_id text, source text, external_id text, prompt_tokens int, completion_tokens int, cost_usd numeric, model text,
-    citations jsonb, metadata jsonb, created_at timestamptz)
+  select * from ${MESSAGE_INPUT}
 ), ins as (
   insert into messages (id, tenant_id, conversation_id, direction, author, text, idempotency_key, node_id, source, external_id,
                         prompt_tokens, completion_tokens, cost_usd, model, citations, metadata, created_at)
@@ -162,25 +171,6 @@ export interface StoredInBatch {
   events: StoredMessageEvent[];
 }
 
-/** The row's values, in the input recordset's columns. */
-const inputRow = (m: NewMessage, ord: number, id: string, createdAt: Date) => ({
-  ord,
-  id,
-  direction: m.direction,
-  author: m.author,
-  text: m.text,
-  idempotency_key: m.idempotencyKey,
-  node_id: m.nodeId ?? null,
-  source: m.source ?? null,
-  external_id: m.externalId ?? null,
-  prompt_tokens: m.usage?.promptTokens ?? 0,
-  completion_tokens: m.usage?.completionTokens ?? 0,
-  cost_usd: m.usage?.costUsd ?? 0,
-  model: m.usage?.model ?? null,
-  citations: m.citations ?? null,
-  metadata: m.metadata ?? {},
-  created_at: createdAt.toISOString(),
-});
 
 /**
  * Stores the messages of one conversation once per key, in order, each with the events
