@@ -6,7 +6,9 @@
  * the embedded database (the PGlite server `npm start` runs) and native PostgreSQL, at 1, 10 and
  * 50 concurrent conversations; prints each figure as a ratio to the baseline's and every
  * process's RSS idle and under load. The platform's worker and the baseline's run in their own
- * processes; both APIs run in this one. Writes bench/results/turn.json.
+ * processes (the platform's worker and the PGlite server from dist/, as npm start runs them; the
+ * npm script builds first when a source changed); both APIs run in this one. Writes
+ * bench/results/turn.json.
  *
  *   npm run bench:turn [-- --levels 1,10,50 --turns 20 --databases pglite,postgres]
  */
@@ -22,7 +24,8 @@ import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/databa
 import { echoFlow } from '../test/support/flows';
 import { freePort } from '../test/support/ports';
 import { startStack } from '../test/support/stack';
-import { startProcess, startWorkerProcess } from '../test/support/worker-process';
+import { WORKFLOW_BUNDLE } from '../scripts/entries';
+import { startCompiledProcess, startProcess } from '../test/support/worker-process';
 import { pidListening, rssMb, sampleRss } from './process-rss';
 import { summarize, writeResult } from './stats';
 import { startBaselineApi } from './turn-baseline/api';
@@ -32,6 +35,7 @@ const levels = values.levels!.split(',').map(Number);
 const turns = Number(values.turns);
 const databases = values.databases!.split(',') as ('pglite' | 'postgres')[];
 const out = fileURLToPath(new URL('./results/turn.json', import.meta.url));
+const root = fileURLToPath(new URL('..', import.meta.url));
 
 interface Target {
   start(): Promise<string>;
@@ -66,7 +70,7 @@ async function load(target: Target, concurrency: number) {
 async function embeddedDatabase() {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-turn-pglite-'));
   const port = await freePort();
-  const proc = await startProcess('db/pglite-server.ts', { DATA_DIR: dataDir, PGLITE_PORT: String(port) }, (log) => log.includes('pglite ready'), 120_000);
+  const proc = await startCompiledProcess('pglite-server', { DATA_DIR: dataDir, PGLITE_PORT: String(port) }, (log) => log.includes('pglite ready'), 120_000);
   const url = `postgres://postgres:${encodeURIComponent(readOrCreateSecret(dataDir, 'pglite.password').value)}@127.0.0.1:${port}/postgres`;
   await runMigrations(url);
   return { url, pid: proc.child.pid!, async drop() { await proc.kill('SIGTERM'); rmSync(dataDir, { recursive: true, force: true }); } };
@@ -80,7 +84,8 @@ async function nativeDatabase() {
 async function measure(database: 'pglite' | 'postgres', temporalAddress: string, temporalPid: number | null) {
   const db = database === 'pglite' ? await embeddedDatabase() : await nativeDatabase();
   const stack = await startStack({ temporalAddress, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false });
-  const worker = await startWorkerProcess(stack.workerEnv(), 120_000);
+  // As npm start runs it: the bundle under node, the workflow code prebuilt (no webpack at start).
+  const worker = await startCompiledProcess('worker', { ...stack.workerEnv(), WORKFLOW_BUNDLE_PATH: join(root, WORKFLOW_BUNDLE) }, (log) => log.includes('worker ready'), 120_000);
   const baselineQueue = `baseline-${process.pid}-${database}`;
   const baselineWorker = await startProcess('bench/turn-baseline/worker.ts', { BASELINE_DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, BASELINE_TASK_QUEUE: baselineQueue }, (log) => log.includes('baseline worker ready'), 120_000);
   const baselineApi = await startBaselineApi(stack.temporal, baselineQueue);

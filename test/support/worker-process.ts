@@ -1,7 +1,7 @@
 /** Runs worker/main.ts (or api/main.ts) as a separate OS process, so a test can kill it like a crashed machine. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { YOUNG_GENERATION_FLAG } from '../../scripts/entries';
+import { entryCommand, YOUNG_GENERATION_FLAG, type EntryName } from '../../scripts/entries';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -29,7 +29,17 @@ export async function startApiProcess(env: Record<string, string>, readyTimeoutM
 
 /** Runs a repository script as one OS process (no tsx launcher, so a SIGKILL frees its ports), with the V8 flags npm start gives it; resolves once `ready` sees its output. */
 export function startProcess(entry: string, env: Record<string, string>, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, '--import', 'tsx', entry], {
+  return spawnUntilReady(entry, process.execPath, [YOUNG_GENERATION_FLAG, '--import', 'tsx', entry], env, ready, readyTimeoutMs);
+}
+
+/** Runs an entrypoint's bundle from dist/ (`npm run build`) as npm start runs it; resolves once `ready` sees its output. */
+export function startCompiledProcess(name: EntryName, env: Record<string, string>, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
+  const { cmd, args } = entryCommand(root, name, true);
+  return spawnUntilReady(`dist/${name}.js`, cmd, args, env, ready, readyTimeoutMs);
+}
+
+function spawnUntilReady(entry: string, cmd: string, args: string[], env: Record<string, string>, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
+  const child = spawn(cmd, args, {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
