@@ -148,6 +148,8 @@ const envSchema = z.object({
   WEBHOOK_ORDER_SETTLE_MS: z.coerce.number().int().min(0).default(500),
   /** The BullMQ queue of delivery attempts (tests run each on its own). */
   WEBHOOK_QUEUE_NAME: z.string().default('webhook-deliveries'),
+  /** The BullMQ queue platform events travel on to the worker's sink (events/queue.ts). */
+  EVENTS_QUEUE_NAME: z.string().default('events'),
   /** Delivery attempts one worker process runs at once. */
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).default(20),
   /**

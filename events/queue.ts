@@ -1,6 +1,7 @@
 /** The BullMQ queue platform events travel on (producer: emitEvent; consumer: the event sink). */
 import { Queue, type ConnectionOptions } from 'bullmq';
 
+/** The queue's name unless EVENTS_QUEUE_NAME says otherwise (config.ts). */
 export const EVENTS_QUEUE = 'events';
 
 export interface EventJob {
@@ -12,4 +13,4 @@ export interface EventJob {
   occurredAt: string;
 }
 
-export const createEventsQueue = (connection: ConnectionOptions) => new Queue<EventJob>(EVENTS_QUEUE, { connection });
+export const createEventsQueue = (connection: ConnectionOptions, name = EVENTS_QUEUE) => new Queue<EventJob>(name, { connection });

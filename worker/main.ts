@@ -44,7 +44,7 @@ if (!config.DATABASE_URL) throw new Error('DATABASE_URL is not set (npm start se
 
 const orm = await createOrm(config.DATABASE_URL);
 const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-const eventsQueue = createEventsQueue(redis);
+const eventsQueue = createEventsQueue(redis, config.EVENTS_QUEUE_NAME);
 // IMAP polls record mail in activities and queue it for dispatch, as the webhook route does.
 const inboundQueue = createInboundQueue(redis, config);
 // BullMQ never closes a connection it was handed: keep it to close on shutdown.
@@ -58,7 +58,7 @@ async function afterEventsStored(events: StoredEvent[], subscriptions?: EnabledS
   await webhooks.fanOutMany(events, subscriptions);
   for (const event of events) await labels.schedule(event);
 }
-const sink = startEventSink({ connection: sinkRedis, orm, afterStore: (event) => afterEventsStored([event]) });
+const sink = startEventSink({ connection: sinkRedis, orm, queue: config.EVENTS_QUEUE_NAME, afterStore: (event) => afterEventsStored([event]) });
 const analyticsRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
 const analytics = await startAnalyticsRollups({ connection: analyticsRedis, orm, config });
 // Quota usage into PostgreSQL and the 80 %/100 % notices.

@@ -26,7 +26,7 @@ const notFound = () => new AppError('not_found', 'contact not found (an erased c
 export const privacyRoutes =
   (deps: AppDeps): FastifyPluginAsyncZod =>
   async (app) => {
-    const eventsQueue = createEventsQueue(deps.redis);
+    const eventsQueue = createEventsQueue(deps.redis, deps.config.EVENTS_QUEUE_NAME);
     app.addHook('onClose', () => eventsQueue.close());
     const policyOf = async (tenantId: string) => fullPolicy((await tenantById(systemEm(deps.orm), tenantId))?.settings.retention);
 

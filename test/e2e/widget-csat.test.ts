@@ -92,7 +92,7 @@ it('rates with the widget’s stars, stores it with its comment, announces it an
   expect(rows).toEqual([{ flow_id: flowId, flow_version: 1, channel: 'webchat', scale: 'five', score: 4, answer: '4 ⭐ Good', comment: 'Open on Saturdays' }]);
   // The worker queued csat.submitted once (the event sink, not run here, stores and fans it out).
   const redis = new Redis(sharedServers().redisUrl, { maxRetriesPerRequest: null });
-  const queue = createEventsQueue(redis);
+  const queue = createEventsQueue(redis, stack.config.EVENTS_QUEUE_NAME);
   const submitted = async () => (await queue.getJobs(['waiting', 'delayed', 'active', 'completed'])).filter((j) => j.name === 'csat.submitted' && j.data.tenantId === tenantId);
   await expect.poll(async () => (await submitted()).map((j) => [j.data.data.score, j.data.data.comment, j.data.data.satisfied]), eventually).toEqual([[4, 'Open on Saturdays', true]]);
   await queue.close();

@@ -109,7 +109,7 @@ describe('the worker', () => {
     expect(total(ours, 'switchboard_llm_tokens_total', { provider: host, kind: 'completion' })).toBeGreaterThanOrEqual(6);
     await waitUntil(async () => total(await scrape(workerMetrics), 'switchboard_webhook_deliveries_total', { outcome: 'succeeded' }) >= 1, 10_000, 'the delivery counted');
     const queues = series(ours, 'switchboard_queue_jobs', { state: 'waiting' }).map((m) => m.labels!.queue);
-    expect(queues).toEqual(expect.arrayContaining(['events', stack.workerEnv().WEBHOOK_QUEUE_NAME, inboundQueueName({ TEMPORAL_TASK_QUEUE: stack.workerEnv().TEMPORAL_TASK_QUEUE })]));
+    expect(queues).toEqual(expect.arrayContaining([stack.workerEnv().EVENTS_QUEUE_NAME, stack.workerEnv().WEBHOOK_QUEUE_NAME, inboundQueueName({ TEMPORAL_TASK_QUEUE: stack.workerEnv().TEMPORAL_TASK_QUEUE })]));
     expect((await fetch(workerMetrics)).status).toBe(401);
 
     const sdk = parsePrometheusTextFormat(await (await fetch(sdkMetrics)).text());

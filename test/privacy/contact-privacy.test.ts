@@ -12,7 +12,6 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { awaitedReplyKey } from '../../core/conversations';
-import { EVENTS_QUEUE } from '../../events/queue';
 import { sha256 } from '../../events/sink';
 import { signedIn } from '../console-api/support';
 import { receptionFlow } from '../support/flows';
@@ -245,7 +244,7 @@ describe('a contact’s erasure', () => {
     expect(audit.body.items[0].changes).toContainEqual({ path: 'erased', after: expect.objectContaining({ messages: expect.any(Number), contacts: 1 }) });
 
     // contact.erased is queued for webhooks (the event sink stores it, fan-out delivers it).
-    const queue = new Queue(EVENTS_QUEUE, { connection: redis });
+    const queue = new Queue(stack.config.EVENTS_QUEUE_NAME, { connection: redis });
     const job = await queue.getJob(sha256(JSON.stringify([a.tenantId, 'contact.erased', ada.contactId])));
     await queue.close();
     expect(job?.data).toMatchObject({ tenantId: a.tenantId, type: 'contact.erased', data: { contactId: ada.contactId } });

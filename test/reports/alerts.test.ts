@@ -111,7 +111,7 @@ describe('alert evaluation', () => {
     expect(hook.json).toMatchObject({ type: 'alert.triggered', tenantId: a.tenantId, data: { ruleId: rule.id, metric: 'failed_sends', value: 2, threshold: 2 } });
     // The platform event outbound webhook subscriptions receive.
     const redis = new Redis(stack.config.REDIS_URL, { maxRetriesPerRequest: null });
-    const queue = createEventsQueue(redis);
+    const queue = createEventsQueue(redis, stack.config.EVENTS_QUEUE_NAME);
     const job = await queue.getJob(subjectJobId(a.tenantId, 'alert.triggered', firing.id));
     expect(job?.data).toMatchObject({ tenantId: a.tenantId, type: 'alert.triggered', data: { alertEventId: firing.id } });
     await queue.close();

@@ -71,6 +71,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     // Its own delivery queue: another test file's worker would take this stack's deliveries and
     // fail them, since it cannot decrypt this stack's signing secrets (a different secret key).
     WEBHOOK_QUEUE_NAME: `webhook-deliveries-${taskQueue}`,
+    // Its own events queue, for the same reason: another stack's sink would store this stack's
+    // events in its own database, or fail them on the tenant's foreign key and retry them.
+    EVENTS_QUEUE_NAME: `events-${taskQueue}`,
     ...opts.env,
   });
   const telemetry = startTelemetry(config, 'api');
@@ -80,7 +83,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const subscriberName = `live-${taskQueue}`;
   const connection = await connectTemporal(opts.temporalAddress);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, interceptors: temporalClientInterceptors(telemetry) });
-  const eventsQueue = createEventsQueue(redis);
+  const eventsQueue = createEventsQueue(redis, config.EVENTS_QUEUE_NAME);
 
   let worker: Worker | null = null;
   let workerRun: Promise<void> | null = null;
@@ -157,6 +160,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // otherwise label this stack's conversations with this stack's model (and the reverse).
       LABELS_QUEUE_NAME: `labels-${taskQueue}`,
       WEBHOOK_QUEUE_NAME: config.WEBHOOK_QUEUE_NAME,
+      EVENTS_QUEUE_NAME: config.EVENTS_QUEUE_NAME,
       // Links the worker signs (media-store URLs Twilio fetches) must name the API the stack serves.
       ...(config.PUBLIC_URL ? { PUBLIC_URL: config.PUBLIC_URL } : {}),
       LOG_LEVEL: 'warn',
