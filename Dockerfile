@@ -18,8 +18,6 @@ ENV HOST=0.0.0.0
 ENV WORKFLOW_BUNDLE_PATH=/app/dist/workflow-bundle.js
 # V8's compiled code kept between starts of a container (as npm start keeps it in dist/).
 ENV NODE_COMPILE_CACHE=/tmp/switchboard-compile-cache
-# Young generation capped as npm start caps it (scripts/entries.ts, YOUNG_GENERATION_FLAG).
-ENV NODE_OPTIONS=--max-semi-space-size=8
 # ffmpeg makes the thumbnails of inbound images and videos (without it, files are stored with none).
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
@@ -32,4 +30,5 @@ COPY --from=assets /app/api/public/widget.js api/public/widget.js
 COPY --from=assets /app/dist dist
 USER node
 EXPOSE 3000
-CMD ["node", "--enable-source-maps", "dist/api.js"]
+# The flags npm start gives the API (scripts/entries.ts, nodeFlags): its young generation capped at 32 MB.
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=32", "dist/api.js"]

@@ -1,7 +1,7 @@
 /** Runs worker/main.ts (or api/main.ts) as a separate OS process, so a test can kill it like a crashed machine. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { entryCommand, YOUNG_GENERATION_FLAG, type EntryName } from '../../scripts/entries';
+import { entryCommand, ENTRIES, youngGenerationFlag, type EntryName } from '../../scripts/entries';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -29,7 +29,8 @@ export async function startApiProcess(env: Record<string, string>, readyTimeoutM
 
 /** Runs a repository script as one OS process (no tsx launcher, so a SIGKILL frees its ports), with the V8 flags npm start gives it; resolves once `ready` sees its output. */
 export function startProcess(entry: string, env: Record<string, string>, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
-  return spawnUntilReady(entry, process.execPath, [YOUNG_GENERATION_FLAG, '--import', 'tsx', entry], env, ready, readyTimeoutMs);
+  const name = (Object.keys(ENTRIES) as EntryName[]).find((n) => ENTRIES[n] === entry);
+  return spawnUntilReady(entry, process.execPath, [youngGenerationFlag(name), '--import', 'tsx', entry], env, ready, readyTimeoutMs);
 }
 
 /** Runs an entrypoint's bundle from dist/ (`npm run build`) as npm start runs it; resolves once `ready` sees its output. */
