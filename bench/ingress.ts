@@ -9,9 +9,12 @@
  *
  * `--dispatch after` starts the worker only once the load is over: ingress alone, then the backlog
  * that piled up meanwhile (as during a Temporal outage) drains. `--worker-nice N` runs the worker at
- * that lower scheduling priority (WORKER_NICE), as a deployment sharing one machine would.
+ * that lower scheduling priority (WORKER_NICE), as a deployment sharing one machine would. The API
+ * and the worker run compiled from dist/ as npm start runs them (the npm script builds first when a
+ * source changed).
  */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import http from 'node:http';
 import { createHmac, randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -22,7 +25,8 @@ import { startFakeGraphApi } from '../test/fakes/graph-api-server';
 import { whatsappText } from '../test/fakes/meta-webhooks';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
 import { startStack } from '../test/support/stack';
-import { startWorkerProcess } from '../test/support/worker-process';
+import { entryCommand, WORKFLOW_BUNDLE } from '../scripts/entries';
+import { startCompiledProcess } from '../test/support/worker-process';
 import { startLocalTestServer } from '../temporal/test-server';
 import { summarize, writeResult } from './stats';
 
@@ -47,7 +51,9 @@ const stack = await startStack({ temporalAddress: temporal.connection.options.ad
 const workerNice = Number(values['worker-nice']);
 const env = { ...stack.workerEnv(), META_GRAPH_URL: graph.url, OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1', WORKER_NICE: String(workerNice) };
 const dispatchDuring = values.dispatch !== 'after';
-let worker = dispatchDuring ? await startWorkerProcess(env) : null;
+// The worker and the API as npm start runs them: compiled from dist/, the workflow code prebuilt.
+const startWorker = () => startCompiledProcess('worker', { ...env, WORKFLOW_BUNDLE_PATH: join(root, WORKFLOW_BUNDLE) }, (log) => log.includes('worker ready'), 120_000);
+let worker = dispatchDuring ? await startWorker() : null;
 const api = await startApiProcess({
   ...env,
   HOST: '127.0.0.1',
@@ -88,7 +94,7 @@ try {
     console.log(`${String(rate).padStart(5)}/s target: ${row.acceptedPerSecond} accepted/s  p50 ${row.latencyMs.p50} ms  p99 ${row.latencyMs.p99} ms  max ${row.latencyMs.max} ms  (${row.accepted}/${row.sent} accepted, ${row.errors} errors)`);
   }
 
-  worker ??= await startWorkerProcess(env);
+  worker ??= await startWorker();
   const accepted = results.reduce((n, r) => n + r.accepted, 0) + 200;
   const drainStarted = performance.now();
   const counts = await drain(channel.body.id, accepted, Number(values['drain-timeout']) * 1000);
@@ -204,9 +210,10 @@ async function drain(channelId: string, expected: number, timeoutMs: number) {
   }
 }
 
-/** api/main.ts as its own process (as in production), ready when /health answers. */
+/** The compiled API as its own process (as in production), ready when /health answers. */
 async function startApiProcess(processEnv: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'api/main.ts'], { cwd: root, env: { ...process.env, ...processEnv, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const { cmd, args } = entryCommand(root, 'api', true);
+  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...processEnv, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${processEnv.PORT}`;
   const until = Date.now() + 60_000;
