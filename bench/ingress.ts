@@ -53,18 +53,20 @@ const env = { ...stack.workerEnv(), META_GRAPH_URL: graph.url, OUTBOUND_ALLOWED_
 const dispatchDuring = values.dispatch !== 'after';
 // The worker and the API as npm start runs them: compiled from dist/, the workflow code prebuilt.
 const startWorker = () => startCompiledProcess('worker', { ...env, WORKFLOW_BUNDLE_PATH: join(root, WORKFLOW_BUNDLE) }, (log) => log.includes('worker ready'), 120_000);
-let worker = dispatchDuring ? await startWorker() : null;
-const api = await startApiProcess({
-  ...env,
-  HOST: '127.0.0.1',
-  PORT: String(20000 + Math.floor(Math.random() * 20000)),
-  // BENCH_API_NODE_OPTIONS=--cpu-prof profiles the API process under load.
-  ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}),
-});
+let worker: Awaited<ReturnType<typeof startWorker>> | null = null;
+let api: Awaited<ReturnType<typeof startApiProcess>> | null = null;
 const sql = new pg.Client({ connectionString: db.url });
-await sql.connect();
 
 try {
+  if (dispatchDuring) worker = await startWorker();
+  api = await startApiProcess({
+    ...env,
+    HOST: '127.0.0.1',
+    PORT: String(20000 + Math.floor(Math.random() * 20000)),
+    // BENCH_API_NODE_OPTIONS=--cpu-prof profiles the API process under load.
+    ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}),
+  });
+  await sql.connect();
   const { apiKey } = await stack.createTenant();
   const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Ingress', graph: ackFlow() } });
   await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
@@ -113,8 +115,9 @@ try {
   console.log(`wrote ${out}`);
   if (!verified) process.exitCode = 1;
 } finally {
-  await sql.end();
-  await api.kill();
+  // Also when a process did not start: the Temporal server and the database go either way.
+  await sql.end().catch(() => {});
+  await api?.kill();
   await worker?.kill('SIGTERM');
   await stack.close();
   await graph.close();
