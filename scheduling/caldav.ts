@@ -21,8 +21,11 @@ import { guardedFetcher, isPermanentRefusal, OutboundTimeoutError } from '../net
 /** tsdav and node-ical load when a calendar is first reached, not in every API and worker at start. */
 let libraries: { dav: typeof Tsdav; ical: typeof NodeIcal } | undefined;
 const calendarLibraries = () => {
-  const load = createRequire(import.meta.url);
-  return (libraries ??= { dav: load('tsdav') as typeof Tsdav, ical: load('node-ical') as typeof NodeIcal });
+  if (!libraries) {
+    const load = createRequire(import.meta.url);
+    libraries = { dav: load('tsdav') as typeof Tsdav, ical: load('node-ical') as typeof NodeIcal };
+  }
+  return libraries;
 };
 
 export interface CalDavCredentials {
