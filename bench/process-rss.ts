@@ -1,6 +1,34 @@
-/** Resident memory of processes by pid (Linux /proc), and the pid listening on a port (`ss`). */
+/** Resident memory and CPU time of processes by pid (Linux /proc), and the pid listening on a port (`ss`). */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** User plus system CPU time in ms a process has used so far, or null for a process that is gone. */
+export function cpuMs(pid: number): number | null {
+  try {
+    // The fields after the command name, which may itself hold spaces and parentheses.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Every process named `name` (e.g. PostgreSQL's backends, one process per connection). */
+export function pidsNamed(name: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
 
 /** VmRSS in MB, or null for a process that is gone. */
 export function rssMb(pid: number): number | null {

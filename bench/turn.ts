@@ -26,7 +26,7 @@ import { freePort } from '../test/support/ports';
 import { startStack } from '../test/support/stack';
 import { WORKFLOW_BUNDLE } from '../scripts/entries';
 import { startCompiledProcess, startProcess } from '../test/support/worker-process';
-import { pidListening, rssMb, sampleRss } from './process-rss';
+import { cpuMs, pidListening, pidsNamed, rssMb, sampleRss } from './process-rss';
 import { summarize, writeResult } from './stats';
 import { startBaselineApi } from './turn-baseline/api';
 
@@ -49,8 +49,20 @@ async function post(url: string, body: unknown, apiKey?: string) {
   return json;
 }
 
-async function load(target: Target, concurrency: number) {
+/** CPU time so far of each named process (a list of pids is summed: PostgreSQL's backends). */
+function cpuNow(processes: Record<string, number | (() => number[])>) {
+  return Object.fromEntries(
+    Object.entries(processes).map(([name, pid]) => [name, (typeof pid === 'number' ? [pid] : pid()).reduce((sum, p) => sum + (cpuMs(p) ?? 0), 0)]),
+  );
+}
+
+/**
+ * Runs `turns` turns on each of `concurrency` conversations; with `processes`, also the CPU each
+ * used per turn, which says where the machine's two cores went (the load is CPU-bound).
+ */
+async function load(target: Target, concurrency: number, processes: Record<string, number | (() => number[])> = {}) {
   const latencies: number[] = [];
+  const cpuBefore = cpuNow(processes);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -63,7 +75,9 @@ async function load(target: Target, concurrency: number) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { ...summarize(latencies), turnsPerSecond: Math.round(latencies.length / seconds) };
+  const cpuAfter = cpuNow(processes);
+  const cpuMsPerTurn = Object.fromEntries(Object.keys(cpuAfter).map((name) => [name, Math.round(((cpuAfter[name] - cpuBefore[name]) / latencies.length) * 100) / 100]));
+  return { ...summarize(latencies), turnsPerSecond: Math.round(latencies.length / seconds), cpuMsPerTurn };
 }
 
 /** The embedded database as `npm start` runs it: the PGlite server in its own process, migrated. */
@@ -85,7 +99,8 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
   const db = database === 'pglite' ? await embeddedDatabase() : await nativeDatabase();
   const stack = await startStack({ temporalAddress, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false });
   // As npm start runs it: the bundle under node, the workflow code prebuilt (no webpack at start).
-  const worker = await startCompiledProcess('worker', { ...stack.workerEnv(), WORKFLOW_BUNDLE_PATH: join(root, WORKFLOW_BUNDLE) }, (log) => log.includes('worker ready'), 120_000);
+  // BENCH_WORKER_NODE_OPTIONS=--cpu-prof profiles the worker's threads under load.
+  const worker = await startCompiledProcess('worker', { ...stack.workerEnv(), WORKFLOW_BUNDLE_PATH: join(root, WORKFLOW_BUNDLE), ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}) }, (log) => log.includes('worker ready'), 120_000);
   const baselineQueue = `baseline-${process.pid}-${database}`;
   const baselineWorker = await startProcess('bench/turn-baseline/worker.ts', { BASELINE_DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, BASELINE_TASK_QUEUE: baselineQueue }, (log) => log.includes('baseline worker ready'), 120_000);
   const baselineApi = await startBaselineApi(stack.temporal, baselineQueue);
@@ -111,13 +126,17 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
     await new Promise((r) => setTimeout(r, 2_000));
     const idle = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssMb(pid) ?? 0]));
 
+    // Per turn, the bench process's CPU is the API, the load driver and (for the baseline) its API.
+    const shared: Record<string, number | (() => number[])> = { 'bench process (APIs, load)': process.pid };
+    if (temporalPid) shared.temporal = temporalPid;
+    shared[database === 'pglite' ? 'PGlite server' : 'PostgreSQL backends'] = db.pid ?? (() => pidsNamed('postgres'));
     const rows = [];
     let underLoad: Record<string, number> = {};
     for (const concurrency of levels) {
       // Baseline first, then the platform, at each level: both see the same servers in the same state.
-      const floor = await load(baseline, concurrency);
+      const floor = await load(baseline, concurrency, { ...shared, worker: baselineWorker.child.pid! });
       const sampler = concurrency === Math.max(...levels) ? sampleRss(pids) : null;
-      const ours = await load(platform, concurrency);
+      const ours = await load(platform, concurrency, { ...shared, worker: worker.child.pid! });
       if (sampler) underLoad = sampler.stop();
       const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
       const row = {
@@ -131,6 +150,7 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
         `${database.padEnd(8)} ${String(concurrency).padStart(3)} conv: platform p50 ${ours.p50} ms p99 ${ours.p99} ms ${ours.turnsPerSecond} turns/s | ` +
           `baseline p50 ${floor.p50} ms p99 ${floor.p99} ms ${floor.turnsPerSecond} turns/s | ratio p50 ${row.ratio.p50}× p99 ${row.ratio.p99}× throughput ${row.ratio.turnsPerSecond}×`,
       );
+      console.log(`${' '.repeat(13)}CPU ms per turn, platform ${JSON.stringify(ours.cpuMsPerTurn)} | baseline ${JSON.stringify(floor.cpuMsPerTurn)}`);
     }
     console.log(`${database.padEnd(8)} RSS idle (MB): ${JSON.stringify(idle)}`);
     console.log(`${database.padEnd(8)} RSS peak under ${Math.max(...levels)} conversations (MB): ${JSON.stringify(underLoad)}`);
