@@ -131,6 +131,30 @@ describe('a conversation over REST', () => {
     expect(after.body.replies.length).toBeGreaterThan(0);
   });
 
+  it('starts a closed conversation again on its next message, on the same pinned version', async () => {
+    const conv = await newConversation();
+    expect((await say(conv.id, 'hi')).body.replies.map((r: any) => r.text)).toEqual(['Hello! What is your name?']);
+    const handle = stack.temporal.workflow.getHandle(conv.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    expect((await stack.request('POST', `/v1/conversations/${conv.id}/close`, { apiKey })).status).toBe(202);
+    await handle.result();
+
+    // The turn's plain update finds no running workflow; the same update then goes with a start.
+    const body = { text: 'hello again', idempotencyKey: `again-${conv.id}` };
+    const again = await stack.request('POST', `/v1/conversations/${conv.id}/messages`, { apiKey, body });
+    expect(again.status).toBe(200);
+    expect(again.body.replies.map((r: any) => r.text)).toEqual(['Hello! What is your name?']);
+    const restarted = await handle.describe();
+    expect(restarted.runId).not.toBe(firstRun);
+    expect(restarted.status.name).toBe('RUNNING');
+
+    // Retried, the keyed request is answered from the new run, not walked a second time.
+    const retried = await stack.request('POST', `/v1/conversations/${conv.id}/messages`, { apiKey, body });
+    expect(retried.body.replies.map((r: any) => r.id)).toEqual(again.body.replies.map((r: any) => r.id));
+    const stored = await stack.request('GET', `/v1/conversations/${conv.id}/messages`, { apiKey });
+    expect(stored.body.messages.filter((m: any) => m.text === 'hello again')).toHaveLength(1);
+  });
+
   it('tells the contact when the model cannot answer, and records why', async () => {
     const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'LLM only', graph: llmOnlyFlow } });
     await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });

@@ -68,7 +68,7 @@ it('carries one turn from the API process to the worker process in one trace, wi
   }, 20_000, 'the path from the model call to the request');
   expect(chain.map((s) => `${s.service} ${s.name}`)).toEqual([
     'switchboard-api POST /v1/conversations/:id/messages',
-    'switchboard-api UpdateWithStartWorkflow:turn',
+    'switchboard-api StartWorkflowUpdate:turn',
     'switchboard-worker HandleUpdate:turn',
     'switchboard-worker StartActivity:llmChat',
     'switchboard-worker RunActivity:llmChat',

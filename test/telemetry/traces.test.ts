@@ -45,7 +45,7 @@ async function spansUntil<T>(found: (spans: ReceivedSpan[]) => T | undefined, ti
 }
 
 describe('a chat turn with an OTLP endpoint configured', () => {
-  it('is one trace: API request → update-with-start → workflow update → activity → model call → HTTP', async () => {
+  it('is one trace: API request → update → workflow update → activity → model call → HTTP', async () => {
     const { apiKey, tenantId, conversationId, chat } = await openLlmChat(stack, `${fake.url}/v1`);
     chat.close();
     fake.enqueue({ content: 'Traced all the way.', usage: { promptTokens: 30, completionTokens: 5 } });
@@ -69,7 +69,7 @@ describe('a chat turn with an OTLP endpoint configured', () => {
     // Every hop a child of the one before, from the request to the provider's HTTP call.
     const activity = chain(llm);
     expect(activity[0]).toBe('POST /v1/conversations/:id/messages');
-    expect(activity[1]).toBe('UpdateWithStartWorkflow:turn');
+    expect(activity[1]).toBe('StartWorkflowUpdate:turn');
     expect(activity[2]).toBe('HandleUpdate:turn');
     expect(activity.slice(3)).toEqual(['StartActivity:llmChat', 'RunActivity:llmChat', 'chat gpt-test']);
     const http = inTrace(receiver.spans).find((s) => s.parentSpanId === llm.spanId);
@@ -106,7 +106,7 @@ describe('a turn sent on the chat socket', () => {
     const byId = new Map(receiver.spans.filter((s) => s.traceId === root.traceId).map((s) => [s.spanId, s]));
     const names: string[] = [];
     for (let s: ReceivedSpan | undefined = llm; s; s = s.parentSpanId ? byId.get(s.parentSpanId) : undefined) names.unshift(s.name);
-    expect(names).toEqual(['WS /v1/chat turn', 'UpdateWithStartWorkflow:turn', 'HandleUpdate:turn', 'StartActivity:llmChat', 'RunActivity:llmChat', 'chat gpt-test']);
+    expect(names).toEqual(['WS /v1/chat turn', 'StartWorkflowUpdate:turn', 'HandleUpdate:turn', 'StartActivity:llmChat', 'RunActivity:llmChat', 'chat gpt-test']);
   });
 });
 
