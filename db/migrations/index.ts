@@ -36,6 +36,7 @@ import { Migration20261227100001_call_keys } from './Migration20261227100001_cal
 import { Migration20261227120000_user_phone } from './Migration20261227120000_user_phone';
 import { Migration20261227230000_assistant } from './Migration20261227230000_assistant';
 import { Migration20261228100000_bm25_statement_stats } from './Migration20261228100000_bm25_statement_stats';
+import { Migration20261229100000_message_batch_function } from './Migration20261229100000_message_batch_function';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -74,4 +75,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261227120000_user_phone', class: Migration20261227120000_user_phone },
   { name: 'Migration20261227230000_assistant', class: Migration20261227230000_assistant },
   { name: 'Migration20261228100000_bm25_statement_stats', class: Migration20261228100000_bm25_statement_stats },
+  { name: 'Migration20261229100000_message_batch_function', class: Migration20261229100000_message_batch_function },
 ];

@@ -21,7 +21,7 @@ export interface NewMessage {
   metadata?: Record<string, unknown>;
 }
 
-/** New messages as a recordset of `inputRow`s: one shape for the statements that store one or a batch. */
+/** New messages as a recordset of `inputRow`s: one shape for the statement that stores one and for insert_messages_with_events, which reads a batch in the same columns. */
 const MESSAGE_INPUT = `jsonb_to_recordset(?::jsonb) as m(ord int, id uuid, direction text, author text, text text, idempotency_key text,
     node_id text, source text, external_id text, prompt_tokens int, completion_tokens int, cost_usd numeric, model text,
     citations jsonb, metadata jsonb, created_at timestamptz)`;
@@ -105,56 +105,17 @@ export interface StoredMessageEvent {
 }
 
 /**
- * Messages of one conversation and their events in one statement: the new ones are inserted
- * (unless their key exists), and a conversation that is not a test writes each new message's
- * events with it, atomically (no separate read, no queue in between). The conversation's earlier
- * messages are read in the statement's snapshot, which does not yet hold the new rows: none
- * means the batch's first is the conversation's first. Two reads ride along, each a statement a
- * turn no longer pays: the tenant's enabled webhook subscriptions (what the fan-out of the events
- * needs), and, when the batch holds a contact's message, the contact's last-seen time moved and
- * its SMS consent (db/repos/contact-inbound.ts). Rows come back as JSON (one shape for the new
- * rows, the existing ones and the statement's summary row, `created` null).
+ * Messages of one conversation and their events in one statement, the body of the PL/pgSQL function
+ * `insert_messages_with_events` (Migration20261229100000_message_batch_function, which says what it
+ * does and why it is a function: the session plans it once instead of on every turn). The new ones
+ * are inserted (unless their key exists), and a conversation that is not a test writes each new
+ * message's events with it, atomically (no separate read, no queue in between). Two reads ride
+ * along: the tenant's enabled webhook subscriptions (what the fan-out of the events needs), and,
+ * when the batch holds a contact's message, the contact's last-seen time moved and its SMS consent
+ * (db/repos/contact-inbound.ts). Rows come back as JSON (one shape for the new rows, the existing
+ * ones and the statement's summary row, `created` null).
  */
-const INSERT_WITH_EVENTS = `
-with input as (
-  select * from ${MESSAGE_INPUT}
-), ins as (
-  insert into messages (id, tenant_id, conversation_id, direction, author, text, idempotency_key, node_id, source, external_id,
-                        prompt_tokens, completion_tokens, cost_usd, model, citations, metadata, created_at)
-  select id, ?, ?, direction, author, text, idempotency_key, node_id, source, external_id,
-         prompt_tokens, completion_tokens, cost_usd, model, citations, metadata, created_at
-  from input order by ord
-  on conflict (idempotency_key) do nothing
-  returning *
-), conv as (
-  select c.is_test, c.contact_id, not exists (select 1 from messages m where m.conversation_id = c.id) as first
-  from conversations c where c.id = ? and c.tenant_id = ?
-), bump as (
-  update conversations set last_message_at = (select max(created_at) from ins) where id = ? and tenant_id = ? and exists (select 1 from ins)
-), ev as (
-  insert into events (id, tenant_id, type, workflow_id, data, created_at)
-  select e.id, ?, e.type, ?, e.data, e.created_at
-  from jsonb_to_recordset(?::jsonb) as e(id uuid, key text, type text, data jsonb, "onlyIfFirst" boolean, created_at timestamptz), conv
-  where exists (select 1 from ins where ins.idempotency_key = e.key) and not conv.is_test and (e."onlyIfFirst" is not true or conv.first)
-  on conflict (id) do nothing
-  returning id, type, data, created_at as "createdAt"
-), seen as (
-  update contacts c set last_seen_at = greatest(coalesce(c.last_seen_at, ?::timestamptz), ?::timestamptz)
-  from conv where ?::boolean and c.id = conv.contact_id and c.tenant_id = ?
-  returning c.id, c.locale,
-    (select status from contact_consents where contact_id = c.id and channel = 'sms') as sms_status,
-    (select source from contact_consents where contact_id = c.id and channel = 'sms') as sms_source
-), subs as (
-  select coalesce(jsonb_agg(jsonb_build_object('id', s.id, 'eventTypes', s.event_types)), '[]'::jsonb) as list
-  from webhook_subscriptions s where s.tenant_id = ? and s.enabled
-)
-select to_jsonb(ins) as row, true as created from ins
-union all
-select to_jsonb(m), false from messages m join input i on m.idempotency_key = i.idempotency_key
-where m.tenant_id = ? and not exists (select 1 from ins where ins.idempotency_key = i.idempotency_key)
-union all
-select jsonb_build_object('events', (select coalesce(jsonb_agg(ev), '[]'::jsonb) from ev), 'seen', (select to_jsonb(seen) from seen),
-                          'subscriptions', (select list from subs)), null`;
+const INSERT_WITH_EVENTS = `select stored_row as row, is_new as created from insert_messages_with_events(?::jsonb, ?::uuid, ?::uuid, ?, ?::jsonb, ?::timestamptz, ?::boolean)`;
 
 /** The contact of a contact's message, as its storing statement moved its last-seen time. */
 export interface SeenContact {
@@ -198,19 +159,10 @@ export async function insertMessagesWithEvents(
     JSON.stringify(planned.map((p) => inputRow(p.m, p.ord, p.id, p.createdAt))),
     tenantId,
     ref.conversationId,
-    ref.conversationId,
-    tenantId,
-    ref.conversationId,
-    tenantId,
-    tenantId,
     ref.workflowId,
     JSON.stringify(events),
     seenAt,
-    seenAt,
     Boolean(inbound),
-    tenantId,
-    tenantId,
-    tenantId,
   ]);
   const summary = rows.find((r) => r.created === null)!.row as { events: (StoredMessageEvent & { createdAt: string })[]; seen: SeenContact | null; subscriptions: EnabledSubscription[] };
   const byKey = new Map(rows.filter((r) => r.created !== null).map((r) => [r.row.idempotency_key as string, r]));
