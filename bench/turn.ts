@@ -5,9 +5,10 @@
  * activity inserting one row (bench/turn-baseline), driven through the same API path shape. For
  * the embedded database (the PGlite server `npm start` runs) and native PostgreSQL, at 1, 10 and
  * 50 concurrent conversations; prints each figure as a ratio to the baseline's and every
- * process's RSS idle and under load. The platform's worker and the baseline's run in their own
- * processes (the platform's worker and the PGlite server from dist/, as npm start runs them; the
- * npm script builds first when a source changed); both APIs run in this one. Writes
+ * process's RSS idle and under load, and the CPU each process took per turn. The platform's API,
+ * worker and PGlite server run in their own processes from dist/, as npm start runs them (the npm
+ * script builds first when a source changed); the baseline's worker in its own, its API in this
+ * one with the load driver. Writes
  * bench/results/turn.json.
  *
  *   npm run bench:turn [-- --levels 1,10,50 --turns 20 --databases pglite,postgres]
@@ -25,7 +26,7 @@ import { echoFlow } from '../test/support/flows';
 import { freePort } from '../test/support/ports';
 import { startStack } from '../test/support/stack';
 import { WORKFLOW_BUNDLE } from '../scripts/entries';
-import { startCompiledProcess, startProcess } from '../test/support/worker-process';
+import { startApiProcess, startCompiledProcess, startProcess } from '../test/support/worker-process';
 import { cpuMs, pidListening, pidsNamed, rssMb, sampleRss } from './process-rss';
 import { summarize, writeResult } from './stats';
 import { startBaselineApi } from './turn-baseline/api';
@@ -101,6 +102,8 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
   // As npm start runs it: the bundle under node, the workflow code prebuilt (no webpack at start).
   // BENCH_WORKER_NODE_OPTIONS=--cpu-prof profiles the worker's threads under load.
   const worker = await startCompiledProcess('worker', { ...stack.workerEnv(), WORKFLOW_BUNDLE_PATH: join(root, WORKFLOW_BUNDLE), ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}) }, (log) => log.includes('worker ready'), 120_000);
+  // The platform's API too, in its own process as npm start runs it; the stack's in-process API only sets up.
+  const api = await startApiProcess(stack.workerEnv(), 120_000, { compiled: true });
   const baselineQueue = `baseline-${process.pid}-${database}`;
   const baselineWorker = await startProcess('bench/turn-baseline/worker.ts', { BASELINE_DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, BASELINE_TASK_QUEUE: baselineQueue }, (log) => log.includes('baseline worker ready'), 120_000);
   const baselineApi = await startBaselineApi(stack.temporal, baselineQueue);
@@ -109,8 +112,8 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
     const flow = await stack.request('POST', '/v1/flows', { apiKey, body: { name: 'Bench', graph: echoFlow } });
     await stack.request('POST', `/v1/flows/${flow.body.id}/publish`, { apiKey });
     const platform: Target = {
-      start: async () => (await post(`${stack.url}/v1/conversations`, { flowId: flow.body.id }, apiKey)).id,
-      turn: async (id, text) => void (await post(`${stack.url}/v1/conversations/${id}/messages`, { text }, apiKey)),
+      start: async () => (await post(`${api.url}/v1/conversations`, { flowId: flow.body.id }, apiKey)).id,
+      turn: async (id, text) => void (await post(`${api.url}/v1/conversations/${id}/messages`, { text }, apiKey)),
     };
     const baseline: Target = {
       start: async () => (await post(`${baselineApi.url}/conversations`, {})).id,
@@ -120,14 +123,14 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
     await load(platform, 2);
     await load(baseline, 2);
 
-    const pids: Record<string, number> = { 'API (bench process)': process.pid, worker: worker.child.pid!, 'baseline worker': baselineWorker.child.pid! };
+    const pids: Record<string, number> = { API: api.child.pid!, worker: worker.child.pid!, 'baseline worker': baselineWorker.child.pid!, 'bench process (load, baseline API)': process.pid };
     if (db.pid) pids['PGlite server'] = db.pid;
     if (temporalPid) pids.temporal = temporalPid;
     await new Promise((r) => setTimeout(r, 2_000));
     const idle = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssMb(pid) ?? 0]));
 
-    // Per turn, the bench process's CPU is the API, the load driver and (for the baseline) its API.
-    const shared: Record<string, number | (() => number[])> = { 'bench process (APIs, load)': process.pid };
+    // Per turn, the bench process's CPU is the load driver and, for the baseline, its API.
+    const shared: Record<string, number | (() => number[])> = { 'bench process (load, baseline API)': process.pid, API: api.child.pid! };
     if (temporalPid) shared.temporal = temporalPid;
     shared[database === 'pglite' ? 'PGlite server' : 'PostgreSQL backends'] = db.pid ?? (() => pidsNamed('postgres'));
     const rows = [];
@@ -159,6 +162,7 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
     await baselineApi.close();
     await baselineWorker.kill('SIGTERM');
     await worker.kill('SIGTERM');
+    await api.kill('SIGTERM');
     await stack.close();
     await db.drop();
   }

@@ -23,7 +23,7 @@ const seconds = (msValue: number) => `${(msValue / 1000).toFixed(2)} s`;
 
 const DATABASE_LABELS: Record<string, string> = { pglite: 'embedded (PGlite)', postgres: 'PostgreSQL' };
 
-/** Each database and level: the platform's turn, the baseline's, and the ratios; then every process's RSS. */
+/** Each database and level: the platform's turn, the baseline's, and the ratios; then every process's RSS, and the CPU a turn took in each. */
 function turnTable(turn: Json): string {
   const latency = table(
     ['database', 'conversations', 'platform p50 / p99', 'platform turns/s', 'baseline p50 / p99', 'baseline turns/s', 'p50 ×', 'p99 ×', 'throughput ×'],
@@ -44,13 +44,43 @@ function turnTable(turn: Json): string {
     turn.results.flatMap((d: Json) =>
       (['idle', 'underLoad'] as const).map((state) => {
         const values = d.rssMb[state];
-        // The baseline's worker is the yardstick, not part of the platform.
-        const total = names.filter((n) => !n.startsWith('baseline')).reduce((n, name) => n + (values[name] ?? 0), 0);
+        // The baseline's worker is the yardstick and the bench process the load driver: neither is part of the platform.
+        const total = names.filter((n) => !n.startsWith('baseline') && !n.startsWith('bench process')).reduce((n, name) => n + (values[name] ?? 0), 0);
         return [DATABASE_LABELS[d.database] ?? d.database, state === 'idle' ? 'idle' : 'peak under load', ...names.map((n) => (values[n] ? `${values[n]} MB` : '–')), `${total} MB`];
       }),
     ),
   );
-  return `${latency}\n\n${rss}`;
+  return [latency, rss, cpuTable(turn)].filter(Boolean).join('\n\n');
+}
+
+/** The processes whose CPU bench:turn reads, by the names it gives them; the database server's name depends on the database. */
+const CPU_COLUMNS: [string, (name: string) => boolean][] = [
+  // The platform's API has its own process; the baseline's runs in the bench process, with the load driver.
+  ['API and load driver', (n) => n === 'API' || n.startsWith('bench process')],
+  ['worker', (n) => n === 'worker'],
+  ['Temporal', (n) => n === 'temporal'],
+  ['database server', (n) => n === 'PGlite server' || n === 'PostgreSQL backends'],
+];
+
+/** CPU milliseconds per turn by process, platform / baseline: the load is CPU-bound, so this is where a turn's cost over the floor goes. */
+function cpuTable(turn: Json): string {
+  const rows: Row[] = turn.results.flatMap((d: Json) =>
+    d.rows
+      .filter((r: Json) => r.platform.cpuMsPerTurn && r.baseline.cpuMsPerTurn)
+      .map((r: Json) => {
+        const sum = (cpu: Record<string, number>, match: (n: string) => boolean) => Object.entries(cpu).filter(([n]) => match(n)).reduce((t, [, v]) => t + v, 0);
+        const pair = (match: (n: string) => boolean) => `${sum(r.platform.cpuMsPerTurn, match).toFixed(1)} / ${sum(r.baseline.cpuMsPerTurn, match).toFixed(1)}`;
+        const total = (cpu: Record<string, number>) => sum(cpu, () => true);
+        const ratio = total(r.platform.cpuMsPerTurn) / total(r.baseline.cpuMsPerTurn);
+        return [DATABASE_LABELS[d.database] ?? d.database, r.concurrency, ...CPU_COLUMNS.map(([, match]) => pair(match)), pair(() => true), `${ratio.toFixed(2)}`];
+      }),
+  );
+  if (rows.length === 0) return '';
+  return table(
+    ['database', 'conversations', ...CPU_COLUMNS.map(([label]) => `${label} (ms)`), 'total (ms)', 'total ×'],
+    ['---', '---:', ...CPU_COLUMNS.map(() => '---:'), '---:', '---:'],
+    rows,
+  );
 }
 
 const METHODS = [

@@ -19,11 +19,15 @@ export interface ApiProcess extends WorkerProcess {
   url: string;
 }
 
-/** Runs api/main.ts as a separate OS process on a free loopback port; resolves once it listens. */
-export async function startApiProcess(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ApiProcess> {
+/**
+ * Runs api/main.ts as a separate OS process on a free loopback port; resolves once it listens.
+ * `compiled` runs dist/api.js as npm start does (`npm run build` first), for the benchmarks.
+ */
+export async function startApiProcess(env: Record<string, string>, readyTimeoutMs = 60_000, { compiled = false } = {}): Promise<ApiProcess> {
   const listening = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/;
   const apiEnv = { API_RATE_LIMIT: '0', AUTH_FAILURE_LIMIT: '0', ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' };
-  const handle = await startProcess('api/main.ts', apiEnv, (log) => listening.test(log), readyTimeoutMs);
+  const ready = (log: string) => listening.test(log);
+  const handle = compiled ? await startCompiledProcess('api', apiEnv, ready, readyTimeoutMs) : await startProcess('api/main.ts', apiEnv, ready, readyTimeoutMs);
   return { ...handle, url: listening.exec(handle.output())![1] };
 }
 
