@@ -17,6 +17,7 @@ import { registerConsole } from './plugins/console';
 import { frameworkError, registerErrorHandling } from './plugins/errors';
 import { registerJsonBody } from './plugins/json-body';
 import { registerOpenApi } from './plugins/openapi';
+import { OneLinePerRequest } from './plugins/request-log';
 import { cspWithScript, registerSecurityHeaders } from './plugins/security-headers';
 import { analyticsRoutes } from './routes/analytics';
 import { apiKeyRoutes } from './routes/api-keys';
@@ -102,6 +103,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
         redact: ['req.headers.authorization', 'req.headers.cookie', 'req.query.token'],
       }),
     ),
+    logController: new OneLinePerRequest(),
     bodyLimit: 1024 * 1024,
     // Run ids are workflow ids: a media download's (`media:{tenant}:{channel}:{provider message id}`)
     // passes Fastify's default of 100 characters, which answered "no route" for its run page.

@@ -82,6 +82,9 @@ it('carries one turn from the API process to the worker process in one trace, wi
   // The API's "request completed" line, and the model call's line in the activity (debug), name the trace and span.
   const apiLines = jsonLines(api.output()).filter((l) => l.trace_id === root!.traceId);
   expect(apiLines.map((l) => l.msg)).toContain('request completed');
+  // One line a request, naming the request as well as the response (api/plugins/request-log.ts).
+  expect(apiLines.find((l) => l.msg === 'request completed')).toMatchObject({ req: { method: 'POST', url: expect.stringMatching(/^\/v1\/conversations\/[\w-]+\/messages$/) }, res: { statusCode: 200 } });
+  expect(jsonLines(api.output()).filter((l) => l.msg === 'incoming request')).toEqual([]);
   const run = chain.find((s) => s.name === 'RunActivity:llmChat')!;
   const workerLines = jsonLines(worker.output()).filter((l) => l.trace_id === root!.traceId);
   expect(workerLines.find((l) => l.msg === 'model answered')).toMatchObject({ span_id: run.spanId, activityType: 'llmChat', model: 'gpt-test' });
