@@ -103,7 +103,8 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
   // BENCH_WORKER_NODE_OPTIONS=--cpu-prof profiles the worker's threads under load.
   const worker = await startCompiledProcess('worker', { ...stack.workerEnv(), WORKFLOW_BUNDLE_PATH: join(root, WORKFLOW_BUNDLE), ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}) }, (log) => log.includes('worker ready'), 120_000);
   // The platform's API too, in its own process as npm start runs it; the stack's in-process API only sets up.
-  const api = await startApiProcess(stack.workerEnv(), 120_000, { compiled: true });
+  // BENCH_API_NODE_OPTIONS=--cpu-prof profiles it under load.
+  const api = await startApiProcess({ ...stack.workerEnv(), ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}) }, 120_000, { compiled: true });
   const baselineQueue = `baseline-${process.pid}-${database}`;
   const baselineWorker = await startProcess('bench/turn-baseline/worker.ts', { BASELINE_DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, BASELINE_TASK_QUEUE: baselineQueue }, (log) => log.includes('baseline worker ready'), 120_000);
   const baselineApi = await startBaselineApi(stack.temporal, baselineQueue);
