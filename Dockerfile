@@ -31,4 +31,4 @@ COPY --from=assets /app/dist dist
 USER node
 EXPOSE 3000
 # The flags npm start gives the API (scripts/entries.ts, nodeFlags): its young generation capped at 32 MB.
-CMD ["node", "--enable-source-maps", "--max-semi-space-size=32", "dist/api.js"]
+CMD ["node", "--max-semi-space-size=32", "dist/api.js"]

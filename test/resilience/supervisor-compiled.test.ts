@@ -27,7 +27,7 @@ it('starts from dist/ under plain node, answers /health and a turn, with no tsx 
   for (const part of ['worker', 'api', 'db'] as PartName[]) {
     const pids = platform.pids(part);
     expect(pids).toHaveLength(1);
-    expect(cmdline(pids[0])).toMatch(new RegExp(`^\\S*node --enable-source-maps --max-semi-space-size=${part === 'api' ? 32 : 8} \\S+/dist/${part === 'db' ? 'pglite-server' : part}\\.js`));
+    expect(cmdline(pids[0])).toMatch(new RegExp(`^\\S*node --max-semi-space-size=${part === 'api' ? 32 : 8} \\S+/dist/${part === 'db' ? 'pglite-server' : part}\\.js`));
   }
   const everything = [...platform.pids('worker'), ...platform.pids('api'), ...platform.pids('db')].map(cmdline).join('\n');
   expect(everything).not.toMatch(/tsx|esbuild/);
