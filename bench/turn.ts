@@ -50,6 +50,9 @@ async function post(url: string, body: unknown, apiKey?: string) {
   return json;
 }
 
+/** This process: the load driver and the baseline's API, named alike in the RSS and the CPU figures. */
+const BENCH_PROCESS = 'bench process (load, baseline API)';
+
 /** CPU time so far of each named process (a list of pids is summed: PostgreSQL's backends). */
 function cpuNow(processes: Record<string, number | (() => number[])>) {
   return Object.fromEntries(
@@ -124,14 +127,14 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
     await load(platform, 2);
     await load(baseline, 2);
 
-    const pids: Record<string, number> = { API: api.child.pid!, worker: worker.child.pid!, 'baseline worker': baselineWorker.child.pid!, 'bench process (load, baseline API)': process.pid };
+    const pids: Record<string, number> = { API: api.child.pid!, worker: worker.child.pid!, 'baseline worker': baselineWorker.child.pid!, [BENCH_PROCESS]: process.pid };
     if (db.pid) pids['PGlite server'] = db.pid;
     if (temporalPid) pids.temporal = temporalPid;
     await new Promise((r) => setTimeout(r, 2_000));
     const idle = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, rssMb(pid) ?? 0]));
 
     // Per turn, the bench process's CPU is the load driver and, for the baseline, its API.
-    const shared: Record<string, number | (() => number[])> = { 'bench process (load, baseline API)': process.pid, API: api.child.pid! };
+    const shared: Record<string, number | (() => number[])> = { [BENCH_PROCESS]: process.pid, API: api.child.pid! };
     if (temporalPid) shared.temporal = temporalPid;
     shared[database === 'pglite' ? 'PGlite server' : 'PostgreSQL backends'] = db.pid ?? (() => pidsNamed('postgres'));
     const rows = [];
