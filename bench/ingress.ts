@@ -215,8 +215,8 @@ async function drain(channelId: string, expected: number, timeoutMs: number) {
 
 /** The compiled API as its own process (as in production), ready when /health answers. */
 async function startApiProcess(processEnv: Record<string, string>) {
-  const { cmd, args } = entryCommand(root, 'api', true);
-  const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...processEnv, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'inherit', 'inherit'] });
+  const { cmd, args, env } = entryCommand(root, 'api', true, { ...process.env, ...processEnv, LOG_LEVEL: 'warn' });
+  const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${processEnv.PORT}`;
   const until = Date.now() + 60_000;

@@ -42,10 +42,10 @@ function partEnv(platform: Platform, part: 'worker' | 'api'): NodeJS.ProcessEnv 
 /** Spawn → ready, in ms, of one extra worker or API run the given way; stopped afterwards. */
 async function timeStart(platform: Platform, part: 'worker' | 'api', mode: Mode): Promise<number> {
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...partEnv(platform, part), ...(part === 'api' ? { PORT: String(port) } : {}) };
+  const running: NodeJS.ProcessEnv = { ...partEnv(platform, part), ...(part === 'api' ? { PORT: String(port) } : {}) };
   // As `npm run start:dev` runs it: no code cache (npm start keeps one for the build only).
-  if (mode === 'tsx') delete env.NODE_COMPILE_CACHE;
-  const { cmd, args } = entryCommand(root, part as EntryName, mode === 'compiled');
+  if (mode === 'tsx') delete running.NODE_COMPILE_CACHE;
+  const { cmd, args, env } = entryCommand(root, part as EntryName, mode === 'compiled', running);
   let ready = false;
   const started = performance.now();
   const proc = spawnProcess(cmd, args, { cwd: root, env, onLine: (l) => (ready ||= part === 'worker' && /^worker ready on task queue/.test(l)) });

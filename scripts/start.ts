@@ -22,8 +22,8 @@ import { withRedisPassword, writeRedisConfig } from './embedded-redis';
 import { COMPILED, DIST_DIR, entryCommand, WORKFLOW_BUNDLE, type EntryName } from './entries';
 
 const root = resolve(import.meta.dirname, '..');
-/** Each part's program: dist/<name>.js under node from `npm start`, the source under tsx from `npm run start:dev`. */
-const entry = (name: EntryName) => entryCommand(root, name);
+/** Each part's program and environment: dist/<name>.js under node from `npm start`, the source under tsx from `npm run start:dev`. */
+const entry = (name: EntryName, env: NodeJS.ProcessEnv) => entryCommand(root, name, COMPILED, env);
 const verbose = process.argv.includes('--verbose');
 const config = loadConfig();
 const dataDir = resolve(config.DATA_DIR);
@@ -149,7 +149,7 @@ async function startPglite(): Promise<string> {
   // A restarted server must listen where the worker and the API already connect.
   let port = config.PGLITE_PORT;
   await supervisor.add(
-    processPart('db', () => ({ ...entry('pglite-server'), env: { ...process.env, DATA_DIR: dataDir, PGLITE_PORT: String(port) } }), {
+    processPart('db', () => entry('pglite-server', { ...process.env, DATA_DIR: dataDir, PGLITE_PORT: String(port) }), {
       readyLine: /^pglite ready (\S+)/,
       onReady: (m) => {
         printed = m[1];
@@ -164,9 +164,9 @@ async function startPglite(): Promise<string> {
 }
 
 /** Runs a program of the repository to completion; resolves with its stdout. */
-function runToEnd(command: { cmd: string; args: string[] }, args: string[], env: NodeJS.ProcessEnv, name: string): Promise<string> {
+function runToEnd(command: { cmd: string; args: string[]; env: NodeJS.ProcessEnv }, args: string[], name: string): Promise<string> {
   return new Promise((done, reject) => {
-    const proc = spawn(command.cmd, [...command.args, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(command.cmd, [...command.args, ...args], { cwd: root, env: command.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     proc.stdout.on('data', (d: Buffer) => (stdout += d));
     proc.stderr.on('data', (d: Buffer) => d.toString().split('\n').filter(Boolean).forEach((l) => output(name, l)));
@@ -175,7 +175,7 @@ function runToEnd(command: { cmd: string; args: string[] }, args: string[], env:
   });
 }
 
-const runCli = (command: string, env: NodeJS.ProcessEnv) => runToEnd(entry('cli'), [command], env, 'db');
+const runCli = (command: string, env: NodeJS.ProcessEnv) => runToEnd(entry('cli', env), [command], 'db');
 
 /** Waits until `/health` answers `{status: 'ok'}`, or anything `accept` takes (e.g. any answer at all). */
 async function waitForHealth(url: string, accept = (res: Response, body: { status?: string }) => res.ok && body.status === 'ok') {
@@ -281,19 +281,19 @@ async function main() {
   if (!COMPILED) {
     say('bundling the workflows…');
     bundlePath = join(dataDir, 'workflow-bundle.js');
-    await runToEnd({ cmd: join(root, 'node_modules', '.bin', 'tsx'), args: [join(root, 'worker', 'bundle.ts')] }, [bundlePath], env, 'worker');
+    await runToEnd({ cmd: join(root, 'node_modules', '.bin', 'tsx'), args: [join(root, 'worker', 'bundle.ts')], env }, [bundlePath], 'worker');
   }
   say('starting the worker and the API…');
   const apiUrl = `http://127.0.0.1:${config.PORT}`;
   await supervisor.add(
-    processPart('worker', () => ({ ...entry('worker'), env: { ...env, WORKFLOW_BUNDLE_PATH: bundlePath } }), {
+    processPart('worker', () => entry('worker', { ...env, WORKFLOW_BUNDLE_PATH: bundlePath }), {
       readyLine: /^worker ready on task queue/,
       // Its in-flight activities get WORKER_SHUTDOWN_GRACE_MS to finish, and it 10 s more to exit.
       killAfterMs: config.WORKER_SHUTDOWN_GRACE_MS + 15_000,
     }),
   );
   await supervisor.add(
-    processPart('api', () => ({ ...entry('api'), env: { ...env, SUPERVISOR_STATE_FILE: join(dataDir, 'supervisor.json') } }), {
+    processPart('api', () => entry('api', { ...env, SUPERVISOR_STATE_FILE: join(dataDir, 'supervisor.json') }), {
       readyCheck: () => waitForHealth(apiUrl, () => true),
     }),
   );

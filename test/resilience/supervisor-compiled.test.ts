@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPlatform, type PartName, type Platform } from '../../bench/chaos-platform';
+import { MALLOC_TUNABLES, withMallocTunables } from '../../scripts/entries';
 import { echoFlow } from '../support/flows';
 import { waitUntil } from '../support/wait';
 
@@ -16,6 +17,7 @@ beforeAll(async () => {
 afterAll(async () => platform?.stop(), 90_000);
 
 const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
 
 async function health() {
   const res = await fetch(`${platform.url}/health`, { signal: AbortSignal.timeout(3_000) });
@@ -28,6 +30,8 @@ it('starts from dist/ under plain node, answers /health and a turn, with no tsx 
     const pids = platform.pids(part);
     expect(pids).toHaveLength(1);
     expect(cmdline(pids[0])).toMatch(new RegExp(`^\\S*node --max-semi-space-size=${part === 'api' ? 32 : 8} \\S+/dist/${part === 'db' ? 'pglite-server' : part}\\.js`));
+    // Read by glibc when the process starts: it must be in the part's own environment.
+    expect(environ(pids[0])).toContain(`GLIBC_TUNABLES=${MALLOC_TUNABLES}`);
   }
   const everything = [...platform.pids('worker'), ...platform.pids('api'), ...platform.pids('db')].map(cmdline).join('\n');
   expect(everything).not.toMatch(/tsx|esbuild/);
@@ -81,3 +85,9 @@ it('restarts a killed worker and API as compiled processes', async () => {
   }
   expect(platform.output()).toMatch(/worker is running again, [\d.]+ s after it exited/);
 }, 300_000);
+
+it('adds the malloc tunables to those a user set, and leaves a threshold of the user’s own alone', () => {
+  expect(withMallocTunables({}).GLIBC_TUNABLES).toBe(MALLOC_TUNABLES);
+  expect(withMallocTunables({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }).GLIBC_TUNABLES).toBe(`glibc.malloc.arena_max=2:${MALLOC_TUNABLES}`);
+  expect(withMallocTunables({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' }).GLIBC_TUNABLES).toBe('glibc.malloc.mmap_threshold=65536');
+});

@@ -39,11 +39,11 @@ export function startProcess(entry: string, env: Record<string, string>, ready: 
 
 /** Runs an entrypoint's bundle from dist/ (`npm run build`) as npm start runs it; resolves once `ready` sees its output. */
 export function startCompiledProcess(name: EntryName, env: Record<string, string>, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
-  const { cmd, args } = entryCommand(root, name, true);
-  return spawnUntilReady(`dist/${name}.js`, cmd, args, env, ready, readyTimeoutMs);
+  const part = entryCommand(root, name, true, { ...process.env, ...env });
+  return spawnUntilReady(`dist/${name}.js`, part.cmd, part.args, part.env, ready, readyTimeoutMs);
 }
 
-function spawnUntilReady(entry: string, cmd: string, args: string[], env: Record<string, string>, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
+function spawnUntilReady(entry: string, cmd: string, args: string[], env: NodeJS.ProcessEnv, ready: (log: string) => boolean, readyTimeoutMs: number): Promise<WorkerProcess> {
   const child = spawn(cmd, args, {
     cwd: root,
     env: { ...process.env, ...env },
