@@ -48,6 +48,16 @@ export function serverFeatureArgs(extraDynamicConfig: Record<string, string | nu
   ];
 }
 
+/**
+ * The history store's SQLite in write-ahead-log mode, syncing at checkpoints rather than at every
+ * commit. SQLite's default (a rollback journal, synchronous=FULL) wrote, synced and deleted a journal
+ * for each transaction, and the server took 10–12 ms of CPU a turn under bench:turn against 6–7 ms
+ * with these (ten and fifty conversations; 52 → 77–79 turns/s at fifty). A commit still survives the
+ * server being killed; a power cut can roll back its last commits but not corrupt the file, which is
+ * more than the embedded PostgreSQL beside it promises (PGlite runs Postgres with fsync off, `-F`).
+ */
+export const SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
+
 export function devServerArgs(o: Required<Pick<TemporalDevServerOptions, 'dataDir' | 'port' | 'uiPort' | 'namespace' | 'logLevel'>>): string[] {
   return [
     'server', 'start-dev',
@@ -59,6 +69,7 @@ export function devServerArgs(o: Required<Pick<TemporalDevServerOptions, 'dataDi
     '--ui-ip', '127.0.0.1',
     '--namespace', o.namespace,
     '--log-level', o.logLevel,
+    ...SQLITE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
     // start-dev upserts these on every start, so a db file that already has them is fine.
     ...serverFeatureArgs(),
   ];

@@ -7,7 +7,7 @@
  * back, within a workflow task timeout.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -89,6 +89,8 @@ async function onOwnTemporal(prefix: string) {
   const conversation = await echoConversation(stack);
   expect(await conversation.say('m1')).toEqual(['Ready.']);
   expect(await conversation.say('m2')).toContain('Echo: m2');
+  // The history store is in write-ahead-log mode (SQLITE_PRAGMAS): bytes 18–19 of SQLite's header are 2 then, 1 with a rollback journal.
+  expect([...readFileSync(join(dataDir, 'temporal.db')).subarray(18, 20)]).toEqual([2, 2]);
   const temporal = { kill: () => killed(server.process), restart: async () => void (server = await start()) };
   return { stack, temporal, ...conversation };
 }
