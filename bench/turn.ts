@@ -8,8 +8,8 @@
  * process's RSS idle and under load, and the CPU each process took per turn. The platform's API,
  * worker and PGlite server run in their own processes from dist/, as npm start runs them (the npm
  * script builds first when a source changed); the baseline's worker in its own, its API in this
- * one with the load driver. Writes
- * bench/results/turn.json.
+ * one with the load driver. Both talk to one Temporal dev server keeping its history in a SQLite
+ * file, as npm start's does. Writes bench/results/turn.json.
  *
  *   npm run bench:turn [-- --levels 1,10,50 --turns 20 --databases pglite,postgres]
  */
@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { readOrCreateSecret } from '../db/data-dir';
 import { runMigrations } from '../db/migrate';
-import { startLocalTestServer } from '../temporal/test-server';
+import { startTemporalDevServer } from '../temporal/dev-server';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
 import { echoFlow } from '../test/support/flows';
 import { freePort } from '../test/support/ports';
@@ -172,8 +172,10 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
   }
 }
 
-const temporal = await startLocalTestServer();
-const temporalAddress = temporal.connection.options.address;
+// npm start's server, history in a file: the in-memory one the tests use skips the SQLite writes.
+const temporalDir = mkdtempSync(join(tmpdir(), 'bench-turn-temporal-'));
+const temporal = await startTemporalDevServer({ dataDir: temporalDir, port: await freePort(), uiPort: await freePort() });
+const temporalAddress = temporal.address;
 try {
   const temporalPid = pidListening(Number(temporalAddress.split(':').pop()));
   const results = [];
@@ -183,11 +185,13 @@ try {
     date: new Date().toISOString(),
     flow: 'ask → sendMessage (test/support/flows.ts echoFlow)',
     baseline: 'update handler → one local activity inserting one row (bench/turn-baseline)',
+    temporal: 'dev server, history in a SQLite file as npm start keeps it',
     turnsPerConversation: turns,
     machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
     results,
   });
   console.log(`wrote ${out}`);
 } finally {
-  await temporal.teardown();
+  await temporal.stop();
+  rmSync(temporalDir, { recursive: true, force: true });
 }
