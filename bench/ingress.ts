@@ -11,7 +11,8 @@
  * that piled up meanwhile (as during a Temporal outage) drains. `--worker-nice N` runs the worker at
  * that lower scheduling priority (WORKER_NICE), as a deployment sharing one machine would. The API
  * and the worker run compiled from dist/ as npm start runs them (the npm script builds first when a
- * source changed).
+ * source changed), against a Temporal dev server keeping its history in a SQLite file, as npm
+ * start's does.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/databa
 import { startStack } from '../test/support/stack';
 import { entryCommand, WORKFLOW_BUNDLE } from '../scripts/entries';
 import { startCompiledProcess } from '../test/support/worker-process';
-import { startLocalTestServer } from '../temporal/test-server';
+import { startFileTemporal } from './file-temporal';
 import { summarize, writeResult } from './stats';
 
 const { values } = parseArgs({
@@ -43,11 +44,11 @@ const APP_SECRET = randomBytes(16).toString('hex');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 
 const loadAverageBefore = os.loadavg().map((l) => Math.round(l * 10) / 10);
-const temporal = await startLocalTestServer();
+const temporal = await startFileTemporal();
 const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_bench');
 const graph = await startFakeGraphApi();
 graph.addWhatsAppNumber({ phoneNumberId: PHONE_ID, accessToken: 'bench-token' });
-const stack = await startStack({ temporalAddress: temporal.connection.options.address, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false });
+const stack = await startStack({ temporalAddress: temporal.address, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false });
 const workerNice = Number(values['worker-nice']);
 const env = { ...stack.workerEnv(), META_GRAPH_URL: graph.url, OUTBOUND_ALLOWED_PRIVATE: '127.0.0.1', WORKER_NICE: String(workerNice) };
 const dispatchDuring = values.dispatch !== 'after';
@@ -121,7 +122,7 @@ try {
   await worker?.kill('SIGTERM');
   await stack.close();
   await graph.close();
-  await temporal.teardown();
+  await temporal.stop();
   await db.drop();
 }
 

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { readOrCreateSecret } from '../db/data-dir';
 import { runMigrations } from '../db/migrate';
-import { startTemporalDevServer } from '../temporal/dev-server';
+import { startFileTemporal } from './file-temporal';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
 import { echoFlow } from '../test/support/flows';
 import { freePort } from '../test/support/ports';
@@ -172,9 +172,7 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
   }
 }
 
-// npm start's server, history in a file: the in-memory one the tests use skips the SQLite writes.
-const temporalDir = mkdtempSync(join(tmpdir(), 'bench-turn-temporal-'));
-const temporal = await startTemporalDevServer({ dataDir: temporalDir, port: await freePort(), uiPort: await freePort() });
+const temporal = await startFileTemporal();
 const temporalAddress = temporal.address;
 try {
   const temporalPid = pidListening(Number(temporalAddress.split(':').pop()));
@@ -193,5 +191,4 @@ try {
   console.log(`wrote ${out}`);
 } finally {
   await temporal.stop();
-  rmSync(temporalDir, { recursive: true, force: true });
 }
