@@ -39,7 +39,7 @@ export const nodeFlags = (name: EntryName) => [youngGenerationFlag(name)];
 /**
  * glibc's malloc serves a block of 128 KB or more from its own mapping, returned to the system when
  * freed, but raises that threshold to the size of each such block freed, up to 32 MB. A start frees
- * many big blocks (the PGlite server compiling Postgres's WASM peaks at about 700 MB), after which
+ * many big blocks (the PGlite server peaks at about 700 MB while it loads Postgres's WASM), after which
  * blocks of up to 32 MB come from malloc's arenas, where freed pages mostly stay resident. A threshold
  * set explicitly stays where it is: the idle PGlite server 230–276 → 174–180 MB, the worker 314 →
  * 282–289 MB, and under fifty conversations 290 → 201 and 457–477 → 420–431 MB, with no change

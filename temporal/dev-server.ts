@@ -51,8 +51,8 @@ export function serverFeatureArgs(extraDynamicConfig: Record<string, string | nu
 /**
  * The history store's SQLite in write-ahead-log mode, syncing at checkpoints rather than at every
  * commit. SQLite's default (a rollback journal, synchronous=FULL) wrote, synced and deleted a journal
- * for each transaction, and the server took 10–12 ms of CPU a turn under bench:turn against 6–7 ms
- * with these (ten and fifty conversations; 52 → 77–79 turns/s at fifty). A commit still survives the
+ * for each transaction, and the server took 9.6–12.7 ms of CPU a turn under bench:turn against
+ * 6.3–9.9 ms with these (ten and fifty conversations, PostgreSQL). A commit still survives the
  * server being killed; a power cut can roll back its last commits but not corrupt the file, which is
  * more than the embedded PostgreSQL beside it promises (PGlite runs Postgres with fsync off, `-F`).
  */
