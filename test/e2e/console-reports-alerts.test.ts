@@ -104,7 +104,9 @@ it('creates an alert rule, shows its value now and its firing', { timeout: 120_0
     .execute(`insert into messages (id, tenant_id, conversation_id, direction, author, text, idempotency_key, status) values (?, ?, ?, 'out', 'bot', 'Hi', ?, 'failed')`, [id, tenant.tenantId, conversationId, `e2e-${id}`]);
   const handle = stack.temporal.schedule.getHandle(scheduleId);
   await reports.triggerAlertEvaluation();
-  const workflowId = await eventually(async () => (await handle.describe()).info.recentActions.at(-1)?.action.workflow.workflowId);
+  // The server's scheduler starts the run on its own time: under the whole suite on two cores it
+  // once took more than eventually's default 15 s.
+  const workflowId = await eventually(async () => (await handle.describe()).info.recentActions.at(-1)?.action.workflow.workflowId, 60_000);
   await stack.temporal.workflow.getHandle(workflowId).result();
   await eventually(async () => (receiver.received.length === 1 ? true : undefined));
 
