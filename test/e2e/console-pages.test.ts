@@ -50,8 +50,12 @@ afterAll(async () => {
   await fake?.close();
 });
 
-/** Browser and server share two cores with other test runs: allow for a slow moment. */
-const eventually = { timeout: 15_000, interval: 100 };
+/**
+ * Browser and server share two cores with other test runs: allow for a slow moment. This file runs
+ * first, while the rest of the suite starts up, and 15 s was once too little for a run page to
+ * re-read a finished run's history.
+ */
+const eventually = { timeout: 30_000, interval: 100 };
 
 const isMessage = (author: string, text: string) => (f: Frame) => f.type === 'message' && f.message.author === author && f.message.text === text;
 
