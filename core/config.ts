@@ -185,6 +185,12 @@ const envSchema = z.object({
    */
   WORKER_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(20_000),
   /**
+   * `true`: the compiled worker's workflow threads keep the SDK's promise hook, which records a stack
+   * for every workflow promise so the stack-trace query (Temporal UI's Stack Trace tab) can answer.
+   * Read by the threads' preload (worker/workflow-threads.ts); listed here so a typo fails the start.
+   */
+  WORKFLOW_STACK_TRACES: z.enum(['true', 'false']).default('false'),
+  /**
    * Bearer token a Prometheus scrape must send to `/metrics` (the API's, and the worker's when
    * WORKER_METRICS_PORT is set). Unset: the API's `/metrics` answers 404 and the worker's is open
    * to whoever reaches its port (bound to WORKER_METRICS_HOST, loopback by default).

@@ -1,15 +1,16 @@
 /**
  * `npm run build`: bundles the server entrypoints (scripts/entries.ts) into dist/ as ESM for
  * node 24 with esbuild, packages left in node_modules (native ones like onnxruntime-node load as
- * they do from source), source maps on; and the workflow code into dist/workflow-bundle.js, so no
- * bundler runs when a worker starts. Last it writes dist/.sources, the folders and files the build
+ * they do from source), source maps on; the worker's workflow-thread preload into
+ * dist/workflow-threads.cjs; and the workflow code into dist/workflow-bundle.js, so no bundler runs
+ * when a worker starts. Last it writes dist/.sources, the folders and files the build
  * read: scripts/ensure-built.sh rebuilds when anything there is newer.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { build, type Plugin } from 'esbuild';
-import { DIST_DIR, ENTRIES, WORKFLOW_BUNDLE } from './entries';
+import { DIST_DIR, ENTRIES, WORKFLOW_BUNDLE, WORKFLOW_THREADS_PRELOAD } from './entries';
 
 const root = resolve(import.meta.dirname, '..');
 const dist = join(root, DIST_DIR);
@@ -80,6 +81,18 @@ export async function buildServer(log: (line: string) => void = () => {}): Promi
     logLevel: 'warning',
     define: { __SWITCHBOARD_COMPILED__: 'true' },
     plugins: [sourceLocation, nodeResolvable],
+  });
+  // CommonJS, for `node --require`: the worker's workflow threads load it before the SDK.
+  await build({
+    absWorkingDir: root,
+    entryPoints: [join(root, WORKFLOW_THREADS_PRELOAD.source)],
+    outfile: join(root, WORKFLOW_THREADS_PRELOAD.file),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node24',
+    packages: 'external',
+    logLevel: 'warning',
   });
   // Webpack, run here once: the worker gets the file (WORKFLOW_BUNDLE_PATH) instead.
   const { tracedBundlePath, workflowBundle } = await import('../worker/create');

@@ -17,6 +17,8 @@ export type EntryName = keyof typeof ENTRIES;
 export const DIST_DIR = 'dist';
 /** The workflow code, bundled at build time so a worker starts without running webpack. */
 export const WORKFLOW_BUNDLE = join(DIST_DIR, 'workflow-bundle.js');
+/** Loaded into the compiled worker's workflow threads before the SDK: they run without its promise hook (worker/workflow-threads.ts). */
+export const WORKFLOW_THREADS_PRELOAD = { source: 'worker/workflow-threads.ts', file: join(DIST_DIR, 'workflow-threads.cjs') } as const;
 /**
  * V8 grows the young generation's semi-spaces up to 64 MB in a process's allocation burst at start
  * and keeps them: 128 MB of the API's idle RSS held nothing. At 8 MB bench:turn ran no slower, and the
@@ -34,7 +36,7 @@ export const youngGenerationFlag = (name?: EntryName) => `--max-semi-space-size=
  * keeps the functions' names; `NODE_OPTIONS=--enable-source-maps npm start` maps them back to the
  * TypeScript (the maps are built beside the bundles), for when someone is reading traces.
  */
-export const nodeFlags = (name: EntryName) => [youngGenerationFlag(name)];
+export const nodeFlags = (root: string, name: EntryName) => [youngGenerationFlag(name), ...(name === 'worker' ? ['--require', join(root, WORKFLOW_THREADS_PRELOAD.file)] : [])];
 
 /**
  * glibc's malloc serves a block of 128 KB or more from its own mapping, returned to the system when
@@ -65,6 +67,6 @@ export const COMPILED = typeof __SWITCHBOARD_COMPILED__ !== 'undefined' && __SWI
 export function entryCommand(root: string, name: EntryName, compiled = COMPILED, env: NodeJS.ProcessEnv = process.env): { cmd: string; args: string[]; env: NodeJS.ProcessEnv } {
   const partEnv = withMallocTunables(env);
   return compiled
-    ? { cmd: process.execPath, args: [...nodeFlags(name), join(root, DIST_DIR, `${name}.js`)], env: partEnv }
+    ? { cmd: process.execPath, args: [...nodeFlags(root, name), join(root, DIST_DIR, `${name}.js`)], env: partEnv }
     : { cmd: join(root, 'node_modules', '.bin', 'tsx'), args: [youngGenerationFlag(name), join(root, ENTRIES[name])], env: partEnv };
 }

@@ -3,10 +3,13 @@
  * `node dist/<part>.js`. The platform must come up from the build (health 200, a turn answered) with
  * no tsx among its processes, and its supervisor must restart a killed part in that form.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startPlatform, type PartName, type Platform } from '../../bench/chaos-platform';
-import { MALLOC_TUNABLES, withMallocTunables } from '../../scripts/entries';
+import { MALLOC_TUNABLES, WORKFLOW_THREADS_PRELOAD, withMallocTunables } from '../../scripts/entries';
 import { echoFlow } from '../support/flows';
 import { waitUntil } from '../support/wait';
 
@@ -29,7 +32,8 @@ it('starts from dist/ under plain node, answers /health and a turn, with no tsx 
   for (const part of ['worker', 'api', 'db'] as PartName[]) {
     const pids = platform.pids(part);
     expect(pids).toHaveLength(1);
-    expect(cmdline(pids[0])).toMatch(new RegExp(`^\\S*node --max-semi-space-size=${part === 'api' ? 32 : 8} \\S+/dist/${part === 'db' ? 'pglite-server' : part}\\.js`));
+    const preload = part === 'worker' ? ' --require \\S+/dist/workflow-threads\\.cjs' : '';
+    expect(cmdline(pids[0])).toMatch(new RegExp(`^\\S*node --max-semi-space-size=${part === 'api' ? 32 : 8}${preload} \\S+/dist/${part === 'db' ? 'pglite-server' : part}\\.js`));
     // Read by glibc when the process starts: it must be in the part's own environment.
     expect(environ(pids[0])).toContain(`GLIBC_TUNABLES=${MALLOC_TUNABLES}`);
   }
@@ -48,6 +52,31 @@ it('starts from dist/ under plain node, answers /health and a turn, with no tsx 
   const turn = await platform.request('POST', `/v1/conversations/${conv.body.id}/messages`, { text: 'Hello' });
   expect(turn.status).toBe(200);
   expect(turn.body.replies.length).toBeGreaterThan(0);
+
+  // The workflow threads run without the SDK's promise hook (worker/workflow-threads.ts): the
+  // stack-trace query says so, where a worker with the hook answers it.
+  const connection = await Connection.connect({ address: platform.temporalAddress });
+  try {
+    const handle = new Client({ connection }).workflow.getHandle(conv.body.workflowId);
+    await expect(handle.query('__stack_trace')).rejects.toThrow(/stack traces are not enabled/);
+  } finally {
+    await connection.close();
+  }
+});
+
+it('the workflow-thread preload takes the promise hook out of worker threads only, unless WORKFLOW_STACK_TRACES=true', () => {
+  // A worker thread loads the SDK's stack-trace machinery as its workflow threads do, and says whether the hook went in.
+  const probe = `
+    const { Worker } = require('node:worker_threads');
+    const thread = \`const { globalHandlers } = require('@temporalio/worker/lib/workflow/vm-shared'); globalHandlers.install(); require('node:worker_threads').parentPort.postMessage(globalHandlers.promiseHookInstalled);\`;
+    const main = require('@temporalio/worker/lib/workflow/vm-shared').globalHandlers;
+    main.install();
+    new Worker(thread, { eval: true }).once('message', (inThread) => console.log(JSON.stringify({ main: main.promiseHookInstalled, thread: inThread })));
+  `;
+  const run = (env: NodeJS.ProcessEnv) =>
+    JSON.parse(execFileSync(process.execPath, ['--require', resolve(WORKFLOW_THREADS_PRELOAD.file), '-e', probe], { env: { ...process.env, ...env }, encoding: 'utf8' }));
+  expect(run({ WORKFLOW_STACK_TRACES: undefined })).toEqual({ main: true, thread: false });
+  expect(run({ WORKFLOW_STACK_TRACES: 'true' })).toEqual({ main: true, thread: true });
 });
 
 it('keeps packages only some work needs out of the bundles’ static imports: they load at first use', () => {
