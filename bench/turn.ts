@@ -99,17 +99,22 @@ async function nativeDatabase() {
   return { url: db.url, pid: null as number | null, drop: () => db.drop() };
 }
 
+/** NODE_OPTIONS for a measured process, from the named variable when it is set. */
+const nodeOptionsFrom = (variable: string): Record<string, string> => (process.env[variable] ? { NODE_OPTIONS: process.env[variable]! } : {});
+
 async function measure(database: 'pglite' | 'postgres', temporalAddress: string, temporalPid: number | null) {
   const db = database === 'pglite' ? await embeddedDatabase() : await nativeDatabase();
   const stack = await startStack({ temporalAddress, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false });
   // As npm start runs it: the bundle under node, the workflow code prebuilt (no webpack at start).
   // BENCH_WORKER_NODE_OPTIONS=--cpu-prof profiles the worker's threads under load.
-  const worker = await startCompiledProcess('worker', { ...stack.workerEnv(), WORKFLOW_BUNDLE_PATH: join(root, WORKFLOW_BUNDLE), ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}) }, (log) => log.includes('worker ready'), 120_000);
+  const worker = await startCompiledProcess('worker', { ...stack.workerEnv(), WORKFLOW_BUNDLE_PATH: join(root, WORKFLOW_BUNDLE), ...nodeOptionsFrom('BENCH_WORKER_NODE_OPTIONS') }, (log) => log.includes('worker ready'), 120_000);
   // The platform's API too, in its own process as npm start runs it; the stack's in-process API only sets up.
   // BENCH_API_NODE_OPTIONS=--cpu-prof profiles it under load.
-  const api = await startApiProcess({ ...stack.workerEnv(), ...(process.env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_API_NODE_OPTIONS } : {}) }, 120_000, { compiled: true });
+  const api = await startApiProcess({ ...stack.workerEnv(), ...nodeOptionsFrom('BENCH_API_NODE_OPTIONS') }, 120_000, { compiled: true });
   const baselineQueue = `baseline-${process.pid}-${database}`;
-  const baselineWorker = await startProcess('bench/turn-baseline/worker.ts', { BASELINE_DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, BASELINE_TASK_QUEUE: baselineQueue }, (log) => log.includes('baseline worker ready'), 120_000);
+  // The SDK's defaults, as a minimal worker has them; BENCH_BASELINE_NODE_OPTIONS reaches it (e.g. the
+  // platform's workflow-thread preload, `--require dist/workflow-threads.cjs`, to see the floor without the promise hook).
+  const baselineWorker = await startProcess('bench/turn-baseline/worker.ts', { BASELINE_DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, BASELINE_TASK_QUEUE: baselineQueue, ...nodeOptionsFrom('BENCH_BASELINE_NODE_OPTIONS') }, (log) => log.includes('baseline worker ready'), 120_000);
   const baselineApi = await startBaselineApi(stack.temporal, baselineQueue);
   try {
     const { apiKey } = await stack.createTenant();
