@@ -3,7 +3,7 @@
  * in through the `turn` update (sync channels) or the `inbound` signal (async channels); the flow
  * graph is pinned in the input and refreshed only at continue-as-new.
  */
-import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   agentMessageSignal,
   closeSignal,
@@ -16,7 +16,7 @@ import {
   type InboundText,
 } from './messages';
 import { ConversationSession } from './runtime/conversation-session';
-import { setRunAttributes } from './runtime/search-attributes';
+import { setChangedRunAttributes, setRunAttributes } from './runtime/search-attributes';
 
 /**
  * Events per run before a conversation continues as new, far below the server's suggestion (4K
@@ -47,9 +47,11 @@ export async function conversation(input: ConversationInput): Promise<void> {
   });
   setHandler(conversationStateQuery, () => s.state());
 
-  setRunAttributes({ TenantId: input.tenantId, FlowId: input.flowId, FlowVersion: input.flowVersion, Channel: input.channel, Stage: s.status });
+  const attributes = { TenantId: input.tenantId, FlowId: input.flowId, FlowVersion: input.flowVersion, Channel: input.channel, Stage: s.status };
+  if (s.oneMarker) setChangedRunAttributes(attributes);
+  else setRunAttributes(attributes);
 
-  const bounded = patched(BOUNDED_HISTORY_PATCH);
+  const bounded = s.hasPatch(BOUNDED_HISTORY_PATCH);
   const canContinueAsNew = () => {
     const info = workflowInfo();
     return (info.continueAsNewSuggested || (bounded && info.historyLength > CONVERSATION_HISTORY_LIMIT)) && s.idle;

@@ -7,7 +7,7 @@
  * history's own events.
  */
 import { CONVERSATION_HISTORY_LIMIT } from '../../workflows/conversation';
-import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-patches';
+import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, ONE_MARKER_PATCH, UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-patches';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NODE_TYPES, nodeDefinition } from '../../core/nodes';
@@ -125,6 +125,11 @@ export const PATHS: Path[] = [
     kind: 'conversation',
     name: 'a flow that never reads the context folds on its slack',
     shows: (r) => r.facts.patches.includes(ANSWER_BEFORE_BOOKKEEPING_PATCH) && r.facts.activities.some((a) => a.type === 'summarize' && a.input?.messages?.length > UNREAD_CONTEXT_SLACK),
+  },
+  {
+    kind: 'conversation',
+    name: 'a run since the one-marker patch: every earlier patch from one marker, no attributes upserted at start',
+    shows: (r) => r.facts.patches.join() === ONE_MARKER_PATCH && !r.facts.upserts.some((keys) => keys.includes('TenantId')) && r.facts.localActivities.some((a) => a.type === 'recordTurn'),
   },
   { kind: 'conversation', name: 'close', shows: (r) => signalled(r, 'close') && r.facts.end?.kind === 'completed' },
   { kind: 'conversation', name: 'test conversation node statuses', shows: (r) => ranLocal(r, 'publishNodeStatus') },

@@ -26,6 +26,8 @@ export interface HistoryFacts {
   updates: string[];
   /** The `patched()` ids this run recorded: it took the code path each patch introduced. */
   patches: string[];
+  /** The search attributes each upsert set, by name, in history order. */
+  upserts: string[][];
   timersFired: number;
   /** Signals this run sent to other workflows that reached them. */
   externalSignalsDelivered: number;
@@ -40,7 +42,7 @@ const first = (payloads: temporal.api.common.v1.IPayloads | null | undefined): a
 
 export function historyFacts(history: History): HistoryFacts {
   const events = history.events ?? [];
-  const facts: HistoryFacts = { workflowType: '', events: events.length, input: undefined, activities: [], localActivities: [], signals: [], updates: [], patches: [], timersFired: 0, externalSignalsDelivered: 0, end: null };
+  const facts: HistoryFacts = { workflowType: '', events: events.length, input: undefined, activities: [], localActivities: [], signals: [], updates: [], patches: [], upserts: [], timersFired: 0, externalSignalsDelivered: 0, end: null };
   for (const e of events) {
     if (e.workflowExecutionStartedEventAttributes) {
       facts.workflowType = e.workflowExecutionStartedEventAttributes.workflowType?.name ?? '';
@@ -55,6 +57,8 @@ export function historyFacts(history: History): HistoryFacts {
       facts.localActivities.push({ type: data.activity_type, nodeId: nodeOfLocalSummary(summary), result: first(details.result) });
     } else if (e.markerRecordedEventAttributes?.markerName === 'core_patch') {
       facts.patches.push((first(e.markerRecordedEventAttributes.details?.['patch-data']) as { id: string }).id);
+    } else if (e.upsertWorkflowSearchAttributesEventAttributes) {
+      facts.upserts.push(Object.keys(e.upsertWorkflowSearchAttributesEventAttributes.searchAttributes?.indexedFields ?? {}).sort());
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const s = e.workflowExecutionSignaledEventAttributes;
       facts.signals.push({ name: s.signalName ?? '', arg: first(s.input) });

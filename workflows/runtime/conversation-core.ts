@@ -19,7 +19,7 @@ import { TraceLog } from '../flow/trace';
 import type { FlowRuntime, WalkResult } from '../flow/types';
 import { ConversationOutbox } from './conversation-outbox';
 import { setRunAttributes } from './search-attributes';
-import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, UNREAD_CONTEXT_SLACK } from './conversation-patches';
+import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, ONE_MARKER_PATCH, UNREAD_CONTEXT_SLACK } from './conversation-patches';
 
 /** What a discarded walk may have changed. */
 interface WalkSnapshot {
@@ -71,19 +71,22 @@ export abstract class ConversationCore implements FlowRuntime {
   protected readonly answersBeforeBookkeeping: boolean;
   protected readonly outbox: ConversationOutbox;
   protected readonly storesInboundWithReplies: boolean;
+  /** The run has ONE_MARKER_PATCH: the conversation patches before it hold without their own markers. */
+  readonly oneMarker: boolean;
 
   constructor(private readonly input: ConversationInput) {
     const c = input.carried;
-    this.answersBeforeBookkeeping = patched(ANSWER_BEFORE_BOOKKEEPING_PATCH);
+    this.oneMarker = patched(ONE_MARKER_PATCH);
+    this.answersBeforeBookkeeping = this.hasPatch(ANSWER_BEFORE_BOOKKEEPING_PATCH);
     this.graph = new FlowGraph(input.graph);
     this.workflowId = workflowInfo().workflowId;
     this.keyPrefix = `${this.workflowId}:${workflowInfo().firstExecutionRunId}`;
     this.tenantId = input.tenantId;
     this.conversationId = input.conversationId;
     this.ref = { tenantId: input.tenantId, conversationId: input.conversationId, workflowId: this.workflowId, channel: input.channel };
-    const batchesReplies = !isExternalChannel(input.channel) && patched(BATCHED_REPLIES_PATCH);
+    const batchesReplies = !isExternalChannel(input.channel) && this.hasPatch(BATCHED_REPLIES_PATCH);
     this.outbox = new ConversationOutbox(this.activities, this.ref, batchesReplies, (text) => this.window.push({ role: 'assistant', content: text }));
-    this.storesInboundWithReplies = batchesReplies && patched(INBOUND_WITH_REPLIES_PATCH);
+    this.storesInboundWithReplies = batchesReplies && this.hasPatch(INBOUND_WITH_REPLIES_PATCH);
     this.variables = c?.variables ?? { ...input.graph.settings.variables };
     this.window = c?.window ?? [];
     this.summary = c?.summary ?? '';
@@ -100,6 +103,11 @@ export abstract class ConversationCore implements FlowRuntime {
     this.assistant = input.assistant === true;
     this.touch();
     this.armInputTimer();
+  }
+
+  /** A conversation patch before ONE_MARKER_PATCH: held by that one's marker, or by its own in runs started before. */
+  hasPatch(patchId: string): boolean {
+    return this.oneMarker || patched(patchId);
   }
 
   // ---- FlowRuntime ----

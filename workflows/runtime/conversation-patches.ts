@@ -34,3 +34,13 @@ export const BATCHED_REPLIES_PATCH = 'conversation-batched-replies';
  * stored. Runs started before store the message first, in its own local activity.
  */
 export const INBOUND_WITH_REPLIES_PATCH = 'conversation-inbound-with-replies';
+
+/**
+ * Runs since this patch take every conversation patch before it (the three above and the bounded
+ * history) from this one marker, and upsert at start only the search attributes that differ from
+ * the ones the run started with. Each marker cost the run an event and, from the SDK's core, a
+ * `TemporalChangeVersion` search-attribute upsert (another event, and a visibility write on the
+ * server), so a new conversation's first task wrote four markers and five upserts for nothing
+ * its own behaviour needed. Runs started before keep one marker per patch and their upsert.
+ */
+export const ONE_MARKER_PATCH = 'conversation-one-patch-marker';

@@ -10,6 +10,8 @@ import { conversationInput, echoLoopFlow, flow, modelLoopFlow, onboardingFlow } 
 import { eventually } from '../../workflows/support/harness';
 import { knowledgeFinds, modelAnswer, modelHandingOff, modelUsingTools, passage, toolCall } from './model';
 import { expectPath, type RecordContext, type Recorder } from './types';
+import { historyFacts } from '../history';
+import { ONE_MARKER_PATCH } from '../../../workflows/runtime/conversation-patches';
 
 export type Conversation = ReturnType<typeof talk>;
 
@@ -234,7 +236,18 @@ async function recordTurnInOneActivity(ctx: RecordContext) {
   await closeAndSave(ctx, c, 'conversation-turn-in-one-activity');
 }
 
+/** The onboarding flow since the one-marker patch: one patch marker, and no upsert of the attributes the start set. */
+async function recordOneMarker(ctx: RecordContext) {
+  const c = talk(ctx.h, conversationInput(onboardingFlow()));
+  for (const text of ['hello', 'Ada', '42']) await c.turn(text);
+  const facts = historyFacts(await c.handle().fetchHistory());
+  expectPath(facts.patches.join() === ONE_MARKER_PATCH, `one patch marker (${facts.patches.join()})`);
+  expectPath(facts.upserts.every((keys) => keys.join() === 'TemporalChangeVersion'), `no attributes upserted at start (${JSON.stringify(facts.upserts)})`);
+  await closeAndSave(ctx, c, 'conversation-one-patch-marker');
+}
+
 export const conversationRecorders: Record<string, Recorder> = {
+  'conversation-one-patch-marker': { record: recordOneMarker },
   'conversation-turn-in-one-activity': { record: recordTurnInOneActivity },
   'conversation-batched-replies': { record: recordBatchedReplies },
   'conversation-answered-before-fold': { record: recordAnsweredBeforeFold },

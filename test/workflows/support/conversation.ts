@@ -3,9 +3,10 @@ import { conversationWorkflowId } from '../../../core/ids';
 import type { conversation } from '../../../workflows/conversation';
 import { conversationStateQuery, inboundSignal, turnUpdate, type ConversationInput, type InboundText, type TurnResult } from '../../../workflows/messages';
 import { decodePayload } from '../../../temporal/proto';
+import { searchAttributePairs } from '../../../workflows/search-attributes';
 import type { Harness } from './harness';
 
-/** A test conversation driven like the API does: update-with-start for every turn. */
+/** A test conversation driven like the API does: update-with-start for every turn, started with the API's search attributes. */
 export function talk(h: Harness, input: ConversationInput) {
   const workflowId = conversationWorkflowId(input.tenantId, input.conversationId);
   const client: Client = h.client;
@@ -20,6 +21,7 @@ export function talk(h: Harness, input: ConversationInput) {
           taskQueue: h.taskQueue,
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
+          typedSearchAttributes: searchAttributePairs({ TenantId: input.tenantId, FlowId: input.flowId, FlowVersion: input.flowVersion, Stage: 'bot', Channel: input.channel }),
         }),
       });
     },
