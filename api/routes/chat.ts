@@ -13,7 +13,7 @@ import { AppError } from '../../core/errors';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from '../../core/text';
 import { tenantEm } from '../../db/orm';
 import { createConversation } from '../../db/repos';
-import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
+import { requireConversation, requireConversationRef, requireLatestPinnedFlow } from '../services/lookups';
 import { liveChannel, publishLive } from '../../events/live';
 import { signChatToken, verifyChatToken } from '../services/chat-token';
 import { deliveredCursor, historyFrame, withStoredContent } from '../services/widget-history';
@@ -44,9 +44,9 @@ export const chatRoutes =
         if (conversationId) {
           id = (await requireConversation(request.em, conversationId, 'conversationId')).id;
         } else {
-          const version = await requireVersion(request.em, flowId!);
-          const conversation = await createConversation(request.em, request.tenantId, { flowId: flowId!, flowVersion: version.version, channel: 'webchat' });
-          await deps.workflows.conversation.start(request.tenantId, conversation.id, { flowId: flowId!, version: version.version, graph: version.graph }, 'webchat');
+          const pinned = await requireLatestPinnedFlow(request.em, request.tenantId, flowId!);
+          const conversation = await createConversation(request.em, request.tenantId, { flowId: flowId!, flowVersion: pinned.version, channel: 'webchat' });
+          await deps.workflows.conversation.start(request.tenantId, conversation.id, pinned, 'webchat');
           id = conversation.id;
         }
         const exp = Math.floor(Date.now() / 1000) + TOKEN_TTL_SECONDS;

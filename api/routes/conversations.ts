@@ -13,7 +13,7 @@ import {
 import { inboxPage, inboxQuery } from '../../core/api/inbox';
 import { createConversation, csatOfConversation, listInboxConversations, listMessages, setAssignedAgent, upsertContact } from '../../db/repos';
 import { inboxItems } from '../services/inbox';
-import { requireConversation, requireConversationRef, requireVersion } from '../services/lookups';
+import { rememberConversationRef, requireConversation, requireConversationRef, requireLatestPinnedFlow } from '../services/lookups';
 import { conversationDto, messageDto, replyDto } from '../services/serialize';
 import { fileLinks } from '../services/message-content';
 import { sendTurn } from '../services/turns';
@@ -38,11 +38,12 @@ export const conversationRoutes =
       },
       async (request, reply) => {
         const { flowId, channel, contact } = request.body;
-        const version = await requireVersion(request.em, flowId);
+        const pinned = await requireLatestPinnedFlow(request.em, request.tenantId, flowId);
         const contactRow = contact ? await upsertContact(request.em, request.tenantId, channel, contact.externalId ?? randomUUID(), contact) : null;
-        const conversation = await createConversation(request.em, request.tenantId, { flowId, flowVersion: version.version, channel, contactId: contactRow?.id });
-        await deps.workflows.conversation.start(request.tenantId, conversation.id, { flowId, version: version.version, graph: version.graph }, channel);
-        return reply.status(201).send({ id: conversation.id, workflowId: conversation.workflowId, flowVersion: version.version });
+        const conversation = await createConversation(request.em, request.tenantId, { flowId, flowVersion: pinned.version, channel, contactId: contactRow?.id });
+        await deps.workflows.conversation.start(request.tenantId, conversation.id, pinned, channel);
+        rememberConversationRef(request.tenantId, { id: conversation.id, flow: flowId, flowVersion: pinned.version, channel, workflowId: conversation.workflowId, isTest: false });
+        return reply.status(201).send({ id: conversation.id, workflowId: conversation.workflowId, flowVersion: pinned.version });
       },
     );
 

@@ -2,7 +2,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AppError } from '../../core/errors';
 import { FlowVersion, type Conversation } from '../../db/entities';
-import { getConversation, getDocument, getFlow, getFlowVersion, getKnowledgeBase } from '../../db/repos';
+import { getConversation, getDocument, getFlow, getFlowVersion, getKnowledgeBase, latestPublishedVersion } from '../../db/repos';
+import type { PinnedFlow } from '../../core/workflows';
+import { pinnedFlow } from '../../temporal/pinned-flows';
 
 export async function requireFlow(em: EntityManager, id: string, field = 'id') {
   const flow = await getFlow(em, id);
@@ -37,9 +39,13 @@ export async function requireConversationRef(em: EntityManager, tenantId: string
   const hit = refs.get(key);
   if (hit) return hit;
   const { flow, flowVersion, channel, workflowId, isTest } = await requireConversation(em, id, field);
-  const ref = { id, flow, flowVersion, channel, workflowId, isTest };
+  return rememberConversationRef(tenantId, { id, flow, flowVersion, channel, workflowId, isTest });
+}
+
+/** Caches a conversation just created, so its first turn costs no query either. */
+export function rememberConversationRef(tenantId: string, ref: ConversationRef): ConversationRef {
   if (refs.size >= REF_CACHE_SIZE) refs.delete(refs.keys().next().value!);
-  refs.set(key, ref);
+  refs.set(`${tenantId}:${ref.id}`, ref);
   return ref;
 }
 
@@ -57,6 +63,17 @@ export async function requireVersion(em: EntityManager, flowId: string, version?
   throw version === undefined
     ? new AppError('not_published', 'the flow has no published version yet: publish it first', { field: 'flowId' })
     : new AppError('not_found', `flow version ${version} not found`, { field: 'version' });
+}
+
+/**
+ * The latest published version of a flow, to start a conversation on: one query reads its number
+ * (and that the flow exists), and its graph comes from the pinned-flow cache, as a turn's does.
+ */
+export async function requireLatestPinnedFlow(em: EntityManager, tenantId: string, flowId: string): Promise<PinnedFlow> {
+  const latest = await latestPublishedVersion(em, tenantId, flowId);
+  // None: requireVersion says whether the flow is missing or unpublished.
+  if (latest === null) return requireVersion(em, flowId).then(({ version, graph }) => ({ flowId, version, graph }));
+  return pinnedFlow(tenantId, flowId, latest, () => requireVersion(em, flowId, latest));
 }
 
 /** Latest published version number per flow (version rows are tiny: only two columns are read). */

@@ -20,22 +20,30 @@ export interface NewConversation {
   threadKey?: string | null;
 }
 
-/** Insert the row before starting the workflow: messages reference it. */
+/**
+ * Insert the row before starting the workflow: messages reference it. One INSERT, not a flush: a
+ * flush wraps its statements in a transaction (three round trips) and computes change sets, and
+ * this runs at every conversation's start. The returned entity is not managed.
+ */
 export async function createConversation(em: EntityManager, tenantId: string, input: NewConversation): Promise<Conversation> {
   const id = input.id ?? randomUUID();
-  const conversation = em.create(Conversation, {
-    id,
-    tenant: tenantId,
-    flow: input.flowId,
-    flowVersion: input.flowVersion,
-    channel: input.channel,
-    contact: input.contactId ?? null,
-    workflowId: conversationWorkflowId(tenantId, id),
-    variables: input.variables ?? {},
-    ...(input.channelId ? { channelId: input.channelId } : {}),
-    ...(input.threadKey ? { threadKey: input.threadKey } : {}),
-  });
-  await em.flush();
+  const conversation = em.create(
+    Conversation,
+    {
+      id,
+      tenant: tenantId,
+      flow: input.flowId,
+      flowVersion: input.flowVersion,
+      channel: input.channel,
+      contact: input.contactId ?? null,
+      workflowId: conversationWorkflowId(tenantId, id),
+      variables: input.variables ?? {},
+      ...(input.channelId ? { channelId: input.channelId } : {}),
+      ...(input.threadKey ? { threadKey: input.threadKey } : {}),
+    },
+    { persist: false },
+  );
+  await em.insert(conversation);
   return conversation;
 }
 

@@ -44,6 +44,20 @@ export async function publishFlowVersion(em: EntityManager, flowId: string, grap
   });
 }
 
+/**
+ * The number of the tenant's flow's latest published version, or null (no such flow, or never
+ * published): one query that reads no graph, for a conversation's start. Plain SQL, so the tenant
+ * is named here rather than by the ORM's filter.
+ */
+export async function latestPublishedVersion(em: EntityManager, tenantId: string, flowId: string): Promise<number | null> {
+  const [row] = await em.getConnection().execute<{ version: number }[]>(
+    `select v.version from flow_versions v join flows f on f.id = v.flow_id and f.tenant_id = v.tenant_id
+     where v.tenant_id = ? and v.flow_id = ? and f.kind = 'flow' order by v.version desc limit 1`,
+    [tenantId, flowId],
+  );
+  return row?.version ?? null;
+}
+
 /** A specific version, or the latest when `version` is omitted. */
 export function getFlowVersion(em: EntityManager, flowId: string, version?: number): Promise<FlowVersion | null> {
   return version === undefined
