@@ -3,6 +3,7 @@
  * are chat messages, not HTML); objects render as JSON; a missing variable renders empty.
  */
 import Mustache from 'mustache';
+import { parseMustache, renderMustache } from './mustache-writer';
 
 const noEscape = (value: unknown): string => (value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value));
 
@@ -41,13 +42,13 @@ function ownPath(view: unknown, path: string[]): { value: unknown } | null {
 
 export function renderTemplate(text: string, variables: Record<string, unknown>): string {
   if (!text.includes('{{')) return text;
-  return Mustache.render(text, new OwnPropertyContext(variables), undefined, { escape: noEscape });
+  return renderMustache(text, new OwnPropertyContext(variables), { escape: noEscape });
 }
 
 /** Null when the template parses, else the reason (e.g. an unclosed section). */
 export function parseTemplate(text: string): string | null {
   try {
-    Mustache.parse(text);
+    parseMustache(text);
     return null;
   } catch (err) {
     return err instanceof Error ? err.message : String(err);

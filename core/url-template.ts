@@ -6,7 +6,7 @@
  * segment made only of dots is refused, since URL parsers resolve `..` even when encoded.
  * Triple braces (`{{{raw}}}`) insert a value as written: the flow's author opts out explicitly.
  */
-import Mustache from 'mustache';
+import { renderMustache } from './mustache-writer';
 
 export class UrlTemplateError extends Error {
   constructor(message: string) {
@@ -35,7 +35,7 @@ export function renderUrlTemplate(template: string, variables: Record<string, un
   if (!template.includes('{{')) return template;
   const values: string[] = [];
   // Each escaped value is replaced by a marker first, so its place in the finished URL is known.
-  const marked = Mustache.render(template, variables, undefined, {
+  const marked = renderMustache(template, variables, {
     escape: (value: unknown) => `${MARK}${values.push(asText(value)) - 1}${MARK}`,
   });
   // A raw ({{{…}}}) value carrying the marker character could pose as another value's place.

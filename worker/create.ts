@@ -12,36 +12,18 @@ import type { Telemetry } from '../telemetry/tracing';
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /**
- * The core/ modules workflow code imports, evaluated once per worker thread and shared by every
- * workflow (the SDK's `preloadModules`) rather than once per new run: building the node
- * catalogue's, campaigns' and API shapes' zod schemas took ~20 ms of the first workflow task of
- * every call, conversation and run. Only core/ modules whose libraries keep no state of their own
- * qualify (zod's schemas are built once; mustache's template cache, filtrex's parser and re2js are
- * left per run): the SDK deep-freezes what it shares, so a module or library that wrote to itself
- * would fail, not leak into another run.
+ * The whole of the workflow code, evaluated once per worker thread and shared by every workflow
+ * run (the SDK's `preloadModules`) rather than once per new run: each new conversation, call or run
+ * evaluated every module again (`workflows/index.ts` imports every workflow kind), 7–9 ms of the
+ * workflow thread per new run in a CPU profile, after the core/ modules with zod's schemas were
+ * already shared. The SDK deep-freezes what modules export, so a module that wrote to its own
+ * exports fails loudly (mustache's template cache did: templates render on a writer of their own,
+ * core/mustache-writer.ts). State kept in a module's closure is shared without a sound, so workflow
+ * code keeps none that can differ between runs: the only module-level state is caches of pure
+ * compilations (RE2 patterns, filtrex expressions, parsed templates, activity proxies), each
+ * bounded, and constant tables. test/workflows/preload.test.ts checks that.
  */
-const PRELOADED_CORE_MODULES = [
-  'activity-tags',
-  'appointment-answers',
-  'appointment-tools',
-  'assistant/tools',
-  'campaigns/index',
-  'channels',
-  'csat',
-  'errors',
-  'message-content',
-  'messages',
-  'nodes/index',
-  'quotas',
-  'renders',
-  'replies',
-  'retention',
-  'voice/menu',
-  'voice/spoken',
-  'voice/types',
-  'workflows',
-];
-export const PRELOADED_MODULES = PRELOADED_CORE_MODULES.map((m) => fileURLToPath(new URL(`../core/${m}.ts`, import.meta.url)));
+export const PRELOADED_MODULES = [WORKFLOWS_PATH];
 
 const bundles = new Map<boolean, Promise<WorkflowBundle>>();
 

@@ -1,0 +1,14 @@
+/** A module that keeps state of its own, for test/workflows/preload.test.ts to find (never bundled). */
+let turns = 0;
+const seen = new Map<string, number>();
+
+export class Counter {
+  static count = 0;
+  static readonly LIMIT = 10;
+}
+
+export function touch(key: string): number {
+  seen.set(key, ++turns);
+  Counter.count++;
+  return seen.size;
+}
