@@ -202,7 +202,7 @@ export async function buildApp(deps: AppDeps, opts: { logger?: FastifyServerOpti
   await app.register(assistantRoutes(deps));
 
   const chatPage = await readFile(CHAT_PAGE, 'utf8');
-  app.get('/chat', { schema: { hide: true }, config: { public: true }, helmet: cspWithScript(chatPage) }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));
+  app.get('/chat', { schema: { hide: true }, config: { public: true, securityHeaders: cspWithScript(chatPage) } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(chatPage));
   // The console at `/` (and its client-side routes); the chat page stays at /chat.
   await registerConsole(app);
 

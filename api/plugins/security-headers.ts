@@ -1,13 +1,25 @@
 /**
- * Browser hardening on every response (`@fastify/helmet`): a Content-Security-Policy that allows
+ * Browser hardening on every response (helmet): a Content-Security-Policy that allows
  * only the API's own scripts, styles, images and sockets and no framing (`frame-ancestors 'none'`),
  * `nosniff`, `Referrer-Policy: no-referrer`, and HSTS on HTTPS requests. Pages with an inline
  * script (the /chat page) extend the policy with that script's hash through `cspWithScript`.
  * `/widget.js` is fetched by third-party pages, so it sets its own Cross-Origin-Resource-Policy.
+ * Each policy's helmet middleware is built once: `@fastify/helmet` built it again on every request
+ * (its CSP parsed and every header formatted, about 0.2 ms of each turn's API time in a profile).
  */
 import { createHash } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
+import helmet from 'helmet';
+
+/** A policy's headers, set on a response (a helmet middleware built once). */
+export type SecurityHeaders = ReturnType<typeof helmet>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** This route's own policy (`cspWithScript`) instead of the API's. */
+    securityHeaders?: SecurityHeaders;
+  }
+}
 
 const DIRECTIVES = {
   defaultSrc: ["'self'"],
@@ -36,15 +48,16 @@ const policy = (directives: typeof DIRECTIVES) => ({
 });
 
 export async function registerSecurityHeaders(app: FastifyInstance) {
-  await app.register(helmet, { global: true, ...policy(DIRECTIVES) });
-  app.addHook('onRequest', async (request, reply) => {
+  const apiPolicy = helmet(policy(DIRECTIVES));
+  app.addHook('onRequest', (request, reply, done) => {
     if (request.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000; includeSubDomains');
+    (request.routeOptions.config.securityHeaders ?? apiPolicy)(request.raw, reply.raw, (err) => done(err as Error | undefined));
   });
 }
 
-/** Route options (`helmet`) for an HTML page whose one inline script is `html`'s `<script>` element. */
-export function cspWithScript(html: string) {
-  return policy({ ...DIRECTIVES, scriptSrc: ["'self'", scriptHash(html)] });
+/** A route's `config.securityHeaders` for an HTML page whose one inline script is `html`'s `<script>` element. */
+export function cspWithScript(html: string): SecurityHeaders {
+  return helmet(policy({ ...DIRECTIVES, scriptSrc: ["'self'", scriptHash(html)] }));
 }
 
 /** The CSP source of the page's one inline `<script>` element. */
