@@ -10,9 +10,15 @@
  * lacking `v8.promiseHooks`: that query fails with "Workflow stack traces are not enabled on this
  * worker", and nothing else changes. `WORKFLOW_STACK_TRACES=true` keeps the hook (and the query);
  * `npm run start:dev` and the tests run the sources without this preload, so they keep it too.
+ * It also bounds a workflow task that never yields without a thread per sandbox call
+ * (worker/deadlock-watchdog.ts).
  */
 import { isMainThread } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import { boundWorkflowCalls, watchWorkflowThreads } from './deadlock-watchdog';
+
+if (isMainThread) watchWorkflowThreads();
+else boundWorkflowCalls();
 
 if (!isMainThread && process.env.WORKFLOW_STACK_TRACES !== 'true') {
   // The SDK's own module instance in this thread: the SDK loads it from the same file afterwards.
