@@ -5,6 +5,7 @@
  * so a condition over an unanswered question is simply false.
  */
 import { compileExpression, type Operators } from 'filtrex';
+import { BoundedMap } from './bounded-map';
 import { compilePattern, patternMatches, PatternError } from './regex';
 
 type Compiled = (vars: Record<string, unknown>) => unknown;
@@ -58,8 +59,7 @@ function lookup(vars: Record<string, unknown>, path: string): unknown {
   return value === undefined ? null : value;
 }
 
-const cache = new Map<string, Compiled>();
-const CACHE_LIMIT = 500;
+const cache = new BoundedMap<string, Compiled>(500);
 
 /** Compiles (cached) or throws an ExpressionError a marketer can act on. */
 export function compile(expression: string): Compiled {
@@ -93,7 +93,6 @@ export function compile(expression: string): Compiled {
     if (result instanceof Error) throw new ExpressionError(`expression "${expression}" failed: ${result.message}`);
     return result;
   };
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(expression, compiled);
   return compiled;
 }

@@ -7,28 +7,11 @@
  * parsed again and again, by every run on the thread.
  */
 import Mustache from 'mustache';
-
-const CACHE_LIMIT = 500;
-
-class BoundedTemplateCache implements Mustache.TemplateCache {
-  private readonly entries = new Map<string, string>();
-
-  set(key: string, value: string): void {
-    if (this.entries.size >= CACHE_LIMIT && !this.entries.has(key)) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, value);
-  }
-
-  get(key: string): string | undefined {
-    return this.entries.get(key);
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
-}
+import { BoundedMap } from './bounded-map';
 
 const writer = new Mustache.Writer();
-(writer as Mustache.Writer & { templateCache: Mustache.TemplateCache }).templateCache = new BoundedTemplateCache();
+// Parsed templates by source: a Map has the cache's get, set and clear.
+(writer as Mustache.Writer & { templateCache: Mustache.TemplateCache }).templateCache = new BoundedMap<string, string>(500);
 
 /** `Mustache.render` on this writer. */
 export function renderMustache(template: string, view: unknown, options: Mustache.RenderOptions): string {

@@ -7,6 +7,7 @@
  * lookaround; such a pattern is refused when the flow is validated.
  */
 import { RE2JS } from 're2js';
+import { BoundedMap } from './bounded-map';
 
 /** Text longer than this is never given to a tenant's pattern (RE2 is linear, but not free). */
 export const PATTERN_INPUT_MAX = 4096;
@@ -22,8 +23,7 @@ export class PatternError extends Error {
 
 export type Pattern = RE2JS;
 
-const cache = new Map<string, Pattern>();
-const CACHE_LIMIT = 500;
+const cache = new BoundedMap<string, Pattern>(500);
 
 /** Compiles (cached) with RE2 or throws a PatternError saying why. */
 export function compilePattern(source: string, { caseInsensitive = false, maxSource = PATTERN_SOURCE_MAX } = {}): Pattern {
@@ -37,7 +37,6 @@ export function compilePattern(source: string, { caseInsensitive = false, maxSou
   } catch (err) {
     throw new PatternError(`pattern "${source}" is not a supported regular expression (${(err as Error).message.replace(/^error parsing regexp: /, '')}); backreferences and lookarounds are not supported`);
   }
-  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   cache.set(key, compiled);
   return compiled;
 }
