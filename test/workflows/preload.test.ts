@@ -4,8 +4,8 @@
  * SDK freezes it), but state in a module's own scope would be shared by every run on the thread
  * without a sound: a leak between tenants' conversations, and replays that differ from the first
  * execution. So every module of ours in the bundle keeps no such state: no module-level `let` or
- * `var`, no mutable static, and a module-level Map or Set only where it is a constant table or a
- * cache of pure compilations, named below with why.
+ * `var`, no mutable static, and a module-level object made with `new` only where it is a constant
+ * table or a cache of pure compilations, named below with why.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -16,10 +16,16 @@ import { bundle } from './support/harness';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** file:name of each module-level Map or Set, and why sharing it between runs is safe. */
-const SHARED_COLLECTIONS: Record<string, string> = {
+/** file:name of each module-level object made with `new`, and why sharing it between runs is safe. */
+const SHARED_OBJECTS: Record<string, string> = {
   'core/regex.ts:cache': 'compiled RE2 patterns by source, bounded',
   'core/expressions.ts:cache': 'compiled expressions by source, bounded',
+  'core/mustache-writer.ts:writer': 'the template writer, its cache of parsed templates bounded',
+  // A global or sticky pattern keeps `lastIndex` between uses; String#match and #replace start at 0 and reset it.
+  'core/text.ts:UNSTORABLE_ALL': 'used only by String#replace',
+  'core/csat.ts:STAR': 'used only by String#match',
+  'core/output-filter.ts:CARD_CANDIDATE': 'used only by String#replace',
+  'core/output-filter.ts:PHONE_CANDIDATE': 'used only by String#replace',
   'workflows/flow/activities.ts:localVariants': 'activity proxies by name, one per activity type',
   'workflows/flow/activities.ts:LOCAL': 'the local activities, filled at module evaluation',
 };
@@ -43,9 +49,9 @@ function moduleState(file: string): Finding[] {
         const name = declaration.name.getText(source);
         if (!isConst) at(declaration, `module-level let/var ${name}`);
         const init = declaration.initializer;
-        if (init && ts.isNewExpression(init) && /^(Map|Set|WeakMap|WeakSet)$/.test(init.expression.getText(source))) {
-          if (!SHARED_COLLECTIONS[`${file}:${name}`] && !CONSTANT_SETS.test(name)) at(declaration, `module-level ${init.expression.getText(source)} ${name}`);
-        }
+        const allowed = !!SHARED_OBJECTS[`${file}:${name}`] || CONSTANT_SETS.test(name);
+        if (init && ts.isNewExpression(init) && !allowed) at(declaration, `module-level ${init.expression.getText(source)} ${name}`);
+        if (init && ts.isRegularExpressionLiteral(init) && /\/[a-z]*[gy][a-z]*$/.test(init.text) && !allowed) at(declaration, `module-level global or sticky pattern ${name}`);
       }
     }
     if (ts.isClassDeclaration(statement)) {
@@ -77,6 +83,6 @@ describe('workflow code shared between runs', () => {
   it('finds the state it looks for', () => {
     // This very check on a module written to keep state, so the test above cannot pass by finding nothing.
     const probe = 'test/workflows/support/module-state-probe.ts';
-    expect(moduleState(probe).map((f) => f.what)).toEqual(['module-level let/var turns', 'module-level Map seen', 'mutable static count']);
+    expect(moduleState(probe).map((f) => f.what)).toEqual(['module-level let/var turns', 'module-level Map seen', 'module-level global or sticky pattern WORD', 'mutable static count']);
   });
 });
