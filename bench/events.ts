@@ -22,7 +22,7 @@ import { loadConfig } from '../core/config';
 import { systemEm, createOrm, tenantEm } from '../db/orm';
 import { createWebhookSubscription, ensureTenant } from '../db/repos';
 import { secretBoxFromConfig } from '../db/secrets';
-import type { EventJob } from '../events/queue';
+import { eventJob, type EventJob } from '../events/queue';
 import { startEventSink } from '../events/sink';
 import { closeQueueWorker } from '../ingress/queue';
 import { startWebhookDelivery } from '../webhooks/worker';
@@ -143,7 +143,7 @@ while (queued < total) {
       const ordered = (n % 100) / 100 < orderedShare;
       const type = ordered ? 'message.sent' : 'run.completed';
       const data = ordered ? { conversationId: conversations[n % conversations.length], n } : { n };
-      return { name: type, data: { tenantId: tenant.id, type, workflowId: `bench:${n}`, data, occurredAt: new Date().toISOString() } satisfies EventJob, opts: { jobId: `e${n}`, removeOnComplete: true } };
+      return { name: type, data: eventJob({ tenantId: tenant.id, type, workflowId: `bench:${n}`, data }), opts: { jobId: `e${n}`, removeOnComplete: true } };
     });
     await events.addBulk(batch);
     queued = due;

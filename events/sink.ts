@@ -24,11 +24,15 @@ export interface StoredEvent {
   workflowId: string;
   data: Record<string, unknown>;
   createdAt: Date;
+  /** Its place among its conversation's events (`nextEventSeq`, events/queue.ts). */
+  seq: number;
 }
 
 export async function persistEvent(orm: MikroORM, job: Pick<Job<EventJob>, 'id' | 'data'>): Promise<StoredEvent> {
   const e = job.data;
-  const stored: StoredEvent = { id: eventRowId(String(job.id)), tenantId: e.tenantId, type: e.type, workflowId: e.workflowId, data: e.data, createdAt: new Date(e.occurredAt) };
+  const createdAt = new Date(e.occurredAt);
+  // A job queued before events carried a seq is placed by its millisecond.
+  const stored: StoredEvent = { id: eventRowId(String(job.id)), tenantId: e.tenantId, type: e.type, workflowId: e.workflowId, data: e.data, createdAt, seq: e.seq ?? createdAt.getTime() * 1000 };
   await tenantEm(orm, e.tenantId)
     .createQueryBuilder(Event)
     .insert({ id: stored.id, tenant: e.tenantId, type: e.type, workflowId: e.workflowId, data: e.data, createdAt: stored.createdAt })
@@ -62,9 +66,10 @@ const conversationOf = (e: EventJob) => (typeof e.data.conversationId === 'strin
 /**
  * The analytics sink the worker process runs. Close it with `closeQueueWorker` (ingress/queue.ts).
  * `afterStore` runs once the row is in (on a redelivered job too: it must be idempotent); if it
- * throws, the job is retried. BullMQ hands jobs over in queue order; a conversation's jobs are then
- * stored and fanned out one after another, so its webhook deliveries are created in event order
- * (ARCHITECTURE.md, "Outbound webhooks").
+ * throws, the job is retried. A conversation's jobs are stored and fanned out one after another in
+ * the order BullMQ hands them over, which is mostly but not always the order they were queued in
+ * when several run at once: webhook chains follow the events' own `seq` (ARCHITECTURE.md,
+ * "Outbound webhooks").
  */
 export function startEventSink(opts: { connection: ConnectionOptions; orm: MikroORM; concurrency?: number; queue?: string; afterStore?: (event: StoredEvent) => Promise<void> }): Worker<EventJob> {
   const inOrder = keyedSerializer();

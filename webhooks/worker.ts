@@ -53,7 +53,7 @@ export function startWebhookDelivery(opts: WebhookDeliveryOptions) {
     const subsOf = new Map<string, EnabledSubscription[]>();
     if (read && tenants.size === 1) subsOf.set(events[0].tenantId, read);
     else for (const tenantId of tenants) subsOf.set(tenantId, await store.enabledSubscriptions(em, tenantId));
-    // Rows in event order: a conversation's chain follows the order they are inserted in.
+    // A conversation's chain follows the events' seq; ties (none from one process) by insertion.
     const rows = events.flatMap((event) =>
       subsOf
         .get(event.tenantId)!
@@ -65,6 +65,7 @@ export function startWebhookDelivery(opts: WebhookDeliveryOptions) {
           eventId: event.id,
           eventType: event.type,
           eventAt: event.createdAt,
+          eventSeq: event.seq,
           orderKey: typeof event.data.conversationId === 'string' ? event.data.conversationId : null,
           payload: event.data,
         })),

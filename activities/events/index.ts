@@ -3,7 +3,7 @@
  * so a retried activity does not queue it twice (the sink, events/sink.ts, stores each job once).
  */
 import { stripUnstorableDeep } from '../../core/text';
-import type { EventJob } from '../../events/queue';
+import { eventJob } from '../../events/queue';
 import { eventRowId, sha256 } from '../../events/sink';
 import { activityContext } from '../context';
 import type { ActivityDeps } from '../deps';
@@ -24,8 +24,7 @@ type EventInput = Parameters<SwitchboardActivities['emitEvent']>[0];
  */
 export async function queueEvent(eventsQueue: ActivityDeps['eventsQueue'], input: EventInput, jobId: string): Promise<void> {
   // The sink stores the event in PostgreSQL: a NUL from an HTTP response or a model would fail it every attempt.
-  const job: EventJob = { ...stripUnstorableDeep(input), occurredAt: new Date().toISOString() };
-  await eventsQueue.add(input.type, job, {
+  await eventsQueue.add(input.type, eventJob(stripUnstorableDeep(input)), {
     jobId,
     attempts: 5,
     backoff: { type: 'exponential', delay: 1000 },

@@ -13,6 +13,7 @@ import type { ActivityDeps } from '../deps';
 import { subjectEventId } from '../events';
 import { publishLive, publishLiveMany, publishTenantLive, type LiveEvent } from '../../events/live';
 import type { StoredEvent } from '../../events/sink';
+import { nextEventSeq } from '../../events/queue';
 import type { OutboundMessage, Reply } from '../../core/messages';
 import type { ConversationRef, InboundMessageInput, RecordedInbound, SwitchboardActivities } from '../types';
 import { awaitsAnswer, claimAwaited } from '../scheduling/replies';
@@ -76,7 +77,8 @@ export function storeActivities({ orm, redis, afterEventsStored }: ActivityDeps)
       ];
     };
     const { stored, subscriptions, seenContact } = await insertMessagesWithEvents(tenantEm(orm, ref.tenantId), ref.tenantId, ref, rows, eventsOf);
-    const events = stored.flatMap((s) => s.events).map((e) => ({ ...e, tenantId: ref.tenantId, workflowId: ref.workflowId }));
+    // Numbered as they are stored: after every event the conversation's workflow emitted before.
+    const events = stored.flatMap((s) => s.events).map((e) => ({ ...e, tenantId: ref.tenantId, workflowId: ref.workflowId, seq: nextEventSeq() }));
     return { messages: stored.map((s) => s.message), stored: { events, subscriptions }, seenContact };
   }
 

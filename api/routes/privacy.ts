@@ -16,7 +16,7 @@ import { AppError } from '../../core/errors';
 import { fullPolicy, type RetentionPolicy } from '../../core/retention';
 import { systemEm } from '../../db/orm';
 import { CONTACT_EXPORT_SECTIONS, contactScope, contactWorkflowIds, eraseContactRows, tenantById, updateTenantSettings } from '../../db/repos';
-import { createEventsQueue } from '../../events/queue';
+import { createEventsQueue, eventJob } from '../../events/queue';
 import { sha256 } from '../../events/sink';
 import type { AppDeps } from '../deps';
 import { appendRequestAudit, recordChange } from '../plugins/audit';
@@ -110,7 +110,7 @@ export const privacyRoutes =
         try {
           await eventsQueue.add(
             'contact.erased',
-            { tenantId: scope.tenantId, type: 'contact.erased', workflowId: `contact:${scope.tenantId}:${scope.contactId}`, data, occurredAt: new Date().toISOString() },
+            eventJob({ tenantId: scope.tenantId, type: 'contact.erased', workflowId: `contact:${scope.tenantId}:${scope.contactId}`, data }),
             { jobId: sha256(JSON.stringify([scope.tenantId, 'contact.erased', scope.contactId])), attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { age: 24 * 3600 } },
           );
         } catch (err) {

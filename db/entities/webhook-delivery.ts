@@ -7,10 +7,10 @@ import { WebhookSubscription } from './webhook-subscription';
 /**
  * One event for one subscription. Its id, derived from (subscription, event), is the
  * `Switchboard-Delivery-Id` the receiver dedupes by; replays keep it. Deliveries with the same
- * `orderKey` (the conversation) for the same subscription go out one at a time in the order
- * of the `chain_seq` column (an identity the database numbers rows by as the sink creates them;
- * event times tie within a millisecond). Only the chain's SQL reads it (db/repos/webhooks.ts), so
- * the entity leaves it out: inserts must not name it.
+ * `orderKey` (the conversation) for the same subscription go out one at a time in the order of
+ * `eventSeq`, then of the `chain_seq` column (an identity the database numbers rows by as they
+ * are created). Only the chain's SQL reads `chain_seq` (db/repos/webhooks.ts), so the entity
+ * leaves it out: inserts must not name it.
  */
 export const WebhookDelivery = defineEntity({
   name: 'WebhookDelivery',
@@ -23,6 +23,8 @@ export const WebhookDelivery = defineEntity({
     eventType: p.string(),
     /** The event's time (when the workflow emitted it). */
     eventAt: p.datetime(),
+    /** The event's place among its conversation's (events/queue.ts, nextEventSeq): µs since the epoch. */
+    eventSeq: p.bigint('number'),
     orderKey: p.string().nullable(),
     /** The body's `data`. */
     payload: jsonObject(),
@@ -39,7 +41,7 @@ export const WebhookDelivery = defineEntity({
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  // The chain's index (subscription_id, order_key, chain_seq) is in its migration.
+  // The chain's index (subscription_id, order_key, event_seq, chain_seq) is in its migration.
   indexes: [{ properties: ['tenant', 'status', 'createdAt'] }],
 });
 export type WebhookDelivery = InferEntity<typeof WebhookDelivery>;

@@ -37,6 +37,7 @@ import { Migration20261227120000_user_phone } from './Migration20261227120000_us
 import { Migration20261227230000_assistant } from './Migration20261227230000_assistant';
 import { Migration20261228100000_bm25_statement_stats } from './Migration20261228100000_bm25_statement_stats';
 import { Migration20261229100000_message_batch_function } from './Migration20261229100000_message_batch_function';
+import { Migration20261230090000_webhook_event_seq } from './Migration20261230090000_webhook_event_seq';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123112858_initial', class: Migration20261123112858_initial },
@@ -76,4 +77,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261227230000_assistant', class: Migration20261227230000_assistant },
   { name: 'Migration20261228100000_bm25_statement_stats', class: Migration20261228100000_bm25_statement_stats },
   { name: 'Migration20261229100000_message_batch_function', class: Migration20261229100000_message_batch_function },
+  { name: 'Migration20261230090000_webhook_event_seq', class: Migration20261230090000_webhook_event_seq },
 ];

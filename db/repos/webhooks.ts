@@ -86,6 +86,8 @@ export interface NewDelivery {
   eventId: string;
   eventType: string;
   eventAt: Date;
+  /** The event's place in its conversation (events/queue.ts, nextEventSeq). */
+  eventSeq: number;
   orderKey: string | null;
   payload: Record<string, unknown>;
 }
@@ -105,7 +107,7 @@ export async function insertDeliveries(em: EntityManager, rows: NewDelivery[]): 
   if (rows.length === 0) return;
   await em
     .createQueryBuilder(WebhookDelivery)
-    .insert(rows.map((r) => ({ id: r.id, tenant: r.tenantId, subscription: r.subscriptionId, eventId: r.eventId, eventType: r.eventType, eventAt: r.eventAt, orderKey: r.orderKey, payload: r.payload, status: 'pending' as const, nextAttemptAt: new Date() })))
+    .insert(rows.map((r) => ({ id: r.id, tenant: r.tenantId, subscription: r.subscriptionId, eventId: r.eventId, eventType: r.eventType, eventAt: r.eventAt, eventSeq: r.eventSeq, orderKey: r.orderKey, payload: r.payload, status: 'pending' as const, nextAttemptAt: new Date() })))
     .onConflict('id')
     .ignore()
     .execute('run');
@@ -130,14 +132,14 @@ export interface ClaimedDelivery {
 const CHAIN_HEAD = `(d.order_key is null or not exists (
          select 1 from webhook_deliveries e
          where e.subscription_id = d.subscription_id and e.order_key = d.order_key and e.status in ('pending', 'delivering')
-           and e.chain_seq < d.chain_seq))`;
+           and (e.event_seq, e.chain_seq) < (d.event_seq, d.chain_seq)))`;
 
 /** A claim older than this belongs to a worker that died mid-attempt (attempts time out far sooner). */
 const STALE_CLAIM_SECONDS = 120;
 
 /**
  * Takes a due delivery for one attempt, unless an earlier delivery of its chain (same
- * subscription and order key, created before it) is unfinished. Null when there is nothing to do now.
+ * subscription and order key, of an earlier event) is unfinished. Null when there is nothing to do now.
  */
 export async function claimDelivery(em: EntityManager, id: string): Promise<ClaimedDelivery | null> {
   const rows = await em.getConnection().execute<(Omit<ClaimedDelivery, 'subscription'> & { url: string; enabled: boolean; secretEncrypted: string; consecutiveDead: number })[]>(
@@ -194,7 +196,7 @@ export async function abandonDelivery(em: EntityManager, id: string, reason: str
 /** The chain's new head once a delivery is finished: the earliest unfinished delivery after it. */
 export async function nextInChain(em: EntityManager, subscriptionId: string, orderKey: string): Promise<{ id: string; nextAttemptAt: string | Date | null } | null> {
   const rows = await em.getConnection().execute<{ id: string; nextAttemptAt: string | Date | null }[]>(
-    `select id, next_attempt_at as "nextAttemptAt" from webhook_deliveries where subscription_id = ? and order_key = ? and status = 'pending' order by chain_seq limit 1`,
+    `select id, next_attempt_at as "nextAttemptAt" from webhook_deliveries where subscription_id = ? and order_key = ? and status = 'pending' order by event_seq, chain_seq limit 1`,
     [subscriptionId, orderKey],
   );
   return rows[0] ?? null;

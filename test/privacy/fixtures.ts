@@ -107,7 +107,7 @@ export async function subscription(exec: Exec, s: Seeded): Promise<string> {
 }
 
 export async function delivery(exec: Exec, s: Seeded, subscriptionId: string, eventId: string, label: string, age: number, status: string): Promise<string> {
-  const id = await insert(exec, 'webhook_deliveries', { tenant_id: s.tenantId, subscription_id: subscriptionId, event_id: eventId, event_type: 'message.received', event_at: daysAgo(age), payload: { label }, status, created_at: daysAgo(age) });
+  const id = await insert(exec, 'webhook_deliveries', { tenant_id: s.tenantId, subscription_id: subscriptionId, event_id: eventId, event_type: 'message.received', event_at: daysAgo(age), event_seq: daysAgo(age).getTime() * 1000, payload: { label }, status, created_at: daysAgo(age) });
   await insert(exec, 'webhook_attempts', { tenant_id: s.tenantId, delivery_id: id, attempt: 1, latency_ms: 5, status_code: 200 });
   return id;
 }

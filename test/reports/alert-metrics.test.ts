@@ -57,7 +57,7 @@ beforeAll(async () => {
   await seed(other.tenantId, [await flow(other.apiKey, 'One'), await flow(other.apiKey, 'Two')]);
   const sub = await stack.request('POST', '/v1/webhooks/subscriptions', { apiKey: t.apiKey, body: { url: 'https://receiver.example/hook', eventTypes: ['*'] } });
   const ids = [randomUUID(), randomUUID(), randomUUID()];
-  await insertDeliveries(systemEm(stack.orm), ids.map((id) => ({ id, tenantId: t.tenantId, subscriptionId: sub.body.id, eventId: randomUUID(), eventType: 'run.completed', eventAt: new Date(), orderKey: null, payload: {} })));
+  await insertDeliveries(systemEm(stack.orm), ids.map((id) => ({ id, tenantId: t.tenantId, subscriptionId: sub.body.id, eventId: randomUUID(), eventType: 'run.completed', eventAt: new Date(), eventSeq: 1, orderKey: null, payload: {} })));
   for (const id of ids.slice(0, 2)) await abandonDelivery(systemEm(stack.orm), id, 'test');
 });
 afterAll(async () => {

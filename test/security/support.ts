@@ -47,7 +47,7 @@ export async function tenantFixture(stack: Stack): Promise<Fixture> {
   const webhook = await ok('POST', '/v1/webhooks/subscriptions', { url: 'https://receiver.example/hook', eventTypes: ['*'] });
   // A dead delivery, as the delivery worker leaves one (no worker runs here).
   const delivery = randomUUID();
-  await insertDeliveries(systemEm(stack.orm), [{ id: delivery, tenantId, subscriptionId: webhook.id, eventId: randomUUID(), eventType: 'run.completed', eventAt: new Date(), orderKey: null, payload: {} }]);
+  await insertDeliveries(systemEm(stack.orm), [{ id: delivery, tenantId, subscriptionId: webhook.id, eventId: randomUUID(), eventType: 'run.completed', eventAt: new Date(), eventSeq: 1, orderKey: null, payload: {} }]);
   await abandonDelivery(systemEm(stack.orm), delivery, 'fixture');
   const alertRule = await ok('POST', '/v1/alerts/rules', { name: 'Fixture alert', metric: 'failed_sends', comparison: 'gt', threshold: 5, windowMinutes: 60, webhookUrl: 'https://receiver.example/alerts' });
   const session = await fetch(`${stack.url}/v1/widget/${channelId}/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });

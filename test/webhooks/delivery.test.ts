@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nextEventSeq } from '../../events/queue';
 import { startFakeSmtp, type FakeSmtp } from '../fakes/smtp-server';
 import { waitUntil } from '../support/wait';
 import { startReceiver, startRig, subscribe, type Receiver, type Rig } from './support';
@@ -127,6 +128,19 @@ describe('order', () => {
     for (let seq = 1; seq <= 6; seq++) await rig.emit(t.tenantId, 'message.sent', { conversationId, seq }, at);
     await waitUntil(() => r.received.length === 6, 20_000, 'six requests');
     expect(r.received.map((x) => x.json.data.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it("follows the events' seq when their deliveries are created in another order", async () => {
+    // The sink, running several jobs at once, and the message activity can each store a later event first.
+    const t = await rig.stack.createTenant();
+    const conversationId = randomUUID();
+    const r = await receiver(() => ({ status: 200 }));
+    await subscribe(rig.stack, t.apiKey, r.url, ['message.sent']);
+    const at = new Date();
+    const events = [1, 2, 3].map((n) => ({ id: randomUUID(), tenantId: t.tenantId, type: 'message.sent', workflowId: 'w', data: { conversationId, n }, createdAt: at, seq: nextEventSeq() }));
+    await rig.fanOutMany(events.toReversed());
+    await waitUntil(() => r.received.length === 3, 20_000, 'three requests');
+    expect(r.received.map((x) => x.json.data.n)).toEqual([1, 2, 3]);
   });
 });
 

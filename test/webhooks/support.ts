@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { startEventSink } from '../../events/sink';
-import type { EventJob } from '../../events/queue';
+import { startEventSink, type StoredEvent } from '../../events/sink';
+import { eventJob, type EventJob } from '../../events/queue';
 import { closeQueueWorker } from '../../ingress/queue';
 import { startWebhookDelivery } from '../../webhooks/worker';
 import type { SystemMailer } from '../../webhooks/mailer';
@@ -60,9 +60,9 @@ export async function startReceiver(answer: (r: Received, n: number) => Answer =
 export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
 
 /**
- * Small numbers so a delivery runs out of attempts in about a second. No order settle: with one
- * sink, a conversation's deliveries exist in event order because the sink handles its events one
- * after another, which the order test holds it to (the settle covers several worker processes).
+ * Small numbers so a delivery runs out of attempts in about a second. No order settle: the order
+ * tests hold a chain to its events' seq without it (the settle gives a late-stored earlier event
+ * time to be fanned out before the later one's first attempt).
  */
 export const FAST_RETRIES = {
   WEBHOOK_MAX_ATTEMPTS: '3',
@@ -76,6 +76,8 @@ export interface Rig {
   stack: Stack;
   /** Queues a platform event as emitEvent does; the sink stores it and fans it out. */
   emit(tenantId: string, type: string, data?: Record<string, unknown>, occurredAt?: Date): Promise<void>;
+  /** Fans stored events out in one call, as the message activity does after storing them. */
+  fanOutMany(events: StoredEvent[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -97,8 +99,9 @@ export async function startRig(opts: { env?: Record<string, string>; mailer?: Sy
   return {
     stack,
     async emit(tenantId, type, data = {}, occurredAt = new Date()) {
-      await events.add(type, { tenantId, type, workflowId: `conv:${tenantId}:test`, data, occurredAt: occurredAt.toISOString() }, { jobId: randomUUID(), attempts: 5, backoff: { type: 'fixed', delay: 200 } });
+      await events.add(type, eventJob({ tenantId, type, workflowId: `conv:${tenantId}:test`, data }, occurredAt), { jobId: randomUUID(), attempts: 5, backoff: { type: 'fixed', delay: 200 } });
     },
+    fanOutMany: (stored) => webhooks.fanOutMany(stored),
     async close() {
       await closeQueueWorker(sink);
       await webhooks.close(closeQueueWorker);

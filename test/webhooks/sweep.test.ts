@@ -20,7 +20,7 @@ it('sweeps chain heads and stale claims, never a delivery waiting behind its cha
   const sub = await createWebhookSubscription(tenantEm(orm, t.tenantId), t.tenantId, { url: 'https://example.com/h', eventTypes: ['*'], description: '', enabled: true, secretEncrypted: 'v1:x:y:z' });
   const em = systemEm(orm);
   const at = (s: number) => new Date(Date.now() - s * 1000);
-  const row = (eventAt: Date, orderKey: string | null) => ({ id: randomUUID(), tenantId: t.tenantId, subscriptionId: sub.id, eventId: randomUUID(), eventType: 'message.sent', eventAt, orderKey, payload: {} });
+  const row = (eventAt: Date, orderKey: string | null) => ({ id: randomUUID(), tenantId: t.tenantId, subscriptionId: sub.id, eventId: randomUUID(), eventType: 'message.sent', eventAt, eventSeq: eventAt.getTime() * 1000, orderKey, payload: {} });
   const [head, follower, loose, stale] = [row(at(300), 'c1'), row(at(299), 'c1'), row(at(200), null), row(at(100), 'c2')];
   await insertDeliveries(em, [head, follower, loose, stale]);
   const sql = em.getConnection();
