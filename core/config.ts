@@ -168,12 +168,19 @@ const envSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   /**
    * Workflow tasks one worker holds at once (a task holds its slot while its local activities run).
-   * Few: after a restart every conversation's task replays its whole history, and with 100 slots
-   * the 20 of a chaos run all replayed at once on two cores, each outlived its 10 s timeout, was
-   * retried and replayed again; meanwhile Temporal refused updates ("Workflow Task in failed
-   * state") for minutes. Tasks beyond the slots wait on the server, where no timeout runs.
+   * Enough for every conversation's turn to find a waiting poll: Temporal writes a task no poll
+   * waits for to its backlog and reads it back (worker/workflow-slots.ts).
    */
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(8),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
+  /**
+   * Of those, tasks taken from the task queue rather than the worker's sticky queue: a new run's
+   * first, or a run the worker does not hold, which replays its whole history. Few: after a restart
+   * every conversation's task replays, and with 100 slots the 20 of a chaos run all replayed at
+   * once on two cores, each outlived its 10 s timeout, was retried and replayed again; meanwhile
+   * Temporal refused updates ("Workflow Task in failed state") for minutes. Tasks beyond the slots
+   * wait on the server, where no timeout runs.
+   */
+  WORKER_MAX_COLD_WORKFLOW_TASKS: z.coerce.number().int().positive().default(8),
   /**
    * Scheduling priority (nice, 0–19) the worker process lowers itself to. On a machine shared with
    * the API, a positive value lets webhooks and chat requests be answered first while turns queue.
@@ -270,6 +277,9 @@ const envSchema = z.object({
   AVATAR_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   /** Square's API (menu/square.ts): production, or https://connect.squareupsandbox.com for sandbox tokens; tenants bring their own access token. */
   SQUARE_API_URL: z.string().url().default('https://connect.squareup.com'),
+}).refine((c) => c.WORKER_MAX_COLD_WORKFLOW_TASKS <= c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, {
+  path: ['WORKER_MAX_COLD_WORKFLOW_TASKS'],
+  message: 'must not exceed WORKER_MAX_CONCURRENT_WORKFLOW_TASKS (cold tasks are some of them)',
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -4,10 +4,11 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions as SdkWorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import type { SwitchboardActivities } from '../activities/types';
 import { temporalWorkerTracing, WORKFLOW_TRACING_MODULE } from '../telemetry/temporal';
 import type { Telemetry } from '../telemetry/tracing';
+import { workflowTaskSlots, type WorkflowSlotCounts } from './workflow-slots';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -74,7 +75,8 @@ export interface WorkerOptions {
   taskQueue: string;
   activities: SwitchboardActivities;
   maxConcurrentActivityTaskExecutions?: number;
-  maxConcurrentWorkflowTaskExecutions?: number;
+  /** Workflow task slots, all and cold (worker/workflow-slots.ts); unset: the SDK's 40 of either kind. */
+  workflowTaskSlots?: WorkflowSlotCounts;
   /** A bundle `worker/bundle.ts` wrote from the same sources (with telemetry, its traced variant); unset or missing → bundle now. */
   workflowBundlePath?: string;
   /** How long in-flight activities may finish after shutdown is requested (default: cancel at once). */
@@ -88,6 +90,23 @@ export interface WorkerOptions {
   telemetry?: Telemetry | null;
 }
 
+/** The SDK takes either counts or a tuner; a tuner names every kind of slot. */
+function slotOptions(opts: WorkerOptions): Pick<SdkWorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'tuner'> {
+  if (!opts.workflowTaskSlots) return { maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions };
+  const fixed = (numSlots: number) => ({ type: 'fixed-size' as const, numSlots });
+  return {
+    tuner: {
+      workflowTaskSlotSupplier: workflowTaskSlots(opts.workflowTaskSlots),
+      activityTaskSlotSupplier: fixed(opts.maxConcurrentActivityTaskExecutions ?? SDK_DEFAULT_SLOTS),
+      localActivityTaskSlotSupplier: fixed(SDK_DEFAULT_SLOTS),
+      nexusTaskSlotSupplier: fixed(SDK_DEFAULT_SLOTS),
+    },
+  };
+}
+
+/** What the SDK gives activities, local activities and Nexus tasks when no tuner is set. */
+const SDK_DEFAULT_SLOTS = 100;
+
 export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect({ address: opts.address });
   const tracing = opts.telemetry ? temporalWorkerTracing(opts.telemetry) : {};
@@ -99,8 +118,7 @@ export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worke
     workflowBundle: codePath ? { codePath } : await workflowBundle(Boolean(opts.telemetry)),
     ...tracing,
     activities: opts.activities,
-    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions,
-    maxConcurrentWorkflowTaskExecutions: opts.maxConcurrentWorkflowTaskExecutions,
+    ...slotOptions(opts),
     ...(opts.stickyTimeoutMs !== undefined ? { stickyQueueScheduleToStartTimeout: opts.stickyTimeoutMs } : {}),
     ...(opts.shutdownGraceMs !== undefined ? { shutdownGraceTime: opts.shutdownGraceMs, shutdownForceTime: opts.shutdownGraceMs + 10_000 } : {}),
   });

@@ -81,7 +81,7 @@ const { worker, connection } = await createWorker({
     afterEventsStored,
   }),
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
-  maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+  workflowTaskSlots: { total: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, cold: config.WORKER_MAX_COLD_WORKFLOW_TASKS },
   workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
   stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT_MS,
