@@ -49,3 +49,14 @@ export function isAwaitedReply(awaited: AwaitedReply, text: string): boolean {
   if (awaited.expects === 'answer') return parseReminderAnswer(text) !== null;
   return parseChoice(text, awaited.choices) !== null || parseReminderAnswer(text) === 'reschedule';
 }
+
+/** `parseChoice` reads at most two digits. */
+const MAX_CHOICES = 99;
+
+/**
+ * Whether `text` could be what any appointment waits for: a reminder's answer or a choice. Most of
+ * a conversation's messages cannot, and need no look at the published pointer (one Redis read).
+ */
+export function couldBeAwaitedReply(text: string): boolean {
+  return parseReminderAnswer(text) !== null || parseChoice(text, MAX_CHOICES) !== null;
+}

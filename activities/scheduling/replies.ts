@@ -5,7 +5,7 @@
  * and cleared by the same activity that sends the question, and expiring with the booking.
  */
 import type { Redis } from 'ioredis';
-import { isAwaitedReply, type AwaitedReply } from '../../core/appointments';
+import { couldBeAwaitedReply, isAwaitedReply, type AwaitedReply } from '../../core/appointments';
 import { awaitedReplyKey } from '../../core/conversations';
 
 const key = awaitedReplyKey;
@@ -49,6 +49,7 @@ export async function awaitsAnswer(redis: Redis, tenantId: string, conversationI
 }
 
 async function awaitedPointer(redis: Redis, tenantId: string, conversationId: string, text: string): Promise<Pointer | null> {
+  if (!couldBeAwaitedReply(text)) return null;
   const pointer = await readPointer(redis, tenantId, conversationId);
   return pointer && isAwaitedReply(pointer.awaited, text) ? pointer : null;
 }

@@ -1,6 +1,8 @@
 /** Reminder instants in the contact's timezone, quiet hours, DST days, settings precedence and the "C / R" answers. */
 import { describe, expect, it } from 'vitest';
-import { appointmentSettingsFor, isAwaitedReply, parseChoice, parseReminderAnswer, planReminders, DEFAULT_APPOINTMENT_SETTINGS } from '../../core/appointments';
+import type { Redis } from 'ioredis';
+import { awaitsAnswer } from '../../activities/scheduling/replies';
+import { appointmentSettingsFor, couldBeAwaitedReply, isAwaitedReply, parseChoice, parseReminderAnswer, planReminders, DEFAULT_APPOINTMENT_SETTINGS } from '../../core/appointments';
 import { noticeText } from '../../core/appointment-messages';
 
 const plan = (startsAt: string, timezone: string, now = '2026-01-01T00:00:00Z', settings = DEFAULT_APPOINTMENT_SETTINGS) => planReminders({ startsAt, now, timezone, settings });
@@ -55,6 +57,21 @@ describe('reminder answers', () => {
     expect(parseChoice('4', 3)).toBeNull();
     expect(isAwaitedReply({ expects: 'answer' }, 'what are your hours?')).toBe(false);
     expect(isAwaitedReply({ expects: 'choice', choices: 2 }, '1')).toBe(true);
+  });
+
+  it('reads the published pointer only for a text some appointment could wait for', async () => {
+    const texts = ['C', ' confirm! ', 'Yes.', 'r', 'move', '2', '#12', '3)', '99', '100', 'question 5', 'what are your hours?', 'c c', ''];
+    const waits = [{ expects: 'answer' as const }, ...[1, 3, 12, 99].map((choices) => ({ expects: 'choice' as const, choices }))];
+    for (const text of texts) {
+      const answers = waits.some((awaited) => isAwaitedReply(awaited, text));
+      if (answers) expect(couldBeAwaitedReply(text), text).toBe(true);
+      let reads = 0;
+      const redis = { get: async () => (reads++, JSON.stringify({ workflowId: 'appt', awaited: { expects: 'choice', choices: 99 } })) } as unknown as Redis;
+      const awaited = await awaitsAnswer(redis, 't', 'c', text);
+      expect(reads, text).toBe(couldBeAwaitedReply(text) ? 1 : 0);
+      expect(awaited, text).toBe(isAwaitedReply({ expects: 'choice', choices: 99 }, text));
+    }
+    expect(['question 5', 'what are your hours?', '100'].map(couldBeAwaitedReply)).toEqual([false, false, false]);
   });
 
   it('writes the time in the contact timezone and asks only when unconfirmed', () => {
