@@ -14,6 +14,7 @@ import { channelForWebhook } from '../db/repos/channels';
 import { secretBoxFromConfig, type SecretBox } from '../db/secrets';
 import { adapterFor, type AnyAdapter } from './registry';
 import type { ChannelConfig } from './types';
+import { BoundedMap } from '../core/bounded-map';
 
 const boxes = new WeakMap<Config, SecretBox>();
 
@@ -52,7 +53,7 @@ const TTL_MS = 5_000;
 const MAX_ENTRIES = 5_000;
 
 export class ChannelLoader {
-  private readonly cache = new Map<string, { value: LoadedChannel | null; until: number }>();
+  private readonly cache = new BoundedMap<string, { value: LoadedChannel | null; until: number }>(MAX_ENTRIES);
 
   constructor(
     private readonly orm: MikroORM,
@@ -73,7 +74,6 @@ export class ChannelLoader {
       const adapter = adapterFor(row.type, this.config);
       value = { row, adapter, config: toChannelConfig(row, adapter, this.config) };
     }
-    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(id, { value, until: Date.now() + TTL_MS });
     return value;
   }

@@ -5,9 +5,10 @@
  */
 import type { ValidGraph } from '../core/graph/schema';
 import type { PinnedFlow } from '../core/workflows';
+import { BoundedMap } from '../core/bounded-map';
 
 const MAX_ENTRIES = 1000;
-const cache = new Map<string, PinnedFlow>();
+const cache = new BoundedMap<string, PinnedFlow>(MAX_ENTRIES);
 
 /** The pinned version, read with `load` when not cached (`load` throws when there is none). */
 export async function pinnedFlow(tenantId: string, flowId: string, version: number, load: () => Promise<{ version: number; graph: ValidGraph }>): Promise<PinnedFlow> {
@@ -16,7 +17,6 @@ export async function pinnedFlow(tenantId: string, flowId: string, version: numb
   if (hit) return hit;
   const found = await load();
   const pinned = { flowId, version: found.version, graph: found.graph };
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, pinned);
   return pinned;
 }

@@ -22,6 +22,7 @@ import type { EventJob } from '../events/queue';
 import type { StoredEvent } from '../events/sink';
 import { modelLabels } from '../llm/labels';
 import { tenantProviders } from '../llm/providers';
+import { BoundedMap } from '../core/bounded-map';
 
 export interface LabelJob {
   tenantId: string;
@@ -94,14 +95,15 @@ const isContactMessage = (e: StoredEvent) => e.type === 'message.received' && (e
  * Bounded: the oldest conversations are forgotten first (forgetting only costs that no-op).
  */
 export class QueuedWindows {
-  private readonly windows = new Map<string, number>();
-  constructor(private readonly max = 10_000) {}
+  private readonly windows: BoundedMap<string, number>;
+  constructor(max = 10_000) {
+    this.windows = new BoundedMap(max);
+  }
   /** True when `windowEnd` was not yet queued for the conversation; remembers it. */
   claim(conversationId: string, windowEnd: number): boolean {
     if (this.windows.get(conversationId) === windowEnd) return false;
     this.windows.delete(conversationId);
     this.windows.set(conversationId, windowEnd);
-    if (this.windows.size > this.max) this.windows.delete(this.windows.keys().next().value!);
     return true;
   }
   /** The queueing failed: the next message of the window tries again. */

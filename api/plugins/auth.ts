@@ -19,6 +19,7 @@ import type { LiveHub } from '../services/live-hub';
 import { apiLimits } from './api-limits';
 import { API_KEY_SCOPE_ROLES, enforceKeyScope, enforceRole } from './roles';
 import { principalFromSession, sessionToken, type Principal } from './session';
+import { BoundedMap } from '../../core/bounded-map';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -72,7 +73,7 @@ interface KeyEntry {
 }
 
 export function registerAuth(app: FastifyInstance, deps: AppDeps, hub: LiveHub) {
-  const cache = new Map<string, KeyEntry | { miss: true; until: number }>();
+  const cache = new BoundedMap<string, KeyEntry | { miss: true; until: number }>(CACHE_SIZE);
   const limits = apiLimits(deps);
   // Counts revocations heard, so a lookup that read the key before one landed does not cache it.
   let revocations = 0;
@@ -95,7 +96,6 @@ export function registerAuth(app: FastifyInstance, deps: AppDeps, hub: LiveHub) 
     const key = await apiKeyByHash(systemEm(deps.orm), hash);
     const known = key && { tenantId: key.tenant, keyId: key.id, name: key.name, scope: key.scope as ApiKeyScope, expiresAt: key.expiresAt ? new Date(key.expiresAt).getTime() : null };
     if (known && heard !== revocations) return { ...known, until: 0, touchedAt: 0 };
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     if (!known) {
       cache.set(hash, { miss: true, until: Date.now() + CACHE_MS });
       return null;

@@ -5,6 +5,7 @@ import { FlowVersion, type Conversation } from '../../db/entities';
 import { getConversation, getDocument, getFlow, getFlowVersion, getKnowledgeBase, latestPublishedVersion } from '../../db/repos';
 import type { PinnedFlow } from '../../core/workflows';
 import { pinnedFlow } from '../../temporal/pinned-flows';
+import { BoundedMap } from '../../core/bounded-map';
 
 export async function requireFlow(em: EntityManager, id: string, field = 'id') {
   const flow = await getFlow(em, id);
@@ -28,7 +29,7 @@ export async function requireDocument(em: EntityManager, id: string, field = 'id
 export type ConversationRef = Pick<Conversation, 'id' | 'flow' | 'flowVersion' | 'channel' | 'workflowId' | 'isTest'>;
 
 const REF_CACHE_SIZE = 10_000;
-const refs = new Map<string, ConversationRef>();
+const refs = new BoundedMap<string, ConversationRef>(REF_CACHE_SIZE);
 
 /**
  * `requireConversation` for the hot path: a conversation's flow version, channel and workflow id
@@ -44,7 +45,6 @@ export async function requireConversationRef(em: EntityManager, tenantId: string
 
 /** Caches a conversation just created, so its first turn costs no query either. */
 export function rememberConversationRef(tenantId: string, ref: ConversationRef): ConversationRef {
-  if (refs.size >= REF_CACHE_SIZE) refs.delete(refs.keys().next().value!);
   refs.set(`${tenantId}:${ref.id}`, ref);
   return ref;
 }

@@ -8,6 +8,7 @@ import { webchatSettingsSchema, type WebchatSettings } from '../../core/api/widg
 import { AppError } from '../../core/errors';
 import { Channel } from '../../db/entities';
 import { systemEm, type Orm } from '../../db/orm';
+import { BoundedMap } from '../../core/bounded-map';
 
 export interface WebchatChannel {
   id: string;
@@ -19,7 +20,7 @@ export interface WebchatChannel {
 /** Settings edits reach widgets within this long; every page load of a busy site would query otherwise. */
 const CACHE_MS = 5_000;
 const CACHE_SIZE = 5_000;
-const cache = new Map<string, { channel: WebchatChannel | null; until: number }>();
+const cache = new BoundedMap<string, { channel: WebchatChannel | null; until: number }>(CACHE_SIZE);
 
 export async function requireWebchatChannel(orm: Orm, channelId: string): Promise<WebchatChannel> {
   const hit = cache.get(channelId);
@@ -27,7 +28,6 @@ export async function requireWebchatChannel(orm: Orm, channelId: string): Promis
   if (channel === undefined) {
     const row = await systemEm(orm).findOne(Channel, { id: channelId, type: 'webchat' }, { filters: { tenant: false } });
     channel = row ? { id: row.id, tenantId: row.tenant, flowId: row.flow ?? null, settings: parseSettings(row.settings) } : null;
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
     cache.set(channelId, { channel, until: Date.now() + CACHE_MS });
   }
   if (!channel) throw new AppError('not_found', 'web-chat channel not found', { field: 'channelId' });

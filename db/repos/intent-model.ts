@@ -6,9 +6,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { trainIntentModel, type IntentModel } from '../../core/intents/classifier';
 import { examplesVersion, trainingExamples } from './intents';
+import { BoundedMap } from '../../core/bounded-map';
 
 const MAX_CACHED_TENANTS = 200;
-const cache = new Map<string, { version: string; model: Promise<IntentModel | null> }>();
+const cache = new BoundedMap<string, { version: string; model: Promise<IntentModel | null> }>(MAX_CACHED_TENANTS);
 
 /** Null when fewer than two intents have examples: there is nothing to tell apart. */
 export async function tenantIntentModel(em: EntityManager, tenantId: string): Promise<IntentModel | null> {
@@ -16,9 +17,8 @@ export async function tenantIntentModel(em: EntityManager, tenantId: string): Pr
   const hit = cache.get(tenantId);
   if (hit?.version === version) return hit.model;
   const model = trainingExamples(em, tenantId).then(({ examples }) => (new Set(examples.map((e) => e.intent)).size < 2 ? null : trainIntentModel(examples)));
+  // Deleted first, so the refreshed tenant is the newest and the oldest is dropped instead.
   cache.delete(tenantId);
-  // Oldest first out: a Map keeps insertion order.
-  if (cache.size >= MAX_CACHED_TENANTS) cache.delete(cache.keys().next().value!);
   cache.set(tenantId, { version, model });
   model.catch(() => cache.delete(tenantId));
   return model;
