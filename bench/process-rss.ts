@@ -4,13 +4,19 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-/** User plus system CPU time in ms a process has used so far, or null for a process that is gone. */
-export function cpuMs(pid: number): number | null {
+/**
+ * User plus system CPU time in ms a process has used so far, or null for a process that is gone.
+ * `withReapedChildren` adds what its children that exited and were waited for used: summed over a
+ * server's processes (PostgreSQL's postmaster and backends), the total then only grows when a
+ * backend exits, where the sum of the live ones alone would drop by that backend's time.
+ */
+export function cpuMs(pid: number, withReapedChildren = false): number | null {
   try {
     // The fields after the command name, which may itself hold spaces and parentheses.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+    const ticks = Number(fields[11]) + Number(fields[12]) + (withReapedChildren ? Number(fields[13]) + Number(fields[14]) : 0);
+    return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
   } catch {
     return null;
   }
