@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { startTemporalDevServer } from '../temporal/dev-server';
 import { freePort } from '../test/support/ports';
 
-export async function startFileTemporal(): Promise<{ address: string; stop(): Promise<void> }> {
+export async function startFileTemporal(opts: { nice?: number } = {}): Promise<{ address: string; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-temporal-'));
   try {
-    const server = await startTemporalDevServer({ dataDir, port: await freePort(), uiPort: await freePort() });
+    const server = await startTemporalDevServer({ dataDir, port: await freePort(), uiPort: await freePort(), nice: opts.nice });
     return {
       address: server.address,
       async stop() {

@@ -5,11 +5,12 @@
  * then drains and checks that every accepted webhook became exactly one conversation turn (one
  * inbound row, one stored contact message, one reply sent). Writes bench/results/ingress.json.
  *
- *   npm run bench:ingress [-- --rates 500,1000,1500 --seconds 2 --contacts 500 --dispatch during|after --worker-nice 0..19]
+ *   npm run bench:ingress [-- --rates 500,1000,1500 --seconds 2 --contacts 500 --dispatch during|after --worker-nice 0..19 --temporal-nice 0..19]
  *
  * `--dispatch after` starts the worker only once the load is over: ingress alone, then the backlog
- * that piled up meanwhile (as during a Temporal outage) drains. `--worker-nice N` runs the worker at
- * that lower scheduling priority (WORKER_NICE), as a deployment sharing one machine would. The API
+ * that piled up meanwhile (as during a Temporal outage) drains. The worker and the Temporal server
+ * run at npm start's lower scheduling priority (nice 10, scripts/priorities.ts); `--worker-nice`
+ * and `--temporal-nice` set another (0: the API's own). The API
  * and the worker run compiled from dist/ as npm start runs them (the npm script builds first when a
  * source changed), against a Temporal dev server keeping its history in a SQLite file, as npm
  * start's does.
@@ -29,10 +30,11 @@ import { startStack } from '../test/support/stack';
 import { entryCommand, WORKFLOW_BUNDLE } from '../scripts/entries';
 import { startCompiledProcess } from '../test/support/worker-process';
 import { startFileTemporal } from './file-temporal';
+import { BACKGROUND_NICE } from '../scripts/priorities';
 import { summarize, writeResult } from './stats';
 
 const { values } = parseArgs({
-  options: { rates: { type: 'string', default: '500,1000,1500' }, seconds: { type: 'string', default: '2' }, contacts: { type: 'string', default: '500' }, 'drain-timeout': { type: 'string', default: '600' }, dispatch: { type: 'string', default: 'during' }, 'worker-nice': { type: 'string', default: '0' } },
+  options: { rates: { type: 'string', default: '500,1000,1500' }, seconds: { type: 'string', default: '2' }, contacts: { type: 'string', default: '500' }, 'drain-timeout': { type: 'string', default: '600' }, dispatch: { type: 'string', default: 'during' }, 'worker-nice': { type: 'string', default: String(BACKGROUND_NICE) }, 'temporal-nice': { type: 'string', default: String(BACKGROUND_NICE) } },
 });
 const rates = values.rates!.split(',').map(Number);
 const seconds = Number(values.seconds);
@@ -44,7 +46,7 @@ const APP_SECRET = randomBytes(16).toString('hex');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
 
 const loadAverageBefore = os.loadavg().map((l) => Math.round(l * 10) / 10);
-const temporal = await startFileTemporal();
+const temporal = await startFileTemporal({ nice: Number(values['temporal-nice']) });
 const db = await createScratchDatabase(process.env.BENCH_DATABASE_ADMIN_URL ?? DEFAULT_ADMIN_URL, 'switchboard_bench');
 const graph = await startFakeGraphApi();
 graph.addWhatsAppNumber({ phoneNumberId: PHONE_ID, accessToken: 'bench-token' });
@@ -109,7 +111,7 @@ try {
     date: new Date().toISOString(),
     // The machine is shared: its load average says how much of it the benchmark actually had.
     machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverageBefore, loadAverageAfter: os.loadavg().map((l) => Math.round(l * 10) / 10) },
-    setup: { contacts, secondsPerRate: seconds, flow: 'start → sendMessage → end (one reply per webhook)', worker: dispatchDuring ? 'separate process, dispatching during the load' : 'separate process, started after the load', workerNice },
+    setup: { contacts, secondsPerRate: seconds, flow: 'start → sendMessage → end (one reply per webhook)', worker: dispatchDuring ? 'separate process, dispatching during the load' : 'separate process, started after the load', workerNice, temporalNice: Number(values['temporal-nice']) },
     results,
     drain: { acceptedTotal: accepted, ...counts, secondsAfterLoad: drainSeconds, verified },
   });

@@ -15,6 +15,9 @@
  * measured 0.67× and 0.90× the baseline's throughput in two runs). Each round's throughput ratio
  * is printed beside the pooled one. Writes bench/results/turn.json.
  *
+ * The workers and the Temporal server run at npm start's scheduling priority (nice 10,
+ * scripts/priorities.ts; `--worker-nice`, `--temporal-nice`).
+ *
  *   npm run bench:turn [-- --levels 1,10,50 --turns 20 --rounds 3 --databases pglite,postgres]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,13 +37,23 @@ import { startApiProcess, startCompiledProcess, startProcess } from '../test/sup
 import { cpuMs, pidListening, pidsNamed, rssMb, sampleRss } from './process-rss';
 import { summarize, writeResult } from './stats';
 import { startBaselineApi } from './turn-baseline/api';
+import { BACKGROUND_NICE } from '../scripts/priorities';
 
 const { values } = parseArgs({
-  options: { levels: { type: 'string', default: '1,10,50' }, turns: { type: 'string', default: '20' }, rounds: { type: 'string', default: '3' }, databases: { type: 'string', default: 'pglite,postgres' } },
+  options: {
+    levels: { type: 'string', default: '1,10,50' },
+    turns: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '3' },
+    databases: { type: 'string', default: 'pglite,postgres' },
+    // As npm start runs them (scripts/priorities.ts); both workers get the same.
+    'worker-nice': { type: 'string', default: String(BACKGROUND_NICE) },
+    'temporal-nice': { type: 'string', default: String(BACKGROUND_NICE) },
+  },
 });
 const levels = values.levels!.split(',').map(Number);
 const turns = Number(values.turns);
 const rounds = Number(values.rounds);
+const workerNice = values['worker-nice']!;
 const databases = values.databases!.split(',') as ('pglite' | 'postgres')[];
 const out = fileURLToPath(new URL('./results/turn.json', import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -136,14 +149,14 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
   const stack = await startStack({ temporalAddress, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false });
   // As npm start runs it: the bundle under node, the workflow code prebuilt (no webpack at start).
   // BENCH_WORKER_NODE_OPTIONS=--cpu-prof profiles the worker's threads under load.
-  const worker = await startCompiledProcess('worker', { ...stack.workerEnv(), WORKFLOW_BUNDLE_PATH: join(root, WORKFLOW_BUNDLE), ...nodeOptionsFrom('BENCH_WORKER_NODE_OPTIONS') }, (log) => log.includes('worker ready'), 120_000);
+  const worker = await startCompiledProcess('worker', { ...stack.workerEnv(), WORKFLOW_BUNDLE_PATH: join(root, WORKFLOW_BUNDLE), WORKER_NICE: workerNice, ...nodeOptionsFrom('BENCH_WORKER_NODE_OPTIONS') }, (log) => log.includes('worker ready'), 120_000);
   // The platform's API too, in its own process as npm start runs it; the stack's in-process API only sets up.
   // BENCH_API_NODE_OPTIONS=--cpu-prof profiles it under load.
   const api = await startApiProcess({ ...stack.workerEnv(), ...nodeOptionsFrom('BENCH_API_NODE_OPTIONS') }, 120_000, { compiled: true });
   const baselineQueue = `baseline-${process.pid}-${database}`;
   // The SDK's defaults, as a minimal worker has them; BENCH_BASELINE_NODE_OPTIONS reaches it (e.g. the
   // platform's workflow-thread preload, `--require dist/workflow-threads.cjs`, to see the floor without the promise hook).
-  const baselineWorker = await startProcess('bench/turn-baseline/worker.ts', { BASELINE_DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, BASELINE_TASK_QUEUE: baselineQueue, ...nodeOptionsFrom('BENCH_BASELINE_NODE_OPTIONS') }, (log) => log.includes('baseline worker ready'), 120_000);
+  const baselineWorker = await startProcess('bench/turn-baseline/worker.ts', { BASELINE_DATABASE_URL: db.url, TEMPORAL_ADDRESS: temporalAddress, BASELINE_TASK_QUEUE: baselineQueue, WORKER_NICE: workerNice, ...nodeOptionsFrom('BENCH_BASELINE_NODE_OPTIONS') }, (log) => log.includes('baseline worker ready'), 120_000);
   const baselineApi = await startBaselineApi(stack.temporal, baselineQueue);
   try {
     const { apiKey } = await stack.createTenant();
@@ -216,7 +229,7 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
   }
 }
 
-const temporal = await startFileTemporal();
+const temporal = await startFileTemporal({ nice: Number(values['temporal-nice']) });
 const temporalAddress = temporal.address;
 try {
   const temporalPid = pidListening(Number(temporalAddress.split(':').pop()));
@@ -230,6 +243,7 @@ try {
     temporal: 'dev server, history in a SQLite file as npm start keeps it',
     turnsPerConversation: turns,
     rounds,
+    nice: { workers: Number(workerNice), temporal: Number(values['temporal-nice']) },
     machine: { cpus: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
     results,
   });

@@ -51,6 +51,8 @@ const envSchema = z.object({
   /** Ports of the Temporal dev server `npm start` runs (frontend, web UI). */
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  /** Scheduling priority (nice, 0–19) of the Temporal dev server `npm start` runs (scripts/priorities.ts). */
+  TEMPORAL_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Port of the embedded PGlite server `npm start` runs when DATABASE_URL is unset. */
   PGLITE_PORT: z.coerce.number().int().min(0).max(65535).default(54329),
   /**
@@ -183,7 +185,8 @@ const envSchema = z.object({
   WORKER_MAX_COLD_WORKFLOW_TASKS: z.coerce.number().int().positive().default(8),
   /**
    * Scheduling priority (nice, 0–19) the worker process lowers itself to. On a machine shared with
-   * the API, a positive value lets webhooks and chat requests be answered first while turns queue.
+   * the API, a positive value lets webhooks and chat requests be answered first while turns queue;
+   * `npm start` runs its worker at 10 when this is unset (scripts/priorities.ts).
    */
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
   /**

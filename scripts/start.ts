@@ -14,6 +14,7 @@ import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfig, publicUrl } from '../core/config';
 import { startTemporalDevServer, TemporalStartError, type TemporalDevServer } from '../temporal/dev-server';
+import { startWorkerNice } from './priorities';
 import { ensureConsoleBuilt } from './console-build';
 import { ensureWidgetBuilt } from './build-widget';
 import { makePrivate, readOrCreateSecret } from '../db/data-dir';
@@ -207,6 +208,7 @@ async function startTemporal(attempts = 3): Promise<TemporalDevServer> {
         port: config.TEMPORAL_PORT,
         uiPort: config.TEMPORAL_UI_PORT,
         namespace: config.TEMPORAL_NAMESPACE,
+        nice: config.TEMPORAL_NICE,
         onLine: (l) => output('temporal', l),
       });
     } catch (err) {
@@ -286,7 +288,7 @@ async function main() {
   say('starting the worker and the API…');
   const apiUrl = `http://127.0.0.1:${config.PORT}`;
   await supervisor.add(
-    processPart('worker', () => entry('worker', { ...env, WORKFLOW_BUNDLE_PATH: bundlePath }), {
+    processPart('worker', () => entry('worker', { ...env, WORKFLOW_BUNDLE_PATH: bundlePath, WORKER_NICE: startWorkerNice(env) }), {
       readyLine: /^worker ready on task queue/,
       // Its in-flight activities get WORKER_SHUTDOWN_GRACE_MS to finish, and it 10 s more to exit.
       killAfterMs: config.WORKER_SHUTDOWN_GRACE_MS + 15_000,

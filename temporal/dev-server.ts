@@ -19,6 +19,12 @@ export interface TemporalDevServerOptions {
   onLine?: (line: string) => void;
   /** How long to wait for the frontend to answer. */
   readyTimeoutMs?: number;
+  /**
+   * Scheduling priority (nice, 0–19) to run the server at; 0 leaves it as it is. Applied by
+   * starting it through `nice`, so every thread the Go runtime creates has it (renicing the
+   * running process would reach its first thread only).
+   */
+  nice?: number;
 }
 
 export interface TemporalDevServer {
@@ -82,7 +88,9 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const o = { port: 7233, uiPort: 8233, namespace: 'default', logLevel: 'warn' as const, ...opts };
   mkdirSync(o.dataDir, { recursive: true });
   const address = `127.0.0.1:${o.port}`;
-  const child = spawn(temporalCliPath(), devServerArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const [cmd, args] = o.nice ? ['nice', ['-n', String(o.nice), temporalCliPath(), ...devServerArgs(o)]] : [temporalCliPath(), devServerArgs(o)];
+  // `nice` execs the server in its own process: the pid is the server's.
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   // The last lines go into the error when the server exits before it is ready: they say why.
   const tail: string[] = [];
   const lines = (chunk: Buffer) =>

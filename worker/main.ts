@@ -3,7 +3,6 @@
  * with outbound webhook delivery after it, and the dispatch of recorded channel webhooks (queue +
  * sweeper) to conversation workflows.
  */
-import os from 'node:os';
 import { Client } from '@temporalio/client';
 import { Runtime } from '@temporalio/worker';
 import { Redis } from 'ioredis';
@@ -29,9 +28,10 @@ import { temporalClientInterceptors } from '../telemetry/temporal';
 import { startTelemetry } from '../telemetry/tracing';
 import { RetentionClient } from '../temporal/retention';
 import { lazyTemporalConnection } from '../temporal/connection';
+import { lowerProcessPriority } from './priority';
 
 const config = loadConfig();
-if (config.WORKER_NICE > 0) os.setPriority(config.WORKER_NICE);
+if (config.WORKER_NICE > 0) lowerProcessPriority(config.WORKER_NICE);
 // Traces when OTEL_EXPORTER_OTLP_ENDPOINT is set (null otherwise); logs are pino lines with the active span's ids.
 const telemetry = startTelemetry(config, 'worker');
 const logger = temporalPinoLogger(pino({ level: config.LOG_LEVEL, mixin: traceLogFields }));
