@@ -3,12 +3,13 @@
  * TEMPORAL_ADDRESS, BASELINE_TASK_QUEUE, and WORKER_NICE as the platform's worker reads it. Prints
  * "baseline worker ready" once polling.
  */
-import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { lowerProcessPriority } from '../../worker/priority';
 import { BASELINE_TABLE, baselineActivities } from './activities';
 
-if (Number(process.env.WORKER_NICE) > 0) os.setPriority(Number(process.env.WORKER_NICE));
+// Every thread, as the platform's worker lowers its own.
+if (Number(process.env.WORKER_NICE) > 0) lowerProcessPriority(Number(process.env.WORKER_NICE));
 const { pool, activities } = baselineActivities(process.env.BASELINE_DATABASE_URL!);
 await pool.query(`create table if not exists ${BASELINE_TABLE} (id bigserial primary key, text text not null, created_at timestamptz not null default now())`);
 const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
