@@ -50,7 +50,24 @@ function turnTable(turn: Json): string {
       }),
     ),
   );
-  return [latency, rss, cpuTable(turn)].filter(Boolean).join('\n\n');
+  return [latency, startsTable(turn), rss, cpuTable(turn)].filter(Boolean).join('\n\n');
+}
+
+/** The conversations' starts, measured apart from the turns: latency and CPU a start, and the throughput ratio had their time counted with the turns'. */
+function startsTable(turn: Json): string {
+  const cpu = (perStart: Record<string, number>) => Object.values(perStart).reduce((t, v) => t + v, 0).toFixed(1);
+  const rows: Row[] = turn.results.flatMap((d: Json) =>
+    d.rows
+      .filter((r: Json) => r.platform.starts && r.baseline.starts)
+      .map((r: Json) => [
+        DATABASE_LABELS[d.database] ?? d.database, r.concurrency,
+        `${ms(r.platform.starts.p50)} / ${cpu(r.platform.starts.cpuMsPerStart)} ms`,
+        `${ms(r.baseline.starts.p50)} / ${cpu(r.baseline.starts.cpuMsPerStart)} ms`,
+        r.ratio.turnsPerSecondWithStarts,
+      ]),
+  );
+  if (rows.length === 0) return '';
+  return table(['database', 'conversations', 'platform start p50 / CPU', 'baseline start p50 / CPU', 'throughput × with the starts\' time'], ['---', '---:', '---:', '---:', '---:'], rows);
 }
 
 /** The processes whose CPU bench:turn reads, by the names it gives them; the database server's name depends on the database. */
