@@ -4,7 +4,8 @@ import { activityContext, attemptNumber, cancellationSignal, heartbeat } from '.
 import { publishLive } from '../../events/live';
 import { loadTenant } from '../tenant';
 import type { ChatMessage, LlmChatResult, SwitchboardActivities } from '../types';
-import { extractiveSummary, messageLine, OFFLINE_REPLY, OVER_QUOTA_REPLY } from '../../llm/offline';
+import { extractiveSummary, messageLine } from '../../core/summary';
+import { OFFLINE_REPLY, OVER_QUOTA_REPLY } from '../../llm/offline';
 import { tenantProviders } from '../../llm/providers';
 import { runWithFallback } from '../../llm/run';
 import { callTool } from './tool';
