@@ -7,7 +7,7 @@
  * history's own events.
  */
 import { CONVERSATION_HISTORY_LIMIT } from '../../workflows/conversation';
-import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, ONE_MARKER_PATCH, UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-patches';
+import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, ONE_MARKER_PATCH, UNREAD_CONTEXT_IN_WORKFLOW_PATCH, UNREAD_CONTEXT_SLACK } from '../../workflows/runtime/conversation-patches';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NODE_TYPES, nodeDefinition } from '../../core/nodes';
@@ -123,8 +123,13 @@ export const PATHS: Path[] = [
   },
   {
     kind: 'conversation',
-    name: 'a flow that never reads the context folds on its slack',
+    name: 'a flow that never reads the context folds on its slack, in a summarize activity (runs before the in-workflow fold)',
     shows: (r) => r.facts.patches.includes(ANSWER_BEFORE_BOOKKEEPING_PATCH) && r.facts.activities.some((a) => a.type === 'summarize' && a.input?.messages?.length > UNREAD_CONTEXT_SLACK),
+  },
+  {
+    kind: 'conversation',
+    name: 'a flow that never reads the context folds on its slack in the workflow, with no activity',
+    shows: (r) => r.facts.patches.includes(UNREAD_CONTEXT_IN_WORKFLOW_PATCH) && !scheduled(r, 'summarize'),
   },
   {
     kind: 'conversation',

@@ -6,6 +6,7 @@
  */
 import { log, patched, sleep, workflowInfo } from '@temporalio/workflow';
 import { isExternalChannel } from '../../core/channels';
+import { extractiveSummary } from '../../core/summary';
 import type { OutboundMessage, RichContent, TokenUsage } from '../../core/messages';
 import type { ChatMessage, Citation, ConversationRef, ConversationStatus } from '../../activities/types';
 import type { CarriedState, ConversationInput, ConversationState, TraceEntry } from '../messages';
@@ -19,7 +20,7 @@ import { TraceLog } from '../flow/trace';
 import type { FlowRuntime, WalkResult } from '../flow/types';
 import { ConversationOutbox } from './conversation-outbox';
 import { setRunAttributes } from './search-attributes';
-import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, ONE_MARKER_PATCH, UNREAD_CONTEXT_SLACK } from './conversation-patches';
+import { ANSWER_BEFORE_BOOKKEEPING_PATCH, BATCHED_REPLIES_PATCH, INBOUND_WITH_REPLIES_PATCH, ONE_MARKER_PATCH, UNREAD_CONTEXT_IN_WORKFLOW_PATCH, UNREAD_CONTEXT_SLACK } from './conversation-patches';
 
 /** What a discarded walk may have changed. */
 interface WalkSnapshot {
@@ -221,7 +222,8 @@ export abstract class ConversationCore implements FlowRuntime {
    * After a turn (or an agent message, a release, a timeout, the close): the replies are stored,
    * the conversation row brought up to date, the turn answered, and messages that left the
    * context window folded into the summary — after the answer, since the fold is an activity task
-   * and a workflow task of its own. Runs started before the patch fold first and answer last.
+   * and a workflow task of its own (in the workflow, for a flow that never reads the context).
+   * Runs started before the patch fold first and answer last.
    * Each step is awaited only when it has work: the SDK formats a stack trace for every promise
    * workflow code creates (ARCHITECTURE.md, "Where the time goes").
    */
@@ -250,6 +252,10 @@ export abstract class ConversationCore implements FlowRuntime {
 
   protected async foldContext(): Promise<void> {
     const dropped = this.window.splice(0, this.window.length - this.graph.settings.contextWindow);
+    if (!this.graph.readsContext && patched(UNREAD_CONTEXT_IN_WORKFLOW_PATCH)) {
+      this.summary = extractiveSummary(this.summary, dropped);
+      return;
+    }
     const { summary } = await this.activities.call('@summary', 'summarize', {
       tenantId: this.tenantId,
       workflowId: this.workflowId,

@@ -14,9 +14,19 @@ export const ANSWER_BEFORE_BOOKKEEPING_PATCH = 'conversation-answer-before-bookk
 /**
  * Messages a flow that never reads the context lets the window grow by before folding: the
  * summary is still kept (a later version of the flow, taken at continue-as-new, may read it),
- * in one summarize call per this many messages instead of one nearly every turn.
+ * in one fold per this many messages instead of one nearly every turn.
  */
 export const UNREAD_CONTEXT_SLACK = 40;
+
+/**
+ * A flow that never reads the context folds it in the workflow, extractively (core/summary.ts),
+ * instead of in a `summarize` activity: nothing of the flow reads that summary, so a model call
+ * (tokens on the tenant's bill) and an activity task with a second workflow task bought nothing.
+ * A later version of the flow that reads the context starts from the extractive summary, the
+ * most recent ~1,500 characters of what left the window. Checked when the first such fold is
+ * due, so runs that never fold carry no marker; runs that folded before keep the activity.
+ */
+export const UNREAD_CONTEXT_IN_WORKFLOW_PATCH = 'conversation-unread-context-in-workflow';
 
 /**
  * The replies a walk produces on a channel the platform delivers itself (web chat, API) are

@@ -201,16 +201,21 @@ async function recordAnsweredBeforeFold(ctx: RecordContext) {
   await closeAndSave(ctx, c, 'conversation-answered-before-fold');
 }
 
-/** The echo loop (no node reads the context) past UNREAD_CONTEXT_SLACK messages: one fold of them all. */
-async function recordUnreadContext(ctx: RecordContext) {
+/**
+ * The echo loop (no node reads the context) past UNREAD_CONTEXT_SLACK messages: one fold of them
+ * all, in the workflow. (`conversation-unread-context` is the same run from before, folding in a
+ * summarize activity.)
+ */
+async function recordUnreadContextInWorkflow(ctx: RecordContext) {
   const c = talk(ctx.h, conversationInput(echoLoopFlow()));
   await c.turn('hello');
-  for (let i = 1; !ctx.h.fakes.of(c.workflowId, 'summarize').length; i++) {
+  for (let i = 1; (await c.state()).summary === ''; i++) {
     expectPath(i <= 30, 'the window reached its slack');
     await c.turn(`m${i}`);
   }
+  expectPath(ctx.h.fakes.of(c.workflowId, 'summarize').length === 0, 'folded without a summarize activity');
   await settled(c);
-  await closeAndSave(ctx, c, 'conversation-unread-context');
+  await closeAndSave(ctx, c, 'conversation-unread-context-in-workflow');
 }
 
 /** The onboarding flow on web chat: a turn's replies (the greeting and the next question) stored in one local activity. */
@@ -251,7 +256,7 @@ export const conversationRecorders: Record<string, Recorder> = {
   'conversation-turn-in-one-activity': { record: recordTurnInOneActivity },
   'conversation-batched-replies': { record: recordBatchedReplies },
   'conversation-answered-before-fold': { record: recordAnsweredBeforeFold },
-  'conversation-unread-context': { record: recordUnreadContext },
+  'conversation-unread-context-in-workflow': { record: recordUnreadContextInWorkflow },
   'conversation-nodes': { record: recordNodes },
   'conversation-llm-tools': { record: recordLlmTools },
   'conversation-knowledge': { record: recordKnowledge },
