@@ -173,7 +173,13 @@ const envSchema = z.object({
    * Enough for every conversation's turn to find a waiting poll: Temporal writes a task no poll
    * waits for to its backlog and reads it back (worker/workflow-slots.ts).
    */
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(40),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().positive().default(100),
+  /**
+   * Workflow task polls one worker keeps open, two of them on the task queue and the rest on its
+   * sticky queue (worker/create.ts): the SDK's ten left most of fifty conversations' turns without
+   * a waiting poll, each written to Temporal's backlog and read back.
+   */
+  WORKER_WORKFLOW_TASK_POLLS: z.coerce.number().int().min(3).default(25),
   /**
    * Of those, tasks taken from the task queue rather than the worker's sticky queue: a new run's
    * first, or a run the worker does not hold, which replays its whole history. Few: after a restart
@@ -283,6 +289,9 @@ const envSchema = z.object({
 }).refine((c) => c.WORKER_MAX_COLD_WORKFLOW_TASKS <= c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, {
   path: ['WORKER_MAX_COLD_WORKFLOW_TASKS'],
   message: 'must not exceed WORKER_MAX_CONCURRENT_WORKFLOW_TASKS (cold tasks are some of them)',
+}).refine((c) => c.WORKER_WORKFLOW_TASK_POLLS <= c.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, {
+  path: ['WORKER_WORKFLOW_TASK_POLLS'],
+  message: 'must not exceed WORKER_MAX_CONCURRENT_WORKFLOW_TASKS (a poll holds a slot)',
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -77,6 +77,8 @@ export interface WorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
   /** Workflow task slots, all and cold (worker/workflow-slots.ts); unset: the SDK's 40 of either kind. */
   workflowTaskSlots?: WorkflowSlotCounts;
+  /** Workflow task polls kept open (workflowTaskPolls below); unset: the SDK's ten. */
+  workflowTaskPolls?: number;
   /** A bundle `worker/bundle.ts` wrote from the same sources (with telemetry, its traced variant); unset or missing → bundle now. */
   workflowBundlePath?: string;
   /** How long in-flight activities may finish after shutdown is requested (default: cancel at once). */
@@ -104,6 +106,20 @@ function slotOptions(opts: WorkerOptions): Pick<SdkWorkerOptions, 'maxConcurrent
   };
 }
 
+/** Polls on the task queue itself, as the SDK's defaults have them (a fifth of ten); the rest wait on the sticky queue. */
+const TASK_QUEUE_POLLS = 2;
+
+/**
+ * `polls` workflow task polls, TASK_QUEUE_POLLS of them on the task queue. A turn goes to the
+ * worker's sticky queue; a task Temporal finds no waiting poll for is written to its backlog and
+ * read back. Only task-queue polls bring cold tasks (worker/workflow-slots.ts), so more polls do
+ * not let more replays run at once. The SDK takes a ratio and truncates the product: half a poll
+ * more keeps float rounding from making it one.
+ */
+export function workflowTaskPolls(polls: number): Pick<SdkWorkerOptions, 'workflowTaskPollerBehavior' | 'nonStickyToStickyPollRatio'> {
+  return { workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: polls }, nonStickyToStickyPollRatio: (TASK_QUEUE_POLLS + 0.5) / polls };
+}
+
 /** What the SDK gives activities, local activities and Nexus tasks when no tuner is set. */
 const SDK_DEFAULT_SLOTS = 100;
 
@@ -119,6 +135,7 @@ export async function createWorker(opts: WorkerOptions): Promise<{ worker: Worke
     ...tracing,
     activities: opts.activities,
     ...slotOptions(opts),
+    ...(opts.workflowTaskPolls !== undefined ? workflowTaskPolls(opts.workflowTaskPolls) : {}),
     ...(opts.stickyTimeoutMs !== undefined ? { stickyQueueScheduleToStartTimeout: opts.stickyTimeoutMs } : {}),
     ...(opts.shutdownGraceMs !== undefined ? { shutdownGraceTime: opts.shutdownGraceMs, shutdownForceTime: opts.shutdownGraceMs + 10_000 } : {}),
   });

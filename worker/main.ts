@@ -82,6 +82,7 @@ const { worker, connection } = await createWorker({
   }),
   maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   workflowTaskSlots: { total: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, cold: config.WORKER_MAX_COLD_WORKFLOW_TASKS },
+  workflowTaskPolls: config.WORKER_WORKFLOW_TASK_POLLS,
   workflowBundlePath: config.WORKFLOW_BUNDLE_PATH,
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_MS,
   stickyTimeoutMs: config.WORKER_STICKY_TIMEOUT_MS,

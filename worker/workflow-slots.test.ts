@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../core/config';
+import { workflowTaskPolls } from './create';
 import { workflowTaskSlots } from './workflow-slots';
 
 const ctx = (isSticky: boolean) => ({ slotType: 'workflow' as const, taskQueue: 'q', workerIdentity: 'w', workerBuildId: '', isSticky });
@@ -54,9 +55,21 @@ describe('workflowTaskSlots', () => {
     expect(() => workflowTaskSlots({ total: 2, cold: 3 })).toThrow(RangeError);
   });
 
-  it('reads its counts from the environment, refusing a cold count above the total by name', () => {
+  it('reads its counts from the environment, refusing a cold count or polls above the total by name', () => {
     const config = loadConfig({});
-    expect([config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, config.WORKER_MAX_COLD_WORKFLOW_TASKS]).toEqual([40, 8]);
+    expect([config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS, config.WORKER_MAX_COLD_WORKFLOW_TASKS, config.WORKER_WORKFLOW_TASK_POLLS]).toEqual([100, 8, 25]);
     expect(() => loadConfig({ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '4' })).toThrow(/WORKER_MAX_COLD_WORKFLOW_TASKS: must not exceed WORKER_MAX_CONCURRENT_WORKFLOW_TASKS/);
+    expect(() => loadConfig({ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '20' })).toThrow(/WORKER_WORKFLOW_TASK_POLLS: must not exceed WORKER_MAX_CONCURRENT_WORKFLOW_TASKS/);
+  });
+});
+
+describe('workflowTaskPolls', () => {
+  it('keeps two polls on the task queue whatever the total, as the SDK computes them (a float32 product, truncated)', () => {
+    for (let polls = 3; polls <= 200; polls++) {
+      const options = workflowTaskPolls(polls);
+      expect(options.workflowTaskPollerBehavior).toEqual({ type: 'simple-maximum', maximum: polls });
+      const taskQueuePolls = Math.max(1, Math.trunc(Math.fround(Math.fround(polls) * Math.fround(options.nonStickyToStickyPollRatio!))));
+      expect([polls, taskQueuePolls]).toEqual([polls, 2]);
+    }
   });
 });

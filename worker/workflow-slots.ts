@@ -9,13 +9,13 @@
  * their timeout on two cores, but fifty conversations' turns then found no free slot, so Temporal
  * could not hand them to a waiting poll and wrote each to its task backlog and read it back:
  * 1.5–2 ms more of Temporal's CPU a turn, and two thirds of the baseline's throughput (bench:turn;
- * ARCHITECTURE.md, "A worker holds at most 40 workflow tasks").
+ * ARCHITECTURE.md, "A worker holds at most 100 workflow tasks").
  *
  * Which kind of task a slot will carry is known only once its poll returns: the SDK reserves slots
  * for its pollers from one pool (a slot reserved for a sticky poll may carry a task from the task
  * queue). So cold tasks are counted when a slot is used, and while `cold` of them run no slot is
- * handed out. Polls already waiting may still bring cold tasks: at most `cold` plus the SDK's ten
- * polls, less one, run at once. Holding slots not yet used to the count as well would make it
+ * handed out. Polls already waiting on the task queue may still bring cold tasks: at most `cold`
+ * plus those two polls (worker/create.ts), less one, run at once. Holding slots not yet used to the count as well would make it
  * exact, but idle sticky polls then hold them all and a new run's first task waits for their
  * minute-long polls to end.
  */
