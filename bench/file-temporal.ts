@@ -9,12 +9,14 @@ import { join } from 'node:path';
 import { startTemporalDevServer } from '../temporal/dev-server';
 import { freePort } from '../test/support/ports';
 
-export async function startFileTemporal(opts: { nice?: number } = {}): Promise<{ address: string; stop(): Promise<void> }> {
+export async function startFileTemporal(opts: { nice?: number } = {}): Promise<{ address: string; metricsUrl: string; stop(): Promise<void> }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-temporal-'));
   try {
-    const server = await startTemporalDevServer({ dataDir, port: await freePort(), uiPort: await freePort(), nice: opts.nice });
+    const metricsPort = await freePort();
+    const server = await startTemporalDevServer({ dataDir, port: await freePort(), uiPort: await freePort(), nice: opts.nice, metricsPort });
     return {
       address: server.address,
+      metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
       async stop() {
         await server.stop();
         rmSync(dataDir, { recursive: true, force: true });

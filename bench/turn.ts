@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { readOrCreateSecret } from '../db/data-dir';
 import { runMigrations } from '../db/migrate';
 import { startFileTemporal } from './file-temporal';
+import { backlogWrites } from './temporal-metrics';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '../test/support/database';
 import { echoFlow } from '../test/support/flows';
 import { freePort } from '../test/support/ports';
@@ -89,6 +90,8 @@ interface LoadSample {
   latencies: number[];
   seconds: number;
   cpuMs: Record<string, number>;
+  /** Workflow tasks Temporal wrote to its task backlog during the turns (no poll was waiting). */
+  backlogWrites: number;
   starts: { latencies: number[]; seconds: number; cpuMs: Record<string, number> };
 }
 
@@ -99,7 +102,7 @@ interface LoadSample {
  * says the flow's first prompt, the baseline's starts a workflow), and its cost spread over the
  * turns would make the turn figures depend on how many turns a conversation has.
  */
-async function load(target: Target, concurrency: number, processes: Record<string, number | (() => number[])> = {}): Promise<LoadSample> {
+async function load(target: Target, concurrency: number, processes: Record<string, number | (() => number[])> = {}, temporalMetricsUrl?: string): Promise<LoadSample> {
   const startLatencies: number[] = [];
   const cpuBeforeStarts = cpuNow(processes);
   const startsBegan = performance.now();
@@ -113,6 +116,7 @@ async function load(target: Target, concurrency: number, processes: Record<strin
   );
   const startSeconds = (performance.now() - startsBegan) / 1000;
   const latencies: number[] = [];
+  const backlogBefore = temporalMetricsUrl ? await backlogWrites(temporalMetricsUrl) : 0;
   const cpuBefore = cpuNow(processes);
   const started = performance.now();
   await Promise.all(
@@ -126,8 +130,9 @@ async function load(target: Target, concurrency: number, processes: Record<strin
   );
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuNow(processes);
+  const backlog = temporalMetricsUrl ? (await backlogWrites(temporalMetricsUrl)) - backlogBefore : 0;
   const used = (before: Record<string, number>, after: Record<string, number>) => Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - before[name]]));
-  return { latencies, seconds, cpuMs: used(cpuBefore, cpuAfter), starts: { latencies: startLatencies, seconds: startSeconds, cpuMs: used(cpuBeforeStarts, cpuBefore) } };
+  return { latencies, seconds, cpuMs: used(cpuBefore, cpuAfter), backlogWrites: backlog, starts: { latencies: startLatencies, seconds: startSeconds, cpuMs: used(cpuBeforeStarts, cpuBefore) } };
 }
 
 /**
@@ -148,6 +153,7 @@ function pooled(samples: LoadSample[]) {
     turnsPerSecond: Math.round(latencies.length / seconds),
     turnsPerSecondWithStarts: Math.round(latencies.length / (seconds + startSeconds)),
     cpuMsPerTurn: perItem((s) => s.cpuMs, latencies.length),
+    temporalBacklogWritesPerTurn: Math.round((samples.reduce((sum, s) => sum + s.backlogWrites, 0) / latencies.length) * 100) / 100,
     starts: { count: starts.count, p50: starts.p50, cpuMsPerStart: perItem((s) => s.starts.cpuMs, startLatencies.length) },
   };
 }
@@ -173,7 +179,7 @@ async function nativeDatabase() {
 /** NODE_OPTIONS for a measured process, from the named variable when it is set. */
 const nodeOptionsFrom = (variable: string): Record<string, string> => (process.env[variable] ? { NODE_OPTIONS: process.env[variable]! } : {});
 
-async function measure(database: 'pglite' | 'postgres', temporalAddress: string, temporalPid: number | null) {
+async function measure(database: 'pglite' | 'postgres', temporalAddress: string, temporalPid: number | null, temporalMetricsUrl: string) {
   const db = database === 'pglite' ? await embeddedDatabase() : await nativeDatabase();
   const stack = await startStack({ temporalAddress, databaseUrl: db.url, redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', worker: false });
   // As npm start runs it: the bundle under node, the workflow code prebuilt (no webpack at start).
@@ -222,8 +228,8 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
       for (let round = 0; round < rounds; round++) {
         // The peak RSS of the first round only: every later round opens as many conversations again.
         const sampler = round === 0 && concurrency === Math.max(...levels) ? sampleRss(pids) : null;
-        const runFloor = async () => floorSamples.push(await load(baseline, concurrency, { ...shared, worker: baselineWorker.child.pid! }));
-        const runOurs = async () => ourSamples.push(await load(platform, concurrency, { ...shared, worker: worker.child.pid! }));
+        const runFloor = async () => floorSamples.push(await load(baseline, concurrency, { ...shared, worker: baselineWorker.child.pid! }, temporalMetricsUrl));
+        const runOurs = async () => ourSamples.push(await load(platform, concurrency, { ...shared, worker: worker.child.pid! }, temporalMetricsUrl));
         if (round % 2 === 0) await runFloor().then(runOurs);
         else await runOurs().then(runFloor);
         if (sampler) underLoad = sampler.stop();
@@ -249,6 +255,7 @@ async function measure(database: 'pglite' | 'postgres', temporalAddress: string,
           `baseline p50 ${floor.p50} ms p99 ${floor.p99} ms ${floor.turnsPerSecond} turns/s | ratio p50 ${row.ratio.p50}× p99 ${row.ratio.p99}× throughput ${row.ratio.turnsPerSecond}× (rounds ${roundRatios.join(', ')})`,
       );
       console.log(`${' '.repeat(13)}CPU ms per turn, platform ${JSON.stringify(ours.cpuMsPerTurn)} | baseline ${JSON.stringify(floor.cpuMsPerTurn)}`);
+      console.log(`${' '.repeat(13)}Temporal task backlog writes a turn: platform ${ours.temporalBacklogWritesPerTurn} | baseline ${floor.temporalBacklogWritesPerTurn}`);
       const cpuSum = (cpu: Record<string, number>) => Math.round(Object.values(cpu).reduce((a, b) => a + b, 0) * 10) / 10;
       console.log(
         `${' '.repeat(13)}starts: platform p50 ${ours.starts.p50} ms, ${cpuSum(ours.starts.cpuMsPerStart)} ms CPU a start | baseline p50 ${floor.starts.p50} ms, ${cpuSum(floor.starts.cpuMsPerStart)} ms CPU | ` +
@@ -273,7 +280,7 @@ const temporalAddress = temporal.address;
 try {
   const temporalPid = pidListening(Number(temporalAddress.split(':').pop()));
   const results = [];
-  for (const database of databases) results.push(await measure(database, temporalAddress, temporalPid));
+  for (const database of databases) results.push(await measure(database, temporalAddress, temporalPid, temporal.metricsUrl));
   writeResult(out, {
     benchmark: 'turn',
     date: new Date().toISOString(),

@@ -25,6 +25,8 @@ export interface TemporalDevServerOptions {
    * running process would reach its first thread only).
    */
   nice?: number;
+  /** Port of the server's Prometheus `/metrics` endpoint; unset: a random one. */
+  metricsPort?: number;
 }
 
 export interface TemporalDevServer {
@@ -88,7 +90,8 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const o = { port: 7233, uiPort: 8233, namespace: 'default', logLevel: 'warn' as const, ...opts };
   mkdirSync(o.dataDir, { recursive: true });
   const address = `127.0.0.1:${o.port}`;
-  const [cmd, args] = o.nice ? ['nice', ['-n', String(o.nice), temporalCliPath(), ...devServerArgs(o)]] : [temporalCliPath(), devServerArgs(o)];
+  const serverArgs = [...devServerArgs(o), ...(o.metricsPort ? ['--metrics-port', String(o.metricsPort)] : [])];
+  const [cmd, args] = o.nice ? ['nice', ['-n', String(o.nice), temporalCliPath(), ...serverArgs]] : [temporalCliPath(), serverArgs];
   // `nice` execs the server in its own process: the pid is the server's.
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   // The last lines go into the error when the server exits before it is ready: they say why.
