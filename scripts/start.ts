@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { loadConfig, publicUrl } from '../core/config';
-import { startTemporalDevServer, TemporalStartError, type TemporalDevServer } from '../temporal/dev-server';
+import { startRetryingTakenPorts, startTemporalDevServer, type TemporalDevServer } from '../temporal/dev-server';
 import { startWorkerNice } from './priorities';
 import { ensureConsoleBuilt } from './console-build';
 import { ensureWidgetBuilt } from './build-widget';
@@ -200,22 +200,17 @@ async function waitForHealth(url: string, accept = (res: Response, body: { statu
  * The dev server picks its internal ports (history, matching, HTTP, metrics) free at start and binds
  * them a moment later, so another process can take one in between and the server exits: try again.
  */
-async function startTemporal(attempts = 3): Promise<TemporalDevServer> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startTemporalDevServer({
-        dataDir,
-        port: config.TEMPORAL_PORT,
-        uiPort: config.TEMPORAL_UI_PORT,
-        namespace: config.TEMPORAL_NAMESPACE,
-        nice: config.TEMPORAL_NICE,
-        onLine: (l) => output('temporal', l),
-      });
-    } catch (err) {
-      if (!(err instanceof TemporalStartError) || attempt >= attempts) throw err;
-      say(`Temporal exited while starting (attempt ${attempt} of ${attempts}); trying again:\n${(err as Error).message}`);
-    }
-  }
+function startTemporal(attempts = 3): Promise<TemporalDevServer> {
+  const start = () =>
+    startTemporalDevServer({
+      dataDir,
+      port: config.TEMPORAL_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+      nice: config.TEMPORAL_NICE,
+      onLine: (l) => output('temporal', l),
+    });
+  return startRetryingTakenPorts(start, attempts, (err, attempt) => say(`Temporal exited while starting (attempt ${attempt} of ${attempts}); trying again:\n${err.message}`));
 }
 
 /**

@@ -86,6 +86,26 @@ export function devServerArgs(o: Required<Pick<TemporalDevServerOptions, 'dataDi
 /** The server process exited before it answered: worth another try (its internal ports are picked at random). */
 export class TemporalStartError extends Error {}
 
+/**
+ * `start` again, up to `attempts` times in all, while the server exits before it is ready: a port
+ * found free (its internal ones, or ours) can be taken by another process before the server binds
+ * it. `beforeRetry` runs between attempts (new ports, a line to the user).
+ */
+export async function startRetryingTakenPorts(
+  start: () => Promise<TemporalDevServer>,
+  attempts: number,
+  beforeRetry?: (err: TemporalStartError, attempt: number) => void | Promise<void>,
+): Promise<TemporalDevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      if (!(err instanceof TemporalStartError) || attempt >= attempts) throw err;
+      await beforeRetry?.(err, attempt);
+    }
+  }
+}
+
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const o = { port: 7233, uiPort: 8233, namespace: 'default', logLevel: 'warn' as const, ...opts };
   mkdirSync(o.dataDir, { recursive: true });

@@ -14,7 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { INTERACTIVE_TASK_TIMEOUT_MS } from '../../core/workflows';
 import { readOrCreateSecret } from '../../db/data-dir';
 import { runMigrations } from '../../db/migrate';
-import { startTemporalDevServer, TemporalStartError, type TemporalDevServer } from '../../temporal/dev-server';
+import { startRetryingTakenPorts, startTemporalDevServer } from '../../temporal/dev-server';
 import { turnUpdate } from '../../workflows/messages';
 import { echoFlow } from '../support/flows';
 import { freePort } from '../support/ports';
@@ -76,25 +76,13 @@ async function expectEachStoredOnce(stack: Stack, conversationId: string, texts:
   for (const text of texts.slice(1)) expect(`Echo: ${text}: ${count('bot', `Echo: ${text}`)}`).toBe(`Echo: ${text}: 1`);
 }
 
-/** A port found free can be taken by a parallel test before the server binds it: then it starts again on new ones. */
-async function onNewPortsIfTaken(start: () => Promise<TemporalDevServer>, newPorts: () => Promise<void>): Promise<TemporalDevServer> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await start();
-    } catch (err) {
-      if (!(err instanceof TemporalStartError) || attempt >= 3) throw err;
-      await newPorts();
-    }
-  }
-}
-
 /** A Temporal dev server on its own file and ports (so it can be killed and started again), a stack on it, and an echo conversation two turns in. */
 async function onOwnTemporal(prefix: string) {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
   cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
   let ports = { port: await freePort(), uiPort: await freePort() };
   const start = () => startTemporalDevServer({ dataDir, ...ports });
-  let server = await onNewPortsIfTaken(start, async () => void (ports = { port: await freePort(), uiPort: await freePort() }));
+  let server = await startRetryingTakenPorts(start, 3, async () => void (ports = { port: await freePort(), uiPort: await freePort() }));
   cleanup.push(() => server.stop());
   const stack = await startStack({ ...sharedServers(), temporalAddress: server.address });
   cleanup.push(() => stack.close());
