@@ -50,7 +50,7 @@ beforeAll(async () => {
       if (attempt === 1) throw new Error('result lost after the job was queued');
     },
   };
-  ({ worker, connection: workerConnection } = await createWorker({ address: inject('temporalAddress'), namespace: 'default', taskQueue, activities }));
+  ({ worker, connection: workerConnection } = await createWorker({ address: inject('temporalAddress'), namespace: 'default', taskQueue, activities, workflowBundlePath: inject('workflowBundlePath') }));
   running = worker.run();
   sink = startEventSink({ connection: deps.redis.duplicate({ maxRetriesPerRequest: null }), orm: deps.orm, queue: queueName });
   connection = await Connection.connect({ address: inject('temporalAddress') });

@@ -30,6 +30,8 @@ export interface StackOptions {
   worker?: boolean;
   taskQueue?: string;
   env?: Record<string, string>;
+  /** A prebuilt workflow bundle for the worker; unset: it bundles the code itself (once per process). */
+  workflowBundlePath?: string;
 }
 
 export interface Stack {
@@ -96,6 +98,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // This worker runs no sink, webhook delivery or labelling: events are stored, not fanned out.
       activities: createActivities({ orm, redis, eventsQueue, config, afterEventsStored: async () => {} }),
       telemetry,
+      workflowBundlePath: opts.workflowBundlePath,
     });
     worker = created.worker;
     workerConnection = created.connection;

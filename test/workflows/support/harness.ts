@@ -1,12 +1,10 @@
 /** One worker with fake activities per test file, on the shared dev server (global setup). */
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
+import { readFile } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { PRELOADED_MODULES } from '../../../worker/create';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { workflowBundle } from '../../../worker/create';
 import { createFakes, type Fakes } from './fakes';
-
-export const workflowsPath = fileURLToPath(new URL('../../../workflows/index.ts', import.meta.url));
 
 let runtimeInstalled = false;
 export function quietRuntime(): void {
@@ -19,8 +17,19 @@ export function quietRuntime(): void {
   }
 }
 
-// The production bundle's shared modules too, so a workflow that writes to one fails here first.
-export const bundle = (): Promise<WorkflowBundleWithSourceMap> => bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN'), preloadModules: PRELOADED_MODULES });
+let shared: Promise<WorkflowBundle> | undefined;
+
+/**
+ * The production bundle (its preloaded modules too, so a workflow that writes to one fails here
+ * first): under vitest the one the global setup built for the run, otherwise (`npm run
+ * record:histories`) bundled now.
+ */
+export function bundle(): Promise<WorkflowBundle> {
+  shared ??= process.env.VITEST
+    ? import('vitest').then(({ inject }) => readFile(inject('workflowBundlePath'), 'utf8')).then((code) => ({ code }))
+    : workflowBundle();
+  return shared;
+}
 
 export interface Harness {
   client: Client;
@@ -29,7 +38,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(address: string, name: string, workflowBundle?: WorkflowBundleWithSourceMap): Promise<Harness> {
+export async function startHarness(address: string, name: string, workflowBundle?: WorkflowBundle): Promise<Harness> {
   quietRuntime();
   const taskQueue = `${name}-${randomUUID()}`;
   const fakes = createFakes();
