@@ -32,9 +32,17 @@ export const callWorkflowId = (tenantId: string, callSid: string) => `call:${ten
 /** One long-lived two-way sync per staff member with a connected CalDAV calendar. */
 export const calendarSyncWorkflowId = (tenantId: string, staffId: string) => `calsync:${tenantId}:${staffId}`;
 
-/** The daily retention run is every tenant's: `all` is no tenant's id, so no tenant's API can name it. The schedule appends the scheduled time. */
-export const RETENTION_WORKFLOW_ID = 'retention:all:daily';
-export const RETENTION_SCHEDULE_ID = 'switchboard-retention';
+/**
+ * The daily retention run is every tenant's: `all` is no tenant's id, so no tenant's API can name it.
+ * One Schedule and run per task queue, as the alert evaluation's: deployments that share a Temporal
+ * namespace (each its own queue and database) would otherwise take the Schedule over from each other
+ * (its action names one queue), and their runs started at the same time would share an id. The
+ * Schedule appends the scheduled time.
+ */
+export const retentionWorkflowId = (taskQueue: string) => `retention:all:daily:${taskQueue}`;
+export const retentionScheduleId = (taskQueue: string) => `switchboard-retention:${taskQueue}`;
+/** The one Schedule of a namespace before Schedules were per task queue: a worker of its queue deletes it. */
+export const LEGACY_RETENTION_SCHEDULE_ID = 'switchboard-retention';
 
 /** `conv:{tenant}:{id}` → {kind, tenantId, rest}; null when the id is not one of ours. */
 export function parseWorkflowId(workflowId: string): { kind: string; tenantId: string; rest: string } | null {
@@ -70,6 +78,6 @@ export function uuidFromSeed(seed: string): string {
 /** The Temporal Schedule of a tenant's weekly report; its runs are `report:{tenant}:weekly-<scheduled time>`. */
 export const reportScheduleId = (tenantId: string) => `report-schedule:${tenantId}`;
 export const reportWorkflowId = (tenantId: string, key: string) => `report:${tenantId}:${key}`;
-/** The one Schedule that evaluates every tenant's alert rules; its runs are `alerts:system:evaluate-<time>`. */
-export const ALERT_SCHEDULE_ID = 'alerts-evaluation';
-export const ALERT_EVALUATION_WORKFLOW_ID = 'alerts:system:evaluate';
+/** The Schedule of a task queue that evaluates every tenant's alert rules; its runs are `alerts:system:evaluate:{queue}-<time>` (per queue, as retention's). */
+export const alertScheduleId = (taskQueue: string) => `alerts-evaluation:${taskQueue}`;
+export const alertEvaluationWorkflowId = (taskQueue: string) => `alerts:system:evaluate:${taskQueue}`;

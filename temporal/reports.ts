@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, ScheduleOverlapPolicy, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import { AppError } from '../core/errors';
-import { ALERT_EVALUATION_WORKFLOW_ID, ALERT_SCHEDULE_ID, reportScheduleId, reportWorkflowId } from '../core/ids';
+import { alertEvaluationWorkflowId, alertScheduleId, reportScheduleId, reportWorkflowId } from '../core/ids';
 import { REPORT_WEEKDAYS, type AnalyticsReportInput, type AnalyticsReportResult, type ReportSettings } from '../core/reports';
 import { searchAttributePairs } from '../workflows/search-attributes';
 import { describeScheduleIfAny, scheduleState, syncTenantSchedule, upsertSchedule } from './schedules';
@@ -84,9 +84,9 @@ export class ReportsClient {
 
   /** The evaluation Schedule of this task queue: created once, its interval kept in step with the configuration. */
   async ensureAlertSchedule(everySeconds: number): Promise<string> {
-    const scheduleId = `${ALERT_SCHEDULE_ID}:${this.taskQueue}`;
+    const scheduleId = alertScheduleId(this.taskQueue);
     const spec: ScheduleSpec = { intervals: [{ every: `${everySeconds}s` }] };
-    const action: ScheduleOptionsAction = { type: 'startWorkflow', workflowType: 'alertEvaluation', workflowId: ALERT_EVALUATION_WORKFLOW_ID, taskQueue: this.taskQueue, args: [] };
+    const action: ScheduleOptionsAction = { type: 'startWorkflow', workflowType: 'alertEvaluation', workflowId: alertEvaluationWorkflowId(this.taskQueue), taskQueue: this.taskQueue, args: [] };
     // Missed ticks are not made up: the next evaluation looks at the same windows anyway.
     await upsertSchedule(this.client, { scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 minute' } });
     return scheduleId;
@@ -94,6 +94,6 @@ export class ReportsClient {
 
   /** Runs an evaluation now, through the Schedule (what the console's "evaluate now" and the tests use). */
   async triggerAlertEvaluation(): Promise<void> {
-    await this.client.schedule.getHandle(`${ALERT_SCHEDULE_ID}:${this.taskQueue}`).trigger(ScheduleOverlapPolicy.BUFFER_ONE);
+    await this.client.schedule.getHandle(alertScheduleId(this.taskQueue)).trigger(ScheduleOverlapPolicy.BUFFER_ONE);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * One evaluation of every tenant's alert rules (`alerts:system:evaluate-<time>`, started every
+ * One evaluation of every tenant's alert rules (`alerts:system:evaluate:{queue}-<time>`, started every
  * ALERT_EVALUATION_SECONDS by the alert Schedule; the Schedule skips a tick while the previous run
  * is still going). Per tenant one activity evaluates the rules and opens or resolves firings in the
  * database (a rule has at most one open firing), then one activity per transition notifies it:

@@ -3,14 +3,15 @@
  * three tenants with the same rows of every kind at chosen ages, two with different policies (set
  * through the API) and one without; the run (small batches, so it continues as new) deletes
  * exactly the rows past each cutoff, row by row, keeps open conversations' recent threads, writes
- * one audit entry per tenant, and a second run deletes nothing. The daily schedule is created
- * once however often the worker starts, and a triggered run completes.
+ * one audit entry per tenant, and a second run deletes nothing. The daily schedule is the task
+ * queue's, created once however often the worker starts, and a triggered run completes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RETENTION_SCHEDULE_ID, RETENTION_WORKFLOW_ID } from '../../core/ids';
+import { LEGACY_RETENTION_SCHEDULE_ID, retentionScheduleId, retentionWorkflowId } from '../../core/ids';
 import { systemEm } from '../../db/orm';
 import { deleteExpiredBatch } from '../../db/repos';
 import { RetentionClient } from '../../temporal/retention';
+import { describeScheduleIfAny } from '../../temporal/schedules';
 import { sharedServers } from '../support/shared-servers';
 import { startStack, type Stack } from '../support/stack';
 import { eventually } from '../workflows/support/harness';
@@ -141,7 +142,7 @@ describe('the retention run', () => {
     // Batches of 2, 4 per run: the run continued as new at least once.
     const runs = [];
     for await (const r of stack.temporal.workflow.list({ query: `WorkflowType = 'retention'` })) runs.push(r);
-    expect(runs.filter((r) => r.workflowId.startsWith(`${RETENTION_WORKFLOW_ID}-now-`)).length).toBeGreaterThan(1);
+    expect(runs.filter((r) => r.workflowId.startsWith(`${retentionWorkflowId(stack.config.TEMPORAL_TASK_QUEUE)}-now-`)).length).toBeGreaterThan(1);
 
     const audit = (await f.execOf(stack.orm)(`select tenant_id, actor_kind, action, target_id, changes from audit_log where action = 'retention.run' and tenant_id = any(?::uuid[])`, [`{${tenantIds.join(',')}}`])) as {
       tenant_id: string;
@@ -174,21 +175,40 @@ describe('recorded provider webhooks', () => {
 });
 
 describe('the daily schedule', () => {
-  it('is created once however often the worker starts, and a triggered run completes', async () => {
-    const client = new RetentionClient(stack.temporal, stack.config.TEMPORAL_TASK_QUEUE);
+  /** The namespace's one schedule of earlier versions, starting runs on `taskQueue`. */
+  const legacySchedule = (taskQueue: string) =>
+    stack.temporal.schedule.create({
+      scheduleId: LEGACY_RETENTION_SCHEDULE_ID,
+      spec: { calendars: [{ hour: 3, minute: 0 }] },
+      action: { type: 'startWorkflow', workflowType: 'retention', workflowId: 'retention:all:daily', taskQueue, args: [{}] },
+    });
+
+  it("is the task queue's, created once however often the worker starts, and a triggered run completes", async () => {
+    const queue = stack.config.TEMPORAL_TASK_QUEUE;
+    const client = new RetentionClient(stack.temporal, queue);
+    // An upgraded deployment: the old schedule ran this queue's retention, and goes.
+    await legacySchedule(queue);
     expect(await client.ensureSchedule(3)).toBe('created');
-    expect(await client.ensureSchedule(4)).toBe('updated');
+    expect(await describeScheduleIfAny(stack.temporal, LEGACY_RETENTION_SCHEDULE_ID)).toBeNull();
+    // Another deployment's old schedule (another queue) is not this worker's to delete.
+    const other = await legacySchedule(`${queue}-other`);
+    try {
+      expect(await client.ensureSchedule(4)).toBe('updated');
+      expect(await describeScheduleIfAny(stack.temporal, LEGACY_RETENTION_SCHEDULE_ID)).not.toBeNull();
+    } finally {
+      await other.delete();
+    }
     const ids = [];
     for await (const s of stack.temporal.schedule.list()) ids.push(s.scheduleId);
-    expect(ids.filter((id) => id === RETENTION_SCHEDULE_ID)).toHaveLength(1);
-    const handle = stack.temporal.schedule.getHandle(RETENTION_SCHEDULE_ID);
+    expect(ids.filter((id) => id === retentionScheduleId(queue))).toHaveLength(1);
+    const handle = stack.temporal.schedule.getHandle(retentionScheduleId(queue));
     const described = await handle.describe();
     expect(described.action.type).toBe('startWorkflow');
     expect(described.action.type === 'startWorkflow' && described.action.workflowType).toBe('retention');
     expect(JSON.stringify(described.spec.calendars?.[0]?.hour)).toContain('4');
     await handle.trigger();
     const run = await eventually(async () => {
-      for await (const r of stack.temporal.workflow.list({ query: `WorkflowType = 'retention' AND ExecutionStatus = 'Completed'` })) if (r.workflowId.startsWith(`${RETENTION_WORKFLOW_ID}-`) && !r.workflowId.includes('-now-')) return r;
+      for await (const r of stack.temporal.workflow.list({ query: `WorkflowType = 'retention' AND ExecutionStatus = 'Completed'` })) if (r.workflowId.startsWith(`${retentionWorkflowId(queue)}-`) && !r.workflowId.includes('-now-')) return r;
       return undefined;
     }, 30_000);
     expect(run.status.name).toBe('COMPLETED');

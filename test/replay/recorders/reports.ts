@@ -5,7 +5,7 @@
  * second failing its evaluation (skipped until the next tick).
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { ALERT_EVALUATION_WORKFLOW_ID, reportWorkflowId } from '../../../core/ids';
+import { alertEvaluationWorkflowId, reportWorkflowId } from '../../../core/ids';
 import type { alertEvaluation } from '../../../workflows/alertEvaluation';
 import type { analyticsReport } from '../../../workflows/analyticsReport';
 import { expectPath, type Recorder } from './types';
@@ -50,7 +50,7 @@ export const reportRecorders: Record<string, Recorder> = {
         };
       };
       ctx.h.fakes.impl.notifyAlert = async ({ eventId, transition }) => void notified.push(`${eventId}:${transition}`);
-      const workflowId = `${ALERT_EVALUATION_WORKFLOW_ID}-2026-12-28T08:00:00Z`;
+      const workflowId = `${alertEvaluationWorkflowId(ctx.h.taskQueue)}-2026-12-28T08:00:00Z`;
       const handle = await ctx.h.client.workflow.start<typeof alertEvaluation>('alertEvaluation', { workflowId, taskQueue: ctx.h.taskQueue, args: [] });
       const result = await handle.result();
       expectPath(result.tenants === 2 && result.rules === 3 && result.notices === 2 && notified.sort().join() === 'e0:resolved,e1:triggered', `two notices, one tenant skipped (saw ${JSON.stringify(result)}, ${notified})`);
