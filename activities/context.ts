@@ -19,3 +19,14 @@ export const heartbeat = (details?: unknown) => {
   if (context && !context.info.isLocal) context.heartbeat(details);
 };
 export const cancellationSignal = () => activityContext()?.cancellationSignal;
+
+/**
+ * Heartbeats `details()` on a timer until stopped: several times per heartbeat timeout (the SDK
+ * throttles what it sends), at most every 5 s.
+ */
+export function keepAlive<T extends object>(details: () => T): () => void {
+  const timeoutMs = activityContext()?.info.heartbeatTimeoutMs;
+  const timer = setInterval(() => heartbeat({ ...details() }), Math.min(5_000, timeoutMs ? timeoutMs / 4 : 5_000));
+  return () => clearInterval(timer);
+}
+

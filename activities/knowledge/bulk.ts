@@ -11,10 +11,10 @@ import { tenantEm } from '../../db/orm';
 import { activateImportDocuments, failImportDocuments, unindexedImportDocuments, upsertImportChunks } from '../../db/repos/knowledge-imports';
 import { cachedEmbedder } from '../../knowledge/embedder';
 import { embeddingCacheStore } from '../../knowledge/tenant-embedder';
-import { heartbeat } from '../context';
+import { heartbeat, keepAlive } from '../context';
 import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
-import { extractAndChunk, keepAlive, pinnedEmbedder } from './ingest';
+import { extractAndChunk, pinnedEmbedder } from './ingest';
 
 type BulkActivities = Pick<SwitchboardActivities, 'indexDocumentBatch' | 'failDocumentBatch'>;
 

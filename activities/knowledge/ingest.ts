@@ -19,7 +19,7 @@ import {
   setSourceContent,
   upsertChunks,
 } from '../../db/repos/knowledge';
-import { activityContext, cancellationSignal, heartbeat } from '../context';
+import { activityContext, cancellationSignal, heartbeat, keepAlive } from '../context';
 import type { ActivityDeps } from '../deps';
 import { queueEvent, subjectJobId } from '../events';
 import { flowPolicy } from '../../net/allowlist';
@@ -37,16 +37,6 @@ export const INGEST_BATCH = 64;
 /** What an attempt reports in its heartbeats; a retried attempt resumes from `nextBatch`. */
 export interface IngestHeartbeat {
   nextBatch: number;
-}
-
-/**
- * Heartbeats `details()` on a timer until stopped: several times per heartbeat timeout (the SDK
- * throttles what it sends), at most every 5 s.
- */
-export function keepAlive<T extends object>(details: () => T): () => void {
-  const timeoutMs = activityContext()?.info.heartbeatTimeoutMs;
-  const timer = setInterval(() => heartbeat({ ...details() }), Math.min(5_000, timeoutMs ? timeoutMs / 4 : 5_000));
-  return () => clearInterval(timer);
 }
 
 const extractionFailure = (message: string) => ApplicationFailure.nonRetryable(message, 'ExtractionError');
