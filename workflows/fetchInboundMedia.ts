@@ -17,9 +17,11 @@ import { setRunAttributes } from './runtime/search-attributes';
 
 export async function fetchInboundMedia(input: FetchInboundMediaInput): Promise<MediaOutcome[]> {
   setRunAttributes({ TenantId: input.tenantId, Channel: input.channelId });
-  // A worker that dies mid-download is noticed by this timeout (downloads do not heartbeat).
+  // A download heartbeats while it runs: a worker that dies mid-download is noticed within 10 s, not
+  // when the 45 s of the attempt are up, and the file is fetched again from another worker.
   const { downloadInboundMedia } = proxyActivities<SwitchboardActivities>({
     startToCloseTimeout: '45s',
+    heartbeatTimeout: '10s',
     retry: {
       initialInterval: `${input.retrySeconds}s`,
       backoffCoefficient: 2,

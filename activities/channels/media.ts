@@ -14,6 +14,7 @@ import { publishLive } from '../../events/live';
 import { channelLoader } from '../../channels/directory';
 import { ProviderError } from '../../channels/types';
 import { makeThumbnail, THUMBNAIL_CONTENT_TYPE, thumbnailable } from '../../channels/thumbnails';
+import { keepAlive } from '../context';
 import type { ActivityDeps } from '../deps';
 import type { SwitchboardActivities } from '../types';
 
@@ -25,29 +26,42 @@ function thumbnailBudget(startedAt: number): number {
 
 export function mediaActivities({ orm, redis, config }: ActivityDeps): Pick<SwitchboardActivities, 'downloadInboundMedia' | 'markInboundMedia'> {
   const channels = channelLoader(orm, config);
+
+  /** The file fetched from the provider and stored, with its thumbnail when it can have one. */
+  async function downloadAndStore({ tenantId, channelId, conversationId, messageExternalId, file }: Parameters<SwitchboardActivities['downloadInboundMedia']>[0]): ReturnType<SwitchboardActivities['downloadInboundMedia']> {
+    const startedAt = Date.now();
+    const channel = await channels.get(channelId);
+    if (!channel) throw ApplicationFailure.nonRetryable('the channel no longer exists', 'NotFound');
+    let fetched;
+    try {
+      if (!channel.adapter.fetchMedia) throw new ProviderError(`the ${channel.row.type} adapter cannot download attachments`, false);
+      fetched = await channel.adapter.fetchMedia(channel.config, file.ref, { maxBytes: config.CHANNEL_MEDIA_MAX_BYTES });
+    } catch (err) {
+      // A refusal that cannot change (too large, not the provider's host, 4xx) is not retried.
+      if (err instanceof ProviderError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'MediaRefused');
+      throw err;
+    }
+    const contentType = file.contentType ?? fetched.contentType;
+    const name = file.name ?? fetched.name;
+    const em = tenantEm(orm, tenantId);
+    const stored = { channelId, conversationId, messageExternalId };
+    const asset = await storeMediaAsset(em, tenantId, { ...stored, ref: file.ref, contentType, name, data: fetched.data });
+    // The preview is made within what is left of this attempt, so it can never fail the download.
+    const thumbnail = thumbnailable(contentType) ? await makeThumbnail(fetched.data, contentType, { timeoutMs: thumbnailBudget(startedAt) }) : null;
+    const thumb = thumbnail && (await storeMediaAsset(em, tenantId, { ...stored, ref: `${file.ref}#thumbnail`, contentType: THUMBNAIL_CONTENT_TYPE, name: 'thumbnail.jpg', data: thumbnail }));
+    return { status: 'stored', mediaAssetId: asset.id, contentType, byteSize: asset.byteSize, ...(name ? { name } : {}), ...(thumb ? { thumbnailAssetId: thumb.id } : {}) };
+  }
+
   return {
-    async downloadInboundMedia({ tenantId, channelId, conversationId, messageExternalId, file }) {
-      const startedAt = Date.now();
-      const channel = await channels.get(channelId);
-      if (!channel) throw ApplicationFailure.nonRetryable('the channel no longer exists', 'NotFound');
-      let fetched;
+    async downloadInboundMedia(input) {
+      // Heartbeats throughout: the workflow's heartbeat timeout notices a dead worker within 10 s,
+      // long before the attempt's own 45 s are up.
+      const stopKeepAlive = keepAlive(() => ({}));
       try {
-        if (!channel.adapter.fetchMedia) throw new ProviderError(`the ${channel.row.type} adapter cannot download attachments`, false);
-        fetched = await channel.adapter.fetchMedia(channel.config, file.ref, { maxBytes: config.CHANNEL_MEDIA_MAX_BYTES });
-      } catch (err) {
-        // A refusal that cannot change (too large, not the provider's host, 4xx) is not retried.
-        if (err instanceof ProviderError && !err.retryable) throw ApplicationFailure.nonRetryable(err.message, 'MediaRefused');
-        throw err;
+        return await downloadAndStore(input);
+      } finally {
+        stopKeepAlive();
       }
-      const contentType = file.contentType ?? fetched.contentType;
-      const name = file.name ?? fetched.name;
-      const em = tenantEm(orm, tenantId);
-      const stored = { channelId, conversationId, messageExternalId };
-      const asset = await storeMediaAsset(em, tenantId, { ...stored, ref: file.ref, contentType, name, data: fetched.data });
-      // The preview is made within what is left of this attempt, so it can never fail the download.
-      const thumbnail = thumbnailable(contentType) ? await makeThumbnail(fetched.data, contentType, { timeoutMs: thumbnailBudget(startedAt) }) : null;
-      const thumb = thumbnail && (await storeMediaAsset(em, tenantId, { ...stored, ref: `${file.ref}#thumbnail`, contentType: THUMBNAIL_CONTENT_TYPE, name: 'thumbnail.jpg', data: thumbnail }));
-      return { status: 'stored', mediaAssetId: asset.id, contentType, byteSize: asset.byteSize, ...(name ? { name } : {}), ...(thumb ? { thumbnailAssetId: thumb.id } : {}) };
     },
 
     async markInboundMedia({ tenantId, conversationId, messageExternalId, file, outcome }) {

@@ -76,10 +76,14 @@ it('makes one turn of a message whose worker died while it downloaded the attach
   await waitUntil(async () => (await contactMessage(psid))?.metadata.attachments?.[0]?.status === 'pending', 30_000, 'the message stored, its file pending');
 
   await first.kill('SIGKILL');
+  const killedAt = Date.now();
   await media.release();
   await bench.startWorker();
-  // The new worker downloads the file again once the killed attempt times out (45 s); it is stored once all the same.
+  // The new worker downloads the file again once the killed attempt's heartbeat times out (10 s, then
+  // the 5 s retry interval); it is stored once all the same. Without heartbeats it waited for the
+  // attempt's 45 s, counted from before the kill.
   await waitUntil(async () => (await contactMessage(psid))?.metadata.attachments?.[0]?.status === 'stored', 120_000, 'the file stored');
+  expect(Date.now() - killedAt).toBeLessThan(30_000);
   await expectExactlyOneTurn(psid, url);
   expect(media.requests.filter((r) => r.path === `/${psid}.png`)).toHaveLength(2);
 }, 300_000);

@@ -75,7 +75,7 @@ export const ACTIVITY_OPTIONS: Record<Name, ActivityOptions | LocalActivityOptio
   activateDocumentVersion: { startToCloseTimeout: '1m', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
   // Inbound media (workflows/fetchInboundMedia.ts): the download's bound comes with the workflow's input;
   // writing the outcome waits, like a store write, for a message the conversation has not stored yet.
-  downloadInboundMedia: { startToCloseTimeout: '45s', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 10 }) },
+  downloadInboundMedia: { startToCloseTimeout: '45s', heartbeatTimeout: '10s', retry: retry({ initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 10 }) },
   markInboundMedia: { startToCloseTimeout: '30s', retry: retry({ initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 40 }) },
   // A batch of up to 500 small documents; heartbeats per stored slice, resumes by skipping finished documents.
   indexDocumentBatch: { startToCloseTimeout: '1h', heartbeatTimeout: '30s', retry: retry({ initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 }) },
